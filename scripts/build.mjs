@@ -1,0 +1,63 @@
+// Builds the Apps Script project into dist/: Code.js (webpack + esbuild-loader + gas-webpack-plugin),
+// sidebar.html (esbuild bundle inlined into one self-contained file) and appsscript.json.
+import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import webpack from 'webpack';
+import GasPlugin from 'gas-webpack-plugin';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(dist, { recursive: true });
+
+const serverConfig = {
+  mode: 'production',
+  context: root,
+  entry: './src/main.ts',
+  target: ['web', 'es2020'],
+  devtool: false,
+  output: { path: dist, filename: 'Code.js', environment: { arrowFunction: true } },
+  resolve: { extensions: ['.ts', '.js'] },
+  module: {
+    rules: [{ test: /\.ts$/, loader: 'esbuild-loader', options: { target: 'es2020' } }],
+  },
+  // Readable output: Apps Script stack traces and reviewers both benefit; size is not the constraint.
+  optimization: { minimize: false, concatenateModules: true },
+  performance: { hints: false },
+  plugins: [new GasPlugin({ autoGlobalExportsFiles: [] })],
+};
+
+await new Promise((resolve, reject) => {
+  webpack(serverConfig, (err, stats) => {
+    if (err) return reject(err);
+    if (stats.hasErrors()) return reject(new Error(stats.toString({ all: false, errors: true })));
+    resolve();
+  });
+});
+
+// Sidebar: one HTML file with the script and styles inlined (HtmlService serves no separate assets).
+const sidebarDir = path.join(root, 'sidebar');
+const js = await esbuild({
+  entryPoints: [path.join(sidebarDir, 'main.ts')],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  target: 'es2019',
+  minify: true,
+  legalComments: 'none',
+});
+const css = fs.readFileSync(path.join(sidebarDir, 'styles.css'), 'utf8');
+const shell = fs.readFileSync(path.join(sidebarDir, 'index.html'), 'utf8');
+const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+const html = shell
+  .replace('<!-- STYLES -->', () => `<style>\n${css}</style>`)
+  .replace('<!-- SCRIPT -->', () => `<script>\n${script}</script>`);
+fs.writeFileSync(path.join(dist, 'sidebar.html'), html);
+fs.copyFileSync(path.join(root, 'appsscript.json'), path.join(dist, 'appsscript.json'));
+
+const size = (f) => `${(fs.statSync(path.join(dist, f)).size / 1024).toFixed(1)} KiB`;
+console.log(
+  `dist/Code.js ${size('Code.js')}, dist/sidebar.html ${size('sidebar.html')}, dist/appsscript.json`,
+);

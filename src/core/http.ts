@@ -1,0 +1,34 @@
+/**
+ * The HTTP port connectors talk through. Apps Script is synchronous, so is this.
+ * The platform implementation (src/platform/http) adds retries with back-off, Retry-After,
+ * per-API concurrency caps and request counting; connectors never see UrlFetchApp.
+ */
+export interface HttpRequest {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  url: string;
+  headers?: Record<string, string>;
+  /** Already-serialised body. */
+  body?: string;
+  contentType?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface HttpClient {
+  /** One request; retried per policy on 429/5xx/network errors. Never throws for an HTTP status. */
+  request(req: HttpRequest): HttpResponse;
+  /** Many requests in parallel (fetchAll), at most the API's concurrency cap at once; results in order. */
+  requestAll(reqs: HttpRequest[]): HttpResponse[];
+}
+
+/** Thrown for network-level failures that survived retries. Message never contains secrets. */
+export class HttpTransportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HttpTransportError';
+  }
+}

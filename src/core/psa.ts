@@ -1,0 +1,153 @@
+/**
+ * What every PSA connector implements (src/connectors/psa/<name>), so jobs never branch on a vendor.
+ *
+ * Model: each approved grid row resolves to a *target* in the PSA.
+ *  - a 'quantity' target is a recurring contract service whose unit count is kept equal to the
+ *    sum of the approved quantities mapped to it (Autotask contract service, Kaseya BMS service);
+ *  - a 'charge' target is one PSA record per BillGrid line key (Autotask contract charge, Halo
+ *    invoice line) that carries the line key in a reference/description field, so an interrupted
+ *    create is found on re-run instead of repeated.
+ * Reconciliation compares targets with the PSA's current state; a push applies only the difference,
+ * re-reading each entity just before it mutates it (convergent, idempotent).
+ */
+
+export interface PsaCompany {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+export interface PsaProduct {
+  id: string;
+  name: string;
+  /** SKU / code where the PSA has one. */
+  code: string;
+  unitPrice: number | null;
+  unitCost: number | null;
+}
+
+export type PsaContractKind = 'recurring-service' | 'fixed-price' | 'recurring-invoice' | 'invoice';
+
+export interface PsaContract {
+  id: string;
+  companyId: string;
+  name: string;
+  kind: PsaContractKind;
+  startDate: string;
+  endDate: string | null;
+}
+
+/** A dropdown choice read from the PSA (income/expense accounts, tax codes, billing codes, item groups). */
+export interface PsaCode {
+  id: string;
+  name: string;
+}
+
+export interface PsaCodeLists {
+  incomeAccounts: PsaCode[];
+  expenseAccounts: PsaCode[];
+  taxCodes: PsaCode[];
+  /** Items/billing codes usable as the default item code. */
+  itemCodes: PsaCode[];
+}
+
+/** Where the PSA keeps a quantity in sync with the source. */
+export interface QuantityTargetRef {
+  kind: 'quantity';
+  companyId: string;
+  contractId: string;
+  productId: string;
+}
+
+/** One PSA record per line key. `container` is the contract id (Autotask) or invoice id (Halo). */
+export interface ChargeTargetRef {
+  kind: 'charge';
+  companyId: string;
+  container: string;
+  lineKey: string;
+}
+
+export type TargetRef = QuantityTargetRef | ChargeTargetRef;
+
+/** The PSA's current state for one target, as read just now. */
+export interface PsaQuantityNow {
+  ref: QuantityTargetRef;
+  /** PSA id of the contract service; null when it does not exist yet. */
+  psaId: string | null;
+  quantity: number;
+  unitPrice: number;
+  unitCost: number;
+}
+
+export interface PsaChargeNow {
+  ref: ChargeTargetRef;
+  psaId: string;
+  quantity: number;
+  unitPrice: number;
+  unitCost: number;
+  description: string;
+  date: string;
+}
+
+export interface PsaBillingState {
+  quantities: PsaQuantityNow[];
+  charges: PsaChargeNow[];
+}
+
+/** What must be read for a billing month: only the companies/contracts the month's lines need. */
+export interface PsaReadScope {
+  periodStart: string;
+  periodEnd: string;
+  companyIds: string[];
+  contractIds: string[];
+  lineKeys: string[];
+}
+
+export type PushOperation = 'create-quantity' | 'set-quantity' | 'add-charge' | 'update-charge';
+
+/** One convergent step of a push plan. `after` is the approved target; `before` what we saw. */
+export interface PushStep {
+  /** Deterministic and unique per plan; recorded in the ledger before the request is sent. */
+  idempotencyKey: string;
+  operation: PushOperation;
+  ref: TargetRef;
+  lineKeys: string[];
+  before: { quantity: number; unitPrice: number; unitCost: number } | null;
+  after: {
+    quantity: number;
+    unitPrice: number;
+    unitCost: number;
+    effectiveDate: string;
+    description: string;
+    productName: string;
+    sku: string;
+  };
+}
+
+export type StepOutcome =
+  | { status: 'applied'; psaId: string; message: string }
+  | { status: 'unchanged'; psaId: string; message: string }
+  | { status: 'failed'; message: string; retryable: boolean };
+
+export interface PsaTarget {
+  readonly id: string;
+  readonly displayName: string;
+  testConnection(): { ok: boolean; message: string };
+  listCompanies(): PsaCompany[];
+  listProducts(): PsaProduct[];
+  listContracts(companyIds: string[]): PsaContract[];
+  listCodes(): PsaCodeLists;
+  readBilling(scope: PsaReadScope): PsaBillingState;
+  /** Apply one step convergently: re-read the entity, send only what differs. Never throws for a PSA 4xx. */
+  apply(step: PushStep): StepOutcome;
+}
+
+export class PsaError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'PsaError';
+  }
+}

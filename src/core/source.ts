@@ -1,0 +1,49 @@
+import type { RawBillingLine } from './billing-line';
+
+/** A billing month (or any period) in the spreadsheet's time zone, as ISO dates, end inclusive. */
+export interface BillingPeriod {
+  /** e.g. '2026-10' */
+  month: string;
+  start: string;
+  end: string;
+}
+
+export interface SourceCustomer {
+  id: string;
+  name: string;
+  /** e.g. 'active', 'suspended', 'closed' as the vendor says it. */
+  status: string;
+}
+
+/** A problem confined to one customer or one record: reported, never silently dropped. */
+export interface SourceProblem {
+  customerId?: string;
+  customerName?: string;
+  recordId?: string;
+  message: string;
+}
+
+export interface PullResult {
+  lines: RawBillingLine[];
+  problems: SourceProblem[];
+}
+
+/** What every source connector implements (one folder per source under src/connectors/sources). */
+export interface BillingSource {
+  /** Stable id used in line keys and mapping tabs, e.g. 'twilio', 'pax8'. */
+  readonly id: string;
+  readonly displayName: string;
+  listCustomers(): SourceCustomer[];
+  pullPeriod(period: BillingPeriod): PullResult;
+}
+
+/** A connector-level failure (bad credentials, vendor down): message is safe to show and log. */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
