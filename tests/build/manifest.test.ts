@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -16,6 +17,7 @@ describe('appsscript.json', () => {
   it('validates against the published manifest schema', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(specs, 'appsscript.schema.json'), 'utf8')) as object;
     const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
     const validate = ajv.compile(schema);
     const ok = validate(manifest);
     expect(validate.errors ?? []).toEqual([]);
