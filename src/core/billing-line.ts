@@ -152,8 +152,6 @@ export type BillingLine = z.infer<typeof billingLine>;
 /** A line before its key is computed (what a connector produces). */
 export type RawBillingLine = Omit<BillingLine, 'key'>;
 
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
-
 /** The first problem of a failed parse, as one sentence for finance staff. */
 export function firstMessage(error: z.ZodError): string {
   const issue = error.issues[0];

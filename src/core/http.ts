@@ -10,6 +10,12 @@ export interface HttpRequest {
   /** Already-serialised body. */
   body?: string;
   contentType?: string;
+  /**
+   * Safe to send twice. Default: true for get/put/delete, false for post/patch. A request that is not
+   * idempotent is retried only when the server said it did not act (429), never after a network error
+   * or a 5xx, since a create that timed out may have landed; the caller re-reads instead.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse {

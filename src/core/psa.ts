@@ -121,6 +121,18 @@ export interface PushStep {
     description: string;
     productName: string;
     sku: string;
+    /**
+     * The PSA product/item the line maps to (for charges; quantity refs carry it in `ref`).
+     * Starts with 'new:' when the connector must find or create the item by SKU (auto-create mode).
+     */
+    productId?: string;
+  };
+  /** Default income/expense/tax/item codes in force for the client, for items the connector creates. */
+  codes?: {
+    incomeAccount: string | null;
+    expenseAccount: string | null;
+    taxCode: string | null;
+    itemCode: string | null;
   };
 }
 
@@ -129,9 +141,19 @@ export type StepOutcome =
   | { status: 'unchanged'; psaId: string; message: string }
   | { status: 'failed'; message: string; retryable: boolean };
 
+/** What a PSA can hold, so reconciliation picks targets it supports (see targets.ts). */
+export interface PsaCapabilities {
+  /** The PSA keeps recurring quantities on contract services (Autotask, Kaseya BMS). */
+  quantityTargets: boolean;
+  /** Where a charge lives: a contract (Autotask contract charge) or an invoice (Halo invoice line). */
+  chargeContainer: 'contract' | 'invoice';
+}
+
 export interface PsaTarget {
   readonly id: string;
   readonly displayName: string;
+  /** Optional for now; jobs fall back to the connector id's known capabilities. */
+  readonly capabilities?: PsaCapabilities;
   testConnection(): { ok: boolean; message: string };
   listCompanies(): PsaCompany[];
   listProducts(): PsaProduct[];
@@ -140,6 +162,11 @@ export interface PsaTarget {
   readBilling(scope: PsaReadScope): PsaBillingState;
   /** Apply one step convergently: re-read the entity, send only what differs. Never throws for a PSA 4xx. */
   apply(step: PushStep): StepOutcome;
+  /**
+   * Optional batch form of `apply` with the same per-step semantics and one outcome per step, in order:
+   * lets a connector read and write many entities in parallel (fetchAll) within its API's limits.
+   */
+  applyAll?(steps: readonly PushStep[]): StepOutcome[];
 }
 
 export class PsaError extends Error {

@@ -16,6 +16,11 @@ export interface HttpPolicy {
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Whether a response may be retried (idempotent requests only). Default: 429 and 5xx. Autotask, for
+   * one, answers validation errors with 500 and an `errors` body, which no retry will fix.
+   */
+  isRetryable?: (res: HttpResponse) => boolean;
 }
 
 export const DEFAULT_POLICY: Omit<HttpPolicy, 'apiName'> = {
@@ -51,6 +56,12 @@ export interface HttpStats {
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
+export const isReplayable = (r: HttpRequest): boolean =>
+  r.idempotent ?? !(r.method === 'post' || r.method === 'patch');
+
+/** The server said it did not act: safe to retry even a create. */
+const NOT_ACTED = 429;
+
 export class RetryingHttpClient implements HttpClient {
   readonly stats: HttpStats = { requests: 0, retries: 0, batches: 0, sleptMs: 0 };
   readonly policy: HttpPolicy;
@@ -83,7 +94,16 @@ export class RetryingHttpClient implements HttpClient {
       let waitMs = 0;
       outcomes.forEach((out, k) => {
         const i = pending[k];
-        if (out instanceof Error || RETRYABLE.has(out.status)) {
+        if (!isReplayable(reqs[i]) && (out instanceof Error || out.status !== NOT_ACTED)) {
+          if (out instanceof Error) {
+            throw new HttpTransportError(
+              `${this.policy.apiName} did not answer a change request (${out.message}); it was not sent again — the next run re-reads and finishes it`,
+            );
+          }
+          results[i] = out;
+          return;
+        }
+        if (out instanceof Error || this.retryable(out)) {
           if (attempt >= this.policy.maxRetries) {
             if (out instanceof Error) {
               throw new HttpTransportError(
@@ -107,7 +127,15 @@ export class RetryingHttpClient implements HttpClient {
     }
   }
 
-  /** fetchAll throws on any network error; then the batch is re-sent one by one to find which failed. */
+  private retryable(res: HttpResponse): boolean {
+    if (res.status === NOT_ACTED) return true;
+    return this.policy.isRetryable ? this.policy.isRetryable(res) : RETRYABLE.has(res.status);
+  }
+
+  /**
+   * fetchAll throws on any network error; then the batch's replayable requests are re-sent one by one to
+   * find which failed. A non-replayable one may have landed, so it is reported, not re-sent.
+   */
   private sendBatch(batch: HttpRequest[]): Array<HttpResponse | Error> {
     this.stats.batches += 1;
     const params = batch.map(toFetchRequest);
@@ -116,7 +144,8 @@ export class RetryingHttpClient implements HttpClient {
       return this.deps.fetchAll(params).map(fromFetchResponse);
     } catch (err) {
       if (batch.length === 1) return [safeError(err)];
-      return params.map((p) => {
+      return params.map((p, k) => {
+        if (!isReplayable(batch[k])) return new Error('connection lost while the batch was in flight');
         try {
           this.stats.requests += 1;
           return fromFetchResponse(this.deps.fetchAll([p])[0]);

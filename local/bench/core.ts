@@ -1,0 +1,221 @@
+/**
+ * Core benchmark: 100,000 generated lines for 1,000 customers through line keys, modifiers, client
+ * matching against 1,000 PSA companies, reconciliation and the push plan. Run: npx tsx local/bench/core.ts
+ * Target: under 1 s in total on a 2-core machine.
+ */
+import {
+  AUTOTASK_CAPABILITIES,
+  applyModifiers,
+  assignLineKeys,
+  buildPushPlan,
+  defaultBillingSettings,
+  lineSettingsResolver,
+  mappingTargetResolver,
+  matchClients,
+  MappingIndex,
+  reconcile,
+} from '../../src/core';
+import type {
+  BillingSettings,
+  ClientMapping,
+  Mappings,
+  PsaBillingState,
+  RawBillingLine,
+} from '../../src/core';
+
+const LINES = 100_000;
+const CUSTOMERS = 1_000;
+const COMPANIES = 1_000;
+
+/** Small deterministic PRNG so every run measures the same data. */
+let seed = 42;
+const rand = (): number => {
+  seed = (seed * 1664525 + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+};
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+
+const WORDS = [
+  'north',
+  'wind',
+  'contoso',
+  'fabrikam',
+  'tailspin',
+  'litware',
+  'adatum',
+  'proseware',
+  'wingtip',
+  'lucerne',
+  'margie',
+  'humongous',
+  'alpine',
+  'blue',
+  'yonder',
+  'coho',
+  'woodgrove',
+  'trey',
+  'fourth',
+  'coffee',
+];
+const SUFFIXES = [' Ltd', ' Inc.', ', LLC', ' Pty Ltd', ' GmbH', '', ' Limited', ' Corp'];
+
+const companyNames: string[] = [];
+const seen = new Set<string>();
+while (companyNames.length < COMPANIES) {
+  const n = `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} ${Math.floor(rand() * 1000)}`;
+  if (!seen.has(n)) {
+    seen.add(n);
+    companyNames.push(n);
+  }
+}
+const companies = companyNames.map((name, i) => ({
+  id: `CO${i}`,
+  name: name.replace(/\b\w/g, (c) => c.toUpperCase()) + pick(SUFFIXES),
+  active: true,
+}));
+
+/** 80 % of customers are the same name in another form; 20 % carry a typo or extra word. */
+const customers = companyNames.map((name, i) => {
+  let n = rand() < 0.5 ? name.toUpperCase() : name;
+  if (rand() < 0.2) n = rand() < 0.5 ? n.slice(0, 3) + n.slice(4) : `${n} group`;
+  return { source: 'pax8', id: `cust-${i}`, name: n + pick(SUFFIXES) };
+});
+
+const SKUS = Array.from({ length: 200 }, (_, i) => `SKU-${i}`).concat(['MST-AZR-PLAN']);
+const TYPES = ['recurring', 'recurring', 'recurring', 'usage', 'arrears', 'pro-rata', 'one-off'] as const;
+const raws: RawBillingLine[] = Array.from({ length: LINES }, (_, i) => {
+  // Sources return lines customer by customer (Pax8 per company, Twilio per subaccount).
+  const c = customers[Math.floor((i * CUSTOMERS) / LINES)];
+  const sku = rand() < 0.05 ? 'MST-AZR-PLAN' : pick(SKUS);
+  const chargeType = sku === 'MST-AZR-PLAN' ? 'arrears' : pick(TYPES);
+  const quantity = chargeType === 'pro-rata' && rand() < 0.5 ? -1 : Math.floor(rand() * 20);
+  const unitPrice = 10 + SKUS.indexOf(sku);
+  return {
+    source: 'pax8',
+    customerId: c.id,
+    customerName: c.name,
+    subscriptionId: `sub-${i % 7}`,
+    sku,
+    productName: sku === 'MST-AZR-PLAN' ? 'Azure plan' : `Product ${sku}`,
+    description: '',
+    periodStart: '2026-10-01',
+    periodEnd: '2026-10-31',
+    cycle: chargeType === 'recurring' ? 'monthly' : 'usage',
+    chargeType,
+    quantity,
+    unitCost: unitPrice * 0.8,
+    unitPrice,
+    total: quantity * unitPrice,
+    currency: 'USD',
+    effectiveDate: '2026-10-01',
+    orderId: '',
+    recordId: `r${i}`,
+  };
+});
+
+const settings: BillingSettings = (() => {
+  const s = defaultBillingSettings();
+  return {
+    ...s,
+    global: {
+      ...s.global,
+      productLifecycle: 'auto-create',
+      modifiers: { dropAzure: false, collapseAzure: true, dropFavourableProRata: true, dropZero: true },
+    },
+  };
+})();
+
+/** [stage, wall ms, CPU ms]. CPU time (all threads, GC included) is what contention on a shared machine does not inflate. */
+type Timings = [string, number, number][];
+
+/** One full pass; each stage timed separately. */
+function runOnce(timings: Timings) {
+  const stage = <T>(name: string, f: () => T): T => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const out = f();
+    const c = process.cpuUsage(c0);
+    timings.push([name, performance.now() - t0, (c.user + c.system) / 1000]);
+    return out;
+  };
+  const keyed = stage('line keys', () => assignLineKeys(raws).lines);
+  const matches = stage('client matching', () => matchClients(customers, companies, []));
+  const index = stage('mapping index', () => {
+    const mappings: Mappings = {
+      clients: matches.flatMap((m): ClientMapping[] =>
+        m.mapping
+          ? [m.mapping]
+          : [{ ...m, companyId: `CO${m.customerId.slice(5)}`, status: 'manual', score: null }],
+      ),
+      products: SKUS.slice(0, 150).map((sku, i) => ({
+        source: 'pax8',
+        sku,
+        productId: `P${i}`,
+        status: 'manual' as const,
+      })),
+      contracts: customers.map((c, i) => ({
+        source: 'pax8',
+        customerId: c.id,
+        subscriptionId: '',
+        contractId: `K${i}`,
+      })),
+    };
+    return new MappingIndex(mappings);
+  });
+  const modified = stage('modifiers', () => applyModifiers(keyed, lineSettingsResolver(settings, index)));
+  const state: PsaBillingState = { quantities: [], charges: [] };
+  const rec = stage('reconcile', () =>
+    reconcile({
+      lines: modified.lines,
+      dropped: modified.dropped,
+      state,
+      resolver: mappingTargetResolver(index, settings),
+      capabilities: AUTOTASK_CAPABILITIES,
+      psaCurrency: 'USD',
+    }),
+  );
+  const approved = new Set(keyed.map((l) => l.key)); // the grid's Approved column, read by the caller
+  const plan = stage('push plan', () => buildPushPlan(rec.actions, approved));
+  return { matches, modified, rec, plan };
+}
+
+const REQUIRED = new Set(['client matching', 'modifiers', 'reconcile']);
+const RUNS = 3;
+const runs: Timings[] = [];
+let result: ReturnType<typeof runOnce> | null = null;
+for (let r = 0; r < RUNS; r++) {
+  const t: Timings = [];
+  result = runOnce(t);
+  runs.push(t);
+}
+const sum = (t: Timings, col: 1 | 2, only?: Set<string>) =>
+  t.filter(([n]) => !only || only.has(n)).reduce((s, row) => s + row[col], 0);
+const best = (i: number, col: 1 | 2) => Math.min(...runs.map((t) => t[i][col]));
+const ms = (n: number) => `${n.toFixed(1).padStart(7)} ms`;
+
+console.log(
+  `lines ${LINES}, customers ${CUSTOMERS}, PSA companies ${COMPANIES}; ${RUNS} runs (first = cold)`,
+);
+console.log(
+  `${'stage'.padEnd(30)} ${'wall first'.padStart(10)} ${'wall best'.padStart(10)} ${'CPU best'.padStart(10)}`,
+);
+runs[0].forEach(([name, wall], i) =>
+  console.log(`${name.padEnd(30)} ${ms(wall)} ${ms(best(i, 1))} ${ms(best(i, 2))}`),
+);
+for (const [label, only] of [
+  ['modifiers+matching+reconcile', REQUIRED],
+  ['all stages', undefined],
+] as const) {
+  const first = sum(runs[0], 1, only);
+  const bestWall = Math.min(...runs.map((t) => sum(t, 1, only)));
+  const bestCpu = Math.min(...runs.map((t) => sum(t, 2, only)));
+  console.log(`${label.padEnd(30)} ${ms(first)} ${ms(bestWall)} ${ms(bestCpu)}`);
+}
+if (result) {
+  const { matches, modified, rec, plan } = result;
+  const auto = matches.filter((m) => m.outcome === 'auto').length;
+  console.log(
+    `matched ${auto}/${CUSTOMERS} automatically; kept ${modified.lines.length} lines, dropped ${modified.dropped.length}, ` +
+      `collapsed ${modified.collapsed.length} Azure groups; ${rec.actions.length} actions; ${plan.steps.length} push steps`,
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * CacheService on the emulator clock: entries expire after their expiration (default 600 s, max
+ * 21600 s); values over 100 KB and keys over 250 characters are refused as in Apps Script.
+ */
+import type { CacheEntry } from './state';
+import { EmuObject, GAS_CLASS, type Ctx } from './service';
+import { GasError } from './execution';
+import type { Emulates } from './emulates';
+
+type Cache = GoogleAppsScript.Cache.Cache;
+type CacheService = GoogleAppsScript.Cache.CacheService;
+
+export const CACHE_VALUE_LIMIT = 100 * 1024;
+export const CACHE_KEY_LIMIT = 250;
+const DEFAULT_TTL_S = 600;
+const MAX_TTL_S = 21_600;
+
+export class EmuCache
+  extends EmuObject
+  implements Emulates<Cache, 'get' | 'getAll' | 'put' | 'putAll' | 'remove' | 'removeAll'>
+{
+  readonly [GAS_CLASS] = 'CacheService.Cache';
+  constructor(
+    ctx: Ctx,
+    private readonly _store: () => Record<string, CacheEntry>,
+  ) {
+    super(ctx);
+  }
+
+  /** Emulator clock plus this execution's modelled time so far. */
+  private _now(): number {
+    return this._ctx.rt.now() + this._ctx.exec.stats.modelledMs;
+  }
+
+  private _live(key: string): string | null {
+    const store = this._store();
+    const e = store[key];
+    if (!e) return null;
+    if (e.expiresAt <= this._now()) {
+      delete store[key];
+      return null;
+    }
+    return e.value;
+  }
+
+  get(key: string): string | null {
+    return this._live(String(key));
+  }
+  getAll(keys: string[]): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const k of keys) {
+      const v = this._live(String(k));
+      if (v !== null) out[String(k)] = v;
+    }
+    return out;
+  }
+  put(key: string, value: string, expirationInSeconds = DEFAULT_TTL_S): void {
+    this.putAll({ [String(key)]: value }, expirationInSeconds);
+  }
+  putAll(values: Record<string, unknown>, expirationInSeconds = DEFAULT_TTL_S): void {
+    const ttl = Math.min(Math.max(1, Number(expirationInSeconds)), MAX_TTL_S);
+    const entries = Object.entries(values).map(([k, v]) => [k, String(v)] as const);
+    for (const [k, v] of entries) {
+      if (k.length > CACHE_KEY_LIMIT) throw new GasError('Argument too large: key');
+      if (Buffer.byteLength(v, 'utf8') > CACHE_VALUE_LIMIT) throw new GasError('Argument too large: value');
+    }
+    const store = this._store();
+    for (const [k, v] of entries) store[k] = { value: v, expiresAt: this._now() + ttl * 1000 };
+  }
+  remove(key: string): void {
+    delete this._store()[String(key)];
+  }
+  removeAll(keys: string[]): void {
+    for (const k of keys) delete this._store()[String(k)];
+  }
+}
+
+export class EmuCacheService
+  extends EmuObject
+  implements Emulates<CacheService, 'getDocumentCache' | 'getScriptCache' | 'getUserCache'>
+{
+  readonly [GAS_CLASS] = 'CacheService';
+  getScriptCache(): EmuCache {
+    return new EmuCache(this._ctx, () => this._ctx.rt.state.cache.script);
+  }
+  getDocumentCache(): EmuCache | null {
+    return new EmuCache(this._ctx, () => this._ctx.rt.state.cache.document);
+  }
+  getUserCache(): EmuCache {
+    return new EmuCache(this._ctx, () => {
+      const all = this._ctx.rt.state.cache.user;
+      all[this._ctx.exec.user] ??= {};
+      return all[this._ctx.exec.user];
+    });
+  }
+}

@@ -1,0 +1,147 @@
+/** Sheet and range protections, stored on the sheet as plain data. */
+import type { GridRangeData, ProtectionData, SheetState } from '../state';
+import { nextId } from '../state';
+import { EmuObject, GAS_CLASS, unwrap, type Ctx } from '../service';
+import { GasError } from '../execution';
+import type { Emulates } from '../emulates';
+import { findSheet, findSpreadsheet } from './model';
+import { EmuRange } from './range';
+import { EmuUser } from '../user';
+
+type Protection = GoogleAppsScript.Spreadsheet.Protection;
+
+export const ProtectionType = Object.freeze({ RANGE: 'RANGE', SHEET: 'SHEET' });
+
+export class EmuProtection
+  extends EmuObject
+  implements
+    Emulates<
+      Protection,
+      | 'addEditor'
+      | 'addEditors'
+      | 'canDomainEdit'
+      | 'canEdit'
+      | 'getDescription'
+      | 'getEditors'
+      | 'getProtectionType'
+      | 'getRange'
+      | 'getUnprotectedRanges'
+      | 'isWarningOnly'
+      | 'remove'
+      | 'removeEditor'
+      | 'removeEditors'
+      | 'setDescription'
+      | 'setDomainEdit'
+      | 'setUnprotectedRanges'
+      | 'setWarningOnly'
+    >
+{
+  readonly [GAS_CLASS] = 'SpreadsheetApp.Protection';
+
+  constructor(
+    ctx: Ctx,
+    private readonly _ssId: string,
+    private readonly _sheetId: number,
+    private readonly _id: number,
+  ) {
+    super(ctx);
+  }
+
+  static _create(
+    ctx: Ctx,
+    ssId: string,
+    sheet: SheetState,
+    type: 'SHEET' | 'RANGE',
+    range: GridRangeData,
+  ): EmuProtection {
+    const ss = findSpreadsheet(ctx.rt.state, ssId);
+    const editors = [...new Set([ss.owner, ctx.exec.user])];
+    const data: ProtectionData = {
+      id: nextId(ctx.rt.state),
+      type,
+      range,
+      description: '',
+      warningOnly: false,
+      editors,
+      domainEdit: false,
+      unprotected: [],
+    };
+    sheet.protections.push(data);
+    return new EmuProtection(ctx, ssId, sheet.id, data.id);
+  }
+
+  private _data(): ProtectionData {
+    const sheet = findSheet(findSpreadsheet(this._ctx.rt.state, this._ssId), this._sheetId);
+    const p = sheet.protections.find((x) => x.id === this._id);
+    if (!p) throw new GasError('The protection has been removed.');
+    return p;
+  }
+
+  addEditor(email: string | EmuUser): this {
+    return this.addEditors([email instanceof EmuUser ? email.getEmail() : String(unwrap(email))]);
+  }
+  addEditors(emails: string[]): this {
+    const p = this._data();
+    p.editors = [...new Set([...p.editors, ...emails.map(String)])];
+    return this;
+  }
+  removeEditor(email: string | EmuUser): this {
+    return this.removeEditors([email instanceof EmuUser ? email.getEmail() : String(unwrap(email))]);
+  }
+  removeEditors(emails: Array<string | EmuUser>): this {
+    const p = this._data();
+    const owner = findSpreadsheet(this._ctx.rt.state, this._ssId).owner;
+    const drop = new Set(
+      emails.map((e) => (unwrap(e) instanceof EmuUser ? (unwrap(e) as EmuUser).getEmail() : String(e))),
+    );
+    p.editors = p.editors.filter((e) => e === owner || !drop.has(e));
+    return this;
+  }
+  getEditors(): EmuUser[] {
+    return this._data().editors.map((e) => new EmuUser(this._ctx, e));
+  }
+  canEdit(): boolean {
+    const p = this._data();
+    return p.warningOnly || p.editors.includes(this._ctx.exec.user);
+  }
+  canDomainEdit(): boolean {
+    return this._data().domainEdit;
+  }
+  setDomainEdit(editable: boolean): this {
+    this._data().domainEdit = Boolean(editable);
+    return this;
+  }
+  getDescription(): string {
+    return this._data().description;
+  }
+  setDescription(description: string): this {
+    this._data().description = String(description);
+    return this;
+  }
+  getProtectionType(): string {
+    return this._data().type;
+  }
+  getRange(): EmuRange {
+    return EmuRange._fromGrid(this._ctx, this._data().range, this._ssId);
+  }
+  getUnprotectedRanges(): EmuRange[] {
+    return this._data().unprotected.map((g) => EmuRange._fromGrid(this._ctx, g, this._ssId));
+  }
+  setUnprotectedRanges(ranges: EmuRange[]): this {
+    const p = this._data();
+    if (p.type !== 'SHEET') throw new GasError('Unprotected ranges can only be set on sheet protections.');
+    p.unprotected = ranges.map((r) => unwrap(r)._grid());
+    return this;
+  }
+  isWarningOnly(): boolean {
+    return this._data().warningOnly;
+  }
+  setWarningOnly(warningOnly: boolean): this {
+    this._data().warningOnly = Boolean(warningOnly);
+    return this;
+  }
+  remove(): void {
+    const sheet = findSheet(findSpreadsheet(this._ctx.rt.state, this._ssId), this._sheetId);
+    sheet.protections = sheet.protections.filter((x) => x.id !== this._id);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Synchronous HTTP for the in-process emulator: the calling thread posts the batch to one helper
+ * thread per process and blocks on Atomics.wait until the helper has the answers. Servers the bundle
+ * talks to must therefore run on another thread (see startInWorker) or process.
+ */
+import path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { UrlMap, WireRequest, WireResult } from './wire';
+
+interface Helper {
+  worker: Worker;
+  port: MessagePort;
+  signal: Int32Array;
+}
+
+let helper: Helper | null = null;
+
+function startHelper(): Helper {
+  const flag = new SharedArrayBuffer(4);
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(path.join(__dirname, '..', '..', 'ts-worker.cjs'), {
+    workerData: { __entry: path.join(__dirname, 'http-worker.ts'), port: port2, flag },
+    transferList: [port2],
+  });
+  worker.unref();
+  worker.on('error', () => {
+    helper = null;
+  });
+  worker.on('exit', () => {
+    helper = null;
+  });
+  return { worker, port: port1, signal: new Int32Array(flag) };
+}
+
+export function requestAllSync(reqs: WireRequest[], map: UrlMap): WireResult[] {
+  if (reqs.length === 0) return [];
+  helper ??= startHelper();
+  const h = helper;
+  Atomics.store(h.signal, 0, 0);
+  h.port.postMessage({ reqs, map });
+  const waitMs = Math.max(...reqs.map((r) => r.timeoutMs)) * 11 + 30_000;
+  if (Atomics.wait(h.signal, 0, 0, waitMs) === 'timed-out') {
+    throw new Error('Emulator: the HTTP helper thread did not answer (is it blocked?)');
+  }
+  const msg = receiveMessageOnPort(h.port)?.message as { results?: WireResult[]; error?: string } | undefined;
+  if (!msg?.results) throw new Error(`Emulator: HTTP helper failed: ${msg?.error ?? 'no answer'}`);
+  return msg.results;
+}
+
+/** Stops the helper thread (it is unref'd, so this is only needed for tidy shutdowns). */
+export async function stopHttpHelper(): Promise<void> {
+  const h = helper;
+  helper = null;
+  if (h) await h.worker.terminate();
+}

@@ -1,0 +1,311 @@
+/**
+ * Autotask business rules the sandbox enforces on create/update, answering as Autotask does:
+ * HTTP 500 with `{ "errors": ["..."] }` for validation failures (Autotask reports most business-rule
+ * violations as 500, see SOURCES.md). Each function mutates the state and returns the new/updated id.
+ */
+import type { AtRecord } from './filter';
+import { at, monthlyPeriods, RECURRING_SERVICE, type AtState } from './fixture';
+
+export class RuleError extends Error {}
+
+const day = (v: unknown, field: string): string => {
+  const s = typeof v === 'string' ? v : '';
+  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(Date.parse(s.slice(0, 10)))) {
+    throw new RuleError(`${field} '${String(v)}' is not a valid date.`);
+  }
+  return s.slice(0, 10);
+};
+
+function requireFields(body: AtRecord, fields: string[]): void {
+  for (const f of fields) {
+    const v = body[f];
+    if (v === undefined || v === null || v === '')
+      throw new RuleError(`Value does not exist for the required field ${f}.`);
+  }
+}
+
+function num(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new RuleError(`${field} '${String(v)}' is not a number.`);
+  return v;
+}
+
+const table = (s: AtState, name: string): AtRecord[] => (s.entities[name] ??= []);
+const byId = (s: AtState, name: string, id: unknown): AtRecord | undefined =>
+  table(s, name).find((r) => r.id === Number(id));
+
+/** Only known fields are stored; the API ignores the rest (e.g. read-only computed fields). */
+function pick(body: AtRecord, fields: string[]): AtRecord {
+  const out: AtRecord = {};
+  for (const f of fields) if (body[f] !== undefined) out[f] = body[f];
+  return out;
+}
+
+export function createCompany(s: AtState, body: AtRecord): number {
+  requireFields(body, ['companyName', 'companyType', 'phone', 'ownerResourceID']);
+  const id = s.nextId++;
+  table(s, 'Companies').push({
+    isActive: true,
+    ...pick(body, ['companyName', 'companyType', 'phone', 'ownerResourceID', 'isActive', 'companyNumber']),
+    id,
+  });
+  return id;
+}
+
+export function createService(s: AtState, body: AtRecord): number {
+  requireFields(body, ['name', 'unitPrice', 'periodType', 'billingCodeID']);
+  const code = byId(s, 'BillingCodes', body.billingCodeID);
+  if (!code || code.isActive !== true)
+    throw new RuleError(`billingCodeID ${String(body.billingCodeID)} is not an active billing code.`);
+  const id = s.nextId++;
+  table(s, 'Services').push({
+    isActive: true,
+    unitCost: 0,
+    ...pick(body, [
+      'name',
+      'description',
+      'invoiceDescription',
+      'sku',
+      'unitPrice',
+      'unitCost',
+      'periodType',
+      'billingCodeID',
+      'isActive',
+    ]),
+    id,
+  });
+  return id;
+}
+
+export function createContract(s: AtState, body: AtRecord): number {
+  requireFields(body, [
+    'companyID',
+    'contractName',
+    'contractType',
+    'startDate',
+    'endDate',
+    'status',
+    'timeReportingRequiresStartAndStopTimes',
+  ]);
+  if (!byId(s, 'Companies', body.companyID))
+    throw new RuleError(`companyID ${String(body.companyID)} does not exist.`);
+  const start = day(body.startDate, 'startDate');
+  const end = day(body.endDate, 'endDate');
+  if (end < start) throw new RuleError('The contract end date must be on or after its start date.');
+  const id = s.nextId++;
+  table(s, 'Contracts').push({
+    ...pick(body, [
+      'companyID',
+      'contractName',
+      'contractType',
+      'status',
+      'timeReportingRequiresStartAndStopTimes',
+      'description',
+      'contractNumber',
+    ]),
+    startDate: at(start),
+    endDate: at(end),
+    id,
+  });
+  return id;
+}
+
+function recurringContract(s: AtState, contractID: unknown): AtRecord {
+  const contract = byId(s, 'Contracts', contractID);
+  if (!contract) throw new RuleError(`contractID ${String(contractID)} does not exist.`);
+  if (contract.contractType !== RECURRING_SERVICE) {
+    throw new RuleError('Contract services can only be added to a Recurring Service contract.');
+  }
+  return contract;
+}
+
+/** A contract service with a zero-unit period row for every month of the contract. */
+function addContractServiceRow(
+  s: AtState,
+  contract: AtRecord,
+  serviceID: number,
+  price: number,
+  cost: number,
+): AtRecord {
+  const service = byId(s, 'Services', serviceID);
+  if (!service) throw new RuleError(`serviceID ${serviceID} does not exist.`);
+  const cs: AtRecord = {
+    id: s.nextId++,
+    contractID: contract.id,
+    serviceID,
+    unitPrice: price,
+    unitCost: cost,
+    adjustedPrice: price,
+    invoiceDescription: service.invoiceDescription ?? service.name,
+    internalDescription: '',
+  };
+  table(s, 'ContractServices').push(cs);
+  for (const p of monthlyPeriods(String(contract.startDate), String(contract.endDate))) {
+    table(s, 'ContractServiceUnits').push({
+      id: s.nextId++,
+      contractID: contract.id,
+      contractServiceID: cs.id,
+      serviceID,
+      ...p,
+      units: 0,
+      price,
+      cost,
+      approveAndPostDate: null,
+    });
+  }
+  return cs;
+}
+
+export function createContractService(s: AtState, contractID: number, body: AtRecord): number {
+  const contract = recurringContract(s, contractID);
+  requireFields(body, ['serviceID', 'unitPrice']);
+  const serviceID = num(body.serviceID, 'serviceID');
+  if (table(s, 'ContractServices').some((r) => r.contractID === contract.id && r.serviceID === serviceID)) {
+    throw new RuleError('This service has already been added to the contract.');
+  }
+  const cost = body.unitCost === undefined ? 0 : num(body.unitCost, 'unitCost');
+  return addContractServiceRow(s, contract, serviceID, num(body.unitPrice, 'unitPrice'), cost).id as number;
+}
+
+export function updateContractService(s: AtState, contractID: number, body: AtRecord): number {
+  const cs = byId(s, 'ContractServices', body.id);
+  if (!cs || cs.contractID !== contractID)
+    throw new RuleError(`Contract service ${String(body.id)} does not exist on this contract.`);
+  if (body.adjustedPrice !== undefined) cs.adjustedPrice = num(body.adjustedPrice, 'adjustedPrice');
+  if (body.invoiceDescription !== undefined) cs.invoiceDescription = String(body.invoiceDescription);
+  return cs.id as number;
+}
+
+/**
+ * A relative unit change from the effective date on: the period row containing that date is split,
+ * later rows change too. Creates the contract service when it is not on the contract yet (documented).
+ */
+export function createAdjustment(s: AtState, body: AtRecord): number {
+  requireFields(body, ['contractID', 'serviceID', 'effectiveDate', 'unitChange']);
+  const contract = recurringContract(s, body.contractID);
+  const eff = day(body.effectiveDate, 'effectiveDate');
+  const start = String(contract.startDate).slice(0, 10);
+  const end = String(contract.endDate).slice(0, 10);
+  if (eff < start || eff > end) {
+    throw new RuleError(
+      `The effective date ${eff} must fall within the contract's dates (${start} to ${end}).`,
+    );
+  }
+  const change = num(body.unitChange, 'unitChange');
+  if (!Number.isInteger(change)) throw new RuleError(`unitChange ${change} must be a whole number of units.`);
+  const price =
+    body.adjustedUnitPrice === undefined ? undefined : num(body.adjustedUnitPrice, 'adjustedUnitPrice');
+  const cost =
+    body.adjustedUnitCost === undefined ? undefined : num(body.adjustedUnitCost, 'adjustedUnitCost');
+  if (change === 0 && price === undefined && cost === undefined) {
+    throw new RuleError('An adjustment must change the units, the unit price or the unit cost.');
+  }
+  const serviceID = num(body.serviceID, 'serviceID');
+  const service = byId(s, 'Services', serviceID);
+  if (!service) throw new RuleError(`serviceID ${serviceID} does not exist.`);
+  const cs =
+    table(s, 'ContractServices').find((r) => r.contractID === contract.id && r.serviceID === serviceID) ??
+    addContractServiceRow(
+      s,
+      contract,
+      serviceID,
+      price ?? Number(service.unitPrice),
+      cost ?? Number(service.unitCost ?? 0),
+    );
+  const rows = table(s, 'ContractServiceUnits').filter(
+    (r) => r.contractServiceID === cs.id && String(r.endDate).slice(0, 10) >= eff,
+  );
+  if (rows.some((r) => Number(r.units) + change < 0)) {
+    throw new RuleError('The unit change would reduce the contract service below zero units.');
+  }
+  for (const r of rows) {
+    const rowStart = String(r.startDate).slice(0, 10);
+    let target = r;
+    if (rowStart < eff) {
+      const prevDay = new Date(Date.parse(`${eff}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      target = { ...r, id: s.nextId++, startDate: at(eff) };
+      r.endDate = at(prevDay);
+      table(s, 'ContractServiceUnits').push(target);
+    }
+    target.units = Number(target.units) + change;
+    if (price !== undefined) target.price = price;
+    if (cost !== undefined) target.cost = cost;
+  }
+  if (price !== undefined) cs.adjustedPrice = price;
+  const id = s.nextId++;
+  table(s, 'ContractServiceAdjustments').push({
+    id,
+    contractID: contract.id,
+    contractServiceID: cs.id,
+    serviceID,
+    effectiveDate: at(eff),
+    unitChange: change,
+    adjustedUnitPrice: price ?? null,
+    adjustedUnitCost: cost ?? null,
+  });
+  return id;
+}
+
+const CHARGE_FIELDS = [
+  'name',
+  'description',
+  'datePurchased',
+  'unitQuantity',
+  'unitPrice',
+  'unitCost',
+  'billingCodeID',
+  'productID',
+  'chargeType',
+  'status',
+  'isBillableToCompany',
+  'purchaseOrderNumber',
+  'internalPurchaseOrderNumber',
+  'notes',
+];
+
+function amounts(r: AtRecord): void {
+  r.billableAmount = Number(r.unitQuantity) * Number(r.unitPrice ?? 0);
+  r.extendedCost = Number(r.unitQuantity) * Number(r.unitCost ?? 0);
+}
+
+function checkCode(s: AtState, r: AtRecord): void {
+  if (
+    (r.billingCodeID === undefined || r.billingCodeID === null) &&
+    (r.productID === undefined || r.productID === null)
+  ) {
+    throw new RuleError('A contract charge must have either a productID or a billingCodeID.');
+  }
+  if (r.billingCodeID !== undefined && r.billingCodeID !== null) {
+    const code = byId(s, 'BillingCodes', r.billingCodeID);
+    if (!code || code.isActive !== true)
+      throw new RuleError(`billingCodeID ${String(r.billingCodeID)} is not an active billing code.`);
+  }
+}
+
+export function createCharge(s: AtState, contractID: number, body: AtRecord): number {
+  if (!byId(s, 'Contracts', contractID)) throw new RuleError(`contractID ${contractID} does not exist.`);
+  requireFields(body, ['name', 'datePurchased', 'unitQuantity', 'chargeType']);
+  const rec: AtRecord = { ...pick(body, CHARGE_FIELDS), contractID, isBilled: false };
+  rec.datePurchased = at(day(body.datePurchased, 'datePurchased'));
+  num(rec.unitQuantity, 'unitQuantity');
+  checkCode(s, rec);
+  rec.id = s.nextId++;
+  rec.createDate = new Date().toISOString();
+  amounts(rec);
+  table(s, 'ContractCharges').push(rec);
+  return rec.id as number;
+}
+
+export function updateCharge(s: AtState, contractID: number, body: AtRecord): number {
+  const rec = byId(s, 'ContractCharges', body.id);
+  if (!rec || rec.contractID !== contractID)
+    throw new RuleError(`Contract charge ${String(body.id)} does not exist on this contract.`);
+  if (rec.isBilled === true) throw new RuleError('This charge has been billed and can no longer be updated.');
+  const next = { ...rec, ...pick(body, CHARGE_FIELDS) };
+  if (body.datePurchased !== undefined) next.datePurchased = at(day(body.datePurchased, 'datePurchased'));
+  num(next.unitQuantity, 'unitQuantity');
+  checkCode(s, next);
+  amounts(next);
+  Object.assign(rec, next);
+  return rec.id as number;
+}

@@ -1,0 +1,426 @@
+/**
+ * Stateful HaloPSA sandbox: the parts of the Halo API BillGrid uses, behaving like a hosted tenant.
+ *  - OAuth client credentials at POST /auth/token (form body; ?tenant= required when the tenant is hosted),
+ *    bearer tokens that expire (401 after expiry or revocation);
+ *  - /api/Client, /api/Item, /api/AssetGroup (item groups), /api/Tax, /api/Invoice, /api/RecurringInvoice,
+ *    with Halo's paging (pageinate, page_size capped server-side, page_no from 1, record_count);
+ *  - POST with an array body creates (no id) or updates (id); an update that carries `lines` makes the
+ *    invoice's lines exactly that list (lines with a known id are updated, others added, missing ones removed);
+ *  - error bodies in Halo's shapes ({ ClassName, Message } for validation, OAuth { error, error_description });
+ *  - 429 with Retry-After once the request budget of the window is spent.
+ */
+import { Sandbox, type SandboxRequest, type SandboxResponse } from '../framework';
+import {
+  demoFixture,
+  type HaloFixture,
+  type HaloInvoiceRec,
+  type HaloItemRec,
+  type HaloLineRec,
+} from './fixture';
+
+export interface HaloState extends HaloFixture {
+  /** access token → expiry (ms since epoch). */
+  tokens: Record<string, number>;
+  hits: number[];
+  nextId: { invoice: number; recurring: number; line: number; item: number; group: number };
+  tokenSeq: number;
+}
+
+type Json = Record<string, unknown>;
+
+const ok = (json: unknown, status = 200): SandboxResponse => ({ status, json });
+const invalid = (message: string): SandboxResponse => ({
+  status: 400,
+  json: { ClassName: 'HaloValidationException', Message: message },
+});
+const notFound = (what: string): SandboxResponse => ({ status: 404, json: { Message: `${what} not found` } });
+
+function seed(fixture: HaloFixture): HaloState {
+  const f = structuredClone(fixture);
+  const maxLine = Math.max(
+    0,
+    ...[...f.invoices, ...f.recurringInvoices].flatMap((i) => i.lines.map((l) => l.id)),
+  );
+  return {
+    ...f,
+    tokens: {},
+    hits: [],
+    tokenSeq: 0,
+    nextId: {
+      invoice: Math.max(1000, ...f.invoices.map((i) => i.id)) + 1,
+      recurring: Math.min(-1, ...f.recurringInvoices.map((i) => i.id)) - 1,
+      line: maxLine + 1,
+      item: Math.max(0, ...f.items.map((i) => i.id)) + 1,
+      group: Math.max(0, ...f.assetGroups.map((g) => g.id)) + 1,
+    },
+  };
+}
+
+const flag = (q: URLSearchParams, k: string): boolean => (q.get(k) ?? '').toLowerCase() === 'true';
+
+/** Halo's list answer: paged when pageinate=true, else everything (or `count`). */
+function page<T>(req: SandboxRequest, s: HaloState, key: string, all: T[], bare = false): SandboxResponse {
+  const q = req.query;
+  if (flag(q, 'pageinate')) {
+    const size = Math.min(Math.max(Number(q.get('page_size') ?? 50) || 50, 1), s.maxPageSize);
+    const no = Math.max(Number(q.get('page_no') ?? 1) || 1, 1);
+    return ok({
+      page_no: no,
+      page_size: size,
+      record_count: all.length,
+      [key]: all.slice((no - 1) * size, no * size),
+    });
+  }
+  const count = Number(q.get('count') ?? 0);
+  const records = count > 0 ? all.slice(0, count) : all;
+  return ok(bare ? records : { record_count: all.length, [key]: records });
+}
+
+function parseArrayBody(req: SandboxRequest): Json[] | SandboxResponse {
+  let v: unknown;
+  try {
+    v = JSON.parse(req.body || 'null');
+  } catch {
+    return invalid('The request body is not valid JSON');
+  }
+  if (!Array.isArray(v) || v.some((x) => !x || typeof x !== 'object' || Array.isArray(x))) {
+    return invalid('The request body must be an array of records');
+  }
+  return v as Json[];
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function orderInvoices(list: HaloInvoiceRec[], q: URLSearchParams): HaloInvoiceRec[] {
+  const keys = [
+    [q.get('order'), flag(q, 'orderdesc')],
+    [q.get('order2'), flag(q, 'orderdesc2')],
+  ].filter((k): k is [string, boolean] => !!k[0]);
+  if (!keys.length) return list;
+  return [...list].sort((a, b) => {
+    for (const [k, desc] of keys) {
+      const av = (a as unknown as Json)[k] as string | number;
+      const bv = (b as unknown as Json)[k] as string | number;
+      if (av === bv) continue;
+      return (av < bv ? -1 : 1) * (desc ? -1 : 1);
+    }
+    return 0;
+  });
+}
+
+function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean): void {
+  const coll = (s: HaloState) => (recurring ? s.recurringInvoices : s.invoices);
+  const label = recurring ? 'Recurring invoice' : 'Invoice';
+  const view = (inv: HaloInvoiceRec, withLines: boolean) => {
+    const { lines, ...head } = inv;
+    return withLines ? { ...head, lines } : head;
+  };
+
+  sb.route('GET', base, (req, s) => {
+    const q = req.query;
+    let list = coll(s);
+    const cid = q.get('client_id');
+    if (cid) list = list.filter((i) => String(i.client_id) === cid);
+    const cids = q.get('client_ids');
+    if (cids) {
+      const set = new Set(cids.split(','));
+      list = list.filter((i) => set.has(String(i.client_id)));
+    }
+    list = orderInvoices(list, q);
+    return page(
+      req,
+      s,
+      'invoices',
+      list.map((i) => view(i, flag(q, 'includelines'))),
+    );
+  });
+
+  sb.route('GET', `${base}/:id`, (req, s) => {
+    const inv = coll(s).find((i) => String(i.id) === req.params.id);
+    return inv ? ok(view(inv, true)) : notFound(label);
+  });
+
+  sb.route('DELETE', `${base}/:id`, (req, s) => {
+    const list = coll(s);
+    const idx = list.findIndex((i) => String(i.id) === req.params.id);
+    if (idx < 0) return notFound(label);
+    if (list[idx].posted) return invalid('A posted invoice cannot be deleted');
+    list.splice(idx, 1);
+    return ok({});
+  });
+
+  sb.route('POST', base, (req, s) => {
+    const body = parseArrayBody(req);
+    if (!Array.isArray(body)) return body;
+    const saved: HaloInvoiceRec[] = [];
+    for (const rec of body) {
+      const r = saveInvoice(s, rec, recurring);
+      if ('status' in r) return r;
+      saved.push(r);
+    }
+    return ok(saved.length === 1 ? saved[0] : saved, 201);
+  });
+}
+
+function saveInvoice(s: HaloState, rec: Json, recurring: boolean): HaloInvoiceRec | SandboxResponse {
+  const coll = recurring ? s.recurringInvoices : s.invoices;
+  const id = num(rec.id);
+  let inv: HaloInvoiceRec | undefined;
+  if (id !== undefined && id !== 0) {
+    inv = coll.find((i) => i.id === id);
+    if (!inv) return invalid(`${recurring ? 'Recurring invoice' : 'Invoice'} ${id} does not exist`);
+    if (inv.posted) return invalid('This invoice has been posted and can no longer be edited');
+  } else {
+    const client = s.clients.find((c) => c.id === num(rec.client_id));
+    if (!client) return invalid('Please select a valid Client');
+    const newId = recurring ? s.nextId.recurring-- : s.nextId.invoice++;
+    inv = {
+      id: newId,
+      client_id: client.id,
+      client_name: client.name,
+      invoicenumber: recurring ? '0' : `INV-${newId}`,
+      invoice_date: str(rec.invoice_date) ?? new Date().toISOString().slice(0, 19),
+      reference: '',
+      posted: false,
+      lines: [],
+    };
+    coll.push(inv);
+  }
+  for (const k of ['reference', 'invoice_date'] as const) {
+    const v = str(rec[k]);
+    if (v !== undefined) inv[k] = v;
+  }
+  if (rec.lines !== undefined) {
+    if (!Array.isArray(rec.lines)) return invalid('lines must be a list');
+    const next: HaloLineRec[] = [];
+    for (const raw of rec.lines as unknown[]) {
+      if (!raw || typeof raw !== 'object') return invalid('Each line must be a record');
+      const line = raw as Json;
+      const err = checkLine(s, line);
+      if (err) return err;
+      const existing = inv.lines.find((l) => l.id === num(line.id));
+      if (existing) next.push({ ...existing, ...line, id: existing.id, ihid: inv.id } as HaloLineRec);
+      else next.push(newLine(s, inv.id, line));
+    }
+    inv.lines = next;
+  }
+  return inv;
+}
+
+function checkLine(s: HaloState, line: Json): SandboxResponse | undefined {
+  for (const k of ['qty_order', 'unit_price', 'unit_cost']) {
+    if (line[k] !== undefined && num(line[k]) === undefined) return invalid(`${k} must be a number`);
+  }
+  const itemId = line._itemid;
+  if (itemId !== undefined && itemId !== null && num(itemId) !== undefined && (itemId as number) > 0) {
+    if (!s.items.some((i) => i.id === itemId)) return invalid(`Item ${String(itemId)} does not exist`);
+  }
+  return undefined;
+}
+
+function newLine(s: HaloState, ihid: number, line: Json): HaloLineRec {
+  const item = s.items.find((i) => i.id === num(line._itemid));
+  return {
+    item_code: '',
+    item_shortdescription: item?.name ?? '',
+    item_longdescription: item?.description ?? '',
+    nominal_code: item?.nominalcode ?? '',
+    tax_code: item ? String(item.taxcode) : '',
+    qty_order: 1,
+    unit_price: item?.baseprice ?? 0,
+    unit_cost: item?.costprice ?? 0,
+    comment_1: '',
+    ...line,
+    _itemid: item?.id ?? 0,
+    id: s.nextId.line++,
+    ihid,
+  } as HaloLineRec;
+}
+
+function saveItem(s: HaloState, rec: Json): HaloItemRec | SandboxResponse {
+  const id = num(rec.id);
+  const groupId = num(rec.assetgroup_id);
+  const group = groupId !== undefined ? s.assetGroups.find((g) => g.id === groupId) : undefined;
+  if (groupId !== undefined && groupId > 0 && !group) return invalid(`Item group ${groupId} does not exist`);
+  let item: HaloItemRec | undefined;
+  if (id !== undefined && id > 0) {
+    item = s.items.find((i) => i.id === id);
+    if (!item) return invalid(`Item ${id} does not exist`);
+  } else {
+    const name = str(rec.name)?.trim();
+    if (!name) return invalid('Please enter a name for the item');
+    item = {
+      id: s.nextId.item++,
+      name,
+      description: '',
+      supplier_part_code: '',
+      internalreference: '',
+      assetgroup_id: 0,
+      assetgroup_name: '',
+      baseprice: 0,
+      costprice: 0,
+      nominalcode: '',
+      purchasenominalcode: '',
+      taxcode: 0,
+      inactive: false,
+    };
+    s.items.push(item);
+  }
+  const target = item as unknown as Json;
+  for (const k of Object.keys(item)) {
+    if (k === 'id' || rec[k] === undefined) continue;
+    if (typeof rec[k] === typeof target[k]) target[k] = rec[k];
+  }
+  if (group) item.assetgroup_name = group.name;
+  return item;
+}
+
+export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
+  const f = (fixture as HaloFixture | undefined) ?? demoFixture();
+  const sb = new Sandbox<HaloState>('halo', () => seed(f));
+
+  sb.before = (req, s) => {
+    if (s.rateLimit) {
+      const now = Date.now();
+      const windowMs = s.rateLimit.windowSec * 1000;
+      s.hits = s.hits.filter((t) => now - t < windowMs);
+      if (s.hits.length >= s.rateLimit.max) {
+        const wait = Math.max(1, Math.ceil((s.hits[0] + windowMs - now) / 1000));
+        return {
+          status: 429,
+          headers: { 'Retry-After': String(wait) },
+          json: { Message: 'Too many requests. Please try again later.' },
+        };
+      }
+      s.hits.push(now);
+    }
+    if (!req.path.toLowerCase().startsWith('/api/') || req.path.toLowerCase() === '/api/authinfo')
+      return undefined;
+    const m = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''));
+    const exp = m ? s.tokens[m[1]] : undefined;
+    if (exp === undefined || exp <= Date.now()) {
+      return { status: 401, json: { Message: 'Authorization has been denied for this request.' } };
+    }
+    return undefined;
+  };
+
+  sb.notFound = (req) => ({
+    status: 404,
+    json: { Message: `No HTTP resource was found that matches ${req.path}` },
+  });
+
+  sb.route('GET', '/api/authinfo', (req, s) => {
+    const host = String(req.headers.host ?? '127.0.0.1');
+    return ok({ auth_url: `http://${host}/auth`, tenant_id: s.tenant ?? '' });
+  });
+
+  sb.route('POST', '/auth/token', (req, s) => {
+    const ct = String(req.headers['content-type'] ?? '');
+    if (!ct.includes('application/x-www-form-urlencoded')) {
+      return { status: 400, json: { error: 'invalid_request', error_description: 'Form body expected' } };
+    }
+    const form = new URLSearchParams(req.body);
+    if (form.get('grant_type') !== 'client_credentials') {
+      return { status: 400, json: { error: 'unsupported_grant_type' } };
+    }
+    if (s.tenant && req.query.get('tenant') !== s.tenant) {
+      return { status: 400, json: { error: 'invalid_request', error_description: 'Unknown tenant' } };
+    }
+    if (form.get('client_id') !== s.clientId || form.get('client_secret') !== s.clientSecret) {
+      return {
+        status: 401,
+        json: { error: 'invalid_client', error_description: 'Invalid client credentials' },
+      };
+    }
+    const token = `halo-token-${++s.tokenSeq}-${Math.random().toString(36).slice(2, 10)}`;
+    s.tokens[token] = Date.now() + s.tokenLifetimeSec * 1000;
+    return ok({
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: s.tokenLifetimeSec,
+      scope: form.get('scope') ?? 'all',
+    });
+  });
+
+  sb.route('GET', '/api/Client', (req, s) => {
+    const q = req.query;
+    const includeInactive = flag(q, 'includeinactive');
+    const search = (q.get('search') ?? '').toLowerCase();
+    const list = s.clients.filter(
+      (c) => (includeInactive || !c.inactive) && (!search || c.name.toLowerCase().includes(search)),
+    );
+    return page(req, s, 'clients', list);
+  });
+  sb.route('GET', '/api/Client/:id', (req, s) => {
+    const c = s.clients.find((x) => String(x.id) === req.params.id);
+    return c ? ok(c) : notFound('Client');
+  });
+
+  sb.route('GET', '/api/Item', (req, s) => {
+    const q = req.query;
+    const group = q.get('assetgroup_id');
+    const search = (q.get('search') ?? '').toLowerCase();
+    const list = s.items.filter(
+      (i) =>
+        (flag(q, 'includeinactive') || !i.inactive) &&
+        (!group || String(i.assetgroup_id) === group) &&
+        (!search || `${i.name} ${i.supplier_part_code}`.toLowerCase().includes(search)),
+    );
+    return page(req, s, 'items', list, true);
+  });
+  sb.route('GET', '/api/Item/:id', (req, s) => {
+    const i = s.items.find((x) => String(x.id) === req.params.id);
+    return i ? ok(i) : notFound('Item');
+  });
+  sb.route('POST', '/api/Item', (req, s) => {
+    const body = parseArrayBody(req);
+    if (!Array.isArray(body)) return body;
+    const saved: HaloItemRec[] = [];
+    for (const rec of body) {
+      const r = saveItem(s, rec);
+      if ('status' in r) return r;
+      saved.push(r);
+    }
+    return ok(saved.length === 1 ? saved[0] : saved, 201);
+  });
+  sb.route('DELETE', '/api/Item/:id', (req, s) => {
+    const idx = s.items.findIndex((x) => String(x.id) === req.params.id);
+    if (idx < 0) return notFound('Item');
+    const used = [...s.invoices, ...s.recurringInvoices].some((inv) =>
+      inv.lines.some((l) => l._itemid === s.items[idx].id),
+    );
+    if (used) return invalid('This item is used on invoices and cannot be deleted');
+    s.items.splice(idx, 1);
+    return ok({});
+  });
+
+  sb.route('GET', '/api/AssetGroup', (req, s) => page(req, s, 'assetgroups', s.assetGroups, true));
+  sb.route('POST', '/api/AssetGroup', (req, s) => {
+    const body = parseArrayBody(req);
+    if (!Array.isArray(body)) return body;
+    const saved = [];
+    for (const rec of body) {
+      const name = str(rec.name)?.trim();
+      if (!name) return invalid('Please enter a name for the group');
+      const g = { id: s.nextId.group++, name };
+      s.assetGroups.push(g);
+      saved.push(g);
+    }
+    return ok(saved.length === 1 ? saved[0] : saved, 201);
+  });
+  sb.route('DELETE', '/api/AssetGroup/:id', (req, s) => {
+    const idx = s.assetGroups.findIndex((g) => String(g.id) === req.params.id);
+    if (idx < 0) return notFound('Item group');
+    if (s.items.some((i) => i.assetgroup_id === s.assetGroups[idx].id))
+      return invalid('This group has items');
+    s.assetGroups.splice(idx, 1);
+    return ok({});
+  });
+
+  sb.route('GET', '/api/Tax', (req, s) => page(req, s, 'taxes', s.taxes, true));
+
+  invoiceRoutes(sb, '/api/Invoice', false);
+  invoiceRoutes(sb, '/api/RecurringInvoice', true);
+  return sb;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { PsaError } from '../../../core/psa';
+
+/**
+ * Autotask connector settings. Credentials come from the caller (PropertiesService); no message below
+ * echoes a value, so a secret typed into the wrong box cannot leak through a validation error.
+ * Picklist ids are settings because Autotask databases can differ; defaults are Autotask's system values
+ * (see SOURCES.md for which ones are confirmed by the documentation).
+ */
+const positiveInt = (label: string) =>
+  z
+    .number({ error: `${label} must be a whole number` })
+    .int({ error: `${label} must be a whole number` })
+    .positive({
+      error: `${label} must be a positive whole number`,
+    });
+
+const url = (label: string) =>
+  z.string({ error: `${label} is missing` }).regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
+    error: `${label} must be an http(s) URL`,
+  });
+
+export const autotaskConfigSchema = z.object({
+  username: z.string({ error: 'Autotask API user name is missing' }).trim().min(1, {
+    error: 'Autotask API user name is missing',
+  }),
+  secret: z
+    .string({ error: 'Autotask API secret is missing' })
+    .min(1, { error: 'Autotask API secret is missing' }),
+  integrationCode: z
+    .string({ error: 'Autotask API integration code (tracking identifier) is missing' })
+    .trim()
+    .min(1, { error: 'Autotask API integration code (tracking identifier) is missing' }),
+  /** Where zone discovery starts; tests point it at the sandbox. */
+  globalHost: url('Autotask global host').default('https://webservices.autotask.net'),
+  /** The zone's REST root (e.g. https://webservices5.autotask.net/ATServicesRest/) when already known. */
+  zoneUrl: url('Autotask zone URL').optional(),
+  contractTypes: z
+    .object({
+      recurringService: positiveInt('Recurring service contract type').default(7),
+      fixedPrice: positiveInt('Fixed price contract type').default(3),
+    })
+    .default({ recurringService: 7, fixedPrice: 3 }),
+  /** Contract status "active" (Autotask: 1 = In Effect). */
+  activeContractStatus: positiveInt('Active contract status').default(1),
+  /** ContractCharges.chargeType picklist value used for new charges. */
+  chargeType: positiveInt('Charge type').default(1),
+  /** ContractCharges.status for new charges; omitted when not set (Autotask applies its default). */
+  chargeStatus: positiveInt('Charge status').optional(),
+  /** Services.periodType for services BillGrid creates (monthly). */
+  servicePeriodType: positiveInt('Service period type').default(1),
+  /** Companies.companyType for companies BillGrid creates (1 = Customer). */
+  companyType: positiveInt('Company type').default(1),
+  /** Account manager (resource id) for companies BillGrid creates; Autotask requires one. */
+  ownerResourceId: positiveInt('Company owner resource id').optional(),
+  /** Billing code for charges and services when no mapping or default code gives one. */
+  defaultBillingCodeId: positiveInt('Default billing code').optional(),
+  /** Length of contracts BillGrid creates, in months. */
+  contractMonths: positiveInt('Contract length').max(120).default(36),
+});
+
+export type AutotaskConfigInput = z.input<typeof autotaskConfigSchema>;
+export type AutotaskConfig = z.output<typeof autotaskConfigSchema>;
+
+export function parseAutotaskConfig(input: unknown): AutotaskConfig {
+  const r = autotaskConfigSchema.safeParse(input);
+  if (!r.success) throw new PsaError(`Autotask settings: ${r.error.issues[0]?.message ?? 'invalid'}`);
+  return r.data;
+}
+
+/**
+ * HTTP policy for reads (RetryingHttpClient): Autotask allows 3 concurrent threads per integration and
+ * endpoint, and 10,000 requests an hour per database; 429 and 5xx are retried honouring Retry-After.
+ */
+export const policy = {
+  apiName: 'Autotask',
+  maxConcurrency: 3,
+  maxRetries: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+} as const;
+
+/**
+ * Policy for creates and updates: never retried blindly. A POST that timed out may have been applied;
+ * the connector re-reads before sending again, so the next push converges instead of duplicating.
+ */
+export const mutationPolicy = { ...policy, maxRetries: 0 } as const;

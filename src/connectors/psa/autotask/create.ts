@@ -1,0 +1,187 @@
+/**
+ * Create missing (P22), each convergent: find the record by its name or reference first, create it only
+ * when it is not there, and return its id so the jobs layer can remember the link in the Contracts tab.
+ */
+import { PsaError } from '../../../core/psa';
+import type { AutotaskClient, Filter } from './client';
+import type { AutotaskConfig } from './config';
+import { addMonthsIso } from './dates';
+import { companySchema, contractSchema, contractServiceSchema, serviceSchema } from './schemas';
+
+export interface Created {
+  id: string;
+  /** False when an existing record with the same name/reference was found and reused. */
+  created: boolean;
+}
+
+export function serviceBody(
+  config: Pick<AutotaskConfig, 'servicePeriodType'>,
+  s: {
+    name: string;
+    sku: string;
+    unitPrice: number;
+    unitCost: number;
+    billingCodeId: number;
+  },
+) {
+  return {
+    name: s.name,
+    description: s.name,
+    invoiceDescription: s.name,
+    sku: s.sku,
+    unitPrice: s.unitPrice,
+    unitCost: s.unitCost,
+    billingCodeID: s.billingCodeId,
+    periodType: config.servicePeriodType,
+    isActive: true,
+  };
+}
+
+export class AutotaskCreator {
+  constructor(
+    private readonly client: AutotaskClient,
+    private readonly config: AutotaskConfig,
+  ) {}
+
+  /** Finds the company by exact name, or creates it. */
+  createCompany(input: { name: string; phone?: string }): Created {
+    const name = input.name.trim();
+    const existing = this.client
+      .queryAll('Companies', [[{ op: 'eq', field: 'companyName', value: name }]], companySchema)
+      .find((c) => c.companyName.trim().toLowerCase() === name.toLowerCase());
+    if (existing) return { id: String(existing.id), created: false };
+    if (!this.config.ownerResourceId) {
+      throw new PsaError(
+        'Choose the Autotask account manager (resource id) for new companies before creating one',
+      );
+    }
+    return this.created(
+      this.client.mutate(
+        'post',
+        'Companies',
+        {
+          companyName: name,
+          companyType: this.config.companyType,
+          phone: input.phone || 'n/a',
+          ownerResourceID: this.config.ownerResourceId,
+        },
+        `the new company '${name}'`,
+      ),
+    );
+  }
+
+  /** Finds the service by SKU (or by name when there is no SKU), or creates it with its default billing code. */
+  createService(input: {
+    name: string;
+    sku: string;
+    unitPrice: number;
+    unitCost: number;
+    billingCodeId: string | number;
+  }): Created {
+    const filter: Filter = input.sku
+      ? { op: 'eq', field: 'sku', value: input.sku }
+      : { op: 'eq', field: 'name', value: input.name };
+    const existing = this.client.queryAll('Services', [[filter]], serviceSchema)[0];
+    if (existing) return { id: String(existing.id), created: false };
+    const code = Number(input.billingCodeId);
+    if (!Number.isInteger(code))
+      throw new PsaError(`'${String(input.billingCodeId)}' is not an Autotask billing code`);
+    return this.created(
+      this.client.mutate(
+        'post',
+        'Services',
+        serviceBody(this.config, { ...input, billingCodeId: code }),
+        `the new service '${input.name}'`,
+      ),
+    );
+  }
+
+  /**
+   * Finds the company's contract of that kind and name, or creates it. A recurring-service contract for
+   * usage billed in arrears should start on the 1st of the month before the first usage: see contractStartFor.
+   */
+  createContract(input: {
+    companyId: string;
+    name: string;
+    kind: 'recurring-service' | 'fixed-price';
+    startDate: string;
+    endDate?: string;
+  }): Created {
+    const type =
+      input.kind === 'fixed-price'
+        ? this.config.contractTypes.fixedPrice
+        : this.config.contractTypes.recurringService;
+    const companyId = Number(input.companyId);
+    const existing = this.client
+      .queryAll(
+        'Contracts',
+        [
+          [
+            { op: 'eq', field: 'companyID', value: companyId },
+            { op: 'eq', field: 'contractName', value: input.name },
+            { op: 'eq', field: 'contractType', value: type },
+          ],
+        ],
+        contractSchema,
+      )
+      .find((c) => c.contractName.trim().toLowerCase() === input.name.trim().toLowerCase());
+    if (existing) return { id: String(existing.id), created: false };
+    const endDate = input.endDate ?? addMonthsIso(input.startDate, this.config.contractMonths, -1);
+    return this.created(
+      this.client.mutate(
+        'post',
+        'Contracts',
+        {
+          companyID: companyId,
+          contractName: input.name,
+          contractType: type,
+          status: this.config.activeContractStatus,
+          startDate: input.startDate,
+          endDate,
+          timeReportingRequiresStartAndStopTimes: 1,
+        },
+        `the new contract '${input.name}'`,
+      ),
+    );
+  }
+
+  /** Adds the service to a recurring-service contract (no units yet), unless it is already there. */
+  addContractService(input: {
+    contractId: string;
+    serviceId: string;
+    unitPrice: number;
+    unitCost: number;
+  }): Created {
+    const contractId = Number(input.contractId);
+    const serviceId = Number(input.serviceId);
+    const existing = this.client.queryAll(
+      'ContractServices',
+      [
+        [
+          { op: 'eq', field: 'contractID', value: contractId },
+          { op: 'eq', field: 'serviceID', value: serviceId },
+        ],
+      ],
+      contractServiceSchema,
+    )[0];
+    if (existing) return { id: String(existing.id), created: false };
+    return this.created(
+      this.client.mutate(
+        'post',
+        `Contracts/${contractId}/Services`,
+        {
+          contractID: contractId,
+          serviceID: serviceId,
+          unitPrice: input.unitPrice,
+          unitCost: input.unitCost,
+        },
+        `service ${serviceId} on contract ${contractId}`,
+      ),
+    );
+  }
+
+  private created(r: ReturnType<AutotaskClient['mutate']>): Created {
+    if (!r.ok) throw new PsaError(r.message, r.status);
+    return { id: String(r.id), created: true };
+  }
+}

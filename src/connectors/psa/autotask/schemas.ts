@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * Autotask REST v1.0 response shapes (camelCase field names as the API returns them). Only the fields
+ * BillGrid uses are declared; zod strips the rest. Nullable where Autotask leaves fields empty.
+ */
+
+const id = z.number().int();
+const money = z.number().nullable().optional();
+/** Autotask dates are instants ("2026-10-01T00:00:00Z"); BillGrid works in calendar days. */
+export const atDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}/, { error: 'is not a date' })
+  .transform((s) => s.slice(0, 10));
+
+export const zoneSchema = z.object({ url: z.string().min(1), webUrl: z.string().nullable().optional() });
+
+export const errorBodySchema = z.object({
+  errors: z.array(z.union([z.string(), z.object({ message: z.string() }).transform((e) => e.message)])),
+});
+
+export const pageSchema = z.object({
+  items: z.array(z.unknown()),
+  pageDetails: z
+    .object({
+      count: z.number().optional(),
+      requestCount: z.number().optional(),
+      prevPageUrl: z.string().nullable().optional(),
+      nextPageUrl: z.string().nullable().optional(),
+    })
+    .optional(),
+});
+
+export const createdSchema = z.object({ itemId: id });
+
+export const companySchema = z.object({
+  id,
+  companyName: z.string(),
+  isActive: z.boolean().nullable().optional(),
+});
+
+export const serviceSchema = z.object({
+  id,
+  name: z.string(),
+  sku: z.string().nullable().optional(),
+  unitPrice: money,
+  unitCost: money,
+  billingCodeID: id.nullable().optional(),
+  isActive: z.boolean().nullable().optional(),
+});
+
+export const contractSchema = z.object({
+  id,
+  companyID: id,
+  contractName: z.string(),
+  contractType: id,
+  status: id.nullable().optional(),
+  startDate: atDate,
+  endDate: atDate.nullable().optional(),
+});
+
+export const contractServiceSchema = z.object({
+  id,
+  contractID: id,
+  serviceID: id,
+  unitPrice: money,
+  unitCost: money,
+});
+
+export const unitSchema = z.object({
+  id,
+  contractID: id,
+  contractServiceID: id,
+  serviceID: id,
+  startDate: atDate,
+  endDate: atDate,
+  units: z.number(),
+  price: money,
+  cost: money,
+});
+
+export const chargeSchema = z.object({
+  id,
+  contractID: id,
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  datePurchased: atDate,
+  unitQuantity: z.number(),
+  unitPrice: money,
+  unitCost: money,
+  billingCodeID: id.nullable().optional(),
+  isBilled: z.boolean().nullable().optional(),
+});
+
+export const billingCodeSchema = z.object({
+  id,
+  name: z.string(),
+  isActive: z.boolean().nullable().optional(),
+  useType: z.number().nullable().optional(),
+});
+
+export type AtCompany = z.infer<typeof companySchema>;
+export type AtService = z.infer<typeof serviceSchema>;
+export type AtContract = z.infer<typeof contractSchema>;
+export type AtContractService = z.infer<typeof contractServiceSchema>;
+export type AtUnit = z.infer<typeof unitSchema>;
+export type AtCharge = z.infer<typeof chargeSchema>;
+export type AtBillingCode = z.infer<typeof billingCodeSchema>;

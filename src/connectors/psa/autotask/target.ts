@@ -1,0 +1,533 @@
+/**
+ * BillGrid's Autotask PSA target.
+ *
+ * Quantities live on recurring-service contracts as contract services; their units change only through
+ * ContractServiceAdjustments (relative, from an effective date), so every push re-reads the units in force on
+ * that date and sends the difference. Usage, one-off and annual lines are contract charges whose name carries
+ * the line key, found again by that key before anything is created.
+ */
+import { HttpTransportError, type HttpClient } from '../../../core/http';
+import { LINE_KEY_PATTERN } from '../../../core/line-key';
+import {
+  PsaError,
+  type PsaBillingState,
+  type PsaChargeNow,
+  type PsaCodeLists,
+  type PsaCompany,
+  type PsaContract,
+  type PsaContractKind,
+  type PsaProduct,
+  type PsaQuantityNow,
+  type PsaReadScope,
+  type PsaTarget,
+  type PushStep,
+  type StepOutcome,
+} from '../../../core/psa';
+import { refKey } from '../../../core/reconcile';
+import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
+import { AutotaskClient, chunk, IN_CHUNK, type AutotaskProblem, type Filter } from './client';
+import type { AutotaskConfig } from './config';
+import { AutotaskCreator, serviceBody, type Created } from './create';
+import { decideCharge, decideQuantity, lineKeyOf, type Decision } from './decide';
+import { previousMonthStart } from './dates';
+import {
+  billingCodeSchema,
+  chargeSchema,
+  companySchema,
+  contractSchema,
+  serviceSchema,
+  unitSchema,
+  type AtBillingCode,
+  type AtCharge,
+  type AtContract,
+  type AtService,
+  type AtUnit,
+} from './schemas';
+
+/** Keys per OR group when looking charges up by line key (Autotask: at most 500 OR conditions). */
+const KEYS_PER_QUERY = 450;
+
+const uniqNums = (xs: Iterable<string | number>): number[] =>
+  [...new Set([...xs].map(Number).filter((n) => Number.isInteger(n) && n > 0))].sort((a, b) => a - b);
+
+function failAll(steps: readonly PushStep[], err: unknown): StepOutcome[] {
+  const message = err instanceof Error ? err.message : 'Autotask could not be read';
+  const status = err instanceof PsaError ? err.status : undefined;
+  const retryable =
+    err instanceof HttpTransportError || status === undefined || status === 429 || status >= 500;
+  return steps.map(() => ({ status: 'failed', message, retryable }));
+}
+
+export class AutotaskTarget implements PsaTarget {
+  readonly id = 'autotask';
+  readonly displayName = 'Autotask';
+  readonly client: AutotaskClient;
+  private readonly creator: AutotaskCreator;
+  private codes: AtBillingCode[] | null = null;
+
+  constructor(
+    readonly config: AutotaskConfig,
+    http: HttpClient,
+    mutations: HttpClient = http,
+  ) {
+    this.client = new AutotaskClient(config, http, mutations);
+    this.creator = new AutotaskCreator(this.client, config);
+  }
+
+  /** Records Autotask sent that could not be read (reported, never dropped silently). */
+  get problems(): readonly AutotaskProblem[] {
+    return this.client.problems;
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  testConnection(): { ok: boolean; message: string } {
+    let base: string;
+    try {
+      base = this.client.base();
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : 'Autotask could not be reached' };
+    }
+    const view = (entity: string, permission: string) => ({
+      permission,
+      req: this.client.request('post', `${entity}/query`, {
+        MaxRecords: 1,
+        IncludeFields: ['id'],
+        filter: [{ op: 'gte', field: 'id', value: 0 }],
+      }),
+    });
+    // Updates are probed with a PATCH of record 0, which does not exist: a permission refusal comes first.
+    const edit = (path: string, permission: string) => ({
+      permission,
+      req: this.client.request('patch', path, { id: 0 }),
+    });
+    const probes = [
+      view('Companies', 'view companies'),
+      view('Contracts', 'view contracts'),
+      view('ContractServices', 'view contracts'),
+      view('ContractServiceUnits', 'view contracts'),
+      view('ContractCharges', 'view contracts'),
+      view('Services', 'view services'),
+      view('BillingCodes', 'view services'),
+      edit('Contracts/0/Charges', 'update contracts'),
+      edit('Contracts/0/Services', 'update contracts'),
+      edit('Services', 'update services'),
+    ];
+    let responses;
+    try {
+      responses = this.client.readAll(probes.map((p) => p.req));
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : 'Autotask could not be reached' };
+    }
+    if (responses.some((r) => r.status === 401)) {
+      return { ok: false, message: 'Autotask rejected the API user name, secret or integration code (401)' };
+    }
+    const missing = new Set<string>();
+    responses.forEach((r, i) => {
+      const denied =
+        r.status === 403 ||
+        (r.status >= 400 && /permission|not authori[sz]ed|access/i.test(this.client.messages(r)));
+      const broken = probes[i].req.method === 'post' && r.status !== 200 && !denied;
+      if (denied || broken) missing.add(probes[i].permission);
+    });
+    if (missing.size === 0)
+      return { ok: true, message: `Connected to Autotask (${base.replace(/\/V1\.0\/$/i, '')})` };
+    return {
+      ok: false,
+      message: `Connected to Autotask, but the API user's security level is missing: ${[...missing].join(', ')}. BillGrid needs to view companies, and to view and update contracts and services.`,
+    };
+  }
+
+  // ---------------------------------------------------------------- lists for mapping
+
+  listCompanies(): PsaCompany[] {
+    return this.client
+      .queryAll('Companies', [[{ op: 'gte', field: 'id', value: 0 }]], companySchema, [
+        'id',
+        'companyName',
+        'isActive',
+      ])
+      .map((c) => ({ id: String(c.id), name: c.companyName, active: c.isActive !== false }));
+  }
+
+  listProducts(): PsaProduct[] {
+    return this.services([[{ op: 'eq', field: 'isActive', value: true }]]).map((s) => ({
+      id: String(s.id),
+      name: s.name,
+      code: s.sku ?? '',
+      unitPrice: s.unitPrice ?? null,
+      unitCost: s.unitCost ?? null,
+    }));
+  }
+
+  listContracts(companyIds: string[]): PsaContract[] {
+    const { recurringService, fixedPrice } = this.config.contractTypes;
+    const filters: Filter[][] = chunk(uniqNums(companyIds), IN_CHUNK).map((ids) => [
+      { op: 'in', field: 'companyID', value: ids },
+      { op: 'in', field: 'contractType', value: [recurringService, fixedPrice] },
+      { op: 'eq', field: 'status', value: this.config.activeContractStatus },
+    ]);
+    if (!filters.length) return [];
+    return this.client.queryAll('Contracts', filters, contractSchema).map((c) => this.toContract(c));
+  }
+
+  listCodes(): PsaCodeLists {
+    // Autotask has no GL accounts or tax codes per line; its billing (allocation) codes play that role.
+    return {
+      incomeAccounts: [],
+      expenseAccounts: [],
+      taxCodes: [],
+      itemCodes: this.billingCodes()
+        .filter((c) => c.isActive !== false)
+        .map((c) => ({ id: String(c.id), name: c.name })),
+    };
+  }
+
+  private toContract(c: AtContract): PsaContract {
+    const kind: PsaContractKind =
+      c.contractType === this.config.contractTypes.fixedPrice ? 'fixed-price' : 'recurring-service';
+    return {
+      id: String(c.id),
+      companyId: String(c.companyID),
+      name: c.contractName,
+      kind,
+      startDate: c.startDate,
+      endDate: c.endDate ?? null,
+    };
+  }
+
+  private billingCodes(): AtBillingCode[] {
+    this.codes ??= this.client.queryAll(
+      'BillingCodes',
+      [[{ op: 'gte', field: 'id', value: 0 }]],
+      billingCodeSchema,
+    );
+    return this.codes;
+  }
+
+  private services(filters: Filter[][]): AtService[] {
+    return filters.length ? this.client.queryAll('Services', filters, serviceSchema) : [];
+  }
+
+  // ---------------------------------------------------------------- reconcile read
+
+  readBilling(scope: PsaReadScope): PsaBillingState {
+    const contractIds = uniqNums(scope.contractIds);
+    const keys = [...new Set(scope.lineKeys.filter((k) => LINE_KEY_PATTERN.test(k)))];
+    const contracts = this.contracts(contractIds);
+    const rows = contractIds.length
+      ? this.client.queryAll(
+          'ContractServiceUnits',
+          chunk(contractIds, IN_CHUNK).map((ids) => [
+            { op: 'in', field: 'contractID', value: ids },
+            { op: 'lte', field: 'startDate', value: scope.periodEnd },
+            { op: 'gte', field: 'endDate', value: scope.periodEnd },
+          ]),
+          unitSchema,
+        )
+      : [];
+    const quantities = new Map<number, PsaQuantityNow>();
+    for (const r of rows) {
+      const c = contracts.get(r.contractID);
+      if (!c) continue;
+      quantities.set(r.contractServiceID, {
+        ref: {
+          kind: 'quantity',
+          companyId: String(c.companyID),
+          contractId: String(r.contractID),
+          productId: String(r.serviceID),
+        },
+        psaId: String(r.contractServiceID),
+        quantity: r.units,
+        unitPrice: r.price ?? 0,
+        unitCost: r.cost ?? 0,
+      });
+    }
+    const found = this.chargesByKey(keys);
+    const missing = uniqNums(
+      [...found.values()].map((l) => l[0].contractID).filter((id) => !contracts.has(id)),
+    );
+    for (const [id, c] of this.contracts(missing)) contracts.set(id, c);
+    const charges: PsaChargeNow[] = [];
+    for (const [key, list] of found) {
+      const c = list[0];
+      const contract = contracts.get(c.contractID);
+      charges.push({
+        ref: {
+          kind: 'charge',
+          companyId: contract ? String(contract.companyID) : '',
+          container: String(c.contractID),
+          lineKey: key,
+        },
+        psaId: String(c.id),
+        quantity: c.unitQuantity,
+        unitPrice: c.unitPrice ?? 0,
+        unitCost: c.unitCost ?? 0,
+        description: c.description ?? '',
+        date: c.datePurchased,
+      });
+    }
+    return { quantities: [...quantities.values()], charges };
+  }
+
+  private contracts(ids: number[]): Map<number, AtContract> {
+    if (!ids.length) return new Map();
+    const list = this.client.queryAll(
+      'Contracts',
+      chunk(ids, IN_CHUNK).map((c) => [{ op: 'in', field: 'id', value: c }]),
+      contractSchema,
+    );
+    return new Map(list.map((c) => [c.id, c]));
+  }
+
+  /** Charges whose name carries one of the keys, grouped by key, lowest id first. */
+  private chargesByKey(keys: string[]): Map<string, AtCharge[]> {
+    const out = new Map<string, AtCharge[]>();
+    if (!keys.length) return out;
+    const wanted = new Set(keys);
+    const filters: Filter[][] = chunk(keys, KEYS_PER_QUERY).map((part) => [
+      { op: 'or', items: part.map((k): Filter => ({ op: 'contains', field: 'name', value: k })) },
+    ]);
+    for (const c of this.client.queryAll('ContractCharges', filters, chargeSchema)) {
+      const key = lineKeyOf(c.name);
+      if (!key || !wanted.has(key)) continue;
+      const list = out.get(key);
+      if (list) list.push(c);
+      else out.set(key, [c]);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- push
+
+  apply(step: PushStep): StepOutcome {
+    return this.applyAll([step])[0];
+  }
+
+  /**
+   * Applies steps with one batched read per entity type (re-read just before sending) and one request per
+   * entity that must change. Steps that hit the same target go in later rounds so each reads fresh state.
+   */
+  applyAll(steps: readonly PushStep[]): StepOutcome[] {
+    const outcomes: StepOutcome[] = new Array<StepOutcome>(steps.length);
+    let rest = steps.map((s, i) => ({ s, i }));
+    while (rest.length) {
+      const seen = new Set<string>();
+      const round: typeof rest = [];
+      const later: typeof rest = [];
+      for (const x of rest) {
+        const k = refKey(x.s.ref);
+        (seen.has(k) ? later : round).push(x);
+        seen.add(k);
+      }
+      const res = this.applyRound(round.map((x) => x.s));
+      round.forEach((x, j) => (outcomes[x.i] = res[j]));
+      rest = later;
+    }
+    return outcomes;
+  }
+
+  private applyRound(steps: readonly PushStep[]): StepOutcome[] {
+    let decisions: Decision[];
+    try {
+      decisions = this.decide(steps);
+    } catch (err) {
+      return failAll(steps, err);
+    }
+    return decisions.map((d) => {
+      if (d.kind === 'fail') return { status: 'failed', message: d.message, retryable: d.retryable };
+      if (d.kind === 'unchanged') return { status: 'unchanged', psaId: d.psaId, message: d.message };
+      const r = this.client.mutate(d.method, d.path, d.body, d.what);
+      if (!r.ok) return { status: 'failed', message: r.message, retryable: r.retryable };
+      const psaId = d.psaId ?? String(r.id);
+      return { status: 'applied', psaId, message: `Autotask saved ${d.what}` };
+    });
+  }
+
+  private decide(steps: readonly PushStep[]): Decision[] {
+    const serviceIds = this.resolveServices(steps);
+    // Units in force on each quantity step's effective date.
+    const q = steps.flatMap((s, i) =>
+      s.ref.kind === 'quantity' && serviceIds[i] !== null ? [{ s, i }] : [],
+    );
+    let rows: AtUnit[] = [];
+    if (q.length) {
+      const dates = q.map((x) => x.s.after.effectiveDate).sort();
+      const contracts = uniqNums(q.map((x) => (x.s.ref.kind === 'quantity' ? x.s.ref.contractId : 0)));
+      const services = uniqNums(q.map((x) => serviceIds[x.i] as number));
+      const filters: Filter[][] = [];
+      for (const cs of chunk(contracts, 200)) {
+        for (const ss of chunk(services, 250)) {
+          filters.push([
+            { op: 'in', field: 'contractID', value: cs },
+            { op: 'in', field: 'serviceID', value: ss },
+            { op: 'lte', field: 'startDate', value: dates[dates.length - 1] },
+            { op: 'gte', field: 'endDate', value: dates[0] },
+          ]);
+        }
+      }
+      rows = this.client.queryAll('ContractServiceUnits', filters, unitSchema);
+    }
+    const chargeSteps = steps.filter((s) => s.ref.kind === 'charge');
+    const found = this.chargesByKey(chargeSteps.map((s) => (s.ref.kind === 'charge' ? s.ref.lineKey : '')));
+    const needCode = chargeSteps.filter((s) => s.ref.kind === 'charge' && !found.has(s.ref.lineKey));
+    const codeOf = this.billingCodeResolver(needCode);
+
+    return steps.map((s, i): Decision => {
+      if (s.ref.kind === 'quantity') {
+        const serviceId = serviceIds[i];
+        if (serviceId === null) {
+          return {
+            kind: 'fail',
+            retryable: false,
+            message: `'${s.ref.productId}' is not an Autotask service`,
+          };
+        }
+        const contractId = Number(s.ref.contractId);
+        if (!Number.isInteger(contractId)) {
+          return {
+            kind: 'fail',
+            retryable: false,
+            message: `'${s.ref.contractId}' is not an Autotask contract id`,
+          };
+        }
+        const eff = s.after.effectiveDate;
+        const row =
+          rows.find(
+            (r) =>
+              r.contractID === contractId &&
+              r.serviceID === serviceId &&
+              r.startDate <= eff &&
+              r.endDate >= eff,
+          ) ?? null;
+        return decideQuantity(s, contractId, serviceId, row);
+      }
+      const list = found.get(s.ref.lineKey) ?? [];
+      return decideCharge(s, list, list.length ? null : codeOf(s), this.config);
+    });
+  }
+
+  /** Service id per step (null for charges or when unknown); 'new:SKU' products are found by SKU or created. */
+  private resolveServices(steps: readonly PushStep[]): Array<number | null> {
+    const skus = [
+      ...new Set(
+        steps.flatMap((s) =>
+          s.ref.kind === 'quantity' && s.ref.productId.startsWith(AUTO_CREATE_PRODUCT_PREFIX)
+            ? [s.ref.productId.slice(AUTO_CREATE_PRODUCT_PREFIX.length)]
+            : [],
+        ),
+      ),
+    ];
+    const bySku = new Map<string, number>();
+    if (skus.length) {
+      for (const svc of this.services(
+        chunk(skus, IN_CHUNK).map((p) => [{ op: 'in', field: 'sku', value: p }]),
+      )) {
+        if (svc.sku && !bySku.has(svc.sku.toLowerCase())) bySku.set(svc.sku.toLowerCase(), svc.id);
+      }
+    }
+    return steps.map((s) => {
+      if (s.ref.kind !== 'quantity') return null;
+      const p = s.ref.productId;
+      if (!p.startsWith(AUTO_CREATE_PRODUCT_PREFIX))
+        return Number.isInteger(Number(p)) && p !== '' ? Number(p) : null;
+      const sku = p.slice(AUTO_CREATE_PRODUCT_PREFIX.length);
+      const known = bySku.get(sku.toLowerCase());
+      if (known !== undefined) return known;
+      const code = this.codeFromIds([s.codes?.itemCode ?? null], new Map());
+      if (code === null) return null;
+      const r = this.client.mutate(
+        'post',
+        'Services',
+        serviceBody(this.config, {
+          name: s.after.productName || sku,
+          sku,
+          unitPrice: s.after.unitPrice,
+          unitCost: s.after.unitCost,
+          billingCodeId: code,
+        }),
+        `the new service '${s.after.productName || sku}'`,
+      );
+      if (!r.ok) throw new PsaError(r.message, r.status);
+      bySku.set(sku.toLowerCase(), r.id);
+      return r.id;
+    });
+  }
+
+  /** Billing code for a new charge: the mapped service's code, a billing code chosen directly, or the default. */
+  private billingCodeResolver(steps: readonly PushStep[]): (s: PushStep) => number | null {
+    const ids = uniqNums(
+      steps.flatMap((s) => [s.after.productId ?? '', s.codes?.itemCode ?? ''].filter((x) => /^\d+$/.test(x))),
+    );
+    const skus = steps.flatMap((s) =>
+      s.after.productId?.startsWith(AUTO_CREATE_PRODUCT_PREFIX)
+        ? [s.after.productId.slice(AUTO_CREATE_PRODUCT_PREFIX.length)]
+        : [],
+    );
+    const filters: Filter[][] = [
+      ...chunk(ids, IN_CHUNK).map((p): Filter[] => [{ op: 'in', field: 'id', value: p }]),
+      ...chunk([...new Set(skus)], IN_CHUNK).map((p): Filter[] => [{ op: 'in', field: 'sku', value: p }]),
+    ];
+    const byKey = new Map<string, AtService>();
+    for (const svc of this.services(filters)) {
+      byKey.set(String(svc.id), svc);
+      if (svc.sku) byKey.set(`sku:${svc.sku.toLowerCase()}`, svc);
+    }
+    return (s) => {
+      const p = s.after.productId ?? '';
+      const viaSku = p.startsWith(AUTO_CREATE_PRODUCT_PREFIX)
+        ? `sku:${p.slice(AUTO_CREATE_PRODUCT_PREFIX.length).toLowerCase()}`
+        : p;
+      return this.codeFromIds([viaSku, s.codes?.itemCode ?? null], byKey);
+    };
+  }
+
+  private codeFromIds(candidates: Array<string | null>, services: Map<string, AtService>): number | null {
+    for (const c of candidates) {
+      if (!c) continue;
+      const svc = services.get(c);
+      if (svc?.billingCodeID) return svc.billingCodeID;
+      if (/^\d+$/.test(c) && this.billingCodes().some((b) => b.id === Number(c) && b.isActive !== false))
+        return Number(c);
+    }
+    return this.config.defaultBillingCodeId ?? null;
+  }
+
+  // ---------------------------------------------------------------- create missing (P22), see create.ts
+
+  createCompany(input: { name: string; phone?: string }): Created {
+    return this.creator.createCompany(input);
+  }
+
+  createService(input: {
+    name: string;
+    sku: string;
+    unitPrice: number;
+    unitCost: number;
+    billingCodeId: string | number;
+  }): Created {
+    return this.creator.createService(input);
+  }
+
+  createContract(input: {
+    companyId: string;
+    name: string;
+    kind: 'recurring-service' | 'fixed-price';
+    startDate: string;
+    endDate?: string;
+  }): Created {
+    return this.creator.createContract(input);
+  }
+
+  addContractService(input: {
+    contractId: string;
+    serviceId: string;
+    unitPrice: number;
+    unitCost: number;
+  }): Created {
+    return this.creator.addContractService(input);
+  }
+}
+
+/** The 1st of the month before the first usage: a contract that starts there bills that usage without proration. */
+export const contractStartFor = previousMonthStart;

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { HttpPolicy } from '../../../platform/http';
+
+/** Local addresses may use http (the sandbox); every real tenant is https. */
+const isLocal = (u: URL): boolean => u.hostname === '127.0.0.1' || u.hostname === 'localhost';
+
+const tenantUrl = (label: string) =>
+  z
+    .string({ error: `${label} is missing` })
+    .trim()
+    .min(1, { error: `${label} is missing` })
+    .refine(
+      (s) => {
+        try {
+          const u = new URL(s);
+          return u.protocol === 'https:' || (u.protocol === 'http:' && isLocal(u));
+        } catch {
+          return false;
+        }
+      },
+      { error: `${label} must be a web address such as https://yourcompany.halopsa.com` },
+    )
+    .transform((s) => s.replace(/\/+$/, '').replace(/\/api$/i, ''));
+
+/**
+ * How BillGrid reaches one HaloPSA tenant. `baseUrl` is the tenant's own address (its API is under /api);
+ * `authUrl` is the authorisation server (default `<baseUrl>/auth`, tokens at `<authUrl>/token`);
+ * `tenant` is required by hosted (halopsa.com) tenants and sent as `?tenant=` on the token request.
+ */
+export const haloConfigSchema = z.object({
+  baseUrl: tenantUrl('HaloPSA address'),
+  authUrl: tenantUrl('HaloPSA authorisation address').optional(),
+  tenant: z.string().trim().optional(),
+  clientId: z
+    .string({ error: 'HaloPSA client ID is missing' })
+    .trim()
+    .min(1, { error: 'HaloPSA client ID is missing' }),
+  clientSecret: z
+    .string({ error: 'HaloPSA client secret is missing' })
+    .min(1, { error: 'HaloPSA client secret is missing' }),
+  /** Records per page; Halo caps it server-side, and the pager adapts to the size it gets. */
+  pageSize: z.number().int().min(1).max(1000).default(1000),
+});
+export type HaloConfigInput = z.input<typeof haloConfigSchema>;
+export type HaloConfig = z.output<typeof haloConfigSchema>;
+
+/** Parse a config, failing with one readable sentence (never echoing the secret). */
+export function parseHaloConfig(input: unknown): HaloConfig {
+  const r = haloConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  throw new Error(r.error.issues[0]?.message ?? 'HaloPSA settings are not valid');
+}
+
+/**
+ * Retry policy for the RetryingHttpClient that talks to Halo. Halo answers 429 when an application
+ * sends too much; a handful of parallel requests keeps a month's push well inside that.
+ */
+export const policy: Partial<HttpPolicy> & { apiName: string } = {
+  apiName: 'HaloPSA',
+  maxConcurrency: 5,
+  maxRetries: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+};

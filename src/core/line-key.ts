@@ -1,0 +1,110 @@
+import type { BillingLine, RawBillingLine } from './billing-line';
+import { fnv1a64 } from './hash';
+
+/**
+ * Line keys: 'BG-' + 16 hex digits (19 characters, fits any PSA reference field).
+ *
+ * A key is a hash of the line's identity: source, customer id, subscription id, SKU, charge type,
+ * period start/end and the vendor's record id when there is one. Amounts, names and descriptions are
+ * NOT part of it, so a re-pull with a changed quantity or price keeps the key (and the staff's edits,
+ * approval and PSA reference attached to it).
+ *
+ * Lines with the same identity in one pull (a vendor that bills the same SKU twice without a record id)
+ * are disambiguated by an ordinal after sorting them by their full content, so the result does not
+ * depend on row order. The first keeps the plain key; the others get '#2', '#3'… folded into the hash.
+ */
+export const LINE_KEY_PREFIX = 'BG-';
+export const LINE_KEY_PATTERN = /^BG-[0-9a-f]{16}$/;
+
+const SEP = '\u001f';
+
+type Identity = Pick<
+  RawBillingLine,
+  'source' | 'customerId' | 'subscriptionId' | 'sku' | 'chargeType' | 'periodStart' | 'periodEnd' | 'recordId'
+>;
+
+export function lineIdentity(l: Identity): string {
+  return [
+    l.source,
+    l.customerId,
+    l.subscriptionId,
+    l.sku,
+    l.chargeType,
+    l.periodStart,
+    l.periodEnd,
+    l.recordId ?? '',
+  ].join(SEP);
+}
+
+export const keyOf = (identity: string, ordinal = 1): string =>
+  LINE_KEY_PREFIX + fnv1a64(ordinal === 1 ? identity : `${identity}${SEP}#${ordinal}`);
+
+/** Everything else about the line, to order genuinely repeated charges deterministically. */
+function contentOf(l: RawBillingLine): string {
+  return [
+    l.quantity,
+    l.unitCost,
+    l.unitPrice,
+    l.total,
+    l.currency,
+    l.cycle,
+    l.effectiveDate,
+    l.orderId,
+    l.productName,
+    l.description,
+    l.customerName,
+    (l.tags ?? []).join(','),
+  ].join(SEP);
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export interface KeyCollision {
+  key: string;
+  /** How many lines in the pull shared the identity (or, astronomically rarely, the hash). */
+  count: number;
+}
+
+/**
+ * Key every line of one pull. Output is in input order; shuffling the input only shuffles the output.
+ * `collisions` lists identities that needed ordinals, so the pull can warn about them.
+ */
+export function assignLineKeys(lines: readonly RawBillingLine[]): {
+  lines: BillingLine[];
+  collisions: KeyCollision[];
+} {
+  const ids = lines.map(lineIdentity);
+  const keys = ids.map((id) => keyOf(id));
+  // Most pulls have no repeats: remember the first index per key, and build groups only for repeats.
+  const first = new Map<string, number>();
+  const groups = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    const f = first.get(k);
+    if (f === undefined) first.set(k, i);
+    else {
+      const g = groups.get(k);
+      if (g) g.push(i);
+      else groups.set(k, [f, i]);
+    }
+  });
+
+  const collisions: KeyCollision[] = [];
+  for (const [k, members] of groups) collisions.push({ key: k, count: members.length });
+  collisions.sort((a, b) => cmp(a.key, b.key));
+  // Sorted order, so even the (astronomically rare) re-hash below never depends on row order.
+  for (const { key: k } of collisions) {
+    const members = groups.get(k) as number[];
+    const content = new Map(members.map((i) => [i, contentOf(lines[i])]));
+    members.sort((a, b) => cmp(ids[a], ids[b]) || cmp(content.get(a) as string, content.get(b) as string));
+    for (let n = 1; n < members.length; n++) {
+      const i = members[n];
+      // Ordinals start at 2; skip any that would clash with another line's key.
+      let ord = n + 1;
+      let key = keyOf(ids[i], ord);
+      while (first.has(key)) key = keyOf(ids[i], ++ord);
+      first.set(key, i);
+      keys[i] = key;
+    }
+  }
+  return { lines: lines.map((l, i) => ({ ...l, key: keys[i] })), collisions };
+}

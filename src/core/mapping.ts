@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { parseWith } from './parse';
+import { resolveSettings, settingsOverrideSchema } from './settings';
+import type { BillingSettings, EffectiveSettings } from './settings';
+
+/**
+ * Mappings from source entities to PSA entities (the Clients, Products and Contracts tabs).
+ * One PSA company may have many source customers. Keys always include the source id, because
+ * two sources can use the same customer id or SKU for different things.
+ */
+
+/** auto = matched by name (with score); confirmed = a person accepted it; manual = picked by hand; excluded = do not invoice. */
+export const CLIENT_MAPPING_STATUSES = ['auto', 'confirmed', 'manual', 'excluded'] as const;
+export type ClientMappingStatus = (typeof CLIENT_MAPPING_STATUSES)[number];
+
+const text = (label: string) =>
+  z
+    .string({ error: `${label} is missing` })
+    .trim()
+    .min(1, { error: `${label} is missing` });
+
+export const clientMappingSchema = z
+  .object({
+    source: text('Source'),
+    customerId: text('Customer id'),
+    customerName: z.string(),
+    /** PSA company id; null only when excluded without a company. */
+    companyId: z.string().trim().min(1).nullable(),
+    status: z.enum(CLIENT_MAPPING_STATUSES, {
+      error: (iss) =>
+        `Client status '${String(iss.input)}' is not one of ${CLIENT_MAPPING_STATUSES.join(', ')}`,
+    }),
+    /** Name similarity 0–100 for 'auto' mappings; null otherwise. */
+    score: z.number().min(0).max(100).nullable(),
+    overrides: settingsOverrideSchema.optional(),
+  })
+  .refine((m) => m.companyId !== null || m.status === 'excluded', {
+    error: 'A client mapping needs a PSA company unless the client is excluded',
+    path: ['companyId'],
+  });
+export type ClientMapping = z.infer<typeof clientMappingSchema>;
+
+/** Mappings a person made or accepted: name matching never changes them. */
+export const isFixedClientMapping = (m: ClientMapping): boolean => m.status !== 'auto';
+
+export const PRODUCT_MAPPING_STATUSES = ['auto', 'confirmed', 'manual'] as const;
+export type ProductMappingStatus = (typeof PRODUCT_MAPPING_STATUSES)[number];
+
+export const productMappingSchema = z.object({
+  source: text('Source'),
+  sku: text('Product/SKU'),
+  productId: text('PSA product'),
+  status: z.enum(PRODUCT_MAPPING_STATUSES, {
+    error: (iss) =>
+      `Product status '${String(iss.input)}' is not one of ${PRODUCT_MAPPING_STATUSES.join(', ')}`,
+  }),
+});
+export type ProductMapping = z.infer<typeof productMappingSchema>;
+
+/**
+ * Source subscription → PSA contract (+ optional contract service), made once and remembered (P22).
+ * An empty `subscriptionId` is the customer's default contract, used for any subscription without its own row.
+ */
+export const contractMappingSchema = z.object({
+  source: text('Source'),
+  customerId: text('Customer id'),
+  subscriptionId: z.string(),
+  contractId: text('PSA contract'),
+  /** Known PSA contract service id, when linked; informative (targets are keyed by contract + product). */
+  contractServiceId: z.string().nullable().optional(),
+});
+export type ContractMapping = z.infer<typeof contractMappingSchema>;
+
+export interface Mappings {
+  clients: ClientMapping[];
+  products: ProductMapping[];
+  contracts: ContractMapping[];
+}
+
+/** Two-level map: no key concatenation on the hot path (a pull looks up every line). */
+class Map2<V> {
+  private readonly outer = new Map<string, Map<string, V>>();
+  get(a: string, b: string): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+  set(a: string, b: string, v: V): void {
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, (inner = new Map()));
+    inner.set(b, v);
+  }
+}
+
+/** O(1) look-ups over the mapping tabs, built once per job. */
+export class MappingIndex {
+  private readonly clients = new Map2<ClientMapping>();
+  private readonly products = new Map2<ProductMapping>();
+  /** source → customer → subscription ('' = the customer's default contract). */
+  private readonly contracts = new Map<string, Map2<ContractMapping>>();
+
+  constructor(m: Mappings) {
+    for (const c of m.clients) this.clients.set(c.source, c.customerId, c);
+    for (const p of m.products) this.products.set(p.source, p.sku, p);
+    for (const c of m.contracts) {
+      let bySource = this.contracts.get(c.source);
+      if (!bySource) this.contracts.set(c.source, (bySource = new Map2()));
+      bySource.set(c.customerId, c.subscriptionId, c);
+    }
+  }
+
+  client(source: string, customerId: string): ClientMapping | undefined {
+    return this.clients.get(source, customerId);
+  }
+
+  product(source: string, sku: string): ProductMapping | undefined {
+    return this.products.get(source, sku);
+  }
+
+  /** The subscription's own contract, else the customer's default contract. */
+  contract(source: string, customerId: string, subscriptionId: string): ContractMapping | undefined {
+    const bySource = this.contracts.get(source);
+    return bySource?.get(customerId, subscriptionId) ?? bySource?.get(customerId, '');
+  }
+}
+
+/** Parse one mapping row with one readable message (the caller adds the row number). */
+export function parseClientMapping(
+  input: unknown,
+): { ok: true; mapping: ClientMapping } | { ok: false; message: string } {
+  const r = parseWith(clientMappingSchema, input);
+  return r.ok ? { ok: true, mapping: r.value } : r;
+}
+
+export function parseProductMapping(
+  input: unknown,
+): { ok: true; mapping: ProductMapping } | { ok: false; message: string } {
+  const r = parseWith(productMappingSchema, input);
+  return r.ok ? { ok: true, mapping: r.value } : r;
+}
+
+export function parseContractMapping(
+  input: unknown,
+): { ok: true; mapping: ContractMapping } | { ok: false; message: string } {
+  const r = parseWith(contractMappingSchema, input);
+  return r.ok ? { ok: true, mapping: r.value } : r;
+}
+
+/** What every line of one source customer shares: its client mapping and the settings in force. */
+export interface CustomerContext {
+  client: ClientMapping | undefined;
+  settings: EffectiveSettings;
+}
+
+/**
+ * Per-customer context: settings are global → source → the mapped PSA company → the mapping row's own
+ * overrides. Memoised per (source, customer) because a pull has many lines per customer.
+ */
+export function customerContextResolver(
+  settings: BillingSettings,
+  index: MappingIndex,
+): (line: { source: string; customerId: string }) => CustomerContext {
+  const memo = new Map2<CustomerContext>();
+  // Sources return a customer's lines together, so the previous answer is usually the right one.
+  let last: { source: string; customerId: string; c: CustomerContext } | null = null;
+  return (line) => {
+    if (last !== null && last.customerId === line.customerId && last.source === line.source) return last.c;
+    let c = memo.get(line.source, line.customerId);
+    if (!c) {
+      const client = index.client(line.source, line.customerId);
+      c = {
+        client,
+        settings: resolveSettings(settings, line.source, client?.companyId ?? null, client?.overrides),
+      };
+      memo.set(line.source, line.customerId, c);
+    }
+    last = { source: line.source, customerId: line.customerId, c };
+    return c;
+  };
+}
+
+/** The settings in force for each line (see customerContextResolver). */
+export function lineSettingsResolver(
+  settings: BillingSettings,
+  index: MappingIndex,
+): (line: { source: string; customerId: string }) => EffectiveSettings {
+  const context = customerContextResolver(settings, index);
+  return (line) => context(line).settings;
+}

@@ -1,0 +1,149 @@
+import {
+  addMonths,
+  differenceInCalendarDays,
+  endOfMonth,
+  format,
+  getDaysInMonth,
+  isAfter,
+  isBefore,
+  max as maxDate,
+  min as minDate,
+  parseISO,
+  startOfMonth,
+} from 'date-fns';
+import { isRealIsoDate } from './billing-line';
+import type { ChargeType } from './billing-line';
+import type { ArrearsMode } from './settings';
+import type { BillingPeriod } from './source';
+
+/**
+ * P32 billing periods. A billing month is 'yyyy-mm'; periods are ISO dates, end inclusive.
+ * Calendar dates do not depend on a time zone; "which month is it now" does, so that takes one.
+ * date-fns works on local Date values here; we only ever format them back to dates, never to instants.
+ */
+
+export class PeriodError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PeriodError';
+  }
+}
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isBillingMonth(month: string): boolean {
+  return MONTH.test(month);
+}
+
+function monthStart(month: string): Date {
+  if (typeof month !== 'string' || !MONTH.test(month)) {
+    throw new PeriodError(`Billing month '${String(month)}' is not in yyyy-mm form (e.g. 2026-10)`);
+  }
+  return parseISO(`${month}-01`);
+}
+
+function day(iso: string, label = 'Date'): Date {
+  if (typeof iso !== 'string' || !isRealIsoDate(iso)) {
+    throw new PeriodError(`${label} '${String(iso)}' is not a real date in yyyy-mm-dd form`);
+  }
+  return parseISO(iso);
+}
+
+const ymd = (d: Date): string => format(d, 'yyyy-MM-dd');
+const ym = (d: Date): string => format(d, 'yyyy-MM');
+
+export function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new PeriodError(`Time zone '${timeZone}' is not known`);
+  }
+}
+
+/** First and last day of a billing month, e.g. '2026-10' → 2026-10-01 … 2026-10-31. */
+export function billingPeriod(month: string, timeZone = 'UTC'): BillingPeriod {
+  assertTimeZone(timeZone);
+  const s = monthStart(month);
+  return { month, start: ymd(s), end: ymd(endOfMonth(s)) };
+}
+
+/** The billing month containing `now` in the spreadsheet's time zone. */
+export function currentBillingMonth(now: Date, timeZone: string): string {
+  assertTimeZone(timeZone);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(now);
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}`;
+}
+
+export const previousMonth = (month: string): string => ym(addMonths(monthStart(month), -1));
+export const nextMonth = (month: string): string => ym(addMonths(monthStart(month), 1));
+export const monthOf = (isoDate: string): string => ym(day(isoDate));
+
+/**
+ * The billing month whose invoice carries usage that ended on `periodEnd`:
+ * 'most-recent' → the month the usage ended in (its invoice is the most recent one when usage closes);
+ * 'next'        → the month after.
+ */
+export function arrearsBillingMonth(periodEnd: string, mode: ArrearsMode): string {
+  const m = monthOf(periodEnd);
+  return mode === 'next' ? nextMonth(m) : m;
+}
+
+const ARREARS_TYPES: readonly ChargeType[] = ['arrears', 'usage'];
+
+/** The billing month a line lands on: arrears/usage by the arrears mode, anything else by its period start. */
+export function billingMonthOf(
+  line: { chargeType: ChargeType; periodStart: string; periodEnd: string },
+  mode: ArrearsMode,
+): string {
+  return ARREARS_TYPES.includes(line.chargeType)
+    ? arrearsBillingMonth(line.periodEnd, mode)
+    : monthOf(line.periodStart);
+}
+
+export interface Proration {
+  /** Days of the line's period inside the billing month. */
+  days: number;
+  /** Days in the billing month. */
+  daysInPeriod: number;
+  /** days / daysInPeriod, 0–1. */
+  fraction: number;
+}
+
+/** How much of a billing month (default: the month the period starts in) a partial period covers. */
+export function proration(periodStart: string, periodEnd: string, month?: string): Proration {
+  const s = day(periodStart, 'Period start');
+  const e = day(periodEnd, 'Period end');
+  if (isBefore(e, s)) throw new PeriodError(`Period end ${periodEnd} is before period start ${periodStart}`);
+  const ms = month ? monthStart(month) : startOfMonth(s);
+  const me = endOfMonth(ms);
+  const daysInPeriod = getDaysInMonth(ms);
+  const from = maxDate([s, ms]);
+  const to = minDate([e, me]);
+  const days = isAfter(from, to) ? 0 : differenceInCalendarDays(to, from) + 1;
+  return { days, daysInPeriod, fraction: days / daysInPeriod };
+}
+
+/**
+ * Crayon's rules for PSA contracts billed in arrears: the contract must start on or before the first
+ * usage synced, and on the 1st of a month or the PSA prorates the first invoice.
+ */
+export function contractStartWarnings(contractStart: string, firstUsage: string | null): string[] {
+  const start = day(contractStart, 'Contract start');
+  const out: string[] = [];
+  if (firstUsage !== null && isAfter(start, day(firstUsage, 'First usage'))) {
+    out.push(
+      `Contract starts ${contractStart}, after the first usage on ${firstUsage}; that usage cannot be billed on it`,
+    );
+  }
+  if (start.getDate() !== 1) {
+    out.push(
+      `Contract starts ${contractStart}, not on the 1st of a month; the PSA will prorate its first invoice`,
+    );
+  }
+  return out;
+}

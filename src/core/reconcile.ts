@@ -1,0 +1,332 @@
+import type { BillingLine, Currency } from './billing-line';
+import type { DroppedLine } from './modifiers';
+import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
+import type { DefaultCodes } from './settings';
+import type { BlockReason, PsaCapabilities, TargetResolver } from './targets';
+
+/**
+ * P41 reconciliation: one proposed action per target (a quantity target may gather several lines) and
+ * one blocked action per line that cannot reach a target. Pure; the PSA state is read by the caller.
+ */
+
+export type ActionKind =
+  'create' | 'set-quantity' | 'add-charge' | 'update-charge' | 'append-invoice-line' | 'none' | 'blocked';
+
+export interface TargetValues {
+  quantity: number;
+  unitPrice: number;
+  unitCost: number;
+}
+
+export type TargetAfter = PushStep['after'];
+
+export interface ReconcileAction {
+  action: ActionKind;
+  /** Null only for lines blocked before a target was known. */
+  ref: TargetRef | null;
+  /** Sorted. One key for charges and blocked lines; all summed lines for a quantity target. */
+  lineKeys: string[];
+  /** The PSA record's id when it exists. */
+  psaId: string | null;
+  /** What the PSA has now (null when the record does not exist). */
+  before: TargetValues | null;
+  /** What BillGrid wants (null when blocked). */
+  after: TargetAfter | null;
+  reason: BlockReason | null;
+  /** Default codes in force for the client (for items the connector creates); null when blocked. */
+  codes: DefaultCodes | null;
+  /** One sentence for the grid's Action/Status cell. */
+  message: string;
+}
+
+export interface ReconcileInput {
+  /** Lines after modifiers (kept + collapsed). */
+  lines: readonly BillingLine[];
+  /** Lines dropped by a modifier: reported as blocked, never pushed. */
+  dropped?: readonly DroppedLine[];
+  state: PsaBillingState;
+  resolver: TargetResolver;
+  capabilities: PsaCapabilities;
+  /** The PSA's billing currency; lines in another currency are blocked. Null skips the check. */
+  psaCurrency: Currency | null;
+}
+
+export interface ReconcileResult {
+  /** Deterministic order: targets by refKey, then blocked lines by key. */
+  actions: ReconcileAction[];
+  /** The action each line key ended in (shared by all lines of a quantity target). */
+  byLine: Map<string, ReconcileAction>;
+}
+
+/** A canonical string for a target, used for grouping, ordering and idempotency keys. */
+export function refKey(ref: TargetRef): string {
+  return ref.kind === 'quantity'
+    ? `q\u0000${ref.companyId}\u0000${ref.contractId}\u0000${ref.productId}`
+    : `c\u0000${ref.lineKey}`;
+}
+
+/** Half a cent for money, a millionth for quantities: PSAs round, and a re-run must still say "none". */
+export const sameMoney = (a: number, b: number): boolean => Math.abs(a - b) < 0.005;
+export const sameQuantity = (a: number, b: number): boolean => Math.abs(a - b) < 1e-6;
+const sameValues = (a: TargetValues, b: TargetValues): boolean =>
+  sameQuantity(a.quantity, b.quantity) &&
+  sameMoney(a.unitPrice, b.unitPrice) &&
+  sameMoney(a.unitCost, b.unitCost);
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * refKey order: charges ('c') by line key, then quantity targets ('q') by refKey. A month has ~100k
+ * charges, so their keys are sorted with the built-in string sort (no comparator callback) and the
+ * actions looked up again; line keys are unique among targets.
+ */
+function sortTargets(targets: ReconcileAction[]): ReconcileAction[] {
+  const charges = new Map<string, ReconcileAction>();
+  const quantities: { k: string; a: ReconcileAction }[] = [];
+  for (const a of targets) {
+    const ref = a.ref as TargetRef;
+    if (ref.kind === 'charge') charges.set(ref.lineKey, a);
+    else quantities.push({ k: refKey(ref), a });
+  }
+  const out = [...charges.keys()].sort().map((k) => charges.get(k) as ReconcileAction);
+  quantities.sort((x, y) => cmp(x.k, y.k));
+  for (const q of quantities) out.push(q.a);
+  return out;
+}
+
+const fmt = (n: number): string => String(Math.round(n * 10000) / 10000);
+
+function blocked(
+  lineKeys: string[],
+  reason: BlockReason,
+  message: string,
+  ref: TargetRef | null = null,
+): ReconcileAction {
+  return {
+    action: 'blocked',
+    ref,
+    lineKeys,
+    psaId: null,
+    before: null,
+    after: null,
+    reason,
+    codes: null,
+    message,
+  };
+}
+
+const usable = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+
+/** Lines normally arrive parsed; this guards against a grid edit that skipped parsing. */
+function valueProblem(l: BillingLine): string | null {
+  if (!usable(l.quantity)) return `Quantity '${String(l.quantity)}' is not a usable number`;
+  if (!usable(l.unitPrice)) return `Unit price '${String(l.unitPrice)}' is not a usable number`;
+  if (!usable(l.unitCost)) return `Unit cost '${String(l.unitCost)}' is not a usable number`;
+  return null;
+}
+
+const afterOf = (l: BillingLine, productId: string): TargetAfter => ({
+  quantity: l.quantity,
+  unitPrice: l.unitPrice,
+  unitCost: l.unitCost,
+  effectiveDate: l.effectiveDate,
+  description: l.description || l.productName || l.sku,
+  productName: l.productName,
+  sku: l.sku,
+  productId,
+});
+
+interface QuantityGroup {
+  ref: QuantityTargetRef;
+  productId: string;
+  codes: DefaultCodes;
+  lines: BillingLine[];
+  problem: { reason: BlockReason; message: string } | null;
+}
+
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const { capabilities, psaCurrency } = input;
+  const quantityNow = new Map(input.state.quantities.map((q) => [refKey(q.ref), q]));
+  const chargeNow = new Map(input.state.charges.map((c) => [c.ref.lineKey, c]));
+
+  const targets: ReconcileAction[] = [];
+  const blockedLines: ReconcileAction[] = [];
+  const groups = new Map<string, QuantityGroup>();
+  // Filled as actions are made; doubles as the "seen" set for repeated line keys.
+  const byLine = new Map<string, ReconcileAction | null>();
+  const add = (list: ReconcileAction[], a: ReconcileAction): void => {
+    list.push(a);
+    byLine.set(a.lineKeys[0], a);
+  };
+
+  for (const d of input.dropped ?? []) add(blockedLines, blocked([d.line.key], 'dropped', d.message));
+
+  for (const line of input.lines) {
+    if (byLine.has(line.key)) {
+      // The first occurrence keeps its place in byLine.
+      blockedLines.push(
+        blocked([line.key], 'invalid-value', `Line key ${line.key} appears twice; re-pull the month`),
+      );
+      continue;
+    }
+    const r = input.resolver.resolve(line, capabilities);
+    if (!r.ok) {
+      add(blockedLines, blocked([line.key], r.reason, r.message));
+      continue;
+    }
+    let problem: QuantityGroup['problem'] = null;
+    const bad = valueProblem(line);
+    if (bad) problem = { reason: 'invalid-value', message: bad };
+    else if (psaCurrency !== null && line.currency !== psaCurrency) {
+      problem = {
+        reason: 'currency',
+        message: `Currency ${line.currency} differs from the PSA's ${psaCurrency}`,
+      };
+    }
+
+    if (r.ref.kind === 'quantity') {
+      const k = refKey(r.ref);
+      let g = groups.get(k);
+      if (!g)
+        groups.set(
+          k,
+          (g = { ref: r.ref, productId: r.productId, codes: r.settings.codes, lines: [], problem: null }),
+        );
+      g.lines.push(line);
+      byLine.set(line.key, null); // set below, once the group's action exists
+      if (problem && !g.problem) g.problem = problem;
+      continue;
+    }
+    if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
+    else add(targets, chargeAction(r.ref, line, r.productId, r.settings.codes, chargeNow, capabilities));
+  }
+
+  for (const g of groups.values()) {
+    const a = quantityAction(g, quantityNow);
+    targets.push(a);
+    for (const k of a.lineKeys) byLine.set(k, a);
+  }
+
+  blockedLines.sort((a, b) => cmp(a.lineKeys[0], b.lineKeys[0]));
+  return {
+    actions: sortTargets(targets).concat(blockedLines),
+    byLine: byLine as Map<string, ReconcileAction>,
+  };
+}
+
+function chargeAction(
+  ref: ChargeTargetRef,
+  line: BillingLine,
+  productId: string,
+  codes: DefaultCodes,
+  now: Map<string, PsaBillingState['charges'][number]>,
+  capabilities: PsaCapabilities,
+): ReconcileAction {
+  const after = afterOf(line, productId);
+  const c = now.get(line.key);
+  if (!c) {
+    const onInvoice = capabilities.chargeContainer === 'invoice';
+    return {
+      action: onInvoice ? 'append-invoice-line' : 'add-charge',
+      ref,
+      lineKeys: [line.key],
+      psaId: null,
+      before: null,
+      after,
+      reason: null,
+      codes,
+      message: onInvoice
+        ? `Append invoice line: ${fmt(after.quantity)} × ${fmt(after.unitPrice)}`
+        : `Add charge: ${fmt(after.quantity)} × ${fmt(after.unitPrice)}`,
+    };
+  }
+  const before = { quantity: c.quantity, unitPrice: c.unitPrice, unitCost: c.unitCost };
+  const same = sameValues(before, after);
+  return {
+    action: same ? 'none' : 'update-charge',
+    ref,
+    lineKeys: [line.key],
+    psaId: c.psaId,
+    before,
+    after,
+    reason: null,
+    codes,
+    message: same
+      ? 'Already in the PSA'
+      : `Update charge: ${fmt(before.quantity)} × ${fmt(before.unitPrice)} → ${fmt(after.quantity)} × ${fmt(after.unitPrice)}`,
+  };
+}
+
+function quantityAction(
+  g: QuantityGroup,
+  now: Map<string, PsaBillingState['quantities'][number]>,
+): ReconcileAction {
+  const lines = g.lines.length > 1 ? g.lines.slice().sort((a, b) => cmp(a.key, b.key)) : g.lines;
+  const lineKeys = lines.map((l) => l.key);
+  if (g.problem) return blocked(lineKeys, g.problem.reason, g.problem.message, g.ref);
+
+  const first = lines[0];
+  const cents = (n: number): number => Math.round(n * 100);
+  if (
+    lines.some(
+      (l) => cents(l.unitPrice) !== cents(first.unitPrice) || cents(l.unitCost) !== cents(first.unitCost),
+    )
+  ) {
+    const list = [...new Set(lines.map((l) => `${fmt(l.unitPrice)}/${fmt(l.unitCost)}`))].sort().join(', ');
+    return blocked(
+      lineKeys,
+      'invalid-value',
+      `Lines for this contract service have different unit prices/costs (${list}); map them to separate services`,
+      g.ref,
+    );
+  }
+  let quantity = 0;
+  let effectiveDate = first.effectiveDate;
+  for (const l of lines) {
+    quantity += l.quantity;
+    if (l.effectiveDate > effectiveDate) effectiveDate = l.effectiveDate;
+  }
+  quantity = Math.round(quantity * 1e6) / 1e6;
+  if (quantity < 0) {
+    return blocked(lineKeys, 'invalid-value', `Total quantity ${fmt(quantity)} cannot be negative`, g.ref);
+  }
+  const after: TargetAfter = {
+    quantity,
+    unitPrice: first.unitPrice,
+    unitCost: first.unitCost,
+    effectiveDate,
+    description: first.productName || first.sku,
+    productName: first.productName,
+    sku: first.sku,
+    productId: g.productId,
+  };
+  const q = now.get(refKey(g.ref));
+  if (!q || q.psaId === null) {
+    return {
+      action: 'create',
+      ref: g.ref,
+      lineKeys,
+      psaId: null,
+      before: null,
+      after,
+      reason: null,
+      codes: g.codes,
+      message: `Create contract service with quantity ${fmt(quantity)}`,
+    };
+  }
+  const before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
+  const same = sameValues(before, after);
+  return {
+    action: same ? 'none' : 'set-quantity',
+    ref: g.ref,
+    lineKeys,
+    psaId: q.psaId,
+    before,
+    after,
+    reason: null,
+    codes: g.codes,
+    message: same
+      ? 'Already in the PSA'
+      : `Set quantity ${fmt(before.quantity)} → ${fmt(quantity)} (difference ${fmt(quantity - before.quantity)})`,
+  };
+}

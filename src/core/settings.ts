@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { parseWith } from './parse';
+
+/**
+ * Billing rules, overridable global → integration (source) → client (PSA company) → client mapping.
+ * Every override is partial: a field left out inherits from the level above.
+ */
+
+export const INVOICE_BEHAVIOURS = ['new', 'latest', 'recurring'] as const;
+export type InvoiceBehaviour = (typeof INVOICE_BEHAVIOURS)[number];
+
+/** P21: manual = push blocked until mapped; default-item = unmapped SKUs use the default item code; auto-create. */
+export const PRODUCT_LIFECYCLE_MODES = ['manual', 'default-item', 'auto-create'] as const;
+export type ProductLifecycleMode = (typeof PRODUCT_LIFECYCLE_MODES)[number];
+
+/** P32: usage for a period ending in month M is billed on M's invoice ('most-recent') or M+1's ('next'). */
+export const ARREARS_MODES = ['most-recent', 'next'] as const;
+export type ArrearsMode = (typeof ARREARS_MODES)[number];
+
+const enumField = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
+  z.enum(values, { error: (iss) => `${label} '${String(iss.input)}' is not one of ${values.join(', ')}` });
+
+const flag = (label: string) => z.boolean({ error: `${label} must be on or off` });
+
+export const modifiersSchema = z.object({
+  dropAzure: flag('Drop Azure lines'),
+  collapseAzure: flag('Collapse Azure lines'),
+  dropFavourableProRata: flag('Drop favourable pro-rata'),
+  dropZero: flag('Drop $0 lines'),
+});
+export type Modifiers = z.infer<typeof modifiersSchema>;
+
+const patternString = z.string().refine(
+  (p) => {
+    try {
+      new RegExp(p, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `Azure name pattern '${String(iss.input)}' is not a valid pattern` },
+);
+
+/**
+ * How an Azure line is recognised. A line is Azure when ANY of these hits:
+ *  - its SKU starts with one of `skuPrefixes` (case-insensitive);
+ *  - its product name or description matches one of `namePatterns` (regular expressions, case-insensitive);
+ *  - the source connector tagged it with one of `tags` (e.g. Pax8 marks Azure plan/arrears items 'azure').
+ * Patterns are deliberately narrow: "Azure AD Premium" is a licence, not Azure consumption.
+ */
+export const azureRuleSchema = z.object({
+  skuPrefixes: z.array(z.string().min(1)),
+  namePatterns: z.array(patternString),
+  tags: z.array(z.string().min(1)),
+});
+export type AzureRule = z.infer<typeof azureRuleSchema>;
+
+export const DEFAULT_AZURE_RULE: AzureRule = {
+  skuPrefixes: ['MST-AZR-', 'AZURE-PLAN', 'MS-AZR-'],
+  namePatterns: [
+    '^(microsoft )?azure( plan| subscription)?$',
+    '\\bazure (plan|subscription)\\b',
+    '\\bazure (consumption|usage|arrears)\\b',
+  ],
+  tags: ['azure'],
+};
+
+const code = z.string().nullable();
+export const codesSchema = z.object({
+  incomeAccount: code,
+  expenseAccount: code,
+  taxCode: code,
+  itemCode: code,
+});
+export type DefaultCodes = z.infer<typeof codesSchema>;
+
+/** Fully resolved settings for one (source, client). */
+export const effectiveSettingsSchema = z.object({
+  modifiers: modifiersSchema,
+  invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS),
+  /** The PSA invoice (Halo recurring/latest) charges go to, chosen per client. */
+  targetInvoiceId: z.string().nullable(),
+  productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES),
+  codes: codesSchema,
+  arrearsMode: enumField('Arrears mode', ARREARS_MODES),
+  azureRule: azureRuleSchema,
+});
+export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
+
+/** One level of overrides. `azureRule` replaces the whole rule when given. */
+export const settingsOverrideSchema = z.object({
+  modifiers: modifiersSchema.partial().optional(),
+  invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS).optional(),
+  targetInvoiceId: z.string().nullable().optional(),
+  productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES).optional(),
+  codes: codesSchema.partial().optional(),
+  arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
+  azureRule: azureRuleSchema.optional(),
+});
+export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
+
+export const billingSettingsSchema = z.object({
+  global: effectiveSettingsSchema,
+  /** By source id ('pax8', 'twilio', ...). */
+  sources: z.record(z.string(), settingsOverrideSchema),
+  /** By PSA company id. */
+  clients: z.record(z.string(), settingsOverrideSchema),
+});
+export type BillingSettings = z.infer<typeof billingSettingsSchema>;
+
+export const DEFAULT_SETTINGS: EffectiveSettings = {
+  modifiers: { dropAzure: false, collapseAzure: false, dropFavourableProRata: false, dropZero: false },
+  invoiceBehaviour: 'latest',
+  targetInvoiceId: null,
+  productLifecycle: 'manual',
+  codes: { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: null },
+  arrearsMode: 'most-recent',
+  azureRule: DEFAULT_AZURE_RULE,
+};
+
+export const defaultBillingSettings = (): BillingSettings => ({
+  global: DEFAULT_SETTINGS,
+  sources: {},
+  clients: {},
+});
+
+/** Drop undefined entries so they do not erase inherited values. */
+const defined = <T extends object>(o: T | undefined): Partial<T> => {
+  const out: Partial<T> = {};
+  if (!o) return out;
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+};
+
+export function applyOverride(base: EffectiveSettings, o: SettingsOverride | undefined): EffectiveSettings {
+  if (!o) return base;
+  return {
+    modifiers: { ...base.modifiers, ...defined(o.modifiers) },
+    invoiceBehaviour: o.invoiceBehaviour ?? base.invoiceBehaviour,
+    targetInvoiceId: o.targetInvoiceId !== undefined ? o.targetInvoiceId : base.targetInvoiceId,
+    productLifecycle: o.productLifecycle ?? base.productLifecycle,
+    codes: { ...base.codes, ...defined(o.codes) },
+    arrearsMode: o.arrearsMode ?? base.arrearsMode,
+    azureRule: o.azureRule ?? base.azureRule,
+  };
+}
+
+/**
+ * The settings in force for one source and one client: global, then the integration's overrides,
+ * then the PSA company's, then (optionally) the overrides typed on the client mapping row.
+ * `clientId` is the PSA company id; null when the customer is not mapped yet.
+ */
+export function resolveSettings(
+  settings: BillingSettings,
+  sourceId: string,
+  clientId: string | null,
+  mappingOverride?: SettingsOverride,
+): EffectiveSettings {
+  let s = applyOverride(settings.global, settings.sources[sourceId]);
+  if (clientId !== null) s = applyOverride(s, settings.clients[clientId]);
+  return applyOverride(s, mappingOverride);
+}
+
+/** Parse settings read from script properties / the sidebar, with one readable message on failure. */
+export function parseBillingSettings(
+  input: unknown,
+): { ok: true; settings: BillingSettings } | { ok: false; message: string } {
+  const r = parseWith(billingSettingsSchema, input);
+  return r.ok ? { ok: true, settings: r.value } : r;
+}

@@ -1,0 +1,149 @@
+import type { BillingLine, ChargeType } from './billing-line';
+import { MappingIndex, customerContextResolver } from './mapping';
+import type { Mappings } from './mapping';
+import type { PsaCapabilities, TargetRef } from './psa';
+
+/** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
+export type { PsaCapabilities } from './psa';
+import type { BillingSettings, EffectiveSettings } from './settings';
+
+/**
+ * Which PSA record each line goes to.
+ *
+ * Decision on charge types: only 'recurring' lines become quantity targets (a contract service whose unit
+ * count equals the sum of the lines mapped to it). 'pro-rata' lines are one-time partial-period
+ * adjustments, so they are charges like usage, arrears and one-off: adding them to a seat count
+ * would corrupt it. On a PSA without quantity targets (Halo) every line is a charge.
+ */
+
+export const AUTOTASK_CAPABILITIES: PsaCapabilities = { quantityTargets: true, chargeContainer: 'contract' };
+export const HALO_CAPABILITIES: PsaCapabilities = { quantityTargets: false, chargeContainer: 'invoice' };
+
+export const QUANTITY_CHARGE_TYPES: readonly ChargeType[] = ['recurring'];
+
+/**
+ * Product ids with this prefix mean "find or create the PSA product for this SKU" (auto-create lifecycle):
+ * the connector looks the SKU up (existing items are used unmodified) and creates it only if missing.
+ */
+export const AUTO_CREATE_PRODUCT_PREFIX = 'new:';
+export const isAutoCreateProduct = (productId: string): boolean =>
+  productId.startsWith(AUTO_CREATE_PRODUCT_PREFIX);
+
+/**
+ * Invoice containers for PSAs whose charges live on invoices (Halo, P31):
+ *  - 'latest'          the client's most recent invoice, resolved by the connector at push time;
+ *  - 'new:<group>'     a new invoice per order (orderId) or per billing month, created by the connector;
+ *  - any other value   a concrete invoice id (the client's recurring/target invoice).
+ */
+export const LATEST_INVOICE = 'latest';
+export const NEW_INVOICE_PREFIX = 'new:';
+export const newInvoiceContainer = (line: Pick<BillingLine, 'orderId' | 'periodStart'>): string =>
+  NEW_INVOICE_PREFIX + (line.orderId ? `order:${line.orderId}` : `month:${line.periodStart.slice(0, 7)}`);
+
+export type BlockReason =
+  | 'unmapped-client'
+  | 'excluded-client'
+  | 'unmapped-product'
+  | 'manual-product'
+  | 'unmapped-contract'
+  | 'no-target-invoice'
+  | 'invalid-value'
+  | 'currency'
+  | 'dropped';
+
+export type TargetResolution =
+  | { ok: true; ref: TargetRef; companyId: string; productId: string; settings: EffectiveSettings }
+  | { ok: false; reason: BlockReason; message: string };
+
+/** Says, per line, which PSA target it goes to. Connectors or tests may supply their own. */
+export interface TargetResolver {
+  resolve(line: BillingLine, capabilities: PsaCapabilities): TargetResolution;
+}
+
+const who = (line: BillingLine): string =>
+  line.customerName ? `'${line.customerName}' (${line.customerId})` : line.customerId;
+
+/** The standard resolver: company from the client mapping, product from the product mapping (or the
+ *  lifecycle mode), contract from the contract mapping, invoice from the invoice behaviour. */
+export function mappingTargetResolver(
+  mappings: Mappings | MappingIndex,
+  settings: BillingSettings,
+): TargetResolver {
+  const index = mappings instanceof MappingIndex ? mappings : new MappingIndex(mappings);
+  const contextOf = customerContextResolver(settings, index);
+  return {
+    resolve(line, capabilities) {
+      const { client, settings: s } = contextOf(line);
+      if (!client) {
+        return {
+          ok: false,
+          reason: 'unmapped-client',
+          message: `Customer ${who(line)} is not mapped to a PSA company`,
+        };
+      }
+      if (client.status === 'excluded') {
+        return {
+          ok: false,
+          reason: 'excluded-client',
+          message: `Customer ${who(line)} is excluded (do not invoice)`,
+        };
+      }
+      const companyId = client.companyId as string;
+
+      let productId = index.product(line.source, line.sku)?.productId ?? null;
+      if (productId === null) {
+        if (s.productLifecycle === 'manual') {
+          return {
+            ok: false,
+            reason: 'manual-product',
+            message: `Product '${line.sku}' is not mapped; map it by hand before pushing (product mode: manual)`,
+          };
+        }
+        if (s.productLifecycle === 'default-item') {
+          if (!s.codes.itemCode) {
+            return {
+              ok: false,
+              reason: 'unmapped-product',
+              message: `Product '${line.sku}' is not mapped and no default item code is set`,
+            };
+          }
+          productId = s.codes.itemCode;
+        } else {
+          productId = AUTO_CREATE_PRODUCT_PREFIX + line.sku;
+        }
+      }
+
+      const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
+      if (quantity || capabilities.chargeContainer === 'contract') {
+        const contract = index.contract(line.source, line.customerId, line.subscriptionId);
+        if (!contract) {
+          const sub = line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`;
+          return { ok: false, reason: 'unmapped-contract', message: `No PSA contract is mapped for ${sub}` };
+        }
+        const ref: TargetRef = quantity
+          ? { kind: 'quantity', companyId, contractId: contract.contractId, productId }
+          : { kind: 'charge', companyId, container: contract.contractId, lineKey: line.key };
+        return { ok: true, ref, companyId, productId, settings: s };
+      }
+
+      let container: string;
+      if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line);
+      else if (s.invoiceBehaviour === 'latest') container = LATEST_INVOICE;
+      else if (s.targetInvoiceId) container = s.targetInvoiceId;
+      else {
+        return {
+          ok: false,
+          reason: 'no-target-invoice',
+          message: `Customer ${who(line)} bills to a recurring invoice but none is chosen for the client`,
+        };
+      }
+      return {
+        ok: true,
+        ref: { kind: 'charge', companyId, container, lineKey: line.key },
+        companyId,
+        productId,
+        settings: s,
+      };
+    },
+  };
+}

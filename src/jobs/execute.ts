@@ -1,0 +1,113 @@
+/**
+ * Runs a push plan against a PSA in batches: journal 'pending' for the batch → convergent apply →
+ * journal the results. Stops between batches when the time budget runs low, so the caller can checkpoint
+ * and continue later; because every step re-reads the PSA before it mutates, a continuation simply
+ * rebuilds the plan.
+ */
+import type { PsaTarget, PushStep, StepOutcome } from '../core/psa';
+import { entityOf } from '../core/push-plan';
+import type { LineResult } from '../sheets/grid';
+import type { Journal, JournalEntry } from './ledger';
+
+export interface ExecuteResult {
+  finished: boolean;
+  applied: number;
+  unchanged: number;
+  failed: number;
+  /** Per line key, for the Status and PSA reference cells. */
+  byLine: Map<string, LineResult>;
+}
+
+export interface ExecuteOptions {
+  runId: string;
+  user: string;
+  chargeContainer: 'contract' | 'invoice';
+  /** Checked before each batch. */
+  hasTime: () => boolean;
+  /** Steps sent together (connectors with applyAll parallelise within their API's limits). */
+  batchSize?: number;
+  now?: () => Date;
+  /** Called after each batch (progress for the sidebar). */
+  onStep?: (done: number, total: number) => void;
+}
+
+const DEFAULT_BATCH = 25;
+
+function applyBatch(psa: PsaTarget, steps: readonly PushStep[]): StepOutcome[] {
+  const failedAll = (err: unknown): StepOutcome[] =>
+    steps.map(() => ({
+      status: 'failed',
+      message: err instanceof Error ? err.message : String(err),
+      retryable: true,
+    }));
+  if (psa.applyAll) {
+    try {
+      return psa.applyAll(steps);
+    } catch (err) {
+      // A transport failure after retries: the next run re-reads the PSA before doing anything.
+      return failedAll(err);
+    }
+  }
+  return steps.map((s) => {
+    try {
+      return psa.apply(s);
+    } catch (err) {
+      return failedAll(err)[0];
+    }
+  });
+}
+
+export function executePlan(
+  steps: readonly PushStep[],
+  psa: PsaTarget,
+  journal: Journal,
+  opts: ExecuteOptions,
+): ExecuteResult {
+  const now = opts.now ?? (() => new Date());
+  const size = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+  const result: ExecuteResult = { finished: true, applied: 0, unchanged: 0, failed: 0, byLine: new Map() };
+  for (let i = 0; i < steps.length; i += size) {
+    if (!opts.hasTime()) {
+      result.finished = false;
+      break;
+    }
+    const batch = steps.slice(i, i + size);
+    const pending: JournalEntry[] = batch.map((step) => ({
+      time: now().toISOString(),
+      runId: opts.runId,
+      user: opts.user,
+      idempotencyKey: step.idempotencyKey,
+      operation: step.operation,
+      entity: entityOf(step.ref, opts.chargeContainer),
+      lineKeys: step.lineKeys,
+      psaId: null,
+      before: step.before,
+      after: step.after,
+      result: 'pending',
+      message: '',
+    }));
+    journal.writeAll(pending);
+    const outcomes = applyBatch(psa, batch);
+    const at = now().toISOString();
+    journal.writeAll(
+      pending.map((e, k) => {
+        const o = outcomes[k];
+        return {
+          ...e,
+          time: at,
+          psaId: o.status === 'failed' ? null : o.psaId,
+          result: o.status,
+          message: o.message,
+        };
+      }),
+    );
+    outcomes.forEach((o, k) => {
+      if (o.status === 'applied') result.applied++;
+      else if (o.status === 'unchanged') result.unchanged++;
+      else result.failed++;
+      for (const key of batch[k].lineKeys) result.byLine.set(key, o);
+    });
+    opts.onStep?.(Math.min(i + size, steps.length), steps.length);
+  }
+  return result;
+}

@@ -1,0 +1,113 @@
+/**
+ * The push ledger (P44, P50). Each step is journalled in document properties *before* its request is
+ * sent (status 'pending', with the idempotency key) and again after (PSA id, before/after, result), so a
+ * crash at any point leaves a record. Journal entries are moved to the Ledger tab in one batch at the end
+ * of a run or at a checkpoint. A pending entry found on resume is never re-sent blindly: the job re-reads
+ * the PSA, and either the convergent step re-applies (reading first) or the target already matches.
+ */
+import { z } from 'zod';
+
+/** Same shape as a Ledger tab row (src/sheets/ledger.ts), so a flush is a straight append. */
+export const ledgerEntrySchema = z.object({
+  time: z.string(),
+  runId: z.string(),
+  user: z.string(),
+  idempotencyKey: z.string(),
+  operation: z.string(),
+  entity: z.string(),
+  lineKeys: z.array(z.string()),
+  psaId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  result: z.enum(['pending', 'applied', 'unchanged', 'failed', 'verified']),
+  message: z.string(),
+});
+export type JournalEntry = z.infer<typeof ledgerEntrySchema>;
+
+export const JOURNAL_PREFIX = 'bg.journal.';
+
+/** Where journal entries live between steps; PropertiesService in production. */
+export interface JournalStore {
+  /** Write several entries in one call. */
+  putAll(entries: Record<string, string>): void;
+  all(): Record<string, string>;
+  /** Remove the given keys in as few calls as possible. */
+  removeAll(keys: string[]): void;
+}
+
+export function propertiesJournal(props: GoogleAppsScript.Properties.Properties): JournalStore {
+  return {
+    putAll: (entries) => props.setProperties(entries),
+    all: () => props.getProperties(),
+    removeAll: (keys) => {
+      if (keys.length === 0) return;
+      // One read and one write instead of a delete per key.
+      const drop = new Set(keys);
+      const keep: Record<string, string> = {};
+      for (const [k, v] of Object.entries(props.getProperties())) if (!drop.has(k)) keep[k] = v;
+      props.setProperties(keep, true);
+    },
+  };
+}
+
+export class Journal {
+  constructor(private readonly store: JournalStore) {}
+
+  write(entry: JournalEntry): void {
+    this.writeAll([entry]);
+  }
+
+  writeAll(entries: readonly JournalEntry[]): void {
+    if (entries.length === 0) return;
+    const out: Record<string, string> = {};
+    for (const e of entries) out[JOURNAL_PREFIX + e.idempotencyKey] = JSON.stringify(e);
+    this.store.putAll(out);
+  }
+
+  /** Every journalled entry, oldest first; unreadable ones come back as failed entries, not dropped. */
+  entries(): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (const [k, v] of Object.entries(this.store.all())) {
+      if (!k.startsWith(JOURNAL_PREFIX)) continue;
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        /* reported below */
+      }
+      const r = ledgerEntrySchema.safeParse(parsed);
+      out.push(
+        r.success
+          ? r.data
+          : {
+              time: new Date().toISOString(),
+              runId: '',
+              user: '',
+              idempotencyKey: k.slice(JOURNAL_PREFIX.length),
+              operation: '',
+              entity: '',
+              lineKeys: [],
+              psaId: null,
+              before: null,
+              after: null,
+              result: 'failed',
+              message: 'Journal entry was damaged; check this step in the PSA',
+            },
+      );
+    }
+    return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  }
+
+  pending(): JournalEntry[] {
+    return this.entries().filter((e) => e.result === 'pending');
+  }
+
+  /** Hand entries to the Ledger tab writer, then forget them. */
+  flush(append: (entries: JournalEntry[]) => void): number {
+    const entries = this.entries();
+    if (entries.length === 0) return 0;
+    append(entries);
+    this.store.removeAll(entries.map((e) => JOURNAL_PREFIX + e.idempotencyKey));
+    return entries.length;
+  }
+}

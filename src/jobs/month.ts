@@ -1,0 +1,311 @@
+/**
+ * The billing month's three steps — pull, reconcile, push — as plain functions over a spreadsheet, the
+ * configured connectors and the settings. Locks, checkpoints and triggers are added by run.ts.
+ */
+import { parseRawBillingLine } from '../core/billing-line';
+import type { BillingLine, RawBillingLine } from '../core/billing-line';
+import { assignLineKeys } from '../core/line-key';
+import { MappingIndex, lineSettingsResolver } from '../core/mapping';
+import type { Mappings } from '../core/mapping';
+import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
+import type { ModifierResult } from '../core/modifiers';
+import { billingPeriod } from '../core/periods';
+import type { PsaReadScope } from '../core/psa';
+import { buildPushPlan } from '../core/push-plan';
+import type { PushPlan } from '../core/push-plan';
+import { reconcile } from '../core/reconcile';
+import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
+import type { BillingSettings } from '../core/settings';
+import type { BillingSource } from '../core/source';
+import { mappingTargetResolver } from '../core/targets';
+import type { Spreadsheet } from '../platform/spreadsheet';
+import { readGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
+import type { LineResult } from '../sheets/grid';
+import { appendLedger } from '../sheets/ledger';
+import { readLookups } from '../sheets/lookups';
+import { readMappings } from '../sheets/mappings';
+import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
+import type { GridRead } from '../sheets/validate';
+import type { ConnectedPsa } from './connections';
+import { executePlan } from './execute';
+import type { Journal } from './ledger';
+
+export interface PullSummary {
+  month: string;
+  tab: string;
+  lines: number;
+  added: number;
+  updated: number;
+  removed: number;
+  dropped: number;
+  collapsed: number;
+  /** Problems to show the user: failed sources/customers, malformed records, mapping tab rows. */
+  problems: string[];
+  sources: { id: string; name: string; lines: number; ok: boolean }[];
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Pull every source for the month, apply the modifiers and merge the month's tab. */
+export function pullMonth(
+  ss: Spreadsheet,
+  month: string,
+  sources: readonly BillingSource[],
+  settings: BillingSettings,
+): PullSummary {
+  const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
+  const raw: RawBillingLine[] = [];
+  const problems: string[] = [];
+  const perSource: PullSummary['sources'] = [];
+  for (const source of sources) {
+    let lines = 0;
+    try {
+      const r = source.pullPeriod(period);
+      for (const line of r.lines) {
+        const parsed = parseRawBillingLine(line);
+        if (parsed.ok) {
+          raw.push(parsed.line);
+          lines++;
+        } else {
+          const who = line.customerName || line.customerId || 'unknown customer';
+          problems.push(
+            `${source.displayName}: a charge for ${who} (${line.sku || 'no SKU'}) was not imported: ${parsed.message}`,
+          );
+        }
+      }
+      for (const p of r.problems) {
+        const who = p.customerName ?? p.customerId;
+        problems.push(`${source.displayName}${who ? ` — ${who}` : ''}: ${p.message}`);
+      }
+      perSource.push({ id: source.id, name: source.displayName, lines, ok: true });
+    } catch (err) {
+      problems.push(`${source.displayName}: ${errorText(err)}`);
+      perSource.push({ id: source.id, name: source.displayName, lines: 0, ok: false });
+    }
+  }
+  const failed = perSource.filter((s) => !s.ok);
+  if (failed.length > 0 && failed.length === perSource.length) {
+    // Nothing to merge: writing an empty pull would mark every line "Removed at source".
+    throw new Error(`Nothing was pulled: ${problems.join('; ')}`);
+  }
+  const keyed = assignLineKeys(raw);
+  for (const c of keyed.collisions) {
+    problems.push(
+      `${c.count} identical charges share key ${c.key}; they were numbered so each stays its own row`,
+    );
+  }
+  const mappingsRead = readMappings(ss);
+  for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
+  const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
+  const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
+  const written = writeMonth(ss, month, gridLines, {
+    mappings: mappingsRead.mappings,
+    lookups: readLookups(ss),
+    keepSources: failed.map((s) => s.id),
+  });
+  return {
+    month,
+    tab: written.tab,
+    lines: written.rows,
+    added: written.added.length,
+    updated: written.updated.length,
+    removed: written.removed.length,
+    dropped: modifiers.dropped.length,
+    collapsed: modifiers.collapsed.length,
+    problems,
+    sources: perSource,
+  };
+}
+
+function applyModifiersFor(
+  lines: readonly BillingLine[],
+  mappings: Mappings,
+  settings: BillingSettings,
+): ModifierResult {
+  return applyModifiers(lines, lineSettingsResolver(settings, new MappingIndex(mappings)));
+}
+
+export interface MonthPlan {
+  grid: GridRead;
+  reconciliation: ReconcileResult;
+  /** Messages for lines that modifiers folded into another line. */
+  collapsedInto: Map<string, string>;
+}
+
+/**
+ * Read the month's tab and the PSA, and reconcile: what the PSA has now against what the rows say.
+ * Collapsed Azure rows are derived, so they are rebuilt from the Azure rows each time.
+ */
+export function planMonth(
+  ss: Spreadsheet,
+  month: string,
+  psa: ConnectedPsa,
+  settings: BillingSettings,
+): MonthPlan {
+  const grid = readGrid(ss, month);
+  const mappingsRead = readMappings(ss);
+  const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
+  const modifiers = applyModifiersFor(lines, mappingsRead.mappings, settings);
+  const resolver = withRowOverrides(
+    mappingTargetResolver(mappingsRead.mappings, settings),
+    rowMappingOverrides(grid.rows),
+  );
+  const scope: PsaReadScope = {
+    ...billingPeriodScope(ss, month),
+    companyIds: [],
+    contractIds: [],
+    lineKeys: [],
+  };
+  const companies = new Set<string>();
+  const contracts = new Set<string>();
+  for (const line of modifiers.lines) {
+    const r = resolver.resolve(line, psa.capabilities);
+    if (!r.ok) continue;
+    companies.add(r.companyId);
+    if (r.ref.kind === 'quantity') contracts.add(r.ref.contractId);
+    else {
+      if (psa.capabilities.chargeContainer === 'contract') contracts.add(r.ref.container);
+      scope.lineKeys.push(line.key);
+    }
+  }
+  scope.companyIds = [...companies].sort();
+  scope.contractIds = [...contracts].sort();
+  const state = psa.target.readBilling(scope);
+  const reconciliation = reconcile({
+    lines: modifiers.lines,
+    dropped: modifiers.dropped,
+    state,
+    resolver,
+    capabilities: psa.capabilities,
+    psaCurrency: null,
+  });
+  const collapsedInto = new Map<string, string>();
+  for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
+  return { grid, reconciliation, collapsedInto };
+}
+
+function billingPeriodScope(ss: Spreadsheet, month: string): { periodStart: string; periodEnd: string } {
+  const p = billingPeriod(month, ss.getSpreadsheetTimeZone());
+  return { periodStart: p.start, periodEnd: p.end };
+}
+
+/** Reconcile and show the result in the grid (PSA quantity now, Difference, Action). */
+export function reconcileMonth(
+  ss: Spreadsheet,
+  month: string,
+  psa: ConnectedPsa,
+  settings: BillingSettings,
+): { plan: MonthPlan; counts: Record<string, number> } {
+  const plan = planMonth(ss, month, psa, settings);
+  const byLine = new Map<string, ReconcileAction>(plan.reconciliation.byLine);
+  for (const [from, into] of plan.collapsedInto) {
+    byLine.set(from, {
+      action: 'none',
+      ref: null,
+      lineKeys: [from],
+      psaId: null,
+      before: null,
+      after: null,
+      reason: null,
+      codes: null,
+      message: `Collapsed into ${into}`,
+    });
+  }
+  writeReconciliation(ss, month, byLine);
+  const counts: Record<string, number> = {};
+  for (const a of plan.reconciliation.actions) counts[a.action] = (counts[a.action] ?? 0) + 1;
+  return { plan, counts };
+}
+
+export interface PushSummary {
+  month: string;
+  runId: string;
+  finished: boolean;
+  steps: number;
+  applied: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+  invalidRows: number;
+}
+
+export interface PushOptions {
+  runId: string;
+  user: string;
+  journal: Journal;
+  hasTime: () => boolean;
+  /** Dry run: build the plan, send nothing. */
+  dryRun?: boolean;
+  onStep?: (done: number, total: number) => void;
+}
+
+/** Approved rows whose line keys the plan may push: valid, approved, not removed. */
+export function approvedKeys(grid: GridRead): Set<string> {
+  return new Set(grid.rows.filter((r) => r.approved).map((r) => r.key));
+}
+
+/**
+ * Push the approved rows: plan from a fresh read of the PSA, apply convergently, then write each
+ * row's Status and PSA reference and append the run's steps to the Ledger tab, each in one batch.
+ */
+export function pushMonth(
+  ss: Spreadsheet,
+  month: string,
+  psa: ConnectedPsa,
+  settings: BillingSettings,
+  opts: PushOptions,
+): { summary: PushSummary; plan: PushPlan } {
+  const monthPlan = planMonth(ss, month, psa, settings);
+  const plan = buildPushPlan(
+    monthPlan.reconciliation.actions,
+    approvedKeys(monthPlan.grid),
+    psa.capabilities.chargeContainer,
+  );
+  const summary: PushSummary = {
+    month,
+    runId: opts.runId,
+    finished: true,
+    steps: plan.steps.length,
+    applied: 0,
+    unchanged: 0,
+    failed: 0,
+    skipped: plan.skipped.length,
+    invalidRows: monthPlan.grid.invalid.length,
+  };
+  if (opts.dryRun) return { summary, plan };
+
+  const results = new Map<string, LineResult>();
+  // Pending journal entries from an interrupted run: the fresh read above already shows whether they
+  // landed; those whose target now needs nothing are confirmed, never re-sent.
+  const inPlan = new Set(plan.steps.map((s) => s.idempotencyKey));
+  for (const e of opts.journal.pending()) {
+    if (inPlan.has(e.idempotencyKey)) continue;
+    opts.journal.write({ ...e, result: 'verified', message: 'Found in the PSA on resume; nothing re-sent' });
+  }
+  const done = executePlan(plan.steps, psa.target, opts.journal, {
+    runId: opts.runId,
+    user: opts.user,
+    chargeContainer: psa.capabilities.chargeContainer,
+    hasTime: opts.hasTime,
+    onStep: opts.onStep,
+  });
+  for (const [k, r] of done.byLine) results.set(k, r);
+  for (const s of plan.skipped) {
+    if (s.reason === 'partly-approved') {
+      for (const k of s.lineKeys) results.set(k, { status: 'skipped', message: s.message });
+    }
+  }
+  for (const a of monthPlan.reconciliation.actions) {
+    if (a.action !== 'blocked') continue;
+    for (const k of a.lineKeys) {
+      if (approvedKeys(monthPlan.grid).has(k)) results.set(k, { status: 'skipped', message: a.message });
+    }
+  }
+  writeStatuses(ss, month, results);
+  opts.journal.flush((entries) => appendLedger(ss, entries));
+  summary.finished = done.finished;
+  summary.applied = done.applied;
+  summary.unchanged = done.unchanged;
+  summary.failed = done.failed;
+  return { summary, plan };
+}

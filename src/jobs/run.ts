@@ -1,0 +1,263 @@
+/**
+ * Jobs as Apps Script runs them: under the document lock, within a time budget, with a checkpoint and a
+ * one-off continuation trigger when the budget runs out, and the outcome recorded for the sidebar.
+ * A continuation re-runs the same job with the same run id; because pushes are convergent it only does
+ * what is still missing.
+ */
+import { z } from 'zod';
+import { billingSettingsSchema, defaultBillingSettings } from '../core/settings';
+import type { BillingSettings } from '../core/settings';
+import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
+import { startBudget } from '../platform/budget';
+import { activeUserEmail } from '../platform/identity';
+import { withDocumentLock } from '../platform/lock';
+import { activeSpreadsheet } from '../platform/spreadsheet';
+import { deleteJson, readJson, writeJson } from '../platform/store';
+import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
+import { connectedPsa, connectedSources } from './connections';
+import { Journal, propertiesJournal } from './ledger';
+import { pullMonth, pushMonth, reconcileMonth } from './month';
+import type { PullSummary, PushSummary } from './month';
+
+export const SETTINGS_KEY = 'bg.settings';
+const CHECKPOINT_KEY = 'bg.checkpoint';
+const LAST_RUN_KEY = 'bg.lastRun';
+const PROGRESS_KEY = 'bg.progress';
+/** A continuation starts a minute after the previous execution stopped. */
+const CONTINUE_AFTER_MS = 60_000;
+
+export function loadSettings(): BillingSettings {
+  const r = readJson(SETTINGS_KEY, billingSettingsSchema);
+  if (!r.ok) throw new Error(`${r.message}. Open Defaults in the sidebar and save them again.`);
+  return r.value ?? defaultBillingSettings();
+}
+
+export function saveSettings(settings: BillingSettings): void {
+  writeJson(SETTINGS_KEY, billingSettingsSchema.parse(settings));
+}
+
+const checkpointSchema = z.object({
+  job: z.enum(['push', 'month']),
+  month: z.string(),
+  runId: z.string(),
+  trigger: z.enum(['manual', 'scheduled', 'nightly']),
+  pullFirst: z.boolean(),
+  continuations: z.number().int(),
+  startedAt: z.string(),
+});
+export type Checkpoint = z.infer<typeof checkpointSchema>;
+
+const lastRunSchema = z.object({
+  at: z.string(),
+  runId: z.string(),
+  trigger: z.string(),
+  month: z.string(),
+  outcome: z.enum(['finished', 'continuing', 'failed', 'refused']),
+  message: z.string(),
+});
+export type LastRun = z.infer<typeof lastRunSchema>;
+
+export function lastRun(): LastRun | null {
+  const r = readJson(LAST_RUN_KEY, lastRunSchema);
+  return r.ok ? r.value : null;
+}
+
+function recordRun(run: LastRun): void {
+  writeJson(LAST_RUN_KEY, run);
+}
+
+export interface Progress {
+  runId: string;
+  step: string;
+  done: number;
+  total: number;
+}
+
+/** Progress for the sidebar to poll, in the document cache (cheap, shared between executions). */
+export function reportProgress(p: Progress): void {
+  CacheService.getDocumentCache()?.put(PROGRESS_KEY, JSON.stringify(p), 600);
+}
+
+export function readProgress(): Progress | null {
+  const raw = CacheService.getDocumentCache()?.get(PROGRESS_KEY);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as Progress;
+  } catch {
+    return null;
+  }
+}
+
+function assertMonth(month: string): void {
+  if (!isBillingMonth(month))
+    throw new Error(`'${month}' is not a billing month (use yyyy-mm, e.g. 2026-10)`);
+}
+
+const newRunId = (): string =>
+  `R${Utilities.formatDate(new Date(), 'UTC', 'yyyyMMdd-HHmmss')}-${Utilities.getUuid().slice(0, 4)}`;
+
+export function runPull(month: string): PullSummary {
+  assertMonth(month);
+  return withDocumentLock('the pull', () => {
+    const ss = activeSpreadsheet();
+    const settings = loadSettings();
+    const sources = connectedSources();
+    if (sources.length === 0)
+      throw new Error('No source is connected yet: enter Pax8 or Twilio credentials in Connect.');
+    reportProgress({ runId: '', step: `Pulling ${month}`, done: 0, total: sources.length });
+    const summary = pullMonth(ss, month, sources, settings);
+    try {
+      reconcileMonth(ss, month, connectedPsa(), settings);
+    } catch (err) {
+      summary.problems.push(`Not compared with the PSA: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return summary;
+  });
+}
+
+export function runReconcile(month: string): Record<string, number> {
+  assertMonth(month);
+  return withDocumentLock(
+    'the comparison with the PSA',
+    () => reconcileMonth(activeSpreadsheet(), month, connectedPsa(), loadSettings()).counts,
+  );
+}
+
+export interface PushRunResult extends PushSummary {
+  /** Set when the budget ran out: the rest continues from a trigger in about a minute. */
+  continuing: boolean;
+}
+
+/**
+ * Push a month's approved rows. Resumes the checkpointed run when one exists for the same month, so a
+ * click while a continuation is pending joins it instead of starting a parallel run.
+ */
+export function runPush(
+  month: string,
+  trigger: Checkpoint['trigger'] = 'manual',
+  pullFirst = false,
+  budgetMs?: number,
+): PushRunResult {
+  assertMonth(month);
+  return withDocumentLock('the push', () => {
+    const existing = readJson(CHECKPOINT_KEY, checkpointSchema);
+    const resume = existing.ok && existing.value && existing.value.month === month ? existing.value : null;
+    const checkpoint: Checkpoint = resume ?? {
+      job: pullFirst ? 'month' : 'push',
+      month,
+      runId: newRunId(),
+      trigger,
+      pullFirst,
+      continuations: 0,
+      startedAt: new Date().toISOString(),
+    };
+    return executeCheckpoint(checkpoint, budgetMs);
+  });
+}
+
+function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunResult {
+  const budget = startBudget(budgetMs);
+  const ss = activeSpreadsheet();
+  const settings = loadSettings();
+  const psa = connectedPsa();
+  if (checkpoint.pullFirst && checkpoint.continuations === 0) {
+    pullMonth(ss, checkpoint.month, connectedSources(), settings);
+  }
+  const journal = new Journal(
+    propertiesJournal(PropertiesService.getDocumentProperties() ?? PropertiesService.getScriptProperties()),
+  );
+  const { summary } = pushMonth(ss, checkpoint.month, psa, settings, {
+    runId: checkpoint.runId,
+    user: activeUserEmail(),
+    journal,
+    // Keep a minute in hand for the status/ledger writes and the continuation trigger.
+    hasTime: () => budget.hasTime(60_000),
+    onStep: (done, total) => {
+      if (done % 25 === 0 || done === total) {
+        reportProgress({ runId: checkpoint.runId, step: `Pushing ${checkpoint.month}`, done, total });
+      }
+    },
+  });
+  if (summary.finished) {
+    deleteJson(CHECKPOINT_KEY);
+    deleteTriggers('continuation');
+  } else {
+    writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
+    scheduleContinuation(CONTINUE_AFTER_MS);
+  }
+  recordRun({
+    at: new Date().toISOString(),
+    runId: checkpoint.runId,
+    trigger: checkpoint.trigger,
+    month: checkpoint.month,
+    outcome: summary.finished ? (summary.failed > 0 ? 'failed' : 'finished') : 'continuing',
+    message: describePush(summary),
+  });
+  return { ...summary, continuing: !summary.finished };
+}
+
+export function describePush(s: PushSummary): string {
+  const parts = [`${s.applied} changed`, `${s.unchanged} already up to date`];
+  if (s.failed) parts.push(`${s.failed} failed`);
+  if (s.skipped) parts.push(`${s.skipped} not approved`);
+  if (s.invalidRows) parts.push(`${s.invalidRows} rows with errors not pushed`);
+  return `${s.month}: ${parts.join(', ')}${s.finished ? '' : '; continuing shortly'}`;
+}
+
+/** The continuation trigger's handler: resume the checkpointed job, or tidy up if there is none. */
+export function continueJob(): void {
+  withDocumentLock('the continuation', () => {
+    const cp = readJson(CHECKPOINT_KEY, checkpointSchema);
+    if (!cp.ok || !cp.value) {
+      deleteTriggers('continuation');
+      return;
+    }
+    executeCheckpoint(cp.value);
+  });
+}
+
+/** The month a scheduled run bills: the previous month in the spreadsheet's time zone. */
+export function scheduledMonth(now = new Date()): string {
+  return previousMonth(currentBillingMonth(now, activeSpreadsheet().getSpreadsheetTimeZone()));
+}
+
+/** Automatic runs are refused while products must be reconciled by hand (P21 manual mode). */
+export function refuseReason(settings: BillingSettings): string | null {
+  const manual =
+    settings.global.productLifecycle === 'manual' ||
+    Object.values(settings.sources).some((o) => o.productLifecycle === 'manual');
+  return manual
+    ? 'Automatic runs are off while the product mode is "reconcile by hand": every product must be matched by a person first. Choose the default-item or auto-create mode in Defaults, or push by hand.'
+    : null;
+}
+
+export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolean): void {
+  const month =
+    trigger === 'nightly'
+      ? currentBillingMonth(new Date(), activeSpreadsheet().getSpreadsheetTimeZone())
+      : scheduledMonth();
+  const reason = refuseReason(loadSettings());
+  if (reason) {
+    recordRun({
+      at: new Date().toISOString(),
+      runId: '',
+      trigger,
+      month,
+      outcome: 'refused',
+      message: reason,
+    });
+    return;
+  }
+  try {
+    runPush(month, trigger, pullFirst);
+  } catch (err) {
+    recordRun({
+      at: new Date().toISOString(),
+      runId: '',
+      trigger,
+      month,
+      outcome: 'failed',
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Batch I/O over SpreadsheetApp: the only place sheet code touches the Apps Script spreadsheet globals
+ * (builders for validation, conditional formats, Utilities for dates). Everything here is shaped so that
+ * a tab is read with one getValues and written with one setValues per contiguous run of columns,
+ * whatever the number of rows.
+ */
+
+export type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+export type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+export type Range = GoogleAppsScript.Spreadsheet.Range;
+
+/** What getValues gives back for one cell. */
+export type CellValue = string | number | boolean | Date;
+
+/** A formula to write as such. Plain strings are never formulas (see `literalText`). */
+export interface Formula {
+  formula: string;
+}
+
+export type WriteValue = CellValue | null | undefined | Formula;
+
+export const isFormula = (v: unknown): v is Formula =>
+  typeof v === 'object' && v !== null && !(v instanceof Date) && typeof (v as Formula).formula === 'string';
+
+/**
+ * Text that Sheets would not keep as typed: a formula or sign (= + - @), control characters (tab, CR, LF)
+ * at the start, a leading apostrophe (Sheets eats it), and anything it would turn into a number, date,
+ * percentage, currency or boolean (leading digit, '.', '$', '(' ..., TRUE/FALSE).
+ */
+const NOT_LITERAL = /^(?:[=+\-@\t\r\n'#(.,$€£¥%]|\s|\d)|^(?:true|false)$/i;
+
+/** The string to write so that the cell holds exactly `s` as text (prefix "'" when needed). */
+export function literalText(s: string): string {
+  return NOT_LITERAL.test(s) ? `'${s}` : s;
+}
+
+/** One value as setValues must receive it: text made literal, formulas raw, numbers/booleans/dates as is. */
+export function toWritable(v: WriteValue): CellValue {
+  if (v === null || v === undefined) return '';
+  if (isFormula(v)) return v.formula;
+  if (typeof v === 'string') return v === '' ? '' : literalText(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? v : '';
+  return v;
+}
+
+export function activeSpreadsheet(): Spreadsheet {
+  return SpreadsheetApp.getActiveSpreadsheet();
+}
+
+/** The tab named `name`, created (at the end, optionally hidden) when missing. */
+export function ensureSheet(ss: Spreadsheet, name: string, options: { hidden?: boolean } = {}): Sheet {
+  const existing = ss.getSheetByName(name);
+  if (existing) return existing;
+  const sheet = ss.insertSheet(name, ss.getNumSheets());
+  if (options.hidden) sheet.hideSheet();
+  return sheet;
+}
+
+export interface TableRead {
+  /** Row 1, as text. */
+  header: string[];
+  /** Rows 2..last, each as wide as the header (or the data range). */
+  rows: CellValue[][];
+  /** Same shape as `rows` when asked for; '' where a cell holds no formula. */
+  formulas: string[][] | null;
+}
+
+/** The whole tab in one getValues (and one getFormulas when asked): header row plus data rows. */
+export function readTable(sheet: Sheet, options: { formulas?: boolean } = {}): TableRead {
+  const range = sheet.getDataRange();
+  const values = range.getValues() as CellValue[][];
+  const formulas = options.formulas ? range.getFormulas() : null;
+  const head = values[0] ?? [];
+  const header = head.map((h) => (h === null || h === undefined ? '' : String(h)));
+  return { header, rows: values.slice(1), formulas: formulas ? formulas.slice(1) : null };
+}
+
+/** Make sure the sheet has at least `rows` rows and `columns` columns (one call each only when short). */
+export function ensureSize(sheet: Sheet, rows: number, columns: number): void {
+  const maxRows = sheet.getMaxRows();
+  if (maxRows < rows) sheet.insertRowsAfter(maxRows, rows - maxRows);
+  const maxColumns = sheet.getMaxColumns();
+  if (maxColumns < columns) sheet.insertColumnsAfter(maxColumns, columns - maxColumns);
+}
+
+/** Group 1-based column numbers into runs of consecutive columns. */
+export function columnRuns(columns: readonly number[]): number[][] {
+  const sorted = [...new Set(columns)].sort((a, b) => a - b);
+  const runs: number[][] = [];
+  for (const c of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && last[last.length - 1] === c - 1) last.push(c);
+    else runs.push([c]);
+  }
+  return runs;
+}
+
+/**
+ * Write whole columns from `firstRow` down: one setValues per run of adjacent columns. `columns` maps a
+ * 1-based column number to its values (all the same length). Strings are written as literal text.
+ */
+export function writeColumns(
+  sheet: Sheet,
+  firstRow: number,
+  columns: ReadonlyMap<number, WriteValue[]>,
+): void {
+  if (columns.size === 0) return;
+  const lengths = new Set([...columns.values()].map((v) => v.length));
+  if (lengths.size !== 1) throw new Error('writeColumns: columns of different lengths');
+  const n = [...lengths][0];
+  if (n === 0) return;
+  ensureSize(sheet, firstRow + n - 1, Math.max(...columns.keys()));
+  for (const run of columnRuns([...columns.keys()])) {
+    const cols = run.map((c) => columns.get(c) as WriteValue[]);
+    const block: CellValue[][] = new Array(n);
+    for (let r = 0; r < n; r++) {
+      const row: CellValue[] = new Array(cols.length);
+      for (let j = 0; j < cols.length; j++) row[j] = toWritable(cols[j][r]);
+      block[r] = row;
+    }
+    sheet.getRange(firstRow, run[0], n, run.length).setValues(block);
+  }
+}
+
+/** Write rows of a fixed width starting at (firstRow, 1) in one setValues. */
+export function writeBlock(sheet: Sheet, firstRow: number, firstColumn: number, rows: WriteValue[][]): void {
+  if (rows.length === 0) return;
+  const width = rows[0].length;
+  ensureSize(sheet, firstRow + rows.length - 1, firstColumn + width - 1);
+  sheet
+    .getRange(firstRow, firstColumn, rows.length, width)
+    .setValues(rows.map((r) => r.map((v) => toWritable(v))));
+}
+
+/** A 1-based column number as letters (1 → A, 28 → AB). */
+export function columnLetter(column: number): string {
+  let n = column;
+  let s = '';
+  while (n > 0) {
+    const m = (n - 1) % 26;
+    s = String.fromCharCode(65 + m) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+/** Rows 2..max of one column: where validation, formats and highlights go. */
+export function dataColumn(sheet: Sheet, column: number): Range {
+  return sheet.getRange(2, column, Math.max(sheet.getMaxRows() - 1, 1), 1);
+}
+
+/** A dropdown fed by a lookup range. Invalid values are allowed but flagged, so a paste is never blocked. */
+export function dropdownRule(source: Range, helpText: string): GoogleAppsScript.Spreadsheet.DataValidation {
+  return SpreadsheetApp.newDataValidation()
+    .requireValueInRange(source, true)
+    .setAllowInvalid(true)
+    .setHelpText(helpText)
+    .build();
+}
+
+export function listRule(values: string[], helpText: string): GoogleAppsScript.Spreadsheet.DataValidation {
+  return SpreadsheetApp.newDataValidation()
+    .requireValueInList(values, true)
+    .setAllowInvalid(true)
+    .setHelpText(helpText)
+    .build();
+}
+
+export function checkboxRule(): GoogleAppsScript.Spreadsheet.DataValidation {
+  return SpreadsheetApp.newDataValidation().requireCheckbox().build();
+}
+
+/** Background colour for the cells of `ranges` where the custom formula is true. */
+export function highlightRule(
+  ranges: Range[],
+  formula: string,
+  background: string,
+): GoogleAppsScript.Spreadsheet.ConditionalFormatRule {
+  return SpreadsheetApp.newConditionalFormatRule()
+    .whenFormulaSatisfied(formula)
+    .setBackground(background)
+    .setRanges(ranges)
+    .build();
+}
+
+/**
+ * A warning-only protection (people can still edit after a confirmation), one per description: kept when
+ * it already covers `range`, replaced when the grid has grown past it.
+ */
+export function protectWithWarning(sheet: Sheet, range: Range | null, description: string): void {
+  const type = range ? SpreadsheetApp.ProtectionType.RANGE : SpreadsheetApp.ProtectionType.SHEET;
+  const existing = sheet.getProtections(type).find((p) => p.getDescription() === description);
+  if (existing) {
+    const covered = existing.getRange();
+    if (!range || (covered.getRow() <= range.getRow() && covered.getLastRow() >= range.getLastRow())) return;
+    existing.remove();
+  }
+  const p = range ? range.protect() : sheet.protect();
+  p.setDescription(description).setWarningOnly(true);
+}
+
+/** BillGrid's own conditional format rules carry this in their formula, so they can be replaced. */
+export const RULE_MARK = 'N("BillGrid")=0';
+
+/** Replace BillGrid's conditional format rules on a sheet, keeping everybody else's. */
+export function replaceOwnRules(
+  sheet: Sheet,
+  rules: GoogleAppsScript.Spreadsheet.ConditionalFormatRule[],
+): void {
+  const others = sheet.getConditionalFormatRules().filter((r) => {
+    const values = r.getBooleanCondition()?.getCriteriaValues() ?? [];
+    return !values.some((v) => typeof v === 'string' && v.includes(RULE_MARK));
+  });
+  sheet.setConditionalFormatRules([...others, ...rules]);
+}
+
+/** A date cell as yyyy-mm-dd in the spreadsheet's time zone (how Sheets shows it to the user). */
+export function isoDateInZone(d: Date, timeZone: string): string {
+  return Utilities.formatDate(d, timeZone, 'yyyy-MM-dd');
+}
+
+/** Hide columns first..first+count-1 (one call). Tolerates an emulator without column visibility. */
+export function hideColumns(sheet: Sheet, first: number, count: number): void {
+  if (typeof (sheet as Partial<Sheet>).hideColumns === 'function') sheet.hideColumns(first, count);
+}

@@ -1,0 +1,73 @@
+/** Time-driven triggers: the monthly push, the optional nightly quantity sync, one-off continuations. */
+
+export const HANDLERS = {
+  monthly: 'runScheduledMonth',
+  nightly: 'runNightlySync',
+  continuation: 'continueJob',
+} as const;
+
+export type TriggerKind = keyof typeof HANDLERS;
+
+/** Apps Script allows 20 triggers per user per script; BillGrid needs at most 3. */
+export const MAX_TRIGGERS = 20;
+
+export interface TriggerInfo {
+  id: string;
+  kind: TriggerKind;
+}
+
+const kindOf = (handler: string): TriggerKind | null =>
+  (Object.keys(HANDLERS) as TriggerKind[]).find((k) => HANDLERS[k] === handler) ?? null;
+
+export function listTriggers(): TriggerInfo[] {
+  const out: TriggerInfo[] = [];
+  for (const t of ScriptApp.getProjectTriggers()) {
+    const kind = kindOf(t.getHandlerFunction());
+    if (kind) out.push({ id: t.getUniqueId(), kind });
+  }
+  return out;
+}
+
+export function deleteTriggers(kind: TriggerKind): number {
+  let n = 0;
+  for (const t of ScriptApp.getProjectTriggers()) {
+    if (t.getHandlerFunction() === HANDLERS[kind]) {
+      ScriptApp.deleteTrigger(t);
+      n++;
+    }
+  }
+  return n;
+}
+
+function assertRoom(): void {
+  if (ScriptApp.getProjectTriggers().length >= MAX_TRIGGERS) {
+    throw new Error(
+      `This script already has ${MAX_TRIGGERS} triggers, Apps Script's limit; remove one first.`,
+    );
+  }
+}
+
+/** Replaces any existing monthly trigger (never two). */
+export function scheduleMonthly(dayOfMonth: number, hour: number): string {
+  deleteTriggers('monthly');
+  assertRoom();
+  return ScriptApp.newTrigger(HANDLERS.monthly)
+    .timeBased()
+    .onMonthDay(dayOfMonth)
+    .atHour(hour)
+    .create()
+    .getUniqueId();
+}
+
+export function scheduleNightly(hour: number): string {
+  deleteTriggers('nightly');
+  assertRoom();
+  return ScriptApp.newTrigger(HANDLERS.nightly).timeBased().everyDays(1).atHour(hour).create().getUniqueId();
+}
+
+/** One continuation at a time: a job resumes from its checkpoint exactly once. */
+export function scheduleContinuation(afterMs: number): string {
+  deleteTriggers('continuation');
+  assertRoom();
+  return ScriptApp.newTrigger(HANDLERS.continuation).timeBased().after(afterMs).create().getUniqueId();
+}

@@ -1,0 +1,317 @@
+/**
+ * The month grid ("Billing 2026-10"): BillGrid's main interface. Each function reads the tab once
+ * (getValues over the data range) and writes with one setValues per contiguous run of the columns it
+ * owns, so the number of Sheets calls does not grow with the number of lines.
+ */
+import type { BillingLine } from '../core/billing-line';
+import { MappingIndex } from '../core/mapping';
+import type { Mappings } from '../core/mapping';
+import type { ReconcileAction } from '../core/reconcile';
+import { ensureSheet, isoDateInZone, readTable, writeColumns } from '../platform/spreadsheet';
+import type { CellValue, Sheet, Spreadsheet, TableRead, WriteValue } from '../platform/spreadsheet';
+import { cellText } from './cells';
+import { GRID_COLUMNS, SheetLayoutError, gridHeader, locateColumns } from './columns';
+import type { GridColumnId } from './columns';
+import { formatGrid } from './format';
+import { indexLookups, labeller, readLookups } from './lookups';
+import type { Lookups } from './lookups';
+import { readMappings } from './mappings';
+import { mergeGrid } from './merge';
+import type { ExistingRow, MergeResult, PulledLine } from './merge';
+import { monthOfTab, monthTabName } from './tabs';
+import { INVALID_MARK, validateRows } from './validate';
+import type { GridRead } from './validate';
+
+/** What the mapping cells of a pulled line are filled from. */
+export interface MonthView {
+  mappings: Mappings;
+  lookups: Lookups | null;
+  /** Sources whose pull failed: their rows are kept as they are, not marked removed (see merge.ts). */
+  keepSources?: readonly string[];
+}
+
+export interface WriteMonthResult extends Omit<MergeResult, 'rows'> {
+  tab: string;
+  created: boolean;
+  /** Data rows in the tab after the write. */
+  rows: number;
+  /** Headers that were missing and were added back at the right end. */
+  restoredColumns: string[];
+}
+
+type ColumnIndex = Map<GridColumnId, number>;
+
+function existingRows(t: TableRead, index: ColumnIndex): ExistingRow[] {
+  return t.rows.map((r, i) => {
+    const cells: ExistingRow['cells'] = {};
+    const formulas: NonNullable<ExistingRow['formulas']> = {};
+    for (const [id, c] of index) {
+      const v = r[c];
+      if (v !== undefined && v !== null && v !== '') cells[id] = v;
+      const f = t.formulas?.[i]?.[c];
+      if (f) formulas[id] = f;
+    }
+    return { cells, formulas };
+  });
+}
+
+/** The mappings and PSA lists as the tabs hold them now (what a pull fills the mapping cells from). */
+export function monthView(ss: Spreadsheet): MonthView {
+  const lookups = readLookups(ss, { codes: false });
+  return { mappings: readMappings(ss, lookups).mappings, lookups };
+}
+
+/** The mapping cells for each line, as dropdown labels, from the mapping tabs. */
+export function pulledLines(lines: readonly BillingLine[], view: MonthView): PulledLine[] {
+  const index = new MappingIndex(view.mappings);
+  const labels = labeller(view.lookups);
+  return lines.map((line) => {
+    const client = index.client(line.source, line.customerId);
+    const contract = index.contract(line.source, line.customerId, line.subscriptionId);
+    return {
+      line,
+      mapping: {
+        psaCompany: client && client.status !== 'excluded' ? labels.company(client.companyId) : '',
+        psaContract: contract ? labels.contract(contract.contractId) : '',
+        psaProduct: labels.product(index.product(line.source, line.sku)?.productId),
+      },
+    };
+  });
+}
+
+/**
+ * Create or merge the month's tab with freshly pulled lines (see merge.ts for what survives). Missing
+ * columns are added back at the right end; staff's extra columns and row order are left alone.
+ */
+export function writeMonth(
+  ss: Spreadsheet,
+  month: string,
+  lines: readonly BillingLine[],
+  view?: MonthView,
+): WriteMonthResult {
+  const tab = monthTabName(month);
+  const existing = ss.getSheetByName(tab);
+  const created = existing === null;
+  const sheet = existing ?? ensureSheet(ss, tab);
+  const t: TableRead = created
+    ? { header: [], rows: [], formulas: null }
+    : readTable(sheet, { formulas: true });
+  const header = t.header.every((h) => h.trim() === '') ? [] : t.header.slice();
+  const index: ColumnIndex = header.length
+    ? locateColumns(tab, header, GRID_COLUMNS, { allowMissing: true }).index
+    : new Map();
+  const restoredColumns: string[] = [];
+  const firstNew = header.length;
+  for (const c of GRID_COLUMNS) {
+    if (index.has(c.id)) continue;
+    index.set(c.id, header.length);
+    header.push(c.header);
+    if (!created && firstNew > 0) restoredColumns.push(c.header);
+  }
+
+  const v = view ?? monthView(ss);
+  const merged = mergeGrid(existingRows(t, index), pulledLines(lines, v), { keepSources: v.keepSources });
+
+  if (header.length > firstNew) {
+    const cols = new Map<number, WriteValue[]>();
+    for (let c = firstNew; c < header.length; c++) cols.set(c + 1, [header[c]]);
+    writeColumns(sheet, 1, cols);
+  }
+  const cols = new Map<number, WriteValue[]>();
+  for (const c of GRID_COLUMNS) {
+    cols.set(
+      (index.get(c.id) as number) + 1,
+      merged.rows.map((r) => r[c.id]),
+    );
+  }
+  writeColumns(sheet, 2, cols);
+
+  formatGrid(ss, sheet, {
+    col: (id) => (index.get(id) as number) + 1,
+    rows: merged.rows.length,
+    currencies: merged.rows.map((r) => cellText(r.currency)),
+    created,
+  });
+
+  const { rows, ...stats } = merged;
+  return { ...stats, tab, created, rows: rows.length, restoredColumns };
+}
+
+function gridSheet(ss: Spreadsheet, month: string): { tab: string; sheet: Sheet } {
+  const tab = monthTabName(month);
+  const sheet = ss.getSheetByName(tab);
+  if (!sheet) throw new SheetLayoutError(`There is no tab '${tab}'; pull ${month} first`);
+  return { tab, sheet };
+}
+
+function requireColumns(tab: string, index: ColumnIndex, ids: GridColumnId[]): void {
+  const missing = ids.filter((id) => !index.has(id)).map((id) => `'${gridHeader(id)}'`);
+  if (missing.length) {
+    throw new SheetLayoutError(
+      `Tab '${tab}' has no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}; restore the header in row 1`,
+    );
+  }
+}
+
+export interface ReadGridOptions {
+  /** The PSA lists to check mapping cells against; read from the lookup tabs when omitted. */
+  lookups?: Lookups | null;
+}
+
+function readGridTable(ss: Spreadsheet, month: string, options: ReadGridOptions) {
+  const { tab, sheet } = gridSheet(ss, month);
+  const t = readTable(sheet);
+  const { index } = locateColumns(tab, t.header, GRID_COLUMNS);
+  const lookups = options.lookups === undefined ? readLookups(ss, { codes: false }) : options.lookups;
+  const tz = ss.getSpreadsheetTimeZone();
+  const read = validateRows(t.rows, index, {
+    lookups: lookups ? indexLookups(lookups) : null,
+    dateText: (d) => isoDateInZone(d, tz),
+  });
+  return { tab, sheet, t, index, read };
+}
+
+/**
+ * Read a month's tab by header names: valid rows (with their approval and staff overrides), invalid rows
+ * with one message each, and lines removed at the source. Reads only; see validateGrid.
+ */
+export function readGrid(ss: Spreadsheet, month: string, options: ReadGridOptions = {}): GridRead {
+  return readGridTable(ss, month, options).read;
+}
+
+/**
+ * readGrid, then show each invalid row's message in its Status cell ("⚠ Quantity 'ten' is not a number")
+ * and clear the messages of rows that have been fixed: one setValues on the Status column.
+ */
+export function validateGrid(ss: Spreadsheet, month: string, options: ReadGridOptions = {}): GridRead {
+  const { sheet, t, index, read } = readGridTable(ss, month, options);
+  const statusCol = index.get('status') as number;
+  const message = new Map(read.invalid.map((r) => [r.rowNumber, INVALID_MARK + r.message]));
+  let changed = false;
+  const values: WriteValue[] = t.rows.map((r, i) => {
+    const cur: CellValue = r[statusCol] ?? '';
+    const next = message.get(i + 2) ?? (cellText(cur).startsWith(INVALID_MARK.trim()) ? '' : cur);
+    if (next !== cur) changed = true;
+    return next;
+  });
+  if (changed) writeColumns(sheet, 2, new Map([[statusCol + 1, values]]));
+  return read;
+}
+
+const round = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+/**
+ * Fill "PSA quantity now", "Difference" and "Action" from a reconciliation (by line key). Rows whose key
+ * has no action are cleared; rows without a key are left alone. One read, one write per column run.
+ */
+export function writeReconciliation(
+  ss: Spreadsheet,
+  month: string,
+  byLine: ReadonlyMap<string, ReconcileAction>,
+): { rows: number } {
+  const { tab, sheet } = gridSheet(ss, month);
+  const t = readTable(sheet);
+  const { index } = locateColumns(tab, t.header, GRID_COLUMNS);
+  requireColumns(tab, index, ['psaQuantityNow', 'difference', 'action']);
+  const keyCol = index.get('key') as number;
+  const now: WriteValue[] = [];
+  const diff: WriteValue[] = [];
+  const action: WriteValue[] = [];
+  let rows = 0;
+  t.rows.forEach((r) => {
+    const key = cellText(r[keyCol]).trim();
+    const a = key ? byLine.get(key) : undefined;
+    if (!key) {
+      now.push(r[index.get('psaQuantityNow') as number]);
+      diff.push(r[index.get('difference') as number]);
+      action.push(r[index.get('action') as number]);
+      return;
+    }
+    if (!a) {
+      now.push('');
+      diff.push('');
+      action.push('');
+      return;
+    }
+    rows++;
+    now.push(a.before ? a.before.quantity : '');
+    diff.push(a.after ? round(a.after.quantity - (a.before?.quantity ?? 0)) : '');
+    action.push(a.action === 'blocked' ? `Blocked: ${a.message}` : a.message);
+  });
+  writeColumns(
+    sheet,
+    2,
+    new Map([
+      [(index.get('psaQuantityNow') as number) + 1, now],
+      [(index.get('difference') as number) + 1, diff],
+      [(index.get('action') as number) + 1, action],
+    ]),
+  );
+  return { rows };
+}
+
+/** The outcome of pushing one line (a core StepOutcome, or a line the plan skipped). */
+export type LineResult =
+  | { status: 'applied' | 'unchanged'; psaId: string; message: string }
+  | { status: 'failed'; message: string; retryable?: boolean }
+  | { status: 'skipped'; message: string };
+
+export function statusText(r: LineResult): string {
+  switch (r.status) {
+    case 'applied':
+      return `Pushed: ${r.message}`;
+    case 'unchanged':
+      return `Up to date: ${r.message}`;
+    case 'failed':
+      return `Failed: ${r.message}`;
+    case 'skipped':
+      return `Not pushed: ${r.message}`;
+  }
+}
+
+/**
+ * Write Status and PSA reference for the given line keys in one batch (Status and PSA reference are
+ * adjacent in the default layout). A failure keeps the PSA reference the row already had.
+ */
+export function writeStatuses(
+  ss: Spreadsheet,
+  month: string,
+  results: ReadonlyMap<string, LineResult>,
+): { rows: number; unknownKeys: string[] } {
+  const { tab, sheet } = gridSheet(ss, month);
+  const t = readTable(sheet);
+  const { index } = locateColumns(tab, t.header, GRID_COLUMNS);
+  requireColumns(tab, index, ['psaReference']);
+  const keyCol = index.get('key') as number;
+  const statusCol = index.get('status') as number;
+  const refCol = index.get('psaReference') as number;
+  const status: WriteValue[] = [];
+  const ref: WriteValue[] = [];
+  const seen = new Set<string>();
+  for (const r of t.rows) {
+    const key = cellText(r[keyCol]).trim();
+    const res = key ? results.get(key) : undefined;
+    status.push(res ? statusText(res) : r[statusCol]);
+    ref.push(res && 'psaId' in res ? res.psaId : r[refCol]);
+    if (res) seen.add(key);
+  }
+  writeColumns(
+    sheet,
+    2,
+    new Map([
+      [statusCol + 1, status],
+      [refCol + 1, ref],
+    ]),
+  );
+  return { rows: seen.size, unknownKeys: [...results.keys()].filter((k) => !seen.has(k)) };
+}
+
+/** The months that have a grid tab, newest first. */
+export function listMonths(ss: Spreadsheet): string[] {
+  return ss
+    .getSheets()
+    .map((s) => monthOfTab(s.getName()))
+    .filter((m): m is string => m !== null)
+    .sort()
+    .reverse();
+}

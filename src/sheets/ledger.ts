@@ -1,0 +1,154 @@
+/**
+ * The Ledger tab (P44): append-only history of every push step. Appending reads the header row and the
+ * last row once and writes all entries in one setValues, whatever their number.
+ */
+import { z } from 'zod';
+import { ensureSheet, protectWithWarning, readTable, writeColumns } from '../platform/spreadsheet';
+import type { Spreadsheet, WriteValue } from '../platform/spreadsheet';
+import { cellText, isBlank } from './cells';
+import { locateColumns } from './columns';
+import type { ColumnDef } from './columns';
+import { LEDGER_TAB } from './tabs';
+
+export interface LedgerEntry {
+  /** ISO date-time of the step. */
+  time: string;
+  runId: string;
+  user: string;
+  /** The line keys the step served (several for a quantity target). */
+  lineKeys: string[];
+  /** e.g. 'company:C1/contract:K7'. */
+  entity: string;
+  psaId: string | null;
+  operation: string;
+  before: unknown;
+  after: unknown;
+  /** e.g. 'planned', 'applied', 'unchanged', 'failed'. */
+  result: string;
+  message: string;
+  idempotencyKey: string;
+}
+
+const def = <Id extends string>(id: Id, header: string): ColumnDef<Id> => ({
+  id,
+  header,
+  owner: 'billgrid',
+  required: true,
+});
+
+export const LEDGER_COLUMNS = [
+  def('time', 'Time'),
+  def('runId', 'Run id'),
+  def('user', 'User'),
+  def('lineKeys', 'Line key'),
+  def('entity', 'PSA entity'),
+  def('psaId', 'PSA id'),
+  def('operation', 'Operation'),
+  def('before', 'Before'),
+  def('after', 'After'),
+  def('result', 'Result'),
+  def('message', 'Message'),
+  def('idempotencyKey', 'Idempotency key'),
+];
+
+type LedgerId = (typeof LEDGER_COLUMNS)[number]['id'];
+
+const json = (v: unknown): string => (v === null || v === undefined ? '' : JSON.stringify(v));
+
+/** Append entries at the bottom of the Ledger tab (created, protected with a warning, on first use). */
+export function appendLedger(ss: Spreadsheet, entries: readonly LedgerEntry[]): void {
+  if (entries.length === 0) return;
+  const existed = ss.getSheetByName(LEDGER_TAB) !== null;
+  const sheet = ensureSheet(ss, LEDGER_TAB);
+  const lastRow = sheet.getLastRow();
+  const lastCol = Math.max(sheet.getLastColumn(), 1);
+  const header =
+    lastRow > 0
+      ? sheet
+          .getRange(1, 1, 1, lastCol)
+          .getValues()[0]
+          .map((h) => String(h))
+      : [];
+  const index = new Map<LedgerId, number>();
+  if (header.every((h) => h.trim() === '')) {
+    header.length = 0;
+    LEDGER_COLUMNS.forEach((d, i) => {
+      index.set(d.id, i);
+      header.push(d.header);
+    });
+    writeColumns(sheet, 1, new Map(header.map((h, i) => [i + 1, [h]])));
+    sheet.setFrozenRows(1);
+  } else {
+    for (const [id, i] of locateColumns(LEDGER_TAB, header, LEDGER_COLUMNS).index) index.set(id, i);
+  }
+  const first = Math.max(lastRow, 1) + 1;
+  const cols = new Map<number, WriteValue[]>();
+  const put = (id: LedgerId, f: (e: LedgerEntry) => WriteValue) =>
+    cols.set((index.get(id) as number) + 1, entries.map(f));
+  put('time', (e) => e.time);
+  put('runId', (e) => e.runId);
+  put('user', (e) => e.user);
+  put('lineKeys', (e) => e.lineKeys.join(', '));
+  put('entity', (e) => e.entity);
+  put('psaId', (e) => e.psaId ?? '');
+  put('operation', (e) => e.operation);
+  put('before', (e) => json(e.before));
+  put('after', (e) => json(e.after));
+  put('result', (e) => e.result);
+  put('message', (e) => e.message);
+  put('idempotencyKey', (e) => e.idempotencyKey);
+  writeColumns(sheet, first, cols);
+  if (!existed) protectWithWarning(sheet, null, 'BillGrid ledger: history of pushes, append-only');
+}
+
+const jsonCellSchema = z.string().transform((s, ctx) => {
+  if (s === '') return null;
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `'${s.slice(0, 40)}' is not JSON` });
+    return z.NEVER;
+  }
+});
+
+/** Every ledger entry, oldest first (for undo and audit). Rows that cannot be read are reported. */
+export function readLedger(ss: Spreadsheet): { entries: LedgerEntry[]; problems: string[] } {
+  const sheet = ss.getSheetByName(LEDGER_TAB);
+  if (!sheet) return { entries: [], problems: [] };
+  const t = readTable(sheet);
+  if (t.header.every((h) => h.trim() === '')) return { entries: [], problems: [] };
+  const { index } = locateColumns(LEDGER_TAB, t.header, LEDGER_COLUMNS);
+  const entries: LedgerEntry[] = [];
+  const problems: string[] = [];
+  t.rows.forEach((r, i) => {
+    const get = (id: LedgerId) => r[index.get(id) as number];
+    if ([...index.values()].every((p) => isBlank(r[p]))) return;
+    const before = jsonCellSchema.safeParse(cellText(get('before')));
+    const after = jsonCellSchema.safeParse(cellText(get('after')));
+    if (!before.success || !after.success) {
+      problems.push(
+        `Ledger row ${i + 2}: Before/After ${(before.error ?? after.error)?.issues[0]?.message ?? ''}`,
+      );
+      return;
+    }
+    const time = get('time');
+    entries.push({
+      time: time instanceof Date ? time.toISOString() : cellText(time),
+      runId: cellText(get('runId')),
+      user: cellText(get('user')),
+      lineKeys: cellText(get('lineKeys'))
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      entity: cellText(get('entity')),
+      psaId: cellText(get('psaId')) || null,
+      operation: cellText(get('operation')),
+      before: before.data,
+      after: after.data,
+      result: cellText(get('result')),
+      message: cellText(get('message')),
+      idempotencyKey: cellText(get('idempotencyKey')),
+    });
+  });
+  return { entries, problems };
+}

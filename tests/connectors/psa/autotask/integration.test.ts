@@ -1,0 +1,635 @@
+import {
+  startSandboxes,
+  type LoggedRequest,
+  type RunningSandboxes,
+} from '../../../../local/sandbox/framework';
+import {
+  DEMO_INTEGRATION_CODE,
+  DEMO_SECRET,
+  DEMO_USER,
+  companyIdOf,
+  demoFixture,
+  fixedContractIdOf,
+  recurringContractIdOf,
+  type AtState,
+} from '../../../../local/sandbox/autotask/fixture';
+import type { PushStep, StepOutcome } from '../../../../src/core/psa';
+import {
+  contractStartFor,
+  createAutotaskTarget,
+  mutationPolicy,
+  policy,
+  type AutotaskTarget,
+} from '../../../../src/connectors/psa/autotask';
+import { gasHttp, isMutation } from './support';
+
+type Rec = Record<string, unknown>;
+
+const key = (n: number): string => `BG-${n.toString(16).padStart(16, '0')}`;
+const day = (v: unknown): string => String(v).slice(0, 10);
+
+function quantity(
+  contract: number,
+  service: number | string,
+  company: number,
+  q: number,
+  price: number,
+  cost: number,
+  eff = '2026-10-01',
+): PushStep {
+  return {
+    idempotencyKey: `q-${contract}-${service}-${q}-${price}`,
+    operation: 'set-quantity',
+    ref: {
+      kind: 'quantity',
+      companyId: String(company),
+      contractId: String(contract),
+      productId: String(service),
+    },
+    lineKeys: [key(contract * 10 + Number(String(service).replace(/\D/g, '') || 0))],
+    before: null,
+    after: {
+      quantity: q,
+      unitPrice: price,
+      unitCost: cost,
+      effectiveDate: eff,
+      description: 'seats',
+      productName: 'Seats',
+      sku: 'SKU',
+    },
+  };
+}
+
+function charge(
+  contract: number,
+  company: number,
+  lineKey: string,
+  q: number,
+  price: number,
+  cost: number,
+  productId: string,
+  productName: string,
+  eff = '2026-10-31',
+): PushStep {
+  return {
+    idempotencyKey: `c-${lineKey}-${q}`,
+    operation: 'add-charge',
+    ref: { kind: 'charge', companyId: String(company), container: String(contract), lineKey },
+    lineKeys: [lineKey],
+    before: null,
+    after: {
+      quantity: q,
+      unitPrice: price,
+      unitCost: cost,
+      effectiveDate: eff,
+      description: `${productName} for October 2026`,
+      productName,
+      sku: 'SKU',
+      productId,
+    },
+  };
+}
+
+const ACME = companyIdOf('c01');
+const ACME_CONTRACT = recurringContractIdOf('c01');
+
+/** The period row in force on a date for a contract service (the fixture derives seats from Pax8). */
+function inForce(state: AtState, contract: number, date: string): Rec[] {
+  return state.entities.ContractServiceUnits.filter(
+    (r) => r.contractID === contract && day(r.startDate) <= date && day(r.endDate) >= date,
+  ).sort((a, b) => Number(a.serviceID) - Number(b.serviceID));
+}
+
+/**
+ * A realistic month, relative to what the demo Autotask holds: seats down, seats already right, a service
+ * not on the contract yet, a price change only; charges for usage, an update, an annual subscription on a
+ * fixed-price contract and a one-off.
+ */
+function monthSteps(s: AtState): PushStep[] {
+  const [a1, a2] = inForce(s, ACME_CONTRACT, '2026-10-01');
+  const c02 = recurringContractIdOf('c02');
+  const c04 = inForce(s, recurringContractIdOf('c04'), '2026-10-01')[0];
+  const n = (v: unknown): number => Number(v);
+  return [
+    quantity(ACME_CONTRACT, n(a1.serviceID), ACME, n(a1.units) - 3, n(a1.price), n(a1.cost)),
+    quantity(ACME_CONTRACT, n(a2.serviceID), ACME, n(a2.units), n(a2.price), n(a2.cost)),
+    quantity(c02, 5010, companyIdOf('c02'), 7, 45, 0), // not on the contract yet
+    quantity(
+      recurringContractIdOf('c04'),
+      n(c04.serviceID),
+      companyIdOf('c04'),
+      n(c04.units),
+      n(c04.price) + 0.3,
+      n(c04.cost),
+    ),
+    charge(ACME_CONTRACT, ACME, key(0xb1), 1534, 0.02, 0.013, '5007', 'Twilio voice usage'),
+    {
+      ...charge(
+        ACME_CONTRACT,
+        ACME,
+        key(0xa2),
+        2,
+        180,
+        140,
+        '29682805',
+        'Hardware & Materials',
+        '2026-10-12',
+      ),
+      operation: 'update-charge',
+    },
+    charge(
+      fixedContractIdOf('c14'),
+      companyIdOf('c14'),
+      key(0xb2),
+      5,
+      118.8,
+      99,
+      '5012',
+      'Microsoft 365 Apps for business (annual prepaid)',
+      '2026-10-01',
+    ),
+    charge(
+      recurringContractIdOf('c05'),
+      companyIdOf('c05'),
+      key(0xb3),
+      1,
+      95,
+      70,
+      '29682805',
+      'On-site visit',
+      '2026-10-20',
+    ),
+  ];
+}
+
+/** The sandbox holds exactly what each step asks for. */
+function expectConverged(state: AtState, steps: PushStep[]): void {
+  for (const s of steps) {
+    if (s.ref.kind === 'quantity') {
+      const { contractId, productId } = s.ref;
+      const eff = s.after.effectiveDate;
+      const rows = state.entities.ContractServiceUnits.filter(
+        (r) =>
+          r.contractID === Number(contractId) &&
+          r.serviceID === Number(productId) &&
+          day(r.startDate) <= eff &&
+          day(r.endDate) >= eff,
+      );
+      expect({ step: s.idempotencyKey, rows: rows.map((r) => [r.units, r.price, r.cost]) }).toEqual({
+        step: s.idempotencyKey,
+        rows: [[s.after.quantity, s.after.unitPrice, s.after.unitCost]],
+      });
+    } else {
+      const lineKey = s.ref.lineKey;
+      const found = state.entities.ContractCharges.filter((c) => String(c.name).includes(lineKey));
+      expect(
+        found.map((c) => [
+          c.contractID,
+          c.unitQuantity,
+          c.unitPrice,
+          c.unitCost,
+          day(c.datePurchased),
+          c.description,
+        ]),
+      ).toEqual([
+        [
+          Number(s.ref.container),
+          s.after.quantity,
+          s.after.unitPrice,
+          s.after.unitCost,
+          s.after.effectiveDate,
+          s.after.description,
+        ],
+      ]);
+    }
+  }
+}
+
+describe('Autotask connector against the sandbox (RetryingHttpClient over synchronous fetch)', () => {
+  let sb: RunningSandboxes;
+  const big = demoFixture();
+  for (let i = 0; i < 1200; i++)
+    big.entities.Companies.push({ id: 20_000 + i, companyName: `Bulk Client ${i}`, isActive: true });
+
+  beforeAll(async () => {
+    sb = await startSandboxes([{ kind: 'autotask' }, { kind: 'autotask', name: 'big', fixture: big }]);
+  });
+  afterAll(() => sb.stop());
+  beforeEach(async () => {
+    await sb.admin('autotask').reset();
+    await sb.admin('big').reset();
+  });
+
+  // Production settings: discovery starts at Autotask's global host, which the emulator maps to the sandbox.
+  const config = (over: Rec = {}) => ({
+    username: DEMO_USER,
+    secret: DEMO_SECRET,
+    integrationCode: DEMO_INTEGRATION_CODE,
+    ownerResourceId: 29682885,
+    ...over,
+  });
+  const connect = (over: Rec = {}): { target: AutotaskTarget; sleeps: number[] } => {
+    const g = gasHttp({ 'https://webservices.autotask.net': sb.urls.autotask });
+    return { target: createAutotaskTarget(config(over), g.reads, g.writes), sleeps: g.sleeps };
+  };
+  const log = () => sb.admin('autotask').requests();
+  const state = () => sb.admin('autotask').state<AtState>();
+  const mutations = (l: LoggedRequest[]) => l.filter(isMutation);
+
+  it('uses the documented limits: 3 concurrent requests, reads retried, writes never replayed', () => {
+    expect(policy.maxConcurrency).toBe(3);
+    expect(mutationPolicy.maxConcurrency).toBe(3);
+    expect(policy.maxRetries).toBeGreaterThan(0);
+    expect(mutationPolicy.maxRetries).toBe(0);
+  });
+
+  it('discovers the zone, then sends the three headers to the zone base URL', async () => {
+    const { target } = connect();
+    expect(target.listCodes().itemCodes.map((c) => c.name)).toEqual([
+      'Recurring Services',
+      'Microsoft Licensing',
+      'Telephony Usage',
+      'Cloud Consumption',
+      'Hardware & Materials',
+    ]);
+    const l = await log();
+    expect(l.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /atservicesrest/v1.0/zoneInformation',
+      'POST /atservicesrest/V1.0/BillingCodes/query',
+    ]);
+    expect(l[0].query).toBe(`user=${encodeURIComponent(DEMO_USER)}`);
+    expect(l[0].headers.secret).toBeUndefined();
+    expect(l[1].headers).toMatchObject({
+      apiintegrationcode: DEMO_INTEGRATION_CODE,
+      username: DEMO_USER,
+      secret: DEMO_SECRET,
+    });
+  });
+
+  it('testConnection: ok, missing permissions in plain words, bad secret', () => {
+    expect(connect().target.testConnection()).toEqual({
+      ok: true,
+      message: expect.stringContaining('Connected to Autotask'),
+    });
+    const limited = connect({
+      username: 'readonly@northwind.example',
+      secret: 'readonly-secret',
+    }).target.testConnection();
+    expect(limited.ok).toBe(false);
+    expect(/missing: ([^.]*)\./.exec(limited.message)?.[1]).toBe(
+      'view contracts, update contracts, update services',
+    );
+    const bad = connect({ secret: 'not-the-secret' }).target.testConnection();
+    expect(bad).toEqual({
+      ok: false,
+      message: 'Autotask rejected the API user name, secret or integration code (401)',
+    });
+    const unknown = connect({ username: 'nobody@northwind.example' }).target.testConnection();
+    expect(unknown.ok).toBe(false);
+    expect(unknown.message).toMatch(/could not find the zone/);
+  });
+
+  it('lists companies, products and contracts; pages at 500 with the paging minimum of requests', async () => {
+    const { target } = connect();
+    const companies = target.listCompanies();
+    expect(companies).toHaveLength(39);
+    expect(companies.find((c) => c.id === '133')).toEqual({
+      id: '133',
+      name: 'Summit Partners Group',
+      active: false,
+    });
+    expect(target.listProducts().map((p) => p.code)).toContain('TWILIO-SMS');
+    const contracts = target.listContracts(['114', '101', '108']);
+    expect(contracts.map((c) => [c.id, c.kind, c.startDate, c.endDate])).toEqual([
+      ['3001', 'recurring-service', '2026-01-01', '2027-12-31'],
+      ['3014', 'recurring-service', '2026-01-01', '2027-12-31'],
+      ['3514', 'fixed-price', '2026-10-01', '2027-09-30'],
+    ]);
+    expect((await log()).length).toBe(4); // zone + one page each
+
+    const bulk = connect({ globalHost: sb.urls.big }).target.listCompanies();
+    expect(bulk).toHaveLength(1239);
+    const bigLog = await sb.admin('big').requests();
+    expect(bigLog.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'GET']); // zone + ceil(1239/500) pages
+    expect(JSON.parse(bigLog[1].body)).toMatchObject({ MaxRecords: 500 });
+  });
+
+  it('reads only what the month needs: units in force and charges by line key', async () => {
+    const { target } = connect();
+    const scope = {
+      periodStart: '2026-10-01',
+      periodEnd: '2026-10-31',
+      companyIds: [String(ACME)],
+      contractIds: [String(ACME_CONTRACT), String(fixedContractIdOf('c14'))],
+      lineKeys: [key(0xa1), key(0xa2), key(0xb1)],
+    };
+    const now = target.readBilling(scope);
+    const expected = inForce(demoFixture(), ACME_CONTRACT, '2026-10-31').map((r) => [
+      String(r.serviceID),
+      r.units,
+      r.price,
+    ]);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(now.quantities.map((q) => [q.ref.productId, q.quantity, q.unitPrice]).sort()).toEqual(
+      expected.sort(),
+    );
+    expect(now.quantities[0].ref).toMatchObject({
+      kind: 'quantity',
+      companyId: String(ACME),
+      contractId: String(ACME_CONTRACT),
+    });
+    expect(now.charges.map((c) => [c.ref.lineKey, c.psaId, c.quantity, c.date])).toEqual([
+      [key(0xa1), '60001', 1200, '2026-09-30'],
+      [key(0xa2), '60002', 1, '2026-10-12'],
+    ]);
+    const l = await log();
+    expect(l.map((r) => r.path.split('/').slice(-2).join('/'))).toEqual([
+      'v1.0/zoneInformation',
+      'Contracts/query',
+      'ContractServiceUnits/query',
+      'ContractCharges/query',
+    ]);
+    const unitsQuery = JSON.parse(l[2].body) as { filter: Rec[] };
+    expect(unitsQuery.filter[0]).toEqual({
+      op: 'in',
+      field: 'contractID',
+      value: [ACME_CONTRACT, fixedContractIdOf('c14')],
+    });
+  });
+
+  it('applies a month convergently: exact target state, then zero mutations on re-run', async () => {
+    const before = await state();
+    const steps = monthSteps(before);
+    const outcomes = connect().target.applyAll(steps);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'applied',
+      'unchanged',
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const after = await state();
+    expectConverged(after, steps);
+    expect(after.entities.ContractCharges).toHaveLength(before.entities.ContractCharges.length + 3);
+    expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([-3, 7, 0]);
+    // The annual seat subscription went to the fixed-price contract with its service's billing code.
+    expect(after.entities.ContractCharges.find((c) => String(c.name).includes(key(0xb2)))).toMatchObject({
+      contractID: fixedContractIdOf('c14'),
+      billingCodeID: 29682802,
+      name: `Microsoft 365 Apps for business (annual prepaid) (${key(0xb2)})`,
+    });
+    const first = await log();
+    const changed = 7;
+    expect(mutations(first)).toHaveLength(changed);
+    // Reads: zone, units, charges by key, services for the new charges' billing codes, billing codes.
+    expect(first.length).toBeLessThanOrEqual(changed + 5);
+
+    await sb.admin('autotask').clearRequests();
+    const again = connect().target.applyAll(steps);
+    expect(again.map((o) => o.status)).toEqual(Array(8).fill('unchanged'));
+    const second = await log();
+    expect(mutations(second)).toEqual([]);
+    expect(second).toHaveLength(3); // zone, units, charges
+    expect(await state()).toEqual({ ...after, usage: expect.any(Array) });
+  });
+
+  it('survives a crash after each mutating request: the re-run converges without duplicates', async () => {
+    const steps = monthSteps(await state());
+    connect().target.applyAll(steps);
+    const reference = mutations(await log()).map((r) => ({ method: r.method, path: r.path }));
+    expect(reference).toHaveLength(7);
+
+    for (let i = 0; i < reference.length; i++) {
+      await sb.admin('autotask').reset();
+      const { method, path } = reference[i];
+      const after = reference.slice(0, i).filter((r) => r.method === method && r.path === path).length;
+      await sb
+        .admin('autotask')
+        .faults([{ match: { method, pathIncludes: path }, after, dropAfterHandling: true }]);
+      const crashed = connect().target.applyAll(steps);
+      const failed = crashed.filter(
+        (o): o is Extract<StepOutcome, { status: 'failed' }> => o.status === 'failed',
+      );
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({
+        retryable: true,
+        message: expect.stringMatching(/did not answer.*push again/),
+      });
+
+      const rerun = connect().target.applyAll(steps);
+      const s = await state();
+      expectConverged(s, steps);
+      expect(s.entities.ContractServiceAdjustments).toHaveLength(3);
+      expect(s.entities.ContractCharges).toHaveLength(5);
+      expect(rerun.map((o) => o.status)).toEqual(Array(8).fill('unchanged')); // the dropped request had landed
+    }
+  });
+
+  it('turns an Autotask validation error into a failed step and carries on', async () => {
+    const steps = [
+      quantity(ACME_CONTRACT, 5001, ACME, 25, 26.4, 22, '2028-03-01'), // after the contract ends
+      quantity(ACME_CONTRACT, 5005, ACME, 30, 3.6, 3),
+      {
+        ...charge(
+          ACME_CONTRACT,
+          ACME,
+          key(0xa1),
+          1300,
+          0.02,
+          0.013,
+          '5007',
+          'Twilio voice usage',
+          '2026-09-30',
+        ),
+        operation: 'update-charge' as const,
+      },
+      quantity(ACME_CONTRACT, 5002, ACME, 2.5, 15, 12.5),
+    ];
+    const out = connect().target.applyAll(steps);
+    expect(out[0]).toEqual({
+      status: 'failed',
+      retryable: false,
+      message: expect.stringContaining(
+        "The effective date 2028-03-01 must fall within the contract's dates (2026-01-01 to 2027-12-31)",
+      ),
+    });
+    expect(out[1].status).toBe('applied');
+    expect(out[2]).toEqual({
+      status: 'failed',
+      retryable: false,
+      message: expect.stringMatching(/already invoiced charge 60001/),
+    });
+    expect(out[3]).toEqual({
+      status: 'failed',
+      retryable: false,
+      message: expect.stringMatching(/whole units/),
+    });
+    const l = await log();
+    expect(mutations(l)).toHaveLength(2); // the refused adjustment (sent once, not retried) and the good one
+    for (const o of out) if (o.status === 'failed') expect(o.message).not.toContain(DEMO_SECRET);
+  });
+
+  it('retries a 429 from Autotask after the Retry-After it gives', async () => {
+    await sb.admin('autotask').faults([
+      {
+        match: { pathIncludes: 'ContractCharges/query' },
+        status: 429,
+        retryAfter: 7,
+        body: { errors: ['Thread Threshold Exceeded'] },
+      },
+    ]);
+    const { target, sleeps } = connect();
+    const out = target.applyAll([
+      charge(ACME_CONTRACT, ACME, key(0xb1), 5, 0.02, 0.013, '5007', 'Twilio voice usage'),
+    ]);
+    expect(out[0].status).toBe('applied');
+    expect(sleeps).toEqual([7000]);
+  });
+
+  it('creates missing company, service, contract and contract service once', async () => {
+    const { target } = connect();
+    const company = target.createCompany({ name: 'Greenfield Startups Ltd' });
+    expect(company.created).toBe(true);
+    const service = target.createService({
+      name: 'Twilio Flex seat',
+      sku: 'TWILIO-FLEX',
+      unitPrice: 150,
+      unitCost: 120,
+      billingCodeId: '29682803',
+    });
+    expect(service.created).toBe(true);
+    const start = contractStartFor('2026-10-05');
+    expect(start).toBe('2026-09-01');
+    const contract = target.createContract({
+      companyId: company.id,
+      name: 'Greenfield - Managed Services',
+      kind: 'recurring-service',
+      startDate: start,
+    });
+    const cs = target.addContractService({
+      contractId: contract.id,
+      serviceId: service.id,
+      unitPrice: 150,
+      unitCost: 120,
+    });
+    expect([contract.created, cs.created]).toEqual([true, true]);
+    const s = await state();
+    expect(s.entities.Contracts.find((c) => c.id === Number(contract.id))).toMatchObject({
+      companyID: Number(company.id),
+      contractType: 7,
+      startDate: '2026-09-01T00:00:00Z',
+      endDate: '2029-08-31T00:00:00Z',
+    });
+
+    await sb.admin('autotask').clearRequests();
+    const again = connect().target;
+    expect(again.createCompany({ name: 'greenfield startups ltd' })).toEqual({
+      id: company.id,
+      created: false,
+    });
+    expect(
+      again.createService({
+        name: 'Twilio Flex seat',
+        sku: 'TWILIO-FLEX',
+        unitPrice: 150,
+        unitCost: 120,
+        billingCodeId: 29682803,
+      }),
+    ).toEqual({
+      id: service.id,
+      created: false,
+    });
+    expect(
+      again.createContract({
+        companyId: company.id,
+        name: 'Greenfield - Managed Services',
+        kind: 'recurring-service',
+        startDate: start,
+      }),
+    ).toEqual({
+      id: contract.id,
+      created: false,
+    });
+    expect(
+      again.addContractService({
+        contractId: contract.id,
+        serviceId: service.id,
+        unitPrice: 150,
+        unitCost: 120,
+      }),
+    ).toEqual({
+      id: cs.id,
+      created: false,
+    });
+    expect(mutations(await log())).toEqual([]);
+
+    // The new contract takes seats; an unknown SKU is found-or-created by the push itself.
+    const seats = again.applyAll([
+      quantity(Number(contract.id), service.id, Number(company.id), 4, 150, 120),
+      {
+        ...quantity(Number(contract.id), 'new:M365-COPILOT', Number(company.id), 3, 30, 25),
+        codes: { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: '29682802' },
+      },
+    ]);
+    expect(seats.map((o) => o.status)).toEqual(['applied', 'applied']);
+    const after = await state();
+    const copilot = after.entities.Services.find((x) => x.sku === 'M365-COPILOT');
+    expect(copilot).toMatchObject({ billingCodeID: 29682802, unitPrice: 30 });
+    expect(
+      connect().target.applyAll([
+        quantity(Number(contract.id), 'new:M365-COPILOT', Number(company.id), 3, 30, 25),
+      ])[0].status,
+    ).toBe('unchanged');
+    expect(after.entities.Services.filter((x) => x.sku === 'M365-COPILOT')).toHaveLength(1);
+  });
+
+  it('stays within the thread limit when a read needs several parallel queries', async () => {
+    await sb
+      .admin('autotask')
+      .faults([{ match: { pathIncludes: '/Contracts/query' }, delayMs: 120, times: 10 }]);
+    const { target, sleeps } = connect();
+    const ids = Array.from({ length: 1300 }, (_, i) => String(3001 + i)); // 4 chunks of contract ids
+    const now = target.readBilling({
+      periodStart: '2026-10-01',
+      periodEnd: '2026-10-31',
+      companyIds: [],
+      contractIds: ids,
+      lineKeys: [],
+    });
+    expect(now.quantities.length).toBeGreaterThan(50);
+    const l = await log();
+    expect(l.filter((r) => r.path.endsWith('/Contracts/query'))).toHaveLength(4);
+    expect(l.filter((r) => r.status === 429)).toEqual([]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('reports a malformed Autotask record with its id instead of dropping it or failing', async () => {
+    const s = await state();
+    s.entities.Companies.push({ id: 777, companyName: null, isActive: true });
+    await sb.admin('autotask').setState(s);
+    const { target } = connect();
+    expect(target.listCompanies()).toHaveLength(39);
+    expect(target.problems).toEqual([
+      {
+        entity: 'Companies',
+        recordId: '777',
+        message: expect.stringContaining('Companies 777: companyName'),
+      },
+    ]);
+  });
+
+  it('never puts the secret in messages or logs it sends elsewhere', () => {
+    const { target } = connect({ secret: 'not-the-secret' });
+    const out = target.applyAll(monthSteps(demoFixture()));
+    for (const o of out) {
+      expect(o.status).toBe('failed');
+      if (o.status === 'failed') {
+        expect(o.message).toBe('Autotask rejected the API user name, secret or integration code (401)');
+        expect(o.message).not.toContain('not-the-secret');
+      }
+    }
+  });
+});

@@ -1,0 +1,117 @@
+import {
+  MappingIndex,
+  lineSettingsResolver,
+  parseClientMapping,
+  parseContractMapping,
+  parseProductMapping,
+} from '../../src/core/mapping';
+import { defaultBillingSettings } from '../../src/core/settings';
+
+describe('mapping rows', () => {
+  it('parse a valid client mapping with per-client overrides', () => {
+    const row = {
+      source: 'pax8',
+      customerId: 'c1',
+      customerName: 'Acme',
+      companyId: 'CO1',
+      status: 'confirmed',
+      score: null,
+      overrides: { modifiers: { dropZero: true }, invoiceBehaviour: 'recurring', targetInvoiceId: 'RI-1' },
+    };
+    expect(parseClientMapping(row)).toEqual({ ok: true, mapping: row });
+  });
+
+  it.each([
+    [
+      { status: 'maybe' },
+      "Client status 'maybe' is not one of auto, confirmed, manual, excluded (at status)",
+    ],
+    [
+      { companyId: null },
+      'A client mapping needs a PSA company unless the client is excluded (at companyId)',
+    ],
+    [{ customerId: ' ' }, 'Customer id is missing (at customerId)'],
+    [
+      { overrides: { productLifecycle: 'sometimes' } },
+      "Product lifecycle mode 'sometimes' is not one of manual, default-item, auto-create (at overrides.productLifecycle)",
+    ],
+  ])('reject a bad client mapping %p', (over, message) => {
+    const row = {
+      source: 'pax8',
+      customerId: 'c1',
+      customerName: '',
+      companyId: 'CO1',
+      status: 'manual',
+      score: null,
+      ...over,
+    };
+    expect(parseClientMapping(row)).toEqual({ ok: false, message });
+  });
+
+  it('allow an excluded client without a company', () => {
+    expect(
+      parseClientMapping({
+        source: 'pax8',
+        customerId: 'c1',
+        customerName: '',
+        companyId: null,
+        status: 'excluded',
+        score: null,
+      }).ok,
+    ).toBe(true);
+  });
+
+  it('reject product and contract rows without their PSA side', () => {
+    expect(parseProductMapping({ source: 'pax8', sku: 'A', productId: '', status: 'manual' })).toEqual({
+      ok: false,
+      message: 'PSA product is missing (at productId)',
+    });
+    expect(
+      parseContractMapping({ source: 'pax8', customerId: 'c1', subscriptionId: 's', contractId: '' }),
+    ).toEqual({
+      ok: false,
+      message: 'PSA contract is missing (at contractId)',
+    });
+  });
+});
+
+describe('MappingIndex', () => {
+  const index = new MappingIndex({
+    clients: [
+      {
+        source: 'pax8',
+        customerId: 'c1',
+        customerName: '',
+        companyId: 'CO1',
+        status: 'manual',
+        score: null,
+        overrides: { arrearsMode: 'next' },
+      },
+    ],
+    products: [{ source: 'pax8', sku: 'A', productId: 'P1', status: 'manual' }],
+    contracts: [
+      { source: 'pax8', customerId: 'c1', subscriptionId: '', contractId: 'K-default' },
+      { source: 'pax8', customerId: 'c1', subscriptionId: 's9', contractId: 'K-s9' },
+    ],
+  });
+
+  it('keys everything by source as well', () => {
+    expect(index.client('pax8', 'c1')?.companyId).toBe('CO1');
+    expect(index.client('twilio', 'c1')).toBeUndefined();
+    expect(index.product('pax8', 'A')?.productId).toBe('P1');
+    expect(index.product('twilio', 'A')).toBeUndefined();
+  });
+
+  it("uses a subscription's own contract, else the customer's default", () => {
+    expect(index.contract('pax8', 'c1', 's9')?.contractId).toBe('K-s9');
+    expect(index.contract('pax8', 'c1', 'other')?.contractId).toBe('K-default');
+    expect(index.contract('pax8', 'c2', 's9')).toBeUndefined();
+  });
+
+  it('resolves settings per line through the client mapping overrides', () => {
+    const settingsFor = lineSettingsResolver(defaultBillingSettings(), index);
+    expect(settingsFor({ source: 'pax8', customerId: 'c1' }).arrearsMode).toBe('next');
+    expect(settingsFor({ source: 'pax8', customerId: 'c2' }).arrearsMode).toBe('most-recent');
+    expect(settingsFor({ source: 'pax8', customerId: 'c1' }).arrearsMode).toBe('next');
+  });
+});

@@ -1,0 +1,336 @@
+import type { BillingLine } from '../../src/core/billing-line';
+import type { Mappings } from '../../src/core/mapping';
+import { applyModifiers } from '../../src/core/modifiers';
+import type { PsaBillingState } from '../../src/core/psa';
+import { reconcile } from '../../src/core/reconcile';
+import type { ReconcileAction } from '../../src/core/reconcile';
+import { defaultBillingSettings } from '../../src/core/settings';
+import type { BillingSettings, EffectiveSettings } from '../../src/core/settings';
+import { AUTOTASK_CAPABILITIES, HALO_CAPABILITIES, mappingTargetResolver } from '../../src/core/targets';
+import type { PsaCapabilities } from '../../src/core/targets';
+import { keyed, raw } from './fixtures';
+
+const mappings = (): Mappings => ({
+  clients: [
+    {
+      source: 'pax8',
+      customerId: 'cust-1',
+      customerName: 'Acme',
+      companyId: 'CO1',
+      status: 'confirmed',
+      score: null,
+    },
+    {
+      source: 'pax8',
+      customerId: 'cust-x',
+      customerName: 'Gone',
+      companyId: null,
+      status: 'excluded',
+      score: null,
+    },
+  ],
+  products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+  contracts: [{ source: 'pax8', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
+});
+
+const empty = (): PsaBillingState => ({ quantities: [], charges: [] });
+
+function run(
+  lines: BillingLine[],
+  opts: {
+    state?: PsaBillingState;
+    caps?: PsaCapabilities;
+    settings?: Partial<EffectiveSettings>;
+    maps?: Mappings;
+    currency?: 'USD' | 'EUR' | null;
+  } = {},
+) {
+  const base = defaultBillingSettings();
+  const settings: BillingSettings = { ...base, global: { ...base.global, ...opts.settings } };
+  return reconcile({
+    lines,
+    state: opts.state ?? empty(),
+    resolver: mappingTargetResolver(opts.maps ?? mappings(), settings),
+    capabilities: opts.caps ?? AUTOTASK_CAPABILITIES,
+    psaCurrency: opts.currency === undefined ? 'USD' : opts.currency,
+  });
+}
+
+const only = (r: { actions: ReconcileAction[] }): ReconcileAction => {
+  expect(r.actions).toHaveLength(1);
+  return r.actions[0];
+};
+
+describe('reconcile on a PSA with contract-service quantities (Autotask)', () => {
+  it('sums recurring lines for the same contract service and proposes creating it', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 's1', quantity: 3 }),
+      raw({ subscriptionId: 's2', quantity: 4 }),
+    ]);
+    const a = only(run(lines));
+    expect(a).toMatchObject({
+      action: 'create',
+      ref: { kind: 'quantity', companyId: 'CO1', contractId: 'K1', productId: 'P1' },
+      lineKeys: lines.map((l) => l.key).sort(),
+      before: null,
+      after: { quantity: 7, unitPrice: 22, unitCost: 18, sku: 'MS-365-BP', productId: 'P1' },
+      message: 'Create contract service with quantity 7',
+    });
+  });
+
+  it('proposes a quantity change with before and after, and none when equal', () => {
+    const lines = keyed([raw({ quantity: 12 })]);
+    const ref = { kind: 'quantity' as const, companyId: 'CO1', contractId: 'K1', productId: 'P1' };
+    const state = {
+      quantities: [{ ref, psaId: 'CS9', quantity: 10, unitPrice: 22, unitCost: 18 }],
+      charges: [],
+    };
+    expect(only(run(lines, { state }))).toMatchObject({
+      action: 'set-quantity',
+      psaId: 'CS9',
+      before: { quantity: 10, unitPrice: 22, unitCost: 18 },
+      after: { quantity: 12 },
+      message: 'Set quantity 10 → 12 (difference 2)',
+    });
+    const same = { ...state, quantities: [{ ...state.quantities[0], quantity: 12, unitPrice: 22.001 }] };
+    expect(only(run(lines, { state: same })).action).toBe('none');
+  });
+
+  it('treats usage, arrears, one-off and pro-rata lines as charges on the contract keyed by line key', () => {
+    const lines = keyed(
+      (['usage', 'arrears', 'one-off', 'pro-rata'] as const).map((chargeType) =>
+        raw({ chargeType, subscriptionId: chargeType }),
+      ),
+    );
+    const r = run(lines);
+    expect(r.actions.map((a) => a.action)).toEqual(['add-charge', 'add-charge', 'add-charge', 'add-charge']);
+    for (const a of r.actions) {
+      expect(a.ref).toEqual({ kind: 'charge', companyId: 'CO1', container: 'K1', lineKey: a.lineKeys[0] });
+    }
+  });
+
+  it('proposes updating a charge whose values differ', () => {
+    const [l] = keyed([raw({ chargeType: 'usage', quantity: 5 })]);
+    const ref = { kind: 'charge' as const, companyId: 'CO1', container: 'K1', lineKey: l.key };
+    const state = {
+      quantities: [],
+      charges: [
+        { ref, psaId: 'CH1', quantity: 4, unitPrice: 22, unitCost: 18, description: 'x', date: '2026-10-01' },
+      ],
+    };
+    expect(only(run([l], { state }))).toMatchObject({
+      action: 'update-charge',
+      psaId: 'CH1',
+      before: { quantity: 4 },
+      after: { quantity: 5 },
+      message: 'Update charge: 4 × 22 → 5 × 22',
+    });
+  });
+
+  it('blocks a contract service whose lines disagree on the unit price', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 'a', unitPrice: 22 }),
+      raw({ subscriptionId: 'b', unitPrice: 25 }),
+    ]);
+    expect(only(run(lines))).toMatchObject({
+      action: 'blocked',
+      reason: 'invalid-value',
+      lineKeys: lines.map((l) => l.key).sort(),
+      message:
+        'Lines for this contract service have different unit prices/costs (22/18, 25/18); map them to separate services',
+    });
+  });
+
+  it('blocks the whole contract service when one of its lines is in another currency', () => {
+    const lines = keyed([raw({ subscriptionId: 'a' }), raw({ subscriptionId: 'b', currency: 'EUR' })]);
+    expect(only(run(lines))).toMatchObject({
+      action: 'blocked',
+      reason: 'currency',
+      message: "Currency EUR differs from the PSA's USD",
+    });
+  });
+});
+
+describe('reconcile on an invoice-only PSA (Halo)', () => {
+  it("appends every line, recurring included, to the client's latest invoice by default", () => {
+    const lines = keyed([raw(), raw({ chargeType: 'usage' })]);
+    const r = run(lines, { caps: HALO_CAPABILITIES });
+    expect(
+      r.actions.map((a) => [a.action, a.ref?.kind, a.ref && 'container' in a.ref ? a.ref.container : null]),
+    ).toEqual([
+      ['append-invoice-line', 'charge', 'latest'],
+      ['append-invoice-line', 'charge', 'latest'],
+    ]);
+  });
+
+  it('uses the target invoice for the recurring behaviour, and a new invoice per order for new', () => {
+    const [l] = keyed([raw({ orderId: 'ORD-7' })]);
+    const rec = only(
+      run([l], {
+        caps: HALO_CAPABILITIES,
+        settings: { invoiceBehaviour: 'recurring', targetInvoiceId: 'RI-4' },
+      }),
+    );
+    expect(rec.ref).toMatchObject({ container: 'RI-4' });
+    const fresh = only(run([l], { caps: HALO_CAPABILITIES, settings: { invoiceBehaviour: 'new' } }));
+    expect(fresh.ref).toMatchObject({ container: 'new:order:ORD-7' });
+  });
+
+  it('blocks the recurring behaviour without a target invoice', () => {
+    const [l] = keyed([raw()]);
+    expect(
+      only(run([l], { caps: HALO_CAPABILITIES, settings: { invoiceBehaviour: 'recurring' } })),
+    ).toMatchObject({
+      action: 'blocked',
+      reason: 'no-target-invoice',
+      message: "Customer 'Acme Ltd' (cust-1) bills to a recurring invoice but none is chosen for the client",
+    });
+  });
+});
+
+describe('blocked lines', () => {
+  it.each([
+    [
+      'unmapped client',
+      raw({ customerId: 'nobody', customerName: 'Nobody Inc' }),
+      {},
+      'unmapped-client',
+      "Customer 'Nobody Inc' (nobody) is not mapped to a PSA company",
+    ],
+    [
+      'excluded client',
+      raw({ customerId: 'cust-x', customerName: 'Gone' }),
+      {},
+      'excluded-client',
+      "Customer 'Gone' (cust-x) is excluded (do not invoice)",
+    ],
+    [
+      'manual lifecycle with an unmapped product',
+      raw({ sku: 'NEW-SKU' }),
+      {},
+      'manual-product',
+      "Product 'NEW-SKU' is not mapped; map it by hand before pushing (product mode: manual)",
+    ],
+    [
+      'default-item lifecycle without a default item code',
+      raw({ sku: 'NEW-SKU' }),
+      { productLifecycle: 'default-item' as const },
+      'unmapped-product',
+      "Product 'NEW-SKU' is not mapped and no default item code is set",
+    ],
+    [
+      'another currency',
+      raw({ chargeType: 'usage', currency: 'EUR' }),
+      {},
+      'currency',
+      "Currency EUR differs from the PSA's USD",
+    ],
+  ])('%s', (_n, r, settings, reason, message) => {
+    const [l] = keyed([r]);
+    expect(only(run([l], { settings }))).toMatchObject({
+      action: 'blocked',
+      reason,
+      message,
+      lineKeys: [l.key],
+    });
+  });
+
+  it('blocks a line whose values are not usable numbers (a grid edit that skipped parsing)', () => {
+    const [l] = keyed([raw({ chargeType: 'usage' })]);
+    expect(only(run([{ ...l, quantity: Number.NaN }]))).toMatchObject({
+      action: 'blocked',
+      reason: 'invalid-value',
+      message: "Quantity 'NaN' is not a usable number",
+    });
+    expect(only(run([{ ...l, unitPrice: Number.POSITIVE_INFINITY }])).message).toBe(
+      "Unit price 'Infinity' is not a usable number",
+    );
+  });
+
+  it('blocks a contract service whose summed quantity is negative', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 'a', quantity: 2 }),
+      raw({ subscriptionId: 'b', quantity: -5 }),
+    ]);
+    expect(only(run(lines))).toMatchObject({
+      reason: 'invalid-value',
+      message: 'Total quantity -3 cannot be negative',
+    });
+  });
+
+  it('blocks a line with no contract mapped', () => {
+    const maps = { ...mappings(), contracts: [] };
+    const [l] = keyed([raw()]);
+    expect(only(run([l], { maps }))).toMatchObject({
+      reason: 'unmapped-contract',
+      message: 'No PSA contract is mapped for subscription sub-1',
+    });
+  });
+
+  it('blocks lines dropped by a modifier, with the modifier’s message', () => {
+    const lines = keyed([raw({ chargeType: 'pro-rata', quantity: -1, total: -22 })]);
+    const mods = applyModifiers(lines, () => ({
+      ...defaultBillingSettings().global,
+      modifiers: { dropAzure: false, collapseAzure: false, dropFavourableProRata: true, dropZero: false },
+    }));
+    const r = reconcile({
+      lines: mods.lines,
+      dropped: mods.dropped,
+      state: empty(),
+      resolver: mappingTargetResolver(mappings(), defaultBillingSettings()),
+      capabilities: AUTOTASK_CAPABILITIES,
+      psaCurrency: 'USD',
+    });
+    expect(only(r)).toMatchObject({
+      action: 'blocked',
+      reason: 'dropped',
+      message: 'Dropped: favourable pro-rata -22.00 USD (Drop favourable pro-rata is on)',
+    });
+  });
+
+  it('blocks a repeated line key instead of billing it twice', () => {
+    const [l] = keyed([raw({ chargeType: 'usage' })]);
+    const r = run([l, l]);
+    expect(r.actions.map((a) => a.action)).toEqual(['add-charge', 'blocked']);
+    expect(r.actions[1].message).toBe(`Line key ${l.key} appears twice; re-pull the month`);
+  });
+});
+
+describe('product lifecycle', () => {
+  it('maps unmapped products to the default item code', () => {
+    const [l] = keyed([raw({ sku: 'NEW-SKU', chargeType: 'usage' })]);
+    const settings = {
+      productLifecycle: 'default-item' as const,
+      codes: { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: 'ITEM-1' },
+    };
+    expect(only(run([l], { settings })).after?.productId).toBe('ITEM-1');
+  });
+
+  it('asks the connector to find or create the product in auto-create mode, with the default codes', () => {
+    const [l] = keyed([raw({ sku: 'NEW-SKU' })]);
+    const codes = { incomeAccount: '4000', expenseAccount: '5000', taxCode: 'GST', itemCode: null };
+    const a = only(run([l], { settings: { productLifecycle: 'auto-create', codes } }));
+    expect(a.ref).toMatchObject({ kind: 'quantity', productId: 'new:NEW-SKU' });
+    expect(a.codes).toEqual(codes);
+  });
+
+  it('always uses an existing product mapping whatever the mode', () => {
+    const [l] = keyed([raw()]);
+    expect(only(run([l], { settings: { productLifecycle: 'auto-create' } })).ref).toMatchObject({
+      productId: 'P1',
+    });
+  });
+});
+
+describe('byLine', () => {
+  it('points every line at its action', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 'a' }),
+      raw({ subscriptionId: 'b' }),
+      raw({ customerId: 'nobody' }),
+    ]);
+    const r = run(lines);
+    expect(r.byLine.get(lines[0].key)).toBe(r.byLine.get(lines[1].key));
+    expect(r.byLine.get(lines[2].key)?.reason).toBe('unmapped-client');
+  });
+});

@@ -1,0 +1,167 @@
+import { applyStep } from '../../src/core/testing/memory-psa';
+import type { PsaBillingState, PsaTarget, PushStep, StepOutcome } from '../../src/core/psa';
+import { executePlan } from '../../src/jobs/execute';
+import { Journal, JOURNAL_PREFIX, type JournalStore } from '../../src/jobs/ledger';
+
+function memoryStore(): JournalStore & { data: Record<string, string>; writes: number } {
+  const data: Record<string, string> = {};
+  const store = {
+    data,
+    writes: 0,
+    putAll(entries: Record<string, string>) {
+      store.writes++;
+      Object.assign(data, entries);
+    },
+    all: () => ({ ...data }),
+    removeAll(keys: string[]) {
+      for (const k of keys) delete data[k];
+    },
+  };
+  return store;
+}
+
+function memoryPsa(crashAt = -1): PsaTarget & { state: PsaBillingState; calls: number } {
+  const psa = {
+    id: 'memory',
+    displayName: 'Memory PSA',
+    state: { quantities: [], charges: [] } as PsaBillingState,
+    calls: 0,
+    testConnection: () => ({ ok: true, message: 'ok' }),
+    listCompanies: () => [],
+    listProducts: () => [],
+    listContracts: () => [],
+    listCodes: () => ({ incomeAccounts: [], expenseAccounts: [], taxCodes: [], itemCodes: [] }),
+    readBilling: () => psa.state,
+    apply(step: PushStep): StepOutcome {
+      psa.calls++;
+      const r = applyStep(psa.state, step);
+      psa.state = r.state;
+      if (psa.calls === crashAt) throw new Error('Address unavailable: connection reset');
+      return r.outcome;
+    },
+  };
+  return psa;
+}
+
+const step = (n: number): PushStep => ({
+  idempotencyKey: `k${n}`,
+  operation: 'add-charge',
+  ref: { kind: 'charge', companyId: 'C1', container: 'K1', lineKey: `BG-${String(n).padStart(16, '0')}` },
+  lineKeys: [`BG-${String(n).padStart(16, '0')}`],
+  before: null,
+  after: {
+    quantity: n,
+    unitPrice: 2,
+    unitCost: 1,
+    effectiveDate: '2026-10-31',
+    description: `Charge ${n}`,
+    productName: 'Voice',
+    sku: 'VOICE',
+  },
+});
+
+describe('executePlan', () => {
+  it('journals every step before and after it is applied, and reports per line', () => {
+    const store = memoryStore();
+    const journal = new Journal(store);
+    const psa = memoryPsa();
+    const steps = [step(1), step(2), step(3)];
+    const r = executePlan(steps, psa, journal, {
+      runId: 'R1',
+      user: 'a@b.c',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+      batchSize: 1,
+    });
+    expect(r).toMatchObject({ finished: true, applied: 3, unchanged: 0, failed: 0 });
+    expect(store.writes).toBe(6);
+    expect(journal.entries().map((e) => e.result)).toEqual(['applied', 'applied', 'applied']);
+    expect(r.byLine.get(steps[1].lineKeys[0])).toMatchObject({ status: 'applied' });
+    expect(psa.state.charges).toHaveLength(3);
+  });
+
+  it('stops between steps when the budget runs out and a re-run converges without duplicates', () => {
+    const journal = new Journal(memoryStore());
+    const psa = memoryPsa();
+    let budget = 2;
+    const steps = [step(1), step(2), step(3), step(4)];
+    const first = executePlan(steps, psa, journal, {
+      runId: 'R1',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => budget-- > 0,
+      batchSize: 1,
+    });
+    expect(first.finished).toBe(false);
+    expect(first.applied).toBe(2);
+    const second = executePlan(steps, psa, journal, {
+      runId: 'R1',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+    });
+    expect(second).toMatchObject({ finished: true, applied: 2, unchanged: 2 });
+    expect(psa.state.charges).toHaveLength(4);
+  });
+
+  it('records a transport failure as failed, keeps going, and a re-run finds the charge instead of adding it', () => {
+    const journal = new Journal(memoryStore());
+    const psa = memoryPsa(2);
+    const steps = [step(1), step(2), step(3)];
+    const r = executePlan(steps, psa, journal, {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+    });
+    expect(r).toMatchObject({ applied: 2, failed: 1 });
+    expect(r.byLine.get(steps[1].lineKeys[0])?.message).toContain('connection reset');
+    const again = executePlan(steps, psa, journal, {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+    });
+    expect(again).toMatchObject({ applied: 0, unchanged: 3, failed: 0 });
+    expect(psa.state.charges).toHaveLength(3);
+  });
+
+  it('journals a whole batch in one write before and one after, and uses applyAll when the PSA has it', () => {
+    const store = memoryStore();
+    const psa = memoryPsa();
+    const batches: number[] = [];
+    const withBatch = Object.assign(psa, {
+      applyAll: (steps: readonly PushStep[]) => {
+        batches.push(steps.length);
+        return steps.map((s) => psa.apply(s));
+      },
+    });
+    const steps = [1, 2, 3, 4, 5].map(step);
+    const r = executePlan(steps, withBatch, new Journal(store), {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+      batchSize: 2,
+    });
+    expect(r).toMatchObject({ finished: true, applied: 5 });
+    expect(batches).toEqual([2, 2, 1]);
+    expect(store.writes).toBe(6);
+  });
+
+  it('flushes the journal to the ledger once and forgets it; damaged entries surface as failed', () => {
+    const store = memoryStore();
+    const journal = new Journal(store);
+    executePlan([step(1)], memoryPsa(), journal, {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+    });
+    store.data[`${JOURNAL_PREFIX}broken`] = '{not json';
+    const appended: string[] = [];
+    expect(journal.flush((es) => appended.push(...es.map((e) => `${e.idempotencyKey}:${e.result}`)))).toBe(2);
+    expect(appended.sort()).toEqual(['broken:failed', 'k1:applied']);
+    expect(journal.entries()).toEqual([]);
+  });
+});

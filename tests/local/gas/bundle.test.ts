@@ -1,0 +1,120 @@
+import {
+  assertBundleIsClean,
+  createGasEnvironment,
+  createState,
+  findBundleProblems,
+  GasRuntime,
+  LocalHost,
+  loadBundle,
+  TOO_MANY_TRIGGERS,
+} from '../../../local/gas';
+import { CLEAN_LOOKALIKE, DIRTY_BUNDLES, TINY_BUNDLE, TRIGGER_BUNDLE } from './fixtures/bundles';
+
+describe('loadBundle', () => {
+  it('runs a hand-written bundle with only Apps Script globals and lists its functions', () => {
+    const env = createGasEnvironment(createState());
+    const bundle = loadBundle(TINY_BUNDLE, env.globals);
+    expect(bundle.functions).toEqual(expect.arrayContaining(['onOpen', 'writeCell', 'holdLock']));
+    expect(bundle.functions).not.toContain('SpreadsheetApp');
+    bundle.call('onOpen');
+    expect(env.state.ui.menus[0].items).toEqual([
+      { kind: 'item', caption: 'Open BillGrid', functionName: 'openSidebar' },
+    ]);
+    expect(bundle.call('writeCell', 'B2', '=1+2')).toBe(3);
+    expect(env.stats.calls['SpreadsheetApp.Range.setValue']).toBe(1);
+  });
+
+  it('gives the bundle its own realm: Arrays, Dates and Errors pass instanceof; Node globals are absent', () => {
+    const env = createGasEnvironment(createState());
+    const bundle = loadBundle(TINY_BUNDLE, env.globals);
+    expect(bundle.call('realmTypes')).toEqual({
+      isArray: true,
+      arrayInstance: true,
+      dateInstance: true,
+      errorInstance: true,
+      errorMessage:
+        'The number of rows in the data does not match the number of rows in the range. The data has 1 but the range has 2.',
+      typeofSetTimeout: 'undefined',
+      typeofProcess: 'undefined',
+      enumValue: 'CHECKBOX',
+    });
+    expect(() => bundle.call('useHiddenRequire')).toThrow(/not a function/);
+  });
+
+  it.each(Object.entries(DIRTY_BUNDLES))('rejects a bundle that uses %s', (_name, code) => {
+    const env = createGasEnvironment(createState());
+    expect(() => loadBundle(code, env.globals)).toThrow(/do not exist in Apps Script/);
+  });
+
+  it('accepts property accesses, object keys, comments, strings, regexes and typeof guards', () => {
+    expect(findBundleProblems(CLEAN_LOOKALIKE)).toEqual([]);
+    expect(() => assertBundleIsClean(CLEAN_LOOKALIKE)).not.toThrow();
+    expect(findBundleProblems('var a = 1;\nvar b = process.env;')).toEqual([{ name: 'process', line: 2 }]);
+  });
+});
+
+describe('LocalHost executions and time-driven triggers', () => {
+  const tz = 'America/New_York';
+  const at = (iso: string) => Date.parse(iso);
+
+  it('fires monthly triggers on their day and hour, after() once, and deleteTrigger stops them', () => {
+    const runtime = new GasRuntime(createState({ now: at('2026-10-15T16:00:00Z') }), { scriptTimeZone: tz });
+    const host = new LocalHost(runtime, TRIGGER_BUNDLE);
+    const setup = host.run('setup');
+    expect(setup.error).toBeNull();
+    expect(setup.result).toEqual([
+      ['monthly', 'CLOCK', 'CLOCK'],
+      ['later', 'CLOCK', 'CLOCK'],
+    ]);
+    const props = () => runtime.state.properties.script;
+
+    expect(host.fireDueTriggers(at('2026-10-15T16:59:00Z'))).toHaveLength(0);
+    const fired = host.fireDueTriggers(at('2026-10-15T17:00:00Z'));
+    expect(fired.map((r) => [r.functionName, r.ok])).toEqual([['later', true]]);
+    expect(host.fireDueTriggers(at('2026-10-20T00:00:00Z'))).toHaveLength(0);
+    expect(props().later).toBe('1');
+    // A fired one-off trigger stays listed (and counts towards the limit) until deleted, as on Google.
+    expect(runtime.state.triggers.map((t) => t.handler)).toEqual(['monthly', 'later']);
+
+    // 9:00 in New York on Nov 1 (EST after the DST change) is 14:00Z.
+    expect(host.fireDueTriggers(at('2026-11-01T13:59:00Z'))).toHaveLength(0);
+    const monthly = host.fireDueTriggers(at('2026-11-01T14:00:00Z'));
+    expect(monthly.map((r) => r.functionName)).toEqual(['monthly']);
+    const event = JSON.parse(props().monthlyEvent) as Record<string, unknown>;
+    expect(event).toMatchObject({
+      authMode: 'FULL',
+      year: 2026,
+      month: 11,
+      'day-of-month': 1,
+      hour: 14,
+      timezone: 'UTC',
+    });
+    expect(event.triggerUid).toBe(runtime.state.triggers[0].id);
+    expect(host.fireDueTriggers(at('2026-11-20T14:00:00Z'))).toHaveLength(0);
+    expect(host.fireDueTriggers(at('2026-12-01T14:00:00Z')).map((r) => r.functionName)).toEqual(['monthly']);
+    expect(props().monthly).toBe('2');
+
+    expect(host.run('removeAll').result).toBe(0);
+    expect(host.fireDueTriggers(at('2027-01-01T14:00:00Z'))).toHaveLength(0);
+  });
+
+  it('refuses a 21st trigger with Apps Script’s message', () => {
+    const host = new LocalHost(new GasRuntime(createState()), TRIGGER_BUNDLE);
+    const r = host.run('tooMany');
+    expect(r.ok).toBe(false);
+    expect(r.error?.message).toBe(TOO_MANY_TRIGGERS);
+    expect(host.state.triggers).toHaveLength(20);
+  });
+
+  it('gives each run a fresh context and its own stats and logs', () => {
+    const host = new LocalHost(new GasRuntime(createState()), TINY_BUNDLE);
+    const a = host.run('logSomething');
+    const b = host.run('writeCell', ['A1', 5]);
+    expect(a.result).toBe('from Logger\n');
+    expect(a.logs.map((l) => l.message)).toEqual(['hello log', 'from Logger']);
+    expect(b.result).toBe(5);
+    expect(b.stats.calls['SpreadsheetApp.Range.setValue']).toBe(1);
+    expect(a.stats.calls['SpreadsheetApp.Range.setValue']).toBeUndefined();
+    expect(host.run('template', ['<b>Ann</b>']).result).toBe('<p>Hello &lt;b&gt;Ann&lt;/b&gt;</p>');
+  });
+});

@@ -1,0 +1,151 @@
+import type { ReconcileAction } from '../../src/core/reconcile';
+import { readGrid, writeMonth, writeReconciliation, writeStatuses } from '../../src/sheets/grid';
+import type { LineResult } from '../../src/sheets/grid';
+import { appendLedger, readLedger } from '../../src/sheets/ledger';
+import type { LedgerEntry } from '../../src/sheets/ledger';
+import { keyed, raw } from './fixtures';
+import { sheetEnv } from './emulator';
+import type { SheetEnv } from './emulator';
+import { cell, colOf, month, rowOfKey, tab } from './helpers';
+
+let e: SheetEnv;
+beforeEach(() => {
+  e = sheetEnv();
+});
+afterEach(() => e.close());
+
+const action = (over: Partial<ReconcileAction>): ReconcileAction => ({
+  action: 'none',
+  ref: null,
+  lineKeys: [],
+  psaId: null,
+  before: null,
+  after: null,
+  reason: null,
+  codes: null,
+  message: '',
+  ...over,
+});
+const after = (quantity: number) => ({
+  quantity,
+  unitPrice: 22,
+  unitCost: 18,
+  effectiveDate: '2026-10-01',
+  description: 'x',
+  productName: 'x',
+  sku: 'x',
+});
+
+describe('reconciliation, statuses and ledger', () => {
+  test('PSA quantity now, Difference and Action are written per line key in one batch', () => {
+    const lines = keyed([
+      raw(),
+      raw({ subscriptionId: 'b' }),
+      raw({ subscriptionId: 'c' }),
+      raw({ subscriptionId: 'd' }),
+    ]);
+    writeMonth(e.ss, '2026-10', lines);
+    const byLine = new Map<string, ReconcileAction>([
+      [
+        lines[0].key,
+        action({
+          action: 'set-quantity',
+          before: { quantity: 5, unitPrice: 22, unitCost: 18 },
+          after: after(7),
+          message: 'Set quantity 5 → 7 (difference 2)',
+        }),
+      ],
+      [lines[1].key, action({ action: 'blocked', message: 'Customer Acme is not mapped to a PSA company' })],
+      [
+        lines[2].key,
+        action({ action: 'create', after: after(3), message: 'Create contract service with quantity 3' }),
+      ],
+    ]);
+    const { result, byName } = e.count(() => writeReconciliation(e.ss, '2026-10', byLine));
+    expect(result.rows).toBe(3);
+    expect(byName['SpreadsheetApp.Range.setValues']).toBe(1);
+    expect(byName['SpreadsheetApp.Range.getValues']).toBe(1);
+    const sheet = month(e.ss);
+    const row = (i: number) => rowOfKey(sheet, lines[i].key);
+    expect([
+      cell(sheet, row(0), 'PSA quantity now'),
+      cell(sheet, row(0), 'Difference'),
+      cell(sheet, row(0), 'Action'),
+    ]).toEqual([5, 2, 'Set quantity 5 → 7 (difference 2)']);
+    expect(cell(sheet, row(1), 'Action')).toBe('Blocked: Customer Acme is not mapped to a PSA company');
+    expect(cell(sheet, row(1), 'Difference')).toBe('');
+    expect([cell(sheet, row(2), 'PSA quantity now'), cell(sheet, row(2), 'Difference')]).toEqual(['', 3]);
+    expect(cell(sheet, row(3), 'Action')).toBe('');
+    // The highlight rule for Difference ≠ 0 points at the Difference column.
+    const d = colOf(sheet, 'Difference');
+    const rule = sheet.getConditionalFormatRules()[0];
+    expect(rule.getRanges()[0].getColumn()).toBe(d);
+    expect(String(rule.getBooleanCondition()?.getCriteriaValues()[0])).toContain('<>0');
+  });
+
+  test('Status and PSA reference are written together; a failure keeps the old reference', () => {
+    const lines = keyed([raw(), raw({ subscriptionId: 'b' }), raw({ subscriptionId: 'c' })]);
+    writeMonth(e.ss, '2026-10', lines);
+    const sheet = month(e.ss);
+    const row = (i: number) => rowOfKey(sheet, lines[i].key);
+    sheet.getRange(row(1), colOf(sheet, 'PSA reference')).setValue('CC-1');
+    const results = new Map<string, LineResult>([
+      [lines[0].key, { status: 'applied', psaId: '=700', message: 'Added charge' }],
+      [lines[1].key, { status: 'failed', message: 'Autotask said 500', retryable: true }],
+      ['BG-ffffffffffffffff', { status: 'unchanged', psaId: '1', message: 'x' }],
+    ]);
+    const { result, byName } = e.count(() => writeStatuses(e.ss, '2026-10', results));
+    expect(result).toEqual({ rows: 2, unknownKeys: ['BG-ffffffffffffffff'] });
+    expect(byName['SpreadsheetApp.Range.setValues']).toBe(1);
+    expect([cell(sheet, row(0), 'Status'), cell(sheet, row(0), 'PSA reference')]).toEqual([
+      'Pushed: Added charge',
+      '=700',
+    ]);
+    expect(sheet.getRange(row(0), colOf(sheet, 'PSA reference')).getFormula()).toBe('');
+    expect([cell(sheet, row(1), 'Status'), cell(sheet, row(1), 'PSA reference')]).toEqual([
+      'Failed: Autotask said 500',
+      'CC-1',
+    ]);
+    expect(cell(sheet, row(2), 'Status')).toBe('');
+    // Pushed rows read back with their reference; statuses never make a row invalid.
+    const read = readGrid(e.ss, '2026-10');
+    expect(read.invalid).toEqual([]);
+    expect(read.rows.find((r) => r.key === lines[0].key)?.psaReference).toBe('=700');
+  });
+
+  test('the ledger is appended in one write per run, whatever its size, and reads back', () => {
+    const entry = (i: number): LedgerEntry => ({
+      time: `2026-11-01T09:00:${String(i % 60).padStart(2, '0')}.000Z`,
+      runId: 'run-1',
+      user: 'finance@example.com',
+      lineKeys: [`BG-${String(i).padStart(16, '0')}`, 'BG-00000000000000aa'],
+      entity: 'company:100/contract:K1',
+      psaId: i % 2 ? String(i) : null,
+      operation: 'set-quantity',
+      before: { quantity: i },
+      after: { quantity: i + 1 },
+      result: i % 3 ? 'applied' : 'failed',
+      message: i === 0 ? '=IMPORTXML("http://x")' : `step ${i}`,
+      idempotencyKey: `k${i}`,
+    });
+    const one = e.count(() => appendLedger(e.ss, [entry(0)]));
+    const many = e.count(() =>
+      appendLedger(
+        e.ss,
+        Array.from({ length: 500 }, (_, i) => entry(i + 1)),
+      ),
+    );
+    const again = e.count(() => appendLedger(e.ss, [entry(501)]));
+    console.log(
+      `Ledger append: first ${one.calls} calls, 500 entries ${many.calls} calls, 1 entry ${again.calls} calls`,
+    );
+    expect(many.calls).toBe(again.calls);
+    expect(many.byName['SpreadsheetApp.Range.setValues']).toBe(1);
+    const ledger = tab(e.ss, 'Ledger');
+    expect(ledger.getRange(2, colOf(ledger, 'Message')).getFormula()).toBe('');
+    const read = readLedger(e.ss);
+    expect(read.problems).toEqual([]);
+    expect(read.entries).toEqual(Array.from({ length: 502 }, (_, i) => entry(i)));
+    expect(ledger.getProtections(SpreadsheetApp.ProtectionType.SHEET)[0]?.isWarningOnly()).toBe(true);
+  });
+});
