@@ -30,6 +30,7 @@ function codeOnly(src: string): string {
   const templateDepth: number[] = [];
   let braceDepth = 0;
   let lastSignificant = '';
+  let inWord = false;
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
   while (i < src.length) {
     const ch = src[i];
@@ -97,11 +98,12 @@ function codeOnly(src: string): string {
     if (ch === '{') braceDepth++;
     if (ch === '}') braceDepth--;
     out += ch;
-    if (!/\s/.test(ch)) {
-      if (/[A-Za-z0-9_$]/.test(ch)) {
-        const word = /[A-Za-z0-9_$]+$/.exec(out)?.[0] ?? ch;
-        lastSignificant = word;
-      } else lastSignificant = ch;
+    if (/[A-Za-z0-9_$]/.test(ch)) {
+      lastSignificant = inWord ? lastSignificant + ch : ch;
+      inWord = true;
+    } else {
+      inWord = false;
+      if (!/\s/.test(ch)) lastSignificant = ch;
     }
     i++;
   }

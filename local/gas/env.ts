@@ -11,7 +11,8 @@ import { Execution, type ExecutionOptions, type ExecutionStats, type LogEntry } 
 import { GasRuntime, type GasOptions } from './runtime';
 import { clockNow, createState, type GasState } from './state';
 import { createServices, type GasGlobals } from './services';
-import { expose } from './service';
+import { expose, exposeDeep } from './service';
+import { applyEdit, documentTriggers, editEvent, MISSING_FUNCTION, openEvent, type EditSpec } from './events';
 import { loadBundle, type LoadBundleOptions } from './bundle';
 import { clockEvent, dueTriggers, markFired } from './script-app';
 
@@ -85,6 +86,16 @@ export function moveClockTo(state: GasState, now: number): void {
   else state.clock.offsetMs += now - current;
 }
 
+/** Arguments, or a function building them from the execution's services (event objects with a Range). */
+export type LocalRunArgs = unknown[] | ((services: GasGlobals) => unknown[]);
+
+function exposeArg(v: unknown, exec: Execution): unknown {
+  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, exposeDeep(x, exec)]));
+  }
+  return exposeDeep(v, exec);
+}
+
 /** Synchronous bundle runner: every call is a fresh execution with a fresh context, like Google. */
 export class LocalHost {
   constructor(
@@ -97,11 +108,17 @@ export class LocalHost {
     return this.runtime.state;
   }
 
-  run(functionName: string, args: unknown[] = [], options: ExecutionOptions = {}): ExecutionResult {
+  run(functionName: string, args: LocalRunArgs = [], options: ExecutionOptions = {}): ExecutionResult {
     const env = createGasEnvironment(this.runtime, options);
     try {
+      const built =
+        typeof args === 'function'
+          ? args(createServices({ rt: this.runtime, exec: env.execution })).map((a) =>
+              exposeArg(a, env.execution),
+            )
+          : args;
       const bundle = loadBundle(this.code, env.globals, this.loadOptions);
-      const value = bundle.call(functionName, ...args);
+      const value = bundle.call(functionName, ...built);
       return {
         functionName,
         ok: true,
@@ -122,6 +139,40 @@ export class LocalHost {
     } finally {
       env.end();
     }
+  }
+
+  /** The spreadsheet is opened: onOpen (simple trigger) and installable ON_OPEN triggers. */
+  open(user = this.runtime.options.user): ExecutionResult[] {
+    const results = [this.run('onOpen', (g) => [openEvent(g)], { kind: 'simple-trigger', user })].filter(
+      (r) => !MISSING_FUNCTION.test(r.error?.message ?? ''),
+    );
+    for (const t of documentTriggers(this.runtime, 'ON_OPEN', user)) {
+      results.push(
+        this.run(t.handler, (g) => [{ ...openEvent(g), authMode: 'FULL', triggerUid: t.id }], {
+          kind: 'document-trigger',
+          user,
+        }),
+      );
+    }
+    return results;
+  }
+
+  /** A person types into a cell: the value is written, then onEdit and installable ON_EDIT triggers run. */
+  edit(spec: EditSpec): ExecutionResult[] {
+    const user = spec.user ?? this.runtime.options.user;
+    const old = applyEdit(this.runtime, spec);
+    const results = [
+      this.run('onEdit', (g) => [editEvent(g, spec, old)], { kind: 'simple-trigger', user }),
+    ].filter((r) => !MISSING_FUNCTION.test(r.error?.message ?? ''));
+    for (const t of documentTriggers(this.runtime, 'ON_EDIT', user)) {
+      results.push(
+        this.run(t.handler, (g) => [{ ...editEvent(g, spec, old), authMode: 'FULL', triggerUid: t.id }], {
+          kind: 'document-trigger',
+          user,
+        }),
+      );
+    }
+    return results;
   }
 
   /** Runs every clock trigger due at `now` (default: the emulator clock), each as its own execution. */

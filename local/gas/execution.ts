@@ -25,6 +25,8 @@ export interface ExecutionStats {
   http: HttpStats;
   /** Modelled execution time on Google (ms), per LATENCY.md. */
   modelledMs: number;
+  /** The same time split by service ('SpreadsheetApp', 'UrlFetchApp', 'Utilities' for sleep, ...). */
+  modelledMsByService: Record<string, number>;
   /** Real time spent so far (ms). */
   wallMs: number;
 }
@@ -36,7 +38,8 @@ export interface LogEntry {
 }
 
 /** What started the execution; some services behave differently (getUi() is unavailable in triggers). */
-export type ExecutionKind = 'direct' | 'menu' | 'sidebar' | 'trigger' | 'simple-trigger';
+/** 'trigger' = time-driven; 'document-trigger' = installable ON_OPEN/ON_EDIT (runs like the user). */
+export type ExecutionKind = 'direct' | 'menu' | 'sidebar' | 'trigger' | 'simple-trigger' | 'document-trigger';
 
 export interface ExecutionOptions {
   kind?: ExecutionKind;
@@ -55,6 +58,7 @@ export class GasError extends Error {
 }
 
 export const TIME_LIMIT_MESSAGE = 'Exceeded maximum execution time';
+export const SIMPLE_TRIGGER_LIMIT_MS = 30_000;
 
 let executionSeq = 0;
 
@@ -66,6 +70,7 @@ export function emptyStats(): ExecutionStats {
     httpRequests: 0,
     http: { fetchCalls: 0, fetchAllCalls: 0, batchSizes: [], bytesSent: 0, bytesReceived: 0 },
     modelledMs: 0,
+    modelledMsByService: {},
     wallMs: 0,
   };
 }
@@ -86,15 +91,22 @@ export class Execution {
     this.id = `exec-${process.pid}-${executionSeq}-${Math.random().toString(36).slice(2, 8)}`;
     this.kind = options.kind ?? 'direct';
     this.user = options.user;
-    this.limitMs = options.limitMs ?? LATENCY.executionLimitMs;
+    // Simple triggers (onOpen, onEdit) get 30 s on Google; everything else 6 minutes.
+    this.limitMs =
+      options.limitMs ??
+      (this.kind === 'simple-trigger' ? SIMPLE_TRIGGER_LIMIT_MS : LATENCY.executionLimitMs);
   }
+
+  /** Service of the call in progress: data-dependent costs are attributed to it. */
+  private service = 'other';
 
   /** Counts the call, enforces the limit, adds the call's fixed modelled cost. */
   beforeCall(cls: string, method: string): void {
     const key = `${cls}.${method}`;
     this.stats.calls[key] = (this.stats.calls[key] ?? 0) + 1;
     this.checkTime();
-    this.stats.modelledMs += callCostMs(cls, method);
+    this.service = cls.split('.')[0];
+    this.addMs(callCostMs(cls, method));
   }
 
   checkTime(): void {
@@ -104,16 +116,18 @@ export class Execution {
 
   addMs(ms: number): void {
     this.stats.modelledMs += ms;
+    const by = this.stats.modelledMsByService;
+    by[this.service] = (by[this.service] ?? 0) + ms;
   }
 
   read(cells: number): void {
     this.stats.cellsRead += cells;
-    this.stats.modelledMs += cells * LATENCY.cellReadMs;
+    this.addMs(cells * LATENCY.cellReadMs);
   }
 
   wrote(cells: number): void {
     this.stats.cellsWritten += cells;
-    this.stats.modelledMs += cells * LATENCY.cellWriteMs;
+    this.addMs(cells * LATENCY.cellWriteMs);
   }
 
   log(level: LogEntry['level'], message: string): void {

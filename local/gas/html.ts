@@ -89,7 +89,10 @@ export class EmuHtmlOutput
 }
 
 /** HtmlTemplate: `<?= expr ?>` (escaped) and `<?!= expr ?>` (raw) where expr is a template property path. */
-export class EmuHtmlTemplate extends EmuObject {
+export class EmuHtmlTemplate
+  extends EmuObject
+  implements Emulates<GoogleAppsScript.HTML.HtmlTemplate, 'evaluate' | 'getRawContent'>
+{
   readonly [GAS_CLASS] = 'HtmlService.HtmlTemplate';
   readonly [GAS_OPEN_PROPS] = true;
   constructor(

@@ -21,6 +21,8 @@
  * UrlFetchApp does real HTTP through a helper thread and blocks the caller with Atomics.wait, so servers
  * the bundle calls must NOT run on the calling thread: start them with `startInWorker(modulePath,
  * exportName, args)` (or `startSandboxes` from local/sandbox/framework, which also uses a worker).
+ * For the same reason, never use an in-process environment's UrlFetchApp on a GasHost's thread.
+ * `httpTimeoutMs` (default 60 s, as Apps Script) bounds each request.
  *
  * ## Vendor URLs → sandboxes
  *
@@ -35,12 +37,27 @@
  *   const r = await host.run('dist/Code.js', 'pushApproved', [args], { kind: 'sidebar' });
  *   r.ok / r.result / r.error / r.stats / r.logs
  *   await host.fireDueTriggers('dist/Code.js', Date.parse('2026-11-01T09:00:00Z'));
+ *   await host.open('dist/Code.js')                          // onOpen + installable ON_OPEN triggers
+ *   await host.edit('dist/Code.js', { sheet: 'Billing 2026-10', a1: 'K5', value: true })   // + onEdit
  *   host.save('.workbench/state.json');  GasHost.load('.workbench/state.json', options)
+ *   host.inProcess()                                          // direct access on the host thread (no HTTP)
  *
  * Each execution runs in its own worker thread: dist/Code.js is loaded in a vm context whose globals are
  * proxies to the host's services (synchronous RPC: SharedArrayBuffer + Atomics.wait + MessagePort). The
  * host thread never blocks: HTTP and lock waits are answered asynchronously, so two overlapping
  * executions really exclude each other on LockService, and servers may run on the host thread.
+ *
+ * Execution kinds (`{ kind }` option): 'direct' (default), 'menu', 'sidebar', 'trigger' (getUi() throws
+ * "Cannot call SpreadsheetApp.getUi() from this context."), 'simple-trigger' (30 s limit).
+ *
+ * ## Sheets fidelity
+ *
+ * '=…' written through setValue(s) becomes a formula (a small evaluator computes simple ones; others read
+ * '#NAME?'/'#ERROR!'); "'…" is literal text; number/percent/currency/TRUE/FALSE/ISO-date strings are
+ * converted like Sheets (en_US) unless the cell format is '@'; getRange outside the grid throws "The
+ * coordinates of the range are outside the dimensions of the sheet." (appendRow and insertRows* grow it;
+ * option `strictBounds: false` lets writes grow it instead). Formula references are not re-pointed when
+ * rows/columns are inserted or deleted.
  *
  * ## Bundles
  *
@@ -51,7 +68,8 @@
  * ## Time
  *
  * Modelled time (LATENCY.md, `LATENCY` table) decides the 6-minute limit: once an execution's modelled
- * time passes 360 s, its next service call throws `Exceeded maximum execution time`. The emulator clock
+ * time passes 360 s (30 s for kind 'simple-trigger'), its next service call throws
+ * `Exceeded maximum execution time`. GasHost also stops a worker after `wallLimitMs` of real time. The emulator clock
  * (state.clock; `setClock`, `advanceClock`) drives triggers and cache expiry; the bundle keeps real `Date`.
  */
 export {
@@ -79,7 +97,8 @@ export type { GasOptions } from './runtime';
 export { Execution, GasError, TIME_LIMIT_MESSAGE } from './execution';
 export type { ExecutionStats, ExecutionKind, ExecutionOptions, LogEntry } from './execution';
 export { createGasEnvironment, LocalHost, moveClockTo } from './env';
-export type { GasEnvironment, ExecutionResult, EnvironmentOptions } from './env';
+export type { GasEnvironment, ExecutionResult, EnvironmentOptions, LocalRunArgs } from './env';
+export type { EditSpec } from './events';
 export type { GasGlobals } from './services';
 export { GLOBAL_NAMES } from './services';
 export { loadBundle, assertBundleIsClean, findBundleProblems, FORBIDDEN_GLOBALS } from './bundle';
@@ -95,4 +114,4 @@ export { PROPERTY_VALUE_LIMIT, PROPERTY_STORE_LIMIT } from './properties';
 export { CACHE_VALUE_LIMIT } from './cache';
 export { installGlobals } from './install';
 export { GasHost } from './host/host';
-export type { GasHostOptions, BundleSource } from './host/host';
+export type { GasHostOptions, BundleSource, RunArgs } from './host/host';

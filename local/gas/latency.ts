@@ -35,7 +35,7 @@ export const LATENCY = {
   executionLimitMs: 360_000,
 } as const;
 
-/** Methods of SpreadsheetApp classes that do not reach the backend. */
+/** Methods of SpreadsheetApp classes answered from the object itself (ids, names, geometry, builders). */
 const LOCAL_SPREADSHEET = new Set([
   'getRow',
   'getColumn',
@@ -51,6 +51,12 @@ const LOCAL_SPREADSHEET = new Set([
   'getHeight',
   'getWidth',
   'getGridId',
+  'getName',
+  'getSheetName',
+  'getSheetId',
+  'getId',
+  'getIndex',
+  'getParent',
 ]);
 
 /** Fixed per-call cost of `service.Class.method` (data-dependent costs are added by the service itself). */
@@ -67,8 +73,7 @@ export function callCostMs(cls: string, method: string): number {
       }
       if (cls.endsWith('Ui') || cls.endsWith('Menu'))
         return method === 'addToUi' || !cls.endsWith('Menu') ? LATENCY.uiMs : 0;
-      if (cls.endsWith('Range') && LOCAL_SPREADSHEET.has(method)) return LATENCY.spreadsheetLocalMs;
-      if (cls === 'SpreadsheetApp' && LOCAL_SPREADSHEET.has(method)) return LATENCY.spreadsheetLocalMs;
+      if (LOCAL_SPREADSHEET.has(method)) return LATENCY.spreadsheetLocalMs;
       return LATENCY.spreadsheetCallMs;
     case 'UrlFetchApp':
       return 0;

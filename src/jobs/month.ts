@@ -6,11 +6,11 @@ import { parseRawBillingLine } from '../core/billing-line';
 import type { BillingLine, RawBillingLine } from '../core/billing-line';
 import { assignLineKeys } from '../core/line-key';
 import { MappingIndex, lineSettingsResolver } from '../core/mapping';
-import type { Mappings } from '../core/mapping';
+import type { Mappings, ProductMapping } from '../core/mapping';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
 import { billingPeriod } from '../core/periods';
-import type { PsaReadScope } from '../core/psa';
+import type { PsaProduct, PsaReadScope } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import type { PushPlan } from '../core/push-plan';
 import { reconcile } from '../core/reconcile';
@@ -19,11 +19,11 @@ import type { BillingSettings } from '../core/settings';
 import type { BillingSource } from '../core/source';
 import { mappingTargetResolver } from '../core/targets';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { readGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
+import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult } from '../sheets/grid';
 import { appendLedger } from '../sheets/ledger';
 import { readLookups } from '../sheets/lookups';
-import { readMappings } from '../sheets/mappings';
+import { readMappings, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
 import type { ConnectedPsa } from './connections';
@@ -94,13 +94,19 @@ export function pullMonth(
       `${c.count} identical charges share key ${c.key}; they were numbered so each stays its own row`,
     );
   }
-  const mappingsRead = readMappings(ss);
+  const lookups = readLookups(ss);
+  let mappingsRead = readMappings(ss, lookups);
+  const newProducts = sameCodeProducts(keyed.lines, mappingsRead.mappings, lookups?.products ?? []);
+  if (newProducts.length > 0) {
+    writeMappings(ss, { products: newProducts }, { lookups });
+    mappingsRead = readMappings(ss, lookups);
+  }
   for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
   const written = writeMonth(ss, month, gridLines, {
     mappings: mappingsRead.mappings,
-    lookups: readLookups(ss),
+    lookups,
     keepSources: failed.map((s) => s.id),
   });
   return {
@@ -115,6 +121,25 @@ export function pullMonth(
     problems,
     sources: perSource,
   };
+}
+
+/** SKUs seen in the pull with no mapping yet, for which the PSA has a product with that exact code. */
+function sameCodeProducts(
+  lines: readonly BillingLine[],
+  mappings: Mappings,
+  products: readonly PsaProduct[],
+): ProductMapping[] {
+  const byCode = new Map<string, PsaProduct>();
+  for (const p of products) if (p.code.trim()) byCode.set(p.code.trim().toUpperCase(), p);
+  const index = new MappingIndex(mappings);
+  const out = new Map<string, ProductMapping>();
+  for (const l of lines) {
+    const k = `${l.source}\u0000${l.sku}`;
+    if (out.has(k) || index.product(l.source, l.sku)) continue;
+    const p = byCode.get(l.sku.trim().toUpperCase());
+    if (p) out.set(k, { source: l.source, sku: l.sku, productId: p.id, status: 'auto' });
+  }
+  return [...out.values()];
 }
 
 function applyModifiersFor(
@@ -142,7 +167,7 @@ export function planMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
 ): MonthPlan {
-  const grid = readGrid(ss, month);
+  const grid = validateGrid(ss, month);
   const mappingsRead = readMappings(ss);
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
   const modifiers = applyModifiersFor(lines, mappingsRead.mappings, settings);

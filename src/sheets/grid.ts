@@ -7,7 +7,7 @@ import type { BillingLine } from '../core/billing-line';
 import { MappingIndex } from '../core/mapping';
 import type { Mappings } from '../core/mapping';
 import type { ReconcileAction } from '../core/reconcile';
-import { ensureSheet, isoDateInZone, readTable, writeColumns } from '../platform/spreadsheet';
+import { ensureSheet, isFormula, isoDateInZone, readTable, writeColumns } from '../platform/spreadsheet';
 import type { CellValue, Sheet, Spreadsheet, TableRead, WriteValue } from '../platform/spreadsheet';
 import { cellText } from './cells';
 import { GRID_COLUMNS, SheetLayoutError, gridHeader, locateColumns } from './columns';
@@ -117,14 +117,23 @@ export function writeMonth(
     for (let c = firstNew; c < header.length; c++) cols.set(c + 1, [header[c]]);
     writeColumns(sheet, 1, cols);
   }
-  const cols = new Map<number, WriteValue[]>();
+  // Rows already in the tab: only the runs of columns where something changed (usually amounts and the
+  // pulled record); then the new lines below them. Either way a handful of calls, whatever the row count.
+  const kept = t.rows.length;
+  const changedCols = new Map<number, WriteValue[]>();
+  const newCols = new Map<number, WriteValue[]>();
   for (const c of GRID_COLUMNS) {
-    cols.set(
-      (index.get(c.id) as number) + 1,
-      merged.rows.map((r) => r[c.id]),
-    );
+    const at = index.get(c.id) as number;
+    const values = merged.rows.map((r) => r[c.id]);
+    const old = values.slice(0, kept);
+    if (old.some((v, i) => !sameWritten(v, t.rows[i][at], t.formulas?.[i]?.[at])))
+      changedCols.set(at + 1, old);
+    // Below the data range every cell is empty, and a pull leaves reconciliation, status and note
+    // cells of new lines blank: those columns need no write.
+    if (merged.rows.length > kept && !BLANK_FOR_NEW_LINES.has(c.id)) newCols.set(at + 1, values.slice(kept));
   }
-  writeColumns(sheet, 2, cols);
+  writeColumns(sheet, 2, changedCols);
+  writeColumns(sheet, 2 + kept, newCols);
 
   formatGrid(ss, sheet, {
     col: (id) => (index.get(id) as number) + 1,
@@ -135,6 +144,26 @@ export function writeMonth(
 
   const { rows, ...stats } = merged;
   return { ...stats, tab, created, rows: rows.length, restoredColumns };
+}
+
+const BLANK_FOR_NEW_LINES = new Set<GridColumnId>([
+  'psaQuantityNow',
+  'difference',
+  'action',
+  'status',
+  'psaReference',
+  'note',
+]);
+
+/** Whether writing `v` would leave the cell as it is (same formula, or same value and no formula). */
+function sameWritten(v: WriteValue, cur: CellValue | undefined, formula: string | undefined): boolean {
+  if (isFormula(v)) return v.formula === formula;
+  if (formula) return false;
+  const blank = (x: unknown) => x === undefined || x === null || x === '';
+  if (blank(v) || blank(cur)) return blank(v) && blank(cur);
+  if (v instanceof Date || cur instanceof Date)
+    return v instanceof Date && cur instanceof Date && v.getTime() === cur.getTime();
+  return v === cur;
 }
 
 function gridSheet(ss: Spreadsheet, month: string): { tab: string; sheet: Sheet } {

@@ -232,6 +232,14 @@ describe('month grid in the emulator', () => {
     expect(read.rows).toHaveLength(8);
   });
 
+  test('a re-pull with nothing new writes no cells', () => {
+    const lines = manyLines(30);
+    writeMonth(e.ss, '2026-10', lines);
+    const { result, byName } = e.count(() => writeMonth(e.ss, '2026-10', [...lines].reverse()));
+    expect(result).toMatchObject({ added: [], removed: [], keptOverrides: 0 });
+    expect(byName['SpreadsheetApp.Range.setValues']).toBeUndefined();
+  });
+
   test('a missing or doubled column is named in a clear message', () => {
     writeMonth(e.ss, '2026-10', keyed([raw()]));
     const sheet = month(e.ss);

@@ -61,6 +61,9 @@ function encode(v: unknown): unknown {
 function decode(v: unknown): unknown {
   if (isHandleRef(v)) return remote(v);
   if (Array.isArray(v)) return v.map(decode);
+  if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(x)]));
+  }
   return v;
 }
 
@@ -94,7 +97,7 @@ function runJob(job: Job): void {
   try {
     const globals = Object.fromEntries(Object.entries(data.roots).map(([name, ref]) => [name, remote(ref)]));
     const bundle = loadBundle(data.code, globals, { filename: data.filename, check: data.check });
-    const result = bundle.call(data.functionName, ...data.args);
+    const result = bundle.call(data.functionName, ...data.args.map(decode));
     finish({ type: 'done', ok: true, result });
   } catch (err) {
     const e = err as { name?: unknown; message?: unknown; stack?: unknown };

@@ -9,10 +9,24 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { Execution, GasError, TIME_LIMIT_MESSAGE, type ExecutionOptions } from '../execution';
 import { GasRuntime, type GasOptions } from '../runtime';
 import { clockNow, createState, loadStateFile, saveStateFile, type GasState } from '../state';
-import { createServices } from '../services';
+import { createServices, type GasGlobals } from '../services';
 import { GAS_OPEN_PROPS, gasClassOf, isPublicName, isServiceObject } from '../service';
-import { errorInfo, moveClockTo, type ExecutionResult } from '../env';
+import {
+  createGasEnvironment,
+  errorInfo,
+  moveClockTo,
+  type ExecutionResult,
+  type GasEnvironment,
+} from '../env';
 import { clockEvent, dueTriggers, markFired } from '../script-app';
+import {
+  applyEdit,
+  documentTriggers,
+  editEvent,
+  MISSING_FUNCTION,
+  openEvent,
+  type EditSpec,
+} from '../events';
 import {
   isHandleRef,
   type CallMessage,
@@ -33,6 +47,12 @@ export interface GasHostOptions {
   checkBundle?: boolean;
 }
 
+/**
+ * Arguments of an execution, or a function building them from that execution's own services (for
+ * event objects that carry a Range or Spreadsheet, like onEdit's).
+ */
+export type RunArgs = unknown[] | ((services: GasGlobals) => unknown[]);
+
 export interface BundleSource {
   code: string;
   filename: string;
@@ -44,13 +64,16 @@ class Session {
   private ids = new Map<object, number>();
   private next = 1;
   readonly roots: Record<string, HandleRef>;
+  readonly services: GasGlobals;
 
   constructor(
     readonly runtime: GasRuntime,
     readonly exec: Execution,
   ) {
-    const services = createServices({ rt: runtime, exec });
-    this.roots = Object.fromEntries(Object.entries(services).map(([k, v]) => [k, this.ref(v as object)]));
+    this.services = createServices({ rt: runtime, exec });
+    this.roots = Object.fromEntries(
+      Object.entries(this.services).map(([k, v]) => [k, this.ref(v as object)]),
+    );
   }
 
   private ref(obj: object): HandleRef {
@@ -65,9 +88,12 @@ class Session {
     return { __gasHandle: id, cls: gasClassOf(obj), props };
   }
 
-  private encode(v: unknown): unknown {
+  encode(v: unknown): unknown {
     if (isServiceObject(v)) return this.ref(v);
     if (Array.isArray(v)) return v.map((x) => this.encode(x));
+    if (typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.encode(x)]));
+    }
     return v;
   }
 
@@ -145,6 +171,14 @@ export class GasHost {
     saveStateFile(this.state, file);
   }
 
+  /**
+   * An in-process execution on the host thread (e.g. for the workbench to read or edit the grid
+   * directly). Do not use its UrlFetchApp here: it would block the thread sandboxes may run on.
+   */
+  inProcess(options: ExecutionOptions = {}): GasEnvironment {
+    return createGasEnvironment(this.runtime, options);
+  }
+
   /** Executions currently running. */
   get running(): number {
     return this.workers.size;
@@ -178,7 +212,7 @@ export class GasHost {
   async run(
     bundle: string | BundleSource,
     functionName: string,
-    args: unknown[] = [],
+    args: RunArgs = [],
     options: ExecutionOptions = {},
   ): Promise<ExecutionResult> {
     const src = this.source(bundle);
@@ -192,7 +226,7 @@ export class GasHost {
       code: src.code,
       filename: src.filename,
       functionName,
-      args,
+      args: (typeof args === 'function' ? args(session.services) : args).map((a) => session.encode(a)),
       roots: session.roots,
       flag,
       check: this.checkBundle,
@@ -261,6 +295,35 @@ export class GasHost {
       stats: exec.snapshot(),
       logs: exec.logs,
     };
+  }
+
+  /** The spreadsheet is opened: onOpen (simple trigger) and installable ON_OPEN triggers. */
+  async open(bundle: string | BundleSource, user = this.runtime.options.user): Promise<ExecutionResult[]> {
+    const results: ExecutionResult[] = [];
+    const simple = await this.run(bundle, 'onOpen', (g) => [openEvent(g)], { kind: 'simple-trigger', user });
+    if (!MISSING_FUNCTION.test(simple.error?.message ?? '')) results.push(simple);
+    for (const t of documentTriggers(this.runtime, 'ON_OPEN', user)) {
+      const event = (g: GasGlobals) => [{ ...openEvent(g), authMode: 'FULL', triggerUid: t.id }];
+      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user }));
+    }
+    return results;
+  }
+
+  /** A person types into a cell: the value is written, then onEdit and installable ON_EDIT triggers run. */
+  async edit(bundle: string | BundleSource, spec: EditSpec): Promise<ExecutionResult[]> {
+    const user = spec.user ?? this.runtime.options.user;
+    const old = applyEdit(this.runtime, spec);
+    const results: ExecutionResult[] = [];
+    const simple = await this.run(bundle, 'onEdit', (g) => [editEvent(g, spec, old)], {
+      kind: 'simple-trigger',
+      user,
+    });
+    if (!MISSING_FUNCTION.test(simple.error?.message ?? '')) results.push(simple);
+    for (const t of documentTriggers(this.runtime, 'ON_EDIT', user)) {
+      const event = (g: GasGlobals) => [{ ...editEvent(g, spec, old), authMode: 'FULL', triggerUid: t.id }];
+      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user }));
+    }
+    return results;
   }
 
   /** Fires every clock trigger due at `now` (default: the emulator clock), one execution each, in order. */

@@ -42,7 +42,10 @@ export function cellForWrite(sh: SheetState, row: number, col: number): CellStat
 export function tidyCell(sh: SheetState, row: number, col: number): void {
   const r = sh.rows[row - 1];
   const c = r?.[col - 1];
-  if (r && c && Object.keys(c).length === 0) r[col - 1] = null;
+  if (r && c && Object.keys(c).length === 0) {
+    r[col - 1] = null;
+    if (r.every((x) => !x)) sh.rows[row - 1] = null;
+  }
 }
 
 export function lastRow(sh: SheetState): number {

@@ -166,6 +166,25 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
     return this;
   }
 
+  /** Changes only cells that exist (clearing never creates cells); counts the cells touched. */
+  private _update(fn: (cell: CellState) => void): this {
+    const sh = this._sheet();
+    let touched = 0;
+    for (let i = 0; i < this._rows; i++) {
+      const row = sh.rows[this._row + i - 1];
+      if (!row) continue;
+      for (let j = 0; j < this._cols; j++) {
+        const cell = row[this._col + j - 1];
+        if (!cell) continue;
+        fn(cell);
+        tidyCell(sh, this._row + i, this._col + j);
+        touched++;
+      }
+    }
+    this._ctx.exec.wrote(touched);
+    return this;
+  }
+
   private _fill<T>(v: T): T[][] {
     return Array.from({ length: this._rows }, () => new Array<T>(this._cols).fill(v));
   }
@@ -360,7 +379,7 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
     });
   }
   removeCheckboxes(): this {
-    return this._write(this._fill(null), (cell) => {
+    return this._update((cell) => {
       if (cell.dv?.criteria === 'CHECKBOX') {
         delete cell.dv;
         delete cell.v;
@@ -379,7 +398,7 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
     return flat.every((s) => s === false) ? false : null;
   }
   private _setChecked(on: boolean): this {
-    return this._write(this._fill(null), (cell) => {
+    return this._update((cell) => {
       if (cell.dv?.criteria !== 'CHECKBOX') return;
       const v = cell.dv.values;
       cell.v = (on ? (v.length > 0 ? v[0] : true) : v.length > 1 ? v[1] : false) as boolean | string | number;
@@ -454,7 +473,7 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
   }): this {
     const o = options ?? {};
     const any = o.contentsOnly || o.formatOnly || o.validationsOnly || o.commentsOnly;
-    return this._write(this._fill(null), (cell) => {
+    return this._update((cell) => {
       if (!any || o.contentsOnly) {
         delete cell.v;
         delete cell.f;

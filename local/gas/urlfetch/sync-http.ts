@@ -38,9 +38,10 @@ export function requestAllSync(reqs: WireRequest[], map: UrlMap): WireResult[] {
   const h = helper;
   Atomics.store(h.signal, 0, 0);
   h.port.postMessage({ reqs, map });
-  const waitMs = Math.max(...reqs.map((r) => r.timeoutMs)) * 11 + 30_000;
+  // Each request times out on the helper by itself; this only guards against a dead helper thread.
+  const waitMs = Math.max(...reqs.map((r) => r.timeoutMs)) * 2 + 10_000;
   if (Atomics.wait(h.signal, 0, 0, waitMs) === 'timed-out') {
-    throw new Error('Emulator: the HTTP helper thread did not answer (is it blocked?)');
+    throw new Error('Emulator: the HTTP helper thread did not answer in time.');
   }
   const msg = receiveMessageOnPort(h.port)?.message as { results?: WireResult[]; error?: string } | undefined;
   if (!msg?.results) throw new Error(`Emulator: HTTP helper failed: ${msg?.error ?? 'no answer'}`);

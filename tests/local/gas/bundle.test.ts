@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { build } from 'esbuild';
 import {
   assertBundleIsClean,
   createGasEnvironment,
@@ -8,7 +10,7 @@ import {
   loadBundle,
   TOO_MANY_TRIGGERS,
 } from '../../../local/gas';
-import { CLEAN_LOOKALIKE, DIRTY_BUNDLES, TINY_BUNDLE, TRIGGER_BUNDLE } from './fixtures/bundles';
+import { CLEAN_LOOKALIKE, DIRTY_BUNDLES, EDIT_BUNDLE, TINY_BUNDLE, TRIGGER_BUNDLE } from './fixtures/bundles';
 
 describe('loadBundle', () => {
   it('runs a hand-written bundle with only Apps Script globals and lists its functions', () => {
@@ -50,6 +52,32 @@ describe('loadBundle', () => {
     expect(findBundleProblems(CLEAN_LOOKALIKE)).toEqual([]);
     expect(() => assertBundleIsClean(CLEAN_LOOKALIKE)).not.toThrow();
     expect(findBundleProblems('var a = 1;\nvar b = process.env;')).toEqual([{ name: 'process', line: 2 }]);
+  });
+});
+
+describe('a bundle with the real libraries (zod, date-fns, fastest-levenshtein)', () => {
+  it('passes the static check and runs inside the vm context', async () => {
+    const entry = `
+      import { z } from 'zod';
+      import { addMonths, format, parseISO } from 'date-fns';
+      import { distance } from 'fastest-levenshtein';
+      const Line = z.object({ sku: z.string(), qty: z.number().int() });
+      (globalThis as Record<string, unknown>).probe = function () {
+        const bad = Line.safeParse({ sku: 'A', qty: 1.5 });
+        return [bad.success, format(addMonths(parseISO('2026-10-01'), 1), 'yyyy-MM'), distance('acme', 'acne')];
+      };`;
+    const out = await build({
+      stdin: { contents: entry, resolveDir: path.resolve(__dirname, '../../..'), loader: 'ts' },
+      bundle: true,
+      format: 'iife',
+      target: 'es2020',
+      write: false,
+    });
+    const code = out.outputFiles[0].text;
+    expect(code.length).toBeGreaterThan(100_000);
+    expect(findBundleProblems(code)).toEqual([]);
+    const bundle = loadBundle(code, createGasEnvironment(createState()).globals);
+    expect((bundle.context as unknown as { probe(): unknown }).probe()).toEqual([false, '2026-11', 1]);
   });
 });
 
@@ -116,5 +144,34 @@ describe('LocalHost executions and time-driven triggers', () => {
     expect(b.stats.calls['SpreadsheetApp.Range.setValue']).toBe(1);
     expect(a.stats.calls['SpreadsheetApp.Range.setValue']).toBeUndefined();
     expect(host.run('template', ['<b>Ann</b>']).result).toBe('<p>Hello &lt;b&gt;Ann&lt;/b&gt;</p>');
+  });
+});
+
+describe('document events (open, edit)', () => {
+  it('runs onOpen and onEdit as simple triggers with event objects, then installable ON_EDIT triggers', () => {
+    const runtime = new GasRuntime(createState({ sheets: ['Billing'] }), { user: 'ann@msp.test' });
+    const host = new LocalHost(runtime, EDIT_BUNDLE);
+    const opened = host.open();
+    expect(opened.map((r) => [r.functionName, r.ok])).toEqual([['onOpen', true]]);
+    expect(runtime.state.ui.menus.map((m) => m.caption)).toEqual(['BillGrid']);
+    expect(runtime.state.properties.document.openedBy).toBe('ann@msp.test LIMITED');
+
+    expect(host.run('installEditTrigger').ok).toBe(true);
+    runtime.state.spreadsheets[0].sheets[0].rows[4] = [null, null, { v: 'old' }];
+    const edited = host.edit({ sheet: 'Billing', a1: 'C5', value: true });
+    expect(edited.map((r) => [r.functionName, r.ok])).toEqual([
+      ['onEdit', true],
+      ['auditEdit', true],
+    ]);
+    const sheet = createGasEnvironment(runtime).globals.SpreadsheetApp.getActiveSheet();
+    expect(sheet.getRange('C5:D5').getValues()).toEqual([[true, 'Billing|C5|TRUE|old|LIMITED']]);
+    expect(runtime.state.properties.script.audit).toBe(`C5 ${runtime.state.triggers[0].id} FULL`);
+    expect(edited[0].stats.calls['SpreadsheetApp.Range.setValue']).toBe(1);
+  });
+
+  it('skips onEdit when the bundle has none', () => {
+    const host = new LocalHost(new GasRuntime(createState()), TINY_BUNDLE);
+    expect(host.edit({ sheet: 'Sheet1', a1: 'A1', value: 'x' })).toEqual([]);
+    expect(host.state.spreadsheets[0].sheets[0].rows[0]?.[0]).toEqual({ v: 'x' });
   });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createState, GasHost, TIME_LIMIT_MESSAGE } from '../../../local/gas';
-import { TINY_BUNDLE } from './fixtures/bundles';
+import { EDIT_BUNDLE, TINY_BUNDLE } from './fixtures/bundles';
 
 const bundle = { code: TINY_BUNDLE, filename: 'Code.js' };
 
@@ -143,6 +143,22 @@ describe('GasHost triggers', () => {
         uid: host.state.triggers[0].id,
         ui: 'Cannot call SpreadsheetApp.getUi() from this context.',
       });
+    } finally {
+      await host.close();
+    }
+  });
+});
+
+describe('GasHost document events', () => {
+  it('passes an onEdit event whose range is a live object in the worker', async () => {
+    const host = new GasHost({ state: createState({ sheets: ['Billing'] }) });
+    try {
+      const src = { code: EDIT_BUNDLE, filename: 'Code.js' };
+      const [r] = await host.edit(src, { sheet: 'Billing', a1: 'B2', value: 'Approve' });
+      expect(r.error).toBeNull();
+      expect(host.inProcess().globals.SpreadsheetApp.getActiveSheet().getRange('B2:C2').getValues()).toEqual([
+        ['Approve', 'Billing|B2|Approve||LIMITED'],
+      ]);
     } finally {
       await host.close();
     }

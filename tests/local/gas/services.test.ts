@@ -85,12 +85,19 @@ describe('counting and modelled time', () => {
     });
   });
 
+  it('gives simple triggers (onOpen) only 30 s', () => {
+    const env = createGasEnvironment(createState(), { kind: 'simple-trigger' });
+    env.globals.Utilities.sleep(30_001);
+    expect(() => env.globals.SpreadsheetApp.getActiveSheet()).toThrow(TIME_LIMIT_MESSAGE);
+  });
+
   it('Utilities.sleep adds its duration without really sleeping', () => {
     const env = createGasEnvironment(createState());
     const started = Date.now();
     env.globals.Utilities.sleep(120_000);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(env.stats.modelledMs).toBeGreaterThanOrEqual(120_000);
+    expect(env.stats.modelledMsByService.Utilities).toBeGreaterThanOrEqual(120_000);
   });
 
   it('throws "Exceeded maximum execution time" on the first call after 360 s of modelled time', () => {

@@ -114,6 +114,14 @@ describe('SpreadsheetApp values', () => {
     expect(sheet.getLastRow()).toBe(1011);
   });
 
+  it('with strictBounds: false, writes beyond the grid grow the sheet instead of throwing', () => {
+    const { globals } = createGasEnvironment(createState(), { strictBounds: false });
+    const sheet = globals.SpreadsheetApp.getActiveSheet();
+    sheet.getRange(1200, 28).setValue('far');
+    expect([sheet.getMaxRows(), sheet.getMaxColumns()]).toEqual([1200, 28]);
+    expect(sheet.getRange('AB1200').getValue()).toBe('far');
+  });
+
   it('inserts and deletes rows, shifting cells', () => {
     const { globals } = env();
     const sheet = globals.SpreadsheetApp.getActiveSheet();

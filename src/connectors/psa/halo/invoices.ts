@@ -197,14 +197,26 @@ export class HaloInvoices {
     return { id: this.createFor(clientId, container, date), recurring: false };
   }
 
+  /** The invoice created for a placeholder (lowest id); empty copies left by an interrupted run are deleted. */
   private createdFor(idx: ClientIndex, placeholder: string): number | undefined {
-    const copies = idx.invoices.filter((i) => i.header.reference === referenceFor(placeholder));
-    return copies.length ? Math.min(...copies.map((i) => i.header.id)) : undefined;
+    const copies = idx.invoices
+      .filter((i) => i.header.reference === referenceFor(placeholder))
+      .sort((a, b) => a.header.id - b.header.id);
+    if (!copies.length) return undefined;
+    const extras = copies.slice(1).filter((i) => !i.raw.length && !i.header.posted);
+    const res = this.api.sendAll(
+      extras.map((e) => ({ method: 'delete' as const, path: `/Invoice/${e.header.id}` })),
+    );
+    res.forEach((r) => {
+      if (r.status >= 300 && r.status !== 404) this.api.fail(r, 'removing a duplicate empty invoice');
+    });
+    idx.invoices = idx.invoices.filter((i) => !extras.includes(i));
+    return copies[0].header.id;
   }
 
   /**
-   * Create an empty invoice carrying the placeholder, then look again: if a retried request made two,
-   * the lowest id is kept and the empty copies are deleted.
+   * Create an empty invoice carrying the placeholder, then look again: the id is taken from Halo's list,
+   * so a copy made by a request that was sent twice is noticed (lowest id kept, empty copies deleted).
    */
   private createFor(clientId: string, placeholder: string, date: string): number {
     const cid = Number(clientId);
@@ -219,20 +231,9 @@ export class HaloInvoices {
       `creating an invoice for client ${clientId}`,
     );
     this.index.delete(clientId);
-    const idx = this.clientIndex(clientId);
-    const copies = idx.invoices
-      .filter((i) => i.header.reference === referenceFor(placeholder))
-      .sort((a, b) => a.header.id - b.header.id);
-    if (!copies.length) throw new PsaError(`HaloPSA did not create the invoice for client ${clientId}`);
-    const extras = copies.slice(1).filter((i) => !i.raw.length && !i.header.posted);
-    const res = this.api.sendAll(
-      extras.map((e) => ({ method: 'delete' as const, path: `/Invoice/${e.header.id}` })),
-    );
-    res.forEach((r) => {
-      if (r.status >= 300 && r.status !== 404) this.api.fail(r, 'removing a duplicate empty invoice');
-    });
-    idx.invoices = idx.invoices.filter((i) => !extras.includes(i));
-    return copies[0].header.id;
+    const id = this.createdFor(this.clientIndex(clientId), placeholder);
+    if (id === undefined) throw new PsaError(`HaloPSA did not create the invoice for client ${clientId}`);
+    return id;
   }
 
   /**

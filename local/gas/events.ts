@@ -1,0 +1,74 @@
+/**
+ * Document events as the workbench produces them: a person opens the spreadsheet or types into a
+ * cell. The edit itself is the user's (not counted on any execution); then Apps Script runs the simple
+ * trigger (onOpen/onEdit, 30 s limit) and any installable ON_OPEN/ON_EDIT triggers, each as its own
+ * execution with Apps Script's event object.
+ */
+import { Execution } from './execution';
+import type { GasRuntime } from './runtime';
+import type { GasGlobals } from './services';
+import { EmuSpreadsheetApp } from './spreadsheet/app';
+import type { TriggerState } from './state';
+
+export interface EditSpec {
+  sheet: string;
+  /** Single cell, e.g. 'F12'. */
+  a1: string;
+  /** What the person typed (strings are converted like any Sheets input). */
+  value: unknown;
+  /** Who edits (default: the runtime's user). */
+  user?: string;
+}
+
+function eventText(v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (Object.prototype.toString.call(v) === '[object Date]') return (v as Date).toISOString();
+  return String(v);
+}
+
+/** Writes the user's input; returns the cell's previous value ('' when it was empty). */
+export function applyEdit(runtime: GasRuntime, edit: EditSpec): unknown {
+  const exec = new Execution({ user: edit.user ?? runtime.options.user, kind: 'direct' });
+  const sheet = new EmuSpreadsheetApp({ rt: runtime, exec })
+    .getActiveSpreadsheet()
+    .getSheetByName(edit.sheet);
+  if (!sheet) throw new Error(`No sheet named '${edit.sheet}'`);
+  const cell = sheet.getRange(edit.a1);
+  const old = cell.getValue();
+  cell.setValue(edit.value);
+  return old;
+}
+
+export function editEvent(g: GasGlobals, edit: EditSpec, oldValue: unknown): Record<string, unknown> {
+  const ss = g.SpreadsheetApp.getActiveSpreadsheet();
+  const range = ss.getSheetByName(edit.sheet)?.getRange(edit.a1);
+  return {
+    authMode: 'LIMITED',
+    range,
+    source: ss,
+    user: g.Session.getActiveUser(),
+    value: eventText(edit.value),
+    ...(oldValue === '' || oldValue === undefined ? {} : { oldValue: eventText(oldValue) }),
+  };
+}
+
+export function openEvent(g: GasGlobals): Record<string, unknown> {
+  return {
+    authMode: 'LIMITED',
+    source: g.SpreadsheetApp.getActiveSpreadsheet(),
+    user: g.Session.getActiveUser(),
+  };
+}
+
+/** Installable triggers for a document event, for the editing/opening user. */
+export function documentTriggers(
+  runtime: GasRuntime,
+  eventType: 'ON_OPEN' | 'ON_EDIT',
+  user: string,
+): TriggerState[] {
+  return runtime.state.triggers.filter(
+    (t) => t.source === 'SPREADSHEETS' && t.eventType === eventType && t.user === user,
+  );
+}
+
+export const MISSING_FUNCTION = /^Script function not found: /;

@@ -1,0 +1,326 @@
+/**
+ * The billing month's server side for the sidebar: month list, pull, compare with the PSA, review,
+ * bulk approval, dry run, push, progress, defaults, refresh and the schedule. Every argument is checked
+ * with zod; every result is plain data.
+ */
+import { z } from 'zod';
+import { billingSettingsSchema } from '../core/settings';
+import type { BillingSettings } from '../core/settings';
+import { currentBillingMonth, isBillingMonth, previousMonth } from '../core/periods';
+import type { PushStep } from '../core/psa';
+import { buildPushPlan } from '../core/push-plan';
+import { activeSpreadsheet } from '../platform/spreadsheet';
+import { withDocumentLock } from '../platform/lock';
+import { deleteTriggers, listTriggers, scheduleMonthly, scheduleNightly } from '../platform/triggers';
+import { readJson, writeJson } from '../platform/store';
+import { setApprovals } from '../sheets/approve';
+import { listMonths } from '../sheets/grid';
+import { readLookups } from '../sheets/lookups';
+import { connectedPsa, connectedSources } from '../jobs/connections';
+import { approvedKeys, planMonth } from '../jobs/month';
+import type { PullSummary } from '../jobs/month';
+import { refreshMappings } from '../jobs/refresh';
+import type { RefreshSummary } from '../jobs/refresh';
+import {
+  lastRun,
+  loadSettings,
+  readProgress,
+  reportProgress,
+  runPull,
+  runPush,
+  runReconcile,
+  saveSettings,
+} from '../jobs/run';
+import type { LastRun, Progress, PushRunResult } from '../jobs/run';
+import { parseArg } from './args';
+import { apiContext } from './context';
+import { requireEditor, requireManager } from './rights';
+
+const monthArg = z
+  .string({ error: 'Billing month must be text like 2026-10' })
+  .trim()
+  .refine(isBillingMonth, { error: 'Billing month must look like 2026-10 (year-month)' });
+
+const month = (v: unknown): string => parseArg(monthArg, v, 'Billing month');
+
+export interface MonthList {
+  months: string[];
+  suggested: string;
+}
+
+export function listBillingMonths(): MonthList {
+  const ss = activeSpreadsheet();
+  return {
+    months: listMonths(ss),
+    suggested: previousMonth(currentBillingMonth(new Date(), ss.getSpreadsheetTimeZone())),
+  };
+}
+
+export function pullBillingMonth(m: unknown): PullSummary {
+  const ctx = apiContext();
+  requireEditor(ctx, 'pull a month');
+  return runPull(month(m));
+}
+
+export function reconcileBillingMonth(m: unknown): Record<string, number> {
+  requireEditor(apiContext(), 'compare a month with the PSA');
+  return runReconcile(month(m));
+}
+
+export interface ReviewClient {
+  client: string;
+  lines: number;
+  approved: number;
+  total: number;
+  currency: string;
+  actions: Record<string, number>;
+}
+
+export interface MonthReview {
+  month: string;
+  lines: number;
+  approved: number;
+  invalid: { row: number; message: string }[];
+  removed: number;
+  byAction: Record<string, number>;
+  byClient: ReviewClient[];
+}
+
+/** Counts and totals by client and action, from the tab and a fresh read of the PSA. */
+export function reviewBillingMonth(m: unknown): MonthReview {
+  const mo = month(m);
+  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), loadSettings());
+  const approved = approvedKeys(plan.grid);
+  const byAction: Record<string, number> = {};
+  const clients = new Map<string, ReviewClient>();
+  for (const row of plan.grid.rows) {
+    const action =
+      plan.reconciliation.byLine.get(row.key)?.action ??
+      (plan.collapsedInto.has(row.key) ? 'collapsed' : 'none');
+    byAction[action] = (byAction[action] ?? 0) + 1;
+    const name = row.line.customerName || row.line.customerId;
+    const c = clients.get(name) ?? {
+      client: name,
+      lines: 0,
+      approved: 0,
+      total: 0,
+      currency: row.line.currency,
+      actions: {},
+    };
+    c.lines++;
+    if (approved.has(row.key)) c.approved++;
+    c.total = Math.round((c.total + row.line.total) * 100) / 100;
+    c.actions[action] = (c.actions[action] ?? 0) + 1;
+    clients.set(name, c);
+  }
+  return {
+    month: mo,
+    lines: plan.grid.rows.length,
+    approved: approved.size,
+    invalid: plan.grid.invalid.map((r) => ({ row: r.rowNumber, message: r.message })),
+    removed: plan.grid.removed.length,
+    byAction,
+    byClient: [...clients.values()].sort((a, b) => a.client.localeCompare(b.client)),
+  };
+}
+
+const approveFilter = z.object({
+  approve: z.boolean({ error: 'Approve must be true or false' }),
+  /** Only rows whose proposed action is one of these (e.g. set-quantity, add-charge). */
+  actions: z.array(z.string().max(40)).max(20).optional(),
+  /** Only rows of these clients (names as shown in Review). */
+  clients: z.array(z.string().max(300)).max(2000).optional(),
+});
+
+/** Bulk approve (or un-approve) by filter: only valid rows with something to push can be approved. */
+export function approveRows(m: unknown, filter: unknown): { changed: number; matched: number } {
+  requireEditor(apiContext(), 'approve rows');
+  const mo = month(m);
+  const f = parseArg(approveFilter, filter, 'Approval filter');
+  return withDocumentLock('approving rows', () => {
+    const ss = activeSpreadsheet();
+    const plan = planMonth(ss, mo, connectedPsa(), loadSettings());
+    const clients = f.clients ? new Set(f.clients) : null;
+    const actions = f.actions ? new Set(f.actions) : null;
+    const keys = new Set<string>();
+    for (const row of plan.grid.rows) {
+      const a = plan.reconciliation.byLine.get(row.key);
+      if (!a || a.action === 'blocked' || (f.approve && a.action === 'none')) continue;
+      if (actions && !actions.has(a.action)) continue;
+      if (clients && !clients.has(row.line.customerName || row.line.customerId)) continue;
+      keys.add(row.key);
+    }
+    return { ...setApprovals(ss, mo, keys, f.approve), matched: keys.size };
+  });
+}
+
+export interface DryRunStep {
+  operation: PushStep['operation'];
+  entity: string;
+  lineKeys: string[];
+  before: string;
+  after: string;
+}
+
+export interface DryRun {
+  month: string;
+  steps: DryRunStep[];
+  skipped: number;
+}
+
+const values = (v: { quantity: number; unitPrice: number; unitCost: number } | null): string =>
+  v ? `${v.quantity} × ${v.unitPrice} (cost ${v.unitCost})` : '—';
+
+/** What a push would change, step by step, without sending anything. */
+export function dryRunPush(m: unknown): DryRun {
+  const mo = month(m);
+  const psa = connectedPsa();
+  const plan = planMonth(activeSpreadsheet(), mo, psa, loadSettings());
+  const push = buildPushPlan(
+    plan.reconciliation.actions,
+    approvedKeys(plan.grid),
+    psa.capabilities.chargeContainer,
+  );
+  return {
+    month: mo,
+    steps: push.groups.flatMap((g) =>
+      g.steps.map((s) => ({
+        operation: s.operation,
+        entity: g.entity,
+        lineKeys: s.lineKeys,
+        before: values(s.before),
+        after: values(s.after),
+      })),
+    ),
+    skipped: push.skipped.length,
+  };
+}
+
+export function pushBillingMonth(m: unknown): PushRunResult {
+  requireEditor(apiContext(), 'push to the PSA');
+  return runPush(month(m), 'manual');
+}
+
+export function getJobProgress(): Progress | null {
+  return readProgress();
+}
+
+export interface DefaultsView {
+  settings: BillingSettings;
+  codes: { incomeAccounts: Option[]; expenseAccounts: Option[]; taxCodes: Option[]; itemCodes: Option[] };
+}
+interface Option {
+  id: string;
+  name: string;
+}
+
+export function getDefaults(): DefaultsView {
+  const lookups = readLookups(activeSpreadsheet());
+  const codes = lookups?.codes ?? { incomeAccounts: [], expenseAccounts: [], taxCodes: [], itemCodes: [] };
+  return { settings: loadSettings(), codes };
+}
+
+export function saveDefaults(settings: unknown): DefaultsView {
+  requireManager(apiContext(), 'change the billing defaults');
+  saveSettings(parseArg(billingSettingsSchema, settings, 'Defaults'));
+  return getDefaults();
+}
+
+export function refreshClients(): RefreshSummary {
+  requireEditor(apiContext(), 'refresh clients');
+  return withDocumentLock('the client refresh', () =>
+    refreshMappings(activeSpreadsheet(), connectedSources(), connectedPsa(), (step, done, total) =>
+      reportProgress({ runId: 'refresh', step, done, total }),
+    ),
+  );
+}
+
+const scheduleSchema = z.object({
+  dayOfMonth: z
+    .number({ error: 'Day of month must be a number' })
+    .int({ error: 'Day of month must be a whole number' })
+    .min(1, { error: 'Day of month must be 1–28' })
+    .max(28, { error: 'Day of month must be 1–28 (every month has them)' }),
+  hour: z
+    .number({ error: 'Hour must be a number' })
+    .int({ error: 'Hour must be a whole number' })
+    .min(0, { error: 'Hour must be 0–23' })
+    .max(23, { error: 'Hour must be 0–23' }),
+  pullFirst: z.boolean({ error: 'Pull first must be true or false' }),
+  nightlyHour: z.number().int().min(0).max(23).nullable(),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+const SCHEDULE_KEY = 'bg.schedule';
+
+export interface ScheduleView {
+  schedule: Schedule | null;
+  active: { monthly: boolean; nightly: boolean };
+  nextRun: string | null;
+  lastRun: LastRun | null;
+}
+
+/** The next monthly run after `now` (hour in the spreadsheet's time zone, shown as an ISO-like text). */
+function nextMonthly(s: Schedule, now: Date, tz: string): string {
+  const today = Number(Utilities.formatDate(now, tz, 'd'));
+  const hour = Number(Utilities.formatDate(now, tz, 'H'));
+  const thisMonth = currentBillingMonth(now, tz);
+  const passed = today > s.dayOfMonth || (today === s.dayOfMonth && hour >= s.hour);
+  const [y, mo] = (passed ? nextMonthOf(thisMonth) : thisMonth).split('-');
+  return `${y}-${mo}-${String(s.dayOfMonth).padStart(2, '0')} ${String(s.hour).padStart(2, '0')}:00 (${tz})`;
+}
+
+function nextMonthOf(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+}
+
+export function getSchedule(): ScheduleView {
+  const r = readJson(SCHEDULE_KEY, scheduleSchema);
+  const schedule = r.ok ? r.value : null;
+  const triggers = listTriggers();
+  const monthly = triggers.some((t) => t.kind === 'monthly');
+  return {
+    schedule,
+    active: { monthly, nightly: triggers.some((t) => t.kind === 'nightly') },
+    nextRun:
+      schedule && monthly
+        ? nextMonthly(schedule, new Date(), activeSpreadsheet().getSpreadsheetTimeZone())
+        : null,
+    lastRun: lastRun(),
+  };
+}
+
+export function saveSchedule(input: unknown): ScheduleView {
+  requireManager(apiContext(), 'change the schedule');
+  const s = parseArg(scheduleSchema, input, 'Schedule');
+  writeJson(SCHEDULE_KEY, s);
+  scheduleMonthly(s.dayOfMonth, s.hour);
+  if (s.nightlyHour === null) deleteTriggers('nightly');
+  else scheduleNightly(s.nightlyHour);
+  return getSchedule();
+}
+
+export function stopSchedule(): ScheduleView {
+  requireManager(apiContext(), 'stop the schedule');
+  deleteTriggers('monthly');
+  deleteTriggers('nightly');
+  return getSchedule();
+}
+
+export const jobsApi = {
+  listBillingMonths,
+  pullBillingMonth,
+  reconcileBillingMonth,
+  reviewBillingMonth,
+  approveRows,
+  dryRunPush,
+  pushBillingMonth,
+  getJobProgress,
+  getDefaults,
+  saveDefaults,
+  refreshClients,
+  getSchedule,
+  saveSchedule,
+  stopSchedule,
+};
+export type JobsApi = typeof jobsApi;

@@ -1,0 +1,33 @@
+/** Menu items that act on the active tab when it is a billing month's grid. */
+import { monthOfTab } from '../sheets/tabs';
+import { validateGrid } from '../sheets/grid';
+import { activeSpreadsheet } from '../platform/spreadsheet';
+import { alertUser } from '../platform/ui';
+import { describePush, runPush } from '../jobs/run';
+
+function activeMonth(): string | null {
+  return monthOfTab(activeSpreadsheet().getActiveSheet().getName());
+}
+
+export function menuCheckActiveTab(): void {
+  const month = activeMonth();
+  if (!month) {
+    alertUser('Open a billing month tab (e.g. "Billing 2026-10") first.');
+    return;
+  }
+  const read = validateGrid(activeSpreadsheet(), month);
+  alertUser(
+    read.invalid.length === 0
+      ? `All ${read.rows.length} rows of ${month} are valid.`
+      : `${read.invalid.length} of ${read.rows.length + read.invalid.length} rows need attention; see their Status cells.`,
+  );
+}
+
+export function menuPushActiveTab(): void {
+  const month = activeMonth();
+  if (!month) {
+    alertUser('Open a billing month tab (e.g. "Billing 2026-10") first.');
+    return;
+  }
+  alertUser(describePush(runPush(month, 'manual')));
+}

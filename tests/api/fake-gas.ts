@@ -1,0 +1,71 @@
+/**
+ * Minimal stand-ins for the Apps Script globals that src/api reaches through src/platform
+ * (script properties, the active user, the spreadsheet's editors), so the API can be tested in-process.
+ */
+export interface FakeGas {
+  props: Map<string, string>;
+  /** The user running the next call. */
+  user: string;
+  /** Spreadsheet editors; null makes getEditors() throw (scope not granted). */
+  editors: string[] | null;
+  /** Calls made to the fake services, e.g. 'getProperties' → 1. */
+  calls: Record<string, number>;
+}
+
+export function installFakeGas(initial: Partial<FakeGas> = {}): FakeGas {
+  const gas: FakeGas = {
+    props: new Map(),
+    user: 'owner@northwind.example',
+    editors: null,
+    calls: {},
+    ...initial,
+  };
+  const count = (name: string) => {
+    gas.calls[name] = (gas.calls[name] ?? 0) + 1;
+  };
+  const bag = {
+    getProperties: () => {
+      count('getProperties');
+      return Object.fromEntries(gas.props);
+    },
+    getProperty: (k: string) => {
+      count('getProperty');
+      return gas.props.get(k) ?? null;
+    },
+    setProperty: (k: string, v: string) => {
+      if (typeof v !== 'string') throw new Error('setProperty takes a string');
+      gas.props.set(k, v);
+      return bag;
+    },
+    deleteProperty: (k: string) => {
+      gas.props.delete(k);
+      return bag;
+    },
+  };
+  const user = () => ({ getEmail: () => gas.user });
+  const g = globalThis as Record<string, unknown>;
+  g.PropertiesService = { getScriptProperties: () => bag };
+  g.Session = { getActiveUser: user, getEffectiveUser: user };
+  g.SpreadsheetApp = {
+    getActiveSpreadsheet: () => ({
+      getEditors: () => {
+        if (gas.editors === null) throw new Error('You do not have permission to call getEditors');
+        return gas.editors.map((e) => ({ getEmail: () => e }));
+      },
+    }),
+  };
+  return gas;
+}
+
+/** The message of the error `fn` throws (fails the test when it does not throw). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  throw new Error('expected an error');
+}
+
+export const SID = 'AC0123456789abcdef0123456789abcdef';
+export const TOKEN = 'f00dfacecafe1234deadbeef98765432';

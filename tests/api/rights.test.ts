@@ -1,0 +1,86 @@
+import { sidebarApi } from '../../src/api';
+import { errorOf, installFakeGas, SID, TOKEN, type FakeGas } from './fake-gas';
+
+const OWNER = 'owner@northwind.example';
+const BOB = 'bob@northwind.example';
+const VIEWER = 'viewer@northwind.example';
+
+describe('rights (P45)', () => {
+  let gas: FakeGas;
+  beforeEach(() => {
+    gas = installFakeGas({ user: OWNER });
+  });
+
+  it('makes the first user who saves credentials the owner', () => {
+    expect(sidebarApi.getSessionInfo()).toMatchObject({
+      email: OWNER,
+      role: 'editor',
+      owner: null,
+      canManage: true,
+    });
+    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    expect(sidebarApi.getSessionInfo()).toEqual({
+      email: OWNER,
+      role: 'owner',
+      owner: OWNER,
+      admins: [],
+      canManage: true,
+      canApprove: true,
+    });
+  });
+
+  it('refuses credential changes by non-admins, with a readable message', () => {
+    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    gas.user = BOB;
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canManage: false, canApprove: true });
+    expect(
+      errorOf(() => sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: 'other-token' })),
+    ).toBe(
+      `Only the BillGrid owner (${OWNER}) or an admin may change the Twilio credentials. Ask them to add you as an admin.`,
+    );
+    expect(errorOf(() => sidebarApi.clearConnection('twilio'))).toMatch(/^Only the BillGrid owner/);
+    expect(JSON.parse(gas.props.get('billgrid.secret.twilio') ?? '{}').authToken).toBe(TOKEN);
+    expect(errorOf(() => sidebarApi.setAdmins([BOB]))).toBe(
+      `Only the BillGrid owner (${OWNER}) may change the admins.`,
+    );
+  });
+
+  it('lets the owner name admins, who may then change credentials', () => {
+    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    expect(errorOf(() => sidebarApi.setAdmins(['not an email']))).toBe(
+      'Admins: Each admin must be an email address',
+    );
+    expect(sidebarApi.setAdmins([' Bob@Northwind.example '])).toMatchObject({ admins: [BOB] });
+    gas.user = BOB;
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'admin', canManage: true });
+    expect(
+      sidebarApi.saveConnection('pax8', { clientId: 'cid-000001', clientSecret: 'sec' }).configured,
+    ).toBe(true);
+    expect(sidebarApi.getSessionInfo().owner).toBe(OWNER);
+  });
+
+  it('treats people missing from the editors list as viewers, who cannot claim ownership', () => {
+    gas.editors = [OWNER, BOB];
+    gas.user = VIEWER;
+    expect(sidebarApi.getSessionInfo()).toMatchObject({
+      role: 'viewer',
+      canManage: false,
+      canApprove: false,
+    });
+    expect(errorOf(() => sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN }))).toMatch(
+      /^Only the BillGrid owner \(not set\) or an admin may change the Twilio credentials/,
+    );
+    expect(errorOf(() => sidebarApi.finishWizard())).toBe(
+      'You can only view this spreadsheet, so you cannot finish the setup.',
+    );
+    gas.user = BOB;
+    expect(sidebarApi.getSessionInfo().role).toBe('editor');
+  });
+
+  it('refuses when the user email is unknown', () => {
+    gas.user = '';
+    expect(errorOf(() => sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN }))).toMatch(
+      /could not read your Google account email/,
+    );
+  });
+});
