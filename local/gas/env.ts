@@ -7,7 +7,14 @@
  *
  * `LocalHost` runs a bundle the same way, one execution per call, synchronously.
  */
-import { Execution, type ExecutionOptions, type ExecutionStats, type LogEntry } from './execution';
+import {
+  Execution,
+  GasError,
+  TIME_LIMIT_MESSAGE,
+  type ExecutionOptions,
+  type ExecutionStats,
+  type LogEntry,
+} from './execution';
 import { GasRuntime, type GasOptions } from './runtime';
 import { clockNow, createState, type GasState } from './state';
 import { createServices, type GasGlobals } from './services';
@@ -119,6 +126,7 @@ export class LocalHost {
           : args;
       const bundle = loadBundle(this.code, env.globals, this.loadOptions);
       const value = bundle.call(functionName, ...built);
+      if (env.execution.timedOut) throw new GasError(TIME_LIMIT_MESSAGE);
       return {
         functionName,
         ok: true,

@@ -109,9 +109,18 @@ export class Execution {
     this.addMs(callCostMs(cls, method));
   }
 
+  /**
+   * Set once the limit was hit. On Google the execution is killed there and then: a bundle that catches
+   * the error cannot carry on, so the runners report the execution as failed whatever it did next.
+   */
+  timedOut = false;
+
   checkTime(): void {
     this.stats.wallMs = Date.now() - this.startedAt;
-    if (this.stats.modelledMs > this.limitMs) throw new GasError(TIME_LIMIT_MESSAGE);
+    if (this.stats.modelledMs > this.limitMs) {
+      this.timedOut = true;
+      throw new GasError(TIME_LIMIT_MESSAGE);
+    }
   }
 
   addMs(ms: number): void {

@@ -10,7 +10,8 @@
  *   const { SpreadsheetApp, UrlFetchApp } = env.globals;       // use directly, or installGlobals(env.globals)
  *   SpreadsheetApp.getActive().getSheetByName('Billing')!.getRange('A1:B1').setValues([['x', 1]]);
  *   env.stats            // { calls: { 'SpreadsheetApp.Range.setValues': 1, ... }, cellsRead, cellsWritten,
- *                        //   httpRequests, http: { fetchCalls, fetchAllCalls, batchSizes, bytes… }, modelledMs }
+ *                        //   httpRequests, http: { fetchCalls, fetchAllCalls, batchSizes, bytes… },
+ *                        //   modelledMs, modelledMsByService: { SpreadsheetApp: …, UrlFetchApp: … }, wallMs }
  *   env.end()            // end of execution: its locks are released
  *
  * One environment = one execution. For the next execution over the same state (and locks) call

@@ -35,8 +35,8 @@ export const LATENCY = {
   executionLimitMs: 360_000,
 } as const;
 
-/** Methods of SpreadsheetApp classes answered from the object itself (ids, names, geometry, builders). */
-const LOCAL_SPREADSHEET = new Set([
+/** Range geometry, answered from the Range object itself. */
+const RANGE_LOCAL = new Set([
   'getRow',
   'getColumn',
   'getNumRows',
@@ -45,19 +45,26 @@ const LOCAL_SPREADSHEET = new Set([
   'getLastColumn',
   'getA1Notation',
   'getSheet',
-  'getUi',
-  'newDataValidation',
-  'newConditionalFormatRule',
   'getHeight',
   'getWidth',
   'getGridId',
+]);
+
+/** Ids, names and builders of any SpreadsheetApp class: no round trip to Sheets. */
+const ANY_LOCAL = new Set([
   'getName',
   'getSheetName',
   'getSheetId',
   'getId',
   'getIndex',
   'getParent',
+  'getUi',
+  'newDataValidation',
+  'newConditionalFormatRule',
 ]);
+
+/** ScriptApp calls that read or change the project's trigger list. */
+const TRIGGER_STORE = new Set(['create', 'getProjectTriggers', 'getUserTriggers', 'deleteTrigger']);
 
 /** Fixed per-call cost of `service.Class.method` (data-dependent costs are added by the service itself). */
 export function callCostMs(cls: string, method: string): number {
@@ -71,9 +78,10 @@ export function callCostMs(cls: string, method: string): number {
       ) {
         return LATENCY.spreadsheetLocalMs;
       }
-      if (cls.endsWith('Ui') || cls.endsWith('Menu'))
-        return method === 'addToUi' || !cls.endsWith('Menu') ? LATENCY.uiMs : 0;
-      if (LOCAL_SPREADSHEET.has(method)) return LATENCY.spreadsheetLocalMs;
+      if (cls.endsWith('.Menu')) return method === 'addToUi' ? LATENCY.uiMs : LATENCY.spreadsheetLocalMs;
+      if (cls.endsWith('.Ui')) return method.startsWith('create') ? LATENCY.spreadsheetLocalMs : LATENCY.uiMs;
+      if (ANY_LOCAL.has(method) || (cls.endsWith('.Range') && RANGE_LOCAL.has(method)))
+        return LATENCY.spreadsheetLocalMs;
       return LATENCY.spreadsheetCallMs;
     case 'UrlFetchApp':
       return 0;
@@ -84,7 +92,7 @@ export function callCostMs(cls: string, method: string): number {
     case 'LockService':
       return LATENCY.lockMs;
     case 'ScriptApp':
-      return cls.endsWith('Builder') && method !== 'create' ? LATENCY.localServiceMs : LATENCY.scriptAppMs;
+      return TRIGGER_STORE.has(method) ? LATENCY.scriptAppMs : LATENCY.localServiceMs;
     case 'MailApp':
       return method === 'sendEmail' ? LATENCY.mailMs : LATENCY.localServiceMs;
     default:

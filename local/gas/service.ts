@@ -6,7 +6,7 @@
  * have an async twin (`tryLockAsync`, `fetchAllAsync`) which the multi-execution host prefers: it lets
  * the host wait for a lock or an HTTP answer without ever blocking its own thread.
  */
-import { GasError, type Execution } from './execution';
+import type { Execution } from './execution';
 import type { GasRuntime } from './runtime';
 
 export const GAS_CLASS = Symbol.for('billgrid.gas.class');
@@ -126,20 +126,6 @@ export function exposeDeep(v: unknown, exec: Execution): unknown {
     return changed ? out : v;
   }
   return v;
-}
-
-/** Message Apps Script gives when a method is called with arguments it cannot accept. */
-export function signatureError(cls: string, method: string, args: unknown[]): Error {
-  const kinds = args.map((a) => {
-    if (a === null) return 'null';
-    if (Array.isArray(a)) return 'number[]';
-    if (Object.prototype.toString.call(a) === '[object Date]') return 'Date';
-    if (typeof a === 'object') return isServiceObject(a) ? gasClassOf(a).split('.').pop() : 'Object';
-    return typeof a === 'number' ? 'number' : typeof a === 'string' ? 'String' : typeof a;
-  });
-  return new GasError(
-    `The parameters (${kinds.join(',')}) don't match the method signature for ${cls}.${method}.`,
-  );
 }
 
 export function isDate(v: unknown): v is Date {

@@ -32,6 +32,14 @@ export const LEGAL_SUFFIXES = new Set([
   'srl',
   'ab',
   'oy',
+  'pllc',
+  'pc',
+  'lc',
+  'kg',
+  'spa',
+  'sas',
+  'pte',
+  'aps',
 ]);
 
 /** Lower case, accents removed (NFD), '&' → 'and', punctuation gone, legal suffixes stripped from the end. */

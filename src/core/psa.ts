@@ -127,6 +127,8 @@ export interface PushStep {
      */
     productId?: string;
   };
+  /** Display name of the lines' source (integration), e.g. 'Pax8': names the item group of items created for it. */
+  source?: string;
   /** Default income/expense/tax/item codes in force for the client, for items the connector creates. */
   codes?: {
     incomeAccount: string | null;

@@ -1,7 +1,7 @@
 import type { BillingLine, ChargeType } from './billing-line';
 import { MappingIndex, customerContextResolver } from './mapping';
 import type { Mappings } from './mapping';
-import type { PsaCapabilities, TargetRef } from './psa';
+import type { PsaCapabilities, PsaContractKind, TargetRef } from './psa';
 
 /** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
 export type { PsaCapabilities } from './psa';
@@ -68,6 +68,11 @@ const who = (line: BillingLine): string =>
 export function mappingTargetResolver(
   mappings: Mappings | MappingIndex,
   settings: BillingSettings,
+  /**
+   * The PSA's contract kinds by id, when known. A recurring line mapped to a fixed-price contract (an
+   * annual seat subscription, P32) is billed as a charge on it: fixed-price contracts hold no services.
+   */
+  contractKinds?: ReadonlyMap<string, PsaContractKind>,
 ): TargetResolver {
   const index = mappings instanceof MappingIndex ? mappings : new MappingIndex(mappings);
   const contextOf = customerContextResolver(settings, index);
@@ -120,7 +125,8 @@ export function mappingTargetResolver(
           const sub = line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`;
           return { ok: false, reason: 'unmapped-contract', message: `No PSA contract is mapped for ${sub}` };
         }
-        const ref: TargetRef = quantity
+        const asQuantity = quantity && contractKinds?.get(contract.contractId) !== 'fixed-price';
+        const ref: TargetRef = asQuantity
           ? { kind: 'quantity', companyId, contractId: contract.contractId, productId }
           : { kind: 'charge', companyId, container: contract.contractId, lineKey: line.key };
         return { ok: true, ref, companyId, productId, settings: s };

@@ -19,6 +19,8 @@ export type SourceKind = 'twilio' | 'pax8';
 export type PsaKind = 'autotask' | 'halo';
 export const SOURCE_KINDS: readonly SourceKind[] = ['pax8', 'twilio'];
 export const PSA_KINDS: readonly PsaKind[] = ['autotask', 'halo'];
+/** Integration names as users know them (Halo item groups are named BillGrid_<name>). */
+export const SOURCE_NAMES: Record<string, string> = { pax8: 'Pax8', twilio: 'Twilio' };
 
 export interface ConnectedPsa {
   kind: PsaKind;

@@ -26,6 +26,7 @@ import { readLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
+import { SOURCE_NAMES } from './connections';
 import type { ConnectedPsa } from './connections';
 import { executePlan } from './execute';
 import type { Journal } from './ledger';
@@ -168,11 +169,16 @@ export function planMonth(
   settings: BillingSettings,
 ): MonthPlan {
   const grid = validateGrid(ss, month);
-  const mappingsRead = readMappings(ss);
+  const lookups = readLookups(ss);
+  const mappingsRead = readMappings(ss, lookups);
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
   const modifiers = applyModifiersFor(lines, mappingsRead.mappings, settings);
   const resolver = withRowOverrides(
-    mappingTargetResolver(mappingsRead.mappings, settings),
+    mappingTargetResolver(
+      mappingsRead.mappings,
+      settings,
+      new Map((lookups?.contracts ?? []).map((c) => [c.id, c.kind])),
+    ),
     rowMappingOverrides(grid.rows),
   );
   const scope: PsaReadScope = {
@@ -286,6 +292,11 @@ export function pushMonth(
     approvedKeys(monthPlan.grid),
     psa.capabilities.chargeContainer,
   );
+  const sourceOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line.source]));
+  for (const step of plan.steps) {
+    const id = sourceOf.get(step.lineKeys[0]);
+    if (id) step.source = SOURCE_NAMES[id] ?? id;
+  }
   const summary: PushSummary = {
     month,
     runId: opts.runId,

@@ -25,6 +25,11 @@ describe('normalizeName', () => {
     expect(normalizeName(input)).toBe(expected);
   });
 
+  it('strips professional-corporation suffixes (PLLC, P.C.) as US firms write them', () => {
+    expect(normalizeName('Cedar and Pine Law PLLC')).toBe(normalizeName('Cedar & Pine Law'));
+    expect(normalizeName('Brightside Pediatrics, P.C.')).toBe('brightside pediatrics');
+  });
+
   it('keeps a name that is only a suffix word', () => {
     expect(normalizeName('Co')).toBe('co');
   });

@@ -43,6 +43,7 @@ function run(
     settings?: Partial<EffectiveSettings>;
     maps?: Mappings;
     currency?: 'USD' | 'EUR' | null;
+    contractKinds?: ReadonlyMap<string, 'recurring-service' | 'fixed-price'>;
   } = {},
 ) {
   const base = defaultBillingSettings();
@@ -50,7 +51,7 @@ function run(
   return reconcile({
     lines,
     state: opts.state ?? empty(),
-    resolver: mappingTargetResolver(opts.maps ?? mappings(), settings),
+    resolver: mappingTargetResolver(opts.maps ?? mappings(), settings, opts.contractKinds),
     capabilities: opts.caps ?? AUTOTASK_CAPABILITIES,
     psaCurrency: opts.currency === undefined ? 'USD' : opts.currency,
   });
@@ -107,6 +108,16 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
     for (const a of r.actions) {
       expect(a.ref).toEqual({ kind: 'charge', companyId: 'CO1', container: 'K1', lineKey: a.lineKeys[0] });
     }
+  });
+
+  it('bills a recurring line mapped to a fixed-price contract (annual seats) as a charge, not a service', () => {
+    const lines = keyed([raw({ quantity: 25, cycle: 'annual' })]);
+    const a = only(run(lines, { contractKinds: new Map([['K1', 'fixed-price']]) }));
+    expect(a.action).toBe('add-charge');
+    expect(a.ref).toEqual({ kind: 'charge', companyId: 'CO1', container: 'K1', lineKey: lines[0].key });
+    expect(only(run(lines, { contractKinds: new Map([['K1', 'recurring-service']]) })).ref?.kind).toBe(
+      'quantity',
+    );
   });
 
   it('proposes updating a charge whose values differ', () => {

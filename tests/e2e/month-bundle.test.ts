@@ -15,105 +15,113 @@ import { urlMapFor } from '../../local/workbench/vendors';
 const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
 
 const isMutation = (r: { method: string; path: string }): boolean =>
-  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/\/oauth\/token$/i.test(r.path);
+  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/\/(oauth\/|auth\/)token$/i.test(r.path);
 
-describe('a billing month through the built bundle (Pax8 + Twilio → Autotask)', () => {
-  let sb: RunningSandboxes;
-  let host: LocalHost;
+describe.each(['autotask', 'halo'] as const)(
+  'a billing month through the built bundle (Pax8 + Twilio → %s)',
+  (psa) => {
+    let sb: RunningSandboxes;
+    let host: LocalHost;
 
-  const call = (fn: string, ...args: unknown[]): unknown => {
-    const r: ExecutionResult = host.run(fn, args, { kind: 'sidebar', user: 'owner@example.com' });
-    if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
-    return r.result;
-  };
-
-  beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
-    const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
-    host = new LocalHost(runtime, fs.readFileSync(bundlePath, 'utf8'));
-  });
-  afterAll(() => sb.stop());
-
-  it('pulls, reconciles and pushes exactly the approved difference, and a second push changes nothing', async () => {
-    const creds = demoCredentials();
-    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
-    const tested = call('testConnection', 'autotask') as { ok: boolean; message: string };
-    expect(tested.ok).toBe(true);
-
-    const refreshed = call('refreshClients') as {
-      matched: number;
-      customers: number;
-      contractsLinked: number;
+    const call = (fn: string, ...args: unknown[]): unknown => {
+      const r: ExecutionResult = host.run(fn, args, { kind: 'sidebar', user: 'owner@example.com' });
+      if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
+      return r.result;
     };
-    expect(refreshed.customers).toBeGreaterThan(40);
-    expect(refreshed.matched).toBeGreaterThan(25);
-    expect(refreshed.contractsLinked).toBeGreaterThan(20);
 
-    const defaults = call('getDefaults') as {
-      settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-      codes: { itemCodes: { id: string; name: string }[] };
-    };
-    expect(defaults.codes.itemCodes.length).toBeGreaterThan(0);
-    call('saveDefaults', {
-      ...defaults.settings,
-      global: {
-        ...defaults.settings.global,
-        productLifecycle: 'auto-create',
-        codes: { ...defaults.settings.global.codes, itemCode: defaults.codes.itemCodes[0].id },
-      },
+    beforeAll(async () => {
+      sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: psa }]);
+      const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
+      host = new LocalHost(runtime, fs.readFileSync(bundlePath, 'utf8'));
     });
+    afterAll(() => sb.stop());
 
-    const pulled = call('pullBillingMonth', DEMO_MONTH) as { lines: number; problems: string[] };
-    expect(pulled.lines).toBeGreaterThan(150);
+    it('pulls, reconciles and pushes exactly the approved difference, and a second push changes nothing', async () => {
+      const creds = demoCredentials();
+      for (const kind of ['pax8', 'twilio', psa] as const) call('saveConnection', kind, creds[kind]);
+      const tested = call('testConnection', psa) as { ok: boolean; message: string };
+      if (!tested.ok) throw new Error(`Test connection failed: ${tested.message}`);
 
-    const review = call('reviewBillingMonth', DEMO_MONTH) as {
-      byAction: Record<string, number>;
-      approved: number;
-    };
-    expect(review.approved).toBe(0);
-    expect((review.byAction['set-quantity'] ?? 0) + (review.byAction['add-charge'] ?? 0)).toBeGreaterThan(10);
+      const refreshed = call('refreshClients') as {
+        matched: number;
+        customers: number;
+        contractsLinked: number;
+      };
+      expect(refreshed.customers).toBeGreaterThan(40);
+      expect(refreshed.matched).toBeGreaterThan(25);
+      if (psa === 'autotask') expect(refreshed.contractsLinked).toBeGreaterThan(20);
 
-    const approved = call('approveRows', DEMO_MONTH, { approve: true }) as { changed: number };
-    expect(approved.changed).toBeGreaterThan(10);
+      const defaults = call('getDefaults') as {
+        settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
+        codes: { itemCodes: { id: string; name: string }[] };
+      };
+      expect(defaults.codes.itemCodes.length).toBeGreaterThan(0);
+      call('saveDefaults', {
+        ...defaults.settings,
+        global: {
+          ...defaults.settings.global,
+          productLifecycle: 'auto-create',
+          // Not every demo client has an invoice in HaloPSA yet: bill the month on a new invoice each.
+          ...(psa === 'halo' ? { invoiceBehaviour: 'new' } : {}),
+          codes: { ...defaults.settings.global.codes, itemCode: defaults.codes.itemCodes[0].id },
+        },
+      });
 
-    const dry = call('dryRunPush', DEMO_MONTH) as { steps: unknown[] };
-    await sb.admin('autotask').clearRequests();
-    // A dry run sends nothing that changes the PSA.
-    const dryAgain = call('dryRunPush', DEMO_MONTH) as { steps: unknown[] };
-    expect(dryAgain.steps).toEqual(dry.steps);
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+      const pulled = call('pullBillingMonth', DEMO_MONTH) as { lines: number; problems: string[] };
+      expect(pulled.lines).toBeGreaterThan(150);
 
-    const pushed = call('pushBillingMonth', DEMO_MONTH) as {
-      applied: number;
-      failed: number;
-      finished: boolean;
-    };
-    console.log(
-      `month ${DEMO_MONTH}: ${pulled.lines} lines, actions ${JSON.stringify(review.byAction)}, ` +
-        `${approved.changed} approved, ${dry.steps.length} steps planned, ${pushed.applied} applied, ${pushed.failed} failed`,
-    );
-    expect(pushed.finished).toBe(true);
-    expect(pushed.failed).toBe(0);
-    expect(pushed.applied).toBe(dry.steps.length);
-    const firstMutations = (await sb.admin('autotask').requests()).filter(isMutation).length;
-    expect(firstMutations).toBeGreaterThanOrEqual(pushed.applied);
+      const review = call('reviewBillingMonth', DEMO_MONTH) as {
+        byAction: Record<string, number>;
+        approved: number;
+      };
+      expect(review.approved).toBe(0);
+      const toPush = ['create', 'set-quantity', 'add-charge', 'update-charge', 'append-invoice-line'];
+      expect(toPush.reduce((n, a) => n + (review.byAction[a] ?? 0), 0)).toBeGreaterThan(10);
 
-    // Re-running changes nothing: no mutating request at all.
-    await sb.admin('autotask').clearRequests();
-    const again = call('pushBillingMonth', DEMO_MONTH) as { applied: number; steps: number };
-    expect(again.applied).toBe(0);
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+      const approved = call('approveRows', DEMO_MONTH, { approve: true }) as { changed: number };
+      expect(approved.changed).toBeGreaterThan(10);
 
-    // The ledger tab recorded the run; no secret reached any cell.
-    const sheets = host.state.spreadsheets[0].sheets;
-    expect(sheets.map((s) => s.name)).toEqual(
-      expect.arrayContaining(['Ledger', `Billing ${DEMO_MONTH}`, 'Clients']),
-    );
-    const everything = JSON.stringify(sheets);
-    for (const c of Object.values(creds)) {
-      for (const [field, value] of Object.entries(c)) {
-        if (/secret|token/i.test(field)) expect(everything).not.toContain(value);
+      const dry = call('dryRunPush', DEMO_MONTH) as { steps: unknown[] };
+      await sb.admin(psa).clearRequests();
+      // A dry run sends nothing that changes the PSA.
+      const dryAgain = call('dryRunPush', DEMO_MONTH) as { steps: unknown[] };
+      expect(dryAgain.steps).toEqual(dry.steps);
+      expect((await sb.admin(psa).requests()).filter(isMutation)).toEqual([]);
+
+      const pushed = call('pushBillingMonth', DEMO_MONTH) as {
+        applied: number;
+        failed: number;
+        finished: boolean;
+      };
+      console.log(
+        `month ${DEMO_MONTH}: ${pulled.lines} lines, actions ${JSON.stringify(review.byAction)}, ` +
+          `${approved.changed} approved, ${dry.steps.length} steps planned, ${pushed.applied} applied, ${pushed.failed} failed`,
+      );
+      const failures = JSON.stringify(host.state.spreadsheets[0].sheets).match(/Failed: [^"]*/g) ?? [];
+      expect([...new Set(failures)].slice(0, 5)).toEqual([]);
+      expect(pushed.finished).toBe(true);
+      expect(pushed.failed).toBe(0);
+      expect(pushed.applied).toBe(dry.steps.length);
+      const firstMutations = (await sb.admin(psa).requests()).filter(isMutation).length;
+      expect(firstMutations).toBeGreaterThanOrEqual(pushed.applied);
+
+      // Re-running changes nothing: no mutating request at all.
+      await sb.admin(psa).clearRequests();
+      const again = call('pushBillingMonth', DEMO_MONTH) as { applied: number; steps: number };
+      expect(again.applied).toBe(0);
+      expect((await sb.admin(psa).requests()).filter(isMutation)).toEqual([]);
+
+      // The ledger tab recorded the run; no secret reached any cell.
+      const sheets = host.state.spreadsheets[0].sheets;
+      expect(sheets.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['Ledger', `Billing ${DEMO_MONTH}`, 'Clients']),
+      );
+      const everything = JSON.stringify(sheets);
+      for (const c of Object.values(creds)) {
+        for (const [field, value] of Object.entries(c)) {
+          if (/secret|token/i.test(field)) expect(everything).not.toContain(value);
+        }
       }
-    }
-  });
-});
+    });
+  },
+);

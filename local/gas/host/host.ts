@@ -236,8 +236,14 @@ export class GasHost {
     const worker = this.acquireWorker(workerData, port2);
     this.workers.add(worker);
 
+    // Hitting the time limit ends the execution at once, as on Google (the bundle cannot catch it).
+    let killed: (() => void) | null = null;
     port1.on('message', (msg: CallMessage) => {
       void session.dispatch(msg).then((reply) => {
+        if (exec.timedOut) {
+          killed?.();
+          return;
+        }
         port1.postMessage(reply);
         Atomics.store(signal, 0, 1);
         Atomics.notify(signal, 0);
@@ -269,10 +275,12 @@ export class GasHost {
           error: { name: 'Error', message: `Execution worker exited (code ${code})` },
         });
       };
-      const timer = setTimeout(() => {
+      const timeUp = () => {
         cleanup();
         resolve({ type: 'done', ok: false, error: { name: 'Exception', message: TIME_LIMIT_MESSAGE } });
-      }, this.wallLimitMs);
+      };
+      killed = timeUp;
+      const timer = setTimeout(timeUp, this.wallLimitMs);
       worker.on('message', onMessage);
       worker.on('error', onError);
       worker.on('exit', onExit);

@@ -11,6 +11,8 @@ import { EmuProtection } from './protection';
 import { EmuSheet } from './sheet';
 
 type Range = GoogleAppsScript.Spreadsheet.Range;
+
+export const CELL_TEXT_LIMIT = 50_000;
 type RangeMethods =
   | 'getValues'
   | 'setValues'
@@ -202,6 +204,12 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
 
   setValues(values: unknown[][]): this {
     const rows = this._checkShape(values, 'Values');
+    // Rejected as a whole, before any cell changes.
+    if (rows.some((r) => r.some((v) => typeof v === 'string' && v.length > CELL_TEXT_LIMIT))) {
+      throw new GasError(
+        `Your input contains more than the maximum of ${CELL_TEXT_LIMIT} characters in a single cell.`,
+      );
+    }
     const tz = this._ss().timeZone;
     return this._write(rows, (cell, v) => {
       const w = fromWritten(v, cell.nf, tz);

@@ -11,6 +11,8 @@ import { EmuProtection } from './protection';
 import { EmuSpreadsheet } from './spreadsheet';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
+
+export const CELL_LIMIT = 10_000_000;
 type SheetMethods =
   | 'activate'
   | 'appendRow'
@@ -68,6 +70,19 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     private readonly _id: number,
   ) {
     super(ctx);
+  }
+
+  /** Sheets' limit of 10 million cells per spreadsheet, checked before the grid grows. */
+  private _checkGrowth(extraRows: number, extraColumns: number): void {
+    const sh = this._state();
+    const others = this._ss()
+      .sheets.filter((s) => s.id !== sh.id)
+      .reduce((n, s) => n + s.maxRows * s.maxColumns, 0);
+    if (others + (sh.maxRows + extraRows) * (sh.maxColumns + extraColumns) > CELL_LIMIT) {
+      throw new GasError(
+        `This action would increase the number of cells in the workbook above the limit of ${CELL_LIMIT} cells.`,
+      );
+    }
   }
 
   _ss(): SpreadsheetState {
@@ -154,6 +169,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
       if (this._ctx.rt.options.strictBounds) {
         throw new GasError('The coordinates of the range are outside the dimensions of the sheet.');
       }
+      this._checkGrowth(Math.max(0, endRow - sh.maxRows), Math.max(0, endCol - sh.maxColumns));
       sh.maxRows = Math.max(sh.maxRows, endRow);
       sh.maxColumns = Math.max(sh.maxColumns, endCol);
     }
@@ -197,6 +213,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const sh = this._state();
     if (beforePosition < 1 || beforePosition > sh.maxRows)
       throw new GasError('Those rows are out of bounds.');
+    this._checkGrowth(howMany, 0);
     const at = beforePosition - 1;
     while (sh.rows.length < at) sh.rows.push(null);
     sh.rows.splice(at, 0, ...new Array<null>(howMany).fill(null));
@@ -208,6 +225,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const sh = this._state();
     if (afterPosition < 1 || afterPosition > sh.maxRows) throw new GasError('Those rows are out of bounds.');
     if (afterPosition === sh.maxRows) {
+      this._checkGrowth(howMany, 0);
       sh.maxRows += howMany;
       return this;
     }
@@ -242,6 +260,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const sh = this._state();
     if (afterPosition < 1 || afterPosition > sh.maxColumns)
       throw new GasError('Those columns are out of bounds.');
+    this._checkGrowth(0, howMany);
     for (const row of sh.rows)
       if (row && row.length > afterPosition)
         row.splice(afterPosition, 0, ...new Array<null>(howMany).fill(null));
@@ -281,6 +300,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const row = lastRow(sh) + 1;
     const width = Math.max(1, rowContents.length);
     // appendRow is the one write that grows the grid, as in Sheets.
+    this._checkGrowth(Math.max(0, row - sh.maxRows), Math.max(0, width - sh.maxColumns));
     if (row > sh.maxRows) sh.maxRows = row;
     if (width > sh.maxColumns) sh.maxColumns = width;
     if (rowContents.length > 0) this._range(row, 1, 1, width).setValues([rowContents]);

@@ -1,12 +1,12 @@
 /** SpreadsheetApp Spreadsheet over the shared state. */
 import type { SpreadsheetState } from '../state';
-import { newSheetState, nextId } from '../state';
+import { DEFAULT_COLUMNS, DEFAULT_ROWS, newSheetState, nextId } from '../state';
 import { EmuObject, GAS_CLASS, unwrap, type Ctx } from '../service';
 import { GasError } from '../execution';
 import type { Emulates } from '../emulates';
 import { parseA1 } from './a1';
 import { findSpreadsheet, sheetByName } from './model';
-import { EmuSheet } from './sheet';
+import { CELL_LIMIT, EmuSheet } from './sheet';
 import type { EmuRange } from './range';
 import type { EmuProtection } from './protection';
 import { EmuUser } from '../user';
@@ -126,6 +126,12 @@ export class EmuSpreadsheet extends EmuObject implements Emulates<Spreadsheet, S
     }
     if (sheetByName(ss, name))
       throw new GasError(`A sheet with the name "${name}" already exists. Please enter another name.`);
+    const cells = ss.sheets.reduce((n, s) => n + s.maxRows * s.maxColumns, 0);
+    if (cells + DEFAULT_ROWS * DEFAULT_COLUMNS > CELL_LIMIT) {
+      throw new GasError(
+        `This action would increase the number of cells in the workbook above the limit of ${CELL_LIMIT} cells.`,
+      );
+    }
     const sheet = newSheetState(nextId(this._ctx.rt.state), name);
     const at = index === null ? ss.sheets.length : Math.max(0, Math.min(index, ss.sheets.length));
     ss.sheets.splice(at, 0, sheet);
@@ -149,8 +155,10 @@ export class EmuSpreadsheet extends EmuObject implements Emulates<Spreadsheet, S
     if (ss.activeSheetId === id) ss.activeSheetId = ss.sheets[0].id;
   }
 
+  /** Time-driven triggers have no user interface: their "active" sheet is always the first one. */
   getActiveSheet(): EmuSheet {
     const ss = this._state();
+    if (this._ctx.exec.kind === 'trigger') return this._sheet(ss.sheets[0].id);
     const active = ss.sheets.find((s) => s.id === ss.activeSheetId) ?? ss.sheets[0];
     return this._sheet(active.id);
   }

@@ -144,6 +144,8 @@ describe('LocalHost executions and time-driven triggers', () => {
     expect(b.stats.calls['SpreadsheetApp.Range.setValue']).toBe(1);
     expect(a.stats.calls['SpreadsheetApp.Range.setValue']).toBeUndefined();
     expect(host.run('template', ['<b>Ann</b>']).result).toBe('<p>Hello &lt;b&gt;Ann&lt;/b&gt;</p>');
+    const swallowed = host.run('swallowTimeout');
+    expect([swallowed.ok, swallowed.error?.message]).toEqual([false, 'Exceeded maximum execution time']);
   });
 });
 

@@ -90,6 +90,10 @@ describe('GasHost: one worker thread per execution, state on the host', () => {
     expect(r.ok).toBe(false);
     expect(r.error).toMatchObject({ name: 'Exception', message: TIME_LIMIT_MESSAGE });
     expect(r.stats.modelledMs).toBeGreaterThan(360_000);
+    // The limit cannot be caught: the execution ends there, as on Google.
+    const swallowed = await host.run(bundle, 'swallowTimeout');
+    expect(swallowed.result).toBeUndefined();
+    expect(swallowed.error?.message).toBe(TIME_LIMIT_MESSAGE);
   });
 
   it('records sidebars from templates and returns logs', async () => {

@@ -114,6 +114,21 @@ describe('SpreadsheetApp values', () => {
     expect(sheet.getLastRow()).toBe(1011);
   });
 
+  it("enforces Sheets' 50 000-character cell and 10 million-cell workbook limits", () => {
+    const { globals } = env();
+    const sheet = globals.SpreadsheetApp.getActiveSheet();
+    expect(() => sheet.getRange('A1:B1').setValues([['ok', 'x'.repeat(50_001)]])).toThrow(
+      'Your input contains more than the maximum of 50000 characters in a single cell.',
+    );
+    expect(sheet.getRange('A1').getValue()).toBe('');
+    sheet.insertColumnsAfter(26, 74); // 1000 x 100 = 100 000 cells
+    expect(() => sheet.insertRowsAfter(1000, 100_000)).toThrow(
+      'This action would increase the number of cells in the workbook above the limit of 10000000 cells.',
+    );
+    sheet.insertRowsAfter(1000, 90_000);
+    expect(sheet.getMaxRows()).toBe(91_000);
+  });
+
   it('with strictBounds: false, writes beyond the grid grow the sheet instead of throwing', () => {
     const { globals } = createGasEnvironment(createState(), { strictBounds: false });
     const sheet = globals.SpreadsheetApp.getActiveSheet();
@@ -256,10 +271,14 @@ describe('SpreadsheetApp values', () => {
     expect(state.ui.toasts[0]).toMatchObject({ message: 'Done', title: 'BillGrid' });
   });
 
-  it('refuses getUi() in a trigger execution, as Apps Script does', () => {
-    const e = createGasEnvironment(createState(), { kind: 'trigger' });
+  it('refuses getUi() in a time-driven trigger, whose active sheet is always the first, as Apps Script does', () => {
+    const state = createState({ sheets: ['Clients', 'Billing'] });
+    createGasEnvironment(state).globals.SpreadsheetApp.getActive().getSheetByName('Billing')!.activate();
+    expect(createGasEnvironment(state).globals.SpreadsheetApp.getActiveSheet().getName()).toBe('Billing');
+    const e = createGasEnvironment(state, { kind: 'trigger' });
     expect(() => e.globals.SpreadsheetApp.getUi()).toThrow(
       'Cannot call SpreadsheetApp.getUi() from this context.',
     );
+    expect(e.globals.SpreadsheetApp.getActiveSheet().getName()).toBe('Clients');
   });
 });

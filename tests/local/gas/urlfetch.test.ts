@@ -51,6 +51,18 @@ describe('UrlFetchApp (real HTTP to a server on another thread)', () => {
     expect(echo.headers['content-type']).toBe('application/json');
     const redirected = globals.UrlFetchApp.fetch('https://api.vendor.test/redirect');
     expect(JSON.parse(redirected.getContentText())).toMatchObject({ query: '?from=redirect' });
+    const raw = globals.UrlFetchApp.fetch('https://api.vendor.test/redirect', { followRedirects: false });
+    expect([raw.getResponseCode(), raw.getHeaders()]).toEqual([
+      302,
+      expect.objectContaining({ Location: '/echo?from=redirect' }),
+    ]);
+    expect(
+      globals.UrlFetchApp.getRequest('https://api.vendor.test/x', { method: 'post', payload: { a: 1 } }),
+    ).toMatchObject({
+      method: 'post',
+      payload: 'a=1',
+      contentType: 'application/x-www-form-urlencoded',
+    });
   });
 
   it("throws Apps Script's message for status >= 400 unless muteHttpExceptions", () => {

@@ -64,7 +64,7 @@ export class HaloApi {
   ) {}
 
   get host(): string {
-    return new URL(this.config.baseUrl).host;
+    return this.config.baseUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0];
   }
 
   private tokenUrl(): string {

@@ -1,25 +1,20 @@
 import { z } from 'zod';
 import type { HttpPolicy } from '../../../platform/http';
 
-/** Local addresses may use http (the sandbox); every real tenant is https. */
-const isLocal = (u: URL): boolean => u.hostname === '127.0.0.1' || u.hostname === 'localhost';
+/**
+ * An https address (http only for the local sandbox). Apps Script has no URL class, so this is a
+ * pattern: scheme, host (letters, digits, dots, hyphens, optional port), optional path.
+ */
+const ADDRESS = /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)(\/[^\s?#]*)?$/i;
 
 const tenantUrl = (label: string) =>
   z
     .string({ error: `${label} is missing` })
     .trim()
     .min(1, { error: `${label} is missing` })
-    .refine(
-      (s) => {
-        try {
-          const u = new URL(s);
-          return u.protocol === 'https:' || (u.protocol === 'http:' && isLocal(u));
-        } catch {
-          return false;
-        }
-      },
-      { error: `${label} must be a web address such as https://yourcompany.halopsa.com` },
-    )
+    .refine((s) => ADDRESS.test(s), {
+      error: `${label} must be a web address such as https://yourcompany.halopsa.com`,
+    })
     .transform((s) => s.replace(/\/+$/, '').replace(/\/api$/i, ''));
 
 /**
