@@ -245,6 +245,35 @@ export interface LoadBundleOptions {
   filename?: string;
   /** Run the static check first (default true). */
   check?: boolean;
+  /**
+   * What `Date.now()` and `new Date()` say inside the bundle (epoch ms). On Google, time passes while
+   * services are called; hosts pass the execution's start on the emulator clock plus its modelled time,
+   * so a job's own time budget sees the same time the 6-minute limit is enforced on.
+   */
+  clock?: () => number;
+}
+
+/** Replace the context's Date with one whose "now" is `clock()`; instances stay real Dates. */
+function installClock(context: vm.Context, clock: () => number): void {
+  const install = vm.runInContext(
+    `(function (clock) {
+      var RealDate = Date;
+      function BundleDate(a, b, c, d, e, f, g) {
+        var n = arguments.length;
+        if (!(this instanceof BundleDate)) return new RealDate(clock()).toString();
+        if (n === 0) return new RealDate(clock());
+        if (n === 1) return new RealDate(a);
+        return new RealDate(a, b, n > 2 ? c : 1, n > 3 ? d : 0, n > 4 ? e : 0, n > 5 ? f : 0, n > 6 ? g : 0);
+      }
+      BundleDate.prototype = RealDate.prototype;
+      BundleDate.now = function () { return clock(); };
+      BundleDate.parse = RealDate.parse;
+      BundleDate.UTC = RealDate.UTC;
+      Object.defineProperty(globalThis, 'Date', { value: BundleDate, writable: true, configurable: true, enumerable: false });
+    })`,
+    context,
+  ) as (clock: () => number) => void;
+  install(() => Number(clock()));
 }
 
 export function loadBundle(code: string, globals: object, options: LoadBundleOptions = {}): LoadedBundle {
@@ -252,6 +281,7 @@ export function loadBundle(code: string, globals: object, options: LoadBundleOpt
   const context = vm.createContext({});
   const inner = vm.runInContext('({ Array, Object, Date, Error })', context) as Intrinsics;
   const bridge = new RealmBridge(inner);
+  if (options.clock) installClock(context, options.clock);
   for (const [name, service] of Object.entries(globals)) {
     Object.defineProperty(context, name, {
       value: bridge.in(service),

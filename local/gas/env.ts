@@ -124,7 +124,11 @@ export class LocalHost {
               exposeArg(a, env.execution),
             )
           : args;
-      const bundle = loadBundle(this.code, env.globals, this.loadOptions);
+      const started = clockNow(this.runtime.state);
+      const bundle = loadBundle(this.code, env.globals, {
+        ...this.loadOptions,
+        clock: () => started + env.execution.stats.modelledMs,
+      });
       const value = bundle.call(functionName, ...built);
       if (env.execution.timedOut) throw new GasError(TIME_LIMIT_MESSAGE);
       return {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { billingSettingsSchema, defaultBillingSettings } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
-import { startBudget } from '../platform/budget';
+import { DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -155,8 +155,23 @@ export function runPush(
   });
 }
 
+const BUDGET_KEY = 'bg.executionBudgetSeconds';
+const budgetSchema = z.number().min(20).max(1700);
+
+/**
+ * The execution budget: 4.5 minutes unless an admin set `bg.executionBudgetSeconds` (e.g. higher on a
+ * Workspace account with 30-minute executions, lower to hand over to continuations sooner).
+ */
+function configuredBudgetMs(): number | undefined {
+  const r = readJson(BUDGET_KEY, budgetSchema);
+  return r.ok && r.value !== null ? r.value * 1000 : undefined;
+}
+
 function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunResult {
-  const budget = startBudget(budgetMs);
+  const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
+  const budget = startBudget(limit);
+  // Time kept in hand for the status/ledger writes and the continuation trigger.
+  const reserve = Math.min(60_000, limit / 4);
   const ss = activeSpreadsheet();
   const settings = loadSettings();
   const psa = connectedPsa();
@@ -170,8 +185,7 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     runId: checkpoint.runId,
     user: activeUserEmail(),
     journal,
-    // Keep a minute in hand for the status/ledger writes and the continuation trigger.
-    hasTime: () => budget.hasTime(60_000),
+    hasTime: () => budget.hasTime(reserve),
     onStep: (done, total) => {
       if (done % 25 === 0 || done === total) {
         reportProgress({ runId: checkpoint.runId, step: `Pushing ${checkpoint.month}`, done, total });

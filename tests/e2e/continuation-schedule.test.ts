@@ -1,0 +1,122 @@
+/**
+ * Jobs as Apps Script runs them, through the built bundle: a push that outlives its time budget saves a
+ * checkpoint and resumes from a one-off trigger until done (no duplicates, trigger removed); the monthly
+ * schedule runs on its day and hour, and refuses to run while products must be matched by hand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GasRuntime, LocalHost, setClock } from '../../local/gas';
+import { demoCredentials } from '../../local/demo/credentials';
+import { DEMO_MONTH } from '../../local/demo/msp';
+import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
+import { urlMapFor } from '../../local/workbench/vendors';
+
+const code = () => fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
+const isMutation = (r: { method: string; path: string }): boolean =>
+  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/token$/i.test(r.path);
+
+describe('checkpoints, continuations and the monthly schedule (built bundle, Autotask)', () => {
+  let sb: RunningSandboxes;
+  let host: LocalHost;
+  const call = (fn: string, ...args: unknown[]): unknown => {
+    const r = host.run(fn, args, { kind: 'sidebar', user: 'owner@example.com' });
+    if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
+    return r.result;
+  };
+  const handlers = () => host.state.triggers.map((t) => t.handler);
+  const doc = () => host.state.properties.document;
+
+  beforeAll(async () => {
+    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
+  });
+  afterAll(() => sb.stop());
+
+  beforeEach(async () => {
+    for (const k of ['pax8', 'twilio', 'autotask']) await sb.admin(k).reset();
+    const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
+    host = new LocalHost(runtime, code());
+    // The demo month's data is October 2026; "now" is early November.
+    setClock(host.state, Date.parse('2026-11-01T09:00:00Z'));
+    const creds = demoCredentials();
+    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
+    call('refreshClients');
+    const d = call('getDefaults') as {
+      settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
+      codes: { itemCodes: { id: string }[] };
+    };
+    call('saveDefaults', {
+      ...d.settings,
+      global: {
+        ...d.settings.global,
+        productLifecycle: 'auto-create',
+        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+      },
+    });
+    call('pullBillingMonth', DEMO_MONTH);
+    call('approveRows', DEMO_MONTH, { approve: true });
+  });
+
+  it('continues from a checkpoint through one-off triggers until done, then removes the trigger', async () => {
+    doc()['bg.executionBudgetSeconds'] = '20';
+    const planned = (call('dryRunPush', DEMO_MONTH) as { steps: unknown[] }).steps.length;
+    const first = call('pushBillingMonth', DEMO_MONTH) as { continuing: boolean; applied: number };
+    expect(first.continuing).toBe(true);
+    expect(first.applied).toBeGreaterThan(0);
+    expect(first.applied).toBeLessThan(planned);
+    expect(handlers()).toEqual(['continueJob']);
+    expect(doc()['bg.checkpoint']).toBeDefined();
+
+    let rounds = 0;
+    let clock = Date.parse('2026-11-01T09:00:00Z');
+    while (handlers().includes('continueJob') && rounds < 20) {
+      clock += 61_000;
+      const fired = host.fireDueTriggers(clock);
+      expect(fired.every((r) => r.ok)).toBe(true);
+      rounds++;
+    }
+    expect(rounds).toBeGreaterThan(0);
+    expect(handlers()).toEqual([]);
+    expect(doc()['bg.checkpoint']).toBeUndefined();
+
+    // Everything landed exactly once: a fresh push changes nothing, and the ledger has one row per step.
+    await sb.admin('autotask').clearRequests();
+    doc()['bg.executionBudgetSeconds'] = '270';
+    expect((call('pushBillingMonth', DEMO_MONTH) as { applied: number }).applied).toBe(0);
+    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+    const ledger = host.state.spreadsheets[0].sheets.find((s) => s.name === 'Ledger')!;
+    const rows = JSON.stringify(ledger);
+    const keys = rows.match(/[0-9a-f]{16}:[0-9a-f]{16}/g) ?? [];
+    expect(new Set(keys).size).toBe(planned);
+    console.log(`continuation: ${planned} steps in ${rounds + 1} executions`);
+  });
+
+  it('runs the monthly schedule on its day and hour, and refuses in manual product mode', () => {
+    const view = call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: null }) as {
+      active: { monthly: boolean };
+      nextRun: string;
+    };
+    expect(view.active.monthly).toBe(true);
+    expect(view.nextRun).toBe('2026-11-02 06:00 (America/New_York)');
+    expect(handlers()).toEqual(['runScheduledMonth']);
+
+    // On the 2nd at 06:00 New York time the run pushes the previous month's approved rows.
+    host.fireDueTriggers(Date.parse('2026-11-02T11:01:00Z'));
+    type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
+    let s = call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
+    expect(s.lastRun.message).toMatch(/^2026-10: \d+ changed/);
+    expect(Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1])).toBeGreaterThan(0);
+
+    // Manual product mode: the next month's run refuses and says why; nothing is pushed.
+    const d = call('getDefaults') as { settings: { global: Record<string, unknown> } };
+    call('saveDefaults', { ...d.settings, global: { ...d.settings.global, productLifecycle: 'manual' } });
+    host.fireDueTriggers(Date.parse('2026-12-02T11:01:00Z'));
+    s = call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'refused', month: '2026-11' });
+    expect(s.lastRun.message).toMatch(/reconcile by hand/);
+
+    const stopped = call('stopSchedule') as { active: { monthly: boolean } };
+    expect(stopped.active.monthly).toBe(false);
+    expect(handlers()).toEqual([]);
+  });
+});
