@@ -1,2 +1,4 @@
-const app = document.getElementById('app');
-if (app) app.textContent = 'BillGrid';
+import { SidebarApp } from './app';
+
+const root = document.getElementById('app');
+if (root) void new SidebarApp(root).start();

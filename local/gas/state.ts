@@ -72,6 +72,8 @@ export interface SheetState {
   /** rows[r][c] (0-based); missing rows/cells are empty. Sparse arrays serialise as null. */
   rows: Array<Array<CellState | null> | null>;
   columnWidths: Record<string, number>;
+  /** 1-based positions of columns hidden with hideColumns (absent in older saved states). */
+  hiddenColumns?: number[];
   conditionalFormatRules: ConditionalFormatRuleData[];
   protections: ProtectionData[];
 }

@@ -44,6 +44,9 @@ type SheetMethods =
   | 'getSheetValues'
   | 'getTabColor'
   | 'hideSheet'
+  | 'hideColumns'
+  | 'showColumns'
+  | 'isColumnHiddenByUser'
   | 'insertColumnsAfter'
   | 'insertRowAfter'
   | 'insertRowBefore'
@@ -384,6 +387,21 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
   }
   clearConditionalFormatRules(): void {
     this._state().conditionalFormatRules = [];
+  }
+
+  hideColumns(columnIndex: number, numColumns = 1): void {
+    const st = this._state();
+    const hidden = new Set(st.hiddenColumns ?? []);
+    for (let c = columnIndex; c < columnIndex + numColumns; c++) hidden.add(c);
+    st.hiddenColumns = [...hidden].sort((a, b) => a - b);
+  }
+  showColumns(columnIndex: number, numColumns = 1): void {
+    const st = this._state();
+    const end = columnIndex + numColumns;
+    st.hiddenColumns = (st.hiddenColumns ?? []).filter((c) => c < columnIndex || c >= end);
+  }
+  isColumnHiddenByUser(columnPosition: number): boolean {
+    return (this._state().hiddenColumns ?? []).includes(columnPosition);
   }
 
   setColumnWidth(columnPosition: number, width: number): this {

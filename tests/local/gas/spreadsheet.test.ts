@@ -282,3 +282,26 @@ describe('SpreadsheetApp values', () => {
     expect(e.globals.SpreadsheetApp.getActiveSheet().getName()).toBe('Clients');
   });
 });
+
+describe('Sheet column visibility', () => {
+  it('hides and shows columns, and the state survives a save/load', () => {
+    const e = env();
+    const sheet = e.globals.SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Billing')!;
+    sheet.hideColumns(26, 3);
+    sheet.hideColumns(2);
+    expect([1, 2, 25, 26, 27, 28, 29].map((c) => sheet.isColumnHiddenByUser(c))).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    sheet.showColumns(27);
+    expect(sheet.isColumnHiddenByUser(27)).toBe(false);
+    const copy = createGasEnvironment(deserializeState(serializeState(e.runtime.state)));
+    const again = copy.globals.SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Billing')!;
+    expect([2, 26, 27, 28].map((c) => again.isColumnHiddenByUser(c))).toEqual([true, true, false, true]);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Defaults: the billing rules every client inherits (integration and client overrides are kept as
+ * they are): modifiers, invoice behaviour, product lifecycle, arrears and default codes.
+ */
+import type { DefaultsView } from '../../src/api/jobs';
+import type {
+  ArrearsMode,
+  EffectiveSettings,
+  InvoiceBehaviour,
+  ProductLifecycleMode,
+} from '../../src/core/settings';
+import { checkboxField, selectField, type Field } from '../components/form';
+import { actionButton, h, fill } from '../dom';
+import { call } from '../rpc';
+import type { Screen, ScreenContext } from './types';
+
+const INVOICE: Record<InvoiceBehaviour, string> = {
+  new: 'Always a new invoice',
+  latest: 'Append to the latest invoice',
+  recurring: 'Append to the recurring invoice',
+};
+const LIFECYCLE: Record<ProductLifecycleMode, string> = {
+  manual: 'Map by hand (push waits)',
+  'default-item': 'Use the default item',
+  'auto-create': 'Create them in the PSA',
+};
+const ARREARS: Record<ArrearsMode, string> = {
+  'most-recent': 'On the most recent invoice',
+  next: 'On the next invoice',
+};
+const MODIFIERS: Array<[keyof EffectiveSettings['modifiers'], string, string]> = [
+  ['dropAzure', 'Drop Azure lines', 'Azure consumption is left out of the push.'],
+  ['collapseAzure', 'Collapse Azure lines', 'One Azure line per client; cost and price summed.'],
+  ['dropFavourableProRata', 'Drop favourable pro-rata', 'Negative pro-rata credits are not pushed.'],
+  ['dropZero', 'Drop $0 lines', ''],
+];
+const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'], string]> = [
+  ['incomeAccount', 'incomeAccounts', 'Income account'],
+  ['expenseAccount', 'expenseAccounts', 'Expense (COGS) account'],
+  ['taxCode', 'taxCodes', 'Tax code'],
+  ['itemCode', 'itemCodes', 'Default item'],
+];
+
+const options = <T extends string>(labels: Record<T, string>) =>
+  (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+
+function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext): void {
+  const g = view.settings.global;
+  const canManage = ctx.setup.session.canManage;
+  const modifiers = MODIFIERS.map(
+    ([key, label, hint]) => [key, checkboxField(label, g.modifiers[key], hint || undefined)] as const,
+  );
+  const invoice = selectField('Invoice behaviour (HaloPSA)', options(INVOICE), g.invoiceBehaviour);
+  const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
+  const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
+  const codes = CODES.map(([key, list, label]) => {
+    const current = g.codes[key];
+    const opts = view.codes[list];
+    const values = [{ value: '', label: 'None' }, ...opts.map((o) => ({ value: o.id, label: o.name }))];
+    if (current && !opts.some((o) => o.id === current)) values.push({ value: current, label: current });
+    return [
+      key,
+      selectField(
+        label,
+        values,
+        current ?? '',
+        opts.length ? undefined : 'Refresh clients to read the PSA’s codes.',
+      ),
+    ] as const;
+  });
+  const all: Field<HTMLElement>[] = [
+    ...modifiers.map((m) => m[1]),
+    invoice,
+    lifecycle,
+    arrears,
+    ...codes.map((c) => c[1]),
+  ];
+  for (const f of all) f.control.toggleAttribute('disabled', !canManage);
+
+  const save = actionButton(
+    'Save defaults',
+    async () => {
+      const global: EffectiveSettings = {
+        ...g,
+        modifiers: Object.fromEntries(
+          modifiers.map(([k, f]) => [k, f.control.checked]),
+        ) as EffectiveSettings['modifiers'],
+        invoiceBehaviour: invoice.control.value as InvoiceBehaviour,
+        productLifecycle: lifecycle.control.value as ProductLifecycleMode,
+        arrearsMode: arrears.control.value as ArrearsMode,
+        codes: Object.fromEntries(
+          codes.map(([k, f]) => [k, f.control.value || null]),
+        ) as EffectiveSettings['codes'],
+      };
+      try {
+        const next = await call('saveDefaults', { ...view.settings, global });
+        ctx.notify.clearError();
+        ctx.notify.toast('Defaults saved.');
+        draw(container, next, ctx);
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    { primary: true, disabled: !canManage, busyLabel: 'Saving…' },
+  );
+  fill(
+    container,
+    h('h2', {}, 'Defaults'),
+    h('p', { class: 'muted' }, 'Every client inherits these; overrides per integration or client are kept.'),
+    canManage ? null : h('p', { class: 'notice' }, 'Only the owner or an admin can change the defaults.'),
+    h('h3', {}, 'Invoice modifiers'),
+    ...modifiers.map((m) => m[1].element),
+    h('h3', {}, 'Invoices and products'),
+    invoice.element,
+    lifecycle.element,
+    arrears.element,
+    h('h3', {}, 'Default codes'),
+    ...codes.map((c) => c[1].element),
+    h('div', { class: 'actions' }, save),
+  );
+}
+
+export const defaultsScreen: Screen = {
+  id: 'defaults',
+  title: 'Defaults',
+  summary: 'Billing rules for every client: modifiers, invoice behaviour, arrears and default codes.',
+  async render(container, ctx) {
+    container.append(h('h2', {}, 'Defaults'), h('p', { class: 'muted' }, 'Loading…'));
+    draw(container, await call('getDefaults'), ctx);
+  },
+};

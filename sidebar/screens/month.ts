@@ -1,0 +1,134 @@
+/** Month: pull a billing month's charges into its grid tab, then compare it with the PSA. */
+import { withProgress } from '../components/job';
+import { facts } from '../components/form';
+import { monthBar } from '../components/month-bar';
+import { renderTable } from '../components/table';
+import { actionButton, h, fill } from '../dom';
+import { call } from '../rpc';
+import { monthLabel, selectedMonth } from '../state';
+import type { Screen } from './types';
+import type { ActionKind } from '../../src/core/reconcile';
+import type { PushOperation } from '../../src/core/psa';
+
+/** Users' words for the reconciliation's proposed actions (src/core/reconcile ActionKind). */
+export const ACTION_LABELS: Record<ActionKind | 'collapsed', string> = {
+  create: 'Create in PSA',
+  'set-quantity': 'Update quantity',
+  'add-charge': 'Add charge',
+  'update-charge': 'Update charge',
+  'append-invoice-line': 'Add invoice line',
+  none: 'Nothing to do',
+  blocked: 'Blocked (fix first)',
+  collapsed: 'Collapsed into Azure total',
+};
+
+/** … and for push steps (src/core/psa PushOperation). */
+export const OPERATION_LABELS: Record<PushOperation, string> = {
+  'create-quantity': 'Create',
+  'set-quantity': 'Set quantity',
+  'add-charge': 'Add charge',
+  'update-charge': 'Update charge',
+};
+
+export const actionLabel = (a: string): string => (ACTION_LABELS as Record<string, string>)[a] ?? a;
+
+export function actionCounts(counts: Record<string, number>, caption: string): HTMLElement {
+  return renderTable(
+    [
+      { label: 'Proposed action', value: (r: [string, number]) => actionLabel(r[0]) },
+      { label: 'Lines', value: (r: [string, number]) => r[1], align: 'right' },
+    ],
+    Object.entries(counts).sort((a, b) => b[1] - a[1]),
+    { caption, empty: 'No lines.' },
+  );
+}
+
+export const monthScreen: Screen = {
+  id: 'month',
+  title: 'Month',
+  summary: 'Pick a billing month and pull its charges into a grid tab.',
+  async render(container, ctx) {
+    container.append(h('h2', {}, 'Month'));
+    const bar = await monthBar(() => undefined);
+    const result = h('div', { class: 'result', 'aria-live': 'polite' });
+    const pull = actionButton(
+      'Pull charges',
+      async () => {
+        const m = selectedMonth() ?? bar.month;
+        try {
+          const s = await withProgress(result, `Pulling ${monthLabel(m)}…`, () =>
+            call('pullBillingMonth', m),
+          );
+          ctx.notify.clearError();
+          ctx.notify.toast(`${s.lines} lines in “${s.tab}”.`);
+          fill(
+            result,
+            h('h3', {}, `Pulled into “${s.tab}”`),
+            facts([
+              ['Lines', s.lines],
+              ['Added', s.added],
+              ['Updated', s.updated],
+              ['Removed', s.removed],
+              ['Dropped by rules', s.dropped],
+              ['Collapsed (Azure)', s.collapsed],
+            ]),
+            renderTable(
+              [
+                { label: 'Source', value: (r: (typeof s.sources)[number]) => r.name },
+                { label: 'Lines', value: (r) => r.lines, align: 'right' },
+                { label: 'Status', value: (r) => (r.ok ? 'OK' : 'Failed') },
+              ],
+              s.sources,
+              { caption: 'Sources', empty: 'No source connected.' },
+            ),
+            s.problems.length
+              ? h(
+                  'div',
+                  { class: 'problems' },
+                  h('h3', {}, 'Needs attention'),
+                  h('ul', {}, ...s.problems.map((p) => h('li', {}, p))),
+                )
+              : null,
+          );
+        } catch (e) {
+          fill(result);
+          ctx.notify.error((e as Error).message);
+        }
+      },
+      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Pulling…' },
+    );
+    const compare = actionButton(
+      'Compare with PSA',
+      async () => {
+        const m = selectedMonth() ?? bar.month;
+        try {
+          const counts = await withProgress(result, 'Reading the PSA…', () =>
+            call('reconcileBillingMonth', m),
+          );
+          ctx.notify.clearError();
+          fill(
+            result,
+            h('h3', {}, `${monthLabel(m)} compared with the PSA`),
+            actionCounts(counts, 'Proposed actions'),
+          );
+        } catch (e) {
+          fill(result);
+          ctx.notify.error((e as Error).message);
+        }
+      },
+      { disabled: !ctx.setup.session.canApprove, busyLabel: 'Comparing…' },
+    );
+    fill(
+      container,
+      h('h2', {}, 'Month'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Pulling again merges by line: approvals, notes and overrides typed in the sheet are kept.',
+      ),
+      bar.element,
+      h('div', { class: 'actions' }, pull, compare),
+      result,
+    );
+  },
+};

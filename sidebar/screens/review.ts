@@ -1,0 +1,136 @@
+/** Review: the month compared with the PSA, by client and action, with bulk approval and totals. */
+import type { MonthReview } from '../../src/api/jobs';
+import { facts, selectField } from '../components/form';
+import { monthBar } from '../components/month-bar';
+import { renderTable } from '../components/table';
+import { actionButton, h, fill } from '../dom';
+import { call } from '../rpc';
+import { monthLabel } from '../state';
+import { actionCounts, actionLabel } from './month';
+import type { Screen, ScreenContext } from './types';
+
+const money = (n: number, currency: string) => {
+  try {
+    return n.toLocaleString('en-US', { style: 'currency', currency });
+  } catch {
+    return `${n.toFixed(2)} ${currency}`;
+  }
+};
+
+function drawReview(
+  box: HTMLElement,
+  review: MonthReview,
+  ctx: ScreenContext,
+  reload: () => Promise<void>,
+): void {
+  const clients = selectField(
+    'Client',
+    [
+      { value: '', label: 'All clients' },
+      ...review.byClient.map((c) => ({ value: c.client, label: c.client })),
+    ],
+    '',
+  );
+  const approvable = Object.keys(review.byAction).filter(
+    (a) => a !== 'none' && a !== 'blocked' && a !== 'collapsed',
+  );
+  const actions = selectField(
+    'Proposed action',
+    [{ value: '', label: 'Every action' }, ...approvable.map((a) => ({ value: a, label: actionLabel(a) }))],
+    '',
+  );
+  const approve = (on: boolean) => async () => {
+    const filter = {
+      approve: on,
+      ...(clients.control.value ? { clients: [clients.control.value] } : {}),
+      ...(actions.control.value ? { actions: [actions.control.value] } : {}),
+    };
+    try {
+      const r = await call('approveRows', review.month, filter);
+      ctx.notify.clearError();
+      ctx.notify.toast(`${on ? 'Approved' : 'Unapproved'} ${r.changed} of ${r.matched} matching rows.`);
+      await reload();
+    } catch (e) {
+      ctx.notify.error((e as Error).message);
+    }
+  };
+  const canApprove = ctx.setup.session.canApprove;
+  fill(
+    box,
+    facts([
+      ['Lines', review.lines],
+      ['Approved', review.approved],
+      ['Need fixing', review.invalid.length],
+      ['Removed at source', review.removed],
+    ]),
+    h('h3', {}, 'By client'),
+    renderTable(
+      [
+        { label: 'Client', value: (c: MonthReview['byClient'][number]) => c.client },
+        { label: 'Lines', value: (c) => c.lines, align: 'right' },
+        { label: 'Approved', value: (c) => c.approved, align: 'right' },
+        { label: 'Total', value: (c) => money(c.total, c.currency), align: 'right' },
+      ],
+      review.byClient,
+      { caption: 'Lines by client', empty: 'No lines: pull the month first.' },
+    ),
+    h('h3', {}, 'By proposed action'),
+    actionCounts(review.byAction, 'Lines by proposed action'),
+    review.invalid.length
+      ? h(
+          'div',
+          { class: 'problems' },
+          h('h3', {}, 'Rows to fix in the sheet'),
+          h('ul', {}, ...review.invalid.slice(0, 50).map((r) => h('li', {}, `Row ${r.row}: ${r.message}`))),
+        )
+      : null,
+    h('h3', {}, 'Approve in bulk'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Only valid rows with something to send can be approved. You can also tick rows in the sheet.',
+    ),
+    clients.element,
+    actions.element,
+    h(
+      'div',
+      { class: 'actions' },
+      actionButton('Approve', approve(true), {
+        primary: true,
+        disabled: !canApprove,
+        busyLabel: 'Approving…',
+      }),
+      actionButton('Unapprove', approve(false), { disabled: !canApprove, busyLabel: 'Working…' }),
+    ),
+  );
+}
+
+export const reviewScreen: Screen = {
+  id: 'review',
+  title: 'Review',
+  summary: 'Compare with the PSA and approve lines, with totals.',
+  async render(container, ctx) {
+    container.append(h('h2', {}, 'Review'));
+    const box = h('div', { class: 'result', 'aria-live': 'polite' });
+    const load = async (m: string) => {
+      if (!bar.pulled(m)) {
+        fill(
+          box,
+          h('p', { class: 'notice' }, `${monthLabel(m)} has not been pulled yet: pull it on the Month tab.`),
+        );
+        return;
+      }
+      fill(box, h('p', { class: 'muted' }, `Reading ${monthLabel(m)} and the PSA…`));
+      try {
+        const review = await call('reviewBillingMonth', m);
+        drawReview(box, review, ctx, () => load(m));
+      } catch (e) {
+        fill(box);
+        ctx.notify.error((e as Error).message);
+      }
+    };
+    const bar = await monthBar((m) => void load(m));
+    fill(container, h('h2', {}, 'Review'), bar.element, box);
+    await load(bar.month);
+  },
+};

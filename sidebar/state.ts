@@ -1,0 +1,30 @@
+/** What the screens share while the sidebar is open: the billing month being worked on. */
+let month: string | null = null;
+
+export function selectedMonth(): string | null {
+  return month;
+}
+
+export function selectMonth(m: string): void {
+  month = m;
+}
+
+/** "2026-10" → "October 2026". */
+export function monthLabel(m: string): string {
+  const [y, mo] = m.split('-').map(Number);
+  const names = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ];
+  return names[mo - 1] ? `${names[mo - 1]} ${y}` : m;
+}

@@ -1,0 +1,122 @@
+/**
+ * The built sidebar in Chromium at 300 px, over the real server functions (in-process, fake Apps
+ * Script globals): wizard, Connect screen, masking, readable errors, rights and keyboard use.
+ */
+import type { Page } from 'playwright-core';
+import { launch, screenshotPath, type Browser } from './chromium';
+import { startSidebarHarness, type Harness } from './sidebar-harness';
+import { SID, TOKEN } from '../api/fake-gas';
+
+describe('sidebar (built sidebar.html)', () => {
+  let browser: Browser;
+  let harness: Harness;
+  let page: Page;
+
+  beforeAll(async () => {
+    [browser, harness] = await Promise.all([launch({ width: 300, height: 800 }), startSidebarHarness()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.stop();
+  });
+  beforeEach(async () => {
+    harness.gas.props.clear();
+    harness.gas.user = 'owner@northwind.example';
+    harness.gas.editors = null;
+    harness.bodies.length = 0;
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(5000);
+    await page.goto(harness.url);
+  });
+  afterEach(() => page.close());
+
+  const twilio = () => page.locator('details[data-kind="twilio"]');
+
+  it('opens on the setup wizard, saves Twilio credentials and never gets the secret back', async () => {
+    await page.getByRole('heading', { name: 'Set up BillGrid' }).waitFor();
+    await page.getByText('Step 1 of 5').waitFor();
+    await twilio().getByLabel('Account SID').fill(SID);
+    await twilio().getByLabel('Auth Token').fill(TOKEN);
+    await twilio().getByRole('button', { name: 'Save' }).click();
+    await twilio().locator('.chip', { hasText: 'Saved' }).waitFor();
+    await page.getByText('Twilio credentials saved.').waitFor();
+    await page.locator('.who .role', { hasText: 'Owner' }).waitFor();
+
+    expect(await twilio().getByLabel('Auth Token').inputValue()).toBe('');
+    expect(await twilio().getByLabel('Account SID').getAttribute('placeholder')).toBe('••••cdef');
+    await page.screenshot({ path: screenshotPath('sidebar-wizard-connect') });
+    const dom = await page.content();
+    expect(dom).not.toContain(TOKEN);
+    expect(dom).not.toContain(SID);
+    expect(harness.bodies.some((b) => b.includes(TOKEN))).toBe(false);
+    expect(harness.gas.props.get('billgrid.secret.twilio')).toContain(TOKEN);
+
+    // Test connection: no tester registered in this build yet.
+    await twilio().getByRole('button', { name: 'Test connection' }).click();
+    await twilio().getByText('Testing Twilio is not yet available in this version.').waitFor();
+  });
+
+  it('shows validation errors from the server in the banner, without the value', async () => {
+    await twilio().getByLabel('Account SID').fill('AC-oops-secretish-1234');
+    await twilio().getByLabel('Auth Token').fill(TOKEN);
+    await twilio().getByRole('button', { name: 'Save' }).click();
+    const banner = page.getByRole('alert');
+    await banner
+      .getByText('Twilio credentials: Twilio Account SID must be "AC" followed by 32 hexadecimal characters')
+      .waitFor();
+    expect(await banner.textContent()).not.toContain('oops');
+    await page.screenshot({ path: screenshotPath('sidebar-validation-error') });
+  });
+
+  it('finishes the wizard into keyboard-navigable tabs', async () => {
+    await page.getByRole('button', { name: 'Skip setup' }).click();
+    const tabs = page.getByRole('tab');
+    expect(await tabs.allTextContents()).toEqual([
+      'Connect',
+      'Defaults',
+      'Clients',
+      'Products',
+      'Contracts',
+      'Month',
+      'Review',
+      'Push',
+      'Schedule',
+    ]);
+    await page.getByRole('tab', { name: 'Connect' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Clients' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tabpanel').getByRole('heading', { name: 'Clients' }).waitFor();
+    await page.getByRole('button', { name: 'Refresh from sources and PSA' }).waitFor();
+    await page.screenshot({ path: screenshotPath('sidebar-tabs') });
+    await page.keyboard.press('End');
+    expect(await page.getByRole('tab', { name: 'Schedule' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tabpanel').getByRole('heading', { name: 'Schedule' }).waitFor();
+
+    // Wizard state lives server-side: a reload opens on the tabs.
+    await page.reload();
+    await page.getByRole('tab', { name: 'Connect' }).waitFor();
+  });
+
+  it('gives every form control a label and disables credentials for non-admins', async () => {
+    await twilio().getByLabel('Account SID').fill(SID);
+    await twilio().getByLabel('Auth Token').fill(TOKEN);
+    await twilio().getByRole('button', { name: 'Save' }).click();
+    await twilio().locator('.chip', { hasText: 'Saved' }).waitFor();
+
+    harness.gas.user = 'alex@northwind.example';
+    await page.reload();
+    await page
+      .getByText('Only the owner (owner@northwind.example) or an admin can change credentials.')
+      .waitFor();
+    const unlabelled = await page.$$eval('input, select, textarea', (els) =>
+      els.filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+    expect(await page.locator('details[data-kind="pax8"]').getByLabel('Client ID').isDisabled()).toBe(true);
+    expect(
+      await page.locator('details[data-kind="pax8"]').getByRole('button', { name: 'Save' }).isDisabled(),
+    ).toBe(true);
+    await page.screenshot({ path: screenshotPath('sidebar-editor-readonly') });
+  });
+});

@@ -1,0 +1,193 @@
+/**
+ * The workbench end to end in Chromium: the real bundle in the emulator, sandboxes, the add-on menu,
+ * the built sidebar in its panel, the Connect screen saving Twilio credentials through
+ * google.script.run, the grid, and the state surviving a restart.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page, Response } from 'playwright-core';
+import { startWorkbench, type Workbench } from '../../local/workbench/server';
+import { launch, screenshotPath, type Browser } from './chromium';
+import { prepareTestProject, type TestProject } from './bundle';
+import { SID, TOKEN } from '../api/fake-gas';
+
+describe('workbench', () => {
+  let browser: Browser;
+  let project: TestProject;
+  let stateDir: string;
+  let workbench: Workbench | null = null;
+  /** Every response body the browser received (page, sidebar frame, API). */
+  const bodies: Array<{ url: string; body: string }> = [];
+
+  const start = async (reset: boolean) => {
+    workbench = await startWorkbench({
+      port: 0,
+      stateDir,
+      distDir: project.dir,
+      reset,
+      log: () => undefined,
+    });
+    return workbench;
+  };
+
+  const openPage = async (wb: Workbench): Promise<Page> => {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('response', (res: Response) => {
+      void res
+        .text()
+        .then((body) => bodies.push({ url: res.url(), body }))
+        .catch(() => undefined);
+    });
+    await page.goto(wb.url);
+    await page.getByRole('button', { name: 'Extensions' }).waitFor();
+    return page;
+  };
+
+  const openSidebarFromMenu = async (page: Page) => {
+    await page.getByRole('button', { name: 'Extensions' }).click();
+    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
+    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
+    return page.frameLocator('#sidebar-frame');
+  };
+
+  beforeAll(async () => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-workbench-'));
+    [browser, project] = await Promise.all([launch(), prepareTestProject()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await workbench?.stop();
+    project?.cleanup();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('opens the sidebar from the menu and saves Twilio credentials without ever showing the token', async () => {
+    const wb = await start(true);
+    const page = await openPage(wb);
+    await page.screenshot({ path: screenshotPath('workbench-start') });
+
+    const sidebar = await openSidebarFromMenu(page);
+    await sidebar.getByRole('heading', { name: 'Set up BillGrid' }).waitFor();
+    const twilio = sidebar.locator('details[data-kind="twilio"]');
+    await twilio.getByLabel('Account SID').fill(SID);
+    await twilio.getByLabel('Auth Token').fill(TOKEN);
+    await twilio.getByRole('button', { name: 'Save' }).click();
+    await twilio.locator('.chip', { hasText: 'Saved' }).waitFor();
+    expect(await twilio.getByLabel('Account SID').getAttribute('placeholder')).toBe('••••cdef');
+    expect(await twilio.getByLabel('Auth Token').inputValue()).toBe('');
+    await sidebar.getByText('Owner', { exact: true }).waitFor();
+
+    // The run log shows each execution the sidebar caused, with modelled time and service calls.
+    const log = page.locator('#runlog-table');
+    await log.getByRole('cell', { name: 'saveConnection' }).waitFor();
+    const row = log.locator('tr', { has: page.getByRole('cell', { name: 'saveConnection' }) }).first();
+    expect(await row.locator('td').nth(4).textContent()).toBe('OK');
+    expect(await row.locator('td').nth(5).textContent()).toMatch(/^\d+ ms$/);
+    await page.screenshot({ path: screenshotPath('workbench-sidebar-connect') });
+
+    // The token is where it belongs (script properties in the emulator state) and nowhere else.
+    expect(wb.host.state().properties.script['billgrid.secret.twilio']).toContain(TOKEN);
+    const frame = page.frames().find((f) => f.url().includes('/sidebar'));
+    expect(frame).toBeDefined();
+    expect(await frame?.content()).not.toContain(TOKEN);
+    expect(await page.content()).not.toContain(TOKEN);
+    await page.waitForLoadState('networkidle');
+    expect(bodies.filter((b) => b.url.includes('/api/sidebar-run')).length).toBeGreaterThanOrEqual(3);
+    expect(bodies.filter((b) => b.body.includes(TOKEN)).map((b) => b.url)).toEqual([]);
+    expect(bodies.filter((b) => b.body.includes(SID)).map((b) => b.url)).toEqual([]);
+
+    // Every screen renders against the real server functions, without errors, with a label on every control.
+    await sidebar.getByRole('button', { name: 'Skip setup' }).click();
+    for (const tab of [
+      'Connect',
+      'Defaults',
+      'Clients',
+      'Products',
+      'Contracts',
+      'Month',
+      'Review',
+      'Push',
+      'Schedule',
+    ]) {
+      await sidebar.getByRole('tab', { name: tab }).click();
+      await sidebar.getByRole('tabpanel').getByRole('heading', { name: tab, exact: true }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect([tab, await sidebar.getByRole('alert').isVisible()]).toEqual([tab, false]);
+      const unlabelled = await sidebar
+        .locator('input, select, textarea')
+        .evaluateAll((els) =>
+          els.filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.outerHTML),
+        );
+      expect([tab, unlabelled]).toEqual([tab, []]);
+    }
+    await page.close();
+  });
+
+  it('gives the sidebar google.script.run with handlers and user objects, and Apps Script error messages', async () => {
+    const page = await openPage(workbench as Workbench);
+    await (await openSidebarFromMenu(page)).getByRole('tab', { name: 'Connect' }).waitFor();
+    const frame = page.frames().find((f) => f.url().includes('/sidebar'));
+    if (!frame) throw new Error('no sidebar frame');
+    await frame.waitForFunction(() => 'google' in window);
+    const outcome = await frame.evaluate(
+      () =>
+        new Promise<unknown[]>((resolve) => {
+          type Runner = Record<string, (...a: unknown[]) => Runner>;
+          const run = (window as unknown as { google: { script: { run: Runner } } }).google.script.run;
+          const results: unknown[] = [];
+          run
+            .withSuccessHandler((info: unknown, user: unknown) => {
+              results.push(info, user);
+              run
+                .withFailureHandler((err: unknown, user2: unknown) => {
+                  results.push((err as Error).message, user2);
+                  resolve(results);
+                })
+                .withUserObject('second')
+                .saveConnection('stripe', {});
+            })
+            .withUserObject({ first: true })
+            .getSessionInfo();
+        }),
+    );
+    expect(outcome).toEqual([
+      expect.objectContaining({ email: 'owner@northwind.example', role: 'owner' }),
+      { first: true },
+      'Connection: Connection must be one of twilio, pax8, autotask, halo',
+      'second',
+    ]);
+
+    // Acting as someone who can only view the spreadsheet: the sidebar says so and locks credentials.
+    await page.getByLabel('Acting as').selectOption('viewer@northwind.example');
+    const sidebar = await openSidebarFromMenu(page);
+    await sidebar.getByRole('tab', { name: 'Connect' }).click();
+    await sidebar.locator('.who .role', { hasText: 'Viewer' }).waitFor();
+    await sidebar
+      .getByText('Only the owner (owner@northwind.example) or an admin can change credentials.')
+      .waitFor();
+    await page.getByLabel('Acting as').selectOption('owner@northwind.example');
+    await page.close();
+  });
+
+  it('edits a cell through the emulator and keeps the workbook after a restart', async () => {
+    let page = await openPage(workbench as Workbench);
+    await page.locator('#grid td[data-r="2"][data-c="2"]').dblclick();
+    await page.keyboard.type('1234.5');
+    await page.keyboard.press('Enter');
+    await page.locator('#grid td[data-r="2"][data-c="2"]', { hasText: '1234.5' }).waitFor();
+    await page.locator('#runlog-table').getByRole('cell', { name: 'edit Sheet1!B2' }).waitFor();
+    await page.close();
+
+    await workbench?.stop();
+    workbench = null;
+    const wb = await start(false);
+    page = await openPage(wb);
+    await page.locator('#grid td[data-r="2"][data-c="2"]', { hasText: '1234.5' }).waitFor();
+    const sidebar = await openSidebarFromMenu(page);
+    await sidebar.locator('details[data-kind="twilio"] .chip', { hasText: 'Saved' }).waitFor();
+    await page.screenshot({ path: screenshotPath('workbench-after-restart') });
+    await page.close();
+  });
+});
