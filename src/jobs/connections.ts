@@ -14,6 +14,7 @@ import { createHaloTarget, policy as haloPolicy } from '../connectors/psa/halo';
 import { RetryingHttpClient } from '../platform/http';
 import type { HttpDeps } from '../platform/http';
 import { SecretStore } from '../platform/secrets';
+import { scriptCacheTokenStore } from '../platform/token-cache';
 
 export type SourceKind = 'twilio' | 'pax8';
 export type PsaKind = 'autotask' | 'halo';
@@ -55,6 +56,8 @@ export function buildSource(
   return createPax8Source(
     { clientId: creds.clientId, clientSecret: creds.clientSecret },
     new RetryingHttpClient(pax8HttpPolicy(), opts.httpDeps),
+    // Keyed by client id so a changed credential never reuses another client's token.
+    opts.httpDeps ? {} : { tokenStore: scriptCacheTokenStore(`pax8.${creds.clientId}`) },
   );
 }
 

@@ -1,0 +1,46 @@
+/**
+ * OAuth access tokens kept in the script cache between executions, so a month's many executions (sidebar
+ * calls, continuations) share one token until it expires instead of asking for a new one each time.
+ * The cache is private to the script: tokens never reach a cell, a log line or the sidebar.
+ */
+import { z } from 'zod';
+
+export interface CachedToken {
+  token: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface TokenStore {
+  get(): CachedToken | null;
+  put(token: CachedToken): void;
+  clear(): void;
+}
+
+const cachedToken = z.object({ token: z.string().min(1), expiresAt: z.number() });
+/** CacheService keeps entries at most 6 hours. */
+const MAX_SECONDS = 6 * 60 * 60;
+
+export function scriptCacheTokenStore(key: string, now: () => number = () => Date.now()): TokenStore {
+  const cache = (): GoogleAppsScript.Cache.Cache => CacheService.getScriptCache();
+  const name = `bg.token.${key}`;
+  return {
+    get() {
+      const raw = cache().get(name);
+      if (!raw) return null;
+      try {
+        const r = cachedToken.safeParse(JSON.parse(raw));
+        return r.success && r.data.expiresAt > now() ? r.data : null;
+      } catch {
+        return null;
+      }
+    },
+    put(t) {
+      const seconds = Math.floor((t.expiresAt - now()) / 1000);
+      if (seconds > 0) cache().put(name, JSON.stringify(t), Math.min(seconds, MAX_SECONDS));
+    },
+    clear() {
+      cache().remove(name);
+    },
+  };
+}
