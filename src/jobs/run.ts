@@ -10,6 +10,8 @@ import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
 import { DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
+import { sendRunSummary } from '../platform/mail';
+import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { deleteJson, readJson, writeJson } from '../platform/store';
@@ -245,6 +247,25 @@ export function refuseReason(settings: BillingSettings): string | null {
     : null;
 }
 
+/** Scheduled runs have nobody watching: tell the owner how it went (the sidebar shows it too). */
+function notifyOwner(run: LastRun): void {
+  const owner = new SettingsStore().get('owner');
+  if (typeof owner !== 'string') return;
+  const subject = `BillGrid ${run.trigger} run for ${run.month}: ${run.outcome}`;
+  const body = [
+    `${subject}.`,
+    '',
+    run.message,
+    '',
+    `Run ${run.runId || '—'} at ${run.at}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
+  ].join('\n');
+  try {
+    sendRunSummary(owner, subject, body);
+  } catch {
+    // A mail quota or permission problem must not turn a finished billing run into a failed one.
+  }
+}
+
 export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolean): void {
   const month =
     trigger === 'nightly'
@@ -252,14 +273,16 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
       : scheduledMonth();
   const reason = refuseReason(loadSettings());
   if (reason) {
-    recordRun({
+    const refused: LastRun = {
       at: new Date().toISOString(),
       runId: '',
       trigger,
       month,
       outcome: 'refused',
       message: reason,
-    });
+    };
+    recordRun(refused);
+    if (trigger === 'scheduled') notifyOwner(refused);
     return;
   }
   try {
@@ -274,4 +297,6 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
       message: err instanceof Error ? err.message : String(err),
     });
   }
+  const last = lastRun();
+  if (last && trigger === 'scheduled') notifyOwner(last);
 }

@@ -115,6 +115,13 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(s.lastRun).toMatchObject({ outcome: 'refused', month: '2026-11' });
     expect(s.lastRun.message).toMatch(/reconcile by hand/);
 
+    // Nobody watches a scheduled run: the owner got one e-mail per run, saying how it went.
+    const mails = host.state.mail.map((m) => `${m.to} | ${m.subject}`);
+    expect(mails).toEqual([
+      'owner@example.com | BillGrid scheduled run for 2026-10: finished',
+      'owner@example.com | BillGrid scheduled run for 2026-11: refused',
+    ]);
+
     const stopped = call('stopSchedule') as { active: { monthly: boolean } };
     expect(stopped.active.monthly).toBe(false);
     expect(handlers()).toEqual([]);
