@@ -41,14 +41,38 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: {
+      // Not in Apps Script's V8 runtime: the bundle would throw a ReferenceError on Google.
       'no-restricted-globals': [
         'error',
         'process',
         'require',
         'setTimeout',
+        'setInterval',
         'fetch',
         'Buffer',
-        'setInterval',
+        'URL',
+        'URLSearchParams',
+        'TextEncoder',
+        'TextDecoder',
+        'structuredClone',
+        'queueMicrotask',
+        'atob',
+        'btoa',
+      ],
+    },
+  },
+  {
+    // Only src/platform touches Apps Script's services; everything else goes through it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/platform/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Identifier[name=/^(SpreadsheetApp|UrlFetchApp|PropertiesService|CacheService|LockService|ScriptApp|HtmlService|MailApp|Session|Utilities|Logger|DriveApp)$/]',
+          message: 'Only src/platform may touch Apps Script services.',
+        },
       ],
     },
   },

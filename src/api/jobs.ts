@@ -9,6 +9,7 @@ import type { BillingSettings } from '../core/settings';
 import { currentBillingMonth, isBillingMonth, previousMonth } from '../core/periods';
 import type { PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
+import { formatInZone } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { withDocumentLock } from '../platform/lock';
 import { deleteTriggers, listTriggers, scheduleMonthly, scheduleNightly } from '../platform/triggers';
@@ -261,8 +262,8 @@ export interface ScheduleView {
 
 /** The next monthly run after `now` (hour in the spreadsheet's time zone, shown as an ISO-like text). */
 function nextMonthly(s: Schedule, now: Date, tz: string): string {
-  const today = Number(Utilities.formatDate(now, tz, 'd'));
-  const hour = Number(Utilities.formatDate(now, tz, 'H'));
+  const today = Number(formatInZone(now, tz, 'd'));
+  const hour = Number(formatInZone(now, tz, 'H'));
   const thisMonth = currentBillingMonth(now, tz);
   const passed = today > s.dayOfMonth || (today === s.dayOfMonth && hour >= s.hour);
   const [y, mo] = (passed ? nextMonthOf(thisMonth) : thisMonth).split('-');

@@ -11,6 +11,7 @@ import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/peri
 import { DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
 import { sendRunSummary } from '../platform/mail';
+import { documentProperties, getCached, newRunId, putCached } from '../platform/runtime';
 import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -77,26 +78,20 @@ export interface Progress {
 
 /** Progress for the sidebar to poll, in the document cache (cheap, shared between executions). */
 export function reportProgress(p: Progress): void {
-  CacheService.getDocumentCache()?.put(PROGRESS_KEY, JSON.stringify(p), 600);
+  putCached(PROGRESS_KEY, p, 600);
 }
 
+const progressSchema = z.object({ runId: z.string(), step: z.string(), done: z.number(), total: z.number() });
+
 export function readProgress(): Progress | null {
-  const raw = CacheService.getDocumentCache()?.get(PROGRESS_KEY);
-  if (!raw) return null;
-  try {
-    return JSON.parse(raw) as Progress;
-  } catch {
-    return null;
-  }
+  const r = progressSchema.safeParse(getCached(PROGRESS_KEY));
+  return r.success ? r.data : null;
 }
 
 function assertMonth(month: string): void {
   if (!isBillingMonth(month))
     throw new Error(`'${month}' is not a billing month (use yyyy-mm, e.g. 2026-10)`);
 }
-
-const newRunId = (): string =>
-  `R${Utilities.formatDate(new Date(), 'UTC', 'yyyyMMdd-HHmmss')}-${Utilities.getUuid().slice(0, 4)}`;
 
 export function runPull(month: string): PullSummary {
   assertMonth(month);
@@ -180,9 +175,7 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
   if (checkpoint.pullFirst && checkpoint.continuations === 0) {
     pullMonth(ss, checkpoint.month, connectedSources(), settings);
   }
-  const journal = new Journal(
-    propertiesJournal(PropertiesService.getDocumentProperties() ?? PropertiesService.getScriptProperties()),
-  );
+  const journal = new Journal(propertiesJournal(documentProperties()));
   const { summary } = pushMonth(ss, checkpoint.month, psa, settings, {
     runId: checkpoint.runId,
     user: activeUserEmail(),

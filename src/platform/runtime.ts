@@ -1,0 +1,31 @@
+/** Small Apps Script facilities the jobs need: the document cache, unique ids, dates in a time zone, properties. */
+
+/** JSON in the document cache (shared by all executions of this spreadsheet), for `seconds`. */
+export function putCached(key: string, value: unknown, seconds: number): void {
+  (CacheService.getDocumentCache() ?? CacheService.getScriptCache()).put(key, JSON.stringify(value), seconds);
+}
+
+export function getCached(key: string): unknown {
+  const raw = (CacheService.getDocumentCache() ?? CacheService.getScriptCache()).get(key);
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** A run id people can read and sort: time of start plus a short random part. */
+export function newRunId(): string {
+  return `R${Utilities.formatDate(new Date(), 'UTC', 'yyyyMMdd-HHmmss')}-${Utilities.getUuid().slice(0, 4)}`;
+}
+
+/** A date's field in a time zone, with Utilities.formatDate's pattern letters (e.g. 'd', 'H'). */
+export function formatInZone(date: Date, timeZone: string, pattern: string): string {
+  return Utilities.formatDate(date, timeZone, pattern);
+}
+
+/** The spreadsheet's own properties (the script's when there is no document, e.g. in a standalone run). */
+export function documentProperties(): GoogleAppsScript.Properties.Properties {
+  return PropertiesService.getDocumentProperties() ?? PropertiesService.getScriptProperties();
+}
