@@ -31,6 +31,20 @@ export interface HttpClient {
   requestAll(reqs: HttpRequest[]): HttpResponse[];
 }
 
+/** An OAuth access token and when it stops working. */
+export interface CachedToken {
+  token: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** Where a connector keeps its token between requests (and executions, when the platform backs it with a cache). */
+export interface TokenStore {
+  get(): CachedToken | null;
+  put(token: CachedToken): void;
+  clear(): void;
+}
+
 /** Thrown for network-level failures that survived retries. Message never contains secrets. */
 export class HttpTransportError extends Error {
   constructor(message: string) {

@@ -4,18 +4,7 @@
  * The cache is private to the script: tokens never reach a cell, a log line or the sidebar.
  */
 import { z } from 'zod';
-
-export interface CachedToken {
-  token: string;
-  /** Epoch ms. */
-  expiresAt: number;
-}
-
-export interface TokenStore {
-  get(): CachedToken | null;
-  put(token: CachedToken): void;
-  clear(): void;
-}
+import type { TokenStore } from '../core/http';
 
 const cachedToken = z.object({ token: z.string().min(1), expiresAt: z.number() });
 /** CacheService keeps entries at most 6 hours. */

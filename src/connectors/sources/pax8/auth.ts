@@ -4,24 +4,13 @@
  * caller passes, e.g. CacheService) until five minutes before expiry, and fetched again once when the
  * API answers 401 to a cached token.
  */
-import type { HttpClient } from '../../../core/http';
+import type { CachedToken, HttpClient, TokenStore } from '../../../core/http';
 import { SourceError } from '../../../core/source';
 import { isOk, jsonBody } from '../common/http-util';
 import type { Pax8Config } from './config';
 import { tokenResponse } from './schemas';
 
-export interface CachedToken {
-  token: string;
-  /** Epoch ms. */
-  expiresAt: number;
-}
-
-/** Where the token is kept between requests (and executions, if the caller backs it with a cache). */
-export interface TokenStore {
-  get(): CachedToken | null;
-  put(token: CachedToken): void;
-  clear(): void;
-}
+export type { CachedToken, TokenStore };
 
 export function memoryTokenStore(): TokenStore {
   let cached: CachedToken | null = null;
