@@ -195,7 +195,8 @@ export function planMonth(
     companies.add(r.companyId);
     if (r.ref.kind === 'quantity') contracts.add(r.ref.contractId);
     else {
-      if (psa.capabilities.chargeContainer === 'contract') contracts.add(r.ref.container);
+      // A contract (Autotask) or an invoice container (Halo: latest, new:…, recurring:…).
+      contracts.add(r.ref.container);
       scope.lineKeys.push(line.key);
     }
   }
@@ -331,10 +332,16 @@ export function pushMonth(
       for (const k of s.lineKeys) results.set(k, { status: 'skipped', message: s.message });
     }
   }
+  const approved = approvedKeys(monthPlan.grid);
   for (const a of monthPlan.reconciliation.actions) {
-    if (a.action !== 'blocked') continue;
     for (const k of a.lineKeys) {
-      if (approvedKeys(monthPlan.grid).has(k)) results.set(k, { status: 'skipped', message: a.message });
+      if (!approved.has(k) || results.has(k)) continue;
+      if (a.action === 'blocked') results.set(k, { status: 'skipped', message: a.message });
+      // Already as approved in the PSA (e.g. landed in a run that was cut off): say so, replacing any
+      // stale "Failed" from that run.
+      else if (a.action === 'none' && a.psaId) {
+        results.set(k, { status: 'unchanged', psaId: a.psaId, message: 'already in the PSA' });
+      }
     }
   }
   writeStatuses(ss, month, results);

@@ -109,6 +109,8 @@ describe.each(['autotask', 'halo'] as const)(
       await sb.admin(psa).clearRequests();
       const again = call('pushBillingMonth', DEMO_MONTH) as { applied: number; steps: number };
       expect(again.applied).toBe(0);
+      // Converged at the plan, not only at the requests: nothing is even planned.
+      expect(again.steps).toBe(0);
       expect((await sb.admin(psa).requests()).filter(isMutation)).toEqual([]);
 
       // The ledger tab recorded the run; no secret reached any cell.

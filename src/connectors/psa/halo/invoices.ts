@@ -194,7 +194,7 @@ export class HaloInvoices {
     }
     const mine = this.createdFor(idx, container);
     if (mine !== undefined) return { id: mine, recurring: false };
-    return { id: this.createFor(clientId, container, date), recurring: false };
+    return { id: this.createFor(clientId, container, newInvoiceDate(c.group, date)), recurring: false };
   }
 
   /** The invoice created for a placeholder (lowest id); empty copies left by an interrupted run are deleted. */
@@ -303,4 +303,16 @@ export class HaloInvoices {
     }
     return out;
   }
+}
+
+/**
+ * A new invoice's date must not depend on which of its lines happened to create it (after a fault a
+ * different line may get there first): a month's invoice is dated the month's last day; an order's
+ * invoice keeps the date of its lines.
+ */
+export function newInvoiceDate(group: string, lineDate: string): string {
+  const m = /^month:(\d{4})-(\d{2})$/.exec(group);
+  if (!m) return lineDate;
+  const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0));
+  return last.toISOString().slice(0, 10);
 }

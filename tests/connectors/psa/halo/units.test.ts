@@ -1,3 +1,4 @@
+import { newInvoiceDate } from '../../../../src/connectors/psa/halo/invoices';
 import { haloErrorText, HaloApi } from '../../../../src/connectors/psa/halo/api';
 import {
   createHaloTarget,
@@ -178,5 +179,13 @@ describe('HaloApi without a network', () => {
     expect(messages.join('\n')).not.toMatch(new RegExp(`${SECRET}|${TOKEN}`));
     expect(messages).toContain('HaloPSA rejected the client ID / client secret (401)');
     expect(messages).toContain('HaloPSA answered 400 while reading items: failure 400');
+  });
+});
+
+describe('newInvoiceDate', () => {
+  it("dates a month's new invoice on the month's last day, whichever line creates it", () => {
+    expect(newInvoiceDate('month:2026-10', '2026-10-01')).toBe('2026-10-31');
+    expect(newInvoiceDate('month:2026-02', '2026-02-10')).toBe('2026-02-28');
+    expect(newInvoiceDate('order:PO-7', '2026-10-12')).toBe('2026-10-12');
   });
 });
