@@ -603,12 +603,13 @@ export function badFixture(): Pax8Fixture {
 }
 
 /** Many companies and items on one invoice (paging tests). */
-export function bigFixture(companies: number, month = DEMO_MONTH): Pax8Fixture {
+/** `companies` companies, each with `rounds` sets of subscriptions (about 3.8 invoice items a set). */
+export function bigFixture(companies: number, month = DEMO_MONTH, rounds = 1): Pax8Fixture {
   const b = new Builder('Big MSP', 'big');
   const inv = b.invoice(`big-${month}`, `${month}-01`, 'USD');
   for (let i = 1; i <= companies; i++) {
     const c = b.company(`big-${i}`, `Company ${String(i).padStart(3, '0')}`, i);
-    b.month(inv, c, `big-${i}`, month);
+    for (let r = 0; r < rounds; r++) b.month(inv, c, r === 0 ? `big-${i}` : `big-${i}-r${r}`, month);
   }
   return b.f;
 }
