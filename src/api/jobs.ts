@@ -34,6 +34,7 @@ import {
 } from '../jobs/run';
 import type { LastRun, Progress, PushRunResult } from '../jobs/run';
 import { parseArg } from './args';
+import { assignClient, listCompanies } from './clients';
 import { apiContext } from './context';
 import { requireEditor, requireManager } from './rights';
 
@@ -309,6 +310,8 @@ export function stopSchedule(): ScheduleView {
 }
 
 export const jobsApi = {
+  assignClient,
+  listCompanies,
   listBillingMonths,
   pullBillingMonth,
   reconcileBillingMonth,

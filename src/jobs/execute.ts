@@ -29,6 +29,8 @@ export interface ExecuteOptions {
   now?: () => Date;
   /** Called after each batch (progress for the sidebar). */
   onStep?: (done: number, total: number) => void;
+  /** Moves finished journal entries to the Ledger tab; called when the journal nears the properties quota. */
+  flushJournal?: () => void;
 }
 
 const DEFAULT_BATCH = 25;
@@ -107,6 +109,7 @@ export function executePlan(
       else result.failed++;
       for (const key of batch[k].lineKeys) result.byLine.set(key, o);
     });
+    if (journal.needsFlush) opts.flushJournal?.();
     opts.onStep?.(Math.min(i + size, steps.length), steps.length);
   }
   return result;

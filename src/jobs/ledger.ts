@@ -50,8 +50,21 @@ export function propertiesJournal(props: GoogleAppsScript.Properties.Properties)
   };
 }
 
+/**
+ * PropertiesService holds 500 KB in all; past this many bytes of journal the run moves entries to the
+ * Ledger tab before going on (a 20,000-line month journals megabytes).
+ */
+export const JOURNAL_FLUSH_BYTES = 200_000;
+
 export class Journal {
+  /** Bytes written since the last flush, in this execution. */
+  private pendingBytes = 0;
+
   constructor(private readonly store: JournalStore) {}
+
+  get needsFlush(): boolean {
+    return this.pendingBytes > JOURNAL_FLUSH_BYTES;
+  }
 
   write(entry: JournalEntry): void {
     this.writeAll([entry]);
@@ -60,7 +73,11 @@ export class Journal {
   writeAll(entries: readonly JournalEntry[]): void {
     if (entries.length === 0) return;
     const out: Record<string, string> = {};
-    for (const e of entries) out[JOURNAL_PREFIX + e.idempotencyKey] = JSON.stringify(e);
+    for (const e of entries) {
+      const text = JSON.stringify(e);
+      out[JOURNAL_PREFIX + e.idempotencyKey] = text;
+      this.pendingBytes += text.length + JOURNAL_PREFIX.length + e.idempotencyKey.length;
+    }
     this.store.putAll(out);
   }
 
@@ -108,6 +125,7 @@ export class Journal {
     if (entries.length === 0) return 0;
     append(entries);
     this.store.removeAll(entries.map((e) => JOURNAL_PREFIX + e.idempotencyKey));
+    this.pendingBytes = 0;
     return entries.length;
   }
 }

@@ -325,6 +325,7 @@ export function pushMonth(
     chargeContainer: psa.capabilities.chargeContainer,
     hasTime: opts.hasTime,
     onStep: opts.onStep,
+    flushJournal: () => opts.journal.flush((entries) => appendLedger(ss, entries)),
   });
   for (const [k, r] of done.byLine) results.set(k, r);
   for (const s of plan.skipped) {

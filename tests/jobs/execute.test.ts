@@ -149,6 +149,32 @@ describe('executePlan', () => {
     expect(store.writes).toBe(6);
   });
 
+  it('moves the journal to the ledger before it outgrows PropertiesService (500 KB in all)', () => {
+    const store = memoryStore();
+    const journal = new Journal(store);
+    const ledger: string[] = [];
+    let largest = 0;
+    const steps = Array.from({ length: 600 }, (_, i) => {
+      const s = step(i + 1);
+      return { ...s, after: { ...s.after, description: 'x'.repeat(800) } };
+    });
+    executePlan(steps, memoryPsa(), journal, {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+      flushJournal: () => {
+        largest = Math.max(largest, JSON.stringify(store.data).length);
+        journal.flush((es) => ledger.push(...es.map((e) => e.idempotencyKey)));
+      },
+    });
+    journal.flush((es) => ledger.push(...es.map((e) => e.idempotencyKey)));
+    expect(ledger).toHaveLength(600);
+    expect(new Set(ledger).size).toBe(600);
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(400_000);
+  });
+
   it('flushes the journal to the ledger once and forgets it; damaged entries surface as failed', () => {
     const store = memoryStore();
     const journal = new Journal(store);
