@@ -5,8 +5,9 @@
  * computed from the fixture), modelled Apps Script time (local/gas/LATENCY.md), Node CPU and memory.
  * Figures go to the console and to bench-results/latest.json.
  *
- *   npm run bench                      # 1,000 clients, ≈20,000 lines, plus the scaling runs
+ *   npm run bench                      # ≈2,000 and ≈20,000 lines (1,000 clients)
  *   npm run bench -- --quick           # the 20,000-line month only
+ *   npm run bench -- --huge            # also ≈100,000 lines (long: an hour or more)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -60,7 +61,9 @@ export async function runMonth(clients: number, subaccounts: number, rounds: num
   const step = async (label: string, fn: () => ExecutionResult[], minimum: number | null = null) => {
     for (const k of ['pax8', 'twilio', 'autotask']) await sb.admin(k).clearRequests();
     const cpu = process.cpuUsage();
+    const t0 = Date.now();
     const results = fn();
+    console.error(`  ${label}: ${results.length} execution(s) in ${Math.round((Date.now() - t0) / 1000)} s`);
     const used = process.cpuUsage(cpu);
     for (const r of results)
       if (!r.ok) throw new Error(`${label}: ${r.functionName} failed: ${r.error?.message}`);
@@ -114,8 +117,8 @@ export async function runMonth(clients: number, subaccounts: number, rounds: num
   });
   const items = fixture.pax8.items.length;
   const pageMin = (n: number, size: number) => Math.max(1, Math.ceil(n / size));
+  // The OAuth token was fetched at connect/refresh and is reused from the script cache.
   const pax8Min =
-    1 +
     pageMin(fixture.pax8.companies.length, 200) +
     pageMin(fixture.pax8.subscriptions.length, 200) +
     pageMin(fixture.pax8.invoices.length, 200) +
@@ -174,6 +177,10 @@ function table(rows: StepRow[]): string {
     'cells read',
     'cells written',
     'HTTP',
+    'Pax8',
+    'Twilio',
+    'Autotask',
+    'changes',
     'modelled s',
     'longest exec s',
     'CPU ms',
