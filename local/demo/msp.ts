@@ -127,3 +127,10 @@ export const DEMO_CLIENTS: DemoClient[] = [
 
 /** The billing month the demo data is built around (the month before "today" in the demo). */
 export const DEMO_MONTH = '2026-10';
+
+/**
+ * "Today" when a fresh workbench starts: a few days into the month after DEMO_MONTH, when finance staff
+ * bill the month just ended. The emulator clock runs on from here, so the suggested month, a contract
+ * created in the setup wizard and the schedule's next run fit the demo data whatever the real date is.
+ */
+export const DEMO_TODAY = '2026-11-05T14:00:00Z';

@@ -42,6 +42,8 @@ const LOADERS: Record<string, Loader> = {
         { label: 'API username', value: m.DEMO_USER },
         { label: 'Secret', value: m.DEMO_SECRET },
         { label: 'Integration code', value: m.DEMO_INTEGRATION_CODE },
+        // The demo companies' account manager (ownerResourceID in the sandbox's fixture).
+        { label: 'Account manager for new companies', value: '29682885' },
       ],
     };
   },

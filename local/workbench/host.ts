@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEMO_TODAY } from '../demo/msp';
 import { GasHost, clockNow, createState, loadStateFile, type BundleSource } from '../gas';
 import type { ExecutionKind, ExecutionResult, ExecutionStats, GasState, LogEntry } from '../gas';
 
@@ -47,6 +48,8 @@ export interface HostOptions {
   owner: string;
   editors: string[];
   spreadsheetName?: string;
+  /** Where a new state's emulator clock starts (then it runs in real time); default DEMO_TODAY. */
+  today?: string;
 }
 
 export function logLines(logs: LogEntry[]): string[] {
@@ -73,6 +76,7 @@ export function initialState(options: HostOptions): GasState {
     sheets: ['Sheet1'],
   });
   state.spreadsheets[0].editors = [...options.editors];
+  state.clock.offsetMs = Date.parse(options.today ?? DEMO_TODAY) - Date.now();
   return state;
 }
 

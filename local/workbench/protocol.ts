@@ -1,6 +1,5 @@
 /** What the workbench server and its page exchange (JSON). */
 import type { MenuData } from '../gas/state';
-import type { DemoCredential } from './demo-credentials';
 import type { SheetView, TabView } from './snapshot';
 
 export interface RunLogEntry {
@@ -38,8 +37,6 @@ export interface WorkbookSnapshot {
   toasts: Array<{ at: number; title: string; message: string; timeoutSeconds: number | null }>;
   runLog: RunLogEntry[];
   sandboxes: Record<string, string>;
-  /** Credentials the local sandboxes accept, for the Connect screen. */
-  demoCredentials: DemoCredential[];
   triggers: Array<{ handler: string; eventType: string; nextRunAt: number | null }>;
   /** The emulator clock (epoch ms). */
   now: number;

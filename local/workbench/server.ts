@@ -220,7 +220,6 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       toasts: ui.toasts.slice(-20),
       runLog: runLog.slice(-50),
       sandboxes: sandboxUrls,
-      demoCredentials: credentials,
       triggers: state.triggers.map((t) => ({
         handler: t.handler,
         eventType: t.eventType,
@@ -229,6 +228,10 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       now: clockNow(state),
     };
   };
+
+  let cachedState: { key: string; body: WorkbookSnapshot } | null = null;
+  /** Everything the snapshot depends on besides the emulator state, which changes only with `version`. */
+  const viewKey = () => `${version}\u0000${user}`;
 
   const assets = await bundlePage();
 
@@ -280,8 +283,15 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
         return send(res, 200, assets.page, 'text/html');
       case 'GET /api/version':
         return send(res, 200, { version });
-      case 'GET /api/state':
-        return send(res, 200, snapshot());
+      case 'GET /api/state': {
+        // One snapshot per state version: a big month tab takes a moment to draw into JSON.
+        const view = viewKey();
+        if (cachedState?.key !== view) cachedState = { key: view, body: snapshot() };
+        return send(res, 200, cachedState.body);
+      }
+      case 'GET /api/demo-credentials':
+        // Only when the page's "Sandbox credentials" panel is opened; never part of the state.
+        return send(res, 200, { credentials });
       case 'GET /sidebar': {
         const sidebar = host.state().ui.sidebar;
         if (!sidebar) return send(res, 404, 'No sidebar is open.', 'text/plain');

@@ -30,7 +30,8 @@ export interface CellView {
   e?: string;
   kind?: 'checkbox' | 'list';
   checked?: boolean;
-  options?: string[];
+  /** A dropdown's choices: index into SheetView.lists (shared by every cell with the same rule). */
+  list?: number;
   bg?: string;
   fc?: string;
   bold?: boolean;
@@ -54,6 +55,8 @@ export interface SheetView {
   columnWidths: Record<string, number>;
   /** cells[r][c] for the drawn window (0-based), null = empty. */
   cells: Array<Array<CellView | null>>;
+  /** Dropdown choices, once per distinct rule (a grid column of dropdowns shares one list). */
+  lists: string[][];
   protectedRanges: number;
 }
 
@@ -204,6 +207,8 @@ export function sheetView(ss: SpreadsheetState, sheetId: number): SheetView | nu
   const columns = Math.min(sh.maxColumns, MAX_COLUMNS, Math.max(lastColumn(sh) + 3, 12));
   const rules = sh.conditionalFormatRules.filter((rule) => rule.ranges.some((g) => g.sheetId === sh.id));
   const cells: Array<Array<CellView | null>> = [];
+  const lists: string[][] = [];
+  const listIndex = new Map<string, number>();
   for (let r = 1; r <= rows; r++) {
     const line: Array<CellView | null> = [];
     for (let c = 1; c <= columns; c++) {
@@ -230,10 +235,16 @@ export function sheetView(ss: SpreadsheetState, sheetId: number): SheetView | nu
           const checkedValue = cell.dv.values[0];
           view.checked = checkedValue === undefined ? value === true : value === checkedValue;
         } else if (cell.dv) {
-          const options = listOptions(ss, cell.dv.values, cell.dv.criteria);
-          if (options && cell.dv.values[1] !== false) {
+          const key = `${cell.dv.criteria}\u0000${JSON.stringify(cell.dv.values[0] ?? null)}`;
+          let list = listIndex.get(key);
+          if (list === undefined) {
+            const options = listOptions(ss, cell.dv.values, cell.dv.criteria);
+            list = options ? lists.push(options) - 1 : -1;
+            listIndex.set(key, list);
+          }
+          if (list >= 0 && cell.dv.values[1] !== false) {
             view.kind = 'list';
-            view.options = options;
+            view.list = list;
           }
         }
       }
@@ -261,6 +272,7 @@ export function sheetView(ss: SpreadsheetState, sheetId: number): SheetView | nu
     columnLetters: Array.from({ length: columns }, (_, i) => columnToLetters(i + 1)),
     columnWidths: sh.columnWidths,
     cells,
+    lists,
     protectedRanges: sh.protections.length,
   };
 }

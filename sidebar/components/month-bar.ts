@@ -3,9 +3,13 @@ import { h, uid } from '../dom';
 import { call } from '../rpc';
 import { monthLabel, selectedMonth, selectMonth } from '../state';
 
-export async function monthBar(
-  onChange: (month: string) => void,
-): Promise<{ element: HTMLElement; month: string; pulled: (month: string) => boolean }> {
+export async function monthBar(onChange: (month: string) => void): Promise<{
+  element: HTMLElement;
+  month: string;
+  pulled: (month: string) => boolean;
+  /** After a pull: the month now has a tab. */
+  markPulled: (month: string) => void;
+}> {
   const list = await call('listBillingMonths');
   const month = selectedMonth() ?? list.months[0] ?? list.suggested;
   selectMonth(month);
@@ -25,6 +29,9 @@ export async function monthBar(
     selectMonth(other.value);
     onChange(other.value);
   });
+  const hintText = () =>
+    list.months.length ? `${list.months.length} month tab(s) in this spreadsheet.` : 'No month pulled yet.';
+  const hint = h('div', { class: 'hint' }, hintText());
   const element = h(
     'div',
     { class: 'field month-bar' },
@@ -36,11 +43,11 @@ export async function monthBar(
       h('label', { for: otherId, class: 'sr-only' }, 'Another month'),
       other,
     ),
-    h(
-      'div',
-      { class: 'hint' },
-      list.months.length ? `${list.months.length} month tab(s) in this spreadsheet.` : 'No month pulled yet.',
-    ),
+    hint,
   );
-  return { element, month, pulled: (m) => list.months.includes(m) };
+  const markPulled = (m: string) => {
+    if (!list.months.includes(m)) list.months.push(m);
+    hint.textContent = hintText();
+  };
+  return { element, month, pulled: (m) => list.months.includes(m), markPulled };
 }

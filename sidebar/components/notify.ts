@@ -14,8 +14,9 @@ export function createNotifier(root: HTMLElement): Notifier {
   root.append(toasts);
   return {
     toast(message) {
+      // One at a time: the newest says what just happened.
       const t = h('div', { class: 'toast' }, message);
-      toasts.append(t);
+      toasts.replaceChildren(t);
       window.setTimeout(() => t.remove(), 4000);
     },
     error(message) {

@@ -1,13 +1,18 @@
 /**
- * Clients: read customers from every source and companies from the PSA, match names (≥ 90 % similar),
- * keep confirmed mappings, and list who still needs a person. Mapping itself happens in the Clients tab.
+ * Clients: read customers from every source and companies from the PSA, match names (≥ 90 % similar,
+ * score shown), then a person maps the rest: assign (several customers may share a company), exclude,
+ * create the company in the PSA, confirm or unassign a match, and per-client overrides. Everything is
+ * written to the Clients tab, which a person may also edit directly.
  */
+import type { ClientRow, ClientsView, CompanyOption } from '../../src/api/clients';
 import type { RefreshSummary } from '../../src/jobs/refresh';
-import type { CompanyOption } from '../../src/api/clients';
 import { facts, selectField } from '../components/form';
 import { withProgress } from '../components/job';
+import { searchBox } from '../components/search';
 import { actionButton, h, fill } from '../dom';
 import { call } from '../rpc';
+import { selectedMonth } from '../state';
+import { clientSettings } from './client-settings';
 import type { Screen, ScreenContext } from './types';
 
 type ToMap = RefreshSummary['toMap'][number];
@@ -15,28 +20,35 @@ type ToMap = RefreshSummary['toMap'][number];
 const OUTCOME: Record<string, string> = {
   ambiguous: 'Several close matches',
   unmatched: 'No close match',
-  kept: 'Kept',
+};
+const STATUS: Record<ClientRow['status'], string> = {
   auto: 'Matched',
+  confirmed: 'Confirmed',
+  manual: 'Mapped by hand',
+  excluded: 'Excluded',
 };
 
 /**
- * One customer still to map: name, source and reason, then a company picker (closest matches first,
- * with their scores, then every PSA company) and Assign / Exclude.
+ * One customer still to map: a company picker (closest matches first, with their scores, then every
+ * PSA company), Assign, Exclude, and — when the PSA allows it — create the company there.
  */
 function toMapItem(
   c: ToMap,
-  companies: CompanyOption[],
-  canEdit: boolean,
-  notify: ScreenContext['notify'],
+  view: ClientsView,
+  ctx: ScreenContext,
+  changed: () => Promise<void>,
 ): HTMLElement {
+  const canEdit = ctx.setup.session.canApprove;
   const close = c.candidates.slice(0, 3);
   const closeIds = new Set(close.map((k) => k.companyId));
   const picker = selectField(
     `PSA company for ${c.customerName}`,
     [
       { value: '', label: 'Choose a company…' },
-      ...close.map((k) => ({ value: k.companyId, label: `${k.companyName} (${k.score}%)` })),
-      ...companies.filter((o) => !closeIds.has(o.id)).map((o) => ({ value: o.id, label: o.name })),
+      ...close.map((k) => ({ value: k.companyId, label: `${k.companyName} (${Math.floor(k.score)}%)` })),
+      ...view.companies
+        .filter((o) => !closeIds.has(o.id))
+        .map((o: CompanyOption) => ({ value: o.id, label: o.name })),
     ],
     '',
   );
@@ -54,16 +66,17 @@ function toMapItem(
         r.status === 'excluded'
           ? 'Excluded: not invoiced.'
           : `Assigned to ${r.companyName ?? ''}${r.contractLinked ? ' (contract linked)' : ''}.`;
-      notify.clearError();
+      ctx.notify.clearError();
+      await changed();
     } catch (e) {
-      notify.error((e as Error).message);
+      ctx.notify.error((e as Error).message);
     }
   };
   const assign = actionButton(
     'Assign',
     async () => {
       if (!picker.control.value) {
-        notify.error(`Choose a PSA company for ${c.customerName} first.`);
+        ctx.notify.error(`Choose a PSA company for ${c.customerName} first.`);
         return;
       }
       await send(picker.control.value)();
@@ -75,93 +88,229 @@ function toMapItem(
     disabled: !canEdit,
     busyLabel: 'Saving…',
   });
+  const create = view.canCreateInPsa
+    ? actionButton(
+        'Create in PSA',
+        async () => {
+          if (!window.confirm(`Create the company “${c.customerName}” and a contract for it in the PSA?`))
+            return;
+          try {
+            const r = await call('createMissingInPsa', {
+              source: c.source,
+              customerId: c.customerId,
+              customerName: c.customerName,
+              companyId: null,
+              month: selectedMonth(),
+            });
+            state.textContent = `${r.createdCompany ? 'Created' : 'Found'} ${r.companyName} and ${
+              r.createdContract ? 'created' : 'linked'
+            } “${r.contractName}”.`;
+            ctx.notify.clearError();
+            await changed();
+          } catch (e) {
+            ctx.notify.error((e as Error).message);
+          }
+        },
+        { disabled: !canEdit, busyLabel: 'Creating…' },
+      )
+    : null;
   return h(
     'li',
     { 'data-customer': c.customerId },
     h('strong', {}, c.customerName),
-    h('div', { class: 'hint' }, `${c.source} · ${OUTCOME[c.outcome] ?? c.outcome}`),
+    h(
+      'div',
+      { class: 'hint' },
+      `${view.sourceNames[c.source] ?? c.source} · ${OUTCOME[c.outcome] ?? c.outcome}`,
+    ),
     picker.element,
-    h('div', { class: 'actions' }, assign, exclude),
+    h('div', { class: 'actions' }, assign, create, exclude),
     state,
   );
 }
 
-export function refreshScreen(id: string, title: string, summary: string, tab: string): Screen {
-  return {
-    id,
-    title,
-    summary,
-    render(container, ctx) {
-      const result = h('div', { class: 'result', 'aria-live': 'polite' });
-      const refresh = actionButton(
-        'Refresh from sources and PSA',
-        async () => {
-          try {
-            const r = await withProgress(result, 'Reading sources and the PSA…', () =>
-              call('refreshClients'),
-            );
-            const companies = await call('listCompanies');
-            const search = h('input', {
-              type: 'search',
-              id: 'to-map-search',
-              placeholder: 'Search customers',
-            });
-            const list = h(
-              'ul',
-              { class: 'to-map' },
-              ...r.toMap.map((c) => toMapItem(c, companies, ctx.setup.session.canApprove, ctx.notify)),
-            );
-            search.addEventListener('input', () => {
-              const q = search.value.trim().toLowerCase();
-              for (const li of Array.from(list.children) as HTMLElement[]) {
-                li.hidden =
-                  q !== '' && !(li.querySelector('strong')?.textContent ?? '').toLowerCase().includes(q);
-              }
-            });
-            ctx.notify.clearError();
-            fill(
-              result,
-              facts([
-                ['Source customers', r.customers],
-                ['PSA companies', r.companies],
-                ['Matched now', r.matched],
-                ['Kept (confirmed)', r.kept],
-                ['Need a person', r.ambiguous + r.unmatched],
-                ['Contracts linked', r.contractsLinked],
-              ]),
-              h('h3', {}, 'Still to map'),
-              r.toMap.length
-                ? h('div', {}, h('label', { for: 'to-map-search' }, 'Search the list'), search, list)
-                : h('p', { class: 'muted' }, 'Every customer is mapped.'),
-              r.problems.length
-                ? h('ul', { class: 'problems' }, ...r.problems.map((p) => h('li', {}, p)))
-                : null,
-            );
-          } catch (e) {
-            fill(result);
-            ctx.notify.error((e as Error).message);
-          }
-        },
-        { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Refreshing…' },
-      );
-      container.append(
-        h('h2', {}, title),
-        h('p', {}, summary),
-        h(
-          'p',
-          { class: 'muted' },
-          `Confirmed mappings never change silently. Assign or exclude here, or edit the ${tab} tab.`,
-        ),
-        h('div', { class: 'actions' }, refresh),
-        result,
-      );
-    },
+const openClients = new Set<string>();
+
+/** One mapped (or excluded) customer: company, status and score, then Confirm / Unassign / settings. */
+function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) => void): HTMLElement {
+  const canEdit = ctx.setup.session.canApprove;
+  const customer = { source: r.source, customerId: r.customerId };
+  const run = (fn: () => Promise<ClientsView>, done: string) => async () => {
+    try {
+      const v = await fn();
+      ctx.notify.clearError();
+      ctx.notify.toast(done);
+      redraw(v);
+    } catch (e) {
+      ctx.notify.error((e as Error).message);
+    }
   };
+  const score = r.status === 'auto' && r.score !== null ? ` · ${Math.floor(r.score)}% match` : '';
+  const key = `${r.source}\u0000${r.customerId}`;
+  const item = h(
+    'details',
+    { class: 'client', 'data-customer': r.customerId, open: openClients.has(key) },
+    h(
+      'summary',
+      {},
+      h('span', { class: 'client-name' }, r.customerName),
+      h('span', { class: `chip ${r.status}` }, STATUS[r.status]),
+    ),
+    h(
+      'div',
+      { class: 'client-body' },
+      h(
+        'div',
+        { class: 'hint' },
+        `${r.sourceName} · ${r.companyName ? `→ ${r.companyName}` : 'not invoiced'}${score}`,
+      ),
+      r.contractName ? h('div', { class: 'hint' }, `Contract: ${r.contractName}`) : null,
+      h(
+        'div',
+        { class: 'actions' },
+        r.status === 'auto'
+          ? actionButton(
+              'Confirm',
+              run(() => call('confirmClients', [customer]), `${r.customerName} confirmed.`),
+              {
+                disabled: !canEdit,
+                busyLabel: 'Saving…',
+              },
+            )
+          : null,
+        actionButton(
+          'Unassign',
+          run(() => call('unassignClient', customer), `${r.customerName} unassigned.`),
+          {
+            subtle: true,
+            disabled: !canEdit,
+            busyLabel: 'Saving…',
+          },
+        ),
+      ),
+      r.status === 'excluded' ? null : clientSettings(r, ctx, redraw),
+    ),
+  );
+  // A redraw after a change keeps the clients a person opened open.
+  item.addEventListener('toggle', () => {
+    if (item.open) openClients.add(key);
+    else openClients.delete(key);
+  });
+  return item;
 }
 
-export const clientsScreen = refreshScreen(
-  'clients',
-  'Clients',
-  'Match each source customer to a PSA company, or exclude it.',
-  'Clients',
-);
+function mappedList(container: HTMLElement, view: ClientsView, ctx: ScreenContext): void {
+  const redraw = (v: ClientsView) => mappedList(container, v, ctx);
+  const list = h('div', { class: 'client-list' }, ...view.rows.map((r) => mappedItem(r, ctx, redraw)));
+  const auto = view.rows.filter((r) => r.status === 'auto');
+  fill(
+    container,
+    h('h3', {}, `Mapped clients (${view.rows.length})`),
+    view.rows.length
+      ? h(
+          'div',
+          {},
+          auto.length
+            ? h(
+                'div',
+                { class: 'actions' },
+                actionButton(
+                  `Confirm ${auto.length} automatic match${auto.length > 1 ? 'es' : ''}`,
+                  async () => {
+                    try {
+                      redraw(
+                        await call(
+                          'confirmClients',
+                          auto.map((r) => ({ source: r.source, customerId: r.customerId })),
+                        ),
+                      );
+                      ctx.notify.toast('Automatic matches confirmed.');
+                    } catch (e) {
+                      ctx.notify.error((e as Error).message);
+                    }
+                  },
+                  { disabled: !ctx.setup.session.canApprove, busyLabel: 'Saving…' },
+                ),
+              )
+            : null,
+          searchBox('Search mapped clients', list, (el) => el.querySelector('summary')?.textContent ?? ''),
+          list,
+        )
+      : h('p', { class: 'muted' }, 'No client is mapped yet: refresh to match them.'),
+    view.problems.length ? h('ul', { class: 'problems' }, ...view.problems.map((p) => h('li', {}, p))) : null,
+  );
+}
+
+export const clientsScreen: Screen = {
+  id: 'clients',
+  title: 'Clients',
+  summary: 'Match each source customer to a PSA company, or exclude it.',
+  async render(container, ctx) {
+    const result = h('div', { class: 'result', 'aria-live': 'polite' });
+    const mapped = h('div', { class: 'mapped' });
+    let last: RefreshSummary | null = null;
+    const drawToMap = (r: RefreshSummary, view: ClientsView) => {
+      // Customers mapped since the refresh drop out of the list to map.
+      const done = new Set(view.rows.map((x) => `${x.source}\u0000${x.customerId}`));
+      const open = r.toMap.filter((c) => !done.has(`${c.source}\u0000${c.customerId}`));
+      const list = h('ul', { class: 'to-map' }, ...open.map((c) => toMapItem(c, view, ctx, reload)));
+      fill(
+        result,
+        facts([
+          ['Source customers', r.customers],
+          ['PSA companies', r.companies],
+          ['Matched now (≥ 90 %)', r.matched],
+          ['Kept (confirmed)', r.kept],
+          ['Need a person', open.length],
+          ['Contracts linked', r.contractsLinked],
+        ]),
+        h('h3', {}, `Still to map (${open.length})`),
+        open.length
+          ? h(
+              'div',
+              {},
+              searchBox(
+                'Search customers to map',
+                list,
+                (el) => el.querySelector('strong')?.textContent ?? '',
+              ),
+              list,
+            )
+          : h('p', { class: 'muted' }, 'Every customer is mapped.'),
+        r.problems.length ? h('ul', { class: 'problems' }, ...r.problems.map((p) => h('li', {}, p))) : null,
+      );
+    };
+    const reload = async () => {
+      const view = await call('listClients');
+      mappedList(mapped, view, ctx);
+      if (last) drawToMap(last, view);
+    };
+    const refresh = actionButton(
+      'Refresh from sources and PSA',
+      async () => {
+        try {
+          last = await withProgress(result, 'Reading sources and the PSA…', () => call('refreshClients'));
+          ctx.notify.clearError();
+          await reload();
+        } catch (e) {
+          fill(result);
+          ctx.notify.error((e as Error).message);
+        }
+      },
+      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Refreshing…' },
+    );
+    container.append(
+      h('h2', {}, 'Clients'),
+      h('p', {}, 'Match each source customer to a PSA company, or exclude it.'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Matches of 90 % or more are made for you; what a person chose never changes. The Clients tab holds the same list.',
+      ),
+      h('div', { class: 'actions' }, refresh),
+      result,
+      mapped,
+    );
+    await reload();
+  },
+};

@@ -7,28 +7,30 @@ import type {
   ArrearsMode,
   EffectiveSettings,
   InvoiceBehaviour,
+  Modifiers,
   ProductLifecycleMode,
+  SettingsOverride,
 } from '../../src/core/settings';
 import { checkboxField, selectField, type Field } from '../components/form';
 import { actionButton, h, fill } from '../dom';
 import { call } from '../rpc';
 import type { Screen, ScreenContext } from './types';
 
-const INVOICE: Record<InvoiceBehaviour, string> = {
+export const INVOICE: Record<InvoiceBehaviour, string> = {
   new: 'Always a new invoice',
   latest: 'Append to the latest invoice',
   recurring: 'Append to the recurring invoice',
 };
-const LIFECYCLE: Record<ProductLifecycleMode, string> = {
+export const LIFECYCLE: Record<ProductLifecycleMode, string> = {
   manual: 'Map by hand (push waits)',
   'default-item': 'Use the default item',
   'auto-create': 'Create them in the PSA',
 };
-const ARREARS: Record<ArrearsMode, string> = {
+export const ARREARS: Record<ArrearsMode, string> = {
   'most-recent': 'On the most recent invoice',
   next: 'On the next invoice',
 };
-const MODIFIERS: Array<[keyof EffectiveSettings['modifiers'], string, string]> = [
+export const MODIFIERS: Array<[keyof EffectiveSettings['modifiers'], string, string]> = [
   ['dropAzure', 'Drop Azure lines', 'Azure consumption is left out of the push.'],
   ['collapseAzure', 'Collapse Azure lines', 'One Azure line per client; cost and price summed.'],
   ['dropFavourableProRata', 'Drop favourable pro-rata', 'Negative pro-rata credits are not pushed.'],
@@ -43,8 +45,82 @@ const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'
 
 const options = <T extends string>(labels: Record<T, string>) =>
   (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+const INHERIT = { value: '', label: 'As for every client' };
 
-function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext): void {
+/**
+ * One integration's overrides (P-settings: global → integration → client): each field may inherit.
+ * Fields the screen does not show (codes, Azure rule) are kept as they are.
+ */
+function integrationOverrides(
+  name: string,
+  o: SettingsOverride,
+): { element: HTMLElement; fields: Field<HTMLElement>[]; read: () => SettingsOverride } {
+  const invoice = selectField(
+    `${name}: invoice behaviour`,
+    [INHERIT, ...options(INVOICE)],
+    o.invoiceBehaviour ?? '',
+  );
+  const lifecycle = selectField(
+    `${name}: products not yet mapped`,
+    [INHERIT, ...options(LIFECYCLE)],
+    o.productLifecycle ?? '',
+  );
+  const arrears = selectField(
+    `${name}: usage in arrears`,
+    [INHERIT, ...options(ARREARS)],
+    o.arrearsMode ?? '',
+  );
+  const mods = MODIFIERS.map(
+    ([key, label]) =>
+      [
+        key,
+        selectField(
+          `${name}: ${label.toLowerCase()}`,
+          [INHERIT, { value: 'on', label: 'On' }, { value: 'off', label: 'Off' }],
+          o.modifiers?.[key] === undefined ? '' : o.modifiers[key] ? 'on' : 'off',
+        ),
+      ] as const,
+  );
+  const count =
+    [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode].filter(Boolean).length +
+    Object.keys(o.modifiers ?? {}).length;
+  const element = h(
+    'details',
+    { class: 'card integration', 'data-source': name },
+    h(
+      'summary',
+      {},
+      h('span', { class: 'card-title' }, name),
+      h('span', { class: 'chip' }, count ? `${count} override${count > 1 ? 's' : ''}` : 'Inherits'),
+    ),
+    h(
+      'div',
+      { class: 'form' },
+      invoice.element,
+      lifecycle.element,
+      arrears.element,
+      ...mods.map((m) => m[1].element),
+    ),
+  );
+  const read = (): SettingsOverride => {
+    const modifiers: Partial<Modifiers> = {};
+    for (const [key, f] of mods) if (f.control.value) modifiers[key] = f.control.value === 'on';
+    const { invoiceBehaviour: _i, productLifecycle: _l, arrearsMode: _a, modifiers: _m, ...kept } = o;
+    void [_i, _l, _a, _m];
+    return {
+      ...kept,
+      ...(Object.keys(modifiers).length ? { modifiers } : {}),
+      ...(invoice.control.value ? { invoiceBehaviour: invoice.control.value as InvoiceBehaviour } : {}),
+      ...(lifecycle.control.value
+        ? { productLifecycle: lifecycle.control.value as ProductLifecycleMode }
+        : {}),
+      ...(arrears.control.value ? { arrearsMode: arrears.control.value as ArrearsMode } : {}),
+    };
+  };
+  return { element, fields: [invoice, lifecycle, arrears, ...mods.map((m) => m[1])], read };
+}
+
+function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, saved = false): void {
   const g = view.settings.global;
   const canManage = ctx.setup.session.canManage;
   const modifiers = MODIFIERS.map(
@@ -64,11 +140,20 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext): v
         label,
         values,
         current ?? '',
-        opts.length ? undefined : 'Refresh clients to read the PSA’s codes.',
+        opts.length
+          ? undefined
+          : view.psaRead
+            ? 'The PSA has no such list.'
+            : 'Refresh clients to read the PSA’s codes.',
       ),
     ] as const;
   });
+  const integrations = view.sources.map((src) => ({
+    id: src.id,
+    ...integrationOverrides(src.name, view.settings.sources[src.id] ?? {}),
+  }));
   const all: Field<HTMLElement>[] = [
+    ...integrations.flatMap((i) => i.fields),
     ...modifiers.map((m) => m[1]),
     invoice,
     lifecycle,
@@ -93,10 +178,16 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext): v
         ) as EffectiveSettings['codes'],
       };
       try {
-        const next = await call('saveDefaults', { ...view.settings, global });
+        const sources = { ...view.settings.sources };
+        for (const i of integrations) {
+          const o = i.read();
+          if (Object.keys(o).length) sources[i.id] = o;
+          else delete sources[i.id];
+        }
+        const next = await call('saveDefaults', { ...view.settings, global, sources });
         ctx.notify.clearError();
         ctx.notify.toast('Defaults saved.');
-        draw(container, next, ctx);
+        draw(container, next, ctx, true);
       } catch (e) {
         ctx.notify.error((e as Error).message);
       }
@@ -116,7 +207,15 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext): v
     arrears.element,
     h('h3', {}, 'Default codes'),
     ...codes.map((c) => c[1].element),
-    h('div', { class: 'actions' }, save),
+    h('h3', {}, 'Per integration'),
+    h('p', { class: 'muted' }, 'Where one integration bills differently; clients can override in Clients.'),
+    ...integrations.map((i) => i.element),
+    h(
+      'div',
+      { class: 'actions sticky' },
+      save,
+      saved ? h('span', { class: 'saved', role: 'status' }, 'Defaults saved.') : null,
+    ),
   );
 }
 

@@ -1,4 +1,6 @@
-import { clientsScreen, refreshScreen } from './clients';
+import { clientsScreen } from './clients';
+import { contractsScreen } from './contracts';
+import { productsScreen } from './products';
 import { connectScreen } from './connect';
 import { defaultsScreen } from './defaults';
 import { monthScreen } from './month';
@@ -9,25 +11,18 @@ import type { Screen } from './types';
 
 export const SCREENS: Screen[] = [
   connectScreen,
-  defaultsScreen,
   clientsScreen,
-  refreshScreen(
-    'products',
-    'Products',
-    'Map each SKU to a PSA product; unmapped products follow the rule chosen in Defaults.',
-    'Products',
-  ),
-  refreshScreen(
-    'contracts',
-    'Contracts',
-    'Link subscriptions to PSA contracts and contract services, once; they are remembered.',
-    'Contracts',
-  ),
+  defaultsScreen,
+  productsScreen,
+  contractsScreen,
   monthScreen,
   reviewScreen,
   pushScreen,
   scheduleScreen,
 ];
 
-/** The first-use wizard walks these, in order. */
-export const WIZARD_STEPS = ['connect', 'defaults', 'clients', 'products', 'contracts'];
+/**
+ * The first-use wizard walks these, in order. Clients comes before Defaults because its refresh reads
+ * the PSA's codes that the Defaults dropdowns offer.
+ */
+export const WIZARD_STEPS = ['connect', 'clients', 'defaults', 'products', 'contracts'];

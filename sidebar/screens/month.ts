@@ -60,6 +60,7 @@ export const monthScreen: Screen = {
             call('pullBillingMonth', m),
           );
           ctx.notify.clearError();
+          bar.markPulled(m);
           ctx.notify.toast(`${s.lines} lines in “${s.tab}”.`);
           fill(
             result,

@@ -1,9 +1,11 @@
 /** Push: a dry run shows each step first; the push sends only approved rows, convergently. */
-import type { DryRun } from '../../src/api/jobs';
+import type { DryRun, PushView } from '../../src/api/jobs';
+import type { PushOperation } from '../../src/core/psa';
+import type { PushStatus, RowResult } from '../../src/api/push-results';
+import { createProgress } from '../components/progress';
 import { facts } from '../components/form';
 import { withProgress } from '../components/job';
 import { monthBar } from '../components/month-bar';
-import { renderTable } from '../components/table';
 import { actionButton, h, fill } from '../dom';
 import { call } from '../rpc';
 import { monthLabel, selectedMonth } from '../state';
@@ -13,24 +15,26 @@ import type { Screen } from './types';
 function dryRunTable(d: DryRun): HTMLElement {
   return h(
     'div',
-    {},
-    h('h3', {}, `Dry run: ${d.steps.length} step(s), nothing sent`),
-    renderTable(
-      [
-        {
-          label: 'Step',
-          value: (s: DryRun['steps'][number]) => OPERATION_LABELS[s.operation] ?? s.operation,
-        },
-        { label: 'PSA record', value: (s) => s.entity },
-        { label: 'Now', value: (s) => s.before },
-        { label: 'After', value: (s) => s.after },
-      ],
-      d.steps,
-      {
-        caption: 'Steps the push would send',
-        empty: 'Nothing to send: approve rows in Review or in the sheet.',
-      },
-    ),
+    { class: 'dry-run' },
+    h('h3', {}, `Dry run: ${d.total} step(s), nothing sent`),
+    facts(Object.entries(d.byOperation).map(([op, n]) => [OPERATION_LABELS[op as PushOperation] ?? op, n])),
+    d.steps.length
+      ? h(
+          'ol',
+          { class: 'steps-list' },
+          ...d.steps.map((s) =>
+            h(
+              'li',
+              {},
+              h('strong', {}, OPERATION_LABELS[s.operation] ?? s.operation),
+              ` · ${s.client}`,
+              h('div', {}, s.product),
+              h('div', { class: 'hint' }, `${s.before} → ${s.after}`),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'Nothing to send: approve rows in Review or in the sheet.'),
+    d.total > d.steps.length ? h('p', { class: 'muted' }, `…and ${d.total - d.steps.length} more.`) : null,
     d.skipped
       ? h('p', { class: 'muted' }, `${d.skipped} line(s) skipped (not approved, invalid or unchanged).`)
       : null,
@@ -50,7 +54,9 @@ export const pushScreen: Screen = {
       'Dry run',
       async () => {
         try {
-          const d = await withProgress(result, 'Reading the PSA…', () => call('dryRunPush', month()));
+          const d = await withProgress(result, 'Reading the PSA…', () =>
+            call('dryRunPush', month(), { limit: 200 }),
+          );
           ctx.notify.clearError();
           fill(result, dryRunTable(d));
         } catch (e) {
@@ -60,6 +66,97 @@ export const pushScreen: Screen = {
       },
       { busyLabel: 'Checking…' },
     );
+    /** Rows whose Status says failed or not pushed, each with "Show in sheet". */
+    const problemList = (m: string, rows: RowResult[], total: number): HTMLElement | null => {
+      if (!rows.length) return null;
+      return h(
+        'div',
+        { class: 'problems push-problems' },
+        h('h3', {}, `Rows to look at (${total})`),
+        h(
+          'ul',
+          {},
+          ...rows.slice(0, 50).map((r) =>
+            h(
+              'li',
+              { class: r.status.startsWith('Failed') ? 'failed' : null },
+              h('strong', {}, `Row ${r.row}`),
+              ` ${r.client} · ${r.product}: `,
+              h('span', {}, r.status),
+              ' ',
+              actionButton(
+                'Show in sheet',
+                async () => {
+                  try {
+                    await call('showGridRow', { month: m, row: r.row });
+                  } catch (e) {
+                    ctx.notify.error((e as Error).message);
+                  }
+                },
+                { subtle: false },
+              ),
+            ),
+          ),
+        ),
+      );
+    };
+    /** The push's counts (or, after a continuation, the last run's sentence) and the rows to look at. */
+    const summary = (r: PushView | { message: string }, problems: HTMLElement | null) => {
+      const view = 'steps' in r ? r : null;
+      fill(
+        result,
+        h('h3', {}, view && !view.finished ? 'Push continuing' : 'Push finished'),
+        view
+          ? facts([
+              ['Steps', view.steps],
+              ['Applied', view.applied],
+              ['Already right', view.unchanged],
+              ['Failed', view.failed],
+              ['Skipped', view.skipped],
+              ['Rows to fix', view.invalidRows],
+            ])
+          : h('p', {}, 'message' in r ? r.message : ''),
+        view?.failed
+          ? h(
+              'p',
+              { class: 'notice' },
+              'The first failed row is selected in the sheet; every step is in the Ledger tab.',
+            )
+          : null,
+        problems,
+      );
+    };
+    /** A push that ran out of time continues from a trigger: follow it until its run is done. */
+    const follow = async (m: string, runId: string) => {
+      const note = h(
+        'p',
+        { class: 'notice', role: 'status' },
+        'The time budget ran out: the push continues by itself in about a minute. You can close the sidebar.',
+      );
+      const progress = createProgress('Continuing…');
+      result.append(note, progress.element);
+      for (;;) {
+        await new Promise((res) => window.setTimeout(res, 5000));
+        if (!result.isConnected) return;
+        let s: PushStatus;
+        try {
+          s = await call('getPushStatus', m);
+        } catch {
+          continue;
+        }
+        if (s.progress?.runId === runId && s.progress.total > 0) {
+          progress.set(
+            s.progress.done / s.progress.total,
+            `${s.progress.step} (${s.progress.done} of ${s.progress.total})`,
+          );
+        }
+        if (s.lastRun?.runId === runId && s.lastRun.outcome !== 'continuing') {
+          ctx.notify.toast('Push finished.');
+          summary(s.lastRun, problemList(m, s.problems, s.problemCount));
+          return;
+        }
+      }
+    };
     const push = actionButton(
       'Push approved rows',
       async () => {
@@ -71,32 +168,8 @@ export const pushScreen: Screen = {
           );
           ctx.notify.clearError();
           ctx.notify.toast(r.finished ? 'Push finished.' : 'Push continues in the background.');
-          fill(
-            result,
-            h('h3', {}, r.finished ? 'Push finished' : 'Push continuing'),
-            facts([
-              ['Steps', r.steps],
-              ['Applied', r.applied],
-              ['Already right', r.unchanged],
-              ['Failed', r.failed],
-              ['Skipped', r.skipped],
-              ['Rows to fix', r.invalidRows],
-            ]),
-            r.continuing
-              ? h(
-                  'p',
-                  { class: 'notice' },
-                  'The time budget ran out: the rest continues from a trigger in about a minute.',
-                )
-              : null,
-            r.failed
-              ? h(
-                  'p',
-                  { class: 'notice' },
-                  'Failed steps are listed in the Ledger tab and the Status column.',
-                )
-              : null,
-          );
+          summary(r, problemList(m, r.problems, r.problemCount));
+          if (r.continuing) await follow(m, r.runId);
         } catch (e) {
           fill(result);
           ctx.notify.error((e as Error).message);

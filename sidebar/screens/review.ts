@@ -55,6 +55,8 @@ function drawReview(
     }
   };
   const canApprove = ctx.setup.session.canApprove;
+  const section = (title: string, open: boolean, ...children: Array<HTMLElement | null>) =>
+    h('details', { class: 'more', open }, h('summary', {}, title), ...children);
   fill(
     box,
     facts([
@@ -63,19 +65,6 @@ function drawReview(
       ['Need fixing', review.invalid.length],
       ['Removed at source', review.removed],
     ]),
-    h('h3', {}, 'By client'),
-    renderTable(
-      [
-        { label: 'Client', value: (c: MonthReview['byClient'][number]) => c.client },
-        { label: 'Lines', value: (c) => c.lines, align: 'right' },
-        { label: 'Approved', value: (c) => c.approved, align: 'right' },
-        { label: 'Total', value: (c) => money(c.total, c.currency), align: 'right' },
-      ],
-      review.byClient,
-      { caption: 'Lines by client', empty: 'No lines: pull the month first.' },
-    ),
-    h('h3', {}, 'By proposed action'),
-    actionCounts(review.byAction, 'Lines by proposed action'),
     review.invalid.length
       ? h(
           'div',
@@ -101,6 +90,48 @@ function drawReview(
         busyLabel: 'Approving…',
       }),
       actionButton('Unapprove', approve(false), { disabled: !canApprove, busyLabel: 'Working…' }),
+    ),
+    h('h3', {}, 'By proposed action'),
+    actionCounts(review.byAction, 'Lines by proposed action'),
+    h('h3', {}, 'By client'),
+    section(
+      `${review.byClient.length} clients, ${money(
+        review.byClient.reduce((t, c) => t + c.total, 0),
+        review.byClient[0]?.currency ?? 'USD',
+      )}`,
+      review.byClient.length <= 15,
+      renderTable(
+        [
+          { label: 'Client', value: (c: MonthReview['byClient'][number]) => c.client },
+          { label: 'Lines', value: (c) => c.lines, align: 'right' },
+          { label: 'Approved', value: (c) => c.approved, align: 'right' },
+          { label: 'Total', value: (c) => money(c.total, c.currency), align: 'right' },
+        ],
+        review.byClient,
+        { caption: 'Lines by client', empty: 'No lines: pull the month first.' },
+      ),
+    ),
+    h('h3', {}, `Differences with the PSA (${review.differenceCount})`),
+    section(
+      review.differenceCount ? 'Lines a push would change' : 'None',
+      false,
+      renderTable(
+        [
+          { label: 'Row', value: (d: MonthReview['differences'][number]) => d.row, align: 'right' },
+          { label: 'Client · product', value: (d) => `${d.client} · ${d.product}` },
+          { label: 'PSA now', value: (d) => d.now, align: 'right' },
+          { label: 'Sheet', value: (d) => d.sheet, align: 'right' },
+        ],
+        review.differences,
+        { caption: 'Lines a push would change', empty: 'The PSA already matches the sheet.' },
+      ),
+      review.differenceCount > review.differences.length
+        ? h(
+            'p',
+            { class: 'muted' },
+            `First ${review.differences.length} shown; the Action column has them all.`,
+          )
+        : null,
     ),
   );
 }

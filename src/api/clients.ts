@@ -1,28 +1,39 @@
 /**
- * Mapping a customer by hand from the sidebar (P20): assign to a PSA company (status 'manual', never
- * changed by matching again), or exclude ("do not invoice"). Several customers may map to one company.
- * The Clients tab stays the single source of truth: this writes the same row a person could type.
+ * Mapping customers by hand from the sidebar (P20): list the Clients tab, assign a customer to a PSA
+ * company (status 'manual', never changed by matching again), confirm automatic matches, exclude ("do
+ * not invoice"), unassign, and per-client overrides. Several customers may map to one company.
+ * The Clients tab stays the single source of truth: this writes the same rows a person could type.
  */
 import { z } from 'zod';
-import type { ContractMapping } from '../core/mapping';
+import type { ClientMapping, ClientMappingStatus, ContractMapping } from '../core/mapping';
+import { INVOICE_BEHAVIOURS, modifiersSchema } from '../core/settings';
+import type { InvoiceBehaviour, Modifiers, SettingsOverride } from '../core/settings';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
+import type { Spreadsheet } from '../platform/spreadsheet';
+import { AutotaskTarget } from '../connectors/psa/autotask';
+import { connectedPsa, SOURCE_NAMES } from '../jobs/connections';
 import { readLookups } from '../sheets/lookups';
-import { readMappings, writeMappings } from '../sheets/mappings';
+import type { Lookups } from '../sheets/lookups';
+import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
 import { parseArg, SidebarError } from './args';
 import { apiContext } from './context';
 import { requireEditor } from './rights';
 
-const assignment = z.object({
-  source: z.string({ error: 'Source is missing' }).trim().min(1, { error: 'Source is missing' }).max(40),
-  customerId: z
-    .string({ error: 'Customer is missing' })
+const idText = (label: string, max = 200) =>
+  z
+    .string({ error: `${label} is missing` })
     .trim()
-    .min(1, { error: 'Customer is missing' })
-    .max(200),
+    .min(1, { error: `${label} is missing` })
+    .max(max, { error: `${label} is too long` });
+
+const customerKey = z.object({ source: idText('Source', 40), customerId: idText('Customer') });
+type CustomerKey = z.infer<typeof customerKey>;
+
+const assignment = customerKey.extend({
   customerName: z.string().max(500).default(''),
   /** The PSA company; null to exclude the customer. */
-  companyId: z.string().trim().min(1).max(100).nullable(),
+  companyId: idText('PSA company', 100).nullable(),
 });
 
 export interface AssignResult {
@@ -30,6 +41,14 @@ export interface AssignResult {
   companyName: string | null;
   status: 'manual' | 'excluded';
   contractLinked: boolean;
+}
+
+/** The company's one recurring-service contract, if it has exactly one. */
+export function soleRecurringContract(lookups: Lookups | null, companyId: string): string | null {
+  const own = (lookups?.contracts ?? []).filter(
+    (c) => c.companyId === companyId && c.kind === 'recurring-service',
+  );
+  return own.length === 1 ? own[0].id : null;
 }
 
 export function assignClient(input: unknown): AssignResult {
@@ -45,22 +64,17 @@ export function assignClient(input: unknown): AssignResult {
       );
     }
     const status = a.companyId ? 'manual' : 'excluded';
-    const contracts: ContractMapping[] = [];
     const current = readMappings(ss, lookups).mappings;
-    const linked = current.contracts.some((c) => c.source === a.source && c.customerId === a.customerId);
-    if (company && !linked) {
-      const own = (lookups?.contracts ?? []).filter(
-        (c) => c.companyId === company.id && c.kind === 'recurring-service',
-      );
-      if (own.length === 1) {
-        contracts.push({
-          source: a.source,
-          customerId: a.customerId,
-          subscriptionId: '',
-          contractId: own[0].id,
-        });
-      }
-    }
+    const previous = current.clients.find((c) => c.source === a.source && c.customerId === a.customerId);
+    // A new company: the old contract links belong to the old company.
+    if (previous?.companyId && previous.companyId !== a.companyId) removeClientMappings(ss, [a]);
+    const linked =
+      previous?.companyId === a.companyId &&
+      current.contracts.some((c) => c.source === a.source && c.customerId === a.customerId);
+    const contracts: ContractMapping[] = [];
+    const sole = company && !linked ? soleRecurringContract(lookups, company.id) : null;
+    if (sole)
+      contracts.push({ source: a.source, customerId: a.customerId, subscriptionId: '', contractId: sole });
     writeMappings(
       ss,
       {
@@ -68,10 +82,11 @@ export function assignClient(input: unknown): AssignResult {
           {
             source: a.source,
             customerId: a.customerId,
-            customerName: a.customerName,
+            customerName: a.customerName || previous?.customerName || '',
             companyId: a.companyId,
             status,
             score: null,
+            ...(previous?.overrides ? { overrides: previous.overrides } : {}),
           },
         ],
         ...(contracts.length ? { contracts } : {}),
@@ -82,7 +97,7 @@ export function assignClient(input: unknown): AssignResult {
       customerName: a.customerName,
       companyName: company?.name ?? null,
       status,
-      contractLinked: contracts.length > 0,
+      contractLinked: contracts.length > 0 || linked,
     };
   });
 }
@@ -94,9 +109,195 @@ export interface CompanyOption {
 
 /** PSA companies for the assign dropdown, from the lookup tab (no PSA request). */
 export function listCompanies(): CompanyOption[] {
-  const lookups = readLookups(activeSpreadsheet());
+  return companyOptions(readLookups(activeSpreadsheet()));
+}
+
+function companyOptions(lookups: Lookups | null): CompanyOption[] {
   return (lookups?.companies ?? [])
     .filter((c) => c.active)
     .map((c) => ({ id: c.id, name: c.name }))
     .sort((x, y) => x.name.localeCompare(y.name));
+}
+
+/** The overrides a client row may carry from the sidebar: modifiers, invoice behaviour, target invoice. */
+const clientOverridesSchema = z.object({
+  modifiers: modifiersSchema.partial().optional(),
+  invoiceBehaviour: z
+    .enum(INVOICE_BEHAVIOURS, { error: `Invoice behaviour must be one of ${INVOICE_BEHAVIOURS.join(', ')}` })
+    .optional(),
+  targetInvoiceId: z
+    .string()
+    .trim()
+    .max(100, { error: 'Target invoice is too long' })
+    .regex(/^[\w:-]*$/, { error: 'Target invoice must be an invoice id' })
+    .nullable()
+    .optional(),
+});
+export type ClientOverrides = {
+  modifiers?: Partial<Modifiers>;
+  invoiceBehaviour?: InvoiceBehaviour;
+  targetInvoiceId?: string | null;
+};
+
+export interface ClientRow {
+  source: string;
+  sourceName: string;
+  customerId: string;
+  customerName: string;
+  companyId: string | null;
+  companyName: string | null;
+  status: ClientMappingStatus;
+  /** Name similarity 0–100 of an automatic match. */
+  score: number | null;
+  overrides: ClientOverrides;
+  /** The PSA contract the customer's charges go to, when linked. */
+  contractName: string | null;
+}
+
+export interface ClientsView {
+  rows: ClientRow[];
+  companies: CompanyOption[];
+  problems: string[];
+  /** The connected PSA lets BillGrid create missing companies and contracts (Autotask). */
+  canCreateInPsa: boolean;
+  /** Integration names by source id ('pax8' → 'Pax8'). */
+  sourceNames: Record<string, string>;
+}
+
+/** True when the connected PSA can create companies and contracts from BillGrid (Autotask). */
+export function psaCanCreate(): boolean {
+  try {
+    return connectedPsa().target instanceof AutotaskTarget;
+  } catch {
+    return false;
+  }
+}
+
+const pickOverrides = (o: SettingsOverride | undefined): ClientOverrides => ({
+  ...(o?.modifiers ? { modifiers: o.modifiers } : {}),
+  ...(o?.invoiceBehaviour ? { invoiceBehaviour: o.invoiceBehaviour } : {}),
+  ...(o?.targetInvoiceId !== undefined ? { targetInvoiceId: o.targetInvoiceId } : {}),
+});
+
+function clientsView(ss: Spreadsheet): ClientsView {
+  const lookups = readLookups(ss);
+  const read = readMappings(ss, lookups);
+  const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
+  const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
+  const contractOf = new Map(
+    read.mappings.contracts
+      .filter((c) => c.subscriptionId === '')
+      .map((c) => [`${c.source}\u0000${c.customerId}`, c.contractId]),
+  );
+  const rows = read.mappings.clients.map((m): ClientRow => {
+    const contract = contractOf.get(`${m.source}\u0000${m.customerId}`);
+    return {
+      source: m.source,
+      sourceName: SOURCE_NAMES[m.source] ?? m.source,
+      customerId: m.customerId,
+      customerName: m.customerName || m.customerId,
+      companyId: m.companyId,
+      companyName: m.companyId ? (companyName.get(m.companyId) ?? m.companyId) : null,
+      status: m.status,
+      score: m.score,
+      overrides: pickOverrides(m.overrides),
+      contractName: contract ? (contractName.get(contract) ?? contract) : null,
+    };
+  });
+  rows.sort((a, b) => a.customerName.localeCompare(b.customerName) || a.source.localeCompare(b.source));
+  return {
+    rows,
+    companies: companyOptions(lookups),
+    problems: read.problems.filter((p) => p.tab === 'Clients').map((p) => p.message),
+    canCreateInPsa: psaCanCreate(),
+    sourceNames: { ...SOURCE_NAMES },
+  };
+}
+
+/** Every mapped or excluded customer with its company, status, score, overrides and contract. */
+export function listClients(): ClientsView {
+  return clientsView(activeSpreadsheet());
+}
+
+function findClient(ss: Spreadsheet, key: CustomerKey): { mapping: ClientMapping; lookups: Lookups | null } {
+  const lookups = readLookups(ss);
+  const mapping = readMappings(ss, lookups).mappings.clients.find(
+    (c) => c.source === key.source && c.customerId === key.customerId,
+  );
+  if (!mapping) {
+    throw new SidebarError(
+      `Customer ${key.customerId} is not in the Clients tab any more; refresh the list and try again.`,
+    );
+  }
+  return { mapping, lookups };
+}
+
+/** Unassign: the customer is unmapped again (its contract links go too) and back in the list to map. */
+export function unassignClient(input: unknown): ClientsView {
+  requireEditor(apiContext(), 'unassign clients');
+  const key = parseArg(customerKey, input, 'Client');
+  return withDocumentLock('unassigning a client', () => {
+    const ss = activeSpreadsheet();
+    findClient(ss, key);
+    removeClientMappings(ss, [key]);
+    return clientsView(ss);
+  });
+}
+
+/** A person accepts automatic matches: they become 'confirmed' and matching never changes them. */
+export function confirmClients(input: unknown): ClientsView {
+  requireEditor(apiContext(), 'confirm client matches');
+  const keys = parseArg(z.array(customerKey).max(5000), input, 'Clients to confirm');
+  return withDocumentLock('confirming clients', () => {
+    const ss = activeSpreadsheet();
+    const lookups = readLookups(ss);
+    const wanted = new Set(keys.map((c) => `${c.source}\u0000${c.customerId}`));
+    const confirmed = readMappings(ss, lookups)
+      .mappings.clients.filter((c) => c.status === 'auto' && wanted.has(`${c.source}\u0000${c.customerId}`))
+      .map((c) => ({ ...c, status: 'confirmed' as const }));
+    if (confirmed.length) writeMappings(ss, { clients: confirmed }, { lookups });
+    return clientsView(ss);
+  });
+}
+
+const overridesInput = customerKey.extend({ overrides: clientOverridesSchema });
+
+/**
+ * Per-client overrides (modifiers, invoice behaviour, target invoice) on the customer's Clients row.
+ * Saving them confirms an automatic match: a person has looked at this client.
+ */
+export function saveClientOverrides(input: unknown): ClientsView {
+  requireEditor(apiContext(), 'change client settings');
+  const a = parseArg(overridesInput, input, 'Client settings');
+  return withDocumentLock('saving client settings', () => {
+    const ss = activeSpreadsheet();
+    const { mapping, lookups } = findClient(ss, a);
+    const { modifiers, invoiceBehaviour, targetInvoiceId } = a.overrides;
+    const kept = { ...(mapping.overrides ?? {}) };
+    delete kept.modifiers;
+    delete kept.invoiceBehaviour;
+    delete kept.targetInvoiceId;
+    const overrides: SettingsOverride = {
+      ...kept,
+      ...(modifiers && Object.keys(modifiers).length ? { modifiers } : {}),
+      ...(invoiceBehaviour ? { invoiceBehaviour } : {}),
+      ...(targetInvoiceId ? { targetInvoiceId } : {}),
+    };
+    const { overrides: _old, ...rest } = mapping;
+    void _old;
+    writeMappings(
+      ss,
+      {
+        clients: [
+          {
+            ...rest,
+            status: mapping.status === 'auto' ? 'confirmed' : mapping.status,
+            ...(Object.keys(overrides).length ? { overrides } : {}),
+          },
+        ],
+      },
+      { lookups },
+    );
+    return clientsView(ss);
+  });
 }

@@ -96,6 +96,14 @@ export const CONNECTIONS: Record<ConnectionKind, ConnectionSpec> = {
       },
       { name: 'secret', label: 'Secret', exposure: 'secret', input: 'password' },
       { name: 'integrationCode', label: 'Integration code', exposure: 'identifier', input: 'text' },
+      {
+        name: 'ownerResourceId',
+        label: 'Account manager for new companies',
+        exposure: 'public',
+        input: 'text',
+        optional: true,
+        hint: 'Autotask resource id; needed only to create companies from BillGrid.',
+      },
     ],
     schema: z.object({
       username: z
@@ -104,6 +112,11 @@ export const CONNECTIONS: Record<ConnectionKind, ConnectionSpec> = {
         .regex(/^[^\s@]+@[^\s@]+$/, { error: 'Autotask API username must look like an email address' }),
       secret: required('Autotask secret'),
       integrationCode: required('Autotask integration code'),
+      ownerResourceId: z
+        .string()
+        .trim()
+        .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
+        .optional(),
     }),
   },
   halo: {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
-import { currentBillingMonth, isBillingMonth, previousMonth } from '../core/periods';
+import { currentBillingMonth, isBillingMonth } from '../core/periods';
 import type { PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone } from '../platform/runtime';
@@ -17,7 +17,7 @@ import { readJson, writeJson } from '../platform/store';
 import { setApprovals } from '../sheets/approve';
 import { listMonths } from '../sheets/grid';
 import { readLookups } from '../sheets/lookups';
-import { connectedPsa, connectedSources } from '../jobs/connections';
+import { connectedPsa, connectedSources, SOURCE_KINDS, SOURCE_NAMES } from '../jobs/connections';
 import { approvedKeys, planMonth } from '../jobs/month';
 import type { PullSummary } from '../jobs/month';
 import { refreshMappings } from '../jobs/refresh';
@@ -31,10 +31,22 @@ import {
   runPush,
   runReconcile,
   saveSettings,
+  scheduledMonth,
 } from '../jobs/run';
 import type { LastRun, Progress, PushRunResult } from '../jobs/run';
 import { parseArg } from './args';
-import { assignClient, listCompanies } from './clients';
+import {
+  assignClient,
+  confirmClients,
+  listClients,
+  listCompanies,
+  saveClientOverrides,
+  unassignClient,
+} from './clients';
+import { createMissingInPsa, linkContract, listContractLinks } from './contracts';
+import { assignProduct, listProductMappings } from './products';
+import { activateRow, getPushStatus, problemRows, showGridRow } from './push-results';
+import type { RowResult } from './push-results';
 import { apiContext } from './context';
 import { requireEditor, requireManager } from './rights';
 
@@ -54,7 +66,7 @@ export function listBillingMonths(): MonthList {
   const ss = activeSpreadsheet();
   return {
     months: listMonths(ss),
-    suggested: previousMonth(currentBillingMonth(new Date(), ss.getSpreadsheetTimeZone())),
+    suggested: scheduledMonth(),
   };
 }
 
@@ -86,7 +98,24 @@ export interface MonthReview {
   removed: number;
   byAction: Record<string, number>;
   byClient: ReviewClient[];
+  /** Lines whose PSA record differs from the sheet (what a push would change), at most 100. */
+  differences: ReviewDifference[];
+  differenceCount: number;
 }
+
+export interface ReviewDifference {
+  row: number;
+  client: string;
+  product: string;
+  action: string;
+  /** What the PSA has now ('—' when the record does not exist yet). */
+  now: string;
+  /** What the sheet says. */
+  sheet: string;
+  message: string;
+}
+
+const MAX_DIFFERENCES = 100;
 
 /** Counts and totals by client and action, from the tab and a fresh read of the PSA. */
 export function reviewBillingMonth(m: unknown): MonthReview {
@@ -95,10 +124,25 @@ export function reviewBillingMonth(m: unknown): MonthReview {
   const approved = approvedKeys(plan.grid);
   const byAction: Record<string, number> = {};
   const clients = new Map<string, ReviewClient>();
+  const differences: ReviewDifference[] = [];
+  let differenceCount = 0;
   for (const row of plan.grid.rows) {
-    const action =
-      plan.reconciliation.byLine.get(row.key)?.action ??
-      (plan.collapsedInto.has(row.key) ? 'collapsed' : 'none');
+    const a = plan.reconciliation.byLine.get(row.key);
+    const action = a?.action ?? (plan.collapsedInto.has(row.key) ? 'collapsed' : 'none');
+    if (a && action !== 'none' && action !== 'blocked') {
+      differenceCount++;
+      if (differences.length < MAX_DIFFERENCES) {
+        differences.push({
+          row: row.rowNumber,
+          client: row.line.customerName || row.line.customerId,
+          product: row.line.productName || row.line.sku,
+          action,
+          now: a.before ? `${a.before.quantity} × ${a.before.unitPrice}` : '—',
+          sheet: `${row.line.quantity} × ${row.line.unitPrice}`,
+          message: a.message,
+        });
+      }
+    }
     byAction[action] = (byAction[action] ?? 0) + 1;
     const name = row.line.customerName || row.line.customerId;
     const c = clients.get(name) ?? {
@@ -123,6 +167,8 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     removed: plan.grid.removed.length,
     byAction,
     byClient: [...clients.values()].sort((a, b) => a.client.localeCompare(b.client)),
+    differences,
+    differenceCount,
   };
 }
 
@@ -158,6 +204,9 @@ export function approveRows(m: unknown, filter: unknown): { changed: number; mat
 
 export interface DryRunStep {
   operation: PushStep['operation'];
+  /** The client and product in users' words (from the month's rows). */
+  client: string;
+  product: string;
   entity: string;
   lineKeys: string[];
   before: string;
@@ -166,16 +215,25 @@ export interface DryRunStep {
 
 export interface DryRun {
   month: string;
+  /** Every step, or the first `limit` when the caller asked for fewer; `total` counts them all. */
   steps: DryRunStep[];
+  total: number;
+  byOperation: Record<string, number>;
   skipped: number;
 }
+
+const dryRunOptions = z
+  .object({ limit: z.number().int().min(1).max(100_000).optional() })
+  .optional()
+  .default({});
 
 const values = (v: { quantity: number; unitPrice: number; unitCost: number } | null): string =>
   v ? `${v.quantity} × ${v.unitPrice} (cost ${v.unitCost})` : '—';
 
 /** What a push would change, step by step, without sending anything. */
-export function dryRunPush(m: unknown): DryRun {
+export function dryRunPush(m: unknown, options?: unknown): DryRun {
   const mo = month(m);
+  const { limit } = parseArg(dryRunOptions, options, 'Dry run options');
   const psa = connectedPsa();
   const plan = planMonth(activeSpreadsheet(), mo, psa, loadSettings());
   const push = buildPushPlan(
@@ -183,24 +241,46 @@ export function dryRunPush(m: unknown): DryRun {
     approvedKeys(plan.grid),
     psa.capabilities.chargeContainer,
   );
+  const lineOf = new Map(plan.grid.rows.map((r) => [r.key, r.line]));
+  const steps = push.groups.flatMap((g) => g.steps.map((s) => ({ g, s })));
+  const byOperation: Record<string, number> = {};
+  for (const { s } of steps) byOperation[s.operation] = (byOperation[s.operation] ?? 0) + 1;
   return {
     month: mo,
-    steps: push.groups.flatMap((g) =>
-      g.steps.map((s) => ({
+    steps: steps.slice(0, limit ?? steps.length).map(({ g, s }) => {
+      const line = lineOf.get(s.lineKeys[0]);
+      return {
         operation: s.operation,
+        client: line ? line.customerName || line.customerId : '',
+        product: s.after.productName || s.after.sku || line?.productName || '',
         entity: g.entity,
         lineKeys: s.lineKeys,
         before: values(s.before),
         after: values(s.after),
-      })),
-    ),
+      };
+    }),
+    total: steps.length,
+    byOperation,
     skipped: push.skipped.length,
   };
 }
 
-export function pushBillingMonth(m: unknown): PushRunResult {
+export interface PushView extends PushRunResult {
+  /** Rows whose Status says failed or not pushed (failed first; at most 200). */
+  problems: RowResult[];
+  problemCount: number;
+}
+
+/** Push the approved rows; when some fail, the first failed row is selected in the sheet. */
+export function pushBillingMonth(m: unknown): PushView {
   requireEditor(apiContext(), 'push to the PSA');
-  return runPush(month(m), 'manual');
+  const mo = month(m);
+  const result = runPush(mo, 'manual');
+  const ss = activeSpreadsheet();
+  const p = problemRows(ss, mo);
+  const firstFailed = p.rows.find((r) => r.status.startsWith('Failed'));
+  if (firstFailed) activateRow(ss, mo, firstFailed.row);
+  return { ...result, problems: p.rows, problemCount: p.total };
 }
 
 export function getJobProgress(): Progress | null {
@@ -210,6 +290,10 @@ export function getJobProgress(): Progress | null {
 export interface DefaultsView {
   settings: BillingSettings;
   codes: { incomeAccounts: Option[]; expenseAccounts: Option[]; taxCodes: Option[]; itemCodes: Option[] };
+  /** The integrations whose overrides the screen offers. */
+  sources: Option[];
+  /** False until a refresh has read the PSA's lists (companies, products, codes). */
+  psaRead: boolean;
 }
 interface Option {
   id: string;
@@ -219,7 +303,12 @@ interface Option {
 export function getDefaults(): DefaultsView {
   const lookups = readLookups(activeSpreadsheet());
   const codes = lookups?.codes ?? { incomeAccounts: [], expenseAccounts: [], taxCodes: [], itemCodes: [] };
-  return { settings: loadSettings(), codes };
+  return {
+    settings: loadSettings(),
+    codes,
+    sources: SOURCE_KINDS.map((id) => ({ id, name: SOURCE_NAMES[id] ?? id })),
+    psaRead: lookups !== null,
+  };
 }
 
 export function saveDefaults(settings: unknown): DefaultsView {
@@ -312,6 +401,17 @@ export function stopSchedule(): ScheduleView {
 export const jobsApi = {
   assignClient,
   listCompanies,
+  listClients,
+  unassignClient,
+  confirmClients,
+  saveClientOverrides,
+  listProductMappings,
+  assignProduct,
+  listContractLinks,
+  linkContract,
+  createMissingInPsa,
+  showGridRow,
+  getPushStatus,
   listBillingMonths,
   pullBillingMonth,
   reconcileBillingMonth,

@@ -71,7 +71,13 @@ export function buildPsa(
       kind,
       capabilities: AUTOTASK_CAPABILITIES,
       target: createAutotaskTarget(
-        { username: creds.username, secret: creds.secret, integrationCode: creds.integrationCode },
+        {
+          username: creds.username,
+          secret: creds.secret,
+          integrationCode: creds.integrationCode,
+          // Set in Connect (optional): lets the sidebar create missing companies (Autotask requires an owner).
+          ...(creds.ownerResourceId ? { ownerResourceId: Number(creds.ownerResourceId) } : {}),
+        },
         new RetryingHttpClient(autotaskPolicy, opts.httpDeps),
         new RetryingHttpClient(mutationPolicy, opts.httpDeps),
       ),

@@ -436,3 +436,63 @@ export function writeMappings(
   if (mappings.products) writeTab(ss, PRODUCT_SPEC, mappings.products, labels, mode);
   if (mappings.contracts) writeTab(ss, CONTRACT_SPEC, mappings.contracts, labels, mode);
 }
+
+/** Blanks the rows `drop` picks (other rows, formulas and staff columns untouched); returns how many. */
+function blankRows<Id extends string, M>(
+  ss: Spreadsheet,
+  spec: TabSpec<Id, M>,
+  drop: (get: Get<Id>) => boolean,
+): number {
+  const sheet = ss.getSheetByName(spec.tab);
+  if (!sheet) return 0;
+  const t = readTable(sheet, { formulas: true });
+  if (t.header.every((h) => h.trim() === '')) return 0;
+  const { index } = locateColumns(spec.tab, t.header, spec.defs, { allowMissing: true });
+  const cols = new Map<number, WriteValue[]>();
+  for (const p of index.values()) {
+    cols.set(
+      p + 1,
+      t.rows.map((r, i) => {
+        const f = t.formulas?.[i]?.[p];
+        return f ? { formula: f } : (r[p] ?? '');
+      }),
+    );
+  }
+  let n = 0;
+  t.rows.forEach((r, i) => {
+    const get: Get<Id> = (id) => {
+      const p = index.get(id);
+      return p === undefined ? undefined : r[p];
+    };
+    if (!drop(get)) return;
+    n++;
+    for (const values of cols.values()) values[i] = '';
+  });
+  if (n) writeColumns(sheet, 2, cols);
+  return n;
+}
+
+/**
+ * Unassign customers (a person in the sidebar): their Clients rows and their contract links are blanked,
+ * so they are unmapped again. Returns the number of Clients rows removed.
+ */
+export function removeClientMappings(
+  ss: Spreadsheet,
+  customers: readonly { source: string; customerId: string }[],
+): number {
+  const keys = new Set(customers.map((c) => k(c.source, c.customerId)));
+  const byCustomer = (get: Get<'source' | 'customerId'>) =>
+    keys.has(k(txt(get('source')), txt(get('customerId'))));
+  const n = blankRows(ss, CLIENT_SPEC, byCustomer);
+  blankRows(ss, CONTRACT_SPEC, byCustomer);
+  return n;
+}
+
+/** Forget SKU mappings (the product lifecycle mode applies to them again). Returns rows removed. */
+export function removeProductMappings(
+  ss: Spreadsheet,
+  products: readonly { source: string; sku: string }[],
+): number {
+  const keys = new Set(products.map((p) => k(p.source, p.sku)));
+  return blankRows(ss, PRODUCT_SPEC, (get) => keys.has(k(txt(get('source')), txt(get('sku')))));
+}

@@ -47,7 +47,11 @@ export function installFakeGas(initial: Partial<FakeGas> = {}): FakeGas {
   g.PropertiesService = { getScriptProperties: () => bag };
   g.Session = { getActiveUser: user, getEffectiveUser: user };
   g.SpreadsheetApp = {
+    // A spreadsheet with no BillGrid tabs yet: enough for the screens' reads to answer "nothing yet".
     getActiveSpreadsheet: () => ({
+      getSheetByName: () => null,
+      getSheets: () => [],
+      getSpreadsheetTimeZone: () => 'America/New_York',
       getEditors: () => {
         if (gas.editors === null) throw new Error('You do not have permission to call getEditors');
         return gas.editors.map((e) => ({ getEmail: () => e }));

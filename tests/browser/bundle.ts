@@ -1,29 +1,20 @@
 /**
- * The Apps Script project the browser tests run, in a temp folder:
- * - sidebar.html built from sidebar/ now, with scripts/build.mjs's recipe (esbuild IIFE inlined into
- *   sidebar/index.html with sidebar/styles.css), so a stale or missing dist/ cannot hide a change;
- * - Code.js: dist/Code.js when it exposes every sidebar API function, otherwise a bundle built with
- *   scripts/build.mjs's webpack settings from fixtures/entry.ts (menu, sidebar and sidebar API);
+ * The Apps Script project the browser tests run, in a temp folder, built from the sources now so that a
+ * stale or missing dist/ (shared with other work in this tree) cannot hide a change:
+ * - sidebar.html with scripts/build.mjs's recipe (esbuild IIFE inlined into sidebar/index.html with
+ *   sidebar/styles.css);
+ * - Code.js from src/main.ts with scripts/build.mjs's webpack settings, unminified;
  * - appsscript.json from the repository root.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
 import webpack from 'webpack';
 import GasPlugin from 'gas-webpack-plugin';
-import { sidebarApi } from '../../src/api';
 
 const ROOT = path.join(__dirname, '..', '..');
-const DIST = path.join(ROOT, 'dist');
-
-/** True when dist/Code.js has a top-level function for every sidebar API function. */
-export function distExposesSidebarApi(): boolean {
-  const file = path.join(DIST, 'Code.js');
-  if (!fs.existsSync(file)) return false;
-  const code = fs.readFileSync(file, 'utf8');
-  return Object.keys(sidebarApi).every((name) => new RegExp(`^function ${name}\\(`, 'm').test(code));
-}
 
 export async function buildSidebarHtml(): Promise<string> {
   const dir = path.join(ROOT, 'sidebar');
@@ -44,19 +35,47 @@ export async function buildSidebarHtml(): Promise<string> {
     .replace('<!-- SCRIPT -->', () => `<script>\n${script}</script>`);
 }
 
-function buildFallbackCode(outDir: string): Promise<void> {
+/**
+ * Code.js from src/main.ts with scripts/build.mjs's webpack settings minus terser (seconds instead of
+ * tens of seconds), cached by the sources' content so parallel suites and re-runs build it once.
+ */
+async function buildCode(outDir: string): Promise<void> {
+  const hash = crypto.createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) hash.update(p).update(fs.readFileSync(p));
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  const cached = path.join(os.tmpdir(), `billgrid-code-${hash.digest('hex').slice(0, 16)}.js`);
+  if (!fs.existsSync(cached)) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-build-'));
+    await webpackBuild(tmp);
+    // Atomic: a parallel suite sees the whole file or none.
+    fs.renameSync(path.join(tmp, 'Code.js'), `${cached}.${process.pid}`);
+    fs.renameSync(`${cached}.${process.pid}`, cached);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  fs.copyFileSync(cached, path.join(outDir, 'Code.js'));
+}
+
+function webpackBuild(outDir: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     webpack(
       {
         mode: 'production',
         context: ROOT,
-        entry: path.join(__dirname, 'fixtures', 'entry.ts'),
+        entry: path.join(ROOT, 'src', 'main.ts'),
         target: ['web', 'es2020'],
         devtool: false,
         output: { path: outDir, filename: 'Code.js', environment: { arrowFunction: true } },
         resolve: { extensions: ['.ts', '.js'] },
         module: { rules: [{ test: /\.ts$/, loader: 'esbuild-loader', options: { target: 'es2020' } }] },
-        optimization: { minimize: false, concatenateModules: true },
+        optimization: { minimize: false, concatenateModules: true, usedExports: true },
         performance: { hints: false },
         plugins: [new GasPlugin({ autoGlobalExportsFiles: [] })],
       },
@@ -71,8 +90,6 @@ function buildFallbackCode(outDir: string): Promise<void> {
 
 export interface TestProject {
   dir: string;
-  /** 'dist' or 'fallback entry'. */
-  code: string;
   cleanup(): void;
 }
 
@@ -80,11 +97,6 @@ export async function prepareTestProject(): Promise<TestProject> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-project-'));
   fs.writeFileSync(path.join(dir, 'sidebar.html'), await buildSidebarHtml());
   fs.copyFileSync(path.join(ROOT, 'appsscript.json'), path.join(dir, 'appsscript.json'));
-  let code = 'dist';
-  if (distExposesSidebarApi()) fs.copyFileSync(path.join(DIST, 'Code.js'), path.join(dir, 'Code.js'));
-  else {
-    code = 'fallback entry';
-    await buildFallbackCode(dir);
-  }
-  return { dir, code, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  await buildCode(dir);
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,10 +1,12 @@
 /**
- * Serves the built sidebar (sidebar/ → one HTML file, as scripts/build.mjs builds it) with the workbench's google.script shim, answering run calls with
- * src/api in-process over fake Apps Script globals. Tests the sidebar alone, without the emulator.
+ * Serves the built sidebar (sidebar/ → one HTML file, as scripts/build.mjs builds it) with the
+ * workbench's google.script shim, answering run calls with src/api in-process over fake Apps Script
+ * globals (a spreadsheet without BillGrid tabs). Tests the sidebar alone, without the emulator.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sidebarApi } from '../../src/api';
+import { jobsApi } from '../../src/api/jobs';
 import { bundlePage, injectShim } from '../../local/workbench/assets';
 import { installFakeGas, type FakeGas } from '../api/fake-gas';
 import { buildSidebarHtml } from './bundle';
@@ -22,7 +24,7 @@ export async function startSidebarHarness(): Promise<Harness> {
   const page = injectShim(html, shim, '/run');
   const gas = installFakeGas();
   const bodies: string[] = [];
-  const api = sidebarApi as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const api = { ...sidebarApi, ...jobsApi } as unknown as Record<string, (...args: unknown[]) => unknown>;
   const server = http.createServer((req, res) => {
     const reply = (status: number, type: string, body: string) => {
       bodies.push(body);

@@ -73,8 +73,8 @@ describe('sidebar (built sidebar.html)', () => {
     const tabs = page.getByRole('tab');
     expect(await tabs.allTextContents()).toEqual([
       'Connect',
-      'Defaults',
       'Clients',
+      'Defaults',
       'Products',
       'Contracts',
       'Month',
@@ -84,9 +84,9 @@ describe('sidebar (built sidebar.html)', () => {
     ]);
     await page.getByRole('tab', { name: 'Connect' }).focus();
     await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Clients' }).getAttribute('aria-selected')).toBe('true');
-    await page.getByRole('tabpanel').getByRole('heading', { name: 'Clients' }).waitFor();
+    await page.getByRole('tabpanel').getByRole('heading', { name: 'Clients', exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Mapped clients (0)' }).waitFor();
     await page.getByRole('button', { name: 'Refresh from sources and PSA' }).waitFor();
     await page.screenshot({ path: screenshotPath('sidebar-tabs') });
     await page.keyboard.press('End');

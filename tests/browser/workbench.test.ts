@@ -102,8 +102,8 @@ describe('workbench', () => {
     await sidebar.getByRole('button', { name: 'Skip setup' }).click();
     for (const tab of [
       'Connect',
-      'Defaults',
       'Clients',
+      'Defaults',
       'Products',
       'Contracts',
       'Month',

@@ -4,6 +4,7 @@
  * textContent; the page never builds markup from data.
  */
 import type { MenuData, MenuItemData } from '../../gas/state';
+import type { DemoCredential } from '../demo-credentials';
 import type { RunLogEntry, RunReply, WorkbookSnapshot } from '../protocol';
 import type { CellView, SheetView } from '../snapshot';
 
@@ -56,6 +57,28 @@ async function refresh(): Promise<void> {
   render();
 }
 
+/**
+ * Redraw after the sidebar's executions, coalesced: a burst of calls (progress polls, a screen's
+ * reads) costs one state read in flight plus one after it, not one each.
+ */
+let refreshing: Promise<void> | null = null;
+let refreshAgain = false;
+function refreshSoon(): void {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = refresh()
+    .catch(() => undefined)
+    .finally(() => {
+      refreshing = null;
+      if (refreshAgain) {
+        refreshAgain = false;
+        refreshSoon();
+      }
+    });
+}
+
 /** Runs something that is an execution, then redraws from the new state. */
 async function execute(path: string, body: unknown): Promise<void> {
   const reply = await api<RunReply>(path, body);
@@ -86,26 +109,37 @@ function renderUsers(s: WorkbookSnapshot): void {
 }
 
 let demoDrawn = false;
+/**
+ * The sandboxes' credentials load only when someone opens the panel, so no other response of the
+ * workbench carries them (the browser test checks that saved secrets never come back).
+ */
 function renderDemoCredentials(s: WorkbookSnapshot): void {
   if (demoDrawn) return;
   demoDrawn = true;
-  const intro = h(
-    'p',
-    { class: 'muted' },
-    'Paste these into BillGrid → Connect. They open only the local sandboxes.',
-  );
-  $('demo-body').replaceChildren(
-    intro,
-    ...s.demoCredentials.map((c) =>
-      h(
-        'section',
-        {},
-        h('h3', {}, `${c.label} (${s.sandboxes[c.kind] ?? 'not running'})`),
-        h('dl', {}, ...c.fields.flatMap((f) => [h('dt', {}, f.label), h('dd', {}, f.value)])),
-      ),
-    ),
-  );
-  $('demo').hidden = s.demoCredentials.length === 0;
+  const panel = $<HTMLDetailsElement>('demo');
+  panel.hidden = Object.keys(s.sandboxes).length === 0;
+  let loaded = false;
+  panel.addEventListener('toggle', () => {
+    if (!panel.open || loaded) return;
+    loaded = true;
+    void api<{ credentials: DemoCredential[] }>('/api/demo-credentials').then(({ credentials }) => {
+      $('demo-body').replaceChildren(
+        h(
+          'p',
+          { class: 'muted' },
+          'Paste these into BillGrid → Connect. They open only the local sandboxes.',
+        ),
+        ...credentials.map((c) =>
+          h(
+            'section',
+            {},
+            h('h3', {}, `${c.label} (${s.sandboxes[c.kind] ?? 'not running'})`),
+            h('dl', {}, ...c.fields.flatMap((f) => [h('dt', {}, f.label), h('dd', {}, f.value)])),
+          ),
+        ),
+      );
+    });
+  });
 }
 
 // ---- Menus ---------------------------------------------------------------------------------------
@@ -260,6 +294,8 @@ function widthOf(sheet: SheetView, col: number): number {
 }
 
 function sendEdit(sheet: SheetView, row: number, col: number, value: string | boolean): void {
+  // The DOM already shows the edit; redraw even if the sheet did not change (an edit refused).
+  drawnSheet = '';
   void execute('/api/edit', { sheetId: sheet.id, row, col, value });
 }
 
@@ -277,10 +313,11 @@ function cellElement(
     box.checked = view.checked === true;
     box.addEventListener('change', () => sendEdit(sheet, row, col, box.checked));
     td.append(box);
-  } else if (view.kind === 'list' && view.options) {
-    const select = h('select', { 'aria-label': `${a1(sheet, row, col)} dropdown` });
-    const options = view.options.includes(view.t) ? view.options : [view.t, ...view.options];
-    for (const o of options) select.append(h('option', { value: o }, o));
+  } else if (view.kind === 'list' && view.list !== undefined && sheet.lists[view.list]) {
+    // One prepared <select> per list, cloned per cell: a month tab has hundreds of dropdowns.
+    const select = listTemplate(sheet, view.list).cloneNode(true) as HTMLSelectElement;
+    select.setAttribute('aria-label', `${a1(sheet, row, col)} dropdown`);
+    if (!sheet.lists[view.list].includes(view.t)) select.prepend(h('option', { value: view.t }, view.t));
     select.value = view.t;
     select.addEventListener('change', () => sendEdit(sheet, row, col, select.value));
     td.append(select);
@@ -301,8 +338,24 @@ function cellElement(
 }
 
 let currentSheet: SheetView | null = null;
+/** The drawn sheet as JSON: redrawing an unchanged sheet (most executions change no cell) is skipped. */
+let drawnSheet = '';
+const templates = new Map<number, HTMLSelectElement>();
+
+function listTemplate(sheet: SheetView, list: number): HTMLSelectElement {
+  let t = templates.get(list);
+  if (!t) {
+    t = h('select', {}, ...sheet.lists[list].map((o) => h('option', { value: o }, o)));
+    templates.set(list, t);
+  }
+  return t;
+}
 
 function renderGrid(sheet: SheetView | null): void {
+  const json = JSON.stringify(sheet);
+  if (json === drawnSheet && document.getElementById('grid')?.hasChildNodes()) return;
+  drawnSheet = json;
+  templates.clear();
   currentSheet = sheet;
   const table = $<HTMLTableElement>('grid');
   if (!sheet) {
@@ -489,7 +542,7 @@ window.addEventListener('message', (ev) => {
   const type = (ev.data as { type?: string } | null)?.type;
   if (type === 'billgrid:close-sidebar') closeSidebar();
   else if (type === 'billgrid:focus-editor') $('grid-wrap').focus();
-  else if (type === 'billgrid:executed') void refresh();
+  else if (type === 'billgrid:executed') refreshSoon();
 });
 
 function showToast(title: string, message: string, timeoutSeconds: number | null): void {

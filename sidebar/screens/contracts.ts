@@ -1,0 +1,131 @@
+/**
+ * Contracts: which PSA contract each mapped customer's charges go to, linked once and remembered in the
+ * Contracts tab. When the company has no contract, BillGrid can create one in the PSA (Autotask).
+ */
+import type { ContractLinkRow, ContractsView } from '../../src/api/contracts';
+import { facts, selectField } from '../components/form';
+import { searchBox } from '../components/search';
+import { actionButton, h, fill } from '../dom';
+import { call } from '../rpc';
+import { selectedMonth } from '../state';
+import type { Screen, ScreenContext } from './types';
+
+const KIND: Record<string, string> = {
+  'recurring-service': 'recurring service',
+  'fixed-price': 'fixed price',
+  'recurring-invoice': 'recurring invoice',
+};
+
+function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, reload: () => Promise<void>) {
+  const canEdit = ctx.setup.session.canApprove;
+  const state = h('div', { class: 'hint', 'aria-live': 'polite' });
+  const picker = selectField(
+    `PSA contract for ${r.customerName}`,
+    [
+      ...(r.contractId
+        ? []
+        : [{ value: '', label: r.candidates.length ? 'Choose a contract…' : 'No contract' }]),
+      ...r.candidates.map((c) => ({ value: c.id, label: `${c.name} (${KIND[c.kind] ?? c.kind})` })),
+    ],
+    r.contractId ?? '',
+  );
+  picker.control.disabled = !canEdit || r.candidates.length === 0;
+  const link = actionButton(
+    'Link',
+    async () => {
+      if (!picker.control.value) {
+        ctx.notify.error(`Choose a contract for ${r.customerName} first.`);
+        return;
+      }
+      try {
+        await call('linkContract', {
+          source: r.source,
+          customerId: r.customerId,
+          contractId: picker.control.value,
+        });
+        ctx.notify.clearError();
+        ctx.notify.toast(`${r.customerName} linked.`);
+        await reload();
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    { disabled: !canEdit || r.candidates.length === 0, busyLabel: 'Saving…' },
+  );
+  const create =
+    view.canCreate && !r.candidates.some((c) => c.kind === 'recurring-service')
+      ? actionButton(
+          'Create contract in PSA',
+          async () => {
+            try {
+              const c = await call('createMissingInPsa', {
+                source: r.source,
+                customerId: r.customerId,
+                customerName: r.customerName,
+                companyId: r.companyId,
+                month: selectedMonth(),
+              });
+              state.textContent = `${c.createdContract ? 'Created' : 'Found'} “${c.contractName}”.`;
+              ctx.notify.clearError();
+              await reload();
+            } catch (e) {
+              ctx.notify.error((e as Error).message);
+            }
+          },
+          { disabled: !canEdit, busyLabel: 'Creating…' },
+        )
+      : null;
+  return h(
+    'li',
+    { 'data-customer': r.customerId, class: r.contractId ? null : 'unlinked' },
+    h('strong', {}, r.customerName),
+    h('div', { class: 'hint' }, `${r.sourceName} · → ${r.companyName}`),
+    h('div', { class: 'mapping' }, r.contractName ? `Contract: ${r.contractName}` : 'No contract linked yet'),
+    // Linked to the company's only contract: nothing to choose.
+    r.contractId && r.candidates.length <= 1 ? null : picker.element,
+    r.contractId && r.candidates.length <= 1 ? null : h('div', { class: 'actions' }, link, create),
+    state,
+  );
+}
+
+function draw(box: HTMLElement, view: ContractsView, ctx: ScreenContext): void {
+  const reload = async () => draw(box, await call('listContractLinks'), ctx);
+  const list = h('ul', { class: 'to-map' }, ...view.rows.map((r) => linkItem(r, view, ctx, reload)));
+  const unlinked = view.rows.filter((r) => !r.contractId).length;
+  fill(
+    box,
+    facts([
+      ['Mapped customers', view.rows.length],
+      ['Linked to a contract', view.rows.length - unlinked],
+      ['Not linked', unlinked],
+    ]),
+    view.rows.length
+      ? h(
+          'div',
+          {},
+          searchBox('Search customers', list, (el) => el.querySelector('strong')?.textContent ?? ''),
+          list,
+        )
+      : h('p', { class: 'muted' }, 'Map clients first (Clients).'),
+  );
+}
+
+export const contractsScreen: Screen = {
+  id: 'contracts',
+  title: 'Contracts',
+  summary: 'Link subscriptions to PSA contracts, once; they are remembered.',
+  async render(container, ctx) {
+    const box = h('div', { class: 'result', 'aria-live': 'polite' });
+    container.append(
+      h('h2', {}, 'Contracts'),
+      h(
+        'p',
+        { class: 'muted' },
+        'A company’s only recurring contract is linked for you. The Contracts tab holds the same links.',
+      ),
+      box,
+    );
+    fill(box, h('p', { class: 'muted' }, 'Loading…'));
+    draw(box, await call('listContractLinks'), ctx);
+  },
+};

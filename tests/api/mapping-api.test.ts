@@ -1,0 +1,90 @@
+/**
+ * The sidebar's mapping, product, contract and push-result functions check rights and arguments before
+ * they touch the spreadsheet or the PSA: viewers are refused, malformed arguments get one readable
+ * message that names the field (and never echoes the value).
+ */
+import { jobsApi } from '../../src/api/jobs';
+import { errorOf, installFakeGas, type FakeGas } from './fake-gas';
+
+const OWNER = 'owner@northwind.example';
+const VIEWER = 'viewer@northwind.example';
+
+describe('mapping functions for the sidebar', () => {
+  let gas: FakeGas;
+  beforeEach(() => {
+    gas = installFakeGas({ user: OWNER, editors: [OWNER] });
+  });
+
+  it.each([
+    ['assignClient', () => jobsApi.assignClient({ source: 'pax8', customerId: 'c1', companyId: '1' })],
+    ['unassignClient', () => jobsApi.unassignClient({ source: 'pax8', customerId: 'c1' })],
+    ['confirmClients', () => jobsApi.confirmClients([{ source: 'pax8', customerId: 'c1' }])],
+    [
+      'saveClientOverrides',
+      () => jobsApi.saveClientOverrides({ source: 'pax8', customerId: 'c1', overrides: {} }),
+    ],
+    ['assignProduct', () => jobsApi.assignProduct({ source: 'pax8', sku: 'S', productId: null })],
+    ['linkContract', () => jobsApi.linkContract({ source: 'pax8', customerId: 'c1', contractId: '9' })],
+    [
+      'createMissingInPsa',
+      () =>
+        jobsApi.createMissingInPsa({
+          source: 'pax8',
+          customerId: 'c1',
+          customerName: 'New Co',
+          companyId: null,
+          month: '2026-10',
+        }),
+    ],
+  ])('%s refuses people who can only view the spreadsheet', (_name, fn) => {
+    gas.user = VIEWER;
+    expect(errorOf(fn)).toMatch(/^You can only view this spreadsheet, so you cannot .+\.$/);
+  });
+
+  it.each([
+    [() => jobsApi.assignClient({ source: 'pax8', companyId: '1' }), 'Client mapping: Customer is missing'],
+    [() => jobsApi.assignClient('pax8'), 'Client mapping: '],
+    [() => jobsApi.unassignClient({ source: '', customerId: 'c1' }), 'Client: Source is missing'],
+    [() => jobsApi.confirmClients('everyone'), 'Clients to confirm: '],
+    [
+      () =>
+        jobsApi.saveClientOverrides({
+          source: 'pax8',
+          customerId: 'c1',
+          overrides: { invoiceBehaviour: 'weekly' },
+        }),
+      'Client settings: Invoice behaviour must be one of new, latest, recurring',
+    ],
+    [
+      () =>
+        jobsApi.saveClientOverrides({
+          source: 'pax8',
+          customerId: 'c1',
+          overrides: { targetInvoiceId: '<img src=x>' },
+        }),
+      'Client settings: Target invoice must be an invoice id',
+    ],
+    [() => jobsApi.assignProduct({ source: 'pax8', productId: '1' }), 'Product mapping: SKU is missing'],
+    [
+      () => jobsApi.linkContract({ source: 'pax8', customerId: 'c1' }),
+      'Contract link: PSA contract is missing',
+    ],
+    [
+      () =>
+        jobsApi.createMissingInPsa({ source: 'pax8', customerId: 'c1', companyId: null, month: '2026-10' }),
+      'Create in the PSA: Customer name is missing',
+    ],
+    [
+      () => jobsApi.showGridRow({ month: 'October', row: 3 }),
+      'Row to show: Billing month must look like 2026-10',
+    ],
+    [() => jobsApi.showGridRow({ month: '2026-10', row: 1 }), 'Row to show: '],
+    [() => jobsApi.getPushStatus('last month'), 'Billing month: Billing month must look like 2026-10'],
+    [() => jobsApi.listProductMappings('2026/10'), 'Billing month: Billing month must look like 2026-10'],
+    [() => jobsApi.dryRunPush('2026-10', { limit: -1 }), 'Dry run options: '],
+  ])('rejects malformed arguments with a readable message (%#)', (fn, message) => {
+    const error = errorOf(fn);
+    expect(error.startsWith(message)).toBe(true);
+    expect(error).not.toContain('<img');
+  });
+});

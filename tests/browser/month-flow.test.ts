@@ -1,0 +1,371 @@
+/**
+ * A billing month end to end in the workbench, as a new finance user does it in the sidebar: the setup
+ * wizard (connect Pax8, Twilio and Autotask with the sandboxes' demo credentials; refresh clients, see
+ * the automatic matches with their scores, map one by hand and create a missing one in Autotask; set
+ * the defaults), then pull October, map a product, review, approve in bulk, dry run and push; see the
+ * results and the Ledger in the sheet; push again and see that nothing changes; set the schedule.
+ * Screenshots of each screen go to artifacts/screenshots/month-*.png.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { startWorkbench, type Workbench } from '../../local/workbench/server';
+import { demoCredentials } from '../../local/workbench/demo-credentials';
+import { launch, screenshotPath, type Browser } from './chromium';
+import { prepareTestProject, type TestProject } from './bundle';
+
+const MONTH = '2026-10';
+const XSS_NAME = '<img src=x onerror=alert(1)> Test Co';
+
+describe('a billing month in the workbench', () => {
+  let browser: Browser;
+  let project: TestProject;
+  let stateDir: string;
+  let workbench: Workbench;
+  let page: Page;
+  let sidebar: FrameLocator;
+  /** Each step needs the one before; a failed step makes the next fail at once, not by timeout. */
+  let reached = 0;
+  /** Every response body the page and the sidebar received, to check that no saved secret comes back. */
+  const responses: Promise<{ url: string; body: string }>[] = [];
+  /** Dialogs other than the push confirmations (a script injected through a vendor name would open one). */
+  const alerts: string[] = [];
+
+  beforeAll(async () => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-month-'));
+    [browser, project] = await Promise.all([launch({ width: 1400, height: 1000 }), prepareTestProject()]);
+    workbench = await startWorkbench({
+      port: 0,
+      stateDir,
+      distDir: project.dir,
+      reset: true,
+      sandboxes: ['pax8', 'twilio', 'autotask'],
+      log: () => undefined,
+    });
+    page = await browser.context.newPage();
+    page.on('response', (r) => {
+      responses.push(
+        r.text().then(
+          (body) => ({ url: r.url(), body }),
+          () => ({ url: r.url(), body: '' }),
+        ),
+      );
+    });
+    page.on('dialog', (d) => {
+      if (d.type() === 'confirm') void d.accept();
+      else {
+        alerts.push(d.message());
+        void d.dismiss();
+      }
+    });
+    page.setDefaultTimeout(20_000);
+    await page.goto(workbench.url);
+    await page.getByRole('button', { name: 'Extensions' }).click();
+    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
+    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
+    sidebar = page.frameLocator('#sidebar-frame');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await workbench?.stop();
+    project?.cleanup();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const banner = () => sidebar.getByRole('alert');
+  const expectNoError = async () => expect(await banner().isVisible()).toBe(false);
+  /** Waits for `done`, failing at once with the sidebar's error message if one shows instead. */
+  const settle = async (done: Locator) => {
+    const ok = done.waitFor().then(() => 'done');
+    const failed = banner()
+      .waitFor()
+      .then(() => 'error');
+    ok.catch(() => undefined);
+    failed.catch(() => undefined);
+    if ((await Promise.race([ok, failed])) === 'error') {
+      expect(await banner().locator('span').textContent()).toBe('(no error)');
+    }
+    await done.waitFor().catch(async (e: unknown) => {
+      await page.screenshot({ path: screenshotPath('month-failure') });
+      throw e;
+    });
+  };
+  /**
+   * The whole sidebar (its frame stretched over its content for the picture), and with `withPage` the
+   * workbench page as it looks.
+   */
+  const shot = async (name: string, withPage = false) => {
+    // Every control on every screen has a label (checked with the data on screen, not an empty state).
+    const unlabelled = await sidebar
+      .locator('input, select, textarea')
+      .evaluateAll((els) =>
+        els.filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.outerHTML.slice(0, 80)),
+      );
+    expect([name, unlabelled]).toEqual([name, []]);
+    if (withPage) await page.screenshot({ path: screenshotPath(`month-${name}`) });
+    const frame = page.locator('#sidebar-frame');
+    const height = await sidebar.locator('html').evaluate((el) => {
+      window.scrollTo(0, 0);
+      return Math.min(1800, el.scrollHeight);
+    });
+    await frame.evaluate((f, px) => {
+      (f as HTMLElement).style.cssText = `position:absolute;top:0;right:0;height:${px}px;z-index:99`;
+    }, height);
+    await frame.screenshot({ path: screenshotPath(`month-${name}-sidebar`) });
+    await frame.evaluate((f) => {
+      (f as HTMLElement).style.cssText = '';
+    });
+  };
+  const fact = (label: string) => sidebar.locator(`dt:text-is("${label}") + dd`);
+  const step = (n: number) => expect(reached).toBe(n);
+
+  it('wizard 1/5: connects Pax8, Twilio and Autotask and tests each', async () => {
+    await sidebar.getByText('Step 1 of 5').waitFor();
+    const creds = await demoCredentials(['pax8', 'twilio', 'autotask']);
+    for (const c of creds) {
+      const card = sidebar.locator(`details[data-kind="${c.kind}"]`);
+      if ((await card.getAttribute('open')) === null) await card.locator('summary').click();
+      for (const f of c.fields) await card.getByLabel(f.label, { exact: true }).fill(f.value);
+      await card.getByRole('button', { name: 'Save' }).click();
+      await settle(card.locator('.chip', { hasText: 'Saved' }));
+      await card.getByRole('button', { name: 'Test connection' }).click();
+      await settle(card.locator('.chip', { hasText: 'Connected' }));
+      // The secret field is empty again and says it is stored.
+      expect(await card.locator('input[type="password"]').inputValue()).toBe('');
+    }
+    await expectNoError();
+    await shot('1-connect');
+    reached = 1;
+  });
+
+  it('wizard 2/5: refreshes clients with scores, maps one by hand, creates a missing one in Autotask', async () => {
+    step(1);
+    await sidebar.getByRole('button', { name: 'Next' }).click();
+    await sidebar.getByText('Step 2 of 5').waitFor();
+    await sidebar.getByRole('button', { name: 'Refresh from sources and PSA' }).click();
+    await settle(fact('Source customers'));
+    expect(Number(await fact('Matched now (≥ 90 %)').textContent())).toBeGreaterThan(20);
+    // Automatic matches show their score.
+    await sidebar.locator('details.client .chip.auto').first().waitFor();
+    const auto = sidebar.locator('details.client', { has: sidebar.locator('.chip.auto') }).first();
+    await auto.locator(':scope > summary').click();
+    expect(await auto.locator('.hint').first().textContent()).toMatch(/→ .+ · (9\d|100)% match$/);
+    await shot('2-clients');
+
+    // 'Crestview Veterinary Clinic' is only 74 % like 'Crestview Veterinary': a person maps it.
+    const crestview = sidebar.locator('ul.to-map li', {
+      has: sidebar.getByText('Crestview Veterinary Clinic', { exact: true }),
+    });
+    const total = await sidebar.locator('ul.to-map li').count();
+    await sidebar.getByPlaceholder('Search customers to map').fill('crestview');
+    const shown = await sidebar.locator('ul.to-map li:visible strong').allTextContents();
+    expect(shown.length).toBeLessThan(total);
+    expect(shown).toContain('Crestview Veterinary Clinic');
+    expect(shown.every((n) => /crestview/i.test(n))).toBe(true);
+    const picker = crestview.getByLabel('PSA company for Crestview Veterinary Clinic');
+    const option = await picker
+      .locator('option', { hasText: /^Crestview Veterinary \(\d+%\)$/ })
+      .getAttribute('value');
+    await picker.selectOption(option ?? '');
+    await crestview.getByRole('button', { name: 'Assign' }).click();
+    await settle(
+      sidebar.locator('details.client', { hasText: 'Crestview Veterinary Clinic' }).locator('.chip.manual'),
+    );
+    await sidebar.getByPlaceholder('Search customers to map').fill('');
+
+    // Per-client settings: Crestview gets its own invoice behaviour, kept on its Clients row.
+    const mapped = sidebar.locator('details.client', { hasText: 'Crestview Veterinary Clinic' });
+    await mapped.locator(':scope > summary').click();
+    await mapped.locator('details.client-settings > summary').click();
+    await mapped.getByLabel('Invoice behaviour').selectOption('new');
+    await mapped.getByRole('button', { name: 'Save client settings' }).click();
+    await settle(
+      sidebar
+        .locator('details.client', { hasText: 'Crestview Veterinary Clinic' })
+        .locator('details.client-settings > summary', { hasText: '(1 override)' }),
+    );
+
+    // 'Greenfield Startups Ltd' has no company in Autotask: create it (and its contract) from here.
+    const greenfield = sidebar.locator('ul.to-map li', {
+      has: sidebar.getByText('Greenfield Startups Ltd', { exact: true }),
+    });
+    await greenfield.getByRole('button', { name: 'Create in PSA' }).click();
+    const created = sidebar.locator('details.client', { hasText: 'Greenfield Startups Ltd' });
+    await settle(created.locator('.chip.manual'));
+    await created.locator(':scope > summary').click();
+    await created.getByText('Contract: Greenfield Startups Ltd - Managed Services').waitFor();
+
+    // The Twilio subaccount named like markup is listed as text.
+    await sidebar.getByText(XSS_NAME, { exact: true }).first().waitFor();
+    expect(await sidebar.locator('img').count()).toBe(0);
+    await expectNoError();
+    reached = 2;
+  });
+
+  it('wizard 3/5–5/5: sets the defaults, sees products and contracts, finishes', async () => {
+    step(2);
+    await sidebar.getByRole('button', { name: 'Next' }).click();
+    await sidebar.getByText('Step 3 of 5').waitFor();
+    await sidebar.getByLabel('Products not yet mapped', { exact: true }).selectOption('auto-create');
+    const item = sidebar.getByLabel('Default item');
+    expect(await item.locator('option').count()).toBeGreaterThan(1);
+    await item.selectOption((await item.locator('option').nth(1).getAttribute('value')) ?? '');
+    // One integration may differ: Pax8 charges on a new invoice (kept as an override of the defaults).
+    const pax8 = sidebar.locator('details.integration[data-source="Pax8"]');
+    await pax8.locator('summary').click();
+    await pax8.getByLabel('Pax8: invoice behaviour').selectOption('new');
+    await sidebar.getByRole('button', { name: 'Save defaults' }).click();
+    await settle(sidebar.locator('.saved', { hasText: 'Defaults saved.' }));
+    await sidebar
+      .locator('details.integration[data-source="Pax8"] .chip', { hasText: '1 override' })
+      .waitFor();
+    await shot('3-defaults');
+
+    await sidebar.getByRole('button', { name: 'Next' }).click();
+    await settle(sidebar.getByText('No month pulled yet: these are the SKUs mapped so far.'));
+    await sidebar.getByRole('button', { name: 'Next' }).click();
+    await settle(fact('Mapped customers'));
+    await sidebar.locator('ul.to-map li', { hasText: 'Greenfield Startups Ltd' }).first().waitFor();
+    await shot('4-contracts');
+    await sidebar.getByRole('button', { name: 'Finish' }).click();
+    await sidebar.getByRole('tab', { name: 'Month' }).waitFor();
+    await expectNoError();
+    reached = 3;
+  });
+
+  it('pulls October, maps a product by hand and reviews by client', async () => {
+    step(3);
+    await sidebar.getByRole('tab', { name: 'Month' }).click();
+    await sidebar.getByLabel('Another month').fill(MONTH);
+    await sidebar.getByRole('button', { name: 'Pull charges' }).click();
+    await settle(sidebar.getByRole('heading', { name: /^Pulled into/ }));
+    expect(Number(await fact('Lines').textContent())).toBeGreaterThan(50);
+    await page.getByRole('tab', { name: `Billing ${MONTH}` }).waitFor();
+    await shot('5-month', true);
+
+    // Products: the month's SKUs; map one that is left to the rule to a PSA product by hand.
+    await sidebar.getByRole('tab', { name: 'Products' }).click();
+    await settle(fact('SKUs'));
+    const before = Number(await fact('Mapped').textContent());
+    // A Twilio usage SKU left to the rule goes to the PSA's Twilio product.
+    const open = sidebar.locator('ul.to-map li.unmapped', { hasText: 'Twilio' }).first();
+    const sku = await open.getAttribute('data-sku');
+    const picker = open.locator('select');
+    const twilioProduct = picker.locator('option', { hasText: /^Twilio / }).first();
+    await picker.selectOption((await twilioProduct.getAttribute('value')) ?? '');
+    await open.getByRole('button', { name: 'Save' }).click();
+    await settle(sidebar.locator(`li[data-sku="${sku}"] .mapping`, { hasText: '(by hand)' }));
+    await fact('Mapped')
+      .filter({ hasText: String(before + 1) })
+      .waitFor();
+    await shot('6-products');
+
+    await sidebar.getByRole('tab', { name: 'Review' }).click();
+    await settle(sidebar.getByRole('heading', { name: 'By client' }));
+    await sidebar.getByRole('heading', { name: /^Differences with the PSA \(\d+\)$/ }).waitFor();
+    await shot('7-review');
+    reached = 4;
+  });
+
+  it('approves in bulk, dry-runs and pushes; the Ledger lists it; a second push changes nothing', async () => {
+    step(4);
+    await sidebar.getByRole('button', { name: 'Approve', exact: true }).click();
+    // Approving reloads the review: the Approved count goes from 0 to the approvable rows.
+    await settle(fact('Approved').filter({ hasText: /^[1-9]\d+$/ }));
+    expect(Number(await fact('Approved').textContent())).toBeGreaterThan(50);
+
+    await sidebar.getByRole('tab', { name: 'Push' }).click();
+    await sidebar.getByRole('button', { name: 'Dry run' }).click();
+    await settle(sidebar.getByRole('heading', { name: /^Dry run: \d+ step/ }));
+    const planned = Number(
+      /(\d+) step/.exec((await sidebar.getByRole('heading', { name: /^Dry run/ }).textContent()) ?? '')?.[1],
+    );
+    expect(planned).toBeGreaterThan(10);
+    await shot('8-dry-run');
+
+    await sidebar.getByRole('button', { name: 'Push approved rows' }).click();
+    await settle(sidebar.getByRole('heading', { name: 'Push finished' }));
+    expect(Number(await fact('Applied').textContent())).toBeGreaterThan(10);
+    expect(Number(await fact('Failed').textContent())).toBe(0);
+    await shot('9-pushed', true);
+
+    // The grid's Status column says what happened to each row; the Ledger tab lists each step.
+    await page.getByRole('tab', { name: `Billing ${MONTH}` }).click();
+    await page
+      .locator('#grid td', { hasText: /^Pushed: / })
+      .first()
+      .waitFor();
+    await page.getByRole('tab', { name: 'Ledger' }).click();
+    await page.getByText('Idempotency key').first().waitFor();
+    expect(await page.locator('#grid tbody tr').count()).toBeGreaterThan(10);
+    await shot('10-ledger', true);
+
+    await sidebar.getByRole('button', { name: 'Push approved rows' }).click();
+    await settle(fact('Applied').filter({ hasText: /^0$/ }));
+    expect(Number(await fact('Failed').textContent())).toBe(0);
+    expect(Number(await fact('Already right').textContent())).toBeGreaterThan(0);
+    await expectNoError();
+    reached = 5;
+  });
+
+  it('schedules the monthly push and shows the last and next run', async () => {
+    step(5);
+    await sidebar.getByRole('tab', { name: 'Schedule' }).click();
+    await sidebar.getByLabel('Day of the month').fill('3');
+    await sidebar.getByLabel('Hour', { exact: true }).selectOption('7');
+    await sidebar.getByRole('button', { name: 'Start schedule' }).click();
+    await settle(fact('Monthly push').filter({ hasText: 'On' }));
+    expect(await fact('Next run').textContent()).toMatch(/^\d{4}-\d{2}-03 07:00 /);
+    expect(await fact('Last run').textContent()).toContain(MONTH);
+    await shot('11-schedule');
+    await sidebar.getByRole('button', { name: 'Stop schedule' }).click();
+    await settle(fact('Monthly push').filter({ hasText: 'Off' }));
+    reached = 6;
+  });
+
+  it('renders vendor names as text, shows viewers a read-only sidebar and never sends a saved secret back', async () => {
+    step(6);
+    // The Twilio subaccount named '<img src=x onerror=alert(1)> Test Co' is in the grid as text.
+    await page.getByRole('tab', { name: `Billing ${MONTH}` }).click();
+    await page.getByText(XSS_NAME).first().waitFor();
+    expect(await page.locator('img').count()).toBe(0);
+    await sidebar.getByRole('tab', { name: 'Review' }).click();
+    await settle(sidebar.locator('details.more > summary', { hasText: / clients, / }));
+    await sidebar.locator('details.more > summary', { hasText: / clients, / }).click();
+    await sidebar.getByRole('cell', { name: XSS_NAME }).first().waitFor();
+    expect(await sidebar.locator('img').count()).toBe(0);
+    expect(alerts).toEqual([]);
+
+    // Someone who can only view the spreadsheet sees the state, with every control that changes it off.
+    await page.getByLabel('Acting as').selectOption('viewer@northwind.example');
+    await page.getByRole('button', { name: 'Extensions' }).click();
+    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
+    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
+    await sidebar.getByRole('tab', { name: 'Review' }).click();
+    await settle(fact('Approved').filter({ hasText: /^[1-9]\d+$/ }));
+    expect(await sidebar.getByRole('button', { name: 'Approve', exact: true }).isDisabled()).toBe(true);
+    await sidebar.getByRole('tab', { name: 'Clients' }).click();
+    await settle(sidebar.getByRole('heading', { name: /^Mapped clients/ }));
+    expect(await sidebar.getByRole('button', { name: 'Refresh from sources and PSA' }).isDisabled()).toBe(
+      true,
+    );
+    const unassign = sidebar.locator('details.client button', { hasText: 'Unassign' });
+    expect(await unassign.count()).toBeGreaterThan(40);
+    expect(await unassign.evaluateAll((bs) => bs.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
+    await sidebar.getByRole('tab', { name: 'Push' }).click();
+    expect(await sidebar.getByRole('button', { name: 'Push approved rows' }).isDisabled()).toBe(true);
+    await shot('12-viewer');
+
+    const creds = await demoCredentials(['pax8', 'twilio', 'autotask']);
+    const secrets = creds.flatMap((c) =>
+      c.fields.filter((f) => /secret|token/i.test(f.label)).map((f) => f.value),
+    );
+    expect(secrets.length).toBe(3);
+    await page.waitForLoadState('networkidle');
+    const bodies = await Promise.all(responses);
+    expect(bodies.filter((b) => b.url.includes('/api/sidebar-run')).length).toBeGreaterThan(30);
+    const leaks = bodies.filter((b) => secrets.some((s) => b.body.includes(s))).map((b) => b.url);
+    expect(leaks).toEqual([]);
+  });
+});
