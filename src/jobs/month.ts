@@ -58,10 +58,20 @@ export function pullMonth(
   const raw: RawBillingLine[] = [];
   const problems: string[] = [];
   const perSource: PullSummary['sources'] = [];
+  /** Sources that could not read some customers: their lines missing from this pull are kept as they are. */
+  const incomplete: string[] = [];
   for (const source of sources) {
     let lines = 0;
     try {
       const r = source.pullPeriod(period);
+      // A customer that could not be read (a problem naming the customer, not one record), or nothing
+      // but problems, says nothing about what is still charged: marking its lines removed would be wrong.
+      if (
+        r.problems.some((p) => p.customerId && !p.recordId) ||
+        (r.lines.length === 0 && r.problems.length > 0)
+      ) {
+        incomplete.push(source.id);
+      }
       for (const line of r.lines) {
         const parsed = parseRawBillingLine(line);
         if (parsed.ok) {
@@ -76,7 +86,13 @@ export function pullMonth(
       }
       for (const p of r.problems) {
         const who = p.customerName ?? p.customerId;
-        problems.push(`${source.displayName}${who ? ` — ${who}` : ''}: ${p.message}`);
+        const record = p.recordId && !p.message.includes(p.recordId) ? ` (record ${p.recordId})` : '';
+        problems.push(`${source.displayName}${who ? ` — ${who}` : ''}${record}: ${p.message}`);
+      }
+      if (incomplete.includes(source.id)) {
+        problems.push(
+          `${source.displayName}: not everything could be read, so no ${source.displayName} line was marked "Removed at source" this time; pull again later`,
+        );
       }
       perSource.push({ id: source.id, name: source.displayName, lines, ok: true });
     } catch (err) {
@@ -108,7 +124,7 @@ export function pullMonth(
   const written = writeMonth(ss, month, gridLines, {
     mappings: mappingsRead.mappings,
     lookups,
-    keepSources: failed.map((s) => s.id),
+    keepSources: [...failed.map((s) => s.id), ...incomplete],
   });
   return {
     month,
@@ -271,9 +287,31 @@ export interface PushOptions {
   onStep?: (done: number, total: number) => void;
 }
 
-/** Approved rows whose line keys the plan may push: valid, approved, not removed. */
+/**
+ * Beyond this a quantity or amount is a slip of the keyboard, not a bill (a cell reading 1e308 is a valid
+ * number): such a row is not pushed, and its Status says why.
+ */
+export const MAX_BILLABLE = 1e9;
+
+/** Why a row's values are too large to send to a PSA; null when they are not. */
+export function tooLargeToBill(line: BillingLine): string | null {
+  const values: [string, number][] = [
+    ['Quantity', line.quantity],
+    ['Unit price', line.unitPrice],
+    ['Unit cost', line.unitCost],
+    ['Total', line.total],
+  ];
+  for (const [label, v] of values) {
+    if (Math.abs(v) > MAX_BILLABLE) {
+      return `${label} ${v} is too large to bill (more than ${MAX_BILLABLE.toLocaleString('en-US')}); check the cell`;
+    }
+  }
+  return null;
+}
+
+/** Approved rows whose line keys the plan may push: valid, approved, not removed, not absurdly large. */
 export function approvedKeys(grid: GridRead): Set<string> {
-  return new Set(grid.rows.filter((r) => r.approved).map((r) => r.key));
+  return new Set(grid.rows.filter((r) => r.approved && !tooLargeToBill(r.line)).map((r) => r.key));
 }
 
 /**
@@ -332,6 +370,10 @@ export function pushMonth(
     if (s.reason === 'partly-approved') {
       for (const k of s.lineKeys) results.set(k, { status: 'skipped', message: s.message });
     }
+  }
+  for (const r of monthPlan.grid.rows) {
+    const tooLarge = r.approved ? tooLargeToBill(r.line) : null;
+    if (tooLarge) results.set(r.key, { status: 'skipped', message: tooLarge });
   }
   const approved = approvedKeys(monthPlan.grid);
   for (const a of monthPlan.reconciliation.actions) {

@@ -28,6 +28,8 @@ export interface AutotaskProblem {
   entity: string;
   recordId: string;
   message: string;
+  /** The record's name, when it has one as text (a charge's name carries its line key). */
+  name?: string;
 }
 
 export const chunk = <T>(xs: readonly T[], n: number): T[][] => {
@@ -148,10 +150,12 @@ export class AutotaskClient {
       typeof raw === 'object' && raw !== null && 'id' in raw ? String((raw as { id: unknown }).id) : '?';
     const issue = error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')} ` : '';
+    const name = (raw as { name?: unknown } | null)?.name;
     this.problems.push({
       entity,
       recordId: rid,
       message: `${entity} ${rid}: ${where}${issue?.message ?? 'is not valid'}`,
+      ...(typeof name === 'string' ? { name } : {}),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { HttpTransportError } from '../../../core/http';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
 import type { HaloConfig } from './config';
@@ -123,11 +124,34 @@ export class HaloApi {
     return req;
   }
 
+  /**
+   * Set when a change timed out in this execution: HaloPSA may still be saving it, so no further change
+   * is sent (a later step would otherwise create the same item, item group or invoice again before the
+   * first one lands); the next push re-reads HaloPSA and finishes. A change whose connection dropped is
+   * settled either way, and a re-read shows which: the run goes on.
+   */
+  private inFlight: string | null = null;
+
   /** Send calls in parallel; any 401 gets one fresh token and one more try. */
   sendAll(calls: ApiCall[]): HttpResponse[] {
     if (calls.length === 0) return [];
+    const changes = calls.some((c) => c.method !== 'get');
+    if (changes && this.inFlight) {
+      throw new HttpTransportError(
+        `Not sent: an earlier change in this run timed out and HaloPSA may still be saving it, so BillGrid sends no more changes this run (${this.inFlight}). Push again in a minute: it re-reads HaloPSA first`,
+      );
+    }
     let token = this.bearer();
-    const out = this.http.requestAll(calls.map((c) => this.toRequest(c, token)));
+    let out: HttpResponse[];
+    try {
+      out = this.http.requestAll(calls.map((c) => this.toRequest(c, token)));
+    } catch (err) {
+      // UrlFetchApp reports a request that outlived its deadline as "Timeout: <url>".
+      if (changes && err instanceof HttpTransportError && /\btimeout\b/i.test(err.message)) {
+        this.inFlight = err.message;
+      }
+      throw err;
+    }
     const again = out.map((r, i) => (r.status === 401 ? i : -1)).filter((i) => i >= 0);
     if (again.length) {
       this.token = null;

@@ -248,6 +248,14 @@ export class HaloInvoices {
     const kind = inv.recurring ? 'recurring invoice' : 'invoice';
     const name = `${kind} ${inv.header.invoicenumber && inv.header.invoicenumber !== '0' ? inv.header.invoicenumber : inv.header.id}`;
     const mine = inv.lines.filter((l) => lineKeyOf(l) === d.key).sort((a, b) => a.id - b.id);
+    // A line carrying this key that could not be read is still this row's line: never add a second one.
+    const unreadable = inv.raw.find((r) => r[LINE_KEY_FIELD] === d.key && !mine.some((l) => l.id === r.id));
+    if (unreadable) {
+      throw new PsaError(
+        `The ${name} already has a line for this row that BillGrid cannot read (line ${String(unreadable.id)}); correct or delete it in HaloPSA, then push again`,
+        400,
+      );
+    }
     if (mine.length === 1 && lineMatches(mine[0], d)) {
       return { status: 'unchanged', lineId: String(mine[0].id), message: `Already on ${name}` };
     }

@@ -141,25 +141,32 @@ export class HaloItems {
 
     const group = this.ensureGroup(itemGroupName(s.integrationName));
     const c = s.codes;
-    this.api.call(
-      {
-        method: 'post',
-        path: '/Item',
-        body: missing.map((p) => ({
-          name: p.name || p.sku,
-          description: p.name || p.sku,
-          supplier_part_code: p.sku,
-          assetgroup_id: group.id,
-          baseprice: p.unitPrice,
-          costprice: p.unitCost,
-          ...(c.incomeAccount ? { nominalcode: c.incomeAccount } : {}),
-          ...(c.expenseAccount ? { purchasenominalcode: c.expenseAccount } : {}),
-          ...(c.taxCode ? { taxcode: Number(c.taxCode) } : {}),
-        })),
-      },
-      ignoreBody,
-      `creating ${missing.length} item${missing.length === 1 ? '' : 's'}`,
-    );
+    // A create that got no answer may have landed: forget the items read earlier in this run, so the
+    // next step re-reads them instead of creating the same item again from a stale list.
+    try {
+      this.api.call(
+        {
+          method: 'post',
+          path: '/Item',
+          body: missing.map((p) => ({
+            name: p.name || p.sku,
+            description: p.name || p.sku,
+            supplier_part_code: p.sku,
+            assetgroup_id: group.id,
+            baseprice: p.unitPrice,
+            costprice: p.unitCost,
+            ...(c.incomeAccount ? { nominalcode: c.incomeAccount } : {}),
+            ...(c.expenseAccount ? { purchasenominalcode: c.expenseAccount } : {}),
+            ...(c.taxCode ? { taxcode: Number(c.taxCode) } : {}),
+          })),
+        },
+        ignoreBody,
+        `creating ${missing.length} item${missing.length === 1 ? '' : 's'}`,
+      );
+    } catch (err) {
+      this.items = null;
+      throw err;
+    }
     // Re-read the group: the ids Halo gave, and any copy a retried request made.
     const inGroup = this.api.list(
       '/Item',

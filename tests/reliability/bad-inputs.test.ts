@@ -1,0 +1,779 @@
+/**
+ * Bad-input corpus: bad sheet edits, bad vendor records and bad PSA answers, each against the built
+ * bundle in the emulator with the demo sandboxes. Every row of the table asserts the exact human
+ * message the person sees (the row's Status cell, the pull's problems, or the error shown) and that
+ * nothing wrong reached the PSA: no change request that names the spoiled row's line key, contract or
+ * client (from the PSA sandbox's request log), while the good rows around it are still pushed.
+ */
+import type { ExecutionResult } from '../../local/gas';
+import { startBench, type Bench, type Victim } from './support/bad-input-bench';
+import { MONTH, TAB, gridRows, idOf, type GridRow } from './support/month';
+
+type Rec = Record<string, unknown>;
+
+interface BadCase {
+  kind: string;
+  /** Which approved row the case spoils (default: the charge row). */
+  victim?: Victim;
+  arrange?: (b: Bench, v: GridRow) => unknown;
+  /** What the person does next (default: push). */
+  act?: (b: Bench) => ExecutionResult | Promise<ExecutionResult>;
+  /** The spoiled row's Status cell. */
+  status?: RegExp;
+  /** The error the person is shown (the execution fails with it). */
+  error?: RegExp;
+  /** One of the pull's problems. */
+  problem?: RegExp;
+  /** The other approved rows are pushed as usual (default: unless the whole push or pull failed). */
+  othersPushed?: boolean;
+  /** No change request reached the PSA at all (default: when the push failed before any row's Status). */
+  nothingSent?: boolean;
+  /** The row itself is fine and its change is sent (the PSA's answer is the bad input); `then` checks it landed once. */
+  sends?: boolean;
+  /** More checks (e.g. a second push, the Ledger). */
+  then?: (b: Bench, v: GridRow, out: ExecutionResult) => void | Promise<void>;
+}
+
+/** The row's Status now: found by its vendor record id, since a case may move rows or edit the key. */
+const statusOf = (b: Bench, row: number | GridRow): string => {
+  const rows = gridRows(b.m.runtime.state);
+  const found =
+    typeof row === 'number'
+      ? rows.find((r) => r.rowNumber === row)
+      : (rows.find((r) => r.rowNumber === row.rowNumber && r['Record id'] === row['Record id']) ??
+        rows.find((r) => r['Record id'] === row['Record id']));
+  return String(found?.Status ?? '');
+};
+
+const linesFor = async (b: Bench, key: unknown): Promise<number> => {
+  if (b.psa === 'autotask') {
+    const st = (await b.m.sb.admin('autotask').state()) as { entities: { ContractCharges: Rec[] } };
+    return st.entities.ContractCharges.filter((c) => String(c.name).includes(String(key))).length;
+  }
+  const st = (await b.m.sb.admin('halo').state()) as { invoices: { lines: Rec[] }[] };
+  return st.invoices.flatMap((i) => i.lines).filter((l) => l.comment_1 === key).length;
+};
+
+/** After the bad answer, a plain push finishes the month with one PSA record per approved row. */
+const pushAgainLandsOnce = async (b: Bench): Promise<void> => {
+  for (const kind of Object.keys(b.proxies)) await b.spoil(kind, []);
+  await b.m.sb.admin(b.psa).clearFaults();
+  const again = b.push();
+  expect(again.error).toBeNull();
+  for (const r of Object.values(b.rows)) {
+    expect(statusOf(b, r)).toMatch(/^(Pushed|Up to date): /);
+    if (b.psa === 'halo' || r !== b.rows.quantity) expect(await linesFor(b, r['Line key'])).toBe(1);
+  }
+};
+
+/** Rows below the header are at sheet row n; a copied row is appended at the bottom. */
+const appendCopy = (b: Bench, v: GridRow): number => {
+  let at = 0;
+  b.m.edit((g) => {
+    const sheet = g.SpreadsheetApp.getActive().getSheetByName(TAB);
+    if (!sheet) throw new Error('no tab');
+    const values = sheet.getRange(v.rowNumber, 1, 1, sheet.getLastColumn()).getValues()[0];
+    sheet.appendRow(values);
+    at = sheet.getLastRow();
+  });
+  return at;
+};
+
+const sheetOp = (b: Bench, fn: (ss: GoogleAppsScript.Spreadsheet.Spreadsheet) => void) =>
+  b.m.edit((g) => fn(g.SpreadsheetApp.getActive() as unknown as GoogleAppsScript.Spreadsheet.Spreadsheet));
+
+const setProperty = (b: Bench, key: string, value: string) =>
+  b.m.edit((g) => g.PropertiesService.getDocumentProperties().setProperty(key, value));
+
+/** A Pax8 invoice item like the victim client's first one, changed by `patch`, served verbatim. */
+async function rawPax8Item(b: Bench, patch: Rec): Promise<string> {
+  const st = structuredClone(b.vendorStates.pax8) as { items: Rec[]; rawItems?: unknown[] };
+  const model = st.items[0];
+  const id = `bad-${Object.keys(patch).join('-')}`;
+  st.rawItems = [{ invoiceId: model.invoiceId, record: { ...model, id, ...patch } }];
+  await b.m.sb.admin('pax8').setState(st);
+  return id;
+}
+
+async function rawTwilioRecord(b: Bench, patch: Rec): Promise<void> {
+  const st = structuredClone(b.vendorStates.twilio) as {
+    subaccounts: { sid: string }[];
+    rawUsage?: unknown[];
+  };
+  const sid = st.subaccounts[0].sid;
+  const [y, mo] = MONTH.split('-');
+  const record = {
+    account_sid: sid,
+    category: 'sms-outbound',
+    count: '12',
+    count_unit: 'messages',
+    description: 'SMS outbound',
+    start_date: `${y}-${mo}-01`,
+    end_date: `${y}-${mo}-31`,
+    price: 0.95,
+    price_unit: 'usd',
+    usage: '12',
+    usage_unit: 'messages',
+    ...patch,
+  };
+  st.rawUsage = [{ accountSid: sid, month: MONTH, record }];
+  await b.m.sb.admin('twilio').setState(st);
+}
+
+const gridHas = (b: Bench, value: string): boolean =>
+  gridRows(b.m.runtime.state).some((r) => Object.values(r).some((x) => String(x) === value));
+
+// ------------------------------------------------------------------------------------------- the corpus
+
+const SHEET_EDITS: BadCase[] = [
+  {
+    kind: 'quantity typed as a word',
+    arrange: (b, v) => b.set(v.rowNumber, 'Quantity', 'ten'),
+    status: /^⚠ Quantity 'ten' is not a number$/,
+  },
+  {
+    kind: 'HTML in the quantity',
+    arrange: (b, v) => b.set(v.rowNumber, 'Quantity', '<b>5</b>'),
+    status: /^⚠ Quantity '<b>5<\/b>' is not a number$/,
+  },
+  {
+    kind: 'formula that divides by zero in the unit price',
+    arrange: (b, v) => b.set(v.rowNumber, 'Unit price', '=1/0'),
+    status: /^⚠ Unit price '#DIV\/0!' is not a number$/,
+  },
+  {
+    kind: 'formula with an unknown function in the unit cost',
+    arrange: (b, v) => b.set(v.rowNumber, 'Unit cost', '=PRICEOF(A2)'),
+    status: /^⚠ Unit cost '#NAME\?' is not a number$/,
+  },
+  {
+    kind: 'unit cost deleted',
+    arrange: (b, v) => b.set(v.rowNumber, 'Unit cost', ''),
+    status: /^⚠ Unit cost is missing$/,
+  },
+  {
+    kind: 'total typed as text',
+    arrange: (b, v) => b.set(v.rowNumber, 'Total', 'abc'),
+    status: /^⚠ Total 'abc' is not a number$/,
+  },
+  {
+    kind: 'quantity 1e308 on a charge',
+    arrange: (b, v) => b.set(v.rowNumber, 'Quantity', 1e308),
+    status: /^Not pushed: Quantity 1e\+308 is too large to bill \(more than 1,000,000,000\); check the cell$/,
+  },
+  {
+    kind: 'quantity 1e308 on a seat count',
+    victim: 'quantity',
+    arrange: (b, v) => b.set(v.rowNumber, 'Quantity', 1e308),
+    status: /^Not pushed: Quantity 1e\+308 is too large to bill \(more than 1,000,000,000\); check the cell$/,
+  },
+  {
+    kind: 'unit price of a billion and one',
+    arrange: (b, v) => b.set(v.rowNumber, 'Unit price', 1_000_000_001),
+    status:
+      /^Not pushed: Unit price 1000000001 is too large to bill \(more than 1,000,000,000\); check the cell$/,
+  },
+  {
+    kind: 'negative seats',
+    victim: 'quantity',
+    arrange: (b, v) => b.set(v.rowNumber, 'Quantity', -3),
+    status: /^⚠ Quantity -3 cannot be negative for a recurring charge$/,
+  },
+  {
+    kind: 'negative usage',
+    arrange: (b, v) => b.set(v.rowNumber, 'Quantity', -1),
+    status: /^⚠ Quantity -1 cannot be negative for a (arrears|usage|recurring) charge$/,
+  },
+  {
+    kind: 'fractional seats',
+    victim: 'quantity',
+    arrange: (b, v) => b.set(v.rowNumber, 'Quantity', 2.5),
+    status:
+      /^Failed: Autotask keeps whole units on a contract service; 2\.5 is not a whole, non-negative number$/,
+  },
+  {
+    kind: 'unknown currency',
+    arrange: (b, v) => b.set(v.rowNumber, 'Currency', 'XYZ'),
+    status: /^⚠ Currency 'XYZ' is not supported \(USD, EUR/,
+  },
+  {
+    kind: 'currency deleted',
+    arrange: (b, v) => b.set(v.rowNumber, 'Currency', ''),
+    status: /^⚠ Currency is missing$/,
+  },
+  {
+    kind: 'period start in day/month/year form',
+    arrange: (b, v) => b.set(v.rowNumber, 'Period start', '31/10/2026'),
+    status: /^⚠ Period start '31\/10\/2026' is not a date in yyyy-mm-dd form$/,
+  },
+  {
+    kind: 'period start that is not a real day',
+    arrange: (b, v) => b.set(v.rowNumber, 'Period start', "'2026-02-30"),
+    status: /^⚠ Period start '2026-02-30' is not a real date$/,
+  },
+  {
+    kind: 'period end before period start',
+    arrange: (b, v) => b.set(v.rowNumber, 'Period end', "'2026-01-01"),
+    status: /^⚠ Period end 2026-01-01 is before period start 2026-\d\d-01$/,
+  },
+  {
+    kind: 'effective date in words',
+    arrange: (b, v) => b.set(v.rowNumber, 'Effective date', 'next Tuesday'),
+    status: /^⚠ Effective date 'next Tuesday' is not a date in yyyy-mm-dd form$/,
+  },
+  {
+    kind: 'unknown billing cycle',
+    arrange: (b, v) => b.set(v.rowNumber, 'Cycle', 'fortnightly'),
+    status: /^⚠ Billing cycle 'fortnightly' is not one of monthly, annual, one-time, usage$/,
+  },
+  {
+    kind: 'unknown charge type',
+    arrange: (b, v) => b.set(v.rowNumber, 'Charge type', 'bogus'),
+    status: /^⚠ Charge type 'bogus' is not one of recurring, pro-rata, arrears, usage, one-off$/,
+  },
+  {
+    kind: 'line key deleted',
+    arrange: (b, v) => b.set(v.rowNumber, 'Line key', ''),
+    status:
+      /^⚠ Line key is missing: a row typed by hand cannot be pushed; add the charge at the source and pull again$/,
+  },
+  {
+    kind: 'line key edited into something else',
+    arrange: (b, v) => b.set(v.rowNumber, 'Line key', 'BG-XYZ'),
+    status: /^⚠ Line key 'BG-XYZ' is not a BillGrid line key \(BG- and 16 hex digits\); undo the edit$/,
+  },
+  {
+    kind: 'line key copied from another row (duplicated key)',
+    arrange: (b, v) => b.set(v.rowNumber, 'Line key', String(b.rows.good['Line key'])),
+    status: /^⚠ Line key BG-[0-9a-f]{16} also appears on row \d+; delete the copied row$/,
+    othersPushed: false,
+    then: (b) =>
+      expect(statusOf(b, b.rows.good.rowNumber)).toMatch(
+        /^⚠ Line key .* also appears on row \d+; delete the copied row$/,
+      ),
+  },
+  {
+    kind: 'whole row copied to the bottom (duplicated row)',
+    arrange: (b, v) => void appendCopy(b, v),
+    status: /^⚠ Line key BG-[0-9a-f]{16} also appears on row \d+; delete the copied row$/,
+    then: (b) => {
+      const last = gridRows(b.m.runtime.state).at(-1) as GridRow;
+      expect(String(last.Status)).toMatch(/also appears on row \d+; delete the copied row$/);
+    },
+  },
+  {
+    kind: 'product/SKU edited',
+    arrange: (b, v) => b.set(v.rowNumber, 'Product/SKU', 'SOMETHING-ELSE'),
+    status:
+      /^⚠ Line key BG-[0-9a-f]{16} does not match this row's source, customer id, subscription, product\/SKU, charge type and period: one of them \(or the key\) was edited; undo the edit or pull the month again$/,
+  },
+  {
+    kind: 'customer id edited',
+    arrange: (b, v) => b.set(v.rowNumber, 'Customer id', 'someone-else'),
+    status: /^⚠ Line key .* does not match this row's source, customer id/,
+  },
+  {
+    kind: 'source renamed',
+    arrange: (b, v) => b.set(v.rowNumber, 'Source', 'ebay'),
+    status: /^⚠ Line key .* does not match this row's source/,
+  },
+  {
+    kind: 'Approved typed as "yes"',
+    arrange: (b, v) => b.set(v.rowNumber, 'Approved', 'yes'),
+    status: /^⚠ Approved must be a checkbox \(TRUE\/FALSE\)$/,
+  },
+  {
+    kind: 'Approved typed as a number',
+    arrange: (b, v) => b.set(v.rowNumber, 'Approved', 7),
+    status: /^⚠ Approved must be a checkbox \(TRUE\/FALSE\)$/,
+  },
+  {
+    kind: 'PSA company that does not exist',
+    arrange: (b, v) => b.set(v.rowNumber, 'PSA company', 'Nobody Inc [999999]'),
+    status:
+      /^⚠ PSA company 'Nobody Inc \[999999\]' is not in the PSA's company list; pick one from the dropdown$/,
+  },
+  {
+    kind: "PSA contract of another client's company",
+    arrange: (b, v) => b.set(v.rowNumber, 'PSA contract', String(b.rows.good['PSA contract'])),
+    status: /^⚠ PSA contract '.*' belongs to another PSA company than '.*'$/,
+  },
+  {
+    kind: 'PSA service/item that does not exist',
+    arrange: (b, v) => b.set(v.rowNumber, 'PSA service/item', 'Mystery [424242]'),
+    status:
+      /^⚠ PSA service\/item 'Mystery \[424242\]' is not in the PSA's product list; pick one from the dropdown$/,
+  },
+];
+
+const TAB_EDITS: BadCase[] = [
+  {
+    kind: 'Billing tab renamed',
+    arrange: (b) => sheetOp(b, (ss) => ss.getSheetByName(TAB)?.setName('Billing October')),
+    error: new RegExp(`^There is no tab '${TAB}'; pull ${MONTH} first$`),
+  },
+  {
+    kind: 'Billing tab deleted',
+    arrange: (b) =>
+      sheetOp(b, (ss) => ss.deleteSheet(ss.getSheetByName(TAB) as GoogleAppsScript.Spreadsheet.Sheet)),
+    error: new RegExp(`^There is no tab '${TAB}'; pull ${MONTH} first$`),
+  },
+  {
+    kind: 'required column renamed',
+    arrange: (b) => b.set(1, 'Quantity', 'Qty'),
+    error: new RegExp(`^Tab '${TAB}' has no 'Quantity' column; restore the header in row 1$`),
+  },
+  {
+    kind: 'two Approved columns',
+    arrange: (b) => b.set(1, 'Note', 'Approved'),
+    error: new RegExp(
+      `^Tab '${TAB}' has two 'Approved' columns \\([A-Z]+ and [A-Z]+\\); rename or delete one$`,
+    ),
+  },
+  {
+    kind: 'header row cleared',
+    arrange: (b) => sheetOp(b, (ss) => ss.getSheetByName(TAB)?.getRange('1:1').clearContent()),
+    error: new RegExp(`^Tab '${TAB}' has no 'Line key', 'Source', .* columns; restore the headers in row 1$`),
+  },
+  {
+    kind: 'empty Billing tab',
+    arrange: (b) => sheetOp(b, (ss) => ss.getSheetByName(TAB)?.clearContents()),
+    error: new RegExp(`^Tab '${TAB}' has no 'Line key', .* columns; restore the headers in row 1$`),
+  },
+  {
+    kind: 'extra header row pasted under the header',
+    arrange: (b) =>
+      sheetOp(b, (ss) => {
+        const sheet = ss.getSheetByName(TAB) as GoogleAppsScript.Spreadsheet.Sheet;
+        sheet.insertRowAfter(1);
+        sheet
+          .getRange(2, 1, 1, sheet.getLastColumn())
+          .setValues(sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues());
+      }),
+    act: (b) => b.push(),
+    then: (b) =>
+      expect(statusOf(b, 2)).toMatch(
+        /^⚠ Line key 'Line key' is not a BillGrid line key \(BG- and 16 hex digits\); undo the edit$/,
+      ),
+    othersPushed: true,
+    status: /^Pushed: /,
+  },
+  {
+    kind: 'Clients tab deleted',
+    arrange: (b) =>
+      sheetOp(b, (ss) => ss.deleteSheet(ss.getSheetByName('Clients') as GoogleAppsScript.Spreadsheet.Sheet)),
+    status: /^Not pushed: Customer '.+' \(.+\) is not mapped to a PSA company$/,
+    othersPushed: false,
+    nothingSent: true,
+  },
+  {
+    kind: 'Ledger tab deleted (a new one is started)',
+    arrange: (b) => {
+      b.push();
+      sheetOp(b, (ss) => ss.deleteSheet(ss.getSheetByName('Ledger') as GoogleAppsScript.Spreadsheet.Sheet));
+      b.set(b.rows.charge.rowNumber, 'Quantity', Number(b.rows.charge.Quantity) + 1);
+    },
+    status: /^Pushed: /,
+    then: (b, v) => {
+      const ledger = gridRows(b.m.runtime.state, 'Ledger');
+      expect(ledger.map((e) => String(e['Line key']))).toContain(String(v['Line key']));
+    },
+  },
+  {
+    kind: "Ledger's Result column renamed",
+    arrange: (b) => {
+      b.push();
+      b.set(1, 'Result', 'Outcome', 'Ledger');
+      b.set(b.rows.charge.rowNumber, 'Quantity', Number(b.rows.charge.Quantity) + 1);
+    },
+    status: /^Pushed: /,
+    error: /^Tab 'Ledger' has no 'Result' column; restore the header in row 1$/,
+    then: async (b) => {
+      // The change was made and the row says so; the journal keeps the entry until the Ledger is fixed.
+      expect(statusOf(b, b.rows.charge.rowNumber)).toMatch(/^Pushed: /);
+      const props = b.m.runtime.state.properties.document;
+      expect(Object.keys(props).some((k) => k.startsWith('bg.journal.'))).toBe(true);
+    },
+  },
+];
+
+const ARGUMENTS: BadCase[] = [
+  {
+    kind: 'month 2026-13',
+    act: (b) => b.m.run('pushBillingMonth', ['2026-13']),
+    error: /^Billing month: Billing month must look like 2026-10 \(year-month\)$/,
+  },
+  {
+    kind: 'month given as a number',
+    act: (b) => b.m.run('pushBillingMonth', [202610]),
+    error: /^Billing month: Billing month must be text like 2026-10$/,
+  },
+  {
+    kind: 'approval filter with "yes"',
+    act: (b) => b.m.run('approveRows', [MONTH, { approve: 'yes' }]),
+    error: /^Approval filter: Approve must be true or false$/,
+  },
+  {
+    kind: 'defaults with a switch typed as text',
+    act: (b) => {
+      const d = b.m.call('getDefaults') as { settings: { global: { modifiers: Rec } & Rec } & Rec };
+      const global = {
+        ...d.settings.global,
+        modifiers: { ...d.settings.global.modifiers, dropAzure: 'yes' },
+      };
+      return b.m.run('saveDefaults', [{ ...d.settings, global }]);
+    },
+    error: /^Defaults: .*Drop Azure lines must be on or off$/,
+  },
+  {
+    kind: 'defaults with a broken Azure name pattern',
+    act: (b) => {
+      const d = b.m.call('getDefaults') as { settings: { global: { azureRule: Rec } & Rec } & Rec };
+      const azureRule = { ...d.settings.global.azureRule, namePatterns: ['(['] };
+      return b.m.run('saveDefaults', [{ ...d.settings, global: { ...d.settings.global, azureRule } }]);
+    },
+    error: /^Defaults: .*Azure name pattern '\(\[' is not a valid pattern$/,
+  },
+  {
+    kind: 'settings property damaged',
+    arrange: (b) => setProperty(b, 'bg.settings', '{"global": tru'),
+    error: /Open Defaults in the sidebar and save them again\.$/,
+  },
+  {
+    kind: 'journal entry damaged',
+    arrange: (b) => setProperty(b, 'bg.journal.deadbeefdeadbeef:0000000000000000', '{not json'),
+    status: /^Pushed: /,
+    then: (b) => {
+      const ledger = gridRows(b.m.runtime.state, 'Ledger');
+      expect(
+        ledger.some(
+          (e) => e.Result === 'failed' && /damaged|could not be read|not valid/i.test(String(e.Message)),
+        ),
+      ).toBe(true);
+    },
+  },
+];
+
+const VENDOR_RECORDS: BadCase[] = [
+  {
+    kind: 'Pax8 item with a quantity that is not a number',
+    arrange: async (b) => void (await rawPax8Item(b, { quantity: 'lots' })),
+    act: (b) => b.pull(),
+    problem:
+      /^Pax8 — .+ \(record bad-quantity\): Pax8 invoice item skipped: quantity: quantity is not a number$/,
+    then: (b) => expect(gridHas(b, 'bad-quantity')).toBe(false),
+  },
+  {
+    kind: 'Pax8 item without a SKU or product id',
+    arrange: async (b) => void (await rawPax8Item(b, { sku: null, productId: null })),
+    act: (b) => b.pull(),
+    problem:
+      /^Pax8 — .+ \(record bad-sku-productId\): Pax8 invoice item skipped: the item has no SKU or product id$/,
+    then: (b) => expect(gridHas(b, 'bad-sku-productId')).toBe(false),
+  },
+  {
+    kind: 'Pax8 item in an unknown currency',
+    arrange: async (b) => void (await rawPax8Item(b, { currencyCode: 'ZZZ' })),
+    act: (b) => b.pull(),
+    problem:
+      /^Pax8 — .+ \(record bad-currencyCode\): Pax8 invoice item skipped: currency 'ZZZ' is not supported$/,
+    then: (b) => expect(gridHas(b, 'bad-currencyCode')).toBe(false),
+  },
+  {
+    kind: 'Pax8 item with dates in month/day/year form',
+    arrange: async (b) => void (await rawPax8Item(b, { startPeriod: '10/01/2026' })),
+    act: (b) => b.pull(),
+    problem: /^Pax8.*(bad-startPeriod|10\/01\/2026)/,
+    then: (b) => expect(gridHas(b, 'bad-startPeriod')).toBe(false),
+  },
+  {
+    kind: 'Pax8 item with a price of 1e308 × a quantity of 1e308',
+    arrange: async (b) =>
+      void (await rawPax8Item(b, { quantity: 1e308, price: 1e308, subTotal: 1e308, total: 1e308 })),
+    act: (b) => b.pull(),
+    problem: /^Pax8.*(usable number|not a number|too large|Infinity)/,
+  },
+  {
+    kind: 'Twilio usage record with a price that is not a number',
+    arrange: (b) => rawTwilioRecord(b, { price: 'abc', category: 'sms-outbound-bad' }),
+    act: (b) => b.pull(),
+    problem: /^Twilio.*(price|not a number)/i,
+  },
+  {
+    kind: 'Twilio usage in an unknown currency',
+    arrange: (b) => rawTwilioRecord(b, { price_unit: 'xyz', category: 'sms-outbound-xyz' }),
+    act: (b) => b.pull(),
+    problem: /^Twilio.*(XYZ|xyz)/,
+  },
+  {
+    kind: 'Pax8 answers with JSON cut off half-way',
+    arrange: (b) =>
+      b.spoil('pax8', [{ match: { pathIncludes: '/v1/invoices' }, mode: 'truncate', times: 20 }]),
+    act: (b) => b.pull(),
+    problem: /^Pax8: .*(cut off|not valid JSON|could not be read|unreadable)/i,
+  },
+  {
+    kind: 'Twilio answers with an HTML error page',
+    arrange: (b) => b.spoil('twilio', [{ match: { pathIncludes: 'Usage' }, mode: 'html', times: 100_000 }]),
+    act: (b) => b.pull(),
+    problem: /^Twilio — .+: Twilio usage for .+ could not be read: HTTP 502$/,
+    then: (b, _, out) => {
+      expect((out.result as { problems: string[] }).problems).toContain(
+        'Twilio: not everything could be read, so no Twilio line was marked "Removed at source" this time; pull again later',
+      );
+      // An outage says nothing about what Twilio still charges: no row is marked removed.
+      expect(gridRows(b.m.runtime.state).filter((r) => /^Removed/.test(String(r.Status)))).toEqual([]);
+    },
+  },
+  {
+    kind: 'Pax8 answers 200 with an empty body',
+    arrange: (b) => b.spoil('pax8', [{ match: { pathIncludes: '/v1/invoices' }, mode: 'empty', times: 20 }]),
+    act: (b) => b.pull(),
+    problem: /^Pax8: /,
+  },
+  {
+    kind: 'both sources answer garbage to every list',
+    arrange: async (b) => {
+      await b.spoil('pax8', [{ match: { pathIncludes: '/v1/' }, mode: 'truncate', times: 100_000 }]);
+      await b.spoil('twilio', [{ match: { pathIncludes: '/Accounts' }, mode: 'truncate', times: 100_000 }]);
+    },
+    act: (b) => b.pull(),
+    error: /^Nothing was pulled: Pax8: .+; Twilio: .+/,
+    then: (b) =>
+      expect(gridRows(b.m.runtime.state).filter((r) => /^Removed/.test(String(r.Status)))).toEqual([]),
+  },
+  {
+    kind: 'Pax8 client secret rotated',
+    arrange: async (b) => {
+      const st = structuredClone(b.vendorStates.pax8) as {
+        clients: { clientSecret: string }[];
+        tokens: unknown[];
+      };
+      for (const c of st.clients) c.clientSecret = 'rotated';
+      st.tokens = [];
+      await b.m.sb.admin('pax8').setState(st);
+    },
+    act: (b) => b.pull(),
+    problem: /^Pax8: .*(rejected|401)/,
+  },
+];
+
+const AUTOTASK_ANSWERS: BadCase[] = [
+  {
+    kind: 'Autotask answers a charge lookup with JSON cut off half-way',
+    arrange: (b) =>
+      b.spoil('autotask', [
+        { match: { pathIncludes: 'ContractCharges/query' }, mode: 'truncate', times: 20 },
+      ]),
+    error: /^Autotask.*(ContractCharges|charges)/,
+  },
+  {
+    kind: 'Autotask answers every read with an HTML 502 page',
+    arrange: (b) => b.spoil('autotask', [{ match: { pathIncludes: '/query' }, mode: 'html', times: 1000 }]),
+    error: /^Autotask could not read \w+ \(502/,
+  },
+  {
+    kind: 'Autotask answers a charge lookup with an empty 200',
+    arrange: (b) =>
+      b.spoil('autotask', [{ match: { pathIncludes: 'ContractCharges/query' }, mode: 'empty', times: 20 }]),
+    error: /^Autotask/,
+  },
+  {
+    kind: 'Autotask saves a charge but answers with JSON cut off',
+    arrange: (b) =>
+      b.spoil('autotask', [
+        { match: { method: 'POST', pathIncludes: '/Charges' }, mode: 'truncate', times: 1 },
+      ]),
+    status: /^Failed: Autotask accepted the new charge '.*' but did not say which record it saved$/,
+    sends: true,
+    othersPushed: true,
+    // It landed once; the next push finds it instead of adding it again.
+    then: (b) => pushAgainLandsOnce(b),
+  },
+  {
+    kind: 'Autotask refuses a charge with a validation error',
+    arrange: (b) =>
+      b.m.sb.admin('autotask').faults([
+        {
+          match: { method: 'POST', pathIncludes: '/Charges' },
+          status: 500,
+          body: { errors: ['Billing code is inactive.'] },
+        },
+      ]),
+    sends: true,
+    othersPushed: false,
+    then: async (b, v) => expect(await linesFor(b, v['Line key'])).toBe(0),
+    status: /^Failed: Autotask refused the new charge '.*': 500: Billing code is inactive\.$/,
+  },
+  {
+    kind: 'Autotask holds a malformed charge for the row',
+    arrange: async (b, v) => {
+      const st = structuredClone(b.vendorStates.autotask) as { entities: { ContractCharges: Rec[] } };
+      st.entities.ContractCharges.push({
+        id: 4242,
+        contractID: Number(idOf(v['PSA contract'])),
+        name: `Something (${String(v['Line key'])})`,
+        unitQuantity: 'lots',
+        datePurchased: '2026-10-31T00:00:00Z',
+      });
+      await b.m.sb.admin('autotask').setState(st);
+    },
+    status:
+      /^Failed: Autotask already has a charge for this line that BillGrid cannot read \(ContractCharges 4242: .+\); correct or delete it in Autotask, then push again$/,
+    then: async (b, v) => expect(await linesFor(b, v['Line key'])).toBe(1),
+  },
+  {
+    kind: 'Autotask API secret rotated',
+    arrange: async (b) => {
+      const st = structuredClone(b.vendorStates.autotask) as { credentials: { secret: string }[] };
+      for (const c of st.credentials) c.secret = 'rotated';
+      await b.m.sb.admin('autotask').setState(st);
+    },
+    error: /^Autotask rejected the API user name, secret or integration code \(401\)$/,
+  },
+  {
+    kind: 'Autotask API user may not change contract charges',
+    arrange: async (b) => {
+      const st = structuredClone(b.vendorStates.autotask) as { credentials: { noEdit?: string[] }[] };
+      for (const c of st.credentials) c.noEdit = ['ContractCharges'];
+      await b.m.sb.admin('autotask').setState(st);
+    },
+    status:
+      /^Failed: Autotask refused the new charge '.*': 403: The logged in resource does not have the security permissions to create or edit ContractCharges\.$/,
+    othersPushed: false,
+    sends: true,
+    then: async (b, v) => expect(await linesFor(b, v['Line key'])).toBe(0),
+  },
+];
+
+const HALO_ANSWERS: BadCase[] = [
+  {
+    kind: 'HaloPSA answers an invoice read with JSON cut off half-way',
+    arrange: (b) =>
+      b.spoil('halo', [
+        { match: { method: 'GET', pathIncludes: '/api/Invoice' }, mode: 'truncate', times: 50 },
+      ]),
+    error: /^HaloPSA/,
+  },
+  {
+    kind: 'HaloPSA saves invoices but answers with an HTML 502 page',
+    arrange: (b) =>
+      b.spoil('halo', [
+        { match: { method: 'POST', pathIncludes: '/api/Invoice' }, mode: 'html', times: 100 },
+      ]),
+    status: /^Failed: .*502/,
+    sends: true,
+    othersPushed: false,
+    then: (b) => pushAgainLandsOnce(b),
+  },
+  {
+    kind: 'HaloPSA refuses an invoice with a validation error',
+    arrange: (b) =>
+      b.m.sb.admin('halo').faults([
+        {
+          match: { method: 'POST', pathIncludes: '/api/Invoice' },
+          status: 400,
+          body: 'Please select a valid Tax Code',
+          times: 100,
+        },
+      ]),
+    status: /^Failed: .*Please select a valid Tax Code/,
+    othersPushed: false,
+    sends: true,
+    then: async (b, v) => expect(await linesFor(b, v['Line key'])).toBe(0),
+  },
+  {
+    kind: 'HaloPSA holds a malformed invoice line for the row',
+    arrange: async (b, v) => {
+      const st = structuredClone(b.vendorStates.halo) as { invoices: Rec[] };
+      st.invoices.push({
+        id: 9001,
+        client_id: Number(idOf(v['PSA company'])),
+        client_name: String(v.Customer),
+        invoicenumber: 'INV-9001',
+        invoice_date: '2026-10-31',
+        reference: `BillGrid new:month:${String(v['Period start']).slice(0, 7)}`,
+        posted: false,
+        lines: [
+          { id: 1, ihid: 9001, comment_1: v['Line key'], qty_order: 'many', unit_price: 1, unit_cost: 1 },
+        ],
+      });
+      await b.m.sb.admin('halo').setState(st);
+    },
+    status:
+      /^Failed: The invoice INV-9001 already has a line for this row that BillGrid cannot read \(line 1\); correct or delete it in HaloPSA, then push again$/,
+    then: async (b, v) => expect(await linesFor(b, v['Line key'])).toBe(1),
+  },
+  {
+    kind: 'HaloPSA client secret rotated',
+    arrange: async (b) => {
+      const st = structuredClone(b.vendorStates.halo) as { clientSecret: string; tokens: Rec };
+      st.clientSecret = 'rotated';
+      st.tokens = {};
+      await b.m.sb.admin('halo').setState(st);
+    },
+    error: /^HaloPSA.*(401|rejected|client id|secret)/i,
+  },
+];
+
+// ------------------------------------------------------------------------------------------- the runner
+
+function corpus(psa: 'autotask' | 'halo', cases: BadCase[]): void {
+  describe(`bad inputs (${psa})`, () => {
+    let b: Bench;
+    beforeAll(async () => {
+      b = await startBench(psa);
+    }, 120_000);
+    afterAll(async () => {
+      await b?.stop();
+    });
+
+    it.each(cases.map((c) => [c.kind, c] as const))('%s', async (_, c) => {
+      await b.reset();
+      const v = b.rows[c.victim ?? 'charge'];
+      await c.arrange?.(b, v);
+      await b.m.sb.admin(psa).clearRequests();
+      const out = await (c.act ?? ((x: Bench) => x.push()))(b);
+      if (c.error) {
+        expect(out.error?.message).toMatch(c.error);
+      } else {
+        expect(out.error).toBeNull();
+      }
+      if (c.problem) {
+        const problems = (out.result as { problems: string[] }).problems;
+        expect(problems.find((p) => c.problem?.test(p)) ?? problems).toMatch(c.problem);
+      }
+      if (c.status) expect(statusOf(b, v)).toMatch(c.status);
+      // Nothing reached the PSA for the spoiled row; the good rows went as usual.
+      const mutations = await b.mutations();
+      const names = [String(v['Line key'])];
+      if (psa === 'autotask') {
+        const contract = idOf(v['PSA contract']);
+        names.push(`/Contracts/${contract}/`, `"contractID":${contract},`);
+      } else names.push(`"client_id":${idOf(v['PSA company'])},`);
+      const rowFine = /^(Pushed|Up to date): /.test(statusOf(b, v));
+      if (!c.sends && !rowFine) {
+        for (const r of mutations)
+          for (const n of names) expect(`${r.method} ${r.path} ${r.body}`).not.toContain(n);
+      }
+      if (c.nothingSent ?? ((!!c.error && !c.status) || !!c.problem)) expect(mutations).toEqual([]);
+      if (c.othersPushed ?? (!c.error && !c.problem)) {
+        for (const [name, row] of Object.entries(b.rows).filter(([k]) => k !== (c.victim ?? 'charge'))) {
+          expect([name, statusOf(b, row)]).toEqual([name, expect.stringMatching(/^(Pushed|Up to date): /)]);
+        }
+      }
+      await c.then?.(b, v, out);
+    });
+  });
+}
+
+const ALL = [...SHEET_EDITS, ...TAB_EDITS, ...ARGUMENTS, ...VENDOR_RECORDS, ...AUTOTASK_ANSWERS];
+corpus('autotask', ALL);
+corpus('halo', [
+  ...SHEET_EDITS.filter((c) => c.victim !== 'quantity' && !/PSA contract/.test(c.kind)),
+  ...HALO_ANSWERS,
+]);
+
+it('the corpus has at least 50 kinds of bad input', () => {
+  expect(new Set([...ALL, ...HALO_ANSWERS].map((c) => c.kind)).size).toBeGreaterThanOrEqual(50);
+});
