@@ -64,6 +64,15 @@ export class AutotaskTarget implements PsaTarget {
   readonly client: AutotaskClient;
   private readonly creator: AutotaskCreator;
   private codes: AtBillingCode[] | null = null;
+  /**
+   * Services read during this execution's push, by id and by 'sku:<lower-case SKU>'; ids Autotask does not
+   * have are remembered as null. A push's batches use the same few services: each is read once, not once
+   * per batch (found by the bench: those re-reads were ~1 % of a large push's requests). A SKU not found
+   * is remembered as missing for billing codes only: before creating a service the SKU is always looked
+   * for again, so a service whose creation timed out is found, not created twice.
+   */
+  private readonly serviceCache = new Map<string, AtService | null>();
+  private readonly missingSkus = new Set<string>();
 
   constructor(
     readonly config: AutotaskConfig,
@@ -280,11 +289,19 @@ export class AutotaskTarget implements PsaTarget {
     return new Map(list.map((c) => [c.id, c]));
   }
 
+  /**
+   * Line keys of the last chargesByKey call whose charge Autotask holds but BillGrid cannot read: such a
+   * line must not get a second charge (see decide).
+   */
+  private unreadableCharges = new Map<string, string>();
+
   /** Charges whose name carries one of the keys, grouped by key, lowest id first. */
   private chargesByKey(keys: string[]): Map<string, AtCharge[]> {
     const out = new Map<string, AtCharge[]>();
+    this.unreadableCharges = new Map();
     if (!keys.length) return out;
     const wanted = new Set(keys);
+    const problemsBefore = this.client.problems.length;
     const filters: Filter[][] = chunk(keys, KEYS_PER_QUERY).map((part) => [
       { op: 'or', items: part.map((k): Filter => ({ op: 'contains', field: 'name', value: k })) },
     ]);
@@ -294,6 +311,10 @@ export class AutotaskTarget implements PsaTarget {
       const list = out.get(key);
       if (list) list.push(c);
       else out.set(key, [c]);
+    }
+    for (const p of this.client.problems.slice(problemsBefore)) {
+      const key = p.entity === 'ContractCharges' && p.name ? lineKeyOf(p.name) : null;
+      if (key && wanted.has(key)) this.unreadableCharges.set(key, p.message);
     }
     return out;
   }
@@ -402,6 +423,14 @@ export class AutotaskTarget implements PsaTarget {
           ) ?? null;
         return decideQuantity(s, contractId, serviceId, row);
       }
+      const unreadable = this.unreadableCharges.get(s.ref.lineKey);
+      if (unreadable) {
+        return {
+          kind: 'fail',
+          retryable: false,
+          message: `Autotask already has a charge for this line that BillGrid cannot read (${unreadable}); correct or delete it in Autotask, then push again`,
+        };
+      }
       const list = found.get(s.ref.lineKey) ?? [];
       return decideCharge(s, list, list.length ? null : codeOf(s), this.config);
     });
@@ -419,13 +448,7 @@ export class AutotaskTarget implements PsaTarget {
       ),
     ];
     const bySku = new Map<string, number>();
-    if (skus.length) {
-      for (const svc of this.services(
-        chunk(skus, IN_CHUNK).map((p) => [{ op: 'in', field: 'sku', value: p }]),
-      )) {
-        if (svc.sku && !bySku.has(svc.sku.toLowerCase())) bySku.set(svc.sku.toLowerCase(), svc.id);
-      }
-    }
+    for (const [k, svc] of this.cachedServices([], skus, true)) bySku.set(k.slice('sku:'.length), svc.id);
     return steps.map((s) => {
       if (s.ref.kind !== 'quantity') return null;
       const p = s.ref.productId;
@@ -450,8 +473,46 @@ export class AutotaskTarget implements PsaTarget {
       );
       if (!r.ok) throw new PsaError(r.message, r.status);
       bySku.set(sku.toLowerCase(), r.id);
+      this.serviceCache.set(`sku:${sku.toLowerCase()}`, {
+        id: r.id,
+        name: s.after.productName || sku,
+        sku,
+        unitPrice: s.after.unitPrice,
+        unitCost: s.after.unitCost,
+        billingCodeID: code,
+      });
       return r.id;
     });
+  }
+
+  /** Services by id and by 'sku:<lower-case SKU>', read from Autotask only when not read before in this push. */
+  private cachedServices(
+    ids: readonly number[],
+    skus: readonly string[],
+    forCreate: boolean,
+  ): Map<string, AtService> {
+    const wantIds = uniqNums(ids).filter((id) => !this.serviceCache.has(String(id)));
+    const wantSkus = [...new Set(skus.map((k) => k.toLowerCase()))].filter(
+      (k) => !this.serviceCache.get(`sku:${k}`) && (forCreate || !this.missingSkus.has(k)),
+    );
+    const filters: Filter[][] = [
+      ...chunk(wantIds, IN_CHUNK).map((p): Filter[] => [{ op: 'in', field: 'id', value: p }]),
+      ...chunk(wantSkus, IN_CHUNK).map((p): Filter[] => [{ op: 'in', field: 'sku', value: p }]),
+    ];
+    for (const svc of this.services(filters)) {
+      this.serviceCache.set(String(svc.id), svc);
+      // Lowest id first (queryAll sorts by id): the first service with a SKU keeps it.
+      const k = svc.sku ? `sku:${svc.sku.toLowerCase()}` : null;
+      if (k && !this.serviceCache.get(k)) this.serviceCache.set(k, svc);
+    }
+    for (const id of wantIds) if (!this.serviceCache.has(String(id))) this.serviceCache.set(String(id), null);
+    for (const k of wantSkus) if (!this.serviceCache.get(`sku:${k}`)) this.missingSkus.add(k);
+    const out = new Map<string, AtService>();
+    for (const key of [...ids.map(String), ...skus.map((k) => `sku:${k.toLowerCase()}`)]) {
+      const svc = this.serviceCache.get(key);
+      if (svc) out.set(key, svc);
+    }
+    return out;
   }
 
   /** Billing code for a new charge: the mapped service's code, a billing code chosen directly, or the default. */
@@ -464,15 +525,7 @@ export class AutotaskTarget implements PsaTarget {
         ? [s.after.productId.slice(AUTO_CREATE_PRODUCT_PREFIX.length)]
         : [],
     );
-    const filters: Filter[][] = [
-      ...chunk(ids, IN_CHUNK).map((p): Filter[] => [{ op: 'in', field: 'id', value: p }]),
-      ...chunk([...new Set(skus)], IN_CHUNK).map((p): Filter[] => [{ op: 'in', field: 'sku', value: p }]),
-    ];
-    const byKey = new Map<string, AtService>();
-    for (const svc of this.services(filters)) {
-      byKey.set(String(svc.id), svc);
-      if (svc.sku) byKey.set(`sku:${svc.sku.toLowerCase()}`, svc);
-    }
+    const byKey = this.cachedServices(ids, skus, false);
     return (s) => {
       const p = s.after.productId ?? '';
       const viaSku = p.startsWith(AUTO_CREATE_PRODUCT_PREFIX)

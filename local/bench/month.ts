@@ -1,0 +1,359 @@
+/**
+ * One large month through the BUILT bundle (dist/Code.js) in the emulator, against the sandboxes, as a
+ * person would run it from the sidebar: connect, refresh clients, defaults, pull, approve all, push (and
+ * the continuations it schedules), push again. Every step is measured: Sheets calls and cells, HTTP
+ * requests by API against the minimum (minimum.ts), modelled Apps Script time (local/gas/LATENCY.md),
+ * Node CPU and memory. Afterwards the PSA's state is checked for anything billed twice.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GasRuntime, LATENCY, LocalHost, setClock } from '../gas';
+import type { ExecutionResult, ExecutionStats } from '../gas';
+import { demoCredentials } from '../demo/credentials';
+import { urlMapFor } from '../workbench/vendors';
+import { BENCH_MONTH, bigMonth, type BigMonth, type BigMonthSpec } from './big-msp';
+import {
+  changes,
+  duplicates,
+  minimumTotal,
+  pullMinimum,
+  refreshMinimum,
+  reviewMinimum,
+  type Changes,
+  type Duplicates,
+  type Minimum,
+  type Psa,
+} from './minimum';
+import { add, emptyRequests, summarise, total, type ApiRequests } from './requests';
+import { startBenchSandboxes } from './sandboxes';
+
+const root = path.resolve(__dirname, '..', '..');
+const OWNER = 'owner@example.com';
+const START = Date.parse('2026-11-02T14:00:00Z');
+
+export interface StepFigures {
+  step: string;
+  executions: number;
+  /** SpreadsheetApp calls that reach Sheets or not (all of them), summed over the step's executions. */
+  sheetsCalls: number;
+  /** The most in one execution (what "does not grow with rows" is about for multi-execution steps). */
+  sheetsCallsPerExecution: number;
+  /** Every Apps Script service call (Sheets, UrlFetch, Properties, Cache, Lock, …). */
+  serviceCalls: number;
+  cellsRead: number;
+  cellsWritten: number;
+  requests: Record<string, ApiRequests>;
+  /** Reads + writes (setup requests apart). */
+  http: number;
+  setup: number;
+  minimum: Minimum | null;
+  modelledS: number;
+  longestExecutionS: number;
+  /** Modelled seconds by service (SpreadsheetApp, UrlFetchApp, …). */
+  modelledByService: Record<string, number>;
+  cpuMs: number;
+  sandboxBusyMs: number;
+  wallMs: number;
+  /** Executions whose modelled time passed Apps Script's 6 minutes (only when the limit is lifted). */
+  overLimit: number;
+}
+
+export interface MonthRun {
+  psa: Psa;
+  spec: BigMonthSpec;
+  sourceLines: number;
+  gridLines: number;
+  planned: number;
+  pushed: { applied: number; failed: number; unchanged: number };
+  changes: Changes;
+  duplicates: Duplicates;
+  secondPush: { applied: number; steps: number; writes: number };
+  refusedWrites: number;
+  failures: string[];
+  steps: StepFigures[];
+  peakRssMiB: number;
+  /** Stopped after the pull (see RunOptions.stopAfterPull). */
+  pulledOnly?: boolean;
+}
+
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+function serviceCalls(s: ExecutionStats): number {
+  return Object.values(s.calls).reduce((a, b) => a + b, 0);
+}
+
+function sheetsCalls(s: ExecutionStats): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(s.calls)) if (k.startsWith('SpreadsheetApp')) n += v;
+  return n;
+}
+
+export interface RunOptions {
+  psa: Psa;
+  spec: BigMonthSpec;
+  /** Called with progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+  /** The bundle's source; dist/Code.js when omitted (read it once when running several months). */
+  code?: string;
+  /**
+   * Lift the 6-minute limit (modelled ms) to measure how long an execution would need; executions over
+   * 360 s are then counted in `overLimit` instead of failing.
+   */
+  limitMs?: number;
+  /** Only connect, refresh, defaults and pull (the 100,000-line month's pull does not fit in 6 minutes). */
+  stopAfterPull?: boolean;
+  /** Stop after this many push executions (safety net). */
+  maxContinuations?: number;
+}
+
+export const readBundle = (): string => fs.readFileSync(path.join(root, 'dist', 'Code.js'), 'utf8');
+
+export async function runMonth(opts: RunOptions): Promise<MonthRun> {
+  const log = opts.log ?? (() => undefined);
+  const { psa } = opts;
+  const fixture = bigMonth(opts.spec);
+  const sourceLines = fixture.pax8.items.length + fixture.twilio.usage.length;
+  const apis = ['pax8', 'twilio', psa];
+  const sb = await startBenchSandboxes([
+    { kind: 'pax8', fixture: fixture.pax8 },
+    { kind: 'twilio', fixture: fixture.twilio },
+    { kind: psa, fixture: psa === 'autotask' ? fixture.autotask : fixture.halo },
+  ]);
+  let peakRss = process.memoryUsage().rss;
+  const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+  const sampler = setInterval(sample, 250);
+  try {
+    const runtime = GasRuntime.create({ owner: OWNER }, { urlMap: urlMapFor(sb.urls) });
+    setClock(runtime.state, START);
+    const code = opts.code ?? readBundle();
+    const host = new LocalHost(runtime, code, { check: false });
+    const call = (fn: string, ...args: unknown[]): ExecutionResult =>
+      host.run(fn, args, {
+        kind: 'sidebar',
+        user: OWNER,
+        ...(opts.limitMs ? { limitMs: opts.limitMs } : {}),
+      });
+    const steps: StepFigures[] = [];
+
+    /** Runs a step; `fn` yields executions one by one so request logs can be drained between them. */
+    const step = async (
+      label: string,
+      fn: () => Generator<ExecutionResult, void, void>,
+      minimum: Minimum | null,
+    ): Promise<ExecutionResult[]> => {
+      for (const k of apis) await sb.admin(k).clearRequests();
+      const requests: Record<string, ApiRequests> = Object.fromEntries(apis.map((k) => [k, emptyRequests()]));
+      const results: ExecutionResult[] = [];
+      let entriesSeen: { method: string; path: string; status: number }[] = [];
+      const cpu0 = process.cpuUsage();
+      const busy0 = sb.busyMs();
+      const t0 = Date.now();
+      for (const r of fn()) {
+        results.push(r);
+        sample();
+        for (const k of apis) {
+          const entries = await sb.admin(k).requests();
+          await sb.admin(k).clearRequests();
+          if (k === psa) entriesSeen = entries.map(({ method, path, status }) => ({ method, path, status }));
+          requests[k] = add(requests[k], summarise(entries));
+        }
+        if (!r.ok) {
+          const last = entriesSeen.slice(-6).map((e) => `${e.method} ${e.path} → ${e.status}`);
+          throw new Error(
+            `${label}: ${r.functionName} failed: ${r.error?.message}; last requests: ${last.join(', ')}`,
+          );
+        }
+      }
+      const cpu = process.cpuUsage(cpu0);
+      const all = Object.values(requests);
+      const byService: Record<string, number> = {};
+      for (const r of results)
+        for (const [svc, ms] of Object.entries(r.stats.modelledMsByService))
+          byService[svc] = (byService[svc] ?? 0) + ms;
+      const figures: StepFigures = {
+        step: label,
+        executions: results.length,
+        sheetsCalls: results.reduce((n, r) => n + sheetsCalls(r.stats), 0),
+        sheetsCallsPerExecution: Math.max(0, ...results.map((r) => sheetsCalls(r.stats))),
+        serviceCalls: results.reduce((n, r) => n + serviceCalls(r.stats), 0),
+        cellsRead: results.reduce((n, r) => n + r.stats.cellsRead, 0),
+        cellsWritten: results.reduce((n, r) => n + r.stats.cellsWritten, 0),
+        requests,
+        http: all.reduce((n, r) => n + r.reads + r.writes, 0),
+        setup: all.reduce((n, r) => n + r.setup, 0),
+        minimum,
+        modelledS: round1(results.reduce((n, r) => n + r.stats.modelledMs, 0) / 1000),
+        longestExecutionS: round1(Math.max(0, ...results.map((r) => r.stats.modelledMs)) / 1000),
+        modelledByService: Object.fromEntries(
+          Object.entries(byService).map(([k, v]) => [k, round1(v / 1000)]),
+        ),
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        sandboxBusyMs: Math.round(sb.busyMs() - busy0),
+        wallMs: Date.now() - t0,
+        overLimit: results.filter((r) => r.stats.modelledMs > LATENCY.executionLimitMs).length,
+      };
+      steps.push(figures);
+      log(
+        `  ${psa} ${label}: ${results.length} execution(s), ${figures.http} requests, ` +
+          `${figures.modelledS} s modelled, ${Math.round(figures.wallMs / 1000)} s real`,
+      );
+      return results;
+    };
+    const once = (fn: string, ...args: unknown[]) =>
+      function* (): Generator<ExecutionResult, void, void> {
+        yield call(fn, ...args);
+      };
+
+    const demo = demoCredentials();
+    const creds: Record<string, Record<string, string>> = {
+      pax8: {
+        clientId: fixture.pax8.clients[0].clientId,
+        clientSecret: fixture.pax8.clients[0].clientSecret,
+      },
+      twilio: { accountSid: fixture.twilio.main.sid, authToken: fixture.twilio.main.authToken },
+      [psa]: demo[psa],
+    };
+    await step(
+      'connect',
+      function* () {
+        for (const k of apis) yield call('saveConnection', k, creds[k]);
+      },
+      null,
+    );
+    await step('refresh clients', once('refreshClients'), refreshMinimum(fixture, psa));
+    await step(
+      'defaults',
+      function* () {
+        const d = call('getDefaults');
+        yield d;
+        yield call('saveDefaults', defaultsFor(d.result, psa, fixture));
+      },
+      null,
+    );
+    const [pulled] = await step(
+      'pull + compare',
+      once('pullBillingMonth', BENCH_MONTH),
+      pullMinimum(fixture, psa),
+    );
+    const gridLines = (pulled.result as { lines: number }).lines;
+    if (opts.stopAfterPull) {
+      return {
+        psa,
+        spec: opts.spec,
+        sourceLines,
+        gridLines,
+        planned: 0,
+        pushed: { applied: 0, failed: 0, unchanged: 0 },
+        changes: { byKind: {}, total: 0 },
+        duplicates: { chargeKeys: 0, adjustments: 0, invoiceLineKeys: 0, invoices: 0 },
+        secondPush: { applied: 0, steps: 0, writes: 0 },
+        refusedWrites: 0,
+        failures: [],
+        steps,
+        peakRssMiB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+        pulledOnly: true,
+      };
+    }
+    await step(
+      'approve all',
+      once('approveRows', BENCH_MONTH, { approve: true }),
+      reviewMinimum(fixture, psa, 0),
+    );
+    const dry = call('dryRunPush', BENCH_MONTH);
+    const planned = (dry.result as { steps: unknown[] } | undefined)?.steps.length ?? 0;
+
+    const pushed = { applied: 0, failed: 0, unchanged: 0 };
+    const max = opts.maxContinuations ?? 500;
+    const pushResults = await step(
+      'push (+ continuations)',
+      function* () {
+        const first = call('pushBillingMonth', BENCH_MONTH);
+        yield first;
+        let clock = START;
+        for (let i = 0; i < max && runtime.state.triggers.some((t) => t.handler === 'continueJob'); i++) {
+          clock += 61_000;
+          for (const r of host.fireDueTriggers(clock)) yield r;
+        }
+      },
+      null,
+    );
+    const first = pushResults[0].result as { applied: number; failed: number; unchanged: number };
+    pushed.applied = first.applied;
+    pushed.failed = first.failed;
+    pushed.unchanged = first.unchanged;
+    if (runtime.state.triggers.some((t) => t.handler === 'continueJob'))
+      throw new Error(`the push did not finish within ${max} continuations`);
+    const after = await sb.admin(psa).state();
+    const pushStep = steps[steps.length - 1];
+    const changed = changes(psa, fixture, after);
+    // Reads: the PSA's side of the month once; writes: one per entity that changed.
+    pushStep.minimum = reviewMinimum(fixture, psa, 0);
+    pushStep.minimum.byApi[psa] = (pushStep.minimum.byApi[psa] ?? 0) + changed.total;
+    pushStep.minimum.parts.push(
+      ...Object.entries(changed.byKind).map(([k, n]) => `${psa} ${k} (one write each): ${n}`),
+    );
+    const charges =
+      psa === 'autotask'
+        ? (after as { entities: { ContractCharges: unknown[] } }).entities.ContractCharges.length
+        : 0;
+    const [again] = await step(
+      'push again',
+      once('pushBillingMonth', BENCH_MONTH),
+      reviewMinimum(fixture, psa, charges),
+    );
+    const againResult = again.result as { applied: number; steps: number };
+    const refusedWrites = steps.reduce((n, s) => n + (s.requests[psa]?.refusedWrites ?? 0), 0);
+    const failures = [
+      ...new Set(JSON.stringify(host.state.spreadsheets[0].sheets).match(/Failed: [^"]{0,160}/g) ?? []),
+    ].slice(0, 5);
+    // Tally the last runs' outcomes for the record.
+    return {
+      psa,
+      spec: opts.spec,
+      sourceLines,
+      gridLines,
+      planned,
+      pushed,
+      changes: changed,
+      duplicates: duplicates(psa, after),
+      secondPush: {
+        applied: againResult.applied,
+        steps: againResult.steps,
+        writes: steps[steps.length - 1].requests[psa]?.writes ?? 0,
+      },
+      refusedWrites,
+      failures,
+      steps,
+      peakRssMiB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+    };
+  } finally {
+    clearInterval(sampler);
+    await sb.stop();
+  }
+}
+
+/** Defaults as a person sets them for the bench: auto-create products, the first item/billing code. */
+function defaultsFor(view: unknown, psa: Psa, fixture: BigMonth): unknown {
+  const d = view as {
+    settings: {
+      global: { codes: Record<string, unknown> } & Record<string, unknown>;
+      clients: Record<string, unknown>;
+    };
+    codes: { itemCodes: { id: string }[] };
+  };
+  const clients: Record<string, unknown> = { ...d.settings.clients };
+  if (psa === 'halo')
+    for (const id of fixture.haloNewInvoiceClients) clients[id] = { invoiceBehaviour: 'new' };
+  return {
+    ...d.settings,
+    global: {
+      ...d.settings.global,
+      productLifecycle: 'auto-create',
+      invoiceBehaviour: 'latest',
+      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
+    },
+    clients,
+  };
+}
+
+export { minimumTotal, total };
