@@ -58,6 +58,9 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
 
   it('continues from a checkpoint through one-off triggers until done, then removes the trigger', async () => {
     doc()['bg.executionBudgetSeconds'] = '20';
+    // A slow Autotask (new charges take 400 ms each, counted as such in modelled time): the demo month's
+    // push no longer fits the smallest budget, even with writes sent three at a time.
+    await sb.admin('autotask').faults([{ match: { pathIncludes: '/Charges' }, delayMs: 400, times: 10_000 }]);
     const planned = (call('dryRunPush', DEMO_MONTH) as { steps: unknown[] }).steps.length;
     const first = call('pushBillingMonth', DEMO_MONTH) as { continuing: boolean; applied: number };
     expect(first.continuing).toBe(true);
@@ -80,6 +83,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
 
     // Everything landed exactly once: a fresh push changes nothing, and the ledger has one row per step.
     await sb.admin('autotask').clearRequests();
+    await sb.admin('autotask').faults([]);
     doc()['bg.executionBudgetSeconds'] = '270';
     expect((call('pushBillingMonth', DEMO_MONTH) as { applied: number }).applied).toBe(0);
     expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
+import { policy } from './config';
 import type { AutotaskConfig } from './config';
 import { createdSchema, errorBodySchema, pageSchema, zoneSchema } from './schemas';
 
@@ -44,6 +45,14 @@ function json(res: HttpResponse): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A create or update of one entity. */
+export interface Mutation {
+  method: 'post' | 'patch';
+  path: string;
+  body: unknown;
+  what: string;
 }
 
 export type MutationResult =
@@ -161,17 +170,40 @@ export class AutotaskClient {
 
   /** One create or update, sent once (see mutationPolicy); Autotask answers `{ itemId }`. */
   mutate(method: 'post' | 'patch', path: string, body: unknown, what: string): MutationResult {
-    let res: HttpResponse;
-    try {
-      res = this.mutations.request(this.request(method, path, body));
-    } catch (err) {
-      return {
-        ok: false,
-        status: 0,
-        retryable: true,
-        message: `Autotask did not answer while ${what} (${err instanceof Error ? this.scrub(err.message) : 'network error'}); it may or may not have been saved - push again: BillGrid re-reads before sending`,
-      };
+    return this.mutateAll([{ method, path, body, what }])[0];
+  }
+
+  /**
+   * Creates and updates of distinct entities, sent once each, `policy.maxConcurrency` at a time (Autotask's
+   * thread limit): one fetchAll round trip per group instead of one per entity. A dropped connection fails
+   * only its own group, each member "may or may not have been saved": the next push re-reads and converges.
+   */
+  mutateAll(changes: readonly Mutation[]): MutationResult[] {
+    const out: MutationResult[] = [];
+    for (const group of chunk(changes, policy.maxConcurrency)) {
+      let responses: HttpResponse[];
+      try {
+        responses = this.mutations.requestAll(group.map((c) => this.request(c.method, c.path, c.body)));
+      } catch (err) {
+        // The platform's message wraps the transport's own words in parentheses: keep just those.
+        const text = err instanceof Error ? err.message : '';
+        const why = this.scrub(/\(([^()]+)\)/.exec(text)?.[1] ?? (text || 'network error'));
+        for (const c of group) {
+          out.push({
+            ok: false,
+            status: 0,
+            retryable: true,
+            message: `Autotask did not answer while ${c.what} (${why}); it may or may not have been saved - push again: BillGrid re-reads before sending`,
+          });
+        }
+        continue;
+      }
+      responses.forEach((res, k) => out.push(this.mutationResult(res, group[k].what)));
     }
+    return out;
+  }
+
+  private mutationResult(res: HttpResponse, what: string): MutationResult {
     if (res.status >= 200 && res.status < 300) {
       const created = createdSchema.safeParse(json(res));
       if (created.success) return { ok: true, id: created.data.itemId };

@@ -355,10 +355,14 @@ export class AutotaskTarget implements PsaTarget {
     } catch (err) {
       return failAll(steps, err);
     }
-    return decisions.map((d) => {
+    // Each step of a round targets a different entity, so their writes may go out together.
+    const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
+    const results = this.client.mutateAll(sends);
+    let next = 0;
+    return decisions.map((d): StepOutcome => {
       if (d.kind === 'fail') return { status: 'failed', message: d.message, retryable: d.retryable };
       if (d.kind === 'unchanged') return { status: 'unchanged', psaId: d.psaId, message: d.message };
-      const r = this.client.mutate(d.method, d.path, d.body, d.what);
+      const r = results[next++];
       if (!r.ok) return { status: 'failed', message: r.message, retryable: r.retryable };
       const psaId = d.psaId ?? String(r.id);
       return { status: 'applied', psaId, message: `Autotask saved ${d.what}` };
