@@ -9,6 +9,7 @@ import { GasRuntime, LocalHost, setClock } from '../../local/gas';
 import { demoCredentials } from '../../local/demo/credentials';
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
+import type { Pax8Fixture } from '../../local/sandbox/pax8/fixture';
 import { urlMapFor } from '../../local/workbench/vendors';
 
 const code = () => fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
@@ -92,6 +93,46 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     const keys = rows.match(/[0-9a-f]{16}:[0-9a-f]{16}/g) ?? [];
     expect(new Set(keys).size).toBe(planned);
     console.log(`continuation: ${planned} steps in ${rounds + 1} executions`);
+  });
+
+  it('runs the nightly quantity sync: pulls the current month, pushes its approved rows, then only what changed at the source', async () => {
+    // Late October: the month being used is the demo month itself.
+    setClock(host.state, Date.parse('2026-10-28T12:00:00Z'));
+    call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
+    expect(handlers().sort()).toEqual(['runNightlySync', 'runScheduledMonth']);
+    type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
+    const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
+
+    // 02:00 New York time on the 29th: only the nightly trigger is due.
+    await sb.admin('pax8').clearRequests();
+    host.fireDueTriggers(Date.parse('2026-10-29T06:01:00Z'));
+    let s = call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'nightly' });
+    expect(changed(s)).toBeGreaterThan(0);
+    // It pulled the month first.
+    expect((await sb.admin('pax8').requests()).some((r) => r.path.includes('/invoices'))).toBe(true);
+
+    // A client adds two seats at Pax8 during the day: the next night pushes exactly that change.
+    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
+    const item = pax8.items.find((i) => i.type === 'subscription' && i.quantity > 1)!;
+    item.quantity += 2;
+    item.subTotal = item.total = item.amountDue = Math.round(item.quantity * item.price * 100) / 100;
+    item.costTotal = Math.round(item.quantity * item.cost * 100) / 100;
+    await sb.admin('pax8').setState(pax8);
+    await sb.admin('autotask').clearRequests();
+    host.fireDueTriggers(Date.parse('2026-10-30T06:01:00Z'));
+    s = call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'nightly' });
+    expect(changed(s)).toBe(1);
+    expect((await sb.admin('autotask').requests()).filter(isMutation)).toHaveLength(1);
+
+    await sb.admin('autotask').clearRequests();
+    host.fireDueTriggers(Date.parse('2026-10-31T06:01:00Z'));
+    s = call('getSchedule') as Last;
+    expect(changed(s)).toBe(0);
+    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+    // Nightly runs do not e-mail the owner; the monthly run does.
+    expect(host.state.mail).toEqual([]);
   });
 
   it('runs the monthly schedule on its day and hour, and refuses in manual product mode', () => {
