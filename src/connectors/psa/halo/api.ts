@@ -14,6 +14,26 @@ export interface HaloProblem {
   reason: string;
 }
 
+/** A list endpoint with its filters (paging is added by the pager). */
+export interface ListQuery {
+  path: string;
+  query: Query;
+}
+
+/** One page of a list answer, records not parsed yet. */
+export interface ListPage {
+  records: unknown[];
+  count: number;
+}
+
+/**
+ * Apps Script refuses a fetch whose address is longer than 2 KB ("URL Fetch URL length", Apps Script
+ * quotas); lists filtered by many clients are split to stay under it.
+ */
+export const MAX_URL = 2000;
+/** An encoded comma between two client ids ("%2C"). */
+const SEPARATOR_LENGTH = 3;
+
 export interface ApiCall {
   method: 'get' | 'post' | 'delete';
   path: string;
@@ -111,10 +131,15 @@ export class HaloApi {
     return this.fetchToken();
   }
 
+  /** The address of a call. */
+  url(call: ApiCall): string {
+    return `${this.config.baseUrl}/api${call.path}${queryString(call.query)}`;
+  }
+
   private toRequest(call: ApiCall, token: string): HttpRequest {
     const req: HttpRequest = {
       method: call.method,
-      url: `${this.config.baseUrl}/api${call.path}${queryString(call.query)}`,
+      url: this.url(call),
       headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
     };
     if (call.body !== undefined) {
@@ -131,6 +156,11 @@ export class HaloApi {
    * settled either way, and a re-read shows which: the run goes on.
    */
   private inFlight: string | null = null;
+
+  /** True once a change timed out in this execution: no further change will be sent. */
+  get changesBlocked(): boolean {
+    return this.inFlight !== null;
+  }
 
   /** Send calls in parallel; any 401 gets one fresh token and one more try. */
   sendAll(calls: ApiCall[]): HttpResponse[] {
@@ -231,33 +261,85 @@ export class HaloApi {
     return this.listMany([{ path, query }], key, schema, what)[0];
   }
 
-  /** Several lists at once (e.g. one per client), each paged to the end. */
-  listMany<T>(
-    lists: { path: string; query: Query }[],
+  /** Several lists at once (e.g. one per chunk of clients), each paged to the end. */
+  listMany<T>(lists: ListQuery[], key: string, schema: z.ZodType<T>, what: string): T[][] {
+    const all = this.restOf(lists, this.firstPages(lists, key, what), key, what);
+    return all.map((records) => this.parseRecords(records, schema, what));
+  }
+
+  /** Page 1 of each list, in parallel (records still unparsed). */
+  firstPages(lists: ListQuery[], key: string, what: string): ListPage[] {
+    const env = listEnvelope(key);
+    return this.sendAll(lists.map((l) => this.pageCall(l, 1))).map((r) => this.json(r, env, what));
+  }
+
+  /** Every record of each list: its page 1 (read already) and the remaining pages, all in parallel. */
+  restOf(lists: ListQuery[], firsts: ListPage[], key: string, what: string): unknown[][] {
+    const env = listEnvelope(key);
+    const more: { list: number; n: number }[] = [];
+    firsts.forEach((f, i) => {
+      for (let n = 2; n <= pagesLeft(f) + 1; n++) more.push({ list: i, n });
+    });
+    const rest = this.sendAll(more.map((m) => this.pageCall(lists[m.list], m.n))).map((r) =>
+      this.json(r, env, what),
+    );
+    const all = firsts.map((f) => [...f.records]);
+    more.forEach((m, k) => all[m.list].push(...rest[k].records));
+    return all;
+  }
+
+  /**
+   * One list filtered by many clients (`client_ids`, comma-separated), split into as few requests as
+   * Apps Script's 2 KB address limit allows, each paged to the end.
+   */
+  listByClients<T>(
+    path: string,
+    query: Query,
+    clientIds: string[],
     key: string,
     schema: z.ZodType<T>,
     what: string,
-  ): T[][] {
-    const size = this.config.pageSize;
-    const env = listEnvelope(key);
-    const page = (l: { path: string; query: Query }, n: number): ApiCall => ({
+  ): T[] {
+    const lists = this.clientLists(path, query, clientIds);
+    return lists.length ? this.listMany(lists, key, schema, what).flat() : [];
+  }
+
+  /** The `client_ids` lists for these clients, each address (with paging) under MAX_URL characters. */
+  clientLists(path: string, query: Query, clientIds: string[]): ListQuery[] {
+    const ids = [...new Set(clientIds)];
+    // The address without any id, at the longest paging it could need.
+    const base = this.url(this.pageCall({ path, query: { ...query, client_ids: '' } }, 99_999)).length;
+    const chunks: string[][] = [];
+    let current: string[] = [];
+    let len = base;
+    for (const id of ids) {
+      const size = encodeURIComponent(id).length;
+      if (current.length && len + SEPARATOR_LENGTH + size > MAX_URL) {
+        chunks.push(current);
+        current = [];
+        len = base;
+      }
+      len += (current.length ? SEPARATOR_LENGTH : 0) + size;
+      current.push(id);
+    }
+    if (current.length) chunks.push(current);
+    return chunks.map((c) => ({ path, query: { ...query, client_ids: c.join(',') } }));
+  }
+
+  private pageCall(l: ListQuery, n: number): ApiCall {
+    return {
       method: 'get',
       path: l.path,
-      query: { ...l.query, pageinate: true, page_size: size, page_no: n },
-    });
-    const first = this.sendAll(lists.map((l) => page(l, 1))).map((r) => this.json(r, env, what));
-    const more: { list: number; n: number }[] = [];
-    first.forEach((f, i) => {
-      const got = f.records.length;
-      if (got === 0 || f.count <= got) return;
-      const pages = Math.ceil(f.count / got);
-      for (let n = 2; n <= pages; n++) more.push({ list: i, n });
-    });
-    const rest = this.sendAll(more.map((m) => page(lists[m.list], m.n))).map((r) => this.json(r, env, what));
-    const all = first.map((f) => [...f.records]);
-    more.forEach((m, k) => all[m.list].push(...rest[k].records));
-    return all.map((records) => this.parseRecords(records, schema, what));
+      query: { ...l.query, pageinate: true, page_size: this.config.pageSize, page_no: n },
+    };
   }
+}
+
+/** Pages after page 1, sized by the records page 1 actually held (Halo may serve fewer than asked). */
+export function pagesLeft(first: ListPage): number {
+  const got = first.records.length;
+  if (got === 0 || first.count <= got) return 0;
+  return Math.ceil(first.count / got) - 1;
 }
 
 function safeJson(body: string): unknown {

@@ -46,13 +46,16 @@ export function parseHaloConfig(input: unknown): HaloConfig {
   throw new Error(r.error.issues[0]?.message ?? 'HaloPSA settings are not valid');
 }
 
+/** Requests to Halo in parallel at most (also the size of one round of invoice writes). */
+export const MAX_CONCURRENCY = 5;
+
 /**
  * Retry policy for the RetryingHttpClient that talks to Halo. Halo answers 429 when an application
  * sends too much; a handful of parallel requests keeps a month's push well inside that.
  */
 export const policy: Partial<HttpPolicy> & { apiName: string } = {
   apiName: 'HaloPSA',
-  maxConcurrency: 5,
+  maxConcurrency: MAX_CONCURRENCY,
   maxRetries: 5,
   baseDelayMs: 1000,
   maxDelayMs: 60_000,

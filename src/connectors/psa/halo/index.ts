@@ -18,12 +18,11 @@ import {
   type PushStep,
   type StepOutcome,
 } from '../../../core/psa';
-import type { DefaultCodes } from '../../../core/settings';
-import { AUTO_CREATE_PRODUCT_PREFIX, isAutoCreateProduct } from '../../../core/targets';
-import { HaloApi, type HaloProblem } from './api';
+import { HaloApi, pagesLeft, type HaloProblem } from './api';
+import { HaloClients } from './clients';
 import { parseHaloConfig } from './config';
 import { invoiceContainer, parseContainer, recurringContainer } from './containers';
-import { HaloInvoices, type DesiredLine } from './invoices';
+import { HaloInvoices, refKey, type InvoiceRef, type LoadedInvoice } from './invoices';
 import {
   HaloItems,
   unreconciledProducts,
@@ -31,7 +30,8 @@ import {
   type LifecycleSettings,
   type ProductNeed,
 } from './items';
-import { haloClient, haloInvoice, haloTax, listEnvelope, type HaloClient } from './schemas';
+import { HaloBatch, type HaloPushContext } from './push';
+import { haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
 
 export { policy, haloConfigSchema, parseHaloConfig } from './config';
 export type { HaloConfig, HaloConfigInput } from './config';
@@ -40,16 +40,7 @@ export { LINE_KEY_FIELD } from './invoices';
 export { itemGroupName, unreconciledProducts, describeProducts } from './items';
 export type { ProductNeed, LifecycleSettings, EnsureItemsResult } from './items';
 export type { HaloProblem } from './api';
-
-/** What apply() needs beyond the step: the item for each SKU and the codes in force. */
-export interface HaloPushContext {
-  /** SKU → Halo item id, from ensureItems(). */
-  itemIds: Record<string, string>;
-  /** Default codes after global/integration overrides. */
-  codes: DefaultCodes;
-  /** Per-client code overrides (PSA client id → codes). */
-  clientCodes?: Record<string, Partial<DefaultCodes>>;
-}
+export type { HaloPushContext } from './push';
 
 export interface HaloTargetOptions {
   /** Clock for token expiry (tests). */
@@ -61,16 +52,13 @@ export interface HaloTargetOptions {
   integrationName?: string;
 }
 
-const retryable = (status: number | undefined): boolean => status === 429 || (status ?? 0) >= 500;
-
 export class HaloTarget implements PsaTarget {
   readonly id = 'halo';
   readonly displayName = 'HaloPSA';
   private readonly api: HaloApi;
   private readonly items: HaloItems;
   private readonly invoices: HaloInvoices;
-  /** Full client records (GET /Client/{id}): list answers may leave out the tax code. */
-  private clients = new Map<string, HaloClient>();
+  private readonly clients: HaloClients;
   private context: HaloPushContext = {
     itemIds: {},
     codes: { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: null },
@@ -83,6 +71,7 @@ export class HaloTarget implements PsaTarget {
     this.api = new HaloApi(parseHaloConfig(config), http, options.now ?? (() => Date.now()));
     this.items = new HaloItems(this.api);
     this.invoices = new HaloInvoices(this.api);
+    this.clients = new HaloClients(this.api);
   }
 
   /** Records Halo sent that could not be read (id and reason), since this target was created. */
@@ -114,6 +103,7 @@ export class HaloTarget implements PsaTarget {
       haloClient,
       'reading clients',
     );
+    this.clients.rememberAll(list);
     return list.map((c) => ({ id: String(c.id), name: c.name, active: !c.inactive }));
   }
 
@@ -130,40 +120,21 @@ export class HaloTarget implements PsaTarget {
   /** Per client: its latest invoice and its recurring invoices (container ids, see containers.ts). */
   listContracts(companyIds: string[]): PsaContract[] {
     if (!companyIds.length) return [];
-    const latest = this.api.sendAll(
-      companyIds.map((c) => ({
-        method: 'get' as const,
-        path: '/Invoice',
-        query: {
-          client_id: c,
-          pageinate: true,
-          page_size: 1,
-          page_no: 1,
-          order: 'invoice_date',
-          orderdesc: true,
-          order2: 'id',
-          orderdesc2: true,
-        },
-      })),
-    );
     const out: PsaContract[] = [];
-    latest.forEach((res, i) => {
-      const inv = this.api.json(res, latestInvoice, `reading the latest invoice of client ${companyIds[i]}`);
-      const parsed = this.api.parseRecords(inv.records.slice(0, 1), haloInvoice, 'reading invoices');
-      for (const h of parsed) {
-        out.push({
-          id: invoiceContainer(h.id),
-          companyId: String(h.client_id),
-          name: `Invoice ${h.invoicenumber || h.id}${h.invoice_date ? ` (${h.invoice_date.slice(0, 10)})` : ''}`,
-          kind: 'invoice',
-          startDate: h.invoice_date.slice(0, 10),
-          endDate: null,
-        });
-      }
-    });
-    const recurring = this.api.list(
+    for (const h of this.latestInvoices(companyIds)) {
+      out.push({
+        id: invoiceContainer(h.id),
+        companyId: String(h.client_id),
+        name: `Invoice ${h.invoicenumber || h.id}${h.invoice_date ? ` (${h.invoice_date.slice(0, 10)})` : ''}`,
+        kind: 'invoice',
+        startDate: h.invoice_date.slice(0, 10),
+        endDate: null,
+      });
+    }
+    const recurring = this.api.listByClients(
       '/RecurringInvoice',
-      { client_ids: companyIds.join(',') },
+      {},
+      companyIds,
       'invoices',
       haloInvoice,
       'reading recurring invoices',
@@ -181,9 +152,58 @@ export class HaloTarget implements PsaTarget {
     return out;
   }
 
+  /**
+   * Each client's newest invoice: the clients' invoice list (client_ids, newest first) — page 1, then
+   * either its remaining pages or, when that is fewer requests, one newest-invoice read per client not
+   * seen yet (a long invoice history).
+   */
+  private latestInvoices(companyIds: string[]): HaloInvoice[] {
+    const what = 'reading the clients’ latest invoices';
+    const lists = this.api.clientLists('/Invoice', NEWEST_FIRST, companyIds);
+    const firsts = this.api.firstPages(lists, 'invoices', what);
+    const newest = new Map<string, HaloInvoice>();
+    const keep = (records: unknown[]) => {
+      for (const h of this.api.parseRecords(records, haloInvoice, what)) {
+        if (!newest.has(String(h.client_id))) newest.set(String(h.client_id), h);
+      }
+    };
+    firsts.forEach((f) => keep(f.records));
+    const whole: number[] = [];
+    const single: string[] = [];
+    lists.forEach((l, i) => {
+      const unseen = String(l.query.client_ids)
+        .split(',')
+        .filter((c) => !newest.has(c));
+      const left = pagesLeft(firsts[i]);
+      // Nothing left: the unseen clients have no invoice at all.
+      if (!unseen.length || !left) return;
+      if (left <= unseen.length) whole.push(i);
+      else single.push(...unseen);
+    });
+    this.api
+      .restOf(
+        whole.map((i) => lists[i]),
+        whole.map((i) => firsts[i]),
+        'invoices',
+        what,
+      )
+      .forEach((records, k) => keep(records.slice(firsts[whole[k]].records.length)));
+    // Page 1 of one client's list, newest first, one record: its newest invoice.
+    const one = this.api.sendAll(
+      single.map((c) => ({
+        method: 'get' as const,
+        path: '/Invoice',
+        query: { ...NEWEST_FIRST, client_id: c, pageinate: true, page_size: 1, page_no: 1 },
+      })),
+    );
+    one.forEach((res) => keep(this.api.json(res, listEnvelope('invoices'), what).records.slice(0, 1)));
+    return [...newest.values()];
+  }
+
   /** Dropdowns for the default codes (P33): items, tax rates, and the income/expense codes items carry. */
   listCodes(): PsaCodeLists {
-    const items = this.items.all(true);
+    // The catalogue listProducts read in this execution, if it did (refresh reads both).
+    const items = this.items.all();
     const taxes = this.api.list('/Tax', {}, 'taxes', haloTax, 'reading tax rates');
     const distinct = (codes: string[]): PsaCode[] =>
       [...new Set(codes.filter(Boolean))].sort().map((c) => ({ id: c, name: c }));
@@ -213,11 +233,13 @@ export class HaloTarget implements PsaTarget {
   }
 
   /**
-   * The PSA's current BillGrid lines for the month: chosen and recurring invoices by id, and for clients
-   * on 'latest' or 'new:' invoices, their invoices with lines (one paged list per client, in parallel).
+   * The PSA's current BillGrid lines for the month, read as lists (client_ids, paged) rather than one
+   * request per client or invoice: the clients' invoices with lines when any line goes on 'latest' or a
+   * 'new:' invoice, their recurring invoices with lines when any goes on a chosen recurring invoice. A
+   * chosen invoice not in those lists (another client's, gone, or no list read) is read by id.
    */
   readBilling(scope: PsaReadScope): PsaBillingState {
-    const direct: { container: string; id: number; recurring: boolean }[] = [];
+    const direct: (InvoiceRef & { container: string })[] = [];
     let perClient = false;
     for (const c of new Set(scope.contractIds)) {
       const p = parseContainer(c);
@@ -231,125 +253,58 @@ export class HaloTarget implements PsaTarget {
     const keep = (ch: PsaChargeNow) => {
       if (!wanted.size || wanted.has(ch.ref.lineKey)) byKey.set(ch.ref.lineKey, ch);
     };
-    if (perClient) this.invoices.clientCharges(scope.companyIds).forEach(keep);
-    const loaded = this.invoices.loadAll(direct, true);
-    loaded.forEach((inv, i) => inv && this.invoices.charges(inv, direct[i].container).forEach(keep));
+    const clients = [...new Set(scope.companyIds)];
+    const listed = new Map<string, LoadedInvoice>();
+    if (perClient) {
+      this.invoices.clientCharges(clients).forEach(keep);
+      for (const idx of this.invoices.clientIndexes(clients).values())
+        for (const inv of idx.invoices) listed.set(refKey({ id: inv.header.id, recurring: false }), inv);
+    }
+    if (clients.length && direct.some((d) => d.recurring)) {
+      for (const inv of this.invoices.recurringOf(clients))
+        listed.set(refKey({ id: inv.header.id, recurring: true }), inv);
+    }
+    const missing = direct.filter((d) => !listed.has(refKey(d)));
+    const loaded = this.invoices.loadAll(missing);
+    missing.forEach((d, i) => {
+      const inv = loaded[i];
+      if (inv) listed.set(refKey(d), inv);
+    });
+    for (const d of direct) {
+      const inv = listed.get(refKey(d));
+      if (inv) this.invoices.charges(inv, d.container).forEach(keep);
+    }
     return { quantities: [], charges: [...byKey.values()] };
   }
 
+  /** One step: a batch of one (see applyAll). */
   apply(step: PushStep): StepOutcome {
-    try {
-      const ref = step.ref;
-      if (ref.kind !== 'charge') {
-        return {
-          status: 'failed',
-          retryable: false,
-          message: 'HaloPSA keeps no contract quantities; charges only',
-        };
-      }
-      const desired = this.desiredLine(step, ref.companyId, ref.lineKey);
-      if ('message' in desired) return { status: 'failed', retryable: false, message: desired.message };
-      const t = this.invoices.resolve(ref.container, ref.companyId, ref.lineKey, step.after.effectiveDate);
-      // A copy read earlier in this run is enough to see that nothing needs doing; any change is made
-      // on a fresh read.
-      const earlier = this.invoices.cached(t.id, t.recurring);
-      const inv =
-        earlier && !this.invoices.needsChange(earlier, desired)
-          ? earlier
-          : this.invoices.load(t.id, t.recurring);
-      if (String(inv.header.client_id) !== ref.companyId) {
-        const owner = inv.header.client_name || inv.header.client_id;
-        return {
-          status: 'failed',
-          retryable: false,
-          message: `Invoice ${t.id} belongs to another HaloPSA client (${owner})`,
-        };
-      }
-      const r = this.invoices.upsertLine(inv, desired);
-      return { status: r.status, psaId: r.lineId, message: r.message };
-    } catch (err) {
-      if (err instanceof PsaError)
-        return { status: 'failed', retryable: retryable(err.status), message: err.message };
-      if (err instanceof HttpTransportError)
-        return { status: 'failed', retryable: true, message: err.message };
-      throw err;
-    }
+    return this.applyAll([step])[0];
   }
 
-  private client(companyId: string): HaloClient | undefined {
-    let c = this.clients.get(companyId);
-    if (!c) {
-      c = this.api.call(
-        { method: 'get', path: `/Client/${encodeURIComponent(companyId)}` },
-        haloClient,
-        `reading client ${companyId}`,
-      );
-      this.clients.set(companyId, c);
-    }
-    return c;
+  /**
+   * Many steps with apply's semantics and one outcome each, in order, grouped by invoice: each invoice
+   * the batch touches is read once (fresh) and written once with all its line changes; invoices in
+   * parallel within the connector's concurrency (see push.ts).
+   */
+  applyAll(steps: readonly PushStep[]): StepOutcome[] {
+    return new HaloBatch(
+      {
+        api: this.api,
+        items: this.items,
+        invoices: this.invoices,
+        clients: this.clients,
+        context: this.context,
+        integrationName: this.integrationName,
+      },
+      steps,
+    ).run();
   }
-
-  /** The Halo item for a step: core's product id, 'new:<sku>' (find or create), or ensureItems' map. */
-  private itemFor(step: PushStep, codes: DefaultCodes): string | { message: string } {
-    const a = step.after;
-    const pid = a.productId;
-    if (pid && !isAutoCreateProduct(pid)) return pid;
-    const sku = pid ? pid.slice(AUTO_CREATE_PRODUCT_PREFIX.length) || a.sku : a.sku;
-    const known = this.context.itemIds[sku];
-    if (known) return known;
-    if (!pid) return { message: `${a.productName || sku} (${sku}) is not reconciled to a HaloPSA item yet` };
-    const source = (step as PushStep & { source?: unknown }).source;
-    const integration = typeof source === 'string' && source ? source : this.integrationName;
-    const r = this.items.ensureOne(
-      { sku, name: a.productName || sku, unitPrice: a.unitPrice, unitCost: a.unitCost },
-      integration,
-      codes,
-    );
-    if (!r.ok) return { message: r.message };
-    this.context.itemIds[sku] = r.itemIds[sku];
-    return r.itemIds[sku];
-  }
-
-  private desiredLine(step: PushStep, companyId: string, key: string): DesiredLine | { message: string } {
-    const a = step.after;
-    const codes: DefaultCodes = {
-      ...this.context.codes,
-      ...definedCodes(step.codes),
-      ...definedCodes(this.context.clientCodes?.[companyId]),
-    };
-    const itemId = this.itemFor(step, codes);
-    if (typeof itemId !== 'string') return itemId;
-    if (!/^\d+$/.test(itemId)) return { message: `'${itemId}' is not a HaloPSA item id` };
-    const item = this.items.byId(itemId);
-    // The client's own tax code in Halo wins over the default (BillingBot: "does not override the per
-    // account lookup of taxes").
-    const clientTax = this.client(companyId)?.item_tax_code;
-    const taxCode = clientTax && clientTax > 0 ? String(clientTax) : (codes.taxCode ?? '');
-    return {
-      key,
-      itemId: Number(itemId),
-      productName: a.productName,
-      description: a.description,
-      quantity: a.quantity,
-      unitPrice: a.unitPrice,
-      unitCost: a.unitCost,
-      nominalCode: item?.nominalcode || codes.incomeAccount || '',
-      taxCode,
-    };
-  }
-}
-
-function definedCodes(c: Partial<DefaultCodes> | undefined): Partial<DefaultCodes> {
-  const out: Partial<DefaultCodes> = {};
-  if (!c) return out;
-  for (const k of ['incomeAccount', 'expenseAccount', 'taxCode', 'itemCode'] as const) {
-    if (c[k] !== undefined && c[k] !== null) out[k] = c[k];
-  }
-  return out;
 }
 
 const haloClientCount = listEnvelope('clients').transform((l) => l.count);
-const latestInvoice = listEnvelope('invoices');
+/** Halo's list order for "newest invoice first" (invoice date, then id). */
+const NEWEST_FIRST = { order: 'invoice_date', orderdesc: true, order2: 'id', orderdesc2: true };
 
 function explain(err: unknown, host: string): string {
   if (err instanceof PsaError) return err.message;

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { LINE_KEY_PATTERN } from '../../../core/line-key';
+import { HttpTransportError, type HttpResponse } from '../../../core/http';
 import { PsaError, type PsaChargeNow } from '../../../core/psa';
 import type { HaloApi } from './api';
-import { parseContainer, placeholderOf, referenceFor } from './containers';
+import { MAX_CONCURRENCY } from './config';
+import { placeholderOf, referenceFor } from './containers';
 import { haloInvoice, haloLine, type HaloInvoice, type HaloLine } from './schemas';
 
 /**
@@ -81,6 +83,35 @@ const newestFirst = (a: LoadedInvoice, b: LoadedInvoice): number =>
       ? -1
       : b.header.id - a.header.id;
 
+/** Which invoice: Halo numbers invoices and recurring invoices separately. */
+export interface InvoiceRef {
+  id: number;
+  recurring: boolean;
+}
+export const refKey = (r: InvoiceRef): string => `${r.recurring ? 'r' : 'i'}${r.id}`;
+
+/** What one line key comes to on an invoice (see planLines). */
+export type LinePlan =
+  | { kind: 'unchanged'; lineId: string; message: string }
+  | { kind: 'change'; verb: string }
+  | { kind: 'refused'; message: string };
+
+export interface InvoicePlan {
+  /** The invoice's full line list to send; null when no line differs. */
+  lines: Record<string, unknown>[] | null;
+  byKey: Map<string, LinePlan>;
+}
+
+/** A new invoice a batch needs: created empty with the placeholder as its reference. */
+export interface NewInvoice {
+  clientId: string;
+  placeholder: string;
+  date: string;
+}
+
+/** Several lines written in one request; the error belongs to every step of that invoice. */
+export type SaveResult = { ok: true; saved: LoadedInvoice | null } | { ok: false; error: Error };
+
 export class HaloInvoices {
   private index = new Map<string, ClientIndex>();
   /** Every invoice read or saved in this run, newest copy; lets a no-op step skip the re-read. */
@@ -91,13 +122,13 @@ export class HaloInvoices {
   private toLoaded(h: z.infer<typeof invoiceWithLines>, recurring: boolean, what: string): LoadedInvoice {
     const raw = h.lines ?? [];
     const inv = { header: h, raw, lines: this.api.parseRecords(raw, haloLine, `${what} (lines)`), recurring };
-    this.seen.set(`${recurring ? 'r' : 'i'}${h.id}`, inv);
+    this.seen.set(refKey({ id: h.id, recurring }), inv);
     return inv;
   }
 
   /** The copy read or saved earlier in this run, if any (not a fresh read). */
-  cached(id: number, recurring: boolean): LoadedInvoice | undefined {
-    return this.seen.get(`${recurring ? 'r' : 'i'}${id}`);
+  cached(ref: InvoiceRef): LoadedInvoice | undefined {
+    return this.seen.get(refKey(ref));
   }
 
   /** False when the invoice already holds exactly one line for the key with the approved values. */
@@ -106,17 +137,11 @@ export class HaloInvoices {
     return !(mine.length === 1 && lineMatches(mine[0], d));
   }
 
-  private parse(body: unknown, recurring: boolean, what: string): LoadedInvoice {
-    const r = invoiceWithLines.safeParse(body);
-    if (!r.success) throw new PsaError(`HaloPSA answered in an unexpected form while ${what}`);
-    return this.toLoaded(r.data, recurring, what);
-  }
-
   /**
-   * Invoices by id, in parallel; each freshly read. With `skipMissing`, an invoice Halo no longer has
-   * (404) is reported as a problem and left out instead of failing the whole read.
+   * Invoices by id, each freshly read, in parallel. An answer other than 2xx becomes that invoice's
+   * PsaError (the others are still read); a transport failure throws.
    */
-  loadAll(refs: { id: number; recurring: boolean }[], skipMissing = false): (LoadedInvoice | null)[] {
+  loadEach(refs: InvoiceRef[]): (LoadedInvoice | PsaError)[] {
     const res = this.api.sendAll(
       refs.map((r) => ({
         method: 'get' as const,
@@ -126,79 +151,83 @@ export class HaloInvoices {
     );
     return res.map((x, i) => {
       const what = `reading ${refs[i].recurring ? 'recurring invoice' : 'invoice'} ${refs[i].id}`;
-      if (skipMissing && x.status === 404) {
-        this.api.problems.push({
-          what,
-          recordId: String(refs[i].id),
-          reason: 'HaloPSA no longer has this invoice',
-        });
-        return null;
+      try {
+        const r = invoiceWithLines.safeParse(this.api.json(x, z.unknown(), what));
+        if (!r.success) return new PsaError(`HaloPSA answered in an unexpected form while ${what}`);
+        return this.toLoaded(r.data, refs[i].recurring, what);
+      } catch (err) {
+        if (err instanceof PsaError) return err;
+        throw err;
       }
-      return this.parse(this.api.json(x, z.unknown(), what), refs[i].recurring, what);
     });
   }
 
-  load(id: number, recurring: boolean): LoadedInvoice {
-    return this.loadAll([{ id, recurring }])[0] as LoadedInvoice;
+  /**
+   * Invoices by id (readBilling): an invoice Halo no longer has (404) is reported as a problem and left
+   * out; any other failure fails the read.
+   */
+  loadAll(refs: InvoiceRef[]): (LoadedInvoice | null)[] {
+    return this.loadEach(refs).map((r, i) => {
+      if (!(r instanceof PsaError)) return r;
+      if (r.status !== 404) throw r;
+      this.api.problems.push({
+        what: `reading ${refs[i].recurring ? 'recurring invoice' : 'invoice'} ${refs[i].id}`,
+        recordId: String(refs[i].id),
+        reason: 'HaloPSA no longer has this invoice',
+      });
+      return null;
+    });
   }
 
-  /** The clients' invoices with their lines, read once per run (parallel, paged). */
+  /** The clients' invoices with their lines, read once per run in one list (client_ids, paged). */
   clientIndexes(clientIds: string[]): Map<string, ClientIndex> {
     const todo = [...new Set(clientIds)].filter((c) => !this.index.has(c));
-    const lists = this.api.listMany(
-      todo.map((c) => ({ path: '/Invoice', query: { client_id: c, includelines: true } })),
+    const listed = this.api.listByClients(
+      '/Invoice',
+      { includelines: true },
+      todo,
       'invoices',
       invoiceWithLines,
       'reading the clients’ invoices',
     );
-    todo.forEach((c, i) => {
-      const invoices = lists[i]
-        .map((h) => this.toLoaded(h, false, `reading invoice ${h.id}`))
-        .sort(newestFirst);
-      const keyAt = new Map<string, number>();
-      // Oldest first, so the newest invoice holding a key wins.
-      for (const inv of [...invoices].reverse()) {
-        for (const l of inv.lines)
-          if (LINE_KEY_PATTERN.test(lineKeyOf(l))) keyAt.set(lineKeyOf(l), inv.header.id);
-      }
-      this.index.set(c, { invoices, keyAt });
-    });
+    const byClient = new Map<string, LoadedInvoice[]>(todo.map((c) => [c, []]));
+    for (const h of listed)
+      byClient.get(String(h.client_id))?.push(this.toLoaded(h, false, `reading invoice ${h.id}`));
+    for (const [c, invoices] of byClient) this.index.set(c, indexOf(invoices));
     return new Map(clientIds.map((c) => [c, this.index.get(c) as ClientIndex]));
   }
 
-  private clientIndex(clientId: string): ClientIndex {
-    return this.clientIndexes([clientId]).get(clientId) as ClientIndex;
+  /** Read the client's invoices again next time (after a create that may have landed). */
+  forgetClient(clientId: string): void {
+    this.index.delete(clientId);
   }
 
-  /**
-   * The invoice a step works on. A line already on one of the client's invoices stays there; otherwise
-   * 'latest' is the newest invoice and 'new:' the invoice carrying the placeholder (created if missing).
-   */
-  resolve(
-    container: string,
-    clientId: string,
-    lineKey: string,
-    date: string,
-  ): { id: number; recurring: boolean } {
-    const c = parseContainer(container);
-    if (!c) throw new PsaError(`'${container}' is not a HaloPSA invoice`);
-    if (c.kind === 'invoice' || c.kind === 'recurring')
-      return { id: c.id, recurring: c.kind === 'recurring' };
-    const idx = this.clientIndex(clientId);
-    const at = idx.keyAt.get(lineKey);
-    if (c.kind === 'latest') {
-      const id = at ?? idx.invoices[0]?.header.id;
-      if (id === undefined)
-        throw new PsaError(`Client ${clientId} has no invoice in HaloPSA to add charges to`);
-      return { id, recurring: false };
-    }
-    const mine = this.createdFor(idx, container);
-    if (mine !== undefined) return { id: mine, recurring: false };
-    return { id: this.createFor(clientId, container, newInvoiceDate(c.group, date)), recurring: false };
+  /** The clients' recurring invoices with their lines, in one list (client_ids, paged). */
+  recurringOf(clientIds: string[]): LoadedInvoice[] {
+    return this.api
+      .listByClients(
+        '/RecurringInvoice',
+        { includelines: true },
+        clientIds,
+        'invoices',
+        invoiceWithLines,
+        'reading recurring invoices',
+      )
+      .map((h) => this.toLoaded(h, true, `reading recurring invoice ${h.id}`));
+  }
+
+  /** 'latest': the invoice already holding the line, else the client's newest (index read already). */
+  latestFor(clientId: string, lineKey: string): number {
+    const idx = this.clientIndexes([clientId]).get(clientId) as ClientIndex;
+    const id = idx.keyAt.get(lineKey) ?? idx.invoices[0]?.header.id;
+    if (id === undefined)
+      throw new PsaError(`Client ${clientId} has no invoice in HaloPSA to add charges to`);
+    return id;
   }
 
   /** The invoice created for a placeholder (lowest id); empty copies left by an interrupted run are deleted. */
-  private createdFor(idx: ClientIndex, placeholder: string): number | undefined {
+  createdFor(clientId: string, placeholder: string): number | undefined {
+    const idx = this.clientIndexes([clientId]).get(clientId) as ClientIndex;
     const copies = idx.invoices
       .filter((i) => i.header.reference === referenceFor(placeholder))
       .sort((a, b) => a.header.id - b.header.id);
@@ -215,76 +244,158 @@ export class HaloInvoices {
   }
 
   /**
-   * Create an empty invoice carrying the placeholder, then look again: the id is taken from Halo's list,
-   * so a copy made by a request that was sent twice is noticed (lowest id kept, empty copies deleted).
+   * Create empty invoices carrying their placeholders (in parallel), then list those clients' invoices
+   * again: each id is taken from Halo's list, so a copy made by a request that was sent twice is noticed
+   * (lowest id kept, empty copies deleted). One id or error per invoice, in order.
    */
-  private createFor(clientId: string, placeholder: string, date: string): number {
-    const cid = Number(clientId);
-    if (!Number.isInteger(cid)) throw new PsaError(`'${clientId}' is not a HaloPSA client id`);
-    this.api.call(
-      {
-        method: 'post',
-        path: '/Invoice',
-        body: [{ client_id: cid, invoice_date: date, reference: referenceFor(placeholder) }],
-      },
-      z.unknown(),
-      `creating an invoice for client ${clientId}`,
+  createAll(wants: NewInvoice[]): (number | Error)[] {
+    const out: (number | Error)[] = wants.map(
+      (w) => new PsaError(`'${w.clientId}' is not a HaloPSA client id`),
     );
-    this.index.delete(clientId);
-    const id = this.createdFor(this.clientIndex(clientId), placeholder);
-    if (id === undefined) throw new PsaError(`HaloPSA did not create the invoice for client ${clientId}`);
-    return id;
+    const sendable = wants.flatMap((w, i) => (Number.isInteger(Number(w.clientId)) ? [i] : []));
+    if (!sendable.length) return out;
+    let res: HttpResponse[];
+    try {
+      res = this.api.sendAll(
+        sendable.map((i) => ({
+          method: 'post' as const,
+          path: '/Invoice',
+          body: [
+            {
+              client_id: Number(wants[i].clientId),
+              invoice_date: wants[i].date,
+              reference: referenceFor(wants[i].placeholder),
+            },
+          ],
+        })),
+      );
+    } catch (err) {
+      if (!(err instanceof HttpTransportError)) throw err;
+      // Any of them may have landed: the next batch lists the clients again and finds it by its reference.
+      for (const i of sendable) {
+        this.forgetClient(wants[i].clientId);
+        out[i] = err;
+      }
+      return out;
+    }
+    const landed = sendable.filter((i, k) => {
+      const r = res[k];
+      if (r.status >= 200 && r.status < 300) return true;
+      out[i] = caught(() => this.api.fail(r, `creating an invoice for client ${wants[i].clientId}`));
+      return false;
+    });
+    for (const i of landed) this.forgetClient(wants[i].clientId);
+    this.clientIndexes(landed.map((i) => wants[i].clientId));
+    for (const i of landed) {
+      const w = wants[i];
+      const id = caught(() => this.createdFor(w.clientId, w.placeholder));
+      out[i] = id ?? new PsaError(`HaloPSA did not create the invoice for client ${w.clientId}`);
+    }
+    return out;
+  }
+
+  /** "invoice INV-1002", "recurring invoice -90": how messages name an invoice. */
+  name(inv: LoadedInvoice): string {
+    const kind = inv.recurring ? 'recurring invoice' : 'invoice';
+    const n = inv.header.invoicenumber;
+    return `${kind} ${n && n !== '0' ? n : inv.header.id}`;
   }
 
   /**
-   * Make the invoice hold exactly one line for `d.key` with the approved values. The invoice was re-read
-   * just now; its full line list is sent back (Halo makes the lines exactly the list it is sent) only if
-   * something differs: the line is added, updated, or its accidental duplicates dropped.
+   * Every line change a batch makes on one invoice (read just now), against that copy: per line key,
+   * unchanged, changed (added, updated, accidental duplicates dropped) or refused (a line BillGrid cannot
+   * read carries the key, or the invoice is posted). The full line list comes back only if something
+   * differs: every other line exactly as Halo sent it (Halo makes the lines exactly the list it is sent).
    */
-  upsertLine(
-    inv: LoadedInvoice,
-    d: DesiredLine,
-  ): { status: 'applied' | 'unchanged'; lineId: string; message: string } {
-    const kind = inv.recurring ? 'recurring invoice' : 'invoice';
-    const name = `${kind} ${inv.header.invoicenumber && inv.header.invoicenumber !== '0' ? inv.header.invoicenumber : inv.header.id}`;
-    const mine = inv.lines.filter((l) => lineKeyOf(l) === d.key).sort((a, b) => a.id - b.id);
-    // A line carrying this key that could not be read is still this row's line: never add a second one.
-    const unreadable = inv.raw.find((r) => r[LINE_KEY_FIELD] === d.key && !mine.some((l) => l.id === r.id));
-    if (unreadable) {
-      throw new PsaError(
-        `The ${name} already has a line for this row that BillGrid cannot read (line ${String(unreadable.id)}); correct or delete it in HaloPSA, then push again`,
-        400,
-      );
+  planLines(inv: LoadedInvoice, desired: DesiredLine[]): InvoicePlan {
+    const name = this.name(inv);
+    const byKey = new Map<string, LinePlan>();
+    const replace = new Map<number, DesiredLine>();
+    const drop = new Set<number>();
+    const add: DesiredLine[] = [];
+    for (const d of new Map(desired.map((x) => [x.key, x])).values()) {
+      const mine = inv.lines.filter((l) => lineKeyOf(l) === d.key).sort((a, b) => a.id - b.id);
+      // A line carrying this key that could not be read is still this row's line: never add a second one.
+      const unreadable = inv.raw.find((r) => r[LINE_KEY_FIELD] === d.key && !mine.some((l) => l.id === r.id));
+      if (unreadable) {
+        byKey.set(d.key, {
+          kind: 'refused',
+          message: `The ${name} already has a line for this row that BillGrid cannot read (line ${String(unreadable.id)}); correct or delete it in HaloPSA, then push again`,
+        });
+      } else if (mine.length === 1 && lineMatches(mine[0], d)) {
+        byKey.set(d.key, { kind: 'unchanged', lineId: String(mine[0].id), message: `Already on ${name}` });
+      } else if (inv.header.posted) {
+        byKey.set(d.key, {
+          kind: 'refused',
+          message: `The ${name} is posted in HaloPSA and can no longer be changed`,
+        });
+      } else {
+        if (mine.length) replace.set(mine[0].id, d);
+        else add.push(d);
+        for (const l of mine.slice(1)) drop.add(l.id);
+        const verb = mine.length ? (mine.length > 1 ? 'Updated (duplicate removed)' : 'Updated') : 'Added';
+        byKey.set(d.key, { kind: 'change', verb });
+      }
     }
-    if (mine.length === 1 && lineMatches(mine[0], d)) {
-      return { status: 'unchanged', lineId: String(mine[0].id), message: `Already on ${name}` };
-    }
-    if (inv.header.posted)
-      throw new PsaError(`The ${name} is posted in HaloPSA and can no longer be changed`, 400);
-    const keep = mine[0];
-    const drop = new Set(mine.slice(1).map((l) => l.id));
+    if (!replace.size && !add.length) return { lines: null, byKey };
     const lines: Record<string, unknown>[] = [];
     for (const raw of inv.raw) {
       const rid = typeof raw.id === 'number' ? raw.id : undefined;
       if (rid !== undefined && drop.has(rid)) continue;
-      lines.push(keep && rid === keep.id ? { ...raw, ...lineFields(d), id: keep.id } : raw);
+      const d = rid !== undefined ? replace.get(rid) : undefined;
+      lines.push(d ? { ...raw, ...lineFields(d), id: rid } : raw);
     }
-    if (!keep) lines.push(lineFields(d));
-    const saved = this.api.call(
-      { method: 'post', path: endpoint(inv.recurring), body: [{ id: inv.header.id, lines }] },
-      z.unknown(),
-      `${keep ? 'updating a line on' : 'adding a line to'} the ${name}`,
-    );
-    const after = invoiceWithLines.safeParse(saved);
+    for (const d of add) lines.push(lineFields(d));
+    return { lines, byKey };
+  }
+
+  /**
+   * Write each invoice's full line list, ONE request per invoice, invoices in parallel (at most the
+   * policy's concurrency per round, so a lost connection leaves at most that many invoices unknown).
+   * A 2xx answer that is the saved invoice becomes the run's copy of it.
+   */
+  saveAll(saves: { inv: LoadedInvoice; lines: Record<string, unknown>[]; keys: string[] }[]): SaveResult[] {
+    const out: SaveResult[] = [];
+    for (let i = 0; i < saves.length; i += MAX_CONCURRENCY) {
+      const round = saves.slice(i, i + MAX_CONCURRENCY);
+      let res: HttpResponse[];
+      try {
+        res = this.api.sendAll(
+          round.map((s) => ({
+            method: 'post' as const,
+            path: endpoint(s.inv.recurring),
+            body: [{ id: s.inv.header.id, lines: s.lines }],
+          })),
+        );
+      } catch (err) {
+        if (!(err instanceof HttpTransportError)) throw err;
+        // Sent or not, nobody knows: the run's copies are stale and the next run re-reads.
+        for (const s of round) this.seen.delete(refKey({ id: s.inv.header.id, recurring: s.inv.recurring }));
+        out.push(...round.map((): SaveResult => ({ ok: false, error: err })));
+        continue;
+      }
+      round.forEach((s, k) => out.push(this.saved(s.inv, s.keys, res[k])));
+    }
+    return out;
+  }
+
+  private saved(inv: LoadedInvoice, keys: string[], res: HttpResponse): SaveResult {
+    const ref = { id: inv.header.id, recurring: inv.recurring };
+    if (res.status < 200 || res.status >= 300) {
+      this.seen.delete(refKey(ref));
+      return {
+        ok: false,
+        error: caught(() => this.api.fail(res, `changing the lines of the ${this.name(inv)}`)),
+      };
+    }
+    const after = invoiceWithLines.safeParse(safeJson(res.body));
+    let saved: LoadedInvoice | null = null;
     if (after.success && after.data.id === inv.header.id)
-      this.toLoaded(after.data, inv.recurring, `saving ${name}`);
-    else this.seen.delete(`${inv.recurring ? 'r' : 'i'}${inv.header.id}`);
-    const line = after.success
-      ? (after.data.lines ?? []).find((l) => l[LINE_KEY_FIELD] === d.key && typeof l.id === 'number')
-      : undefined;
-    if (!inv.recurring) this.index.get(String(inv.header.client_id))?.keyAt.set(d.key, inv.header.id);
-    const verb = keep ? (drop.size ? 'Updated (duplicate removed)' : 'Updated') : 'Added';
-    return { status: 'applied', lineId: line ? String(line.id) : '', message: `${verb} on the ${name}` };
+      saved = this.toLoaded(after.data, inv.recurring, `saving the ${this.name(inv)}`);
+    else this.seen.delete(refKey(ref));
+    const idx = inv.recurring ? undefined : this.index.get(String(inv.header.client_id));
+    for (const k of keys) idx?.keyAt.set(k, inv.header.id);
+    return { ok: true, saved };
   }
 
   /** BillGrid lines (those carrying a line key) on an invoice, as charges of `container`. */
@@ -310,6 +421,41 @@ export class HaloInvoices {
         out.push(...this.charges(inv, placeholderOf(inv.header.reference) ?? 'latest'));
     }
     return out;
+  }
+}
+
+/** The line id Halo gave a key, from a saved copy. */
+export function lineIdOf(inv: LoadedInvoice | null, key: string): string {
+  const line = inv?.raw.find((l) => l[LINE_KEY_FIELD] === key && typeof l.id === 'number');
+  return line ? String(line.id) : '';
+}
+
+/** A client's invoices newest first, and which invoice holds each line key (the newest wins). */
+function indexOf(list: LoadedInvoice[]): ClientIndex {
+  const invoices = [...list].sort(newestFirst);
+  const keyAt = new Map<string, number>();
+  for (const inv of [...invoices].reverse()) {
+    for (const l of inv.lines)
+      if (LINE_KEY_PATTERN.test(lineKeyOf(l))) keyAt.set(lineKeyOf(l), inv.header.id);
+  }
+  return { invoices, keyAt };
+}
+
+/** What a throwing call raised when HaloPSA refused or could not be reached (other errors go on up). */
+function caught<T>(f: () => T): T | PsaError | HttpTransportError {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof PsaError || err instanceof HttpTransportError) return err;
+    throw err;
+  }
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
   }
 }
 

@@ -63,6 +63,7 @@ function findExisting(p: ProductNeed, items: HaloItem[]): HaloItem | undefined {
 export class HaloItems {
   private items: HaloItem[] | null = null;
   private groups = new Map<string, HaloAssetGroup>();
+  private groupList: HaloAssetGroup[] | null = null;
 
   constructor(private readonly api: HaloApi) {}
 
@@ -78,11 +79,12 @@ export class HaloItems {
   }
 
   /**
-   * Auto-create for one product during a push ('new:<sku>' product ids from core): uses the items read
-   * earlier in this run (items this run created are added to them), creating only what is missing.
+   * Auto-create during a push ('new:<sku>' product ids from core), for all of a batch's products at once:
+   * uses the items read earlier in this run (items this run created are added to them), creating only
+   * what is missing, in one request.
    */
-  ensureOne(p: ProductNeed, integrationName: string, codes: DefaultCodes): EnsureItemsResult {
-    return this.autoCreate([p], { mode: 'auto-create', integrationName, codes, mapped: {} }, this.all());
+  ensureMany(products: ProductNeed[], integrationName: string, codes: DefaultCodes): EnsureItemsResult {
+    return this.autoCreate(products, { mode: 'auto-create', integrationName, codes, mapped: {} }, this.all());
   }
 
   ensure(products: ProductNeed[], s: LifecycleSettings): EnsureItemsResult {
@@ -202,19 +204,30 @@ export class HaloItems {
   ensureGroup(name: string): HaloAssetGroup {
     const known = this.groups.get(name);
     if (known) return known;
-    const read = () =>
-      this.api
-        .list('/AssetGroup', {}, 'assetgroups', haloAssetGroup, 'reading item groups')
-        .filter((g) => g.name === name)
-        .sort(byId);
-    let groups = read();
+    // The group list is read once per run and again after each create (the new id, and any copy).
+    const read = (fresh: boolean) => {
+      if (fresh || !this.groupList)
+        this.groupList = this.api.list(
+          '/AssetGroup',
+          {},
+          'assetgroups',
+          haloAssetGroup,
+          'reading item groups',
+        );
+      return this.groupList.filter((g) => g.name === name).sort(byId);
+    };
+    let groups = read(false);
     if (!groups.length) {
-      this.api.call(
-        { method: 'post', path: '/AssetGroup', body: [{ name }] },
-        ignoreBody,
-        `creating the item group ${name}`,
-      );
-      groups = read();
+      try {
+        this.api.call(
+          { method: 'post', path: '/AssetGroup', body: [{ name }] },
+          ignoreBody,
+          `creating the item group ${name}`,
+        );
+      } finally {
+        this.groupList = null;
+      }
+      groups = read(true);
       if (!groups.length) throw new PsaError(`HaloPSA did not create the item group ${name}`);
     }
     if (groups.length > 1) {

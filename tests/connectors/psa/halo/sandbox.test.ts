@@ -76,6 +76,23 @@ describe('HaloPSA sandbox', () => {
     expect(p2.clients).toHaveLength(inPsa - 30);
   });
 
+  it('filters invoices and recurring invoices by client_ids, counting and paging the filtered list', async () => {
+    const tok = await bearer();
+    type Page = { record_count: number; invoices: { client_id: number; lines?: unknown[] }[] };
+    const get = async (path: string) => (await (await api(path, {}, tok)).json()) as Page;
+    const q = 'client_ids=101%2C103&includelines=true&pageinate=true&page_size=3';
+    const p1 = await get(`/Invoice?${q}&page_no=1`);
+    const p2 = await get(`/Invoice?${q}&page_no=2`);
+    expect(p1.record_count).toBe(4);
+    expect([...p1.invoices, ...p2.invoices].map((i) => i.client_id).sort()).toEqual([101, 101, 103, 103]);
+    expect(p1.invoices.every((i) => Array.isArray(i.lines) && i.lines.length > 0)).toBe(true);
+    const rec = await get(
+      '/RecurringInvoice?client_ids=101%2C102%2C104&pageinate=true&page_size=10&page_no=1',
+    );
+    expect(rec.invoices.map((i) => i.client_id).sort()).toEqual([101, 102]);
+    expect(rec.invoices.every((i) => i.lines === undefined)).toBe(true);
+  });
+
   it('creates an invoice, replaces its lines with the list it is sent, and rejects bad input', async () => {
     const tok = await bearer();
     const created = (await (

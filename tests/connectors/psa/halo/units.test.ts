@@ -1,5 +1,6 @@
 import { newInvoiceDate } from '../../../../src/connectors/psa/halo/invoices';
 import { haloErrorText, HaloApi } from '../../../../src/connectors/psa/halo/api';
+import { HaloClients } from '../../../../src/connectors/psa/halo/clients';
 import {
   createHaloTarget,
   haloConfigSchema,
@@ -187,5 +188,180 @@ describe('newInvoiceDate', () => {
     expect(newInvoiceDate('month:2026-10', '2026-10-01')).toBe('2026-10-31');
     expect(newInvoiceDate('month:2026-02', '2026-02-10')).toBe('2026-02-28');
     expect(newInvoiceDate('order:PO-7', '2026-10-12')).toBe('2026-10-12');
+  });
+});
+
+describe('lists for many clients', () => {
+  /** A tenant answering every list with nothing but the filters it was asked for. */
+  function lists() {
+    return fakeHttp((r) => {
+      if (r.url.includes('/auth/token')) return tokenOk;
+      if (/Invoice\/-?\d+\?/.test(r.url)) return json(404, { Message: 'Invoice not found' });
+      return json(200, { record_count: 0, invoices: [], clients: [] });
+    });
+  }
+  const ids = Array.from({ length: 1000 }, (_, i) => String(100_000 + i));
+
+  it('splits client_ids so that no address exceeds Apps Script’s 2 KB, each client asked for once', () => {
+    const http = lists();
+    const target = createHaloTarget(config, http);
+    target.listContracts(ids);
+    target.readBilling({
+      periodStart: '2026-10-01',
+      periodEnd: '2026-10-31',
+      companyIds: ids,
+      contractIds: ['latest', 'recurring:-90'],
+      lineKeys: [],
+    });
+    const gets = http.sent.filter((r) => r.method === 'get');
+    expect(Math.max(...gets.map((r) => r.url.length))).toBeLessThanOrEqual(2000);
+    const byPath = new Map<string, string[]>();
+    for (const r of gets) {
+      const [path, query] = r.url.split('?');
+      const q = new URLSearchParams(query);
+      if (!q.has('client_ids')) continue;
+      const key = `${path} ${q.get('includelines') ?? ''}`;
+      byPath.set(key, [...(byPath.get(key) ?? []), ...(q.get('client_ids')?.split(',') ?? [])]);
+    }
+    // Latest invoices, recurring invoices (listContracts), invoices and recurring invoices with lines.
+    expect(byPath.size).toBe(4);
+    for (const [path, asked] of byPath) expect({ path, asked: asked.sort() }).toEqual({ path, asked: ids });
+    // 1,000 six-digit ids fit in a handful of requests, not one per client.
+    expect(gets.length).toBeLessThanOrEqual(4 * 6);
+    // Only the recurring invoice no list returned is read by id.
+    expect(gets.filter((r) => /\/RecurringInvoice\/-90/.test(r.url))).toHaveLength(1);
+  });
+});
+
+describe('client tax codes', () => {
+  const clients = [
+    { id: 101, name: 'A', item_tax_code: 3 },
+    { id: 102, name: 'B' }, // the list leaves the tax code out
+    { id: 103, name: 'C', item_tax_code: 0 },
+  ];
+  function tenant() {
+    return fakeHttp((r) => {
+      if (r.url.includes('/auth/token')) return tokenOk;
+      if (/\/api\/Client\?/.test(r.url)) return json(200, { record_count: 3, clients });
+      if (/\/api\/Client\/102$/.test(r.url)) return json(200, { id: 102, name: 'B', item_tax_code: 2 });
+      if (/\/api\/Item\?/.test(r.url)) return json(200, [{ id: 5, name: 'Item', nominalcode: '200' }]);
+      // Each client's own empty invoice, numbered like the client.
+      const inv = /\/api\/Invoice\/(\d+)\?/.exec(r.url);
+      if (inv) return json(200, { id: Number(inv[1]), client_id: Number(inv[1]), lines: [] });
+      if (r.method === 'post') return json(200, {});
+      return json(404, { Message: 'not found' });
+    });
+  }
+  const stepFor = (companyId: string): PushStep => ({
+    idempotencyKey: `k${companyId}`,
+    operation: 'add-charge',
+    ref: {
+      kind: 'charge',
+      companyId,
+      container: `invoice:${companyId}`,
+      lineKey: `BG-0123456789abc${companyId}`,
+    },
+    lineKeys: [`BG-0123456789abc${companyId}`],
+    before: null,
+    after: {
+      quantity: 1,
+      unitPrice: 1,
+      unitCost: 1,
+      effectiveDate: '2026-10-31',
+      description: 'x',
+      productName: 'x',
+      sku: 'x',
+      productId: '5',
+    },
+    codes: { incomeAccount: null, expenseAccount: null, taxCode: '1', itemCode: null },
+  });
+
+  it('reads the clients in one list and only a client whose list record lacks the tax code on its own', () => {
+    const http = tenant();
+    const out = createHaloTarget(config, http).applyAll(['101', '102', '103', '104'].map(stepFor));
+    expect(out.map((o) => o.status)).toEqual(['applied', 'applied', 'applied', 'failed']);
+    expect(out[3]).toMatchObject({ message: expect.stringMatching(/while reading client 104 \(404\)/) });
+    // The client's own tax code wins; 0 means none (the default applies).
+    const taxes = http.sent
+      .filter((r) => r.method === 'post' && r.url.endsWith('/api/Invoice'))
+      .map((r) => JSON.parse(r.body ?? '') as { id: number; lines: { tax_code?: string }[] }[])
+      .map(([b]) => `${b.id}:${b.lines[0].tax_code}`);
+    expect(taxes.sort()).toEqual(['101:3', '102:2', '103:1']);
+    const clientReads = http.sent
+      .filter((r) => r.url.includes('/api/Client'))
+      .map((r) => r.url.split('/api')[1]);
+    // 104 is not in the list either: read on its own (and it fails alone).
+    expect(clientReads).toEqual([
+      '/Client?includeactive=true&includeinactive=true&pageinate=true&page_size=1000&page_no=1',
+      '/Client/102',
+      '/Client/104',
+    ]);
+  });
+});
+
+describe('applyAll without charges', () => {
+  it('answers each step and sends nothing when there is nothing Halo holds', () => {
+    const http = fakeHttp(() => json(500, {}));
+    const target = createHaloTarget(config, http);
+    expect(target.applyAll([])).toEqual([]);
+    const quantity: PushStep = {
+      idempotencyKey: 'q',
+      operation: 'set-quantity',
+      ref: { kind: 'quantity', companyId: '101', contractId: 'c', productId: 'p' },
+      lineKeys: ['BG-0123456789abcdef'],
+      before: null,
+      after: {
+        quantity: 1,
+        unitPrice: 1,
+        unitCost: 1,
+        effectiveDate: '2026-10-31',
+        description: 'x',
+        productName: 'x',
+        sku: 'x',
+      },
+    };
+    expect(target.applyAll([quantity, quantity])).toEqual([
+      { status: 'failed', retryable: false, message: 'HaloPSA keeps no contract quantities; charges only' },
+      { status: 'failed', retryable: false, message: 'HaloPSA keeps no contract quantities; charges only' },
+    ]);
+    expect(http.sent).toEqual([]);
+  });
+});
+
+describe('client records over a run', () => {
+  /** 1,000 clients, 100 a page (Halo caps the page), each with its tax code. */
+  function tenant() {
+    return fakeHttp((r) => {
+      if (r.url.includes('/auth/token')) return tokenOk;
+      const page = /\/api\/Client\?.*page_no=(\d+)/.exec(r.url);
+      if (page) {
+        const from = (Number(page[1]) - 1) * 100;
+        const clients = Array.from({ length: 100 }, (_, i) => ({
+          id: from + i,
+          name: `C${from + i}`,
+          item_tax_code: 0,
+        }));
+        return json(200, { record_count: 1000, clients });
+      }
+      const one = /\/api\/Client\/(\d+)$/.exec(r.url);
+      if (one) return json(200, { id: Number(one[1]), name: 'C', item_tax_code: 0 });
+      return json(404, {});
+    });
+  }
+  const batch = (from: number) => Array.from({ length: 5 }, (_, i) => String(from + i));
+
+  it('reads clients on their own only until the rest of the list is cheaper, then the list once', () => {
+    const http = tenant();
+    const clients = new HaloClients(new HaloApi(haloConfigSchema.parse(config), http, () => 0));
+    const reads = () => http.sent.filter((r) => r.url.includes('/api/Client')).length;
+    expect(clients.load(['5', '6'])).toEqual(new Map()); // on page 1
+    expect(reads()).toBe(1);
+    clients.load(batch(500)); // 5 alone rather than 9 pages
+    expect(reads()).toBe(1 + 5);
+    clients.load(batch(600)); // 5 more alone would be 10 ≥ 9 pages left: the list instead
+    expect(reads()).toBe(1 + 5 + 9);
+    clients.load([...batch(700), ...batch(900)]);
+    expect(reads()).toBe(15);
+    expect(clients.get('904')).toMatchObject({ id: 904, item_tax_code: 0 });
   });
 });

@@ -1,0 +1,91 @@
+import { PsaError } from '../../../core/psa';
+import { pagesLeft, type HaloApi, type ListPage, type ListQuery } from './api';
+import { haloClient, type HaloClient } from './schemas';
+
+const CLIENT_LIST: ListQuery = { path: '/Client', query: { includeactive: true, includeinactive: true } };
+const WHAT = 'reading clients';
+
+/**
+ * Client records (for the client's own tax code, `item_tax_code`), read as a list instead of one request
+ * per client. Halo's list answer is its `Area_View`; whether every tenant fills `item_tax_code` there is
+ * not verified (SOURCES.md), so a client whose list record leaves the field out is read on its own.
+ */
+export class HaloClients {
+  /** Clients whose tax code is known (from the list or their own read). */
+  private byId = new Map<string, HaloClient>();
+  /** Every client id the list has shown so far. */
+  private listedIds = new Set<string>();
+  /** Page 1 of the client list, once read; `whole` once every page is. */
+  private first: ListPage | null = null;
+  private whole = false;
+  /** Clients read on their own because the list had not shown them (yet). */
+  private singles = 0;
+
+  constructor(private readonly api: HaloApi) {}
+
+  /** The client's record, once its tax code is known. */
+  get(id: string): HaloClient | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The whole client list, read elsewhere (listCompanies). */
+  rememberAll(clients: HaloClient[]): void {
+    this.remember(clients);
+    this.whole = true;
+  }
+
+  /**
+   * Make sure these clients' records are known. The list's page 1 is read once per run; a client it does
+   * not show is read on its own until that would cost more than the list's remaining pages, which are
+   * then read once (so a run makes at most about twice the fewer of the two). A client listed without
+   * a tax code is read on its own. Returns the clients that could not be read, with why (their lines are
+   * not pushed: a tax-exempt client must not be billed the default tax). A transport failure throws.
+   */
+  load(ids: string[]): Map<string, PsaError> {
+    const wanted = [...new Set(ids)].filter((id) => !this.byId.has(id));
+    if (!wanted.length) return new Map();
+    if (!this.whole) this.readList(wanted);
+    const alone = wanted.filter((id) => !this.byId.has(id));
+    this.singles += alone.filter((id) => !this.listedIds.has(id)).length;
+    return this.readEach(alone);
+  }
+
+  private readList(wanted: string[]): void {
+    if (!this.first) {
+      [this.first] = this.api.firstPages([CLIENT_LIST], 'clients', WHAT);
+      this.remember(this.api.parseRecords(this.first.records, haloClient, WHAT));
+    }
+    const left = pagesLeft(this.first);
+    const unlisted = wanted.filter((id) => !this.listedIds.has(id)).length;
+    if (!left) this.whole = true;
+    else if (unlisted && this.singles + unlisted >= left) {
+      const [all] = this.api.restOf([CLIENT_LIST], [this.first], 'clients', WHAT);
+      this.remember(this.api.parseRecords(all.slice(this.first.records.length), haloClient, WHAT));
+      this.whole = true;
+    }
+  }
+
+  private remember(clients: HaloClient[]): void {
+    for (const c of clients) {
+      this.listedIds.add(String(c.id));
+      if (c.item_tax_code !== undefined) this.byId.set(String(c.id), c);
+    }
+  }
+
+  /** GET /Client/{id} for each, in parallel. */
+  private readEach(ids: string[]): Map<string, PsaError> {
+    const failed = new Map<string, PsaError>();
+    const res = this.api.sendAll(
+      ids.map((id) => ({ method: 'get' as const, path: `/Client/${encodeURIComponent(id)}` })),
+    );
+    res.forEach((r, i) => {
+      try {
+        this.byId.set(ids[i], this.api.json(r, haloClient, `reading client ${ids[i]}`));
+      } catch (err) {
+        if (!(err instanceof PsaError)) throw err;
+        failed.set(ids[i], err);
+      }
+    });
+    return failed;
+  }
+}
