@@ -121,7 +121,8 @@ function toMapItem(
     h(
       'div',
       { class: 'hint' },
-      `${view.sourceNames[c.source] ?? c.source} · ${OUTCOME[c.outcome] ?? c.outcome}`,
+      `${view.sourceNames[c.source] ?? c.source} · ${OUTCOME[c.outcome] ?? c.outcome}` +
+        (close[0] ? ` (closest: ${close[0].companyName}, ${Math.floor(close[0].score)}%)` : ''),
     ),
     picker.element,
     h('div', { class: 'actions' }, assign, create, exclude),
