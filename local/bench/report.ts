@@ -82,7 +82,7 @@ export function requestsTable(run: MonthRun): string {
 export function scalingTable(runs: MonthRun[]): string {
   const steps = ['refresh clients', 'pull + compare', 'approve all', 'push (+ continuations)', 'push again'];
   const rows: (string | number)[][] = [];
-  for (const r of runs) {
+  for (const r of [...runs].sort((a, b) => cmp(a.psa, b.psa) || a.sourceLines - b.sourceLines)) {
     for (const name of steps) {
       const s = r.steps.find((x) => x.step === name);
       if (!s) continue;
@@ -91,11 +91,14 @@ export function scalingTable(runs: MonthRun[]): string {
         name,
         s.executions,
         s.sheetsCallsPerExecution,
+        Math.round(s.cellsRead / s.executions),
+        Math.round(s.cellsWritten / s.executions),
         s.http,
         s.minimum ? minimumTotal(s.minimum) : '—',
         fmtRatio(ratio(s)),
         s.modelledS,
         s.longestExecutionS,
+        Math.round(s.cpuMs / 1000),
       ]);
     }
   }
@@ -105,15 +108,20 @@ export function scalingTable(runs: MonthRun[]): string {
       'step',
       'exec',
       'Sheets calls/exec',
+      'cells read/exec',
+      'cells written/exec',
       'HTTP',
       'minimum',
       'ratio',
       'modelled s',
       'longest exec s',
+      'CPU s',
     ],
     rows,
   );
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface Target {
   target: string;
@@ -122,6 +130,8 @@ export interface Target {
 }
 
 const CONSTANT_SLACK = 3;
+/** BillGrid's default execution budget (src/platform/budget.ts). */
+const BUDGET_S = 270;
 
 export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: CoreFigure | null): Target[] {
   const out: Target[] = [];
@@ -137,7 +147,8 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
         return x ? [x.sheetsCallsPerExecution] : [];
       });
       shown.push(`${s.step} ${per.join('→')}`);
-      if (Math.max(...per) - Math.min(...per) > CONSTANT_SLACK) grew.push(s.step);
+      // A larger month may split a step over more executions with fewer calls each: only growth counts.
+      if (Math.max(...per) - per[0] > CONSTANT_SLACK) grew.push(s.step);
     }
     out.push({
       target: `Sheets calls per step do not grow with rows (${psa}, ${mine.map((r) => r.sourceLines).join(' / ')} lines; per execution, ±${CONSTANT_SLACK})`,
@@ -157,7 +168,17 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
         .join('; '),
     });
   }
-  // 3. The 20,000-line month in one 6-minute execution of modelled time.
+  // 3. The 20,000-line pull + compare in one execution; the whole month's floor.
+  for (const r of runs.filter((x) => x.sourceLines === 20_000)) {
+    const pull = r.steps.find((s) => s.step === 'pull + compare');
+    if (pull) {
+      out.push({
+        target: `The 20,000-line pull + compare fits in one 6-minute execution (${r.psa}, modelled)`,
+        met: pull.executions === 1 && pull.longestExecutionS <= LATENCY.executionLimitMs / 1000,
+        figure: `${pull.executions} execution, ${pull.modelledS} s modelled (budget ${BUDGET_S} s, limit ${LATENCY.executionLimitMs / 1000} s)`,
+      });
+    }
+  }
   for (const r of runs.filter((x) => x.sourceLines === 20_000)) {
     const month = r.steps.filter(
       (s) => s.step !== 'push again' && s.step !== 'connect' && s.step !== 'defaults',
@@ -197,20 +218,32 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
       figure: `best of 3: ${Math.round(core.required.bestWallMs)} ms wall, ${Math.round(core.required.bestCpuMs)} ms CPU (first, cold: ${Math.round(core.required.firstMs)} ms); all stages incl. line keys and push plan ${Math.round(core.allStages.bestWallMs)} ms`,
     });
   }
-  // 5b. The 100,000-line month through continuations.
+  // 5b. The 100,000-line month through continuations, every execution within the real limit.
   for (const r of runs.filter((x) => x.sourceLines >= 100_000)) {
     const pull = r.steps.find((s) => s.step === 'pull + compare');
     const push = r.steps.find((s) => s.step.startsWith('push ('));
+    const longest = Math.max(...r.steps.map((s) => s.longestExecutionS));
+    const within = r.steps.every((s) => s.overLimit === 0) && longest <= LATENCY.executionLimitMs / 1000;
+    const d = r.duplicates;
     out.push({
-      target: `The ${r.sourceLines}-line month completes through continuations with no duplicate (${r.psa})`,
+      target: r.pulledOnly
+        ? `The ${r.sourceLines}-line pull + compare completes within Apps Script's limits (${r.psa})`
+        : `The ${r.sourceLines}-line month completes through continuations with no duplicate (${r.psa})`,
       met:
-        !r.pulledOnly &&
-        !!push &&
-        (pull?.overLimit ?? 1) === 0 &&
-        r.duplicates.chargeKeys + r.duplicates.adjustments === 0,
-      figure: r.pulledOnly
-        ? `the pull is one execution with no continuation and needs ${pull?.modelledS} s modelled (limit ${LATENCY.executionLimitMs / 1000} s; measured with the limit lifted); push not run (--huge)`
-        : `pull ${pull?.modelledS} s modelled${pull?.overLimit ? ' (over the 6-minute limit, measured with it lifted)' : ''}; push ${push?.executions} executions`,
+        within &&
+        !!pull &&
+        (r.pulledOnly ||
+          (!!push &&
+            d.chargeKeys + d.adjustments + d.invoiceLineKeys + d.invoices === 0 &&
+            r.secondPush.steps === 0 &&
+            r.secondPush.writes === 0)),
+      figure:
+        `pull + compare ${pull?.executions} executions, ${pull?.modelledS} s modelled (longest ${pull?.longestExecutionS} s)` +
+        (r.pulledOnly
+          ? '; push not run (--huge)'
+          : `; push ${push?.executions} executions, ${push?.modelledS} s modelled (longest ${push?.longestExecutionS} s), ` +
+            `second push ${r.secondPush.steps} steps / ${r.secondPush.writes} writes`) +
+        `; longest execution of the month ${longest} s (limit ${LATENCY.executionLimitMs / 1000} s)`,
     });
   }
   // Correctness of every run.

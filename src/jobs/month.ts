@@ -18,11 +18,12 @@ import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import type { BillingSource } from '../core/source';
 import { mappingTargetResolver } from '../core/targets';
-import type { Spreadsheet } from '../platform/spreadsheet';
+import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult } from '../sheets/grid';
 import { appendLedger } from '../sheets/ledger';
 import { readLookups } from '../sheets/lookups';
+import type { Lookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
@@ -43,6 +44,19 @@ export interface PullSummary {
   /** Problems to show the user: failed sources/customers, malformed records, mapping tab rows. */
   problems: string[];
   sources: { id: string; name: string; lines: number; ok: boolean }[];
+  /** The comparison with the PSA: done in the same run, continuing from a trigger, or failed. */
+  comparison?: 'done' | 'continuing' | 'failed' | 'skipped';
+}
+
+/**
+ * What a pull holds in memory once it has written the tab: the tab's contents (null when a formula makes
+ * them unknowable), the lookup lists and the mappings. The comparison or push that follows in the same
+ * execution plans from these instead of reading 3 million cells back.
+ */
+export interface MonthContext {
+  table: TableRead | null;
+  lookups: Lookups | null;
+  mappings: Mappings;
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -54,6 +68,16 @@ export function pullMonth(
   sources: readonly BillingSource[],
   settings: BillingSettings,
 ): PullSummary {
+  return pullMonthInMemory(ss, month, sources, settings).summary;
+}
+
+/** pullMonth, also handing back what it holds in memory (see MonthContext). */
+export function pullMonthInMemory(
+  ss: Spreadsheet,
+  month: string,
+  sources: readonly BillingSource[],
+  settings: BillingSettings,
+): { summary: PullSummary; context: MonthContext } {
   const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
   const raw: RawBillingLine[] = [];
   const problems: string[] = [];
@@ -126,7 +150,7 @@ export function pullMonth(
     lookups,
     keepSources: [...failed.map((s) => s.id), ...incomplete],
   });
-  return {
+  const summary: PullSummary = {
     month,
     tab: written.tab,
     lines: written.rows,
@@ -138,6 +162,7 @@ export function pullMonth(
     problems,
     sources: perSource,
   };
+  return { summary, context: { table: written.table, lookups, mappings: mappingsRead.mappings } };
 }
 
 /** SKUs seen in the pull with no mapping yet, for which the PSA has a product with that exact code. */
@@ -176,25 +201,23 @@ export interface MonthPlan {
 
 /**
  * Read the month's tab and the PSA, and reconcile: what the PSA has now against what the rows say.
- * Collapsed Azure rows are derived, so they are rebuilt from the Azure rows each time.
+ * Collapsed Azure rows are derived, so they are rebuilt from the Azure rows each time. `known` is what a
+ * pull in the same execution already holds (the tab it just wrote, the lookups and mappings it read).
  */
 export function planMonth(
   ss: Spreadsheet,
   month: string,
   psa: ConnectedPsa,
   settings: BillingSettings,
+  known?: MonthContext,
 ): MonthPlan {
-  const grid = validateGrid(ss, month);
-  const lookups = readLookups(ss);
-  const mappingsRead = readMappings(ss, lookups);
+  const lookups = known ? known.lookups : readLookups(ss);
+  const mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
+  const grid = validateGrid(ss, month, { lookups, table: known?.table });
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
-  const modifiers = applyModifiersFor(lines, mappingsRead.mappings, settings);
+  const modifiers = applyModifiersFor(lines, mappings, settings);
   const resolver = withRowOverrides(
-    mappingTargetResolver(
-      mappingsRead.mappings,
-      settings,
-      new Map((lookups?.contracts ?? []).map((c) => [c.id, c.kind])),
-    ),
+    mappingTargetResolver(mappings, settings, new Map((lookups?.contracts ?? []).map((c) => [c.id, c.kind]))),
     rowMappingOverrides(grid.rows),
   );
   const scope: PsaReadScope = {
@@ -243,8 +266,9 @@ export function reconcileMonth(
   month: string,
   psa: ConnectedPsa,
   settings: BillingSettings,
+  known?: MonthContext,
 ): { plan: MonthPlan; counts: Record<string, number> } {
-  const plan = planMonth(ss, month, psa, settings);
+  const plan = planMonth(ss, month, psa, settings, known);
   const byLine = new Map<string, ReconcileAction>(plan.reconciliation.byLine);
   for (const [from, into] of plan.collapsedInto) {
     byLine.set(from, {
@@ -285,6 +309,8 @@ export interface PushOptions {
   /** Dry run: build the plan, send nothing. */
   dryRun?: boolean;
   onStep?: (done: number, total: number) => void;
+  /** What a pull earlier in this execution holds (see planMonth). */
+  known?: MonthContext;
 }
 
 /**
@@ -325,7 +351,7 @@ export function pushMonth(
   settings: BillingSettings,
   opts: PushOptions,
 ): { summary: PushSummary; plan: PushPlan } {
-  const monthPlan = planMonth(ss, month, psa, settings);
+  const monthPlan = planMonth(ss, month, psa, settings, opts.known);
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
     approvedKeys(monthPlan.grid),

@@ -15,12 +15,13 @@ import { documentProperties, getCached, newRunId, putCached } from '../platform/
 import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
+import type { Spreadsheet } from '../platform/spreadsheet';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
 import { connectedPsa, connectedSources } from './connections';
 import { Journal, propertiesJournal } from './ledger';
-import { pullMonth, pushMonth, reconcileMonth } from './month';
-import type { PullSummary, PushSummary } from './month';
+import { pullMonthInMemory, pushMonth, reconcileMonth } from './month';
+import type { MonthContext, PullSummary, PushSummary } from './month';
 
 export const SETTINGS_KEY = 'bg.settings';
 const CHECKPOINT_KEY = 'bg.checkpoint';
@@ -40,7 +41,8 @@ export function saveSettings(settings: BillingSettings): void {
 }
 
 const checkpointSchema = z.object({
-  job: z.enum(['push', 'month']),
+  /** push: a push; month: a scheduled pull then push; compare: the comparison after a large pull. */
+  job: z.enum(['push', 'month', 'compare']),
   month: z.string(),
   runId: z.string(),
   trigger: z.enum(['manual', 'scheduled', 'nightly']),
@@ -93,23 +95,89 @@ function assertMonth(month: string): void {
     throw new Error(`'${month}' is not a billing month (use yyyy-mm, e.g. 2026-10)`);
 }
 
-export function runPull(month: string): PullSummary {
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Pull a month, then compare it with the PSA from the rows still in memory. When the pull has used the
+ * execution's budget (a 100,000-line month writes 3.6 million cells), the comparison is checkpointed and
+ * continues from a one-off trigger a minute later, reading the tab afresh.
+ */
+export function runPull(month: string, budgetMs?: number): PullSummary {
   assertMonth(month);
   return withDocumentLock('the pull', () => {
+    const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
+    const budget = startBudget(limit);
     const ss = activeSpreadsheet();
     const settings = loadSettings();
     const sources = connectedSources();
     if (sources.length === 0)
       throw new Error('No source is connected yet: enter Pax8 or Twilio credentials in Connect.');
-    reportProgress({ runId: '', step: `Pulling ${month}`, done: 0, total: sources.length });
-    const summary = pullMonth(ss, month, sources, settings);
-    try {
-      reconcileMonth(ss, month, connectedPsa(), settings);
-    } catch (err) {
-      summary.problems.push(`Not compared with the PSA: ${err instanceof Error ? err.message : String(err)}`);
+    const runId = newRunId();
+    reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
+    const { summary, context } = pullMonthInMemory(ss, month, sources, settings);
+    const pending = readJson(CHECKPOINT_KEY, checkpointSchema);
+    const other = pending.ok && pending.value ? pending.value : null;
+    if (budget.hasTime(reserveFor(limit))) {
+      reportProgress({ runId, step: `Comparing ${month} with the PSA`, done: 1, total: 2 });
+      const problem = compare(ss, month, settings, context);
+      summary.comparison = problem ? 'failed' : 'done';
+      if (problem) summary.problems.push(problem);
+      // A comparison of this month still waiting for its trigger has nothing left to do.
+      if (other?.job === 'compare' && other.month === month) clearCheckpoint();
+    } else if (other && !(other.job === 'compare' && other.month === month)) {
+      // One checkpoint at a time: a push in progress keeps its continuation.
+      summary.comparison = 'skipped';
+      summary.problems.push(
+        `Not compared with the PSA yet: a push of ${other.month} is still continuing; click Compare with PSA once it has finished`,
+      );
+    } else {
+      writeJson(CHECKPOINT_KEY, {
+        job: 'compare',
+        month,
+        runId,
+        trigger: 'manual',
+        pullFirst: false,
+        continuations: 0,
+        startedAt: new Date().toISOString(),
+      } satisfies Checkpoint);
+      scheduleContinuation(CONTINUE_AFTER_MS);
+      summary.comparison = 'continuing';
+      summary.problems.push(
+        'The comparison with the PSA (PSA quantity now, Difference, Action) continues in the background: this month took the whole run to pull. It fills in within a few minutes.',
+      );
     }
+    reportProgress({ runId, step: `Pulled ${month}`, done: 2, total: 2 });
     return summary;
   });
+}
+
+/** Compare the month with the PSA and fill its reconciliation columns; the problem when it could not. */
+function compare(
+  ss: Spreadsheet,
+  month: string,
+  settings: BillingSettings,
+  known?: MonthContext,
+): string | null {
+  try {
+    reconcileMonth(ss, month, connectedPsa(), settings, known);
+    return null;
+  } catch (err) {
+    return `Not compared with the PSA: ${errorText(err)}`;
+  }
+}
+
+function clearCheckpoint(): void {
+  deleteJson(CHECKPOINT_KEY);
+  deleteTriggers('continuation');
+}
+
+/** The comparison a large pull left for its continuation: the tab is read afresh (staff may have edited it). */
+function continueCompare(cp: Checkpoint): void {
+  clearCheckpoint();
+  reportProgress({ runId: cp.runId, step: `Comparing ${cp.month} with the PSA`, done: 0, total: 1 });
+  const problem = compare(activeSpreadsheet(), cp.month, loadSettings());
+  const step = problem ?? `Compared ${cp.month} with the PSA`;
+  reportProgress({ runId: cp.runId, step, done: 1, total: 1 });
 }
 
 export function runReconcile(month: string): Record<string, number> {
@@ -138,7 +206,9 @@ export function runPush(
   assertMonth(month);
   return withDocumentLock('the push', () => {
     const existing = readJson(CHECKPOINT_KEY, checkpointSchema);
-    const resume = existing.ok && existing.value && existing.value.month === month ? existing.value : null;
+    const cp = existing.ok ? existing.value : null;
+    // A pending comparison of this month is superseded: the push plans from a fresh read anyway.
+    const resume = cp && cp.month === month && cp.job !== 'compare' ? cp : null;
     const checkpoint: Checkpoint = resume ?? {
       job: pullFirst ? 'month' : 'push',
       month,
@@ -164,16 +234,20 @@ function configuredBudgetMs(): number | undefined {
   return r.ok && r.value !== null ? r.value * 1000 : undefined;
 }
 
+/** Time kept in hand for the status/ledger writes and the continuation trigger. */
+const reserveFor = (limitMs: number): number => Math.min(60_000, limitMs / 4);
+
 function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunResult {
   const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
   const budget = startBudget(limit);
-  // Time kept in hand for the status/ledger writes and the continuation trigger.
-  const reserve = Math.min(60_000, limit / 4);
+  const reserve = reserveFor(limit);
   const ss = activeSpreadsheet();
   const settings = loadSettings();
   const psa = connectedPsa();
+  let known: MonthContext | undefined;
   if (checkpoint.pullFirst && checkpoint.continuations === 0) {
-    pullMonth(ss, checkpoint.month, connectedSources(), settings);
+    known = pullMonthInMemory(ss, checkpoint.month, connectedSources(), settings).context;
+    if (!budget.hasTime(reserve)) return pulledOnly(checkpoint);
   }
   const journal = new Journal(propertiesJournal(documentProperties()));
   const { summary } = pushMonth(ss, checkpoint.month, psa, settings, {
@@ -181,6 +255,7 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     user: activeUserEmail(),
     journal,
     hasTime: () => budget.hasTime(reserve),
+    known,
     onStep: (done, total) => {
       if (done % 25 === 0 || done === total) {
         reportProgress({ runId: checkpoint.runId, step: `Pushing ${checkpoint.month}`, done, total });
@@ -188,8 +263,9 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     },
   });
   if (summary.finished) {
-    deleteJson(CHECKPOINT_KEY);
-    deleteTriggers('continuation');
+    // Another job's checkpoint (a comparison still to run) keeps its continuation.
+    const stored = readJson(CHECKPOINT_KEY, checkpointSchema);
+    if (!stored.ok || !stored.value || stored.value.runId === checkpoint.runId) clearCheckpoint();
   } else {
     writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
     scheduleContinuation(CONTINUE_AFTER_MS);
@@ -203,6 +279,32 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     message: describePush(summary),
   });
   return { ...summary, continuing: !summary.finished };
+}
+
+/** A scheduled pull that used the whole budget: the push starts in the continuation. */
+function pulledOnly(checkpoint: Checkpoint): PushRunResult {
+  writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
+  scheduleContinuation(CONTINUE_AFTER_MS);
+  const summary: PushSummary = {
+    month: checkpoint.month,
+    runId: checkpoint.runId,
+    finished: false,
+    steps: 0,
+    applied: 0,
+    unchanged: 0,
+    failed: 0,
+    skipped: 0,
+    invalidRows: 0,
+  };
+  recordRun({
+    at: new Date().toISOString(),
+    runId: checkpoint.runId,
+    trigger: checkpoint.trigger,
+    month: checkpoint.month,
+    outcome: 'continuing',
+    message: `${checkpoint.month}: pulled; the push continues shortly`,
+  });
+  return { ...summary, continuing: true };
 }
 
 export function describePush(s: PushSummary): string {
@@ -221,7 +323,8 @@ export function continueJob(): void {
       deleteTriggers('continuation');
       return;
     }
-    executeCheckpoint(cp.value);
+    if (cp.value.job === 'compare') continueCompare(cp.value);
+    else executeCheckpoint(cp.value);
   });
 }
 

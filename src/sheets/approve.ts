@@ -1,11 +1,13 @@
 /**
- * Bulk approval (P42) from the sidebar: tick or untick the Approved checkbox of the given line keys in
- * one read and one write of the Approved column. Rows not listed keep what staff ticked.
+ * Bulk approval (P42) from the sidebar: tick or untick the Approved checkbox of the given line keys from
+ * a read of the key and Approved columns and one write of the Approved column. Rows not listed keep what
+ * staff ticked.
  */
-import { readTable, writeColumns } from '../platform/spreadsheet';
+import { writeColumns } from '../platform/spreadsheet';
 import type { Spreadsheet, WriteValue } from '../platform/spreadsheet';
 import { cellCheckbox, cellText } from './cells';
 import { GRID_COLUMNS, SheetLayoutError, locateColumns } from './columns';
+import { readColumns, readHeader } from './read-columns';
 import { monthTabName } from './tabs';
 
 export function setApprovals(
@@ -17,14 +19,15 @@ export function setApprovals(
   const tab = monthTabName(month);
   const sheet = ss.getSheetByName(tab);
   if (!sheet) throw new SheetLayoutError(`There is no tab '${tab}'; pull ${month} first`);
-  const t = readTable(sheet);
-  const { index } = locateColumns(tab, t.header, GRID_COLUMNS);
+  const { header, rows } = readHeader(sheet);
+  const { index } = locateColumns(tab, header, GRID_COLUMNS);
   const keyCol = index.get('key') as number;
   const approvedCol = index.get('approved') as number;
+  const cells = readColumns(sheet, rows, [keyCol, approvedCol]);
+  const keyCells = cells.get(keyCol) ?? [];
   let changed = 0;
-  const values: WriteValue[] = t.rows.map((r) => {
-    const current = r[approvedCol];
-    if (!keys.has(cellText(r[keyCol]))) return current;
+  const values: WriteValue[] = (cells.get(approvedCol) ?? []).map((current, i) => {
+    if (!keys.has(cellText(keyCells[i]))) return current;
     if (cellCheckbox(current) !== approved) changed++;
     return approved;
   });

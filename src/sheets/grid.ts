@@ -17,7 +17,8 @@ import { indexLookups, labeller, readLookups } from './lookups';
 import type { Lookups } from './lookups';
 import { readMappings } from './mappings';
 import { mergeGrid } from './merge';
-import type { ExistingRow, MergeResult, PulledLine } from './merge';
+import type { ExistingRow, MergeResult, OutRow, PulledLine } from './merge';
+import { readColumns, readHeader } from './read-columns';
 import { monthOfTab, monthTabName } from './tabs';
 import { INVALID_MARK, validateRows } from './validate';
 import type { GridRead } from './validate';
@@ -37,6 +38,12 @@ export interface WriteMonthResult extends Omit<MergeResult, 'rows'> {
   rows: number;
   /** Headers that were missing and were added back at the right end. */
   restoredColumns: string[];
+  /**
+   * The tab as it stands after the write (what a getValues would return for BillGrid's columns), so the
+   * comparison that follows a pull need not read back what was just written. Null when a kept cell holds
+   * a formula, whose value only Sheets knows.
+   */
+  table: TableRead | null;
 }
 
 type ColumnIndex = Map<GridColumnId, number>;
@@ -143,7 +150,43 @@ export function writeMonth(
   });
 
   const { rows, ...stats } = merged;
-  return { ...stats, tab, created, rows: rows.length, restoredColumns };
+  const table = writtenTable(header, t.rows, rows, index);
+  return { ...stats, tab, created, rows: rows.length, restoredColumns, table };
+}
+
+/** What getValues returns for a cell written with `v` (writeColumns makes text literal); null for a formula. */
+function storedValue(v: WriteValue): CellValue | null {
+  if (v === null || v === undefined) return '';
+  if (isFormula(v)) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : '';
+  return v;
+}
+
+/**
+ * The tab after writeMonth, from the merged rows: BillGrid's columns as written (or kept, which mergeGrid
+ * copied from the read), staff columns as read. Null when a formula's value would be needed.
+ */
+function writtenTable(
+  header: readonly string[],
+  before: readonly CellValue[][],
+  rows: readonly OutRow[],
+  index: ColumnIndex,
+): TableRead | null {
+  const width = header.length;
+  const out: CellValue[][] = new Array<CellValue[]>(rows.length);
+  const at = GRID_COLUMNS.map((c) => [c.id, index.get(c.id) as number] as const);
+  for (let i = 0; i < rows.length; i++) {
+    const row: CellValue[] = new Array<CellValue>(width).fill('');
+    const old = before[i];
+    if (old) for (let c = 0; c < width && c < old.length; c++) row[c] = old[c] ?? '';
+    for (const [id, c] of at) {
+      const v = storedValue(rows[i][id]);
+      if (v === null) return null;
+      row[c] = v;
+    }
+    out[i] = row;
+  }
+  return { header: header.slice(), rows: out, formulas: null };
 }
 
 const BLANK_FOR_NEW_LINES = new Set<GridColumnId>([
@@ -185,11 +228,13 @@ function requireColumns(tab: string, index: ColumnIndex, ids: GridColumnId[]): v
 export interface ReadGridOptions {
   /** The PSA lists to check mapping cells against; read from the lookup tabs when omitted. */
   lookups?: Lookups | null;
+  /** The tab's contents when the caller has them (writeMonth's `table`, just written): not read again. */
+  table?: TableRead | null;
 }
 
 function readGridTable(ss: Spreadsheet, month: string, options: ReadGridOptions) {
   const { tab, sheet } = gridSheet(ss, month);
-  const t = readTable(sheet);
+  const t = options.table ?? readTable(sheet);
   const { index } = locateColumns(tab, t.header, GRID_COLUMNS);
   const lookups = options.lookups === undefined ? readLookups(ss, { codes: false }) : options.lookups;
   const tz = ss.getSpreadsheetTimeZone();
@@ -227,6 +272,20 @@ export function validateGrid(ss: Spreadsheet, month: string, options: ReadGridOp
   return read;
 }
 
+/** The header, then only the given columns' data rows (see read-columns.ts). */
+function readGridColumns(sheet: Sheet, tab: string, ids: GridColumnId[]) {
+  const { header, rows } = readHeader(sheet);
+  const { index } = locateColumns(tab, header, GRID_COLUMNS);
+  requireColumns(tab, index, ids);
+  const values = readColumns(
+    sheet,
+    rows,
+    ids.map((id) => index.get(id) as number),
+  );
+  const column = (id: GridColumnId): CellValue[] => values.get(index.get(id) as number) as CellValue[];
+  return { index, rows, column };
+}
+
 const round = (n: number): number => Math.round(n * 1e6) / 1e6;
 
 /**
@@ -239,21 +298,22 @@ export function writeReconciliation(
   byLine: ReadonlyMap<string, ReconcileAction>,
 ): { rows: number } {
   const { tab, sheet } = gridSheet(ss, month);
-  const t = readTable(sheet);
-  const { index } = locateColumns(tab, t.header, GRID_COLUMNS);
-  requireColumns(tab, index, ['psaQuantityNow', 'difference', 'action']);
-  const keyCol = index.get('key') as number;
+  // Read again, even right after a pull: rows may have been sorted while the PSA was being read.
+  const { index, column } = readGridColumns(sheet, tab, ['key', 'psaQuantityNow', 'difference', 'action']);
+  const [keys, nowCells, diffCells, actionCells] = (
+    ['key', 'psaQuantityNow', 'difference', 'action'] as const
+  ).map(column);
   const now: WriteValue[] = [];
   const diff: WriteValue[] = [];
   const action: WriteValue[] = [];
   let rows = 0;
-  t.rows.forEach((r) => {
-    const key = cellText(r[keyCol]).trim();
+  keys.forEach((k, i) => {
+    const key = cellText(k).trim();
     const a = key ? byLine.get(key) : undefined;
     if (!key) {
-      now.push(r[index.get('psaQuantityNow') as number]);
-      diff.push(r[index.get('difference') as number]);
-      action.push(r[index.get('action') as number]);
+      now.push(nowCells[i]);
+      diff.push(diffCells[i]);
+      action.push(actionCells[i]);
       return;
     }
     if (!a) {
@@ -308,22 +368,21 @@ export function writeStatuses(
   results: ReadonlyMap<string, LineResult>,
 ): { rows: number; unknownKeys: string[] } {
   const { tab, sheet } = gridSheet(ss, month);
-  const t = readTable(sheet);
-  const { index } = locateColumns(tab, t.header, GRID_COLUMNS);
-  requireColumns(tab, index, ['psaReference']);
-  const keyCol = index.get('key') as number;
+  // Placed by the key the row has now (staff may have sorted during the push): three columns read.
+  const { index, column } = readGridColumns(sheet, tab, ['key', 'status', 'psaReference']);
   const statusCol = index.get('status') as number;
   const refCol = index.get('psaReference') as number;
+  const [keys, statusCells, refCells] = (['key', 'status', 'psaReference'] as const).map(column);
   const status: WriteValue[] = [];
   const ref: WriteValue[] = [];
   const seen = new Set<string>();
-  for (const r of t.rows) {
-    const key = cellText(r[keyCol]).trim();
+  keys.forEach((k, i) => {
+    const key = cellText(k).trim();
     const res = key ? results.get(key) : undefined;
-    status.push(res ? statusText(res) : r[statusCol]);
-    ref.push(res && 'psaId' in res ? res.psaId : r[refCol]);
+    status.push(res ? statusText(res) : statusCells[i]);
+    ref.push(res && 'psaId' in res ? res.psaId : refCells[i]);
     if (res) seen.add(key);
-  }
+  });
   writeColumns(
     sheet,
     2,

@@ -181,7 +181,14 @@ export function validateRows(
     else rowsOfKey.set(k, [i + 2]);
   });
 
-  type Pending = { rowNumber: number; key: string; line: BillingLine; get: RowCells; identity: string };
+  type Pending = {
+    rowNumber: number;
+    key: string;
+    line: BillingLine;
+    get: RowCells;
+    identity: string;
+    snap: ReturnType<typeof parseSnapshot>;
+  };
   const pending: Pending[] = [];
   const identityCount = new Map<string, number>();
 
@@ -214,7 +221,7 @@ export function validateRows(
     if (!parsed.ok) return bad(parsed.message);
     const identity = lineIdentity(parsed.line);
     identityCount.set(identity, (identityCount.get(identity) ?? 0) + 1);
-    pending.push({ rowNumber, key, line: parsed.line, get, identity });
+    pending.push({ rowNumber, key, line: parsed.line, get, identity, snap });
   });
 
   for (const p of pending) {
@@ -236,7 +243,7 @@ export function validateRows(
       bad(mapping.message);
       continue;
     }
-    const snap = parseSnapshot(p.get('pulled'));
+    const snap = p.snap;
     const overridden = snap
       ? OVERRIDE_COLUMNS.filter((id) => {
           const was = snap.v[id];

@@ -1,4 +1,5 @@
 import type { ReconcileAction } from '../../src/core/reconcile';
+import { setApprovals } from '../../src/sheets/approve';
 import { readGrid, writeMonth, writeReconciliation, writeStatuses } from '../../src/sheets/grid';
 import type { LineResult } from '../../src/sheets/grid';
 import { appendLedger, readLedger } from '../../src/sheets/ledger';
@@ -61,10 +62,13 @@ describe('reconciliation, statuses and ledger', () => {
         action({ action: 'create', after: after(3), message: 'Create contract service with quantity 3' }),
       ],
     ]);
+    const read0 = e.env.stats.cellsRead;
     const { result, byName } = e.count(() => writeReconciliation(e.ss, '2026-10', byLine));
     expect(result.rows).toBe(3);
     expect(byName['SpreadsheetApp.Range.setValues']).toBe(1);
-    expect(byName['SpreadsheetApp.Range.getValues']).toBe(1);
+    // The header, the key column and the three adjacent reconciliation columns: not the whole tab.
+    expect(byName['SpreadsheetApp.Range.getValues']).toBe(3);
+    expect(e.env.stats.cellsRead - read0).toBe(month(e.ss).getLastColumn() + 4 * lines.length);
     const sheet = month(e.ss);
     const row = (i: number) => rowOfKey(sheet, lines[i].key);
     expect([
@@ -94,9 +98,12 @@ describe('reconciliation, statuses and ledger', () => {
       [lines[1].key, { status: 'failed', message: 'Autotask said 500', retryable: true }],
       ['BG-ffffffffffffffff', { status: 'unchanged', psaId: '1', message: 'x' }],
     ]);
+    const read0 = e.env.stats.cellsRead;
     const { result, byName } = e.count(() => writeStatuses(e.ss, '2026-10', results));
     expect(result).toEqual({ rows: 2, unknownKeys: ['BG-ffffffffffffffff'] });
     expect(byName['SpreadsheetApp.Range.setValues']).toBe(1);
+    // Header, key, Status + PSA reference (adjacent): three columns of the data rows.
+    expect(e.env.stats.cellsRead - read0).toBe(sheet.getLastColumn() + 3 * lines.length);
     expect([cell(sheet, row(0), 'Status'), cell(sheet, row(0), 'PSA reference')]).toEqual([
       'Pushed: Added charge',
       '=700',
@@ -111,6 +118,19 @@ describe('reconciliation, statuses and ledger', () => {
     const read = readGrid(e.ss, '2026-10');
     expect(read.invalid).toEqual([]);
     expect(read.rows.find((r) => r.key === lines[0].key)?.psaReference).toBe('=700');
+  });
+
+  test('bulk approval reads the key and Approved columns only, and ticks exactly the keys given', () => {
+    const lines = keyed([raw(), raw({ subscriptionId: 'b' }), raw({ subscriptionId: 'c' })]);
+    writeMonth(e.ss, '2026-10', lines);
+    const sheet = month(e.ss);
+    const read0 = e.env.stats.cellsRead;
+    const { result } = e.count(() =>
+      setApprovals(e.ss, '2026-10', new Set([lines[0].key, lines[2].key]), true),
+    );
+    expect(result).toEqual({ changed: 2 });
+    expect(e.env.stats.cellsRead - read0).toBe(sheet.getLastColumn() + 2 * lines.length);
+    expect(lines.map((l) => cell(sheet, rowOfKey(sheet, l.key), 'Approved'))).toEqual([true, false, true]);
   });
 
   test('the ledger is appended in one write per run, whatever its size, and reads back', () => {

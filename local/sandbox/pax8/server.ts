@@ -36,7 +36,12 @@ export function pax8ErrorResponse(
   return { status, headers, json: { type, message, instance: req.path, status } };
 }
 
-function paged(req: SandboxRequest, all: unknown[]): SandboxResponse {
+/** One page of `all`; `shape` is applied to the page's entries only (a 100,000-item invoice is not copied per page). */
+function paged(
+  req: SandboxRequest,
+  all: unknown[],
+  shape: (x: unknown, index: number) => unknown = (x) => x,
+): SandboxResponse {
   const rawPage = req.query.get('page') ?? '0';
   const rawSize = req.query.get('size') ?? String(DEFAULT_SIZE);
   const page = Number(rawPage);
@@ -49,7 +54,7 @@ function paged(req: SandboxRequest, all: unknown[]): SandboxResponse {
   return {
     status: 200,
     json: {
-      content: all.slice(page * size, page * size + size),
+      content: all.slice(page * size, page * size + size).map((x, i) => shape(x, page * size + i)),
       page: { size, totalElements: all.length, totalPages: Math.ceil(all.length / size), number: page },
     },
   };
@@ -172,15 +177,16 @@ export function createSandbox(fixture?: unknown): Sandbox<Pax8State> {
   sandbox.route('GET', '/v1/invoices/:id/items', (req, s) => {
     const inv = s.invoices.find((i) => i.id === req.params.id);
     if (!inv) return pax8ErrorResponse(req, 404, 'Invalid invoice id');
-    const items: unknown[] = s.items
-      .filter((i) => i.invoiceId === inv.id)
-      .map((i) => {
-        const { invoiceId: _invoice, ...item } = i;
-        void _invoice;
-        return item;
-      });
+    const items: unknown[] = s.items.filter((i) => i.invoiceId === inv.id);
+    const own = items.length;
     for (const raw of s.rawItems ?? []) if (raw.invoiceId === inv.id) items.push(raw.record);
-    return paged(req, items);
+    // Fixture items lose their invoiceId on the way out; raw records go out exactly as they are.
+    return paged(req, items, (x, i) => {
+      if (i >= own) return x;
+      const { invoiceId: _invoice, ...item } = x as (typeof s.items)[number];
+      void _invoice;
+      return item;
+    });
   });
 
   return sandbox;

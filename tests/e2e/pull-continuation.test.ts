@@ -1,0 +1,235 @@
+/**
+ * A pull that uses up its execution's budget (a 100,000-line month: see docs/PERFORMANCE.md) compares
+ * with the PSA in a one-off continuation instead of running past Apps Script's limit. Through the built
+ * bundle, with the smallest budget and a slow Pax8 standing in for a huge month:
+ *  - the continued pull ends with exactly the tab an uninterrupted pull writes;
+ *  - staff edits made before the continuation and before a re-pull survive, and the comparison uses them;
+ *  - lines gone at the source become "Removed at source";
+ *  - a scheduled pull-then-push that spent its budget pulling pushes from its continuation, once.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GasRuntime, LocalHost, createGasEnvironment, setClock } from '../../local/gas';
+import { demoCredentials } from '../../local/demo/credentials';
+import { DEMO_MONTH } from '../../local/demo/msp';
+import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
+import type { Pax8Fixture } from '../../local/sandbox/pax8/fixture';
+import { urlMapFor } from '../../local/workbench/vendors';
+
+const code = fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
+const TAB = `Billing ${DEMO_MONTH}`;
+const NOW = Date.parse('2026-11-01T09:00:00Z');
+const isMutation = (r: { method: string; path: string }): boolean =>
+  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/token$/i.test(r.path);
+
+interface PullView {
+  lines: number;
+  removed: number;
+  problems: string[];
+  comparison?: string;
+}
+
+describe('a pull too large for one execution compares in a continuation (built bundle, Autotask)', () => {
+  let sb: RunningSandboxes;
+
+  beforeAll(async () => {
+    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
+  });
+  afterAll(() => sb.stop());
+
+  /** A connected, refreshed workbook with the defaults a person sets; `budget` in seconds. */
+  async function workbook(budget?: number) {
+    for (const k of ['pax8', 'twilio', 'autotask']) await sb.admin(k).reset();
+    const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
+    const host = new LocalHost(runtime, code);
+    setClock(host.state, NOW);
+    let clock = NOW;
+    const call = <T>(fn: string, ...args: unknown[]): T => {
+      const r = host.run(fn, args, { kind: 'sidebar', user: 'owner@example.com' });
+      if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
+      return r.result as T;
+    };
+    const creds = demoCredentials();
+    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
+    call('refreshClients');
+    const d = call<{
+      settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
+      codes: { itemCodes: { id: string }[] };
+    }>('getDefaults');
+    call('saveDefaults', {
+      ...d.settings,
+      global: {
+        ...d.settings.global,
+        productLifecycle: 'auto-create',
+        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+      },
+    });
+    if (budget) host.state.properties.document['bg.executionBudgetSeconds'] = String(budget);
+    const handlers = () => host.state.triggers.map((t) => t.handler);
+    /** Fires the continuation triggers a minute apart until none is left. */
+    const continuations = (from?: number): number => {
+      if (from !== undefined) clock = from;
+      let n = 0;
+      while (handlers().includes('continueJob') && n < 20) {
+        clock += 61_000;
+        for (const r of host.fireDueTriggers(clock)) {
+          if (!r.ok) throw new Error(`${r.functionName} failed: ${r.error?.message}`);
+          n++;
+        }
+      }
+      return n;
+    };
+    /** The month tab as getValues and getFormulas see it. */
+    const sheet = () => {
+      const env = createGasEnvironment(runtime);
+      try {
+        const s = env.globals.SpreadsheetApp.getActiveSpreadsheet().getSheetByName(TAB);
+        if (!s) throw new Error(`no tab ${TAB}`);
+        const range = s.getDataRange();
+        return { values: range.getValues(), formulas: range.getFormulas() };
+      } finally {
+        env.end();
+      }
+    };
+    const column = (header: string): unknown[] => {
+      const { values } = sheet();
+      const c = values[0].indexOf(header);
+      return values.slice(1).map((r) => r[c]);
+    };
+    /** What a person types into the cell of the row holding `key`. */
+    const type = (key: string, header: string, value: unknown) => {
+      const { values } = sheet();
+      const row = values.findIndex((r) => r[0] === key) + 1;
+      const col = values[0].indexOf(header) + 1;
+      let letters = '';
+      for (let n = col; n > 0; n = Math.floor((n - 1) / 26))
+        letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+      host.edit({ sheet: TAB, a1: `${letters}${row}`, value, user: 'owner@example.com' });
+    };
+    const cellOf = (key: string, header: string): unknown => {
+      const { values } = sheet();
+      return values.find((r) => r[0] === key)?.[values[0].indexOf(header)];
+    };
+    return { host, call, handlers, continuations, sheet, column, type, cellOf };
+  }
+
+  /** Pax8 answers its invoice items slowly: the demo pull then needs more than the smallest budget. */
+  const slowPax8 = () =>
+    sb.admin('pax8').faults([{ match: { pathIncludes: '/items' }, delayMs: 10_000, times: 1_000 }]);
+
+  it('ends with the same tab as an uninterrupted pull, keeps staff edits and marks removed lines', async () => {
+    const whole = await workbook();
+    const once = whole.call<PullView>('pullBillingMonth', DEMO_MONTH);
+    expect(once.comparison).toBe('done');
+    expect(whole.handlers()).toEqual([]);
+    const expected = whole.sheet();
+
+    const wb = await workbook(20);
+    await slowPax8();
+    const first = wb.call<PullView>('pullBillingMonth', DEMO_MONTH);
+    expect(first.comparison).toBe('continuing');
+    expect(first.problems.join(' ')).toMatch(/continues in the background/);
+    expect(wb.handlers()).toEqual(['continueJob']);
+    // Written, not compared yet.
+    expect(first.lines).toBe(once.lines);
+    expect(wb.column('Action').every((v) => v === '')).toBe(true);
+    expect(wb.continuations()).toBe(1);
+    expect(wb.handlers()).toEqual([]);
+    expect(wb.host.state.properties.document['bg.checkpoint']).toBeUndefined();
+    expect(wb.sheet()).toEqual(expected);
+    expect(wb.call<{ step: string } | null>('getJobProgress')?.step).toBe(
+      `Compared ${DEMO_MONTH} with the PSA`,
+    );
+
+    // Staff edit the tab; a line disappears at Pax8; the month is pulled again and again continues.
+    const keys = wb.column('Line key') as string[];
+    const actions = wb.column('Action') as string[];
+    const seats = keys[actions.findIndex((a) => /^Set quantity/.test(a))];
+    const charge = keys[actions.findIndex((a) => /^Add charge/.test(a))];
+    const noted = keys[3];
+    const quantity = wb.cellOf(seats, 'Quantity') as number;
+    const difference = wb.cellOf(seats, 'Difference') as number;
+    wb.type(seats, 'Quantity', quantity + 7);
+    wb.type(noted, 'Note', 'Checked with the client');
+    wb.type(noted, 'Approved', true);
+    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
+    const edited = new Set([seats, charge, noted].map((k) => wb.cellOf(k, 'Customer id')));
+    const gone = pax8.items.find((i) => i.type === 'subscription' && !edited.has(i.companyId))!;
+    pax8.items = pax8.items.filter((i) => i !== gone);
+    await sb.admin('pax8').setState(pax8);
+    await slowPax8();
+    const again = wb.call<PullView>('pullBillingMonth', DEMO_MONTH);
+    expect(again.comparison).toBe('continuing');
+    expect(again.removed).toBeGreaterThan(0);
+    // An edit made while the comparison waits for its trigger is compared too: it reads the tab afresh.
+    wb.type(charge, 'Quantity', 9);
+    expect(wb.continuations()).toBe(1);
+    expect(wb.cellOf(seats, 'Quantity')).toBe(quantity + 7);
+    expect(wb.cellOf(seats, 'Difference')).toBeCloseTo(difference + 7, 6);
+    expect(wb.cellOf(charge, 'Action')).toMatch(/^Add charge: 9 × /);
+    expect(wb.cellOf(noted, 'Note')).toBe('Checked with the client');
+    expect(wb.cellOf(noted, 'Approved')).toBe(true);
+    const statuses = wb.column('Status') as string[];
+    expect(statuses.filter((st) => st.startsWith('Removed at source'))).toHaveLength(again.removed);
+  });
+
+  it('a push made while the comparison waits for its trigger leaves it to run afterwards', async () => {
+    const wb = await workbook(20);
+    await slowPax8();
+    expect(wb.call<PullView>('pullBillingMonth', DEMO_MONTH).comparison).toBe('continuing');
+    await sb.admin('pax8').faults([]);
+    wb.host.state.properties.document['bg.executionBudgetSeconds'] = '270';
+    expect(
+      wb.call<{ changed: number }>('approveRows', DEMO_MONTH, { approve: true }).changed,
+    ).toBeGreaterThan(10);
+    const pushed = wb.call<{ finished: boolean; applied: number }>('pushBillingMonth', DEMO_MONTH);
+    expect(pushed).toMatchObject({ finished: true });
+    expect(pushed.applied).toBeGreaterThan(10);
+    // The finished push did not drop the comparison's checkpoint; the comparison sees what it pushed.
+    expect(wb.handlers()).toEqual(['continueJob']);
+    expect(wb.continuations()).toBe(1);
+    const approved = wb.column('Approved');
+    const actions = wb.column('Action');
+    const pushedRows = actions.filter((a, i) => approved[i] === true);
+    expect(pushedRows.length).toBeGreaterThan(10);
+    expect(pushedRows.every((a) => a === 'Already in the PSA')).toBe(true);
+  });
+
+  it('a nightly pull-then-push that spent its budget pulling pushes from its continuation, once', async () => {
+    const wb = await workbook(20);
+    // Late October: the nightly sync bills the demo month itself.
+    setClock(wb.host.state, Date.parse('2026-10-28T12:00:00Z'));
+    // Pulled and approved once, so the nightly run has approved rows to push.
+    wb.call('pullBillingMonth', DEMO_MONTH);
+    wb.continuations(Date.parse('2026-10-28T12:00:00Z'));
+    wb.call('approveRows', DEMO_MONTH, { approve: true });
+    const planned = wb.call<{ steps: unknown[] }>('dryRunPush', DEMO_MONTH).steps.length;
+    expect(planned).toBeGreaterThan(10);
+    wb.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
+    await slowPax8();
+    await sb.admin('autotask').clearRequests();
+    // 02:00 New York time on the 29th: the nightly run pulls the month, then has no time left to push.
+    const at = Date.parse('2026-10-29T06:01:00Z');
+    const [run] = wb.host.fireDueTriggers(at);
+    expect(run.functionName).toBe('runNightlySync');
+    expect(run.ok).toBe(true);
+    // Nothing sent to Autotask, not even the reads a push plans from: that is the continuation's work.
+    expect(await sb.admin('autotask').requests()).toEqual([]);
+    expect(wb.handlers()).toContain('continueJob');
+    expect(wb.call<{ lastRun: { outcome: string } }>('getSchedule').lastRun.outcome).toBe('continuing');
+    await sb.admin('pax8').faults([]);
+    expect(wb.continuations(at)).toBeGreaterThan(0);
+    expect(wb.handlers()).not.toContain('continueJob');
+    expect(wb.call<{ lastRun: { outcome: string } }>('getSchedule').lastRun.outcome).toBe('finished');
+    // Every planned change landed exactly once (one Ledger row each), and nothing is left to do.
+    expect((await sb.admin('autotask').requests()).filter(isMutation).length).toBeGreaterThanOrEqual(planned);
+    const ledger = JSON.stringify(wb.host.state.spreadsheets[0].sheets.find((t) => t.name === 'Ledger'));
+    expect(new Set(ledger.match(/[0-9a-f]{16}:[0-9a-f]{16}/g) ?? []).size).toBe(planned);
+    await sb.admin('autotask').clearRequests();
+    expect(wb.call<{ applied: number; steps: number }>('pushBillingMonth', DEMO_MONTH)).toMatchObject({
+      applied: 0,
+      steps: 0,
+    });
+    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+  });
+});
