@@ -8,6 +8,7 @@ import { registerConnectionTester, sidebarApi } from './api';
 import { jobsApi } from './api/jobs';
 import { CONNECTION_TESTERS } from './jobs/testers';
 import { continueJob, runScheduled } from './jobs/run';
+import { readSchedule } from './jobs/schedule';
 import { buildAddonMenu, showSidebar } from './platform/ui';
 import { menuPushActiveTab, menuCheckActiveTab } from './api/menu';
 
@@ -35,7 +36,7 @@ function openSidebar(): void {
 }
 
 function runScheduledMonth(): void {
-  runScheduled('scheduled', false);
+  runScheduled('scheduled', readSchedule()?.pullFirst ?? false);
 }
 
 function runNightlySync(): void {

@@ -13,7 +13,6 @@ import { formatInZone } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { withDocumentLock } from '../platform/lock';
 import { deleteTriggers, listTriggers, scheduleMonthly, scheduleNightly } from '../platform/triggers';
-import { readJson, writeJson } from '../platform/store';
 import { setApprovals } from '../sheets/approve';
 import { listMonths } from '../sheets/grid';
 import { readLookups } from '../sheets/lookups';
@@ -21,6 +20,8 @@ import { connectedPsa, connectedSources, SOURCE_KINDS, SOURCE_NAMES } from '../j
 import { approvedKeys, planMonth } from '../jobs/month';
 import type { PullSummary } from '../jobs/month';
 import { refreshMappings } from '../jobs/refresh';
+import { readSchedule, saveScheduleSettings, scheduleSchema } from '../jobs/schedule';
+import type { Schedule } from '../jobs/schedule';
 import type { RefreshSummary } from '../jobs/refresh';
 import {
   lastRun,
@@ -326,23 +327,6 @@ export function refreshClients(): RefreshSummary {
   );
 }
 
-const scheduleSchema = z.object({
-  dayOfMonth: z
-    .number({ error: 'Day of month must be a number' })
-    .int({ error: 'Day of month must be a whole number' })
-    .min(1, { error: 'Day of month must be 1–28' })
-    .max(28, { error: 'Day of month must be 1–28 (every month has them)' }),
-  hour: z
-    .number({ error: 'Hour must be a number' })
-    .int({ error: 'Hour must be a whole number' })
-    .min(0, { error: 'Hour must be 0–23' })
-    .max(23, { error: 'Hour must be 0–23' }),
-  pullFirst: z.boolean({ error: 'Pull first must be true or false' }),
-  nightlyHour: z.number().int().min(0).max(23).nullable(),
-});
-export type Schedule = z.infer<typeof scheduleSchema>;
-const SCHEDULE_KEY = 'bg.schedule';
-
 export interface ScheduleView {
   schedule: Schedule | null;
   active: { monthly: boolean; nightly: boolean };
@@ -366,8 +350,7 @@ function nextMonthOf(m: string): string {
 }
 
 export function getSchedule(): ScheduleView {
-  const r = readJson(SCHEDULE_KEY, scheduleSchema);
-  const schedule = r.ok ? r.value : null;
+  const schedule = readSchedule();
   const triggers = listTriggers();
   const monthly = triggers.some((t) => t.kind === 'monthly');
   return {
@@ -384,7 +367,7 @@ export function getSchedule(): ScheduleView {
 export function saveSchedule(input: unknown): ScheduleView {
   requireManager(apiContext(), 'change the schedule');
   const s = parseArg(scheduleSchema, input, 'Schedule');
-  writeJson(SCHEDULE_KEY, s);
+  saveScheduleSettings(s);
   scheduleMonthly(s.dayOfMonth, s.hour);
   if (s.nightlyHour === null) deleteTriggers('nightly');
   else scheduleNightly(s.nightlyHour);

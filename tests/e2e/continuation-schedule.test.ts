@@ -135,7 +135,28 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(host.state.mail).toEqual([]);
   });
 
-  it('runs the monthly schedule on its day and hour, and refuses in manual product mode', () => {
+  it('with "pull first", the monthly run pulls the month again and pushes what changed at the source', async () => {
+    call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: null });
+    call('pushBillingMonth', DEMO_MONTH);
+    // A client adds two seats at Pax8 after the month was pulled, approved and pushed.
+    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
+    const item = pax8.items.find((i) => i.type === 'subscription' && i.quantity > 1)!;
+    item.quantity += 2;
+    item.subTotal = item.total = item.amountDue = Math.round(item.quantity * item.price * 100) / 100;
+    item.costTotal = Math.round(item.quantity * item.cost * 100) / 100;
+    await sb.admin('pax8').setState(pax8);
+    await sb.admin('pax8').clearRequests();
+    await sb.admin('autotask').clearRequests();
+
+    host.fireDueTriggers(Date.parse('2026-11-02T11:01:00Z'));
+    const s = call('getSchedule') as { lastRun: { outcome: string; month: string; trigger: string } };
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
+    expect((await sb.admin('pax8').requests()).some((r) => r.path.includes('/invoices'))).toBe(true);
+    // Exactly the seat change went to Autotask (without the pull it would have sent nothing).
+    expect((await sb.admin('autotask').requests()).filter(isMutation)).toHaveLength(1);
+  });
+
+  it('runs the monthly schedule on its day and hour, and refuses in manual product mode', async () => {
     const view = call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: null }) as {
       active: { monthly: boolean };
       nextRun: string;
@@ -144,8 +165,10 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(view.nextRun).toBe('2026-11-02 06:00 (America/New_York)');
     expect(handlers()).toEqual(['runScheduledMonth']);
 
-    // On the 2nd at 06:00 New York time the run pushes the previous month's approved rows.
+    // On the 2nd at 06:00 New York time the run pushes the previous month's approved rows, as pulled.
+    await sb.admin('pax8').clearRequests();
     host.fireDueTriggers(Date.parse('2026-11-02T11:01:00Z'));
+    expect(await sb.admin('pax8').requests()).toEqual([]);
     type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
     let s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
