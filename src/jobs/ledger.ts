@@ -57,7 +57,11 @@ export function propertiesJournal(props: GoogleAppsScript.Properties.Properties)
 export const JOURNAL_FLUSH_BYTES = 200_000;
 
 export class Journal {
-  /** Bytes written since the last flush, in this execution. */
+  /**
+   * Bytes this execution's entries hold in the store now, by key: a step's result replaces its pending
+   * entry, so it counts once (counting every write flushed twice as often as the quota needs).
+   */
+  private readonly sizes = new Map<string, number>();
   private pendingBytes = 0;
 
   constructor(private readonly store: JournalStore) {}
@@ -74,9 +78,12 @@ export class Journal {
     if (entries.length === 0) return;
     const out: Record<string, string> = {};
     for (const e of entries) {
+      const key = JOURNAL_PREFIX + e.idempotencyKey;
       const text = JSON.stringify(e);
-      out[JOURNAL_PREFIX + e.idempotencyKey] = text;
-      this.pendingBytes += text.length + JOURNAL_PREFIX.length + e.idempotencyKey.length;
+      out[key] = text;
+      const bytes = key.length + text.length;
+      this.pendingBytes += bytes - (this.sizes.get(key) ?? 0);
+      this.sizes.set(key, bytes);
     }
     this.store.putAll(out);
   }
@@ -125,6 +132,7 @@ export class Journal {
     if (entries.length === 0) return 0;
     append(entries);
     this.store.removeAll(entries.map((e) => JOURNAL_PREFIX + e.idempotencyKey));
+    this.sizes.clear();
     this.pendingBytes = 0;
     return entries.length;
   }

@@ -21,7 +21,7 @@ import { mappingTargetResolver } from '../core/targets';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult } from '../sheets/grid';
-import { appendLedger } from '../sheets/ledger';
+import { LedgerAppender } from '../sheets/ledger';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
@@ -30,7 +30,7 @@ import type { GridRead } from '../sheets/validate';
 import { SOURCE_NAMES } from './connections';
 import type { ConnectedPsa } from './connections';
 import { executePlan } from './execute';
-import type { Journal } from './ledger';
+import type { Journal, JournalEntry } from './ledger';
 
 export interface PullSummary {
   month: string;
@@ -383,13 +383,15 @@ export function pushMonth(
     if (inPlan.has(e.idempotencyKey)) continue;
     opts.journal.write({ ...e, result: 'verified', message: 'Found in the PSA on resume; nothing re-sent' });
   }
+  const ledger = new LedgerAppender(ss);
+  const toLedger = (entries: JournalEntry[]) => ledger.append(entries);
   const done = executePlan(plan.steps, psa.target, opts.journal, {
     runId: opts.runId,
     user: opts.user,
     chargeContainer: psa.capabilities.chargeContainer,
     hasTime: opts.hasTime,
     onStep: opts.onStep,
-    flushJournal: () => opts.journal.flush((entries) => appendLedger(ss, entries)),
+    flushJournal: () => opts.journal.flush(toLedger),
   });
   for (const [k, r] of done.byLine) results.set(k, r);
   for (const s of plan.skipped) {
@@ -414,7 +416,7 @@ export function pushMonth(
     }
   }
   writeStatuses(ss, month, results);
-  opts.journal.flush((entries) => appendLedger(ss, entries));
+  opts.journal.flush(toLedger);
   summary.finished = done.finished;
   summary.applied = done.applied;
   summary.unchanged = done.unchanged;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ensureSheet, protectWithWarning, readTable, writeColumns } from '../platform/spreadsheet';
-import type { Spreadsheet, WriteValue } from '../platform/spreadsheet';
+import type { Sheet, Spreadsheet, WriteValue } from '../platform/spreadsheet';
 import { cellText, isBlank } from './cells';
 import { locateColumns } from './columns';
 import type { ColumnDef } from './columns';
@@ -55,9 +55,15 @@ type LedgerId = (typeof LEDGER_COLUMNS)[number]['id'];
 
 const json = (v: unknown): string => (v === null || v === undefined ? '' : JSON.stringify(v));
 
-/** Append entries at the bottom of the Ledger tab (created, protected with a warning, on first use). */
-export function appendLedger(ss: Spreadsheet, entries: readonly LedgerEntry[]): void {
-  if (entries.length === 0) return;
+/** The Ledger tab and where each column is, as found by the first append of an execution. */
+interface LedgerLayout {
+  sheet: Sheet;
+  index: Map<LedgerId, number>;
+  /** The first empty row when the layout was read. */
+  nextRow: number;
+}
+
+function ledgerLayout(ss: Spreadsheet): LedgerLayout {
   const existed = ss.getSheetByName(LEDGER_TAB) !== null;
   const sheet = ensureSheet(ss, LEDGER_TAB);
   const lastRow = sheet.getLastRow();
@@ -81,24 +87,51 @@ export function appendLedger(ss: Spreadsheet, entries: readonly LedgerEntry[]): 
   } else {
     for (const [id, i] of locateColumns(LEDGER_TAB, header, LEDGER_COLUMNS).index) index.set(id, i);
   }
-  const first = Math.max(lastRow, 1) + 1;
-  const cols = new Map<number, WriteValue[]>();
-  const put = (id: LedgerId, f: (e: LedgerEntry) => WriteValue) =>
-    cols.set((index.get(id) as number) + 1, entries.map(f));
-  put('time', (e) => e.time);
-  put('runId', (e) => e.runId);
-  put('user', (e) => e.user);
-  put('lineKeys', (e) => e.lineKeys.join(', '));
-  put('entity', (e) => e.entity);
-  put('psaId', (e) => e.psaId ?? '');
-  put('operation', (e) => e.operation);
-  put('before', (e) => json(e.before));
-  put('after', (e) => json(e.after));
-  put('result', (e) => e.result);
-  put('message', (e) => e.message);
-  put('idempotencyKey', (e) => e.idempotencyKey);
-  writeColumns(sheet, first, cols);
   if (!existed) protectWithWarning(sheet, null, 'BillGrid ledger: history of pushes, append-only');
+  return { sheet, index, nextRow: Math.max(lastRow, 1) + 1 };
+}
+
+/**
+ * Appends at the bottom of the Ledger tab (created, protected with a warning, on first use). The tab and
+ * its header are looked up on the first append only: a push moves its journal here many times in one
+ * execution, and each later append costs just the last row and one setValues.
+ */
+export class LedgerAppender {
+  private layout: LedgerLayout | null = null;
+
+  constructor(private readonly ss: Spreadsheet) {}
+
+  append(entries: readonly LedgerEntry[]): void {
+    if (entries.length === 0) return;
+    let first: number;
+    if (this.layout) first = Math.max(this.layout.sheet.getLastRow(), 1) + 1;
+    else {
+      this.layout = ledgerLayout(this.ss);
+      first = this.layout.nextRow;
+    }
+    const { sheet, index } = this.layout;
+    const cols = new Map<number, WriteValue[]>();
+    const put = (id: LedgerId, f: (e: LedgerEntry) => WriteValue) =>
+      cols.set((index.get(id) as number) + 1, entries.map(f));
+    put('time', (e) => e.time);
+    put('runId', (e) => e.runId);
+    put('user', (e) => e.user);
+    put('lineKeys', (e) => e.lineKeys.join(', '));
+    put('entity', (e) => e.entity);
+    put('psaId', (e) => e.psaId ?? '');
+    put('operation', (e) => e.operation);
+    put('before', (e) => json(e.before));
+    put('after', (e) => json(e.after));
+    put('result', (e) => e.result);
+    put('message', (e) => e.message);
+    put('idempotencyKey', (e) => e.idempotencyKey);
+    writeColumns(sheet, first, cols);
+  }
+}
+
+/** Append entries at the bottom of the Ledger tab (one-off; a push keeps a LedgerAppender). */
+export function appendLedger(ss: Spreadsheet, entries: readonly LedgerEntry[]): void {
+  new LedgerAppender(ss).append(entries);
 }
 
 const jsonCellSchema = z.string().transform((s, ctx) => {

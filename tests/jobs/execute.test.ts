@@ -1,7 +1,7 @@
 import { applyStep } from '../../src/core/testing/memory-psa';
 import type { PsaBillingState, PsaTarget, PushStep, StepOutcome } from '../../src/core/psa';
 import { executePlan } from '../../src/jobs/execute';
-import { Journal, JOURNAL_PREFIX, type JournalStore } from '../../src/jobs/ledger';
+import { Journal, JOURNAL_FLUSH_BYTES, JOURNAL_PREFIX, type JournalStore } from '../../src/jobs/ledger';
 
 function memoryStore(): JournalStore & { data: Record<string, string>; writes: number } {
   const data: Record<string, string> = {};
@@ -154,6 +154,7 @@ describe('executePlan', () => {
     const journal = new Journal(store);
     const ledger: string[] = [];
     let largest = 0;
+    const flushedAt: number[] = [];
     const steps = Array.from({ length: 600 }, (_, i) => {
       const s = step(i + 1);
       return { ...s, after: { ...s.after, description: 'x'.repeat(800) } };
@@ -165,6 +166,7 @@ describe('executePlan', () => {
       hasTime: () => true,
       flushJournal: () => {
         largest = Math.max(largest, JSON.stringify(store.data).length);
+        flushedAt.push(JSON.stringify(store.data).length);
         journal.flush((es) => ledger.push(...es.map((e) => e.idempotencyKey)));
       },
     });
@@ -173,6 +175,9 @@ describe('executePlan', () => {
     expect(new Set(ledger).size).toBe(600);
     expect(largest).toBeGreaterThan(0);
     expect(largest).toBeLessThan(400_000);
+    // A step's result replaces its pending entry: only what the store holds counts towards a flush.
+    expect(flushedAt.length).toBeGreaterThan(0);
+    for (const bytes of flushedAt) expect(bytes).toBeGreaterThan(JOURNAL_FLUSH_BYTES);
   });
 
   it('flushes the journal to the ledger once and forgets it; damaged entries surface as failed', () => {

@@ -2,7 +2,7 @@ import type { ReconcileAction } from '../../src/core/reconcile';
 import { setApprovals } from '../../src/sheets/approve';
 import { readGrid, writeMonth, writeReconciliation, writeStatuses } from '../../src/sheets/grid';
 import type { LineResult } from '../../src/sheets/grid';
-import { appendLedger, readLedger } from '../../src/sheets/ledger';
+import { appendLedger, LedgerAppender, readLedger } from '../../src/sheets/ledger';
 import type { LedgerEntry } from '../../src/sheets/ledger';
 import { keyed, raw } from './fixtures';
 import { sheetEnv } from './emulator';
@@ -167,5 +167,31 @@ describe('reconciliation, statuses and ledger', () => {
     expect(read.problems).toEqual([]);
     expect(read.entries).toEqual(Array.from({ length: 502 }, (_, i) => entry(i)));
     expect(ledger.getProtections(SpreadsheetApp.ProtectionType.SHEET)[0]?.isWarningOnly()).toBe(true);
+  });
+
+  test('a push that moves its journal to the ledger many times finds the tab and its header once', () => {
+    const entry = (i: number): LedgerEntry => ({
+      time: `2026-11-01T09:00:00.000Z`,
+      runId: 'run-2',
+      user: 'finance@example.com',
+      lineKeys: [`BG-${String(i).padStart(16, '0')}`],
+      entity: 'company:100/invoice:7',
+      psaId: String(i),
+      operation: 'add-charge',
+      before: null,
+      after: { quantity: i },
+      result: 'applied',
+      message: `step ${i}`,
+      idempotencyKey: `a${i}`,
+    });
+    appendLedger(e.ss, [entry(0)]); // an earlier run's rows
+    const ledger = new LedgerAppender(e.ss);
+    const first = e.count(() => ledger.append([entry(1), entry(2)]));
+    const later = e.count(() => ledger.append([entry(3), entry(4)]));
+    expect(first.byName['SpreadsheetApp.Range.getValues']).toBe(1); // the header
+    expect(later.byName['SpreadsheetApp.Range.getValues']).toBeUndefined();
+    expect(later.byName['SpreadsheetApp.Spreadsheet.getSheetByName']).toBeUndefined();
+    expect(later.calls).toBeLessThanOrEqual(5);
+    expect(readLedger(e.ss).entries.map((x) => x.idempotencyKey)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
   });
 });
