@@ -60,6 +60,27 @@ function applyBatch(psa: PsaTarget, steps: readonly PushStep[]): StepOutcome[] {
   });
 }
 
+/**
+ * Consecutive steps in batches of at most `size`, never splitting one entity's steps between two batches
+ * unless they alone exceed `size`: a PSA that writes an entity once per batch (a HaloPSA invoice with all
+ * its lines) then writes it once, not once per batch it straddles.
+ */
+export function batchesOf<T>(items: readonly T[], size: number, entity: (t: T) => string): T[][] {
+  const runs: T[][] = [];
+  for (const t of items) {
+    const last = runs[runs.length - 1];
+    if (last && entity(last[0]) === entity(t) && last.length < size) last.push(t);
+    else runs.push([t]);
+  }
+  const out: T[][] = [];
+  for (const run of runs) {
+    const last = out[out.length - 1];
+    if (last && last.length + run.length <= size) last.push(...run);
+    else out.push([...run]);
+  }
+  return out;
+}
+
 export function executePlan(
   steps: readonly PushStep[],
   psa: PsaTarget,
@@ -69,12 +90,12 @@ export function executePlan(
   const now = opts.now ?? (() => new Date());
   const size = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   const result: ExecuteResult = { finished: true, applied: 0, unchanged: 0, failed: 0, byLine: new Map() };
-  for (let i = 0; i < steps.length; i += size) {
+  let done = 0;
+  for (const batch of batchesOf(steps, size, (s) => entityOf(s.ref, opts.chargeContainer))) {
     if (!opts.hasTime()) {
       result.finished = false;
       break;
     }
-    const batch = steps.slice(i, i + size);
     const pending: JournalEntry[] = batch.map((step) => ({
       time: now().toISOString(),
       runId: opts.runId,
@@ -111,7 +132,8 @@ export function executePlan(
       for (const key of batch[k].lineKeys) result.byLine.set(key, o);
     });
     if (journal.needsFlush) opts.flushJournal?.();
-    opts.onStep?.(Math.min(i + size, steps.length), steps.length);
+    done += batch.length;
+    opts.onStep?.(done, steps.length);
   }
   return result;
 }

@@ -1,6 +1,7 @@
 import { applyStep } from '../../src/core/testing/memory-psa';
 import type { PsaBillingState, PsaTarget, PushStep, StepOutcome } from '../../src/core/psa';
-import { executePlan } from '../../src/jobs/execute';
+import fc from 'fast-check';
+import { batchesOf, executePlan } from '../../src/jobs/execute';
 import { Journal, JOURNAL_FLUSH_BYTES, JOURNAL_PREFIX, type JournalStore } from '../../src/jobs/ledger';
 
 function memoryStore(): JournalStore & { data: Record<string, string>; writes: number } {
@@ -194,5 +195,43 @@ describe('executePlan', () => {
     expect(journal.flush((es) => appended.push(...es.map((e) => `${e.idempotencyKey}:${e.result}`)))).toBe(2);
     expect(appended.sort()).toEqual(['broken:failed', 'k1:applied']);
     expect(journal.entries()).toEqual([]);
+  });
+});
+
+describe('batchesOf', () => {
+  const key = (s: string) => s.split('#')[0];
+  it('keeps an entity in one batch when it fits, and the order', () => {
+    const items = ['a#1', 'a#2', 'b#1', 'b#2', 'b#3', 'c#1', 'd#1', 'd#2'];
+    expect(batchesOf(items, 4, key)).toEqual([
+      ['a#1', 'a#2'],
+      ['b#1', 'b#2', 'b#3', 'c#1'],
+      ['d#1', 'd#2'],
+    ]);
+    // An entity larger than a batch is split at the batch size.
+    expect(batchesOf(['a#1', 'a#2', 'a#3', 'b#1'], 2, key)).toEqual([
+      ['a#1', 'a#2'],
+      ['a#3', 'b#1'],
+    ]);
+  });
+
+  it('covers every item once, in order, within the size, never splitting an entity that fits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), fc.integer({ min: 1, max: 7 }))),
+        fc.integer({ min: 1, max: 10 }),
+        (runs, size) => {
+          const items = runs.flatMap(([e, n], r) => Array.from({ length: n }, (_, i) => `${e}${r}#${i}`));
+          const batches = batchesOf(items, size, key);
+          expect(batches.flat()).toEqual(items);
+          for (const b of batches) expect(b.length).toBeGreaterThan(0);
+          for (const b of batches) expect(b.length).toBeLessThanOrEqual(size);
+          for (const [e, n] of runs.map(([x, n], r) => [`${x}${r}`, n] as const)) {
+            const holding = batches.filter((b) => b.some((t) => key(t) === e)).length;
+            expect(holding).toBeLessThanOrEqual(Math.ceil(n / size) + (n > size ? 1 : 0));
+            if (n <= size) expect(holding).toBe(1);
+          }
+        },
+      ),
+    );
   });
 });
