@@ -8,10 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GasRuntime, LATENCY, LocalHost, setClock } from '../gas';
-import type { ExecutionResult, ExecutionStats } from '../gas';
+import type { ExecutionResult } from '../gas';
 import { demoCredentials } from '../demo/credentials';
 import { urlMapFor } from '../workbench/vendors';
 import { BENCH_MONTH, bigMonth, type BigMonth, type BigMonthSpec } from './big-msp';
+import { callTotals } from './calls';
 import {
   changes,
   duplicates,
@@ -38,8 +39,10 @@ export interface StepFigures {
   sheetsCalls: number;
   /** The most in one execution (what "does not grow with rows" is about for multi-execution steps). */
   sheetsCallsPerExecution: number;
-  /** Every Apps Script service call (Sheets, UrlFetch, Properties, Cache, Lock, …). */
+  /** Every Apps Script service call (Sheets, UrlFetch, Properties, Cache, Lock, …), accessors included. */
   serviceCalls: number;
+  /** The calls that leave the script's process (local/bench/calls.ts): what the naive comparison counts. */
+  roundTrips: number;
   cellsRead: number;
   cellsWritten: number;
   requests: Record<string, ApiRequests>;
@@ -77,16 +80,6 @@ export interface MonthRun {
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
-
-function serviceCalls(s: ExecutionStats): number {
-  return Object.values(s.calls).reduce((a, b) => a + b, 0);
-}
-
-function sheetsCalls(s: ExecutionStats): number {
-  let n = 0;
-  for (const [k, v] of Object.entries(s.calls)) if (k.startsWith('SpreadsheetApp')) n += v;
-  return n;
-}
 
 export interface RunOptions {
   psa: Psa;
@@ -173,9 +166,10 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       const figures: StepFigures = {
         step: label,
         executions: results.length,
-        sheetsCalls: results.reduce((n, r) => n + sheetsCalls(r.stats), 0),
-        sheetsCallsPerExecution: Math.max(0, ...results.map((r) => sheetsCalls(r.stats))),
-        serviceCalls: results.reduce((n, r) => n + serviceCalls(r.stats), 0),
+        sheetsCalls: results.reduce((n, r) => n + callTotals(r.stats).sheets, 0),
+        sheetsCallsPerExecution: Math.max(0, ...results.map((r) => callTotals(r.stats).sheets)),
+        serviceCalls: results.reduce((n, r) => n + callTotals(r.stats).all, 0),
+        roundTrips: results.reduce((n, r) => n + callTotals(r.stats).roundTrips, 0),
         cellsRead: results.reduce((n, r) => n + r.stats.cellsRead, 0),
         cellsWritten: results.reduce((n, r) => n + r.stats.cellsWritten, 0),
         requests,

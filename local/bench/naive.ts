@@ -17,6 +17,7 @@ import type { ExecutionStats } from '../gas';
 import { DEMO_INTEGRATION_CODE, DEMO_SECRET, DEMO_USER } from '../sandbox/autotask/fixture';
 import { urlMapFor } from '../workbench/vendors';
 import { BENCH_MONTH, bigMonth, type BigMonthSpec } from './big-msp';
+import { callTotals } from './calls';
 import { startBenchSandboxes } from './sandboxes';
 
 /** A plain Apps Script file, as someone would paste it into the script editor. */
@@ -87,7 +88,10 @@ export interface NaiveFigures {
   measuredLines: number;
   pushed: number;
   sheetsCalls: number;
+  /** Every service call, accessors included. */
   serviceCalls: number;
+  /** Calls that leave the script's process (local/bench/calls.ts). */
+  roundTrips: number;
   http: number;
   modelledS: number;
   /** Per line and fixed part, from two slice sizes. */
@@ -95,6 +99,7 @@ export interface NaiveFigures {
     lines: number;
     sheetsCalls: number;
     serviceCalls: number;
+    roundTrips: number;
     http: number;
     modelledS: number;
     executions6min: number;
@@ -103,13 +108,8 @@ export interface NaiveFigures {
 }
 
 function totals(s: ExecutionStats) {
-  let sheets = 0;
-  let all = 0;
-  for (const [k, v] of Object.entries(s.calls)) {
-    all += v;
-    if (k.startsWith('SpreadsheetApp')) sheets += v;
-  }
-  return { sheets, all, http: s.httpRequests, modelledS: s.modelledMs / 1000 };
+  const c = callTotals(s);
+  return { ...c, http: s.httpRequests, modelledS: s.modelledMs / 1000 };
 }
 
 /**
@@ -161,12 +161,14 @@ export async function naiveBaseline(spec: BigMonthSpec, lines: number): Promise<
     pushed: big.pushed,
     sheetsCalls: big.sheets,
     serviceCalls: big.all,
+    roundTrips: big.roundTrips,
     http: big.http,
     modelledS: Math.round(big.modelledS),
     extrapolated: {
       lines: fullLines,
       sheetsCalls: line(big.sheets, small.sheets),
       serviceCalls: line(big.all, small.all),
+      roundTrips: line(big.roundTrips, small.roundTrips),
       http: line(big.http, small.http),
       modelledS,
       executions6min: Math.ceil(modelledS / 360),

@@ -196,18 +196,24 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
         `${threads} concurrent requests × ${LATENCY.urlFetchMs} ms need ≥ ${floor} s whatever the client does`,
     });
   }
-  // 4. ≥ 50× fewer service calls than the naive baseline.
+  // 4. ≥ 50× fewer service calls than the naive baseline: round trips (calls that leave the script's
+  //    process), with every call, accessors included, and Sheets calls alone shown beside.
   const base = runs.find((x) => x.psa === 'autotask' && x.sourceLines === 20_000);
   if (naive && base) {
-    const calls = base.steps.reduce((n, s) => n + s.serviceCalls, 0);
-    const sheets = base.steps.reduce((n, s) => n + s.sheetsCalls, 0);
-    const x = naive.extrapolated.serviceCalls / calls;
+    const sum = (f: (s: StepFigures) => number) => base.steps.reduce((n, s) => n + f(s), 0);
+    const trips = sum((s) => s.roundTrips);
+    const all = sum((s) => s.serviceCalls);
+    const sheets = sum((s) => s.sheetsCalls);
+    const n = naive.extrapolated;
+    const x = n.roundTrips / trips;
     out.push({
-      target: '≥ 50× fewer Apps Script service calls than the naive baseline (Autotask, 20,000 lines)',
+      target:
+        '≥ 50× fewer Apps Script service calls (round trips) than the naive baseline (Autotask, 20,000 lines)',
       met: x >= 50,
       figure:
-        `BillGrid ${calls} calls (${sheets} Sheets) for the whole month vs naive ${naive.extrapolated.serviceCalls} ` +
-        `(${naive.extrapolated.sheetsCalls} Sheets, ${naive.extrapolated.http} HTTP; extrapolated) = ${Math.round(x)}×`,
+        `round trips: BillGrid ${trips} for the whole month vs naive ${n.roundTrips} (extrapolated) = ${Math.round(x)}×; ` +
+        `Sheets calls ${sheets} vs ${n.sheetsCalls} = ${Math.round(n.sheetsCalls / sheets)}×; ` +
+        `every call incl. in-process accessors ${all} vs ${n.serviceCalls} = ${Math.round(n.serviceCalls / all)}×`,
     });
   }
   // 5. Core 100,000 lines < 1 s.

@@ -111,9 +111,9 @@ async function main(): Promise<void> {
   const naive: NaiveFigures = await naiveBaseline(naiveSpec, plan.naiveLines);
   print(
     `\n## Naive baseline (Pax8 → Autotask, cell by cell, one fetch per record)\n` +
-      `measured on ${naive.measuredLines} lines: ${naive.serviceCalls} service calls (${naive.sheetsCalls} Sheets, ` +
+      `measured on ${naive.measuredLines} lines: ${naive.roundTrips} round trips, ${naive.serviceCalls} service calls (${naive.sheetsCalls} Sheets, ` +
       `${naive.http} HTTP), ${naive.modelledS} s modelled\n` +
-      `extrapolated to ${naive.extrapolated.lines} lines: ${naive.extrapolated.serviceCalls} service calls ` +
+      `extrapolated to ${naive.extrapolated.lines} lines: ${naive.extrapolated.roundTrips} round trips, ${naive.extrapolated.serviceCalls} service calls ` +
       `(${naive.extrapolated.sheetsCalls} Sheets, ${naive.extrapolated.http} HTTP), ${naive.extrapolated.modelledS} s modelled ` +
       `= ${naive.extrapolated.executions6min} six-minute executions; it has no continuation, so on Google it stops ` +
       `after ${LATENCY.executionLimitMs / 1000} s with about ${Math.floor((naive.extrapolated.lines * LATENCY.executionLimitMs) / 1000 / naive.extrapolated.modelledS)} of ${naive.extrapolated.lines} lines done\n` +
