@@ -8,7 +8,10 @@ import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { lastRun, readProgress } from '../jobs/run';
 import type { LastRun, Progress } from '../jobs/run';
-import { listMonths, readGrid } from '../sheets/grid';
+import { cellText } from '../sheets/cells';
+import { GRID_COLUMNS, locateColumns } from '../sheets/columns';
+import type { GridColumnId } from '../sheets/columns';
+import { readColumns, readHeader } from '../sheets/read-columns';
 import { monthTabName } from '../sheets/tabs';
 import { parseArg, SidebarError } from './args';
 
@@ -22,22 +25,47 @@ export interface RowResult {
 /** At most this many rows travel to the sidebar; the Status column has them all. */
 const MAX_ROWS = 200;
 
-/** Rows whose Status says the push failed or did not push them, in sheet order. */
+const PROBLEM = /^(Failed|Not pushed)\b/;
+
+/**
+ * Rows whose Status says the push failed or did not push them, failed first, in sheet order. Reads the
+ * five columns it shows, not the tab (the sidebar polls this while a push continues; a 100,000-row tab
+ * is 3.2 million cells).
+ */
 export function problemRows(ss: Spreadsheet, month: string): { rows: RowResult[]; total: number } {
-  if (!listMonths(ss).includes(month)) return { rows: [], total: 0 };
-  const read = readGrid(ss, month, { lookups: null });
-  const rows = read.rows
-    .filter((r) => /^(Failed|Not pushed)\b/.test(r.status))
-    .map((r) => ({
-      row: r.rowNumber,
-      client: r.line.customerName || r.line.customerId,
-      product: r.line.productName || r.line.sku,
-      status: r.status,
-    }))
-    .sort(
-      (a, b) =>
-        Number(!a.status.startsWith('Failed')) - Number(!b.status.startsWith('Failed')) || a.row - b.row,
-    );
+  const tab = monthTabName(month);
+  const sheet = ss.getSheetByName(tab);
+  if (!sheet) return { rows: [], total: 0 };
+  const { header, rows: count } = readHeader(sheet);
+  let index: Map<GridColumnId, number>;
+  try {
+    index = locateColumns(tab, header, GRID_COLUMNS, { allowMissing: true }).index;
+  } catch {
+    return { rows: [], total: 0 }; // a tab whose header cannot be read says so in the Review screen
+  }
+  const status = index.get('status');
+  if (status === undefined) return { rows: [], total: 0 };
+  const ids = ['customerName', 'customerId', 'productName', 'sku'] as const;
+  const cells = readColumns(sheet, count, [status, ...ids.flatMap((id) => index.get(id) ?? [])]);
+  const text = (id: GridColumnId, i: number): string => {
+    const c = index.get(id);
+    return c === undefined ? '' : cellText(cells.get(c)?.[i]);
+  };
+  const rows: RowResult[] = [];
+  (cells.get(status) ?? []).forEach((v, i) => {
+    const st = cellText(v);
+    if (!PROBLEM.test(st)) return;
+    rows.push({
+      row: i + 2,
+      client: text('customerName', i) || text('customerId', i),
+      product: text('productName', i) || text('sku', i),
+      status: st,
+    });
+  });
+  rows.sort(
+    (a, b) =>
+      Number(!a.status.startsWith('Failed')) - Number(!b.status.startsWith('Failed')) || a.row - b.row,
+  );
   return { rows: rows.slice(0, MAX_ROWS), total: rows.length };
 }
 

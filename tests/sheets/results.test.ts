@@ -8,6 +8,7 @@ import { keyed, raw } from './fixtures';
 import { sheetEnv } from './emulator';
 import type { SheetEnv } from './emulator';
 import { cell, colOf, month, rowOfKey, tab } from './helpers';
+import { problemRows } from '../../src/api/push-results';
 
 let e: SheetEnv;
 beforeEach(() => {
@@ -131,6 +132,47 @@ describe('reconciliation, statuses and ledger', () => {
     expect(result).toEqual({ changed: 2 });
     expect(e.env.stats.cellsRead - read0).toBe(sheet.getLastColumn() + 2 * lines.length);
     expect(lines.map((l) => cell(sheet, rowOfKey(sheet, l.key), 'Approved'))).toEqual([true, false, true]);
+  });
+
+  test('the rows to look at after a push: failed first, with client and product, from five columns', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 'a', customerName: 'Acme Ltd', productName: 'Exchange' }),
+      raw({ subscriptionId: 'b', customerName: 'Birch LLC', productName: '', sku: 'VOICE-MIN' }),
+      raw({ subscriptionId: 'c', customerName: '', customerId: 'cust-9', productName: 'Defender' }),
+      raw({ subscriptionId: 'd', customerName: 'Delta Inc', productName: 'Entra ID' }),
+    ]);
+    writeMonth(e.ss, '2026-10', lines);
+    writeStatuses(
+      e.ss,
+      '2026-10',
+      new Map<string, LineResult>([
+        [lines[0].key, { status: 'applied', psaId: '1', message: 'Added charge' }],
+        [lines[1].key, { status: 'skipped', message: 'Customer is not mapped' }],
+        [lines[2].key, { status: 'failed', message: 'Autotask said 500', retryable: true }],
+      ]),
+    );
+    const sheet = tab(e.ss, 'Billing 2026-10');
+    const read0 = e.env.stats.cellsRead;
+    const { rows, total } = problemRows(e.ss, '2026-10');
+    const cellsRead = e.env.stats.cellsRead - read0;
+    expect(total).toBe(2);
+    expect(rows).toEqual([
+      {
+        row: rowOfKey(sheet, lines[2].key),
+        client: 'cust-9',
+        product: 'Defender',
+        status: 'Failed: Autotask said 500',
+      },
+      {
+        row: rowOfKey(sheet, lines[1].key),
+        client: 'Birch LLC',
+        product: 'VOICE-MIN',
+        status: expect.stringMatching(/^Not pushed/),
+      },
+    ]);
+    // The header and five columns of the data rows, not the whole tab.
+    expect(cellsRead).toBe(sheet.getLastColumn() + 5 * lines.length);
+    expect(problemRows(e.ss, '2026-09')).toEqual({ rows: [], total: 0 });
   });
 
   test('the ledger is appended in one write per run, whatever its size, and reads back', () => {
