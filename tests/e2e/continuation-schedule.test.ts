@@ -25,6 +25,16 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     return r.result;
   };
   const handlers = () => host.state.triggers.map((t) => t.handler);
+  /** A client adds seats at Pax8: the first subscription line with more than one seat gets `n` more. */
+  const addSeatsAtPax8 = async (n: number) => {
+    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
+    const item = pax8.items.find((i) => i.type === 'subscription' && i.quantity > 1)!;
+    item.quantity += n;
+    item.subTotal = item.total = item.amountDue = Math.round(item.quantity * item.price * 100) / 100;
+    item.costTotal = Math.round(item.quantity * item.cost * 100) / 100;
+    await sb.admin('pax8').setState(pax8);
+  };
+
   const doc = () => host.state.properties.document;
 
   beforeAll(async () => {
@@ -113,12 +123,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect((await sb.admin('pax8').requests()).some((r) => r.path.includes('/invoices'))).toBe(true);
 
     // A client adds two seats at Pax8 during the day: the next night pushes exactly that change.
-    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
-    const item = pax8.items.find((i) => i.type === 'subscription' && i.quantity > 1)!;
-    item.quantity += 2;
-    item.subTotal = item.total = item.amountDue = Math.round(item.quantity * item.price * 100) / 100;
-    item.costTotal = Math.round(item.quantity * item.cost * 100) / 100;
-    await sb.admin('pax8').setState(pax8);
+    await addSeatsAtPax8(2);
     await sb.admin('autotask').clearRequests();
     host.fireDueTriggers(Date.parse('2026-10-30T06:01:00Z'));
     s = call('getSchedule') as Last;
@@ -139,12 +144,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: null });
     call('pushBillingMonth', DEMO_MONTH);
     // A client adds two seats at Pax8 after the month was pulled, approved and pushed.
-    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
-    const item = pax8.items.find((i) => i.type === 'subscription' && i.quantity > 1)!;
-    item.quantity += 2;
-    item.subTotal = item.total = item.amountDue = Math.round(item.quantity * item.price * 100) / 100;
-    item.costTotal = Math.round(item.quantity * item.cost * 100) / 100;
-    await sb.admin('pax8').setState(pax8);
+    await addSeatsAtPax8(2);
     await sb.admin('pax8').clearRequests();
     await sb.admin('autotask').clearRequests();
 

@@ -77,16 +77,7 @@ function norm(v: unknown): string | number | boolean | null {
 }
 
 function compare(a: unknown, b: unknown): number | null {
-  let x = norm(a);
-  let y = norm(b);
-  if (x === null || y === null) return null;
-  if (typeof x === 'number' && typeof y === 'string' && y.trim() !== '' && !Number.isNaN(Number(y)))
-    y = Number(y);
-  if (typeof y === 'number' && typeof x === 'string' && x.trim() !== '' && !Number.isNaN(Number(x)))
-    x = Number(x);
-  if (typeof x === 'boolean' || typeof y === 'boolean') return String(x) === String(y) ? 0 : 1;
-  if (typeof x !== typeof y) return String(x) === String(y) ? 0 : String(x) < String(y) ? -1 : 1;
-  return x === y ? 0 : x < y ? -1 : 1;
+  return compareNormed(norm(a), norm(b));
 }
 
 export function matches(rec: AtRecord, c: Condition): boolean {
