@@ -9,10 +9,12 @@ import type { UrlMap, WireRequest } from './wire';
 const { port, flag } = workerData as { port: MessagePort; flag: SharedArrayBuffer };
 const signal = new Int32Array(flag);
 
-port.on('message', (msg: { reqs: WireRequest[]; map: UrlMap }) => {
+port.on('message', (msg: { seq: number; reqs: WireRequest[]; map: UrlMap }) => {
   performAll(msg.reqs, msg.map)
-    .then((results) => port.postMessage({ results }))
-    .catch((err: unknown) => port.postMessage({ error: err instanceof Error ? err.message : String(err) }))
+    .then((results) => port.postMessage({ seq: msg.seq, results }))
+    .catch((err: unknown) =>
+      port.postMessage({ seq: msg.seq, error: err instanceof Error ? err.message : String(err) }),
+    )
     .finally(() => {
       Atomics.store(signal, 0, 1);
       Atomics.notify(signal, 0);

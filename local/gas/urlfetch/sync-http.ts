@@ -14,6 +14,8 @@ interface Helper {
 }
 
 let helper: Helper | null = null;
+/** Numbers each batch: a late answer to an earlier batch (its caller gave up waiting) is never taken for this one's. */
+let batchSeq = 0;
 
 function startHelper(): Helper {
   const flag = new SharedArrayBuffer(4);
@@ -36,16 +38,36 @@ export function requestAllSync(reqs: WireRequest[], map: UrlMap): WireResult[] {
   if (reqs.length === 0) return [];
   helper ??= startHelper();
   const h = helper;
+  const seq = ++batchSeq;
   Atomics.store(h.signal, 0, 0);
-  h.port.postMessage({ reqs, map });
+  h.port.postMessage({ seq, reqs, map });
   // Each request times out on the helper by itself; this only guards against a dead helper thread.
   const waitMs = Math.max(...reqs.map((r) => r.timeoutMs)) * 2 + 10_000;
-  if (Atomics.wait(h.signal, 0, 0, waitMs) === 'timed-out') {
-    throw new Error('Emulator: the HTTP helper thread did not answer in time.');
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(h.signal, 0, 0, left) === 'timed-out') {
+      throw new Error('Emulator: the HTTP helper thread did not answer in time.');
+    }
+    // Cleared before draining: an answer posted after this sets the flag again (the helper posts, then
+    // sets it), so the next wait returns at once instead of missing it.
+    Atomics.store(h.signal, 0, 0);
+    for (;;) {
+      const msg = receiveMessageOnPort(h.port)?.message as HelperAnswer | undefined;
+      if (!msg) break;
+      if (msg.seq !== seq) continue; // a late answer to an earlier batch whose caller gave up
+      if (!msg.results) throw new Error(`Emulator: HTTP helper failed: ${msg.error ?? 'no answer'}`);
+      if (msg.results.length !== reqs.length)
+        throw new Error('Emulator: the HTTP helper answered a different batch of requests.');
+      return msg.results;
+    }
   }
-  const msg = receiveMessageOnPort(h.port)?.message as { results?: WireResult[]; error?: string } | undefined;
-  if (!msg?.results) throw new Error(`Emulator: HTTP helper failed: ${msg?.error ?? 'no answer'}`);
-  return msg.results;
+}
+
+interface HelperAnswer {
+  seq: number;
+  results?: WireResult[];
+  error?: string;
 }
 
 /** Stops the helper thread (it is unref'd, so this is only needed for tidy shutdowns). */
