@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
-const specs = path.resolve(root, '..', 'shared', 'specs');
+const specs = path.resolve(root, 'specs');
 
 describe('appsscript.json', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'appsscript.json'), 'utf8')) as {

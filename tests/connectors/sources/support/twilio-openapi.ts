@@ -1,6 +1,6 @@
 /**
  * Validates logged Twilio requests and sandbox responses against Twilio's published OpenAPI 3.0 spec
- * (../shared/specs/twilio_api_v2010.json beside the repository, read-only).
+ * (specs/twilio_api_v2010.json, vendored with its licence; see specs/README.md).
  *
  * OpenAPI 3.0 is not JSON Schema: `nullable: true` becomes a type union, `$ref`s to
  * `#/components/schemas/…` point into a registered copy of the components, and Twilio's own formats are
@@ -13,17 +13,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { LoggedRequest } from '../../../../local/sandbox/framework';
 
-export const TWILIO_SPEC_PATH = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'specs',
-  'twilio_api_v2010.json',
-);
+export const TWILIO_SPEC_PATH = path.resolve(__dirname, '..', '..', '..', '..', 'specs', 'twilio_api_v2010.json');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
