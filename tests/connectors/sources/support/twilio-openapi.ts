@@ -13,7 +13,15 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { LoggedRequest } from '../../../../local/sandbox/framework';
 
-export const TWILIO_SPEC_PATH = path.resolve(__dirname, '..', '..', '..', '..', 'specs', 'twilio_api_v2010.json');
+export const TWILIO_SPEC_PATH = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'specs',
+  'twilio_api_v2010.json',
+);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
