@@ -192,12 +192,12 @@ const CRAYON_CLIENTS: Array<{ id: string; name: string; org: CrayonOrganization;
 ];
 
 export const tenantIdOf = (clientId: string): number => 900000 + Number(clientId.slice(1));
-const domainOf = (name: string) =>
+const domainOf = (name: string, clientId: string) =>
   `${name
     .normalize('NFD')
     .replace(/[^A-Za-z]/g, '')
     .toLowerCase()
-    .slice(0, 16)}.onmicrosoft.com`;
+    .slice(0, 14)}${clientId}.onmicrosoft.com`;
 
 /** A deterministic GUID-shaped id (Microsoft subscription ids are GUIDs). */
 export function guid(seed: string): string {
@@ -261,8 +261,8 @@ function addTenant(
     name: c.name,
     publisher: { id: 2, name: 'Microsoft' },
     publisherCustomerId: guid(`tenant-${c.id}`),
-    domain: domainOf(c.name),
-    domainPrefix: domainOf(c.name).split('.')[0],
+    domain: domainOf(c.name, c.id),
+    domainPrefix: domainOf(c.name, c.id).split('.')[0],
     reference: `NW-${c.id.toUpperCase()}`,
     customerTenantType: 1,
     entityStatus: 1,
