@@ -16,7 +16,7 @@ describe('Crayon billing-records files', () => {
   it('round-trips what the sandbox writes, for either delimiter', () => {
     const records = [
       { CompanyName: 'Cedar; Pine, "Law"', Quantity: 3, Amount: -1.5, Note: null },
-      { CompanyName: 'Ångström Optics AB', Quantity: 10, Amount: 2 },
+      { CompanyName: 'Ångström Optics AB', Quantity: 10, Amount: 2, Note: null },
     ];
     for (const d of [',', ';']) {
       const csv = recordsCsv(records, d);
