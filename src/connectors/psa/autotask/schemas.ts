@@ -15,9 +15,13 @@ export const atDate = z
 
 export const zoneSchema = z.object({ url: z.string().min(1), webUrl: z.string().nullable().optional() });
 
-export const errorBodySchema = z.object({
-  errors: z.array(z.union([z.string(), z.object({ message: z.string() }).transform((e) => e.message)])),
-});
+/** Autotask's `{ errors: [...] }`, or ASP.NET's `{ Message }` for routing errors (404/405), as a list of sentences. */
+export const errorBodySchema = z.union([
+  z.object({
+    errors: z.array(z.union([z.string(), z.object({ message: z.string() }).transform((e) => e.message)])),
+  }),
+  z.object({ Message: z.string() }).transform((b) => ({ errors: [b.Message] })),
+]);
 
 export const pageSchema = z.object({
   items: z.array(z.unknown()),

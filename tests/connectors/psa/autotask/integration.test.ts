@@ -211,13 +211,26 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
   for (let i = 0; i < 1200; i++)
     big.entities.Companies.push({ id: 20_000 + i, companyName: `Bulk Client ${i}`, isActive: true });
 
+  // One company over a page: the smallest tenant whose company list needs the next-page link.
+  const just = demoFixture();
+  just.entities.Companies = Array.from({ length: 501 }, (_, i) => ({
+    id: 30_000 + i,
+    companyName: `Client ${i}`,
+    isActive: true,
+  }));
+
   beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'autotask' }, { kind: 'autotask', name: 'big', fixture: big }]);
+    sb = await startSandboxes([
+      { kind: 'autotask' },
+      { kind: 'autotask', name: 'big', fixture: big },
+      { kind: 'autotask', name: 'just', fixture: just },
+    ]);
   });
   afterAll(() => sb.stop());
   beforeEach(async () => {
     await sb.admin('autotask').reset();
     await sb.admin('big').reset();
+    await sb.admin('just').reset();
   });
 
   // Production settings: discovery starts at Autotask's global host, which the emulator maps to the sandbox.
@@ -310,8 +323,24 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     const bulk = connect({ globalHost: sb.urls.big }).target.listCompanies();
     expect(bulk).toHaveLength(1239);
     const bigLog = await sb.admin('big').requests();
-    expect(bigLog.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'GET']); // zone + ceil(1239/500) pages
+    // zone + ceil(1239/500) pages, each later page the same body POSTed to the page link
+    expect(bigLog.map((r) => r.method)).toEqual(['GET', 'POST', 'POST', 'POST']);
     expect(JSON.parse(bigLog[1].body)).toMatchObject({ MaxRecords: 500 });
+    expect(bigLog[2].path).toMatch(/\/Companies\/query\/next$/i);
+    expect(JSON.parse(bigLog[2].body)).toEqual(JSON.parse(bigLog[1].body));
+  });
+
+  it('refreshes a 501-company tenant with all 501 companies seen (the second page is a POST)', async () => {
+    const companies = connect({ globalHost: sb.urls.just }).target.listCompanies();
+    expect(companies).toHaveLength(501);
+    expect(new Set(companies.map((c) => c.id)).size).toBe(501);
+    expect(companies.at(-1)).toEqual({ id: '30500', name: 'Client 500', active: true });
+    const log = await sb.admin('just').requests();
+    expect(log.map((r) => `${r.method} ${r.path.replace(/^.*v1\.0\//i, '')}`)).toEqual([
+      'GET zoneInformation',
+      'POST Companies/query',
+      'POST Companies/query/next',
+    ]);
   });
 
   it('reads only what the month needs: units in force and charges by line key', async () => {
