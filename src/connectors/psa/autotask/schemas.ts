@@ -96,6 +96,9 @@ export const chargeSchema = z.object({
   isBilled: z.boolean().nullable().optional(),
 });
 
+/** BillingCodes.useType values BillGrid uses (BillingCodesEntity.htm): services take 5, contract charges 4. */
+export const USE_TYPE = { material: 4, service: 5 } as const;
+
 export const billingCodeSchema = z.object({
   id,
   name: z.string(),

@@ -318,6 +318,31 @@ describe('Autotask sandbox', () => {
     expect(state.entities.Companies.some((c) => c.companyName === 'New Co')).toBe(false);
   });
 
+  it('takes Material codes (useType 4) on charges and Service codes (useType 5) on services only', async () => {
+    const contract = recurringContractIdOf('c01');
+    const charge = (billingCodeID: number) =>
+      call('POST', `Contracts/${contract}/Charges`, {
+        name: 'Seats',
+        datePurchased: '2026-10-01',
+        unitQuantity: 1,
+        chargeType: 1,
+        billingCodeID,
+      });
+    const withService = await charge(29682802);
+    expect(withService.status).toBe(500);
+    expect(withService.json.errors).toEqual([
+      expect.stringMatching(/useType 5.*Material code \(useType 4\)/),
+    ]);
+    expect((await charge(29682808)).status).toBe(500); // a work type (labour) code
+    expect((await charge(29682805)).status).toBe(200);
+    const service = (billingCodeID: number) =>
+      call('POST', 'Services', { name: 'Seat', unitPrice: 1, periodType: 1, billingCodeID });
+    const withMaterial = await service(29682805);
+    expect(withMaterial.status).toBe(500);
+    expect(withMaterial.json.errors).toEqual([expect.stringMatching(/Service code \(useType 5\)/)]);
+    expect((await service(29682801)).status).toBe(200);
+  });
+
   it('refuses to update a charge that has been billed', async () => {
     const contract = recurringContractIdOf('c01');
     const billed = await call('PATCH', `Contracts/${contract}/Charges`, { id: 60001, unitQuantity: 5 });
