@@ -10,34 +10,60 @@ export type CsvParser = (text: string, delimiter: string) => string[][];
 
 export const parseCsv: CsvParser = (text, delimiter) => {
   const rows: string[][] = [];
+  const d = delimiter.charCodeAt(0);
+  const n = text.length;
   let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === delimiter) {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' || ch === '\n') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) {
+  let i = 0;
+  // Cells are sliced, never built a character at a time: files run to megabytes.
+  while (i < n) {
+    let cell: string;
+    if (text.charCodeAt(i) === 34 /* " */) {
+      let j = i + 1;
+      const parts: string[] = [];
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) {
+          parts.push(text.slice(j));
+          j = n;
+          break;
+        }
+        parts.push(text.slice(j, q));
+        if (text.charCodeAt(q + 1) === 34) {
+          parts.push('"');
+          j = q + 2;
+        } else {
+          j = q + 1;
+          break;
+        }
+      }
+      cell = parts.join('');
+      // Anything between the closing quote and the delimiter is kept, as lenient parsers do.
+      let k = j;
+      while (k < n && text.charCodeAt(k) !== d && text.charCodeAt(k) !== 10 && text.charCodeAt(k) !== 13) k++;
+      cell += text.slice(j, k);
+      i = k;
+    } else {
+      let k = i;
+      while (k < n && text.charCodeAt(k) !== d && text.charCodeAt(k) !== 10 && text.charCodeAt(k) !== 13) k++;
+      cell = text.slice(i, k);
+      i = k;
+    }
     row.push(cell);
-    rows.push(row);
+    const c = i < n ? text.charCodeAt(i) : 10;
+    if (c === d) {
+      i++;
+      if (i === n) row.push('');
+      continue;
+    }
+    // End of row: \r\n, \n or \r (or end of text).
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    i++;
+    if (!(row.length === 1 && row[0] === '')) rows.push(row);
+    row = [];
   }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  // A last row that ended in a delimiter (its final cell empty).
+  if (row.length > 0) rows.push(row);
+  return rows;
 };
 
 /** The delimiter of a CSV header line: the most frequent of , ; and tab outside quotes. */
@@ -49,28 +75,41 @@ export function detectDelimiter(text: string): string {
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUE = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
 
-/** base64 → bytes; undefined when the text is not base64. */
-export function base64Bytes(b64: string): number[] | undefined {
-  const clean = b64.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return undefined;
-  const out: number[] = [];
-  let bits = 0;
+/** base64 → bytes; undefined when the text is not base64. Table-driven: files run to tens of MB. */
+export function base64Bytes(b64: string): Uint8Array | undefined {
+  const clean = /\s/.test(b64) ? b64.replace(/\s+/g, '') : b64;
+  let len = clean.length;
+  while (len > 0 && clean.charCodeAt(len - 1) === 61 /* = */) len--;
+  if (clean.length - len > 2 || len % 4 === 1) return undefined;
+  const out = new Uint8Array(Math.floor((len * 3) / 4));
   let acc = 0;
-  for (const ch of clean.replace(/=+$/, '')) {
-    acc = (acc << 6) | B64.indexOf(ch);
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < len; i++) {
+    const c = clean.charCodeAt(i);
+    const v = c < 128 ? B64_VALUE[c] : -1;
+    if (v < 0) return undefined;
+    acc = ((acc << 6) | v) & 0xffffff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push((acc >> bits) & 0xff);
+      out[o++] = (acc >> bits) & 0xff;
     }
   }
   return out;
 }
 
 /** UTF-8 bytes → text (a leading byte-order mark dropped); invalid sequences become U+FFFD. */
-export function utf8Text(bytes: number[]): string {
-  let out = '';
+export function utf8Text(bytes: Uint8Array | number[]): string {
+  const parts: string[] = [];
+  let units: number[] = [];
+  const flush = () => {
+    parts.push(String.fromCharCode(...units));
+    units = [];
+  };
   let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   while (i < bytes.length) {
     const b = bytes[i];
@@ -91,10 +130,15 @@ export function utf8Text(bytes: number[]): string {
         (bytes[i + 3] & 0x3f);
       n = 4;
     }
-    out += String.fromCodePoint(cp);
+    if (cp > 0xffff) {
+      cp -= 0x10000;
+      units.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+    } else units.push(cp);
+    if (units.length >= 8192) flush();
     i += n;
   }
-  return out;
+  flush();
+  return parts.join('');
 }
 
 export type FileRows = { ok: true; rows: Array<Record<string, unknown>> } | { ok: false; reason: string };

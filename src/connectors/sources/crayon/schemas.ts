@@ -105,69 +105,82 @@ export const billingFile = z.object({
 
 const isMissing = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-/** A decimal from JSON (number) or a file cell (text, '.' or ',' as decimal mark); messages name the column. */
-const decimal = (label: string) =>
-  z.unknown().transform((v, ctx): number => {
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-    if (typeof v === 'string') {
-      const t = v.trim();
-      if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(t)) return Number(t);
-      if (/^-?\d+,\d+$/.test(t)) return Number(t.replace(',', '.'));
-    }
-    ctx.addIssue({
-      code: 'custom',
-      message: isMissing(v) ? `${label} is missing` : `${label} '${String(v)}' is not a number`,
-    });
-    return z.NEVER;
+/** A cell as the file gives it: JSON number or text, or blank. */
+const rawCell = z.union([z.string(), z.number()]).nullable().optional();
+const rawNumber = (label: string) =>
+  z.union([z.number(), z.string()], {
+    error: (iss) => (isMissing(iss.input) ? `${label} is missing` : `${label} is not a number`),
   });
-const optionalDecimal = (label: string) =>
-  z
-    .unknown()
-    .transform((v, ctx): number | undefined => {
-      if (isMissing(v)) return undefined;
-      const r = decimal(label).safeParse(v);
-      if (r.success) return r.data;
-      ctx.addIssue({ code: 'custom', message: r.error.issues[0]?.message ?? `${label} is not a number` });
-      return z.NEVER;
-    })
-    .optional();
-const cell = z
-  .unknown()
-  .transform((v): string | undefined => (isMissing(v) ? undefined : String(v).trim()))
-  .optional();
+
+const TEXT_COLUMNS = [
+  'CompanyName',
+  'TenantReference',
+  'TenantPrimaryDomain',
+  'ProductId',
+  'Publisher',
+  'Unit',
+  'Currency',
+  'SubscriptionId',
+  'SubscriptionName',
+  'ChargeType',
+  'OfferName',
+  'ChargeStartDate',
+  'ChargeEndDate',
+  'ProductSku',
+  'MeterId',
+  'MeterName',
+  'Category',
+  'Subcategory',
+  'ProductStartDate',
+  'ProductEndDate',
+  'OrderDate',
+  'SkuName',
+  'ProductName',
+] as const;
+const REQUIRED_NUMBERS = ['UnitPrice', 'Quantity'] as const;
+const OPTIONAL_NUMBERS = ['ResellerSalesUnitPrice', 'ResellerSalesPriceTotal', 'Amount'] as const;
+
+type TextColumn = (typeof TEXT_COLUMNS)[number];
+type RecordShape = { [K in TextColumn]?: string } & { [K in (typeof REQUIRED_NUMBERS)[number]]: number } & {
+  [K in (typeof OPTIONAL_NUMBERS)[number]]?: number;
+};
+
+/** A decimal from JSON (number) or a file cell (text, '.' or ',' as decimal mark); NaN when it is not one. */
+function decimalOf(v: string | number): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
+  const t = v.trim();
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(t)) return Number(t);
+  if (/^-?\d+,\d+$/.test(t)) return Number(t.replace(',', '.'));
+  return NaN;
+}
 
 /**
  * One billing record (Crayon SDK BillingRecord columns; seat records add the subscription and charge
  * columns, Azure records the meter columns). Only what BillGrid uses is checked; other columns pass.
+ * Types are checked per column, then one pass turns text into numbers (files carry everything as text)
+ * — one transform per record, not per cell: files run to tens of thousands of records.
  */
-export const billingRecord = z.object({
-  CompanyName: cell,
-  TenantReference: cell,
-  TenantPrimaryDomain: cell,
-  ProductId: cell,
-  Publisher: cell,
-  UnitPrice: decimal('UnitPrice'),
-  Quantity: decimal('Quantity'),
-  Unit: cell,
-  Currency: cell,
-  ResellerSalesUnitPrice: optionalDecimal('ResellerSalesUnitPrice'),
-  ResellerSalesPriceTotal: optionalDecimal('ResellerSalesPriceTotal'),
-  SubscriptionId: cell,
-  SubscriptionName: cell,
-  ChargeType: cell,
-  OfferName: cell,
-  ChargeStartDate: cell,
-  ChargeEndDate: cell,
-  Amount: optionalDecimal('Amount'),
-  ProductSku: cell,
-  MeterId: cell,
-  MeterName: cell,
-  Category: cell,
-  Subcategory: cell,
-  ProductStartDate: cell,
-  ProductEndDate: cell,
-  OrderDate: cell,
-  SkuName: cell,
-  ProductName: cell,
-});
+export const billingRecord = z
+  .object({
+    ...Object.fromEntries(TEXT_COLUMNS.map((c) => [c, rawCell])),
+    ...Object.fromEntries(REQUIRED_NUMBERS.map((c) => [c, rawNumber(c)])),
+    ...Object.fromEntries(OPTIONAL_NUMBERS.map((c) => [c, rawNumber(c).nullable().optional()])),
+  } as Record<string, z.ZodType<string | number | null | undefined>>)
+  .transform((r, ctx): RecordShape => {
+    const out: Record<string, string | number | undefined> = {};
+    for (const c of TEXT_COLUMNS) out[c] = isMissing(r[c]) ? undefined : String(r[c]).trim();
+    for (const c of [...REQUIRED_NUMBERS, ...OPTIONAL_NUMBERS]) {
+      const v = r[c];
+      if (isMissing(v)) {
+        if ((REQUIRED_NUMBERS as readonly string[]).includes(c))
+          ctx.addIssue({ code: 'custom', path: [c], message: `${c} is missing` });
+        continue;
+      }
+      const n = decimalOf(v as string | number);
+      if (Number.isNaN(n))
+        ctx.addIssue({ code: 'custom', path: [c], message: `${c} '${String(v)}' is not a number` });
+      else out[c] = n;
+    }
+    return out as RecordShape;
+  });
 export type CrayonRecord = z.infer<typeof billingRecord>;

@@ -76,3 +76,39 @@ describe("Crayon charge types (Microsoft's, as Crayon passes them on)", () => {
     expect(chargeKind(text)).toBe(kind);
   });
 });
+
+describe('CSV edge cases', () => {
+  it.each([
+    [
+      'a,b\n1,',
+      [
+        ['a', 'b'],
+        ['1', ''],
+      ],
+    ],
+    [
+      'a,b\r\n1,2',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'a,b\r1,2\r',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    [
+      'a;"b"\n\n"1";2\n',
+      [
+        ['a', 'b'],
+        ['1', '2'],
+      ],
+    ],
+    ['"unterminated,x', [['unterminated,x']]],
+  ])('%j', (text, rows) => {
+    expect(parseCsv(text, text.includes(';') ? ';' : ',')).toEqual(rows);
+  });
+});
