@@ -9,7 +9,11 @@ import {
   type CrayonVariants,
 } from '../../../../local/sandbox/crayon/fixture';
 import { DEMO_MONTH } from '../../../../local/demo/msp';
-import { createCrayonSource, crayonHttpPolicy } from '../../../../src/connectors/sources/crayon';
+import {
+  createCrayonSource,
+  crayonHttpPolicy,
+  crayonProbes,
+} from '../../../../src/connectors/sources/crayon';
 import { lineIdentity } from '../../../../src/core/line-key';
 import type { BillingPeriod, PullResult } from '../../../../src/core/source';
 import { SourceError } from '../../../../src/core/source';
@@ -109,6 +113,38 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
       const customers = source().src.listCustomers();
       expect(customers.map((c) => c.name).sort()).toEqual(demo.customerTenants.map((t) => t.name).sort());
       expect(customers.every((c) => c.status === 'removed' || c.status === 'active')).toBe(true);
+    });
+  });
+
+  it.each<[Partial<CrayonVariants>, string[]]>([
+    [{}, ['confirmed', 'confirmed', 'confirmed']],
+    [{ listShape: 'array', casing: 'pascal' }, ['differs', 'differs', 'confirmed']],
+    [{ recordsFile: 'csv' }, ['confirmed', 'confirmed', 'confirmed']],
+  ])('the tenant check tells which documented behaviour the tenant has (%j)', async (variant, expected) => {
+    await useVariant('crayon', variant);
+    const { src } = source();
+    const results = crayonProbes.map((p) => p.run(src));
+    expect(results.map((r) => r.status)).toEqual(expected);
+    if (variant.recordsFile) expect(results[2].detail).toMatch(/CSV/);
+    // Read-only: only GETs after the token.
+    const log = await sb.admin('crayon').requests();
+    expect(log.filter((r) => r.method !== 'GET').map((r) => r.path)).toEqual(['/api/v1/connect/token']);
+  });
+
+  it('the tenant check reports a zipped records file as a difference', async () => {
+    const { src } = source('crayon-bad');
+    const state = await sb.admin('crayon-bad').state<CrayonFixture>();
+    // Make the zipped GBP statement the most recent one of its organisation.
+    const zipped = state.zippedStatements![0];
+    await sb.admin('crayon-bad').setState({
+      ...state,
+      statements: state.statements.map((s) =>
+        s.id === zipped ? { ...s, startDate: '2026-11-01T00:00:00Z', endDate: '2026-11-30T23:59:59Z' } : s,
+      ),
+    });
+    expect(crayonProbes[2].run(src)).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/zip/),
     });
   });
 
