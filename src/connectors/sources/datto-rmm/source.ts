@@ -41,6 +41,12 @@ export interface BillingTypeRule {
   categories?: string[];
   /** Never these categories. */
   excludeCategories?: string[];
+  /**
+   * What the MSP charges and pays per unit. Datto RMM has no prices, and BillGrid keeps the PSA's price equal
+   * to the line's, so a billing type without a price yields no lines (a problem says so) rather than a $0 bill.
+   */
+  unitPrice?: number | null;
+  unitCost?: number | null;
 }
 
 export const DEFAULT_BILLING_TYPES: readonly BillingTypeRule[] = [
@@ -238,11 +244,20 @@ export class DattoRmmSource implements BillingSource {
     const sites = this.sites(problems);
     const devices = this.devices(sites, problems);
     const lines: RawBillingLine[] = [];
+    const priced = this.billingTypes.filter(
+      (r) => typeof r.unitPrice === 'number' && Number.isFinite(r.unitPrice),
+    );
+    for (const r of this.billingTypes)
+      if (!priced.includes(r))
+        problems.push({
+          message: `Datto RMM billing type '${r.name}' has no price yet, so its counts were not billed: set its unit price and cost in BillGrid's Datto RMM billing types`,
+        });
     for (const site of sites) {
       const list = devices.get(site.uid);
       if (!list) continue;
       const live = list.filter((d) => d.deleted !== true);
-      for (const rule of this.billingTypes) {
+      for (const rule of priced) {
+        const count = live.filter((d) => matches(rule, d)).length;
         lines.push({
           source: this.id,
           customerId: site.uid,
@@ -255,10 +270,10 @@ export class DattoRmmSource implements BillingSource {
           periodEnd: period.end,
           cycle: 'monthly',
           chargeType: 'recurring',
-          quantity: live.filter((d) => matches(rule, d)).length,
-          unitCost: 0,
-          unitPrice: 0,
-          total: 0,
+          quantity: count,
+          unitCost: rule.unitCost ?? 0,
+          unitPrice: rule.unitPrice ?? 0,
+          total: Math.round(count * (rule.unitPrice ?? 0) * 100) / 100,
           currency: this.config.currency,
           effectiveDate: period.start,
           orderId: '',

@@ -4,13 +4,27 @@ import { DEMO_API_KEY, DEMO_API_SECRET, demoFixture } from '../../../../local/sa
 import type { DattoState } from '../../../../local/sandbox/datto-rmm/server';
 import { parseRawBillingLine } from '../../../../src/core/billing-line';
 import { keyOf, lineIdentity } from '../../../../src/core/line-key';
-import { createDattoRmmSource, dattoRmmHttpPolicy } from '../../../../src/connectors/sources/datto-rmm';
+import {
+  DEFAULT_BILLING_TYPES,
+  createDattoRmmSource,
+  dattoRmmHttpPolicy,
+} from '../../../../src/connectors/sources/datto-rmm';
 import { SourceError } from '../../../../src/core/source';
 import type { TokenStore } from '../../../../src/core/http';
 import { stopGasHttp, testHttp } from '../support/gas-http';
 
 const HOST = 'https://zinfandel-api.centrastage.net';
 const OCTOBER = { month: '2026-10', start: '2026-10-01', end: '2026-10-31' };
+const PRICES: Record<string, [number, number]> = {
+  workstations: [12, 3],
+  servers: [45, 8],
+  'network-devices': [6, 1],
+};
+const PRICED = DEFAULT_BILLING_TYPES.map((r) => ({
+  ...r,
+  unitPrice: PRICES[r.id][0],
+  unitCost: PRICES[r.id][1],
+}));
 
 describe('Datto RMM source against the sandbox', () => {
   let sb: RunningSandboxes;
@@ -34,7 +48,7 @@ describe('Datto RMM source against the sandbox', () => {
     return createDattoRmmSource(
       { apiUrl: HOST, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET, ...over },
       t.http,
-      tokenStore ? { tokenStore } : {},
+      { billingTypes: PRICED, ...(tokenStore ? { tokenStore } : {}) },
     );
   };
   const counts = (lines: Array<{ customerId: string; sku: string; quantity: number }>) =>
@@ -88,6 +102,23 @@ describe('Datto RMM source against the sandbox', () => {
         .pullPeriod(OCTOBER)
         .lines.map((l) => keyOf(lineIdentity(l))),
     ).toEqual(keys);
+  });
+
+  it('bills no billing type that has no price yet, and says so', () => {
+    const t = testHttp(dattoRmmHttpPolicy, { [HOST]: sb.urls['datto-rmm'] });
+    const unpriced = createDattoRmmSource(
+      { apiUrl: HOST, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET },
+      t.http,
+      {
+        billingTypes: PRICED.map((r) => (r.id === 'servers' ? { ...r, unitPrice: null } : r)),
+      },
+    );
+    const { lines, problems } = unpriced.pullPeriod(OCTOBER);
+    expect(lines.filter((l) => l.sku === 'DATTO-RMM-SERVERS')).toEqual([]);
+    expect(lines).toHaveLength(12);
+    expect(problems.map((p) => p.message)).toEqual([
+      "Datto RMM billing type 'Servers' has no price yet, so its counts were not billed: set its unit price and cost in BillGrid's Datto RMM billing types",
+    ]);
   });
 
   it.each(['datto-rmm', 'empty-link'])(
