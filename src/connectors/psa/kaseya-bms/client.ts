@@ -38,7 +38,19 @@ export interface BmsProblem {
   message: string;
 }
 
+/** Calls sent per endpoint in one clock hour, shared by the executions of a run (script properties). */
+export interface CallLedger {
+  get(): { hour: number; counts: Record<string, number> } | null;
+  put(value: { hour: number; counts: Record<string, number> }): void;
+}
+
+/** Endpoint identity for BMS's per-endpoint limit: method and path, ids folded (`/contracts/8001` → `/contracts/{id}`). */
+export const endpointOf = (call: Pick<ApiCall, 'method' | 'path'>): string =>
+  `${call.method.toUpperCase()} ${call.path.toLowerCase().replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
+
 export interface ClientDeps {
+  /** Paces calls under the hourly limit across executions; without it, BMS's own refusal is reported. */
+  callLedger?: CallLedger;
   /** Access token between executions (script cache in production). */
   tokenStore?: TokenStore;
   /** Refresh token (with the access token it belongs to) between executions. */
@@ -97,7 +109,7 @@ export class BmsClient {
     readonly config: KaseyaBmsConfig,
     private readonly http: HttpClient,
     private readonly mutations: HttpClient,
-    deps: ClientDeps = {},
+    private readonly deps: ClientDeps = {},
   ) {
     this.tokens = deps.tokenStore ?? memoryStore();
     this.refreshes = deps.refreshStore ?? memoryStore();
@@ -237,8 +249,43 @@ export class BmsClient {
     return this.writeAll([call])[0];
   }
 
-  private sendAll(calls: ApiCall[], http: HttpClient): BmsAnswer[] {
-    if (!calls.length) return [];
+  private sendAll(all: ApiCall[], http: HttpClient): BmsAnswer[] {
+    if (!all.length) return [];
+    const allowed = this.withinLimit(all);
+    const calls = all.filter((_, i) => allowed[i]);
+    const answers = calls.length ? this.sendCounted(calls, http) : [];
+    let next = 0;
+    return all.map((_, i) =>
+      allowed[i] ? answers[next++] : { kind: 'refused', status: 0, code: 429, message: this.pacedMessage() },
+    );
+  }
+
+  /**
+   * Which calls fit under the hourly limit of their endpoint, counting those sent before (also by earlier
+   * executions of this hour, through the ledger); the ones that fit are counted as sent.
+   */
+  private withinLimit(calls: ApiCall[]): boolean[] {
+    const ledger = this.deps.callLedger;
+    if (!ledger) return calls.map(() => true);
+    const hour = Math.floor(this.now() / 3_600_000);
+    const saved = ledger.get();
+    const counts: Record<string, number> = saved && saved.hour === hour ? { ...saved.counts } : {};
+    const out = calls.map((c) => {
+      const k = endpointOf(c);
+      if ((counts[k] ?? 0) >= this.config.hourlyLimit) return false;
+      counts[k] = (counts[k] ?? 0) + 1;
+      return true;
+    });
+    ledger.put({ hour, counts });
+    return out;
+  }
+
+  private pacedMessage(): string {
+    const next = new Date((Math.floor(this.now() / 3_600_000) + 1) * 3_600_000).toISOString().slice(11, 16);
+    return `BillGrid paused before Kaseya BMS's limit of ${this.config.hourlyLimit.toLocaleString('en-US')} calls an hour on this endpoint; nothing was sent, and it carries on after ${next} UTC`;
+  }
+
+  private sendCounted(calls: ApiCall[], http: HttpClient): BmsAnswer[] {
     let out = this.sendRaw(calls, http, this.token());
     if (out.some((r) => !(r instanceof Error) && r.status === 401)) {
       // The token was revoked or expired early: one fresh sign-in, then only the refused calls again.

@@ -9,7 +9,8 @@ import type { PsaCapabilities } from '../../../core/psa';
 import type { HttpPolicy } from '../../../platform/http';
 import { BMS_HOSTS, mutationPolicy, policy } from './config';
 import { createKaseyaBmsTarget } from './index';
-import type { LineRecordStore } from './line-record';
+import type { CallLedger } from './client';
+import type { LineRecordStore, TenantFacts } from './line-record';
 import { KASEYA_BMS_CAPABILITIES, type KaseyaBmsTarget, type ProbeOutcome } from './target';
 
 export const kaseyaBmsCredentialsSchema = z.object({
@@ -33,6 +34,10 @@ export interface KaseyaBmsFactoryDeps {
   tokenStore(key: string): TokenStore | undefined;
   /** Durable record of the lines BillGrid added (document properties); see line-record.ts. */
   lineStore?(key: string): LineRecordStore | undefined;
+  /** Durable per-hour call counts (script properties), to pace the hourly limit across executions. */
+  callLedger?(key: string): CallLedger | undefined;
+  /** Durable facts learnt about the tenant's API. */
+  facts?(key: string): TenantFacts | undefined;
 }
 
 export const kaseyaBmsDescriptor = {
@@ -84,6 +89,8 @@ export const kaseyaBmsDescriptor = {
         tokenStore: deps.tokenStore(who),
         refreshStore: deps.tokenStore(`${who}.refresh`),
         lineStore: deps.lineStore?.(`kaseya-bms.lines.${credentials.tenant.toLowerCase()}`),
+        callLedger: deps.callLedger?.(`kaseya-bms.calls.${credentials.tenant.toLowerCase()}`),
+        facts: deps.facts?.(`kaseya-bms.facts.${credentials.tenant.toLowerCase()}`),
       },
     );
   },

@@ -22,7 +22,8 @@ export { CHARGE_REFUSED, KASEYA_BMS_CAPABILITIES, KaseyaBmsTarget, NO_READ_WARNI
 export type { BmsOrganizationMapping, KaseyaBmsDeps } from './target';
 export { lineKey, lineRecordSchema, memoryLineRecordStore, memoryTenantFacts } from './line-record';
 export type { LineRecord, LineRecordStore, TenantFacts } from './line-record';
-export type { BmsProblem } from './client';
+export { endpointOf } from './client';
+export type { BmsProblem, CallLedger } from './client';
 
 export function createKaseyaBmsTarget(
   config: unknown,

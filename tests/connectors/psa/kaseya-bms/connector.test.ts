@@ -481,6 +481,22 @@ describe('Kaseya BMS connector against the sandbox', () => {
     );
   });
 
+  it('paces its calls under the hourly limit per endpoint across executions, sending nothing past it', async () => {
+    let saved: { hour: number; counts: Record<string, number> } | null = null;
+    const ledger = { get: () => saved, put: (v: typeof saved & object) => void (saved = v) };
+    const tokens = memoryTokenStore();
+    const run = () =>
+      connect(sb.urls.v0, { config: { hourlyLimit: 2 }, callLedger: ledger, tokenStore: tokens }).target;
+    expect(run().listCompanies()).toHaveLength(ACCOUNTS);
+    expect(run().listCompanies()).toHaveLength(ACCOUNTS);
+    expect(() => run().listCompanies()).toThrow(
+      /BillGrid paused before Kaseya BMS's limit of 2 calls an hour on this endpoint; nothing was sent, and it carries on after \d\d:00 UTC/,
+    );
+    expect(run().listProducts().length).toBeGreaterThan(0); // another endpoint has its own budget
+    expect((await log()).filter((r) => r.path === '/v2/crm/accounts/summary')).toHaveLength(2);
+    expect(saved).toMatchObject({ counts: { 'GET /v2/crm/accounts/summary': 2 } });
+  });
+
   it("a read-only BMS user: refusals in BMS's words, nothing changed", async () => {
     const t = connect(sb.urls.v0, {
       config: { userName: READONLY_USER.UserName, password: READONLY_USER.Password },

@@ -12,6 +12,7 @@ import {
   type KaseyaBmsTarget,
   type LineRecordStore,
   type TenantFacts,
+  type CallLedger,
 } from '../../../../src/connectors/psa/kaseya-bms';
 import { RetryingHttpClient, type HttpDeps } from '../../../../src/platform/http';
 import { DEMO_USER } from '../../../../local/sandbox/kaseya-bms/fixture';
@@ -36,6 +37,7 @@ export function connect(
     config?: Record<string, unknown>;
     lineStore?: LineRecordStore;
     facts?: TenantFacts;
+    callLedger?: CallLedger;
     tokenStore?: TokenStore;
     refreshStore?: TokenStore;
     now?: () => number;
@@ -63,6 +65,7 @@ export function connect(
       mutations: writes,
       ...(opts.lineStore ? { lineStore: opts.lineStore } : {}),
       ...(opts.facts ? { facts: opts.facts } : {}),
+      ...(opts.callLedger ? { callLedger: opts.callLedger } : {}),
       ...(opts.tokenStore ? { tokenStore: opts.tokenStore } : {}),
       ...(opts.refreshStore ? { refreshStore: opts.refreshStore } : {}),
       ...(opts.now ? { now: opts.now } : {}),
