@@ -303,6 +303,12 @@ export function createSandbox(fixture?: unknown): Sandbox<BmsState> {
     const b = (jsonBody(req) ?? {}) as Json;
     for (const f of ['AccountManagerId', 'AccountName', 'AccountTypeId', 'BusinessTypeId', 'Locations'])
       if (b[f] === undefined || b[f] === null || b[f] === '') return refuse(s, 400, `${f} is required`);
+    const locations = Array.isArray(b.Locations) ? (b.Locations as Json[]) : [];
+    if (
+      !locations.length ||
+      locations.some((l) => typeof l.LocationName !== 'string' || !Array.isArray(l.Addresses))
+    )
+      return refuse(s, 400, 'Locations need a LocationName and Addresses');
     const name = String(b.AccountName).trim();
     if (s.accounts.some((a) => a.AccountName.toLowerCase() === name.toLowerCase()))
       return refuse(s, 400, `Account name '${name}' already exists`);
@@ -446,6 +452,24 @@ export function createSandbox(fixture?: unknown): Sandbox<BmsState> {
       .filter((x) => typeof f.Name !== 'string' || x.Name.toLowerCase().includes(f.Name.toLowerCase()))
       .map((x) => ({ ...x, IsTaxable: false, Category: null, UnitOfMeasure: 'Each' }));
     return paged(req, s, all, b);
+  });
+  sb.route('POST', '/v2/admin/finance/services/services', (req, s) => {
+    const b = (jsonBody(req) ?? {}) as Json;
+    if (typeof b.Name !== 'string' || !b.Name.trim()) return refuse(s, 400, 'Name is required');
+    if (s.services.some((x) => x.Name.toLowerCase() === String(b.Name).trim().toLowerCase()))
+      return refuse(s, 400, `A service named '${String(b.Name).trim()}' already exists`);
+    for (const f of ['UnitPrice', 'UnitCost'] as const)
+      if (typeof b[f] !== 'number') return refuse(s, 400, `${f} is required`);
+    const x = {
+      Id: Math.max(0, ...s.services.map((v) => v.Id)) + 1,
+      Name: String(b.Name).trim(),
+      Description: typeof b.Description === 'string' ? b.Description : '',
+      UnitCost: b.UnitCost as number,
+      UnitPrice: b.UnitPrice as number,
+      IsActive: b.IsActive !== false,
+    };
+    s.services.push(x);
+    return ok(s, { ...x, IsTaxable: false });
   });
   sb.route('GET', '/v2/admin/finance/services/:serviceId', (req, s) => {
     const x = s.services.find((v) => v.Id === Number(req.params.serviceId));

@@ -43,6 +43,10 @@ export const kaseyaBmsConfigSchema = z.object({
   tenant: required('Kaseya BMS company (tenant) name'),
   /** Billing cycle of contracts BillGrid creates (BMS: 3 = Monthly in the demo tenant). */
   billingCycleId: z.number().int().positive().default(3),
+  /** For accounts BillGrid creates (BMS requires all three; ids differ per tenant). */
+  accountManagerId: z.number().int().positive().optional(),
+  accountTypeId: z.number().int().positive().optional(),
+  businessTypeId: z.number().int().positive().optional(),
   /** Calls per endpoint per hour BillGrid allows itself (Kaseya: 1,500; lower it to leave room for other tools). */
   hourlyLimit: z.number().int().min(1).max(1500).default(1500),
   /** Records per page; BMS's throttling note bundles up to 100 objects per request. */

@@ -27,6 +27,7 @@ import {
   type StepOutcome,
 } from '../../../core/psa';
 import { refKey } from '../../../core/reconcile';
+import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { BmsClient, type ApiCall, type BmsAnswer, type BmsProblem, type ClientDeps } from './client';
 import type { KaseyaBmsConfig } from './config';
 import { lineKey, type LineRecord, type LineRecordStore, type TenantFacts } from './line-record';
@@ -454,6 +455,109 @@ export class KaseyaBmsTarget implements PsaTarget {
     return { id: String(c.data.Id), created: true };
   }
 
+  /**
+   * A CRM account for a client BMS does not have yet. Looked for by name first, so a create whose answer was
+   * lost is found, not repeated. BMS requires an account manager, account type and business type.
+   */
+  createCompany(input: { name: string }): { id: string; created: boolean } {
+    const name = input.name.trim();
+    const existing = this.findAccount(name);
+    if (existing) return { id: String(existing.Id), created: false };
+    const { accountManagerId, accountTypeId, businessTypeId } = this.config;
+    if (!accountManagerId || !accountTypeId || !businessTypeId)
+      throw new PsaError(
+        'Kaseya BMS needs an account manager, account type and business type for new accounts: set them in the Kaseya BMS connection',
+      );
+    const a = this.client.write({
+      method: 'post',
+      path: '/v2/crm/accounts',
+      body: {
+        AccountName: name,
+        AccountManagerId: accountManagerId,
+        AccountTypeId: accountTypeId,
+        BusinessTypeId: businessTypeId,
+        IsActive: true,
+        Locations: [{ LocationName: 'Main', IsMain: true, IsActive: true, Addresses: [] }],
+      },
+    });
+    if (a.kind !== 'ok')
+      throw new PsaError(`Kaseya BMS did not create the account (${this.client.describe(a)})`);
+    const created = accountSchema.safeParse(a.result);
+    if (!created.success) throw new PsaError('Kaseya BMS created the account but did not say which it is');
+    this.accountsCache = null;
+    return { id: String(created.data.Id), created: true };
+  }
+
+  private findAccount(name: string): BmsAccount | null {
+    const raws = this.client.pages('accounts', '/v2/crm/accounts/summary', {
+      query: { 'Filter.AccountName': name },
+    });
+    return (
+      this.client
+        .parseEach('Account', raws, accountSchema)
+        .find((a) => a.AccountName.trim().toLowerCase() === name.toLowerCase()) ?? null
+    );
+  }
+
+  /** A catalogue service by exact name (case-insensitive), created when missing. */
+  createService(input: { name: string; description: string; unitPrice: number; unitCost: number }): {
+    id: string;
+    created: boolean;
+  } {
+    const name = input.name.trim();
+    const found = this.findService(name);
+    if (found !== null) return { id: String(found), created: false };
+    const a = this.client.write({
+      method: 'post',
+      path: '/v2/admin/finance/services/services',
+      body: {
+        Name: name,
+        Description: input.description,
+        UnitPrice: input.unitPrice,
+        UnitCost: input.unitCost,
+        IsActive: true,
+      },
+    });
+    if (a.kind !== 'ok')
+      throw new PsaError(`Kaseya BMS did not create the service '${name}' (${this.client.describe(a)})`);
+    const s = serviceSchema.safeParse(a.result);
+    if (!s.success)
+      throw new PsaError(`Kaseya BMS created the service '${name}' but did not say which it is`);
+    return { id: String(s.data.Id), created: true };
+  }
+
+  private findService(name: string): number | null {
+    const raws = this.client.pages('services', '/v2/admin/finance/services/search', {
+      body: { Filter: { Name: name } },
+    });
+    const hit = this.client
+      .parseEach('Service', raws, serviceSchema)
+      .filter((x) => x.Name.trim().toLowerCase() === name.toLowerCase())
+      .sort((a, b) => a.Id - b.Id)[0];
+    return hit ? hit.Id : null;
+  }
+
+  /** Steps whose product is 'new:SKU' (auto-create mode) get the service of that name, found or created. */
+  private resolveNewServices(steps: readonly PushStep[]): PushStep[] {
+    const made = new Map<string, string>();
+    return steps.map((s) => {
+      if (s.ref.kind !== 'quantity' || !s.ref.productId.startsWith(AUTO_CREATE_PRODUCT_PREFIX)) return s;
+      const sku = s.ref.productId.slice(AUTO_CREATE_PRODUCT_PREFIX.length);
+      const name = s.after.productName || sku;
+      let id = made.get(name.toLowerCase());
+      if (!id) {
+        id = this.createService({
+          name,
+          description: sku,
+          unitPrice: s.after.unitPrice,
+          unitCost: s.after.unitCost,
+        }).id;
+        made.set(name.toLowerCase(), id);
+      }
+      return { ...s, ref: { ...s.ref, productId: id } };
+    });
+  }
+
   // ---------------------------------------------------------------- reading lines
 
   /**
@@ -566,7 +670,14 @@ export class KaseyaBmsTarget implements PsaTarget {
     return outcomes;
   }
 
-  private applyRound(steps: readonly PushStep[]): StepOutcome[] {
+  private applyRound(given: readonly PushStep[]): StepOutcome[] {
+    let steps: readonly PushStep[];
+    try {
+      steps = this.resolveNewServices(given);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : 'Kaseya BMS could not be read';
+      return given.map(() => ({ status: 'failed', message, retryable: true }));
+    }
     const contracts = steps.flatMap((s) => (s.ref.kind === 'quantity' ? [s.ref.contractId] : []));
     let lines: Map<string, ContractLines> | null;
     try {
@@ -725,7 +836,7 @@ export class KaseyaBmsTarget implements PsaTarget {
       return {
         kind: 'fail',
         retryable: false,
-        message: `'${productId}' is not a Kaseya BMS service: map the product to a service of BMS's catalogue (BillGrid does not create BMS services)`,
+        message: `'${productId}' is not a Kaseya BMS service: map the product to a service of BMS's catalogue`,
       };
     if (int(contractId) === null)
       return { kind: 'fail', retryable: false, message: `'${contractId}' is not a Kaseya BMS contract id` };

@@ -443,6 +443,47 @@ describe('Kaseya BMS connector against the sandbox', () => {
     expect(String(s.contracts.find((c) => c.ContractName.includes('BG-contract-x'))?.Id)).toBe(again.id);
   });
 
+  it('creates a missing account once (found by name after a lost answer), only with the settings BMS requires', async () => {
+    const name = 'Greenfield Startups Ltd';
+    expect(() => connect(sb.urls.v0).target.createCompany({ name })).toThrow(
+      /needs an account manager, account type and business type/,
+    );
+    const settings = { accountManagerId: 12, accountTypeId: 1, businessTypeId: 2 };
+    await sb
+      .admin('v0')
+      .faults([{ match: { method: 'POST', pathIncludes: '/v2/crm/accounts' }, dropAfterHandling: true }]);
+    expect(() => connect(sb.urls.v0, { config: settings }).target.createCompany({ name })).toThrow(
+      /did not create the account/,
+    );
+    const again = connect(sb.urls.v0, { config: settings }).target.createCompany({ name });
+    expect(again.created).toBe(false);
+    const s = await state();
+    expect(s.accounts.filter((a) => a.AccountName === name).map((a) => String(a.Id))).toEqual([again.id]);
+  });
+
+  it('auto-create mode: a service of that name is found or created once, then billed', async () => {
+    const step = quantity(C01, 0, ACME, 4, 9.5, 4);
+    const auto: PushStep = {
+      ...step,
+      ref: { ...step.ref, kind: 'quantity', productId: 'new:BACKUP-SEAT' } as PushStep['ref'],
+      after: { ...step.after, productName: 'Cloud backup seat', sku: 'BACKUP-SEAT' },
+    };
+    expect(
+      connect(sb.urls.v0)
+        .target.applyAll([auto])
+        .map((o) => o.status),
+    ).toEqual(['applied']);
+    expect(
+      connect(sb.urls.v0)
+        .target.applyAll([auto])
+        .map((o) => o.status),
+    ).toEqual(['unchanged']);
+    const s = await state();
+    const made = s.services.filter((x) => x.Name === 'Cloud backup seat');
+    expect(made.map((x) => [x.UnitPrice, x.UnitCost])).toEqual([[9.5, 4]]);
+    expect(units(s, C01, made[0].Id)).toEqual([4]);
+  });
+
   it('reports malformed records with their id and carries on', async () => {
     const s = await state();
     (s.accounts[1] as unknown as Record<string, unknown>).AccountName = null;
