@@ -156,7 +156,8 @@ export interface IngramFixture {
   limits?: { requestsPerSecond?: number };
 }
 
-const hex = (seed: string, n: number) => fnv1a64(seed).slice(0, n).toUpperCase();
+// The hash's low digits: similar seeds share their high digits.
+const hex = (seed: string, n: number) => fnv1a64(seed).slice(-n).toUpperCase();
 /** Ingram order numbers look like "20-RD3QV": branch prefix, dash, five letters/digits. */
 export const orderNumberOf = (seed: string): string => `20-${hex(`ingram-order:${seed}`, 5)}`;
 const serialOf = (seed: string): string => `SN${hex(`ingram-serial:${seed}`, 10)}`;
@@ -524,6 +525,9 @@ export const DEMO_CLIENT = { clientId: 'nwIngramClient01', clientSecret: 'ingram
 
 function fixtureOf(plans: OrderPlan[], month = DEMO_MONTH): IngramFixture {
   const built = plans.map((p) => buildOrder(p, month));
+  const numbers = new Set(built.map((b) => b.order.ingramOrderNumber));
+  if (numbers.size !== built.length)
+    throw new Error('Ingram fixture: two orders share a number; change a seed');
   return {
     clients: [DEMO_CLIENT],
     customerNumber: DEMO_CUSTOMER_NUMBER,
