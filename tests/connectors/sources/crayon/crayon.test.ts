@@ -192,6 +192,36 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
     for (const c of charges) expect(c.effectiveDate).toBe('2026-10-12');
   });
 
+  it('bills a one-time purchase as a one-off line on its order date', () => {
+    const { lines } = source().src.pullPeriod(PERIOD);
+    const oneOff = lines.filter((l) => l.chargeType === 'one-off');
+    expect(oneOff).toHaveLength(1);
+    expect(oneOff[0]).toMatchObject({
+      cycle: 'one-time',
+      sku: '9EM-00652',
+      quantity: 8,
+      total: 768,
+      periodStart: '2026-10-07',
+      effectiveDate: '2026-10-07',
+    });
+  });
+
+  it('reads a month in the fewest requests: a token, three lists, one statement list per organisation, one file per statement', async () => {
+    source().src.pullPeriod(PERIOD);
+    const log = await sb.admin('crayon').requests();
+    const statements = demo.statements.length;
+    expect(log).toHaveLength(1 + 3 + demo.organizations.length + statements);
+  });
+
+  it('retries a records file that failed with a 503 and loses nothing', async () => {
+    await sb
+      .admin('crayon')
+      .faults([{ match: { pathIncludes: 'billingrecordsfile' }, status: 503, times: 2 }]);
+    const result = source().src.pullPeriod(PERIOD);
+    expect(result.problems).toEqual([]);
+    expect(result.lines).toHaveLength(demo.records.length);
+  });
+
   it('gives the same lines the same identity on every pull (stable keys from Crayon ids)', () => {
     const a = source().src.pullPeriod(PERIOD).lines.map(lineIdentity);
     const b = source().src.pullPeriod(PERIOD).lines.map(lineIdentity);
