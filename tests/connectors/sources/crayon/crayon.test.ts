@@ -11,6 +11,7 @@ import {
 import { DEMO_MONTH } from '../../../../local/demo/msp';
 import {
   createCrayonSource,
+  crayonDescriptor,
   crayonHttpPolicy,
   crayonProbes,
 } from '../../../../src/connectors/sources/crayon';
@@ -220,6 +221,28 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
     const result = source().src.pullPeriod(PERIOD);
     expect(result.problems).toEqual([]);
     expect(result.lines).toHaveLength(demo.records.length);
+  });
+
+  it('is created from its descriptor: Connect fields equal the credential schema, token kept under a key without secrets', () => {
+    const shape = crayonDescriptor.credentials.shape;
+    expect(crayonDescriptor.fields.map((f) => f.name).sort()).toEqual(Object.keys(shape).sort());
+    expect(crayonDescriptor.fields.filter((f) => f.exposure === 'secret').map((f) => f.name)).toEqual([
+      'clientSecret',
+      'password',
+    ]);
+    const t = testHttp(crayonHttpPolicy(), { 'https://api.crayon.com': sb.urls.crayon });
+    const keys: string[] = [];
+    const src = crayonDescriptor.create(crayonDescriptor.credentials.parse(CREDS), {
+      http: () => t.http,
+      tokenStore: (key) => {
+        keys.push(key);
+        return undefined;
+      },
+    });
+    expect(src.pullPeriod(PERIOD).lines).toHaveLength(demo.records.length);
+    expect(keys).toHaveLength(1);
+    for (const s of SECRETS) expect(keys[0]).not.toContain(s);
+    expect(crayonDescriptor.urlPrefixes.every((u) => /^https:\/\/.+\/$/.test(u))).toBe(true);
   });
 
   it('gives the same lines the same identity on every pull (stable keys from Crayon ids)', () => {

@@ -11,6 +11,7 @@ import {
 import { DEMO_MONTH } from '../../../../local/demo/msp';
 import {
   createInterworksSource,
+  interworksDescriptor,
   interworksHttpPolicy,
   interworksProbes,
 } from '../../../../src/connectors/sources/interworks';
@@ -201,6 +202,24 @@ describe('interworks.cloud source against the stateful BSS sandbox', () => {
     expect(run()[0]).toMatchObject({ status: 'differs', detail: expect.stringMatching(/answered missing/) });
     const log = await sb.admin('iw').requests();
     expect(log.filter((r) => r.method !== 'GET').every((r) => r.path === '/oauth/token')).toBe(true);
+  });
+
+  it('is created from its descriptor: Connect fields equal the credential schema, token kept under a key without secrets', () => {
+    expect(interworksDescriptor.fields.map((f) => f.name).sort()).toEqual(
+      Object.keys(interworksDescriptor.credentials.shape).sort(),
+    );
+    const t = testHttp(interworksHttpPolicy(), { [HOST]: sb.urls.iw });
+    const keys: string[] = [];
+    const src = interworksDescriptor.create(interworksDescriptor.credentials.parse(CREDS), {
+      http: () => t.http,
+      tokenStore: (key) => {
+        keys.push(key);
+        return undefined;
+      },
+    });
+    expect(lineTotals(src.pullPeriod(PERIOD))).toEqual(chargedTotals(demo));
+    expect(keys[0]).not.toContain(IW_CLIENT.clientSecret);
+    expect(keys[0]).not.toContain(IW_USER.password);
   });
 
   it('refuses a BSS address that is not https://host', () => {
