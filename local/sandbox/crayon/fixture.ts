@@ -560,9 +560,49 @@ export function demoFixture(month = DEMO_MONTH): CrayonFixture {
   CRAYON_CLIENTS.forEach((c, n) => {
     if (!DEMO_CLIENTS.some((d) => d.id === c.id))
       throw new Error(`Crayon demo client ${c.id} not in the demo MSP`);
-    addClientMonth(b, addTenant(b, c), n, month);
+    const t = addTenant(b, c);
+    addClientMonth(b, t, n, month);
+    // A one-time purchase (a perpetual licence) on the first client's one-time statement.
+    if (n === 0) addOneTimeRecord(b, t, month);
   });
   return b.f;
+}
+
+function addOneTimeRecord(b: Builder, t: CrayonCustomerTenant, month: string) {
+  const s = statementFor(b, t, 3, month);
+  const p = {
+    partNumber: '9EM-00652',
+    name: 'Windows Server 2022 Standard - 2 Core License Pack',
+    cost: 81.6,
+    sell: 96,
+  };
+  b.f.records.push({
+    statementId: s.id,
+    record: {
+      OrganizationName: t.organization.name,
+      PeriodMonth: month.slice(5, 7),
+      PeriodYear: month.slice(0, 4),
+      CompanyName: t.name,
+      TenantReference: t.reference,
+      TenantPrimaryDomain: t.domain,
+      ProductId: p.partNumber,
+      Publisher: 'Microsoft',
+      UnitPrice: p.cost,
+      Quantity: 8,
+      Unit: 'Licenses',
+      Currency: PROFILE_CURRENCY[t.invoiceProfile.id],
+      ResellerSalesUnitPrice: p.sell,
+      ResellerSalesPriceTotal: round2(8 * p.sell),
+      ExternalOrderReference: `PO-${t.id}`,
+      OrderDate: `${month}-07T10:32:00`,
+      SKUID: '0001',
+      SkuName: p.name,
+      ProductName: p.name,
+      ChargeType: 'new',
+      ResellerPrice: p.sell,
+    },
+  });
+  s.totalSalesPrice.value = round2(s.totalSalesPrice.value + 8 * p.sell);
 }
 
 /** Many tenants (to page past one page), all under the main organisation's EUR profile. */

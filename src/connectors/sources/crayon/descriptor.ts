@@ -6,7 +6,55 @@
 import type { HttpClient, TokenStore } from '../../../core/http';
 import type { BillingSource } from '../../../core/source';
 import { crayonCredentialsSchema, type CrayonCredentials } from './config';
-import { createCrayonSource, crayonHttpPolicy } from './source';
+import { CrayonSource, createCrayonSource, crayonHttpPolicy, type CrayonTenantFacts } from './source';
+
+type ProbeResult = { status: 'confirmed' | 'differs' | 'unchecked'; detail: string };
+
+/** A read-only check of one assumption where Crayon's documents disagree (modelled as sandbox variants). */
+function probe(id: string, assumption: string, judge: (f: CrayonTenantFacts) => ProbeResult) {
+  return {
+    id,
+    assumption,
+    run(connector: BillingSource): ProbeResult {
+      if (!(connector instanceof CrayonSource))
+        return { status: 'unchecked', detail: 'not a Crayon connection' };
+      return judge(connector.tenantFacts());
+    },
+  };
+}
+
+/** Exported for the tenant check and its tests. */
+export const crayonProbes = [
+  probe(
+    'crayon.list-envelope',
+    'Lists come as { totalHits, items } (SDK, apidocs), not bare arrays (spec)',
+    (f) =>
+      f.listShape === 'collection'
+        ? { status: 'confirmed', detail: 'lists carry totalHits and items' }
+        : {
+            status: 'differs',
+            detail:
+              'lists are bare arrays: BillGrid pages on until a short page (one extra request per short list)',
+          },
+  ),
+  probe('crayon.casing', 'Properties are camelCase as in the spec', (f) =>
+    f.casing === 'camel'
+      ? { status: 'confirmed', detail: 'camelCase' }
+      : f.casing === 'pascal'
+        ? { status: 'differs', detail: 'PascalCase (as in the docs): read the same way' }
+        : { status: 'unchecked', detail: 'no organisation to look at' },
+  ),
+  probe('crayon.records-file', 'Billing-records files are JSON (apidocs) or CSV, not zipped', (f) =>
+    f.recordsFile === 'json' || f.recordsFile === 'csv'
+      ? { status: 'confirmed', detail: `the latest statement's file is ${f.recordsFile.toUpperCase()}` }
+      : f.recordsFile === 'unknown'
+        ? { status: 'unchecked', detail: 'no billing statement to look at' }
+        : {
+            status: 'differs',
+            detail: `the latest statement's file is ${f.recordsFile}: BillGrid reports it and bills nothing from it`,
+          },
+  ),
+];
 
 interface Deps {
   http(policy: { apiName: string; maxConcurrency?: number }): HttpClient;
@@ -44,5 +92,5 @@ export const descriptor = {
     const tokenStore = deps.tokenStore(`crayon.${c.clientId}.${c.username}`);
     return createCrayonSource(c, deps.http(crayonHttpPolicy()), tokenStore ? { tokenStore } : {});
   },
-  probes: [],
+  probes: crayonProbes,
 };

@@ -41,6 +41,13 @@ import {
   type CrayonTenant,
 } from './schemas';
 
+/** What the tenant check found (see `tenantFacts`). */
+export interface CrayonTenantFacts {
+  listShape: 'collection' | 'array';
+  casing: 'camel' | 'pascal' | 'unknown';
+  recordsFile: 'json' | 'csv' | 'zip' | 'unreadable' | 'unknown';
+}
+
 export function crayonHttpPolicy(config: Pick<CrayonConfig, 'maxConcurrency'> = { maxConcurrency: 5 }) {
   return { apiName: 'Crayon', maxConcurrency: config.maxConcurrency };
 }
@@ -201,6 +208,51 @@ export class CrayonSource implements BillingSource {
       });
     });
     return { lines, problems };
+  }
+
+  /**
+   * What this tenant actually does where Crayon's documents disagree (the tenant check): the list
+   * envelope and property casing of one organisation page, and the format of the most recent billing
+   * statement's records file. Read-only; at most three requests after the token.
+   */
+  tenantFacts(): CrayonTenantFacts {
+    const [res] = this.authed([
+      `${this.config.apiBaseUrl}/Organizations${queryString({ Page: 1, PageSize: 1 })}`,
+    ]);
+    if (!isOk(res))
+      throw new SourceError(`Crayon could not list the organisations (${this.describe(res)})`, res.status);
+    const raw = jsonBody(res);
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    const keys = first && typeof first === 'object' ? Object.keys(first) : [];
+    const facts: CrayonTenantFacts = {
+      listShape: Array.isArray(raw) ? 'array' : 'collection',
+      casing: keys.some((k) => /^[A-Z]/.test(k)) ? 'pascal' : keys.length ? 'camel' : 'unknown',
+      recordsFile: 'unknown',
+    };
+    const page = this.page(res);
+    const org = page.ok ? organization.safeParse(page.items[0]) : undefined;
+    if (!org?.success) return facts;
+    const [list] = this.readLists([{ path: '/BillingStatements', query: { OrganizationId: org.data.id } }]);
+    const statements = (list.ok ? list.records : [])
+      .map((r) => billingStatement.safeParse(r))
+      .flatMap((r) => (r.success ? [r.data] : []))
+      .sort((a, b) => (a.startDate < b.startDate ? 1 : -1));
+    if (!statements.length) return facts;
+    const [fileRes] = this.authed([
+      `${this.config.apiBaseUrl}/BillingStatements/${statements[0].id}/billingrecordsfile`,
+    ]);
+    const file = isOk(fileRes) ? billingFile.safeParse(camelKeys(jsonBody(fileRes))) : undefined;
+    if (!file?.success) return facts;
+    const rows = fileRows(file.data.fileName ?? '', file.data.data, this.csv);
+    const name = file.data.fileName ?? '';
+    facts.recordsFile = !rows.ok
+      ? /zip/.test(rows.reason)
+        ? 'zip'
+        : 'unreadable'
+      : /\.json$/i.test(name)
+        ? 'json'
+        : 'csv';
+    return facts;
   }
 
   // ---- lists ------------------------------------------------------------------------------------

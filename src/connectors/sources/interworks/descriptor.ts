@@ -4,9 +4,75 @@
  * be added to appsscript.json's urlFetchWhitelist when deploying (as for self-hosted HaloPSA).
  */
 import type { HttpClient, TokenStore } from '../../../core/http';
-import type { BillingSource } from '../../../core/source';
 import { interworksCredentialsSchema, type InterworksCredentials } from './config';
-import { createInterworksSource, interworksHttpPolicy } from './source';
+import type { BillingPeriod, BillingSource } from '../../../core/source';
+import {
+  InterworksSource,
+  createInterworksSource,
+  interworksHttpPolicy,
+  type InterworksTenantFacts,
+} from './source';
+
+type ProbeResult = { status: 'confirmed' | 'differs' | 'unchecked'; detail: string };
+
+/** The month before `today`: the one whose charges a check reads. */
+function lastMonth(today = new Date()): BillingPeriod {
+  const start = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1));
+  const end = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 0));
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  return { month: iso(start).slice(0, 7), start: iso(start), end: iso(end) };
+}
+
+function probe(id: string, assumption: string, judge: (f: InterworksTenantFacts) => ProbeResult) {
+  return {
+    id,
+    assumption,
+    run(connector: BillingSource, period: BillingPeriod = lastMonth()): ProbeResult {
+      if (!(connector instanceof InterworksSource))
+        return { status: 'unchecked', detail: 'not an interworks.cloud connection' };
+      return judge(connector.tenantFacts(period));
+    },
+  };
+}
+
+/** Read-only checks of what SOURCES.md marks unverified. */
+export const interworksProbes = [
+  probe(
+    'interworks.charges-route',
+    "The BSS serves the month's charges at GET /api/charges?fromDate&toDate",
+    (f) =>
+      f.charges === 'present'
+        ? { status: 'confirmed', detail: 'the charges route answers' }
+        : {
+            status: 'differs',
+            detail: `the charges route answered ${f.charges}: this connector cannot bill this tenant yet`,
+          },
+  ),
+  probe(
+    'interworks.charge-fields',
+    "Charges carry seed 004's fields (subscription, product, billing plan and cycle, quantity, unit cost, effective date)",
+    (f) =>
+      f.chargeFields === 'as modelled'
+        ? { status: 'confirmed', detail: 'the first charge reads as modelled' }
+        : f.chargeFields === 'unknown'
+          ? { status: 'unchecked', detail: 'no charge in the month to look at' }
+          : { status: 'differs', detail: `charge fields ${f.chargeFields.replace(/^differ: /, '')}` },
+  ),
+  probe(
+    'interworks.pagination',
+    'Lists say their page count (X-Pagination header or a pagination body)',
+    (f) =>
+      f.pagination === 'header' || f.pagination === 'envelope'
+        ? {
+            status: 'confirmed',
+            detail: `pagination metadata in the ${f.pagination === 'header' ? 'X-Pagination header' : 'response body'}`,
+          }
+        : {
+            status: f.pagination === 'none' ? 'differs' : 'unchecked',
+            detail: `pagination metadata: ${f.pagination}`,
+          },
+  ),
+];
 
 interface Deps {
   http(policy: { apiName: string; maxConcurrency?: number }): HttpClient;
@@ -43,5 +109,5 @@ export const descriptor = {
     const tokenStore = deps.tokenStore(`interworks.${c.host}.${c.clientKey}.${c.username}`);
     return createInterworksSource(c, deps.http(interworksHttpPolicy()), tokenStore ? { tokenStore } : {});
   },
-  probes: [],
+  probes: interworksProbes,
 };

@@ -44,6 +44,14 @@ import {
   type IwSubscription,
 } from './schemas';
 
+/** What the tenant check found. */
+export interface InterworksTenantFacts {
+  pagination: 'header' | 'envelope' | 'none' | 'unknown';
+  /** 'present', 'missing' (404) or the HTTP status that stopped the check. */
+  charges: string;
+  chargeFields: string;
+}
+
 export function interworksHttpPolicy(
   config: Pick<InterworksConfig, 'maxConcurrency'> = { maxConcurrency: 4 },
 ) {
@@ -210,6 +218,42 @@ export class InterworksSource implements BillingSource {
       });
     }
     return { lines, problems };
+  }
+
+  /**
+   * The tenant check: what this BSS does where the public documentation is silent. Reads one page of
+   * accounts (pagination metadata: header or body) and one page of the month's charges (does the charges
+   * route exist, and do its records have the fields seed 004 needs). Read-only.
+   */
+  tenantFacts(period: BillingPeriod): InterworksTenantFacts {
+    const url = (path: string, q: Record<string, string | number>) =>
+      `${this.base}${path}${queryString({ ...q, page: 1, pageSize: 1 })}`;
+    const [acc, ch] = this.authed([
+      url('/api/accounts', {}),
+      url('/api/charges', { fromDate: period.start, toDate: period.end }),
+    ]);
+    const header = Object.keys(acc.headers).some((k) => k.toLowerCase() === 'x-pagination');
+    const body = jsonBody(acc);
+    const facts: InterworksTenantFacts = {
+      pagination: !isOk(acc)
+        ? 'unknown'
+        : header
+          ? 'header'
+          : envelope.safeParse(body).success
+            ? 'envelope'
+            : 'none',
+      charges: ch.status === 404 ? 'missing' : !isOk(ch) ? `HTTP ${ch.status}` : 'present',
+      chargeFields: 'unknown',
+    };
+    if (isOk(ch)) {
+      const p = this.page(ch);
+      const first = p.ok ? p.items[0] : undefined;
+      if (first !== undefined) {
+        const c = charge.safeParse(first);
+        facts.chargeFields = c.success ? 'as modelled' : `differ: ${zodReason(c.error)}`;
+      }
+    }
+    return facts;
   }
 
   private push(

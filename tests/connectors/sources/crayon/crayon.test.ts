@@ -9,7 +9,12 @@ import {
   type CrayonVariants,
 } from '../../../../local/sandbox/crayon/fixture';
 import { DEMO_MONTH } from '../../../../local/demo/msp';
-import { createCrayonSource, crayonHttpPolicy } from '../../../../src/connectors/sources/crayon';
+import {
+  createCrayonSource,
+  crayonDescriptor,
+  crayonHttpPolicy,
+  crayonProbes,
+} from '../../../../src/connectors/sources/crayon';
 import { lineIdentity } from '../../../../src/core/line-key';
 import type { BillingPeriod, PullResult } from '../../../../src/core/source';
 import { SourceError } from '../../../../src/core/source';
@@ -112,6 +117,38 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
     });
   });
 
+  it.each<[Partial<CrayonVariants>, string[]]>([
+    [{}, ['confirmed', 'confirmed', 'confirmed']],
+    [{ listShape: 'array', casing: 'pascal' }, ['differs', 'differs', 'confirmed']],
+    [{ recordsFile: 'csv' }, ['confirmed', 'confirmed', 'confirmed']],
+  ])('the tenant check tells which documented behaviour the tenant has (%j)', async (variant, expected) => {
+    await useVariant('crayon', variant);
+    const { src } = source();
+    const results = crayonProbes.map((p) => p.run(src));
+    expect(results.map((r) => r.status)).toEqual(expected);
+    if (variant.recordsFile) expect(results[2].detail).toMatch(/CSV/);
+    // Read-only: only GETs after the token.
+    const log = await sb.admin('crayon').requests();
+    expect(log.filter((r) => r.method !== 'GET').map((r) => r.path)).toEqual(['/api/v1/connect/token']);
+  });
+
+  it('the tenant check reports a zipped records file as a difference', async () => {
+    const { src } = source('crayon-bad');
+    const state = await sb.admin('crayon-bad').state<CrayonFixture>();
+    // Make the zipped GBP statement the most recent one of its organisation.
+    const zipped = state.zippedStatements![0];
+    await sb.admin('crayon-bad').setState({
+      ...state,
+      statements: state.statements.map((s) =>
+        s.id === zipped ? { ...s, startDate: '2026-11-01T00:00:00Z', endDate: '2026-11-30T23:59:59Z' } : s,
+      ),
+    });
+    expect(crayonProbes[2].run(src)).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/zip/),
+    });
+  });
+
   it('gives annual prepaid seats the annual cycle, annual-term monthly seats the monthly cycle', () => {
     const { lines } = source().src.pullPeriod(PERIOD);
     const e3 = lines.filter((l) => l.productName === 'Microsoft 365 E3');
@@ -154,6 +191,58 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
       expect(c.effectiveDate).toBe('2026-10-20');
     }
     for (const c of charges) expect(c.effectiveDate).toBe('2026-10-12');
+  });
+
+  it('bills a one-time purchase as a one-off line on its order date', () => {
+    const { lines } = source().src.pullPeriod(PERIOD);
+    const oneOff = lines.filter((l) => l.chargeType === 'one-off');
+    expect(oneOff).toHaveLength(1);
+    expect(oneOff[0]).toMatchObject({
+      cycle: 'one-time',
+      sku: '9EM-00652',
+      quantity: 8,
+      total: 768,
+      periodStart: '2026-10-07',
+      effectiveDate: '2026-10-07',
+    });
+  });
+
+  it('reads a month in the fewest requests: a token, three lists, one statement list per organisation, one file per statement', async () => {
+    source().src.pullPeriod(PERIOD);
+    const log = await sb.admin('crayon').requests();
+    const statements = demo.statements.length;
+    expect(log).toHaveLength(1 + 3 + demo.organizations.length + statements);
+  });
+
+  it('retries a records file that failed with a 503 and loses nothing', async () => {
+    await sb
+      .admin('crayon')
+      .faults([{ match: { pathIncludes: 'billingrecordsfile' }, status: 503, times: 2 }]);
+    const result = source().src.pullPeriod(PERIOD);
+    expect(result.problems).toEqual([]);
+    expect(result.lines).toHaveLength(demo.records.length);
+  });
+
+  it('is created from its descriptor: Connect fields equal the credential schema, token kept under a key without secrets', () => {
+    const shape = crayonDescriptor.credentials.shape;
+    expect(crayonDescriptor.fields.map((f) => f.name).sort()).toEqual(Object.keys(shape).sort());
+    expect(crayonDescriptor.fields.filter((f) => f.exposure === 'secret').map((f) => f.name)).toEqual([
+      'clientSecret',
+      'password',
+    ]);
+    const t = testHttp(crayonHttpPolicy(), { 'https://api.crayon.com': sb.urls.crayon });
+    const keys: string[] = [];
+    const src = crayonDescriptor.create(crayonDescriptor.credentials.parse(CREDS), {
+      http: () => t.http,
+      tokenStore: (key) => {
+        keys.push(key);
+        return undefined;
+      },
+    });
+    expect(src.pullPeriod(PERIOD).lines).toHaveLength(demo.records.length);
+    expect(keys).toHaveLength(1);
+    for (const s of SECRETS) expect(keys[0]).not.toContain(s);
+    expect(crayonDescriptor.urlPrefixes.every((u) => /^https:\/\/.+\/$/.test(u))).toBe(true);
   });
 
   it('gives the same lines the same identity on every pull (stable keys from Crayon ids)', () => {

@@ -9,7 +9,12 @@ import {
   type IwVariants,
 } from '../../../../local/sandbox/interworks/fixture';
 import { DEMO_MONTH } from '../../../../local/demo/msp';
-import { createInterworksSource, interworksHttpPolicy } from '../../../../src/connectors/sources/interworks';
+import {
+  createInterworksSource,
+  interworksDescriptor,
+  interworksHttpPolicy,
+  interworksProbes,
+} from '../../../../src/connectors/sources/interworks';
 import type { BillingPeriod, PullResult } from '../../../../src/core/source';
 import { stopGasHttp, testHttp } from '../support/gas-http';
 
@@ -177,6 +182,44 @@ describe('interworks.cloud source against the stateful BSS sandbox', () => {
     expect(failure).toMatch(/could not list the charges \(HTTP 400/);
     expect(failure).not.toContain(IW_USER.password);
     expect(failure).not.toContain(IW_CLIENT.clientSecret);
+  });
+
+  it('the tenant check confirms the modelled charges route, fields and pagination, and says when they differ', async () => {
+    const run = () => interworksProbes.map((p) => p.run(source().src, PERIOD));
+    expect(run().map((r) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+    await useVariant('iw', { pagination: 'header' });
+    expect(run()[2].detail).toMatch(/X-Pagination header/);
+
+    const state = await sb.admin('iw').state<IwFixture>();
+    const [first, ...rest] = state.charges;
+    const { unitCost, ...renamed } = first;
+    await sb.admin('iw').setState({ ...state, charges: [{ ...renamed, cost: unitCost }, ...rest] });
+    expect(run()[1]).toMatchObject({ status: 'differs', detail: expect.stringMatching(/unitCost/) });
+
+    await sb
+      .admin('iw')
+      .faults([{ match: { pathPrefix: '/api/charges' }, status: 404, body: { message: 'No route' } }]);
+    expect(run()[0]).toMatchObject({ status: 'differs', detail: expect.stringMatching(/answered missing/) });
+    const log = await sb.admin('iw').requests();
+    expect(log.filter((r) => r.method !== 'GET').every((r) => r.path === '/oauth/token')).toBe(true);
+  });
+
+  it('is created from its descriptor: Connect fields equal the credential schema, token kept under a key without secrets', () => {
+    expect(interworksDescriptor.fields.map((f) => f.name).sort()).toEqual(
+      Object.keys(interworksDescriptor.credentials.shape).sort(),
+    );
+    const t = testHttp(interworksHttpPolicy(), { [HOST]: sb.urls.iw });
+    const keys: string[] = [];
+    const src = interworksDescriptor.create(interworksDescriptor.credentials.parse(CREDS), {
+      http: () => t.http,
+      tokenStore: (key) => {
+        keys.push(key);
+        return undefined;
+      },
+    });
+    expect(lineTotals(src.pullPeriod(PERIOD))).toEqual(chargedTotals(demo));
+    expect(keys[0]).not.toContain(IW_CLIENT.clientSecret);
+    expect(keys[0]).not.toContain(IW_USER.password);
   });
 
   it('refuses a BSS address that is not https://host', () => {
