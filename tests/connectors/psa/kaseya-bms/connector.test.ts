@@ -23,6 +23,8 @@ import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
 import {
   CHARGE_REFUSED,
+  importOrganizationMappings,
+  organizationMappingWrites,
   NO_READ_WARNING,
   memoryLineRecordStore,
   memoryTenantFacts,
@@ -638,6 +640,43 @@ describe('Kaseya BMS connector against the sandbox', () => {
         .map((o) => o.status),
     ).toEqual(['applied']);
     expect(units(await state(), C01, SERVICE.rmmNetwork)).toEqual([5]);
+  });
+
+  it("imports BMS organisation mappings as confirmed client mappings and writes a person's new ones back", async () => {
+    const t = connect(sb.urls.v0).target;
+    const modules = { [String(MODULE.dattoRmm)]: 'datto-rmm', [String(MODULE.itGlue)]: 'it-glue' };
+    const rows = t.organizationMappings(Object.keys(modules));
+    const person = {
+      source: 'datto-rmm',
+      customerId: 'site-blueharbor',
+      customerName: 'Blue Harbor Logistics',
+      companyId: String(accountIdOf('c03')),
+      status: 'manual' as const,
+      score: null,
+    };
+    const { mappings, conflicts } = importOrganizationMappings(rows, modules, [person]);
+    expect(conflicts).toEqual([]);
+    expect(mappings.map((m) => [m.source, m.customerId, m.companyId, m.status])).toEqual([
+      ['datto-rmm', 'site-acme-hq', String(ACME), 'confirmed'],
+      ['datto-rmm', 'site-acme-north', String(ACME), 'confirmed'], // a sub-organisation, same account
+      ['it-glue', '3300412', String(accountIdOf('c04')), 'confirmed'],
+    ]); // Blue Harbor keeps the person's mapping
+    const crestview = {
+      ...person,
+      customerId: 'site-crestview',
+      customerName: 'Crestview Vet',
+      companyId: String(accountIdOf('c05')),
+    };
+    const writes = organizationMappingWrites([...mappings, person, crestview], modules);
+    await sb.admin('v0').clearRequests();
+    expect(writes.map((w) => t.saveOrganizationMapping(w).status)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'applied',
+    ]);
+    expect((await log()).filter(isMutation)).toHaveLength(1);
+    expect(writes.map((w) => t.saveOrganizationMapping(w).status)).toEqual(Array(4).fill('unchanged'));
   });
 
   it('never puts the password or a token in a message', async () => {
