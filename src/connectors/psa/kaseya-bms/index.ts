@@ -32,3 +32,5 @@ export function createKaseyaBmsTarget(
 ): KaseyaBmsTarget {
   return new KaseyaBmsTarget(parseKaseyaBmsConfig(config), http, deps);
 }
+export { importOrganizationMappings, organizationMappingWrites } from './org-mappings';
+export type { ModuleSources } from './org-mappings';

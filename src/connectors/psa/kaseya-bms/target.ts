@@ -805,14 +805,21 @@ export class KaseyaBmsTarget implements PsaTarget {
       this.learn('lineUpdate', false);
       return { status: 'failed', retryable: false, message: this.noUpdateMessage(d) };
     }
-    if (a.kind === 'lost') {
+    // No answer, or a server error: the change may have been applied before BMS failed.
+    const uncertain =
+      a.kind === 'lost' || a.kind === 'unreadable' || (a.kind === 'refused' && a.status >= 500);
+    if (uncertain) {
+      const why =
+        a.kind === 'lost'
+          ? `did not answer while saving ${d.what} (${a.message})`
+          : `failed while saving ${d.what} (${this.client.describe(a)})`;
       return {
         status: 'failed',
         retryable: true,
         message:
           d.fromRecord && d.lineId === null
-            ? `Kaseya BMS did not answer while adding ${d.what} (${a.message}); it may or may not have been added, and this BMS cannot read contract services back: check the contract in BMS before pushing again`
-            : `Kaseya BMS did not answer while saving ${d.what} (${a.message}); it may or may not have been saved - push again: BillGrid re-reads before sending`,
+            ? `Kaseya BMS ${why}; it may or may not have been added, and this BMS cannot read contract services back: check the contract in BMS before pushing again`
+            : `Kaseya BMS ${why}; it may or may not have been saved - push again: BillGrid re-reads before sending`,
       };
     }
     // Refused: BMS did not act, so a 'sent' record made for this request is withdrawn.
@@ -937,7 +944,7 @@ export class KaseyaBmsTarget implements PsaTarget {
       return {
         kind: 'fail',
         retryable: false,
-        message: `BillGrid asked Kaseya BMS to add ${what} on ${r.at} but got no answer, and this BMS cannot read contract services back: check the contract in BMS, then confirm the line in BillGrid; nothing was sent again`,
+        message: `BillGrid asked Kaseya BMS to add ${what} on ${r.at} but got no answer it could trust, and this BMS cannot read contract services back: check the contract in BMS, then confirm the line in BillGrid; nothing was sent again`,
       };
     if (r && r.lineId !== null) {
       if (same(r.units, r.unitPrice, r.unitCost))

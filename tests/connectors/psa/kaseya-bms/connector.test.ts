@@ -23,6 +23,8 @@ import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
 import {
   CHARGE_REFUSED,
+  importOrganizationMappings,
+  organizationMappingWrites,
   NO_READ_WARNING,
   memoryLineRecordStore,
   memoryTenantFacts,
@@ -412,6 +414,26 @@ describe('Kaseya BMS connector against the sandbox', () => {
         }
       });
 
+      it('a write answered with a server error counts as maybe saved: re-read, or a person asked; never a second line', async () => {
+        const contract = newContract();
+        await sb
+          .admin(name())
+          .faults([{ match: { method: 'POST', pathIncludes: '/services' }, status: 502, times: 1 }]);
+        const step = monthSteps(contract)[4];
+        const [first] = run().applyAll([step]);
+        expect(first).toMatchObject({
+          status: 'failed',
+          retryable: true,
+          message: expect.stringMatching(/may or may not have been/),
+        });
+        const [again] = run().applyAll([step]);
+        // The 502 came before BMS acted: with a read path the re-run sees no line and adds it; without one it asks.
+        if (reads) expect(again.status).toBe('applied');
+        else
+          expect(again).toMatchObject({ status: 'failed', message: expect.stringMatching(/got no answer/) });
+        expect(units(await state(name()), contract, SERVICE.rmmWorkstation)).toEqual(reads ? [10] : []);
+      });
+
       it('probes which behaviour this tenant has, changing nothing', async () => {
         const before = await state(name());
         const t = run();
@@ -584,6 +606,77 @@ describe('Kaseya BMS connector against the sandbox', () => {
       status: 'failed',
       message: expect.stringMatching(/already mapped to another account/),
     });
+  });
+
+  it('retries a 5xx or 429 on a read; never resends a write that got a 5xx, and the re-run converges', async () => {
+    await sb.admin('v0').faults([
+      { match: { method: 'GET', pathIncludes: `/v2/finance/contracts/${C01}` }, status: 503, times: 1 },
+      {
+        match: { method: 'GET', pathIncludes: `/v2/finance/contracts/${C01}` },
+        status: 429,
+        times: 1,
+        after: 0,
+      },
+      { match: { method: 'POST', pathIncludes: '/services' }, status: 500, times: 1 },
+    ]);
+    const step = quantity(C01, SERVICE.rmmNetwork, ACME, 5, 6, 1);
+    const { target, reads } = connect(sb.urls.v0);
+    const first = target.applyAll([step]);
+    expect(first).toEqual([
+      {
+        status: 'failed',
+        retryable: true,
+        message: expect.stringMatching(
+          /^Kaseya BMS failed while saving .*\(HTTP 500 without a BMS answer\); it may or may not have been saved - push again/,
+        ),
+      },
+    ]);
+    expect(reads.stats.retries).toBe(2);
+    const posts = (await log()).filter((r) => r.method === 'POST' && r.path.endsWith('/services'));
+    expect(posts).toHaveLength(1);
+    expect(
+      connect(sb.urls.v0)
+        .target.applyAll([step])
+        .map((o) => o.status),
+    ).toEqual(['applied']);
+    expect(units(await state(), C01, SERVICE.rmmNetwork)).toEqual([5]);
+  });
+
+  it("imports BMS organisation mappings as confirmed client mappings and writes a person's new ones back", async () => {
+    const t = connect(sb.urls.v0).target;
+    const modules = { [String(MODULE.dattoRmm)]: 'datto-rmm', [String(MODULE.itGlue)]: 'it-glue' };
+    const rows = t.organizationMappings(Object.keys(modules));
+    const person = {
+      source: 'datto-rmm',
+      customerId: 'site-blueharbor',
+      customerName: 'Blue Harbor Logistics',
+      companyId: String(accountIdOf('c03')),
+      status: 'manual' as const,
+      score: null,
+    };
+    const { mappings, conflicts } = importOrganizationMappings(rows, modules, [person]);
+    expect(conflicts).toEqual([]);
+    expect(mappings.map((m) => [m.source, m.customerId, m.companyId, m.status])).toEqual([
+      ['datto-rmm', 'site-acme-hq', String(ACME), 'confirmed'],
+      ['datto-rmm', 'site-acme-north', String(ACME), 'confirmed'], // a sub-organisation, same account
+      ['it-glue', '3300412', String(accountIdOf('c04')), 'confirmed'],
+    ]); // Blue Harbor keeps the person's mapping
+    const crestview = {
+      ...person,
+      customerId: 'site-crestview',
+      customerName: 'Crestview Vet',
+      companyId: String(accountIdOf('c05')),
+    };
+    const writes = organizationMappingWrites([...mappings, person, crestview], modules);
+    await sb.admin('v0').clearRequests();
+    expect(writes.map((w) => t.saveOrganizationMapping(w).status)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'applied',
+    ]);
+    expect((await log()).filter(isMutation)).toHaveLength(1);
+    expect(writes.map((w) => t.saveOrganizationMapping(w).status)).toEqual(Array(4).fill('unchanged'));
   });
 
   it('never puts the password or a token in a message', async () => {
