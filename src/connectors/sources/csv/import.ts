@@ -163,6 +163,7 @@ function readRow(
   at: Partial<Record<ImportField, number>>,
   p: ImportProfile,
   period: BillingPeriod,
+  chargeTypes: (raw: string) => Parsed<ChargeType>,
 ): RowOutcome {
   const cell = (f: ImportField): Cell => (at[f] === undefined ? undefined : row[at[f]]);
   const notes: string[] = [];
@@ -255,16 +256,14 @@ function readRow(
     if (at.periodStart === undefined) periodStart = e.value;
   }
   // Usage and arrears are billed after the fact: the month before the billing month is theirs too.
-  const ct0 = chargeTypeOf(str('chargeType'), p);
-  const earliest =
-    ct0.ok && (ct0.value === 'usage' || ct0.value === 'arrears') ? monthBefore(period.start) : period.start;
+  const ct = chargeTypes(str('chargeType'));
+  if (!ct.ok) return fail(ct.message);
+  const earliest = ct.value === 'usage' || ct.value === 'arrears' ? monthBefore(period.start) : period.start;
   if (periodEnd < earliest || periodStart > period.end) {
     return fail(
       `The row is for ${periodStart}${periodEnd !== periodStart ? ` to ${periodEnd}` : ''}, outside ${period.month} (${period.start} to ${period.end})`,
     );
   }
-  const ct = chargeTypeOf(str('chargeType'), p);
-  if (!ct.ok) return fail(ct.message);
   if (quantity < 0 && !NEGATIVE_QUANTITY_ALLOWED.includes(ct.value) && p.sign === 'as-is') {
     return fail(
       `Quantity ${quantity} cannot be negative for a ${ct.value} charge (a credit? map its type to one-off or pro-rata)`,
@@ -308,6 +307,13 @@ export function importRows(input: ImportInput, profile: ImportProfile, period: B
   const failures: RowFailure[] = [];
   const notes = [...(input.notes ?? [])];
   const seen = new Map<string, number>();
+  // A file repeats a handful of charge-type words: read each once.
+  const typeCache = new Map<string, Parsed<ChargeType>>();
+  const chargeTypes = (raw: string): Parsed<ChargeType> => {
+    let r = typeCache.get(raw);
+    if (!r) typeCache.set(raw, (r = chargeTypeOf(raw, profile)));
+    return r;
+  };
   let dataRows = 0;
   for (let i = index + 1; i < rows.length; i++) {
     const row = rows[i];
@@ -331,7 +337,7 @@ export function importRows(input: ImportInput, profile: ImportProfile, period: B
       continue;
     }
     if (earlier === undefined) seen.set(signature, n);
-    const out = readRow(row, at, profile, period);
+    const out = readRow(row, at, profile, period, chargeTypes);
     if (out.ok) {
       lines.push(out.line);
       lineRows.push(n);

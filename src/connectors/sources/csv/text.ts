@@ -28,17 +28,38 @@ const CP1252 = [
   0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178,
 ];
 
-/** Strict UTF-8; null at the first invalid sequence. */
+/** Code units → string in blocks (a string built one character at a time is slow in Apps Script). */
+class Chunks {
+  private parts: string[] = [];
+  private units: number[] = [];
+  push(u: number): void {
+    this.units.push(u);
+    if (this.units.length >= 8192) this.flush();
+  }
+  private flush(): void {
+    this.parts.push(String.fromCharCode.apply(null, this.units));
+    this.units = [];
+  }
+  toString(): string {
+    this.flush();
+    return this.parts.join('');
+  }
+}
+
+/** Strict UTF-8; null at the first invalid sequence. Bytes may be signed (Apps Script) or 0..255. */
 function utf8(b: ArrayLike<number>, start: number): string | null {
-  let out = '';
-  for (let i = start; i < b.length;) {
-    const c = b[i];
+  const out = new Chunks();
+  const len = b.length;
+  for (let i = start; i < len;) {
+    const c = b[i] & 0xff;
+    if (c < 0x80) {
+      out.push(c);
+      i++;
+      continue;
+    }
     let cp: number;
     let n: number;
-    if (c < 0x80) {
-      cp = c;
-      n = 0;
-    } else if (c >= 0xc2 && c < 0xe0) {
+    if (c >= 0xc2 && c < 0xe0) {
       cp = c & 0x1f;
       n = 1;
     } else if (c >= 0xe0 && c < 0xf0) {
@@ -48,10 +69,10 @@ function utf8(b: ArrayLike<number>, start: number): string | null {
       cp = c & 0x07;
       n = 3;
     } else return null;
-    if (i + n >= b.length && n > 0) return null;
+    if (i + n >= len) return null;
     for (let k = 1; k <= n; k++) {
-      const d = b[i + k];
-      if (d === undefined || (d & 0xc0) !== 0x80) return null;
+      const d = b[i + k] & 0xff;
+      if ((d & 0xc0) !== 0x80) return null;
       cp = (cp << 6) | (d & 0x3f);
     }
     if (
@@ -60,18 +81,23 @@ function utf8(b: ArrayLike<number>, start: number): string | null {
       (cp >= 0xd800 && cp <= 0xdfff)
     )
       return null;
-    out += String.fromCodePoint(cp);
+    if (cp >= 0x10000) {
+      out.push(0xd800 + ((cp - 0x10000) >> 10));
+      out.push(0xdc00 + ((cp - 0x10000) & 0x3ff));
+    } else out.push(cp);
     i += n + 1;
   }
-  return out;
+  return out.toString();
 }
 
 function utf16(b: ArrayLike<number>, start: number, littleEndian: boolean): string {
-  let out = '';
+  const out = new Chunks();
   for (let i = start; i + 1 < b.length; i += 2) {
-    out += String.fromCharCode(littleEndian ? b[i] | (b[i + 1] << 8) : (b[i] << 8) | b[i + 1]);
+    const lo = b[i] & 0xff;
+    const hi = b[i + 1] & 0xff;
+    out.push(littleEndian ? lo | (hi << 8) : (lo << 8) | hi);
   }
-  return out;
+  return out.toString();
 }
 
 /**
@@ -79,27 +105,31 @@ function utf16(b: ArrayLike<number>, start: number, littleEndian: boolean): stri
  * A ZIP signature (an .xlsx file) or NUL bytes without a UTF-16 BOM (a binary file) are refused clearly.
  */
 export function decodeBytes(input: ArrayLike<number>): Decoded {
-  const b = Array.from(input, (x) => x & 0xff);
-  if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) {
+  const b = input;
+  const at = (i: number) => (i < b.length ? b[i] & 0xff : -1);
+  if (at(0) === 0x50 && at(1) === 0x4b && at(2) === 0x03 && at(3) === 0x04) {
     throw new FileError(
       'This is an Excel (.xlsx) or other zipped file, not CSV: import it as XLSX, or save it as CSV first',
     );
   }
-  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+  if (at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf) {
     const t = utf8(b, 3);
     if (t !== null) return { text: t, encoding: 'utf-8' };
   }
-  if (b[0] === 0xff && b[1] === 0xfe) return { text: utf16(b, 2, true), encoding: 'utf-16le' };
-  if (b[0] === 0xfe && b[1] === 0xff) return { text: utf16(b, 2, false), encoding: 'utf-16be' };
-  if (b.slice(0, 4096).includes(0)) {
+  if (at(0) === 0xff && at(1) === 0xfe) return { text: utf16(b, 2, true), encoding: 'utf-16le' };
+  if (at(0) === 0xfe && at(1) === 0xff) return { text: utf16(b, 2, false), encoding: 'utf-16be' };
+  if (Array.prototype.slice.call(b, 0, 4096).includes(0)) {
     throw new FileError('The file contains binary data (NUL bytes) and is not a text CSV export');
   }
   const t = utf8(b, 0);
   if (t !== null) return { text: t, encoding: 'utf-8' };
-  let out = '';
-  for (const c of b) out += String.fromCharCode(c >= 0x80 && c < 0xa0 ? CP1252[c - 0x80] : c);
+  const out = new Chunks();
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] & 0xff;
+    out.push(c >= 0x80 && c < 0xa0 ? CP1252[c - 0x80] : c);
+  }
   return {
-    text: out,
+    text: out.toString(),
     encoding: 'windows-1252',
     note: 'The file is not UTF-8; it was read as Windows-1252 (Excel\u2019s "CSV" on Windows). Check accented names in the preview.',
   };
@@ -159,59 +189,83 @@ export function parseCsv(
   delimiter: Delimiter = detectDelimiter(text),
 ): { rows: Table; rowLines: number[] } {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const n = src.length;
   const rows: Table = [];
   const rowLines: number[] = [];
   let row: string[] = [];
-  let cell = '';
-  let quoted = false;
   let line = 1;
   let rowStart = 1;
-  let quoteLine = 0;
-  let cellWasQuoted = false;
+  let anyQuoted = false;
   const endRow = () => {
-    row.push(cell);
-    if (!(row.length === 1 && row[0].trim() === '' && !cellWasQuoted)) {
+    if (!(row.length === 1 && row[0].trim() === '' && !anyQuoted)) {
       rows.push(row);
       rowLines.push(rowStart);
     }
     row = [];
-    cell = '';
-    cellWasQuoted = false;
+    anyQuoted = false;
   };
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (quoted) {
-      if (c === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n' || (c === '\r' && src[i + 1] !== '\n')) line++;
-        cell += c;
+  let i = 0;
+  // Cells are cut out with slice (one string per cell, not one per character).
+  while (i <= n) {
+    // Start of a cell: a quote after optional spaces opens a quoted cell.
+    let j = i;
+    while (j < n && src[j] === ' ') j++;
+    if (j < n && src[j] === '"') {
+      const opened = line;
+      anyQuoted = true;
+      const parts: string[] = [];
+      let k = j + 1;
+      for (;;) {
+        const q = src.indexOf('"', k);
+        if (q < 0)
+          throw new FileError(
+            `A quoted cell opened on line ${opened} is never closed: the file is cut short or a quote is stray`,
+          );
+        const piece = src.slice(k, q);
+        for (let c = 0; c < piece.length; c++) {
+          const ch = piece.charCodeAt(c);
+          if (ch === 10 || (ch === 13 && piece.charCodeAt(c + 1) !== 10)) line++;
+        }
+        parts.push(piece);
+        if (src[q + 1] === '"') {
+          parts.push('"');
+          k = q + 2;
+        } else {
+          k = q + 1;
+          break;
+        }
+      }
+      // Anything after the closing quote up to the delimiter is kept (as spreadsheets do).
+      let e = k;
+      while (e < n && src[e] !== delimiter && src[e] !== '\n' && src[e] !== '\r') e++;
+      row.push(parts.join('') + src.slice(k, e));
+      i = e;
+    } else {
+      let e = i;
+      while (e < n && src[e] !== delimiter && src[e] !== '\n' && src[e] !== '\r') e++;
+      row.push(src.slice(i, e));
+      i = e;
+    }
+    if (i >= n) {
+      if (!(row.length === 1 && row[0] === '' && !anyQuoted)) endRow();
+      break;
+    }
+    if (src[i] === delimiter) {
+      i++;
+      if (i === n) {
+        row.push('');
+        endRow();
+        break;
       }
       continue;
     }
-    if (c === '"' && cell.trim() === '') {
-      quoted = true;
-      cellWasQuoted = true;
-      quoteLine = line;
-      cell = '';
-    } else if (c === delimiter) {
-      row.push(cell);
-      cell = '';
-      cellWasQuoted = false;
-    } else if (c === '\r' || c === '\n') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      endRow();
-      line++;
-      rowStart = line;
-    } else cell += c;
+    // A line end.
+    if (src[i] === '\r' && src[i + 1] === '\n') i++;
+    i++;
+    endRow();
+    line++;
+    rowStart = line;
+    if (i === n) break;
   }
-  if (quoted)
-    throw new FileError(
-      `A quoted cell opened on line ${quoteLine} is never closed: the file is cut short or a quote is stray`,
-    );
-  if (cell !== '' || row.length > 0) endRow();
   return { rows, rowLines };
 }

@@ -24,6 +24,15 @@ export const looksLikeFormula = (s: string): boolean =>
 export const isBlank = (c: Cell): boolean =>
   c === null || c === undefined || (typeof c === 'string' && c.trim() === '');
 
+const numberPattern = (decimal: DecimalMark): RegExp => {
+  const esc = (c: string) => (c === '.' ? '\\.' : c);
+  const group = decimal === '.' ? ',' : '.';
+  return new RegExp(
+    `^(\\d{1,3}(?:[${esc(group)} '’]\\d{3})+|\\d+)(?:${esc(decimal)}(\\d+))?$|^${esc(decimal)}(\\d+)$`,
+  );
+};
+const NUMBER_PATTERN: Record<DecimalMark, RegExp> = { '.': numberPattern('.'), ',': numberPattern(',') };
+
 /**
  * A number: optional currency sign or code, thousands separators (grouped by three: ',' or '.' — the
  * other one is the decimal mark — and spaces or apostrophes), negatives as '-12', '(12)' or '12-'.
@@ -64,11 +73,7 @@ export function parseNumber(cell: Cell, label: string, decimal: DecimalMark): Pa
     s = s.slice(1).trim();
   } else if (s.startsWith('+')) s = s.slice(1).trim();
   s = s.replace(/^[$€£¥]\s*/, '');
-  const group = decimal === '.' ? ',' : '.';
-  const esc = (c: string) => (c === '.' ? '\\.' : c);
-  const pattern = new RegExp(
-    `^(\\d{1,3}(?:[${esc(group)} '’]\\d{3})+|\\d+)(?:${esc(decimal)}(\\d+))?$|^${esc(decimal)}(\\d+)$`,
-  );
+  const pattern = NUMBER_PATTERN[decimal];
   const m = pattern.exec(s);
   if (!m) {
     if (/^\d+[eE][+-]?\d+$|^\d+\.\d+[eE][+-]?\d+$/.test(s))
