@@ -275,9 +275,15 @@ const CHARGE_FIELDS = [
   'notes',
 ];
 
+/** Autotask keeps charge quantities and amounts to 4 decimals and rounds what it is sent (F3). */
+export const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
 function amounts(r: AtRecord): void {
-  r.billableAmount = Number(r.unitQuantity) * Number(r.unitPrice ?? 0);
-  r.extendedCost = Number(r.unitQuantity) * Number(r.unitCost ?? 0);
+  for (const f of ['unitQuantity', 'unitPrice', 'unitCost']) {
+    if (typeof r[f] === 'number') r[f] = round4(r[f]);
+  }
+  r.billableAmount = round4(Number(r.unitQuantity) * Number(r.unitPrice ?? 0));
+  r.extendedCost = round4(Number(r.unitQuantity) * Number(r.unitCost ?? 0));
 }
 
 function checkCode(s: AtState, r: AtRecord): void {

@@ -38,7 +38,12 @@ export function chargeName(step: PushStep, lineKey: string): string {
   return (label.length > room ? `${label.slice(0, room - 1)}…` : label) + suffix;
 }
 
-const fmt = (n: number): string => String(Math.round(n * 10000) / 10000);
+/** Autotask keeps charge quantities, prices and costs to 4 decimals (it rounds what it is sent). */
+export const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+/** Equal as Autotask stores them: fractional usage that Autotask rounded is not a change to re-send. */
+const same4 = (a: number, b: number): boolean => Math.abs(round4(a) - round4(b)) < 1e-9;
+
+const fmt = (n: number): string => String(round4(n));
 
 export function decideQuantity(
   step: PushStep,
@@ -90,9 +95,9 @@ export function decideQuantity(
 function sameCharge(c: AtCharge, step: PushStep): boolean {
   const a = step.after;
   return (
-    sameQuantity(c.unitQuantity, a.quantity) &&
-    sameMoney(c.unitPrice ?? 0, a.unitPrice) &&
-    sameMoney(c.unitCost ?? 0, a.unitCost) &&
+    same4(c.unitQuantity, a.quantity) &&
+    same4(c.unitPrice ?? 0, a.unitPrice) &&
+    same4(c.unitCost ?? 0, a.unitCost) &&
     c.datePurchased === a.effectiveDate &&
     (c.description ?? '') === a.description.slice(0, DESCRIPTION_MAX)
   );
@@ -119,9 +124,9 @@ export function decideCharge(
     name: chargeName(step, lineKey),
     description: a.description.slice(0, DESCRIPTION_MAX),
     datePurchased: a.effectiveDate,
-    unitQuantity: a.quantity,
-    unitPrice: a.unitPrice,
-    unitCost: a.unitCost,
+    unitQuantity: round4(a.quantity),
+    unitPrice: round4(a.unitPrice),
+    unitCost: round4(a.unitCost),
   };
   const existing = [...found].sort((x, y) => x.id - y.id)[0];
   if (existing) {
