@@ -132,6 +132,12 @@ export class AutotaskTarget implements PsaTarget {
     if (responses.some((r) => r.status === 401)) {
       return { ok: false, message: 'Autotask rejected the API user name, secret or integration code (401)' };
     }
+    if (responses.every((r) => r.status === 500)) {
+      return {
+        ok: false,
+        message: `Autotask answered every request with an error (${this.client.describe(responses[0])}). Autotask answers 500, not 401, when the integration code (API tracking identifier) or the API user name is wrong: check both.`,
+      };
+    }
     const missing = new Set<string>();
     responses.forEach((r, i) => {
       const denied =

@@ -307,6 +307,31 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     expect(unknown.message).toMatch(/could not find the zone/);
   });
 
+  it('names a wrong integration code or user name (Autotask answers 500) and does not retry it (F7)', async () => {
+    const g = gasHttp({ 'https://webservices.autotask.net': sb.urls.autotask });
+    const wrong = createAutotaskTarget(config({ integrationCode: 'NOT-THE-CODE' }), g.reads, g.writes);
+    const tested = wrong.testConnection();
+    expect(tested.ok).toBe(false);
+    expect(tested.message).toMatch(
+      /integration code \(API tracking identifier\) or the API user name is wrong/,
+    );
+    expect(tested.message).not.toMatch(/security level/);
+    expect(tested.message).not.toContain('NOT-THE-CODE');
+    expect(() => wrong.listCompanies()).toThrow(/check the integration code and the API user name/);
+    // Zone discovery, ten probes, one query: each sent once.
+    expect(g.reads.stats.retries).toBe(0);
+    expect(g.sleeps).toEqual([]);
+    // A user name the zone lookup does not know is not retried either.
+    await sb.admin('autotask').clearRequests();
+    const h = gasHttp({ 'https://webservices.autotask.net': sb.urls.autotask });
+    createAutotaskTarget(
+      config({ username: 'nobody@northwind.example' }),
+      h.reads,
+      h.writes,
+    ).testConnection();
+    expect((await log()).length).toBe(1);
+  });
+
   it('lists companies, products and contracts; pages at 500 with the paging minimum of requests', async () => {
     const { target } = connect();
     const companies = target.listCompanies();

@@ -71,7 +71,7 @@ describe('Autotask sandbox', () => {
     expect(unknown.json.errors).toEqual([expect.stringContaining('nobody@example.com')]);
   });
 
-  it('refuses bad credentials with 401 and an errors body', async () => {
+  it('answers a wrong secret with 401, an unknown user or a wrong integration code with 500 (F7)', async () => {
     const r = await call(
       'POST',
       'Companies/query',
@@ -84,7 +84,20 @@ describe('Autotask sandbox', () => {
       UserName: DEMO_USER,
       Secret: DEMO_SECRET,
     });
-    expect(noCode.status).toBe(401);
+    expect(noCode.status).toBe(500);
+    const wrongCode = await call(
+      'POST',
+      'Companies/query',
+      { filter: [] },
+      { ...AUTH, ApiIntegrationCode: 'X' },
+    );
+    expect(wrongCode.status).toBe(500);
+    expect(wrongCode.json.errors).toHaveLength(1);
+    const unknownUser = await call('GET', 'Companies/101', undefined, {
+      ...AUTH,
+      UserName: 'who@example.com',
+    });
+    expect(unknownUser.status).toBe(500);
   });
 
   it('implements the filter operators and and/or groups', async () => {
