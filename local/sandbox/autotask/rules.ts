@@ -24,6 +24,25 @@ function requireFields(body: AtRecord, fields: string[]): void {
   }
 }
 
+/**
+ * String field lengths of a live tenant's field metadata (ecitsolutions/Autotask AutotaskFieldInfoCache.xml):
+ * Autotask refuses a longer value. Services.invoiceDescription is not in that cache: 400 is assumed.
+ */
+export const FIELD_LIMITS: Record<string, Record<string, number>> = {
+  Companies: { companyName: 100, phone: 25 },
+  Contracts: { contractName: 100 },
+  Services: { name: 150, description: 400, invoiceDescription: 400 },
+  ContractCharges: { name: 100, description: 2000 },
+};
+
+function checkLengths(entity: string, body: AtRecord): void {
+  for (const [field, max] of Object.entries(FIELD_LIMITS[entity] ?? {})) {
+    const v = body[field];
+    if (typeof v === 'string' && v.length > max)
+      throw new RuleError(`${field} is ${v.length} characters long; the maximum is ${max}.`);
+  }
+}
+
 function num(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new RuleError(`${field} '${String(v)}' is not a number.`);
@@ -43,6 +62,7 @@ function pick(body: AtRecord, fields: string[]): AtRecord {
 
 export function createCompany(s: AtState, body: AtRecord): number {
   requireFields(body, ['companyName', 'companyType', 'phone', 'ownerResourceID']);
+  checkLengths('Companies', body);
   const id = s.nextId++;
   table(s, 'Companies').push({
     isActive: true,
@@ -68,6 +88,7 @@ function activeCode(s: AtState, id: unknown, useType: number, rule: string): voi
 
 export function createService(s: AtState, body: AtRecord): number {
   requireFields(body, ['name', 'unitPrice', 'periodType', 'billingCodeID']);
+  checkLengths('Services', body);
   activeCode(s, body.billingCodeID, USE_TYPE.service, 'A service needs a Service code');
   const id = s.nextId++;
   table(s, 'Services').push({
@@ -99,6 +120,7 @@ export function createContract(s: AtState, body: AtRecord): number {
     'status',
     'timeReportingRequiresStartAndStopTimes',
   ]);
+  checkLengths('Contracts', body);
   if (!byId(s, 'Companies', body.companyID))
     throw new RuleError(`companyID ${String(body.companyID)} does not exist.`);
   const start = day(body.startDate, 'startDate');
@@ -258,6 +280,9 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   return id;
 }
 
+/** What Autotask sets a new charge's read-only status to (value unverified). */
+const CHARGE_STATUS = 1;
+
 const CHARGE_FIELDS = [
   'name',
   'description',
@@ -268,7 +293,6 @@ const CHARGE_FIELDS = [
   'billingCodeID',
   'productID',
   'chargeType',
-  'status',
   'isBillableToCompany',
   'purchaseOrderNumber',
   'internalPurchaseOrderNumber',
@@ -300,7 +324,9 @@ function checkCode(s: AtState, r: AtRecord): void {
 export function createCharge(s: AtState, contractID: number, body: AtRecord): number {
   if (!byId(s, 'Contracts', contractID)) throw new RuleError(`contractID ${contractID} does not exist.`);
   requireFields(body, ['name', 'datePurchased', 'unitQuantity', 'chargeType']);
-  const rec: AtRecord = { ...pick(body, CHARGE_FIELDS), contractID, isBilled: false };
+  checkLengths('ContractCharges', body);
+  // status is read-only (live metadata `Status:long(ro)`): ignored on create, Autotask sets its own.
+  const rec: AtRecord = { ...pick(body, CHARGE_FIELDS), contractID, isBilled: false, status: CHARGE_STATUS };
   rec.datePurchased = at(day(body.datePurchased, 'datePurchased'));
   num(rec.unitQuantity, 'unitQuantity');
   checkCode(s, rec);
@@ -316,6 +342,7 @@ export function updateCharge(s: AtState, contractID: number, body: AtRecord): nu
   if (!rec || rec.contractID !== contractID)
     throw new RuleError(`Contract charge ${String(body.id)} does not exist on this contract.`);
   if (rec.isBilled === true) throw new RuleError('This charge has been billed and can no longer be updated.');
+  checkLengths('ContractCharges', body);
   const next = { ...rec, ...pick(body, CHARGE_FIELDS) };
   if (body.datePurchased !== undefined) next.datePurchased = at(day(body.datePurchased, 'datePurchased'));
   num(next.unitQuantity, 'unitQuantity');

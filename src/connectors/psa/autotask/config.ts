@@ -46,8 +46,6 @@ export const autotaskConfigSchema = z.object({
   activeContractStatus: positiveInt('Active contract status').default(1),
   /** ContractCharges.chargeType picklist value used for new charges. */
   chargeType: positiveInt('Charge type').default(1),
-  /** ContractCharges.status for new charges; omitted when not set (Autotask applies its default). */
-  chargeStatus: positiveInt('Charge status').optional(),
   /** Services.periodType for services BillGrid creates (monthly). */
   servicePeriodType: positiveInt('Service period type').default(1),
   /** Companies.companyType for companies BillGrid creates (1 = Customer). */

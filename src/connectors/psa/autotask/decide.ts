@@ -111,7 +111,7 @@ export function decideCharge(
   step: PushStep,
   found: readonly AtCharge[],
   billingCodeId: number | null,
-  config: Pick<AutotaskConfig, 'chargeType' | 'chargeStatus'>,
+  config: Pick<AutotaskConfig, 'chargeType'>,
 ): Decision {
   if (step.ref.kind !== 'charge') return { kind: 'fail', retryable: false, message: 'Not a charge step' };
   const { container, lineKey } = step.ref;
@@ -181,7 +181,7 @@ export function decideCharge(
       billingCodeID: billingCodeId,
       chargeType: config.chargeType,
       isBillableToCompany: true,
-      ...(config.chargeStatus ? { status: config.chargeStatus } : {}),
+      // No status: it is read-only on ContractCharges (F10).
     },
     psaId: null,
     what: `the new charge '${values.name}'`,

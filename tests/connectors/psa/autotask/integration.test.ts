@@ -716,6 +716,55 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     ).toMatchObject({ unitPrice: 0.0082 });
   });
 
+  it("keeps names within Autotask's field lengths and finds the shortened record again (F8)", async () => {
+    const { target } = connect();
+    const company =
+      'Northwind Regional Healthcare and Community Outreach Services Cooperative of the Greater Valley'; // 98
+    const contractName = `${company} - Managed Services`; // 117 > 100
+    const contract = target.createContract({
+      companyId: String(ACME),
+      name: contractName,
+      kind: 'recurring-service',
+      startDate: '2026-10-01',
+    });
+    expect(contract.created).toBe(true);
+    const saved = (await state()).entities.Contracts.find((c) => c.id === Number(contract.id));
+    expect(String(saved?.contractName)).toHaveLength(100);
+    expect(String(saved?.contractName)).toMatch(/^Northwind Regional .*…$/);
+    expect(
+      connect().target.createContract({
+        companyId: String(ACME),
+        name: contractName,
+        kind: 'recurring-service',
+        startDate: '2026-10-01',
+      }),
+    ).toEqual({ id: contract.id, created: false });
+    const longService =
+      `${'Microsoft 365 E5 with Teams Phone, Audio Conferencing and Copilot '.repeat(3)}`.trim();
+    const svc = target.createService({
+      name: longService,
+      sku: '',
+      unitPrice: 1,
+      unitCost: 1,
+      billingCodeId: 29682801,
+    });
+    expect(svc.created).toBe(true);
+    expect(
+      connect().target.createService({
+        name: longService,
+        sku: '',
+        unitPrice: 1,
+        unitCost: 1,
+        billingCodeId: 29682801,
+      }),
+    ).toEqual({ id: svc.id, created: false });
+    const co = target.createCompany({
+      name: `${company} and Partners Incorporated`,
+      phone: '+1 (555) 010-0000 ext. 12345',
+    });
+    expect(co.created).toBe(true);
+  });
+
   it('creates services with a Service code only', async () => {
     const { target } = connect();
     expect(() =>

@@ -11,7 +11,7 @@ import type { AtCharge, AtUnit } from '../../../../src/connectors/psa/autotask/s
 import { PsaError, type PushStep } from '../../../../src/core/psa';
 
 const KEY = 'BG-0123456789abcdef';
-const cfg = { chargeType: 1, chargeStatus: undefined };
+const cfg = { chargeType: 1 };
 
 const step = (over: Partial<PushStep['after']> = {}, kind: 'quantity' | 'charge' = 'charge'): PushStep => ({
   idempotencyKey: 'k',
@@ -139,9 +139,10 @@ describe('charge decisions', () => {
         isBillableToCompany: true,
       },
     });
-    expect(decideCharge(step(), [], 29682803, { chargeType: 2, chargeStatus: 4 })).toMatchObject({
-      body: { chargeType: 2, status: 4 },
-    });
+    const typed = decideCharge(step(), [], 29682803, { chargeType: 2 });
+    expect(typed).toMatchObject({ body: { chargeType: 2 } });
+    // ContractCharges.status is read-only (F10): never sent.
+    expect(typed.kind === 'send' && 'status' in typed.body).toBe(false);
   });
 
   it('finds an existing charge instead of creating it again', () => {
