@@ -211,6 +211,16 @@ export function updateContractService(s: AtState, contractID: number, body: AtRe
 }
 
 /**
+ * The unit row in force on a date: among the rows containing it (rows touch on an adjustment's effective
+ * date), the one that started last, the newest on a tie.
+ */
+export function rowInForce(rows: readonly AtRecord[], date: string): AtRecord | undefined {
+  return rows
+    .filter((r) => String(r.startDate).slice(0, 10) <= date && String(r.endDate).slice(0, 10) >= date)
+    .sort((a, b) => String(b.startDate).localeCompare(String(a.startDate)) || Number(b.id) - Number(a.id))[0];
+}
+
+/**
  * A relative unit change from the effective date on: the period row containing that date is split,
  * later rows change too. Creates the contract service when it is not on the contract yet (documented).
  */
@@ -246,19 +256,20 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
       price ?? Number(service.unitPrice),
       cost ?? Number(service.unitCost ?? 0),
     );
-  const rows = table(s, 'ContractServiceUnits').filter(
-    (r) => r.contractServiceID === cs.id && String(r.endDate).slice(0, 10) >= eff,
-  );
+  // The row in force on the effective date, and every row that starts after it, take the change. A row
+  // that began before the date is split: the old row now ends ON the effective date (documented: "the end
+  // date ... will be ... the effective date of that adjustment"), the new one starts there.
+  const own = table(s, 'ContractServiceUnits').filter((r) => r.contractServiceID === cs.id);
+  const current = rowInForce(own, eff);
+  const rows = own.filter((r) => r === current || String(r.startDate).slice(0, 10) > eff);
   if (rows.some((r) => Number(r.units) + change < 0)) {
     throw new RuleError('The unit change would reduce the contract service below zero units.');
   }
   for (const r of rows) {
-    const rowStart = String(r.startDate).slice(0, 10);
     let target = r;
-    if (rowStart < eff) {
-      const prevDay = new Date(Date.parse(`${eff}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    if (String(r.startDate).slice(0, 10) < eff) {
       target = { ...r, id: s.nextId++, startDate: at(eff) };
-      r.endDate = at(prevDay);
+      r.endDate = at(eff);
       table(s, 'ContractServiceUnits').push(target);
     }
     target.units = Number(target.units) + change;

@@ -263,7 +263,12 @@ export class AutotaskTarget implements PsaTarget {
         )
       : [];
     const quantities = new Map<number, PsaQuantityNow>();
-    for (const r of rows) {
+    const byService = new Map<number, AtUnit[]>();
+    for (const r of rows)
+      byService.set(r.contractServiceID, [...(byService.get(r.contractServiceID) ?? []), r]);
+    for (const list of byService.values()) {
+      const r = unitRowInForce(list, scope.periodEnd);
+      if (!r) continue;
       const c = contracts.get(r.contractID);
       if (!c) continue;
       quantities.set(r.contractServiceID, {
@@ -447,14 +452,10 @@ export class AutotaskTarget implements PsaTarget {
           };
         }
         const eff = s.after.effectiveDate;
-        const row =
-          rows.find(
-            (r) =>
-              r.contractID === contractId &&
-              r.serviceID === serviceId &&
-              r.startDate <= eff &&
-              r.endDate >= eff,
-          ) ?? null;
+        const row = unitRowInForce(
+          rows.filter((r) => r.contractID === contractId && r.serviceID === serviceId),
+          eff,
+        );
         return decideQuantity(s, contractId, serviceId, row);
       }
       const unreadable = this.unreadableCharges.get(s.ref.lineKey);
@@ -623,6 +624,20 @@ export class AutotaskTarget implements PsaTarget {
   }): Created {
     return this.creator.addContractService(input);
   }
+}
+
+/**
+ * The unit row in force on a date. Autotask ends a row ON the next adjustment's effective date, so two rows
+ * can contain it: the one that started last (the newest on a tie) holds the units from that date on. Taking
+ * the older one would resend an adjustment that already landed.
+ */
+export function unitRowInForce(rows: readonly AtUnit[], date: string): AtUnit | null {
+  let best: AtUnit | null = null;
+  for (const r of rows) {
+    if (r.startDate > date || r.endDate < date) continue;
+    if (!best || r.startDate > best.startDate || (r.startDate === best.startDate && r.id > best.id)) best = r;
+  }
+  return best;
 }
 
 /** The 1st of the month before the first usage: a contract that starts there bills that usage without proration. */

@@ -765,6 +765,49 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     expect(co.created).toBe(true);
   });
 
+  it('reads the newer unit row where rows touch on a mid-month adjustment: a retry sends nothing (F4)', async () => {
+    const before = await state();
+    const [row] = inForce(before, ACME_CONTRACT, '2026-10-20');
+    const n = (v: unknown): number => Number(v);
+    const step = quantity(
+      ACME_CONTRACT,
+      n(row.serviceID),
+      ACME,
+      n(row.units) + 4,
+      n(row.price),
+      n(row.cost),
+      '2026-10-20',
+    );
+    expect(connect().target.applyAll([step])[0].status).toBe('applied');
+    await sb.admin('autotask').clearRequests();
+    // Two rows now contain 2026-10-20: the old one (lower id, old units) ends on it, the new one starts there.
+    expect(connect().target.applyAll([step])[0].status).toBe('unchanged');
+    expect(mutations(await log())).toEqual([]);
+    const after = await state();
+    expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([4]);
+    // The reconcile read agrees on the last day of a month whose last day starts a new row.
+    const endStep = quantity(
+      ACME_CONTRACT,
+      n(row.serviceID),
+      ACME,
+      n(row.units) + 1,
+      n(row.price),
+      n(row.cost),
+      '2026-10-31',
+    );
+    expect(connect().target.applyAll([endStep])[0].status).toBe('applied');
+    const read = connect().target.readBilling({
+      periodStart: '2026-10-01',
+      periodEnd: '2026-10-31',
+      companyIds: [String(ACME)],
+      contractIds: [String(ACME_CONTRACT)],
+      lineKeys: [],
+    });
+    expect(read.quantities.find((q) => q.ref.productId === String(row.serviceID))?.quantity).toBe(
+      n(row.units) + 1,
+    );
+  });
+
   it('creates services with a Service code only', async () => {
     const { target } = connect();
     expect(() =>
