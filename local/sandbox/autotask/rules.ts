@@ -24,6 +24,25 @@ function requireFields(body: AtRecord, fields: string[]): void {
   }
 }
 
+/**
+ * String field lengths of a live tenant's field metadata (ecitsolutions/Autotask AutotaskFieldInfoCache.xml):
+ * Autotask refuses a longer value. Services.invoiceDescription is not in that cache: 400 is assumed.
+ */
+export const FIELD_LIMITS: Record<string, Record<string, number>> = {
+  Companies: { companyName: 100, phone: 25 },
+  Contracts: { contractName: 100 },
+  Services: { name: 150, description: 400, invoiceDescription: 400 },
+  ContractCharges: { name: 100, description: 2000 },
+};
+
+function checkLengths(entity: string, body: AtRecord): void {
+  for (const [field, max] of Object.entries(FIELD_LIMITS[entity] ?? {})) {
+    const v = body[field];
+    if (typeof v === 'string' && v.length > max)
+      throw new RuleError(`${field} is ${v.length} characters long; the maximum is ${max}.`);
+  }
+}
+
 function num(v: unknown, field: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new RuleError(`${field} '${String(v)}' is not a number.`);
@@ -43,6 +62,7 @@ function pick(body: AtRecord, fields: string[]): AtRecord {
 
 export function createCompany(s: AtState, body: AtRecord): number {
   requireFields(body, ['companyName', 'companyType', 'phone', 'ownerResourceID']);
+  checkLengths('Companies', body);
   const id = s.nextId++;
   table(s, 'Companies').push({
     isActive: true,
@@ -68,6 +88,7 @@ function activeCode(s: AtState, id: unknown, useType: number, rule: string): voi
 
 export function createService(s: AtState, body: AtRecord): number {
   requireFields(body, ['name', 'unitPrice', 'periodType', 'billingCodeID']);
+  checkLengths('Services', body);
   activeCode(s, body.billingCodeID, USE_TYPE.service, 'A service needs a Service code');
   const id = s.nextId++;
   table(s, 'Services').push({
@@ -99,6 +120,7 @@ export function createContract(s: AtState, body: AtRecord): number {
     'status',
     'timeReportingRequiresStartAndStopTimes',
   ]);
+  checkLengths('Contracts', body);
   if (!byId(s, 'Companies', body.companyID))
     throw new RuleError(`companyID ${String(body.companyID)} does not exist.`);
   const start = day(body.startDate, 'startDate');
@@ -179,13 +201,32 @@ export function createContractService(s: AtState, contractID: number, body: AtRe
   return addContractServiceRow(s, contract, serviceID, num(body.unitPrice, 'unitPrice'), cost).id as number;
 }
 
+/**
+ * The documented price path: PATCH adjustedPrice (ContractServicesEntity.htm). The sandbox re-prices every unit
+ * row not yet approved and posted (which rows real Autotask re-prices is unverified).
+ */
 export function updateContractService(s: AtState, contractID: number, body: AtRecord): number {
   const cs = byId(s, 'ContractServices', body.id);
   if (!cs || cs.contractID !== contractID)
     throw new RuleError(`Contract service ${String(body.id)} does not exist on this contract.`);
-  if (body.adjustedPrice !== undefined) cs.adjustedPrice = num(body.adjustedPrice, 'adjustedPrice');
+  if (body.adjustedPrice !== undefined) {
+    cs.adjustedPrice = num(body.adjustedPrice, 'adjustedPrice');
+    for (const r of table(s, 'ContractServiceUnits')) {
+      if (r.contractServiceID === cs.id && !r.approveAndPostDate) r.price = cs.adjustedPrice;
+    }
+  }
   if (body.invoiceDescription !== undefined) cs.invoiceDescription = String(body.invoiceDescription);
   return cs.id as number;
+}
+
+/**
+ * The unit row in force on a date: among the rows containing it (rows touch on an adjustment's effective
+ * date), the one that started last, the newest on a tie.
+ */
+export function rowInForce(rows: readonly AtRecord[], date: string): AtRecord | undefined {
+  return rows
+    .filter((r) => String(r.startDate).slice(0, 10) <= date && String(r.endDate).slice(0, 10) >= date)
+    .sort((a, b) => String(b.startDate).localeCompare(String(a.startDate)) || Number(b.id) - Number(a.id))[0];
 }
 
 /**
@@ -212,6 +253,10 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   if (change === 0 && price === undefined && cost === undefined) {
     throw new RuleError('An adjustment must change the units, the unit price or the unit cost.');
   }
+  const mode = s.variants?.adjustmentPrice ?? 'reprice';
+  if (change === 0 && mode === 'reject-zero') throw new RuleError('unitChange must not be 0.');
+  // Under the units-only readings the adjustment's price and cost change nothing on the rows.
+  const reprice = mode === 'reprice';
   const serviceID = num(body.serviceID, 'serviceID');
   const service = byId(s, 'Services', serviceID);
   if (!service) throw new RuleError(`serviceID ${serviceID} does not exist.`);
@@ -224,26 +269,27 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
       price ?? Number(service.unitPrice),
       cost ?? Number(service.unitCost ?? 0),
     );
-  const rows = table(s, 'ContractServiceUnits').filter(
-    (r) => r.contractServiceID === cs.id && String(r.endDate).slice(0, 10) >= eff,
-  );
+  // The row in force on the effective date, and every row that starts after it, take the change. A row
+  // that began before the date is split: the old row now ends ON the effective date (documented: "the end
+  // date ... will be ... the effective date of that adjustment"), the new one starts there.
+  const own = table(s, 'ContractServiceUnits').filter((r) => r.contractServiceID === cs.id);
+  const current = rowInForce(own, eff);
+  const rows = own.filter((r) => r === current || String(r.startDate).slice(0, 10) > eff);
   if (rows.some((r) => Number(r.units) + change < 0)) {
     throw new RuleError('The unit change would reduce the contract service below zero units.');
   }
   for (const r of rows) {
-    const rowStart = String(r.startDate).slice(0, 10);
     let target = r;
-    if (rowStart < eff) {
-      const prevDay = new Date(Date.parse(`${eff}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    if (String(r.startDate).slice(0, 10) < eff) {
       target = { ...r, id: s.nextId++, startDate: at(eff) };
-      r.endDate = at(prevDay);
+      r.endDate = at(eff);
       table(s, 'ContractServiceUnits').push(target);
     }
     target.units = Number(target.units) + change;
-    if (price !== undefined) target.price = price;
-    if (cost !== undefined) target.cost = cost;
+    if (reprice && price !== undefined) target.price = price;
+    if (reprice && cost !== undefined) target.cost = cost;
   }
-  if (price !== undefined) cs.adjustedPrice = price;
+  if (reprice && price !== undefined) cs.adjustedPrice = price;
   const id = s.nextId++;
   table(s, 'ContractServiceAdjustments').push({
     id,
@@ -258,6 +304,9 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   return id;
 }
 
+/** What Autotask sets a new charge's read-only status to (value unverified). */
+const CHARGE_STATUS = 1;
+
 const CHARGE_FIELDS = [
   'name',
   'description',
@@ -268,16 +317,21 @@ const CHARGE_FIELDS = [
   'billingCodeID',
   'productID',
   'chargeType',
-  'status',
   'isBillableToCompany',
   'purchaseOrderNumber',
   'internalPurchaseOrderNumber',
   'notes',
 ];
 
+/** Autotask keeps charge quantities and amounts to 4 decimals and rounds what it is sent (F3). */
+export const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
 function amounts(r: AtRecord): void {
-  r.billableAmount = Number(r.unitQuantity) * Number(r.unitPrice ?? 0);
-  r.extendedCost = Number(r.unitQuantity) * Number(r.unitCost ?? 0);
+  for (const f of ['unitQuantity', 'unitPrice', 'unitCost']) {
+    if (typeof r[f] === 'number') r[f] = round4(r[f]);
+  }
+  r.billableAmount = round4(Number(r.unitQuantity) * Number(r.unitPrice ?? 0));
+  r.extendedCost = round4(Number(r.unitQuantity) * Number(r.unitCost ?? 0));
 }
 
 function checkCode(s: AtState, r: AtRecord): void {
@@ -294,7 +348,9 @@ function checkCode(s: AtState, r: AtRecord): void {
 export function createCharge(s: AtState, contractID: number, body: AtRecord): number {
   if (!byId(s, 'Contracts', contractID)) throw new RuleError(`contractID ${contractID} does not exist.`);
   requireFields(body, ['name', 'datePurchased', 'unitQuantity', 'chargeType']);
-  const rec: AtRecord = { ...pick(body, CHARGE_FIELDS), contractID, isBilled: false };
+  checkLengths('ContractCharges', body);
+  // status is read-only (live metadata `Status:long(ro)`): ignored on create, Autotask sets its own.
+  const rec: AtRecord = { ...pick(body, CHARGE_FIELDS), contractID, isBilled: false, status: CHARGE_STATUS };
   rec.datePurchased = at(day(body.datePurchased, 'datePurchased'));
   num(rec.unitQuantity, 'unitQuantity');
   checkCode(s, rec);
@@ -310,6 +366,7 @@ export function updateCharge(s: AtState, contractID: number, body: AtRecord): nu
   if (!rec || rec.contractID !== contractID)
     throw new RuleError(`Contract charge ${String(body.id)} does not exist on this contract.`);
   if (rec.isBilled === true) throw new RuleError('This charge has been billed and can no longer be updated.');
+  checkLengths('ContractCharges', body);
   const next = { ...rec, ...pick(body, CHARGE_FIELDS) };
   if (body.datePurchased !== undefined) next.datePurchased = at(day(body.datePurchased, 'datePurchased'));
   num(next.unitQuantity, 'unitQuantity');

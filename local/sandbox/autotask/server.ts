@@ -298,7 +298,18 @@ export function createSandbox(fixture?: unknown): Sandbox<AtState> {
   sb.before = (req, s) => {
     if (/\/zoneinformation$/i.test(req.path)) return undefined;
     if (!credentialOf(req, s)) {
-      return errors(401, 'Unauthorized: the UserName, Secret or ApiIntegrationCode header was not accepted.');
+      // Only a wrong secret for a known user is a 401; an unknown user name, or a wrong integration code
+      // with valid credentials, answers 500 (apigrate/autotask-restapi#19; the wording is unverified).
+      const user = s.credentials.find(
+        (c) => c.username.toLowerCase() === header(req, 'UserName').toLowerCase(),
+      );
+      if (user && user.secret !== header(req, 'Secret')) {
+        return errors(
+          401,
+          'Unauthorized: the UserName, Secret or ApiIntegrationCode header was not accepted.',
+        );
+      }
+      return errors(500, 'Internal Server Error');
     }
     const threads = Number(header(req, 'x-sandbox-threads') || '1');
     if (threads > s.limits.threadsPerEndpoint) {

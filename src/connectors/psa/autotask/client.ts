@@ -103,6 +103,8 @@ export class AutotaskClient {
   request(method: HttpRequest['method'], path: string, body?: unknown): HttpRequest {
     const url = /^https?:/i.test(path) ? path : this.base() + path;
     const req: HttpRequest = { method, url, headers: this.headers(url) };
+    // A query is a read even when POSTed: safe to send again after a 5xx or a dropped connection.
+    if (/\/query(\/|\?|$)/i.test(url)) req.idempotent = true;
     if (body !== undefined) {
       req.body = JSON.stringify(body);
       req.contentType = 'application/json';
@@ -228,6 +230,8 @@ export class AutotaskClient {
   /** A read failure as one sentence for the sidebar. */
   readError(res: HttpResponse, entity: string): string {
     if (res.status === 401) return 'Autotask rejected the API user name, secret or integration code (401)';
+    if (res.status === 500 && errorBodySchema.safeParse(json(res)).success)
+      return `Autotask could not read ${entity} (${this.describe(res)}); if every Autotask request fails like this, check the integration code and the API user name: Autotask answers 500, not 401, when either is wrong`;
     if (res.status === 403)
       return `The Autotask API user may not read ${entity} (403): ${this.messages(res)}`;
     if (res.status === 429) return `Autotask's request limit was reached (429): ${this.messages(res)}`;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HttpResponse } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
 
 /**
@@ -45,8 +46,6 @@ export const autotaskConfigSchema = z.object({
   activeContractStatus: positiveInt('Active contract status').default(1),
   /** ContractCharges.chargeType picklist value used for new charges. */
   chargeType: positiveInt('Charge type').default(1),
-  /** ContractCharges.status for new charges; omitted when not set (Autotask applies its default). */
-  chargeStatus: positiveInt('Charge status').optional(),
   /** Services.periodType for services BillGrid creates (monthly). */
   servicePeriodType: positiveInt('Service period type').default(1),
   /** Companies.companyType for companies BillGrid creates (1 = Customer). */
@@ -83,7 +82,24 @@ export const policy = {
   maxRetries: 5,
   baseDelayMs: 1000,
   maxDelayMs: 60_000,
+  isRetryable: (res: HttpResponse): boolean =>
+    res.status === 429 || (res.status >= 500 && !(res.status === 500 && isRefusal(res.body))),
 } as const;
+
+/**
+ * A 500 carrying Autotask's `{ errors: [...] }` is a refusal no retry fixes: a validation error, an invalid
+ * query, or a wrong integration code / API user name (Autotask answers those with 500, not 401).
+ */
+function isRefusal(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return (
+      typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { errors?: unknown }).errors)
+    );
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Policy for creates and updates: never retried blindly. A POST that timed out may have been applied;

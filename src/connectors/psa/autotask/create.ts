@@ -8,6 +8,21 @@ import type { AutotaskConfig } from './config';
 import { addMonthsIso } from './dates';
 import { companySchema, contractSchema, contractServiceSchema, serviceSchema } from './schemas';
 
+/** Autotask's string limits (field metadata, see SOURCES.md F8): longer text is refused, so it is shortened. */
+export const LIMITS = {
+  companyName: 100,
+  phone: 25,
+  contractName: 100,
+  serviceName: 150,
+  serviceDescription: 400,
+} as const;
+
+/** The text within `max` characters, marked with an ellipsis when shortened. */
+export function cap(text: string, max: number): string {
+  const t = text.trim();
+  return t.length > max ? `${t.slice(0, max - 1).trimEnd()}…` : t;
+}
+
 export interface Created {
   id: string;
   /** False when an existing record with the same name/reference was found and reused. */
@@ -24,10 +39,11 @@ export function serviceBody(
     billingCodeId: number;
   },
 ) {
+  const text = cap(s.name, LIMITS.serviceDescription);
   return {
-    name: s.name,
-    description: s.name,
-    invoiceDescription: s.name,
+    name: cap(s.name, LIMITS.serviceName),
+    description: text,
+    invoiceDescription: text,
     sku: s.sku,
     unitPrice: s.unitPrice,
     unitCost: s.unitCost,
@@ -45,7 +61,7 @@ export class AutotaskCreator {
 
   /** Finds the company by exact name, or creates it. */
   createCompany(input: { name: string; phone?: string }): Created {
-    const name = input.name.trim();
+    const name = cap(input.name, LIMITS.companyName);
     const existing = this.client
       .queryAll('Companies', [[{ op: 'eq', field: 'companyName', value: name }]], companySchema)
       .find((c) => c.companyName.trim().toLowerCase() === name.toLowerCase());
@@ -62,7 +78,7 @@ export class AutotaskCreator {
         {
           companyName: name,
           companyType: this.config.companyType,
-          phone: input.phone || 'n/a',
+          phone: cap(input.phone || 'n/a', LIMITS.phone),
           ownerResourceID: this.config.ownerResourceId,
         },
         `the new company '${name}'`,
@@ -86,7 +102,7 @@ export class AutotaskCreator {
   ): Created {
     const filter: Filter = input.sku
       ? { op: 'eq', field: 'sku', value: input.sku }
-      : { op: 'eq', field: 'name', value: input.name };
+      : { op: 'eq', field: 'name', value: cap(input.name, LIMITS.serviceName) };
     const existing = this.client.queryAll('Services', [[filter]], serviceSchema)[0];
     if (existing) return { id: String(existing.id), created: false };
     const code = serviceCode(input.billingCodeId);
@@ -120,19 +136,20 @@ export class AutotaskCreator {
         ? this.config.contractTypes.fixedPrice
         : this.config.contractTypes.recurringService;
     const companyId = Number(input.companyId);
+    const name = cap(input.name, LIMITS.contractName);
     const existing = this.client
       .queryAll(
         'Contracts',
         [
           [
             { op: 'eq', field: 'companyID', value: companyId },
-            { op: 'eq', field: 'contractName', value: input.name },
+            { op: 'eq', field: 'contractName', value: name },
             { op: 'eq', field: 'contractType', value: type },
           ],
         ],
         contractSchema,
       )
-      .find((c) => c.contractName.trim().toLowerCase() === input.name.trim().toLowerCase());
+      .find((c) => c.contractName.trim().toLowerCase() === name.toLowerCase());
     if (existing) return { id: String(existing.id), created: false };
     const endDate = input.endDate ?? addMonthsIso(input.startDate, this.config.contractMonths, -1);
     return this.created(
@@ -141,14 +158,14 @@ export class AutotaskCreator {
         'Contracts',
         {
           companyID: companyId,
-          contractName: input.name,
+          contractName: name,
           contractType: type,
           status: this.config.activeContractStatus,
           startDate: input.startDate,
           endDate,
           timeReportingRequiresStartAndStopTimes: 1,
         },
-        `the new contract '${input.name}'`,
+        `the new contract '${name}'`,
       ),
     );
   }

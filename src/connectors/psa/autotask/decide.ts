@@ -18,6 +18,8 @@ export type Decision =
       body: Record<string, unknown>;
       psaId: string | null;
       what: string;
+      /** A second change of another entity sent in the same round (a price PATCH beside a unit adjustment). */
+      also?: { method: 'post' | 'patch'; path: string; body: Record<string, unknown>; what: string };
     }
   | { kind: 'fail'; message: string; retryable: boolean };
 
@@ -38,7 +40,12 @@ export function chargeName(step: PushStep, lineKey: string): string {
   return (label.length > room ? `${label.slice(0, room - 1)}…` : label) + suffix;
 }
 
-const fmt = (n: number): string => String(Math.round(n * 10000) / 10000);
+/** Autotask keeps charge quantities, prices and costs to 4 decimals (it rounds what it is sent). */
+export const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+/** Equal as Autotask stores them: fractional usage that Autotask rounded is not a change to re-send. */
+const same4 = (a: number, b: number): boolean => Math.abs(round4(a) - round4(b)) < 1e-9;
+
+const fmt = (n: number): string => String(round4(n));
 
 export function decideQuantity(
   step: PushStep,
@@ -55,12 +62,7 @@ export function decideQuantity(
     };
   }
   const current = row?.units ?? 0;
-  if (
-    row &&
-    sameQuantity(current, quantity) &&
-    sameMoney(row.price ?? 0, unitPrice) &&
-    sameMoney(row.cost ?? 0, unitCost)
-  ) {
+  if (row && sameQuantity(current, quantity) && sameMoney(row.price ?? 0, unitPrice)) {
     return {
       kind: 'unchanged',
       psaId: String(row.contractServiceID),
@@ -68,9 +70,11 @@ export function decideQuantity(
     };
   }
   const change = quantity - current;
-  return {
-    kind: 'send',
-    method: 'post',
+  // Units change by adjustment; a price by PATCH of the contract service's adjustedPrice, the documented path
+  // (an adjustment's price may be ignored, and one of 0 units refused: F5). A new contract service takes its
+  // first price from the adjustment that creates it.
+  const adjustment = {
+    method: 'post' as const,
     path: 'ContractServiceAdjustments',
     body: {
       contractID: contractId,
@@ -80,19 +84,34 @@ export function decideQuantity(
       adjustedUnitPrice: unitPrice,
       adjustedUnitCost: unitCost,
     },
-    psaId: row ? String(row.contractServiceID) : null,
     what: row
       ? `the adjustment of ${fmt(current)} → ${fmt(quantity)} units from ${effectiveDate}`
       : `adding the service with ${fmt(quantity)} units from ${effectiveDate}`,
   };
+  if (!row) return { kind: 'send', ...adjustment, psaId: null };
+  const reprice = sameMoney(row.price ?? 0, unitPrice)
+    ? null
+    : {
+        method: 'patch' as const,
+        path: `Contracts/${contractId}/Services`,
+        body: { id: row.contractServiceID, adjustedPrice: unitPrice },
+        what: `the price change ${fmt(row.price ?? 0)} → ${fmt(unitPrice)} of contract service ${row.contractServiceID}`,
+      };
+  const psaId = String(row.contractServiceID);
+  if (change === 0) {
+    // Price (or cost alone, which Autotask keeps per row and BillGrid does not bill): only the PATCH.
+    if (reprice) return { kind: 'send', ...reprice, psaId };
+    return { kind: 'unchanged', psaId, message: `Already ${fmt(quantity)} units on ${effectiveDate}` };
+  }
+  return { kind: 'send', ...adjustment, psaId, ...(reprice ? { also: reprice } : {}) };
 }
 
 function sameCharge(c: AtCharge, step: PushStep): boolean {
   const a = step.after;
   return (
-    sameQuantity(c.unitQuantity, a.quantity) &&
-    sameMoney(c.unitPrice ?? 0, a.unitPrice) &&
-    sameMoney(c.unitCost ?? 0, a.unitCost) &&
+    same4(c.unitQuantity, a.quantity) &&
+    same4(c.unitPrice ?? 0, a.unitPrice) &&
+    same4(c.unitCost ?? 0, a.unitCost) &&
     c.datePurchased === a.effectiveDate &&
     (c.description ?? '') === a.description.slice(0, DESCRIPTION_MAX)
   );
@@ -106,7 +125,7 @@ export function decideCharge(
   step: PushStep,
   found: readonly AtCharge[],
   billingCodeId: number | null,
-  config: Pick<AutotaskConfig, 'chargeType' | 'chargeStatus'>,
+  config: Pick<AutotaskConfig, 'chargeType'>,
 ): Decision {
   if (step.ref.kind !== 'charge') return { kind: 'fail', retryable: false, message: 'Not a charge step' };
   const { container, lineKey } = step.ref;
@@ -119,9 +138,9 @@ export function decideCharge(
     name: chargeName(step, lineKey),
     description: a.description.slice(0, DESCRIPTION_MAX),
     datePurchased: a.effectiveDate,
-    unitQuantity: a.quantity,
-    unitPrice: a.unitPrice,
-    unitCost: a.unitCost,
+    unitQuantity: round4(a.quantity),
+    unitPrice: round4(a.unitPrice),
+    unitCost: round4(a.unitCost),
   };
   const existing = [...found].sort((x, y) => x.id - y.id)[0];
   if (existing) {
@@ -176,7 +195,7 @@ export function decideCharge(
       billingCodeID: billingCodeId,
       chargeType: config.chargeType,
       isBillableToCompany: true,
-      ...(config.chargeStatus ? { status: config.chargeStatus } : {}),
+      // No status: it is read-only on ContractCharges (F10).
     },
     psaId: null,
     what: `the new charge '${values.name}'`,

@@ -132,6 +132,12 @@ export class AutotaskTarget implements PsaTarget {
     if (responses.some((r) => r.status === 401)) {
       return { ok: false, message: 'Autotask rejected the API user name, secret or integration code (401)' };
     }
+    if (responses.every((r) => r.status === 500)) {
+      return {
+        ok: false,
+        message: `Autotask answered every request with an error (${this.client.describe(responses[0])}). Autotask answers 500, not 401, when the integration code (API tracking identifier) or the API user name is wrong: check both.`,
+      };
+    }
     const missing = new Set<string>();
     responses.forEach((r, i) => {
       const denied =
@@ -257,7 +263,12 @@ export class AutotaskTarget implements PsaTarget {
         )
       : [];
     const quantities = new Map<number, PsaQuantityNow>();
-    for (const r of rows) {
+    const byService = new Map<number, AtUnit[]>();
+    for (const r of rows)
+      byService.set(r.contractServiceID, [...(byService.get(r.contractServiceID) ?? []), r]);
+    for (const list of byService.values()) {
+      const r = unitRowInForce(list, scope.periodEnd);
+      if (!r) continue;
       const c = contracts.get(r.contractID);
       if (!c) continue;
       quantities.set(r.contractServiceID, {
@@ -377,14 +388,16 @@ export class AutotaskTarget implements PsaTarget {
       return failAll(steps, err);
     }
     // Each step of a round targets a different entity, so their writes may go out together.
-    const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
+    const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d, ...(d.also ? [d.also] : [])] : []));
     const results = this.client.mutateAll(sends);
     let next = 0;
     return decisions.map((d): StepOutcome => {
       if (d.kind === 'fail') return { status: 'failed', message: d.message, retryable: d.retryable };
       if (d.kind === 'unchanged') return { status: 'unchanged', psaId: d.psaId, message: d.message };
       const r = results[next++];
+      const also = d.also ? results[next++] : null;
       if (!r.ok) return { status: 'failed', message: r.message, retryable: r.retryable };
+      if (also && !also.ok) return { status: 'failed', message: also.message, retryable: also.retryable };
       const psaId = d.psaId ?? String(r.id);
       return { status: 'applied', psaId, message: `Autotask saved ${d.what}` };
     });
@@ -441,14 +454,10 @@ export class AutotaskTarget implements PsaTarget {
           };
         }
         const eff = s.after.effectiveDate;
-        const row =
-          rows.find(
-            (r) =>
-              r.contractID === contractId &&
-              r.serviceID === serviceId &&
-              r.startDate <= eff &&
-              r.endDate >= eff,
-          ) ?? null;
+        const row = unitRowInForce(
+          rows.filter((r) => r.contractID === contractId && r.serviceID === serviceId),
+          eff,
+        );
         return decideQuantity(s, contractId, serviceId, row);
       }
       const unreadable = this.unreadableCharges.get(s.ref.lineKey);
@@ -617,6 +626,20 @@ export class AutotaskTarget implements PsaTarget {
   }): Created {
     return this.creator.addContractService(input);
   }
+}
+
+/**
+ * The unit row in force on a date. Autotask ends a row ON the next adjustment's effective date, so two rows
+ * can contain it: the one that started last (the newest on a tie) holds the units from that date on. Taking
+ * the older one would resend an adjustment that already landed.
+ */
+export function unitRowInForce(rows: readonly AtUnit[], date: string): AtUnit | null {
+  let best: AtUnit | null = null;
+  for (const r of rows) {
+    if (r.startDate > date || r.endDate < date) continue;
+    if (!best || r.startDate > best.startDate || (r.startDate === best.startDate && r.id > best.id)) best = r;
+  }
+  return best;
 }
 
 /** The 1st of the month before the first usage: a contract that starts there bills that usage without proration. */

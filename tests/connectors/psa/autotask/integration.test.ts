@@ -307,6 +307,31 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     expect(unknown.message).toMatch(/could not find the zone/);
   });
 
+  it('names a wrong integration code or user name (Autotask answers 500) and does not retry it (F7)', async () => {
+    const g = gasHttp({ 'https://webservices.autotask.net': sb.urls.autotask });
+    const wrong = createAutotaskTarget(config({ integrationCode: 'NOT-THE-CODE' }), g.reads, g.writes);
+    const tested = wrong.testConnection();
+    expect(tested.ok).toBe(false);
+    expect(tested.message).toMatch(
+      /integration code \(API tracking identifier\) or the API user name is wrong/,
+    );
+    expect(tested.message).not.toMatch(/security level/);
+    expect(tested.message).not.toContain('NOT-THE-CODE');
+    expect(() => wrong.listCompanies()).toThrow(/check the integration code and the API user name/);
+    // Zone discovery, ten probes, one query: each sent once.
+    expect(g.reads.stats.retries).toBe(0);
+    expect(g.sleeps).toEqual([]);
+    // A user name the zone lookup does not know is not retried either.
+    await sb.admin('autotask').clearRequests();
+    const h = gasHttp({ 'https://webservices.autotask.net': sb.urls.autotask });
+    createAutotaskTarget(
+      config({ username: 'nobody@northwind.example' }),
+      h.reads,
+      h.writes,
+    ).testConnection();
+    expect((await log()).length).toBe(1);
+  });
+
   it('lists companies, products and contracts; pages at 500 with the paging minimum of requests', async () => {
     const { target } = connect();
     const companies = target.listCompanies();
@@ -408,7 +433,11 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     const after = await state();
     expectConverged(after, steps);
     expect(after.entities.ContractCharges).toHaveLength(before.entities.ContractCharges.length + 3);
-    expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([-3, 7, 0]);
+    // Units by adjustment; the price-only change by PATCH of adjustedPrice (F5), not a 0-unit adjustment.
+    expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([-3, 7]);
+    expect(
+      mutations(await log()).filter((r) => r.method === 'PATCH' && /\/Services$/.test(r.path)),
+    ).toHaveLength(1);
     // The annual seat subscription went to the fixed-price contract with a Material code: its service's
     // own code is a Service code, which Autotask refuses on a charge.
     expect(after.entities.ContractCharges.find((c) => String(c.name).includes(key(0xb2)))).toMatchObject({
@@ -482,7 +511,7 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
       const rerun = connect().target.applyAll(steps);
       const s = await state();
       expectConverged(s, steps);
-      expect(s.entities.ContractServiceAdjustments).toHaveLength(3);
+      expect(s.entities.ContractServiceAdjustments).toHaveLength(2);
       expect(s.entities.ContractCharges).toHaveLength(5);
       expect(rerun.map((o) => o.status)).toEqual(Array(8).fill('unchanged')); // the dropped request had landed
     }
@@ -672,6 +701,115 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     expect(s.entities.ContractCharges.find((c) => String(c.name).includes(key(0xc1)))).toMatchObject({
       billingCodeID: 29682804,
     });
+  });
+
+  it("sends fractional usage at Autotask's 4 decimals and does not re-send it (F3)", async () => {
+    // 1534.123456 minutes at 0.00791234: Autotask keeps 1534.1235 × 0.0079.
+    const usage = charge(ACME_CONTRACT, ACME, key(0xd1), 1534.123456, 0.00791234, 0.0051, '5007', 'Voice');
+    expect(connect().target.applyAll([usage])[0].status).toBe('applied');
+    const saved = (await state()).entities.ContractCharges.find((c) => String(c.name).includes(key(0xd1)));
+    expect(saved).toMatchObject({ unitQuantity: 1534.1235, unitPrice: 0.0079, unitCost: 0.0051 });
+    await sb.admin('autotask').clearRequests();
+    expect(connect().target.applyAll([usage])[0].status).toBe('unchanged');
+    expect(mutations(await log())).toEqual([]);
+    // A real change at the 4th decimal of the price is still sent (money compared at Autotask's precision).
+    const dearer = { ...usage, after: { ...usage.after, unitPrice: 0.0082 } };
+    expect(connect().target.applyAll([dearer])[0].status).toBe('applied');
+    expect(
+      (await state()).entities.ContractCharges.find((c) => String(c.name).includes(key(0xd1))),
+    ).toMatchObject({ unitPrice: 0.0082 });
+  });
+
+  it("keeps names within Autotask's field lengths and finds the shortened record again (F8)", async () => {
+    const { target } = connect();
+    const company =
+      'Northwind Regional Healthcare and Community Outreach Services Cooperative of the Greater Valley'; // 98
+    const contractName = `${company} - Managed Services`; // 117 > 100
+    const contract = target.createContract({
+      companyId: String(ACME),
+      name: contractName,
+      kind: 'recurring-service',
+      startDate: '2026-10-01',
+    });
+    expect(contract.created).toBe(true);
+    const saved = (await state()).entities.Contracts.find((c) => c.id === Number(contract.id));
+    expect(String(saved?.contractName)).toHaveLength(100);
+    expect(String(saved?.contractName)).toMatch(/^Northwind Regional .*…$/);
+    expect(
+      connect().target.createContract({
+        companyId: String(ACME),
+        name: contractName,
+        kind: 'recurring-service',
+        startDate: '2026-10-01',
+      }),
+    ).toEqual({ id: contract.id, created: false });
+    const longService =
+      `${'Microsoft 365 E5 with Teams Phone, Audio Conferencing and Copilot '.repeat(3)}`.trim();
+    const svc = target.createService({
+      name: longService,
+      sku: '',
+      unitPrice: 1,
+      unitCost: 1,
+      billingCodeId: 29682801,
+    });
+    expect(svc.created).toBe(true);
+    expect(
+      connect().target.createService({
+        name: longService,
+        sku: '',
+        unitPrice: 1,
+        unitCost: 1,
+        billingCodeId: 29682801,
+      }),
+    ).toEqual({ id: svc.id, created: false });
+    const co = target.createCompany({
+      name: `${company} and Partners Incorporated`,
+      phone: '+1 (555) 010-0000 ext. 12345',
+    });
+    expect(co.created).toBe(true);
+  });
+
+  it('reads the newer unit row where rows touch on a mid-month adjustment: a retry sends nothing (F4)', async () => {
+    const before = await state();
+    const [row] = inForce(before, ACME_CONTRACT, '2026-10-20');
+    const n = (v: unknown): number => Number(v);
+    const step = quantity(
+      ACME_CONTRACT,
+      n(row.serviceID),
+      ACME,
+      n(row.units) + 4,
+      n(row.price),
+      n(row.cost),
+      '2026-10-20',
+    );
+    expect(connect().target.applyAll([step])[0].status).toBe('applied');
+    await sb.admin('autotask').clearRequests();
+    // Two rows now contain 2026-10-20: the old one (lower id, old units) ends on it, the new one starts there.
+    expect(connect().target.applyAll([step])[0].status).toBe('unchanged');
+    expect(mutations(await log())).toEqual([]);
+    const after = await state();
+    expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([4]);
+    // The reconcile read agrees on the last day of a month whose last day starts a new row.
+    const endStep = quantity(
+      ACME_CONTRACT,
+      n(row.serviceID),
+      ACME,
+      n(row.units) + 1,
+      n(row.price),
+      n(row.cost),
+      '2026-10-31',
+    );
+    expect(connect().target.applyAll([endStep])[0].status).toBe('applied');
+    const read = connect().target.readBilling({
+      periodStart: '2026-10-01',
+      periodEnd: '2026-10-31',
+      companyIds: [String(ACME)],
+      contractIds: [String(ACME_CONTRACT)],
+      lineKeys: [],
+    });
+    expect(read.quantities.find((q) => q.ref.productId === String(row.serviceID))?.quantity).toBe(
+      n(row.units) + 1,
+    );
   });
 
   it('creates services with a Service code only', async () => {

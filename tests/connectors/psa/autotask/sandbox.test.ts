@@ -71,7 +71,7 @@ describe('Autotask sandbox', () => {
     expect(unknown.json.errors).toEqual([expect.stringContaining('nobody@example.com')]);
   });
 
-  it('refuses bad credentials with 401 and an errors body', async () => {
+  it('answers a wrong secret with 401, an unknown user or a wrong integration code with 500 (F7)', async () => {
     const r = await call(
       'POST',
       'Companies/query',
@@ -84,7 +84,20 @@ describe('Autotask sandbox', () => {
       UserName: DEMO_USER,
       Secret: DEMO_SECRET,
     });
-    expect(noCode.status).toBe(401);
+    expect(noCode.status).toBe(500);
+    const wrongCode = await call(
+      'POST',
+      'Companies/query',
+      { filter: [] },
+      { ...AUTH, ApiIntegrationCode: 'X' },
+    );
+    expect(wrongCode.status).toBe(500);
+    expect(wrongCode.json.errors).toHaveLength(1);
+    const unknownUser = await call('GET', 'Companies/101', undefined, {
+      ...AUTH,
+      UserName: 'who@example.com',
+    });
+    expect(unknownUser.status).toBe(500);
   });
 
   it('implements the filter operators and and/or groups', async () => {
@@ -252,10 +265,36 @@ describe('Autotask sandbox', () => {
     const rows = after.items
       .map((x) => [String(x.startDate).slice(0, 10), String(x.endDate).slice(0, 10), x.units, x.price])
       .sort();
+    // The earlier row ends ON the effective date (documented boundary, F4): the two rows touch there.
     expect(rows).toEqual([
-      ['2026-10-01', '2026-10-14', units, price],
+      ['2026-10-01', '2026-10-15', units, price],
       ['2026-10-15', '2026-10-31', units + 2, 25],
       ['2026-11-01', '2026-11-30', units + 2, 25],
+    ]);
+    // A second adjustment on the same date changes the row in force (the newer one), not the history.
+    expect(
+      (
+        await call('POST', 'ContractServiceAdjustments', {
+          contractID,
+          serviceID,
+          effectiveDate: '2026-10-15',
+          unitChange: 1,
+        })
+      ).status,
+    ).toBe(200);
+    const again = await query('ContractServiceUnits', [
+      { op: 'eq', field: 'contractID', value: contractID },
+      { op: 'eq', field: 'serviceID', value: serviceID },
+      { op: 'gte', field: 'endDate', value: '2026-10-01' },
+      { op: 'lte', field: 'startDate', value: '2026-10-31' },
+    ]);
+    expect(
+      again.items
+        .map((x) => [String(x.startDate).slice(0, 10), String(x.endDate).slice(0, 10), x.units])
+        .sort(),
+    ).toEqual([
+      ['2026-10-01', '2026-10-15', units],
+      ['2026-10-15', '2026-10-31', units + 3],
     ]);
     const outside = await call('POST', 'ContractServiceAdjustments', {
       contractID,
@@ -269,7 +308,7 @@ describe('Autotask sandbox', () => {
       contractID,
       serviceID,
       effectiveDate: '2026-12-01',
-      unitChange: -(units + 3),
+      unitChange: -(units + 4),
     });
     expect(below.status).toBe(500);
     expect(

@@ -11,7 +11,7 @@ import type { AtCharge, AtUnit } from '../../../../src/connectors/psa/autotask/s
 import { PsaError, type PushStep } from '../../../../src/core/psa';
 
 const KEY = 'BG-0123456789abcdef';
-const cfg = { chargeType: 1, chargeStatus: undefined };
+const cfg = { chargeType: 1 };
 
 const step = (over: Partial<PushStep['after']> = {}, kind: 'quantity' | 'charge' = 'charge'): PushStep => ({
   idempotencyKey: 'k',
@@ -92,12 +92,19 @@ describe('quantity decisions', () => {
     });
   });
 
-  it('sends a price-only adjustment and a full add when the service is not on the contract', () => {
-    expect(
-      decideQuantity(step({ quantity: 8, unitPrice: 2.5 }, 'quantity'), 3001, 5001, row()),
-    ).toMatchObject({
+  it('changes a price by PATCH of adjustedPrice, never by a 0-unit adjustment; adds a missing service (F5)', () => {
+    const r = row();
+    expect(decideQuantity(step({ quantity: 8, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r)).toMatchObject({
       kind: 'send',
-      body: { unitChange: 0, adjustedUnitPrice: 2.5 },
+      method: 'patch',
+      path: 'Contracts/3001/Services',
+      body: { id: r.contractServiceID, adjustedPrice: 2.5 },
+    });
+    // Units and price: the adjustment, and the PATCH beside it.
+    expect(decideQuantity(step({ quantity: 9, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r)).toMatchObject({
+      kind: 'send',
+      body: { unitChange: 1 },
+      also: { method: 'patch', body: { adjustedPrice: 2.5 } },
     });
     expect(decideQuantity(step({}, 'quantity'), 3001, 5001, null)).toMatchObject({
       kind: 'send',
@@ -139,9 +146,10 @@ describe('charge decisions', () => {
         isBillableToCompany: true,
       },
     });
-    expect(decideCharge(step(), [], 29682803, { chargeType: 2, chargeStatus: 4 })).toMatchObject({
-      body: { chargeType: 2, status: 4 },
-    });
+    const typed = decideCharge(step(), [], 29682803, { chargeType: 2 });
+    expect(typed).toMatchObject({ body: { chargeType: 2 } });
+    // ContractCharges.status is read-only (F10): never sent.
+    expect(typed.kind === 'send' && 'status' in typed.body).toBe(false);
   });
 
   it('finds an existing charge instead of creating it again', () => {
