@@ -124,6 +124,79 @@ describe('HaloPSA as it really behaves', () => {
     });
   });
 
+  describe('recurring invoices are templates', () => {
+    const month = (name: string, qty: number): Approved => ({
+      ...approved('101', 'recurring:-90', 'twilio-usage', 'Voice & SMS usage', qty, 0.5, 0.3, '5'),
+      description: `Voice & SMS usage - ${name} 2026`,
+    });
+    const generate = async (): Promise<HaloState['invoices'][number]> => {
+      // What Halo's scheduler does each period (POST /RecurringInvoice/process).
+      const token = await fetch(`${sb.urls.halo}/auth/token?tenant=northwind`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `grant_type=client_credentials&client_id=${DEMO_CREDENTIALS.clientId}&client_secret=${DEMO_CREDENTIALS.clientSecret}`,
+      });
+      const { access_token } = (await token.json()) as { access_token: string };
+      const res = await fetch(`${sb.urls.halo}/api/RecurringInvoice/process`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' },
+        body: '[-90]',
+      });
+      return ((await res.json()) as HaloState['invoices'])[0];
+    };
+
+    it.each(['kept', 'dropped'] as const)(
+      'three generated periods with pushes in between: each invoice bills its own month exactly once (key %s)',
+      async (lineKey) => {
+        await variant({ lineKey });
+        const months = [month('October', 100), month('November', 120), month('December', 90)];
+        const generated = [];
+        for (const m of months) {
+          const steps = stepsOf([m]);
+          const first = push(steps);
+          expect(first.map((o) => o.status === 'applied' && o.message)).toEqual([
+            'Added on the recurring invoice -90',
+          ]);
+          // A re-run before the invoice is generated changes nothing.
+          await admin().clearRequests();
+          expect(push(recorded(steps, first)).map((o) => o.status)).toEqual(['unchanged']);
+          generated.push(await generate());
+          // And after: the charge was billed once; nothing is added again.
+          expect(push(recorded(steps, first)).map((o) => o.status)).toEqual(['unchanged']);
+          expect((await log()).filter(isMutation).map((r) => r.path)).toEqual([
+            '/api/RecurringInvoice/process',
+          ]);
+        }
+        const usage = (inv: HaloState['invoices'][number]) =>
+          inv.lines
+            .filter((l) => l.item_shortdescription === 'Voice & SMS usage')
+            .map((l) => [l.item_longdescription, l.qty_order]);
+        expect(generated.map(usage)).toEqual([
+          [['Voice & SMS usage - October 2026', 100]],
+          [['Voice & SMS usage - November 2026', 120]],
+          [['Voice & SMS usage - December 2026', 90]],
+        ]);
+        // The template's own lines went on every invoice, unchanged.
+        for (const inv of generated) expect(inv.lines.length).toBe(3);
+      },
+    );
+
+    it('a line staff deactivated on the recurring invoice is left alone, and the row says why', async () => {
+      const m = month('October', 100);
+      push(stepsOf([m]));
+      await patch((s) => {
+        const r = s.recurringInvoices.find((i) => i.id === -90);
+        const l = r?.lines.find((x) => x.comment_1 === m.key);
+        if (l) l.isinactive = true;
+      });
+      await admin().clearRequests();
+      const [out] = push(stepsOf([{ ...m, quantity: 130 }]));
+      expect(out).toMatchObject({ status: 'failed', retryable: false });
+      expect(out.status === 'failed' && out.message).toMatch(/deactivated in HaloPSA/);
+      expect((await log()).filter(isMutation)).toEqual([]);
+    });
+  });
+
   describe('tax as Halo models it', () => {
     it('overrides the default tax code on ordinary clients only; exempt, own-code and automatically taxed clients are left to Halo', async () => {
       const lines = [
