@@ -440,9 +440,11 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
     json: { Message: `No HTTP resource was found that matches ${req.path}` },
   });
 
+  // The authorisation server and tenant of this Halo (no token needed), on the address it was reached at.
   sb.route('GET', '/api/authinfo', (req, s) => {
-    const host = String(req.headers.host ?? '127.0.0.1');
-    return ok({ auth_url: `http://${host}/auth`, tenant_id: s.tenant ?? '' });
+    const forwarded = req.headers['x-forwarded-host'];
+    const auth = forwarded ? `https://${String(forwarded)}/auth` : `http://${String(req.headers.host)}/auth`;
+    return ok({ auth_url: auth, ...(s.tenant ? { tenant_id: s.tenant } : {}) });
   });
 
   sb.route('POST', '/auth/token', (req, s) => {

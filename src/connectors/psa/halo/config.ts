@@ -19,13 +19,22 @@ const tenantUrl = (label: string) =>
 
 /**
  * How BillGrid reaches one HaloPSA tenant. `baseUrl` is the tenant's own address (its API is under /api);
- * `authUrl` is the authorisation server (default `<baseUrl>/auth`, tokens at `<authUrl>/token`);
- * `tenant` is required by hosted (halopsa.com) tenants and sent as `?tenant=` on the token request.
+ * `authUrl` is the authorisation server (default: what `/api/authinfo` names, else `<baseUrl>/auth`; tokens
+ * at `<authUrl>/token`); `tenant` is sent as `?tenant=` on the token request (hosted tenants need it;
+ * default: authinfo's tenant_id, else the `<tenant>.halopsa.com` subdomain).
  */
 export const haloConfigSchema = z.object({
   baseUrl: tenantUrl('HaloPSA address'),
   authUrl: tenantUrl('HaloPSA authorisation address').optional(),
+  /** The tenant name (Configuration > Integrations > Halo API > API Details); found via authinfo when empty. */
   tenant: z.string().trim().optional(),
+  /** Permissions asked for on the token (the application's own limit still applies). */
+  scope: z
+    .string()
+    .trim()
+    .regex(/^[\w:. -]*$/, { error: 'HaloPSA scope may hold only letters, digits, spaces and : . - _' })
+    .optional()
+    .transform((s) => s || 'all'),
   clientId: z
     .string({ error: 'HaloPSA client ID is missing' })
     .trim()

@@ -22,6 +22,19 @@ export const tokenResponse = z.object({
   expires_in: z.number().positive().optional(),
 });
 
+/**
+ * `GET /api/authinfo` (no token needed): the authorisation server and the tenant. Field names as Halo's
+ * PowerShell module reads them (the spec declares the path without a response schema).
+ */
+export const authInfoResponse = z.object({
+  auth_url: z
+    .string()
+    .regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i, {
+      error: 'auth_url is not a web address',
+    }),
+  tenant_id: z.string().nullish(),
+});
+
 /** Halo client ("Area"). */
 export const haloClient = z.object({
   id,

@@ -19,6 +19,8 @@ import {
   type HaloTarget,
 } from '../../../../src/connectors/psa/halo';
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
+import { RetryingHttpClient } from '../../../../src/platform/http';
+import { createGasEnvironment } from '../../../../local/gas/env';
 import { TENANT_URL, testHttp } from './support/http';
 import { approved, divergence, fullMonth, stepsOf, type Approved } from './support/scenario';
 
@@ -194,6 +196,44 @@ describe('HaloPSA as it really behaves', () => {
       expect(out).toMatchObject({ status: 'failed', retryable: false });
       expect(out.status === 'failed' && out.message).toMatch(/deactivated in HaloPSA/);
       expect((await log()).filter(isMutation)).toEqual([]);
+    });
+  });
+
+  describe('sign-in through /api/authinfo', () => {
+    const CUSTOM = 'https://billing.northwind-it.com';
+    const onCustomDomain = (over: Partial<HaloConfigInput> = {}) => {
+      const env = createGasEnvironment(undefined, { urlMap: { [CUSTOM]: sb.urls.halo } });
+      const { UrlFetchApp, Utilities } = env.globals;
+      const http = new RetryingHttpClient(policy, {
+        fetchAll: (reqs) =>
+          UrlFetchApp.fetchAll(reqs) as unknown as GoogleAppsScript.URL_Fetch.HTTPResponse[],
+        sleep: (ms) => Utilities.sleep(ms),
+        random: () => 0.5,
+        now: () => Date.now(),
+      });
+      return createHaloTarget({ baseUrl: CUSTOM, ...DEMO_CREDENTIALS, ...over }, http);
+    };
+
+    it('a hosted tenant on a custom domain signs in with the auth server and tenant authinfo names', async () => {
+      expect(onCustomDomain().testConnection()).toMatchObject({ ok: true });
+      const sent = await log();
+      expect(sent.map((r) => `${r.method} ${r.path}${r.query ? `?${r.query}` : ''}`).slice(0, 2)).toEqual([
+        'GET /api/authinfo',
+        'POST /auth/token?tenant=northwind',
+      ]);
+      expect(sent[1].body).toContain('scope=all');
+      expect(sent[1].headers['x-forwarded-host']).toBe('billing.northwind-it.com');
+    });
+
+    it('a tenant and scope entered in Connect win; a wrong tenant is named in the message, never the secret', async () => {
+      const r = onCustomDomain({ tenant: 'northwnd', scope: 'read:invoices edit:invoices' }).testConnection();
+      expect(r.ok).toBe(false);
+      expect(r.message).toMatch(
+        /^HaloPSA refused the sign-in \(400: Unknown tenant\): check the tenant \('northwnd'\)/,
+      );
+      expect(r.message).not.toContain(DEMO_CREDENTIALS.clientSecret);
+      const token = (await log()).find((q) => q.path === '/auth/token') as LoggedRequest;
+      expect(token.body).toContain('scope=read%3Ainvoices%20edit%3Ainvoices');
     });
   });
 

@@ -214,7 +214,9 @@ describe('HaloApi without a network', () => {
     const api = new HaloApi(haloConfigSchema.parse(config), http, () => 0);
     api.list('/Client', {}, 'clients', haloLine, 'reading clients');
     api.list('/Client', {}, 'clients', haloLine, 'reading clients');
+    // authinfo answered nothing usable here: the token goes to <address>/auth, tenant from the subdomain.
     expect(http.sent.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'get https://acme.halopsa.com/api/authinfo',
       'post https://acme.halopsa.com/auth/token?tenant=acme',
       'get https://acme.halopsa.com/api/Client?pageinate=true&page_size=1000&page_no=1',
       'get https://acme.halopsa.com/api/Client?pageinate=true&page_size=1000&page_no=1',
