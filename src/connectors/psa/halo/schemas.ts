@@ -27,11 +27,9 @@ export const tokenResponse = z.object({
  * PowerShell module reads them (the spec declares the path without a response schema).
  */
 export const authInfoResponse = z.object({
-  auth_url: z
-    .string()
-    .regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i, {
-      error: 'auth_url is not a web address',
-    }),
+  auth_url: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i, {
+    error: 'auth_url is not a web address',
+  }),
   tenant_id: z.string().nullish(),
 });
 
