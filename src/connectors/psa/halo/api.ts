@@ -252,7 +252,7 @@ export class HaloApi {
         throw new PsaError(`HaloPSA could not find what BillGrid needed while ${what} (404)${tail}`, 404);
       case 429:
         throw new PsaError(
-          `HaloPSA is limiting requests (429) while ${what}; try again in a few minutes`,
+          `HaloPSA's request limit was reached (429; hosted HaloPSA allows 300 requests per 5 minutes) while ${what}; the next run goes on once the 5 minutes have passed`,
           429,
         );
       default:

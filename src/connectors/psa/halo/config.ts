@@ -59,13 +59,14 @@ export function parseHaloConfig(input: unknown): HaloConfig {
 export const MAX_CONCURRENCY = 5;
 
 /**
- * Retry policy for the RetryingHttpClient that talks to Halo. Halo answers 429 when an application
- * sends too much; a handful of parallel requests keeps a month's push well inside that.
+ * Retry policy for the RetryingHttpClient that talks to Halo. Hosted Halo allows 300 requests per rolling
+ * 5 minutes and answers 429 without Retry-After (SOURCES.md); waits of a second or two never clear that
+ * window, so back-off starts at 5 s and doubles to 60 s, as Halo's PowerShell module does.
  */
 export const policy: Partial<HttpPolicy> & { apiName: string } = {
   apiName: 'HaloPSA',
   maxConcurrency: MAX_CONCURRENCY,
   maxRetries: 5,
-  baseDelayMs: 1000,
+  baseDelayMs: 5000,
   maxDelayMs: 60_000,
 };

@@ -221,8 +221,8 @@ describe('HaloApi without a network', () => {
       'get https://acme.halopsa.com/api/Client?pageinate=true&page_size=1000&page_no=1',
       'get https://acme.halopsa.com/api/Client?pageinate=true&page_size=1000&page_no=1',
     ]);
-    expect(http.sent[0].contentType).toBe('application/x-www-form-urlencoded');
-    expect(http.sent[1].headers?.Authorization).toBe(`Bearer ${TOKEN}`);
+    expect(http.sent[1].contentType).toBe('application/x-www-form-urlencoded');
+    expect(http.sent[2].headers?.Authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it('keeps secrets and tokens out of every failure message', () => {
