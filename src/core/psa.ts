@@ -101,6 +101,11 @@ export interface PsaReadScope {
   companyIds: string[];
   contractIds: string[];
   lineKeys: string[];
+  /**
+   * The PSA id BillGrid recorded for a line key in an earlier push (the row's PSA reference), so a
+   * connector can recognise its own record even where the PSA did not keep the key on it.
+   */
+  knownIds?: Record<string, string>;
 }
 
 export type PushOperation = 'create-quantity' | 'set-quantity' | 'add-charge' | 'update-charge';
@@ -129,6 +134,8 @@ export interface PushStep {
   };
   /** Display name of the lines' source (integration), e.g. 'Pax8': names the item group of items created for it. */
   source?: string;
+  /** The PSA id of the target when known (read or recorded earlier): lets a connector find it without its key. */
+  psaId?: string | null;
   /** Default income/expense/tax/item codes in force for the client, for items the connector creates. */
   codes?: {
     incomeAccount: string | null;

@@ -96,6 +96,7 @@ export function buildPushPlan(
       lineKeys: a.lineKeys,
       before: a.before,
       after: a.after,
+      ...(a.psaId ? { psaId: a.psaId } : {}),
       ...(a.codes ? { codes: a.codes } : {}),
     };
     // Within an entity: quantities ('0') before charges ('1'), then by target.

@@ -92,20 +92,15 @@ export function buildPsa(
       {
         baseUrl: creds.tenantUrl,
         ...(creds.authUrl ? { authUrl: creds.authUrl } : {}),
-        ...(hostedTenant(creds) ? { tenant: hostedTenant(creds) } : {}),
+        // Empty: the connector asks HaloPSA (/api/authinfo), then falls back to a *.halopsa.com subdomain.
+        ...(creds.tenant ? { tenant: creds.tenant } : {}),
+        ...(creds.scope ? { scope: creds.scope } : {}),
         clientId: creds.clientId,
         clientSecret: creds.clientSecret,
       },
       new RetryingHttpClient(haloPolicy, opts.httpDeps),
     ),
   };
-}
-
-/** Halo-hosted tenants (https://<tenant>.halopsa.com) must name their tenant when asking for a token. */
-function hostedTenant(creds: Record<string, string>): string {
-  if (creds.tenant) return creds.tenant;
-  const m = /^https:\/\/([a-z0-9-]+)\.halopsa\.com(\/|$)/i.exec(creds.tenantUrl ?? '');
-  return m ? m[1].toLowerCase() : '';
 }
 
 /** Every source with saved credentials, in a fixed order. */

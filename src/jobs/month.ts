@@ -243,6 +243,11 @@ export function planMonth(
   }
   scope.companyIds = [...companies].sort();
   scope.contractIds = [...contracts].sort();
+  // What earlier pushes recorded per row (the PSA reference): lets a PSA that may not keep the line key
+  // on its records still recognise them.
+  const knownIds: Record<string, string> = {};
+  for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
+  if (Object.keys(knownIds).length) scope.knownIds = knownIds;
   const state = psa.target.readBilling(scope);
   const reconciliation = reconcile({
     lines: modifiers.lines,

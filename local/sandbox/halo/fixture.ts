@@ -18,7 +18,8 @@ export interface HaloLineRec {
   qty_order: number;
   unit_price: number;
   unit_cost: number;
-  comment_1: string;
+  /** BillGrid's line key; absent when the tenant does not keep it (variant lineKey 'dropped'). */
+  comment_1?: string;
   [field: string]: unknown;
 }
 
@@ -27,11 +28,45 @@ export interface HaloInvoiceRec {
   client_id: number;
   client_name: string;
   invoicenumber: string;
-  invoice_date: string;
+  /** Invoices only: recurring invoices have no invoice date (they carry nextcreationdate). */
+  invoice_date?: string;
   reference: string;
   posted: boolean;
   lines: HaloLineRec[];
+  /** Any other field InvoiceHeader declares: voided, datesent, paymentstatus, amountpaid, … */
+  [field: string]: unknown;
 }
+
+/** A Halo client (Area), with the fields billing depends on. */
+export interface HaloClientRec {
+  id: number;
+  name: string;
+  inactive: boolean;
+  /** The client's own tax code for item lines (0: none). */
+  item_tax_code: number;
+  /** False: the client pays no tax (Halo charges 0 whatever the tax code). Default true. */
+  taxable?: boolean;
+  /** Halo computes sales tax itself (e.g. through Avalara); a tax code override would bypass it. */
+  automatic_sales_tax?: boolean;
+  /** Bill-to client: invoices raised for this client are raised on that client (0: none). */
+  client_to_invoice?: number;
+}
+
+/**
+ * Behaviours the public sources leave open; tests run BillGrid under each (see SOURCES.md):
+ *  - lineKey: whether Halo keeps `comment_1` as sent ('kept'), keeps it but leaves it out of the list
+ *    view (`includelines=true`, 'dropped-on-list'), or does not keep it at all ('dropped');
+ *  - computed: whether Halo recomputes net/tax amounts on every save ('recomputed') or keeps computed
+ *    fields a client sends back ('honoured'), so stale ones survive;
+ *  - retryAfter: whether a 429 carries Retry-After (no public source shows Halo sending one).
+ */
+export interface HaloVariant {
+  lineKey: 'kept' | 'dropped-on-list' | 'dropped';
+  computed: 'recomputed' | 'honoured';
+  retryAfter: boolean;
+}
+
+export const DEFAULT_VARIANT: HaloVariant = { lineKey: 'kept', computed: 'recomputed', retryAfter: false };
 
 export interface HaloItemRec {
   id: number;
@@ -55,11 +90,14 @@ export interface HaloFixture {
   clientId: string;
   clientSecret: string;
   tokenLifetimeSec: number;
-  /** Requests per window before 429 (null: no limit). */
+  /** Requests per rolling window before 429 (null: no limit). Hosted Halo: 300 per 5 minutes. */
   rateLimit: { max: number; windowSec: number } | null;
+  /** Shifts the sandbox's clock (rate-limit window) so tests can let a window pass without waiting. */
+  clockOffsetMs?: number;
+  variant?: HaloVariant;
   /** Largest page Halo serves, whatever page_size asks. */
   maxPageSize: number;
-  clients: { id: number; name: string; inactive: boolean; item_tax_code: number }[];
+  clients: HaloClientRec[];
   items: HaloItemRec[];
   assetGroups: { id: number; name: string }[];
   taxes: { id: number; name: string; rate: number }[];
@@ -99,12 +137,18 @@ function item(name: string, sku: string, price: number, cost: number): Omit<Halo
 }
 
 export function demoFixture(): HaloFixture {
-  const clients = DEMO_CLIENTS.filter((c) => c.psaName !== null).map((c) => ({
+  const clients: HaloClientRec[] = DEMO_CLIENTS.filter((c) => c.psaName !== null).map((c) => ({
     id: clientIdOf(c.id),
     name: c.psaName as string,
     inactive: false,
-    // Évora Consulting is tax-exempt in Halo: its own tax code applies to every line.
+    // Évora Consulting has its own tax code in Halo (exempt): it applies to every line.
     item_tax_code: c.id === 'c07' ? 3 : 0,
+    // Harborview Medical is tax-exempt the US way: not taxable, no tax code of its own.
+    taxable: c.id !== 'c10',
+    // Kestrel Aviation's sales tax is computed by Halo's tax integration.
+    automatic_sales_tax: c.id === 'c13',
+    // Granite Peak Realty is billed through its parent, Acme Dental Group.
+    client_to_invoice: c.id === 'c09' ? clientIdOf('c01') : 0,
   }));
   const items = ITEMS.map((it, i) => ({ ...it, id: i + 1 }));
   const name = (cid: number) => clients.find((c) => c.id === cid)?.name ?? '';
@@ -131,26 +175,41 @@ export function demoFixture(): HaloFixture {
   const latestFor = ['c01', 'c03', 'c05', 'c07', 'c08', 'c12'];
   const invoices: HaloInvoiceRec[] = [];
   let invId = 1000;
+  const invoice = (cid: number, date: string, posted: boolean, extra: Record<string, unknown> = {}) => {
+    const id = ++invId;
+    invoices.push({
+      id,
+      client_id: cid,
+      client_name: name(cid),
+      invoicenumber: `INV-${id}`,
+      invoice_date: date,
+      reference: '',
+      posted,
+      lines: [line(id, 3, 10)],
+      ...extra,
+    });
+    return id;
+  };
   for (const d of latestFor) {
     const cid = clientIdOf(d);
-    // An older posted invoice and the latest (open) one.
-    for (const [date, posted] of [
-      ['2026-09-01T00:00:00', true],
-      ['2026-10-01T00:00:00', false],
-    ] as const) {
-      const id = ++invId;
-      invoices.push({
-        id,
-        client_id: cid,
-        client_name: name(cid),
-        invoicenumber: `INV-${id}`,
-        invoice_date: date,
-        reference: '',
-        posted,
-        lines: [line(id, 3, 10)],
-      });
-    }
+    // An older posted invoice and the latest open one, except Juniper Schools Trust (c12) whose October
+    // invoice was already emailed: it has no open invoice to add charges to.
+    invoice(cid, '2026-09-01T00:00:00', true);
+    invoice(cid, '2026-10-01T00:00:00', false, d === 'c12' ? { datesent: '2026-10-02T09:15:00' } : {});
   }
+  // Newer records that are not open invoices: a credit note (c05), a voided invoice (c08) and an invoice
+  // paid but never posted (c03, a tenant without accounting sync).
+  const credited = invoices.find((i) => i.client_id === clientIdOf('c05') && i.posted)?.id ?? 0;
+  const note = invoice(clientIdOf('c05'), '2026-10-20T00:00:00', false, {
+    creditlinkedtoinvoiceid: credited,
+  });
+  for (const l of (invoices.find((i) => i.id === note) as HaloInvoiceRec).lines) l.qty_order = -l.qty_order;
+  invoice(clientIdOf('c08'), '2026-10-25T00:00:00', false, { voided: true });
+  invoice(clientIdOf('c03'), '2026-10-18T00:00:00', false, {
+    paymentstatus: 2,
+    amountpaid: 450,
+    datepaid: '2026-10-19T00:00:00',
+  });
   const recurringFor = ['c01', 'c02', 'c03', 'c07', 'c10'];
   const recurringInvoices: HaloInvoiceRec[] = recurringFor.map((d, i) => {
     const id = -(90 + i);
@@ -160,9 +219,11 @@ export function demoFixture(): HaloFixture {
       client_id: cid,
       client_name: name(cid),
       invoicenumber: '0',
-      invoice_date: '2026-11-01T00:00:00',
       reference: `Monthly managed services - ${name(cid)}`,
       posted: false,
+      is_recurring_invoice: true,
+      // Generated monthly; the next invoice is October's (period = the calendar month of nextcreationdate).
+      nextcreationdate: '2026-10-01T00:00:00',
       lines: [line(id, 3, 12), line(id, 0, 5)],
     };
   });
@@ -170,7 +231,9 @@ export function demoFixture(): HaloFixture {
     tenant: 'northwind',
     ...DEMO_CREDENTIALS,
     tokenLifetimeSec: 3600,
-    rateLimit: { max: 1000, windowSec: 60 },
+    // Hosted Halo: 300 requests per rolling 5 minutes, 429 without Retry-After (SOURCES.md).
+    rateLimit: { max: 300, windowSec: 300 },
+    variant: { ...DEFAULT_VARIANT },
     maxPageSize: 100,
     clients,
     items,

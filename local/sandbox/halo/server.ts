@@ -7,18 +7,31 @@
  *  - POST with an array body creates (no id) or updates (id); an update that carries `lines` makes the
  *    invoice's lines exactly that list (lines with a known id are updated, others added, missing ones removed);
  *  - error bodies in Halo's shapes ({ ClassName, Message } for validation, OAuth { error, error_description });
- *  - 429 with Retry-After once the request budget of the window is spent.
+ *  - records keep only the fields Halo's OpenAPI declares (InvoiceHeader, InvoiceDetail, Item); line
+ *    amounts and tax are computed by the sandbox from the item, the client and the override flags;
+ *  - recurring invoices are templates: POST /api/RecurringInvoice/process generates the next period's
+ *    invoice (lines copied unless inactive, outside their start/end dates, or a one-time charge already
+ *    invoiced);
+ *  - bill-to clients (client_to_invoice): an invoice raised for such a client is raised on the bill-to
+ *    client, original_client_id naming the client it was raised for;
+ *  - 300 requests per rolling 5 minutes, then 429 without Retry-After (hosted Halo);
+ *  - variants for what the sources leave open (fixture.ts, HaloVariant).
  */
 import { Sandbox, type SandboxRequest, type SandboxResponse } from '../framework';
+import { declaredOnly } from './spec';
 import {
+  DEFAULT_VARIANT,
   demoFixture,
+  type HaloClientRec,
   type HaloFixture,
   type HaloInvoiceRec,
   type HaloItemRec,
   type HaloLineRec,
+  type HaloVariant,
 } from './fixture';
 
 export interface HaloState extends HaloFixture {
+  variant: HaloVariant;
   /** access token → expiry (ms since epoch). */
   tokens: Record<string, number>;
   hits: number[];
@@ -35,6 +48,14 @@ const invalid = (message: string): SandboxResponse => ({
 });
 const notFound = (what: string): SandboxResponse => ({ status: 404, json: { Message: `${what} not found` } });
 
+/** The state a fixture starts as: its lines carry the amounts and tax Halo would have computed. */
+export function seedState(fixture: HaloFixture): HaloState {
+  const s = seed(fixture);
+  for (const inv of [...s.invoices, ...s.recurringInvoices])
+    inv.lines = inv.lines.map((l) => computeLine(s, inv, l, {}));
+  return s;
+}
+
 function seed(fixture: HaloFixture): HaloState {
   const f = structuredClone(fixture);
   const maxLine = Math.max(
@@ -43,6 +64,7 @@ function seed(fixture: HaloFixture): HaloState {
   );
   return {
     ...f,
+    variant: { ...DEFAULT_VARIANT, ...f.variant },
     tokens: {},
     hits: [],
     tokenSeq: 0,
@@ -100,8 +122,8 @@ function orderInvoices(list: HaloInvoiceRec[], q: URLSearchParams): HaloInvoiceR
   if (!keys.length) return list;
   return [...list].sort((a, b) => {
     for (const [k, desc] of keys) {
-      const av = (a as unknown as Json)[k] as string | number;
-      const bv = (b as unknown as Json)[k] as string | number;
+      const av = ((a as unknown as Json)[k] ?? '') as string | number;
+      const bv = ((b as unknown as Json)[k] ?? '') as string | number;
       if (av === bv) continue;
       return (av < bv ? -1 : 1) * (desc ? -1 : 1);
     }
@@ -112,9 +134,15 @@ function orderInvoices(list: HaloInvoiceRec[], q: URLSearchParams): HaloInvoiceR
 function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean): void {
   const coll = (s: HaloState) => (recurring ? s.recurringInvoices : s.invoices);
   const label = recurring ? 'Recurring invoice' : 'Invoice';
-  const view = (inv: HaloInvoiceRec, withLines: boolean) => {
-    const { lines, ...head } = inv;
-    return withLines ? { ...head, lines } : head;
+  const view = (s: HaloState, inv: HaloInvoiceRec, lines: 'none' | 'list' | 'detail') => {
+    const { lines: all, ...head } = inv;
+    if (lines === 'none') return head;
+    // Variant: the list view (includelines) leaves the line key out.
+    const listed =
+      lines === 'list' && s.variant.lineKey === 'dropped-on-list'
+        ? all.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => k !== 'comment_1')))
+        : all;
+    return { ...head, lines: listed };
   };
 
   sb.route('GET', base, (req, s) => {
@@ -132,13 +160,13 @@ function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean)
       req,
       s,
       'invoices',
-      list.map((i) => view(i, flag(q, 'includelines'))),
+      list.map((i) => view(s, i, flag(q, 'includelines') ? 'list' : 'none')),
     );
   });
 
   sb.route('GET', `${base}/:id`, (req, s) => {
     const inv = coll(s).find((i) => String(i.id) === req.params.id);
-    return inv ? ok(view(inv, true)) : notFound(label);
+    return inv ? ok(view(s, inv, 'detail')) : notFound(label);
   });
 
   sb.route('DELETE', `${base}/:id`, (req, s) => {
@@ -156,11 +184,17 @@ function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean)
     const saved: HaloInvoiceRec[] = [];
     for (const rec of body) {
       const r = saveInvoice(s, rec, recurring);
-      if ('status' in r) return r;
+      if (!('lines' in r)) return r as SandboxResponse;
       saved.push(r);
     }
     return ok(saved.length === 1 ? saved[0] : saved, 201);
   });
+}
+
+/** The client an invoice for `client` is raised on (its bill-to client, when it has one). */
+function billTo(s: HaloState, client: HaloClientRec): HaloClientRec {
+  const to = client.client_to_invoice ?? 0;
+  return (to > 0 && s.clients.find((c) => c.id === to)) || client;
 }
 
 function saveInvoice(s: HaloState, rec: Json, recurring: boolean): HaloInvoiceRec | SandboxResponse {
@@ -172,24 +206,28 @@ function saveInvoice(s: HaloState, rec: Json, recurring: boolean): HaloInvoiceRe
     if (!inv) return invalid(`${recurring ? 'Recurring invoice' : 'Invoice'} ${id} does not exist`);
     if (inv.posted) return invalid('This invoice has been posted and can no longer be edited');
   } else {
-    const client = s.clients.find((c) => c.id === num(rec.client_id));
-    if (!client) return invalid('Please select a valid Client');
+    const asked = s.clients.find((c) => c.id === num(rec.client_id));
+    if (!asked) return invalid('Please select a valid Client');
+    const client = rec.dont_set_original_client_id === true ? asked : billTo(s, asked);
     const newId = recurring ? s.nextId.recurring-- : s.nextId.invoice++;
     inv = {
       id: newId,
       client_id: client.id,
       client_name: client.name,
       invoicenumber: recurring ? '0' : `INV-${newId}`,
-      invoice_date: str(rec.invoice_date) ?? new Date().toISOString().slice(0, 19),
+      ...(recurring ? {} : { invoice_date: new Date().toISOString().slice(0, 19) }),
       reference: '',
       posted: false,
       lines: [],
+      ...(client.id !== asked.id ? { original_client_id: asked.id, original_client_name: asked.name } : {}),
     };
     coll.push(inv);
   }
-  for (const k of ['reference', 'invoice_date'] as const) {
-    const v = str(rec[k]);
-    if (v !== undefined) inv[k] = v;
+  // Header fields the spec declares are kept (except those Halo owns); anything else is dropped.
+  const header = declaredOnly('InvoiceHeader', rec);
+  for (const k of Object.keys(header)) {
+    if (HALO_OWNED_HEADER.has(k)) continue;
+    inv[k] = header[k];
   }
   if (rec.lines !== undefined) {
     if (!Array.isArray(rec.lines)) return invalid('lines must be a list');
@@ -200,12 +238,104 @@ function saveInvoice(s: HaloState, rec: Json, recurring: boolean): HaloInvoiceRe
       const err = checkLine(s, line);
       if (err) return err;
       const existing = inv.lines.find((l) => l.id === num(line.id));
-      if (existing) next.push({ ...existing, ...line, id: existing.id, ihid: inv.id } as HaloLineRec);
-      else next.push(newLine(s, inv.id, line));
+      const sent = keptLineFields(s, line);
+      const merged = existing
+        ? ({ ...existing, ...sent, id: existing.id, ihid: inv.id } as HaloLineRec)
+        : newLine(s, inv.id, sent);
+      next.push(computeLine(s, inv, merged, sent));
     }
     inv.lines = next;
   }
   return inv;
+}
+
+/** Header fields Halo sets itself; a value sent for them is ignored. */
+const HALO_OWNED_HEADER = new Set(['id', 'client_id', 'client_name', 'invoicenumber', 'lines', 'posted']);
+/** The line fields Halo keeps from a request: those InvoiceDetail declares, minus the key when dropped. */
+function keptLineFields(s: HaloState, line: Json): Json {
+  const kept = declaredOnly('InvoiceDetail', line);
+  if (s.variant.lineKey === 'dropped') delete kept.comment_1;
+  return kept;
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/**
+ * Halo's own arithmetic on a saved line: the tax code is the override when `tax_code_overriden` is set,
+ * else the client's own tax code, else the item's; an untaxable client pays no tax whatever the code.
+ * Computed fields are recomputed unless the 'honoured' variant keeps what the request sent.
+ */
+function computeLine(s: HaloState, inv: HaloInvoiceRec, line: HaloLineRec, sent: Json): HaloLineRec {
+  const client = s.clients.find((c) => c.id === num(inv.original_client_id) || c.id === inv.client_id);
+  const item = s.items.find((i) => i.id === line._itemid);
+  const override = line.tax_code_overriden === true ? num(line.override_tax_code) : undefined;
+  const own = client && client.item_tax_code > 0 ? client.item_tax_code : undefined;
+  const code = override ?? own ?? item?.taxcode ?? (Number(line.tax_code) || 0);
+  const tax = s.taxes.find((t) => t.id === code);
+  const taxable = client?.taxable !== false;
+  const net = line.qty_order * line.unit_price;
+  const computed: Record<string, number | string> = {
+    tax_code: code ? String(code) : '',
+    net_amount: net,
+    tax_rate: taxable ? (tax?.rate ?? 0) : 0,
+    tax_amount: taxable ? (net * (tax?.rate ?? 0)) / 100 : 0,
+  };
+  computed.total_price = round2(net + (computed.tax_amount as number));
+  computed.unit_price_converted = line.unit_price;
+  computed.net_amount_converted = net;
+  const out = { ...line } as Json;
+  for (const [k, v] of Object.entries(computed)) {
+    const honoured = s.variant.computed === 'honoured' && k !== 'tax_code' && sent[k] !== undefined;
+    if (!honoured) out[k] = v;
+  }
+  return out as HaloLineRec;
+}
+
+/**
+ * Generate the next invoice of each recurring invoice (POST /RecurringInvoice/process, body: ids), for
+ * the calendar month of its nextcreationdate: active lines whose start/end dates overlap the period are
+ * copied; a one-time charge is copied once (onetimechargeinvoiceid records where) and then skipped.
+ */
+function processRecurring(s: HaloState, ids: number[]): HaloInvoiceRec[] | SandboxResponse {
+  const made: HaloInvoiceRec[] = [];
+  for (const rid of ids) {
+    const r = s.recurringInvoices.find((x) => x.id === rid);
+    if (!r) return invalid(`Recurring invoice ${rid} does not exist`);
+    const next = str(r.nextcreationdate) ?? '';
+    const m = /^(\d{4})-(\d{2})/.exec(next);
+    if (!m) return invalid(`Recurring invoice ${rid} has no next creation date`);
+    const start = `${m[1]}-${m[2]}-01`;
+    const end = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).toISOString().slice(0, 10);
+    const id = s.nextId.invoice++;
+    const inv: HaloInvoiceRec = {
+      id,
+      client_id: r.client_id,
+      client_name: r.client_name,
+      invoicenumber: `INV-${id}`,
+      invoice_date: `${start}T00:00:00`,
+      reference: r.reference,
+      posted: false,
+      recurring_invoice_id: r.id,
+      period_start_date: `${start}T00:00:00`,
+      period_end_date: `${end}T00:00:00`,
+      lines: [],
+    };
+    for (const l of r.lines) {
+      if (l.isinactive === true) continue;
+      const ls = str(l.startdate)?.slice(0, 10);
+      const le = str(l.enddate)?.slice(0, 10);
+      if ((ls && ls > end) || (le && le < start)) continue;
+      if (l.onetimecharge === true && (num(l.onetimechargeinvoiceid) ?? 0) > 0) continue;
+      if (l.onetimecharge === true) l.onetimechargeinvoiceid = id;
+      inv.lines.push({ ...l, id: s.nextId.line++, ihid: id, recurring_invoice_line_id: l.id });
+    }
+    const following = new Date(Date.UTC(Number(m[1]), Number(m[2]), 1)).toISOString().slice(0, 19);
+    r.nextcreationdate = following;
+    r.lastcreated = `${start}T00:00:00`;
+    s.invoices.push(inv);
+    made.push(inv);
+  }
+  return made;
 }
 
 function checkLine(s: HaloState, line: Json): SandboxResponse | undefined {
@@ -230,7 +360,6 @@ function newLine(s: HaloState, ihid: number, line: Json): HaloLineRec {
     qty_order: 1,
     unit_price: item?.baseprice ?? 0,
     unit_cost: item?.costprice ?? 0,
-    comment_1: '',
     ...line,
     _itemid: item?.id ?? 0,
     id: s.nextId.line++,
@@ -278,18 +407,19 @@ function saveItem(s: HaloState, rec: Json): HaloItemRec | SandboxResponse {
 
 export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
   const f = (fixture as HaloFixture | undefined) ?? demoFixture();
-  const sb = new Sandbox<HaloState>('halo', () => seed(f));
+  const sb = new Sandbox<HaloState>('halo', () => seedState(f));
 
   sb.before = (req, s) => {
     if (s.rateLimit) {
-      const now = Date.now();
+      const now = Date.now() + (s.clockOffsetMs ?? 0);
       const windowMs = s.rateLimit.windowSec * 1000;
       s.hits = s.hits.filter((t) => now - t < windowMs);
       if (s.hits.length >= s.rateLimit.max) {
         const wait = Math.max(1, Math.ceil((s.hits[0] + windowMs - now) / 1000));
         return {
           status: 429,
-          headers: { 'Retry-After': String(wait) },
+          // No public source shows Halo sending Retry-After; a variant offers it.
+          headers: s.variant.retryAfter ? { 'Retry-After': String(wait) } : ({} as Record<string, string>),
           json: { Message: 'Too many requests. Please try again later.' },
         };
       }
@@ -310,9 +440,11 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
     json: { Message: `No HTTP resource was found that matches ${req.path}` },
   });
 
+  // The authorisation server and tenant of this Halo (no token needed), on the address it was reached at.
   sb.route('GET', '/api/authinfo', (req, s) => {
-    const host = String(req.headers.host ?? '127.0.0.1');
-    return ok({ auth_url: `http://${host}/auth`, tenant_id: s.tenant ?? '' });
+    const forwarded = req.headers['x-forwarded-host'];
+    const auth = forwarded ? `https://${String(forwarded)}/auth` : `http://${String(req.headers.host)}/auth`;
+    return ok({ auth_url: auth, ...(s.tenant ? { tenant_id: s.tenant } : {}) });
   });
 
   sb.route('POST', '/auth/token', (req, s) => {
@@ -420,6 +552,18 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
 
   sb.route('GET', '/api/Tax', (req, s) => page(req, s, 'taxes', s.taxes, true));
 
+  sb.route('POST', '/api/RecurringInvoice/process', (req, s) => {
+    let ids: unknown;
+    try {
+      ids = JSON.parse(req.body || 'null');
+    } catch {
+      return invalid('The request body is not valid JSON');
+    }
+    if (!Array.isArray(ids) || ids.some((x) => num(x) === undefined))
+      return invalid('The request body must be a list of recurring invoice ids');
+    const r = processRecurring(s, ids as number[]);
+    return Array.isArray(r) ? ok(r) : r;
+  });
   invoiceRoutes(sb, '/api/Invoice', false);
   invoiceRoutes(sb, '/api/RecurringInvoice', true);
   return sb;

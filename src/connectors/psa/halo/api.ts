@@ -3,7 +3,7 @@ import { HttpTransportError } from '../../../core/http';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
 import type { HaloConfig } from './config';
-import { listEnvelope, tokenResponse } from './schemas';
+import { authInfoResponse, listEnvelope, tokenResponse } from './schemas';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -88,9 +88,41 @@ export class HaloApi {
     return this.config.baseUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0];
   }
 
+  /** The authorisation server and tenant, once found (authinfo read at most once per execution). */
+  private signIn: { authUrl: string; tenant: string } | null = null;
+
+  /**
+   * Where to ask for a token, as Halo's own PowerShell module does: an authorisation address the admin
+   * entered wins; else `GET /api/authinfo` names it (`auth_url`) and the tenant (`tenant_id`); else
+   * `<address>/auth`. The tenant the admin entered wins over the one authinfo names; without either, a
+   * `<tenant>.halopsa.com` address names it.
+   */
+  private signInTarget(): { authUrl: string; tenant: string } {
+    if (this.signIn) return this.signIn;
+    const entered = this.config.tenant ?? '';
+    let authUrl = this.config.authUrl ?? '';
+    let tenant = entered;
+    if (!authUrl) {
+      const res = this.http.request({
+        method: 'get',
+        url: `${this.config.baseUrl}/api/authinfo`,
+        headers: { Accept: 'application/json' },
+      });
+      const info = res.status === 200 ? authInfoResponse.safeParse(safeJson(res.body)) : null;
+      if (info?.success) {
+        authUrl = info.data.auth_url.replace(/\/+$/, '');
+        tenant = entered || info.data.tenant_id || '';
+      }
+    }
+    if (!authUrl) authUrl = `${this.config.baseUrl}/auth`;
+    if (!tenant) tenant = hostedTenantOf(this.config.baseUrl);
+    this.signIn = { authUrl, tenant };
+    return this.signIn;
+  }
+
   private tokenUrl(): string {
-    const auth = this.config.authUrl ?? `${this.config.baseUrl}/auth`;
-    return `${auth}/token${queryString({ tenant: this.config.tenant || undefined })}`;
+    const { authUrl, tenant } = this.signInTarget();
+    return `${authUrl}/token${queryString({ tenant: tenant || undefined })}`;
   }
 
   private fetchToken(): string {
@@ -98,7 +130,7 @@ export class HaloApi {
       ['grant_type', 'client_credentials'],
       ['client_id', this.config.clientId],
       ['client_secret', this.config.clientSecret],
-      ['scope', 'all'],
+      ['scope', this.config.scope],
     ]
       .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
       .join('&');
@@ -109,8 +141,16 @@ export class HaloApi {
       contentType: 'application/x-www-form-urlencoded',
       headers: { Accept: 'application/json' },
     });
-    if (res.status === 400 || res.status === 401) {
+    if (res.status === 401) {
       throw new PsaError(`HaloPSA rejected the client ID / client secret (${res.status})`, res.status);
+    }
+    if (res.status === 400) {
+      const detail = haloErrorText(res.body);
+      const { tenant } = this.signInTarget();
+      throw new PsaError(
+        `HaloPSA refused the sign-in (400${detail ? `: ${detail}` : ''}): check the tenant (${tenant ? `'${tenant}'` : 'none sent'}), the scope ('${this.config.scope}') and the client ID / client secret`,
+        400,
+      );
     }
     if (res.status === 404) {
       throw new PsaError(`No HaloPSA sign-in service at ${this.host} (404): check the HaloPSA address`, 404);
@@ -212,7 +252,7 @@ export class HaloApi {
         throw new PsaError(`HaloPSA could not find what BillGrid needed while ${what} (404)${tail}`, 404);
       case 429:
         throw new PsaError(
-          `HaloPSA is limiting requests (429) while ${what}; try again in a few minutes`,
+          `HaloPSA's request limit was reached (429; hosted HaloPSA allows 300 requests per 5 minutes) while ${what}; the next run goes on once the 5 minutes have passed`,
           429,
         );
       default:
@@ -340,6 +380,12 @@ export function pagesLeft(first: ListPage): number {
   const got = first.records.length;
   if (got === 0 || first.count <= got) return 0;
   return Math.ceil(first.count / got) - 1;
+}
+
+/** A Halo-hosted address (https://<tenant>.halopsa.com) names its tenant; '' for any other address. */
+export function hostedTenantOf(baseUrl: string): string {
+  const m = /^https:\/\/([a-z0-9-]+)\.halopsa\.com(\/|$)/i.exec(baseUrl);
+  return m ? m[1].toLowerCase() : '';
 }
 
 function safeJson(body: string): unknown {

@@ -28,6 +28,30 @@ export class HaloClients {
     return this.byId.get(id);
   }
 
+  /** Bill-to client per client, from every client record read (list or own). */
+  private billTos = new Map<string, string>();
+
+  /** The client Halo raises this client's invoices on (client_to_invoice), when it has one and it is known. */
+  billTo(id: string): string | undefined {
+    return this.billTos.get(id);
+  }
+
+  /**
+   * Make sure the bill-to clients of these clients are known, from the client list alone (no client is
+   * read on its own for this): page 1 once, the rest only when it does not show them all.
+   */
+  loadBillTo(ids: string[]): void {
+    if (this.whole) return;
+    if (!this.first) this.readList(ids);
+    if (ids.some((id) => !this.listedIds.has(id)) && !this.whole) {
+      const [all] = this.api.restOf([CLIENT_LIST], [this.first as ListPage], 'clients', WHAT);
+      this.remember(
+        this.api.parseRecords(all.slice((this.first as ListPage).records.length), haloClient, WHAT),
+      );
+      this.whole = true;
+    }
+  }
+
   /** The whole client list, read elsewhere (listCompanies). */
   rememberAll(clients: HaloClient[]): void {
     this.remember(clients);
@@ -65,9 +89,15 @@ export class HaloClients {
     }
   }
 
+  private noteBillTo(c: HaloClient): void {
+    const to = c.client_to_invoice ?? 0;
+    if (to > 0 && to !== c.id) this.billTos.set(String(c.id), String(to));
+  }
+
   private remember(clients: HaloClient[]): void {
     for (const c of clients) {
       this.listedIds.add(String(c.id));
+      this.noteBillTo(c);
       if (c.item_tax_code !== undefined) this.byId.set(String(c.id), c);
     }
   }
@@ -80,7 +110,9 @@ export class HaloClients {
     );
     res.forEach((r, i) => {
       try {
-        this.byId.set(ids[i], this.api.json(r, haloClient, `reading client ${ids[i]}`));
+        const c = this.api.json(r, haloClient, `reading client ${ids[i]}`);
+        this.byId.set(ids[i], c);
+        this.noteBillTo(c);
       } catch (err) {
         if (!(err instanceof PsaError)) throw err;
         failed.set(ids[i], err);

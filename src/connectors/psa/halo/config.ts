@@ -19,13 +19,22 @@ const tenantUrl = (label: string) =>
 
 /**
  * How BillGrid reaches one HaloPSA tenant. `baseUrl` is the tenant's own address (its API is under /api);
- * `authUrl` is the authorisation server (default `<baseUrl>/auth`, tokens at `<authUrl>/token`);
- * `tenant` is required by hosted (halopsa.com) tenants and sent as `?tenant=` on the token request.
+ * `authUrl` is the authorisation server (default: what `/api/authinfo` names, else `<baseUrl>/auth`; tokens
+ * at `<authUrl>/token`); `tenant` is sent as `?tenant=` on the token request (hosted tenants need it;
+ * default: authinfo's tenant_id, else the `<tenant>.halopsa.com` subdomain).
  */
 export const haloConfigSchema = z.object({
   baseUrl: tenantUrl('HaloPSA address'),
   authUrl: tenantUrl('HaloPSA authorisation address').optional(),
+  /** The tenant name (Configuration > Integrations > Halo API > API Details); found via authinfo when empty. */
   tenant: z.string().trim().optional(),
+  /** Permissions asked for on the token (the application's own limit still applies). */
+  scope: z
+    .string()
+    .trim()
+    .regex(/^[\w:. -]*$/, { error: 'HaloPSA scope may hold only letters, digits, spaces and : . - _' })
+    .optional()
+    .transform((s) => s || 'all'),
   clientId: z
     .string({ error: 'HaloPSA client ID is missing' })
     .trim()
@@ -50,13 +59,14 @@ export function parseHaloConfig(input: unknown): HaloConfig {
 export const MAX_CONCURRENCY = 5;
 
 /**
- * Retry policy for the RetryingHttpClient that talks to Halo. Halo answers 429 when an application
- * sends too much; a handful of parallel requests keeps a month's push well inside that.
+ * Retry policy for the RetryingHttpClient that talks to Halo. Hosted Halo allows 300 requests per rolling
+ * 5 minutes and answers 429 without Retry-After (SOURCES.md); waits of a second or two never clear that
+ * window, so back-off starts at 5 s and doubles to 60 s, as Halo's PowerShell module does.
  */
 export const policy: Partial<HttpPolicy> & { apiName: string } = {
   apiName: 'HaloPSA',
   maxConcurrency: MAX_CONCURRENCY,
   maxRetries: 5,
-  baseDelayMs: 1000,
+  baseDelayMs: 5000,
   maxDelayMs: 60_000,
 };

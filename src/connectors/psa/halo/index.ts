@@ -31,7 +31,7 @@ import {
   type ProductNeed,
 } from './items';
 import { HaloBatch, type HaloPushContext } from './push';
-import { haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
+import { closedBecause, haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
 
 export { policy, haloConfigSchema, parseHaloConfig } from './config';
 export type { HaloConfig, HaloConfigInput } from './config';
@@ -70,8 +70,8 @@ export class HaloTarget implements PsaTarget {
     this.integrationName = options.integrationName ?? 'Imports';
     this.api = new HaloApi(parseHaloConfig(config), http, options.now ?? (() => Date.now()));
     this.items = new HaloItems(this.api);
-    this.invoices = new HaloInvoices(this.api);
     this.clients = new HaloClients(this.api);
+    this.invoices = new HaloInvoices(this.api, (id) => this.clients.billTo(id));
   }
 
   /** Records Halo sent that could not be read (id and reason), since this target was created. */
@@ -162,9 +162,10 @@ export class HaloTarget implements PsaTarget {
     const lists = this.api.clientLists('/Invoice', NEWEST_FIRST, companyIds);
     const firsts = this.api.firstPages(lists, 'invoices', what);
     const newest = new Map<string, HaloInvoice>();
+    // The newest invoice that can still take charges (not posted, credited, voided, sent or paid).
     const keep = (records: unknown[]) => {
       for (const h of this.api.parseRecords(records, haloInvoice, what)) {
-        if (!newest.has(String(h.client_id))) newest.set(String(h.client_id), h);
+        if (!newest.has(String(h.client_id)) && closedBecause(h) === null) newest.set(String(h.client_id), h);
       }
     };
     firsts.forEach((f) => keep(f.records));
@@ -188,15 +189,17 @@ export class HaloTarget implements PsaTarget {
         what,
       )
       .forEach((records, k) => keep(records.slice(firsts[whole[k]].records.length)));
-    // Page 1 of one client's list, newest first, one record: its newest invoice.
+    // Page 1 of one client's list, newest first, a few records: its newest open invoice, if one of those.
     const one = this.api.sendAll(
       single.map((c) => ({
         method: 'get' as const,
         path: '/Invoice',
-        query: { ...NEWEST_FIRST, client_id: c, pageinate: true, page_size: 1, page_no: 1 },
+        query: { ...NEWEST_FIRST, client_id: c, pageinate: true, page_size: NEWEST_FEW, page_no: 1 },
       })),
     );
-    one.forEach((res) => keep(this.api.json(res, listEnvelope('invoices'), what).records.slice(0, 1)));
+    one.forEach((res) =>
+      keep(this.api.json(res, listEnvelope('invoices'), what).records.slice(0, NEWEST_FEW)),
+    );
     return [...newest.values()];
   }
 
@@ -254,9 +257,15 @@ export class HaloTarget implements PsaTarget {
       if (!wanted.size || wanted.has(ch.ref.lineKey)) byKey.set(ch.ref.lineKey, ch);
     };
     const clients = [...new Set(scope.companyIds)];
+    // Line ids BillGrid recorded for the month's keys: its lines even where Halo kept or listed no key.
+    const knownIds = new Map<number, string>();
+    for (const [k, id] of Object.entries(scope.knownIds ?? {}))
+      if (/^\d+$/.test(id) && (!wanted.size || wanted.has(k))) knownIds.set(Number(id), k);
     const listed = new Map<string, LoadedInvoice>();
     if (perClient) {
-      this.invoices.clientCharges(clients).forEach(keep);
+      // Bill-to clients first: their invoices are listed with their bill-to client's.
+      this.clients.loadBillTo(clients);
+      this.invoices.clientCharges(clients, knownIds).forEach(keep);
       for (const idx of this.invoices.clientIndexes(clients).values())
         for (const inv of idx.invoices) listed.set(refKey({ id: inv.header.id, recurring: false }), inv);
     }
@@ -272,7 +281,7 @@ export class HaloTarget implements PsaTarget {
     });
     for (const d of direct) {
       const inv = listed.get(refKey(d));
-      if (inv) this.invoices.charges(inv, d.container).forEach(keep);
+      if (inv) this.invoices.charges(inv, d.container, knownIds).forEach(keep);
     }
     return { quantities: [], charges: [...byKey.values()] };
   }
@@ -303,6 +312,8 @@ export class HaloTarget implements PsaTarget {
 }
 
 const haloClientCount = listEnvelope('clients').transform((l) => l.count);
+/** Newest invoices read per client to find its newest open one when its history is long. */
+const NEWEST_FEW = 5;
 /** Halo's list order for "newest invoice first" (invoice date, then id). */
 const NEWEST_FIRST = { order: 'invoice_date', orderdesc: true, order2: 'id', orderdesc2: true };
 

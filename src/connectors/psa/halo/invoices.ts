@@ -5,11 +5,12 @@ import { PsaError, type PsaChargeNow } from '../../../core/psa';
 import type { HaloApi } from './api';
 import { MAX_CONCURRENCY } from './config';
 import { placeholderOf, referenceFor } from './containers';
-import { haloInvoice, haloLine, type HaloInvoice, type HaloLine } from './schemas';
+import { closedBecause, haloInvoice, haloLine, type HaloInvoice, type HaloLine } from './schemas';
 
 /**
- * Invoice lines carry BillGrid's line key in `comment_1`, a line field Halo stores with the line, so a
- * re-run finds the line it added instead of adding it again.
+ * Invoice lines carry BillGrid's line key in `comment_1`, a line field the spec declares. Whether Halo
+ * keeps it (and shows it on list views) is unverified, so BillGrid also recognises its lines without it
+ * (see `claimLines`): by the Halo line id BillGrid recorded for the key, else by the secondary key.
  */
 export const LINE_KEY_FIELD = 'comment_1';
 
@@ -23,7 +24,12 @@ export interface DesiredLine {
   unitPrice: number;
   unitCost: number;
   nominalCode: string;
-  taxCode: string;
+  /** A tax code BillGrid sets as an override; null leaves the tax to Halo. */
+  taxOverride: number | null;
+  /** Bill once: a charge on a recurring invoice goes on the next generated invoice only. */
+  oneTime: boolean;
+  /** The Halo line id BillGrid recorded for this key (Ledger / PSA reference), when it has one. */
+  knownId: number | null;
 }
 
 /** An invoice as read just now: the header, its raw lines (sent back untouched) and the parsed ones. */
@@ -40,14 +46,26 @@ interface ClientIndex {
   invoices: LoadedInvoice[];
   /** Line key → invoice id holding it. */
   keyAt: Map<string, number>;
+  /** Halo line id → invoice id holding it. */
+  lineAt: Map<number, number>;
 }
 
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
-const lineKeyOf = (l: HaloLine): string => l.comment_1.trim();
+const ownKeyOf = (l: HaloLine): string => l.comment_1.trim();
+const isBillGridKey = (k: string): boolean => LINE_KEY_PATTERN.test(k);
 const endpoint = (recurring: boolean): string => (recurring ? '/RecurringInvoice' : '/Invoice');
 const shortText = (d: DesiredLine): string => d.productName || d.description;
 
+/**
+ * The fields BillGrid means to set on a line, and only those. A tax code is sent only as an override
+ * (`tax_code_overriden` + `override_tax_code`): without the flag Halo derives the code itself from the
+ * client and the item, and a bare `tax_code` is not what it goes by.
+ */
 export function lineFields(d: DesiredLine): Record<string, unknown> {
+  const tax =
+    d.taxOverride !== null
+      ? { tax_code: String(d.taxOverride), tax_code_overriden: true, override_tax_code: d.taxOverride }
+      : { tax_code_overriden: false };
   return {
     _itemid: d.itemId,
     item_shortdescription: shortText(d),
@@ -56,13 +74,57 @@ export function lineFields(d: DesiredLine): Record<string, unknown> {
     unit_price: d.unitPrice,
     unit_cost: d.unitCost,
     ...(d.nominalCode ? { nominal_code: d.nominalCode } : {}),
-    ...(d.taxCode ? { tax_code: d.taxCode } : {}),
+    ...tax,
+    ...(d.oneTime ? { onetimecharge: true } : {}),
     [LINE_KEY_FIELD]: d.key,
   };
 }
 
+/**
+ * Fields Halo computes from the ones BillGrid sets (amounts, converted amounts, the tax it derives):
+ * never sent back on a line BillGrid changes, so a stale value cannot win over the new quantity or price.
+ */
+const COMPUTED_LINE_FIELDS = [
+  'net_amount',
+  'tax_amount',
+  'tax_rate',
+  'total_price',
+  'net_total',
+  'total_tax',
+  'total_discount',
+  'total_net_total',
+  'unit_price_converted',
+  'unitprice_converted',
+  'baseprice_converted',
+  'net_amount_converted',
+  'total_price_converted',
+  'tax_converted',
+  'total_tax_converted',
+  'discount_converted',
+  'item_tax_code',
+  'item_tax_name',
+  'tax_name',
+  'tax_code',
+  'override_tax_code',
+  'taxRuleResult',
+];
+
+/** A line BillGrid changes: Halo's own fields kept, computed ones dropped, BillGrid's fields set. */
+export function replacedLine(
+  raw: Record<string, unknown>,
+  d: DesiredLine,
+  id: number,
+): Record<string, unknown> {
+  const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !COMPUTED_LINE_FIELDS.includes(k)));
+  return { ...kept, ...lineFields(d), id };
+}
+
 /** True when Halo's line already says what the approved line says. */
 export function lineMatches(l: HaloLine, d: DesiredLine): boolean {
+  const tax =
+    d.taxOverride !== null
+      ? l.tax_code_overriden === true && l.tax_code === String(d.taxOverride)
+      : l.tax_code_overriden !== true;
   return (
     round(l.qty_order) === round(d.quantity) &&
     round(l.unit_price) === round(d.unitPrice) &&
@@ -70,9 +132,56 @@ export function lineMatches(l: HaloLine, d: DesiredLine): boolean {
     (l._itemid ?? 0) === d.itemId &&
     l.item_shortdescription === shortText(d) &&
     l.item_longdescription === d.description &&
-    (!d.taxCode || l.tax_code === d.taxCode) &&
-    (!d.nominalCode || l.nominal_code === d.nominalCode)
+    tax &&
+    (!d.nominalCode || l.nominal_code === d.nominalCode) &&
+    (!d.oneTime || l.onetimecharge === true)
   );
+}
+
+/**
+ * The secondary key, for a line whose `comment_1` Halo did not keep and whose id BillGrid did not
+ * record (a run cut off between the write and the record): same item and the same short and long
+ * description, which carry the product and the billing period.
+ */
+const sameSecondaryKey = (l: HaloLine, d: DesiredLine): boolean =>
+  (l._itemid ?? 0) === d.itemId &&
+  l.item_shortdescription === shortText(d) &&
+  l.item_longdescription === d.description;
+
+/**
+ * Which lines of an invoice are each desired line's: those carrying its key; else the line with the id
+ * BillGrid recorded for it (unless that line carries another key); else, among lines carrying no key and
+ * claimed by no one, the lowest-id one with its secondary key. Keys in a stable order, so two runs claim alike.
+ */
+export function claimLines(lines: HaloLine[], desired: DesiredLine[]): Map<string, HaloLine[]> {
+  const out = new Map<string, HaloLine[]>();
+  const claimed = new Set<number>();
+  const byKey = (k: string) => lines.filter((l) => ownKeyOf(l) === k).sort((a, b) => a.id - b.id);
+  const free = (l: HaloLine) => !claimed.has(l.id) && !isBillGridKey(ownKeyOf(l));
+  for (const d of desired) {
+    const mine = byKey(d.key);
+    mine.forEach((l) => claimed.add(l.id));
+    out.set(d.key, mine);
+  }
+  for (const d of desired) {
+    if ((out.get(d.key) ?? []).length || d.knownId === null) continue;
+    const l = lines.find((x) => x.id === d.knownId && free(x));
+    if (l) {
+      claimed.add(l.id);
+      out.set(d.key, [l]);
+    }
+  }
+  for (const d of [...desired].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    if ((out.get(d.key) ?? []).length) continue;
+    const l = lines
+      .filter((x) => free(x) && !(x.id === d.knownId) && sameSecondaryKey(x, d))
+      .sort((a, b) => a.id - b.id)[0];
+    if (l) {
+      claimed.add(l.id);
+      out.set(d.key, [l]);
+    }
+  }
+  return out;
 }
 
 const invoiceWithLines = haloInvoice.extend({ lines: z.array(z.record(z.string(), z.unknown())).nullish() });
@@ -117,7 +226,11 @@ export class HaloInvoices {
   /** Every invoice read or saved in this run, newest copy; lets a no-op step skip the re-read. */
   private seen = new Map<string, LoadedInvoice>();
 
-  constructor(private readonly api: HaloApi) {}
+  constructor(
+    private readonly api: HaloApi,
+    /** The client's bill-to client id, when Halo raises its invoices on another client (known clients only). */
+    private readonly billTo: (clientId: string) => string | undefined = () => undefined,
+  ) {}
 
   private toLoaded(h: z.infer<typeof invoiceWithLines>, recurring: boolean, what: string): LoadedInvoice {
     const raw = h.lines ?? [];
@@ -133,7 +246,7 @@ export class HaloInvoices {
 
   /** False when the invoice already holds exactly one line for the key with the approved values. */
   needsChange(inv: LoadedInvoice, d: DesiredLine): boolean {
-    const mine = inv.lines.filter((l) => lineKeyOf(l) === d.key);
+    const mine = claimLines(inv.lines, [d]).get(d.key) ?? [];
     return !(mine.length === 1 && lineMatches(mine[0], d));
   }
 
@@ -185,14 +298,15 @@ export class HaloInvoices {
     const listed = this.api.listByClients(
       '/Invoice',
       { includelines: true },
-      todo,
+      [...new Set([...todo, ...todo.flatMap((c) => this.billTo(c) ?? [])])],
       'invoices',
       invoiceWithLines,
       'reading the clients’ invoices',
     );
     const byClient = new Map<string, LoadedInvoice[]>(todo.map((c) => [c, []]));
+    // An invoice Halo raised on a bill-to client belongs, for BillGrid, to the client it was raised for.
     for (const h of listed)
-      byClient.get(String(h.client_id))?.push(this.toLoaded(h, false, `reading invoice ${h.id}`));
+      byClient.get(ownerOf(h))?.push(this.toLoaded(h, false, `reading invoice ${h.id}`));
     for (const [c, invoices] of byClient) this.index.set(c, indexOf(invoices));
     return new Map(clientIds.map((c) => [c, this.index.get(c) as ClientIndex]));
   }
@@ -216,20 +330,29 @@ export class HaloInvoices {
       .map((h) => this.toLoaded(h, true, `reading recurring invoice ${h.id}`));
   }
 
-  /** 'latest': the invoice already holding the line, else the client's newest (index read already). */
-  latestFor(clientId: string, lineKey: string): number {
+  /**
+   * 'latest': the invoice already holding the line (by its key or the line id BillGrid recorded), else the
+   * client's newest open invoice: not posted, a credit note, voided, sent or paid (index read already).
+   */
+  latestFor(clientId: string, lineKey: string, knownId: number | null): number {
     const idx = this.clientIndexes([clientId]).get(clientId) as ClientIndex;
-    const id = idx.keyAt.get(lineKey) ?? idx.invoices[0]?.header.id;
-    if (id === undefined)
-      throw new PsaError(`Client ${clientId} has no invoice in HaloPSA to add charges to`);
-    return id;
+    const held = idx.keyAt.get(lineKey) ?? (knownId !== null ? idx.lineAt.get(knownId) : undefined);
+    if (held !== undefined) return held;
+    const open = idx.invoices.find((i) => closedBecause(i.header) === null);
+    if (open) return open.header.id;
+    const newest = idx.invoices[0];
+    throw new PsaError(
+      newest
+        ? `Client ${clientId} has no open invoice in HaloPSA to add charges to (the newest, ${this.name(newest)}, is ${closedBecause(newest.header) ?? 'closed'}); create one in HaloPSA or bill this client on a new invoice`
+        : `Client ${clientId} has no invoice in HaloPSA to add charges to; create one in HaloPSA or bill this client on a new invoice`,
+    );
   }
 
   /** The invoice created for a placeholder (lowest id); empty copies left by an interrupted run are deleted. */
   createdFor(clientId: string, placeholder: string): number | undefined {
     const idx = this.clientIndexes([clientId]).get(clientId) as ClientIndex;
     const copies = idx.invoices
-      .filter((i) => i.header.reference === referenceFor(placeholder))
+      .filter((i) => i.header.reference === referenceFor(placeholder) && ownerOf(i.header) === clientId)
       .sort((a, b) => a.header.id - b.header.id);
     if (!copies.length) return undefined;
     const extras = copies.slice(1).filter((i) => !i.raw.length && !i.header.posted);
@@ -313,15 +436,33 @@ export class HaloInvoices {
     const replace = new Map<number, DesiredLine>();
     const drop = new Set<number>();
     const add: DesiredLine[] = [];
-    for (const d of new Map(desired.map((x) => [x.key, x])).values()) {
-      const mine = inv.lines.filter((l) => lineKeyOf(l) === d.key).sort((a, b) => a.id - b.id);
+    const unique = [...new Map(desired.map((x) => [x.key, x])).values()];
+    const claims = claimLines(inv.lines, unique);
+    for (const d of unique) {
+      const mine = claims.get(d.key) ?? [];
       // A line carrying this key that could not be read is still this row's line: never add a second one.
       const unreadable = inv.raw.find((r) => r[LINE_KEY_FIELD] === d.key && !mine.some((l) => l.id === r.id));
+      const billed = mine.find((l) => l.onetimecharge === true && (l.onetimechargeinvoiceid ?? 0) > 0);
       if (unreadable) {
         byKey.set(d.key, {
           kind: 'refused',
           message: `The ${name} already has a line for this row that BillGrid cannot read (line ${String(unreadable.id)}); correct or delete it in HaloPSA, then push again`,
         });
+      } else if (mine.some((l) => l.isinactive === true)) {
+        byKey.set(d.key, {
+          kind: 'refused',
+          message: `The line for this row on the ${name} is deactivated in HaloPSA, so Halo no longer bills it; BillGrid leaves it as staff set it`,
+        });
+      } else if (billed && mine.length === 1) {
+        byKey.set(
+          d.key,
+          lineMatches(billed, d)
+            ? { kind: 'unchanged', lineId: String(billed.id), message: `Already billed from ${name}` }
+            : {
+                kind: 'refused',
+                message: `The charge was already billed from the ${name} (invoice ${String(billed.onetimechargeinvoiceid)}); change it on that invoice in HaloPSA`,
+              },
+        );
       } else if (mine.length === 1 && lineMatches(mine[0], d)) {
         byKey.set(d.key, { kind: 'unchanged', lineId: String(mine[0].id), message: `Already on ${name}` });
       } else if (inv.header.posted) {
@@ -343,7 +484,7 @@ export class HaloInvoices {
       const rid = typeof raw.id === 'number' ? raw.id : undefined;
       if (rid !== undefined && drop.has(rid)) continue;
       const d = rid !== undefined ? replace.get(rid) : undefined;
-      lines.push(d ? { ...raw, ...lineFields(d), id: rid } : raw);
+      lines.push(d && rid !== undefined ? replacedLine(raw, d, rid) : raw);
     }
     for (const d of add) lines.push(lineFields(d));
     return { lines, byKey };
@@ -398,12 +539,16 @@ export class HaloInvoices {
     return { ok: true, saved };
   }
 
-  /** BillGrid lines (those carrying a line key) on an invoice, as charges of `container`. */
-  charges(inv: LoadedInvoice, container: string): PsaChargeNow[] {
+  /**
+   * BillGrid lines on an invoice, as charges of `container`: those carrying a line key, and those whose
+   * id BillGrid recorded for a key (`knownIds`: line id → key) when Halo did not keep or list the key.
+   */
+  charges(inv: LoadedInvoice, container: string, knownIds: Map<number, string> = new Map()): PsaChargeNow[] {
     return inv.lines
-      .filter((l) => LINE_KEY_PATTERN.test(lineKeyOf(l)))
-      .map((l) => ({
-        ref: { kind: 'charge', companyId: String(inv.header.client_id), container, lineKey: lineKeyOf(l) },
+      .map((l) => ({ l, key: isBillGridKey(ownKeyOf(l)) ? ownKeyOf(l) : (knownIds.get(l.id) ?? '') }))
+      .filter((x) => x.key)
+      .map(({ l, key }) => ({
+        ref: { kind: 'charge', companyId: ownerOf(inv.header), container, lineKey: key },
         psaId: String(l.id),
         quantity: l.qty_order,
         unitPrice: l.unit_price,
@@ -414,31 +559,42 @@ export class HaloInvoices {
   }
 
   /** BillGrid lines on the clients' invoices: on a BillGrid-created invoice under its placeholder, else 'latest'. */
-  clientCharges(clientIds: string[]): PsaChargeNow[] {
+  clientCharges(clientIds: string[], knownIds: Map<number, string> = new Map()): PsaChargeNow[] {
     const out: PsaChargeNow[] = [];
     for (const idx of this.clientIndexes(clientIds).values()) {
       for (const inv of idx.invoices)
-        out.push(...this.charges(inv, placeholderOf(inv.header.reference) ?? 'latest'));
+        out.push(...this.charges(inv, placeholderOf(inv.header.reference) ?? 'latest', knownIds));
     }
     return out;
   }
 }
 
-/** The line id Halo gave a key, from a saved copy. */
-export function lineIdOf(inv: LoadedInvoice | null, key: string): string {
-  const line = inv?.raw.find((l) => l[LINE_KEY_FIELD] === key && typeof l.id === 'number');
+/**
+ * The line id Halo gave a desired line, from a saved copy: the line carrying its key, else (Halo did not
+ * keep the key) the line claimed for it the same way a later run will claim it.
+ */
+export function lineIdOf(inv: LoadedInvoice | null, d: DesiredLine): string {
+  if (!inv) return '';
+  const line = (claimLines(inv.lines, [d]).get(d.key) ?? [])[0];
   return line ? String(line.id) : '';
 }
 
-/** A client's invoices newest first, and which invoice holds each line key (the newest wins). */
+/** The client an invoice is for: the one it was raised for when Halo raised it on a bill-to client. */
+export const ownerOf = (h: HaloInvoice): string =>
+  String(h.original_client_id && h.original_client_id > 0 ? h.original_client_id : h.client_id);
+
+/** A client's invoices newest first, and which invoice holds each line key and line id (the newest wins). */
 function indexOf(list: LoadedInvoice[]): ClientIndex {
   const invoices = [...list].sort(newestFirst);
   const keyAt = new Map<string, number>();
+  const lineAt = new Map<number, number>();
   for (const inv of [...invoices].reverse()) {
-    for (const l of inv.lines)
-      if (LINE_KEY_PATTERN.test(lineKeyOf(l))) keyAt.set(lineKeyOf(l), inv.header.id);
+    for (const l of inv.lines) {
+      lineAt.set(l.id, inv.header.id);
+      if (isBillGridKey(ownKeyOf(l))) keyAt.set(ownKeyOf(l), inv.header.id);
+    }
   }
-  return { invoices, keyAt };
+  return { invoices, keyAt, lineAt };
 }
 
 /** What a throwing call raised when HaloPSA refused or could not be reached (other errors go on up). */

@@ -15,6 +15,7 @@ import { parseContainer } from './containers';
 import {
   lineIdOf,
   newInvoiceDate,
+  ownerOf,
   refKey,
   type DesiredLine,
   type HaloInvoices,
@@ -256,9 +257,8 @@ export class HaloBatch {
       const a = w.step.after;
       const codes = this.codesFor(w);
       const item = this.p.items.byId(w.itemId);
-      // The client's own tax code in Halo wins over the default (BillingBot: "does not override the per
-      // account lookup of taxes").
-      const clientTax = this.p.clients.get(w.ref.companyId)?.item_tax_code;
+      const target = parseContainer(w.ref.container);
+      const known = Number(w.step.psaId ?? '');
       const desired: DesiredLine = {
         key: w.ref.lineKey,
         itemId: Number(w.itemId),
@@ -268,10 +268,26 @@ export class HaloBatch {
         unitPrice: a.unitPrice,
         unitCost: a.unitCost,
         nominalCode: item?.nominalcode || codes.incomeAccount || '',
-        taxCode: clientTax && clientTax > 0 ? String(clientTax) : (codes.taxCode ?? ''),
+        taxOverride: this.taxOverride(w.ref.companyId, codes.taxCode),
+        // A recurring invoice is a template: a charge on it is billed once, on the next generated invoice.
+        oneTime: target?.kind === 'recurring',
+        knownId: Number.isInteger(known) && known > 0 ? known : null,
       };
       return [{ ...w, desired }];
     });
+  }
+
+  /**
+   * The tax code BillGrid overrides on a client's lines, or null to leave the tax to Halo: when the client
+   * is not taxable, has Halo compute its sales tax, or has its own tax code (BillingBot: the default
+   * "does not override the per account lookup of taxes"), and when no default tax code is set.
+   */
+  private taxOverride(companyId: string, taxCode: string | null): number | null {
+    const c = this.p.clients.get(companyId);
+    if (!c || c.taxable === false || c.automatic_sales_tax === true) return null;
+    if ((c.item_tax_code ?? 0) > 0) return null;
+    const n = Number(taxCode ?? '');
+    return taxCode && Number.isInteger(n) && n > 0 ? n : null;
   }
 
   /**
@@ -300,7 +316,10 @@ export class HaloBatch {
         } else if (c.kind === 'latest') {
           out.push({
             ...w,
-            target: { id: this.p.invoices.latestFor(w.ref.companyId, w.ref.lineKey), recurring: false },
+            target: {
+              id: this.p.invoices.latestFor(w.ref.companyId, w.ref.lineKey, w.desired.knownId),
+              recurring: false,
+            },
           });
         } else {
           const k = `${w.ref.companyId}\u0000${w.ref.container}`;
@@ -401,7 +420,7 @@ export class HaloBatch {
         else
           this.settle(w, {
             status: 'applied',
-            psaId: lineIdOf(r.saved, w.ref.lineKey),
+            psaId: lineIdOf(r.saved, w.desired),
             message: `${s.verbs.get(w.ref.lineKey) ?? 'Changed'} on the ${this.p.invoices.name(s.inv)}`,
           });
       }
@@ -414,7 +433,7 @@ export class HaloBatch {
    */
   private plan(inv: LoadedInvoice, ws: Placed[]): Save | null {
     const own = ws.filter((w) => {
-      if (String(inv.header.client_id) === w.ref.companyId) return true;
+      if (ownerOf(inv.header) === w.ref.companyId) return true;
       const owner = inv.header.client_name || inv.header.client_id;
       this.settle(w, refused(`Invoice ${inv.header.id} belongs to another HaloPSA client (${owner})`));
       return false;

@@ -22,6 +22,17 @@ export const tokenResponse = z.object({
   expires_in: z.number().positive().optional(),
 });
 
+/**
+ * `GET /api/authinfo` (no token needed): the authorisation server and the tenant. Field names as Halo's
+ * PowerShell module reads them (the spec declares the path without a response schema).
+ */
+export const authInfoResponse = z.object({
+  auth_url: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i, {
+    error: 'auth_url is not a web address',
+  }),
+  tenant_id: z.string().nullish(),
+});
+
 /** Halo client ("Area"). */
 export const haloClient = z.object({
   id,
@@ -29,6 +40,12 @@ export const haloClient = z.object({
   inactive: z.boolean().nullish(),
   /** Tax code used on item lines for this client; 0 or absent when the client has none. */
   item_tax_code: z.number().int().nullish(),
+  /** False: the client pays no tax; Halo applies none whatever the line's tax code. */
+  taxable: z.boolean().nullish(),
+  /** Halo computes the client's sales tax itself (a tax integration); BillGrid must not override it. */
+  automatic_sales_tax: z.boolean().nullish(),
+  /** The bill-to client: Halo raises this client's invoices on that client (0 or absent: none). */
+  client_to_invoice: z.number().int().nullish(),
 });
 export type HaloClient = z.infer<typeof haloClient>;
 
@@ -74,6 +91,12 @@ export const haloLine = z
     unit_price: optNumber,
     unit_cost: optNumber,
     comment_1: optText,
+    tax_code_overriden: z.boolean().nullish(),
+    override_tax_code: z.number().int().nullish(),
+    /** Recurring invoice lines: deactivated (not billed), one-time charge and where it was billed. */
+    isinactive: z.boolean().nullish(),
+    onetimecharge: z.boolean().nullish(),
+    onetimechargeinvoiceid: z.number().int().nullish(),
   })
   .loose();
 export type HaloLine = z.infer<typeof haloLine>;
@@ -87,9 +110,37 @@ export const haloInvoice = z.object({
   invoice_date: optText,
   reference: optText,
   posted: z.boolean().nullish(),
+  /** States that make an invoice unfit to take more charges ('latest', see isOpenInvoice). */
+  voided: z.boolean().nullish(),
+  datesent: z.string().nullish(),
+  amountpaid: z.number().nullish(),
+  datepaid: z.string().nullish(),
+  creditlinkedtoinvoiceid: z.number().nullish(),
+  total: z.number().nullish(),
+  /** Bill-to: the client an invoice was raised for when Halo raised it on its bill-to client. */
+  original_client_id: z.number().int().nullish(),
+  /** Recurring invoices: when the next invoice is generated. */
+  nextcreationdate: z.string().nullish(),
   lines: z.array(z.unknown()).nullish(),
 });
 export type HaloInvoice = z.infer<typeof haloInvoice>;
+
+/** Halo writes an unset date as 1900-01-01 (or leaves it out): a real date is after 1901. */
+const isSetDate = (d: string | null | undefined): boolean => !!d && d.slice(0, 4) > '1901';
+
+/**
+ * Why an invoice must not take more charges, or null when it can: posted, a credit note, voided,
+ * already sent to the client, or (partly) paid. Field names from InvoiceHeader; which of them a tenant
+ * fills depends on its accounting sync (SOURCES.md).
+ */
+export function closedBecause(h: HaloInvoice): string | null {
+  if (h.posted) return 'posted';
+  if ((h.creditlinkedtoinvoiceid ?? 0) > 0 || (h.total ?? 0) < 0) return 'a credit note';
+  if (h.voided) return 'voided';
+  if (isSetDate(h.datesent)) return 'already sent';
+  if ((h.amountpaid ?? 0) > 0 || isSetDate(h.datepaid)) return 'paid';
+  return null;
+}
 
 /**
  * A list answer: Halo returns `{ record_count, <key>: [...] }` (with page_no/page_size when paginated),

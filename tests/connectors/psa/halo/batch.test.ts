@@ -144,8 +144,9 @@ describe('HaloPSA applyAll: one read and one write per invoice', () => {
       const afterRead = (await log()).length;
       expect(statuses(target.applyAll(stepsOf(lines)))).toEqual(lines.map(() => 'unchanged'));
       const pushed = (await log()).slice(afterRead);
-      // The run's copies from readBilling show every line as approved: only the catalogue and the clients.
-      expect(tally(pushed)).toEqual({ 'GET /api/Item': 1, 'GET /api/Client': 1 });
+      // The run's copies from readBilling show every line as approved, and readBilling read the client
+      // list: only the catalogue.
+      expect(tally(pushed)).toEqual({ 'GET /api/Item': 1 });
     });
   });
 
@@ -184,7 +185,8 @@ describe('HaloPSA applyAll: one read and one write per invoice', () => {
           return {
             status: 'failed',
             retryable: false,
-            message: 'The invoice INV-1010 is posted in HaloPSA and can no longer be changed',
+            message:
+              'Client 108 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1014, is posted); create one in HaloPSA or bill this client on a new invoice',
           };
         if (l.container === 'recurring:-90')
           return {

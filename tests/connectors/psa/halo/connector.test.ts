@@ -153,7 +153,9 @@ describe('HaloPSA connector (integration)', () => {
 
   describe('latest invoice per client', () => {
     const clients = ['101', '103', '105', '107', '108', '112'];
-    const newest = ['101 1002', '103 1004', '105 1006', '107 1008', '108 1010', '112 1012'];
+    // The newest invoice that can take charges: newer credit notes (105), voided (108) and paid (103)
+    // invoices are passed over; 112's only unposted invoice was already sent, so it has none.
+    const newest = ['101 1002', '103 1004', '105 1006', '107 1008', '108 1010'];
     const latest = (target: HaloTarget) =>
       target
         .listContracts(clients)
@@ -170,17 +172,19 @@ describe('HaloPSA connector (integration)', () => {
     it('pages the list when that is fewer requests than one per client left', async () => {
       await patchState({ maxPageSize: 3 });
       expect(latest(make())).toEqual(newest);
-      // 12 invoices, 3 a page; page 1 holds 3 clients' newest: 3 more pages rather than 3 clients.
-      expect(await invoiceGets()).toHaveLength(4);
+      // 15 invoices, 3 a page; page 1 holds only invoices that cannot take charges: the 4 remaining
+      // pages rather than one read for each of the 6 clients.
+      expect(await invoiceGets()).toHaveLength(5);
     });
 
-    it('reads the newest invoice of each client left when its history is long', async () => {
-      await patchState({ maxPageSize: 1 });
+    it('reads the newest invoices of each client left when its history is long', async () => {
+      await patchState({ maxPageSize: 2 });
       expect(latest(make())).toEqual(newest);
-      // Page 1 holds client 112's newest; 11 pages left, so one read for each of the 5 others.
+      // Page 1 holds a voided invoice and a credit note; 8 pages left, so one read for each of the 6
+      // clients, each asking for its few newest (the newest may not take charges).
       const gets = await invoiceGets();
-      expect(gets).toHaveLength(1 + 5);
-      expect(gets.slice(1).every((q) => new URLSearchParams(q.query).get('page_size') === '1')).toBe(true);
+      expect(gets).toHaveLength(1 + 6);
+      expect(gets.slice(1).every((q) => new URLSearchParams(q.query).get('page_size') === '5')).toBe(true);
     });
   });
 
@@ -372,12 +376,14 @@ describe('HaloPSA connector (integration)', () => {
         lines.map((l) => `${l.key} ${l.container} ${l.quantity}`).sort(),
       );
       const gets = (await log()).filter((q) => q.path.startsWith('/api/'));
-      // One invoice list for all six clients (client_ids, with lines) and one recurring-invoice list.
+      // The client list (bill-to clients), one invoice list for all six clients (client_ids, with lines)
+      // and one recurring-invoice list.
       expect(gets.map((q) => `${q.method} ${q.path}`)).toEqual([
+        'GET /api/Client',
         'GET /api/Invoice',
         'GET /api/RecurringInvoice',
       ]);
-      for (const q of gets) {
+      for (const q of gets.filter((g) => g.path !== '/api/Client')) {
         expect(new URLSearchParams(q.query).get('client_ids')).toBe('101,102,103,105,107,108');
         expect(new URLSearchParams(q.query).get('includelines')).toBe('true');
       }
@@ -413,7 +419,8 @@ describe('HaloPSA connector (integration)', () => {
       expect(out).toEqual({
         status: 'failed',
         retryable: false,
-        message: 'The invoice INV-1010 is posted in HaloPSA and can no longer be changed',
+        message:
+          'Client 108 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1014, is posted); create one in HaloPSA or bill this client on a new invoice',
       });
     });
   });

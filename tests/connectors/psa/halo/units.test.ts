@@ -10,7 +10,13 @@ import {
   recurringContainer,
   referenceFor,
 } from '../../../../src/connectors/psa/halo';
-import { lineFields, lineMatches, type DesiredLine } from '../../../../src/connectors/psa/halo/invoices';
+import {
+  claimLines,
+  lineFields,
+  lineMatches,
+  replacedLine,
+  type DesiredLine,
+} from '../../../../src/connectors/psa/halo/invoices';
 import { listEnvelope, haloLine } from '../../../../src/connectors/psa/halo/schemas';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../../../src/core/http';
 import type { PushStep } from '../../../../src/core/psa';
@@ -110,7 +116,9 @@ describe('line comparison', () => {
     unitPrice: 4.1,
     unitCost: 3.2,
     nominalCode: '200',
-    taxCode: '1',
+    taxOverride: 1,
+    oneTime: false,
+    knownId: null,
   };
   const asRead = haloLine.parse({ id: 1, ...lineFields(d), qty_order: 3.000001, tax_code: 1 });
 
@@ -120,7 +128,81 @@ describe('line comparison', () => {
     expect(lineMatches(asRead, { ...d, unitCost: 3.21 })).toBe(false);
     expect(lineMatches(asRead, { ...d, itemId: 8 })).toBe(false);
     expect(lineMatches(asRead, { ...d, description: 'Teams - Nov' })).toBe(false);
-    expect(lineMatches(asRead, { ...d, taxCode: '3' })).toBe(false);
+    expect(lineMatches(asRead, { ...d, taxOverride: 3 })).toBe(false);
+    // Tax left to Halo: a line BillGrid overrode must lose its override.
+    expect(lineMatches(asRead, { ...d, taxOverride: null })).toBe(false);
+    expect(
+      lineMatches({ ...asRead, tax_code_overriden: false, tax_code: '5' }, { ...d, taxOverride: null }),
+    ).toBe(true);
+  });
+
+  it('sends a tax code only as an override, and never resends computed fields on a changed line', () => {
+    expect(lineFields(d)).toMatchObject({ tax_code: '1', tax_code_overriden: true, override_tax_code: 1 });
+    const toHalo = lineFields({ ...d, taxOverride: null });
+    expect(toHalo.tax_code_overriden).toBe(false);
+    expect('tax_code' in toHalo || 'override_tax_code' in toHalo).toBe(false);
+    const stale = {
+      id: 9,
+      ...lineFields(d),
+      net_amount: 12.3,
+      tax_amount: 1,
+      unit_price_converted: 4.1,
+      sequenceid: 2,
+    };
+    const sent = replacedLine(stale, { ...d, quantity: 5, taxOverride: null }, 9);
+    expect(sent).toMatchObject({ id: 9, qty_order: 5, sequenceid: 2, tax_code_overriden: false });
+    for (const k of ['net_amount', 'tax_amount', 'unit_price_converted', 'tax_code', 'override_tax_code'])
+      expect(k in sent).toBe(false);
+  });
+});
+
+describe('recognising BillGrid lines (claimLines)', () => {
+  const want = (key: string, over: Partial<DesiredLine> = {}): DesiredLine => ({
+    key,
+    itemId: 7,
+    productName: 'Teams',
+    description: 'Teams - Oct 2026',
+    quantity: 3,
+    unitPrice: 4,
+    unitCost: 3,
+    nominalCode: '',
+    taxOverride: null,
+    oneTime: false,
+    knownId: null,
+    ...over,
+  });
+  const line = (id: number, over: Record<string, unknown> = {}) =>
+    haloLine.parse({
+      id,
+      _itemid: 7,
+      item_shortdescription: 'Teams',
+      item_longdescription: 'Teams - Oct 2026',
+      ...over,
+    });
+  const K1 = 'BG-0000000000000001';
+  const K2 = 'BG-0000000000000002';
+
+  it('by key first, then by the recorded line id, then by the secondary key; each line claimed once', () => {
+    const lines = [line(1, { comment_1: K2 }), line(2), line(3), line(4, { _itemid: 8 })];
+    // The key wins even over a recorded id pointing elsewhere.
+    expect(
+      claimLines(lines, [want(K2, { knownId: 3 })])
+        .get(K2)
+        ?.map((l) => l.id),
+    ).toEqual([1]);
+    // Recorded id: line 3, although line 2 has the same secondary key.
+    expect(
+      claimLines(lines, [want(K1, { knownId: 3 })])
+        .get(K1)
+        ?.map((l) => l.id),
+    ).toEqual([3]);
+    // Secondary key: the lowest free line; a line carrying another key is never taken.
+    const two = claimLines(lines, [want(K1), want(K2)]);
+    expect(two.get(K2)?.map((l) => l.id)).toEqual([1]);
+    expect(two.get(K1)?.map((l) => l.id)).toEqual([2]);
+    // Another product or another period is not the line.
+    expect(claimLines(lines, [want(K1, { itemId: 9 })]).get(K1)).toEqual([]);
+    expect(claimLines(lines, [want(K1, { description: 'Teams - Nov 2026' })]).get(K1)).toEqual([]);
   });
 });
 
@@ -132,13 +214,15 @@ describe('HaloApi without a network', () => {
     const api = new HaloApi(haloConfigSchema.parse(config), http, () => 0);
     api.list('/Client', {}, 'clients', haloLine, 'reading clients');
     api.list('/Client', {}, 'clients', haloLine, 'reading clients');
+    // authinfo answered nothing usable here: the token goes to <address>/auth, tenant from the subdomain.
     expect(http.sent.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'get https://acme.halopsa.com/api/authinfo',
       'post https://acme.halopsa.com/auth/token?tenant=acme',
       'get https://acme.halopsa.com/api/Client?pageinate=true&page_size=1000&page_no=1',
       'get https://acme.halopsa.com/api/Client?pageinate=true&page_size=1000&page_no=1',
     ]);
-    expect(http.sent[0].contentType).toBe('application/x-www-form-urlencoded');
-    expect(http.sent[1].headers?.Authorization).toBe(`Bearer ${TOKEN}`);
+    expect(http.sent[1].contentType).toBe('application/x-www-form-urlencoded');
+    expect(http.sent[2].headers?.Authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it('keeps secrets and tokens out of every failure message', () => {
@@ -281,12 +365,18 @@ describe('client tax codes', () => {
     const out = createHaloTarget(config, http).applyAll(['101', '102', '103', '104'].map(stepFor));
     expect(out.map((o) => o.status)).toEqual(['applied', 'applied', 'applied', 'failed']);
     expect(out[3]).toMatchObject({ message: expect.stringMatching(/while reading client 104 \(404\)/) });
-    // The client's own tax code wins; 0 means none (the default applies).
+    // A client with its own tax code is left to Halo (no override); 0 means none: the default overrides.
     const taxes = http.sent
       .filter((r) => r.method === 'post' && r.url.endsWith('/api/Invoice'))
-      .map((r) => JSON.parse(r.body ?? '') as { id: number; lines: { tax_code?: string }[] }[])
-      .map(([b]) => `${b.id}:${b.lines[0].tax_code}`);
-    expect(taxes.sort()).toEqual(['101:3', '102:2', '103:1']);
+      .map(
+        (r) =>
+          JSON.parse(r.body ?? '') as {
+            id: number;
+            lines: { tax_code?: string; tax_code_overriden?: boolean }[];
+          }[],
+      )
+      .map(([b]) => `${b.id}:${b.lines[0].tax_code_overriden}:${b.lines[0].tax_code}`);
+    expect(taxes.sort()).toEqual(['101:false:undefined', '102:false:undefined', '103:true:1']);
     const clientReads = http.sent
       .filter((r) => r.url.includes('/api/Client'))
       .map((r) => r.url.split('/api')[1]);

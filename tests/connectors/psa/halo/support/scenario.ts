@@ -7,7 +7,7 @@ import type { PushStep, StepOutcome } from '../../../../../src/core/psa';
 import type { DefaultCodes } from '../../../../../src/core/settings';
 import type { HaloTarget } from '../../../../../src/connectors/psa/halo';
 import { demoFixture, type HaloInvoiceRec } from '../../../../../local/sandbox/halo/fixture';
-import type { HaloState } from '../../../../../local/sandbox/halo/server';
+import { seedState, type HaloState } from '../../../../../local/sandbox/halo/server';
 
 export interface Approved {
   key: string;
@@ -122,10 +122,19 @@ export function bgLines(state: HaloState): Located[] {
   return out;
 }
 
-/** Latest invoice per client in the untouched demo fixture. */
-function latestInFixture(companyId: string): number {
-  const mine = demoFixture().invoices.filter((i) => String(i.client_id) === companyId);
-  return mine.sort((a, b) => (a.invoice_date < b.invoice_date ? 1 : -1))[0].id;
+/** Whether a fixture invoice can still take charges: not posted, credited, voided, sent or paid. */
+export const isOpenInvoice = (i: HaloInvoiceRec): boolean =>
+  !i.posted &&
+  !i.voided &&
+  !i.datesent &&
+  !(Number(i.creditlinkedtoinvoiceid) > 0) &&
+  !(Number(i.paymentstatus) > 0) &&
+  !(Number(i.amountpaid) > 0);
+
+/** Latest open invoice per client in the untouched demo fixture. */
+export function latestInFixture(companyId: string): number | undefined {
+  const mine = demoFixture().invoices.filter((i) => String(i.client_id) === companyId && isOpenInvoice(i));
+  return mine.sort((a, b) => ((a.invoice_date ?? '') < (b.invoice_date ?? '') ? 1 : -1))[0]?.id;
 }
 
 /**
@@ -134,7 +143,7 @@ function latestInFixture(companyId: string): number {
  */
 export function divergence(state: HaloState, lines: Approved[], groupName: string | null): string[] {
   const problems: string[] = [];
-  const fixture = demoFixture();
+  const fixture = seedState(demoFixture());
   const located = bgLines(state);
   const wanted = new Set(lines.map((l) => l.key));
   for (const x of located) {
@@ -178,8 +187,10 @@ export function divergence(state: HaloState, lines: Approved[], groupName: strin
     const want = {
       _itemid: itemId[0],
       nominal_code: item?.nominalcode || CODES.incomeAccount,
-      // Évora Consulting (107) has its own tax code in Halo, which wins over the default.
+      // Évora Consulting (107) has its own tax code in Halo, which wins over the default: BillGrid leaves
+      // its tax to Halo; elsewhere the default code is set as an override.
       tax_code: l.companyId === '107' ? '3' : CODES.taxCode,
+      tax_code_overriden: l.companyId !== '107',
       qty_order: l.quantity,
       unit_price: l.unitPrice,
       unit_cost: l.unitCost,
