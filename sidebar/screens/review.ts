@@ -17,6 +17,10 @@ const money = (n: number, currency: string) => {
   }
 };
 
+/** One amount per currency, never added together: "$1,200.00 + €310.50". */
+const totals = (t: MonthReview['totals']) =>
+  t.length ? t.map((x) => money(x.total, x.currency)).join(' + ') : money(0, 'USD');
+
 function drawReview(
   box: HTMLElement,
   review: MonthReview,
@@ -95,17 +99,14 @@ function drawReview(
     actionCounts(review.byAction, 'Lines by proposed action'),
     h('h3', {}, 'By client'),
     section(
-      `${review.byClient.length} clients, ${money(
-        review.byClient.reduce((t, c) => t + c.total, 0),
-        review.byClient[0]?.currency ?? 'USD',
-      )}`,
+      `${review.byClient.length} clients, ${totals(review.totals)}`,
       review.byClient.length <= 15,
       renderTable(
         [
           { label: 'Client', value: (c: MonthReview['byClient'][number]) => c.client },
           { label: 'Lines', value: (c) => c.lines, align: 'right' },
           { label: 'Approved', value: (c) => c.approved, align: 'right' },
-          { label: 'Total', value: (c) => money(c.total, c.currency), align: 'right' },
+          { label: 'Total', value: (c) => totals(c.totals), align: 'right' },
         ],
         review.byClient,
         { caption: 'Lines by client', empty: 'No lines: pull the month first.' },

@@ -4,6 +4,7 @@
  * with zod; every result is plain data.
  */
 import { z } from 'zod';
+import { CurrencyTotals } from '../core/money';
 import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { currentBillingMonth, isBillingMonth } from '../core/periods';
@@ -83,12 +84,21 @@ export function reconcileBillingMonth(m: unknown): Record<string, number> {
   return runReconcile(month(m));
 }
 
+/** An exact total in one currency, rounded once to cents (see src/core/money.ts). */
+export interface CurrencyTotal {
+  currency: string;
+  total: number;
+}
+
 export interface ReviewClient {
   client: string;
   lines: number;
   approved: number;
-  total: number;
-  currency: string;
+  /**
+   * What the client is charged this month, one entry per currency (never added across currencies).
+   * A collapsed Azure line counts once (its members not again); lines a modifier dropped do not count.
+   */
+  totals: CurrencyTotal[];
   actions: Record<string, number>;
 }
 
@@ -100,6 +110,8 @@ export interface MonthReview {
   removed: number;
   byAction: Record<string, number>;
   byClient: ReviewClient[];
+  /** Every client's charges together, per currency. */
+  totals: CurrencyTotal[];
   /** Lines whose PSA record differs from the sheet (what a push would change), at most 100. */
   differences: ReviewDifference[];
   differenceCount: number;
@@ -126,6 +138,8 @@ export function reviewBillingMonth(m: unknown): MonthReview {
   const approved = approvedKeys(plan.grid);
   const byAction: Record<string, number> = {};
   const clients = new Map<string, ReviewClient>();
+  const sums = new Map<string, CurrencyTotals>();
+  const all = new CurrencyTotals();
   const differences: ReviewDifference[] = [];
   let differenceCount = 0;
   for (const row of plan.grid.rows) {
@@ -147,20 +161,21 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     }
     byAction[action] = (byAction[action] ?? 0) + 1;
     const name = row.line.customerName || row.line.customerId;
-    const c = clients.get(name) ?? {
-      client: name,
-      lines: 0,
-      approved: 0,
-      total: 0,
-      currency: row.line.currency,
-      actions: {},
-    };
+    const c = clients.get(name) ?? { client: name, lines: 0, approved: 0, totals: [], actions: {} };
     c.lines++;
     if (approved.has(row.key)) c.approved++;
-    c.total = Math.round((c.total + row.line.total) * 100) / 100;
+    // Summed exactly, per currency; members of a collapsed line are in it already.
+    const charged = action !== 'collapsed' && !(a?.action === 'blocked' && a.reason === 'dropped');
+    if (charged) {
+      const t = sums.get(name) ?? new CurrencyTotals();
+      t.add(row.line.currency, row.line.total);
+      sums.set(name, t);
+      all.add(row.line.currency, row.line.total);
+    }
     c.actions[action] = (c.actions[action] ?? 0) + 1;
     clients.set(name, c);
   }
+  for (const [name, t] of sums) (clients.get(name) as ReviewClient).totals = t.entries();
   return {
     month: mo,
     lines: plan.grid.rows.length,
@@ -169,6 +184,7 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     removed: plan.grid.removed.length,
     byAction,
     byClient: [...clients.values()].sort((a, b) => a.client.localeCompare(b.client)),
+    totals: all.entries(),
     differences,
     differenceCount,
   };

@@ -59,6 +59,17 @@ function contentOf(l: RawBillingLine): string {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** One vendor record that reached the pull more than once (e.g. served on two pages). */
+export interface DuplicateRecord {
+  key: string;
+  source: string;
+  customerId: string;
+  customerName: string;
+  recordId: string;
+  /** How many times it came; all but the first were dropped. */
+  count: number;
+}
+
 export interface KeyCollision {
   key: string;
   /** How many lines in the pull shared the identity (or, astronomically rarely, the hash). */
@@ -68,11 +79,51 @@ export interface KeyCollision {
 /**
  * Key every line of one pull. Output is in input order; shuffling the input only shuffles the output.
  * `collisions` lists identities that needed ordinals, so the pull can warn about them.
+ *
+ * One vendor record is one line: lines that carry the vendor's own record id and share their whole
+ * identity are the same record received twice (a page served twice), not two charges — the first is
+ * kept and the others dropped and listed in `duplicates`, never numbered into rows of their own
+ * (that would bill the record twice). Only lines without a record id are numbered.
  */
-export function assignLineKeys(lines: readonly RawBillingLine[]): {
+export function assignLineKeys(input: readonly RawBillingLine[]): {
   lines: BillingLine[];
   collisions: KeyCollision[];
+  duplicates: DuplicateRecord[];
 } {
+  // Which copy is kept must not depend on row order: the one whose content sorts first.
+  const seen = new Map<string, { best: number; content: string; dup: DuplicateRecord }>();
+  input.forEach((l, i) => {
+    if (!l.recordId) return;
+    const id = lineIdentity(l);
+    const content = contentOf(l);
+    const s = seen.get(id);
+    if (!s) {
+      seen.set(id, {
+        best: i,
+        content,
+        dup: {
+          key: keyOf(id),
+          source: l.source,
+          customerId: l.customerId,
+          customerName: l.customerName,
+          recordId: l.recordId,
+          count: 1,
+        },
+      });
+      return;
+    }
+    s.dup.count++;
+    if (cmp(content, s.content) < 0) {
+      s.best = i;
+      s.content = content;
+    }
+  });
+  const kept = new Set([...seen.values()].map((s) => s.best));
+  const lines = input.filter((l, i) => !l.recordId || kept.has(i));
+  const duplicates = [...seen.values()]
+    .map((s) => s.dup)
+    .filter((d) => d.count > 1)
+    .sort((a, b) => cmp(a.key, b.key));
   const ids = lines.map(lineIdentity);
   const keys = ids.map((id) => keyOf(id));
   // Most pulls have no repeats: remember the first index per key, and build groups only for repeats.
@@ -106,5 +157,5 @@ export function assignLineKeys(lines: readonly RawBillingLine[]): {
       keys[i] = key;
     }
   }
-  return { lines: lines.map((l, i) => ({ ...l, key: keys[i] })), collisions };
+  return { lines: lines.map((l, i) => ({ ...l, key: keys[i] })), collisions, duplicates };
 }

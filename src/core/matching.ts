@@ -45,6 +45,13 @@ export const LEGAL_SUFFIXES = new Set([
 /** Lower case, accents removed (NFD), '&' → 'and', punctuation gone, legal suffixes stripped from the end. */
 export function normalizeName(name: string): string {
   const words = name
+    // Letters that do not decompose under NFD, spelled as a person would type them without the key.
+    .replace(/ß/g, 'ss')
+    .replace(/[æÆ]/g, 'ae')
+    .replace(/[œŒ]/g, 'oe')
+    .replace(/[øØ]/g, 'o')
+    .replace(/[łŁ]/g, 'l')
+    .replace(/[đĐ]/g, 'd')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -57,6 +64,17 @@ export function normalizeName(name: string): string {
     .filter(Boolean);
   while (words.length > 1 && LEGAL_SUFFIXES.has(words[words.length - 1])) words.pop();
   return words.join(' ');
+}
+
+/**
+ * The form names are compared in: the normalised name without spaces (Blue Harbor = BlueHarbor =
+ * Blue-Harbor), with the German transliterations ae/oe/ue read as the vowel (Müller = Mueller = Muller:
+ * NFD already turns ü into u). Two names with the same key are the same name to a person.
+ */
+export function matchKey(name: string): string {
+  return normalizeName(name)
+    .replace(/ /g, '')
+    .replace(/([^aeiou])(a|o|u)e/g, '$1$2');
 }
 
 /** 0–100 from the Levenshtein distance of two normalised names. */
@@ -121,6 +139,9 @@ interface Entry {
 /** PSA companies indexed by normalised name and by name length, built once per matching run. */
 export class CompanyIndex {
   private readonly exact = new Map<string, Entry[]>();
+  /** Companies by the name a person reads (matchKey): spacing, punctuation, ue/ü differences gone. */
+  private readonly byKey = new Map<string, Entry[]>();
+  private readonly keyOf = new Map<string, string>();
   private readonly byLength = new Map<number, Entry[]>();
   private readonly maxLength: number;
   readonly ids: Set<string>;
@@ -134,6 +155,8 @@ export class CompanyIndex {
       const norm = normalizeName(company.name);
       const e = { norm, company };
       push(this.exact, norm, e);
+      push(this.byKey, matchKey(company.name), e);
+      this.keyOf.set(company.id, matchKey(company.name));
       push(this.byLength, norm.length, e);
       maxLength = Math.max(maxLength, norm.length);
     }
@@ -142,6 +165,19 @@ export class CompanyIndex {
 
   hasExact(norm: string): boolean {
     return this.exact.has(norm);
+  }
+
+  /** Companies whose name a person reads as `name` (same matchKey). */
+  sameName(name: string): MatchCompany[] {
+    return (this.byKey.get(matchKey(name)) ?? []).map((e) => e.company);
+  }
+
+  /** Other companies a person would read as the same name as this one. */
+  namesakes(companyId: string): MatchCompany[] {
+    const key = this.keyOf.get(companyId);
+    return (key === undefined ? [] : (this.byKey.get(key) ?? []))
+      .map((e) => e.company)
+      .filter((c) => c.id !== companyId);
   }
 
   /**
@@ -227,10 +263,32 @@ export function matchClients(
     const norm = normalizeName(c.name);
     // An exact hit only needs to know whether a rival comes within the margin.
     const exactHit = norm !== '' && index.hasExact(norm);
-    const candidates =
+    const found =
       norm === '' ? [] : exactHit ? index.search(norm, k, 100 - margin) : index.search(norm, k, floor);
-    const best = candidates[0];
-    const second = candidates[1];
+    // A company whose name a person reads as this one (Mueller for Müller, BlueHarbor for Blue Harbor)
+    // is as close as an exact hit.
+    const same = norm === '' ? [] : index.sameName(c.name);
+    const listed = [
+      ...same
+        .map((co) => ({ companyId: co.id, companyName: co.name, score: 100 }))
+        .sort((a, b) => (a.companyId < b.companyId ? -1 : 1)),
+      ...found.filter((f) => !same.some((co) => co.id === f.companyId)),
+    ].slice(0, k);
+    const best = listed[0];
+    // A rival that reads as the same name as the best is as close as the best, whatever its score.
+    const namesake = best ? index.namesakes(best.companyId)[0] : undefined;
+    const second = namesake
+      ? {
+          companyId: namesake.id,
+          companyName: namesake.name,
+          score: listed.find((x) => x.companyId === namesake.id)?.score ?? best.score,
+        }
+      : listed[1];
+    // Both namesakes are shown, so a person can pick.
+    const candidates =
+      second && !listed.some((x) => x.companyId === second.companyId)
+        ? [listed[0], second, ...listed.slice(1, k - 1)]
+        : listed;
     if (!best || best.score < threshold) {
       return {
         ...base,
@@ -244,7 +302,7 @@ export function matchClients(
           : 'No similar company found',
       };
     }
-    if (second && second.score >= best.score - margin) {
+    if (second && (namesake || second.score >= best.score - margin)) {
       return {
         ...base,
         outcome: 'ambiguous',

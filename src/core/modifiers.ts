@@ -1,6 +1,7 @@
 import type { BillingLine, ChargeType, BillingCycle } from './billing-line';
 import { keyOf, lineIdentity } from './line-key';
 import type { AzureRule, EffectiveSettings } from './settings';
+import { microsToCents, microsToNumber, productMicros, toMicros } from './money';
 
 /**
  * P30 invoice modifiers, applied per line with the settings in force for that line's client, in this order:
@@ -88,28 +89,24 @@ export function isAzureLine(
 }
 
 /** Money compared in cents, so 0.004 counts as $0 and -0.001 is not a credit. */
-const cents = (n: number): number => Math.round(n * 100);
-
-const costTotal = (l: BillingLine): number => l.quantity * l.unitCost;
+const cents = (n: number): number => Number(microsToCents(toMicros(n)));
 
 function uniform<T>(values: T[], fallback: T): T {
   return values.every((v) => v === values[0]) ? values[0] : fallback;
 }
 
-/** Sums rounded to a millionth so float noise (0.1 + 0.2) never changes a key or an idempotency key. */
-const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
-
 /** `members` sorted by key, so the sums do not depend on row order. */
 function collapse(members: BillingLine[]): BillingLine {
   const first = members[0];
-  let cost = 0;
-  let price = 0;
+  // Exact decimal sums (millionths), so the collapsed line is the members' sum to the last digit.
+  let cost = 0n;
+  let price = 0n;
   let start = first.periodStart;
   let end = first.periodEnd;
   let effective = first.effectiveDate;
   for (const l of members) {
-    cost += costTotal(l);
-    price += l.total;
+    cost += productMicros(l.quantity, l.unitCost);
+    price += toMicros(l.total);
     if (l.periodStart < start) start = l.periodStart;
     if (l.periodEnd > end) end = l.periodEnd;
     if (l.effectiveDate > effective) effective = l.effectiveDate;
@@ -147,9 +144,9 @@ function collapse(members: BillingLine[]): BillingLine {
     chargeType,
     // Margin untouched: one unit whose cost and price are the sums of the members' totals.
     quantity: 1,
-    unitCost: round6(cost),
-    unitPrice: round6(price),
-    total: round6(price),
+    unitCost: microsToNumber(cost),
+    unitPrice: microsToNumber(price),
+    total: microsToNumber(price),
     currency: first.currency,
     effectiveDate: effective,
     orderId: '',

@@ -78,6 +78,11 @@ export function extendedCents(quantity: number, unitPrice: number): bigint {
   return microsToCents(divRound(product, SCALE));
 }
 
+/** `quantity × unitPrice` exactly at 6 decimals (rounded half away from zero there, not to cents). */
+export function productMicros(quantity: number, unitPrice: number): Micros {
+  return divRound(toMicros(quantity) * toMicros(unitPrice), SCALE);
+}
+
 /** a / b rounded half away from zero (b > 0). */
 function divRound(a: bigint, b: bigint): bigint {
   const neg = a < 0n;

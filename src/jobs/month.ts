@@ -132,6 +132,12 @@ export function pullMonthInMemory(
     throw new Error(`Nothing was pulled: ${problems.join('; ')}`);
   }
   const keyed = assignLineKeys(raw);
+  for (const d of keyed.duplicates) {
+    const name = SOURCE_NAMES[d.source] ?? d.source;
+    problems.push(
+      `${name} — ${d.customerName || d.customerId}: record ${d.recordId} came ${d.count} times in this pull; it is one charge and has one row`,
+    );
+  }
   for (const c of keyed.collisions) {
     problems.push(
       `${c.count} identical charges share key ${c.key}; they were numbered so each stays its own row`,

@@ -63,6 +63,24 @@ describe('line keys', () => {
     expect(r.lines[0].key).not.toBe(r.lines[1].key);
   });
 
+  it('one vendor record is one line: the same record received twice is kept once and reported, never numbered', () => {
+    const item = raw({ recordId: 'item-7', quantity: 12 });
+    const r = assignLineKeys([item, raw({ recordId: 'item-8' }), { ...item }]);
+    expect(r.lines.map((l) => l.recordId)).toEqual(['item-7', 'item-8']);
+    expect(r.lines.find((l) => l.recordId === 'item-7')?.quantity).toBe(12);
+    expect(r.collisions).toEqual([]);
+    expect(r.duplicates).toEqual([
+      {
+        key: r.lines[0].key,
+        source: item.source,
+        customerId: item.customerId,
+        customerName: item.customerName,
+        recordId: 'item-7',
+        count: 2,
+      },
+    ]);
+  });
+
   it('keep the output in input order', () => {
     const input = [raw({ sku: 'A' }), raw({ sku: 'B' }), raw({ sku: 'C' })];
     expect(assignLineKeys(input).lines.map((l) => l.sku)).toEqual(['A', 'B', 'C']);

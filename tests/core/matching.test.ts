@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { ClientMapping } from '../../src/core/mapping';
-import { CompanyIndex, matchClients, normalizeName, similarity } from '../../src/core/matching';
+import { CompanyIndex, matchClients, matchKey, normalizeName, similarity } from '../../src/core/matching';
 
 const customer = (id: string, name: string) => ({ source: 'pax8', id, name });
 const company = (id: string, name: string, active = true) => ({ id, name, active });
@@ -217,5 +217,47 @@ describe('matchClients', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('names a person reads as the same', () => {
+  const co = (id: string, name: string) => ({ id, name });
+  const one = (name: string, companies: Array<{ id: string; name: string }>) =>
+    matchClients([{ source: 'pax8', id: 'x', name }], companies, [])[0];
+
+  it('compare equal across spacing, punctuation, &/and, suffixes, diacritics and ü/ue, ß/ss', () => {
+    for (const [source, psa] of [
+      ['Müller Consulting', 'Mueller Consulting GmbH'],
+      ['Mueller Consulting', 'Müller Consulting'],
+      ['Straße & Söhne', 'Strasse and Soehne Ltd.'],
+      ['BlueHarbor Logistics', 'Blue Harbor Logistics, Inc.'],
+      ['Évora Consulting S.A.', 'Evora-Consulting'],
+    ]) {
+      expect(matchKey(source)).toBe(matchKey(psa));
+      expect(one(source, [co('1', psa), co('2', 'Unrelated Holdings')])).toMatchObject({
+        outcome: 'auto',
+        companyId: '1',
+        score: 100,
+      });
+    }
+  });
+
+  it('never auto-match when two PSA companies read as the same name, even when one scores higher', () => {
+    const m = one('Blue Harbour Logistics', [
+      co('a', 'Blue Harbor Logistics'),
+      co('b', 'BlueHarbor Logistics'),
+      co('c', 'Green Harbor Farms'),
+    ]);
+    expect(m.outcome).toBe('ambiguous');
+    expect(m.companyId).toBeNull();
+    expect(
+      m.candidates
+        .map((c) => c.companyId)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    const exact = one('Müller Consulting', [co('a', 'Mueller Consulting'), co('b', 'Muller Consulting')]);
+    expect(exact.outcome).toBe('ambiguous');
+    expect(exact.message).toMatch(/^Ambiguous: 'Mueller Consulting' \(100\) and 'Muller Consulting' \(100\)/);
   });
 });
