@@ -44,6 +44,7 @@ const LOADERS: Record<string, Loader> = {
         { label: 'Integration code', value: m.DEMO_INTEGRATION_CODE },
         // The demo companies' account manager (ownerResourceID in the sandbox's fixture).
         { label: 'Account manager for new companies', value: '29682885' },
+        { label: 'Material code for charges', value: String(m.DEMO_MATERIAL_CODE) },
       ],
     };
   },

@@ -104,6 +104,14 @@ export const CONNECTIONS: Record<ConnectionKind, ConnectionSpec> = {
         optional: true,
         hint: 'Autotask resource id; needed only to create companies from BillGrid.',
       },
+      {
+        name: 'materialCodeId',
+        label: 'Material code for charges',
+        exposure: 'public',
+        input: 'text',
+        optional: true,
+        hint: 'Autotask billing code id of use type Material: charges for services need one (a service code is refused).',
+      },
     ],
     schema: z.object({
       username: z
@@ -116,6 +124,11 @@ export const CONNECTIONS: Record<ConnectionKind, ConnectionSpec> = {
         .string()
         .trim()
         .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
+        .optional(),
+      materialCodeId: z
+        .string()
+        .trim()
+        .regex(/^\d{1,12}$/, { error: 'Autotask material code must be a billing code id (a number)' })
         .optional(),
     }),
   },

@@ -77,6 +77,8 @@ export function buildPsa(
           integrationCode: creds.integrationCode,
           // Set in Connect (optional): lets the sidebar create missing companies (Autotask requires an owner).
           ...(creds.ownerResourceId ? { ownerResourceId: Number(creds.ownerResourceId) } : {}),
+          // Optional: the Material billing code for charges whose product is a service.
+          ...(creds.materialCodeId ? { materialCodeId: Number(creds.materialCodeId) } : {}),
         },
         new RetryingHttpClient(autotaskPolicy, opts.httpDeps),
         new RetryingHttpClient(mutationPolicy, opts.httpDeps),
