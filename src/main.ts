@@ -8,7 +8,9 @@ import { registerConnectionTester, sidebarApi } from './api';
 import { jobsApi } from './api/jobs';
 import { CONNECTION_TESTERS } from './jobs/testers';
 import { continueJob, runScheduled } from './jobs/run';
-import { readSchedule } from './jobs/schedule';
+import { readSchedule, triggerMayRun } from './jobs/schedule';
+import { effectiveUserEmail } from './platform/identity';
+import { deleteTriggers } from './platform/triggers';
 import { buildAddonMenu, showSidebar } from './platform/ui';
 import { menuPushActiveTab, menuCheckActiveTab } from './api/menu';
 
@@ -35,11 +37,25 @@ function openSidebar(): void {
   showSidebar();
 }
 
+/**
+ * A schedule trigger runs as its creator. Only the recorded schedule owner's triggers run; another
+ * account's leftover trigger (an admin who was taken over) removes itself and says so in the log.
+ */
+function ownsSchedule(kind: 'monthly' | 'nightly'): boolean {
+  const may = triggerMayRun(effectiveUserEmail());
+  if (may.ok) return true;
+  deleteTriggers(kind);
+  console.warn(`BillGrid ${kind} run skipped: ${may.message}`);
+  return false;
+}
+
 function runScheduledMonth(): void {
+  if (!ownsSchedule('monthly')) return;
   runScheduled('scheduled', readSchedule()?.pullFirst ?? false);
 }
 
 function runNightlySync(): void {
+  if (!ownsSchedule('nightly')) return;
   runScheduled('nightly', true);
 }
 
@@ -93,3 +109,4 @@ global.getPushStatus = jobsApi.getPushStatus;
 global.getSchedule = jobsApi.getSchedule;
 global.saveSchedule = jobsApi.saveSchedule;
 global.stopSchedule = jobsApi.stopSchedule;
+global.takeOverSchedule = jobsApi.takeOverSchedule;

@@ -77,6 +77,17 @@ export interface MonthRun {
   peakRssMiB: number;
   /** Stopped after the pull (see RunOptions.stopAfterPull). */
   pulledOnly?: boolean;
+  /** What the month used of the user's daily Apps Script quotas (all steps, one user, one day). */
+  quota: QuotaUse;
+}
+
+export interface QuotaUse {
+  urlFetchCalls: number;
+  propertiesReadWrites: number;
+  /** Modelled runtime of the continuation triggers as run here (the first executions are sidebar calls). */
+  triggerRuntimeS: number;
+  /** Modelled runtime of every execution: the trigger runtime a scheduled (unattended) month would use. */
+  allRuntimeS: number;
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
@@ -116,7 +127,20 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
   const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
   const sampler = setInterval(sample, 250);
   try {
-    const runtime = GasRuntime.create({ owner: OWNER }, { urlMap: urlMapFor(sb.urls) });
+    // Quotas are counted, not enforced: the report says which sizes fit a consumer and a Workspace day.
+    const runtime = GasRuntime.create(
+      { owner: OWNER },
+      { urlMap: urlMapFor(sb.urls), quotaProfile: 'unlimited' },
+    );
+    const quota = (): QuotaUse => {
+      const u = runtime.state.quota?.[OWNER];
+      return {
+        urlFetchCalls: u?.urlFetchCalls ?? 0,
+        propertiesReadWrites: u?.propertiesReadWrites ?? 0,
+        triggerRuntimeS: round1((u?.triggerRuntimeMs ?? 0) / 1000),
+        allRuntimeS: round1(steps.reduce((n, s) => n + s.modelledS, 0)),
+      };
+    };
     setClock(runtime.state, START);
     const code = opts.code ?? readBundle();
     const host = new LocalHost(runtime, code, { check: false });
@@ -261,6 +285,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
         steps,
         peakRssMiB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
         pulledOnly: true,
+        quota: quota(),
       };
     }
     await step(
@@ -326,6 +351,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       failures,
       steps,
       peakRssMiB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+      quota: quota(),
     };
   } finally {
     clearInterval(sampler);

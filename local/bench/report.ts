@@ -2,6 +2,7 @@
  * Tables and target verdicts for the bench's console output and docs/PERFORMANCE.md.
  */
 import { LATENCY } from '../gas';
+import { QUOTA_PROFILES } from '../gas/quotas';
 import type { CoreFigure } from './core-figure';
 import { minimumTotal } from './minimum';
 import type { MonthRun, StepFigures } from './month';
@@ -277,3 +278,47 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
 export function targetTable(ts: Target[]): string {
   return ts.map((t) => `${t.met ? 'MET    ' : 'NOT MET'}  ${t.target}\n         ${t.figure}`).join('\n');
 }
+
+const pct = (used: number, limit: number): string => `${((100 * used) / limit).toFixed(1)} %`;
+
+/**
+ * Share of one user's daily Apps Script quotas (local/gas/FIDELITY.md) the month used, for a consumer and a
+ * Workspace account. Runtime is every execution's modelled time: what a scheduled, unattended month
+ * spends as trigger runtime. Over 100 % means the month must be spread over several days.
+ */
+export function quotaTable(runs: MonthRun[]): string {
+  const c = QUOTA_PROFILES.consumer;
+  const w = QUOTA_PROFILES.workspace;
+  const body = runs.map((r) => {
+    const q = r.quota;
+    const fits = (l: typeof c) =>
+      q.urlFetchCalls <= l.urlFetchCalls &&
+      q.allRuntimeS * 1000 <= l.triggerRuntimeMs &&
+      q.propertiesReadWrites <= l.propertiesReadWrites;
+    return [
+      `${r.psa} ${r.spec.lines}${r.pulledOnly ? ' (pull only)' : ''}`,
+      q.urlFetchCalls,
+      `${pct(q.urlFetchCalls, c.urlFetchCalls)} / ${pct(q.urlFetchCalls, w.urlFetchCalls)}`,
+      `${round1(q.allRuntimeS / 60)} min`,
+      `${pct(q.allRuntimeS * 1000, c.triggerRuntimeMs)} / ${pct(q.allRuntimeS * 1000, w.triggerRuntimeMs)}`,
+      q.propertiesReadWrites,
+      `${pct(q.propertiesReadWrites, c.propertiesReadWrites)} / ${pct(q.propertiesReadWrites, w.propertiesReadWrites)}`,
+      `${fits(c) ? 'yes' : 'no'} / ${fits(w) ? 'yes' : 'no'}`,
+    ];
+  });
+  return table(
+    [
+      'month',
+      'UrlFetch calls',
+      'consumer / Workspace',
+      'runtime',
+      'consumer / Workspace',
+      'Properties r/w',
+      'consumer / Workspace',
+      'fits one day',
+    ],
+    body,
+  );
+}
+
+const round1 = (n: number): number => Math.round(n * 10) / 10;

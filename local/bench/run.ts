@@ -25,7 +25,7 @@ import type { BigMonthSpec } from './big-msp';
 import type { Psa } from './minimum';
 import { readBundle, runMonth, type MonthRun } from './month';
 import { naiveBaseline, type NaiveFigures } from './naive';
-import { requestsTable, scalingTable, stepTable, targets, targetTable } from './report';
+import { quotaTable, requestsTable, scalingTable, stepTable, targets, targetTable } from './report';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -129,6 +129,8 @@ async function main(): Promise<void> {
     print('\n## Scaling\n');
     print(scalingTable(runs));
   }
+  print('\n## Daily quotas (one user, one day; share of a consumer / a Workspace account)\n');
+  print(quotaTable(runs));
   const verdicts = targets(runs, naive, core);
   print('\n## Targets\n');
   print(targetTable(verdicts));

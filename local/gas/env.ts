@@ -22,6 +22,13 @@ import { expose, exposeDeep } from './service';
 import { applyEdit, documentTriggers, editEvent, MISSING_FUNCTION, openEvent, type EditSpec } from './events';
 import { loadBundle, type LoadBundleOptions } from './bundle';
 import { clockEvent, dueTriggers, markFired } from './script-app';
+import {
+  assertTriggerRuntimeLeft,
+  chargeTriggerRuntime,
+  isTriggerKind,
+  quotaReport,
+  type QuotaReport,
+} from './quotas';
 
 export interface GasEnvironment {
   /** The Apps Script globals, each call counted on this execution. */
@@ -74,6 +81,24 @@ export interface ExecutionResult {
   error: { name: string; message: string; stack?: string } | null;
   stats: ExecutionStats;
   logs: LogEntry[];
+  /** The user's daily quota usage after this execution (quotas.ts), as the run log reports it. */
+  quota?: QuotaReport;
+}
+
+/**
+ * Quota bookkeeping around one execution: a trigger may not start once its user's trigger runtime for
+ * the day is spent (Google: "Service using too much computer time for one day"); its modelled time is
+ * charged when it ends.
+ */
+export function startQuota(runtime: GasRuntime, exec: Execution): void {
+  if (isTriggerKind(exec.kind))
+    assertTriggerRuntimeLeft(runtime.state, runtime.options.quotaProfile, exec.user, runtime.now());
+}
+
+export function endQuota(runtime: GasRuntime, exec: Execution): QuotaReport {
+  if (isTriggerKind(exec.kind))
+    chargeTriggerRuntime(runtime.state, exec.user, runtime.now(), exec.stats.modelledMs);
+  return quotaReport(runtime.state, runtime.options.quotaProfile, exec.user, runtime.now());
 }
 
 export function errorInfo(err: unknown): { name: string; message: string; stack?: string } {
@@ -117,7 +142,10 @@ export class LocalHost {
 
   run(functionName: string, args: LocalRunArgs = [], options: ExecutionOptions = {}): ExecutionResult {
     const env = createGasEnvironment(this.runtime, options);
+    let ran = false;
     try {
+      startQuota(this.runtime, env.execution);
+      ran = true;
       const built =
         typeof args === 'function'
           ? args(createServices({ rt: this.runtime, exec: env.execution })).map((a) =>
@@ -138,6 +166,7 @@ export class LocalHost {
         error: null,
         stats: env.execution.snapshot(),
         logs: env.logs,
+        quota: endQuota(this.runtime, env.execution),
       };
     } catch (err) {
       return {
@@ -147,6 +176,14 @@ export class LocalHost {
         error: errorInfo(err),
         stats: env.execution.snapshot(),
         logs: env.logs,
+        quota: ran
+          ? endQuota(this.runtime, env.execution)
+          : quotaReport(
+              this.runtime.state,
+              this.runtime.options.quotaProfile,
+              env.execution.user,
+              this.runtime.now(),
+            ),
       };
     } finally {
       env.end();
@@ -158,11 +195,11 @@ export class LocalHost {
     const results = [this.run('onOpen', (g) => [openEvent(g)], { kind: 'simple-trigger', user })].filter(
       (r) => !MISSING_FUNCTION.test(r.error?.message ?? ''),
     );
-    for (const t of documentTriggers(this.runtime, 'ON_OPEN', user)) {
+    for (const t of documentTriggers(this.runtime, 'ON_OPEN')) {
       results.push(
         this.run(t.handler, (g) => [{ ...openEvent(g), authMode: 'FULL', triggerUid: t.id }], {
           kind: 'document-trigger',
-          user,
+          user: t.user,
         }),
       );
     }
@@ -176,11 +213,11 @@ export class LocalHost {
     const results = [
       this.run('onEdit', (g) => [editEvent(g, spec, old)], { kind: 'simple-trigger', user }),
     ].filter((r) => !MISSING_FUNCTION.test(r.error?.message ?? ''));
-    for (const t of documentTriggers(this.runtime, 'ON_EDIT', user)) {
+    for (const t of documentTriggers(this.runtime, 'ON_EDIT')) {
       results.push(
         this.run(t.handler, (g) => [{ ...editEvent(g, spec, old), authMode: 'FULL', triggerUid: t.id }], {
           kind: 'document-trigger',
-          user,
+          user: t.user,
         }),
       );
     }
@@ -194,7 +231,8 @@ export class LocalHost {
     const results: ExecutionResult[] = [];
     for (const t of dueTriggers(this.state, at)) {
       markFired(t, at, this.runtime.options.scriptTimeZone);
-      results.push(this.run(t.handler, [clockEvent(t, at)], { kind: 'trigger' }));
+      // Installable triggers run as the account that created them, whoever is using the sheet now.
+      results.push(this.run(t.handler, [clockEvent(t, at)], { kind: 'trigger', user: t.user }));
     }
     return results;
   }

@@ -60,15 +60,12 @@ export function openEvent(g: GasGlobals): Record<string, unknown> {
   };
 }
 
-/** Installable triggers for a document event, for the editing/opening user. */
-export function documentTriggers(
-  runtime: GasRuntime,
-  eventType: 'ON_OPEN' | 'ON_EDIT',
-  user: string,
-): TriggerState[] {
-  return runtime.state.triggers.filter(
-    (t) => t.source === 'SPREADSHEETS' && t.eventType === eventType && t.user === user,
-  );
+/**
+ * Installable triggers for a document event: every account's, whoever opens or edits (Google: "the
+ * first account can still activate those triggers"); each runs as its creator (`t.user`).
+ */
+export function documentTriggers(runtime: GasRuntime, eventType: 'ON_OPEN' | 'ON_EDIT'): TriggerState[] {
+  return runtime.state.triggers.filter((t) => t.source === 'SPREADSHEETS' && t.eventType === eventType);
 }
 
 export const MISSING_FUNCTION = /^Script function not found: /;

@@ -66,6 +66,14 @@
  * runs the bundle and lists its top-level functions; `assertBundleIsClean(code)` rejects bundles using
  * require/process/setTimeout/setInterval/fetch/Buffer (those names are also absent at run time).
  *
+ * ## Limits and quotas (FIDELITY.md)
+ *
+ * UrlFetchApp refuses URLs over 2 KB, bodies/answers over 50 MB and headers over 100 / 8 KB with
+ * Google's messages. Daily quotas per user (UrlFetch calls, trigger runtime, Properties reads/writes, mail
+ * recipients) follow option `quotaProfile` ('consumer' by default, 'workspace', or 'unlimited' = count
+ * only); each ExecutionResult carries `quota` (the user's usage and share). Installable triggers run as
+ * their creator, and each user sees only their own (getProjectTriggers).
+ *
  * ## Time
  *
  * Modelled time (LATENCY.md, `LATENCY` table) decides the 6-minute limit: once an execution's modelled
@@ -113,6 +121,14 @@ export { LOCK_TIMEOUT_MESSAGE } from './lock';
 export { TOO_MANY_TRIGGERS, TRIGGER_LIMIT } from './script-app';
 export { PROPERTY_VALUE_LIMIT, PROPERTY_STORE_LIMIT } from './properties';
 export { CACHE_VALUE_LIMIT } from './cache';
+export {
+  QUOTA_PROFILES,
+  URLFETCH_LIMITS,
+  URL_LENGTH_MESSAGE,
+  URLFETCH_DAILY_MESSAGE,
+  TRIGGER_RUNTIME_MESSAGE,
+} from './quotas';
+export type { QuotaProfileOption, QuotaProfileName, DailyQuota, QuotaReport } from './quotas';
 export { installGlobals } from './install';
 export { GasHost } from './host/host';
 export type { GasHostOptions, BundleSource, RunArgs } from './host/host';

@@ -5,6 +5,7 @@
 import { EmuObject, GAS_CLASS, type Ctx } from './service';
 import { GasError } from './execution';
 import type { Emulates } from './emulates';
+import { consume } from './quotas';
 
 type Properties = GoogleAppsScript.Properties.Properties;
 type PropertiesService = GoogleAppsScript.Properties.PropertiesService;
@@ -36,6 +37,12 @@ export class EmuProperties
     super(ctx);
   }
 
+  /** Every read or write counts towards the user's daily "Properties read/write" quota. */
+  private _use(): void {
+    const { rt, exec } = this._ctx;
+    consume(rt.state, rt.options.quotaProfile, exec.user, rt.now(), 'propertiesReadWrites');
+  }
+
   private _check(next: Record<string, string>): void {
     for (const [k, v] of Object.entries(next)) {
       if (bytes(v) > PROPERTY_VALUE_LIMIT) throw new GasError('Argument too large: value');
@@ -50,16 +57,20 @@ export class EmuProperties
   }
 
   getProperty(key: string): string | null {
+    this._use();
     const store = this._store();
     return Object.prototype.hasOwnProperty.call(store, String(key)) ? store[String(key)] : null;
   }
   getProperties(): Record<string, string> {
+    this._use();
     return { ...this._store() };
   }
   getKeys(): string[] {
+    this._use();
     return Object.keys(this._store());
   }
   setProperty(key: string, value: string): this {
+    this._use();
     if (key === null || key === undefined || String(key) === '') throw new GasError('Invalid argument: key');
     const store = this._store();
     const next = { ...store, [String(key)]: String(value) };
@@ -68,6 +79,7 @@ export class EmuProperties
     return this;
   }
   setProperties(properties: Record<string, unknown>, deleteAllOthers = false): this {
+    this._use();
     const store = this._store();
     const incoming = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, String(v)]));
     const next = deleteAllOthers ? incoming : { ...store, ...incoming };
@@ -77,10 +89,12 @@ export class EmuProperties
     return this;
   }
   deleteProperty(key: string): this {
+    this._use();
     delete this._store()[String(key)];
     return this;
   }
   deleteAllProperties(): this {
+    this._use();
     const store = this._store();
     for (const k of Object.keys(store)) delete store[k];
     return this;

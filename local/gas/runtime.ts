@@ -4,6 +4,7 @@
  */
 import { clockNow, createState, type GasState, type StateDefaults } from './state';
 import { LockTable } from './lock-table';
+import { limitsOf, type QuotaProfileOption } from './quotas';
 import { performAll } from './urlfetch/http-core';
 import { requestAllSync } from './urlfetch/sync-http';
 import type { UrlMap, WireRequest, WireResult } from './urlfetch/wire';
@@ -21,8 +22,13 @@ export interface GasOptions {
   strictBounds?: boolean;
   /** UrlFetchApp timeout per request (real ms). Default 60 s, as Apps Script. */
   httpTimeoutMs?: number;
-  /** MailApp daily quota (consumer accounts: 100). */
+  /** MailApp daily quota (default: the quota profile's recipients per day). */
   mailQuota?: number;
+  /**
+   * Daily quotas per user (quotas.ts): 'consumer' (default, the strictest), 'workspace', or 'unlimited'
+   * (usage is counted for reports but never refused).
+   */
+  quotaProfile?: QuotaProfileOption;
   /** Also really sleep in Utilities.sleep (default false: only modelled time advances). */
   realSleep?: boolean;
 }
@@ -35,6 +41,7 @@ export interface ResolvedOptions {
   strictBounds: boolean;
   httpTimeoutMs: number;
   mailQuota: number;
+  quotaProfile: QuotaProfileOption;
   realSleep: boolean;
 }
 
@@ -46,7 +53,8 @@ export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
     scriptTimeZone: o.scriptTimeZone ?? 'America/New_York',
     strictBounds: o.strictBounds ?? true,
     httpTimeoutMs: o.httpTimeoutMs ?? 60_000,
-    mailQuota: o.mailQuota ?? 100,
+    mailQuota: o.mailQuota ?? limitsOf(o.quotaProfile ?? 'consumer')?.emailRecipients ?? Infinity,
+    quotaProfile: o.quotaProfile ?? 'consumer',
     realSleep: o.realSleep ?? false,
   };
 }

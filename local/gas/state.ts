@@ -159,6 +159,14 @@ export interface ClockState {
   offsetMs: number;
 }
 
+export interface DailyUsageState {
+  /** Start of the user's current 24-hour quota window (emulator clock). */
+  since: number;
+  urlFetchCalls: number;
+  triggerRuntimeMs: number;
+  propertiesReadWrites: number;
+}
+
 export interface GasState {
   version: 1;
   scriptId: string;
@@ -179,6 +187,8 @@ export interface GasState {
   mail: MailMessage[];
   ui: UiState;
   clock: ClockState;
+  /** Daily quota usage per user (see quotas.ts); absent in older saved states. */
+  quota?: Record<string, DailyUsageState>;
   /** Counters for ids (sheet ids, protections, triggers). */
   seq: number;
 }

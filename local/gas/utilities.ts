@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { format as nodeFormat } from 'node:util';
 import { EmuObject, GAS_CLASS, isDate, unwrap } from './service';
+import { EMAIL_DAILY_MESSAGE } from './quotas';
 import { GasError } from './execution';
 import type { Emulates } from './emulates';
 import { EmuBlob, fromByteArray, toSignedBytes, utf8 } from './blob';
@@ -239,6 +240,11 @@ export class EmuConsole extends EmuObject {
   }
 }
 
+function recipients(m: { to?: unknown; cc?: unknown; bcc?: unknown }): number {
+  return [m.to, m.cc, m.bcc].flatMap((v) => (v ? String(v).split(',') : [])).filter((a) => a.trim() !== '')
+    .length;
+}
+
 export class EmuMailApp
   extends EmuObject
   implements Emulates<MailApp, 'getRemainingDailyQuota' | 'sendEmail'>
@@ -247,7 +253,10 @@ export class EmuMailApp
 
   private _sentToday(): number {
     const dayStart = this._ctx.rt.now() - 86_400_000;
-    return this._ctx.rt.state.mail.filter((m) => m.at > dayStart).length;
+    // Per user: the quota is the sending account's.
+    return this._ctx.rt.state.mail
+      .filter((m) => m.at > dayStart && m.from === this._ctx.exec.user)
+      .reduce((n, m) => n + recipients(m), 0);
   }
   getRemainingDailyQuota(): number {
     return Math.max(0, this._ctx.rt.options.mailQuota - this._sentToday());
@@ -263,8 +272,8 @@ export class EmuMailApp
     else if (typeof d === 'string') o = { to: a, replyTo: b, subject: c, body: d };
     else o = { ...(d ?? {}), to: a, subject: b, body: c };
     if (!o.to) throw new GasError('Failed to send email: no recipient');
-    if (this.getRemainingDailyQuota() <= 0)
-      throw new GasError('Service invoked too many times for one day: email.');
+    // The quota counts recipients (to, cc and bcc), not messages.
+    if (recipients(o) > this.getRemainingDailyQuota()) throw new GasError(EMAIL_DAILY_MESSAGE);
     this._ctx.rt.state.mail.push({
       at: this._ctx.rt.now(),
       from: this._ctx.exec.user,

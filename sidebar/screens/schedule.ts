@@ -53,6 +53,20 @@ function draw(container: HTMLElement, view: ScheduleView, ctx: ScreenContext): v
     },
     { disabled: !canManage || (!view.active.monthly && !view.active.nightly), subtle: true },
   );
+  // The schedule runs under its owner's account; another admin takes it over rather than adding a second one.
+  const othersSchedule = view.owner !== null && !view.yours;
+  const takeOver = actionButton(
+    'Take over the schedule',
+    async () => {
+      try {
+        draw(container, await call('takeOverSchedule'), ctx);
+        ctx.notify.toast('The schedule now runs under your account.');
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    { disabled: !canManage, subtle: true },
+  );
   const last = view.lastRun;
   fill(
     container,
@@ -60,6 +74,7 @@ function draw(container: HTMLElement, view: ScheduleView, ctx: ScreenContext): v
     facts([
       ['Monthly push', view.active.monthly ? 'On' : 'Off'],
       ['Nightly sync', view.active.nightly ? 'On' : 'Off'],
+      ['Runs as', view.owner ?? '—'],
       ['Next run', view.nextRun ?? '—'],
       [
         'Last run',
@@ -72,7 +87,14 @@ function draw(container: HTMLElement, view: ScheduleView, ctx: ScreenContext): v
     hour.element,
     pullFirst.element,
     nightly.element,
-    h('div', { class: 'actions' }, save, stop),
+    othersSchedule
+      ? h(
+          'p',
+          { class: 'notice' },
+          `Runs happen under ${view.owner}'s account. Take the schedule over to change it.`,
+        )
+      : null,
+    h('div', { class: 'actions' }, othersSchedule ? takeOver : save, stop),
   );
 }
 

@@ -22,7 +22,13 @@ import { connectedPsa, connectedSources, SOURCE_KINDS, SOURCE_NAMES } from '../j
 import { approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
 import type { PullSummary } from '../jobs/month';
 import { refreshMappings } from '../jobs/refresh';
-import { readSchedule, saveScheduleSettings, scheduleSchema } from '../jobs/schedule';
+import {
+  readSchedule,
+  readScheduleOwner,
+  recordScheduleOwner,
+  saveScheduleSettings,
+  scheduleSchema,
+} from '../jobs/schedule';
 import type { Schedule } from '../jobs/schedule';
 import type { RefreshSummary } from '../jobs/refresh';
 import {
@@ -37,7 +43,7 @@ import {
   scheduledMonth,
 } from '../jobs/run';
 import type { LastRun, Progress, PushRunResult } from '../jobs/run';
-import { parseArg } from './args';
+import { parseArg, SidebarError } from './args';
 import {
   assignClient,
   confirmClients,
@@ -356,6 +362,10 @@ export function refreshClients(): RefreshSummary {
 
 export interface ScheduleView {
   schedule: Schedule | null;
+  /** Whose triggers run the schedule (they run as that account); null when nobody's do. */
+  owner: string | null;
+  /** The schedule's triggers are yours (you can change or stop it without taking it over). */
+  yours: boolean;
   active: { monthly: boolean; nightly: boolean };
   nextRun: string | null;
   lastRun: LastRun | null;
@@ -378,11 +388,23 @@ function nextMonthOf(m: string): string {
 
 export function getSchedule(): ScheduleView {
   const schedule = readSchedule();
-  const triggers = listTriggers();
-  const monthly = triggers.some((t) => t.kind === 'monthly');
+  const me = apiContext().email();
+  const recorded = readScheduleOwner();
+  // Schedules saved before owners were recorded belong to whoever has the triggers.
+  const mine = listTriggers();
+  const owner = recorded ? recorded.email : mine.some((t) => t.kind === 'monthly') ? me : null;
+  const yours = owner !== null && owner === me;
+  // Another account's triggers cannot be listed (Google shows each account only its own): the
+  // recorded owner's are taken as active.
+  const monthly = yours ? mine.some((t) => t.kind === 'monthly') : owner !== null;
+  const nightly = yours
+    ? mine.some((t) => t.kind === 'nightly')
+    : owner !== null && schedule?.nightlyHour != null;
   return {
     schedule,
-    active: { monthly, nightly: triggers.some((t) => t.kind === 'nightly') },
+    owner,
+    yours,
+    active: { monthly, nightly },
     nextRun:
       schedule && monthly
         ? nextMonthly(schedule, new Date(), activeSpreadsheet().getSpreadsheetTimeZone())
@@ -391,13 +413,41 @@ export function getSchedule(): ScheduleView {
   };
 }
 
-export function saveSchedule(input: unknown): ScheduleView {
-  requireManager(apiContext(), 'change the schedule');
-  const s = parseArg(scheduleSchema, input, 'Schedule');
-  saveScheduleSettings(s);
+/** Refuses to change another account's schedule: its triggers run as them, and only they can remove them. */
+function requireScheduleOwner(me: string, action: string): void {
+  const owner = readScheduleOwner()?.email ?? null;
+  if (owner !== null && owner !== me) {
+    throw new SidebarError(
+      `The schedule belongs to ${owner}: its runs happen under their account. Take over the schedule first, then ${action}.`,
+    );
+  }
+}
+
+function installSchedule(s: Schedule, me: string): void {
   scheduleMonthly(s.dayOfMonth, s.hour);
   if (s.nightlyHour === null) deleteTriggers('nightly');
   else scheduleNightly(s.nightlyHour);
+  recordScheduleOwner(me);
+}
+
+export function saveSchedule(input: unknown): ScheduleView {
+  const me = requireManager(apiContext(), 'change the schedule');
+  requireScheduleOwner(me, 'change it');
+  const s = parseArg(scheduleSchema, input, 'Schedule');
+  saveScheduleSettings(s);
+  installSchedule(s, me);
+  return getSchedule();
+}
+
+/**
+ * Another admin takes the schedule over: it runs under their account from now on. The previous owner's
+ * triggers cannot be removed from here; each does nothing and removes itself when it next fires.
+ */
+export function takeOverSchedule(): ScheduleView {
+  const me = requireManager(apiContext(), 'take over the schedule');
+  const s = readSchedule();
+  if (!s) throw new SidebarError('There is no saved schedule to take over; save one instead.');
+  installSchedule(s, me);
   return getSchedule();
 }
 
@@ -405,6 +455,8 @@ export function stopSchedule(): ScheduleView {
   requireManager(apiContext(), 'stop the schedule');
   deleteTriggers('monthly');
   deleteTriggers('nightly');
+  // Any other account's triggers (if someone else owned it) do nothing from now on.
+  recordScheduleOwner(null);
   return getSchedule();
 }
 
@@ -436,5 +488,6 @@ export const jobsApi = {
   getSchedule,
   saveSchedule,
   stopSchedule,
+  takeOverSchedule,
 };
 export type JobsApi = typeof jobsApi;

@@ -30,3 +30,46 @@ export function readSchedule(): Schedule | null {
 export function saveScheduleSettings(s: Schedule): void {
   writeJson(SCHEDULE_KEY, s);
 }
+
+/**
+ * Who owns the schedule. Installable triggers run as the account that created them, and each account sees
+ * only its own triggers, so two admins saving a schedule would leave two monthly triggers. One owner is
+ * recorded here; only the owner's triggers run. `email: null` means the schedule was stopped (a stopped
+ * schedule's leftover triggers, which only their creator can delete, must do nothing).
+ */
+const OWNER_KEY = 'bg.schedule.owner';
+const ownerSchema = z.object({ email: z.string().nullable(), since: z.string() });
+export type ScheduleOwner = z.infer<typeof ownerSchema>;
+
+/** The recorded owner; null when none was ever recorded (schedules saved before owners were kept). */
+export function readScheduleOwner(): ScheduleOwner | null {
+  const r = readJson(OWNER_KEY, ownerSchema);
+  return r.ok ? r.value : null;
+}
+
+export function recordScheduleOwner(email: string | null, now = new Date()): void {
+  writeJson(OWNER_KEY, { email, since: now.toISOString() });
+}
+
+/**
+ * Whether a schedule trigger created by `creator` may run now. A schedule saved before owners were
+ * recorded is adopted by the first of its triggers to fire.
+ */
+export function triggerMayRun(
+  creator: string,
+): { ok: true } | { ok: false; owner: string | null; message: string } {
+  const owner = readScheduleOwner();
+  if (owner === null) {
+    if (creator) recordScheduleOwner(creator);
+    return { ok: true };
+  }
+  if (owner.email !== null && owner.email === creator) return { ok: true };
+  return {
+    ok: false,
+    owner: owner.email,
+    message:
+      owner.email === null
+        ? `The schedule was stopped; this trigger (created by ${creator || 'an unknown account'}) did nothing and removed itself.`
+        : `The schedule now belongs to ${owner.email}; this trigger (created by ${creator || 'an unknown account'}) did nothing and removed itself.`,
+  };
+}

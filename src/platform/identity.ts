@@ -20,3 +20,11 @@ export function spreadsheetEditors(): string[] | null {
     return null;
   }
 }
+
+/**
+ * Lower-cased email of the account the script runs as: in an installable trigger, the trigger's creator
+ * (Google runs it under that account whoever uses the spreadsheet).
+ */
+export function effectiveUserEmail(): string {
+  return (Session.getEffectiveUser().getEmail() || '').trim().toLowerCase();
+}

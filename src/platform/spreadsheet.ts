@@ -23,11 +23,14 @@ export const isFormula = (v: unknown): v is Formula =>
   typeof v === 'object' && v !== null && !(v instanceof Date) && typeof (v as Formula).formula === 'string';
 
 /**
- * Text that Sheets would not keep as typed: a formula or sign (= + - @), control characters (tab, CR, LF)
- * at the start, a leading apostrophe (Sheets eats it), and anything it would turn into a number, date,
- * percentage, currency or boolean (leading digit, '.', '$', '(' ..., TRUE/FALSE).
+ * Text that Sheets might not keep as typed. Sheets parses a written string like a typed one: formulas and
+ * signs (= + - @), error literals (#N/A), a leading apostrophe (it is eaten), and numbers, percentages,
+ * currency, fractions, dates and times in many forms ('00123', '1e5', '1 1/2', '1/2', 'Oct 2026',
+ * 'Jan 5', '5 Jan', '10:30 pm'), TRUE/FALSE. Every such form but TRUE/FALSE holds a digit, so rather
+ * than enumerate Sheets' parser, any text with a digit (any script's), a leading sign, quote, hash or
+ * whitespace, or TRUE/FALSE is written as literal text.
  */
-const NOT_LITERAL = /^(?:[=+\-@\t\r\n'#(.,$€£¥%]|\s|\d)|^(?:true|false)$/i;
+const NOT_LITERAL = /\p{Nd}|^[=+\-@'#\s]|^\s*(?:true|false)\s*$/iu;
 
 /** The string to write so that the cell holds exactly `s` as text (prefix "'" when needed). */
 export function literalText(s: string): string {

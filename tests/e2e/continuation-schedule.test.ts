@@ -194,4 +194,63 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(stopped.active.monthly).toBe(false);
     expect(handlers()).toEqual([]);
   });
+  it('two admins: A schedules, B takes over; exactly one monthly run happens, under B', async () => {
+    const A = 'owner@example.com';
+    const B = 'admin-b@example.com';
+    const as = (user: string, fn: string, ...args: unknown[]) =>
+      host.run(fn, args, { kind: 'sidebar', user });
+    expect(as(A, 'setAdmins', [B]).ok).toBe(true);
+    expect(as(A, 'saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: null }).ok).toBe(
+      true,
+    );
+
+    // B sees A's schedule (not A's triggers, which Google hides from B), and cannot change it in place.
+    const seen = as(B, 'getSchedule').result as {
+      owner: string;
+      yours: boolean;
+      active: { monthly: boolean };
+    };
+    expect(seen).toMatchObject({ owner: A, yours: false, active: { monthly: true } });
+    const refused = as(B, 'saveSchedule', { dayOfMonth: 2, hour: 7, pullFirst: false, nightlyHour: null });
+    expect(refused.error?.message).toMatch(/belongs to owner@example\.com.*Take over the schedule first/);
+
+    const taken = as(B, 'takeOverSchedule').result as { owner: string; yours: boolean };
+    expect(taken).toMatchObject({ owner: B, yours: true });
+    // Both accounts now have a monthly trigger: B cannot remove A's.
+    expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([
+      ['runScheduledMonth', A],
+      ['runScheduledMonth', B],
+    ]);
+
+    await sb.admin('autotask').clearRequests();
+    const fired = host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
+    expect(fired.map((r) => r.ok)).toEqual([true, true]);
+    // A's trigger ran as A, did nothing, said so, and removed itself.
+    const skipped = fired.find((r) => r.logs.some((l) => /skipped/.test(l.message)));
+    expect(skipped?.logs.map((l) => l.message).join('\n')).toMatch(
+      /monthly run skipped: The schedule now belongs to admin-b@example\.com; this trigger \(created by owner@example\.com\)/,
+    );
+    expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([['runScheduledMonth', B]]);
+    // Exactly one run: one summary mail, one finished run, the month's charges sent once.
+    expect(host.state.mail.map((m) => m.subject)).toEqual(['BillGrid scheduled run for 2026-10: finished']);
+    const last = (as(B, 'getSchedule').result as { lastRun: { outcome: string; month: string } }).lastRun;
+    expect(last).toMatchObject({ outcome: 'finished', month: DEMO_MONTH });
+    const sent = (await sb.admin('autotask').requests()).filter(isMutation).length;
+    expect(sent).toBeGreaterThan(0);
+
+    // The next month: only B's trigger fires, and a second firing changes nothing at Autotask.
+    await sb.admin('autotask').clearRequests();
+    expect(host.fireDueTriggers(Date.parse('2026-12-02T11:59:00Z'))).toHaveLength(1);
+    expect((await sb.admin('autotask').requests()).filter(isMutation)).toHaveLength(0);
+
+    // Stopping by either admin stops the schedule (a leftover trigger of the other does nothing).
+    expect((as(A, 'stopSchedule').result as { owner: string | null }).owner).toBeNull();
+    expect(
+      host
+        .fireDueTriggers(Date.parse('2027-01-02T11:59:00Z'))[0]
+        .logs.map((l) => l.message)
+        .join(),
+    ).toMatch(/The schedule was stopped/);
+    expect(host.state.triggers).toEqual([]);
+  });
 });

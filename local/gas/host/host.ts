@@ -13,12 +13,15 @@ import { createServices, type GasGlobals } from '../services';
 import { GAS_OPEN_PROPS, gasClassOf, isPublicName, isServiceObject } from '../service';
 import {
   createGasEnvironment,
+  endQuota,
   errorInfo,
+  startQuota,
   moveClockTo,
   type ExecutionResult,
   type GasEnvironment,
 } from '../env';
 import { clockEvent, dueTriggers, markFired } from '../script-app';
+import { quotaReport } from '../quotas';
 import {
   applyEdit,
   documentTriggers,
@@ -217,6 +220,20 @@ export class GasHost {
   ): Promise<ExecutionResult> {
     const src = this.source(bundle);
     const exec = new Execution({ ...options, user: options.user ?? this.runtime.options.user });
+    try {
+      startQuota(this.runtime, exec);
+    } catch (err) {
+      const r = this.runtime;
+      return {
+        functionName,
+        ok: false,
+        result: undefined,
+        error: errorInfo(err),
+        stats: exec.snapshot(),
+        logs: exec.logs,
+        quota: quotaReport(r.state, r.options.quotaProfile, exec.user, r.now()),
+      };
+    }
     const session = new Session(this.runtime, exec);
     const flag = new SharedArrayBuffer(4);
     const signal = new Int32Array(flag);
@@ -302,6 +319,7 @@ export class GasHost {
       error: outcome.ok ? null : outcome.error,
       stats: exec.snapshot(),
       logs: exec.logs,
+      quota: endQuota(this.runtime, exec),
     };
   }
 
@@ -310,9 +328,9 @@ export class GasHost {
     const results: ExecutionResult[] = [];
     const simple = await this.run(bundle, 'onOpen', (g) => [openEvent(g)], { kind: 'simple-trigger', user });
     if (!MISSING_FUNCTION.test(simple.error?.message ?? '')) results.push(simple);
-    for (const t of documentTriggers(this.runtime, 'ON_OPEN', user)) {
+    for (const t of documentTriggers(this.runtime, 'ON_OPEN')) {
       const event = (g: GasGlobals) => [{ ...openEvent(g), authMode: 'FULL', triggerUid: t.id }];
-      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user }));
+      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user: t.user }));
     }
     return results;
   }
@@ -327,9 +345,9 @@ export class GasHost {
       user,
     });
     if (!MISSING_FUNCTION.test(simple.error?.message ?? '')) results.push(simple);
-    for (const t of documentTriggers(this.runtime, 'ON_EDIT', user)) {
+    for (const t of documentTriggers(this.runtime, 'ON_EDIT')) {
       const event = (g: GasGlobals) => [{ ...editEvent(g, spec, old), authMode: 'FULL', triggerUid: t.id }];
-      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user }));
+      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user: t.user }));
     }
     return results;
   }
@@ -341,7 +359,8 @@ export class GasHost {
     const results: ExecutionResult[] = [];
     for (const t of dueTriggers(this.state, at)) {
       markFired(t, at, this.runtime.options.scriptTimeZone);
-      results.push(await this.run(bundle, t.handler, [clockEvent(t, at)], { kind: 'trigger' }));
+      // Installable triggers run as the account that created them.
+      results.push(await this.run(bundle, t.handler, [clockEvent(t, at)], { kind: 'trigger', user: t.user }));
     }
     return results;
   }

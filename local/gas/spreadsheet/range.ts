@@ -212,7 +212,7 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
     }
     const tz = this._ss().timeZone;
     return this._write(rows, (cell, v) => {
-      const w = fromWritten(v, cell.nf, tz);
+      const w = fromWritten(v, cell.nf, tz, this._ctx.rt.now());
       if (w.f !== undefined) cell.f = w.f;
       else delete cell.f;
       if (w.v !== undefined) cell.v = w.v;
@@ -254,7 +254,7 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
         delete cell.v;
       } else {
         // Sheets treats a non-formula string given to setFormula like a typed value.
-        const w = fromWritten(text, cell.nf, tz);
+        const w = fromWritten(text, cell.nf, tz, this._ctx.rt.now());
         delete cell.f;
         if (w.v !== undefined) cell.v = w.v;
         else delete cell.v;

@@ -3,8 +3,9 @@
  *
  * Writes behave like Sheets' (en_US locale):
  * - '=…' becomes a formula; "'…" is stored as literal text without the apostrophe;
- * - strings that look like numbers, percentages, currency, TRUE/FALSE or dates are converted
- *   ('00123' → 123, '10%' → 0.1, '2026-10-01' → a Date at midnight in the spreadsheet's time zone),
+ * - strings that look like numbers, percentages, currency, fractions ('1 1/2'), TRUE/FALSE, dates or
+ *   times are converted ('00123' → 123, '10%' → 0.1, '2026-10-01', 'Oct 2026', 'Jan 5', '1/2' → a Date
+ *   at midnight in the spreadsheet's time zone, '10:30' → a time on 1899-12-30), see parseDateText,
  *   unless the cell's number format is plain text ('@');
  * - numbers, booleans and Dates are kept; null/undefined/'' empty the cell.
  */
@@ -36,6 +37,11 @@ function parseNumberText(text: string): number | null {
     s = s.slice(0, -1).trim();
   }
   s = s.replace(/^([+-]?)\$/, '$1');
+  const mixed = /^([+-]?)(\d+) (\d+)\/(\d+)$/.exec(s);
+  if (mixed && +mixed[4] !== 0 && +mixed[3] < +mixed[4]) {
+    const n = +mixed[2] + +mixed[3] / +mixed[4];
+    return (mixed[1] === '-') !== negative ? -n : n;
+  }
   if (!/\d/.test(s) || !NUMBER.test(s)) return null;
   let n = Number(s.replace(/,/g, ''));
   if (!Number.isFinite(n)) return null;
@@ -43,12 +49,85 @@ function parseNumberText(text: string): number | null {
   return negative ? -n : n;
 }
 
-function parseDateText(text: string, tz: string): number | null {
-  const s = text.trim();
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
-  if (m) return checkedDate(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), tz);
-  m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
-  if (m) return checkedDate(+m[3], +m[1], +m[2], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), tz);
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** 'Oct', 'October', 'Sept' → 1..12 (Sheets accepts the full name and any 3+ letter prefix). */
+function monthOf(word: string): number | null {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  if (w.length < 3) return null;
+  const i = MONTHS.findIndex((m) => m.startsWith(w));
+  return i < 0 ? null : i + 1;
+}
+
+/** Two-digit years as Sheets reads them: 00–29 → 20xx, 30–99 → 19xx. */
+function fullYear(y: string): number {
+  if (y.length > 2) return +y;
+  const n = +y;
+  return n < 30 ? 2000 + n : 1900 + n;
+}
+
+const TIME = String.raw`(\d{1,2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*([ap]\.?m\.?)?`;
+
+/** '10:30', '10:30:15', '3 pm', '10:30 AM' → [h, m, s]; a bare number is not a time. */
+function parseTime(t: string): [number, number, number] | null {
+  const m = new RegExp(`^${TIME}$`, 'i').exec(t.trim());
+  if (!m || (m[2] === undefined && m[4] === undefined)) return null;
+  let h = +m[1];
+  const ampm = m[4]?.toLowerCase().replace(/\./g, '');
+  if (ampm) {
+    if (h < 1 || h > 12) return null;
+    h = (h % 12) + (ampm === 'pm' ? 12 : 0);
+  }
+  return [h, +(m[2] ?? 0), +(m[3] ?? 0)];
+}
+
+/**
+ * Dates and times Sheets (en_US) recognises in typed text: ISO 'yyyy-m-d', 'yyyy/m/d', 'm/d/yyyy',
+ * 'm/d/yy', 'm/d', 'm-d-yyyy', month names ('Oct 2026', 'Jan 5', '5 Jan 2026', 'January 5, 2026',
+ * '5-Jan'), each optionally followed by a time; and times alone ('10:30', '3 pm'), which Sheets
+ * stores as a time on 1899-12-30. A missing year is the current one; a missing day is the 1st.
+ */
+function parseDateText(text: string, tz: string, now: number): number | null {
+  const s = text.trim().replace(/\s+/g, ' ');
+  const timeOnly = parseTime(s);
+  if (timeOnly) return checkedDate(1899, 12, 30, ...timeOnly, tz);
+  const thisYear = zonedParts(now, tz).year;
+  const split = /^(.*?)(?:[ T]((?:\d{1,2}:\d{2}|\d{1,2}\s*[ap]\.?m\.?)[^]*))?$/i.exec(s);
+  const datePart = split?.[1] ?? s;
+  const time = split?.[2] !== undefined ? parseTime(split[2]) : [0, 0, 0];
+  if (!time) return null;
+  const [h, mi, se] = time as [number, number, number];
+  let m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(datePart);
+  if (m) return checkedDate(+m[1], +m[2], +m[3], h, mi, se, tz);
+  m = /^(\d{1,2})([-/])(\d{1,2})(?:\2(\d{2}|\d{4}))?$/.exec(datePart);
+  if (m) return checkedDate(m[4] ? fullYear(m[4]) : thisYear, +m[1], +m[3], h, mi, se, tz);
+  // Month name first: 'Oct 2026', 'Oct-26', 'Jan 5', 'January 5, 2026', 'Jan 5 2026'.
+  m = /^([a-z]+\.?)[ -](\d{1,4})(?:,? (\d{2}|\d{4}))?$/i.exec(datePart);
+  if (m && monthOf(m[1])) {
+    const mo = monthOf(m[1]) as number;
+    if (m[3] !== undefined) return checkedDate(fullYear(m[3]), mo, +m[2], h, mi, se, tz);
+    if (m[2].length === 4) return checkedDate(+m[2], mo, 1, h, mi, se, tz);
+    if (+m[2] > 31) return checkedDate(fullYear(m[2]), mo, 1, h, mi, se, tz);
+    return checkedDate(thisYear, mo, +m[2], h, mi, se, tz);
+  }
+  // Day first: '5 Jan', '5-Jan', '5 Jan 2026', '5-Jan-2026', '5 January, 2026'.
+  m = /^(\d{1,2})[ -]([a-z]+\.?)(?:,?[ -](\d{2}|\d{4}))?$/i.exec(datePart);
+  if (m && monthOf(m[2])) {
+    return checkedDate(m[3] ? fullYear(m[3]) : thisYear, monthOf(m[2]) as number, +m[1], h, mi, se, tz);
+  }
   return null;
 }
 
@@ -68,7 +147,12 @@ function checkedDate(
 }
 
 /** Converts one value written by a script into what the cell stores. */
-export function fromWritten(value: unknown, numberFormat: string | undefined, tz: string): Written {
+export function fromWritten(
+  value: unknown,
+  numberFormat: string | undefined,
+  tz: string,
+  now: number = Date.now(),
+): Written {
   if (value === null || value === undefined) return {};
   if (typeof value === 'number') return Number.isFinite(value) ? { v: value } : { v: '#NUM!' };
   if (typeof value === 'boolean') return { v: value };
@@ -85,7 +169,7 @@ export function fromWritten(value: unknown, numberFormat: string | undefined, tz
   if (n !== null) return { v: n };
   const upper = text.trim().toUpperCase();
   if (upper === 'TRUE' || upper === 'FALSE') return { v: upper === 'TRUE' };
-  const d = parseDateText(text, tz);
+  const d = parseDateText(text, tz, now);
   if (d !== null) return { v: { d } };
   return { v: text };
 }

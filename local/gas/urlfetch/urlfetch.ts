@@ -10,6 +10,15 @@ import { GasError } from '../execution';
 import type { Emulates } from '../emulates';
 import { urlFetchCostMs, LATENCY } from '../latency';
 import { EmuBlob, decodeText, fromByteArray, toSignedBytes, utf8 } from '../blob';
+import {
+  consume,
+  HEADER_SIZE_MESSAGE,
+  HEADERS_MESSAGE,
+  POST_SIZE_MESSAGE,
+  RESPONSE_SIZE_MESSAGE,
+  URL_LENGTH_MESSAGE,
+  URLFETCH_LIMITS,
+} from '../quotas';
 import { networkErrorMessage, originOf, resolveTarget, type WireRequest, type WireResult } from './wire';
 
 type UrlFetchApp = GoogleAppsScript.URL_Fetch.UrlFetchApp;
@@ -149,6 +158,7 @@ export class EmuUrlFetchApp
   private _prepare(req: Request): Prepared {
     const url = String(req.url ?? '');
     if (!url) throw new GasError('Attribute provided with no value: url');
+    if (Buffer.byteLength(url, 'utf8') > URLFETCH_LIMITS.urlLength) throw new GasError(URL_LENGTH_MESSAGE);
     // Fail fast (before any request of a batch is sent) for unmapped or invalid URLs.
     try {
       resolveTarget(url, this._ctx.rt.options.urlMap);
@@ -197,6 +207,11 @@ export class EmuUrlFetchApp
       }
     }
     if (contentType !== undefined && body !== null) headers['Content-Type'] = contentType;
+    if ((body?.length ?? 0) > URLFETCH_LIMITS.postBytes) throw new GasError(POST_SIZE_MESSAGE);
+    const names = Object.keys(headers);
+    if (names.length > URLFETCH_LIMITS.headers) throw new GasError(HEADERS_MESSAGE);
+    const headerBytes = names.reduce((n, k) => n + Buffer.byteLength(`${k}: ${headers[k]}`, 'utf8'), 0);
+    if (headerBytes > URLFETCH_LIMITS.headerBytes) throw new GasError(HEADER_SIZE_MESSAGE);
     return {
       wire: {
         url,
@@ -211,7 +226,10 @@ export class EmuUrlFetchApp
   }
 
   private _count(kind: 'fetch' | 'fetchAll', prepared: Prepared[]): void {
-    const s = this._ctx.exec.stats;
+    const { rt, exec } = this._ctx;
+    // Each request of a batch counts towards the day's quota; a batch over it is refused before sending.
+    consume(rt.state, rt.options.quotaProfile, exec.user, rt.now(), 'urlFetchCalls', prepared.length);
+    const s = exec.stats;
     if (kind === 'fetch') s.http.fetchCalls += 1;
     else {
       s.http.fetchAllCalls += 1;
@@ -232,6 +250,7 @@ export class EmuUrlFetchApp
     exec.addMs(slowest + (prepared.length > 1 ? LATENCY.fetchAllOverheadMs : 0));
     return results.map((r, i) => {
       if (!r.ok) throw new GasError(networkErrorMessage(r.code, r.url));
+      if (r.body.length > URLFETCH_LIMITS.responseBytes) throw new GasError(RESPONSE_SIZE_MESSAGE);
       if (r.status >= 400 && !prepared[i].mute) {
         const text = decodeText(r.body);
         const cut = text.length > TRUNCATE_AT ? `${text.slice(0, TRUNCATE_AT)}...` : text;
