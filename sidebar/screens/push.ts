@@ -55,6 +55,7 @@ function dryRunTable(d: DryRun): HTMLElement {
               h('strong', {}, OPERATION_LABELS[s.operation] ?? s.operation),
               ` · ${s.client}`,
               h('div', {}, s.product),
+              s.identifies ? h('div', { class: 'hint' }, s.identifies) : null,
               h('div', { class: 'hint' }, `${s.before} → ${s.after}`),
             ),
           ),

@@ -119,7 +119,10 @@ function drawReview(
       renderTable(
         [
           { label: 'Row', value: (d: MonthReview['differences'][number]) => d.row, align: 'right' },
-          { label: 'Client · product', value: (d) => `${d.client} · ${d.product}` },
+          {
+            label: 'Client · product',
+            value: (d) => `${d.client} · ${d.product}${d.identifies ? ` (${d.identifies})` : ''}`,
+          },
           { label: 'PSA now', value: (d) => d.now, align: 'right' },
           { label: 'Sheet', value: (d) => d.sheet, align: 'right' },
         ],

@@ -4,6 +4,7 @@
  * with zod; every result is plain data.
  */
 import { z } from 'zod';
+import { identifies } from '../core/billing-line';
 import { CurrencyTotals } from '../core/money';
 import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
@@ -127,6 +128,8 @@ export interface ReviewDifference {
   row: number;
   client: string;
   product: string;
+  /** Description, subscription and period: see identifies(). */
+  identifies: string;
   action: string;
   /** What the PSA has now ('—' when the record does not exist yet). */
   now: string;
@@ -158,6 +161,7 @@ export function reviewBillingMonth(m: unknown): MonthReview {
           row: row.rowNumber,
           client: row.line.customerName || row.line.customerId,
           product: row.line.productName || row.line.sku,
+          identifies: identifies(row.line),
           action,
           now: a.before ? `${a.before.quantity} × ${a.before.unitPrice}` : '—',
           sheet: `${row.line.quantity} × ${row.line.unitPrice}`,
@@ -237,6 +241,8 @@ export interface DryRunStep {
   /** The client and product in users' words (from the month's rows). */
   client: string;
   product: string;
+  /** Description, subscription and period of the (first) line: see identifies(). */
+  identifies: string;
   entity: string;
   lineKeys: string[];
   before: string;
@@ -287,6 +293,7 @@ export function dryRunPush(m: unknown, options?: unknown): DryRun {
         operation: s.operation,
         client: line ? line.customerName || line.customerId : '',
         product: s.after.productName || s.after.sku || line?.productName || '',
+        identifies: identifies(line),
         entity: g.entity,
         lineKeys: s.lineKeys,
         before: values(s.before),

@@ -176,3 +176,18 @@ export function parseRawBillingLine(
   const r = rawBillingLine.safeParse(input);
   return r.success ? { ok: true, line: r.data } : { ok: false, message: firstMessage(r.error) };
 }
+
+/**
+ * What tells a person one charge from another with the same client and product: its description, the
+ * vendor subscription and the billing period (two Azure subscriptions of one client are two charges).
+ */
+export function identifies(
+  line: Pick<RawBillingLine, 'description' | 'periodStart' | 'periodEnd' | 'subscriptionId'> | undefined,
+): string {
+  if (!line) return '';
+  const period = `${line.periodStart} to ${line.periodEnd}`;
+  const parts = [line.description.includes(period) ? line.description : `${line.description}, ${period}`];
+  if (line.subscriptionId && !line.description.includes(line.subscriptionId))
+    parts.push(`subscription ${line.subscriptionId}`);
+  return parts.filter(Boolean).join(' · ');
+}
