@@ -8,13 +8,27 @@ export const TWILIO_LINE_MODES = ['per-category', 'total'] as const;
  * Connector settings. Credentials come from the caller (PropertiesService); the messages below never
  * echo a value, so a token typed into the wrong box cannot leak through a validation error.
  */
-export const twilioConfigSchema = z.object({
-  accountSid: z
-    .string({ error: 'Twilio Account SID is missing' })
+const accountSid = z
+  .string({ error: 'Twilio Account SID is missing' })
+  .trim()
+  .regex(/^AC[0-9a-fA-F]{32}$/, {
+    error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
+  });
+
+/** What a person types in Connect (stored in script properties); the only check of a saved set. */
+export const twilioCredentialsSchema = z.object({
+  accountSid,
+  authToken: z
+    .string({ error: 'Twilio Auth Token is missing' })
     .trim()
-    .regex(/^AC[0-9a-fA-F]{32}$/, {
-      error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
-    }),
+    .min(1, { error: 'Twilio Auth Token is missing' })
+    .max(500, { error: 'Twilio Auth Token is too long' })
+    .regex(/^\S+$/, { error: 'Twilio Auth Token must not contain spaces' }),
+});
+export type TwilioCredentials = z.output<typeof twilioCredentialsSchema>;
+
+export const twilioConfigSchema = z.object({
+  accountSid,
   authToken: z
     .string({ error: 'Twilio Auth Token is missing' })
     .trim()
