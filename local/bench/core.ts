@@ -3,8 +3,8 @@
  * matching against 1,000 PSA companies, reconciliation and the push plan. Run: npx tsx local/bench/core.ts
  * Target: under 1 s in total on a 2-core machine.
  */
+import { CONTRACT_PSA } from '../../src/core/testing/capabilities';
 import {
-  AUTOTASK_CAPABILITIES,
   applyModifiers,
   assignLineKeys,
   buildPushPlan,
@@ -170,7 +170,7 @@ function runOnce(timings: Timings) {
       dropped: modified.dropped,
       state,
       resolver: mappingTargetResolver(index, settings),
-      capabilities: AUTOTASK_CAPABILITIES,
+      capabilities: CONTRACT_PSA,
       psaCurrency: 'USD',
     }),
   );

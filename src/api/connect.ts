@@ -77,7 +77,7 @@ export function getConnections(): ConnectionsView {
   };
 }
 
-const valuesSchema = z.record(
+export const valuesSchema = z.record(
   z.string(),
   z.string({ error: 'Each credential must be text' }).max(2000, { error: 'A credential is too long' }),
   { error: 'Credentials must be a set of named fields' },
