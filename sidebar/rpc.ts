@@ -3,11 +3,10 @@
  * bundle carries no server code. Each call is one Apps Script execution; failures reject with an Error
  * whose message is the server's message without Apps Script's "Exception:" style prefixes.
  */
-import type { SidebarApi as SetupApi } from '../src/api';
-import type { JobsApi } from '../src/api/jobs';
+import type { ServerArgs, ServerFunctionName, ServerResult } from '../src/api';
 
-/** Every server function the sidebar calls (src/main.ts exposes each as a global). */
-export type SidebarApi = SetupApi & JobsApi;
+/** Every server function the sidebar calls (src/api/functions.ts; src/main.ts exposes each as a global). */
+export type { ServerApi as SidebarApi } from '../src/api';
 
 type Handler = (value: unknown) => void;
 
@@ -34,10 +33,11 @@ export function readableError(error: unknown): string {
   return message || 'Something went wrong in BillGrid. Please try again.';
 }
 
-export function call<K extends keyof SidebarApi>(
+/** Typed on the server function's argument schemas and result: `call('pullBillingMonth', 42)` fails to compile. */
+export function call<K extends ServerFunctionName>(
   name: K,
-  ...args: Parameters<SidebarApi[K]>
-): Promise<ReturnType<SidebarApi[K]>> {
+  ...args: ServerArgs<K>
+): Promise<ServerResult<K>> {
   return new Promise((resolve, reject) => {
     const script = googleScript();
     if (!script) {
@@ -45,7 +45,7 @@ export function call<K extends keyof SidebarApi>(
       return;
     }
     const runner = script.run
-      .withSuccessHandler((value) => resolve(value as ReturnType<SidebarApi[K]>))
+      .withSuccessHandler((value) => resolve(value as ServerResult<K>))
       .withFailureHandler((error) => reject(new Error(readableError(error))));
     const fn = runner[name];
     if (typeof fn !== 'function') {

@@ -2,10 +2,10 @@
  * The bundle's entry points: every function Apps Script calls by name (simple triggers, menu items,
  * time-driven triggers, and the functions the sidebar calls through google.script.run).
  * gas-webpack-plugin turns each `global.name = ...` assignment into a top-level function declaration,
- * so each needs its own literal line (tests/build/bundle.test.ts checks the list against the bundle).
+ * so each needs its own literal line (tests/build/bundle.test.ts checks the list against the bundle;
+ * tests/api/entry-points.test.ts keeps the sidebar's lines equal to src/api/functions.ts).
  */
 import { registerConnectionTester, sidebarApi } from './api';
-import { jobsApi } from './api/jobs';
 import { CONNECTION_TESTERS } from './jobs/testers';
 import { continueJob, runScheduled } from './jobs/run';
 import { readSchedule, triggerMayRun } from './jobs/schedule';
@@ -16,9 +16,7 @@ import { menuPushActiveTab, menuCheckActiveTab } from './api/menu';
 
 declare const global: Record<string, unknown>;
 
-for (const [kind, tester] of Object.entries(CONNECTION_TESTERS)) {
-  registerConnectionTester(kind as keyof typeof CONNECTION_TESTERS, tester);
-}
+for (const [kind, tester] of Object.entries(CONNECTION_TESTERS)) registerConnectionTester(kind, tester);
 
 function onOpen(): void {
   buildAddonMenu([
@@ -82,31 +80,31 @@ global.clearConnection = sidebarApi.clearConnection;
 global.testConnection = sidebarApi.testConnection;
 
 // Sidebar: the billing month.
-global.listBillingMonths = jobsApi.listBillingMonths;
-global.pullBillingMonth = jobsApi.pullBillingMonth;
-global.reconcileBillingMonth = jobsApi.reconcileBillingMonth;
-global.reviewBillingMonth = jobsApi.reviewBillingMonth;
-global.approveRows = jobsApi.approveRows;
-global.dryRunPush = jobsApi.dryRunPush;
-global.pushBillingMonth = jobsApi.pushBillingMonth;
-global.getJobProgress = jobsApi.getJobProgress;
-global.getDefaults = jobsApi.getDefaults;
-global.saveDefaults = jobsApi.saveDefaults;
-global.refreshClients = jobsApi.refreshClients;
-global.assignClient = jobsApi.assignClient;
-global.listCompanies = jobsApi.listCompanies;
-global.listClients = jobsApi.listClients;
-global.unassignClient = jobsApi.unassignClient;
-global.confirmClients = jobsApi.confirmClients;
-global.saveClientOverrides = jobsApi.saveClientOverrides;
-global.listProductMappings = jobsApi.listProductMappings;
-global.assignProduct = jobsApi.assignProduct;
-global.listContractLinks = jobsApi.listContractLinks;
-global.linkContract = jobsApi.linkContract;
-global.createMissingInPsa = jobsApi.createMissingInPsa;
-global.showGridRow = jobsApi.showGridRow;
-global.getPushStatus = jobsApi.getPushStatus;
-global.getSchedule = jobsApi.getSchedule;
-global.saveSchedule = jobsApi.saveSchedule;
-global.stopSchedule = jobsApi.stopSchedule;
-global.takeOverSchedule = jobsApi.takeOverSchedule;
+global.listBillingMonths = sidebarApi.listBillingMonths;
+global.pullBillingMonth = sidebarApi.pullBillingMonth;
+global.reconcileBillingMonth = sidebarApi.reconcileBillingMonth;
+global.reviewBillingMonth = sidebarApi.reviewBillingMonth;
+global.approveRows = sidebarApi.approveRows;
+global.dryRunPush = sidebarApi.dryRunPush;
+global.pushBillingMonth = sidebarApi.pushBillingMonth;
+global.getJobProgress = sidebarApi.getJobProgress;
+global.getDefaults = sidebarApi.getDefaults;
+global.saveDefaults = sidebarApi.saveDefaults;
+global.refreshClients = sidebarApi.refreshClients;
+global.assignClient = sidebarApi.assignClient;
+global.listCompanies = sidebarApi.listCompanies;
+global.listClients = sidebarApi.listClients;
+global.unassignClient = sidebarApi.unassignClient;
+global.confirmClients = sidebarApi.confirmClients;
+global.saveClientOverrides = sidebarApi.saveClientOverrides;
+global.listProductMappings = sidebarApi.listProductMappings;
+global.assignProduct = sidebarApi.assignProduct;
+global.listContractLinks = sidebarApi.listContractLinks;
+global.linkContract = sidebarApi.linkContract;
+global.createMissingInPsa = sidebarApi.createMissingInPsa;
+global.showGridRow = sidebarApi.showGridRow;
+global.getPushStatus = sidebarApi.getPushStatus;
+global.getSchedule = sidebarApi.getSchedule;
+global.saveSchedule = sidebarApi.saveSchedule;
+global.stopSchedule = sidebarApi.stopSchedule;
+global.takeOverSchedule = sidebarApi.takeOverSchedule;

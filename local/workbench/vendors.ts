@@ -1,16 +1,14 @@
 /**
- * The vendors' real HTTPS origins, as the bundle writes them, and the sandbox that stands in for each.
+ * The vendors' real HTTPS origins, as the bundle writes them, and the sandbox that stands in for each
+ * (from the connector registry's URL prefixes; see local/sandbox/registry.ts).
  * The emulator's UrlFetchApp sends a request for one of these origins to the mapped sandbox.
  */
-export const VENDOR_ORIGINS: Record<string, string[]> = {
-  twilio: ['https://api.twilio.com'],
-  pax8: ['https://api.pax8.com', 'https://login.pax8.com', 'https://token-manager.pax8.com'],
-  autotask: ['https://webservices.autotask.net', 'https://*.autotask.net'],
-  halo: ['https://*.halopsa.com'],
-};
+import { sandboxedConnectors, vendorOrigins } from '../sandbox/registry';
 
-/** Sandboxes the workbench starts when their folder exists. */
-export const WORKBENCH_SANDBOXES = Object.keys(VENDOR_ORIGINS);
+export const VENDOR_ORIGINS: Record<string, string[]> = vendorOrigins();
+
+/** Sandboxes the workbench starts: every registered connector's that exists. */
+export const WORKBENCH_SANDBOXES = sandboxedConnectors().map((c) => c.id);
 
 export function urlMapFor(sandboxUrls: Record<string, string>): Record<string, string> {
   const map: Record<string, string> = {};

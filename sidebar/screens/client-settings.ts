@@ -81,12 +81,7 @@ export function clientSettings(
     { class: 'client-settings' },
     h('summary', {}, set ? `Client settings (${set} override${set > 1 ? 's' : ''})` : 'Client settings'),
     invoice.element,
-    h(
-      'div',
-      { class: 'field' },
-      h('label', { for: targetId }, 'Target invoice (HaloPSA invoice id)'),
-      target,
-    ),
+    h('div', { class: 'field' }, h('label', { for: targetId }, 'Target invoice (PSA invoice id)'), target),
     ...modifiers.map((m) => m[1].element),
     h('div', { class: 'actions' }, save),
   );

@@ -1,6 +1,6 @@
 /**
  * Contracts: which PSA contract each mapped customer's charges go to, linked once and remembered in the
- * Contracts tab. When the company has no contract, BillGrid can create one in the PSA (Autotask).
+ * Contracts tab. When the company has no contract, BillGrid can create one in a PSA that allows it.
  */
 import type { ContractLinkRow, ContractsView } from '../../src/api/contracts';
 import { facts, selectField } from '../components/form';

@@ -126,7 +126,11 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
   const modifiers = MODIFIERS.map(
     ([key, label, hint]) => [key, checkboxField(label, g.modifiers[key], hint || undefined)] as const,
   );
-  const invoice = selectField('Invoice behaviour (HaloPSA)', options(INVOICE), g.invoiceBehaviour);
+  const invoice = selectField(
+    'Invoice behaviour (PSAs that bill on invoices)',
+    options(INVOICE),
+    g.invoiceBehaviour,
+  );
   const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
   const codes = CODES.map(([key, list, label]) => {

@@ -4,6 +4,7 @@
  * not invoice"), unassign, and per-client overrides. Several customers may map to one company.
  * The Clients tab stays the single source of truth: this writes the same rows a person could type.
  */
+import { createsCompanies, createsContracts } from '../core/psa';
 import { z } from 'zod';
 import type { ClientMapping, ClientMappingStatus, ContractMapping } from '../core/mapping';
 import { INVOICE_BEHAVIOURS, modifiersSchema } from '../core/settings';
@@ -11,7 +12,6 @@ import type { InvoiceBehaviour, Modifiers, SettingsOverride } from '../core/sett
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { AutotaskTarget } from '../connectors/psa/autotask';
 import { connectedPsa, SOURCE_NAMES } from '../jobs/connections';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
@@ -27,10 +27,10 @@ const idText = (label: string, max = 200) =>
     .min(1, { error: `${label} is missing` })
     .max(max, { error: `${label} is too long` });
 
-const customerKey = z.object({ source: idText('Source', 40), customerId: idText('Customer') });
+export const customerKey = z.object({ source: idText('Source', 40), customerId: idText('Customer') });
 type CustomerKey = z.infer<typeof customerKey>;
 
-const assignment = customerKey.extend({
+export const assignment = customerKey.extend({
   customerName: z.string().max(500).default(''),
   /** The PSA company; null to exclude the customer. */
   companyId: idText('PSA company', 100).nullable(),
@@ -158,16 +158,17 @@ export interface ClientsView {
   rows: ClientRow[];
   companies: CompanyOption[];
   problems: string[];
-  /** The connected PSA lets BillGrid create missing companies and contracts (Autotask). */
+  /** The connected PSA lets BillGrid create missing companies and contracts. */
   canCreateInPsa: boolean;
   /** Integration names by source id ('pax8' → 'Pax8'). */
   sourceNames: Record<string, string>;
 }
 
-/** True when the connected PSA can create companies and contracts from BillGrid (Autotask). */
+/** True when the connected PSA can create companies and contracts from BillGrid. */
 export function psaCanCreate(): boolean {
   try {
-    return connectedPsa().target instanceof AutotaskTarget;
+    const target = connectedPsa().target;
+    return createsCompanies(target) && createsContracts(target);
   } catch {
     return false;
   }
@@ -260,7 +261,7 @@ export function confirmClients(input: unknown): ClientsView {
   });
 }
 
-const overridesInput = customerKey.extend({ overrides: clientOverridesSchema });
+export const overridesInput = customerKey.extend({ overrides: clientOverridesSchema });
 
 /**
  * Per-client overrides (modifiers, invoice behaviour, target invoice) on the customer's Clients row.

@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { parseArg, SidebarError } from './args';
 import { connectionTester, scrubSecrets, type ConnectionTestResult } from './connection-tests';
 import {
-  CONNECTIONS,
   CONNECTION_KINDS,
   connectionKindSchema,
+  connectionSpec,
   exposureOf,
   type ConnectionKind,
 } from './connections';
@@ -48,13 +48,13 @@ const lastTestSchema = z.object({ ok: z.boolean(), message: z.string(), at: z.st
 const lastTestKey = (kind: ConnectionKind) => `lastTest.${kind}`;
 
 function viewOf(kind: ConnectionKind, ctx: ApiContext): ConnectionView {
-  const spec = CONNECTIONS[kind];
+  const spec = connectionSpec(kind);
   const masked = ctx.secrets.readMasked(kind, exposureOf(kind));
   const last = lastTestSchema.safeParse(ctx.settings.get(lastTestKey(kind)));
   return {
     kind,
-    label: spec.label,
-    role: spec.role,
+    label: spec.displayName,
+    role: spec.kind,
     configured: masked !== null,
     fields: spec.fields.map((f) => ({
       name: f.name,
@@ -77,7 +77,7 @@ export function getConnections(): ConnectionsView {
   };
 }
 
-const valuesSchema = z.record(
+export const valuesSchema = z.record(
   z.string(),
   z.string({ error: 'Each credential must be text' }).max(2000, { error: 'A credential is too long' }),
   { error: 'Credentials must be a set of named fields' },
@@ -89,21 +89,21 @@ const valuesSchema = z.record(
  */
 export function saveConnection(kind: ConnectionKind, values: Record<string, string>): ConnectionView {
   const k = parseArg(connectionKindSchema, kind, 'Connection');
-  const input = parseArg(valuesSchema, values, `${CONNECTIONS[k].label} credentials`);
-  const spec = CONNECTIONS[k];
+  const spec = connectionSpec(k);
+  const input = parseArg(valuesSchema, values, `${spec.displayName} credentials`);
   const known = new Set(spec.fields.map((f) => f.name));
   const unknown = Object.keys(input).filter((n) => !known.has(n));
-  if (unknown.length) throw new SidebarError(`${spec.label} has no field named ${unknown.join(', ')}`);
+  if (unknown.length) throw new SidebarError(`${spec.displayName} has no field named ${unknown.join(', ')}`);
 
   const ctx = apiContext();
-  requireManager(ctx, `change the ${spec.label} credentials`);
+  requireManager(ctx, `change the ${spec.displayName} credentials`);
   const merged: Record<string, string> = { ...(ctx.secrets.read(k) ?? {}) };
   for (const [name, value] of Object.entries(input)) {
     const v = value.trim();
     if (v !== '') merged[name] = v;
     else if (spec.fields.find((f) => f.name === name)?.optional) delete merged[name];
   }
-  const checked = parseArg(spec.schema, merged, `${spec.label} credentials`);
+  const checked = parseArg(spec.credentials, merged, `${spec.displayName} credentials`);
   const clean: Record<string, string> = {};
   for (const [name, v] of Object.entries(checked)) if (typeof v === 'string') clean[name] = v;
   ctx.secrets.write(k, clean);
@@ -114,7 +114,7 @@ export function saveConnection(kind: ConnectionKind, values: Record<string, stri
 export function clearConnection(kind: ConnectionKind): ConnectionView {
   const k = parseArg(connectionKindSchema, kind, 'Connection');
   const ctx = apiContext();
-  requireManager(ctx, `remove the ${CONNECTIONS[k].label} credentials`);
+  requireManager(ctx, `remove the ${connectionSpec(k).displayName} credentials`);
   ctx.secrets.clear(k);
   ctx.settings.set(lastTestKey(k), undefined);
   return viewOf(k, ctx);
@@ -123,21 +123,21 @@ export function clearConnection(kind: ConnectionKind): ConnectionView {
 /** Calls the connector's tester with the stored credentials; the result is remembered for the screen. */
 export function testConnection(kind: ConnectionKind): ConnectionTestResult {
   const k = parseArg(connectionKindSchema, kind, 'Connection');
-  const spec = CONNECTIONS[k];
+  const spec = connectionSpec(k);
   const ctx = apiContext();
   const stored = ctx.secrets.read(k);
   let result: ConnectionTestResult;
   if (!stored) {
-    result = { ok: false, message: `Save the ${spec.label} credentials first.` };
+    result = { ok: false, message: `Save the ${spec.displayName} credentials first.` };
   } else {
     const tester = connectionTester(k);
-    const creds = spec.schema.safeParse(stored);
+    const creds = spec.credentials.safeParse(stored);
     if (!tester) {
-      result = { ok: false, message: `Testing ${spec.label} is not yet available in this version.` };
+      result = { ok: false, message: `Testing ${spec.displayName} is not yet available in this version.` };
     } else if (!creds.success) {
       result = {
         ok: false,
-        message: `The stored ${spec.label} credentials are incomplete; save them again.`,
+        message: `The stored ${spec.displayName} credentials are incomplete; save them again.`,
       };
     } else {
       try {
@@ -145,7 +145,7 @@ export function testConnection(kind: ConnectionKind): ConnectionTestResult {
         result = { ok: r.ok === true, message: scrubSecrets(String(r.message), stored) };
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
-        result = { ok: false, message: scrubSecrets(`${spec.label}: ${msg}`, stored) };
+        result = { ok: false, message: scrubSecrets(`${spec.displayName}: ${msg}`, stored) };
       }
     }
   }

@@ -1,13 +1,13 @@
 /**
  * Contracts (P22): which PSA contract each mapped customer's charges go to, linked once and remembered
  * in the Contracts tab; and "create missing in the PSA" — the company and/or its recurring-service
- * contract for a customer the PSA does not have yet (Autotask), recorded in the Clients and Contracts
+ * contract for a customer the PSA does not have yet (PSAs that can create them), recorded in the Clients and Contracts
  * tabs and the lookup tabs so the next pull and push use them at once.
  */
 import { z } from 'zod';
 import { isBillingMonth } from '../core/periods';
 import type { PsaContract, PsaContractKind } from '../core/psa';
-import { AutotaskTarget, contractStartFor } from '../connectors/psa/autotask';
+import { createsCompanies, createsContracts } from '../core/psa';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
@@ -94,7 +94,7 @@ const text = (label: string, max: number) =>
     .min(1, { error: `${label} is missing` })
     .max(max, { error: `${label} is too long` });
 
-const linkInput = z.object({
+export const linkInput = z.object({
   source: text('Source', 40),
   customerId: text('Customer', 200),
   contractId: text('PSA contract', 100),
@@ -128,7 +128,7 @@ export function linkContract(input: unknown): ContractsView {
   });
 }
 
-const createInput = z.object({
+export const createInput = z.object({
   source: text('Source', 40),
   customerId: text('Customer', 200),
   customerName: text('Customer name', 200),
@@ -154,7 +154,7 @@ export function createMissingInPsa(input: unknown): CreatedInPsa {
   const a = parseArg(createInput, input, 'Create in the PSA');
   const psa = connectedPsa();
   const target = psa.target;
-  if (!(target instanceof AutotaskTarget)) {
+  if (!createsCompanies(target) || !createsContracts(target)) {
     throw new SidebarError(
       `BillGrid cannot create companies or contracts in ${target.displayName} yet: create them there, then refresh clients.`,
     );
@@ -189,7 +189,7 @@ export function createMissingInPsa(input: unknown): CreatedInPsa {
       // No month picked yet (the setup wizard): the month a billing run normally covers, the previous one.
       const month = a.month ?? scheduledMonth();
       contractName = `${companyName} - Managed Services`;
-      const startDate = contractStartFor(`${month}-01`);
+      const startDate = target.contractStartFor(`${month}-01`);
       const c = target.createContract({
         companyId,
         name: contractName,

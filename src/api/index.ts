@@ -1,24 +1,11 @@
 /**
- * Every server function the sidebar may call through google.script.run. src/main.ts exposes each one
- * as a global (see ENTRY_POINTS.md). The sidebar imports only the *type* SidebarApi from here.
+ * Every server function the sidebar may call through google.script.run: the list is src/api/functions.ts
+ * (argument schemas and results); src/main.ts exposes each one as a global (see ENTRY_POINTS.md). The
+ * sidebar imports only *types* from here.
  */
-import { clearConnection, getConnections, saveConnection, testConnection } from './connect';
-import { getSessionInfo, setAdmins } from './rights';
-import { finishWizard, getSetupState } from './setup';
-
-export const sidebarApi = {
-  getSessionInfo,
-  setAdmins,
-  getSetupState,
-  finishWizard,
-  getConnections,
-  saveConnection,
-  clearConnection,
-  testConnection,
-};
-
-export type SidebarApi = typeof sidebarApi;
-export type SidebarFunctionName = keyof SidebarApi;
+export { sidebarApi, SERVER_FUNCTIONS } from './functions';
+export type { ServerApi, ServerArgs, ServerFunctionName, ServerResult } from './functions';
+export type { ServerApi as SidebarApi, ServerFunctionName as SidebarFunctionName } from './functions';
 
 export type { SessionInfo, Role } from './rights';
 export type { SetupState } from './setup';

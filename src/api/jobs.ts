@@ -45,22 +45,12 @@ import {
 } from '../jobs/run';
 import type { LastRun, Progress, PushRunResult } from '../jobs/run';
 import { parseArg, SidebarError } from './args';
-import {
-  assignClient,
-  confirmClients,
-  listClients,
-  listCompanies,
-  saveClientOverrides,
-  unassignClient,
-} from './clients';
-import { createMissingInPsa, linkContract, listContractLinks } from './contracts';
-import { assignProduct, listProductMappings } from './products';
-import { activateRow, getPushStatus, problemRows, showGridRow } from './push-results';
+import { activateRow, problemRows } from './push-results';
 import type { RowResult } from './push-results';
 import { apiContext } from './context';
 import { requireEditor, requireManager } from './rights';
 
-const monthArg = z
+export const monthArg = z
   .string({ error: 'Billing month must be text like 2026-10' })
   .trim()
   .refine(isBillingMonth, { error: 'Billing month must look like 2026-10 (year-month)' });
@@ -200,7 +190,7 @@ export function reviewBillingMonth(m: unknown): MonthReview {
   };
 }
 
-const approveFilter = z.object({
+export const approveFilter = z.object({
   approve: z.boolean({ error: 'Approve must be true or false' }),
   /** Only rows whose proposed action is one of these (e.g. set-quantity, add-charge). */
   actions: z.array(z.string().max(40)).max(20).optional(),
@@ -260,7 +250,7 @@ export interface DryRun {
   refused?: ManualModeGate;
 }
 
-const dryRunOptions = z
+export const dryRunOptions = z
   .object({ limit: z.number().int().min(1).max(100_000).optional() })
   .optional()
   .default({});
@@ -466,35 +456,3 @@ export function stopSchedule(): ScheduleView {
   recordScheduleOwner(null);
   return getSchedule();
 }
-
-export const jobsApi = {
-  assignClient,
-  listCompanies,
-  listClients,
-  unassignClient,
-  confirmClients,
-  saveClientOverrides,
-  listProductMappings,
-  assignProduct,
-  listContractLinks,
-  linkContract,
-  createMissingInPsa,
-  showGridRow,
-  getPushStatus,
-  listBillingMonths,
-  pullBillingMonth,
-  reconcileBillingMonth,
-  reviewBillingMonth,
-  approveRows,
-  dryRunPush,
-  pushBillingMonth,
-  getJobProgress,
-  getDefaults,
-  saveDefaults,
-  refreshClients,
-  getSchedule,
-  saveSchedule,
-  stopSchedule,
-  takeOverSchedule,
-};
-export type JobsApi = typeof jobsApi;

@@ -42,7 +42,7 @@ export interface ProductsView {
   defaultItem: string | null;
 }
 
-const monthArg = z
+export const productsMonthArg = z
   .string({ error: 'Billing month must be text like 2026-10' })
   .trim()
   .refine(isBillingMonth, { error: 'Billing month must look like 2026-10 (year-month)' })
@@ -100,15 +100,15 @@ function productsView(ss: Spreadsheet, wanted: string | null): ProductsView {
 
 /** The SKUs of a billing month (the newest pulled when null) with their PSA product. */
 export function listProductMappings(month: unknown): ProductsView {
-  return productsView(activeSpreadsheet(), parseArg(monthArg, month ?? null, 'Billing month'));
+  return productsView(activeSpreadsheet(), parseArg(productsMonthArg, month ?? null, 'Billing month'));
 }
 
-const productAssignment = z.object({
+export const productAssignment = z.object({
   source: z.string({ error: 'Source is missing' }).trim().min(1, { error: 'Source is missing' }).max(40),
   sku: z.string({ error: 'SKU is missing' }).trim().min(1, { error: 'SKU is missing' }).max(300),
   /** The PSA product; null leaves the SKU to the product lifecycle mode. */
   productId: z.string().trim().min(1).max(100).nullable(),
-  month: monthArg.optional(),
+  month: productsMonthArg.optional(),
 });
 
 /** Map one SKU to a PSA product by hand, or clear its mapping. */

@@ -77,7 +77,7 @@ export function activateRow(ss: Spreadsheet, month: string, row: number): void {
   sheet.getRange(row, 1, 1, Math.max(1, sheet.getLastColumn())).activate();
 }
 
-const showArgs = z.object({
+export const showArgs = z.object({
   month: z.string().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' }),
   row: z.number({ error: 'Row must be a number' }).int().min(2).max(1_000_000),
 });
@@ -96,11 +96,13 @@ export interface PushStatus {
   problemCount: number;
 }
 
-const monthArg = z.string().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' });
+export const statusMonthArg = z
+  .string()
+  .refine(isBillingMonth, { error: 'Billing month must look like 2026-10' });
 
 /** What the sidebar polls while a push continues from a trigger: last run, progress, rows to fix. */
 export function getPushStatus(month: unknown): PushStatus {
-  const m = parseArg(monthArg, month, 'Billing month');
+  const m = parseArg(statusMonthArg, month, 'Billing month');
   const p = problemRows(activeSpreadsheet(), m);
   return { lastRun: lastRun(), progress: readProgress(), problems: p.rows, problemCount: p.total };
 }

@@ -99,15 +99,13 @@ export function requireEditor(ctx: ApiContext, action: string): string {
   return ctx.email();
 }
 
+export const adminsSchema = z
+  .array(emailSchema, { error: 'Admins must be a list of emails' })
+  .max(50, { error: 'At most 50 admins' });
+
 /** Owner only: replace the list of admins. */
 export function setAdmins(emails: string[]): SessionInfo {
-  const list = parseArg(
-    z
-      .array(emailSchema, { error: 'Admins must be a list of emails' })
-      .max(50, { error: 'At most 50 admins' }),
-    emails,
-    'Admins',
-  );
+  const list = parseArg(adminsSchema, emails, 'Admins');
   const ctx = apiContext();
   if (roleOf(ctx) !== 'owner') {
     throw new SidebarError(`Only the BillGrid owner (${readOwner(ctx) ?? 'not set'}) may change the admins.`);

@@ -1,5 +1,5 @@
 /** First-use wizard state: the sidebar opens on the wizard until someone finishes or skips it. */
-import { CONNECTIONS, CONNECTION_KINDS } from './connections';
+import { CONNECTION_KINDS, connectionSpec } from './connections';
 import { apiContext, type ApiContext } from './context';
 import { requireEditor, sessionInfo, type SessionInfo } from './rights';
 
@@ -17,8 +17,8 @@ function setupState(ctx: ApiContext): SetupState {
   return {
     session: sessionInfo(ctx),
     wizardDone: ctx.settings.get(WIZARD_KEY) === true,
-    sourcesConnected: connected.filter((k) => CONNECTIONS[k].role === 'source').length,
-    psaConnected: connected.filter((k) => CONNECTIONS[k].role === 'psa').length,
+    sourcesConnected: connected.filter((k) => connectionSpec(k).kind === 'source').length,
+    psaConnected: connected.filter((k) => connectionSpec(k).kind === 'psa').length,
   };
 }
 

@@ -178,6 +178,43 @@ export interface PsaTarget {
   applyAll?(steps: readonly PushStep[]): StepOutcome[];
 }
 
+/** A record the PSA holds after a create: `created` is false when an existing one was found and reused. */
+export interface Created {
+  id: string;
+  created: boolean;
+}
+
+/**
+ * Optional abilities some PSAs have. The API and sidebar discover them with the guards below, never by
+ * the connector's name, so a new PSA gains a feature by implementing the interface.
+ */
+export interface CreatesCompanies {
+  /** Find-or-create by name (a second call reuses the first's company). */
+  createCompany(input: { name: string }): Created;
+}
+
+export interface CreatesContracts {
+  /** Find-or-create a contract of a kind for a company (a second call reuses the first's). */
+  createContract(input: {
+    companyId: string;
+    name: string;
+    kind: 'recurring-service' | 'fixed-price';
+    startDate: string;
+    endDate?: string;
+  }): Created;
+  /** The start date a new contract should have to bill a month that starts on `monthStart` (YYYY-MM-DD). */
+  contractStartFor(monthStart: string): string;
+}
+
+const hasMethods = (t: object, ...names: string[]): boolean =>
+  names.every((n) => typeof (t as Record<string, unknown>)[n] === 'function');
+
+export const createsCompanies = (t: PsaTarget): t is PsaTarget & CreatesCompanies =>
+  hasMethods(t, 'createCompany');
+
+export const createsContracts = (t: PsaTarget): t is PsaTarget & CreatesContracts =>
+  hasMethods(t, 'createContract', 'contractStartFor');
+
 export class PsaError extends Error {
   constructor(
     message: string,

@@ -16,9 +16,6 @@ import type { BillingSettings, EffectiveSettings } from './settings';
  * would corrupt it. On a PSA without quantity targets (Halo) every line is a charge.
  */
 
-export const AUTOTASK_CAPABILITIES: PsaCapabilities = { quantityTargets: true, chargeContainer: 'contract' };
-export const HALO_CAPABILITIES: PsaCapabilities = { quantityTargets: false, chargeContainer: 'invoice' };
-
 export const QUANTITY_CHARGE_TYPES: readonly ChargeType[] = ['recurring'];
 
 /**

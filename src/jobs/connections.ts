@@ -1,27 +1,27 @@
 /**
- * Builds the configured sources and PSA from the credentials in PropertiesService. Jobs get
- * `BillingSource`s and one `PsaTarget`, and never branch on a vendor's name after this point.
+ * Builds the configured sources and PSA from the credentials in PropertiesService, through the connector
+ * registry. Jobs get `BillingSource`s and one `PsaTarget`, and never branch on a vendor's name.
  */
 import type { BillingSource } from '../core/source';
 import type { PsaTarget } from '../core/psa';
-import { AUTOTASK_CAPABILITIES, HALO_CAPABILITIES } from '../core/targets';
 import type { PsaCapabilities } from '../core/targets';
-import { createTwilioSource, twilioHttpPolicy } from '../connectors/sources/twilio';
-import { createPax8Source } from '../connectors/sources/pax8';
-import { pax8HttpPolicy } from '../connectors/sources/pax8';
-import { createAutotaskTarget, mutationPolicy, policy as autotaskPolicy } from '../connectors/psa/autotask';
-import { createHaloTarget, policy as haloPolicy } from '../connectors/psa/halo';
+import type { ConnectorDeps, Credentials } from '../connectors/descriptor';
+import type { ConnectorDescriptor } from '../connectors/descriptor';
+import { PSAS, SOURCES, psaConnector, sourceConnector, sourceName } from '../connectors/registry';
 import { RetryingHttpClient } from '../platform/http';
 import type { HttpDeps } from '../platform/http';
 import { SecretStore } from '../platform/secrets';
 import { scriptCacheTokenStore } from '../platform/token-cache';
 
-export type SourceKind = 'twilio' | 'pax8';
-export type PsaKind = 'autotask' | 'halo';
-export const SOURCE_KINDS: readonly SourceKind[] = ['pax8', 'twilio'];
-export const PSA_KINDS: readonly PsaKind[] = ['autotask', 'halo'];
-/** Integration names as users know them (Halo item groups are named BillGrid_<name>). */
-export const SOURCE_NAMES: Record<string, string> = { pax8: 'Pax8', twilio: 'Twilio' };
+export type SourceKind = string;
+export type PsaKind = string;
+/** Source ids in pull order. */
+export const SOURCE_KINDS: readonly SourceKind[] = SOURCES.map((s) => s.id);
+export const PSA_KINDS: readonly PsaKind[] = PSAS.map((p) => p.id);
+/** Integration names as users know them, by source id. */
+export const SOURCE_NAMES: Readonly<Record<string, string>> = Object.fromEntries(
+  SOURCES.map((s) => [s.id, sourceName(s.id)]),
+);
 
 export interface ConnectedPsa {
   kind: PsaKind;
@@ -36,10 +36,37 @@ export class NotConnectedError extends Error {
   }
 }
 
+/** Stored credentials the connector's schema no longer accepts (edited by hand, or an older version). */
+export class BadCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadCredentialsError';
+  }
+}
+
 export interface ConnectionOptions {
   secrets?: SecretStore;
   /** Injected in tests; Apps Script's UrlFetchApp otherwise. */
   httpDeps?: HttpDeps;
+}
+
+/** The platform side of a connector factory: a retrying UrlFetchApp client, the script cache for tokens. */
+function depsFor(opts: ConnectionOptions): ConnectorDeps {
+  return {
+    http: (policy) => new RetryingHttpClient(policy, opts.httpDeps),
+    // Injected HTTP (tests) gets a fresh token per target, as before: no script cache there.
+    tokenStore: (key) => (opts.httpDeps ? undefined : scriptCacheTokenStore(key)),
+  };
+}
+
+function checked<C extends Credentials>(d: ConnectorDescriptor, stored: Record<string, string>): C {
+  const r = d.credentials.safeParse(stored);
+  if (!r.success) {
+    throw new BadCredentialsError(
+      `The stored ${d.displayName} credentials are not valid (${r.error.issues[0]?.message ?? 'invalid'}); save them again in Connect.`,
+    );
+  }
+  return r.data as C;
 }
 
 export function buildSource(
@@ -47,18 +74,8 @@ export function buildSource(
   creds: Record<string, string>,
   opts: ConnectionOptions = {},
 ): BillingSource {
-  if (kind === 'twilio') {
-    return createTwilioSource(
-      { accountSid: creds.accountSid, authToken: creds.authToken },
-      new RetryingHttpClient(twilioHttpPolicy(), opts.httpDeps),
-    );
-  }
-  return createPax8Source(
-    { clientId: creds.clientId, clientSecret: creds.clientSecret },
-    new RetryingHttpClient(pax8HttpPolicy(), opts.httpDeps),
-    // Keyed by client id so a changed credential never reuses another client's token.
-    opts.httpDeps ? {} : { tokenStore: scriptCacheTokenStore(`pax8.${creds.clientId}`) },
-  );
+  const d = sourceConnector(kind);
+  return d.create(checked(d, creds), depsFor(opts));
 }
 
 export function buildPsa(
@@ -66,44 +83,11 @@ export function buildPsa(
   creds: Record<string, string>,
   opts: ConnectionOptions = {},
 ): ConnectedPsa {
-  if (kind === 'autotask') {
-    return {
-      kind,
-      capabilities: AUTOTASK_CAPABILITIES,
-      target: createAutotaskTarget(
-        {
-          username: creds.username,
-          secret: creds.secret,
-          integrationCode: creds.integrationCode,
-          // Set in Connect (optional): lets the sidebar create missing companies (Autotask requires an owner).
-          ...(creds.ownerResourceId ? { ownerResourceId: Number(creds.ownerResourceId) } : {}),
-          // Optional: the Material billing code for charges whose product is a service.
-          ...(creds.materialCodeId ? { materialCodeId: Number(creds.materialCodeId) } : {}),
-        },
-        new RetryingHttpClient(autotaskPolicy, opts.httpDeps),
-        new RetryingHttpClient(mutationPolicy, opts.httpDeps),
-      ),
-    };
-  }
-  return {
-    kind,
-    capabilities: HALO_CAPABILITIES,
-    target: createHaloTarget(
-      {
-        baseUrl: creds.tenantUrl,
-        ...(creds.authUrl ? { authUrl: creds.authUrl } : {}),
-        // Empty: the connector asks HaloPSA (/api/authinfo), then falls back to a *.halopsa.com subdomain.
-        ...(creds.tenant ? { tenant: creds.tenant } : {}),
-        ...(creds.scope ? { scope: creds.scope } : {}),
-        clientId: creds.clientId,
-        clientSecret: creds.clientSecret,
-      },
-      new RetryingHttpClient(haloPolicy, opts.httpDeps),
-    ),
-  };
+  const d = psaConnector(kind);
+  return { kind: d.id, capabilities: d.capabilities, target: d.create(checked(d, creds), depsFor(opts)) };
 }
 
-/** Every source with saved credentials, in a fixed order. */
+/** Every source with saved credentials, in the registry's order. */
 export function connectedSources(opts: ConnectionOptions = {}): BillingSource[] {
   const secrets = opts.secrets ?? new SecretStore();
   const out: BillingSource[] = [];
@@ -114,12 +98,17 @@ export function connectedSources(opts: ConnectionOptions = {}): BillingSource[] 
   return out;
 }
 
-/** The PSA BillGrid pushes to: the first with saved credentials (Autotask, then HaloPSA). */
+/** The PSA BillGrid pushes to: the first in the registry with saved credentials. */
 export function connectedPsa(opts: ConnectionOptions = {}): ConnectedPsa {
   const secrets = opts.secrets ?? new SecretStore();
   for (const kind of PSA_KINDS) {
     const creds = secrets.read(kind);
     if (creds) return buildPsa(kind, creds, opts);
   }
-  throw new NotConnectedError('No PSA is connected yet: enter Autotask or HaloPSA credentials in Connect.');
+  throw new NotConnectedError(
+    `No PSA is connected yet: enter ${PSAS.map((p) => p.displayName).join(' or ')} credentials in Connect.`,
+  );
 }
+
+/** "Connect a source" in the users' words, e.g. 'Pax8 or Twilio'. */
+export const sourceNamesInWords = (): string => SOURCES.map((s) => s.displayName).join(' or ');

@@ -18,7 +18,7 @@ import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
-import { connectedPsa, connectedSources } from './connections';
+import { connectedPsa, connectedSources, sourceNamesInWords } from './connections';
 import { Journal, propertiesJournal } from './ledger';
 import { pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
@@ -111,7 +111,7 @@ export function runPull(month: string, budgetMs?: number): PullSummary {
     const settings = loadSettings();
     const sources = connectedSources();
     if (sources.length === 0)
-      throw new Error('No source is connected yet: enter Pax8 or Twilio credentials in Connect.');
+      throw new Error(`No source is connected yet: enter ${sourceNamesInWords()} credentials in Connect.`);
     const runId = newRunId();
     reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
     const { summary, context } = pullMonthInMemory(ss, month, sources, settings);

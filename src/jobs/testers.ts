@@ -1,13 +1,22 @@
-/** "Test connection" for each vendor: a small real read through the connector, in plain words. */
+/** "Test connection" for each registered connector: a small real read through it, in plain words. */
 import type { ConnectionTester } from '../api/connection-tests';
+import { CONNECTORS } from '../connectors/registry';
+import type { ConnectorDescriptor } from '../connectors/descriptor';
 import { buildPsa, buildSource } from './connections';
-import type { PsaKind, SourceKind } from './connections';
 
-const sourceTester =
-  (kind: SourceKind): ConnectionTester =>
-  (creds) => {
+function testerFor(d: ConnectorDescriptor): ConnectionTester {
+  if (d.kind === 'psa') {
+    return (creds) => {
+      try {
+        return buildPsa(d.id, creds).target.testConnection();
+      } catch (err) {
+        return { ok: false, message: err instanceof Error ? err.message : String(err) };
+      }
+    };
+  }
+  return (creds) => {
     try {
-      const source = buildSource(kind, creds);
+      const source = buildSource(d.id, creds);
       const customers = source.listCustomers();
       return {
         ok: true,
@@ -17,20 +26,8 @@ const sourceTester =
       return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
   };
+}
 
-const psaTester =
-  (kind: PsaKind): ConnectionTester =>
-  (creds) => {
-    try {
-      return buildPsa(kind, creds).target.testConnection();
-    } catch (err) {
-      return { ok: false, message: err instanceof Error ? err.message : String(err) };
-    }
-  };
-
-export const CONNECTION_TESTERS: Record<SourceKind | PsaKind, ConnectionTester> = {
-  twilio: sourceTester('twilio'),
-  pax8: sourceTester('pax8'),
-  autotask: psaTester('autotask'),
-  halo: psaTester('halo'),
-};
+export const CONNECTION_TESTERS: Readonly<Record<string, ConnectionTester>> = Object.fromEntries(
+  CONNECTORS.map((d) => [d.id, testerFor(d)]),
+);

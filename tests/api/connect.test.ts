@@ -1,4 +1,5 @@
 import { sidebarApi, registerConnectionTester } from '../../src/api';
+import { CONNECTOR_IDS } from '../../src/connectors/registry';
 import { errorOf, installFakeGas, SID, TOKEN, type FakeGas } from './fake-gas';
 
 describe('Connect API', () => {
@@ -42,7 +43,7 @@ describe('Connect API', () => {
       'Twilio credentials: Twilio Auth Token is missing',
     );
     expect(errorOf(() => sidebarApi.saveConnection('stripe' as never, {}))).toBe(
-      'Connection: Connection must be one of twilio, pax8, autotask, halo',
+      `Connection: Connection must be one of ${CONNECTOR_IDS.join(', ')}`,
     );
     expect(errorOf(() => sidebarApi.saveConnection('pax8', 'secret' as never))).toBe(
       'Pax8 credentials: Credentials must be a set of named fields',

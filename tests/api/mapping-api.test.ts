@@ -3,7 +3,13 @@
  * they touch the spreadsheet or the PSA: viewers are refused, malformed arguments get one readable
  * message that names the field (and never echoes the value).
  */
-import { jobsApi } from '../../src/api/jobs';
+import { sidebarApi } from '../../src/api';
+import type { ServerApi } from '../../src/api';
+
+/** Untyped on purpose: these tests send what a tampered sidebar could. */
+const jobsApi = sidebarApi as unknown as {
+  [K in keyof ServerApi]: (...args: unknown[]) => ReturnType<ServerApi[K]>;
+};
 import { errorOf, installFakeGas, type FakeGas } from './fake-gas';
 
 const OWNER = 'owner@northwind.example';

@@ -6,7 +6,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sidebarApi } from '../../src/api';
-import { jobsApi } from '../../src/api/jobs';
 import { bundlePage, injectShim } from '../../local/workbench/assets';
 import { installFakeGas, type FakeGas } from '../api/fake-gas';
 import { buildSidebarHtml } from './bundle';
@@ -24,7 +23,7 @@ export async function startSidebarHarness(): Promise<Harness> {
   const page = injectShim(html, shim, '/run');
   const gas = installFakeGas();
   const bodies: string[] = [];
-  const api = { ...sidebarApi, ...jobsApi } as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const api = { ...sidebarApi } as unknown as Record<string, (...args: unknown[]) => unknown>;
   const server = http.createServer((req, res) => {
     const reply = (status: number, type: string, body: string) => {
       bodies.push(body);

@@ -8,7 +8,8 @@ import { reconcile } from '../../src/core/reconcile';
 import type { ReconcileResult } from '../../src/core/reconcile';
 import { defaultBillingSettings } from '../../src/core/settings';
 import type { BillingSettings } from '../../src/core/settings';
-import { AUTOTASK_CAPABILITIES, HALO_CAPABILITIES, mappingTargetResolver } from '../../src/core/targets';
+import { mappingTargetResolver } from '../../src/core/targets';
+import { CONTRACT_PSA, INVOICE_PSA } from '../../src/core/testing/capabilities';
 import type { PsaCapabilities } from '../../src/core/targets';
 import { applyPlan, applyStep, canonicalState } from '../../src/core/testing/memory-psa';
 import { keyed, raw, rawLineArb } from './fixtures';
@@ -64,7 +65,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     // Mostly one price per SKU, so several lines can sum into one contract service.
     catalogue: fc.boolean(),
     behaviour: fc.constantFrom('new', 'latest', 'recurring' as const),
-    caps: fc.constantFrom(AUTOTASK_CAPABILITIES, HALO_CAPABILITIES),
+    caps: fc.constantFrom(CONTRACT_PSA, INVOICE_PSA),
     collapse: fc.boolean(),
     dropZero: fc.boolean(),
     stateSeed: fc.array(fc.tuple(fc.nat(40), fc.integer({ min: 0, max: 9 }), fc.boolean()), {
@@ -197,7 +198,7 @@ describe('push plan', () => {
       lines,
       state: { quantities: [], charges: [] },
       resolver: mappingTargetResolver(mappings, defaultBillingSettings()),
-      capabilities: AUTOTASK_CAPABILITIES,
+      capabilities: CONTRACT_PSA,
       psaCurrency: 'USD',
     });
     const plan = buildPushPlan(r.actions, new Set(lines.map((l) => l.key)));
@@ -236,7 +237,7 @@ describe('push plan', () => {
         },
         defaultBillingSettings(),
       ),
-      capabilities: AUTOTASK_CAPABILITIES,
+      capabilities: CONTRACT_PSA,
       psaCurrency: 'USD',
     });
     const plan = buildPushPlan(r.actions, new Set([lines[0].key]));

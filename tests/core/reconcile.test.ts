@@ -6,7 +6,8 @@ import { reconcile } from '../../src/core/reconcile';
 import type { ReconcileAction } from '../../src/core/reconcile';
 import { defaultBillingSettings } from '../../src/core/settings';
 import type { BillingSettings, EffectiveSettings } from '../../src/core/settings';
-import { AUTOTASK_CAPABILITIES, HALO_CAPABILITIES, mappingTargetResolver } from '../../src/core/targets';
+import { mappingTargetResolver } from '../../src/core/targets';
+import { CONTRACT_PSA, INVOICE_PSA } from '../../src/core/testing/capabilities';
 import type { PsaCapabilities } from '../../src/core/targets';
 import { keyed, raw } from './fixtures';
 
@@ -52,7 +53,7 @@ function run(
     lines,
     state: opts.state ?? empty(),
     resolver: mappingTargetResolver(opts.maps ?? mappings(), settings, opts.contractKinds),
-    capabilities: opts.caps ?? AUTOTASK_CAPABILITIES,
+    capabilities: opts.caps ?? CONTRACT_PSA,
     psaCurrency: opts.currency === undefined ? 'USD' : opts.currency,
   });
 }
@@ -165,7 +166,7 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
 describe('reconcile on an invoice-only PSA (Halo)', () => {
   it("appends every line, recurring included, to the client's latest invoice by default", () => {
     const lines = keyed([raw(), raw({ chargeType: 'usage' })]);
-    const r = run(lines, { caps: HALO_CAPABILITIES });
+    const r = run(lines, { caps: INVOICE_PSA });
     expect(
       r.actions.map((a) => [a.action, a.ref?.kind, a.ref && 'container' in a.ref ? a.ref.container : null]),
     ).toEqual([
@@ -178,20 +179,18 @@ describe('reconcile on an invoice-only PSA (Halo)', () => {
     const [l] = keyed([raw({ orderId: 'ORD-7' })]);
     const rec = only(
       run([l], {
-        caps: HALO_CAPABILITIES,
+        caps: INVOICE_PSA,
         settings: { invoiceBehaviour: 'recurring', targetInvoiceId: 'RI-4' },
       }),
     );
     expect(rec.ref).toMatchObject({ container: 'RI-4' });
-    const fresh = only(run([l], { caps: HALO_CAPABILITIES, settings: { invoiceBehaviour: 'new' } }));
+    const fresh = only(run([l], { caps: INVOICE_PSA, settings: { invoiceBehaviour: 'new' } }));
     expect(fresh.ref).toMatchObject({ container: 'new:order:ORD-7' });
   });
 
   it('blocks the recurring behaviour without a target invoice', () => {
     const [l] = keyed([raw()]);
-    expect(
-      only(run([l], { caps: HALO_CAPABILITIES, settings: { invoiceBehaviour: 'recurring' } })),
-    ).toMatchObject({
+    expect(only(run([l], { caps: INVOICE_PSA, settings: { invoiceBehaviour: 'recurring' } }))).toMatchObject({
       action: 'blocked',
       reason: 'no-target-invoice',
       message: "Customer 'Acme Ltd' (cust-1) bills to a recurring invoice but none is chosen for the client",
@@ -289,7 +288,7 @@ describe('blocked lines', () => {
       dropped: mods.dropped,
       state: empty(),
       resolver: mappingTargetResolver(mappings(), defaultBillingSettings()),
-      capabilities: AUTOTASK_CAPABILITIES,
+      capabilities: CONTRACT_PSA,
       psaCurrency: 'USD',
     });
     expect(only(r)).toMatchObject({

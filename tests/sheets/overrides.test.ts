@@ -1,5 +1,6 @@
 import { defaultBillingSettings } from '../../src/core/settings';
-import { AUTOTASK_CAPABILITIES, HALO_CAPABILITIES, mappingTargetResolver } from '../../src/core/targets';
+import { mappingTargetResolver } from '../../src/core/targets';
+import { CONTRACT_PSA, INVOICE_PSA } from '../../src/core/testing/capabilities';
 import { readGrid, writeMonth } from '../../src/sheets/grid';
 import { writeLookups } from '../../src/sheets/lookups';
 import { writeMappings } from '../../src/sheets/mappings';
@@ -33,15 +34,15 @@ test('a PSA company/contract/item picked in a row overrides the mapping tabs for
       ]),
     );
     const resolver = withRowOverrides(mappingTargetResolver(MAPPINGS, defaultBillingSettings()), overrides);
-    const ref = (line: typeof a, caps = AUTOTASK_CAPABILITIES) => {
+    const ref = (line: typeof a, caps = CONTRACT_PSA) => {
       const r = resolver.resolve(line, caps);
       return r.ok ? r.ref : r.message;
     };
     expect(ref(a)).toEqual({ kind: 'quantity', companyId: '200', contractId: 'K2', productId: 'P1' });
     expect(ref(b)).toEqual({ kind: 'quantity', companyId: '100', contractId: 'K1', productId: 'P1' });
     expect(ref(c)).toEqual({ kind: 'charge', companyId: '100', container: 'K1', lineKey: c.key });
-    expect(resolver.resolve(c, AUTOTASK_CAPABILITIES)).toMatchObject({ ok: true, productId: 'P2' });
-    expect(ref(a, HALO_CAPABILITIES)).toEqual({
+    expect(resolver.resolve(c, CONTRACT_PSA)).toMatchObject({ ok: true, productId: 'P2' });
+    expect(ref(a, INVOICE_PSA)).toEqual({
       kind: 'charge',
       companyId: '200',
       container: 'latest',

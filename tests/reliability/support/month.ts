@@ -17,8 +17,13 @@ import { demoCredentials } from '../../../local/demo/credentials';
 import { DEMO_MONTH } from '../../../local/demo/msp';
 import { startSandboxes, type RunningSandboxes } from '../../../local/sandbox/framework';
 import { urlMapFor } from '../../../local/workbench/vendors';
+import { sandboxedConnectors } from '../../../local/sandbox/registry';
+import { psaConnector } from '../../../src/connectors/registry';
 
-export type PsaKind = 'autotask' | 'halo';
+/** A registered PSA connector's id (one with a sandbox). */
+export type PsaKind = string;
+/** Every source with a sandbox: the month is pulled from all of them. */
+const SOURCE_IDS = sandboxedConnectors('source').map((c) => c.id);
 export const MONTH = DEMO_MONTH;
 export const TAB = `Billing ${MONTH}`;
 export const OWNER = 'owner@example.com';
@@ -58,7 +63,7 @@ export interface PrepareOptions {
 }
 
 export async function prepareMonth(psa: PsaKind, options: PrepareOptions = {}): Promise<PreparedMonth> {
-  const sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: psa }]);
+  const sb = await startSandboxes([...SOURCE_IDS, psa].map((kind) => ({ kind })));
   const urls = options.route ? await options.route(sb.urls) : sb.urls;
   const runtime = GasRuntime.create(
     { owner: OWNER },
@@ -73,7 +78,7 @@ export async function prepareMonth(psa: PsaKind, options: PrepareOptions = {}): 
     return r.result;
   };
   const creds = demoCredentials();
-  for (const kind of ['pax8', 'twilio', psa] as const) call('saveConnection', kind, creds[kind]);
+  for (const kind of [...SOURCE_IDS, psa]) call('saveConnection', kind, creds[kind]);
   call('refreshClients');
   const d = call('getDefaults') as {
     settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
@@ -85,8 +90,8 @@ export async function prepareMonth(psa: PsaKind, options: PrepareOptions = {}): 
       ...d.settings.global,
       productLifecycle: 'auto-create',
       codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
-      // Not every demo client has an invoice in HaloPSA: bill the month on a new invoice each.
-      ...(psa === 'halo' ? { invoiceBehaviour: 'new' } : {}),
+      // Not every demo client has an invoice in a PSA that bills on invoices: a new invoice each.
+      ...(psaConnector(psa).capabilities.chargeContainer === 'invoice' ? { invoiceBehaviour: 'new' } : {}),
     },
   });
   call('pullBillingMonth', MONTH);

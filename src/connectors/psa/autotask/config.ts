@@ -21,6 +21,38 @@ const url = (label: string) =>
     error: `${label} must be an http(s) URL`,
   });
 
+const required = (label: string) =>
+  z
+    .string({ error: `${label} is missing` })
+    .trim()
+    .min(1, { error: `${label} is missing` })
+    .max(500, { error: `${label} is too long` })
+    .regex(/^\S+$/, { error: `${label} must not contain spaces` });
+
+/**
+ * What a person types in Connect (stored in script properties as text); the only check of a saved set.
+ * Autotask API users sign in with their e-mail address, so anything else is a typo caught here.
+ */
+export const autotaskCredentialsSchema = z.object({
+  username: z
+    .string({ error: 'Autotask API username is missing' })
+    .trim()
+    .regex(/^[^\s@]+@[^\s@]+$/, { error: 'Autotask API username must look like an email address' }),
+  secret: required('Autotask secret'),
+  integrationCode: required('Autotask integration code'),
+  ownerResourceId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
+    .optional(),
+  materialCodeId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}$/, { error: 'Autotask material code must be a billing code id (a number)' })
+    .optional(),
+});
+export type AutotaskCredentials = z.output<typeof autotaskCredentialsSchema>;
+
 export const autotaskConfigSchema = z.object({
   username: z.string({ error: 'Autotask API user name is missing' }).trim().min(1, {
     error: 'Autotask API user name is missing',

@@ -51,8 +51,10 @@ const KEYS_PER_QUERY = 450;
 const uniqNums = (xs: Iterable<string | number>): number[] =>
   [...new Set([...xs].map(Number).filter((n) => Number.isInteger(n) && n > 0))].sort((a, b) => a - b);
 
+/** Steps that could not be decided because Autotask did not answer usably; anything else is a bug: it goes on up. */
 function failAll(steps: readonly PushStep[], err: unknown): StepOutcome[] {
-  const message = err instanceof Error ? err.message : 'Autotask could not be read';
+  if (!(err instanceof PsaError) && !(err instanceof HttpTransportError)) throw err;
+  const message = err.message;
   const status = err instanceof PsaError ? err.status : undefined;
   const retryable =
     err instanceof HttpTransportError || status === undefined || status === 429 || status >= 500;
@@ -616,6 +618,11 @@ export class AutotaskTarget implements PsaTarget {
     endDate?: string;
   }): Created {
     return this.creator.createContract(input);
+  }
+
+  /** CreatesContracts: a contract that starts then bills the month without proration (see below). */
+  contractStartFor(monthStart: string): string {
+    return previousMonthStart(monthStart);
   }
 
   addContractService(input: {

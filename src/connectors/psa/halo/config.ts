@@ -17,6 +17,37 @@ const tenantUrl = (label: string) =>
     })
     .transform((s) => s.replace(/\/+$/, '').replace(/\/api$/i, ''));
 
+const httpsUrl = (label: string) =>
+  z
+    .string({ error: `${label} is missing` })
+    .trim()
+    .regex(/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+      error: `${label} must be an https:// address, e.g. https://yourcompany.halopsa.com`,
+    })
+    .transform((u) => u.replace(/\/+$/, ''));
+
+const required = (label: string) =>
+  z
+    .string({ error: `${label} is missing` })
+    .trim()
+    .min(1, { error: `${label} is missing` })
+    .max(500, { error: `${label} is too long` })
+    .regex(/^\S+$/, { error: `${label} must not contain spaces` });
+
+/**
+ * What a person types in Connect (stored in script properties); the only check of a saved set. A real
+ * tenant is reached over https only (the config below also accepts the local sandbox's http address).
+ */
+export const haloCredentialsSchema = z.object({
+  tenantUrl: httpsUrl('HaloPSA tenant URL'),
+  authUrl: httpsUrl('HaloPSA authorisation server URL').optional(),
+  tenant: z.string().trim().max(100).optional(),
+  scope: z.string().trim().max(200).optional(),
+  clientId: required('HaloPSA client ID'),
+  clientSecret: required('HaloPSA client secret'),
+});
+export type HaloCredentials = z.output<typeof haloCredentialsSchema>;
+
 /**
  * How BillGrid reaches one HaloPSA tenant. `baseUrl` is the tenant's own address (its API is under /api);
  * `authUrl` is the authorisation server (default: what `/api/authinfo` names, else `<baseUrl>/auth`; tokens

@@ -8,6 +8,21 @@ const url = (label: string) =>
  * Connector settings. Credentials come from the caller (PropertiesService); messages never echo values.
  * Endpoints and audience are Pax8's published ones (see SOURCES.md); tests point them at the sandbox.
  */
+const credential = (label: string) =>
+  z
+    .string({ error: `Pax8 ${label} is missing` })
+    .trim()
+    .min(1, { error: `Pax8 ${label} is missing` })
+    .max(500, { error: `Pax8 ${label} is too long` })
+    .regex(/^\S+$/, { error: `Pax8 ${label} must not contain spaces` });
+
+/** What a person types in Connect (stored in script properties); the only check of a saved set. */
+export const pax8CredentialsSchema = z.object({
+  clientId: credential('Client ID'),
+  clientSecret: credential('Client Secret'),
+});
+export type Pax8Credentials = z.output<typeof pax8CredentialsSchema>;
+
 export const pax8ConfigSchema = z.object({
   clientId: z
     .string({ error: 'Pax8 Client ID is missing' })

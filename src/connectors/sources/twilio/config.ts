@@ -66,6 +66,23 @@ export const twilioConfigSchema = z
       ctx.addIssue({ code: 'custom', message: 'Twilio Auth Token is missing', path: ['authToken'] });
   });
 
+/** What a person types in Connect (stored in script properties); the only check of a saved set. */
+export const twilioCredentialsSchema = z.object({
+  accountSid: z
+    .string({ error: 'Twilio Account SID is missing' })
+    .trim()
+    .regex(/^AC[0-9a-fA-F]{32}$/, {
+      error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
+    }),
+  authToken: z
+    .string({ error: 'Twilio Auth Token is missing' })
+    .trim()
+    .min(1, { error: 'Twilio Auth Token is missing' })
+    .max(500, { error: 'Twilio Auth Token is too long' })
+    .regex(/^\S+$/, { error: 'Twilio Auth Token must not contain spaces' }),
+});
+export type TwilioCredentials = z.output<typeof twilioCredentialsSchema>;
+
 export type TwilioConfigInput = z.input<typeof twilioConfigSchema>;
 export type TwilioConfig = z.output<typeof twilioConfigSchema>;
 

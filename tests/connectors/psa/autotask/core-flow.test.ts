@@ -19,7 +19,8 @@ import type { Mappings } from '../../../../src/core/mapping';
 import { buildPushPlan } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import { defaultBillingSettings } from '../../../../src/core/settings';
-import { AUTOTASK_CAPABILITIES, mappingTargetResolver } from '../../../../src/core/targets';
+import { mappingTargetResolver } from '../../../../src/core/targets';
+import { descriptor } from '../../../../src/connectors/psa/autotask/descriptor';
 import { createAutotaskTarget } from '../../../../src/connectors/psa/autotask';
 import { gasHttp, isMutation } from './support';
 
@@ -154,7 +155,7 @@ describe('Autotask with core reconcile and push plan', () => {
         lines,
         state: target.readBilling(scope),
         resolver,
-        capabilities: AUTOTASK_CAPABILITIES,
+        capabilities: descriptor.capabilities,
         psaCurrency: 'USD',
       });
       return { actions: r.actions, plan: buildPushPlan(r.actions, new Set(lines.map((l) => l.key))) };

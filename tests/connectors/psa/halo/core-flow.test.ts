@@ -11,7 +11,8 @@ import type { Mappings } from '../../../../src/core/mapping';
 import { buildPushPlan } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import { DEFAULT_SETTINGS, type BillingSettings } from '../../../../src/core/settings';
-import { HALO_CAPABILITIES, mappingTargetResolver } from '../../../../src/core/targets';
+import { mappingTargetResolver } from '../../../../src/core/targets';
+import { descriptor } from '../../../../src/connectors/psa/halo/descriptor';
 import type { PsaReadScope } from '../../../../src/core/psa';
 import { createHaloTarget, policy, type HaloTarget } from '../../../../src/connectors/psa/halo';
 import { TENANT_URL, testHttp } from './support/http';
@@ -109,7 +110,7 @@ describe('HaloPSA through core’s reconcile and push plan', () => {
 
   function cycle(psa: HaloTarget) {
     const resolver = mappingTargetResolver(MAPPINGS, SETTINGS);
-    const refs = LINES.map((l) => resolver.resolve(l, HALO_CAPABILITIES));
+    const refs = LINES.map((l) => resolver.resolve(l, descriptor.capabilities));
     const scope: PsaReadScope = {
       periodStart: '2026-10-01',
       periodEnd: '2026-10-31',
@@ -123,7 +124,7 @@ describe('HaloPSA through core’s reconcile and push plan', () => {
       lines: LINES,
       state: psa.readBilling(scope),
       resolver,
-      capabilities: HALO_CAPABILITIES,
+      capabilities: descriptor.capabilities,
       psaCurrency: null,
     });
     const plan = buildPushPlan(result.actions, new Set(LINES.map((l) => l.key)), 'invoice');

@@ -20,7 +20,10 @@ import type { Mappings } from '../../../../src/core/mapping';
 import { buildPushPlan } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import { defaultBillingSettings } from '../../../../src/core/settings';
-import { AUTOTASK_CAPABILITIES, mappingTargetResolver } from '../../../../src/core/targets';
+import { mappingTargetResolver } from '../../../../src/core/targets';
+import { descriptor as autotask } from '../../../../src/connectors/psa/autotask/descriptor';
+
+const AUTOTASK_CAPABILITIES = autotask.capabilities;
 import { gasHttp, isMutation } from '../../psa/autotask/support';
 import { stopGasHttp, testHttp } from '../support/gas-http';
 

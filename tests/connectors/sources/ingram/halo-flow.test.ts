@@ -16,7 +16,10 @@ import type { PsaReadScope } from '../../../../src/core/psa';
 import { buildPushPlan } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import { DEFAULT_SETTINGS, type BillingSettings } from '../../../../src/core/settings';
-import { HALO_CAPABILITIES, mappingTargetResolver } from '../../../../src/core/targets';
+import { mappingTargetResolver } from '../../../../src/core/targets';
+import { descriptor as halo } from '../../../../src/connectors/psa/halo/descriptor';
+
+const HALO_CAPABILITIES = halo.capabilities;
 import { TENANT_URL, testHttp as haloHttp } from '../../psa/halo/support/http';
 import { CODES } from '../../psa/halo/support/scenario';
 import { stopGasHttp, testHttp } from '../support/gas-http';

@@ -1,0 +1,17 @@
+/**
+ * What each `local/sandbox/<id>/index.ts` exports as `sandbox`, by convention: the stand-in for the
+ * registered connector with the same id. The workbench, the demo credentials, the bench and the test
+ * harnesses reach sandboxes only through this (see local/sandbox/registry.ts), never by name. The server
+ * itself is `createSandbox(fixture?)` in the folder's server.ts (started by local/sandbox/framework).
+ */
+export interface SandboxModule<F = unknown> {
+  /** The connector id this sandbox stands in for (src/connectors/registry.ts). */
+  id: string;
+  /** The demo MSP as this vendor knows it. */
+  demoFixture(): F;
+  /**
+   * The credentials the demo fixture accepts, as a person types them into Connect (the connector's
+   * credential field names). Real vendor hosts in them are routed to the sandbox by the emulator.
+   */
+  demoCredentials(): Record<string, string>;
+}

@@ -1,0 +1,50 @@
+/**
+ * The sandboxes, one per registered connector that has a folder here: `local/sandbox/<id>/index.ts`
+ * exporting `sandbox` (local/sandbox/module.ts). Found by convention from the connector registry, so a
+ * new connector's sandbox needs no line here, in the workbench or in the harnesses.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONNECTORS } from '../../src/connectors/registry';
+import type { ConnectorDescriptor } from '../../src/connectors/descriptor';
+import type { SandboxModule } from './module';
+
+const folderOf = (id: string): string => path.join(__dirname, id);
+
+export function hasSandbox(id: string): boolean {
+  return /^[a-z0-9-]+$/.test(id) && fs.existsSync(path.join(folderOf(id), 'index.ts'));
+}
+
+export function sandboxOf(id: string): SandboxModule {
+  if (!hasSandbox(id)) throw new Error(`No sandbox for connector '${id}' (local/sandbox/${id}/index.ts)`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- sandboxes load by convention
+  const mod = require(path.join(folderOf(id), 'index.ts')) as { sandbox?: SandboxModule };
+  if (!mod.sandbox || mod.sandbox.id !== id) {
+    throw new Error(`local/sandbox/${id}/index.ts must export \`sandbox\` with id '${id}'`);
+  }
+  return mod.sandbox;
+}
+
+/** Registered connectors that have a sandbox, in the registry's order. */
+export function sandboxedConnectors(kind?: ConnectorDescriptor['kind']): ConnectorDescriptor[] {
+  return CONNECTORS.filter((c) => (!kind || c.kind === kind) && hasSandbox(c.id));
+}
+
+/** The demo credentials of every sandboxed connector (or of `ids`), by connector id. */
+export function demoCredentials(ids?: readonly string[]): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const c of sandboxedConnectors()) {
+    if (!ids || ids.includes(c.id)) out[c.id] = sandboxOf(c.id).demoCredentials();
+  }
+  return out;
+}
+
+/**
+ * The vendors' real https origins as the bundle writes them (the connectors' URL prefixes without the
+ * trailing '/'), by connector id: the emulator's UrlFetchApp sends each to that connector's sandbox.
+ */
+export function vendorOrigins(): Record<string, string[]> {
+  return Object.fromEntries(
+    sandboxedConnectors().map((c) => [c.id, c.urlPrefixes.map((p) => p.replace(/\/$/, ''))]),
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * What a connector tells the rest of BillGrid about itself. Each connector folder exports one descriptor
+ * (`descriptor.ts`); src/connectors/registry.ts lists them. Jobs, the sidebar API, the Connect screen, the
+ * manifest check and the local harnesses read connectors only through this contract, so adding a
+ * connector is one folder plus one registry line.
+ */
+import type { z } from 'zod';
+import type { HttpClient, TokenStore } from '../core/http';
+import type { PsaCapabilities, PsaTarget } from '../core/psa';
+import type { BillingSource } from '../core/source';
+import type { HttpPolicy } from '../platform/http';
+import type { Exposure } from '../platform/secrets';
+
+export type ConnectorKind = 'source' | 'psa';
+
+/**
+ * Stored credentials: the text fields a person typed in Connect, checked by the descriptor's schema.
+ * Kept as strings (script properties hold text); the factory turns them into the connector's config.
+ */
+export type Credentials = Record<string, string | undefined>;
+
+/** How one credential field appears in the Connect form and how much of it the sidebar may see. */
+export interface CredentialField {
+  /** Key in the credential schema and in the stored record. */
+  name: string;
+  label: string;
+  exposure: Exposure;
+  /** HTML input type for the sidebar. */
+  input: 'text' | 'password' | 'url' | 'email';
+  /** Shown under the field. */
+  hint?: string;
+  /** Must match the schema: an optional field may be left blank (and is then removed). */
+  optional?: boolean;
+}
+
+/** The connector's HTTP manners, handed to the platform's retrying client. */
+export type ConnectorHttpPolicy = Partial<HttpPolicy> & { apiName: string };
+
+/** What a factory gets from the platform (UrlFetchApp behind a retrying client, the script cache). */
+export interface ConnectorDeps {
+  /** An HTTP client that applies `policy` (rate limit, concurrency, retries). */
+  http(policy: ConnectorHttpPolicy): HttpClient;
+  /** A token store shared across executions, keyed so a changed credential never reuses a token. */
+  tokenStore(key: string): TokenStore | undefined;
+}
+
+/** Outcome of one read-only check of an assumption against a real tenant (the tenant check). */
+export interface ProbeResult {
+  status: 'confirmed' | 'differs' | 'unchecked';
+  detail: string;
+}
+
+/**
+ * A check of one documented assumption (paging, a required field's presence, …) against the real tenant.
+ * Read-only: probes never change the tenant. The tenant-check mechanism runs them; none is declared yet.
+ */
+export interface ConnectorProbe<T> {
+  id: string;
+  /** The assumption in the user's words. */
+  assumption: string;
+  run(connector: T): ProbeResult;
+}
+
+interface DescriptorBase<C extends Credentials> {
+  /** Stable id: namespace of stored credentials, source id in line keys and mapping tabs. */
+  id: string;
+  kind: ConnectorKind;
+  /** The vendor's name as users know it. */
+  displayName: string;
+  /** The credential fields as one schema: the only validation of what Connect saves. */
+  credentials: z.ZodType<C>;
+  /** The Connect form's fields, in order; names and optionality equal the schema's (tested). */
+  fields: readonly CredentialField[];
+  /** Every URL prefix the connector fetches (https, ending in '/'): appsscript.json's urlFetchWhitelist. */
+  urlPrefixes: readonly string[];
+  /** Reads: retried on 429/5xx; mutations (when the connector writes) are never replayed blindly. */
+  http: { reads: ConnectorHttpPolicy; mutations?: ConnectorHttpPolicy };
+}
+
+export interface SourceDescriptor<C extends Credentials = Credentials> extends DescriptorBase<C> {
+  kind: 'source';
+  create(credentials: C, deps: ConnectorDeps): BillingSource;
+  probes: readonly ConnectorProbe<BillingSource>[];
+}
+
+export interface PsaDescriptor<C extends Credentials = Credentials> extends DescriptorBase<C> {
+  kind: 'psa';
+  /** What the PSA can hold (quantity targets; charges on contracts or invoices). */
+  capabilities: PsaCapabilities;
+  create(credentials: C, deps: ConnectorDeps): PsaTarget;
+  probes: readonly ConnectorProbe<PsaTarget>[];
+}
+
+export type ConnectorDescriptor = SourceDescriptor | PsaDescriptor;

@@ -1,0 +1,59 @@
+/** Autotask as a registered PSA: Connect fields, URL prefixes, HTTP manners, capabilities, factory. */
+import type { PsaDescriptor } from '../../descriptor';
+import { autotaskCredentialsSchema, mutationPolicy, policy, type AutotaskCredentials } from './config';
+import { AutotaskTarget } from './target';
+import { parseAutotaskConfig } from './config';
+
+export const descriptor: PsaDescriptor<AutotaskCredentials> = {
+  id: 'autotask',
+  kind: 'psa',
+  displayName: 'Autotask',
+  credentials: autotaskCredentialsSchema,
+  fields: [
+    {
+      name: 'username',
+      label: 'API username',
+      exposure: 'public',
+      input: 'email',
+      hint: 'An API-only user with the least privileges BillGrid needs.',
+    },
+    { name: 'secret', label: 'Secret', exposure: 'secret', input: 'password' },
+    { name: 'integrationCode', label: 'Integration code', exposure: 'identifier', input: 'text' },
+    {
+      name: 'ownerResourceId',
+      label: 'Account manager for new companies',
+      exposure: 'public',
+      input: 'text',
+      optional: true,
+      hint: 'Autotask resource id; needed only to create companies from BillGrid.',
+    },
+    {
+      name: 'materialCodeId',
+      label: 'Material code for charges',
+      exposure: 'public',
+      input: 'text',
+      optional: true,
+      hint: 'Autotask billing code id of use type Material: charges for services need one (a service code is refused).',
+    },
+  ],
+  // Zone discovery on the global host, then the database's zone (webservicesN.autotask.net).
+  urlPrefixes: ['https://webservices.autotask.net/', 'https://*.autotask.net/'],
+  http: { reads: policy, mutations: mutationPolicy },
+  // Contract services hold recurring quantities; charges live on contracts.
+  capabilities: { quantityTargets: true, chargeContainer: 'contract' },
+  create: (c, deps) =>
+    new AutotaskTarget(
+      parseAutotaskConfig({
+        username: c.username,
+        secret: c.secret,
+        integrationCode: c.integrationCode,
+        // Optional: lets the sidebar create missing companies (Autotask requires an owner).
+        ...(c.ownerResourceId ? { ownerResourceId: Number(c.ownerResourceId) } : {}),
+        // Optional: the Material billing code for charges whose product is a service.
+        ...(c.materialCodeId ? { materialCodeId: Number(c.materialCodeId) } : {}),
+      }),
+      deps.http(policy),
+      deps.http(mutationPolicy),
+    ),
+  probes: [],
+};

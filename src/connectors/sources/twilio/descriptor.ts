@@ -1,0 +1,26 @@
+/** Twilio as a registered source: Connect fields, URL prefixes, HTTP manners and the factory. */
+import type { SourceDescriptor } from '../../descriptor';
+import { twilioCredentialsSchema, type TwilioCredentials } from './config';
+import { createTwilioSource, twilioHttpPolicy } from './source';
+
+export const descriptor: SourceDescriptor<TwilioCredentials> = {
+  id: 'twilio',
+  kind: 'source',
+  displayName: 'Twilio',
+  credentials: twilioCredentialsSchema,
+  fields: [
+    {
+      name: 'accountSid',
+      label: 'Account SID',
+      exposure: 'identifier',
+      input: 'text',
+      hint: 'Your top-level account; BillGrid walks every subaccount.',
+    },
+    { name: 'authToken', label: 'Auth Token', exposure: 'secret', input: 'password' },
+  ],
+  urlPrefixes: ['https://api.twilio.com/'],
+  http: { reads: twilioHttpPolicy() },
+  create: (c, deps) =>
+    createTwilioSource({ accountSid: c.accountSid, authToken: c.authToken }, deps.http(twilioHttpPolicy())),
+  probes: [],
+};
