@@ -301,6 +301,15 @@ export class HaloApi {
     return this.listMany([{ path, query }], key, schema, what)[0];
   }
 
+  /**
+   * A list the spec declares without paging (`/Tax`, `/AssetGroup`): one request, no paging parameters;
+   * the answer may be a bare array or an object holding the list.
+   */
+  listUnpaged<T>(path: string, key: string, schema: z.ZodType<T>, what: string): T[] {
+    const page = this.call({ method: 'get', path }, listEnvelope(key), what);
+    return this.parseRecords(page.records, schema, what);
+  }
+
   /** Several lists at once (e.g. one per chunk of clients), each paged to the end. */
   listMany<T>(lists: ListQuery[], key: string, schema: z.ZodType<T>, what: string): T[][] {
     const all = this.restOf(lists, this.firstPages(lists, key, what), key, what);

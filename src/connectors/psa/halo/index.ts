@@ -207,7 +207,7 @@ export class HaloTarget implements PsaTarget {
   listCodes(): PsaCodeLists {
     // The catalogue listProducts read in this execution, if it did (refresh reads both).
     const items = this.items.all();
-    const taxes = this.api.list('/Tax', {}, 'taxes', haloTax, 'reading tax rates');
+    const taxes = this.api.listUnpaged('/Tax', 'taxes', haloTax, 'reading tax rates');
     const distinct = (codes: string[]): PsaCode[] =>
       [...new Set(codes.filter(Boolean))].sort().map((c) => ({ id: c, name: c }));
     return {

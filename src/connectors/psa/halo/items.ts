@@ -207,9 +207,8 @@ export class HaloItems {
     // The group list is read once per run and again after each create (the new id, and any copy).
     const read = (fresh: boolean) => {
       if (fresh || !this.groupList)
-        this.groupList = this.api.list(
+        this.groupList = this.api.listUnpaged(
           '/AssetGroup',
-          {},
           'assetgroups',
           haloAssetGroup,
           'reading item groups',

@@ -150,7 +150,10 @@ export function listEnvelope(key: string) {
   return z.unknown().transform((v, ctx): { records: unknown[]; count: number } => {
     if (Array.isArray(v)) return { records: v, count: v.length };
     const o = v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
-    const records = o?.[key];
+    // The key the list sits under; an object holding exactly one list under another key is read too (the
+    // key of unpaged lists such as /Tax is not documented).
+    const lists = o ? Object.values(o).filter((x) => Array.isArray(x)) : [];
+    const records = o && Array.isArray(o[key]) ? o[key] : lists.length === 1 ? lists[0] : undefined;
     if (!o || !Array.isArray(records)) {
       ctx.addIssue({ code: 'custom', message: `the answer has no '${key}' list` });
       return z.NEVER;

@@ -93,6 +93,8 @@ describe('HaloPSA applyAll: one read and one write per invoice', () => {
           'GET /api/Invoice': 1,
           'GET /api/Invoice/:id': 4,
           'GET /api/RecurringInvoice/:id': 2,
+          // Sign-in discovery, once per run.
+          'GET /api/authinfo': 1,
           'POST /api/Invoice': 4,
           'POST /api/RecurringInvoice': 2,
         });

@@ -324,6 +324,7 @@ describe('HaloPSA connector (integration)', () => {
       // invoice: no re-read when nothing changes.
       expect(sent.map((q) => `${q.method} ${q.path}`).sort()).toEqual(
         [
+          'GET /api/authinfo',
           'POST /auth/token',
           'GET /api/Item',
           'GET /api/Client',
@@ -379,11 +380,12 @@ describe('HaloPSA connector (integration)', () => {
       // The client list (bill-to clients), one invoice list for all six clients (client_ids, with lines)
       // and one recurring-invoice list.
       expect(gets.map((q) => `${q.method} ${q.path}`)).toEqual([
+        'GET /api/authinfo',
         'GET /api/Client',
         'GET /api/Invoice',
         'GET /api/RecurringInvoice',
       ]);
-      for (const q of gets.filter((g) => g.path !== '/api/Client')) {
+      for (const q of gets.filter((g) => g.path !== '/api/Client' && g.path !== '/api/authinfo')) {
         expect(new URLSearchParams(q.query).get('client_ids')).toBe('101,102,103,105,107,108');
         expect(new URLSearchParams(q.query).get('includelines')).toBe('true');
       }

@@ -21,6 +21,7 @@ import {
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
 import { RetryingHttpClient } from '../../../../src/platform/http';
 import { createGasEnvironment } from '../../../../local/gas/env';
+import { HaloSpec } from './support/halo-openapi';
 import { TENANT_URL, testHttp } from './support/http';
 import { approved, divergence, fullMonth, stepsOf, type Approved } from './support/scenario';
 
@@ -197,6 +198,37 @@ describe('HaloPSA as it really behaves', () => {
       expect(out.status === 'failed' && out.message).toMatch(/deactivated in HaloPSA/);
       expect((await log()).filter(isMutation)).toEqual([]);
     });
+  });
+
+  it('every request BillGrid sends is one the Halo spec describes (path, query parameters, body)', async () => {
+    const spec = new HaloSpec();
+    const lines = fullMonth();
+    const target = make();
+    target.readBilling({
+      periodStart: '2026-10-01',
+      periodEnd: '2026-10-31',
+      companyIds: [...new Set(lines.map((l) => l.companyId))],
+      contractIds: [...new Set(lines.map((l) => l.container))],
+      lineKeys: lines.map((l) => l.key),
+    });
+    target.applyAll(stepsOf(lines));
+    target.listContracts(['101', '103', '105']);
+    target.listCodes();
+    const sent = (await log()).filter((r) => r.path.toLowerCase().startsWith('/api/'));
+    expect(sent.length).toBeGreaterThan(8);
+    expect(sent.flatMap((r) => spec.check(r))).toEqual([]);
+    // And the checker has teeth: an undeclared parameter and a wrongly typed body field are caught.
+    expect(spec.check({ method: 'GET', path: '/api/Invoice', query: 'clientid=1', body: '' })).toHaveLength(
+      1,
+    );
+    expect(
+      spec.check({
+        method: 'POST',
+        path: '/api/Invoice',
+        query: '',
+        body: '[{"id":"x","lines":[{"qty_order":"2"}]}]',
+      }).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   describe('sign-in through /api/authinfo', () => {
