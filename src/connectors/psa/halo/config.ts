@@ -89,3 +89,21 @@ export const policy: Partial<HttpPolicy> & { apiName: string } = {
   baseDelayMs: 1000,
   maxDelayMs: 60_000,
 };
+
+/** The connector's config from the credentials saved in Connect (hosted tenants name their tenant). */
+export function haloConfigFrom(c: HaloCredentials): HaloConfigInput {
+  const tenant = hostedTenant(c.tenantUrl);
+  return {
+    baseUrl: c.tenantUrl,
+    ...(c.authUrl ? { authUrl: c.authUrl } : {}),
+    ...(tenant ? { tenant } : {}),
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+  };
+}
+
+/** Halo-hosted tenants (https://<tenant>.halopsa.com) must name their tenant when asking for a token. */
+function hostedTenant(tenantUrl: string): string {
+  const m = /^https:\/\/([a-z0-9-]+)\.halopsa\.com(\/|$)/i.exec(tenantUrl);
+  return m ? m[1].toLowerCase() : '';
+}

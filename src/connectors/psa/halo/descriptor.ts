@@ -1,6 +1,7 @@
 /** HaloPSA as a registered PSA: Connect fields, URL prefixes, HTTP manners, capabilities, factory. */
 import type { PsaDescriptor } from '../../descriptor';
-import { haloCredentialsSchema, policy, type HaloCredentials } from './config';
+import { haloConfigFrom, haloCredentialsSchema, policy, type HaloCredentials } from './config';
+import { haloProbes } from './probes';
 import { createHaloTarget } from './index';
 
 export const descriptor: PsaDescriptor<HaloCredentials> = {
@@ -32,24 +33,6 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
   http: { reads: policy },
   // Every line is a charge on an invoice; no quantity targets.
   capabilities: { quantityTargets: false, chargeContainer: 'invoice' },
-  create: (c, deps) => {
-    const tenant = hostedTenant(c.tenantUrl);
-    return createHaloTarget(
-      {
-        baseUrl: c.tenantUrl,
-        ...(c.authUrl ? { authUrl: c.authUrl } : {}),
-        ...(tenant ? { tenant } : {}),
-        clientId: c.clientId,
-        clientSecret: c.clientSecret,
-      },
-      deps.http(policy),
-    );
-  },
-  probes: [],
+  create: (c, deps) => createHaloTarget(haloConfigFrom(c), deps.http(policy)),
+  probes: haloProbes,
 };
-
-/** Halo-hosted tenants (https://<tenant>.halopsa.com) must name their tenant when asking for a token. */
-function hostedTenant(tenantUrl: string): string {
-  const m = /^https:\/\/([a-z0-9-]+)\.halopsa\.com(\/|$)/i.exec(tenantUrl);
-  return m ? m[1].toLowerCase() : '';
-}
