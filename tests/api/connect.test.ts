@@ -153,9 +153,11 @@ describe('Connect API', () => {
         }),
     };
     g.Utilities = { sleep: () => undefined };
-    expect(errorOf(() => sidebarApi.checkConnection('twilio'))).toBe('Save the Twilio credentials first.');
+    expect(errorOf(() => sidebarApi.checkConnection('twilio', {}))).toBe(
+      'Save the Twilio credentials first.',
+    );
     sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
-    const check = sidebarApi.checkConnection('twilio');
+    const check = sidebarApi.checkConnection('twilio', {});
     expect(seen.length).toBeGreaterThan(0);
     expect(check.connector).toBe('twilio');
     expect(Date.parse(check.at)).not.toBeNaN();
