@@ -78,7 +78,7 @@ const companies = companyNames.map((name, i) => ({
 const customers = companyNames.map((name, i) => {
   let n = rand() < 0.5 ? name.toUpperCase() : name;
   if (rand() < 0.2) n = rand() < 0.5 ? n.slice(0, 3) + n.slice(4) : `${n} group`;
-  return { source: 'pax8', id: `cust-${i}`, name: n + pick(SUFFIXES) };
+  return { source: 'distributor', id: `cust-${i}`, name: n + pick(SUFFIXES) };
 });
 
 const SKUS = Array.from({ length: 200 }, (_, i) => `SKU-${i}`).concat(['MST-AZR-PLAN']);
@@ -91,7 +91,7 @@ const raws: RawBillingLine[] = Array.from({ length: LINES }, (_, i) => {
   const quantity = chargeType === 'pro-rata' && rand() < 0.5 ? -1 : Math.floor(rand() * 20);
   const unitPrice = 10 + SKUS.indexOf(sku);
   return {
-    source: 'pax8',
+    source: 'distributor',
     customerId: c.id,
     customerName: c.name,
     subscriptionId: `sub-${i % 7}`,
@@ -148,13 +148,13 @@ function runOnce(timings: Timings) {
           : [{ ...m, companyId: `CO${m.customerId.slice(5)}`, status: 'manual', score: null }],
       ),
       products: SKUS.slice(0, 150).map((sku, i) => ({
-        source: 'pax8',
+        source: 'distributor',
         sku,
         productId: `P${i}`,
         status: 'manual' as const,
       })),
       contracts: customers.map((c, i) => ({
-        source: 'pax8',
+        source: 'distributor',
         customerId: c.id,
         subscriptionId: '',
         contractId: `K${i}`,

@@ -136,7 +136,7 @@ export async function naiveBaseline(spec: BigMonthSpec, lines: number): Promise<
             lines: n,
             pax8: fixture.pax8.clients[0],
             autotask: { username: DEMO_USER, secret: DEMO_SECRET, integrationCode: DEMO_INTEGRATION_CODE },
-            billingCodeId: 29682802,
+            billingCodeId: 29682810, // a Material code: the sandbox refuses a service code on a charge
           },
         ],
         // Measured without the 6-minute stop, to see how long it would need.

@@ -32,7 +32,7 @@ const shape = (r: Pick<LoggedRequest, 'method' | 'path'>): string =>
 const SETUP = /(oauth\/token|auth\/token|\/token$|zoneinformation)/i;
 /** Autotask reads through POST …/query; everything else that is not a GET changes something. */
 const isWrite = (r: Pick<LoggedRequest, 'method' | 'path'>): boolean =>
-  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path);
+  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path);
 
 export function summarise(log: readonly Pick<LoggedRequest, 'method' | 'path' | 'status'>[]): ApiRequests {
   const out = emptyRequests();

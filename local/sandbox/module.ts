@@ -14,10 +14,4 @@ export interface SandboxModule<F = unknown> {
    * credential field names). Real vendor hosts in them are routed to the sandbox by the emulator.
    */
   demoCredentials(): Record<string, string>;
-  /**
-   * What the PSA bills, without the ids it handed out (a re-run may create records in another order),
-   * with collections as sorted multisets: two states with the same projection bill the same.
-   * PSA sandboxes only; the fault suites compare runs with it.
-   */
-  billedProjection?(state: unknown): unknown;
 }

@@ -1,5 +1,6 @@
 /** Push: a dry run shows each step first; the push sends only approved rows, convergently. */
 import type { DryRun, PushView } from '../../src/api/jobs';
+import type { ManualModeGate } from '../../src/core/manual-mode';
 import type { PushOperation } from '../../src/core/psa';
 import type { PushStatus, RowResult } from '../../src/api/push-results';
 import { createProgress } from '../components/progress';
@@ -12,7 +13,32 @@ import { monthLabel, selectedMonth } from '../state';
 import { OPERATION_LABELS } from './month';
 import type { Screen } from './types';
 
+/** Manual product mode: what holds the push back, each product with a way to map it. */
+function refusal(gate: ManualModeGate): HTMLElement {
+  const openProducts = () => document.getElementById('tab-products')?.click();
+  return h(
+    'div',
+    { class: 'problems refused', role: 'alert' },
+    h('p', { class: 'notice' }, gate.message),
+    h(
+      'ul',
+      {},
+      ...gate.productsToMap.slice(0, 50).map((p) =>
+        h(
+          'li',
+          { 'data-sku': p.sku },
+          h('strong', {}, p.sku),
+          ` ${p.description} · ${p.source} · ${p.lines} approved line(s) `,
+          actionButton('Map in Products', async () => openProducts(), { subtle: false }),
+        ),
+      ),
+    ),
+  );
+}
+
 function dryRunTable(d: DryRun): HTMLElement {
+  if (d.refused)
+    return h('div', { class: 'dry-run' }, h('h3', {}, 'Dry run: nothing would be sent'), refusal(d.refused));
   return h(
     'div',
     { class: 'dry-run' },
@@ -103,6 +129,10 @@ export const pushScreen: Screen = {
     /** The push's counts (or, after a continuation, the last run's sentence) and the rows to look at. */
     const summary = (r: PushView | { message: string }, problems: HTMLElement | null) => {
       const view = 'steps' in r ? r : null;
+      if (view?.refused) {
+        fill(result, h('h3', {}, 'Push refused'), refusal(view.refused), problems);
+        return;
+      }
       fill(
         result,
         h('h3', {}, view && !view.finished ? 'Push continuing' : 'Push finished'),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { currentBillingMonth, isBillingMonth } from '../core/periods';
+import type { ManualModeGate } from '../core/manual-mode';
 import type { PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone } from '../platform/runtime';
@@ -17,7 +18,7 @@ import { setApprovals } from '../sheets/approve';
 import { listMonths } from '../sheets/grid';
 import { readLookups } from '../sheets/lookups';
 import { connectedPsa, connectedSources, SOURCE_KINDS, SOURCE_NAMES } from '../jobs/connections';
-import { approvedKeys, planMonth } from '../jobs/month';
+import { approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
 import type { PullSummary } from '../jobs/month';
 import { refreshMappings } from '../jobs/refresh';
 import { readSchedule, saveScheduleSettings, scheduleSchema } from '../jobs/schedule';
@@ -171,7 +172,10 @@ export const approveFilter = z.object({
   clients: z.array(z.string().max(300)).max(2000).optional(),
 });
 
-/** Bulk approve (or un-approve) by filter: only valid rows with something to push can be approved. */
+/**
+ * Bulk approve (or un-approve) by filter: only valid rows with something to push can be approved, and rows
+ * waiting for their product to be mapped by hand (manual mode).
+ */
 export function approveRows(m: unknown, filter: unknown): { changed: number; matched: number } {
   requireEditor(apiContext(), 'approve rows');
   const mo = month(m);
@@ -184,7 +188,10 @@ export function approveRows(m: unknown, filter: unknown): { changed: number; mat
     const keys = new Set<string>();
     for (const row of plan.grid.rows) {
       const a = plan.reconciliation.byLine.get(row.key);
-      if (!a || a.action === 'blocked' || (f.approve && a.action === 'none')) continue;
+      // A line held only by manual product mode is a charge to bill: approving it makes the push wait for
+      // its product to be mapped (manual mode refuses the whole push), instead of silently leaving it out.
+      const awaitsProduct = a?.action === 'blocked' && a.reason === 'manual-product' && !actions;
+      if (!a || (a.action === 'blocked' && !awaitsProduct) || (f.approve && a.action === 'none')) continue;
       if (actions && !actions.has(a.action)) continue;
       if (clients && !clients.has(row.line.customerName || row.line.customerId)) continue;
       keys.add(row.key);
@@ -211,6 +218,8 @@ export interface DryRun {
   total: number;
   byOperation: Record<string, number>;
   skipped: number;
+  /** Manual product mode: the push would send nothing until these products are mapped. */
+  refused?: ManualModeGate;
 }
 
 export const dryRunOptions = z
@@ -227,6 +236,8 @@ export function dryRunPush(m: unknown, options?: unknown): DryRun {
   const { limit } = parseArg(dryRunOptions, options, 'Dry run options');
   const psa = connectedPsa();
   const plan = planMonth(activeSpreadsheet(), mo, psa, loadSettings());
+  const refused = manualModeGateOf(plan);
+  if (refused) return { month: mo, steps: [], total: 0, byOperation: {}, skipped: 0, refused };
   const push = buildPushPlan(
     plan.reconciliation.actions,
     approvedKeys(plan.grid),

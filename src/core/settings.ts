@@ -57,7 +57,7 @@ export const azureRuleSchema = z.object({
 export type AzureRule = z.infer<typeof azureRuleSchema>;
 
 export const DEFAULT_AZURE_RULE: AzureRule = {
-  skuPrefixes: ['MST-AZR-', 'AZURE-PLAN', 'MS-AZR-'],
+  skuPrefixes: ['MST-AZR', 'AZR-ARR-', 'AZURE-PLAN', 'MS-AZR-'],
   namePatterns: [
     '^(microsoft )?azure( plan| subscription)?$',
     '\\bazure (plan|subscription)\\b',

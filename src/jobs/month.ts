@@ -7,6 +7,8 @@ import type { BillingLine, RawBillingLine } from '../core/billing-line';
 import { assignLineKeys } from '../core/line-key';
 import { MappingIndex, lineSettingsResolver } from '../core/mapping';
 import type { Mappings, ProductMapping } from '../core/mapping';
+import { manualModeGate } from '../core/manual-mode';
+import type { ManualModeGate } from '../core/manual-mode';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
 import { billingPeriod } from '../core/periods';
@@ -299,6 +301,8 @@ export interface PushSummary {
   failed: number;
   skipped: number;
   invalidRows: number;
+  /** Set when nothing was pushed because products must be mapped by hand first (manual mode). */
+  refused?: ManualModeGate;
 }
 
 export interface PushOptions {
@@ -336,6 +340,29 @@ export function tooLargeToBill(line: BillingLine): string | null {
 }
 
 /** Approved rows whose line keys the plan may push: valid, approved, not removed, not absurdly large. */
+/** Manual product mode: the products that hold the whole push back (see core/manual-mode.ts). */
+export function manualModeGateOf(monthPlan: MonthPlan): ManualModeGate | null {
+  const lineOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line]));
+  return manualModeGate(monthPlan.reconciliation.actions, approvedKeys(monthPlan.grid), (k) => lineOf.get(k));
+}
+
+/** Every approved row says why it was not pushed: its own product, or the others'. */
+function refusedStatuses(monthPlan: MonthPlan, gate: ManualModeGate): Map<string, LineResult> {
+  const own = new Map<string, string>();
+  for (const a of monthPlan.reconciliation.actions) {
+    if (a.action === 'blocked' && a.reason === 'manual-product')
+      for (const k of a.lineKeys) own.set(k, a.message);
+  }
+  const others =
+    `not pushed: ${gate.productsToMap.length} product(s) of approved lines must be mapped first ` +
+    '(product mode: reconcile by hand)';
+  const out = new Map<string, LineResult>();
+  for (const k of approvedKeys(monthPlan.grid)) {
+    out.set(k, { status: 'skipped', message: own.get(k) ?? others });
+  }
+  return out;
+}
+
 export function approvedKeys(grid: GridRead): Set<string> {
   return new Set(grid.rows.filter((r) => r.approved && !tooLargeToBill(r.line)).map((r) => r.key));
 }
@@ -373,6 +400,13 @@ export function pushMonth(
     skipped: plan.skipped.length,
     invalidRows: monthPlan.grid.invalid.length,
   };
+  const gate = manualModeGateOf(monthPlan);
+  if (gate) {
+    summary.refused = gate;
+    summary.steps = 0;
+    if (!opts.dryRun) writeStatuses(ss, month, refusedStatuses(monthPlan, gate));
+    return { summary, plan: { groups: [], steps: [], skipped: plan.skipped } };
+  }
   if (opts.dryRun) return { summary, plan };
 
   const results = new Map<string, LineResult>();

@@ -5,7 +5,7 @@
  * what is still missing.
  */
 import { z } from 'zod';
-import { billingSettingsSchema, defaultBillingSettings } from '../core/settings';
+import { billingSettingsSchema, defaultBillingSettings, resolveSettings } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
 import { DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
@@ -275,7 +275,13 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     runId: checkpoint.runId,
     trigger: checkpoint.trigger,
     month: checkpoint.month,
-    outcome: summary.finished ? (summary.failed > 0 ? 'failed' : 'finished') : 'continuing',
+    outcome: summary.refused
+      ? 'refused'
+      : summary.finished
+        ? summary.failed > 0
+          ? 'failed'
+          : 'finished'
+        : 'continuing',
     message: describePush(summary),
   });
   return { ...summary, continuing: !summary.finished };
@@ -308,6 +314,7 @@ function pulledOnly(checkpoint: Checkpoint): PushRunResult {
 }
 
 export function describePush(s: PushSummary): string {
+  if (s.refused) return `${s.month}: ${s.refused.message}`;
   const parts = [`${s.applied} changed`, `${s.unchanged} already up to date`];
   if (s.failed) parts.push(`${s.failed} failed`);
   if (s.skipped) parts.push(`${s.skipped} not approved`);
@@ -333,13 +340,20 @@ export function scheduledMonth(now = new Date()): string {
   return previousMonth(currentBillingMonth(now, activeSpreadsheet().getSpreadsheetTimeZone()));
 }
 
-/** Automatic runs are refused while products must be reconciled by hand (P21 manual mode). */
-export function refuseReason(settings: BillingSettings): string | null {
-  const manual =
-    settings.global.productLifecycle === 'manual' ||
-    Object.values(settings.sources).some((o) => o.productLifecycle === 'manual');
-  return manual
-    ? 'Automatic runs are off while the product mode is "reconcile by hand": every product must be matched by a person first. Choose the default-item or auto-create mode in Defaults, or push by hand.'
+/**
+ * Automatic runs are refused while products must be reconciled by hand (P21 manual mode) anywhere a run
+ * could post: for a connected integration (global setting with its override) or for any client whose own
+ * override asks for it. An integration overridden to another mode no longer blocks.
+ */
+export function refuseReason(settings: BillingSettings, sourceIds: readonly string[]): string | null {
+  const where: string[] = [];
+  for (const id of sourceIds) {
+    if (resolveSettings(settings, id, null).productLifecycle === 'manual') where.push(`integration ${id}`);
+  }
+  const clients = Object.entries(settings.clients).filter(([, o]) => o.productLifecycle === 'manual');
+  if (clients.length) where.push(`${clients.length} client(s) with their own setting`);
+  return where.length
+    ? `Automatic runs are off while the product mode is "reconcile by hand" (${where.join('; ')}): every product must be matched by a person first. Choose the default-item or auto-create mode in Defaults, or push by hand.`
     : null;
 }
 
@@ -367,7 +381,10 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
     trigger === 'nightly'
       ? currentBillingMonth(new Date(), activeSpreadsheet().getSpreadsheetTimeZone())
       : scheduledMonth();
-  const reason = refuseReason(loadSettings());
+  const reason = refuseReason(
+    loadSettings(),
+    connectedSources().map((src) => src.id),
+  );
   if (reason) {
     const refused: LastRun = {
       at: new Date().toISOString(),

@@ -6,6 +6,7 @@
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
 import {
   DEMO_INTEGRATION_CODE,
+  DEMO_MATERIAL_CODE,
   DEMO_SECRET,
   DEMO_USER,
   companyIdOf,
@@ -15,6 +16,13 @@ import type { PushStep } from '../../src/core/psa';
 import { createAutotaskTarget } from '../../src/connectors/psa/autotask';
 import { gasHttp } from '../connectors/psa/autotask/support';
 
+// Charges of services take a Material code (the connection's), new services the default (service) code.
+const AUTH = {
+  username: DEMO_USER,
+  secret: DEMO_SECRET,
+  integrationCode: DEMO_INTEGRATION_CODE,
+  materialCodeId: DEMO_MATERIAL_CODE,
+};
 const codes = { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: '29682802' };
 
 function step(n: number, client: string, productId: string, kind: 'charge' | 'quantity'): PushStep {
@@ -62,11 +70,7 @@ describe('Autotask push reads each service once per execution', () => {
 
   it('looks services up in the first batch only, and creates a new SKU once', async () => {
     const g = gasHttp({ 'https://*.autotask.net': sb.urls.autotask });
-    const target = createAutotaskTarget(
-      { username: DEMO_USER, secret: DEMO_SECRET, integrationCode: DEMO_INTEGRATION_CODE },
-      g.reads,
-      g.writes,
-    );
+    const target = createAutotaskTarget({ ...AUTH }, g.reads, g.writes);
     await sb.admin('autotask').clearRequests();
     // Batch 1: a charge for a SKU Autotask lacks (billing code from the default item code) and a quantity
     // for another missing SKU (auto-create: the service is created).
@@ -91,11 +95,7 @@ describe('Autotask push reads each service once per execution', () => {
       expect(await serviceRequests()).toEqual({ queries: 0, creates: 0 });
     }
     // A fresh execution (new target) reads once more and finds the service created above.
-    const again = createAutotaskTarget(
-      { username: DEMO_USER, secret: DEMO_SECRET, integrationCode: DEMO_INTEGRATION_CODE },
-      g.reads,
-      g.writes,
-    );
+    const again = createAutotaskTarget({ ...AUTH }, g.reads, g.writes);
     expect(again.applyAll([step(7, 'c05', 'new:BENCH-SEATS', 'quantity')]).map((o) => o.status)).toEqual([
       'applied',
     ]);
@@ -106,11 +106,7 @@ describe('Autotask push reads each service once per execution', () => {
 
   it('looks a missing SKU up again before creating it (a create that timed out may have landed)', async () => {
     const g = gasHttp({ 'https://*.autotask.net': sb.urls.autotask });
-    const target = createAutotaskTarget(
-      { username: DEMO_USER, secret: DEMO_SECRET, integrationCode: DEMO_INTEGRATION_CODE },
-      g.reads,
-      g.writes,
-    );
+    const target = createAutotaskTarget({ ...AUTH }, g.reads, g.writes);
     // The SKU is first seen on a charge (looked up, missing), then needed as a service: it is looked up
     // again before the create, and created once.
     target.applyAll([step(11, 'c06', 'new:BENCH-LATE', 'charge')]);

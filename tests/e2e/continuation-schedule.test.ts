@@ -14,7 +14,7 @@ import { urlMapFor } from '../../local/workbench/vendors';
 
 const code = () => fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
 const isMutation = (r: { method: string; path: string }): boolean =>
-  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/token$/i.test(r.path);
+  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path) && !/token$/i.test(r.path);
 
 describe('checkpoints, continuations and the monthly schedule (built bundle, Autotask)', () => {
   let sb: RunningSandboxes;

@@ -15,7 +15,9 @@ import { urlMapFor } from '../../local/workbench/vendors';
 const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
 
 const isMutation = (r: { method: string; path: string }): boolean =>
-  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/\/(oauth\/|auth\/)token$/i.test(r.path);
+  r.method !== 'GET' &&
+  !/\/query(\/count|\/next)?$/i.test(r.path) &&
+  !/\/(oauth\/|auth\/)token$/i.test(r.path);
 
 describe.each(['autotask', 'halo'] as const)(
   'a billing month through the built bundle (Pax8 + Twilio → %s)',

@@ -20,7 +20,7 @@ const code = fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.j
 const TAB = `Billing ${DEMO_MONTH}`;
 const NOW = Date.parse('2026-11-01T09:00:00Z');
 const isMutation = (r: { method: string; path: string }): boolean =>
-  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/token$/i.test(r.path);
+  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path) && !/token$/i.test(r.path);
 
 interface PullView {
   lines: number;

@@ -22,7 +22,7 @@ const OWNER = 'owner@example.com';
 const TAB = `Billing ${DEMO_MONTH}`;
 const code = fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
 const isMutation = (r: { method: string; path: string }): boolean =>
-  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/token$/i.test(r.path);
+  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path) && !/token$/i.test(r.path);
 
 type Book = ReturnType<GasGlobals['SpreadsheetApp']['getActiveSpreadsheet']>;
 type Sheet = NonNullable<ReturnType<Book['getSheetByName']>>;

@@ -30,6 +30,8 @@ export interface AtState {
 export const DEMO_USER = 'api-billgrid@northwind.example';
 export const DEMO_SECRET = 'demo-secret-Z9x!';
 export const DEMO_INTEGRATION_CODE = 'BILLGRIDDEMOINTEGRATIONCODE';
+/** The demo's Material billing code for charges of services ('Resale & Usage'). */
+export const DEMO_MATERIAL_CODE = 29682810;
 
 export const at = (date: string): string => `${date}T00:00:00Z`;
 
@@ -55,42 +57,74 @@ export function monthlyPeriods(start: string, end: string): Array<{ startDate: s
   return out;
 }
 
+/** BillingCodes.useType picklist (BillingCodesEntity.htm): 1 work type, 3 internal time, 4 material, 5 service. */
+export const USE_TYPE = { workType: 1, internalTime: 3, material: 4, service: 5 } as const;
+
+/** Service codes (5) go on services, material codes (4) on contract charges; the rest are labour/time codes. */
 export const BILLING_CODES: AtRecord[] = [
   {
     id: 29682801,
     name: 'Recurring Services',
     description: 'Managed services and licences',
     isActive: true,
-    useType: 14,
+    useType: USE_TYPE.service,
   },
   {
     id: 29682802,
     name: 'Microsoft Licensing',
     description: 'Microsoft 365 and CSP licences',
     isActive: true,
-    useType: 3,
+    useType: USE_TYPE.service,
   },
-  { id: 29682803, name: 'Telephony Usage', description: 'Voice and SMS usage', isActive: true, useType: 3 },
+  {
+    id: 29682803,
+    name: 'Telephony Usage',
+    description: 'Voice and SMS usage',
+    isActive: true,
+    useType: USE_TYPE.material,
+  },
   {
     id: 29682804,
     name: 'Cloud Consumption',
     description: 'Azure and cloud usage',
     isActive: true,
-    useType: 3,
+    useType: USE_TYPE.material,
   },
   {
     id: 29682805,
     name: 'Hardware & Materials',
     description: 'One-off materials',
     isActive: true,
-    useType: 3,
+    useType: USE_TYPE.material,
   },
   {
     id: 29682806,
     name: 'Legacy Licensing (retired)',
     description: 'Do not use',
     isActive: false,
-    useType: 3,
+    useType: USE_TYPE.material,
+  },
+  {
+    id: 29682807,
+    name: 'Usage Services',
+    description: 'Metered telephony and cloud services',
+    isActive: true,
+    useType: USE_TYPE.service,
+  },
+  { id: 29682808, name: 'Remote Support', description: 'Labour', isActive: true, useType: USE_TYPE.workType },
+  {
+    id: 29682810,
+    name: 'Resale & Usage',
+    description: 'Licences and usage billed as charges',
+    isActive: true,
+    useType: USE_TYPE.material,
+  },
+  {
+    id: 29682809,
+    name: 'Internal Time',
+    description: 'Not billable',
+    isActive: true,
+    useType: USE_TYPE.internalTime,
   },
 ];
 
@@ -146,9 +180,9 @@ export const DEMO_SERVICES: Array<{
   },
   { id: 5013, name: 'Entra ID P1', sku: 'MST-AADP1-NCE-1Y', price: 6, cost: 5.4, code: 29682802 },
   { id: 5014, name: 'Proofpoint Essentials', sku: 'PPT-ESS-BUS', price: 3.5, cost: 2.1, code: 29682801 },
-  { id: 5006, name: 'Azure consumption', sku: 'MST-AZR-PLAN', price: 1, cost: 0.85, code: 29682804 },
-  { id: 5007, name: 'Twilio voice usage', sku: 'TWILIO-VOICE', price: 0.02, cost: 0.013, code: 29682803 },
-  { id: 5008, name: 'Twilio SMS usage', sku: 'TWILIO-SMS', price: 0.012, cost: 0.0079, code: 29682803 },
+  { id: 5006, name: 'Azure consumption', sku: 'MST-AZR-PLAN', price: 1, cost: 0.85, code: 29682807 },
+  { id: 5007, name: 'Twilio voice usage', sku: 'TWILIO-VOICE', price: 0.02, cost: 0.013, code: 29682807 },
+  { id: 5008, name: 'Twilio SMS usage', sku: 'TWILIO-SMS', price: 0.012, cost: 0.0079, code: 29682807 },
   {
     id: 5009,
     name: 'Microsoft 365 E3 (annual)',

@@ -1,6 +1,13 @@
 /** The Autotask sandbox by convention (local/sandbox/module.ts). */
 import type { SandboxModule } from '../module';
-import { DEMO_INTEGRATION_CODE, DEMO_SECRET, DEMO_USER, demoFixture, type AtState } from './fixture';
+import {
+  DEMO_INTEGRATION_CODE,
+  DEMO_MATERIAL_CODE,
+  DEMO_SECRET,
+  DEMO_USER,
+  demoFixture,
+  type AtState,
+} from './fixture';
 
 export const sandbox: SandboxModule<AtState> = {
   id: 'autotask',
@@ -11,5 +18,6 @@ export const sandbox: SandboxModule<AtState> = {
     integrationCode: DEMO_INTEGRATION_CODE,
     // The demo companies' account manager (ownerResourceID in the fixture): lets Connect create companies.
     ownerResourceId: '29682885',
+    materialCodeId: String(DEMO_MATERIAL_CODE),
   }),
 };

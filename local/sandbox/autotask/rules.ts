@@ -4,7 +4,7 @@
  * violations as 500, see SOURCES.md). Each function mutates the state and returns the new/updated id.
  */
 import type { AtRecord } from './filter';
-import { at, monthlyPeriods, RECURRING_SERVICE, type AtState } from './fixture';
+import { at, monthlyPeriods, RECURRING_SERVICE, USE_TYPE, type AtState } from './fixture';
 
 export class RuleError extends Error {}
 
@@ -52,11 +52,23 @@ export function createCompany(s: AtState, body: AtRecord): number {
   return id;
 }
 
+/**
+ * The billing code must exist, be active and be of the use type the entity takes (services: Service codes,
+ * contract charges: Material codes; BillingCodesEntity.htm, ContractChargesEntity.htm).
+ */
+function activeCode(s: AtState, id: unknown, useType: number, rule: string): void {
+  const code = byId(s, 'BillingCodes', id);
+  if (!code || code.isActive !== true)
+    throw new RuleError(`billingCodeID ${String(id)} is not an active billing code.`);
+  if (code.useType !== useType)
+    throw new RuleError(
+      `billingCodeID ${String(id)} has useType ${String(code.useType)}: ${rule} (useType ${useType}).`,
+    );
+}
+
 export function createService(s: AtState, body: AtRecord): number {
   requireFields(body, ['name', 'unitPrice', 'periodType', 'billingCodeID']);
-  const code = byId(s, 'BillingCodes', body.billingCodeID);
-  if (!code || code.isActive !== true)
-    throw new RuleError(`billingCodeID ${String(body.billingCodeID)} is not an active billing code.`);
+  activeCode(s, body.billingCodeID, USE_TYPE.service, 'A service needs a Service code');
   const id = s.nextId++;
   table(s, 'Services').push({
     isActive: true,
@@ -275,11 +287,8 @@ function checkCode(s: AtState, r: AtRecord): void {
   ) {
     throw new RuleError('A contract charge must have either a productID or a billingCodeID.');
   }
-  if (r.billingCodeID !== undefined && r.billingCodeID !== null) {
-    const code = byId(s, 'BillingCodes', r.billingCodeID);
-    if (!code || code.isActive !== true)
-      throw new RuleError(`billingCodeID ${String(r.billingCodeID)} is not an active billing code.`);
-  }
+  if (r.billingCodeID !== undefined && r.billingCodeID !== null)
+    activeCode(s, r.billingCodeID, USE_TYPE.material, 'a contract charge needs a Material code');
 }
 
 export function createCharge(s: AtState, contractID: number, body: AtRecord): number {
@@ -304,7 +313,8 @@ export function updateCharge(s: AtState, contractID: number, body: AtRecord): nu
   const next = { ...rec, ...pick(body, CHARGE_FIELDS) };
   if (body.datePurchased !== undefined) next.datePurchased = at(day(body.datePurchased, 'datePurchased'));
   num(next.unitQuantity, 'unitQuantity');
-  checkCode(s, next);
+  // The code is checked when it is set; a charge saved before keeps the code it has.
+  if (body.billingCodeID !== undefined || body.productID !== undefined) checkCode(s, next);
   amounts(next);
   Object.assign(rec, next);
   return rec.id as number;

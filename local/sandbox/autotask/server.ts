@@ -147,10 +147,28 @@ function readQuery(raw: unknown, entity: string): QuerySpec {
   };
 }
 
+/**
+ * Where the next/previous page starts. Real links carry `paging={"pageSize":500,"previousIds":[…],"nextIds":[…]}`
+ * (KelvinTegelaar/AutotaskAPI); the sandbox puts the last id seen in `nextIds`, the first in `previousIds`.
+ */
 interface Paging {
   pageSize: number;
   afterId?: number;
   beforeId?: number;
+}
+
+/** The `paging` parameter of a page link, or null when it is not one the sandbox issued. */
+function readPaging(raw: unknown): Paging | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const o = raw as { pageSize?: unknown; previousIds?: unknown; nextIds?: unknown };
+  if (!Number.isInteger(o.pageSize)) return null;
+  const first = (v: unknown): number | undefined =>
+    Array.isArray(v) && Number.isInteger(v[0]) ? Number(v[0]) : undefined;
+  const next = first(o.nextIds);
+  const prev = first(o.previousIds);
+  if (next !== undefined) return { pageSize: Number(o.pageSize), afterId: next };
+  if (prev !== undefined) return { pageSize: Number(o.pageSize), beforeId: prev };
+  return null;
 }
 
 function runQuery(
@@ -173,11 +191,20 @@ function runQuery(
       .slice(0, paging.pageSize);
   }
   const origin = `http://${header(req, 'host')}${ROOT}/${entity}/query/next`;
-  const search = encodeURIComponent(
-    JSON.stringify({ filter: q.filter, IncludeFields: q.includeFields ?? undefined }),
-  );
-  const link = (p: Paging): string =>
-    `${origin}?paging=${encodeURIComponent(JSON.stringify(p))}&search=${search}`;
+  // A link from a GET ?search= query carries the search; one from a POST query does not: the caller re-POSTs
+  // its body to it (WYRE-AI/autotask-mcp PR #170 live log).
+  const search =
+    req.method === 'GET'
+      ? `&search=${encodeURIComponent(JSON.stringify({ filter: q.filter, IncludeFields: q.includeFields ?? undefined }))}`
+      : '';
+  const link = (p: Paging): string => {
+    const ids = {
+      pageSize: p.pageSize,
+      previousIds: p.beforeId === undefined ? [] : [p.beforeId],
+      nextIds: p.afterId === undefined ? [] : [p.afterId],
+    };
+    return `${origin}?paging=${encodeURIComponent(JSON.stringify(ids))}${search}`;
+  };
   const firstId = page.length ? Number(page[0].id) : undefined;
   const lastId = page.length ? Number(page[page.length - 1].id) : undefined;
   const more = lastId !== undefined && all.some((r) => Number(r.id) > lastId);
@@ -346,11 +373,25 @@ export function createSandbox(fixture?: unknown): Sandbox<AtState> {
     }
   };
 
+  // ASP.NET's own answer to a method the route lacks: `{ Message }`, not Autotask's `{ errors }`.
+  const notAllowed = (method: string): SandboxResponse => ({
+    status: 405,
+    json: { Message: `The requested resource does not support http method '${method}'.` },
+  });
   sb.route('GET', `${ROOT}/:entity/query/next`, (req, s) => {
-    const p = parse(req.query.get('paging')) as Paging | undefined;
-    if (!p || !Number.isInteger(p.pageSize)) return errors(500, 'The paging parameter is not valid.');
-    const search = (parse(req.query.get('search')) ?? {}) as Record<string, unknown>;
-    return query(req, s, { ...search, MaxRecords: p.pageSize }, p);
+    // Only the link of a GET ?search= query can be followed with GET; a POST query's link has no search.
+    const search = parse(req.query.get('search'));
+    if (search === undefined) return notAllowed('GET');
+    const p = readPaging(parse(req.query.get('paging')));
+    if (!p) return errors(500, 'The paging parameter is not valid.');
+    return query(req, s, { ...(search as Record<string, unknown>), MaxRecords: p.pageSize }, p);
+  });
+  sb.route('POST', `${ROOT}/:entity/query/next`, (req, s) => {
+    const p = readPaging(parse(req.query.get('paging')));
+    if (!p) return errors(500, 'The paging parameter is not valid.');
+    const raw = parse(req.body);
+    if (raw === undefined) return errors(500, 'The query body is not valid JSON.');
+    return query(req, s, { ...(raw as Record<string, unknown>), MaxRecords: p.pageSize }, p);
   });
   sb.route('POST', `${ROOT}/:entity/query/count`, (req, s) => {
     const res = query(req, s, { ...((parse(req.body) ?? {}) as object), MaxRecords: MAX_RECORDS });

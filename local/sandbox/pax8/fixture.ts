@@ -97,6 +97,17 @@ export interface Pax8Fixture {
   rawItems?: Array<{ invoiceId: string; record: Record<string, unknown> }>;
   rawCompanies?: Array<Record<string, unknown>>;
   limits?: { requestsPerSecond?: number | null };
+  /**
+   * The sandbox's clock (yyyy-mm-dd): invoices exist only from the day Pax8 issues them (the 5th for an
+   * invoice dated the 1st). Unset: every invoice exists.
+   */
+  today?: string;
+  /** Behaviours the documentation leaves open; tests run the connector under each. */
+  variants?: {
+    /** An empty list: `content` left out (what Pax8's own CLI guards against, the default) or `[]`. */
+    emptyList?: 'omit-content' | 'empty-array';
+    paging?: 'stable' | 'repeat' | 'shifting';
+  };
 }
 
 export const uuid = (seed: string): string => {
@@ -354,12 +365,16 @@ class Builder {
       price?: number;
       description?: string;
       details?: string;
+      /** Pax8 bills the end customer itself (a bill-on-behalf company). */
+      billedByPax8?: boolean;
+      /** Flat, volume or tiered pricing: `total` and `costTotal` are not quantity × price. */
+      pricing?: { rateType: string; chargeType: string; total: number; costTotal: number };
     },
   ): Pax8FixtureItem {
     const cost = o.cost ?? p.cost;
     const price = o.price ?? p.price;
     const sub = this.subscription(c, p, Math.abs(o.quantity), inv.currencyCode);
-    const total = r2(o.quantity * price);
+    const total = o.pricing?.total ?? r2(o.quantity * price);
     const it: Pax8FixtureItem = {
       invoiceId: inv.id,
       id: uuid(`item:${inv.id}:${o.seed}`),
@@ -375,14 +390,14 @@ class Builder {
       sku: p.sku,
       description: o.description ?? p.name,
       details: o.details,
-      rateType: 'single',
-      chargeType: 'per',
+      rateType: o.pricing?.rateType ?? 'single',
+      chargeType: o.pricing?.chargeType ?? 'per',
       price,
       subTotal: total,
       cost,
-      costTotal: r2(o.quantity * cost),
+      costTotal: o.pricing?.costTotal ?? r2(o.quantity * cost),
       offeredBy: 'Pax8',
-      billedByPax8: false,
+      billedByPax8: o.billedByPax8 ?? false,
       total,
       productId: sub.productId,
       productName: p.name,
@@ -575,6 +590,103 @@ export function demoFixture(): Pax8Fixture {
   );
   // The voided invoice repeats a line that must not be billed.
   b.item(voided, blue, P.exchange, { seed: 'void', quantity: 4, start: '2026-10-01', end: '2026-10-31' });
+  return b.f;
+}
+
+/**
+ * A month with the shapes Pax8 really sends beside the demo's (field meanings: Pax8's InvoiceItem schema,
+ * see SOURCES.md): a bill-on-behalf company whose items Pax8 bills itself (`billedByPax8`), flat-,
+ * volume- and tiered-priced items whose `total` is not quantity × price, and Azure under its real SKU
+ * families (MST-AZR… plan usage, AZR-ARR-… arrears, MST-ARI… reserved instances).
+ */
+export function realisticFixture(): Pax8Fixture {
+  const b = new Builder('Realistic MSP', 'realistic');
+  const inv = b.invoice('real-2026-10', `${DEMO_MONTH}-01`, 'USD');
+  const start = `${DEMO_MONTH}-01`;
+  const end = lastDay(DEMO_MONTH);
+  const acme = b.company('acme', 'Acme Dental Group', 1);
+  const bobo = b.company('bobo', 'Harbor View Clinic', 2);
+  bobo.billOnBehalfOfEnabled = true;
+  b.month(inv, acme, 'acme', DEMO_MONTH);
+  b.item(inv, bobo, P.bpMonthly, { seed: 'bobo-bp', quantity: 12, start, end, billedByPax8: true });
+  b.item(inv, bobo, P.exchange, { seed: 'bobo-exo', quantity: 3, start, end, billedByPax8: true });
+  const backup = (key: string, sku: string, name: string): Product => ({
+    key,
+    sku,
+    name,
+    vendor: 'Acronis',
+    cost: 0,
+    price: 0,
+    term: 'Monthly',
+    unit: 'Each',
+  });
+  // Flat: one price for any quantity (25 workstations for 100.00, not 2,500.00).
+  b.item(inv, acme, backup('flat', 'ACR-BKP-FLAT', 'Acronis Backup (flat bundle)'), {
+    seed: 'flat',
+    quantity: 25,
+    start,
+    end,
+    cost: 80,
+    price: 100,
+    pricing: { rateType: 'flat', chargeType: 'flat', total: 100, costTotal: 80 },
+  });
+  // Tiered: 10 at 5.00, 20 at 3.75 → 125.00 for 30 (unit 4.1666…: no cent price gives 125.00 exactly
+  // at 30, but 30 × 4.166667 rounds to 125.00).
+  b.item(inv, acme, backup('tier', 'ACR-STO-TIER', 'Acronis Cloud Storage (tiered)'), {
+    seed: 'tiered',
+    quantity: 30,
+    start,
+    end,
+    cost: 3,
+    price: 5,
+    pricing: { rateType: 'tiered', chargeType: 'per', total: 125, costTotal: 90 },
+  });
+  // Volume: 40 seats all at the 40+ band, 2.60 instead of the 3.00 list price.
+  b.item(inv, acme, backup('vol', 'ACR-M365-VOL', 'Acronis M365 Backup (volume)'), {
+    seed: 'volume',
+    quantity: 40,
+    start,
+    end,
+    cost: 2.5,
+    price: 3,
+    pricing: { rateType: 'volume', chargeType: 'per', total: 104, costTotal: 80 },
+  });
+  const usage = `${prevMonth(DEMO_MONTH)}`;
+  const azure = (key: string, sku: string, name: string, term: string): Product => ({
+    key,
+    sku,
+    name,
+    vendor: 'Microsoft',
+    cost: 0,
+    price: 0,
+    term,
+    unit: 'Each',
+  });
+  // Whether AZR-ARR-… items say "Arrears" or "Azure plan" is not documented: this one says neither.
+  b.item(inv, acme, azure('azr-arr', 'AZR-ARR-USAGE', 'Microsoft Azure', 'Monthly'), {
+    seed: 'azr-arr',
+    quantity: 1,
+    start: `${usage}-01`,
+    end: lastDay(usage),
+    cost: 412.37,
+    price: 453.61,
+    description: 'Microsoft Azure - Production',
+  });
+  b.item(inv, acme, azure('mst-azr', 'MST-AZR-0145P', 'Microsoft Azure', 'Arrears'), {
+    seed: 'mst-azr',
+    quantity: 1,
+    start: `${usage}-01`,
+    end: lastDay(usage),
+    cost: 88.1,
+    price: 96.91,
+    description: 'Microsoft Azure - Development',
+  });
+  b.item(
+    inv,
+    acme,
+    azure('mst-ari', 'MST-ARI-D2SV3-1Y', 'Azure Reserved VM Instance D2s v3 (1 year)', 'Monthly'),
+    { seed: 'mst-ari', quantity: 2, start, end, cost: 51.1, price: 56.21 },
+  );
   return b.f;
 }
 

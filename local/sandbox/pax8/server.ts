@@ -36,11 +36,30 @@ export function pax8ErrorResponse(
   return { status, headers, json: { type, message, instance: req.path, status } };
 }
 
+/**
+ * The order a list is served in across page requests. Pax8's item lists take no sort parameter and the
+ * API documents no stable order, so besides disjoint pages ('stable') the sandbox can serve:
+ *  - 'repeat': one record appears at the end of a page and again at the start of the next (as when a
+ *    record is inserted before the read position between two page requests); totalElements still counts
+ *    distinct records;
+ *  - 'shifting': the order moves between requests, so one record is served twice and another never.
+ */
+export type Pax8PagingVariant = 'stable' | 'repeat' | 'shifting';
+
+/** As served across pages: every record once, or with the repeat/loss of the variant. */
+function servedOrder<T>(all: T[], size: number, variant: Pax8PagingVariant): T[] {
+  if (variant === 'stable' || all.length <= size) return all;
+  if (variant === 'repeat') return [...all.slice(0, size), all[size - 1], ...all.slice(size)];
+  // 'shifting': the record at the start of page 1 is lost; page 0's last record takes its place.
+  return [...all.slice(0, size), all[size - 1], ...all.slice(size + 1)];
+}
+
 /** One page of `all`; `shape` is applied to the page's entries only (a 100,000-item invoice is not copied per page). */
 function paged(
   req: SandboxRequest,
-  all: unknown[],
+  allRecords: unknown[],
   shape: (x: unknown, index: number) => unknown = (x) => x,
+  variants: Pax8Fixture['variants'] = {},
 ): SandboxResponse {
   const rawPage = req.query.get('page') ?? '0';
   const rawSize = req.query.get('size') ?? String(DEFAULT_SIZE);
@@ -51,14 +70,32 @@ function paged(
   if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) {
     return pax8ErrorResponse(req, 422, `size must be between 1 and ${MAX_SIZE}`);
   }
-  return {
-    status: 200,
-    json: {
-      content: all.slice(page * size, page * size + size).map((x, i) => shape(x, page * size + i)),
-      page: { size, totalElements: all.length, totalPages: Math.ceil(all.length / size), number: page },
-    },
+  // Shapes are applied by position in the fixture's list, so index through the served order.
+  const positions = servedOrder(
+    allRecords.map((_, i) => i),
+    size,
+    variants.paging ?? 'stable',
+  );
+  const content = positions.slice(page * size, page * size + size).map((i) => shape(allRecords[i], i));
+  const pageInfo = {
+    size,
+    totalElements: allRecords.length,
+    totalPages: Math.ceil(positions.length / size),
+    number: page,
   };
+  // Pax8 leaves `content` out when a list has nothing to return (Pax8's own CLI patches it back in).
+  if (content.length === 0 && (variants.emptyList ?? 'omit-content') === 'omit-content')
+    return { status: 200, json: { page: pageInfo } };
+  return { status: 200, json: { content, page: pageInfo } };
 }
+
+/** The day an invoice dated `invoiceDate` is issued: Pax8 dates invoices the 1st and issues them ~5th. */
+export function issuedOn(invoiceDate: string): string {
+  const d = new Date(`${invoiceDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + ISSUE_DELAY_DAYS);
+  return d.toISOString().slice(0, 10);
+}
+const ISSUE_DELAY_DAYS = 4;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -127,7 +164,7 @@ export function createSandbox(fixture?: unknown): Sandbox<Pax8State> {
     const status = req.query.get('status');
     const list: unknown[] = s.companies.filter((c) => !status || c.status === status);
     if (!status) list.push(...(s.rawCompanies ?? []));
-    return paged(req, list);
+    return paged(req, list, undefined, s.variants);
   });
   sandbox.route('GET', '/v1/companies/:id', (req, s) => {
     const c = s.companies.find((x) => x.id === req.params.id);
@@ -144,6 +181,8 @@ export function createSandbox(fixture?: unknown): Sandbox<Pax8State> {
           (!q('status') || x.status === q('status')) &&
           (!q('billingTerm') || x.billingTerm === q('billingTerm')),
       ),
+      undefined,
+      s.variants,
     );
   });
 
@@ -165,28 +204,39 @@ export function createSandbox(fixture?: unknown): Sandbox<Pax8State> {
           (!from || i.invoiceDate >= from) &&
           (!to || i.invoiceDate <= to) &&
           (!status || i.status === status) &&
-          (!companyId || i.companyId === companyId),
+          (!companyId || i.companyId === companyId) &&
+          // The sandbox's clock: an invoice exists only once Pax8 has issued it.
+          (!s.today || issuedOn(i.invoiceDate) <= s.today),
       )
       .sort((a, b) => (a.invoiceDate < b.invoiceDate ? 1 : a.invoiceDate > b.invoiceDate ? -1 : 0));
-    return paged(req, list);
+    return paged(req, list, undefined, s.variants);
   });
   sandbox.route('GET', '/v1/invoices/:id', (req, s) => {
-    const inv = s.invoices.find((i) => i.id === req.params.id);
+    const inv = s.invoices.find(
+      (i) => i.id === req.params.id && (!s.today || issuedOn(i.invoiceDate) <= s.today),
+    );
     return inv ? { status: 200, json: inv } : pax8ErrorResponse(req, 404, 'Invalid invoice id');
   });
   sandbox.route('GET', '/v1/invoices/:id/items', (req, s) => {
-    const inv = s.invoices.find((i) => i.id === req.params.id);
+    const inv = s.invoices.find(
+      (i) => i.id === req.params.id && (!s.today || issuedOn(i.invoiceDate) <= s.today),
+    );
     if (!inv) return pax8ErrorResponse(req, 404, 'Invalid invoice id');
     const items: unknown[] = s.items.filter((i) => i.invoiceId === inv.id);
     const own = items.length;
     for (const raw of s.rawItems ?? []) if (raw.invoiceId === inv.id) items.push(raw.record);
     // Fixture items lose their invoiceId on the way out; raw records go out exactly as they are.
-    return paged(req, items, (x, i) => {
-      if (i >= own) return x;
-      const { invoiceId: _invoice, ...item } = x as (typeof s.items)[number];
-      void _invoice;
-      return item;
-    });
+    return paged(
+      req,
+      items,
+      (x, i) => {
+        if (i >= own) return x;
+        const { invoiceId: _invoice, ...item } = x as (typeof s.items)[number];
+        void _invoice;
+        return item;
+      },
+      s.variants,
+    );
   });
 
   return sandbox;

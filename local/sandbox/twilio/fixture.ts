@@ -36,6 +36,22 @@ export interface TwilioFixture {
   /** Account records served verbatim after the generated ones. */
   rawAccounts?: Array<Record<string, unknown>>;
   limits?: { requestsPerSecond?: number | null };
+  /**
+   * API keys (`SK…` + secret) usable instead of the Auth Token. A Main key may use every endpoint; a
+   * Standard key cannot reach /Accounts (Twilio: "If your API key requires access to the Accounts
+   * endpoints, then you'll need to use a Main key").
+   */
+  apiKeys?: Array<{ sid: string; secret: string; accountSid: string; kind: 'main' | 'standard' }>;
+  /** Behaviours the documentation leaves open; tests run the connector under each. */
+  variants?: {
+    /** `price` as the live API sends it (a decimal string, the default) or as the spec types it. */
+    priceFormat?: 'string' | 'number';
+    /**
+     * Usage of a closed or suspended subaccount read by its parent: served, or refused with 403 and
+     * Twilio error 20403 ("the account has been suspended or closed"). Twilio does not say which.
+     */
+    closedUsage?: 'served' | 'refused';
+  };
 }
 
 const hex32 = (seed: string): string => fnv1a64(`${seed}/a`) + fnv1a64(`${seed}/b`);
@@ -91,6 +107,17 @@ export function usageFor(seed: string, sid: string, month: string): TwilioFixtur
     if (unit(s('tr')) < 0.3) out.push(leaf(sid, month, 'transcriptions', Math.round(recMin / 5)));
   }
   if (unit(s('cnam')) < 0.25) out.push(leaf(sid, month, 'calleridlookups', between(s('cnamn'), 100, 2000)));
+  // Roll-ups whose parts do not share their name: lookups, pv (video), channels-messaging.
+  if (unit(s('carrier')) < 0.3) out.push(leaf(sid, month, 'carrier-lookups', between(s('carn'), 50, 900)));
+  if (unit(s('video')) < 0.2) {
+    out.push(leaf(sid, month, 'group-rooms', between(s('grm'), 100, 4000)));
+    out.push(leaf(sid, month, 'video-recordings', between(s('vrm'), 10, 800)));
+  }
+  if (unit(s('wa')) < 0.3) {
+    const wa = between(s('wan'), 20, 3000);
+    out.push(leaf(sid, month, 'channels-messaging-outbound', wa));
+    out.push(leaf(sid, month, 'failed-message-processing-fee', Math.round(wa / 40)));
+  }
   return out;
 }
 

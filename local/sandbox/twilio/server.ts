@@ -33,14 +33,26 @@ export function twilioErrorResponse(
 const notFound = (req: SandboxRequest) =>
   twilioErrorResponse(404, 20404, `The requested resource ${req.path} was not found`);
 
-/** Who is calling: the account whose SID and token match the Basic credentials. */
-function caller(req: SandboxRequest, s: TwilioState): TwilioFixtureAccount | undefined {
+/**
+ * Who is calling: the account whose SID and token match the Basic credentials, or whose API key
+ * (`SK…` SID + secret) does; `standardKey` when it is a Standard key.
+ */
+function caller(
+  req: SandboxRequest,
+  s: TwilioState,
+): (TwilioFixtureAccount & { standardKey?: boolean }) | undefined {
   const header = req.headers.authorization ?? '';
   const m = /^Basic\s+(.+)$/i.exec(header);
   if (!m) return undefined;
   const [user, ...rest] = Buffer.from(m[1], 'base64').toString('utf8').split(':');
   const password = rest.join(':');
-  return [s.main, ...s.subaccounts].find((a) => a.sid === user && a.authToken === password);
+  const accounts = [s.main, ...s.subaccounts];
+  const key = (s.apiKeys ?? []).find((k) => k.sid === user && k.secret === password);
+  if (key) {
+    const owner = accounts.find((a) => a.sid === key.accountSid);
+    return owner ? { ...owner, standardKey: key.kind === 'standard' } : undefined;
+  }
+  return accounts.find((a) => a.sid === user && a.authToken === password);
 }
 
 /** The accounts a caller may read: the main account sees its subaccounts, a subaccount only itself. */
@@ -172,7 +184,8 @@ function usageRecords(
       count_unit: c.countUnit,
       description: c.description,
       end_date: end,
-      price: round5(v.price),
+      // The spec types price as a number; the live API sends a decimal string ("2192.84855").
+      price: s.variants?.priceFormat === 'number' ? round5(v.price) : String(round5(v.price)),
       price_unit: unit,
       start_date: start,
       subresource_uris: {
@@ -206,10 +219,19 @@ export function createSandbox(fixture?: unknown): Sandbox<TwilioState> {
       }
       window.push(now);
     }
-    if (!caller(req, s)) {
+    const who = caller(req, s);
+    if (!who) {
       return twilioErrorResponse(401, 20003, 'Authentication Error - invalid username', {
         'WWW-Authenticate': 'Basic realm="Twilio API"',
       });
+    }
+    // A Standard API key cannot use the Accounts endpoints (the list, or one account's record).
+    if (who.standardKey && /^\/2010-04-01\/Accounts(\.json|\/[^/]+\.json)$/.test(req.path)) {
+      return twilioErrorResponse(
+        401,
+        20003,
+        'Authentication Error - Standard API keys cannot access Accounts',
+      );
     }
     return undefined;
   };
@@ -241,6 +263,13 @@ export function createSandbox(fixture?: unknown): Sandbox<TwilioState> {
   sandbox.route('GET', `${API}/Accounts/:sid/Usage/Records.json`, (req, s) => {
     const a = visible(caller(req, s)!, s).find((x) => x.sid === req.params.sid);
     if (!a) return notFound(req);
+    if (a.status !== 'active' && s.variants?.closedUsage === 'refused') {
+      return twilioErrorResponse(
+        403,
+        20403,
+        'The account lacks permission to access the Twilio API. Typically this means the account has been suspended or closed.',
+      );
+    }
     const p = paging(req);
     if (!p.ok) return p.res;
     const start = req.query.get('StartDate') ?? '2010-01-01';

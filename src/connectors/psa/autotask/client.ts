@@ -127,17 +127,17 @@ export class AutotaskClient {
     includeFields?: string[],
   ): Array<z.infer<S>> {
     const byId = new Map<number, z.infer<S>>();
-    let pending = filters.map((filter) =>
-      this.request('post', `${entity}/query`, {
-        MaxRecords: MAX_RECORDS,
-        ...(includeFields ? { IncludeFields: includeFields } : {}),
-        filter,
-      }),
-    );
+    const bodies = filters.map((filter) => ({
+      MaxRecords: MAX_RECORDS,
+      ...(includeFields ? { IncludeFields: includeFields } : {}),
+      filter,
+    }));
+    let pending = bodies.map((body) => ({ body, req: this.request('post', `${entity}/query`, body) }));
     while (pending.length) {
-      const responses = this.http.requestAll(pending);
+      const responses = this.http.requestAll(pending.map((p) => p.req));
+      const sent = pending;
       pending = [];
-      for (const res of responses) {
+      for (const [k, res] of responses.entries()) {
         if (res.status !== 200) throw new PsaError(this.readError(res, entity), res.status);
         const page = pageSchema.safeParse(json(res));
         if (!page.success)
@@ -147,8 +147,11 @@ export class AutotaskClient {
           if (rec.success) byId.set(rec.data.id, rec.data);
           else this.problem(entity, raw, rec.error);
         }
+        // The link of a POST query carries no filter and answers GET with 405: the next page is the same
+        // body POSTed to it (SOURCES.md, F1).
         const next = page.data.pageDetails?.nextPageUrl;
-        if (next) pending.push(this.request('get', next));
+        const { body } = sent[k];
+        if (next) pending.push({ body, req: this.request('post', next, body) });
       }
     }
     return [...byId.values()].sort((a, b) => a.id - b.id);

@@ -44,6 +44,11 @@ export const autotaskCredentialsSchema = z.object({
     .trim()
     .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
     .optional(),
+  materialCodeId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}$/, { error: 'Autotask material code must be a billing code id (a number)' })
+    .optional(),
 });
 export type AutotaskCredentials = z.output<typeof autotaskCredentialsSchema>;
 
@@ -80,8 +85,13 @@ export const autotaskConfigSchema = z.object({
   companyType: positiveInt('Company type').default(1),
   /** Account manager (resource id) for companies BillGrid creates; Autotask requires one. */
   ownerResourceId: positiveInt('Company owner resource id').optional(),
-  /** Billing code for charges and services when no mapping or default code gives one. */
+  /** Billing code for charges and services when no mapping or default code gives one (checked by use type). */
   defaultBillingCodeId: positiveInt('Default billing code').optional(),
+  /**
+   * Material billing code (use type 4) for new contract charges whose product is a service: services carry
+   * Service codes (use type 5), which Autotask does not take on a charge.
+   */
+  materialCodeId: positiveInt('Material code for charges').optional(),
   /** Length of contracts BillGrid creates, in months. */
   contractMonths: positiveInt('Contract length').max(120).default(36),
 });

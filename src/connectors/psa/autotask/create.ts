@@ -70,22 +70,30 @@ export class AutotaskCreator {
     );
   }
 
-  /** Finds the service by SKU (or by name when there is no SKU), or creates it with its default billing code. */
-  createService(input: {
-    name: string;
-    sku: string;
-    unitPrice: number;
-    unitCost: number;
-    billingCodeId: string | number;
-  }): Created {
+  /**
+   * Finds the service by SKU (or by name when there is no SKU), or creates it with a Service billing code
+   * (`serviceCode` checks the chosen code's use type and falls back to the configured default).
+   */
+  createService(
+    input: {
+      name: string;
+      sku: string;
+      unitPrice: number;
+      unitCost: number;
+      billingCodeId: string | number;
+    },
+    serviceCode: (chosen: string | number) => number | null,
+  ): Created {
     const filter: Filter = input.sku
       ? { op: 'eq', field: 'sku', value: input.sku }
       : { op: 'eq', field: 'name', value: input.name };
     const existing = this.client.queryAll('Services', [[filter]], serviceSchema)[0];
     if (existing) return { id: String(existing.id), created: false };
-    const code = Number(input.billingCodeId);
-    if (!Number.isInteger(code))
-      throw new PsaError(`'${String(input.billingCodeId)}' is not an Autotask billing code`);
+    const code = serviceCode(input.billingCodeId);
+    if (code === null)
+      throw new PsaError(
+        `'${String(input.billingCodeId)}' is not an active Autotask Service billing code; a service needs one (material codes are for charges)`,
+      );
     return this.created(
       this.client.mutate(
         'post',

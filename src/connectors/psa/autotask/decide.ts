@@ -163,7 +163,7 @@ export function decideCharge(
     return {
       kind: 'fail',
       retryable: false,
-      message: `No Autotask billing code for '${a.productName || a.sku}': map the product to a service with a billing code, or choose a default billing code`,
+      message: `No Autotask Material billing code for the charge '${a.productName || a.sku}' (a service's own code is a Service code, which charges cannot take): choose a material code as the default item code, or set the material code for charges in the Autotask connection`,
     };
   }
   return {

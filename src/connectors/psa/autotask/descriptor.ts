@@ -28,6 +28,14 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
       optional: true,
       hint: 'Autotask resource id; needed only to create companies from BillGrid.',
     },
+    {
+      name: 'materialCodeId',
+      label: 'Material code for charges',
+      exposure: 'public',
+      input: 'text',
+      optional: true,
+      hint: 'Autotask billing code id of use type Material: charges for services need one (a service code is refused).',
+    },
   ],
   // Zone discovery on the global host, then the database's zone (webservicesN.autotask.net).
   urlPrefixes: ['https://webservices.autotask.net/', 'https://*.autotask.net/'],
@@ -42,6 +50,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
         integrationCode: c.integrationCode,
         // Optional: lets the sidebar create missing companies (Autotask requires an owner).
         ...(c.ownerResourceId ? { ownerResourceId: Number(c.ownerResourceId) } : {}),
+        // Optional: the Material billing code for charges whose product is a service.
+        ...(c.materialCodeId ? { materialCodeId: Number(c.materialCodeId) } : {}),
       }),
       deps.http(policy),
       deps.http(mutationPolicy),

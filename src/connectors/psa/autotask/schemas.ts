@@ -15,9 +15,13 @@ export const atDate = z
 
 export const zoneSchema = z.object({ url: z.string().min(1), webUrl: z.string().nullable().optional() });
 
-export const errorBodySchema = z.object({
-  errors: z.array(z.union([z.string(), z.object({ message: z.string() }).transform((e) => e.message)])),
-});
+/** Autotask's `{ errors: [...] }`, or ASP.NET's `{ Message }` for routing errors (404/405), as a list of sentences. */
+export const errorBodySchema = z.union([
+  z.object({
+    errors: z.array(z.union([z.string(), z.object({ message: z.string() }).transform((e) => e.message)])),
+  }),
+  z.object({ Message: z.string() }).transform((b) => ({ errors: [b.Message] })),
+]);
 
 export const pageSchema = z.object({
   items: z.array(z.unknown()),
@@ -91,6 +95,9 @@ export const chargeSchema = z.object({
   billingCodeID: id.nullable().optional(),
   isBilled: z.boolean().nullable().optional(),
 });
+
+/** BillingCodes.useType values BillGrid uses (BillingCodesEntity.htm): services take 5, contract charges 4. */
+export const USE_TYPE = { material: 4, service: 5 } as const;
 
 export const billingCodeSchema = z.object({
   id,

@@ -26,6 +26,7 @@ import {
 import { refKey } from '../../../core/reconcile';
 import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { AutotaskClient, chunk, IN_CHUNK, type AutotaskProblem, type Filter } from './client';
+import { USE_TYPE } from './schemas';
 import type { AutotaskConfig } from './config';
 import { AutotaskCreator, serviceBody, type Created } from './create';
 import { decideCharge, decideQuantity, lineKeyOf, type Decision } from './decide';
@@ -184,14 +185,34 @@ export class AutotaskTarget implements PsaTarget {
 
   listCodes(): PsaCodeLists {
     // Autotask has no GL accounts or tax codes per line; its billing (allocation) codes play that role.
+    // Only the codes BillGrid can use: Service codes (for services) first, then Material codes (for
+    // charges); labour, expense and internal-time codes are left out.
+    const active = this.billingCodes().filter((c) => c.isActive !== false);
+    const of = (useType: number, kind: string) =>
+      active
+        .filter((c) => c.useType === useType)
+        .map((c) => ({ id: String(c.id), name: `${c.name} (${kind})` }));
     return {
       incomeAccounts: [],
       expenseAccounts: [],
       taxCodes: [],
-      itemCodes: this.billingCodes()
-        .filter((c) => c.isActive !== false)
-        .map((c) => ({ id: String(c.id), name: c.name })),
+      itemCodes: [...of(USE_TYPE.service, 'service code'), ...of(USE_TYPE.material, 'material code')],
     };
+  }
+
+  /** The id as an active billing code of that use type, or null. */
+  private codeOfType(id: string | number | null | undefined, useType: number): number | null {
+    if (id === null || id === undefined || !/^\d+$/.test(String(id))) return null;
+    const code = this.billingCodes().find((b) => b.id === Number(id));
+    return code && code.isActive !== false && code.useType === useType ? code.id : null;
+  }
+
+  /** A Service code for a service BillGrid creates: the chosen code, else the configured default. */
+  serviceCodeFor(chosen: string | number | null | undefined): number | null {
+    return (
+      this.codeOfType(chosen, USE_TYPE.service) ??
+      this.codeOfType(this.config.defaultBillingCodeId, USE_TYPE.service)
+    );
   }
 
   private toContract(c: AtContract): PsaContract {
@@ -372,7 +393,8 @@ export class AutotaskTarget implements PsaTarget {
   }
 
   private decide(steps: readonly PushStep[]): Decision[] {
-    const serviceIds = this.resolveServices(steps);
+    const noService = new Map<number, string>();
+    const serviceIds = this.resolveServices(steps, noService);
     // Units in force on each quantity step's effective date.
     const q = steps.flatMap((s, i) =>
       s.ref.kind === 'quantity' && serviceIds[i] !== null ? [{ s, i }] : [],
@@ -403,6 +425,8 @@ export class AutotaskTarget implements PsaTarget {
     return steps.map((s, i): Decision => {
       if (s.ref.kind === 'quantity') {
         const serviceId = serviceIds[i];
+        const why = noService.get(i);
+        if (why) return { kind: 'fail', retryable: false, message: why };
         if (serviceId === null) {
           return {
             kind: 'fail',
@@ -443,7 +467,7 @@ export class AutotaskTarget implements PsaTarget {
   }
 
   /** Service id per step (null for charges or when unknown); 'new:SKU' products are found by SKU or created. */
-  private resolveServices(steps: readonly PushStep[]): Array<number | null> {
+  private resolveServices(steps: readonly PushStep[], failures: Map<number, string>): Array<number | null> {
     const skus = [
       ...new Set(
         steps.flatMap((s) =>
@@ -455,7 +479,7 @@ export class AutotaskTarget implements PsaTarget {
     ];
     const bySku = new Map<string, number>();
     for (const [k, svc] of this.cachedServices([], skus, true)) bySku.set(k.slice('sku:'.length), svc.id);
-    return steps.map((s) => {
+    return steps.map((s, i) => {
       if (s.ref.kind !== 'quantity') return null;
       const p = s.ref.productId;
       if (!p.startsWith(AUTO_CREATE_PRODUCT_PREFIX))
@@ -463,8 +487,14 @@ export class AutotaskTarget implements PsaTarget {
       const sku = p.slice(AUTO_CREATE_PRODUCT_PREFIX.length);
       const known = bySku.get(sku.toLowerCase());
       if (known !== undefined) return known;
-      const code = this.codeFromIds([s.codes?.itemCode ?? null], new Map());
-      if (code === null) return null;
+      const code = this.serviceCodeFor(s.codes?.itemCode);
+      if (code === null) {
+        failures.set(
+          i,
+          `Autotask needs a Service billing code to create the service '${s.after.productName || sku}': choose a service code as the default item code`,
+        );
+        return null;
+      }
       const r = this.client.mutate(
         'post',
         'Services',
@@ -521,7 +551,10 @@ export class AutotaskTarget implements PsaTarget {
     return out;
   }
 
-  /** Billing code for a new charge: the mapped service's code, a billing code chosen directly, or the default. */
+  /**
+   * Material billing code for a new charge: the mapped product when it is a material code (or a service
+   * carrying one), the default item code when it is one, else the connection's material code.
+   */
   private billingCodeResolver(steps: readonly PushStep[]): (s: PushStep) => number | null {
     const ids = uniqNums(
       steps.flatMap((s) => [s.after.productId ?? '', s.codes?.itemCode ?? ''].filter((x) => /^\d+$/.test(x))),
@@ -542,14 +575,14 @@ export class AutotaskTarget implements PsaTarget {
   }
 
   private codeFromIds(candidates: Array<string | null>, services: Map<string, AtService>): number | null {
+    const material = (id: string | number | null | undefined) => this.codeOfType(id, USE_TYPE.material);
     for (const c of candidates) {
       if (!c) continue;
       const svc = services.get(c);
-      if (svc?.billingCodeID) return svc.billingCodeID;
-      if (/^\d+$/.test(c) && this.billingCodes().some((b) => b.id === Number(c) && b.isActive !== false))
-        return Number(c);
+      const code = svc ? material(svc.billingCodeID) : material(c);
+      if (code !== null) return code;
     }
-    return this.config.defaultBillingCodeId ?? null;
+    return material(this.config.materialCodeId) ?? material(this.config.defaultBillingCodeId);
   }
 
   // ---------------------------------------------------------------- create missing (P22), see create.ts
@@ -565,7 +598,7 @@ export class AutotaskTarget implements PsaTarget {
     unitCost: number;
     billingCodeId: string | number;
   }): Created {
-    return this.creator.createService(input);
+    return this.creator.createService(input, (id) => this.serviceCodeFor(id));
   }
 
   createContract(input: {

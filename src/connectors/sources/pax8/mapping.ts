@@ -10,6 +10,7 @@ import {
   type ChargeType,
   type RawBillingLine,
 } from '../../../core/billing-line';
+import { toMicros, unitPriceFor } from '../../../core/money';
 import { round6 } from '../common/http-util';
 import type { Pax8Invoice, Pax8InvoiceItem } from './schemas';
 
@@ -40,8 +41,15 @@ const TYPE_CHARGE: Record<string, ChargeType | 'skip'> = {
   'payment-credit': 'skip',
 };
 
-/** Azure consumption (plan/arrears), not a licence that merely has "Azure" in its name (Azure AD P1). */
+/**
+ * Azure consumption (plan/arrears), not a licence that merely has "Azure" in its name (Azure AD P1).
+ * Pax8's Azure SKU families: MST-AZR… (Azure plan), AZR-ARR-… (arrears usage) are consumption;
+ * MST-ARI… are reserved instances — a commitment billed like a licence, never dropped or collapsed as usage.
+ */
 export function isAzureConsumption(item: Pax8InvoiceItem): boolean {
+  const sku = (item.sku ?? '').trim().toUpperCase();
+  if (sku.startsWith('MST-ARI')) return false;
+  if (sku.startsWith('MST-AZR') || sku.startsWith('AZR-ARR-')) return true;
   const text = [item.productName, item.description, item.sku, item.vendorName].filter(Boolean).join(' ');
   if (!/azure/i.test(text)) return false;
   return (
@@ -69,6 +77,8 @@ export type ItemOutcome = { ok: true; line: RawBillingLine } | { ok: false; mess
 export interface ItemContext {
   invoice: Pax8Invoice;
   companyName: string | undefined;
+  /** The company is set up for bill-on-behalf: Pax8 invoices its end customer directly. */
+  billOnBehalf?: boolean;
   /** The subscription's billing term, when the item's own term does not say. */
   subscriptionTerm: string | undefined;
 }
@@ -82,6 +92,16 @@ export function itemToLine(item: Pax8InvoiceItem, ctx: ItemContext): ItemOutcome
       ok: false,
       skip: true,
       message: 'payment credit left out: it is a payment to Pax8, not a charge to bill',
+    };
+  }
+  if (item.billedByPax8 === true || ctx.billOnBehalf === true) {
+    return {
+      ok: false,
+      skip: true,
+      message:
+        item.billedByPax8 === true
+          ? 'billed by Pax8 directly to the client (billedByPax8), so not billed again'
+          : 'the company is bill-on-behalf (Pax8 invoices the client directly), so not billed again',
     };
   }
   const term = (item.term ?? '').trim().toLowerCase();
@@ -100,14 +120,18 @@ export function itemToLine(item: Pax8InvoiceItem, ctx: ItemContext): ItemOutcome
   if (!(CURRENCIES as readonly string[]).includes(currency)) {
     return { ok: false, message: `currency '${currency}' is not supported` };
   }
-  const unitCost =
-    item.cost ??
-    (item.costTotal !== undefined && item.quantity !== 0 ? item.costTotal / item.quantity : undefined);
-  if (unitCost === undefined) return { ok: false, message: 'the item has no cost' };
+  const priced = pricing(item);
+  if (!priced.ok) return priced;
+  const { unitPrice, unitCost, total } = priced;
 
   const periodEnd = inclusiveEnd(item.startPeriod, item.endPeriod);
   const productName = item.productName?.trim() || item.description?.trim() || sku;
   const what = item.description?.trim() || productName;
+  const rate = (item.rateType ?? '').trim().toLowerCase();
+  const priceNote =
+    unitPrice !== item.price
+      ? ` (${rate && rate !== 'single' ? `${rate} price` : 'priced'}: ${total} for ${item.quantity})`
+      : '';
   const line = {
     source: 'pax8',
     customerId: item.companyId,
@@ -115,15 +139,15 @@ export function itemToLine(item: Pax8InvoiceItem, ctx: ItemContext): ItemOutcome
     subscriptionId: item.subscriptionId ?? '',
     sku,
     productName,
-    description: `${what}${item.details ? ` (${item.details})` : ''}, ${item.startPeriod} to ${periodEnd}`,
+    description: `${what}${item.details ? ` (${item.details})` : ''}${priceNote}, ${item.startPeriod} to ${periodEnd}`,
     periodStart: item.startPeriod,
     periodEnd,
     cycle,
     chargeType,
     quantity: item.quantity,
     unitCost: round6(unitCost),
-    unitPrice: item.price,
-    total: round6(item.total ?? item.quantity * item.price),
+    unitPrice,
+    total,
     currency,
     effectiveDate: chargeType === 'arrears' ? periodEnd : item.startPeriod,
     orderId: '',
@@ -132,4 +156,36 @@ export function itemToLine(item: Pax8InvoiceItem, ctx: ItemContext): ItemOutcome
   };
   const parsed = parseRawBillingLine(line);
   return parsed.ok ? { ok: true, line: parsed.line } : { ok: false, message: parsed.message };
+}
+
+type Priced =
+  { ok: true; unitPrice: number; unitCost: number; total: number } | { ok: false; message: string };
+
+/**
+ * What the client owes is Pax8's `total`; a PSA bills quantity × unit price. For per-unit items the two
+ * agree and Pax8's price is kept. For flat, volume and tiered items (and any total that includes fees)
+ * they do not: the unit price is derived from the total so that quantity × unit price = total to the
+ * cent, and when no such price exists the item is refused rather than billed at a wrong amount.
+ */
+function pricing(item: Pax8InvoiceItem): Priced {
+  const total = item.total ?? item.quantity * item.price;
+  const cost =
+    item.costTotal !== undefined && item.quantity !== 0
+      ? item.costTotal / item.quantity
+      : (item.cost ?? undefined);
+  if (cost === undefined) return { ok: false, message: 'the item has no cost' };
+  const listed = toMicros(item.quantity) * toMicros(item.price);
+  const sameAsListed = listed === toMicros(total) * 1_000_000n;
+  const flat = (item.chargeType ?? '').trim().toLowerCase() === 'flat';
+  if (sameAsListed && !flat) {
+    return { ok: true, unitPrice: item.price, unitCost: item.cost ?? cost, total: round6(total) };
+  }
+  const unitPrice = unitPriceFor(total, item.quantity);
+  if (unitPrice === null) {
+    return {
+      ok: false,
+      message: `Pax8's total ${total} for quantity ${item.quantity} cannot be billed as quantity × a unit price to the cent; bill this item by hand`,
+    };
+  }
+  return { ok: true, unitPrice, unitCost: cost, total: round6(total) };
 }

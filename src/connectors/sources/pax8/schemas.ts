@@ -9,9 +9,12 @@ export const tokenResponse = z.object({
   token_type: z.string().optional(),
 });
 
-/** Every list: `content` beside a `page` object. */
+/**
+ * Every list: `content` beside a `page` object. Pax8 leaves `content` out when nothing matches (Pax8's
+ * own CLI patches it back to []), so a missing `content` next to a valid `page` is an empty page.
+ */
 export const pageEnvelope = z.object({
-  content: z.array(z.unknown(), { error: "the response has no 'content' list" }),
+  content: z.array(z.unknown(), { error: "the response's 'content' is not a list" }).default([]),
   page: z.object({
     size: z.number(),
     totalElements: z.number(),
@@ -24,6 +27,8 @@ export const company = z.object({
   id: z.string().min(1),
   name: z.string({ error: 'name is missing' }).trim().min(1, { error: 'name is missing' }),
   status: z.string().optional(),
+  /** Pax8 invoices this company's end customer itself: its charges are not the MSP's to bill. */
+  billOnBehalfOfEnabled: z.boolean().nullable().optional(),
 });
 
 export const subscription = z.object({
@@ -75,6 +80,11 @@ export const invoiceItem = z.object({
   productName: optionalText,
   subscriptionId: optionalText,
   vendorName: optionalText,
+  /** "Is the item billed directly by Pax8": true for bill-on-behalf companies. */
+  billedByPax8: z.boolean().nullable().optional(),
+  /** flat | per; rateType markup | single | flat | volume | tiered — `total` is what the client owes. */
+  chargeType: optionalText,
+  rateType: optionalText,
 });
 export type Pax8InvoiceItem = z.infer<typeof invoiceItem>;
 

@@ -50,7 +50,9 @@ interface ListRequest {
   query: Query;
 }
 /** A list read in full, or why not. */
-type ListResult = { ok: true; records: unknown[] } | { ok: false; reason: string; status: number };
+type ListResult =
+  | { ok: true; records: unknown[]; totalElements: number; path: string }
+  | { ok: false; reason: string; status: number };
 
 export class Pax8Source implements BillingSource {
   readonly id = 'pax8';
@@ -88,19 +90,32 @@ export class Pax8Source implements BillingSource {
       { path: '/invoices', query: { invoiceDateRangeStart: period.start, invoiceDateRangeEnd: period.end } },
     ]);
     const companies = new Map(
-      this.companiesFrom(this.required(companiesList, 'companies'), problems).map((c) => [c.id, c]),
+      this.companiesFrom(this.required(companiesList, 'companies', problems), problems).map((c) => [c.id, c]),
     );
+    // Subscriptions only supply a term when an item has none: a failed list is reported, not fatal.
     const terms = new Map<string, string>();
-    for (const raw of this.required(subscriptionsList, 'subscriptions')) {
+    if (!subscriptionsList.ok) {
+      problems.push({
+        message: `Pax8 could not list the subscriptions (${subscriptionsList.reason}); items without a billing term are skipped`,
+      });
+    }
+    for (const raw of this.complete(subscriptionsList, 'subscriptions', problems) ?? []) {
       const s = subscription.safeParse(raw);
       if (s.success && s.data.billingTerm) terms.set(s.data.id, s.data.billingTerm);
     }
     const invoices: Pax8Invoice[] = [];
-    for (const raw of this.required(invoicesList, 'invoices')) {
+    for (const raw of this.required(invoicesList, 'invoices', problems)) {
       const inv = invoice.safeParse(raw);
       if (!inv.success)
         problems.push({ recordId: idOf(raw), message: `Pax8 invoice skipped: ${zodReason(inv.error)}` });
       else if ((inv.data.status ?? '').toLowerCase() !== 'void') invoices.push(inv.data);
+    }
+    if (invoices.length === 0) {
+      // Pax8 dates a month's invoice the 1st but issues it around the 5th: before then there is nothing
+      // to bill yet, which must not look like a month with no charges.
+      throw new SourceError(
+        `Pax8 has no invoice dated ${period.start} to ${period.end} yet (Pax8 dates a month's invoice the 1st and issues it around the 5th); pull ${period.month} again once Pax8 has issued it`,
+      );
     }
 
     const itemLists = this.readLists(
@@ -119,6 +134,7 @@ export class Pax8Source implements BillingSource {
         });
         return;
       }
+      this.complete(list, `items of invoice ${inv.id}`, problems, companies);
       list.records.forEach((raw, n) => {
         const recordId = idOf(raw) ?? `${inv.id}#${n + 1}`;
         const item = invoiceItem.safeParse(raw);
@@ -134,6 +150,7 @@ export class Pax8Source implements BillingSource {
         const out = itemToLine(item.data, {
           invoice: inv,
           companyName: who?.name,
+          billOnBehalf: who?.billOnBehalfOfEnabled === true,
           subscriptionTerm: item.data.subscriptionId ? terms.get(item.data.subscriptionId) : undefined,
         });
         if (out.ok) lines.push(out.line);
@@ -152,9 +169,47 @@ export class Pax8Source implements BillingSource {
 
   // ---- lists ------------------------------------------------------------------------------------
 
-  private required(list: ListResult, what: string): unknown[] {
+  private required(list: ListResult, what: string, problems: SourceProblem[] = []): unknown[] {
     if (!list.ok) throw new SourceError(`Pax8 could not list the ${what} (${list.reason})`, list.status);
-    return list.records;
+    return this.complete(list, what, problems) as unknown[];
+  }
+
+  /**
+   * A list's records, each vendor record once. Pax8's lists take no sort order, so a record can move
+   * between two page requests: one served twice is kept once and reported; a list whose distinct
+   * records do not add up to its `totalElements` lost a record between pages, and billing the rest
+   * would be a partial bill, so the whole pull fails. Undefined when the list could not be read.
+   * De-duplicates `list.records` in place.
+   */
+  private complete(
+    list: ListResult,
+    what: string,
+    problems: SourceProblem[],
+    companies?: Map<string, { id: string; name: string }>,
+  ): unknown[] | undefined {
+    if (!list.ok) return undefined;
+    const seen = new Set<string>();
+    const kept: unknown[] = [];
+    for (const raw of list.records) {
+      const id = idOf(raw);
+      if (id !== undefined && seen.has(id)) {
+        problems.push({
+          ...(companies ? customerOf(raw, companies) : {}),
+          recordId: id,
+          message: `Pax8 served record ${id} of the ${what} twice while paging; it is counted once`,
+        });
+        continue;
+      }
+      if (id !== undefined) seen.add(id);
+      kept.push(raw);
+    }
+    if (kept.length !== list.totalElements) {
+      throw new SourceError(
+        `Pax8 changed the ${what} while BillGrid was paging through them (${kept.length} distinct records read, ${list.totalElements} announced); nothing from Pax8 was billed, pull again`,
+      );
+    }
+    list.records = kept;
+    return kept;
   }
 
   private companiesFrom(raw: unknown[], problems: SourceProblem[]) {
@@ -180,7 +235,9 @@ export class Pax8Source implements BillingSource {
     const more: Array<{ list: number; page: number }> = [];
     firsts.forEach((res, i) => {
       const page = this.page(res);
-      results[i] = page.ok ? { ok: true, records: [...page.content] } : page;
+      results[i] = page.ok
+        ? { ok: true, records: [...page.content], totalElements: page.totalElements, path: lists[i].path }
+        : page;
       if (page.ok) for (let p = 1; p < page.totalPages; p++) more.push({ list: i, page: p });
     });
     const rest = this.authed(more.map((m) => url(lists[m.list], m.page)));
@@ -189,19 +246,29 @@ export class Pax8Source implements BillingSource {
       const current = results[list];
       if (!current.ok) return;
       const page = this.page(res);
-      results[list] = page.ok ? { ok: true, records: [...current.records, ...page.content] } : page;
+      // The count announced last is the one the final pages were cut from.
+      results[list] = page.ok
+        ? { ...current, records: [...current.records, ...page.content], totalElements: page.totalElements }
+        : page;
     });
     return results;
   }
 
   private page(
     res: HttpResponse,
-  ): { ok: true; content: unknown[]; totalPages: number } | { ok: false; reason: string; status: number } {
+  ):
+    | { ok: true; content: unknown[]; totalPages: number; totalElements: number }
+    | { ok: false; reason: string; status: number } {
     if (!isOk(res)) return { ok: false, reason: this.describe(res), status: res.status };
     const env = pageEnvelope.safeParse(jsonBody(res));
     if (!env.success)
       return { ok: false, reason: `unreadable response (${zodReason(env.error)})`, status: res.status };
-    return { ok: true, content: env.data.content, totalPages: env.data.page.totalPages };
+    return {
+      ok: true,
+      content: env.data.content,
+      totalPages: env.data.page.totalPages,
+      totalElements: env.data.page.totalElements,
+    };
   }
 
   private describe(res: HttpResponse): string {

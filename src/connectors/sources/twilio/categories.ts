@@ -3,61 +3,88 @@
  * returns the leaves (e.g. `calls-outbound`), their roll-ups (`calls`) and the grand total
  * (`totalprice`) side by side, each with its own price. Summing them all would bill twice.
  *
- * Roll-ups are named as the prefix of their parts (`sms` → `sms-outbound` → `sms-outbound-longcode`),
- * so among the categories that carry a price we keep the most specific ones. Where a roll-up costs more
- * than its listed parts, the difference stays billed as "(other)" so nothing is lost; `totalprice` is
- * the final check.
+ * Only leaves are billed. A priced category is a roll-up when it is a known roll-up (ROLLUPS below:
+ * categories whose parts do not share their name, e.g. `lookups` ⊇ `calleridlookups`, see SOURCES.md)
+ * or when another priced category is named as one of its parts (`sms` → `sms-outbound` →
+ * `sms-outbound-longcode`). Twilio's `totalprice` is the check: the leaves must add up to it to the
+ * cent, otherwise the hierarchy is not what BillGrid thinks for this account and nothing is billed
+ * for it (a missing part would under-bill, a roll-up taken for a leaf would bill twice).
  */
+import { microsToCents, sumMicros, toMicros } from '../../../core/money';
+
 export interface PricedCategory {
   category: string;
   description: string;
-  price: number;
-}
-
-export interface CategorySelection {
-  /** Lines to bill: leaves, plus "other" remainders of roll-ups. */
-  billed: Array<PricedCategory & { remainder: boolean }>;
-  /** Twilio's own total when it sent one. */
-  total: number | null;
-  /** Sum of `billed`. */
-  billedTotal: number;
+  /** As Twilio sent it (Twilio sends decimal strings; the spec says number). */
+  price: number | string;
 }
 
 export const TOTAL_CATEGORY = 'totalprice';
-/** Smallest amount worth a line: Twilio prices to 5 decimals, invoices to cents. */
-const EPSILON = 0.005;
 
+/**
+ * Roll-ups whose parts are not named with the roll-up's prefix (dash-prefix roll-ups such as `calls`,
+ * `sms-outbound` need no entry). Names from Twilio's usage category list (twilio-node `UsageCategory`);
+ * which parts each contains from Twilio's category descriptions and a recorded real response (see
+ * SOURCES.md). A category listed here is never billed itself.
+ */
+export const ROLLUPS: Readonly<Record<string, readonly string[]>> = {
+  lookups: [
+    'calleridlookups',
+    'carrier-lookups',
+    'fraud-lookups',
+    'number-format-lookups',
+    'lookup-identity-match',
+  ],
+  pv: [
+    'group-rooms',
+    'small-group-rooms',
+    'peer-to-peer-rooms',
+    'video-recordings',
+    'pv-composition-minutes',
+    'pv-recording-compositions',
+  ],
+  'channels-messaging': ['failed-message-processing-fee'],
+  channels: ['channels-messaging', 'channels-whatsapp', 'channels-messenger'],
+};
+
+const KNOWN_ROLLUPS = new Set(Object.keys(ROLLUPS));
+
+export interface CategorySelection {
+  /** Leaves to bill (empty when `blocked`). */
+  billed: PricedCategory[];
+  /** Why nothing is billed for this account, or null. */
+  blocked: string | null;
+}
+
+/** Leaves of the priced categories, checked against Twilio's total. */
 export function selectBilledCategories(records: readonly PricedCategory[]): CategorySelection {
-  const total = records.find((r) => r.category === TOTAL_CATEGORY)?.price ?? null;
-  const priced = records.filter((r) => r.category !== TOTAL_CATEGORY && Math.abs(r.price) >= EPSILON / 10);
+  const totalRecord = records.find((r) => r.category === TOTAL_CATEGORY);
+  const priced = records.filter((r) => r.category !== TOTAL_CATEGORY && toMicros(r.price) !== 0n);
   const names = new Set(priced.map((r) => r.category));
-  // Direct parent: the longest other priced category that is a dash-prefix of this one.
-  const parentOf = (c: string): string | undefined => {
-    for (let i = c.lastIndexOf('-'); i > 0; i = c.lastIndexOf('-', i - 1)) {
-      const p = c.slice(0, i);
-      if (names.has(p)) return p;
+  const rollups = new Set<string>([...KNOWN_ROLLUPS].filter((c) => names.has(c)));
+  for (const r of priced) {
+    for (let i = r.category.lastIndexOf('-'); i > 0; i = r.category.lastIndexOf('-', i - 1)) {
+      const p = r.category.slice(0, i);
+      if (names.has(p)) rollups.add(p);
     }
-    return undefined;
+  }
+  const billed = priced
+    .filter((r) => !rollups.has(r.category))
+    .sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  if (!totalRecord) {
+    return billed.length === 0
+      ? { billed, blocked: null }
+      : { billed: [], blocked: "Twilio sent no 'totalprice' record to check the itemised usage against" };
+  }
+  const itemised = microsToCents(sumMicros(billed.map((b) => b.price)));
+  const total = microsToCents(toMicros(totalRecord.price));
+  if (itemised === total) return { billed, blocked: null };
+  const cents = (c: bigint) => (Number(c) / 100).toFixed(2);
+  return {
+    billed: [],
+    blocked:
+      itemised > total
+        ? `its itemised usage (${cents(itemised)}) is more than Twilio's total (${cents(total)}): some usage category is a roll-up BillGrid does not know, and billing it would charge twice`
+        : `its itemised usage (${cents(itemised)}) is less than Twilio's total (${cents(total)}): some usage is not itemised`,
   };
-  const childSum = new Map<string, number>();
-  for (const r of priced) {
-    const p = parentOf(r.category);
-    if (p) childSum.set(p, (childSum.get(p) ?? 0) + r.price);
-  }
-  const billed: CategorySelection['billed'] = [];
-  for (const r of priced) {
-    const parts = childSum.get(r.category);
-    if (parts === undefined) billed.push({ ...r, remainder: false });
-    else if (r.price - parts >= EPSILON) {
-      billed.push({
-        category: r.category,
-        description: `${r.description} (other)`,
-        price: r.price - parts,
-        remainder: true,
-      });
-    }
-  }
-  billed.sort((a, b) => (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
-  const billedTotal = billed.reduce((s, b) => s + b.price, 0);
-  return { billed, total, billedTotal };
 }

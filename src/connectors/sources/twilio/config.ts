@@ -8,16 +8,72 @@ export const TWILIO_LINE_MODES = ['per-category', 'total'] as const;
  * Connector settings. Credentials come from the caller (PropertiesService); the messages below never
  * echo a value, so a token typed into the wrong box cannot leak through a validation error.
  */
-const accountSid = z
-  .string({ error: 'Twilio Account SID is missing' })
-  .trim()
-  .regex(/^AC[0-9a-fA-F]{32}$/, {
-    error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const twilioConfigSchema = z
+  .object({
+    accountSid: z
+      .string({ error: 'Twilio Account SID is missing' })
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, {
+        error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
+      }),
+    /** The Auth Token, or an API key below (Twilio recommends keys; a Main key is needed for /Accounts). */
+    authToken: z.preprocess(
+      blankToUndefined,
+      z.string({ error: 'Twilio Auth Token is not text' }).trim().optional(),
+    ),
+    apiKeySid: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: 'Twilio API key SID is not text' })
+        .trim()
+        .regex(/^SK[0-9a-fA-F]{32}$/, {
+          error: 'Twilio API key SID must be "SK" followed by 32 hexadecimal characters',
+        })
+        .optional(),
+    ),
+    apiKeySecret: z.preprocess(
+      blankToUndefined,
+      z.string({ error: 'Twilio API key secret is not text' }).trim().optional(),
+    ),
+    baseUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+$/, {
+        error: 'Twilio base URL must be a scheme and host, e.g. https://api.twilio.com',
+      })
+      .default('https://api.twilio.com'),
+    lineMode: z
+      .enum(TWILIO_LINE_MODES, { error: `Twilio line mode must be one of ${TWILIO_LINE_MODES.join(', ')}` })
+      .default('per-category'),
+    /** Added to Twilio's cost to give the unit price (0 = pass cost through). */
+    markupPercent: z
+      .number({ error: 'Twilio markup must be a number (percent)' })
+      .min(-100, { error: 'Twilio markup cannot be below -100%' })
+      .max(1000, { error: 'Twilio markup cannot exceed 1000%' })
+      .default(0),
+    /** Parallel requests; Twilio's documented per-account REST concurrency is about 100. */
+    maxConcurrency: z.number().int().min(1).max(100).default(10),
+    /** Twilio's list endpoints accept PageSize 1..1000 (spec); the largest is the default. */
+    pageSize: z.number().int().min(1).max(1000).default(1000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.apiKeySid && !c.apiKeySecret)
+      ctx.addIssue({ code: 'custom', message: 'Twilio API key secret is missing', path: ['apiKeySecret'] });
+    else if (c.apiKeySecret && !c.apiKeySid)
+      ctx.addIssue({ code: 'custom', message: 'Twilio API key SID is missing', path: ['apiKeySid'] });
+    else if (!c.apiKeySid && !c.authToken)
+      ctx.addIssue({ code: 'custom', message: 'Twilio Auth Token is missing', path: ['authToken'] });
   });
 
 /** What a person types in Connect (stored in script properties); the only check of a saved set. */
 export const twilioCredentialsSchema = z.object({
-  accountSid,
+  accountSid: z
+    .string({ error: 'Twilio Account SID is missing' })
+    .trim()
+    .regex(/^AC[0-9a-fA-F]{32}$/, {
+      error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
+    }),
   authToken: z
     .string({ error: 'Twilio Auth Token is missing' })
     .trim()
@@ -26,33 +82,6 @@ export const twilioCredentialsSchema = z.object({
     .regex(/^\S+$/, { error: 'Twilio Auth Token must not contain spaces' }),
 });
 export type TwilioCredentials = z.output<typeof twilioCredentialsSchema>;
-
-export const twilioConfigSchema = z.object({
-  accountSid,
-  authToken: z
-    .string({ error: 'Twilio Auth Token is missing' })
-    .trim()
-    .min(1, { error: 'Twilio Auth Token is missing' }),
-  baseUrl: z
-    .string()
-    .regex(/^https?:\/\/[^\s/]+$/, {
-      error: 'Twilio base URL must be a scheme and host, e.g. https://api.twilio.com',
-    })
-    .default('https://api.twilio.com'),
-  lineMode: z
-    .enum(TWILIO_LINE_MODES, { error: `Twilio line mode must be one of ${TWILIO_LINE_MODES.join(', ')}` })
-    .default('per-category'),
-  /** Added to Twilio's cost to give the unit price (0 = pass cost through). */
-  markupPercent: z
-    .number({ error: 'Twilio markup must be a number (percent)' })
-    .min(-100, { error: 'Twilio markup cannot be below -100%' })
-    .max(1000, { error: 'Twilio markup cannot exceed 1000%' })
-    .default(0),
-  /** Parallel requests; Twilio's documented per-account REST concurrency is about 100. */
-  maxConcurrency: z.number().int().min(1).max(100).default(10),
-  /** Twilio's list endpoints accept PageSize 1..1000 (spec); the largest is the default. */
-  pageSize: z.number().int().min(1).max(1000).default(1000),
-});
 
 export type TwilioConfigInput = z.input<typeof twilioConfigSchema>;
 export type TwilioConfig = z.output<typeof twilioConfigSchema>;

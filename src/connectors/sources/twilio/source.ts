@@ -46,7 +46,11 @@ export class TwilioSource implements BillingSource {
     private readonly config: TwilioConfig,
     private readonly http: HttpClient,
   ) {
-    this.auth = basicAuth(config.accountSid, config.authToken);
+    // An API key authenticates as its SID and secret; paths still name the account (Twilio IAM docs).
+    this.auth =
+      config.apiKeySid && config.apiKeySecret
+        ? basicAuth(config.apiKeySid, config.apiKeySecret)
+        : basicAuth(config.accountSid, config.authToken ?? '');
   }
 
   listCustomers(): SourceCustomer[] {
@@ -79,12 +83,21 @@ export class TwilioSource implements BillingSource {
     const err = twilioError.safeParse(jsonBody(res));
     const msg = err.success && err.data.message ? `: ${err.data.message}` : '';
     const code = err.success && err.data.code ? ` (Twilio error ${err.data.code})` : '';
-    return scrub(`HTTP ${res.status}${msg}${code}`, [this.config.authToken]);
+    return scrub(`HTTP ${res.status}${msg}${code}`, this.secrets());
+  }
+
+  private secrets(): string[] {
+    return [this.config.authToken, this.config.apiKeySecret].filter((s): s is string => !!s);
   }
 
   private failIfAuth(res: HttpResponse): void {
     if (res.status === 401 || res.status === 403) {
-      throw new SourceError(`Twilio rejected the Account SID / Auth Token (${res.status})`, res.status);
+      throw new SourceError(
+        this.config.apiKeySid
+          ? `Twilio rejected the API key (${res.status}); listing subaccounts needs a Main key, not a Standard one`
+          : `Twilio rejected the Account SID / Auth Token (${res.status})`,
+        res.status,
+      );
     }
   }
 
@@ -178,7 +191,12 @@ export class TwilioSource implements BillingSource {
         if (res.status === 401 && c.isMain) this.failIfAuth(res);
         const page = isOk(res) ? usagePage.safeParse(jsonBody(res)) : undefined;
         if (!page?.success) {
-          const why = page ? `unreadable response (${zodReason(page.error)})` : this.describe(res);
+          const refused = res.status === 403 && twilioError.safeParse(jsonBody(res)).data?.code === 20403;
+          const why = page
+            ? `unreadable response (${zodReason(page.error)})`
+            : refused
+              ? `Twilio no longer gives access to this ${c.status} account (Twilio error 20403), so its usage before it was ${c.status} cannot be read through the API; bill it from Twilio's console`
+              : this.describe(res);
           problems.push({
             customerId: c.id,
             customerName: c.name,

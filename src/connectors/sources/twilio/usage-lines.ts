@@ -1,10 +1,11 @@
 /**
- * Twilio usage records of one account → billing lines: zero-priced categories dropped, roll-ups never
- * billed next to their parts (see categories.ts), Twilio's total as the final check, markup applied.
+ * Twilio usage records of one account → billing lines: zero-priced categories dropped, leaves only
+ * (see categories.ts), blocked unless they add up to Twilio's total to the cent, markup applied.
  * Pure: problems are appended to the list passed in.
  */
 import { CURRENCIES, parseRawBillingLine, type RawBillingLine } from '../../../core/billing-line';
 import type { BillingPeriod, SourceCustomer, SourceProblem } from '../../../core/source';
+import { microsToNumber, toMicros } from '../../../core/money';
 import { round6, zodReason } from '../common/http-util';
 import { TOTAL_CATEGORY, selectBilledCategories, type PricedCategory } from './categories';
 import type { TwilioConfig } from './config';
@@ -62,37 +63,24 @@ export function usageLines(
   }
   const byCategory = new Map(priced.map((p) => [p.category, p.record]));
   const currency = [...currencies][0] ?? 'USD';
-  const selection =
-    config.lineMode === 'total'
-      ? {
-          billed: priced
-            .filter((p) => p.category === TOTAL_CATEGORY)
-            .map((p) => ({ ...p, remainder: false })),
-          total: null,
-          billedTotal: 0,
-        }
-      : selectBilledCategories(priced);
-  const billed = [...selection.billed];
-  if (selection.total !== null) {
-    const gap = selection.total - selection.billedTotal;
-    if (gap >= 0.01) {
-      billed.push({
-        category: TOTAL_CATEGORY,
-        description: 'Other Twilio usage (not itemised)',
-        price: gap,
-        remainder: true,
-      });
-    } else if (gap <= -0.01) {
+  let billed: PricedCategory[];
+  if (config.lineMode === 'total') billed = priced.filter((p) => p.category === TOTAL_CATEGORY);
+  else {
+    const selection = selectBilledCategories(priced);
+    if (selection.blocked) {
+      // A problem naming the account without a record: this account's rows are left as they are.
       problems.push({
         customerId: c.id,
         customerName: c.name,
-        message: `Twilio's itemised usage (${selection.billedTotal.toFixed(2)}) exceeds its total (${selection.total.toFixed(2)}); some categories may be counted twice`,
+        message: `Twilio usage of ${c.name} not billed: ${selection.blocked}`,
       });
+      return [];
     }
+    billed = selection.billed;
   }
   const lines: RawBillingLine[] = [];
   for (const b of billed) {
-    const rec = b.remainder ? undefined : byCategory.get(b.category);
+    const rec = byCategory.get(b.category);
     const candidate = line(c, b, currency, period, config.markupPercent, rec);
     const parsed = parseRawBillingLine(candidate);
     if (parsed.ok) lines.push(parsed.line);
@@ -110,13 +98,14 @@ export function usageLines(
 /** One line: quantity 1 at Twilio's price for the period (usage and unit are in the description). */
 function line(
   c: SourceCustomer,
-  b: { category: string; description: string; price: number },
+  b: PricedCategory,
   currency: string,
   period: BillingPeriod,
   markupPercent: number,
   rec: UsageRecord | undefined,
 ): RawBillingLine {
-  const price = round6(b.price * (1 + markupPercent / 100));
+  const cost = microsToNumber(toMicros(b.price));
+  const price = round6(cost * (1 + markupPercent / 100));
   // In 'total' mode the record is Twilio's grand total; elsewhere a category or an "other" remainder.
   const isTotalRecord = b.category === TOTAL_CATEGORY && rec !== undefined;
   const productName = isTotalRecord ? 'Twilio usage' : b.description;
@@ -135,7 +124,7 @@ function line(
     cycle: 'usage',
     chargeType: 'usage',
     quantity: 1,
-    unitCost: round6(b.price),
+    unitCost: cost,
     unitPrice: price,
     total: price,
     currency: currency as RawBillingLine['currency'],

@@ -6,6 +6,7 @@
 import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
 import {
   DEMO_INTEGRATION_CODE,
+  DEMO_MATERIAL_CODE,
   DEMO_SECRET,
   DEMO_USER,
   companyIdOf,
@@ -139,7 +140,12 @@ describe('Autotask with core reconcile and push plan', () => {
     const connect = () => {
       const g = gasHttp({ 'https://*.autotask.net': sb.urls.autotask });
       return createAutotaskTarget(
-        { username: DEMO_USER, secret: DEMO_SECRET, integrationCode: DEMO_INTEGRATION_CODE },
+        {
+          username: DEMO_USER,
+          secret: DEMO_SECRET,
+          integrationCode: DEMO_INTEGRATION_CODE,
+          materialCodeId: DEMO_MATERIAL_CODE,
+        },
         g.reads,
         g.writes,
       );

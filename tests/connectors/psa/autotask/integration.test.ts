@@ -5,6 +5,7 @@ import {
 } from '../../../../local/sandbox/framework';
 import {
   DEMO_INTEGRATION_CODE,
+  DEMO_MATERIAL_CODE,
   DEMO_SECRET,
   DEMO_USER,
   companyIdOf,
@@ -211,13 +212,26 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
   for (let i = 0; i < 1200; i++)
     big.entities.Companies.push({ id: 20_000 + i, companyName: `Bulk Client ${i}`, isActive: true });
 
+  // One company over a page: the smallest tenant whose company list needs the next-page link.
+  const just = demoFixture();
+  just.entities.Companies = Array.from({ length: 501 }, (_, i) => ({
+    id: 30_000 + i,
+    companyName: `Client ${i}`,
+    isActive: true,
+  }));
+
   beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'autotask' }, { kind: 'autotask', name: 'big', fixture: big }]);
+    sb = await startSandboxes([
+      { kind: 'autotask' },
+      { kind: 'autotask', name: 'big', fixture: big },
+      { kind: 'autotask', name: 'just', fixture: just },
+    ]);
   });
   afterAll(() => sb.stop());
   beforeEach(async () => {
     await sb.admin('autotask').reset();
     await sb.admin('big').reset();
+    await sb.admin('just').reset();
   });
 
   // Production settings: discovery starts at Autotask's global host, which the emulator maps to the sandbox.
@@ -226,6 +240,7 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     secret: DEMO_SECRET,
     integrationCode: DEMO_INTEGRATION_CODE,
     ownerResourceId: 29682885,
+    materialCodeId: DEMO_MATERIAL_CODE,
     ...over,
   });
   const connect = (over: Rec = {}): { target: AutotaskTarget; sleeps: number[] } => {
@@ -245,12 +260,15 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
 
   it('discovers the zone, then sends the three headers to the zone base URL', async () => {
     const { target } = connect();
+    // Service codes, then material codes; labour and internal-time codes and inactive codes are left out.
     expect(target.listCodes().itemCodes.map((c) => c.name)).toEqual([
-      'Recurring Services',
-      'Microsoft Licensing',
-      'Telephony Usage',
-      'Cloud Consumption',
-      'Hardware & Materials',
+      'Recurring Services (service code)',
+      'Microsoft Licensing (service code)',
+      'Usage Services (service code)',
+      'Telephony Usage (material code)',
+      'Cloud Consumption (material code)',
+      'Hardware & Materials (material code)',
+      'Resale & Usage (material code)',
     ]);
     const l = await log();
     expect(l.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -310,8 +328,24 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     const bulk = connect({ globalHost: sb.urls.big }).target.listCompanies();
     expect(bulk).toHaveLength(1239);
     const bigLog = await sb.admin('big').requests();
-    expect(bigLog.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'GET']); // zone + ceil(1239/500) pages
+    // zone + ceil(1239/500) pages, each later page the same body POSTed to the page link
+    expect(bigLog.map((r) => r.method)).toEqual(['GET', 'POST', 'POST', 'POST']);
     expect(JSON.parse(bigLog[1].body)).toMatchObject({ MaxRecords: 500 });
+    expect(bigLog[2].path).toMatch(/\/Companies\/query\/next$/i);
+    expect(JSON.parse(bigLog[2].body)).toEqual(JSON.parse(bigLog[1].body));
+  });
+
+  it('refreshes a 501-company tenant with all 501 companies seen (the second page is a POST)', async () => {
+    const companies = connect({ globalHost: sb.urls.just }).target.listCompanies();
+    expect(companies).toHaveLength(501);
+    expect(new Set(companies.map((c) => c.id)).size).toBe(501);
+    expect(companies.at(-1)).toEqual({ id: '30500', name: 'Client 500', active: true });
+    const log = await sb.admin('just').requests();
+    expect(log.map((r) => `${r.method} ${r.path.replace(/^.*v1\.0\//i, '')}`)).toEqual([
+      'GET zoneInformation',
+      'POST Companies/query',
+      'POST Companies/query/next',
+    ]);
   });
 
   it('reads only what the month needs: units in force and charges by line key', async () => {
@@ -375,11 +409,16 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     expectConverged(after, steps);
     expect(after.entities.ContractCharges).toHaveLength(before.entities.ContractCharges.length + 3);
     expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([-3, 7, 0]);
-    // The annual seat subscription went to the fixed-price contract with its service's billing code.
+    // The annual seat subscription went to the fixed-price contract with a Material code: its service's
+    // own code is a Service code, which Autotask refuses on a charge.
     expect(after.entities.ContractCharges.find((c) => String(c.name).includes(key(0xb2)))).toMatchObject({
       contractID: fixedContractIdOf('c14'),
-      billingCodeID: 29682802,
+      billingCodeID: DEMO_MATERIAL_CODE,
       name: `Microsoft 365 Apps for business (annual prepaid) (${key(0xb2)})`,
+    });
+    // A product mapped straight to a material code keeps it.
+    expect(after.entities.ContractCharges.find((c) => String(c.name).includes(key(0xb3)))).toMatchObject({
+      billingCodeID: 29682805,
     });
     const first = await log();
     const changed = 7;
@@ -519,7 +558,7 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
       sku: 'TWILIO-FLEX',
       unitPrice: 150,
       unitCost: 120,
-      billingCodeId: '29682803',
+      billingCodeId: '29682807',
     });
     expect(service.created).toBe(true);
     const start = contractStartFor('2026-10-05');
@@ -557,7 +596,7 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
         sku: 'TWILIO-FLEX',
         unitPrice: 150,
         unitCost: 120,
-        billingCodeId: 29682803,
+        billingCodeId: 29682807,
       }),
     ).toEqual({
       id: service.id,
@@ -605,6 +644,57 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
       ])[0].status,
     ).toBe('unchanged');
     expect(after.entities.Services.filter((x) => x.sku === 'M365-COPILOT')).toHaveLength(1);
+  });
+
+  it("gives a new charge a Material code, never its service's Service code, and says how to fix a missing one", async () => {
+    const step = charge(ACME_CONTRACT, ACME, key(0xc1), 3, 36, 30, '5009', 'Microsoft 365 E3 (annual)');
+    // No material code anywhere: the service's own code (useType 5) is not used; nothing is sent.
+    const none = connect({ materialCodeId: undefined }).target.applyAll([step]);
+    expect(none[0]).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      message: expect.stringMatching(/No Autotask Material billing code .*choose a material code/),
+    });
+    expect(mutations(await log())).toEqual([]);
+    // The default item code is used when it is a material code; a service code there is passed over.
+    const codes = (itemCode: string) => ({
+      incomeAccount: null,
+      expenseAccount: null,
+      taxCode: null,
+      itemCode,
+    });
+    const out = connect({ materialCodeId: undefined }).target.applyAll([
+      { ...step, codes: codes('29682804') },
+      { ...charge(ACME_CONTRACT, ACME, key(0xc2), 1, 5, 4, '5009', 'E3'), codes: codes('29682802') },
+    ]);
+    expect(out.map((o) => o.status)).toEqual(['applied', 'failed']);
+    const s = await state();
+    expect(s.entities.ContractCharges.find((c) => String(c.name).includes(key(0xc1)))).toMatchObject({
+      billingCodeID: 29682804,
+    });
+  });
+
+  it('creates services with a Service code only', async () => {
+    const { target } = connect();
+    expect(() =>
+      target.createService({
+        name: 'Flex',
+        sku: 'FLEX-1',
+        unitPrice: 1,
+        unitCost: 1,
+        billingCodeId: 29682805,
+      }),
+    ).toThrow(/not an active Autotask Service billing code/);
+    const material = { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: '29682805' };
+    const [out] = target.applyAll([
+      { ...quantity(ACME_CONTRACT, 'new:FLEX-2', ACME, 2, 10, 8), codes: material },
+    ]);
+    expect(out).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      message: expect.stringMatching(/needs a Service billing code to create the service/),
+    });
+    expect(mutations(await log())).toEqual([]);
   });
 
   it('stays within the thread limit when a read needs several parallel queries', async () => {

@@ -169,15 +169,28 @@ describe('Autotask sandbox', () => {
     ).toMatch(/500/);
   });
 
-  it('pages by MaxRecords with next and previous page URLs', async () => {
-    const first = await query('Companies', [{ op: 'gte', field: 'id', value: 0 }], 15);
+  it('pages a POST query by re-POSTing its body to next and previous page URLs; GET there is 405', async () => {
+    const filter = [{ op: 'gte', field: 'id', value: 0 }];
+    const first = await query('Companies', filter, 15);
     expect(first.pageDetails).toMatchObject({ count: 15, requestCount: 15, prevPageUrl: null });
+    // The documented link shape: paging ids, no search part (the filter travels in the body).
+    const link = new URL(first.pageDetails.nextPageUrl!);
+    expect(link.pathname).toMatch(/\/Companies\/query\/next$/);
+    expect([...link.searchParams.keys()]).toEqual(['paging']);
+    expect(JSON.parse(link.searchParams.get('paging')!)).toEqual({
+      pageSize: 15,
+      previousIds: [],
+      nextIds: [ids(first)[14]],
+    });
+    const asGet = await call('GET', first.pageDetails.nextPageUrl!);
+    expect(asGet.status).toBe(405);
+    expect(asGet.json).toEqual({ Message: "The requested resource does not support http method 'GET'." });
     const seen = [...ids(first)];
     let next = first.pageDetails.nextPageUrl;
     let pages = 1;
     let second: Page | null = null;
     while (next) {
-      const r = await call('GET', next);
+      const r = await call('POST', next, { filter, MaxRecords: 15 });
       expect(r.status).toBe(200);
       const p = r.json as unknown as Page;
       second ??= p;
@@ -189,7 +202,7 @@ describe('Autotask sandbox', () => {
     expect(seen).toEqual(
       Array.from({ length: 41 }, (_, i) => 101 + i).filter((id) => id !== 136 && id !== 137),
     );
-    const back = await call('GET', second!.pageDetails.prevPageUrl!);
+    const back = await call('POST', second!.pageDetails.prevPageUrl!, { filter });
     expect(ids(back.json as unknown as Page)).toEqual(ids(first));
     // GET ?search= works too and defaults to 500 records a page.
     const viaGet = await call(
@@ -197,6 +210,16 @@ describe('Autotask sandbox', () => {
       `Companies/query?search=${encodeURIComponent(JSON.stringify({ filter: [{ op: 'gte', field: 'id', value: 0 }] }))}`,
     );
     expect((viaGet.json as unknown as Page).items).toHaveLength(39);
+    // A GET query's link carries its search and is followed with GET.
+    const smallGet = await call(
+      'GET',
+      `Companies/query?search=${encodeURIComponent(JSON.stringify({ filter, MaxRecords: 30 }))}`,
+    );
+    const getNext = (smallGet.json as unknown as Page).pageDetails.nextPageUrl!;
+    expect(new URL(getNext).searchParams.has('search')).toBe(true);
+    const rest = await call('GET', getNext);
+    expect(rest.status).toBe(200);
+    expect(ids(rest.json as unknown as Page)).toEqual(seen.slice(30));
   });
 
   it('applies an adjustment inside the contract dates, splitting the period row', async () => {
@@ -293,6 +316,31 @@ describe('Autotask sandbox', () => {
     expect(company.status).toBe(500);
     const state = await sb.admin('autotask').state<AtState>();
     expect(state.entities.Companies.some((c) => c.companyName === 'New Co')).toBe(false);
+  });
+
+  it('takes Material codes (useType 4) on charges and Service codes (useType 5) on services only', async () => {
+    const contract = recurringContractIdOf('c01');
+    const charge = (billingCodeID: number) =>
+      call('POST', `Contracts/${contract}/Charges`, {
+        name: 'Seats',
+        datePurchased: '2026-10-01',
+        unitQuantity: 1,
+        chargeType: 1,
+        billingCodeID,
+      });
+    const withService = await charge(29682802);
+    expect(withService.status).toBe(500);
+    expect(withService.json.errors).toEqual([
+      expect.stringMatching(/useType 5.*Material code \(useType 4\)/),
+    ]);
+    expect((await charge(29682808)).status).toBe(500); // a work type (labour) code
+    expect((await charge(29682805)).status).toBe(200);
+    const service = (billingCodeID: number) =>
+      call('POST', 'Services', { name: 'Seat', unitPrice: 1, periodType: 1, billingCodeID });
+    const withMaterial = await service(29682805);
+    expect(withMaterial.status).toBe(500);
+    expect(withMaterial.json.errors).toEqual([expect.stringMatching(/Service code \(useType 5\)/)]);
+    expect((await service(29682801)).status).toBe(200);
   });
 
   it('refuses to update a charge that has been billed', async () => {

@@ -39,4 +39,4 @@ export function gasHttp(urlMap: UrlMap): GasHttp {
 
 /** Creates and updates: anything but a GET or a query. */
 export const isMutation = (r: Pick<LoggedRequest, 'method' | 'path'>): boolean =>
-  r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path);
+  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path);

@@ -50,6 +50,16 @@ function toJsonSchema(node: Json): Json {
           ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, toJsonSchema(s)]))
           : toJsonSchema(v);
   }
+  // Known deviation: the spec types a usage record's `price` as a number, the live API sends a decimal
+  // string ("2192.84855", the spec's own example and real responses); both are valid here.
+  const priceType = isObj(out.properties) && isObj(out.properties.price) ? out.properties.price.type : null;
+  if (priceType === 'number' || (Array.isArray(priceType) && priceType.includes('number'))) {
+    const props = out.properties as Obj;
+    out.properties = {
+      ...props,
+      price: { anyOf: [props.price, { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }] },
+    };
+  }
   if (node.nullable === true) {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];
     if (Array.isArray(out.enum)) out.enum = [...out.enum, null];

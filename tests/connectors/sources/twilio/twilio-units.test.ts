@@ -23,21 +23,68 @@ describe('Twilio category hierarchy', () => {
       ['calls-outbound', 15],
       ['sms-outbound-longcode', 10],
     ]);
-    expect(s.billedTotal).toBe(30);
-    expect(s.total).toBe(30);
+    expect(s.blocked).toBeNull();
   });
 
-  it("keeps a roll-up's unexplained remainder as an '(other)' line", () => {
-    const s = selectBilledCategories([rec('calls', 20), rec('calls-outbound', 15)]);
-    expect(s.billed).toEqual([
-      { category: 'calls', description: 'calls (other)', price: 5, remainder: true },
-      { category: 'calls-outbound', description: 'calls-outbound', price: 15, remainder: false },
-    ]);
+  it('blocks an account whose roll-up is more than its listed parts, rather than guess', () => {
+    const s = selectBilledCategories([rec('totalprice', 20), rec('calls', 20), rec('calls-outbound', 15)]);
+    expect(s).toEqual({
+      billed: [],
+      blocked: "its itemised usage (15.00) is less than Twilio's total (20.00): some usage is not itemised",
+    });
   });
 
   it('does not treat a name that merely starts alike (recordingstorage) as a part of recordings', () => {
-    const s = selectBilledCategories([rec('recordings', 2), rec('recordingstorage', 1)]);
+    const s = selectBilledCategories([
+      rec('totalprice', 3),
+      rec('recordings', 2),
+      rec('recordingstorage', 1),
+    ]);
     expect(s.billed.map((b) => b.category)).toEqual(['recordings', 'recordingstorage']);
+  });
+
+  it('T1: knows roll-ups whose parts do not share their name (lookups, pv, channels-messaging)', () => {
+    // Lookups: $50 of caller-name lookups is listed again under `lookups`.
+    expect(
+      selectBilledCategories([
+        rec('totalprice', 50),
+        rec('lookups', 50),
+        rec('calleridlookups', 50),
+      ]).billed.map((b) => [b.category, b.price]),
+    ).toEqual([['calleridlookups', 50]]);
+    // A recorded real response: channels = totalprice = 7.46; channels-messaging 3.54 = 2.63 + 0.90 + a
+    // 0.01 failed-message processing fee that does not carry the roll-up's prefix.
+    const s = selectBilledCategories([
+      rec('totalprice', 7.46),
+      rec('channels', 7.46),
+      rec('channels-messaging', 3.54),
+      rec('channels-messaging-outbound', 2.63),
+      rec('channels-messaging-inbound', 0.9),
+      rec('failed-message-processing-fee', 0.01),
+      rec('channels-whatsapp', 3.92),
+    ]);
+    expect(s.blocked).toBeNull();
+    expect(s.billed.map((b) => b.category)).toEqual([
+      'channels-messaging-inbound',
+      'channels-messaging-outbound',
+      'channels-whatsapp',
+      'failed-message-processing-fee',
+    ]);
+    expect(
+      selectBilledCategories([
+        rec('totalprice', 12),
+        rec('pv', 12),
+        rec('group-rooms', 9.5),
+        rec('video-recordings', 2.5),
+      ]).billed.map((b) => b.category),
+    ).toEqual(['group-rooms', 'video-recordings']);
+  });
+
+  it("T1: compares with Twilio's total exactly, to the cent, with string prices", () => {
+    const parts = Array.from({ length: 10 }, (_, i) => rec(`sms-outbound-x${i}`, 0.1));
+    const exact = selectBilledCategories([{ ...rec('totalprice', 0), price: '1.00000' }, ...parts]);
+    expect(exact.blocked).toBeNull();
+    expect(exact.billed).toHaveLength(10);
   });
 });
 
@@ -122,11 +169,11 @@ describe('Twilio usage records to lines', () => {
     usage_unit: 'minutes',
   });
 
-  it("bills what Twilio's total says even when its parts are not all listed", () => {
+  it('bills the leaves at their string prices with the markup when they add up to the total', () => {
     const problems: SourceProblem[] = [];
     const lines = usageLines(
       customer,
-      [usage('totalprice', '12.50'), usage('calls-outbound', '10.00')],
+      [usage('totalprice', '12.50'), usage('calls-outbound', '10.00'), usage('sms-outbound', '2.50000')],
       period,
       { lineMode: 'per-category', markupPercent: 10 },
       problems,
@@ -134,25 +181,36 @@ describe('Twilio usage records to lines', () => {
     expect(problems).toEqual([]);
     expect(lines.map((l) => [l.sku, l.unitCost, l.unitPrice])).toEqual([
       ['calls-outbound', 10, 11],
-      ['totalprice', 2.5, 2.75],
+      ['sms-outbound', 2.5, 2.75],
     ]);
     expect(lines[0].description).toBe('calls-outbound (10 minutes), 2026-10-01 to 2026-10-31');
   });
 
-  it('reports, rather than bills twice, parts that add up to more than the total', () => {
-    const problems: SourceProblem[] = [];
-    usageLines(
-      customer,
-      [usage('totalprice', '5'), usage('recordings', '4'), usage('transcriptions', '3')],
-      period,
-      { lineMode: 'per-category', markupPercent: 0 },
-      problems,
-    );
-    expect(problems).toEqual([
-      expect.objectContaining({
-        customerId: customer.id,
-        message: expect.stringContaining('exceeds its total (5.00)'),
-      }),
-    ]);
+  it('T1: bills nothing for an account whose parts add up to more or less than the total, and says why', () => {
+    for (const [total, why] of [
+      ['5', 'is more than'],
+      ['7.01', 'is less than'],
+    ] as const) {
+      const problems: SourceProblem[] = [];
+      const lines = usageLines(
+        customer,
+        [usage('totalprice', total), usage('recordings', '4'), usage('transcriptions', '3')],
+        period,
+        { lineMode: 'per-category', markupPercent: 0 },
+        problems,
+      );
+      expect(lines).toEqual([]);
+      expect(problems).toEqual([
+        {
+          customerId: customer.id,
+          customerName: customer.name,
+          message: expect.stringMatching(
+            new RegExp(
+              `^Twilio usage of ${customer.name} not billed: its itemised usage \\(7\\.00\\) ${why}`,
+            ),
+          ),
+        },
+      ]);
+    }
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * Crayon as a registered source: Connect fields, URL prefixes, HTTP manners and the factory. Shaped like
+ * the registry's SourceDescriptor (branch `registry`); it gets that type and its registry line when the
+ * registry lands in main.
+ */
+import type { HttpClient, TokenStore } from '../../../core/http';
+import type { BillingSource } from '../../../core/source';
+import { crayonCredentialsSchema, type CrayonCredentials } from './config';
+import { CrayonSource, createCrayonSource, crayonHttpPolicy, type CrayonTenantFacts } from './source';
+
+type ProbeResult = { status: 'confirmed' | 'differs' | 'unchecked'; detail: string };
+
+/** A read-only check of one assumption where Crayon's documents disagree (modelled as sandbox variants). */
+function probe(id: string, assumption: string, judge: (f: CrayonTenantFacts) => ProbeResult) {
+  return {
+    id,
+    assumption,
+    run(connector: BillingSource): ProbeResult {
+      if (!(connector instanceof CrayonSource))
+        return { status: 'unchecked', detail: 'not a Crayon connection' };
+      return judge(connector.tenantFacts());
+    },
+  };
+}
+
+/** Exported for the tenant check and its tests. */
+export const crayonProbes = [
+  probe(
+    'crayon.list-envelope',
+    'Lists come as { totalHits, items } (SDK, apidocs), not bare arrays (spec)',
+    (f) =>
+      f.listShape === 'collection'
+        ? { status: 'confirmed', detail: 'lists carry totalHits and items' }
+        : {
+            status: 'differs',
+            detail:
+              'lists are bare arrays: BillGrid pages on until a short page (one extra request per short list)',
+          },
+  ),
+  probe('crayon.casing', 'Properties are camelCase as in the spec', (f) =>
+    f.casing === 'camel'
+      ? { status: 'confirmed', detail: 'camelCase' }
+      : f.casing === 'pascal'
+        ? { status: 'differs', detail: 'PascalCase (as in the docs): read the same way' }
+        : { status: 'unchecked', detail: 'no organisation to look at' },
+  ),
+  probe('crayon.records-file', 'Billing-records files are JSON (apidocs) or CSV, not zipped', (f) =>
+    f.recordsFile === 'json' || f.recordsFile === 'csv'
+      ? { status: 'confirmed', detail: `the latest statement's file is ${f.recordsFile.toUpperCase()}` }
+      : f.recordsFile === 'unknown'
+        ? { status: 'unchecked', detail: 'no billing statement to look at' }
+        : {
+            status: 'differs',
+            detail: `the latest statement's file is ${f.recordsFile}: BillGrid reports it and bills nothing from it`,
+          },
+  ),
+];
+
+interface Deps {
+  http(policy: { apiName: string; maxConcurrency?: number }): HttpClient;
+  tokenStore(key: string): TokenStore | undefined;
+}
+
+export const descriptor = {
+  id: 'crayon',
+  kind: 'source' as const,
+  displayName: 'Crayon',
+  credentials: crayonCredentialsSchema,
+  fields: [
+    {
+      name: 'clientId',
+      label: 'Client ID',
+      exposure: 'identifier' as const,
+      input: 'text' as const,
+      hint: 'Cloud-iQ → Settings → API management: the API client',
+    },
+    { name: 'clientSecret', label: 'Client secret', exposure: 'secret' as const, input: 'password' as const },
+    {
+      name: 'username',
+      label: 'API user name',
+      exposure: 'identifier' as const,
+      input: 'email' as const,
+      hint: 'A Cloud-iQ user with access to billing statements of your organisations',
+    },
+    { name: 'password', label: 'API user password', exposure: 'secret' as const, input: 'password' as const },
+  ],
+  // The API and its token endpoint share one origin (config.ts default, SOURCES.md).
+  urlPrefixes: ['https://api.crayon.com/'],
+  http: { reads: crayonHttpPolicy() },
+  create: (c: CrayonCredentials, deps: Deps): BillingSource => {
+    // Keyed by client and user so a changed credential never reuses another's token.
+    const tokenStore = deps.tokenStore(`crayon.${c.clientId}.${c.username}`);
+    return createCrayonSource(c, deps.http(crayonHttpPolicy()), tokenStore ? { tokenStore } : {});
+  },
+  probes: crayonProbes,
+};
