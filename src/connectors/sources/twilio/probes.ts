@@ -14,12 +14,19 @@ const API = '/2010-04-01';
  * category and a price in a currency — what BillGrid bills from.
  */
 export function probeSubaccountUsage(c: TwilioCredentials, http: HttpClient): ProbeResult {
-  const config = parseTwilioConfig({ accountSid: c.accountSid, authToken: c.authToken });
+  const config = parseTwilioConfig(c);
   const get = (path: string) =>
     http.request({
       method: 'get',
       url: config.baseUrl + path,
-      headers: { Authorization: basicAuth(config.accountSid, config.authToken), Accept: 'application/json' },
+      headers: {
+        // An API key authenticates as its SID and secret, as in the source (source.ts).
+        Authorization:
+          config.apiKeySid && config.apiKeySecret
+            ? basicAuth(config.apiKeySid, config.apiKeySecret)
+            : basicAuth(config.accountSid, config.authToken ?? ''),
+        Accept: 'application/json',
+      },
     });
   const list = get(`${API}/Accounts.json${queryString({ PageSize: 20 })}`);
   if (!isOk(list))
