@@ -78,6 +78,7 @@ global.getConnections = sidebarApi.getConnections;
 global.saveConnection = sidebarApi.saveConnection;
 global.clearConnection = sidebarApi.clearConnection;
 global.testConnection = sidebarApi.testConnection;
+global.checkConnection = sidebarApi.checkConnection;
 
 // Sidebar: the billing month.
 global.listBillingMonths = sidebarApi.listBillingMonths;

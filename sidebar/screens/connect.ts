@@ -142,11 +142,39 @@ function connectionCard(
       },
       { disabled: !canManage || !c.configured, subtle: true },
     );
+    // The tenant check: each assumption with what was found, and when.
+    const checks = h('div', { class: 'test-result', role: 'status' });
+    const showCheck = (k: NonNullable<ConnectionView['lastCheck']>) => {
+      const mark = { confirmed: '✓', differs: '≠', unchecked: '?' } as const;
+      fill(
+        checks,
+        h('p', { class: 'hint' }, `Checked ${new Date(k.at).toLocaleString()}`),
+        h(
+          'ul',
+          { class: 'checks' },
+          ...k.results.map((r) =>
+            h('li', { 'data-status': r.status }, `${mark[r.status]} ${r.assumption}: ${r.detail}`),
+          ),
+        ),
+      );
+    };
+    if (c.lastCheck) showCheck(c.lastCheck);
+    const check = actionButton(
+      'Check this connection',
+      async () => {
+        try {
+          showCheck(await call('checkConnection', c.kind, {}));
+        } catch (e) {
+          ctx.notify.error((e as Error).message);
+        }
+      },
+      { disabled: !c.configured || c.probes.length === 0, busyLabel: 'Checking…', subtle: true },
+    );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       save.click();
     });
-    form.append(h('div', { class: 'actions' }, save, test, remove), result);
+    form.append(h('div', { class: 'actions' }, save, test, check, remove), result, checks);
     card.append(form);
   };
   draw(initial);

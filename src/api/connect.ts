@@ -14,6 +14,13 @@ import {
 } from './connections';
 import { apiContext, type ApiContext } from './context';
 import { requireManager, sessionInfo } from './rights';
+import {
+  clearTenantCheck,
+  readTenantCheck,
+  runTenantCheck,
+  saveTenantCheck,
+  type TenantCheck,
+} from '../jobs/tenant-check';
 
 export interface ConnectionFieldView {
   name: string;
@@ -37,6 +44,10 @@ export interface ConnectionView {
   configured: boolean;
   fields: ConnectionFieldView[];
   lastTest: LastTest | null;
+  /** The connector's tenant-check probes; a write probe says what it changes (listed before it runs). */
+  probes: { id: string; assumption: string; writes: string | null }[];
+  /** The last "Check this connection", with its date. */
+  lastCheck: TenantCheck | null;
 }
 
 export interface ConnectionsView {
@@ -66,6 +77,8 @@ function viewOf(kind: ConnectionKind, ctx: ApiContext): ConnectionView {
       stored: masked?.[f.name] ?? null,
     })),
     lastTest: last.success ? last.data : null,
+    probes: spec.probes.map((p) => ({ id: p.id, assumption: p.assumption, writes: p.writes ?? null })),
+    lastCheck: readTenantCheck(kind),
   };
 }
 
@@ -108,6 +121,7 @@ export function saveConnection(kind: ConnectionKind, values: Record<string, stri
   for (const [name, v] of Object.entries(checked)) if (typeof v === 'string') clean[name] = v;
   ctx.secrets.write(k, clean);
   ctx.settings.set(lastTestKey(k), undefined);
+  clearTenantCheck(k);
   return viewOf(k, ctx);
 }
 
@@ -117,6 +131,7 @@ export function clearConnection(kind: ConnectionKind): ConnectionView {
   requireManager(ctx, `remove the ${connectionSpec(k).displayName} credentials`);
   ctx.secrets.clear(k);
   ctx.settings.set(lastTestKey(k), undefined);
+  clearTenantCheck(k);
   return viewOf(k, ctx);
 }
 
@@ -151,4 +166,39 @@ export function testConnection(kind: ConnectionKind): ConnectionTestResult {
   }
   ctx.settings.set(lastTestKey(k), { ...result, at: new Date().toISOString() });
   return result;
+}
+
+export const checkOptionsSchema = z
+  .object({
+    /** A test client/company in the tenant: only then do write probes run (they clean up). */
+    testCompanyId: z
+      .string({ error: 'Test company must be text' })
+      .trim()
+      .max(100, { error: 'Test company is too long' })
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+  })
+  .strict();
+
+/**
+ * "Check this connection": runs the connector's probes against the tenant and keeps the result (with its
+ * date) for the Connect screen. Read-only unless a test company is named; naming one needs a manager.
+ */
+export function checkConnection(
+  kind: ConnectionKind,
+  options: z.input<typeof checkOptionsSchema> = {},
+): TenantCheck {
+  const k = parseArg(connectionKindSchema, kind, 'Connection');
+  const opts = parseArg(checkOptionsSchema, options ?? {}, 'Check options');
+  const spec = connectionSpec(k);
+  const ctx = apiContext();
+  if (opts.testCompanyId) requireManager(ctx, `run write checks on a ${spec.displayName} test company`);
+  const stored = ctx.secrets.read(k);
+  if (!stored) throw new SidebarError(`Save the ${spec.displayName} credentials first.`);
+  if (!spec.credentials.safeParse(stored).success) {
+    throw new SidebarError(`The stored ${spec.displayName} credentials are incomplete; save them again.`);
+  }
+  const check = runTenantCheck(k, stored, opts.testCompanyId ? { testCompanyId: opts.testCompanyId } : {});
+  saveTenantCheck(check);
+  return check;
 }

@@ -20,7 +20,15 @@ import {
   saveClientOverrides,
   unassignClient,
 } from './clients';
-import { clearConnection, getConnections, saveConnection, testConnection, valuesSchema } from './connect';
+import {
+  checkConnection,
+  checkOptionsSchema,
+  clearConnection,
+  getConnections,
+  saveConnection,
+  testConnection,
+  valuesSchema,
+} from './connect';
 import { connectionKindSchema, connectionSpec } from './connections';
 import { createInput, createMissingInPsa, linkContract, linkInput, listContractLinks } from './contracts';
 import {
@@ -90,6 +98,7 @@ export const SERVER_FUNCTIONS = {
   ),
   clearConnection: fn([kind], clearConnection),
   testConnection: fn([kind], testConnection),
+  checkConnection: fn([kind, arg(checkOptionsSchema.optional(), 'Check options')], checkConnection),
   // Clients, products, contracts.
   assignClient: fn([arg(assignment, 'Client mapping')], assignClient),
   listCompanies: fn(none, listCompanies),

@@ -10,6 +10,7 @@ export type { ServerApi as SidebarApi, ServerFunctionName as SidebarFunctionName
 export type { SessionInfo, Role } from './rights';
 export type { SetupState } from './setup';
 export type { ConnectionView, ConnectionsView, ConnectionFieldView, LastTest } from './connect';
+export type { TenantCheck, ProbeOutcome } from '../jobs/tenant-check';
 export type { ConnectionKind } from './connections';
 export type { ConnectionTestResult, ConnectionTester } from './connection-tests';
 export { registerConnectionTester } from './connection-tests';

@@ -42,6 +42,8 @@ export interface ConnectorDeps {
   http(policy: ConnectorHttpPolicy): HttpClient;
   /** A token store shared across executions, keyed so a changed credential never reuses a token. */
   tokenStore(key: string): TokenStore | undefined;
+  /** The last tenant check's result for one of this connector's probes, so it may adapt to a confirmed behaviour. */
+  checked?(probeId: string): ProbeResult | undefined;
 }
 
 /** Outcome of one read-only check of an assumption against a real tenant (the tenant check). */
@@ -50,15 +52,27 @@ export interface ProbeResult {
   detail: string;
 }
 
+/** What a probe gets besides the connector: the checked credentials and the connector's read client. */
+export interface ProbeContext<C extends Credentials = Credentials> {
+  credentials: C;
+  /** The connector's read HTTP client (its read policy): for raw checks of an envelope or a paging style. */
+  http: HttpClient;
+  /** A test client/company the user named; write probes run only when it is given. */
+  testCompanyId?: string;
+}
+
 /**
  * A check of one documented assumption (paging, a required field's presence, …) against the real tenant.
- * Read-only: probes never change the tenant. The tenant-check mechanism runs them; none is declared yet.
+ * Read-only unless `writes` is set: a write probe runs only on a test company the user names, says here
+ * what it changes (listed before it runs) and removes what it made.
  */
-export interface ConnectorProbe<T> {
+export interface ConnectorProbe<T, C extends Credentials = Credentials> {
   id: string;
   /** The assumption in the user's words. */
   assumption: string;
-  run(connector: T): ProbeResult;
+  /** A write probe: what it creates or changes on the test company, and how it cleans up. */
+  writes?: string;
+  run(connector: T, ctx: ProbeContext<C>): ProbeResult;
 }
 
 interface DescriptorBase<C extends Credentials> {
@@ -80,7 +94,7 @@ interface DescriptorBase<C extends Credentials> {
 export interface SourceDescriptor<C extends Credentials = Credentials> extends DescriptorBase<C> {
   kind: 'source';
   create(credentials: C, deps: ConnectorDeps): BillingSource;
-  probes: readonly ConnectorProbe<BillingSource>[];
+  probes: readonly ConnectorProbe<BillingSource, C>[];
 }
 
 export interface PsaDescriptor<C extends Credentials = Credentials> extends DescriptorBase<C> {
@@ -88,7 +102,7 @@ export interface PsaDescriptor<C extends Credentials = Credentials> extends Desc
   /** What the PSA can hold (quantity targets; charges on contracts or invoices). */
   capabilities: PsaCapabilities;
   create(credentials: C, deps: ConnectorDeps): PsaTarget;
-  probes: readonly ConnectorProbe<PsaTarget>[];
+  probes: readonly ConnectorProbe<PsaTarget, C>[];
 }
 
 export type ConnectorDescriptor = SourceDescriptor | PsaDescriptor;

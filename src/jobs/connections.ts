@@ -8,7 +8,9 @@ import type { PsaCapabilities } from '../core/targets';
 import type { ConnectorDeps, Credentials } from '../connectors/descriptor';
 import type { ConnectorDescriptor } from '../connectors/descriptor';
 import { PSAS, SOURCES, psaConnector, sourceConnector, sourceName } from '../connectors/registry';
+import { z } from 'zod';
 import { RetryingHttpClient } from '../platform/http';
+import { readJson } from '../platform/store';
 import type { HttpDeps } from '../platform/http';
 import { SecretStore } from '../platform/secrets';
 import { scriptCacheTokenStore } from '../platform/token-cache';
@@ -51,13 +53,26 @@ export interface ConnectionOptions {
 }
 
 /** The platform side of a connector factory: a retrying UrlFetchApp client, the script cache for tokens. */
-function depsFor(opts: ConnectionOptions): ConnectorDeps {
+export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDeps {
   return {
     http: (policy) => new RetryingHttpClient(policy, opts.httpDeps),
     // Injected HTTP (tests) gets a fresh token per target, as before: no script cache there.
     tokenStore: (key) => (opts.httpDeps ? undefined : scriptCacheTokenStore(key)),
+    // The last tenant check (document properties), read only when the connector asks.
+    checked: (probeId) => {
+      if (opts.httpDeps) return undefined;
+      const r = readJson(`billgrid.tenantCheck.${id}`, storedChecks);
+      return r.ok ? r.value?.results.find((p) => p.id === probeId) : undefined;
+    },
   };
 }
+
+/** The part of a stored tenant check a factory reads (src/jobs/tenant-check.ts writes it). */
+const storedChecks = z.object({
+  results: z.array(
+    z.object({ id: z.string(), status: z.enum(['confirmed', 'differs', 'unchecked']), detail: z.string() }),
+  ),
+});
 
 function checked<C extends Credentials>(d: ConnectorDescriptor, stored: Record<string, string>): C {
   const r = d.credentials.safeParse(stored);
@@ -75,7 +90,7 @@ export function buildSource(
   opts: ConnectionOptions = {},
 ): BillingSource {
   const d = sourceConnector(kind);
-  return d.create(checked(d, creds), depsFor(opts));
+  return d.create(checked(d, creds), connectorDeps(d.id, opts));
 }
 
 export function buildPsa(
@@ -84,7 +99,11 @@ export function buildPsa(
   opts: ConnectionOptions = {},
 ): ConnectedPsa {
   const d = psaConnector(kind);
-  return { kind: d.id, capabilities: d.capabilities, target: d.create(checked(d, creds), depsFor(opts)) };
+  return {
+    kind: d.id,
+    capabilities: d.capabilities,
+    target: d.create(checked(d, creds), connectorDeps(d.id, opts)),
+  };
 }
 
 /** Every source with saved credentials, in the registry's order. */

@@ -135,4 +135,54 @@ describe('Connect API', () => {
     expect(view.fields.every((f) => f.stored === null)).toBe(true);
     expect(gas.props.has('billgrid.secret.twilio')).toBe(false);
   });
+
+  it('checks a connection: results with a date in document properties, shown in Connect, forgotten on save', () => {
+    // A tenant that refuses everything: each assumption is reported, none is confirmed.
+    const seen: string[] = [];
+    const g = globalThis as Record<string, unknown>;
+    g.UrlFetchApp = {
+      fetchAll: (reqs: { url: string; headers?: Record<string, string> }[]) =>
+        reqs.map((r) => {
+          seen.push(r.url);
+          return {
+            getResponseCode: () => 401,
+            getContentText: () => `{"message":"bad token ${TOKEN}"}`,
+            getAllHeaders: () => ({}),
+            getHeaders: () => ({}),
+          };
+        }),
+    };
+    g.Utilities = { sleep: () => undefined };
+    expect(errorOf(() => sidebarApi.checkConnection('twilio', {}))).toBe(
+      'Save the Twilio credentials first.',
+    );
+    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    const check = sidebarApi.checkConnection('twilio', {});
+    expect(seen.length).toBeGreaterThan(0);
+    expect(check.connector).toBe('twilio');
+    expect(Date.parse(check.at)).not.toBeNaN();
+    expect(check.results.length).toBeGreaterThan(0);
+    for (const r of check.results) expect(r.status).toBe('unchecked');
+    expect(JSON.stringify(check)).not.toContain(TOKEN);
+    expect(JSON.parse(gas.docProps.get('billgrid.tenantCheck.twilio') ?? 'null')).toEqual(check);
+
+    const view = sidebarApi.getConnections().connections.find((c) => c.kind === 'twilio');
+    expect(view?.lastCheck).toEqual(check);
+    expect(view?.probes.map((p) => p.id)).toEqual(check.results.map((r) => r.id));
+
+    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    expect(gas.docProps.has('billgrid.tenantCheck.twilio')).toBe(false);
+    expect(errorOf(() => sidebarApi.checkConnection('twilio', { extra: 1 } as never))).toMatch(
+      /^Check options: /,
+    );
+  });
+
+  it('lets only a manager name a test company for write checks', () => {
+    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    gas.user = 'viewer@northwind.example';
+    expect(errorOf(() => sidebarApi.checkConnection('twilio', { testCompanyId: '42' }))).toMatch(
+      /write checks/,
+    );
+    expect(gas.docProps.has('billgrid.tenantCheck.twilio')).toBe(false);
+  });
 });

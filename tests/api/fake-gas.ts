@@ -4,6 +4,8 @@
  */
 export interface FakeGas {
   props: Map<string, string>;
+  /** Document properties (e.g. tenant checks). */
+  docProps: Map<string, string>;
   /** The user running the next call. */
   user: string;
   /** Spreadsheet editors; null makes getEditors() throw (scope not granted). */
@@ -15,6 +17,7 @@ export interface FakeGas {
 export function installFakeGas(initial: Partial<FakeGas> = {}): FakeGas {
   const gas: FakeGas = {
     props: new Map(),
+    docProps: new Map(),
     user: 'owner@northwind.example',
     editors: null,
     calls: {},
@@ -44,7 +47,23 @@ export function installFakeGas(initial: Partial<FakeGas> = {}): FakeGas {
   };
   const user = () => ({ getEmail: () => gas.user });
   const g = globalThis as Record<string, unknown>;
-  g.PropertiesService = { getScriptProperties: () => bag };
+  const docBag = {
+    getProperties: () => Object.fromEntries(gas.docProps),
+    getProperty: (k: string) => gas.docProps.get(k) ?? null,
+    setProperty: (k: string, v: string) => {
+      gas.docProps.set(k, v);
+      return docBag;
+    },
+    setProperties: (all: Record<string, string>) => {
+      for (const [k, v] of Object.entries(all)) gas.docProps.set(k, v);
+      return docBag;
+    },
+    deleteProperty: (k: string) => {
+      gas.docProps.delete(k);
+      return docBag;
+    },
+  };
+  g.PropertiesService = { getScriptProperties: () => bag, getDocumentProperties: () => docBag };
   g.Session = { getActiveUser: user, getEffectiveUser: user };
   g.SpreadsheetApp = {
     // A spreadsheet with no BillGrid tabs yet: enough for the screens' reads to answer "nothing yet".

@@ -2,6 +2,7 @@
 import type { PsaDescriptor } from '../../descriptor';
 import { autotaskCredentialsSchema, mutationPolicy, policy, type AutotaskCredentials } from './config';
 import { AutotaskTarget } from './target';
+import { autotaskProbes } from './probes';
 import { parseAutotaskConfig } from './config';
 
 export const descriptor: PsaDescriptor<AutotaskCredentials> = {
@@ -55,5 +56,5 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
       deps.http(policy),
       deps.http(mutationPolicy),
     ),
-  probes: [],
+  probes: autotaskProbes,
 };

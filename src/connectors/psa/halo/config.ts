@@ -101,3 +101,16 @@ export const policy: Partial<HttpPolicy> & { apiName: string } = {
   baseDelayMs: 5000,
   maxDelayMs: 60_000,
 };
+
+/** The connector's config from the credentials saved in Connect (hosted tenants name their tenant). */
+export function haloConfigFrom(c: HaloCredentials): HaloConfigInput {
+  return {
+    baseUrl: c.tenantUrl,
+    ...(c.authUrl ? { authUrl: c.authUrl } : {}),
+    // Empty: the connector asks HaloPSA (/api/authinfo), then falls back to a *.halopsa.com subdomain.
+    ...(c.tenant ? { tenant: c.tenant } : {}),
+    ...(c.scope ? { scope: c.scope } : {}),
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+  };
+}

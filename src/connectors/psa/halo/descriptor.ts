@@ -1,6 +1,7 @@
 /** HaloPSA as a registered PSA: Connect fields, URL prefixes, HTTP manners, capabilities, factory. */
 import type { PsaDescriptor } from '../../descriptor';
-import { haloCredentialsSchema, policy, type HaloCredentials } from './config';
+import { haloConfigFrom, haloCredentialsSchema, policy, type HaloCredentials } from './config';
+import { haloProbes } from './probes';
 import { createHaloTarget } from './index';
 
 export const descriptor: PsaDescriptor<HaloCredentials> = {
@@ -48,18 +49,6 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
   http: { reads: policy },
   // Every line is a charge on an invoice; no quantity targets.
   capabilities: { quantityTargets: false, chargeContainer: 'invoice' },
-  create: (c, deps) =>
-    createHaloTarget(
-      {
-        baseUrl: c.tenantUrl,
-        ...(c.authUrl ? { authUrl: c.authUrl } : {}),
-        // Empty: the connector asks HaloPSA (/api/authinfo), then falls back to a *.halopsa.com subdomain.
-        ...(c.tenant ? { tenant: c.tenant } : {}),
-        ...(c.scope ? { scope: c.scope } : {}),
-        clientId: c.clientId,
-        clientSecret: c.clientSecret,
-      },
-      deps.http(policy),
-    ),
-  probes: [],
+  create: (c, deps) => createHaloTarget(haloConfigFrom(c), deps.http(policy)),
+  probes: haloProbes,
 };

@@ -2,6 +2,7 @@
 import type { SourceDescriptor } from '../../descriptor';
 import { pax8CredentialsSchema, type Pax8Credentials } from './config';
 import { createPax8Source, pax8HttpPolicy } from './source';
+import { pax8Probes } from './probes';
 
 export const descriptor: SourceDescriptor<Pax8Credentials> = {
   id: 'pax8',
@@ -24,5 +25,5 @@ export const descriptor: SourceDescriptor<Pax8Credentials> = {
       tokenStore ? { tokenStore } : {},
     );
   },
-  probes: [],
+  probes: pax8Probes,
 };

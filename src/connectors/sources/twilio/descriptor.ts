@@ -2,6 +2,7 @@
 import type { SourceDescriptor } from '../../descriptor';
 import { twilioCredentialsSchema, type TwilioCredentials } from './config';
 import { createTwilioSource, twilioHttpPolicy } from './source';
+import { twilioProbes } from './probes';
 
 export const descriptor: SourceDescriptor<TwilioCredentials> = {
   id: 'twilio',
@@ -22,5 +23,5 @@ export const descriptor: SourceDescriptor<TwilioCredentials> = {
   http: { reads: twilioHttpPolicy() },
   create: (c, deps) =>
     createTwilioSource({ accountSid: c.accountSid, authToken: c.authToken }, deps.http(twilioHttpPolicy())),
-  probes: [],
+  probes: twilioProbes,
 };
