@@ -491,7 +491,7 @@ const VENDOR_RECORDS: BadCase[] = [
     arrange: async (b) =>
       void (await rawPax8Item(b, { quantity: 1e308, price: 1e308, subTotal: 1e308, total: 1e308 })),
     act: (b) => b.pull(),
-    problem: /^Pax8.*(usable number|not a number|too large|Infinity)/,
+    problem: /^Pax8.*(usable number|not a number|not an amount|too large|Infinity)/,
   },
   {
     kind: 'Twilio usage record with a price that is not a number',
