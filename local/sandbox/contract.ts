@@ -74,7 +74,12 @@ export interface PsaContractFixture<S = unknown> {
 }
 
 /** One line a source must bill, in the fields the vendor's data fixes (the rest is the connector's choice). */
-export type ExpectedLine = Partial<RawBillingLine> & { customerId: string; total: number; currency: string };
+export type ExpectedLine = Omit<Partial<RawBillingLine>, 'currency'> & {
+  customerId: string;
+  total: number;
+  /** As the vendor writes it (upper-cased ISO 4217). */
+  currency: string;
+};
 
 export interface SourceContractFixture<S = unknown> {
   kind: 'source';
