@@ -192,6 +192,12 @@ export const contract: PsaContractFixture<HaloState> = {
       if (!near(line.unit_price, l.unitPrice)) out.push(`${key}: price ${String(line.unit_price)}`);
       if (!near(line.unit_cost, l.unitCost)) out.push(`${key}: cost ${String(line.unit_cost)}`);
     }
+    // Items created: only for the month's SKUs Halo did not have, each once, in the group.
+    const skus = new Set([...byKey.values()].map((l) => l.sku));
+    for (const i of state.items.filter((x) => !seeded.items.some((f) => f.id === x.id))) {
+      if (!skus.has(i.supplier_part_code) || i.assetgroup_name !== GROUP)
+        out.push(`item ${i.id} (${i.supplier_part_code}) created outside the month's SKUs or ${GROUP}`);
+    }
     const groups = state.assetGroups.filter((g) => g.name === GROUP);
     if (groups.length !== 1) out.push(`${groups.length} item groups named ${GROUP}`);
     for (const f of seeded.items) {
