@@ -33,6 +33,22 @@ export interface SpecRef {
   ignoreFormats?: boolean;
   /** Properties whose declared type the live API is documented to widen: name → also allowed pattern. */
   widenedStrings?: Record<string, string>;
+  /** Check the Authorization header against each operation's security scheme (HTTP Basic or bearer). */
+  auth?: boolean;
+  /** Check the header parameters an operation requires. */
+  headers?: boolean;
+  /**
+   * A documented variant of list answers: the spec's bare array wrapped as `{ [total]: n, [items]: […] }`;
+   * the items are held to the spec's array schema and the total must be a whole number.
+   */
+  listEnvelope?: { total: string; items: string };
+  /** The vendor documents PascalCase answers for the spec's camelCase names: compare case-blind on the first letter. */
+  camelCaseAnswers?: boolean;
+  /**
+   * Answer statuses other than 200 must be declared by the operation or be one of these (the vendor's
+   * documented general errors); unset: any non-200 answer is accepted unchecked.
+   */
+  generalErrorStatuses?: number[];
   /** Requests the spec does not describe (token endpoints on another host): not validated. */
   skip?(r: Pick<LoggedRequest, 'method' | 'path'>): boolean;
 }

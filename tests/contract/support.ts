@@ -96,7 +96,7 @@ export const errorText = (err: unknown): string =>
 
 /** Spec problems of every logged exchange (empty: every request and answer is as the spec says). */
 export function specProblems(spec: OpenApiSpec, log: readonly LoggedRequest[]): string[] {
-  return log.flatMap((r) => spec.check(r));
+  return log.flatMap((r) => spec.check(r).errors.map((e) => `${r.method} ${r.path}: ${e}`));
 }
 
 /** One interrupted request: `lost-before` the vendor saw it, or `crash-after` it acted. */

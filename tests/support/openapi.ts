@@ -1,13 +1,15 @@
 /**
  * Checks logged sandbox exchanges against a vendor's published OpenAPI 3.x document (specs/, vendored
- * with its licence; see specs/README.md): the path is an operation of the spec, every path and query
- * parameter is declared and valid, a JSON request body validates against the operation's request schema,
- * and a 200 JSON answer against its response schema. What differs per vendor (a base path, case-
- * insensitive routing, .NET type names, documented deviations of the live API) is data in a `SpecRef`
- * (local/sandbox/contract.ts), declared by the vendor's sandbox folder.
+ * with its licence; see specs/README.md): the path is an operation of the spec, every path, query and
+ * (optionally) header parameter is declared and valid, a JSON request body validates against the
+ * operation's request schema, a 200 JSON answer against its response schema, and (optionally) the
+ * Authorization header matches the operation's security scheme. What differs per vendor (a base path,
+ * case-insensitive routing, .NET type names, documented deviations of the live API) is data in a
+ * `SpecRef` (local/sandbox/contract.ts), declared beside the vendor's sandbox. The one checker used by the
+ * contract suites and by the connectors' own tests.
  *
- * OpenAPI 3.0 is not JSON Schema: `nullable: true` becomes a type union and `$ref`s to
- * `#/components/…` point into a registered copy of the components.
+ * OpenAPI 3.0 is not JSON Schema: `nullable: true` becomes a type union, `$ref`s to `#/components/…`
+ * point into a registered copy of the components, and annotation keywords are dropped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Keywords that only annotate (or are OpenAPI's own): never constraints. */
+const ANNOTATIONS = new Set(['nullable', 'example', 'examples', 'description', 'default', 'deprecated']);
+
 /** Parameter types some specs give as .NET names (HaloPSA's): checked by pattern. */
 const DOTNET_VALUE: Record<string, RegExp> = {
   int: /^-?\d+$/,
@@ -32,13 +37,35 @@ const DOTNET_VALUE: Record<string, RegExp> = {
   'List<int>': /^-?\d+(,-?\d+)*$/,
 };
 
+/** One logged exchange, as much of it as is known (a hand-made request has no answer). */
 export type Exchange = Pick<LoggedRequest, 'method' | 'path' | 'query'> &
-  Partial<Pick<LoggedRequest, 'body' | 'status' | 'response'>>;
+  Partial<Pick<LoggedRequest, 'body' | 'status' | 'response' | 'headers'>>;
+
+export interface OperationCheck {
+  ok: boolean;
+  errors: string[];
+}
 
 interface Template {
   template: string;
   pattern: RegExp;
   names: string[];
+}
+
+interface Param {
+  name: string;
+  in: string;
+  required: boolean;
+  schema: Obj;
+}
+
+function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), camelKeys(v)]),
+    );
+  return value;
 }
 
 export class OpenApiSpec {
@@ -47,32 +74,36 @@ export class OpenApiSpec {
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly templates: Template[];
   private readonly componentsId: string;
+  private readonly base: string;
 
   constructor(readonly ref: SpecRef) {
     this.doc = JSON.parse(fs.readFileSync(path.join(SPECS_DIR, ref.file), 'utf8')) as Obj;
     this.componentsId = `${ref.file}-components`;
-    this.ajv = new Ajv({ allErrors: true, strict: false });
+    this.base = ref.basePath ?? '';
+    this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: !ref.ignoreFormats });
     addFormats(this.ajv);
     for (const [name, f] of Object.entries(ref.formats ?? {}))
       this.ajv.addFormat(name, f === true ? true : new RegExp(f));
     this.ajv.addSchema({ $id: this.componentsId, ...(this.toJsonSchema(this.doc.components ?? {}) as Obj) });
     const flags = ref.caseInsensitivePaths ? 'i' : '';
-    const base = (ref.basePath ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    this.templates = Object.keys(this.doc.paths as Obj).map((template) => {
-      const names: string[] = [];
-      const source = template
-        .split(/(\{[^}]+\})/)
-        .map((part) => {
-          const m = /^\{([^}]+)\}$/.exec(part);
-          if (m) {
-            names.push(m[1]);
-            return '([^/]+)';
-          }
-          return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        })
-        .join('');
-      return { template, pattern: new RegExp(`^${base}${source}$`, flags), names };
-    });
+    this.templates = Object.keys(this.doc.paths as Obj)
+      // Literal paths before templated ones (/orders/search, not /orders/{id}).
+      .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))
+      .map((template) => {
+        const names: string[] = [];
+        const source = template
+          .split(/(\{[^}]+\})/)
+          .map((part) => {
+            const m = /^\{([^}]+)\}$/.exec(part);
+            if (m) {
+              names.push(m[1]);
+              return '([^/]+)';
+            }
+            return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          })
+          .join('');
+        return { template, pattern: new RegExp(`^${source}$`, flags), names };
+      });
   }
 
   /** OpenAPI 3.0 schema → JSON Schema (draft-07 as ajv reads it), with the vendor's declared quirks. */
@@ -81,7 +112,7 @@ export class OpenApiSpec {
     if (!isObj(node)) return node;
     const out: Obj = {};
     for (const [k, v] of Object.entries(node)) {
-      if (k === 'nullable' || k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
+      if (ANNOTATIONS.has(k) || k.startsWith('x-')) continue;
       if (k === 'format' && this.ref.ignoreFormats) continue;
       if (k === '$ref' && typeof v === 'string')
         out.$ref = v.replace(/^#\/components\//, `${this.componentsId}#/`);
@@ -91,12 +122,11 @@ export class OpenApiSpec {
             ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, this.toJsonSchema(s)]))
             : this.toJsonSchema(v);
     }
-    // Documented deviations: the live API sends these properties as decimal strings too.
+    // Documented deviations: the live API also sends these properties as strings of this pattern.
     if (isObj(out.properties)) {
       const props = out.properties;
-      for (const [name, pattern] of Object.entries(this.ref.widenedStrings ?? {})) {
+      for (const [name, pattern] of Object.entries(this.ref.widenedStrings ?? {}))
         if (isObj(props[name])) props[name] = { anyOf: [props[name], { type: 'string', pattern }] };
-      }
     }
     if (
       this.ref.nullableScalars &&
@@ -133,35 +163,91 @@ export class OpenApiSpec {
     return isObj(at) ? at : {};
   }
 
-  /** A text value (path or query) against its parameter schema: .NET names by pattern, else JSON Schema. */
-  private valueErrors(key: string, value: string, schema: Obj): string[] {
+  /** Text values (path, query, header) against their schema: .NET names by pattern, else JSON Schema. */
+  private valueErrors(key: string, values: string[], schema: Obj): string[] {
     const type = typeof schema.type === 'string' ? schema.type : 'string';
     const dotnet = DOTNET_VALUE[type];
-    if (dotnet) return dotnet.test(value) ? [] : [`${value} is not a ${type}`];
-    let coerced: Json = value;
-    if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) coerced = Number(value);
-    if (type === 'boolean' && /^(true|false)$/.test(value)) coerced = value === 'true';
+    if (dotnet) return values.every((v) => dotnet.test(v)) ? [] : [`${values.join(',')} is not a ${type}`];
+    const coerce = (value: string, s: Obj): Json => {
+      const t = s.type;
+      if ((t === 'integer' || t === 'number') && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+      if (t === 'boolean' && /^(true|false)$/.test(value)) return value === 'true';
+      return value;
+    };
+    const items = isObj(schema.items) ? this.resolve(schema.items) : {};
+    const value: Json =
+      type === 'array' ? values.map((v) => coerce(v, items)) : coerce(values[values.length - 1], schema);
     const v = this.validator(key, schema);
-    return v(coerced) ? [] : this.errorsOf(v);
+    const out = v(value) ? [] : [this.errorsOf(v).join('; ')];
+    if (type !== 'array' && values.length > 1) out.push(`sent ${values.length} times`);
+    return out;
   }
 
-  /** Problems with one logged exchange (empty: the spec describes it and it is valid). */
-  check(log: Exchange): string[] {
-    if (this.ref.skip?.(log)) return [];
-    const where = `${log.method} ${log.path}`;
+  private authErrors(op: Obj, template: string, headers: Record<string, string> | undefined): string[] {
+    const schemes = isObj(this.doc.components) ? this.resolve(this.doc.components.securitySchemes) : {};
+    const required = ((op.security ?? this.doc.security ?? []) as Json[]).flatMap((s) =>
+      isObj(s) ? Object.keys(s) : [],
+    );
+    if (!required.length) return [];
+    const auth = headers?.authorization ?? '';
+    const kinds = required.map((name) => String(this.resolve(schemes[name]).scheme ?? '').toLowerCase());
+    const ok = kinds.some(
+      (k) => (k === 'basic' && /^Basic \S+$/.test(auth)) || (k === 'bearer' && /^Bearer \S+$/i.test(auth)),
+    );
+    return ok || !kinds.some((k) => k === 'basic' || k === 'bearer')
+      ? []
+      : [`${template} needs ${kinds.includes('basic') ? 'HTTP Basic' : 'a bearer token'}`];
+  }
+
+  private answerErrors(op: Obj, template: string, method: string, log: Exchange): string[] {
+    const ok = this.resolve((op.responses as Obj | undefined)?.['200']);
+    const content = ok.content;
+    const media = isObj(content) && isObj(content['application/json']) ? content['application/json'] : null;
+    if (!media?.schema) return [`${template} has no 200 JSON schema`];
+    let body: unknown;
+    try {
+      body = JSON.parse(log.response ?? '');
+    } catch {
+      return ['response is not JSON'];
+    }
+    const errors: string[] = [];
+    if (this.ref.camelCaseAnswers) body = camelKeys(body);
+    const envelope = this.ref.listEnvelope;
+    const schema = this.resolve(media.schema);
+    if (envelope && schema.type === 'array' && body && typeof body === 'object' && !Array.isArray(body)) {
+      const env = body as Record<string, unknown>;
+      if (!Number.isInteger(env[envelope.total]))
+        errors.push(`response ${envelope.total} is not a whole number`);
+      body = env[envelope.items];
+    }
+    const v = this.validator(`${template} ${method} 200`, media.schema);
+    if (body !== undefined && !v(body)) errors.push(...this.errorsOf(v).map((e) => `response ${e}`));
+    return errors;
+  }
+
+  /**
+   * One logged exchange against the operation it names (`responses: false` skips the answer's body).
+   * Error texts name the parameter or the JSON path, never the whole exchange.
+   */
+  check(log: Exchange, options: { responses?: boolean } = {}): OperationCheck {
+    if (this.ref.skip?.(log)) return { ok: true, errors: [] };
+    const flags = this.ref.caseInsensitivePaths ? 'i' : '';
+    const baseRe = new RegExp(`^${this.base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, flags);
+    if (!baseRe.test(log.path)) return { ok: false, errors: [`${log.path} is not under ${this.base}`] };
+    const rel = log.path.replace(baseRe, '');
     const method = log.method.toLowerCase();
     const paths = this.doc.paths as Obj;
-    // Literal paths before templated ones (/RecurringInvoice/process, not /RecurringInvoice/{id}).
-    const match = this.templates
-      .map((t) => ({ t, m: t.pattern.exec(log.path) }))
-      .filter((x): x is { t: Template; m: RegExpExecArray } => x.m !== null)
-      .sort((a, b) => a.t.names.length - b.t.names.length)
-      .find((x) => isObj((paths[x.t.template] as Obj)[method]));
-    if (!match) return [`${where}: no such operation in ${this.ref.file}`];
+    const matches = this.templates
+      .map((t) => ({ t, m: t.pattern.exec(rel) }))
+      .filter((x): x is { t: Template; m: RegExpExecArray } => x.m !== null);
+    if (!matches.length) return { ok: false, errors: [`${log.path} matches no path in ${this.ref.file}`] };
+    const match = matches.find((x) => isObj((paths[x.t.template] as Obj)[method]));
+    if (!match)
+      return { ok: false, errors: [`${log.method} is not an operation of ${matches[0].t.template}`] };
     const { t, m } = match;
     const op = (paths[t.template] as Obj)[method] as Obj;
     const shared = ((paths[t.template] as Obj).parameters ?? []) as Json[];
-    const params = [...shared, ...((op.parameters ?? []) as Json[])].map((p) => {
+    const params: Param[] = [...shared, ...((op.parameters ?? []) as Json[])].map((p) => {
       const r = this.resolve(p);
       return {
         name: String(r.name),
@@ -171,63 +257,66 @@ export class OpenApiSpec {
       };
     });
     const errors: string[] = [];
+    if (this.ref.auth) errors.push(...this.authErrors(op, t.template, log.headers));
     t.names.forEach((name, i) => {
       const p = params.find((x) => x.in === 'path' && x.name === name);
-      if (!p) errors.push(`${where}: path parameter ${name} is not declared`);
+      if (!p) errors.push(`path parameter ${name} is not declared`);
       else
         for (const e of this.valueErrors(
           `${t.template} path ${name}`,
-          decodeURIComponent(m[i + 1]),
+          [decodeURIComponent(m[i + 1])],
           p.schema,
         ))
-          errors.push(`${where}: path ${name}: ${e}`);
+          errors.push(`path ${name}: ${e}`);
     });
     const query = new URLSearchParams(log.query);
-    for (const [name, value] of query) {
+    for (const name of new Set(query.keys())) {
       const p = params.find((x) => x.in === 'query' && x.name === name);
       if (!p) {
-        errors.push(`${where}: query parameter '${name}' is not declared`);
+        errors.push(`query parameter ${name} is not declared for ${log.method} ${t.template}`);
         continue;
       }
-      for (const e of this.valueErrors(`${t.template} ${method} query ${name}`, value, p.schema))
-        errors.push(`${where}: query ${name}=${value}: ${e}`);
+      const values = query.getAll(name);
+      for (const e of this.valueErrors(`${t.template} ${method} query ${name}`, values, p.schema))
+        errors.push(`query ${name}=${values.join(',')}: ${e}`);
     }
-    for (const p of params)
-      if (p.required && p.in === 'query' && !query.has(p.name))
-        errors.push(`${where}: query ${p.name} is required`);
+    for (const p of params) {
+      if (!p.required) continue;
+      if (p.in === 'query' && !query.has(p.name)) errors.push(`query ${p.name} is required`);
+      if (p.in === 'header' && this.ref.headers) {
+        const value = log.headers?.[p.name.toLowerCase()];
+        if (value === undefined) errors.push(`header ${p.name} is required`);
+        else
+          for (const e of this.valueErrors(`${t.template} ${method} header ${p.name}`, [value], p.schema))
+            errors.push(`header ${p.name}: ${e}`);
+      }
+    }
     if (this.ref.requestBodies && log.body && method !== 'get') {
       const content = this.resolve(op.requestBody).content;
-      const schema =
-        isObj(content) && isObj(content['application/json']) ? content['application/json'].schema : undefined;
-      if (!schema) errors.push(`${where}: the spec declares no JSON body`);
+      const media = isObj(content) && isObj(content['application/json']) ? content['application/json'] : null;
+      if (!media?.schema) errors.push(`${log.method} ${t.template} declares no JSON body`);
       else {
-        const v = this.validator(`${t.template} ${method} body`, schema);
-        let body: Json = null;
+        let body: Json | undefined;
         try {
           body = JSON.parse(log.body) as Json;
         } catch {
-          errors.push(`${where}: the body is not JSON`);
+          errors.push('body is not JSON');
         }
-        if (body !== null && !v(body)) errors.push(...this.errorsOf(v).map((e) => `${where}: body ${e}`));
+        const v = this.validator(`${t.template} ${method} body`, media.schema);
+        if (body !== undefined && !v(body)) errors.push(...this.errorsOf(v).map((e) => `body ${e}`));
       }
     }
-    if (this.ref.responses && log.status === 200) {
-      const ok = this.resolve((op.responses as Obj | undefined)?.['200']);
-      const content = ok.content;
-      const schema =
-        isObj(content) && isObj(content['application/json']) ? content['application/json'].schema : undefined;
-      if (!schema) errors.push(`${where}: the spec declares no 200 JSON answer`);
-      else {
-        const v = this.validator(`${t.template} ${method} 200`, schema);
-        let body: Json = null;
-        try {
-          body = JSON.parse(log.response ?? '') as Json;
-        } catch {
-          errors.push(`${where}: the answer is not JSON`);
-        }
-        if (body !== null && !v(body)) errors.push(...this.errorsOf(v).map((e) => `${where}: answer ${e}`));
-      }
+    if (log.status === 200) {
+      if (this.ref.responses && options.responses !== false)
+        errors.push(...this.answerErrors(op, t.template, method, log));
+    } else if (
+      log.status !== undefined &&
+      this.ref.generalErrorStatuses &&
+      !(String(log.status) in ((op.responses ?? {}) as Obj)) &&
+      !this.ref.generalErrorStatuses.includes(log.status)
+    ) {
+      errors.push(`status ${log.status} is not a documented response of ${log.method} ${t.template}`);
     }
-    return errors;
+    return { ok: errors.length === 0, errors };
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import type { PsaContractFixture } from '../contract';
+import type { PsaContractFixture, SpecRef } from '../contract';
 import { demoFixture, type HaloInvoiceRec, type HaloLineRec } from './fixture';
 import { seedState, type HaloState } from './server';
 
@@ -117,6 +117,20 @@ function located(
 }
 
 const near = (a: unknown, b: number): boolean => Math.abs(Number(a) - b) < 0.00005;
+
+/** How the HaloPSA API's published OpenAPI document is read (tests/support/openapi.ts). */
+export const spec: SpecRef = {
+  file: 'halopsa_swagger.json',
+  basePath: '/api',
+  caseInsensitivePaths: true,
+  nullableScalars: true,
+  ignoreFormats: true,
+  requestBodies: true,
+  // The spec declares no answer schemas ("200 Success" only); the sandbox keeps declared fields instead.
+  responses: false,
+  // Sign-in (token and discovery) is documented apart from the resource API.
+  skip: (r) => !/^\/api\//i.test(r.path) || /^\/api\/authinfo$/i.test(r.path),
+};
 
 export const contract: PsaContractFixture<HaloState> = {
   kind: 'psa',
@@ -261,16 +275,5 @@ export const contract: PsaContractFixture<HaloState> = {
     },
   ],
 
-  spec: {
-    file: 'halopsa_swagger.json',
-    basePath: '/api',
-    caseInsensitivePaths: true,
-    nullableScalars: true,
-    ignoreFormats: true,
-    requestBodies: true,
-    // The spec declares no answer schemas ("200 Success" only); the sandbox keeps declared fields instead.
-    responses: false,
-    // Sign-in (token and discovery) is documented apart from the resource API.
-    skip: (r) => !/^\/api\//i.test(r.path) || /^\/api\/authinfo$/i.test(r.path),
-  },
+  spec,
 };

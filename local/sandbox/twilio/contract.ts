@@ -4,10 +4,26 @@
  * account is billed its own usage (never a subaccount's through its parent), one line per priced leaf
  * category at Twilio's price, in the account's price unit; categories priced 0 are not billed.
  */
-import type { ExpectedLine, SourceContractFixture } from '../contract';
+import type { ExpectedLine, SourceContractFixture, SpecRef } from '../contract';
 import type { TwilioState } from './server';
 
 const PERIOD = { month: '2026-10', start: '2026-10-01', end: '2026-10-31' };
+
+/** How the Twilio REST API (2010-04-01)'s published OpenAPI document is read (tests/support/openapi.ts). */
+export const spec: SpecRef = {
+  file: 'twilio_api_v2010.json',
+  responses: true,
+  formats: {
+    'date-time-rfc-2822':
+      '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}$',
+    currency: '^[a-zA-Z]{3}$',
+    'uri-map': true,
+    // Twilio's list URIs are relative ("/2010-04-01/…", as in the spec's own examples).
+    uri: '^\\S+$',
+  },
+  // The spec types a usage record's price as a number; the live API sends a decimal string.
+  widenedStrings: { price: '^-?\\d+(\\.\\d+)?$' },
+};
 
 export const contract: SourceContractFixture<TwilioState> = {
   kind: 'source',
@@ -58,18 +74,5 @@ export const contract: SourceContractFixture<TwilioState> = {
     },
   ],
 
-  spec: {
-    file: 'twilio_api_v2010.json',
-    responses: true,
-    formats: {
-      'date-time-rfc-2822':
-        '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}$',
-      currency: '^[a-zA-Z]{3}$',
-      'uri-map': true,
-      // Twilio's list URIs are relative ("/2010-04-01/…", as in the spec's own examples).
-      uri: '^\\S+$',
-    },
-    // The spec types a usage record's price as a number; the live API sends a decimal string.
-    widenedStrings: { price: '^-?\\d+(\\.\\d+)?$' },
-  },
+  spec,
 };
