@@ -76,8 +76,11 @@ export class OpenApiSpec {
   private readonly componentsId: string;
   private readonly base: string;
 
-  constructor(readonly ref: SpecRef) {
-    this.doc = JSON.parse(fs.readFileSync(path.join(SPECS_DIR, ref.file), 'utf8')) as Obj;
+  constructor(
+    readonly ref: SpecRef,
+    dir = SPECS_DIR,
+  ) {
+    this.doc = JSON.parse(fs.readFileSync(path.join(dir, ref.file), 'utf8')) as Obj;
     this.componentsId = `${ref.file}-components`;
     this.base = ref.basePath ?? '';
     this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: !ref.ignoreFormats });
