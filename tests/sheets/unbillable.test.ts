@@ -22,7 +22,7 @@ afterEach(() => e.close());
 const good = raw({ recordId: 'item-7' });
 /** The same Pax8 record as a connector could read it with a quantity that is not a number. */
 const broken: UnbillableRecord = {
-  source: 'pax8',
+  source: good.source,
   reason: "Quantity 'ten' is not a number",
   values: {
     customerId: good.customerId,
@@ -70,7 +70,7 @@ describe('a record that cannot be billed', () => {
         rowNumber: row,
         key: w.unbillable[0],
         status: `${UNBILLABLE_STATUS}: Quantity 'ten' is not a number`,
-        charge: { source: 'pax8', customerId: good.customerId, sku: good.sku },
+        charge: { source: good.source, customerId: good.customerId, sku: good.sku },
       },
     ]);
   });

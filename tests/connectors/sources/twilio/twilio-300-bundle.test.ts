@@ -6,17 +6,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GasRuntime, LocalHost } from '../../local/gas';
-import type { ExecutionResult } from '../../local/gas';
-import { demoCredentials } from '../../local/demo/credentials';
-import { DEMO_MONTH } from '../../local/demo/msp';
-import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
-import { bigFixture } from '../../local/sandbox/twilio/fixture';
-import { urlMapFor } from '../../local/workbench/vendors';
-import { CurrencyTotals, type CurrencyTotal } from '../../src/core/money';
-import { gridRows } from '../reliability/support/month';
+import { GasRuntime, LocalHost } from '../../../../local/gas';
+import type { ExecutionResult } from '../../../../local/gas';
+import { demoCredentials } from '../../../../local/demo/credentials';
+import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
+import { bigFixture } from '../../../../local/sandbox/twilio/fixture';
+import { urlMapFor } from '../../../../local/workbench/vendors';
+import { CurrencyTotals } from '../../../../src/core/money';
 
-const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
+type CurrencyTotal = ReturnType<CurrencyTotals['entries']>[number];
+import { gridRows } from '../../../reliability/support/month';
+
+const bundlePath = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'Code.js');
 
 describe('a 300-subaccount Twilio month through the built bundle', () => {
   const big = bigFixture(300);

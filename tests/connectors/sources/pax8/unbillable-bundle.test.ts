@@ -6,16 +6,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GasRuntime, LocalHost } from '../../local/gas';
-import type { ExecutionResult } from '../../local/gas';
-import { demoCredentials } from '../../local/demo/credentials';
-import { DEMO_MONTH } from '../../local/demo/msp';
-import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
-import { badFixture, type Pax8Fixture } from '../../local/sandbox/pax8/fixture';
-import { urlMapFor } from '../../local/workbench/vendors';
-import { gridRows } from '../reliability/support/month';
+import { GasRuntime, LocalHost } from '../../../../local/gas';
+import type { ExecutionResult } from '../../../../local/gas';
+import { demoCredentials } from '../../../../local/demo/credentials';
+import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
+import { badFixture, type Pax8Fixture } from '../../../../local/sandbox/pax8/fixture';
+import { urlMapFor } from '../../../../local/workbench/vendors';
+import { gridRows } from '../../../reliability/support/month';
 
-const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
+const bundlePath = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'Code.js');
 const TAB = `Billing ${DEMO_MONTH}`;
 const isMutation = (r: { method: string; path: string }): boolean =>
   r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/\/(oauth\/|auth\/)token$/i.test(r.path);
