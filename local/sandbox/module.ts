@@ -14,4 +14,9 @@ export interface SandboxModule<F = unknown> {
    * credential field names). Real vendor hosts in them are routed to the sandbox by the emulator.
    */
   demoCredentials(): Record<string, string>;
+  /**
+   * A PSA's client/company in the demo tenant that a tenant check may name as its test company (write
+   * probes run there and remove what they made). Absent for a connector without write probes.
+   */
+  testCompanyId?: string;
 }

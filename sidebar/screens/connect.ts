@@ -145,7 +145,7 @@ function connectionCard(
     // The tenant check: each assumption with what was found, and when.
     const checks = h('div', { class: 'test-result', role: 'status' });
     const showCheck = (k: NonNullable<ConnectionView['lastCheck']>) => {
-      const mark = { confirmed: '✓', differs: '≠', unchecked: '?' } as const;
+      const mark = { confirmed: '✓ Confirmed', differs: '≠ Differs', unchecked: '? Not checked' } as const;
       fill(
         checks,
         h('p', { class: 'hint' }, `Checked ${new Date(k.at).toLocaleString()}`),
@@ -153,17 +153,59 @@ function connectionCard(
           'ul',
           { class: 'checks' },
           ...k.results.map((r) =>
-            h('li', { 'data-status': r.status }, `${mark[r.status]} ${r.assumption}: ${r.detail}`),
+            h('li', { 'data-status': r.status }, `${mark[r.status]} — ${r.assumption}: ${r.detail}`),
           ),
         ),
       );
     };
     if (c.lastCheck) showCheck(c.lastCheck);
+    // Write checks: listed before anything runs; they run only on a test client/company named here.
+    const writeProbes = c.probes.filter((p) => p.writes !== null);
+    const testId = uid(`${c.kind}-test-company`);
+    const testCompany = h('input', {
+      id: testId,
+      name: 'testCompanyId',
+      type: 'text',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      disabled: !canManage,
+      placeholder: 'Optional',
+      'aria-describedby': `${testId}-hint`,
+    });
+    if (c.testCompanyId) testCompany.value = c.testCompanyId;
+    const writeChecks = writeProbes.length
+      ? h(
+          'div',
+          { class: 'field write-checks' },
+          h('label', { for: testId }, 'Test client or company (for write checks)'),
+          testCompany,
+          h(
+            'div',
+            { class: 'hint', id: `${testId}-hint` },
+            'Only with a test client named here do these checks run; each undoes its change:',
+          ),
+          h(
+            'ul',
+            { class: 'checks write-probes' },
+            ...writeProbes.map((p) => h('li', {}, `${p.assumption} — ${p.writes ?? ''}`)),
+          ),
+        )
+      : null;
     const check = actionButton(
       'Check this connection',
       async () => {
+        const named = writeProbes.length ? testCompany.value.trim() : '';
+        if (
+          named &&
+          !window.confirm(
+            `These checks change test client ${named} in ${c.label}, then undo it:\n${writeProbes
+              .map((p) => `• ${p.writes ?? ''}`)
+              .join('\n')}`,
+          )
+        )
+          return;
         try {
-          showCheck(await call('checkConnection', c.kind, {}));
+          showCheck(await call('checkConnection', c.kind, named ? { testCompanyId: named } : {}));
         } catch (e) {
           ctx.notify.error((e as Error).message);
         }
@@ -174,7 +216,12 @@ function connectionCard(
       ev.preventDefault();
       save.click();
     });
-    form.append(h('div', { class: 'actions' }, save, test, check, remove), result, checks);
+    form.append(
+      h('div', { class: 'actions' }, save, test, check, remove),
+      result,
+      ...(writeChecks ? [writeChecks] : []),
+      checks,
+    );
     card.append(form);
   };
   draw(initial);

@@ -17,8 +17,10 @@ import { requireManager, sessionInfo } from './rights';
 import {
   clearTenantCheck,
   readTenantCheck,
+  readTestCompany,
   runTenantCheck,
   saveTenantCheck,
+  saveTestCompany,
   type TenantCheck,
 } from '../jobs/tenant-check';
 
@@ -48,6 +50,8 @@ export interface ConnectionView {
   probes: { id: string; assumption: string; writes: string | null }[];
   /** The last "Check this connection", with its date. */
   lastCheck: TenantCheck | null;
+  /** The test client/company named for write probes (not a secret), or null. */
+  testCompanyId: string | null;
 }
 
 export interface ConnectionsView {
@@ -79,6 +83,7 @@ function viewOf(kind: ConnectionKind, ctx: ApiContext): ConnectionView {
     lastTest: last.success ? last.data : null,
     probes: spec.probes.map((p) => ({ id: p.id, assumption: p.assumption, writes: p.writes ?? null })),
     lastCheck: readTenantCheck(kind),
+    testCompanyId: readTestCompany(kind),
   };
 }
 
@@ -202,5 +207,7 @@ export function checkConnection(
   }
   const check = runTenantCheck(k, stored, opts.testCompanyId ? { testCompanyId: opts.testCompanyId } : {});
   saveTenantCheck(check);
+  // The field as the user left it (a viewer's read-only check leaves a manager's choice alone).
+  if (sessionInfo(ctx).canManage) saveTestCompany(k, opts.testCompanyId);
   return check;
 }

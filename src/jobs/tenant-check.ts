@@ -124,7 +124,22 @@ export function saveTenantCheck(check: TenantCheck): void {
   writeJson(key(check.connector), check);
 }
 
-/** Forget a check (the credentials changed: the tenant may be another one). */
+const testCompanyKey = (id: string): string => `billgrid.testCompany.${id}`;
+
+/** The test client/company named for connector `id`'s write probes (not a secret; document properties). */
+export function readTestCompany(id: string): string | null {
+  const r = readJson(testCompanyKey(id), z.string().min(1));
+  return r.ok ? r.value : null;
+}
+
+/** Remember the test company named for the last check (none named: forget it). */
+export function saveTestCompany(id: string, testCompanyId: string | undefined): void {
+  if (testCompanyId) writeJson(testCompanyKey(id), testCompanyId);
+  else deleteJson(testCompanyKey(id));
+}
+
+/** Forget a check and its test company (the credentials changed: the tenant may be another one). */
 export function clearTenantCheck(id: string): void {
   deleteJson(key(id));
+  deleteJson(testCompanyKey(id));
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GasRuntime, LocalHost } from '../../local/gas';
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
-import { demoCredentials, sandboxedConnectors } from '../../local/sandbox/registry';
+import { demoCredentials, sandboxOf, sandboxedConnectors } from '../../local/sandbox/registry';
 import { urlMapFor } from '../../local/workbench/vendors';
 
 const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
@@ -31,7 +31,9 @@ describe('tenant check through the built bundle', () => {
   it.each(connectors.map((c) => [c.id] as const))('%s: every assumption confirmed, stored, shown', (id) => {
     const creds = demoCredentials([id])[id];
     call('saveConnection', id, creds);
-    const check = call('checkConnection', id, {}) as {
+    // On the sandbox's test company, where the connector has write probes: they run (and clean up) too.
+    const testCompanyId = sandboxOf(id).testCompanyId;
+    const check = call('checkConnection', id, testCompanyId ? { testCompanyId } : {}) as {
       at: string;
       results: { id: string; status: string; detail: string }[];
     };

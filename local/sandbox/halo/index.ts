@@ -11,4 +11,6 @@ export const sandbox: SandboxModule<HaloFixture> = {
     clientId: DEMO_CREDENTIALS.clientId,
     clientSecret: DEMO_CREDENTIALS.clientSecret,
   }),
+  // Acme Dental Group: the tenant check's write probe adds and removes a draft invoice there.
+  testCompanyId: '101',
 };

@@ -1,6 +1,7 @@
 /**
- * HaloPSA's tenant-check probes (read-only). A fresh API client on the probe's read client: the target's
- * own is private, and a probe must not disturb what the target has cached.
+ * HaloPSA's tenant-check probes: read-only ones, and one write probe that runs only on a test client the
+ * user names (it removes what it made). A fresh API client on the probe's client: the target's own is
+ * private, and a probe must not disturb what the target has cached.
  */
 import type { ConnectorProbe, ProbeResult } from '../../descriptor';
 import type { PsaTarget } from '../../../core/psa';
@@ -43,10 +44,148 @@ export function probeTaxList(credentials: HaloCredentials, http: HttpClient): Pr
   return { status: 'confirmed', detail: `/Tax answered ${shape} of ${list.length} rates with id and name` };
 }
 
+/** Lines carrying this key are the write probe's own (a fixed-form key no billing line gets). */
+const PROBE_REFERENCE = 'BillGrid tenant check';
+
+type Line = Record<string, unknown>;
+const linesOf = (inv: unknown): Line[] => {
+  const lines = inv && typeof inv === 'object' ? (inv as Record<string, unknown>).lines : undefined;
+  return Array.isArray(lines) ? (lines.filter((l) => l && typeof l === 'object') as Line[]) : [];
+};
+const idOf = (v: unknown): number | null => {
+  const rec = Array.isArray(v) ? (v[0] as unknown) : v;
+  const id = rec && typeof rec === 'object' ? Number((rec as Record<string, unknown>).id) : NaN;
+  return Number.isInteger(id) && id > 0 ? id : null;
+};
+const invoicesOf = (body: unknown): unknown[] => {
+  const list = body && typeof body === 'object' ? (body as Record<string, unknown>).invoices : undefined;
+  return Array.isArray(body) ? body : Array.isArray(list) ? list : [];
+};
+
+/**
+ * Write probe: does HaloPSA keep BillGrid's line key (comment_1) on an invoice line, both when the
+ * invoice is read alone and in the client's invoice list? Adds a draft invoice with one zero-priced line
+ * for the test client, reads it back both ways, then deletes it (and any copy a lost answer left behind,
+ * found by its reference) and confirms it is gone.
+ */
+export function probeLineKeyKept(
+  credentials: HaloCredentials,
+  http: HttpClient,
+  clientId: string,
+): ProbeResult {
+  const api = new HaloApi(parseHaloConfig(haloConfigFrom(credentials)), http, () => Date.now());
+  const client = api.send({ method: 'get', path: `/Client/${encodeURIComponent(clientId)}` });
+  if (client.status !== 200)
+    return {
+      status: 'unchecked',
+      detail: `Test client ${clientId} could not be read (${client.status}): name a client id HaloPSA has`,
+    };
+  const key = `BG-7e57${Date.now().toString(16).padStart(12, '0').slice(-12)}`;
+  const reference = `${PROBE_REFERENCE} ${key}`;
+  const listed = () =>
+    invoicesOf(
+      json(
+        api.send({
+          method: 'get',
+          path: '/Invoice',
+          query: { client_id: clientId, includelines: 'true', order: 'id', orderdesc: 'true' },
+        }).body,
+      ),
+    ).filter((i) => i && typeof i === 'object' && (i as Record<string, unknown>).reference === reference);
+  let id: number | null = null;
+  const writeAndRead = (): ProbeResult => {
+    const made = api.send({
+      method: 'post',
+      path: '/Invoice',
+      body: [
+        {
+          client_id: Number(clientId),
+          reference,
+          lines: [
+            {
+              item_shortdescription: PROBE_REFERENCE,
+              qty_order: 1,
+              unit_price: 0,
+              unit_cost: 0,
+              comment_1: key,
+            },
+          ],
+        },
+      ],
+    });
+    if (made.status < 200 || made.status >= 300)
+      return {
+        status: 'unchecked',
+        detail: `HaloPSA refused the test invoice (${made.status}): ${haloErrorText(made.body)}`,
+      };
+    id = idOf(json(made.body));
+    if (id === null)
+      return { status: 'unchecked', detail: 'HaloPSA saved the test invoice but did not say its id' };
+    const alone = api.send({ method: 'get', path: `/Invoice/${id}` });
+    const keptAlone = linesOf(json(alone.body)).some((l) => l.comment_1 === key);
+    const keptInList = listed().some((i) => linesOf(i).some((l) => l.comment_1 === key));
+    if (keptAlone && keptInList)
+      return {
+        status: 'confirmed',
+        detail: `Invoice ${id} kept the line key, read alone and in the client's invoice list`,
+      };
+    else if (keptAlone)
+      return {
+        status: 'differs',
+        detail: `Invoice ${id} kept the line key when read alone, but the client's invoice list leaves it out`,
+      };
+    else
+      return {
+        status: 'differs',
+        detail: `Invoice ${id} did not keep the line key (comment_1): BillGrid must recognise its lines by the ids it recorded`,
+      };
+  };
+  const cleanUp = (): number[] => {
+    // Clean up: the invoice made here, and any copy an unanswered create left, found by its reference.
+    const ids = new Set<number>(id === null ? [] : [id]);
+    for (const i of listed()) {
+      const found = idOf(i);
+      if (found !== null) ids.add(found);
+    }
+    const left: number[] = [];
+    for (const i of ids) {
+      api.send({ method: 'delete', path: `/Invoice/${i}` });
+      if (api.send({ method: 'get', path: `/Invoice/${i}` }).status !== 404) left.push(i);
+    }
+    return left;
+  };
+  let result: ProbeResult;
+  let left: number[];
+  try {
+    result = writeAndRead();
+  } finally {
+    left = cleanUp();
+  }
+  if (left.length) {
+    // Reported over the result: the user must know something was left behind.
+    return {
+      status: 'unchecked',
+      detail: `The test invoice${left.length > 1 ? 's' : ''} ${left.join(', ')} could not be removed: delete ${left.length > 1 ? 'them' : 'it'} in HaloPSA (reference '${reference}')`,
+    };
+  }
+
+  return result;
+}
+
 export const haloProbes: readonly ConnectorProbe<PsaTarget, HaloCredentials>[] = [
   {
     id: 'halo.tax-list',
     assumption: 'Tax rates (GET /api/Tax) come as a list, bare or as { taxes }, each with id and name',
     run: (_target, ctx) => probeTaxList(ctx.credentials, ctx.http),
+  },
+  {
+    id: 'halo.line-key-kept',
+    assumption:
+      "An invoice line keeps BillGrid's line key (comment_1), read alone and in the client's invoice list",
+    writes: 'Adds a draft invoice with one zero-priced line to the test client, then deletes it',
+    run: (_target, ctx) =>
+      ctx.testCompanyId
+        ? probeLineKeyKept(ctx.credentials, ctx.http, ctx.testCompanyId)
+        : { status: 'unchecked', detail: 'Needs a test client' },
   },
 ];
