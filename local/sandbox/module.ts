@@ -14,4 +14,9 @@ export interface SandboxModule<F = unknown> {
    * credential field names). Real vendor hosts in them are routed to the sandbox by the emulator.
    */
   demoCredentials(): Record<string, string>;
+  /**
+   * Origins the demo credentials reach beyond the connector's URL prefixes: a vendor whose API lives on
+   * each tenant's own host declares no prefix, so its demo host is routed to the sandbox from here.
+   */
+  demoOrigins?: readonly string[];
 }
