@@ -19,4 +19,9 @@ export interface SandboxModule<F = unknown> {
    * probes run there and remove what they made). Absent for a connector without write probes.
    */
   testCompanyId?: string;
+  /**
+   * Origins the demo credentials reach beyond the connector's URL prefixes: a vendor whose API lives on
+   * each tenant's own host declares no prefix, so its demo host is routed to the sandbox from here.
+   */
+  demoOrigins?: readonly string[];
 }

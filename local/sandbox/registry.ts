@@ -45,6 +45,9 @@ export function demoCredentials(ids?: readonly string[]): Record<string, Record<
  */
 export function vendorOrigins(): Record<string, string[]> {
   return Object.fromEntries(
-    sandboxedConnectors().map((c) => [c.id, c.urlPrefixes.map((p) => p.replace(/\/$/, ''))]),
+    sandboxedConnectors().map((c) => [
+      c.id,
+      [...c.urlPrefixes, ...(sandboxOf(c.id).demoOrigins ?? [])].map((p) => p.replace(/\/$/, '')),
+    ]),
   );
 }

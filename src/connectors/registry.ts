@@ -7,10 +7,21 @@
 import type { ConnectorDescriptor, PsaDescriptor, SourceDescriptor } from './descriptor';
 import { descriptor as pax8 } from './sources/pax8/descriptor';
 import { descriptor as twilio } from './sources/twilio/descriptor';
+import { descriptor as crayon } from './sources/crayon/descriptor';
+import { descriptor as interworks } from './sources/interworks/descriptor';
+import { descriptor as ingram } from './sources/ingram/descriptor';
 import { descriptor as autotask } from './psa/autotask/descriptor';
 import { descriptor as halo } from './psa/halo/descriptor';
 
-export const CONNECTORS: readonly ConnectorDescriptor[] = [pax8, twilio, autotask, halo];
+export const CONNECTORS: readonly ConnectorDescriptor[] = [
+  pax8,
+  twilio,
+  crayon,
+  interworks,
+  ingram,
+  autotask,
+  halo,
+];
 
 export const SOURCES: readonly SourceDescriptor[] = CONNECTORS.filter(
   (c): c is SourceDescriptor => c.kind === 'source',

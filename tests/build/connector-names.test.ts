@@ -40,6 +40,8 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/browser/workbench-grid.test.ts',
   'tests/browser/workbench.test.ts',
   'tests/connectors/sources/support/twilio-openapi.ts',
+  // The source contract suite's list of sources without a contract fixture yet.
+  'tests/contract/billing-source.test.ts',
   'tests/core/fixtures.ts',
   'tests/core/mapping.test.ts',
   'tests/core/matching.test.ts',

@@ -36,7 +36,7 @@ describe('line keys', () => {
   });
 
   it.each([
-    ['source', { source: 'crayon' }],
+    ['source', { source: 'another-source' }],
     ['customer', { customerId: 'cust-2' }],
     ['subscription', { subscriptionId: 'sub-2' }],
     ['SKU', { sku: 'OTHER' }],

@@ -1,17 +1,15 @@
-/**
- * Crayon as a registered source: Connect fields, URL prefixes, HTTP manners and the factory. Shaped like
- * the registry's SourceDescriptor (branch `registry`); it gets that type and its registry line when the
- * registry lands in main.
- */
-import type { HttpClient, TokenStore } from '../../../core/http';
+/** Crayon as a registered source: Connect fields, URL prefixes, HTTP manners and the factory. */
+import type { ConnectorProbe, ProbeResult, SourceDescriptor } from '../../descriptor';
 import type { BillingSource } from '../../../core/source';
 import { crayonCredentialsSchema, type CrayonCredentials } from './config';
 import { CrayonSource, createCrayonSource, crayonHttpPolicy, type CrayonTenantFacts } from './source';
 
-type ProbeResult = { status: 'confirmed' | 'differs' | 'unchecked'; detail: string };
-
 /** A read-only check of one assumption where Crayon's documents disagree (modelled as sandbox variants). */
-function probe(id: string, assumption: string, judge: (f: CrayonTenantFacts) => ProbeResult) {
+function probe(
+  id: string,
+  assumption: string,
+  judge: (f: CrayonTenantFacts) => ProbeResult,
+): ConnectorProbe<BillingSource, CrayonCredentials> {
   return {
     id,
     assumption,
@@ -24,7 +22,7 @@ function probe(id: string, assumption: string, judge: (f: CrayonTenantFacts) => 
 }
 
 /** Exported for the tenant check and its tests. */
-export const crayonProbes = [
+export const crayonProbes: ConnectorProbe<BillingSource, CrayonCredentials>[] = [
   probe(
     'crayon.list-envelope',
     'Lists come as { totalHits, items } (SDK, apidocs), not bare arrays (spec)',
@@ -56,38 +54,33 @@ export const crayonProbes = [
   ),
 ];
 
-interface Deps {
-  http(policy: { apiName: string; maxConcurrency?: number }): HttpClient;
-  tokenStore(key: string): TokenStore | undefined;
-}
-
-export const descriptor = {
+export const descriptor: SourceDescriptor<CrayonCredentials> = {
   id: 'crayon',
-  kind: 'source' as const,
+  kind: 'source',
   displayName: 'Crayon',
   credentials: crayonCredentialsSchema,
   fields: [
     {
       name: 'clientId',
       label: 'Client ID',
-      exposure: 'identifier' as const,
-      input: 'text' as const,
+      exposure: 'identifier',
+      input: 'text',
       hint: 'Cloud-iQ → Settings → API management: the API client',
     },
-    { name: 'clientSecret', label: 'Client secret', exposure: 'secret' as const, input: 'password' as const },
+    { name: 'clientSecret', label: 'Client secret', exposure: 'secret', input: 'password' },
     {
       name: 'username',
       label: 'API user name',
-      exposure: 'identifier' as const,
-      input: 'email' as const,
+      exposure: 'identifier',
+      input: 'email',
       hint: 'A Cloud-iQ user with access to billing statements of your organisations',
     },
-    { name: 'password', label: 'API user password', exposure: 'secret' as const, input: 'password' as const },
+    { name: 'password', label: 'API user password', exposure: 'secret', input: 'password' },
   ],
   // The API and its token endpoint share one origin (config.ts default, SOURCES.md).
   urlPrefixes: ['https://api.crayon.com/'],
   http: { reads: crayonHttpPolicy() },
-  create: (c: CrayonCredentials, deps: Deps): BillingSource => {
+  create: (c, deps) => {
     // Keyed by client and user so a changed credential never reuses another's token.
     const tokenStore = deps.tokenStore(`crayon.${c.clientId}.${c.username}`);
     return createCrayonSource(c, deps.http(crayonHttpPolicy()), tokenStore ? { tokenStore } : {});

@@ -4,75 +4,23 @@
  * reconciliation file's format), so both are read. Pure TypeScript, so the same code runs in Apps Script
  * and in tests; a CSV parser can be injected (Utilities.parseCsv on Google).
  */
+import {
+  DELIMITERS,
+  FileError,
+  detectDelimiter,
+  parseCsv as parseCsvTable,
+  type Delimiter,
+} from '../common/csv-text';
 
-/** Splits CSV text into rows of cells: RFC 4180 quoting, any of \r\n, \n, \r between rows. */
+/** Splits CSV text into rows of cells (Utilities.parseCsv on Google may stand in). */
 export type CsvParser = (text: string, delimiter: string) => string[][];
 
-export const parseCsv: CsvParser = (text, delimiter) => {
-  const rows: string[][] = [];
-  const d = delimiter.charCodeAt(0);
-  const n = text.length;
-  let row: string[] = [];
-  let i = 0;
-  // Cells are sliced, never built a character at a time: files run to megabytes.
-  while (i < n) {
-    let cell: string;
-    if (text.charCodeAt(i) === 34 /* " */) {
-      let j = i + 1;
-      const parts: string[] = [];
-      for (;;) {
-        const q = text.indexOf('"', j);
-        if (q < 0) {
-          parts.push(text.slice(j));
-          j = n;
-          break;
-        }
-        parts.push(text.slice(j, q));
-        if (text.charCodeAt(q + 1) === 34) {
-          parts.push('"');
-          j = q + 2;
-        } else {
-          j = q + 1;
-          break;
-        }
-      }
-      cell = parts.join('');
-      // Anything between the closing quote and the delimiter is kept, as lenient parsers do.
-      let k = j;
-      while (k < n && text.charCodeAt(k) !== d && text.charCodeAt(k) !== 10 && text.charCodeAt(k) !== 13) k++;
-      cell += text.slice(j, k);
-      i = k;
-    } else {
-      let k = i;
-      while (k < n && text.charCodeAt(k) !== d && text.charCodeAt(k) !== 10 && text.charCodeAt(k) !== 13) k++;
-      cell = text.slice(i, k);
-      i = k;
-    }
-    row.push(cell);
-    const c = i < n ? text.charCodeAt(i) : 10;
-    if (c === d) {
-      i++;
-      if (i === n) row.push('');
-      continue;
-    }
-    // End of row: \r\n, \n or \r (or end of text).
-    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-    i++;
-    if (!(row.length === 1 && row[0] === '')) rows.push(row);
-    row = [];
-  }
-  // A last row that ended in a delimiter (its final cell empty).
-  if (row.length > 0) rows.push(row);
-  return rows;
-};
+/** The shared CSV reader (common/csv-text.ts: RFC 4180 quoting, any line ending, blank lines dropped). */
+export const parseCsv: CsvParser = (text, delimiter) =>
+  parseCsvTable(text, (DELIMITERS as readonly string[]).includes(delimiter) ? (delimiter as Delimiter) : ',')
+    .rows;
 
-/** The delimiter of a CSV header line: the most frequent of , ; and tab outside quotes. */
-export function detectDelimiter(text: string): string {
-  const firstLine = text.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, '');
-  const counts = [',', ';', '\t'].map((d) => ({ d, n: firstLine.split(d).length - 1 }));
-  counts.sort((a, b) => b.n - a.n);
-  return counts[0].n > 0 ? counts[0].d : ',';
-}
+export { detectDelimiter };
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_VALUE = new Int16Array(128).fill(-1);
@@ -176,7 +124,13 @@ export function fileRows(fileName: string, data: string, csv: CsvParser = parseC
       ),
     };
   }
-  const rows = csv(text, detectDelimiter(text));
+  let rows: string[][];
+  try {
+    rows = csv(text, detectDelimiter(text));
+  } catch (err) {
+    if (err instanceof FileError) return { ok: false, reason: `${fileName}: ${err.message}` };
+    throw err;
+  }
   const [header, ...body] = rows;
   if (!header || header.length < 2) return { ok: false, reason: `${fileName} has no header row` };
   const names = header.map((h) => h.trim());

@@ -29,10 +29,6 @@ export const tokenResponse = z.object({
   tokenType: z.string().nullable().optional(),
 });
 
-export const oauthError = z.object({
-  error: z.string().optional(),
-  error_description: z.string().optional(),
-});
 /** Crayon SDK's Error: errorCode, message, parameters, objectErrors. */
 export const crayonError = z.object({
   errorCode: z.string().nullable().optional(),

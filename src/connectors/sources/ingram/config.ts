@@ -45,6 +45,44 @@ export const ingramConfigSchema = z.object({
   pageSize: z.number().int().min(1).max(100).default(100),
 });
 
+/**
+ * What a person types in Connect (text only, as script properties hold it); the factory turns it into the
+ * config above. "Bill from" and the markup are optional: orders and 0 % when left blank.
+ */
+export const ingramCredentialsSchema = z.object({
+  clientId: required('Client ID'),
+  clientSecret: required('Client Secret'),
+  customerNumber: ingramConfigSchema.shape.customerNumber,
+  countryCode: z
+    .string({ error: 'Ingram Micro country code is missing' })
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, { error: 'Ingram Micro country code must be two letters (e.g. US)' }),
+  billFrom: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(INGRAM_BILL_FROM, { error: "Ingram Micro 'bill from' must be orders or invoices" }))
+    .optional(),
+  markupPercent: z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, { error: 'Ingram Micro markup must be a number (percent), e.g. 15' })
+    .optional(),
+});
+export type IngramCredentials = z.output<typeof ingramCredentialsSchema>;
+
+/** The config a stored credential set stands for (defaults for what was left blank). */
+export function ingramConfigFrom(c: IngramCredentials): IngramConfigInput {
+  return {
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    customerNumber: c.customerNumber,
+    countryCode: c.countryCode,
+    ...(c.billFrom ? { billFrom: c.billFrom } : {}),
+    ...(c.markupPercent !== undefined ? { markupPercent: Number(c.markupPercent) } : {}),
+  };
+}
+
 export type IngramConfigInput = z.input<typeof ingramConfigSchema>;
 export type IngramConfig = z.output<typeof ingramConfigSchema>;
 

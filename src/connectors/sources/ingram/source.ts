@@ -44,6 +44,13 @@ export function ingramHttpPolicy(config: Pick<IngramConfig, 'maxConcurrency'> = 
   return { apiName: 'Ingram Micro', maxConcurrency: config.maxConcurrency };
 }
 
+/** What the tenant check found (see `tenantFacts`). */
+export interface IngramTenantFacts {
+  /** 'envelope' when the order search answers as the spec says, else what it answered. */
+  search: string;
+  endUser: 'named' | 'unnamed' | 'unknown';
+}
+
 export interface IngramDeps {
   tokenStore?: TokenStore;
   now?: () => number;
@@ -92,6 +99,39 @@ export class IngramSource implements BillingSource {
         out.set(customerIdOf(name), { id: customerIdOf(name), name, status: 'active' });
     }
     return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * What the tenant check looks at: one page of one order from the last twelve months — whether the
+   * search answers with the spec's envelope and whether an order names its end user (our customer).
+   */
+  tenantFacts(): IngramTenantFacts {
+    const end = new Date(this.now()).toISOString().slice(0, 10);
+    const start = new Date(this.now() - 365 * DAY_MS).toISOString().slice(0, 10);
+    const params: Params = [
+      ['ingramOrderDate-bt', start],
+      ['ingramOrderDate-bt', end],
+      ['pageSize', 1],
+      ['pageNumber', 1],
+    ];
+    const [res] = this.authed([`${this.config.apiBaseUrl}${ORDERS}${encode(params)}`], false);
+    if (res.status === 204) return { search: 'envelope', endUser: 'unknown' };
+    if (!isOk(res)) return { search: this.describe(res), endUser: 'unknown' };
+    const env = orderSearch.safeParse(jsonBody(res));
+    if (!env.success || env.data.recordsFound === undefined)
+      return {
+        search: env.success ? 'no recordsFound count' : `unreadable (${zodReason(env.error)})`,
+        endUser: 'unknown',
+      };
+    const first = orderSummary.safeParse(env.data.orders?.[0]);
+    return {
+      search: 'envelope',
+      endUser: !env.data.orders?.length
+        ? 'unknown'
+        : first.success && (first.data.endUserCompanyName ?? '').trim()
+          ? 'named'
+          : 'unnamed',
+    };
   }
 
   pullPeriod(period: BillingPeriod): PullResult {

@@ -1,11 +1,10 @@
 /**
- * interworks.cloud as a registered source (shaped like the registry's SourceDescriptor, branch `registry`).
- * The BSS lives on each tenant's own host, so the URL prefix is not known in advance: the MSP's host must
- * be added to appsscript.json's urlFetchWhitelist when deploying (as for self-hosted HaloPSA).
+ * interworks.cloud as a registered source. The BSS lives on each tenant's own host, so the URL prefix is
+ * not known in advance: the MSP's host must be added to appsscript.json's urlFetchWhitelist when deploying.
  */
-import type { HttpClient, TokenStore } from '../../../core/http';
-import { interworksCredentialsSchema, type InterworksCredentials } from './config';
+import type { ConnectorProbe, ProbeResult, SourceDescriptor } from '../../descriptor';
 import type { BillingPeriod, BillingSource } from '../../../core/source';
+import { interworksCredentialsSchema, type InterworksCredentials } from './config';
 import {
   InterworksSource,
   createInterworksSource,
@@ -13,33 +12,38 @@ import {
   type InterworksTenantFacts,
 } from './source';
 
-type ProbeResult = { status: 'confirmed' | 'differs' | 'unchecked'; detail: string };
-
-/** The month before `today`: the one whose charges a check reads. */
-function lastMonth(today = new Date()): BillingPeriod {
-  const start = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1));
+/**
+ * The twelve whole months before `today`: a check looks at the first charge in them, so a tenant that
+ * billed nothing last month (or a demo tenant whose month is older) still shows its charges' fields.
+ */
+export function checkWindow(today = new Date()): BillingPeriod {
+  const start = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 12, 1));
   const end = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 0));
   const iso = (d: Date) => d.toISOString().slice(0, 10);
-  return { month: iso(start).slice(0, 7), start: iso(start), end: iso(end) };
+  return { month: iso(end).slice(0, 7), start: iso(start), end: iso(end) };
 }
 
-function probe(id: string, assumption: string, judge: (f: InterworksTenantFacts) => ProbeResult) {
+function probe(
+  id: string,
+  assumption: string,
+  judge: (f: InterworksTenantFacts) => ProbeResult,
+): ConnectorProbe<BillingSource, InterworksCredentials> {
   return {
     id,
     assumption,
-    run(connector: BillingSource, period: BillingPeriod = lastMonth()): ProbeResult {
+    run(connector) {
       if (!(connector instanceof InterworksSource))
         return { status: 'unchecked', detail: 'not an interworks.cloud connection' };
-      return judge(connector.tenantFacts(period));
+      return judge(connector.tenantFacts(checkWindow()));
     },
   };
 }
 
 /** Read-only checks of what SOURCES.md marks unverified. */
-export const interworksProbes = [
+export const interworksProbes: ConnectorProbe<BillingSource, InterworksCredentials>[] = [
   probe(
     'interworks.charges-route',
-    "The BSS serves the month's charges at GET /api/charges?fromDate&toDate",
+    'The BSS serves charges by date at GET /api/charges?fromDate&toDate',
     (f) =>
       f.charges === 'present'
         ? { status: 'confirmed', detail: 'the charges route answers' }
@@ -55,7 +59,7 @@ export const interworksProbes = [
       f.chargeFields === 'as modelled'
         ? { status: 'confirmed', detail: 'the first charge reads as modelled' }
         : f.chargeFields === 'unknown'
-          ? { status: 'unchecked', detail: 'no charge in the month to look at' }
+          ? { status: 'unchecked', detail: 'no charge in the last twelve months to look at' }
           : { status: 'differs', detail: `charge fields ${f.chargeFields.replace(/^differ: /, '')}` },
   ),
   probe(
@@ -74,38 +78,33 @@ export const interworksProbes = [
   ),
 ];
 
-interface Deps {
-  http(policy: { apiName: string; maxConcurrency?: number }): HttpClient;
-  tokenStore(key: string): TokenStore | undefined;
-}
-
-export const descriptor = {
+export const descriptor: SourceDescriptor<InterworksCredentials> = {
   id: 'interworks',
-  kind: 'source' as const,
+  kind: 'source',
   displayName: 'interworks.cloud',
   credentials: interworksCredentialsSchema,
   fields: [
     {
       name: 'host',
       label: 'BSS address',
-      exposure: 'identifier' as const,
-      input: 'url' as const,
+      exposure: 'identifier',
+      input: 'url',
       hint: 'https://your-bss-host',
     },
     {
       name: 'clientKey',
       label: 'Client Key',
-      exposure: 'identifier' as const,
-      input: 'text' as const,
+      exposure: 'identifier',
+      input: 'text',
       hint: 'BSS → Setup → Administration → System Options → API Credentials',
     },
-    { name: 'clientSecret', label: 'Client Secret', exposure: 'secret' as const, input: 'password' as const },
-    { name: 'username', label: 'API user name', exposure: 'identifier' as const, input: 'text' as const },
-    { name: 'password', label: 'API user password', exposure: 'secret' as const, input: 'password' as const },
+    { name: 'clientSecret', label: 'Client Secret', exposure: 'secret', input: 'password' },
+    { name: 'username', label: 'API user name', exposure: 'identifier', input: 'text' },
+    { name: 'password', label: 'API user password', exposure: 'secret', input: 'password' },
   ],
-  urlPrefixes: [] as string[],
+  urlPrefixes: [],
   http: { reads: interworksHttpPolicy() },
-  create: (c: InterworksCredentials, deps: Deps): BillingSource => {
+  create: (c, deps) => {
     const tokenStore = deps.tokenStore(`interworks.${c.host}.${c.clientKey}.${c.username}`);
     return createInterworksSource(c, deps.http(interworksHttpPolicy()), tokenStore ? { tokenStore } : {});
   },

@@ -10,10 +10,6 @@ export const tokenResponse = z.object({
   expires_in: z.number().positive(),
   token_type: z.string().optional(),
 });
-export const oauthError = z.object({
-  error: z.string().optional(),
-  error_description: z.string().optional(),
-});
 export const iwError = z.object({ message: z.string().optional() });
 
 export const pagination = z.object({

@@ -48,6 +48,15 @@ describe('Crayon billing-records files', () => {
     });
   });
 
+  it('reads CSV with the shared CSV reader: a cut-off quoted cell is a per-file reason, not a crash', () => {
+    expect(fileRows('cut.csv', b64('A,B\n1,"never closed\n'))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^cut\.csv: A quoted cell opened on line 2 is never closed/),
+    });
+    // Blank lines between rows are not records.
+    expect(fileRows('gaps.csv', b64('A,B\n\n1,2\n\n'))).toEqual({ ok: true, rows: [{ A: '1', B: '2' }] });
+  });
+
   it('uses an injected CSV parser (Utilities.parseCsv on Google)', () => {
     const calls: string[] = [];
     const out = fileRows('r.csv', b64('A;B\n1;2'), (text, d) => {
@@ -107,8 +116,11 @@ describe('CSV edge cases', () => {
         ['1', '2'],
       ],
     ],
-    ['"unterminated,x', [['unterminated,x']]],
   ])('%j', (text, rows) => {
     expect(parseCsv(text, text.includes(';') ? ';' : ',')).toEqual(rows);
+  });
+
+  it('refuses a quote that is never closed (a file cut short) instead of reading on to the end', () => {
+    expect(() => parseCsv('"unterminated,x', ',')).toThrow(/never closed/);
   });
 });

@@ -12,6 +12,7 @@ import { DEMO_MONTH } from '../../../../local/demo/msp';
 import {
   createCrayonSource,
   crayonDescriptor,
+  crayonCredentialsSchema,
   crayonHttpPolicy,
   crayonProbes,
 } from '../../../../src/connectors/sources/crayon';
@@ -123,8 +124,8 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
     [{ recordsFile: 'csv' }, ['confirmed', 'confirmed', 'confirmed']],
   ])('the tenant check tells which documented behaviour the tenant has (%j)', async (variant, expected) => {
     await useVariant('crayon', variant);
-    const { src } = source();
-    const results = crayonProbes.map((p) => p.run(src));
+    const { src, http } = source();
+    const results = crayonProbes.map((p) => p.run(src, { credentials: CREDS, http }));
     expect(results.map((r) => r.status)).toEqual(expected);
     if (variant.recordsFile) expect(results[2].detail).toMatch(/CSV/);
     // Read-only: only GETs after the token.
@@ -133,7 +134,7 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
   });
 
   it('the tenant check reports a zipped records file as a difference', async () => {
-    const { src } = source('crayon-bad');
+    const { src, http } = source('crayon-bad');
     const state = await sb.admin('crayon-bad').state<CrayonFixture>();
     // Make the zipped GBP statement the most recent one of its organisation.
     const zipped = state.zippedStatements![0];
@@ -143,7 +144,7 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
         s.id === zipped ? { ...s, startDate: '2026-11-01T00:00:00Z', endDate: '2026-11-30T23:59:59Z' } : s,
       ),
     });
-    expect(crayonProbes[2].run(src)).toMatchObject({
+    expect(crayonProbes[2].run(src, { credentials: CREDS, http })).toMatchObject({
       status: 'differs',
       detail: expect.stringMatching(/zip/),
     });
@@ -224,7 +225,7 @@ describe('Crayon source against the stateful Cloud-iQ sandbox', () => {
   });
 
   it('is created from its descriptor: Connect fields equal the credential schema, token kept under a key without secrets', () => {
-    const shape = crayonDescriptor.credentials.shape;
+    const shape = crayonCredentialsSchema.shape;
     expect(crayonDescriptor.fields.map((f) => f.name).sort()).toEqual(Object.keys(shape).sort());
     expect(crayonDescriptor.fields.filter((f) => f.exposure === 'secret').map((f) => f.name)).toEqual([
       'clientSecret',

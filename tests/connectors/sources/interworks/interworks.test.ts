@@ -12,6 +12,7 @@ import { DEMO_MONTH } from '../../../../local/demo/msp';
 import {
   createInterworksSource,
   interworksDescriptor,
+  interworksCredentialsSchema,
   interworksHttpPolicy,
   interworksProbes,
 } from '../../../../src/connectors/sources/interworks';
@@ -185,7 +186,10 @@ describe('interworks.cloud source against the stateful BSS sandbox', () => {
   });
 
   it('the tenant check confirms the modelled charges route, fields and pagination, and says when they differ', async () => {
-    const run = () => interworksProbes.map((p) => p.run(source().src, PERIOD));
+    const run = () => {
+      const { src, http } = source();
+      return interworksProbes.map((p) => p.run(src, { credentials: CREDS, http }));
+    };
     expect(run().map((r) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
     await useVariant('iw', { pagination: 'header' });
     expect(run()[2].detail).toMatch(/X-Pagination header/);
@@ -206,7 +210,7 @@ describe('interworks.cloud source against the stateful BSS sandbox', () => {
 
   it('is created from its descriptor: Connect fields equal the credential schema, token kept under a key without secrets', () => {
     expect(interworksDescriptor.fields.map((f) => f.name).sort()).toEqual(
-      Object.keys(interworksDescriptor.credentials.shape).sort(),
+      Object.keys(interworksCredentialsSchema.shape).sort(),
     );
     const t = testHttp(interworksHttpPolicy(), { [HOST]: sb.urls.iw });
     const keys: string[] = [];

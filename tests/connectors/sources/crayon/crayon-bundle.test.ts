@@ -1,0 +1,92 @@
+/**
+ * A Crayon month through the BUILT bundle (dist/Code.js) in the emulator into Autotask, as a person runs
+ * it from the sidebar: monthly and annual seats become contract-service units from their period's start,
+ * Azure consumption lands as a charge dated on its usage period's end (arrears), a mid-month seat
+ * reduction as a negative (credit) charge; a second push sends nothing.
+ * Not yet here (waits on the Autotask and workflow work of this session): annual seats on a separate
+ * fixed-price contract, and the arrears setting moving Azure to the following month.
+ */
+import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { bundleMonth, type BundleMonth } from '../support/bundle-month';
+
+type Entity = Record<string, unknown>;
+type AutotaskState = { entities: Record<string, Entity[]> };
+
+describe('a Crayon month through the built bundle → Autotask', () => {
+  let m: BundleMonth;
+  beforeAll(async () => {
+    m = await bundleMonth(['crayon'], 'autotask');
+  });
+  afterAll(() => m.stop());
+
+  it('lands monthly and annual seats, Azure in arrears and a pro-rata credit; a second push sends nothing', async () => {
+    m.connect();
+    const before = await m.sb.admin('autotask').state<AutotaskState>();
+    const { pulled, pushed } = m.pullApprovePush(DEMO_MONTH);
+    expect(pulled.problems).toEqual([]);
+    expect([pushed.failed, pushed.finished, pushed.applied]).toEqual([0, true, pushed.steps]);
+
+    const [header, ...body] = m.grid(DEMO_MONTH);
+    const col = (name: string) => {
+      const i = header.indexOf(name);
+      expect(i).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const rows = body.filter((r) => r[col('Source')] === 'crayon');
+    expect(rows).toHaveLength(pulled.lines);
+    for (const r of rows) expect(String(r[col('Status')])).toMatch(/^Pushed/);
+    const kind = (cycle: string, charge: string) =>
+      rows.filter((r) => r[col('Cycle')] === cycle && r[col('Charge type')] === charge);
+    const monthly = kind('monthly', 'recurring');
+    const annual = kind('annual', 'recurring');
+    const azure = kind('usage', 'arrears');
+    const credits = kind('monthly', 'pro-rata').filter((r) => Number(r[col('Total')]) < 0);
+    for (const set of [monthly, annual, azure, credits]) expect(set.length).toBeGreaterThan(0);
+
+    const after = await m.sb.admin('autotask').state<AutotaskState>();
+    const fresh = (entity: string) =>
+      (after.entities[entity] ?? []).filter(
+        (e) => !(before.entities[entity] ?? []).some((b) => b.id === e.id),
+      );
+    const adjustments = fresh('ContractServiceAdjustments');
+    const charges = fresh('ContractCharges');
+    const ref = (r: unknown[]) => Number(r[col('PSA reference')]);
+    const contractOf = (r: unknown[]) => Number(/\[(\d+)\]$/.exec(String(r[col('PSA contract')]))?.[1]);
+
+    // Seats: units added from the period's start (the annual term's first day for annual seats).
+    for (const r of [...monthly, ...annual]) {
+      const a = adjustments.find((x) => x.id === ref(r));
+      expect(a).toMatchObject({
+        contractID: contractOf(r),
+        unitChange: r[col('Quantity')],
+        effectiveDate: `${String(r[col('Period start')])}T00:00:00Z`,
+      });
+    }
+    expect(annual.every((r) => String(r[col('Period end')]) > `${DEMO_MONTH}-31`)).toBe(true);
+    // Azure: a charge dated on the usage period's end; credits: a negative charge on the change date.
+    for (const r of azure) {
+      const c = charges.find((x) => x.id === ref(r));
+      expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
+      expect(String(c?.datePurchased)).toBe(`${String(r[col('Period end')])}T00:00:00Z`);
+    }
+    for (const r of credits) {
+      const c = charges.find((x) => x.id === ref(r));
+      expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
+      expect(Number(c?.unitQuantity)).toBeLessThan(0);
+      expect(String(c?.datePurchased)).toBe(`${String(r[col('Period start')])}T00:00:00Z`);
+    }
+
+    await m.sb.admin('autotask').clearRequests();
+    const again = m.call('pushBillingMonth', DEMO_MONTH) as {
+      applied: number;
+      unchanged: number;
+      steps: number;
+    };
+    expect(again.applied).toBe(0);
+    expect(await m.psaMutations()).toEqual([]);
+    // Auto-created services are found by SKU at push time, so nothing is sent; but the plan still lists
+    // them as "create" (unchanged when applied) because no product mapping is recorded for them. Known
+    // gap in the Autotask/workflow side, reported; charges converge at the plan already.
+    expect(again.unchanged).toBe(again.steps);
+  });
+});

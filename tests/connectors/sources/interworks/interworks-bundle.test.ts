@@ -1,0 +1,96 @@
+/**
+ * An interworks.cloud month through the BUILT bundle (dist/Code.js) in the emulator into Autotask, as
+ * ApplicationLink does it (seed 004): the month is first pushed as it stood on the 1st (every
+ * subscription at its recurring units), then the BSS records a mid-month increase, a decrease and a
+ * cancellation; the re-pull turns each into a contract-service adjustment effective on the date of the
+ * change (Effective Date), the change's pro-rata charge lands dated the same day, and a second push
+ * sends nothing.
+ */
+import type { IwFixture } from '../../../../local/sandbox/interworks/fixture';
+import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { bundleMonth, type BundleMonth } from '../support/bundle-month';
+
+type Entity = Record<string, unknown>;
+type AutotaskState = { entities: Record<string, Entity[]> };
+
+/** The BSS on the 1st: no change charge yet, every subscription at its recurring units. */
+function beforeChanges(f: IwFixture): IwFixture {
+  const recurring = f.charges.filter((c) => c.type === 'Recurring');
+  return {
+    ...f,
+    charges: recurring,
+    subscriptions: f.subscriptions.map((s) => ({
+      ...s,
+      quantity: recurring.find((c) => c.subscriptionId === s.id)?.quantity ?? s.quantity,
+      status: 'Active',
+      cancellationDate: null,
+    })),
+  };
+}
+
+describe('an interworks.cloud month through the built bundle → Autotask', () => {
+  let m: BundleMonth;
+  beforeAll(async () => {
+    m = await bundleMonth(['interworks'], 'autotask');
+  });
+  afterAll(() => m.stop());
+
+  it('mid-month increase, decrease and cancellation become adjustments on their dates; a second push sends nothing', async () => {
+    const bss = m.sb.admin('interworks');
+    const demo = await bss.state<IwFixture>();
+    const changes = demo.charges.filter((c) => c.type !== 'Recurring');
+    expect(new Set(changes.map((c) => c.type))).toEqual(new Set(['Increase', 'Decrease', 'Cancel']));
+
+    await bss.setState(beforeChanges(demo));
+    m.connect();
+    const first = m.pullApprovePush(DEMO_MONTH);
+    expect(first.pushed.failed).toBe(0);
+    expect(first.pushed.applied).toBeGreaterThan(0);
+
+    await bss.reset();
+    const before = await m.sb.admin('autotask').state<AutotaskState>();
+    const { pulled, pushed } = m.pullApprovePush(DEMO_MONTH);
+    expect(pulled.problems).toEqual([]);
+    expect([pushed.failed, pushed.finished]).toEqual([0, true]);
+    const after = await m.sb.admin('autotask').state<AutotaskState>();
+    const fresh = (entity: string) =>
+      (after.entities[entity] ?? []).filter(
+        (e) => !(before.entities[entity] ?? []).some((b) => b.id === e.id),
+      );
+    const adjustments = fresh('ContractServiceAdjustments');
+    const charges = fresh('ContractCharges');
+
+    const [header, ...body] = m.grid(DEMO_MONTH);
+    const col = (name: string) => header.indexOf(name);
+    const rowsOf = (sub: number, type: string) =>
+      body.filter((r) => String(r[col('Subscription')]) === String(sub) && r[col('Charge type')] === type);
+    // Changes of clients the demo Autotask has (one client of the BSS is deliberately unmatched).
+    const placed = changes.filter((c) => rowsOf(c.subscriptionId, 'recurring')[0]?.[col('PSA contract')]);
+    expect(new Set(placed.map((c) => c.type))).toEqual(new Set(['Increase', 'Decrease', 'Cancel']));
+    for (const c of placed) {
+      const [recurring] = rowsOf(c.subscriptionId, 'recurring');
+      const contract = Number(/\[(\d+)\]$/.exec(String(recurring[col('PSA contract')]))?.[1]);
+      expect(String(recurring[col('Effective date')])).toBe(c.effectiveDate);
+      // The contract service's units change by the change's units, effective on its date.
+      const adj = adjustments.filter((a) => a.contractID === contract && a.unitChange === c.quantity);
+      expect(adj.map((a) => a.effectiveDate)).toContain(`${c.effectiveDate}T00:00:00Z`);
+      // The change's pro-rata charge, dated on the change.
+      const [prorata] = rowsOf(c.subscriptionId, 'pro-rata');
+      const charge = charges.find((x) => x.id === Number(prorata[col('PSA reference')]));
+      expect(charge).toMatchObject({ contractID: contract, unitQuantity: c.quantity });
+      expect(charge?.datePurchased).toBe(`${c.effectiveDate}T00:00:00Z`);
+    }
+    // Nothing but the changes moved: one adjustment per change, no other.
+    expect(adjustments).toHaveLength(placed.length);
+
+    await m.sb.admin('autotask').clearRequests();
+    const again = m.call('pushBillingMonth', DEMO_MONTH) as {
+      applied: number;
+      unchanged: number;
+      steps: number;
+    };
+    expect(again.applied).toBe(0);
+    expect(again.unchanged).toBe(again.steps);
+    expect(await m.psaMutations()).toEqual([]);
+  });
+});
