@@ -44,8 +44,11 @@ const probes: readonly ConnectorProbe<PsaTarget, KaseyaBmsCredentials>[] = [
   {
     id: 'kaseya-bms.contract-line-update',
     assumption:
-      "The API changes an existing contract service's units (PUT …/recurringservices/{contractId}/services/{id}); asked about a line that does not exist, so nothing changes",
-    run: onBms((t) => t.probeLineUpdate()),
+      "The API changes an existing contract service's units (PUT …/recurringservices/{contractId}/services/{id})",
+    // A PUT, so a write probe, though it changes nothing: it names a line that does not exist.
+    writes:
+      "Sends a change of units for service line 0, which does not exist, on the test account's first contract: BMS changes nothing",
+    run: (t, ctx) => onBms((b) => b.probeLineUpdate(ctx.testCompanyId))(t),
   },
 ];
 

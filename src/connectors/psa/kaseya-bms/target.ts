@@ -1016,9 +1016,15 @@ export class KaseyaBmsTarget implements PsaTarget {
    * Does this tenant accept a PUT of a line's units? Asked of line 0, which does not exist, so nothing
    * changes: a bare 404 means no such route; BMS's own refusal ("not found") means the route is there.
    */
-  probeLineUpdate(): ProbeOutcome {
-    const id = this.anyContractId();
-    if (id === null) return { status: 'unchecked', detail: 'The tenant has no contract to ask about' };
+  probeLineUpdate(accountId?: string): ProbeOutcome {
+    const id = accountId ? (this.listContracts([accountId])[0]?.id ?? null) : this.anyContractId();
+    if (id === null)
+      return {
+        status: 'unchecked',
+        detail: accountId
+          ? `Account ${accountId} has no contract to ask about`
+          : 'The tenant has no contract to ask about',
+      };
     const a = this.client.write({
       method: 'put',
       path: `/v2/finance/contracts/recurringservices/${id}/services/0`,

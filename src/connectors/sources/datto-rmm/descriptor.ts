@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SourceDescriptor } from '../../descriptor';
 import { parsePriceList } from '../common/price-list';
 import { ADDRESS, DATTO_PLATFORMS, dattoRmmHttpPolicy } from './config';
-import { DEFAULT_BILLING_TYPES, createDattoRmmSource, type BillingTypeRule } from './source';
+import { DEFAULT_BILLING_TYPES, DattoRmmSource, createDattoRmmSource, type BillingTypeRule } from './source';
 
 const ruleNamed = (name: string): BillingTypeRule | undefined =>
   DEFAULT_BILLING_TYPES.find(
@@ -90,5 +90,15 @@ export const descriptor: SourceDescriptor<DattoRmmCredentials> = {
       },
     );
   },
-  probes: [],
+  probes: [
+    {
+      id: 'datto-rmm.device-fields',
+      assumption:
+        'Sites and devices come page by page (pageDetails), and devices carry deviceClass and deviceType.category, which the billing types count by',
+      run: (source) =>
+        source instanceof DattoRmmSource
+          ? source.probeDeviceFields()
+          : { status: 'unchecked', detail: 'Not the Datto RMM source' },
+    },
+  ],
 };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SourceDescriptor } from '../../descriptor';
 import { parsePriceList } from '../common/price-list';
 import { ITG_HOSTS, itGlueHttpPolicy } from './config';
-import { createItGlueSource, type ItGlueBillingType } from './source';
+import { ItGlueSource, createItGlueSource, type ItGlueBillingType } from './source';
 
 const slug = (s: string): string =>
   s
@@ -79,5 +79,15 @@ export const descriptor: SourceDescriptor<ItGlueCredentials> = {
       deps.http(itGlueHttpPolicy),
       billingTypesFrom(credentials.billingTypes),
     ),
-  probes: [],
+  probes: [
+    {
+      id: 'it-glue.configuration-fields',
+      assumption:
+        'Configurations come page by page (meta total-pages) and carry their configuration type and archived flag, which the billing types count by',
+      run: (source) =>
+        source instanceof ItGlueSource
+          ? source.probeConfigurationFields()
+          : { status: 'unchecked', detail: 'Not the IT Glue source' },
+    },
+  ],
 };

@@ -142,6 +142,38 @@ export class ItGlueSource implements BillingSource {
     }));
   }
 
+  /**
+   * Tenant check (read-only): configurations come as JSON:API pages with meta total-pages and carry their
+   * configuration type (id and name) and archived flag, which the billing types count by.
+   */
+  probeConfigurationFields(): { status: 'confirmed' | 'differs' | 'unchecked'; detail: string } {
+    const [res] = this.http.requestAll([
+      this.req('/configurations', { 'page[size]': 25, 'page[number]': 1 }),
+    ]);
+    if (!isOk(res)) return { status: 'unchecked', detail: this.fail(res, 'configurations').message };
+    const page = pageSchema.safeParse(jsonBody(res));
+    if (!page.success || typeof page.data.meta?.['total-pages'] !== 'number')
+      return { status: 'differs', detail: 'The configuration list is not a page with meta total-pages' };
+    if (!page.data.data.length) return { status: 'unchecked', detail: 'The account has no configuration' };
+    const bad = page.data.data.filter((raw) => {
+      const c = configurationSchema.safeParse(raw);
+      return (
+        !c.success ||
+        !c.data.attributes['configuration-type-name'] ||
+        typeof c.data.attributes.archived !== 'boolean'
+      );
+    }).length;
+    return bad
+      ? {
+          status: 'differs',
+          detail: `${bad} of ${page.data.data.length} configurations lack their type name or archived flag`,
+        }
+      : {
+          status: 'confirmed',
+          detail: `${page.data.data.length} configurations carry their type and archived flag`,
+        };
+  }
+
   pullPeriod(period: BillingPeriod): PullResult {
     const problems: SourceProblem[] = [];
     const orgs = this.organizations(problems);

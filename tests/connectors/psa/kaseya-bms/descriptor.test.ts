@@ -31,15 +31,20 @@ function textStore() {
 describe('Kaseya BMS descriptor', () => {
   let sb: RunningSandboxes;
   beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'kaseya-bms', fixture: demoFixture({ lineRead: 'none' }) }]);
+    sb = await startSandboxes([
+      { kind: 'kaseya-bms', fixture: demoFixture({ lineRead: 'none' }) },
+      { kind: 'kaseya-bms', name: 'put-line', fixture: demoFixture({ lineUpdate: 'put-line' }) },
+      { kind: 'kaseya-bms', name: 'no-update', fixture: demoFixture({ lineUpdate: 'none' }) },
+    ]);
   });
   afterAll(() => sb.stop());
 
   const depsFor = (
     stores: Map<string, ReturnType<typeof memoryTokenStore>>,
     durable?: ReturnType<typeof textStore>,
+    name = 'kaseya-bms',
   ) => {
-    const env = createGasEnvironment(createState(), { urlMap: { [BMS_HOST]: sb.urls['kaseya-bms'] } });
+    const env = createGasEnvironment(createState(), { urlMap: { [BMS_HOST]: sb.urls[name] } });
     const { UrlFetchApp } = env.globals;
     const deps: ConnectorDeps = {
       http: (policy) =>
@@ -127,4 +132,31 @@ describe('Kaseya BMS descriptor', () => {
     expect(second.apply(step).status).toBe('unchanged');
     expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
   });
+
+  it.each([
+    ['put-line', 'confirmed'],
+    ['no-update', 'differs'],
+  ])(
+    'the line-update probe is a write probe; on a named test account it tells the %s tenant apart (%s) and changes nothing',
+    async (name, status) => {
+      const probe = descriptor.probes.find((p) => p.id === 'kaseya-bms.contract-line-update');
+      expect(probe?.writes).toContain('changes nothing');
+      const deps = depsFor(new Map(), undefined, name);
+      const target = descriptor.create(creds(), deps);
+      const billing = (st: unknown) => {
+        const { accounts, contracts, lines, services } = st as Record<string, unknown>;
+        return { accounts, contracts, lines, services };
+      };
+      const before = billing(await sb.admin(name).state());
+      const r = probe!.run(target, {
+        credentials: creds(),
+        http: deps.http(descriptor.http.reads),
+        testCompanyId: '7001',
+      });
+      expect(r.status).toBe(status);
+      expect(billing(await sb.admin(name).state())).toEqual(before);
+      const puts = (await sb.admin(name).requests()).filter((q) => q.method === 'PUT');
+      expect(puts.map((q) => q.path)).toEqual(['/v2/finance/contracts/recurringservices/8001/services/0']);
+    },
+  );
 });
