@@ -34,14 +34,17 @@ const pageSchema = z.object({
   data: z.array(z.unknown()),
   meta: z.object({ 'total-pages': z.number().int().nullish() }).nullish(),
 });
+/** An id IT Glue sends as a number or a string (z.coerce is avoided: the bundle drops the coercion). */
+const idText = z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1));
+
 const organizationSchema = z.object({
-  id: z.coerce.string().min(1),
+  id: idText,
   attributes: z.object({ name: z.string().min(1), 'organization-status-name': z.string().nullish() }),
 });
 const configurationSchema = z.object({
-  id: z.coerce.string().min(1),
+  id: idText,
   attributes: z.object({
-    'organization-id': z.coerce.string().min(1),
+    'organization-id': idText,
     'configuration-type-id': z.number().int().nullish(),
     'configuration-type-name': z.string().nullish(),
     archived: z.boolean().nullish(),
