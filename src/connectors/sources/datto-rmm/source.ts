@@ -223,13 +223,18 @@ export class DattoRmmSource implements BillingSource {
         for (const raw of page.data.devices) {
           const d = deviceSchema.safeParse(raw);
           if (d.success) list.push(d.data);
-          else
+          else {
+            // A device that cannot be read could belong to any billing type: the site's counts would be
+            // short, so none of its lines is billed until it reads.
+            out.set(site.uid, null);
             problems.push({
               customerId: site.uid,
               customerName: site.name,
               recordId: recordId(raw),
-              message: `Datto RMM device ${recordId(raw)} at '${site.name}': ${zodReason(d.error)}`,
+              message: `Datto RMM device ${recordId(raw)} at '${site.name}': ${zodReason(d.error)}; the site's counts were not billed, its lines were left as they were`,
             });
+            return;
+          }
         }
         const link = page.data.pageDetails.nextPageUrl;
         if (link && !seen.has(link)) next.push({ site, url: link });

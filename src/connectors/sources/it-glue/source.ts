@@ -60,6 +60,13 @@ export function countsFor(rule: ItGlueBillingType, c: Configuration): boolean {
   return Boolean(name && rule.configurationTypeNames?.some((n) => n.trim().toLowerCase() === name));
 }
 
+/** The organisation a configuration names, read leniently from a record that failed its schema. */
+function orgOf(raw: unknown): string | null {
+  const a = (raw as { attributes?: Record<string, unknown> } | null)?.attributes;
+  const v = a?.['organization-id'];
+  return typeof v === 'number' || (typeof v === 'string' && v) ? String(v) : null;
+}
+
 const recordId = (raw: unknown): string =>
   raw && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : '?';
 
@@ -181,14 +188,21 @@ export class ItGlueSource implements BillingSource {
     const problems: SourceProblem[] = [];
     const orgs = this.organizations(problems);
     const configs: Configuration[] = [];
+    // Organisations with a configuration that cannot be read: their counts would be short, so not billed
+    // ('*' when the record does not even say its organisation).
+    const withheld = new Set<string>();
     for (const raw of this.all('/configurations', { 'filter[archived]': 'false' }, 'configurations')) {
       const c = configurationSchema.safeParse(raw);
       if (c.success) configs.push(c.data);
-      else
+      else {
+        const org = orgOf(raw);
+        withheld.add(org ?? '*');
         problems.push({
           recordId: recordId(raw),
-          message: `IT Glue configuration ${recordId(raw)}: ${zodReason(c.error)}`,
+          ...(org ? { customerId: org } : {}),
+          message: `IT Glue configuration ${recordId(raw)}: ${zodReason(c.error)}; ${org ? "its organisation's counts are not billed" : 'nothing is billed'} until it reads`,
         });
+      }
     }
     const priced = this.billingTypes.filter(
       (r) => typeof r.unitPrice === 'number' && Number.isFinite(r.unitPrice),
@@ -203,6 +217,7 @@ export class ItGlueSource implements BillingSource {
       byOrg.set(c.attributes['organization-id'], [...(byOrg.get(c.attributes['organization-id']) ?? []), c]);
     const lines: RawBillingLine[] = [];
     for (const o of orgs) {
+      if (withheld.has(o.id) || withheld.has('*')) continue;
       const mine = byOrg.get(o.id) ?? [];
       for (const rule of priced) {
         const count = mine.filter((c) => countsFor(rule, c)).length;
