@@ -40,6 +40,8 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/browser/workbench-grid.test.ts',
   'tests/browser/workbench.test.ts',
   'tests/connectors/sources/support/twilio-openapi.ts',
+  // Its NOT_YET_THROUGH_THE_SUITE list names Kaseya BMS until that PSA has a contract fixture.
+  'tests/contract/psa-target.test.ts',
   'tests/core/fixtures.ts',
   'tests/core/mapping.test.ts',
   'tests/core/matching.test.ts',
