@@ -44,6 +44,17 @@ export interface ConnectorDeps {
   tokenStore(key: string): TokenStore | undefined;
   /** The last tenant check's result for one of this connector's probes, so it may adapt to a confirmed behaviour. */
   checked?(probeId: string): ProbeResult | undefined;
+  /**
+   * A small value kept across executions (document properties), namespaced by connector id, for a connector
+   * that must remember what it sent where the vendor cannot be read back. Absent where there is no store.
+   */
+  durable?(key: string): DurableValue | undefined;
+}
+
+/** One stored JSON value: parsed with the caller's schema on read (null when none); a damaged value throws. */
+export interface DurableValue {
+  read<T>(schema: z.ZodType<T>): T | null;
+  write(value: unknown): void;
 }
 
 /** Outcome of one read-only check of an assumption against a real tenant (the tenant check). */

@@ -12,6 +12,9 @@ import { descriptor as interworks } from './sources/interworks/descriptor';
 import { descriptor as ingram } from './sources/ingram/descriptor';
 import { descriptor as autotask } from './psa/autotask/descriptor';
 import { descriptor as halo } from './psa/halo/descriptor';
+import { descriptor as dattoRmm } from './sources/datto-rmm/descriptor';
+import { descriptor as itGlue } from './sources/it-glue/descriptor';
+import { descriptor as kaseyaBms } from './psa/kaseya-bms/descriptor';
 
 export const CONNECTORS: readonly ConnectorDescriptor[] = [
   pax8,
@@ -19,8 +22,11 @@ export const CONNECTORS: readonly ConnectorDescriptor[] = [
   crayon,
   interworks,
   ingram,
+  dattoRmm,
+  itGlue,
   autotask,
   halo,
+  kaseyaBms,
 ];
 
 export const SOURCES: readonly SourceDescriptor[] = CONNECTORS.filter(

@@ -10,6 +10,7 @@
  * Reconciliation compares targets with the PSA's current state; a push applies only the difference,
  * re-reading each entity just before it mutates it (convergent, idempotent).
  */
+import type { ClientMapping } from './mapping';
 
 export interface PsaCompany {
   id: string;
@@ -206,6 +207,18 @@ export interface CreatesContracts {
   contractStartFor(monthStart: string): string;
 }
 
+/**
+ * A PSA that keeps its own mapping of source customers to its companies (one company ← many customers):
+ * imported at refresh as confirmed client mappings, so a mapping made there is not redone here. A person's
+ * mapping in BillGrid is never overwritten; a customer the PSA maps twice is a problem, not a guess.
+ */
+export interface ImportsClientMappings {
+  importClientMappings(
+    sources: readonly { id: string; displayName: string }[],
+    existing: readonly ClientMapping[],
+  ): { mappings: ClientMapping[]; problems: string[] };
+}
+
 const hasMethods = (t: object, ...names: string[]): boolean =>
   names.every((n) => typeof (t as Record<string, unknown>)[n] === 'function');
 
@@ -214,6 +227,9 @@ export const createsCompanies = (t: PsaTarget): t is PsaTarget & CreatesCompanie
 
 export const createsContracts = (t: PsaTarget): t is PsaTarget & CreatesContracts =>
   hasMethods(t, 'createContract', 'contractStartFor');
+
+export const importsClientMappings = (t: PsaTarget): t is PsaTarget & ImportsClientMappings =>
+  hasMethods(t, 'importClientMappings');
 
 export class PsaError extends Error {
   constructor(

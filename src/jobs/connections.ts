@@ -10,7 +10,7 @@ import type { ConnectorDescriptor } from '../connectors/descriptor';
 import { PSAS, SOURCES, psaConnector, sourceConnector, sourceName } from '../connectors/registry';
 import { z } from 'zod';
 import { RetryingHttpClient } from '../platform/http';
-import { readJson } from '../platform/store';
+import { readJson, writeJson } from '../platform/store';
 import type { HttpDeps } from '../platform/http';
 import { SecretStore } from '../platform/secrets';
 import { scriptCacheTokenStore } from '../platform/token-cache';
@@ -63,6 +63,19 @@ export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDep
       if (opts.httpDeps) return undefined;
       const r = readJson(`billgrid.tenantCheck.${id}`, storedChecks);
       return r.ok ? r.value?.results.find((p) => p.id === probeId) : undefined;
+    },
+    // Document properties, like the Ledger; injected HTTP (tests) gets none, as with tokens.
+    durable: (key) => {
+      if (opts.httpDeps) return undefined;
+      const name = `billgrid.connector.${id}.${key}`;
+      return {
+        read: (schema) => {
+          const r = readJson(name, schema);
+          if (!r.ok) throw new Error(r.message);
+          return r.value;
+        },
+        write: (value) => writeJson(name, value),
+      };
     },
   };
 }

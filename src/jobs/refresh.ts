@@ -7,7 +7,7 @@
 import type { ClientMapping, ContractMapping } from '../core/mapping';
 import { matchClients } from '../core/matching';
 import type { ClientMatch } from '../core/matching';
-import type { PsaContract } from '../core/psa';
+import { importsClientMappings, type PsaContract } from '../core/psa';
 import type { BillingSource } from '../core/source';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { writeLookups } from '../sheets/lookups';
@@ -63,8 +63,18 @@ export function refreshMappings(
   });
 
   const current = readMappings(ss).mappings;
-  const matches = matchClients(customers, companies, current.clients);
-  const clients: ClientMapping[] = [];
+  // Mappings the PSA itself keeps (optional ability): confirmed here, kept by the matcher like a person's.
+  const imported = importsClientMappings(psa.target)
+    ? psa.target.importClientMappings(sources, current.clients)
+    : { mappings: [], problems: [] };
+  problems.push(...imported.problems);
+  const importedKeys = new Set(imported.mappings.map((m) => `${m.source}\u0000${m.customerId}`));
+  const known = [
+    ...current.clients.filter((c) => !importedKeys.has(`${c.source}\u0000${c.customerId}`)),
+    ...imported.mappings,
+  ];
+  const matches = matchClients(customers, companies, known);
+  const clients: ClientMapping[] = [...imported.mappings];
   for (const m of matches) if (m.mapping && m.outcome === 'auto') clients.push(m.mapping);
 
   // Contracts: link each mapped customer with no link yet to its company's only recurring contract.

@@ -42,6 +42,8 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/connectors/sources/support/twilio-openapi.ts',
   // The source contract suite's list of sources without a contract fixture yet.
   'tests/contract/billing-source.test.ts',
+  // Its NOT_YET_THROUGH_THE_SUITE list names Kaseya BMS until that PSA has a contract fixture.
+  'tests/contract/psa-target.test.ts',
   'tests/core/fixtures.ts',
   'tests/core/mapping.test.ts',
   'tests/core/matching.test.ts',

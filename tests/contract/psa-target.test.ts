@@ -40,7 +40,7 @@ import {
  * Registered PSA connectors with a sandbox that do not run this suite yet (no contract fixture). Exact:
  * the first test fails when a listed connector gains a fixture or an unlisted one has none.
  */
-const NOT_YET_THROUGH_THE_SUITE: readonly string[] = [];
+const NOT_YET_THROUGH_THE_SUITE: readonly string[] = ['kaseya-bms'];
 
 const { ready, without } = contractConnectors('psa');
 

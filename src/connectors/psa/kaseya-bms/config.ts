@@ -13,7 +13,7 @@ export const BMS_HOSTS = [
   'https://api.vorexlogin.com',
 ] as const;
 
-const ADDRESS =
+export const ADDRESS =
   /^(https:\/\/[a-z0-9.-]+\.(kaseya\.com|vorexlogin\.com)|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)\/?$/i;
 
 const required = (label: string) =>

@@ -1,81 +1,99 @@
-/**
- * What the Kaseya BMS connector tells the rest of BillGrid about itself (the registry's descriptor, issue #14).
- * The registry's types are not in main yet: the shapes below mirror its draft and become its types with one
- * import when it lands.
- */
+/** Kaseya BMS as a registered PSA: Connect fields, URL prefixes, HTTP manners, capabilities, factory, probes. */
 import { z } from 'zod';
-import type { HttpClient, TokenStore } from '../../../core/http';
-import type { PsaCapabilities } from '../../../core/psa';
-import type { HttpPolicy } from '../../../platform/http';
-import { BMS_HOSTS, mutationPolicy, policy } from './config';
+import type { ConnectorProbe, ProbeResult, PsaDescriptor } from '../../descriptor';
+import type { PsaTarget } from '../../../core/psa';
+import { ADDRESS, BMS_HOSTS, mutationPolicy, policy } from './config';
+import { durableCallLedger, durableLineStore, durableTenantFacts } from './durable';
 import { createKaseyaBmsTarget } from './index';
-import type { CallLedger } from './client';
-import type { LineRecordStore, TenantFacts } from './line-record';
-import { KASEYA_BMS_CAPABILITIES, type KaseyaBmsTarget, type ProbeOutcome } from './target';
+import { KASEYA_BMS_CAPABILITIES, KaseyaBmsTarget } from './target';
+
+const required = (label: string) =>
+  z
+    .string({ error: `Kaseya BMS ${label} is missing` })
+    .trim()
+    .min(1, { error: `Kaseya BMS ${label} is missing` });
 
 export const kaseyaBmsCredentialsSchema = z.object({
-  apiHost: z.string().trim().optional(),
-  userName: z
-    .string({ error: 'Kaseya BMS user name is missing' })
+  apiHost: z
+    .string()
     .trim()
-    .min(1, { error: 'Kaseya BMS user name is missing' }),
+    .refine((s) => ADDRESS.test(s), {
+      error: "Kaseya BMS API address must be one of Kaseya's API hosts, such as https://api.bms.kaseya.com",
+    })
+    .optional(),
+  userName: required('user name'),
   password: z
     .string({ error: 'Kaseya BMS password is missing' })
     .min(1, { error: 'Kaseya BMS password is missing' }),
-  tenant: z
-    .string({ error: 'Kaseya BMS company (tenant) name is missing' })
-    .trim()
-    .min(1, { error: 'Kaseya BMS company (tenant) name is missing' }),
+  tenant: required('company (tenant) name'),
 });
 export type KaseyaBmsCredentials = z.infer<typeof kaseyaBmsCredentialsSchema>;
 
-export interface KaseyaBmsFactoryDeps {
-  http(policy: Partial<HttpPolicy> & { apiName: string }): HttpClient;
-  tokenStore(key: string): TokenStore | undefined;
-  /** Durable record of the lines BillGrid added (document properties); see line-record.ts. */
-  lineStore?(key: string): LineRecordStore | undefined;
-  /** Durable per-hour call counts (script properties), to pace the hourly limit across executions. */
-  callLedger?(key: string): CallLedger | undefined;
-  /** Durable facts learnt about the tenant's API. */
-  facts?(key: string): TenantFacts | undefined;
-}
+/** A probe runs on the target the factory built; anything else is a wiring bug reported as unchecked. */
+const onBms =
+  (check: (t: KaseyaBmsTarget) => ProbeResult) =>
+  (t: PsaTarget): ProbeResult =>
+    t instanceof KaseyaBmsTarget ? check(t) : { status: 'unchecked', detail: 'Not a Kaseya BMS target' };
 
-export const kaseyaBmsDescriptor = {
+const probes: readonly ConnectorProbe<PsaTarget, KaseyaBmsCredentials>[] = [
+  {
+    id: 'kaseya-bms.contract-lines-read',
+    assumption: "The API reads a contract's services back (GET /v2/finance/contracts/{id})",
+    run: onBms((t) => t.probeLineRead()),
+  },
+  {
+    id: 'kaseya-bms.contract-line-update',
+    assumption:
+      "The API changes an existing contract service's units (PUT …/recurringservices/{contractId}/services/{id})",
+    // A PUT, so a write probe, though it changes nothing: it names a line that does not exist.
+    writes:
+      "Sends a change of units for service line 0, which does not exist, on the test account's first contract: BMS changes nothing",
+    run: (t, ctx) => onBms((b) => b.probeLineUpdate(ctx.testCompanyId))(t),
+  },
+];
+
+export const descriptor: PsaDescriptor<KaseyaBmsCredentials> = {
   id: 'kaseya-bms',
-  kind: 'psa' as const,
+  kind: 'psa',
   displayName: 'Kaseya BMS',
   credentials: kaseyaBmsCredentialsSchema,
   fields: [
     {
       name: 'apiHost',
       label: 'API address',
-      exposure: 'identifier' as const,
-      input: 'url' as const,
+      exposure: 'public',
+      input: 'url',
       hint: `Your data centre's API host, e.g. ${BMS_HOSTS[0]} (${BMS_HOSTS.slice(1).join(', ')})`,
       optional: true,
     },
     {
       name: 'userName',
       label: 'User name',
-      exposure: 'identifier' as const,
-      input: 'email' as const,
+      exposure: 'identifier',
+      input: 'email',
       hint: 'A BMS user allowed to view and edit accounts, contracts and services',
     },
-    { name: 'password', label: 'Password', exposure: 'secret' as const, input: 'password' as const },
+    { name: 'password', label: 'Password', exposure: 'secret', input: 'password' },
     {
       name: 'tenant',
       label: 'Company name',
-      exposure: 'identifier' as const,
-      input: 'text' as const,
+      exposure: 'identifier',
+      input: 'text',
       hint: 'BMS: My Settings shows it',
     },
   ],
   urlPrefixes: BMS_HOSTS.map((h) => `${h}/`),
   http: { reads: policy, mutations: mutationPolicy },
-  capabilities: KASEYA_BMS_CAPABILITIES as PsaCapabilities,
-  create(credentials: KaseyaBmsCredentials, deps: KaseyaBmsFactoryDeps): KaseyaBmsTarget {
+  // Recurring-service contract services hold module quantities; charges are refused (SOURCES.md).
+  capabilities: KASEYA_BMS_CAPABILITIES,
+  create(credentials, deps) {
     // Keyed by tenant and user so a changed credential never reuses another login's token.
-    const who = `kaseya-bms.${credentials.tenant.toLowerCase()}.${credentials.userName.toLowerCase()}`;
+    const tenant = credentials.tenant.toLowerCase();
+    const who = `kaseya-bms.${tenant}.${credentials.userName.toLowerCase()}`;
+    const durable = (name: string) => deps.durable?.(`${name}.${tenant}`);
+    const lines = durable('lines');
+    const ledger = durable('calls');
+    const facts = durable('facts');
     return createKaseyaBmsTarget(
       {
         ...(credentials.apiHost ? { apiHost: credentials.apiHost } : {}),
@@ -88,23 +106,11 @@ export const kaseyaBmsDescriptor = {
         mutations: deps.http(mutationPolicy),
         tokenStore: deps.tokenStore(who),
         refreshStore: deps.tokenStore(`${who}.refresh`),
-        lineStore: deps.lineStore?.(`kaseya-bms.lines.${credentials.tenant.toLowerCase()}`),
-        callLedger: deps.callLedger?.(`kaseya-bms.calls.${credentials.tenant.toLowerCase()}`),
-        facts: deps.facts?.(`kaseya-bms.facts.${credentials.tenant.toLowerCase()}`),
+        ...(lines ? { lineStore: durableLineStore(lines) } : {}),
+        ...(ledger ? { callLedger: durableCallLedger(ledger) } : {}),
+        ...(facts ? { facts: durableTenantFacts(facts) } : {}),
       },
     );
   },
-  probes: [
-    {
-      id: 'kaseya-bms.contract-lines-read',
-      assumption: "The API reads a contract's services back (GET /v2/finance/contracts/{id})",
-      run: (t: KaseyaBmsTarget): ProbeOutcome => t.probeLineRead(),
-    },
-    {
-      id: 'kaseya-bms.contract-line-update',
-      assumption:
-        "The API changes an existing contract service's units (PUT …/recurringservices/{contractId}/services/{id})",
-      run: (t: KaseyaBmsTarget): ProbeOutcome => t.probeLineUpdate(),
-    },
-  ],
+  probes,
 };

@@ -124,7 +124,10 @@ export const mappingRowSchema = z.object({
   OrganizationMappings: z
     .array(
       z.object({
-        SourceProductId: z.coerce.number().int(),
+        // A number or its text (z.coerce is avoided: the bundle drops the coercion).
+        SourceProductId: z
+          .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+          .pipe(z.number().int()),
         SourceOrganizations: z.array(sourceOrganizationSchema).nullish(),
       }),
     )

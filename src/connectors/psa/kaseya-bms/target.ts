@@ -31,6 +31,8 @@ import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { BmsClient, type ApiCall, type BmsAnswer, type BmsProblem, type ClientDeps } from './client';
 import type { KaseyaBmsConfig } from './config';
 import { lineKey, type LineRecord, type LineRecordStore, type TenantFacts } from './line-record';
+import { importOrganizationMappings } from './org-mappings';
+import type { ClientMapping } from '../../../core/mapping';
 import {
   accountSchema,
   contractDetailSchema,
@@ -362,6 +364,36 @@ export class KaseyaBmsTarget implements PsaTarget {
       }
     }
     return out;
+  }
+
+  /**
+   * The Clients mapping's share of BMS's KaseyaOne organisation mappings (ImportsClientMappings): modules
+   * are matched to BillGrid's sources by name (the module "Datto RMM" is the source of that name). A tenant
+   * not connected to KaseyaOne has none; a read that fails is a problem, and refresh carries on without.
+   */
+  importClientMappings(
+    sources: readonly { id: string; displayName: string }[],
+    existing: readonly ClientMapping[],
+  ): { mappings: ClientMapping[]; problems: string[] } {
+    try {
+      const k1 = this.kaseyaOne();
+      if (!k1.connected) return { mappings: [], problems: [] };
+      const moduleSources: Record<string, string> = {};
+      for (const m of k1.modules) {
+        const s = sources.find((x) => x.displayName.trim().toLowerCase() === m.name.trim().toLowerCase());
+        if (s) moduleSources[m.id] = s.id;
+      }
+      if (!Object.keys(moduleSources).length) return { mappings: [], problems: [] };
+      const r = importOrganizationMappings(
+        this.organizationMappings(Object.keys(moduleSources)),
+        moduleSources,
+        existing,
+      );
+      return { mappings: r.mappings, problems: r.conflicts };
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      return { mappings: [], problems: [`Kaseya BMS organisation mappings were not imported: ${why}`] };
+    }
   }
 
   /**
@@ -1016,9 +1048,15 @@ export class KaseyaBmsTarget implements PsaTarget {
    * Does this tenant accept a PUT of a line's units? Asked of line 0, which does not exist, so nothing
    * changes: a bare 404 means no such route; BMS's own refusal ("not found") means the route is there.
    */
-  probeLineUpdate(): ProbeOutcome {
-    const id = this.anyContractId();
-    if (id === null) return { status: 'unchecked', detail: 'The tenant has no contract to ask about' };
+  probeLineUpdate(accountId?: string): ProbeOutcome {
+    const id = accountId ? (this.listContracts([accountId])[0]?.id ?? null) : this.anyContractId();
+    if (id === null)
+      return {
+        status: 'unchecked',
+        detail: accountId
+          ? `Account ${accountId} has no contract to ask about`
+          : 'The tenant has no contract to ask about',
+      };
     const a = this.client.write({
       method: 'put',
       path: `/v2/finance/contracts/recurringservices/${id}/services/0`,

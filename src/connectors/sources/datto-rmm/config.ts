@@ -5,7 +5,8 @@ import { SourceError } from '../../../core/source';
 /** Datto RMM platforms (each its own API host, `https://<platform>-api.centrastage.net`). */
 export const DATTO_PLATFORMS = ['pinotage', 'concord', 'merlot', 'zinfandel', 'vidal', 'syrah'] as const;
 
-const ADDRESS = /^(https:\/\/[a-z0-9-]+-api\.centrastage\.net|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)\/?$/i;
+export const ADDRESS =
+  /^(https:\/\/[a-z0-9-]+-api\.centrastage\.net|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)\/?$/i;
 
 /**
  * Datto RMM API credentials: the API key and secret of an API-enabled user (Setup > Users), and the

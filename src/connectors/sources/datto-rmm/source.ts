@@ -223,13 +223,18 @@ export class DattoRmmSource implements BillingSource {
         for (const raw of page.data.devices) {
           const d = deviceSchema.safeParse(raw);
           if (d.success) list.push(d.data);
-          else
+          else {
+            // A device that cannot be read could belong to any billing type: the site's counts would be
+            // short, so none of its lines is billed until it reads.
+            out.set(site.uid, null);
             problems.push({
               customerId: site.uid,
               customerName: site.name,
               recordId: recordId(raw),
-              message: `Datto RMM device ${recordId(raw)} at '${site.name}': ${zodReason(d.error)}`,
+              message: `Datto RMM device ${recordId(raw)} at '${site.name}': ${zodReason(d.error)}; the site's counts were not billed, its lines were left as they were`,
             });
+            return;
+          }
         }
         const link = page.data.pageDetails.nextPageUrl;
         if (link && !seen.has(link)) next.push({ site, url: link });
@@ -237,6 +242,42 @@ export class DattoRmmSource implements BillingSource {
       pending = next;
     }
     return out;
+  }
+
+  /**
+   * Tenant check (read-only): the sites come as pages with pageDetails, and a site's devices carry
+   * deviceClass and deviceType.category, the two fields the billing types count by.
+   */
+  probeDeviceFields(): { status: 'confirmed' | 'differs' | 'unchecked'; detail: string } {
+    const [res] = this.getAll([`${this.config.apiUrl}/api/v2/account/sites?page=0&max=5`]);
+    if (!isOk(res)) return { status: 'unchecked', detail: `The site list answered ${this.why(res)}` };
+    const page = sitesPageSchema.safeParse(jsonBody(res));
+    if (!page.success) return { status: 'differs', detail: 'The site list is not a page with pageDetails' };
+    const site = page.data.sites.map((x) => siteSchema.safeParse(x)).find((x) => x.success)?.data;
+    if (!site) return { status: 'unchecked', detail: 'The account has no site to look at' };
+    const [dev] = this.getAll([
+      `${this.config.apiUrl}/api/v2/site/${encodeURIComponent(site.uid)}/devices?page=0&max=25`,
+    ]);
+    if (!isOk(dev)) return { status: 'unchecked', detail: `The devices of a site answered ${this.why(dev)}` };
+    const devices = devicesPageSchema.safeParse(jsonBody(dev));
+    if (!devices.success)
+      return { status: 'differs', detail: "A site's devices are not a page with pageDetails" };
+    if (!devices.data.devices.length)
+      return { status: 'unchecked', detail: `Site '${site.name}' has no device` };
+    const bad = devices.data.devices.filter((d) => {
+      const x = deviceSchema.safeParse(d);
+      // Workstations and servers are told apart by category; network devices need only their class.
+      return !x.success || (x.data.deviceClass.toLowerCase() === 'device' && !x.data.deviceType?.category);
+    }).length;
+    return bad
+      ? {
+          status: 'differs',
+          detail: `${bad} of ${devices.data.devices.length} devices at '${site.name}' lack deviceClass, or are agents without deviceType.category`,
+        }
+      : {
+          status: 'confirmed',
+          detail: `${devices.data.devices.length} devices at '${site.name}' carry deviceClass (agents also deviceType.category)`,
+        };
   }
 
   pullPeriod(period: BillingPeriod): PullResult {

@@ -34,14 +34,17 @@ const pageSchema = z.object({
   data: z.array(z.unknown()),
   meta: z.object({ 'total-pages': z.number().int().nullish() }).nullish(),
 });
+/** An id IT Glue sends as a number or a string (z.coerce is avoided: the bundle drops the coercion). */
+const idText = z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1));
+
 const organizationSchema = z.object({
-  id: z.coerce.string().min(1),
+  id: idText,
   attributes: z.object({ name: z.string().min(1), 'organization-status-name': z.string().nullish() }),
 });
 const configurationSchema = z.object({
-  id: z.coerce.string().min(1),
+  id: idText,
   attributes: z.object({
-    'organization-id': z.coerce.string().min(1),
+    'organization-id': idText,
     'configuration-type-id': z.number().int().nullish(),
     'configuration-type-name': z.string().nullish(),
     archived: z.boolean().nullish(),
@@ -55,6 +58,13 @@ export function countsFor(rule: ItGlueBillingType, c: Configuration): boolean {
   if (rule.configurationTypeIds?.includes(a['configuration-type-id'] ?? -1)) return true;
   const name = (a['configuration-type-name'] ?? '').trim().toLowerCase();
   return Boolean(name && rule.configurationTypeNames?.some((n) => n.trim().toLowerCase() === name));
+}
+
+/** The organisation a configuration names, read leniently from a record that failed its schema. */
+function orgOf(raw: unknown): string | null {
+  const a = (raw as { attributes?: Record<string, unknown> } | null)?.attributes;
+  const v = a?.['organization-id'];
+  return typeof v === 'number' || (typeof v === 'string' && v) ? String(v) : null;
 }
 
 const recordId = (raw: unknown): string =>
@@ -142,18 +152,57 @@ export class ItGlueSource implements BillingSource {
     }));
   }
 
+  /**
+   * Tenant check (read-only): configurations come as JSON:API pages with meta total-pages and carry their
+   * configuration type (id and name) and archived flag, which the billing types count by.
+   */
+  probeConfigurationFields(): { status: 'confirmed' | 'differs' | 'unchecked'; detail: string } {
+    const [res] = this.http.requestAll([
+      this.req('/configurations', { 'page[size]': 25, 'page[number]': 1 }),
+    ]);
+    if (!isOk(res)) return { status: 'unchecked', detail: this.fail(res, 'configurations').message };
+    const page = pageSchema.safeParse(jsonBody(res));
+    if (!page.success || typeof page.data.meta?.['total-pages'] !== 'number')
+      return { status: 'differs', detail: 'The configuration list is not a page with meta total-pages' };
+    if (!page.data.data.length) return { status: 'unchecked', detail: 'The account has no configuration' };
+    const bad = page.data.data.filter((raw) => {
+      const c = configurationSchema.safeParse(raw);
+      return (
+        !c.success ||
+        !c.data.attributes['configuration-type-name'] ||
+        typeof c.data.attributes.archived !== 'boolean'
+      );
+    }).length;
+    return bad
+      ? {
+          status: 'differs',
+          detail: `${bad} of ${page.data.data.length} configurations lack their type name or archived flag`,
+        }
+      : {
+          status: 'confirmed',
+          detail: `${page.data.data.length} configurations carry their type and archived flag`,
+        };
+  }
+
   pullPeriod(period: BillingPeriod): PullResult {
     const problems: SourceProblem[] = [];
     const orgs = this.organizations(problems);
     const configs: Configuration[] = [];
+    // Organisations with a configuration that cannot be read: their counts would be short, so not billed
+    // ('*' when the record does not even say its organisation).
+    const withheld = new Set<string>();
     for (const raw of this.all('/configurations', { 'filter[archived]': 'false' }, 'configurations')) {
       const c = configurationSchema.safeParse(raw);
       if (c.success) configs.push(c.data);
-      else
+      else {
+        const org = orgOf(raw);
+        withheld.add(org ?? '*');
         problems.push({
           recordId: recordId(raw),
-          message: `IT Glue configuration ${recordId(raw)}: ${zodReason(c.error)}`,
+          ...(org ? { customerId: org } : {}),
+          message: `IT Glue configuration ${recordId(raw)}: ${zodReason(c.error)}; ${org ? "its organisation's counts are not billed" : 'nothing is billed'} until it reads`,
         });
+      }
     }
     const priced = this.billingTypes.filter(
       (r) => typeof r.unitPrice === 'number' && Number.isFinite(r.unitPrice),
@@ -168,6 +217,7 @@ export class ItGlueSource implements BillingSource {
       byOrg.set(c.attributes['organization-id'], [...(byOrg.get(c.attributes['organization-id']) ?? []), c]);
     const lines: RawBillingLine[] = [];
     for (const o of orgs) {
+      if (withheld.has(o.id) || withheld.has('*')) continue;
       const mine = byOrg.get(o.id) ?? [];
       for (const rule of priced) {
         const count = mine.filter((c) => countsFor(rule, c)).length;

@@ -1,0 +1,167 @@
+/**
+ * A Kaseya month through the BUILT bundle (dist/Code.js) in the emulator: Datto RMM and IT Glue counted,
+ * Kaseya BMS billed. Connect all three, refresh (BMS's KaseyaOne organisation mappings imported as confirmed
+ * client mappings), map the module SKUs to BMS services, pull, review, approve, push; a second push sends no
+ * mutating request; the nightly sync pushes exactly a device-count change made in the Datto RMM sandbox,
+ * then nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GasRuntime, LocalHost, setClock } from '../../../../local/gas';
+import type { ExecutionResult } from '../../../../local/gas';
+import { demoCredentials } from '../../../../local/sandbox/registry';
+import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
+import { urlMapFor } from '../../../../local/workbench/vendors';
+import type { DattoState } from '../../../../local/sandbox/datto-rmm/server';
+import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
+import { SERVICE } from '../../../../local/sandbox/kaseya-bms/fixture';
+import { isMutation } from './support';
+
+const bundlePath = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'Code.js');
+const KINDS = ['datto-rmm', 'it-glue', 'kaseya-bms'] as const;
+const OWNER = 'owner@example.com';
+
+/** The sheet's rows of a tab by header (values as stored). */
+function tabRows(host: LocalHost, tab: string): Array<Record<string, unknown>> {
+  const sheet = host.state.spreadsheets[0].sheets.find((s) => s.name === tab);
+  if (!sheet) return [];
+  const cell = (c: { v?: unknown } | null | undefined): unknown => (c == null ? '' : (c.v ?? ''));
+  const header = (sheet.rows[0] ?? []).map((c) => String(cell(c)));
+  return sheet.rows.slice(1).map((r) => Object.fromEntries(header.map((h, k) => [h, cell(r?.[k])])));
+}
+
+describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kaseya BMS)', () => {
+  let sb: RunningSandboxes;
+  let host: LocalHost;
+  const call = (fn: string, ...args: unknown[]): unknown => {
+    const r: ExecutionResult = host.run(fn, args, { kind: 'sidebar', user: OWNER });
+    if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
+    return r.result;
+  };
+  const bmsLines = async () => (await sb.admin('kaseya-bms').state<BmsState>()).lines;
+
+  beforeAll(async () => {
+    sb = await startSandboxes(KINDS.map((kind) => ({ kind })));
+    const runtime = GasRuntime.create({ owner: OWNER }, { urlMap: urlMapFor(sb.urls) });
+    host = new LocalHost(runtime, fs.readFileSync(bundlePath, 'utf8'));
+    // Late in the demo month, so the nightly sync works on it.
+    setClock(host.state, Date.parse('2026-10-28T12:00:00Z'));
+  });
+  afterAll(() => sb.stop());
+
+  it('connects, imports the BMS mappings, pushes the month once, then only a device-count change', async () => {
+    const creds = demoCredentials([...KINDS]);
+    for (const kind of KINDS) call('saveConnection', kind, creds[kind]);
+    const tested = call('testConnection', 'kaseya-bms') as { ok: boolean; message: string };
+    expect(tested).toMatchObject({ ok: true });
+
+    const refreshed = call('refreshClients') as { problems: string[]; kept: number };
+    expect(refreshed.problems).toEqual([]);
+    // BMS's organisation mappings are confirmed client mappings: Acme's two Datto sites (HQ and its
+    // sub-organisation) → one account, Blue Harbor's site, and Cedar & Pine's IT Glue organisation.
+    const clients = tabRows(host, 'Clients');
+    const confirmed = (source: string, id: string) =>
+      clients.find((r) => Object.values(r).includes(id) && Object.values(r).includes(source));
+    for (const [source, id] of [
+      ['datto-rmm', 'site-acme-hq'],
+      ['datto-rmm', 'site-acme-north'],
+      ['datto-rmm', 'site-blueharbor'],
+      ['it-glue', '3300412'],
+    ])
+      expect(JSON.stringify(confirmed(source, id))).toMatch(/confirmed/i);
+
+    // The module SKUs are BMS catalogue services (a person's product mapping).
+    const services: Record<string, [string, number]> = {
+      'DATTO-RMM-WORKSTATIONS': ['datto-rmm', SERVICE.rmmWorkstation],
+      'DATTO-RMM-SERVERS': ['datto-rmm', SERVICE.rmmServer],
+      'DATTO-RMM-NETWORK-DEVICES': ['datto-rmm', SERVICE.rmmNetwork],
+      'IT-GLUE-MANAGED-WORKSTATION': ['it-glue', SERVICE.itGlue],
+    };
+    for (const [sku, [source, id]] of Object.entries(services))
+      call('assignProduct', { source, sku, productId: String(id) });
+
+    // Automatic runs need a product mode other than "by hand"; every module SKU here is mapped anyway.
+    const d = call('getDefaults') as {
+      settings: { global: Record<string, unknown> } & Record<string, unknown>;
+    };
+    call('saveDefaults', {
+      ...d.settings,
+      global: { ...d.settings.global, productLifecycle: 'auto-create' },
+    });
+
+    const pulled = call('pullBillingMonth', DEMO_MONTH) as { lines: number; problems: string[] };
+    expect(pulled.problems).toEqual([]);
+    expect(pulled.lines).toBe(6 * 3 + 3);
+    const review = call('reviewBillingMonth', DEMO_MONTH) as { byAction: Record<string, number> };
+    expect(review.byAction['set-quantity'] ?? 0).toBeGreaterThan(0);
+    call('approveRows', DEMO_MONTH, { approve: true });
+
+    await sb.admin('kaseya-bms').clearRequests();
+    const pushed = call('pushBillingMonth', DEMO_MONTH) as {
+      applied: number;
+      failed: number;
+      finished: boolean;
+    };
+    const failures = JSON.stringify(host.state.spreadsheets[0].sheets).match(/Failed: [^"]*/g) ?? [];
+    expect([...new Set(failures)]).toEqual([]);
+    expect(pushed).toMatchObject({ failed: 0, finished: true });
+    expect(pushed.applied).toBeGreaterThan(0);
+    const lines = await bmsLines();
+    const units = (contract: number, service: number) =>
+      lines.filter((l) => l.ContractId === contract && l.ServiceId === service).map((l) => l.Units);
+    // Acme: HQ 22 + North 6 workstations on the one existing line (no second line), 2 + 1 servers.
+    expect(units(8001, SERVICE.rmmWorkstation)).toEqual([28]);
+    expect(units(8001, SERVICE.rmmServer)).toEqual([3]);
+    expect(units(8003, SERVICE.rmmWorkstation)).toEqual([38]);
+    // Cedar & Pine: IT Glue's 55 managed workstations (archived ones not counted).
+    expect(units(8004, SERVICE.itGlue)).toEqual([55]);
+    console.log(
+      `Kaseya month ${DEMO_MONTH}: ${pulled.lines} lines, ${JSON.stringify(review.byAction)}, ${pushed.applied} applied, ` +
+        `${(await sb.admin('kaseya-bms').requests()).filter(isMutation).length} mutating requests`,
+    );
+
+    // A second push sends no mutating request.
+    await sb.admin('kaseya-bms').clearRequests();
+    const again = call('pushBillingMonth', DEMO_MONTH) as { applied: number };
+    expect(again.applied).toBe(0);
+    expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
+
+    // The nightly sync (02:00 New York time): first run converged, nothing to send.
+    call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
+    type Last = { lastRun: { outcome: string; message: string; trigger: string } };
+    const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
+    await sb.admin('kaseya-bms').clearRequests();
+    host.fireDueTriggers(Date.parse('2026-10-29T06:01:00Z'));
+    let s = call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', trigger: 'nightly' });
+    expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
+
+    // During the day two workstations are enrolled at Blue Harbor in Datto RMM.
+    const datto = await sb.admin('datto-rmm').state<DattoState>();
+    const model = datto.devices.find((d) => d.siteUid === 'site-blueharbor' && d.deviceClass === 'device')!;
+    for (let i = 0; i < 2; i++)
+      datto.devices.push({ ...model, id: 99_000 + i, uid: `dev-new-${i}`, hostname: `BLUEHARBOR-NEW-${i}` });
+    await sb.admin('datto-rmm').setState(datto);
+    await sb.admin('kaseya-bms').clearRequests();
+    host.fireDueTriggers(Date.parse('2026-10-30T06:01:00Z'));
+    s = call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', trigger: 'nightly' });
+    expect(changed(s)).toBe(1);
+    const sent = (await sb.admin('kaseya-bms').requests()).filter(isMutation);
+    expect(sent.map((r) => r.method)).toHaveLength(1);
+    const after = await bmsLines();
+    expect(
+      after
+        .filter((l) => l.ContractId === 8003 && l.ServiceId === SERVICE.rmmWorkstation)
+        .map((l) => l.Units),
+    ).toEqual([40]);
+
+    // The night after: nothing changed, nothing sent.
+    await sb.admin('kaseya-bms').clearRequests();
+    host.fireDueTriggers(Date.parse('2026-10-31T06:01:00Z'));
+    s = call('getSchedule') as Last;
+    expect(changed(s)).toBe(0);
+    expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
+  });
+});
