@@ -30,7 +30,18 @@ import {
   valuesSchema,
 } from './connect';
 import { connectionKindSchema, connectionSpec } from './connections';
-import { createInput, createMissingInPsa, linkContract, linkInput, listContractLinks } from './contracts';
+import {
+  createInput,
+  createMissingInPsa,
+  linkContract,
+  linkInput,
+  listContractLinks,
+  listServiceSync,
+  resumeServiceSync,
+  serviceKey,
+  serviceSyncMonthArg,
+  stopServiceSync,
+} from './contracts';
 import {
   approveFilter,
   approveRows,
@@ -111,6 +122,9 @@ export const SERVER_FUNCTIONS = {
   listContractLinks: fn(none, listContractLinks),
   linkContract: fn([arg(linkInput, 'Contract link')], linkContract),
   createMissingInPsa: fn([arg(createInput, 'Create in the PSA')], createMissingInPsa),
+  listServiceSync: fn([arg(serviceSyncMonthArg.optional(), 'Billing month')], listServiceSync),
+  stopServiceSync: fn([arg(serviceKey, 'Contract service')], stopServiceSync),
+  resumeServiceSync: fn([arg(serviceKey, 'Contract service')], resumeServiceSync),
   refreshClients: fn(none, refreshClients),
   // The billing month.
   listBillingMonths: fn(none, listBillingMonths),

@@ -378,6 +378,28 @@ function nextMonthly(s: Schedule, now: Date, tz: string): string {
   return `${y}-${mo}-${String(s.dayOfMonth).padStart(2, '0')} ${String(s.hour).padStart(2, '0')}:00 (${tz})`;
 }
 
+/** The next nightly quantity sync after `now`, in the same form. */
+function nextNightly(hour: number, now: Date, tz: string): string {
+  const h = Number(formatInZone(now, tz, 'H'));
+  const day = h >= hour ? new Date(now.getTime() + 24 * 3600_000) : now;
+  return `${formatInZone(day, tz, 'yyyy-MM-dd')} ${String(hour).padStart(2, '0')}:00 (${tz})`;
+}
+
+/**
+ * When BillGrid next syncs the PSA by itself: the earlier of the nightly sync and the monthly push that are
+ * active; null when nothing is scheduled (pushes happen by hand).
+ */
+export function nextScheduledSync(view: ScheduleView = getSchedule()): string | null {
+  const s = view.schedule;
+  if (!s) return null;
+  const tz = activeSpreadsheet().getSpreadsheetTimeZone();
+  const times: string[] = [];
+  if (view.active.monthly && view.nextRun) times.push(view.nextRun);
+  if (view.active.nightly && s.nightlyHour !== null) times.push(nextNightly(s.nightlyHour, new Date(), tz));
+  // Same zone and form: the text order is the time order.
+  return times.sort()[0] ?? null;
+}
+
 function nextMonthOf(m: string): string {
   const [y, mo] = m.split('-').map(Number);
   return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;

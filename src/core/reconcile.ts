@@ -152,6 +152,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const targets: ReconcileAction[] = [];
   const blockedLines: ReconcileAction[] = [];
   const groups = new Map<string, QuantityGroup>();
+  /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
+  const stopped = new Set<string>();
   // Filled as actions are made; doubles as the "seen" set for repeated line keys.
   const byLine = new Map<string, ReconcileAction | null>();
   const add = (list: ReconcileAction[], a: ReconcileAction): void => {
@@ -171,7 +173,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
     const r = input.resolver.resolve(line, capabilities);
     if (!r.ok) {
-      add(blockedLines, blocked([line.key], r.reason, r.message));
+      add(blockedLines, blocked([line.key], r.reason, r.message, r.ref ?? null));
+      if (r.reason === 'sync-stopped' && r.ref?.kind === 'quantity') stopped.add(refKey(r.ref));
       continue;
     }
     let problem: QuantityGroup['problem'] = null;
@@ -201,12 +204,27 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     else add(targets, chargeAction(r.ref, line, r.productId, r.settings.codes, chargeNow, capabilities));
   }
 
-  for (const g of groups.values()) {
+  for (const [k, g] of groups) {
+    if (stopped.has(k)) {
+      g.problem = {
+        reason: 'sync-stopped',
+        message: 'Sync stopped for another subscription on this contract service: it keeps its quantity',
+      };
+    }
     const a = quantityAction(g, quantityNow);
     targets.push(a);
     for (const k of a.lineKeys) byLine.set(k, a);
   }
 
+  // A stopped contract service keeps its quantity: show what the PSA has, for billing it by hand.
+  for (const a of [...blockedLines, ...targets]) {
+    if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
+    const q = quantityNow.get(refKey(a.ref));
+    if (q && q.psaId !== null) {
+      a.psaId = q.psaId;
+      a.before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
+    }
+  }
   blockedLines.sort((a, b) => cmp(a.lineKeys[0], b.lineKeys[0]));
   return {
     actions: sortTargets(targets).concat(blockedLines),

@@ -1,6 +1,6 @@
 import type { BillingLine, ChargeType } from './billing-line';
 import { MappingIndex, customerContextResolver } from './mapping';
-import type { Mappings } from './mapping';
+import type { ContractMapping, Mappings } from './mapping';
 import type { PsaCapabilities, PsaContractKind, TargetRef } from './psa';
 
 /** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
@@ -46,11 +46,18 @@ export type BlockReason =
   | 'no-target-invoice'
   | 'invalid-value'
   | 'currency'
-  | 'dropped';
+  | 'dropped'
+  | 'sync-stopped';
 
 export type TargetResolution =
   | { ok: true; ref: TargetRef; companyId: string; productId: string; settings: EffectiveSettings }
-  | { ok: false; reason: BlockReason; message: string };
+  | {
+      ok: false;
+      reason: BlockReason;
+      message: string;
+      /** The target the line would reach, when known (sync stopped): it is held for every line. */
+      ref?: TargetRef;
+    };
 
 /** Says, per line, which PSA target it goes to. Connectors or tests may supply their own. */
 export interface TargetResolver {
@@ -59,6 +66,40 @@ export interface TargetResolver {
 
 const who = (line: BillingLine): string =>
   line.customerName ? `'${line.customerName}' (${line.customerId})` : line.customerId;
+
+/**
+ * A line whose contract mapping has sync stopped: held, with the quantity target it would reach when that
+ * is known, so that no other line mapped to the same contract service changes its quantity either.
+ */
+function syncStopped(
+  line: BillingLine,
+  companyId: string,
+  row: ContractMapping,
+  s: EffectiveSettings,
+  capabilities: PsaCapabilities,
+  index: MappingIndex,
+): TargetResolution {
+  const message =
+    `Sync stopped for ${line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`}` +
+    ': bill it by hand, or resume sync to push it';
+  const productId =
+    index.product(line.source, line.sku)?.productId ??
+    (s.productLifecycle === 'default-item'
+      ? s.codes.itemCode || null
+      : s.productLifecycle === 'auto-create'
+        ? AUTO_CREATE_PRODUCT_PREFIX + line.sku
+        : null);
+  const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
+  if (quantity && productId) {
+    return {
+      ok: false,
+      reason: 'sync-stopped',
+      message,
+      ref: { kind: 'quantity', companyId, contractId: row.contractId, productId },
+    };
+  }
+  return { ok: false, reason: 'sync-stopped', message };
+}
 
 /** The standard resolver: company from the client mapping, product from the product mapping (or the
  *  lifecycle mode), contract from the contract mapping, invoice from the invoice behaviour. */
@@ -91,6 +132,9 @@ export function mappingTargetResolver(
         };
       }
       const companyId = client.companyId as string;
+
+      const stoppedRow = index.contract(line.source, line.customerId, line.subscriptionId);
+      if (stoppedRow?.syncStopped) return syncStopped(line, companyId, stoppedRow, s, capabilities, index);
 
       let productId = index.product(line.source, line.sku)?.productId ?? null;
       if (productId === null) {

@@ -26,7 +26,7 @@ import type { LineResult } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
-import { readMappings, writeMappings } from '../sheets/mappings';
+import { readMappings, recordLastSync, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
 import { SOURCE_NAMES } from './connections';
@@ -461,6 +461,13 @@ export function pushMonth(
     }
   }
   writeStatuses(ss, month, results);
+  const lineOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line]));
+  const synced: BillingLine[] = [];
+  for (const [k, r] of results) {
+    const line = lineOf.get(k);
+    if (line && (r.status === 'applied' || r.status === 'unchanged')) synced.push(line);
+  }
+  recordLastSync(ss, synced, new Date());
   opts.journal.flush(toLedger);
   summary.finished = done.finished;
   summary.applied = done.applied;
