@@ -1,7 +1,8 @@
 import type { BillingLine, Currency } from './billing-line';
 import type { DroppedLine } from './modifiers';
 import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
-import type { DefaultCodes } from './settings';
+import { billedOn } from './periods';
+import type { ArrearsMode, DefaultCodes, EffectiveSettings } from './settings';
 import type { BlockReason, PsaCapabilities, TargetResolver } from './targets';
 
 /**
@@ -125,11 +126,12 @@ function valueProblem(l: BillingLine): string | null {
   return null;
 }
 
-const afterOf = (l: BillingLine, productId: string): TargetAfter => ({
+const afterOf = (l: BillingLine, productId: string, arrearsMode: ArrearsMode): TargetAfter => ({
   quantity: l.quantity,
   unitPrice: l.unitPrice,
   unitCost: l.unitCost,
-  effectiveDate: l.effectiveDate,
+  // Usage in arrears is dated inside the billing month its arrears mode picks (P32).
+  effectiveDate: billedOn(l, arrearsMode).effectiveDate,
   description: l.description || l.productName || l.sku,
   productName: l.productName,
   sku: l.sku,
@@ -201,7 +203,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       continue;
     }
     if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
-    else add(targets, chargeAction(r.ref, line, r.productId, r.settings.codes, chargeNow, capabilities));
+    else add(targets, chargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
   }
 
   for (const [k, g] of groups) {
@@ -236,11 +238,12 @@ function chargeAction(
   ref: ChargeTargetRef,
   line: BillingLine,
   productId: string,
-  codes: DefaultCodes,
+  settings: EffectiveSettings,
   now: Map<string, PsaBillingState['charges'][number]>,
   capabilities: PsaCapabilities,
 ): ReconcileAction {
-  const after = afterOf(line, productId);
+  const codes = settings.codes;
+  const after = afterOf(line, productId, settings.arrearsMode);
   const c = now.get(line.key);
   if (!c) {
     const onInvoice = capabilities.chargeContainer === 'invoice';

@@ -5,7 +5,8 @@ import type { PsaCapabilities, PsaContractKind, TargetRef } from './psa';
 
 /** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
 export type { PsaCapabilities } from './psa';
-import type { BillingSettings, EffectiveSettings } from './settings';
+import { billingMonthOf } from './periods';
+import type { ArrearsMode, BillingSettings, EffectiveSettings } from './settings';
 
 /**
  * Which PSA record each line goes to.
@@ -34,8 +35,13 @@ export const isAutoCreateProduct = (productId: string): boolean =>
  */
 export const LATEST_INVOICE = 'latest';
 export const NEW_INVOICE_PREFIX = 'new:';
-export const newInvoiceContainer = (line: Pick<BillingLine, 'orderId' | 'periodStart'>): string =>
-  NEW_INVOICE_PREFIX + (line.orderId ? `order:${line.orderId}` : `month:${line.periodStart.slice(0, 7)}`);
+/** Per order, else per billing month — for usage billed in arrears, the month the arrears mode says. */
+export const newInvoiceContainer = (
+  line: Pick<BillingLine, 'orderId' | 'periodStart' | 'periodEnd' | 'chargeType'>,
+  arrearsMode: ArrearsMode = 'most-recent',
+): string =>
+  NEW_INVOICE_PREFIX +
+  (line.orderId ? `order:${line.orderId}` : `month:${billingMonthOf(line, arrearsMode)}`);
 
 export type BlockReason =
   | 'unmapped-client'
@@ -174,7 +180,7 @@ export function mappingTargetResolver(
       }
 
       let container: string;
-      if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line);
+      if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line, s.arrearsMode);
       else if (s.invoiceBehaviour === 'latest') container = LATEST_INVOICE;
       else if (s.targetInvoiceId) container = s.targetInvoiceId;
       else {

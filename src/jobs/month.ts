@@ -11,7 +11,7 @@ import { manualModeGate } from '../core/manual-mode';
 import type { ManualModeGate } from '../core/manual-mode';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
-import { billingPeriod } from '../core/periods';
+import { billingMonthOf, billingPeriod } from '../core/periods';
 import type { PsaProduct, PsaReadScope } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import type { PushPlan } from '../core/push-plan';
@@ -153,10 +153,12 @@ export function pullMonthInMemory(
   for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
+  const settingsOf = lineSettingsResolver(settings, new MappingIndex(mappingsRead.mappings));
   const written = writeMonth(ss, month, gridLines, {
     mappings: mappingsRead.mappings,
     lookups,
     keepSources: [...failed.map((s) => s.id), ...incomplete],
+    billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
   });
   const summary: PullSummary = {
     month,

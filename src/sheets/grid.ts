@@ -29,6 +29,8 @@ export interface MonthView {
   lookups: Lookups | null;
   /** Sources whose pull failed: their rows are kept as they are, not marked removed (see merge.ts). */
   keepSources?: readonly string[];
+  /** The billing month each line lands on (arrears mode per integration and client). */
+  billingMonthOf?: (line: BillingLine) => string;
 }
 
 export interface WriteMonthResult extends Omit<MergeResult, 'rows'> {
@@ -82,6 +84,7 @@ export function pulledLines(lines: readonly BillingLine[], view: MonthView): Pul
         psaContract: contract ? labels.contract(contract.contractId) : '',
         psaProduct: labels.product(index.product(line.source, line.sku)?.productId),
       },
+      ...(view.billingMonthOf ? { billingPeriod: view.billingMonthOf(line) } : {}),
     };
   });
 }

@@ -404,3 +404,36 @@ describe('sync stopped on a contract mapping (seed 002)', () => {
     expect(r.byLine.get(lines[1].key)?.action).toBe('add-charge');
   });
 });
+
+describe('arrears mode (P32): usage lands on the billing period the setting says', () => {
+  const usage = () =>
+    keyed([
+      raw({
+        chargeType: 'usage',
+        cycle: 'usage',
+        subscriptionId: '',
+        effectiveDate: '2026-10-31',
+        quantity: 1,
+        unitPrice: 5,
+        unitCost: 4,
+        total: 5,
+      }),
+    ]);
+  it('dates the charge in the month consumed (most recent) or the next month (next)', () => {
+    const [l] = usage();
+    const recent = run([l], { settings: { arrearsMode: 'most-recent' } });
+    expect(recent.byLine.get(l.key)?.after?.effectiveDate).toBe('2026-10-31');
+    const next = run([l], { settings: { arrearsMode: 'next' } });
+    expect(next.byLine.get(l.key)?.after?.effectiveDate).toBe('2026-11-01');
+  });
+  it('puts the line on a new invoice of that month', () => {
+    const [l] = usage();
+    const container = (mode: 'most-recent' | 'next') => {
+      const a = run([l], { caps: INVOICE_PSA, settings: { arrearsMode: mode, invoiceBehaviour: 'new' } });
+      const ref = a.byLine.get(l.key)?.ref;
+      return ref?.kind === 'charge' ? ref.container : null;
+    };
+    expect(container('most-recent')).toBe('new:month:2026-10');
+    expect(container('next')).toBe('new:month:2026-11');
+  });
+});
