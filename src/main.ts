@@ -83,6 +83,8 @@ global.checkConnection = sidebarApi.checkConnection;
 // Sidebar: the billing month.
 global.listBillingMonths = sidebarApi.listBillingMonths;
 global.pullBillingMonth = sidebarApi.pullBillingMonth;
+global.listIntegrations = sidebarApi.listIntegrations;
+global.setIntegrationEnabled = sidebarApi.setIntegrationEnabled;
 global.reconcileBillingMonth = sidebarApi.reconcileBillingMonth;
 global.reviewBillingMonth = sidebarApi.reviewBillingMonth;
 global.approveRows = sidebarApi.approveRows;

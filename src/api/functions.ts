@@ -53,7 +53,10 @@ import {
   getDefaults,
   getJobProgress,
   getSchedule,
+  integrationArg,
   listBillingMonths,
+  listIntegrations,
+  setIntegrationEnabled,
   monthArg,
   pullBillingMonth,
   pushBillingMonth,
@@ -133,7 +136,15 @@ export const SERVER_FUNCTIONS = {
   refreshClients: fn(none, refreshClients),
   // The billing month.
   listBillingMonths: fn(none, listBillingMonths),
-  pullBillingMonth: fn([month], pullBillingMonth),
+  pullBillingMonth: fn([month, arg(integrationArg.optional(), 'Integration')], pullBillingMonth),
+  listIntegrations: fn(none, listIntegrations),
+  setIntegrationEnabled: fn(
+    [
+      arg(integrationArg, 'Integration'),
+      arg(z.boolean({ error: 'Enabled must be true or false' }), 'Enabled'),
+    ],
+    setIntegrationEnabled,
+  ),
   reconcileBillingMonth: fn([month], reconcileBillingMonth),
   reviewBillingMonth: fn([month], reviewBillingMonth),
   approveRows: fn([month, arg(approveFilter, 'Approval filter')], approveRows),

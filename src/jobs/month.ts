@@ -79,6 +79,8 @@ export function pullMonthInMemory(
   month: string,
   sources: readonly BillingSource[],
   settings: BillingSettings,
+  /** Sources not pulled this time (another integration pulled alone, or disabled): their rows stay as they are. */
+  untouched: readonly string[] = [],
 ): { summary: PullSummary; context: MonthContext } {
   const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
   const raw: RawBillingLine[] = [];
@@ -157,7 +159,7 @@ export function pullMonthInMemory(
   const written = writeMonth(ss, month, gridLines, {
     mappings: mappingsRead.mappings,
     lookups,
-    keepSources: [...failed.map((s) => s.id), ...incomplete],
+    keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
     billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
   });
   const summary: PullSummary = {
