@@ -150,7 +150,13 @@ function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) =
   const key = `${r.source}\u0000${r.customerId}`;
   const item = h(
     'details',
-    { class: 'client', 'data-customer': r.customerId, open: openClients.has(key) },
+    {
+      class: 'client',
+      'data-customer': r.customerId,
+      'data-source': r.source,
+      'data-company': `${r.companyName ?? ''} ${r.companyId ?? ''}`,
+      open: openClients.has(key),
+    },
     h(
       'summary',
       {},
@@ -179,6 +185,20 @@ function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) =
               },
             )
           : null,
+        r.status === 'excluded'
+          ? actionButton(
+              'Include',
+              run(() => call('includeClient', customer), `${r.customerName} included again.`),
+              { disabled: !canEdit, busyLabel: 'Saving…' },
+            )
+          : actionButton(
+              'Exclude',
+              run(
+                () => call('excludeClient', { ...customer, customerName: r.customerName }),
+                `${r.customerName} excluded: not invoiced.`,
+              ),
+              { subtle: true, disabled: !canEdit, busyLabel: 'Saving…' },
+            ),
         actionButton(
           'Unassign',
           run(() => call('unassignClient', customer), `${r.customerName} unassigned.`),
@@ -200,13 +220,57 @@ function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) =
   return item;
 }
 
+/** The Clients filters (kept across redraws): integration, PSA account status. */
+const filters = { source: '', account: '' };
+
+const ACCOUNT_FILTERS = [
+  { value: '', label: 'Any PSA account' },
+  { value: 'active', label: 'Active PSA accounts' },
+  { value: 'inactive', label: 'Inactive PSA accounts' },
+  { value: 'excluded', label: 'Excluded (not invoiced)' },
+];
+
+function shown(r: ClientRow): boolean {
+  if (filters.source && r.source !== filters.source) return false;
+  if (filters.account === 'active') return r.companyActive === true && r.status !== 'excluded';
+  if (filters.account === 'inactive') return r.companyActive === false && r.status !== 'excluded';
+  if (filters.account === 'excluded') return r.status === 'excluded';
+  return true;
+}
+
 function mappedList(container: HTMLElement, view: ClientsView, ctx: ScreenContext): void {
   const redraw = (v: ClientsView) => mappedList(container, v, ctx);
-  const list = h('div', { class: 'client-list' }, ...view.rows.map((r) => mappedItem(r, ctx, redraw)));
+  const integration = selectField(
+    'Integration',
+    [
+      { value: '', label: 'All integrations' },
+      ...[...new Set(view.rows.map((r) => r.source))].map((s) => ({
+        value: s,
+        label: view.sourceNames[s] ?? s,
+      })),
+    ],
+    filters.source,
+  );
+  const account = selectField('PSA account', ACCOUNT_FILTERS, filters.account);
+  integration.control.addEventListener('change', () => {
+    filters.source = integration.control.value;
+    redraw(view);
+  });
+  account.control.addEventListener('change', () => {
+    filters.account = account.control.value;
+    redraw(view);
+  });
+  const rows = view.rows.filter(shown);
+  const list = h('div', { class: 'client-list' }, ...rows.map((r) => mappedItem(r, ctx, redraw)));
   const auto = view.rows.filter((r) => r.status === 'auto');
   fill(
     container,
-    h('h3', {}, `Mapped clients (${view.rows.length})`),
+    h(
+      'h3',
+      {},
+      `Mapped clients (${rows.length}${rows.length < view.rows.length ? ` of ${view.rows.length}` : ''})`,
+    ),
+    h('div', { class: 'filters' }, integration.element, account.element),
     view.rows.length
       ? h(
           'div',
@@ -234,7 +298,11 @@ function mappedList(container: HTMLElement, view: ClientsView, ctx: ScreenContex
                 ),
               )
             : null,
-          searchBox('Search mapped clients', list, (el) => el.querySelector('summary')?.textContent ?? ''),
+          searchBox(
+            'Search by client, PSA account name or code',
+            list,
+            (el) => `${el.querySelector('summary')?.textContent ?? ''} ${el.dataset.company ?? ''}`,
+          ),
           list,
         )
       : h('p', { class: 'muted' }, 'No client is mapped yet: refresh to match them.'),

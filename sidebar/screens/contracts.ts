@@ -2,7 +2,12 @@
  * Contracts: which PSA contract each mapped customer's charges go to, linked once and remembered in the
  * Contracts tab. When the company has no contract, BillGrid can create one in a PSA that allows it.
  */
-import type { ContractLinkRow, ContractsView } from '../../src/api/contracts';
+import type {
+  ContractLinkRow,
+  ContractsView,
+  ServiceSyncRow,
+  ServiceSyncView,
+} from '../../src/api/contracts';
 import { facts, selectField } from '../components/form';
 import { searchBox } from '../components/search';
 import { actionButton, h, fill } from '../dom';
@@ -110,6 +115,83 @@ function draw(box: HTMLElement, view: ContractsView, ctx: ScreenContext): void {
   );
 }
 
+const when = (iso: string | null): string => (iso ? iso.replace('T', ' ').slice(0, 16) : 'never');
+
+/** One contract service's sync (seed 002): last and next sync, stop or resume. */
+function syncItem(r: ServiceSyncRow, ctx: ScreenContext, redraw: (v: ServiceSyncView) => void) {
+  const canEdit = ctx.setup.session.canApprove;
+  const key = { source: r.source, customerId: r.customerId, subscriptionId: r.subscriptionId };
+  const toggle = actionButton(
+    r.stopped ? 'Resume sync' : 'Stop sync',
+    async () => {
+      try {
+        const v = await call(r.stopped ? 'resumeServiceSync' : 'stopServiceSync', {
+          ...key,
+          month: selectedMonth(),
+        });
+        ctx.notify.clearError();
+        ctx.notify.toast(
+          r.stopped
+            ? `Sync resumed for ${r.product || r.subscriptionId || r.customerName}.`
+            : `Sync stopped for ${r.product || r.subscriptionId || r.customerName}: bill it by hand.`,
+        );
+        redraw(v);
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    { disabled: !canEdit, subtle: !r.stopped, busyLabel: 'Saving…' },
+  );
+  return h(
+    'li',
+    {
+      'data-service': `${r.customerId}/${r.subscriptionId}`,
+      class: r.stopped ? 'sync-stopped' : null,
+    },
+    h('strong', {}, r.customerName),
+    h(
+      'div',
+      { class: 'hint' },
+      `${r.sourceName} · ${r.product || (r.subscriptionId ? `subscription ${r.subscriptionId}` : 'default contract')} → ${r.contractName}`,
+    ),
+    h(
+      'div',
+      { class: 'mapping' },
+      r.stopped
+        ? `Sync stopped: bill by hand · last sync ${when(r.lastSync)}`
+        : `Last sync ${when(r.lastSync)} · next ${r.nextSync ?? 'when you push'}`,
+    ),
+    h('div', { class: 'actions' }, toggle),
+  );
+}
+
+function drawSync(box: HTMLElement, view: ServiceSyncView, ctx: ScreenContext): void {
+  const redraw = (v: ServiceSyncView) => drawSync(box, v, ctx);
+  const list = h('ul', { class: 'to-map sync-list' }, ...view.rows.map((r) => syncItem(r, ctx, redraw)));
+  fill(
+    box,
+    h('h3', {}, 'Sync per contract service'),
+    h(
+      'p',
+      { class: 'muted' },
+      'A stopped service keeps its quantity in the PSA; its rows stay in the month but are never pushed until you resume.',
+    ),
+    view.rows.length
+      ? h(
+          'div',
+          {},
+          searchBox(
+            'Search services',
+            list,
+            (el) =>
+              `${el.querySelector('strong')?.textContent ?? ''} ${el.querySelector('.hint')?.textContent ?? ''}`,
+          ),
+          list,
+        )
+      : h('p', { class: 'muted' }, view.month ? 'No linked service in this month.' : 'Pull a month first.'),
+  );
+}
+
 export const contractsScreen: Screen = {
   id: 'contracts',
   title: 'Contracts',
@@ -125,7 +207,10 @@ export const contractsScreen: Screen = {
       ),
       box,
     );
+    const sync = h('div', { class: 'result', 'aria-live': 'polite' });
+    container.append(sync);
     fill(box, h('p', { class: 'muted' }, 'Loading…'));
     draw(box, await call('listContractLinks'), ctx);
+    drawSync(sync, await call('listServiceSync', selectedMonth()), ctx);
   },
 };

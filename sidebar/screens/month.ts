@@ -1,6 +1,6 @@
 /** Month: pull a billing month's charges into its grid tab, then compare it with the PSA. */
 import { withProgress } from '../components/job';
-import { facts } from '../components/form';
+import { checkboxField, facts, selectField } from '../components/form';
 import { monthBar } from '../components/month-bar';
 import { renderTable } from '../components/table';
 import { actionButton, h, fill } from '../dom';
@@ -51,13 +51,41 @@ export const monthScreen: Screen = {
     container.append(h('h2', {}, 'Month'));
     const bar = await monthBar(() => undefined);
     const result = h('div', { class: 'result', 'aria-live': 'polite' });
+    // Pull every enabled integration, or one alone (the others' rows stay as they are).
+    const integrations = await call('listIntegrations');
+    const from = selectField(
+      'Pull from',
+      [
+        { value: '', label: 'All enabled integrations' },
+        ...integrations
+          .filter((i) => i.connected)
+          .map((i) => ({ value: i.id, label: i.enabled ? i.name : `${i.name} (disabled)` })),
+      ],
+      '',
+    );
+    const toggles = integrations
+      .filter((i) => i.connected)
+      .map((i) => {
+        const box = checkboxField(
+          `${i.name} enabled`,
+          i.enabled,
+          'Off: skipped by pulls, schedules and checks; keys kept',
+        );
+        box.control.disabled = !ctx.setup.session.canManage;
+        box.control.addEventListener('change', () => {
+          call('setIntegrationEnabled', i.id, box.control.checked)
+            .then(() => ctx.notify.toast(`${i.name} ${box.control.checked ? 'enabled' : 'disabled'}.`))
+            .catch((e: Error) => ctx.notify.error(e.message));
+        });
+        return box.element;
+      });
     const pull = actionButton(
       'Pull charges',
       async () => {
         const m = selectedMonth() ?? bar.month;
         try {
           const s = await withProgress(result, `Pulling ${monthLabel(m)}…`, () =>
-            call('pullBillingMonth', m),
+            call('pullBillingMonth', m, from.control.value || undefined),
           );
           ctx.notify.clearError();
           bar.markPulled(m);
@@ -129,6 +157,8 @@ export const monthScreen: Screen = {
         'Pulling again merges by line: approvals, notes and overrides typed in the sheet are kept.',
       ),
       bar.element,
+      from.element,
+      h('details', { class: 'integrations' }, h('summary', {}, 'Integrations on/off'), ...toggles),
       h('div', { class: 'actions' }, pull, compare),
       result,
     );

@@ -146,6 +146,8 @@ export interface ClientRow {
   customerName: string;
   companyId: string | null;
   companyName: string | null;
+  /** The PSA company is active in the PSA (null: no company, or not in the list read from the PSA). */
+  companyActive: boolean | null;
   status: ClientMappingStatus;
   /** Name similarity 0–100 of an automatic match. */
   score: number | null;
@@ -184,6 +186,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
   const lookups = readLookups(ss);
   const read = readMappings(ss, lookups);
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
+  const companyActive = new Map((lookups?.companies ?? []).map((c) => [c.id, c.active]));
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
   const contractOf = new Map(
     read.mappings.contracts
@@ -199,6 +202,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
       customerName: m.customerName || m.customerId,
       companyId: m.companyId,
       companyName: m.companyId ? (companyName.get(m.companyId) ?? m.companyId) : null,
+      companyActive: m.companyId ? (companyActive.get(m.companyId) ?? null) : null,
       status: m.status,
       score: m.score,
       overrides: pickOverrides(m.overrides),
@@ -299,6 +303,56 @@ export function saveClientOverrides(input: unknown): ClientsView {
       },
       { lookups },
     );
+    return clientsView(ss);
+  });
+}
+
+export const exclusion = customerKey.extend({ customerName: z.string().max(500).default('') });
+
+/**
+ * Exclude ("do not invoice") any customer, whatever its status — matched, confirmed or mapped by hand. Its
+ * PSA company is remembered for Include; 'excluded' is a person's choice, so Refresh never re-matches it.
+ * A customer not in the Clients tab yet (still to map) is added as excluded.
+ */
+export function excludeClient(input: unknown): ClientsView {
+  requireEditor(apiContext(), 'exclude clients');
+  const a = parseArg(exclusion, input, 'Client');
+  return withDocumentLock('excluding a client', () => {
+    const ss = activeSpreadsheet();
+    const lookups = readLookups(ss);
+    const previous = readMappings(ss, lookups).mappings.clients.find(
+      (c) => c.source === a.source && c.customerId === a.customerId,
+    );
+    const row: ClientMapping = previous
+      ? { ...previous, status: 'excluded', score: null }
+      : {
+          source: a.source,
+          customerId: a.customerId,
+          customerName: a.customerName,
+          companyId: null,
+          status: 'excluded',
+          score: null,
+        };
+    writeMappings(ss, { clients: [row] }, { lookups });
+    return clientsView(ss);
+  });
+}
+
+/**
+ * Include an excluded customer again: back to its remembered PSA company (as mapped by hand), or, with
+ * none, unmapped (the next Refresh may match it).
+ */
+export function includeClient(input: unknown): ClientsView {
+  requireEditor(apiContext(), 'include clients');
+  const key = parseArg(customerKey, input, 'Client');
+  return withDocumentLock('including a client', () => {
+    const ss = activeSpreadsheet();
+    const { mapping, lookups } = findClient(ss, key);
+    if (mapping.status !== 'excluded') {
+      throw new SidebarError(`${mapping.customerName || mapping.customerId} is not excluded.`);
+    }
+    if (mapping.companyId) writeMappings(ss, { clients: [{ ...mapping, status: 'manual' }] }, { lookups });
+    else removeClientMappings(ss, [key]);
     return clientsView(ss);
   });
 }

@@ -23,6 +23,7 @@ import {
   saveTestCompany,
   type TenantCheck,
 } from '../jobs/tenant-check';
+import { disabledIntegrations } from '../jobs/connections';
 
 export interface ConnectionFieldView {
   name: string;
@@ -202,6 +203,11 @@ export function checkConnection(
   if (opts.testCompanyId) requireManager(ctx, `run write checks on a ${spec.displayName} test company`);
   const stored = ctx.secrets.read(k);
   if (!stored) throw new SidebarError(`Save the ${spec.displayName} credentials first.`);
+  if (disabledIntegrations().includes(k)) {
+    throw new SidebarError(
+      `${spec.displayName} is disabled, so it is not checked: enable it first (its credentials are kept).`,
+    );
+  }
   if (!spec.credentials.safeParse(stored).success) {
     throw new SidebarError(`The stored ${spec.displayName} credentials are incomplete; save them again.`);
   }

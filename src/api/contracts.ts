@@ -15,6 +15,10 @@ import { connectedPsa, SOURCE_NAMES } from '../jobs/connections';
 import { scheduledMonth } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
+import { listMonths, readGrid } from '../sheets/grid';
+import { MappingIndex } from '../core/mapping';
+import type { ContractMapping } from '../core/mapping';
+import { nextScheduledSync } from './jobs';
 import { parseArg, SidebarError } from './args';
 import { psaCanCreate, soleRecurringContract } from './clients';
 import { apiContext } from './context';
@@ -115,11 +119,22 @@ export function linkContract(input: unknown): ContractsView {
     if (!contract || contract.companyId !== client.companyId) {
       throw new SidebarError('That contract is not one of the mapped PSA company’s contracts.');
     }
+    const previous = readMappings(ss, lookups).mappings.contracts.find(
+      (c) => c.source === a.source && c.customerId === a.customerId && c.subscriptionId === '',
+    );
+    // Another contract for the same customer: a stopped sync stays stopped until someone resumes it.
+    const kept = previous?.syncStopped ? { syncStopped: true } : {};
     writeMappings(
       ss,
       {
         contracts: [
-          { source: a.source, customerId: a.customerId, subscriptionId: '', contractId: contract.id },
+          {
+            source: a.source,
+            customerId: a.customerId,
+            subscriptionId: '',
+            contractId: contract.id,
+            ...kept,
+          },
         ],
       },
       { lookups },
@@ -232,4 +247,149 @@ export function createMissingInPsa(input: unknown): CreatedInPsa {
     );
     return { companyName, contractName, createdCompany, createdContract };
   });
+}
+
+/** One contract service's sync, as a mapping row (seed 002: last sync, next sync, stop/resume). */
+export interface ServiceSyncRow {
+  source: string;
+  sourceName: string;
+  customerId: string;
+  customerName: string;
+  /** '' = the customer's default contract (every subscription without its own row). */
+  subscriptionId: string;
+  /** What the month's lines of this subscription are (first product seen), when a month was given. */
+  product: string;
+  contractId: string;
+  contractName: string;
+  /** The subscription has its own Contracts row (else it follows the customer's default row). */
+  ownRow: boolean;
+  stopped: boolean;
+  lastSync: string | null;
+  /** Null when stopped or when nothing is scheduled. */
+  nextSync: string | null;
+}
+
+export interface ServiceSyncView {
+  month: string | null;
+  rows: ServiceSyncRow[];
+  /** When BillGrid next pushes by itself (null: pushes are made by hand). */
+  nextSync: string | null;
+}
+
+const k3 = (a: string, b: string, c: string) => `${a}\u0000${b}\u0000${c}`;
+
+function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncView {
+  const lookups = readLookups(ss);
+  const mappings = readMappings(ss, lookups).mappings;
+  const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
+  const nameOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.customerName]));
+  const next = nextScheduledSync();
+  const index = new MappingIndex(mappings);
+  const rows = new Map<string, ServiceSyncRow>();
+  const row = (
+    m: ContractMapping,
+    subscriptionId: string,
+    product: string,
+    customerName: string,
+  ): ServiceSyncRow => ({
+    source: m.source,
+    sourceName: SOURCE_NAMES[m.source] ?? m.source,
+    customerId: m.customerId,
+    customerName: customerName || nameOf.get(k(m.source, m.customerId)) || m.customerId,
+    subscriptionId,
+    product,
+    contractId: m.contractId,
+    contractName: contractName.get(m.contractId) ?? m.contractId,
+    ownRow: m.subscriptionId === subscriptionId,
+    stopped: m.syncStopped === true,
+    lastSync: m.lastSync ?? null,
+    nextSync: m.syncStopped ? null : next,
+  });
+  const month = monthArg && listMonths(ss).includes(monthArg) ? monthArg : null;
+  if (month) {
+    // Each subscription the month bills, through the Contracts row it follows.
+    for (const r of readGrid(ss, month, { lookups }).rows) {
+      const l = r.line;
+      const key = k3(l.source, l.customerId, l.subscriptionId);
+      if (rows.has(key)) continue;
+      const m = index.contract(l.source, l.customerId, l.subscriptionId);
+      if (m) rows.set(key, row(m, l.subscriptionId, l.productName || l.sku, l.customerName));
+    }
+  }
+  // Rows of the tab the month did not show (or every row without a month).
+  for (const m of mappings.contracts) {
+    const key = k3(m.source, m.customerId, m.subscriptionId);
+    if (!rows.has(key) && (!month || m.syncStopped)) rows.set(key, row(m, m.subscriptionId, '', ''));
+  }
+  return {
+    month,
+    nextSync: next,
+    rows: [...rows.values()].sort(
+      (a, b) =>
+        a.customerName.localeCompare(b.customerName) ||
+        a.subscriptionId.localeCompare(b.subscriptionId) ||
+        a.source.localeCompare(b.source),
+    ),
+  };
+}
+
+export const serviceSyncMonthArg = z
+  .string()
+  .trim()
+  .refine(isBillingMonth, { error: 'Billing month must look like 2026-10' })
+  .nullable();
+
+export function listServiceSync(monthArg: unknown): ServiceSyncView {
+  const m = parseArg(serviceSyncMonthArg.optional(), monthArg, 'Billing month') ?? null;
+  return serviceSyncView(activeSpreadsheet(), m);
+}
+
+export const serviceKey = z.object({
+  source: text('Source', 40),
+  customerId: text('Customer', 200),
+  /** '' = the customer's default contract. */
+  subscriptionId: z.string({ error: 'Subscription must be text' }).trim().max(200),
+  month: serviceSyncMonthArg.optional(),
+});
+
+/**
+ * Stop or resume sync of one subscription's contract service. A subscription that follows the customer's
+ * default contract gets its own Contracts row (same contract), so only it stops.
+ */
+function setServiceSync(input: unknown, stopped: boolean): ServiceSyncView {
+  requireEditor(apiContext(), stopped ? 'stop the sync of a contract service' : 'resume sync');
+  const a = parseArg(serviceKey, input, 'Contract service');
+  return withDocumentLock(stopped ? 'stopping sync' : 'resuming sync', () => {
+    const ss = activeSpreadsheet();
+    const lookups = readLookups(ss);
+    const contracts = readMappings(ss, lookups).mappings.contracts;
+    const mine = (m: ContractMapping, sub: string) =>
+      m.source === a.source && m.customerId === a.customerId && m.subscriptionId === sub;
+    const own = contracts.find((m) => mine(m, a.subscriptionId));
+    const base = own ?? contracts.find((m) => mine(m, ''));
+    if (!base) {
+      throw new SidebarError(
+        'This customer has no PSA contract linked yet (Contracts): link one first, then stop or resume its sync.',
+      );
+    }
+    const row: ContractMapping = own
+      ? { ...own, syncStopped: stopped }
+      : {
+          source: a.source,
+          customerId: a.customerId,
+          subscriptionId: a.subscriptionId,
+          contractId: base.contractId,
+          syncStopped: stopped,
+        };
+    writeMappings(ss, { contracts: [row] }, { lookups });
+    return serviceSyncView(ss, a.month ?? null);
+  });
+}
+
+export function stopServiceSync(input: unknown): ServiceSyncView {
+  return setServiceSync(input, true);
+}
+
+export function resumeServiceSync(input: unknown): ServiceSyncView {
+  return setServiceSync(input, false);
 }

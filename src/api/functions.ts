@@ -14,6 +14,9 @@ import {
   assignment,
   confirmClients,
   customerKey,
+  excludeClient,
+  exclusion,
+  includeClient,
   listClients,
   listCompanies,
   overridesInput,
@@ -30,7 +33,18 @@ import {
   valuesSchema,
 } from './connect';
 import { connectionKindSchema, connectionSpec } from './connections';
-import { createInput, createMissingInPsa, linkContract, linkInput, listContractLinks } from './contracts';
+import {
+  createInput,
+  createMissingInPsa,
+  linkContract,
+  linkInput,
+  listContractLinks,
+  listServiceSync,
+  resumeServiceSync,
+  serviceKey,
+  serviceSyncMonthArg,
+  stopServiceSync,
+} from './contracts';
 import {
   approveFilter,
   approveRows,
@@ -39,7 +53,10 @@ import {
   getDefaults,
   getJobProgress,
   getSchedule,
+  integrationArg,
   listBillingMonths,
+  listIntegrations,
+  setIntegrationEnabled,
   monthArg,
   pullBillingMonth,
   pushBillingMonth,
@@ -104,6 +121,8 @@ export const SERVER_FUNCTIONS = {
   listCompanies: fn(none, listCompanies),
   listClients: fn(none, listClients),
   unassignClient: fn([arg(customerKey, 'Client')], unassignClient),
+  excludeClient: fn([arg(exclusion, 'Client')], excludeClient),
+  includeClient: fn([arg(customerKey, 'Client')], includeClient),
   confirmClients: fn([arg(z.array(customerKey).max(5000), 'Clients to confirm')], confirmClients),
   saveClientOverrides: fn([arg(overridesInput, 'Client settings')], saveClientOverrides),
   listProductMappings: fn([arg(productsMonthArg.optional(), 'Billing month')], listProductMappings),
@@ -111,10 +130,21 @@ export const SERVER_FUNCTIONS = {
   listContractLinks: fn(none, listContractLinks),
   linkContract: fn([arg(linkInput, 'Contract link')], linkContract),
   createMissingInPsa: fn([arg(createInput, 'Create in the PSA')], createMissingInPsa),
+  listServiceSync: fn([arg(serviceSyncMonthArg.optional(), 'Billing month')], listServiceSync),
+  stopServiceSync: fn([arg(serviceKey, 'Contract service')], stopServiceSync),
+  resumeServiceSync: fn([arg(serviceKey, 'Contract service')], resumeServiceSync),
   refreshClients: fn(none, refreshClients),
   // The billing month.
   listBillingMonths: fn(none, listBillingMonths),
-  pullBillingMonth: fn([month], pullBillingMonth),
+  pullBillingMonth: fn([month, arg(integrationArg.optional(), 'Integration')], pullBillingMonth),
+  listIntegrations: fn(none, listIntegrations),
+  setIntegrationEnabled: fn(
+    [
+      arg(integrationArg, 'Integration'),
+      arg(z.boolean({ error: 'Enabled must be true or false' }), 'Enabled'),
+    ],
+    setIntegrationEnabled,
+  ),
   reconcileBillingMonth: fn([month], reconcileBillingMonth),
   reviewBillingMonth: fn([month], reviewBillingMonth),
   approveRows: fn([month, arg(approveFilter, 'Approval filter')], approveRows),

@@ -19,7 +19,15 @@ import { deleteTriggers, listTriggers, scheduleMonthly, scheduleNightly } from '
 import { setApprovals } from '../sheets/approve';
 import { listMonths } from '../sheets/grid';
 import { readLookups } from '../sheets/lookups';
-import { connectedPsa, connectedSources, SOURCE_KINDS, SOURCE_NAMES } from '../jobs/connections';
+import {
+  connectedPsa,
+  connectedSources,
+  disabledIntegrations,
+  setIntegrationDisabled,
+  SOURCE_KINDS,
+  SOURCE_NAMES,
+} from '../jobs/connections';
+import { SecretStore } from '../platform/secrets';
 import { approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
 import type { PullSummary } from '../jobs/month';
 import { refreshMappings } from '../jobs/refresh';
@@ -70,10 +78,53 @@ export function listBillingMonths(): MonthList {
   };
 }
 
-export function pullBillingMonth(m: unknown): PullSummary {
+export const integrationArg = z
+  .string({ error: 'Integration must be text' })
+  .trim()
+  .refine((s) => SOURCE_KINDS.includes(s as (typeof SOURCE_KINDS)[number]), {
+    error: 'Integration is not one BillGrid knows',
+  });
+
+/** Pull the month from every enabled integration, or from one (the others' rows stay as they are). */
+export function pullBillingMonth(m: unknown, integration?: unknown): PullSummary {
   const ctx = apiContext();
   requireEditor(ctx, 'pull a month');
-  return runPull(month(m));
+  const only = parseArg(integrationArg.optional(), integration ?? undefined, 'Integration');
+  return runPull(month(m), undefined, only);
+}
+
+const connectedSourceIds = (): string[] => {
+  const secrets = new SecretStore();
+  return SOURCE_KINDS.filter((k) => secrets.read(k) !== null);
+};
+
+export interface IntegrationView {
+  id: string;
+  name: string;
+  /** Credentials are saved. */
+  connected: boolean;
+  /** Switched on: pulled, scheduled and checked. */
+  enabled: boolean;
+}
+
+export function listIntegrations(): IntegrationView[] {
+  const saved = new Set(connectedSourceIds());
+  const off = new Set(disabledIntegrations());
+  return SOURCE_KINDS.map((id) => ({
+    id,
+    name: SOURCE_NAMES[id] ?? id,
+    connected: saved.has(id),
+    enabled: !off.has(id),
+  }));
+}
+
+/** Switch an integration off or on; its credentials are kept either way. */
+export function setIntegrationEnabled(integration: unknown, enabled: unknown): IntegrationView[] {
+  requireManager(apiContext(), 'switch integrations on or off');
+  const id = parseArg(integrationArg, integration, 'Integration');
+  const on = parseArg(z.boolean({ error: 'Enabled must be true or false' }), enabled, 'Enabled');
+  setIntegrationDisabled(id, !on);
+  return listIntegrations();
 }
 
 export function reconcileBillingMonth(m: unknown): Record<string, number> {
@@ -379,6 +430,28 @@ function nextMonthly(s: Schedule, now: Date, tz: string): string {
   const passed = today > s.dayOfMonth || (today === s.dayOfMonth && hour >= s.hour);
   const [y, mo] = (passed ? nextMonthOf(thisMonth) : thisMonth).split('-');
   return `${y}-${mo}-${String(s.dayOfMonth).padStart(2, '0')} ${String(s.hour).padStart(2, '0')}:00 (${tz})`;
+}
+
+/** The next nightly quantity sync after `now`, in the same form. */
+function nextNightly(hour: number, now: Date, tz: string): string {
+  const h = Number(formatInZone(now, tz, 'H'));
+  const day = h >= hour ? new Date(now.getTime() + 24 * 3600_000) : now;
+  return `${formatInZone(day, tz, 'yyyy-MM-dd')} ${String(hour).padStart(2, '0')}:00 (${tz})`;
+}
+
+/**
+ * When BillGrid next syncs the PSA by itself: the earlier of the nightly sync and the monthly push that are
+ * active; null when nothing is scheduled (pushes happen by hand).
+ */
+export function nextScheduledSync(view: ScheduleView = getSchedule()): string | null {
+  const s = view.schedule;
+  if (!s) return null;
+  const tz = activeSpreadsheet().getSpreadsheetTimeZone();
+  const times: string[] = [];
+  if (view.active.monthly && view.nextRun) times.push(view.nextRun);
+  if (view.active.nightly && s.nightlyHour !== null) times.push(nextNightly(s.nightlyHour, new Date(), tz));
+  // Same zone and form: the text order is the time order.
+  return times.sort()[0] ?? null;
 }
 
 function nextMonthOf(m: string): string {

@@ -68,6 +68,13 @@ export const contractMappingSchema = z.object({
   contractId: text('PSA contract'),
   /** Known PSA contract service id, when linked; informative (targets are keyed by contract + product). */
   contractServiceId: z.string().nullable().optional(),
+  /**
+   * Sync stopped (seed 002's stop icon): the contract service keeps whatever quantity it has, its lines are
+   * shown but never approved or pushed, by hand or by a schedule, until sync is resumed; staff bill it by hand.
+   */
+  syncStopped: z.boolean().optional(),
+  /** When a push last brought this row's lines to the PSA (ISO time); written by BillGrid. */
+  lastSync: z.string().nullable().optional(),
 });
 export type ContractMapping = z.infer<typeof contractMappingSchema>;
 

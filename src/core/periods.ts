@@ -105,6 +105,23 @@ export function billingMonthOf(
     : monthOf(line.periodStart);
 }
 
+/**
+ * Where an arrears/usage line is billed: its billing month by the arrears mode, and its effective date (the
+ * PSA's charge/effective date) kept inside that month — 'next' moves it to the 1st of the following month.
+ * Other lines are billed as they are.
+ */
+export function billedOn(
+  line: { chargeType: ChargeType; periodStart: string; periodEnd: string; effectiveDate: string },
+  mode: ArrearsMode,
+): { billingMonth: string; effectiveDate: string } {
+  const billingMonth = billingMonthOf(line, mode);
+  if (!ARREARS_TYPES.includes(line.chargeType)) return { billingMonth, effectiveDate: line.effectiveDate };
+  const first = `${billingMonth}-01`;
+  const last = ymd(endOfMonth(monthStart(billingMonth)));
+  const d = line.effectiveDate;
+  return { billingMonth, effectiveDate: d < first ? first : d > last ? last : d };
+}
+
 export interface Proration {
   /** Days of the line's period inside the billing month. */
   days: number;

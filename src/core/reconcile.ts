@@ -1,7 +1,8 @@
 import type { BillingLine, Currency } from './billing-line';
 import type { DroppedLine } from './modifiers';
 import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
-import type { DefaultCodes } from './settings';
+import { billedOn } from './periods';
+import type { ArrearsMode, DefaultCodes, EffectiveSettings } from './settings';
 import type { BlockReason, PsaCapabilities, TargetResolver } from './targets';
 
 /**
@@ -142,11 +143,12 @@ function valueProblem(l: BillingLine): string | null {
   return null;
 }
 
-const afterOf = (l: BillingLine, productId: string): TargetAfter => ({
+const afterOf = (l: BillingLine, productId: string, arrearsMode: ArrearsMode): TargetAfter => ({
   quantity: l.quantity,
   unitPrice: l.unitPrice,
   unitCost: l.unitCost,
-  effectiveDate: l.effectiveDate,
+  // Usage in arrears is dated inside the billing month its arrears mode picks (P32).
+  effectiveDate: billedOn(l, arrearsMode).effectiveDate,
   description: l.description || l.productName || l.sku,
   productName: l.productName,
   sku: l.sku,
@@ -169,6 +171,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const targets: ReconcileAction[] = [];
   const blockedLines: ReconcileAction[] = [];
   const groups = new Map<string, QuantityGroup>();
+  /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
+  const stopped = new Set<string>();
   // Filled as actions are made; doubles as the "seen" set for repeated line keys.
   const byLine = new Map<string, ReconcileAction | null>();
   const add = (list: ReconcileAction[], a: ReconcileAction): void => {
@@ -188,7 +192,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
     const r = input.resolver.resolve(line, capabilities);
     if (!r.ok) {
-      add(blockedLines, blocked([line.key], r.reason, r.message));
+      add(blockedLines, blocked([line.key], r.reason, r.message, r.ref ?? null));
+      if (r.reason === 'sync-stopped' && r.ref?.kind === 'quantity') stopped.add(refKey(r.ref));
       continue;
     }
     let problem: QuantityGroup['problem'] = null;
@@ -215,12 +220,18 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       continue;
     }
     if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
-    else add(targets, chargeAction(r.ref, line, r.productId, r.settings.codes, chargeNow, capabilities));
+    else add(targets, chargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
   }
 
   const held = new Map<string, HeldCharge>();
   for (const h of input.held ?? []) if (!held.has(heldKey(h))) held.set(heldKey(h), h);
-  for (const g of groups.values()) {
+  for (const [k, g] of groups) {
+    if (stopped.has(k)) {
+      g.problem = {
+        reason: 'sync-stopped',
+        message: 'Sync stopped for another subscription on this contract service: it keeps its quantity',
+      };
+    }
     const h = held.size ? g.lines.map((l) => held.get(heldKey(l))).find(Boolean) : undefined;
     if (h && !g.problem)
       g.problem = {
@@ -232,6 +243,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     for (const k of a.lineKeys) byLine.set(k, a);
   }
 
+  // A stopped contract service keeps its quantity: show what the PSA has, for billing it by hand.
+  for (const a of [...blockedLines, ...targets]) {
+    if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
+    const q = quantityNow.get(refKey(a.ref));
+    if (q && q.psaId !== null) {
+      a.psaId = q.psaId;
+      a.before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
+    }
+  }
   blockedLines.sort((a, b) => cmp(a.lineKeys[0], b.lineKeys[0]));
   return {
     actions: sortTargets(targets).concat(blockedLines),
@@ -243,11 +263,12 @@ function chargeAction(
   ref: ChargeTargetRef,
   line: BillingLine,
   productId: string,
-  codes: DefaultCodes,
+  settings: EffectiveSettings,
   now: Map<string, PsaBillingState['charges'][number]>,
   capabilities: PsaCapabilities,
 ): ReconcileAction {
-  const after = afterOf(line, productId);
+  const codes = settings.codes;
+  const after = afterOf(line, productId, settings.arrearsMode);
   const c = now.get(line.key);
   if (!c) {
     const onInvoice = capabilities.chargeContainer === 'invoice';

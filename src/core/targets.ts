@@ -1,11 +1,12 @@
 import type { BillingLine, ChargeType } from './billing-line';
 import { MappingIndex, customerContextResolver } from './mapping';
-import type { Mappings } from './mapping';
+import type { ContractMapping, Mappings } from './mapping';
 import type { PsaCapabilities, PsaContractKind, TargetRef } from './psa';
 
 /** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
 export type { PsaCapabilities } from './psa';
-import type { BillingSettings, EffectiveSettings } from './settings';
+import { billingMonthOf } from './periods';
+import type { ArrearsMode, BillingSettings, EffectiveSettings } from './settings';
 
 /**
  * Which PSA record each line goes to.
@@ -34,8 +35,13 @@ export const isAutoCreateProduct = (productId: string): boolean =>
  */
 export const LATEST_INVOICE = 'latest';
 export const NEW_INVOICE_PREFIX = 'new:';
-export const newInvoiceContainer = (line: Pick<BillingLine, 'orderId' | 'periodStart'>): string =>
-  NEW_INVOICE_PREFIX + (line.orderId ? `order:${line.orderId}` : `month:${line.periodStart.slice(0, 7)}`);
+/** Per order, else per billing month — for usage billed in arrears, the month the arrears mode says. */
+export const newInvoiceContainer = (
+  line: Pick<BillingLine, 'orderId' | 'periodStart' | 'periodEnd' | 'chargeType'>,
+  arrearsMode: ArrearsMode = 'most-recent',
+): string =>
+  NEW_INVOICE_PREFIX +
+  (line.orderId ? `order:${line.orderId}` : `month:${billingMonthOf(line, arrearsMode)}`);
 
 export type BlockReason =
   | 'unmapped-client'
@@ -46,11 +52,18 @@ export type BlockReason =
   | 'no-target-invoice'
   | 'invalid-value'
   | 'currency'
-  | 'dropped';
+  | 'dropped'
+  | 'sync-stopped';
 
 export type TargetResolution =
   | { ok: true; ref: TargetRef; companyId: string; productId: string; settings: EffectiveSettings }
-  | { ok: false; reason: BlockReason; message: string };
+  | {
+      ok: false;
+      reason: BlockReason;
+      message: string;
+      /** The target the line would reach, when known (sync stopped): it is held for every line. */
+      ref?: TargetRef;
+    };
 
 /** Says, per line, which PSA target it goes to. Connectors or tests may supply their own. */
 export interface TargetResolver {
@@ -59,6 +72,40 @@ export interface TargetResolver {
 
 const who = (line: BillingLine): string =>
   line.customerName ? `'${line.customerName}' (${line.customerId})` : line.customerId;
+
+/**
+ * A line whose contract mapping has sync stopped: held, with the quantity target it would reach when that
+ * is known, so that no other line mapped to the same contract service changes its quantity either.
+ */
+function syncStopped(
+  line: BillingLine,
+  companyId: string,
+  row: ContractMapping,
+  s: EffectiveSettings,
+  capabilities: PsaCapabilities,
+  index: MappingIndex,
+): TargetResolution {
+  const message =
+    `Sync stopped for ${line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`}` +
+    ': bill it by hand, or resume sync to push it';
+  const productId =
+    index.product(line.source, line.sku)?.productId ??
+    (s.productLifecycle === 'default-item'
+      ? s.codes.itemCode || null
+      : s.productLifecycle === 'auto-create'
+        ? AUTO_CREATE_PRODUCT_PREFIX + line.sku
+        : null);
+  const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
+  if (quantity && productId) {
+    return {
+      ok: false,
+      reason: 'sync-stopped',
+      message,
+      ref: { kind: 'quantity', companyId, contractId: row.contractId, productId },
+    };
+  }
+  return { ok: false, reason: 'sync-stopped', message };
+}
 
 /** The standard resolver: company from the client mapping, product from the product mapping (or the
  *  lifecycle mode), contract from the contract mapping, invoice from the invoice behaviour. */
@@ -91,6 +138,9 @@ export function mappingTargetResolver(
         };
       }
       const companyId = client.companyId as string;
+
+      const stoppedRow = index.contract(line.source, line.customerId, line.subscriptionId);
+      if (stoppedRow?.syncStopped) return syncStopped(line, companyId, stoppedRow, s, capabilities, index);
 
       let productId = index.product(line.source, line.sku)?.productId ?? null;
       if (productId === null) {
@@ -130,7 +180,7 @@ export function mappingTargetResolver(
       }
 
       let container: string;
-      if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line);
+      if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line, s.arrearsMode);
       else if (s.invoiceBehaviour === 'latest') container = LATEST_INVOICE;
       else if (s.targetInvoiceId) container = s.targetInvoiceId;
       else {

@@ -119,11 +119,34 @@ export function buildPsa(
   };
 }
 
-/** Every source with saved credentials, in the registry's order. */
+const DISABLED_KEY = 'bg.disabledIntegrations';
+const disabledSchema = z.array(z.string().max(40)).max(100);
+
+/**
+ * Integrations switched off (their credentials kept): pulls, schedules and the tenant check skip them.
+ * A damaged record reads as none disabled (the sidebar shows every integration as on, to be switched again).
+ */
+export function disabledIntegrations(): string[] {
+  const r = readJson(DISABLED_KEY, disabledSchema);
+  return r.ok && r.value ? r.value : [];
+}
+
+export function setIntegrationDisabled(kind: string, disabled: boolean): string[] {
+  const now = new Set(disabledIntegrations());
+  if (disabled) now.add(kind);
+  else now.delete(kind);
+  const list = [...now].sort();
+  writeJson(DISABLED_KEY, list);
+  return list;
+}
+
+/** Every enabled source with saved credentials, in the registry's order. */
 export function connectedSources(opts: ConnectionOptions = {}): BillingSource[] {
   const secrets = opts.secrets ?? new SecretStore();
+  const off = new Set(disabledIntegrations());
   const out: BillingSource[] = [];
   for (const kind of SOURCE_KINDS) {
+    if (off.has(kind)) continue;
     const creds = secrets.read(kind);
     if (creds) out.push(buildSource(kind, creds, opts));
   }

@@ -11,7 +11,7 @@ import { manualModeGate } from '../core/manual-mode';
 import type { ManualModeGate } from '../core/manual-mode';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
-import { billingPeriod } from '../core/periods';
+import { billingMonthOf, billingPeriod } from '../core/periods';
 import type { PsaProduct, PsaReadScope } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import type { PushPlan } from '../core/push-plan';
@@ -26,7 +26,7 @@ import type { LineResult } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
-import { readMappings, writeMappings } from '../sheets/mappings';
+import { readMappings, recordLastSync, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
 import { keyUnbillable, valuesOf } from '../core/unbillable';
@@ -83,6 +83,8 @@ export function pullMonthInMemory(
   month: string,
   sources: readonly BillingSource[],
   settings: BillingSettings,
+  /** Sources not pulled this time (another integration pulled alone, or disabled): their rows stay as they are. */
+  untouched: readonly string[] = [],
 ): { summary: PullSummary; context: MonthContext } {
   const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
   const raw: RawBillingLine[] = [];
@@ -170,11 +172,13 @@ export function pullMonthInMemory(
   for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
+  const settingsOf = lineSettingsResolver(settings, new MappingIndex(mappingsRead.mappings));
   const written = writeMonth(ss, month, gridLines, {
     mappings: mappingsRead.mappings,
     lookups,
-    keepSources: [...failed.map((s) => s.id), ...incomplete],
+    keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
     unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
+    billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
   });
   const summary: PullSummary = {
     month,
@@ -487,6 +491,13 @@ export function pushMonth(
     }
   }
   writeStatuses(ss, month, results);
+  const lineOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line]));
+  const synced: BillingLine[] = [];
+  for (const [k, r] of results) {
+    const line = lineOf.get(k);
+    if (line && (r.status === 'applied' || r.status === 'unchanged')) synced.push(line);
+  }
+  recordLastSync(ss, synced, new Date());
   opts.journal.flush(toLedger);
   summary.finished = done.finished;
   summary.applied = done.applied;

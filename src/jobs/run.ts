@@ -18,7 +18,14 @@ import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
-import { connectedPsa, connectedSources, sourceNamesInWords } from './connections';
+import {
+  connectedPsa,
+  connectedSources,
+  disabledIntegrations,
+  SOURCE_KINDS,
+  SOURCE_NAMES,
+  sourceNamesInWords,
+} from './connections';
 import { Journal, propertiesJournal } from './ledger';
 import { pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
@@ -102,19 +109,33 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
  * execution's budget (a 100,000-line month writes 3.6 million cells), the comparison is checkpointed and
  * continues from a one-off trigger a minute later, reading the tab afresh.
  */
-export function runPull(month: string, budgetMs?: number): PullSummary {
+export function runPull(month: string, budgetMs?: number, only?: string): PullSummary {
   assertMonth(month);
   return withDocumentLock('the pull', () => {
     const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
     const budget = startBudget(limit);
     const ss = activeSpreadsheet();
     const settings = loadSettings();
-    const sources = connectedSources();
+    const enabled = connectedSources();
+    const sources = only ? enabled.filter((s) => s.id === only) : enabled;
+    if (only && sources.length === 0) {
+      throw new Error(
+        disabledIntegrations().includes(only)
+          ? `${SOURCE_NAMES[only] ?? only} is disabled: enable it first (its credentials are kept)`
+          : `${SOURCE_NAMES[only] ?? only} is not connected`,
+      );
+    }
     if (sources.length === 0)
-      throw new Error(`No source is connected yet: enter ${sourceNamesInWords()} credentials in Connect.`);
+      throw new Error(
+        disabledIntegrations().length
+          ? `Every connected integration is disabled: enable one to pull`
+          : `No source is connected yet: enter ${sourceNamesInWords()} credentials in Connect.`,
+      );
+    // Rows of integrations not pulled now (disabled, or another one pulled alone) are left as they are.
+    const untouched = [...SOURCE_KINDS].filter((k) => !sources.some((s) => s.id === k));
     const runId = newRunId();
     reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
-    const { summary, context } = pullMonthInMemory(ss, month, sources, settings);
+    const { summary, context } = pullMonthInMemory(ss, month, sources, settings, untouched);
     const pending = readJson(CHECKPOINT_KEY, checkpointSchema);
     const other = pending.ok && pending.value ? pending.value : null;
     if (budget.hasTime(reserveFor(limit))) {
@@ -246,7 +267,9 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
   const psa = connectedPsa();
   let known: MonthContext | undefined;
   if (checkpoint.pullFirst && checkpoint.continuations === 0) {
-    known = pullMonthInMemory(ss, checkpoint.month, connectedSources(), settings).context;
+    const sources = connectedSources();
+    const untouched = SOURCE_KINDS.filter((k) => !sources.some((s) => s.id === k));
+    known = pullMonthInMemory(ss, checkpoint.month, sources, settings, untouched).context;
     if (!budget.hasTime(reserve)) return pulledOnly(checkpoint);
   }
   const journal = new Journal(propertiesJournal(documentProperties()));

@@ -41,6 +41,8 @@ export const GRID_COLUMNS = [
   col('description', 'Description', 'override', false),
   col('periodStart', 'Period start', 'source', true),
   col('periodEnd', 'Period end', 'source', true),
+  /** The billing month the line is billed in (arrears mode: month consumed or the next), set by each pull. */
+  col('billingPeriod', 'Billing period', 'source', false),
   col('cycle', 'Cycle', 'source', true),
   col('chargeType', 'Charge type', 'source', true),
   col('quantity', 'Quantity', 'override', true),

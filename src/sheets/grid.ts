@@ -32,6 +32,8 @@ export interface MonthView {
   keepSources?: readonly string[];
   /** Records of this pull that cannot be billed: a row each, never approvable (see merge.ts). */
   unbillable?: readonly KeyedUnbillable[];
+  /** The billing month each line lands on (arrears mode per integration and client). */
+  billingMonthOf?: (line: BillingLine) => string;
 }
 
 export interface WriteMonthResult extends Omit<MergeResult, 'rows'> {
@@ -85,6 +87,7 @@ export function pulledLines(lines: readonly BillingLine[], view: MonthView): Pul
         psaContract: contract ? labels.contract(contract.contractId) : '',
         psaProduct: labels.product(index.product(line.source, line.sku)?.productId),
       },
+      ...(view.billingMonthOf ? { billingPeriod: view.billingMonthOf(line) } : {}),
     };
   });
 }

@@ -60,7 +60,25 @@ export const CONTRACT_COLUMNS = [
   def('subscriptionId', 'Subscription', true),
   def('contract', 'PSA contract', true),
   def('contractServiceId', 'Contract service id'),
+  def('sync', 'Sync'),
+  def('lastSync', 'Last sync'),
 ];
+
+/** The Sync cell: blank or 'on' syncs; 'stopped' holds the row's lines (bill by hand). */
+export const SYNC_STOPPED = 'stopped';
+
+function syncInput(v: unknown): { ok: true; stopped: boolean } | { ok: false; message: string } {
+  const s = cellLower(v ?? '');
+  if (s === '' || s === 'on') return { ok: true, stopped: false };
+  if (s === SYNC_STOPPED) return { ok: true, stopped: true };
+  return { ok: false, message: `Sync '${txt(v)}' is not 'on' or '${SYNC_STOPPED}'` };
+}
+
+/** A Last sync cell as ISO time (Sheets turns typed or written times into dates). */
+function lastSyncText(v: unknown): string | null {
+  if (v instanceof Date) return v.toISOString();
+  return txt(v) || null;
+}
 
 export interface MappingProblem {
   tab: string;
@@ -212,12 +230,20 @@ export function readMappings(ss: Spreadsheet, lookups: Lookups | null = readLook
   const companyOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.companyId]));
   for (const { rowNumber, get } of readMappingTab(ss, CONTRACTS_TAB, CONTRACT_COLUMNS).rows) {
     const service = txt(get('contractServiceId'));
+    const sync = syncInput(get('sync'));
+    if (!sync.ok) {
+      invalid(CONTRACTS_TAB, rowNumber, sync.message);
+      continue;
+    }
+    const lastSync = lastSyncText(get('lastSync'));
     const r = parseContractMapping({
       source: txt(get('source')),
       customerId: txt(get('customerId')),
       subscriptionId: txt(get('subscriptionId')),
       contractId: idOfLabel(get('contract')),
       contractServiceId: service || null,
+      ...(sync.stopped ? { syncStopped: true } : {}),
+      ...(lastSync ? { lastSync } : {}),
     });
     if (!r.ok) {
       invalid(CONTRACTS_TAB, rowNumber, r.message);
@@ -335,6 +361,8 @@ const CONTRACT_SPEC: TabSpec<(typeof CONTRACT_COLUMNS)[number]['id'], ContractMa
     subscriptionId: m.subscriptionId,
     contract: labels.contract(m.contractId),
     contractServiceId: m.contractServiceId ?? '',
+    sync: m.syncStopped ? SYNC_STOPPED : '',
+    lastSync: m.lastSync ? new Date(m.lastSync) : '',
   }),
   order: (a, b) =>
     cmp(a.source, b.source) || cmp(a.customerId, b.customerId) || cmp(a.subscriptionId, b.subscriptionId),
@@ -342,6 +370,9 @@ const CONTRACT_SPEC: TabSpec<(typeof CONTRACT_COLUMNS)[number]['id'], ContractMa
     const contracts = lookupRange(ss, PSA_CONTRACTS_TAB);
     if (contracts)
       dataColumn(sheet, col('contract')).setDataValidation(dropdownRule(contracts, 'Pick the PSA contract'));
+    dataColumn(sheet, col('sync')).setDataValidation(
+      listRule(['on', SYNC_STOPPED], `blank or on: BillGrid syncs; ${SYNC_STOPPED}: bill by hand`),
+    );
   },
 };
 
@@ -495,4 +526,47 @@ export function removeProductMappings(
 ): number {
   const keys = new Set(products.map((p) => k(p.source, p.sku)));
   return blankRows(ss, PRODUCT_SPEC, (get) => keys.has(k(txt(get('source')), txt(get('sku')))));
+}
+
+/** A line's identity as the Contracts tab keys it. */
+export interface SyncedLine {
+  source: string;
+  customerId: string;
+  subscriptionId: string;
+}
+
+/**
+ * Stamp "Last sync" on the Contracts rows the given lines went through (their subscription's own row, else
+ * the customer's default row): one read and, when a row matched, one write of that column.
+ */
+export function recordLastSync(ss: Spreadsheet, lines: readonly SyncedLine[], at: Date): number {
+  if (!lines.length) return 0;
+  const sheet = ss.getSheetByName(CONTRACTS_TAB);
+  if (!sheet) return 0;
+  const t = readTable(sheet);
+  if (t.header.every((h) => h.trim() === '')) return 0;
+  const { index } = locateColumns(CONTRACTS_TAB, t.header, CONTRACT_COLUMNS, { allowMissing: true });
+  const [src, cust, sub] = (['source', 'customerId', 'subscriptionId'] as const).map((id) => index.get(id));
+  if (src === undefined || cust === undefined || sub === undefined) return 0;
+  const rowOf = new Map<string, number>();
+  t.rows.forEach((r, i) => {
+    const key = k(txt(r[src]), txt(r[cust]), txt(r[sub]));
+    if (!rowOf.has(key)) rowOf.set(key, i);
+  });
+  const hit = new Set<number>();
+  for (const l of lines) {
+    const i =
+      rowOf.get(k(l.source, l.customerId, l.subscriptionId)) ?? rowOf.get(k(l.source, l.customerId, ''));
+    if (i !== undefined) hit.add(i);
+  }
+  if (!hit.size) return 0;
+  let col = index.get('lastSync');
+  if (col === undefined) {
+    col = t.header.length;
+    writeColumns(sheet, 1, new Map([[col + 1, ['Last sync']]]));
+  }
+  const c = col;
+  const values: WriteValue[] = t.rows.map((r, i) => (hit.has(i) ? at : (r[c] ?? '')));
+  writeColumns(sheet, 2, new Map([[c + 1, values]]));
+  return hit.size;
 }

@@ -41,6 +41,8 @@ export interface MappingCells {
 export interface PulledLine {
   line: BillingLine;
   mapping: MappingCells;
+  /** The billing month (yyyy-mm) the line lands on; blank when unknown. */
+  billingPeriod?: string;
 }
 
 export type OutRow = Record<GridColumnId, WriteValue>;
@@ -108,6 +110,7 @@ export function sourceCells(p: PulledLine): Partial<Record<GridColumnId, CellVal
     description: l.description,
     periodStart: l.periodStart,
     periodEnd: l.periodEnd,
+    billingPeriod: p.billingPeriod ?? '',
     cycle: l.cycle,
     chargeType: l.chargeType,
     quantity: l.quantity,

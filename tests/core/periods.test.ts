@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   PeriodError,
   arrearsBillingMonth,
+  billedOn,
   billingMonthOf,
   billingPeriod,
   contractStartWarnings,
@@ -138,5 +139,28 @@ describe('period properties', () => {
         expect(arrearsBillingMonth(end, 'next')).toBe(nextMonth(arrearsBillingMonth(end, 'most-recent')));
       }),
     );
+  });
+});
+
+describe('billedOn: where usage in arrears is billed (P32)', () => {
+  const usage = {
+    chargeType: 'usage' as const,
+    periodStart: '2026-10-01',
+    periodEnd: '2026-10-31',
+    effectiveDate: '2026-10-31',
+  };
+  it('most recent: the month consumed, dated as the source dated it', () => {
+    expect(billedOn(usage, 'most-recent')).toEqual({ billingMonth: '2026-10', effectiveDate: '2026-10-31' });
+  });
+  it('next: the following billing month, dated on its first day', () => {
+    expect(billedOn(usage, 'next')).toEqual({ billingMonth: '2026-11', effectiveDate: '2026-11-01' });
+    expect(billedOn({ ...usage, periodEnd: '2026-12-31', effectiveDate: '2026-12-31' }, 'next')).toEqual({
+      billingMonth: '2027-01',
+      effectiveDate: '2027-01-01',
+    });
+  });
+  it('a recurring line is billed as it is, whatever the mode', () => {
+    const recurring = { ...usage, chargeType: 'recurring' as const, effectiveDate: '2026-10-01' };
+    expect(billedOn(recurring, 'next')).toEqual({ billingMonth: '2026-10', effectiveDate: '2026-10-01' });
   });
 });

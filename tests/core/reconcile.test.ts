@@ -375,3 +375,96 @@ describe('byLine', () => {
     expect(r.byLine.get(lines[2].key)?.reason).toBe('unmapped-client');
   });
 });
+
+describe('sync stopped on a contract mapping (seed 002)', () => {
+  const stoppedMaps = (): Mappings => {
+    const m = mappings();
+    m.contracts.push({
+      source: 'pax8',
+      customerId: 'cust-1',
+      subscriptionId: 'sub-1',
+      contractId: 'K1',
+      syncStopped: true,
+    });
+    return m;
+  };
+  const existing = (quantity: number): PsaBillingState => ({
+    quantities: [
+      {
+        ref: { kind: 'quantity', companyId: 'CO1', contractId: 'K1', productId: 'P1' },
+        psaId: 'CS1',
+        quantity,
+        unitPrice: 22,
+        unitCost: 18,
+      },
+    ],
+    charges: [],
+  });
+
+  it('holds the stopped subscription and keeps the PSA quantity in view', () => {
+    const [l] = keyed([raw({ subscriptionId: 'sub-1', quantity: 12 })]);
+    const r = run([l], { maps: stoppedMaps(), state: existing(10) });
+    const a = r.byLine.get(l.key) as ReconcileAction;
+    expect(a).toMatchObject({ action: 'blocked', reason: 'sync-stopped', psaId: 'CS1' });
+    expect(a.before?.quantity).toBe(10);
+    expect(a.message).toMatch(/Sync stopped for subscription sub-1/);
+  });
+
+  it('a line of another subscription on the same contract service cannot change its quantity', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 'sub-1', quantity: 12 }),
+      raw({ subscriptionId: 'sub-2', quantity: 3 }),
+    ]);
+    const r = run(lines, { maps: stoppedMaps(), state: existing(10) });
+    expect(r.actions.every((a) => a.action === 'blocked' && a.reason === 'sync-stopped')).toBe(true);
+    // Resumed (the flag off): both lines sum into one quantity change again.
+    const resumed = stoppedMaps();
+    resumed.contracts[1].syncStopped = false;
+    const again = run(lines, { maps: resumed, state: existing(10) });
+    expect(again.actions).toEqual([expect.objectContaining({ action: 'set-quantity' })]);
+    expect(again.actions[0].after?.quantity).toBe(15);
+  });
+
+  it('a charge of a stopped subscription is held; other subscriptions go on', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 'sub-1', chargeType: 'usage', sku: 'MS-365-BP' }),
+      raw({ subscriptionId: 'sub-2', chargeType: 'usage', sku: 'MS-365-BP' }),
+    ]);
+    const r = run(lines, { maps: stoppedMaps() });
+    expect(r.byLine.get(lines[0].key)?.reason).toBe('sync-stopped');
+    expect(r.byLine.get(lines[1].key)?.action).toBe('add-charge');
+  });
+});
+
+describe('arrears mode (P32): usage lands on the billing period the setting says', () => {
+  const usage = () =>
+    keyed([
+      raw({
+        chargeType: 'usage',
+        cycle: 'usage',
+        subscriptionId: '',
+        effectiveDate: '2026-10-31',
+        quantity: 1,
+        unitPrice: 5,
+        unitCost: 4,
+        total: 5,
+      }),
+    ]);
+  it('dates the charge in the month consumed (most recent) or the next month (next)', () => {
+    const [l] = usage();
+    const recent = run([l], { settings: { arrearsMode: 'most-recent' } });
+    expect(recent.byLine.get(l.key)?.after?.effectiveDate).toBe('2026-10-31');
+    const next = run([l], { settings: { arrearsMode: 'next' } });
+    expect(next.byLine.get(l.key)?.after?.effectiveDate).toBe('2026-11-01');
+  });
+  it('puts the line on a new invoice of that month', () => {
+    const [l] = usage();
+    const container = (mode: 'most-recent' | 'next') => {
+      const a = run([l], { caps: INVOICE_PSA, settings: { arrearsMode: mode, invoiceBehaviour: 'new' } });
+      const ref = a.byLine.get(l.key)?.ref;
+      return ref?.kind === 'charge' ? ref.container : null;
+    };
+    expect(container('most-recent')).toBe('new:month:2026-10');
+    expect(container('next')).toBe('new:month:2026-11');
+  });
+});

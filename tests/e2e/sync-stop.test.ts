@@ -1,0 +1,182 @@
+/**
+ * Per-service "sync stopped" (seed 002's stop icon) through the BUILT bundle: a stopped contract service
+ * keeps its quantity while its rows stay in the grid, are never bulk-approved and, even ticked by hand, are
+ * never pushed — by a person or by the schedule — and their Status says why; resuming sync pushes them.
+ * Each Contracts row shows its last and next sync.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { GasRuntime, LocalHost, setClock } from '../../local/gas';
+import type { ExecutionResult } from '../../local/gas';
+import type { SheetState } from '../../local/gas/state';
+import { demoCredentials } from '../../local/demo/credentials';
+import { DEMO_MONTH } from '../../local/demo/msp';
+import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
+import { urlMapFor } from '../../local/workbench/vendors';
+
+const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
+
+interface SyncRow {
+  source: string;
+  customerId: string;
+  subscriptionId: string;
+  ownRow: boolean;
+  stopped: boolean;
+  lastSync: string | null;
+  nextSync: string | null;
+}
+interface SyncView {
+  rows: SyncRow[];
+  nextSync: string | null;
+}
+type Row = Record<string, unknown>;
+
+describe('stopping and resuming the sync of one contract service (built bundle, Autotask)', () => {
+  let sb: RunningSandboxes;
+  let host: LocalHost;
+
+  const run = (fn: string, args: unknown[], user = 'owner@example.com'): ExecutionResult =>
+    host.run(fn, args, { kind: 'sidebar', user });
+  const call = (fn: string, ...args: unknown[]): unknown => {
+    const r = run(fn, args);
+    if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
+    return r.result;
+  };
+  const sheet = (name: string): SheetState => {
+    const s = host.state.spreadsheets[0].sheets.find((x) => x.name === name);
+    if (!s) throw new Error(`no tab ${name}`);
+    return s;
+  };
+  const value = (c: { v?: unknown } | null | undefined): unknown => c?.v ?? '';
+  /** The tab's rows as header → value. */
+  const rows = (name: string): Row[] => {
+    const [head, ...body] = sheet(name).rows.map((r) => (r ?? []).map(value));
+    return body
+      .filter((r) => r.some((v) => v !== ''))
+      .map((r) => Object.fromEntries((head ?? []).map((h, i) => [String(h), r[i] ?? ''])));
+  };
+  const grid = () => rows(`Billing ${DEMO_MONTH}`);
+
+  beforeAll(async () => {
+    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
+    const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
+    host = new LocalHost(runtime, fs.readFileSync(bundlePath, 'utf8'));
+    // The demo month's data is October 2026; "now" is early November.
+    setClock(host.state, Date.parse('2026-11-01T09:00:00Z'));
+    const creds = demoCredentials();
+    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
+    call('refreshClients');
+    const d = call('getDefaults') as {
+      settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
+      codes: { itemCodes: { id: string }[] };
+    };
+    call('saveDefaults', {
+      ...d.settings,
+      global: {
+        ...d.settings.global,
+        productLifecycle: 'auto-create',
+        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+      },
+    });
+    call('pullBillingMonth', DEMO_MONTH);
+  });
+  afterAll(() => sb.stop());
+
+  it('holds a stopped service through a manual push and the monthly schedule, then pushes it once resumed', () => {
+    // A subscription whose contract service exists with another quantity than the source's.
+    const target = grid().find((r) => String(r.Action).startsWith('Set quantity') && r.Subscription !== '');
+    if (!target) throw new Error('the demo month has no quantity change on an existing contract service');
+    const key = String(target['Line key']);
+    const psaQuantity = target['PSA quantity now'];
+    expect(psaQuantity).not.toBe(target.Quantity);
+    const service = {
+      source: String(target.Source),
+      customerId: String(target['Customer id']),
+      subscriptionId: String(target.Subscription),
+      month: DEMO_MONTH,
+    };
+
+    // A viewer may not stop it; an editor may.
+    call('setAdmins', []);
+    const viewer = run('stopServiceSync', [service], 'viewer@example.com');
+    expect(viewer.ok).toBe(false);
+    const stopped = call('stopServiceSync', service) as SyncView;
+    const own = stopped.rows.find(
+      (r) => r.customerId === service.customerId && r.subscriptionId === service.subscriptionId,
+    );
+    expect(own).toMatchObject({ ownRow: true, stopped: true, nextSync: null });
+    const contracts = rows('Contracts');
+    expect(
+      contracts.find(
+        (r) => r['Customer id'] === service.customerId && r.Subscription === service.subscriptionId,
+      )?.Sync,
+    ).toBe('stopped');
+
+    // Shown, with the PSA's quantity kept, but blocked and never bulk-approved.
+    call('reconcileBillingMonth', DEMO_MONTH);
+    let row = grid().find((r) => r['Line key'] === key) as Row;
+    expect(String(row.Action)).toMatch(/^Blocked: Sync stopped for subscription/);
+    expect(row['PSA quantity now']).toBe(psaQuantity);
+    call('approveRows', DEMO_MONTH, { approve: true });
+    row = grid().find((r) => r['Line key'] === key) as Row;
+    expect(row.Approved).toBe(false);
+
+    // Ticked by hand anyway: the monthly schedule pushes everything else and leaves it, saying why.
+    const g = sheet(`Billing ${DEMO_MONTH}`);
+    const head = (g.rows[0] ?? []).map(value);
+    const approvedCol = head.indexOf('Approved');
+    const rowIndex = g.rows.findIndex((r) => value(r?.[head.indexOf('Line key')]) === key);
+    const cell = (g.rows[rowIndex] as NonNullable<SheetState['rows'][number]>)[approvedCol];
+    (cell as { v?: unknown }).v = true;
+    call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: 2 });
+    const scheduled = call('listServiceSync', DEMO_MONTH) as SyncView;
+    // The nightly sync at 02:00 comes before the monthly push on the 2nd at 06:00.
+    expect(scheduled.nextSync).toBe('2026-11-02 02:00 (America/New_York)');
+    expect(scheduled.rows.filter((r) => !r.stopped).every((r) => r.nextSync === scheduled.nextSync)).toBe(
+      true,
+    );
+    host.fireDueTriggers(Date.parse('2026-11-02T11:01:00Z'));
+    const last = (call('getSchedule') as { lastRun: { outcome: string; month: string } }).lastRun;
+    expect(last).toMatchObject({ outcome: 'finished', month: DEMO_MONTH });
+    row = grid().find((r) => r['Line key'] === key) as Row;
+    expect(String(row.Status)).toMatch(/Sync stopped for subscription/);
+    expect(row['PSA reference']).toBe('');
+    call('stopSchedule');
+
+    // Every other approved change landed; the stopped service kept its quantity.
+    call('reconcileBillingMonth', DEMO_MONTH);
+    row = grid().find((r) => r['Line key'] === key) as Row;
+    expect(row['PSA quantity now']).toBe(psaQuantity);
+    expect((call('dryRunPush', DEMO_MONTH) as { total: number }).total).toBe(0);
+
+    // Last sync per mapping row: rows pushed have one; the stopped one has none.
+    const after = call('listServiceSync', DEMO_MONTH) as SyncView;
+    const stoppedRow = after.rows.find((r) => r.subscriptionId === service.subscriptionId && r.stopped);
+    expect(stoppedRow?.lastSync).toBeNull();
+    expect(after.rows.filter((r) => r.lastSync !== null).length).toBeGreaterThan(10);
+    expect(after.nextSync).toBeNull();
+
+    // Resumed: its change is planned, pushed once, and a second push changes nothing.
+    const resumed = call('resumeServiceSync', service) as SyncView;
+    expect(
+      resumed.rows.find(
+        (r) => r.subscriptionId === service.subscriptionId && r.customerId === service.customerId,
+      ),
+    ).toMatchObject({ stopped: false });
+    const dry = call('dryRunPush', DEMO_MONTH) as { steps: { lineKeys: string[] }[] };
+    expect(dry.steps.some((s) => s.lineKeys.includes(key))).toBe(true);
+    const pushed = call('pushBillingMonth', DEMO_MONTH) as { applied: number; failed: number };
+    expect(pushed).toMatchObject({ failed: 0 });
+    expect(pushed.applied).toBeGreaterThan(0);
+    call('reconcileBillingMonth', DEMO_MONTH);
+    row = grid().find((r) => r['Line key'] === key) as Row;
+    expect(row['PSA quantity now']).toBe(row.Quantity);
+    const synced = call('listServiceSync', DEMO_MONTH) as SyncView;
+    expect(
+      synced.rows.find(
+        (r) => r.subscriptionId === service.subscriptionId && r.customerId === service.customerId,
+      )?.lastSync,
+    ).toEqual(expect.any(String));
+    expect((call('dryRunPush', DEMO_MONTH) as { total: number }).total).toBe(0);
+  });
+});
