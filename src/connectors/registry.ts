@@ -9,8 +9,9 @@ import { descriptor as pax8 } from './sources/pax8/descriptor';
 import { descriptor as twilio } from './sources/twilio/descriptor';
 import { descriptor as autotask } from './psa/autotask/descriptor';
 import { descriptor as halo } from './psa/halo/descriptor';
+import { descriptor as connectwise } from './psa/connectwise/descriptor';
 
-export const CONNECTORS: readonly ConnectorDescriptor[] = [pax8, twilio, autotask, halo];
+export const CONNECTORS: readonly ConnectorDescriptor[] = [pax8, twilio, autotask, halo, connectwise];
 
 export const SOURCES: readonly SourceDescriptor[] = CONNECTORS.filter(
   (c): c is SourceDescriptor => c.kind === 'source',
