@@ -73,6 +73,36 @@ export function openAdditions(
 const patch = (fields: Record<string, unknown>) =>
   Object.entries(fields).map(([path, value]) => ({ op: 'replace', path, value }));
 
+/**
+ * A new quantity addition from the step's date. It continues the product's latest addition on this
+ * agreement (its invoice description and billCustomer) when there is one, so a change made in two
+ * requests ends the same whether or not a crash came between them.
+ */
+function addition(step: PushStep, base: string, productId: number, additions: readonly CwAddition[]): Change {
+  const { quantity, unitPrice, unitCost, effectiveDate: date } = step.after;
+  const prior = additions
+    .filter((x) => x.product.id === productId && !lineKeyOf(x.invoiceDescription))
+    .sort((x, y) => y.id - x.id)[0];
+  return {
+    method: 'post',
+    path: base,
+    body: {
+      product: { id: productId },
+      billCustomer: prior?.billCustomer ?? 'Billable',
+      quantity,
+      unitPrice,
+      unitCost,
+      effectiveDate: instant(date),
+      invoiceDescription: (
+        prior?.invoiceDescription ||
+        step.after.description ||
+        step.after.productName
+      ).slice(0, INVOICE_DESCRIPTION_MAX),
+    },
+    what: `adding the addition with ${fmt(quantity)} from ${date}`,
+  };
+}
+
 export function decideQuantity(
   step: PushStep,
   agreementId: number,
@@ -97,31 +127,18 @@ export function decideQuantity(
   }
   const base = `finance/agreements/${agreementId}/additions`;
   const a = open[0];
-  if (!a) {
+  if (!a && quantity === 0) {
+    // Nothing open bills this product: 0 is already what ConnectWise bills (a cancelled addition stays as history).
+    const ended = additions
+      .filter((x) => x.product.id === productId && !lineKeyOf(x.invoiceDescription))
+      .sort((x, y) => y.id - x.id)[0];
     return {
-      kind: 'send',
-      psaId: null,
-      changes: [
-        {
-          method: 'post',
-          path: base,
-          body: {
-            product: { id: productId },
-            billCustomer: 'Billable',
-            quantity,
-            unitPrice,
-            unitCost,
-            effectiveDate: instant(date),
-            invoiceDescription: (step.after.description || step.after.productName).slice(
-              0,
-              INVOICE_DESCRIPTION_MAX,
-            ),
-          },
-          what: `adding the addition with ${fmt(quantity)} from ${date}`,
-        },
-      ],
+      kind: 'unchanged',
+      psaId: ended ? String(ended.id) : '',
+      message: ended ? `Addition ${ended.id} is cancelled: nothing billed` : 'No addition: nothing billed',
     };
   }
+  if (!a) return { kind: 'send', psaId: null, changes: [addition(step, base, productId, additions)] };
   const samePrices = sameMoney(a.unitPrice ?? 0, unitPrice) && sameMoney(a.unitCost ?? 0, unitCost);
   if (sameQuantity(a.quantity, quantity) && samePrices)
     return {
@@ -160,23 +177,7 @@ export function decideQuantity(
           body: patch({ cancelledDate: instant(date) }),
           what: `ending addition ${a.id} (${fmt(a.quantity)}) on ${date}`,
         },
-        {
-          method: 'post',
-          path: base,
-          body: {
-            product: { id: productId },
-            billCustomer: a.billCustomer ?? 'Billable',
-            quantity,
-            unitPrice,
-            unitCost,
-            effectiveDate: instant(date),
-            invoiceDescription: (a.invoiceDescription ?? step.after.description).slice(
-              0,
-              INVOICE_DESCRIPTION_MAX,
-            ),
-          },
-          what: `adding the addition with ${fmt(quantity)} from ${date}`,
-        },
+        addition(step, base, productId, [...additions, { ...a, cancelledDate: date }]),
       ],
     };
   }
