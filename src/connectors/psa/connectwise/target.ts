@@ -406,7 +406,7 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
   }
 
   private decide(steps: readonly PushStep[]): Decision[] {
-    const failures = new Map<number, string>();
+    const failures = new Map<number, { message: string; retryable: boolean }>();
     const products = this.resolveProducts(steps, failures);
     const ids = uniqNums(steps.flatMap((s) => (this.agreementOf(s) === null ? [] : [this.agreementOf(s)!])));
     const from = steps.map((s) => monthStart(s.after.effectiveDate)).sort()[0] ?? '2000-01-01';
@@ -417,7 +417,7 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
       if (agreementId === null)
         return { kind: 'fail', retryable: false, message: `'${id}' is not a ConnectWise agreement id` };
       const why = failures.get(i);
-      if (why) return { kind: 'fail', retryable: false, message: why };
+      if (why) return { kind: 'fail', ...why };
       const held = additions.get(agreementId) ?? { list: [], unreadable: [] };
       const productId = products[i];
       if (s.ref.kind === 'quantity') {
@@ -452,7 +452,10 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
   }
 
   /** Catalog item id per step; 'new:SKU' items are found by integrationXRef or identifier, else created. */
-  private resolveProducts(steps: readonly PushStep[], failures: Map<number, string>): Array<number | null> {
+  private resolveProducts(
+    steps: readonly PushStep[],
+    failures: Map<number, { message: string; retryable: boolean }>,
+  ): Array<number | null> {
     const wanted = steps.map((s) =>
       s.ref.kind === 'quantity' ? s.ref.productId : (s.after.productId ?? ''),
     );
@@ -488,10 +491,10 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
       if (known) return known.id;
       const template = isId(s.codes?.itemCode ?? '') ? this.items.get(`id:${s.codes!.itemCode}`) : undefined;
       if (!template?.subcategory || !template.type) {
-        failures.set(
-          i,
-          `ConnectWise needs a template to create the catalog item '${s.after.productName || sku}': choose a catalog item as the default item code (new items copy its subcategory and type)`,
-        );
+        failures.set(i, {
+          retryable: false,
+          message: `ConnectWise needs a template to create the catalog item '${s.after.productName || sku}': choose a catalog item as the default item code (new items copy its subcategory and type)`,
+        });
         return null;
       }
       const name = (s.after.productName || sku).trim();
@@ -516,7 +519,7 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
         this.findItems([sku]);
         const again = this.cachedSku(sku);
         if (again) return again.id;
-        failures.set(i, r.message);
+        failures.set(i, { message: r.message, retryable: r.retryable });
         return null;
       }
       this.remember({
