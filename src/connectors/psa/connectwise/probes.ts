@@ -55,11 +55,9 @@ export function probeClientId(target: PsaTarget): ProbeResult {
   const [res] = c.readAll([c.request('get', 'system/info')]);
   if (res.status === 200)
     return { status: 'confirmed', detail: 'The site accepted the clientId and the API keys' };
-  if (res.status === 401 || res.status === 400 || res.status === 403)
-    return {
-      status: 'differs',
-      detail: `The site refused the request (${c.describe(res)}): check the clientId and the keys`,
-    };
+  // A 401 cannot tell a refused clientId from a wrong key: the check itself could not run.
+  if ((res.status === 400 || res.status === 403) && /client ?id/i.test(c.messages(res)))
+    return { status: 'differs', detail: `The site refused BillGrid's clientId (${c.describe(res)})` };
   return { status: 'unchecked', detail: c.readError(res, 'system info') };
 }
 
