@@ -72,6 +72,7 @@ export const monthScreen: Screen = {
               ['Removed', s.removed],
               ['Dropped by rules', s.dropped],
               ['Collapsed (Azure)', s.collapsed],
+              ['Cannot be billed', s.unbillable],
             ]),
             renderTable(
               [

@@ -68,6 +68,7 @@ function drawReview(
       ['Approved', review.approved],
       ['Need fixing', review.invalid.length],
       ['Removed at source', review.removed],
+      ['Cannot be billed', review.unbillable.length],
     ]),
     review.invalid.length
       ? h(
@@ -75,6 +76,18 @@ function drawReview(
           { class: 'problems' },
           h('h3', {}, 'Rows to fix in the sheet'),
           h('ul', {}, ...review.invalid.slice(0, 50).map((r) => h('li', {}, `Row ${r.row}: ${r.message}`))),
+        )
+      : null,
+    review.unbillable.length
+      ? h(
+          'div',
+          { class: 'problems' },
+          h('h3', {}, 'Charges the vendor sent that cannot be billed'),
+          h(
+            'ul',
+            {},
+            ...review.unbillable.slice(0, 50).map((r) => h('li', {}, `Row ${r.row}: ${r.message}`)),
+          ),
         )
       : null,
     h('h3', {}, 'Approve in bulk'),

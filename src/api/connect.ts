@@ -113,8 +113,10 @@ export function saveConnection(kind: ConnectionKind, values: Record<string, stri
   const merged: Record<string, string> = { ...(ctx.secrets.read(k) ?? {}) };
   for (const [name, value] of Object.entries(input)) {
     const v = value.trim();
+    const field = spec.fields.find((f) => f.name === name);
     if (v !== '') merged[name] = v;
-    else if (spec.fields.find((f) => f.name === name)?.optional) delete merged[name];
+    // A blank secret keeps the stored one (the sidebar never holds it); a blank optional identifier clears.
+    else if (field?.optional && field.exposure !== 'secret') delete merged[name];
   }
   const checked = parseArg(spec.credentials, merged, `${spec.displayName} credentials`);
   const clean: Record<string, string> = {};

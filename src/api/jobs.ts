@@ -105,6 +105,8 @@ export interface MonthReview {
   approved: number;
   invalid: { row: number; message: string }[];
   removed: number;
+  /** Records the sources sent that cannot be billed (never approvable), with their Status. */
+  unbillable: { row: number; message: string }[];
   byAction: Record<string, number>;
   byClient: ReviewClient[];
   /** Every client's charges together, per currency. */
@@ -182,6 +184,7 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     approved: approved.size,
     invalid: plan.grid.invalid.map((r) => ({ row: r.rowNumber, message: r.message })),
     removed: plan.grid.removed.length,
+    unbillable: plan.grid.unbillable.map((r) => ({ row: r.rowNumber, message: r.status })),
     byAction,
     byClient: [...clients.values()].sort((a, b) => a.client.localeCompare(b.client)),
     totals: all.entries(),

@@ -49,7 +49,24 @@ export interface ReconcileInput {
   capabilities: PsaCapabilities;
   /** The PSA's billing currency; lines in another currency are blocked. Null skips the check. */
   psaCurrency: Currency | null;
+  /**
+   * Charges that exist but cannot be read as lines (a row the source sent unreadable, or one that needs
+   * fixing): a quantity target that sums lines of the same client and product is left as it is, since
+   * its sum would leave them out.
+   */
+  held?: readonly HeldCharge[];
 }
+
+export interface HeldCharge {
+  source: string;
+  customerId: string;
+  sku: string;
+  /** Where it is and why, e.g. "row 12 cannot be billed: Quantity 'ten' is not a number". */
+  message: string;
+}
+
+const heldKey = (h: Pick<HeldCharge, 'source' | 'customerId' | 'sku'>): string =>
+  `${h.source}\u0000${h.customerId}\u0000${h.sku}`;
 
 export interface ReconcileResult {
   /** Deterministic order: targets by refKey, then blocked lines by key. */
@@ -201,7 +218,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     else add(targets, chargeAction(r.ref, line, r.productId, r.settings.codes, chargeNow, capabilities));
   }
 
+  const held = new Map<string, HeldCharge>();
+  for (const h of input.held ?? []) if (!held.has(heldKey(h))) held.set(heldKey(h), h);
   for (const g of groups.values()) {
+    const h = held.size ? g.lines.map((l) => held.get(heldKey(l))).find(Boolean) : undefined;
+    if (h && !g.problem)
+      g.problem = {
+        reason: 'invalid-value',
+        message: `${h.message}; this contract service sums it with this line, so its quantity is left as it is until that row can be billed`,
+      };
     const a = quantityAction(g, quantityNow);
     targets.push(a);
     for (const k of a.lineKeys) byLine.set(k, a);

@@ -1,4 +1,5 @@
 import type { RawBillingLine } from './billing-line';
+import type { RecordValues } from './unbillable';
 
 /** A billing month (or any period) in the spreadsheet's time zone, as ISO dates, end inclusive. */
 export interface BillingPeriod {
@@ -21,6 +22,11 @@ export interface SourceProblem {
   customerName?: string;
   recordId?: string;
   message: string;
+  /**
+   * For a record that cannot be billed: its values as far as they could be read. The record then gets a
+   * row in the month's tab with the message as its Status, never approvable (see unbillable.ts).
+   */
+  values?: RecordValues;
 }
 
 export interface PullResult {

@@ -29,6 +29,8 @@ import type { Lookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
+import { keyUnbillable, valuesOf } from '../core/unbillable';
+import type { UnbillableRecord } from '../core/unbillable';
 import { SOURCE_NAMES } from './connections';
 import type { ConnectedPsa } from './connections';
 import { executePlan } from './execute';
@@ -43,6 +45,8 @@ export interface PullSummary {
   removed: number;
   dropped: number;
   collapsed: number;
+  /** Records the sources sent that cannot be billed: a row each, with the reason in Status. */
+  unbillable: number;
   /** Problems to show the user: failed sources/customers, malformed records, mapping tab rows. */
   problems: string[];
   sources: { id: string; name: string; lines: number; ok: boolean }[];
@@ -82,6 +86,7 @@ export function pullMonthInMemory(
 ): { summary: PullSummary; context: MonthContext } {
   const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
   const raw: RawBillingLine[] = [];
+  const unbillable: UnbillableRecord[] = [];
   const problems: string[] = [];
   const perSource: PullSummary['sources'] = [];
   /** Sources that could not read some customers: their lines missing from this pull are kept as they are. */
@@ -106,14 +111,26 @@ export function pullMonthInMemory(
         } else {
           const who = line.customerName || line.customerId || 'unknown customer';
           problems.push(
-            `${source.displayName}: a charge for ${who} (${line.sku || 'no SKU'}) was not imported: ${parsed.message}`,
+            `${source.displayName}: a charge for ${who} (${line.sku || 'no SKU'}) cannot be billed: ${parsed.message}`,
           );
+          unbillable.push({ source: source.id, values: valuesOf(line), reason: parsed.message });
         }
       }
       for (const p of r.problems) {
         const who = p.customerName ?? p.customerId;
         const record = p.recordId && !p.message.includes(p.recordId) ? ` (record ${p.recordId})` : '';
         problems.push(`${source.displayName}${who ? ` — ${who}` : ''}${record}: ${p.message}`);
+        if (p.values) {
+          const values = {
+            ...p.values,
+            ...(p.customerId && p.values.customerId === undefined ? { customerId: p.customerId } : {}),
+            ...(p.customerName && p.values.customerName === undefined
+              ? { customerName: p.customerName }
+              : {}),
+            ...(p.recordId && p.values.recordId === undefined ? { recordId: p.recordId } : {}),
+          };
+          unbillable.push({ source: source.id, values, reason: p.message });
+        }
       }
       if (incomplete.includes(source.id)) {
         problems.push(
@@ -157,6 +174,7 @@ export function pullMonthInMemory(
     mappings: mappingsRead.mappings,
     lookups,
     keepSources: [...failed.map((s) => s.id), ...incomplete],
+    unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
   });
   const summary: PullSummary = {
     month,
@@ -167,6 +185,7 @@ export function pullMonthInMemory(
     removed: written.removed.length,
     dropped: modifiers.dropped.length,
     collapsed: modifiers.collapsed.length,
+    unbillable: written.unbillable.length,
     problems,
     sources: perSource,
   };
@@ -262,6 +281,13 @@ export function planMonth(
     resolver,
     capabilities: psa.capabilities,
     psaCurrency: null,
+    held: [
+      ...grid.unbillable.map((r) => ({ ...r.charge, message: `Row ${r.rowNumber}: ${r.status}` })),
+      ...grid.invalid.map((r) => ({
+        ...r.charge,
+        message: `Row ${r.rowNumber} needs fixing (${r.message})`,
+      })),
+    ],
   });
   const collapsedInto = new Map<string, string>();
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);

@@ -4,6 +4,7 @@
  * owns, so the number of Sheets calls does not grow with the number of lines.
  */
 import type { BillingLine } from '../core/billing-line';
+import type { KeyedUnbillable } from '../core/unbillable';
 import { MappingIndex } from '../core/mapping';
 import type { Mappings } from '../core/mapping';
 import type { ReconcileAction } from '../core/reconcile';
@@ -29,6 +30,8 @@ export interface MonthView {
   lookups: Lookups | null;
   /** Sources whose pull failed: their rows are kept as they are, not marked removed (see merge.ts). */
   keepSources?: readonly string[];
+  /** Records of this pull that cannot be billed: a row each, never approvable (see merge.ts). */
+  unbillable?: readonly KeyedUnbillable[];
 }
 
 export interface WriteMonthResult extends Omit<MergeResult, 'rows'> {
@@ -117,7 +120,10 @@ export function writeMonth(
   }
 
   const v = view ?? monthView(ss);
-  const merged = mergeGrid(existingRows(t, index), pulledLines(lines, v), { keepSources: v.keepSources });
+  const merged = mergeGrid(existingRows(t, index), pulledLines(lines, v), {
+    keepSources: v.keepSources,
+    unbillable: v.unbillable,
+  });
 
   if (header.length > firstNew) {
     const cols = new Map<number, WriteValue[]>();
@@ -136,8 +142,10 @@ export function writeMonth(
     if (old.some((v, i) => !sameWritten(v, t.rows[i][at], t.formulas?.[i]?.[at])))
       changedCols.set(at + 1, old);
     // Below the data range every cell is empty, and a pull leaves reconciliation, status and note
-    // cells of new lines blank: those columns need no write.
-    if (merged.rows.length > kept && !BLANK_FOR_NEW_LINES.has(c.id)) newCols.set(at + 1, values.slice(kept));
+    // cells of new lines blank (but for the status of a record that cannot be billed): no write then.
+    const added = values.slice(kept);
+    if (added.length > 0 && !(BLANK_FOR_NEW_LINES.has(c.id) && added.every((x) => x === '' || x == null)))
+      newCols.set(at + 1, added);
   }
   writeColumns(sheet, 2, changedCols);
   writeColumns(sheet, 2 + kept, newCols);

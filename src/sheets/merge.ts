@@ -11,8 +11,13 @@
  *   own cells (Status, PSA reference, reconciliation) are never touched by a pull.
  * - A line gone at the source stays, marked "Removed at source" (its previous status is remembered and
  *   comes back if the line reappears). Rows without a key and duplicated rows are kept as they are.
+ * - A record the source could not turn into a billable line gets a row too, "Cannot be billed: <why>",
+ *   with the values that could be read; a later pull that reads it turns the row back into a normal one
+ *   (matched by key, or by the vendor's record id when the key could not be computed the same way).
  */
 import type { BillingLine } from '../core/billing-line';
+import { recordRef } from '../core/unbillable';
+import type { KeyedUnbillable } from '../core/unbillable';
 import type { CellValue, WriteValue } from '../platform/spreadsheet';
 import { cellText, isBlank, jsonCell, sameCell } from './cells';
 import { GRID_COLUMNS, OVERRIDE_COLUMNS } from './columns';
@@ -52,17 +57,23 @@ export interface MergeResult {
   keptOverrides: number;
   /** Keys given twice in the pull (the first is used). */
   duplicatePulled: string[];
+  /** Rows (new or existing) of records that cannot be billed. */
+  unbillable: string[];
 }
 
 export const REMOVED_STATUS = 'Removed at source';
+/** Status of a record the source sent but BillGrid cannot bill (followed by ': ' and the reason). */
+export const UNBILLABLE_STATUS = 'Cannot be billed';
 
 /** What the last pull wrote into the override cells, plus the removed flag and the status before it. */
 export interface PulledSnapshot {
   v: Partial<Record<GridColumnId, string | number | boolean>>;
   /** 1 while the line is removed at the source. */
   r?: 1;
-  /** The status the row had before it was marked removed. */
+  /** The status the row had before it was marked removed (or cannot be billed). */
   s?: string;
+  /** 1 while the source's record cannot be billed (see UNBILLABLE_STATUS). */
+  u?: 1;
 }
 
 export function parseSnapshot(v: unknown): PulledSnapshot | null {
@@ -74,6 +85,7 @@ export function parseSnapshot(v: unknown): PulledSnapshot | null {
     if (typeof vals !== 'object' || vals === null) return null;
     const snap: PulledSnapshot = { v: vals as PulledSnapshot['v'] };
     if ((o as { r?: unknown }).r === 1) snap.r = 1;
+    if ((o as { u?: unknown }).u === 1) snap.u = 1;
     const s = (o as { s?: unknown }).s;
     if (typeof s === 'string') snap.s = s;
     return snap;
@@ -137,12 +149,50 @@ const pulledValues = (fresh: Partial<Record<GridColumnId, CellValue>>): PulledSn
 
 const isRemovedStatus = (s: unknown): boolean => cellText(s).startsWith(REMOVED_STATUS);
 
+export const isUnbillableRow = (snap: PulledSnapshot | null, status: unknown): boolean =>
+  snap?.u === 1 || cellText(status).startsWith(`${UNBILLABLE_STATUS}:`);
+
+/** What the pull writes for a record that cannot be billed: what could be read, blank elsewhere. */
+function unbillableCells(u: KeyedUnbillable): Partial<Record<GridColumnId, CellValue>> {
+  const v = u.values;
+  const cell = (x: string | number | undefined): CellValue => x ?? '';
+  return {
+    key: u.key,
+    source: u.source,
+    customerName: cell(v.customerName),
+    subscriptionId: cell(v.subscriptionId),
+    sku: cell(v.sku),
+    description: cell(v.description),
+    periodStart: cell(v.periodStart),
+    periodEnd: cell(v.periodEnd),
+    cycle: cell(v.cycle),
+    chargeType: cell(v.chargeType),
+    quantity: cell(v.quantity),
+    unitCost: cell(v.unitCost),
+    unitPrice: cell(v.unitPrice),
+    total: cell(v.total),
+    currency: cell(v.currency),
+    customerId: cell(v.customerId),
+    productName: cell(v.productName),
+    effectiveDate: cell(v.effectiveDate),
+    orderId: cell(v.orderId),
+    recordId: cell(v.recordId),
+    tags: '',
+  };
+}
+
 function mergeRow(
   row: ExistingRow,
   p: PulledLine,
 ): { out: OutRow; keptOverrides: number; restored: boolean } {
+  return mergeCells(row, sourceCells(p));
+}
+
+function mergeCells(
+  row: ExistingRow,
+  fresh: Partial<Record<GridColumnId, CellValue>>,
+): { out: OutRow; keptOverrides: number; restored: boolean } {
   const snap = parseSnapshot(row.cells.pulled);
-  const fresh = sourceCells(p);
   const out = {} as OutRow;
   let keptOverrides = 0;
   for (const c of GRID_COLUMNS) {
@@ -165,9 +215,33 @@ function mergeRow(
     } else out[id] = kept(row, id);
   }
   const wasRemoved = snap?.r === 1 || isRemovedStatus(row.cells.status);
-  if (wasRemoved && !row.formulas?.status) out.status = snap?.s ?? '';
+  const wasUnbillable = isUnbillableRow(snap, row.cells.status);
+  if ((wasRemoved || wasUnbillable) && !row.formulas?.status) out.status = snap?.s ?? '';
   out.pulled = snapshotText({ v: pulledValues(fresh) });
   return { out, keptOverrides, restored: wasRemoved };
+}
+
+/** A row for a record that cannot be billed: refreshed like a pulled line, its Status the reason. */
+function unbillableRow(row: ExistingRow | null, u: KeyedUnbillable): OutRow {
+  const fresh = unbillableCells(u);
+  let out: OutRow;
+  let before = '';
+  if (row) {
+    const snap = parseSnapshot(row.cells.pulled);
+    out = mergeCells(row, fresh).out;
+    // The status to give back when the record can be billed again (not the reason itself).
+    before =
+      isUnbillableRow(snap, row.cells.status) || snap?.r === 1 || isRemovedStatus(row.cells.status)
+        ? (snap?.s ?? '')
+        : cellText(row.cells.status);
+  } else {
+    out = {} as OutRow;
+    for (const c of GRID_COLUMNS) out[c.id] = fresh[c.id] ?? '';
+    out.approved = false;
+  }
+  out.status = `${UNBILLABLE_STATUS}: ${u.reason}`;
+  out.pulled = snapshotText({ v: pulledValues(fresh), u: 1, ...(before ? { s: before } : {}) });
+  return out;
 }
 
 function markRemoved(row: ExistingRow): { out: OutRow; newly: boolean } {
@@ -205,6 +279,8 @@ export interface MergeOptions {
    * than marked "Removed at source" (a failed pull says nothing about what the vendor still charges).
    */
   keepSources?: readonly string[];
+  /** Records of this pull that cannot be billed (keys distinct from the pulled lines'). */
+  unbillable?: readonly KeyedUnbillable[];
 }
 
 export function mergeGrid(
@@ -227,7 +303,17 @@ export function mergeGrid(
     restored: [],
     keptOverrides: 0,
     duplicatePulled,
+    unbillable: [],
   };
+  const unbillable = new Map<string, KeyedUnbillable>();
+  for (const u of options.unbillable ?? []) if (!incoming.has(u.key)) unbillable.set(u.key, u);
+  // A record read now but not before: found by the vendor's record id when its key differs.
+  const byRecord = new Map<string, PulledLine>();
+  for (const p of incoming.values()) {
+    const ref = recordRef(p.line.source, p.line.recordId);
+    if (ref && !byRecord.has(ref)) byRecord.set(ref, p);
+  }
+  const existingKeys = new Set(existing.map((r) => cellText(r.cells.key).trim()));
   const seen = new Set<string>();
   for (const row of existing) {
     const key = cellText(row.cells.key).trim();
@@ -237,7 +323,20 @@ export function mergeGrid(
     }
     seen.add(key);
     const p = incoming.get(key);
-    if (p) {
+    const u = unbillable.get(key);
+    const readNow =
+      !p && !u && isUnbillableRow(parseSnapshot(row.cells.pulled), row.cells.status)
+        ? byRecord.get(recordRef(cellText(row.cells.source).trim(), cellText(row.cells.recordId)) ?? '')
+        : undefined;
+    if (u) {
+      result.rows.push(unbillableRow(row, u));
+      result.unbillable.push(key);
+    } else if (readNow && !existingKeys.has(readNow.line.key) && !seen.has(readNow.line.key)) {
+      seen.add(readNow.line.key);
+      const m = mergeRow(row, readNow);
+      result.rows.push(m.out);
+      result.updated.push(readNow.line.key);
+    } else if (p) {
       const m = mergeRow(row, p);
       result.rows.push(m.out);
       result.updated.push(key);
@@ -258,6 +357,16 @@ export function mergeGrid(
   for (const { p } of fresh) {
     result.rows.push(newRow(p));
     result.added.push(p.line.key);
+  }
+  const freshUnbillable = [...unbillable.values()].filter((u) => !seen.has(u.key));
+  freshUnbillable.sort(
+    (a, b) =>
+      cmp(String(a.values.customerName ?? ''), String(b.values.customerName ?? '')) || cmp(a.key, b.key),
+  );
+  for (const u of freshUnbillable) {
+    result.rows.push(unbillableRow(null, u));
+    result.unbillable.push(u.key);
+    result.added.push(u.key);
   }
   return result;
 }

@@ -24,7 +24,7 @@ import { GRID_COLUMNS, OVERRIDE_COLUMNS } from './columns';
 import type { GridColumnId } from './columns';
 import { idOfLabel } from './lookups';
 import type { LookupIndex } from './lookups';
-import { REMOVED_STATUS, parseSnapshot } from './merge';
+import { REMOVED_STATUS, isUnbillableRow, parseSnapshot } from './merge';
 
 /** A valid, pushable-if-approved row. */
 export interface GridRow {
@@ -43,10 +43,18 @@ export interface GridRow {
   note: string;
 }
 
+/** Who and what a row that cannot be pushed charges, as its cells say (for the targets it shares). */
+export interface RowCharge {
+  source: string;
+  customerId: string;
+  sku: string;
+}
+
 export interface InvalidRow {
   rowNumber: number;
   key: string;
   message: string;
+  charge: RowCharge;
 }
 
 export interface RemovedRow {
@@ -54,11 +62,21 @@ export interface RemovedRow {
   key: string;
 }
 
+export interface UnbillableRow {
+  rowNumber: number;
+  key: string;
+  /** The Status cell: "Cannot be billed: <why>". */
+  status: string;
+  charge: RowCharge;
+}
+
 export interface GridRead {
   rows: GridRow[];
   invalid: InvalidRow[];
   /** Lines marked "Removed at source": shown, never pushed. */
   removed: RemovedRow[];
+  /** Records the source sent that cannot be billed: shown, never approved or pushed. */
+  unbillable: UnbillableRow[];
 }
 
 /** Prefix of a validation message in the Status cell (highlighted; cleared when the row is fixed). */
@@ -168,7 +186,7 @@ export function validateRows(
 ): GridRead {
   const dateText = options.dateText ?? localIsoDate;
   const lookups = options.lookups ?? null;
-  const out: GridRead = { rows: [], invalid: [], removed: [] };
+  const out: GridRead = { rows: [], invalid: [], removed: [], unbillable: [] };
   const known = KNOWN_IDS.filter((id) => index.has(id)).map((id) => index.get(id) as number);
 
   // Rows per key, to report every copy of a duplicated key.
@@ -188,6 +206,7 @@ export function validateRows(
     get: RowCells;
     identity: string;
     snap: ReturnType<typeof parseSnapshot>;
+    charge: RowCharge;
   };
   const pending: Pending[] = [];
   const identityCount = new Map<string, number>();
@@ -201,11 +220,20 @@ export function validateRows(
     };
     const key = cellText(get('key')).trim();
     const snap = parseSnapshot(get('pulled'));
+    const charge: RowCharge = {
+      source: cellText(get('source')).trim(),
+      customerId: cellText(get('customerId')).trim(),
+      sku: cellText(get('sku')).trim(),
+    };
     if (snap?.r === 1 || cellText(get('status')).startsWith(REMOVED_STATUS)) {
       out.removed.push({ rowNumber, key });
       return;
     }
-    const bad = (message: string) => out.invalid.push({ rowNumber, key, message });
+    if (isUnbillableRow(snap, get('status'))) {
+      out.unbillable.push({ rowNumber, key, status: cellText(get('status')), charge });
+      return;
+    }
+    const bad = (message: string) => out.invalid.push({ rowNumber, key, message, charge });
     if (!key) return bad(MISSING_KEY);
     if (!LINE_KEY_PATTERN.test(key)) {
       return bad(`Line key '${key}' is not a BillGrid line key (BG- and 16 hex digits); undo the edit`);
@@ -221,11 +249,12 @@ export function validateRows(
     if (!parsed.ok) return bad(parsed.message);
     const identity = lineIdentity(parsed.line);
     identityCount.set(identity, (identityCount.get(identity) ?? 0) + 1);
-    pending.push({ rowNumber, key, line: parsed.line, get, identity, snap });
+    pending.push({ rowNumber, key, line: parsed.line, get, identity, snap, charge });
   });
 
   for (const p of pending) {
-    const bad = (message: string) => out.invalid.push({ rowNumber: p.rowNumber, key: p.key, message });
+    const bad = (message: string) =>
+      out.invalid.push({ rowNumber: p.rowNumber, key: p.key, message, charge: p.charge });
     if (!keyMatches(p.key, p.identity, identityCount.get(p.identity) ?? 1)) {
       bad(
         `Line key ${p.key} does not match this row's source, customer id, subscription, product/SKU, charge type ` +

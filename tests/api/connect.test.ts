@@ -12,7 +12,7 @@ describe('Connect API', () => {
     const view = sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
     expect(view.configured).toBe(true);
     const stored = Object.fromEntries(view.fields.map((f) => [f.name, f.stored]));
-    expect(stored).toEqual({ accountSid: '••••cdef', authToken: 'set' });
+    expect(stored).toEqual({ accountSid: '••••cdef', authToken: 'set', apiKeySid: null, apiKeySecret: null });
 
     const all = JSON.stringify([view, sidebarApi.getConnections(), sidebarApi.getSetupState()]);
     expect(all).not.toContain(TOKEN);
@@ -40,7 +40,7 @@ describe('Connect API', () => {
     expect(msg).not.toContain(badSid);
 
     expect(errorOf(() => sidebarApi.saveConnection('twilio', { accountSid: SID }))).toBe(
-      'Twilio credentials: Twilio Auth Token is missing',
+      'Twilio credentials: Twilio Auth Token is missing (or give an API key SID and secret instead)',
     );
     expect(errorOf(() => sidebarApi.saveConnection('stripe' as never, {}))).toBe(
       `Connection: Connection must be one of ${CONNECTOR_IDS.join(', ')}`,

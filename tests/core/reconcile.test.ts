@@ -139,6 +139,37 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
     });
   });
 
+  it('leaves a contract service as it is while another charge it sums cannot be read, and blocks nothing else', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 's1', quantity: 3 }),
+      raw({ subscriptionId: 's3', quantity: 1, chargeType: 'one-off', cycle: 'one-time' }),
+    ]);
+    const base = defaultBillingSettings();
+    const r = reconcile({
+      lines,
+      state: empty(),
+      resolver: mappingTargetResolver(mappings(), base),
+      capabilities: CONTRACT_PSA,
+      psaCurrency: 'USD',
+      held: [
+        {
+          source: 'pax8',
+          customerId: 'cust-1',
+          sku: 'MS-365-BP',
+          message: "Row 4: Cannot be billed: Quantity 'ten' is not a number",
+        },
+        { source: 'pax8', customerId: 'cust-2', sku: 'OTHER', message: 'Row 5 needs fixing' },
+      ],
+    });
+    const seats = r.byLine.get(lines[0].key);
+    expect(seats).toMatchObject({ action: 'blocked', reason: 'invalid-value' });
+    expect(seats?.message).toContain("Row 4: Cannot be billed: Quantity 'ten' is not a number");
+    // A one-off charge of the same product is its own charge: not concerned.
+    expect(r.byLine.get(lines[1].key)?.action).toBe('add-charge');
+    const without = run(lines);
+    expect(without.byLine.get(lines[0].key)?.action).toBe('create');
+  });
+
   it('blocks a contract service whose lines disagree on the unit price', () => {
     const lines = keyed([
       raw({ subscriptionId: 'a', unitPrice: 22 }),

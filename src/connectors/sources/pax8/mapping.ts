@@ -13,6 +13,7 @@ import {
 import { toMicros, unitPriceFor } from '../../../core/money';
 import { round6 } from '../common/http-util';
 import type { Pax8Invoice, Pax8InvoiceItem } from './schemas';
+import type { RecordValues } from '../../../core/unbillable';
 
 const TERM_CYCLE: Record<string, BillingCycle> = {
   monthly: 'monthly',
@@ -188,4 +189,33 @@ function pricing(item: Pax8InvoiceItem): Priced {
     };
   }
   return { ok: true, unitPrice, unitCost: cost, total: round6(total) };
+}
+
+/**
+ * What could be read of an invoice item BillGrid cannot bill, for its row in the month's tab: each field
+ * as Pax8 sent it when it is text or a number (a malformed value is shown as it came).
+ */
+export function readableItem(raw: unknown, companyName: string | undefined, currency?: string): RecordValues {
+  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const v = (k: string): string | number | undefined => {
+    const x = o[k];
+    return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)) ? x : undefined;
+  };
+  const out: RecordValues = {
+    customerId: v('companyId'),
+    customerName: companyName ?? v('companyName'),
+    subscriptionId: v('subscriptionId'),
+    sku: v('sku') || v('productId'),
+    productName: v('productName'),
+    description: v('description'),
+    periodStart: v('startPeriod'),
+    periodEnd: v('endPeriod'),
+    quantity: v('quantity'),
+    unitCost: v('cost'),
+    unitPrice: v('price'),
+    total: v('total'),
+    currency: v('currencyCode') ?? currency,
+    recordId: v('id'),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as RecordValues;
 }

@@ -24,7 +24,7 @@ import type { RawBillingLine } from '../../../core/billing-line';
 import { isOk, jsonBody, queryString, scrub, zodReason } from '../common/http-util';
 import { Pax8Auth, memoryTokenStore, type TokenStore } from './auth';
 import { parsePax8Config, type Pax8Config } from './config';
-import { itemToLine } from './mapping';
+import { itemToLine, readableItem } from './mapping';
 import {
   company,
   invoice,
@@ -139,10 +139,12 @@ export class Pax8Source implements BillingSource {
         const recordId = idOf(raw) ?? `${inv.id}#${n + 1}`;
         const item = invoiceItem.safeParse(raw);
         if (!item.success) {
+          const who = customerOf(raw, companies);
           problems.push({
-            ...customerOf(raw, companies),
+            ...who,
             recordId,
             message: `Pax8 invoice item skipped: ${zodReason(item.error)}`,
+            values: { ...readableItem(raw, who.customerName, inv.currencyCode ?? undefined), recordId },
           });
           return;
         }
@@ -160,6 +162,10 @@ export class Pax8Source implements BillingSource {
             customerName: who?.name ?? item.data.companyName ?? undefined,
             recordId,
             message: `Pax8 invoice item ${out.skip ? 'not billed' : 'skipped'}: ${out.message}`,
+            // Items Pax8 bills the client itself are left out on purpose; the others get a row.
+            ...(out.skip
+              ? {}
+              : { values: { ...readableItem(raw, who?.name, inv.currencyCode ?? undefined), recordId } }),
           });
         }
       });

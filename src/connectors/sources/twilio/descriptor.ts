@@ -17,11 +17,35 @@ export const descriptor: SourceDescriptor<TwilioCredentials> = {
       input: 'text',
       hint: 'Your top-level account; BillGrid walks every subaccount.',
     },
-    { name: 'authToken', label: 'Auth Token', exposure: 'secret', input: 'password' },
+    {
+      name: 'authToken',
+      label: 'Auth Token',
+      exposure: 'secret',
+      input: 'password',
+      hint: 'Or leave blank and give an API key below.',
+      optional: true,
+    },
+    {
+      name: 'apiKeySid',
+      label: 'API key SID',
+      exposure: 'identifier',
+      input: 'text',
+      hint: 'A Main API key (SK…), which Twilio recommends over the Auth Token.',
+      optional: true,
+    },
+    { name: 'apiKeySecret', label: 'API key secret', exposure: 'secret', input: 'password', optional: true },
   ],
   urlPrefixes: ['https://api.twilio.com/'],
   http: { reads: twilioHttpPolicy() },
   create: (c, deps) =>
-    createTwilioSource({ accountSid: c.accountSid, authToken: c.authToken }, deps.http(twilioHttpPolicy())),
+    createTwilioSource(
+      {
+        accountSid: c.accountSid,
+        authToken: c.authToken,
+        apiKeySid: c.apiKeySid,
+        apiKeySecret: c.apiKeySecret,
+      },
+      deps.http(twilioHttpPolicy()),
+    ),
   probes: twilioProbes,
 };

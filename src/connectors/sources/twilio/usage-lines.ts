@@ -10,6 +10,7 @@ import { round6, zodReason } from '../common/http-util';
 import { TOTAL_CATEGORY, selectBilledCategories, type PricedCategory } from './categories';
 import type { TwilioConfig } from './config';
 import { usageRecord, type UsageRecord } from './schemas';
+import { valuesOf, type RecordValues } from '../../../core/unbillable';
 
 export function usageLines(
   c: SourceCustomer,
@@ -29,6 +30,7 @@ export function usageLines(
         customerName: c.name,
         recordId,
         message: `Twilio usage record skipped: ${zodReason(rec.error)}`,
+        values: readableRecord(c, r, period),
       });
       return;
     }
@@ -43,6 +45,7 @@ export function usageLines(
         message: unit
           ? `Twilio usage record skipped: currency '${unit}' is not supported`
           : 'Twilio usage record skipped: it has a price but no currency',
+        values: readableRecord(c, r, period),
       });
       return;
     }
@@ -90,6 +93,7 @@ export function usageLines(
         customerName: c.name,
         recordId: `${c.id}/${b.category}`,
         message: `Twilio line skipped: ${parsed.message}`,
+        values: valuesOf(candidate),
       });
   }
   return lines;
@@ -131,6 +135,33 @@ function line(
     effectiveDate: period.end,
     orderId: '',
   };
+}
+
+/** What could be read of a usage record BillGrid cannot bill, as its row shows it (the line's own fields). */
+function readableRecord(c: SourceCustomer, raw: unknown, period: BillingPeriod): RecordValues {
+  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const v = (k: string): string | number | undefined => {
+    const x = o[k];
+    return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)) ? x : undefined;
+  };
+  const unit = v('price_unit');
+  const out: RecordValues = {
+    customerId: c.id,
+    customerName: c.name,
+    subscriptionId: c.id,
+    sku: v('category'),
+    productName: v('description'),
+    description: v('description'),
+    periodStart: period.start,
+    periodEnd: period.end,
+    cycle: 'usage',
+    chargeType: 'usage',
+    quantity: 1,
+    total: v('price'),
+    unitPrice: v('price'),
+    currency: typeof unit === 'string' ? unit.toUpperCase() : unit,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as RecordValues;
 }
 
 /** A label for a record in problems: its category when readable, else its position. */

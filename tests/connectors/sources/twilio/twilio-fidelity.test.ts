@@ -7,6 +7,7 @@ import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox
 import { bigFixture, demoFixture, type TwilioFixture } from '../../../../local/sandbox/twilio/fixture';
 import { DEMO_CLIENTS, DEMO_MONTH } from '../../../../local/demo/msp';
 import { createTwilioSource, twilioHttpPolicy } from '../../../../src/connectors/sources/twilio';
+import { descriptor as twilioDescriptor } from '../../../../src/connectors/sources/twilio/descriptor';
 import { CurrencyTotals } from '../../../../src/core/money';
 import type { BillingPeriod, PullResult } from '../../../../src/core/source';
 import { SourceError } from '../../../../src/core/source';
@@ -182,6 +183,45 @@ describe('Twilio as it really behaves', () => {
     expect(() => source({ accountSid: demo.main.sid })).toThrow(
       'Twilio settings: Twilio Auth Token is missing',
     );
+  });
+
+  it('T5: Connect takes an API key instead of the Auth Token, and the registered connector pulls with it', async () => {
+    const sid = `SK${'d'.repeat(32)}`;
+    await withState({
+      apiKeys: [{ sid, secret: 'main-key-secret-4', accountSid: demo.main.sid, kind: 'main' }],
+    });
+    const form = {
+      accountSid: demo.main.sid,
+      authToken: ' ',
+      apiKeySid: sid,
+      apiKeySecret: 'main-key-secret-4',
+    };
+    const parsed = twilioDescriptor.credentials.safeParse(form);
+    expect(parsed.success).toBe(true);
+    if (!parsed.success) return;
+    expect(parsed.data.authToken).toBeUndefined();
+    const t = testHttp(twilioHttpPolicy(), { 'https://api.twilio.com': sb.urls['twilio-real'] });
+    const r = twilioDescriptor
+      .create(parsed.data, { http: () => t.http, tokenStore: () => undefined })
+      .pullPeriod(PERIOD);
+    expect(r.problems).toEqual([]);
+    expect(pulledTotals(r)).toEqual(leafTotals(demo));
+    // The form names what is missing, and never echoes a value.
+    const half = twilioDescriptor.credentials.safeParse({ accountSid: demo.main.sid, apiKeySid: sid });
+    expect(half.success ? [] : half.error.issues.map((i) => i.message)).toEqual([
+      'Twilio API key secret is missing',
+    ]);
+    const none = twilioDescriptor.credentials.safeParse({ accountSid: demo.main.sid });
+    expect(none.success ? [] : none.error.issues.map((i) => i.message)).toEqual([
+      'Twilio Auth Token is missing (or give an API key SID and secret instead)',
+    ]);
+    const fields = twilioDescriptor.fields.map((f) => [f.name, f.exposure]);
+    expect(fields).toEqual([
+      ['accountSid', 'identifier'],
+      ['authToken', 'secret'],
+      ['apiKeySid', 'identifier'],
+      ['apiKeySecret', 'secret'],
+    ]);
   });
 
   it('a 300-subaccount month in three currencies: every account billed at the exact sum of its leaf records, per currency, to the cent', () => {

@@ -1,0 +1,112 @@
+/**
+ * What a sandbox folder gives the shared contract suites (tests/contract), by convention: a connector
+ * with a sandbox exports `contract` from `local/sandbox/<id>/contract.ts`. The suites iterate the
+ * registry, start each connector's own sandbox and run the same cases on every connector; this file says
+ * what they need to know that only the vendor's side can say (the month to bill, what the vendor must
+ * hold afterwards, how a record is spoiled, which spec the requests follow).
+ * Everything here is written from the vendor's documented behaviour and the fixture, never by running
+ * BillGrid's own code: it is the witness the connector is checked against.
+ */
+import type { RawBillingLine } from '../../src/core/billing-line';
+import type { Mappings } from '../../src/core/mapping';
+import type { BillingSettings } from '../../src/core/settings';
+import type { BillingPeriod } from '../../src/core/source';
+import type { LoggedRequest } from './framework';
+
+/** A vendor's published OpenAPI document in specs/, and how its quirks are read (tests/support/openapi.ts). */
+export interface SpecRef {
+  /** File name under specs/ (with its licence beside it). */
+  file: string;
+  /** Prefix the vendor puts before the spec's paths (e.g. '/api'). */
+  basePath?: string;
+  /** The vendor routes paths case-insensitively. */
+  caseInsensitivePaths?: boolean;
+  /** The vendor answers and accepts null for scalar fields the spec does not mark nullable. */
+  nullableScalars?: boolean;
+  /** Validate answers (200 JSON) against the spec's response schemas (when it declares them). */
+  responses?: boolean;
+  /** Validate JSON request bodies against the operation's request schema. */
+  requestBodies?: boolean;
+  /** Custom string formats the spec uses: a pattern, or true to accept anything. */
+  formats?: Record<string, string | true>;
+  /** Drop every `format` keyword (the spec's formats are .NET names, not JSON Schema's). */
+  ignoreFormats?: boolean;
+  /** Properties whose declared type the live API is documented to widen: name → also allowed pattern. */
+  widenedStrings?: Record<string, string>;
+  /** Check the Authorization header against each operation's security scheme (HTTP Basic or bearer). */
+  auth?: boolean;
+  /** Check the header parameters an operation requires. */
+  headers?: boolean;
+  /**
+   * A documented variant of list answers: the spec's bare array wrapped as `{ [total]: n, [items]: […] }`;
+   * the items are held to the spec's array schema and the total must be a whole number.
+   */
+  listEnvelope?: { total: string; items: string };
+  /** The vendor documents PascalCase answers for the spec's camelCase names: compare case-blind on the first letter. */
+  camelCaseAnswers?: boolean;
+  /**
+   * Answer statuses other than 200 must be declared by the operation or be one of these (the vendor's
+   * documented general errors); unset: any non-200 answer is accepted unchecked.
+   */
+  generalErrorStatuses?: number[];
+  /** Requests the spec does not describe (token endpoints on another host): not validated. */
+  skip?(r: Pick<LoggedRequest, 'method' | 'path'>): boolean;
+}
+
+/** One way a vendor record BillGrid reads can be malformed. */
+export interface Spoil<S> {
+  /** What is wrong with the record, in words. */
+  name: string;
+  /**
+   * Change `state` so that one record is malformed. PSA: the record that carries `lineKey` (BillGrid
+   * wrote it). Source: any billed record; returns which customer it belongs to (the rest stay billable).
+   */
+  spoil(state: S, lineKey: string): { customerId?: string; recordId: string } | null;
+}
+
+export interface PsaContractFixture<S = unknown> {
+  kind: 'psa';
+  /** The billing month. */
+  period: BillingPeriod;
+  /** The month's charges as pulled from sources (keys are assigned by core, as in a pull). */
+  lines: RawBillingLine[];
+  mappings: Mappings;
+  settings: BillingSettings;
+  /**
+   * What the PSA must hold after the month is applied, as problems (empty: right), computed from the
+   * month and the fixture by the vendor's rules, independently of the connector.
+   */
+  check(state: S, lineKeys: ReadonlyMap<string, RawBillingLine>): string[];
+  /**
+   * BillGrid's part of the PSA (what it created or changed) plus record counts, ids and timestamps aside:
+   * two runs that converged on the same month give equal values, whatever crashed in between.
+   */
+  billed(state: S): unknown;
+  /** A request that changes the PSA (a POST that queries is a read). */
+  isMutation(r: Pick<LoggedRequest, 'method' | 'path'>): boolean;
+  /** Ways a record BillGrid wrote can come back malformed (at least one). */
+  malformed: Spoil<S>[];
+  spec?: SpecRef;
+}
+
+/** One line a source must bill, in the fields the vendor's data fixes (the rest is the connector's choice). */
+export type ExpectedLine = Omit<Partial<RawBillingLine>, 'currency'> & {
+  customerId: string;
+  total: number;
+  /** As the vendor writes it (upper-cased ISO 4217). */
+  currency: string;
+};
+
+export interface SourceContractFixture<S = unknown> {
+  kind: 'source';
+  period: BillingPeriod;
+  /** Every line the period must bill, from the sandbox state by the vendor's rules. */
+  expected(state: S): ExpectedLine[];
+  /** A request that changes something at the vendor (a token request is not). */
+  isMutation(r: Pick<LoggedRequest, 'method' | 'path'>): boolean;
+  /** Ways one billed record can be malformed (at least one). */
+  malformed: Spoil<S>[];
+  spec?: SpecRef;
+}
+
+export type ContractFixture = PsaContractFixture | SourceContractFixture;
