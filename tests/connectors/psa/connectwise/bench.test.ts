@@ -90,26 +90,30 @@ async function run(lines: number) {
     connect(sb.urls.connectwise).target.readBilling(scope);
     const readRequests = (await admin.requests()).length;
     await admin.clearRequests();
-    const target = connect(sb.urls.connectwise).target;
+    // One execution per batch (as a continuation would run them, at worst): nothing cached across batches.
     let failed = 0;
     for (const batch of batchesOf(steps, 100, (s) => entityOf(s.ref)))
-      failed += target.applyAll(batch).filter((o) => o.status === 'failed').length;
+      failed += connect(sb.urls.connectwise)
+        .target.applyAll(batch)
+        .filter((o) => o.status === 'failed').length;
     const log = await admin.requests();
     const pushReads = log.filter((r) => !isMutation(r)).length;
     const pushWrites = log.filter(isMutation).length;
     const realS = (Date.now() - t0) / 1000;
     await admin.clearRequests();
-    const again = connect(sb.urls.connectwise).target;
-    for (const batch of batchesOf(steps, 100, (s) => entityOf(s.ref))) again.applyAll(batch);
+    for (const batch of batchesOf(steps, 100, (s) => entityOf(s.ref)))
+      connect(sb.urls.connectwise).target.applyAll(batch);
     const secondWrites = (await admin.requests()).filter(isMutation).length;
     // Changed per the fixture: every step but the one per client whose quantity already matches (11).
     const minReads = Math.ceil(agreements / 1000) + agreements + 1;
+    const batches = batchesOf(steps, 100, (s) => entityOf(s.ref)).length;
     const minWrites = steps.length - agreements + newSkus;
     const total = readRequests + pushReads + pushWrites;
     const minimum = minReads * 2 - 1 + minWrites; // the reconcile read and the push's re-read each need the additions
     const modelled = (rate: number) =>
       Math.max((total / rate) * 60, (total * LATENCY_MS) / CONCURRENCY / 1000);
     return {
+      batches,
       lines,
       steps: steps.length,
       agreements,
@@ -140,14 +144,15 @@ describe('ConnectWise bench', () => {
       const r = await run(lines);
       const min = (s: number) => `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
       console.log(
-        `ConnectWise ${r.lines} lines (${r.agreements} agreements, ${r.steps} steps): reconcile read ${r.readRequests} requests, ` +
+        `ConnectWise ${r.lines} lines (${r.agreements} agreements, ${r.steps} steps in ${r.batches} batches): reconcile read ${r.readRequests} requests, ` +
           `push ${r.pushReads} reads + ${r.pushWrites} writes (minimum ${r.minReads} + ${r.minWrites}); total ${r.total} vs minimum ${r.minimum} ` +
           `(${(r.total / r.minimum).toFixed(2)}×); second push ${r.secondWrites} writes; modelled at 60/min ${min(r.at60)}, at 1,000/min ${min(r.at1000)}; ${r.realS.toFixed(0)} s real`,
       );
       expect(r.failed).toBe(0);
       expect(r.secondWrites).toBe(0);
       expect(r.pushWrites).toBe(r.minWrites);
-      expect(r.total).toBeLessThanOrEqual(r.minimum * 1.1);
+      // Each batch (a fresh execution) looks the auto-created SKUs up again: at most one catalog read per batch.
+      expect(r.total).toBeLessThanOrEqual(r.minimum + r.batches);
     },
     900_000,
   );
