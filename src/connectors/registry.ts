@@ -15,6 +15,7 @@ import { descriptor as halo } from './psa/halo/descriptor';
 import { descriptor as dattoRmm } from './sources/datto-rmm/descriptor';
 import { descriptor as itGlue } from './sources/it-glue/descriptor';
 import { descriptor as kaseyaBms } from './psa/kaseya-bms/descriptor';
+import { descriptor as connectwise } from './psa/connectwise/descriptor';
 
 export const CONNECTORS: readonly ConnectorDescriptor[] = [
   pax8,
@@ -27,6 +28,7 @@ export const CONNECTORS: readonly ConnectorDescriptor[] = [
   autotask,
   halo,
   kaseyaBms,
+  connectwise,
 ];
 
 export const SOURCES: readonly SourceDescriptor[] = CONNECTORS.filter(
