@@ -26,6 +26,7 @@ import type { BigMonthSpec } from './big-msp';
 import type { Psa } from './minimum';
 import { readBundle, runMonth, type MonthRun } from './month';
 import { naiveBaseline, type NaiveFigures } from './naive';
+import { HALO_HOSTED_LIMIT, limitTable } from './rate-limit';
 import { quotaTable, requestsTable, scalingTable, stepTable, targets, targetTable } from './report';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -114,6 +115,10 @@ async function main(): Promise<void> {
     print(stepTable(r));
     print('');
     print(requestsTable(r));
+    if (m.psa === 'halo') {
+      print(`\nUnder hosted HaloPSA's limit (local/bench/rate-limit.ts):\n`);
+      print(limitTable(r, 'halo', HALO_HOSTED_LIMIT));
+    }
     runs.push(r);
   }
   const base = plan.months.find((m) => m.psa === 'autotask')?.lines ?? 2_000;

@@ -55,6 +55,12 @@ export interface HaloTargetOptions {
 export class HaloTarget implements PsaTarget {
   readonly id = 'halo';
   readonly displayName = 'HaloPSA';
+  /**
+   * Steps per push batch: each batch lists its clients' invoices once (the fresh copy it writes from), so
+   * 200 steps (about 10 clients' invoices) halve those lists against the default 100 while a batch's
+   * journal entries stay far below the properties quota.
+   */
+  readonly pushBatchSize = 200;
   private readonly api: HaloApi;
   private readonly items: HaloItems;
   private readonly invoices: HaloInvoices;
