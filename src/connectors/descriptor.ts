@@ -5,7 +5,7 @@
  * connector is one folder plus one registry line.
  */
 import type { z } from 'zod';
-import type { HttpClient, TokenStore } from '../core/http';
+import type { HttpClient, RequestWindowStore, TokenStore } from '../core/http';
 import type { PsaCapabilities, PsaTarget } from '../core/psa';
 import type { BillingSource } from '../core/source';
 import type { HttpPolicy } from '../platform/http';
@@ -44,6 +44,13 @@ export interface ConnectorDeps {
   tokenStore(key: string): TokenStore | undefined;
   /** The last tenant check's result for one of this connector's probes, so it may adapt to a confirmed behaviour. */
   checked?(probeId: string): ProbeResult | undefined;
+  /**
+   * Send times of an API's rate-limit window kept between executions (script properties), so a
+   * continuation paces itself against what the previous execution sent; absent in tests.
+   */
+  requestWindow?(key: string): RequestWindowStore | undefined;
+  /** Sleep that counts against the execution's time (Utilities.sleep), for pacing. */
+  sleep?(ms: number): void;
 }
 
 /** Outcome of one read-only check of an assumption against a real tenant (the tenant check). */

@@ -49,6 +49,18 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
   http: { reads: policy },
   // Every line is a charge on an invoice; no quantity targets.
   capabilities: { quantityTargets: false, chargeContainer: 'invoice' },
-  create: (c, deps) => createHaloTarget(haloConfigFrom(c), deps.http(policy)),
+  create: (c, deps) =>
+    createHaloTarget(haloConfigFrom(c), deps.http(policy), {
+      // Without a sleep (a host that gives none) requests go unpaced and the retry policy meets 429s.
+      ...(deps.sleep
+        ? {
+            pacing: {
+              now: () => Date.now(),
+              sleep: (ms: number) => deps.sleep?.(ms),
+              store: deps.requestWindow?.(`halo.${c.tenantUrl.replace(/^https:\/\//, '')}`),
+            },
+          }
+        : {}),
+    }),
   probes: haloProbes,
 };

@@ -30,6 +30,7 @@ import {
   type LifecycleSettings,
   type ProductNeed,
 } from './items';
+import { HaloPacer, type PacingDeps } from './pacing';
 import { HaloBatch, type HaloPushContext } from './push';
 import { closedBecause, haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
 
@@ -50,6 +51,8 @@ export interface HaloTargetOptions {
    * which source it came from (group 'BillGrid_<name>').
    */
   integrationName?: string;
+  /** Pacing to hosted Halo's 300 requests / 5 minutes (clock, sleep, the window kept between executions). */
+  pacing?: PacingDeps;
 }
 
 export class HaloTarget implements PsaTarget {
@@ -74,7 +77,12 @@ export class HaloTarget implements PsaTarget {
 
   constructor(config: unknown, http: HttpClient, options: HaloTargetOptions = {}) {
     this.integrationName = options.integrationName ?? 'Imports';
-    this.api = new HaloApi(parseHaloConfig(config), http, options.now ?? (() => Date.now()));
+    this.api = new HaloApi(
+      parseHaloConfig(config),
+      http,
+      options.now ?? (() => Date.now()),
+      options.pacing ? new HaloPacer(options.pacing) : null,
+    );
     this.items = new HaloItems(this.api);
     this.clients = new HaloClients(this.api);
     this.invoices = new HaloInvoices(this.api, (id) => this.clients.billTo(id));
