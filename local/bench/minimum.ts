@@ -11,6 +11,7 @@ import type { BigMonth } from './big-msp';
 import type { AtState } from '../sandbox/autotask/fixture';
 import type { AtRecord } from '../sandbox/autotask/filter';
 import type { HaloFixture, HaloInvoiceRec } from '../sandbox/halo/fixture';
+import { seedState } from '../sandbox/halo/server';
 
 export type Psa = 'autotask' | 'halo';
 
@@ -144,8 +145,11 @@ function autotaskChanges(before: AtState, after: AtState): Record<string, number
   return out;
 }
 
-function haloChanges(before: HaloFixture, after: HaloFixture): Record<string, number> {
+function haloChanges(fixture: HaloFixture, after: HaloFixture): Record<string, number> {
   const out: Record<string, number> = {};
+  // As the sandbox holds the fixture before any request (its lines carry the amounts Halo computes):
+  // compared with the raw fixture every invoice with lines would count as changed.
+  const before = seedState(fixture);
   const changed = (a: HaloInvoiceRec[], b: HaloInvoiceRec[], label: string, created: string) => {
     const old = new Map(a.map((i) => [i.id, JSON.stringify(i)]));
     for (const inv of b) {

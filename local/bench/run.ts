@@ -8,6 +8,7 @@
  *   npm run bench -- --quick      # 2,000 / 20,000 lines only, both PSAs
  *   npm run bench -- --huge       # also approve and push the 100,000-line month (see docs/PERFORMANCE.md for how long)
  *   npm run bench -- --tiny       # 500 lines (a smoke run)
+ *   npm run bench -- --halo       # HaloPSA's 2,000 / 20,000-line months only
  *
  * Every month runs with Apps Script's real 6-minute limit: an execution that passed it would fail the run.
  *
@@ -25,6 +26,7 @@ import type { BigMonthSpec } from './big-msp';
 import type { Psa } from './minimum';
 import { readBundle, runMonth, type MonthRun } from './month';
 import { naiveBaseline, type NaiveFigures } from './naive';
+import { HALO_HOSTED_LIMIT, limitTable } from './rate-limit';
 import { quotaTable, requestsTable, scalingTable, stepTable, targets, targetTable } from './report';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -43,6 +45,16 @@ interface Plan {
 }
 
 function planFor(argv: string[]): Plan {
+  // HaloPSA's two months only (its figures in docs/PERFORMANCE.md), without the naive baseline and core.
+  if (argv.includes('--halo'))
+    return {
+      months: [
+        { psa: 'halo', lines: 2_000 },
+        { psa: 'halo', lines: 20_000 },
+      ],
+      naiveLines: 40,
+      core: false,
+    };
   if (argv.includes('--tiny'))
     return {
       months: [
@@ -103,6 +115,10 @@ async function main(): Promise<void> {
     print(stepTable(r));
     print('');
     print(requestsTable(r));
+    if (m.psa === 'halo') {
+      print(`\nUnder hosted HaloPSA's limit (local/bench/rate-limit.ts):\n`);
+      print(limitTable(r, 'halo', HALO_HOSTED_LIMIT));
+    }
     runs.push(r);
   }
   const base = plan.months.find((m) => m.psa === 'autotask')?.lines ?? 2_000;

@@ -5,7 +5,7 @@
  * connector is one folder plus one registry line.
  */
 import type { z } from 'zod';
-import type { HttpClient, TokenStore } from '../core/http';
+import type { HttpClient, RequestWindowStore, TokenStore } from '../core/http';
 import type { PsaCapabilities, PsaTarget } from '../core/psa';
 import type { BillingSource } from '../core/source';
 import type { HttpPolicy } from '../platform/http';
@@ -49,6 +49,13 @@ export interface ConnectorDeps {
    * that must remember what it sent where the vendor cannot be read back. Absent where there is no store.
    */
   durable?(key: string): DurableValue | undefined;
+  /**
+   * Send times of an API's rate-limit window kept between executions (script properties), so a
+   * continuation paces itself against what the previous execution sent; absent in tests.
+   */
+  requestWindow?(key: string): RequestWindowStore | undefined;
+  /** Sleep that counts against the execution's time (Utilities.sleep), for pacing. */
+  sleep?(ms: number): void;
 }
 
 /** One stored JSON value: parsed with the caller's schema on read (null when none); a damaged value throws. */

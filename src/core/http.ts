@@ -45,6 +45,15 @@ export interface TokenStore {
   clear(): void;
 }
 
+/**
+ * Send times (ms since epoch) of an API's requests in its rolling rate-limit window, kept between
+ * executions so consecutive executions share the budget.
+ */
+export interface RequestWindowStore {
+  get(): number[] | null;
+  put(times: number[]): void;
+}
+
 /** Thrown for network-level failures that survived retries. Message never contains secrets. */
 export class HttpTransportError extends Error {
   constructor(message: string) {

@@ -177,6 +177,12 @@ export interface PsaTarget {
    * lets a connector read and write many entities in parallel (fetchAll) within its API's limits.
    */
   applyAll?(steps: readonly PushStep[]): StepOutcome[];
+  /**
+   * Optional: steps per applyAll batch (default 100). A PSA that re-reads a batch's entities in one list
+   * request sends fewer requests with larger batches; the journal holds a batch's entries in properties,
+   * so keep it at a few hundred.
+   */
+  readonly pushBatchSize?: number;
 }
 
 /** A record the PSA holds after a create: `created` is false when an existing one was found and reused. */

@@ -9,7 +9,8 @@ import type { ConnectorDeps, Credentials } from '../connectors/descriptor';
 import type { ConnectorDescriptor } from '../connectors/descriptor';
 import { PSAS, SOURCES, psaConnector, sourceConnector, sourceName } from '../connectors/registry';
 import { z } from 'zod';
-import { RetryingHttpClient } from '../platform/http';
+import { RetryingHttpClient, appsScriptHttpDeps } from '../platform/http';
+import { propertiesRequestWindow } from '../platform/request-window';
 import { readJson, writeJson } from '../platform/store';
 import type { HttpDeps } from '../platform/http';
 import { SecretStore } from '../platform/secrets';
@@ -58,6 +59,9 @@ export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDep
     http: (policy) => new RetryingHttpClient(policy, opts.httpDeps),
     // Injected HTTP (tests) gets a fresh token per target, as before: no script cache there.
     tokenStore: (key) => (opts.httpDeps ? undefined : scriptCacheTokenStore(key)),
+    // Injected HTTP (tests): each target paces on its own; the window lives in script properties otherwise.
+    requestWindow: (key) => (opts.httpDeps ? undefined : propertiesRequestWindow(key)),
+    sleep: (ms) => (opts.httpDeps ?? appsScriptHttpDeps()).sleep(ms),
     // The last tenant check (document properties), read only when the connector asks.
     checked: (probeId) => {
       if (opts.httpDeps) return undefined;

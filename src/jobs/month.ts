@@ -465,6 +465,7 @@ export function pushMonth(
     user: opts.user,
     chargeContainer: psa.capabilities.chargeContainer,
     hasTime: opts.hasTime,
+    batchSize: psa.target.pushBatchSize,
     onStep: opts.onStep,
     flushJournal: () => opts.journal.flush(toLedger),
   });

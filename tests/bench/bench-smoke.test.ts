@@ -72,4 +72,15 @@ describe.each(['autotask', 'halo'] as const)('bench harness at a tiny scale (%s)
       // At 20,000 lines this is within 1.05 × the minimum (npm run bench, docs/PERFORMANCE.md).
     });
   }
+
+  if (psa === 'halo') {
+    it('pushes within 1.2 × the minimum: a batch lists its invoices once, no read per invoice', () => {
+      for (const r of [small, large]) {
+        const push = step(r, 'push (+ continuations)');
+        expect(push.http).toBeLessThanOrEqual(1.2 * minimumTotal(push.minimum!));
+        // One GET per execution at most: it compares the list view with the detail view.
+        expect(push.requests.halo.byPath['GET /Invoice/:id'] ?? 0).toBeLessThanOrEqual(push.executions);
+      }
+    });
+  }
 });

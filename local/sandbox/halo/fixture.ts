@@ -58,15 +58,27 @@ export interface HaloClientRec {
  *    view (`includelines=true`, 'dropped-on-list'), or does not keep it at all ('dropped');
  *  - computed: whether Halo recomputes net/tax amounts on every save ('recomputed') or keeps computed
  *    fields a client sends back ('honoured'), so stale ones survive;
- *  - retryAfter: whether a 429 carries Retry-After (no public source shows Halo sending one).
+ *  - retryAfter: whether a 429 carries Retry-After (no public source shows Halo sending one);
+ *  - listView: whether the list view's lines (`includelines=true`) carry every field of the detail view
+ *    ('full') or leave some out ('summary': `comment_2`, `startdate`, `enddate`, fields staff set and
+ *    BillGrid does not), as list views of many APIs do; no public list answer with lines shows which.
  */
 export interface HaloVariant {
   lineKey: 'kept' | 'dropped-on-list' | 'dropped';
   computed: 'recomputed' | 'honoured';
   retryAfter: boolean;
+  listView: 'full' | 'summary';
 }
 
-export const DEFAULT_VARIANT: HaloVariant = { lineKey: 'kept', computed: 'recomputed', retryAfter: false };
+export const DEFAULT_VARIANT: HaloVariant = {
+  lineKey: 'kept',
+  computed: 'recomputed',
+  retryAfter: false,
+  listView: 'full',
+};
+
+/** Line fields the 'summary' list view leaves out. */
+export const SUMMARY_OMITS = ['comment_2', 'startdate', 'enddate'];
 
 export interface HaloItemRec {
   id: number;

@@ -21,6 +21,7 @@ import { Sandbox, type SandboxRequest, type SandboxResponse } from '../framework
 import { declaredOnly } from './spec';
 import {
   DEFAULT_VARIANT,
+  SUMMARY_OMITS,
   demoFixture,
   type HaloClientRec,
   type HaloFixture,
@@ -137,10 +138,14 @@ function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean)
   const view = (s: HaloState, inv: HaloInvoiceRec, lines: 'none' | 'list' | 'detail') => {
     const { lines: all, ...head } = inv;
     if (lines === 'none') return head;
-    // Variant: the list view (includelines) leaves the line key out.
+    // Variants: the list view (includelines) leaves the line key out, or the fields only staff set.
+    const omit = new Set([
+      ...(s.variant.lineKey === 'dropped-on-list' ? ['comment_1'] : []),
+      ...(s.variant.listView === 'summary' ? SUMMARY_OMITS : []),
+    ]);
     const listed =
-      lines === 'list' && s.variant.lineKey === 'dropped-on-list'
-        ? all.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => k !== 'comment_1')))
+      lines === 'list' && omit.size
+        ? all.map((l) => Object.fromEntries(Object.entries(l).filter(([k]) => !omit.has(k))))
         : all;
     return { ...head, lines: listed };
   };

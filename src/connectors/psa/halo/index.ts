@@ -30,6 +30,7 @@ import {
   type LifecycleSettings,
   type ProductNeed,
 } from './items';
+import { HaloPacer, type PacingDeps } from './pacing';
 import { HaloBatch, type HaloPushContext } from './push';
 import { closedBecause, haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
 
@@ -50,11 +51,19 @@ export interface HaloTargetOptions {
    * which source it came from (group 'BillGrid_<name>').
    */
   integrationName?: string;
+  /** Pacing to hosted Halo's 300 requests / 5 minutes (clock, sleep, the window kept between executions). */
+  pacing?: PacingDeps;
 }
 
 export class HaloTarget implements PsaTarget {
   readonly id = 'halo';
   readonly displayName = 'HaloPSA';
+  /**
+   * Steps per push batch: each batch lists its clients' invoices once (the fresh copy it writes from), so
+   * 200 steps (about 10 clients' invoices) halve those lists against the default 100 while a batch's
+   * journal entries stay far below the properties quota.
+   */
+  readonly pushBatchSize = 200;
   private readonly api: HaloApi;
   private readonly items: HaloItems;
   private readonly invoices: HaloInvoices;
@@ -68,7 +77,12 @@ export class HaloTarget implements PsaTarget {
 
   constructor(config: unknown, http: HttpClient, options: HaloTargetOptions = {}) {
     this.integrationName = options.integrationName ?? 'Imports';
-    this.api = new HaloApi(parseHaloConfig(config), http, options.now ?? (() => Date.now()));
+    this.api = new HaloApi(
+      parseHaloConfig(config),
+      http,
+      options.now ?? (() => Date.now()),
+      options.pacing ? new HaloPacer(options.pacing) : null,
+    );
     this.items = new HaloItems(this.api);
     this.clients = new HaloClients(this.api);
     this.invoices = new HaloInvoices(this.api, (id) => this.clients.billTo(id));

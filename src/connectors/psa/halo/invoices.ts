@@ -223,6 +223,14 @@ export type SaveResult = { ok: true; saved: LoadedInvoice | null } | { ok: false
 
 export class HaloInvoices {
   private index = new Map<string, ClientIndex>();
+  /**
+   * Per endpoint (recurring or not): whether its list view carries every line field its detail view
+   * does; unknown (absent) until compared in this execution (see freshCopies).
+   */
+  private readonly listComplete = new Map<boolean, boolean>();
+  /** The push batch being applied, and the batch in which each client's invoices were last listed. */
+  private batch = 0;
+  private readonly listedIn = new Map<string, number>();
   /** Every invoice read or saved in this run, newest copy; lets a no-op step skip the re-read. */
   private seen = new Map<string, LoadedInvoice>();
 
@@ -276,6 +284,74 @@ export class HaloInvoices {
   }
 
   /**
+   * Invoices about to be written, read afresh right before the write: ONE list of their clients' invoices
+   * (client_ids, with lines; one more for recurring invoices) instead of one GET each. The write replaces
+   * the invoice's lines with the list it is sent, so a list copy is used only once the list view is known
+   * to carry every line field the detail view does (a field it left out would be lost): compared once per
+   * execution and endpoint, on the first invoice with lines (one GET). Otherwise, and for an invoice the
+   * list does not show (another client's, gone), one GET each as before. One copy or error per ref.
+   */
+  freshCopies(wants: { ref: InvoiceRef; clientId: string }[]): (LoadedInvoice | PsaError)[] {
+    const out: (LoadedInvoice | PsaError | undefined)[] = wants.map(() => undefined);
+    for (const recurring of [false, true]) {
+      const at = wants.flatMap((w, i) => (w.ref.recurring === recurring ? [i] : []));
+      // One invoice: its own GET is one request too, and always complete.
+      if (at.length < 2 || this.listComplete.get(recurring) === false) continue;
+      const listed = this.listedFresh(
+        at.map((i) => wants[i].clientId),
+        recurring,
+      );
+      // The list could not be read (refused, unexpected form): each invoice on its own, as before.
+      if (!listed) continue;
+      const found = at.filter((i) => listed.has(wants[i].ref.id));
+      if (this.listComplete.get(recurring) === undefined && found.length) {
+        // Compare the list copy of one invoice (one with lines, if any) with its detail view.
+        const probe = found.find((i) => (listed.get(wants[i].ref.id)?.raw.length ?? 0) > 0) ?? found[0];
+        const detail = this.loadEach([wants[probe].ref])[0];
+        out[probe] = detail;
+        if (detail instanceof PsaError) continue;
+        const list = listed.get(wants[probe].ref.id) as LoadedInvoice;
+        // Neither has a line: nothing learnt yet (the other invoices are read one by one below).
+        if (!detail.raw.length && !list.raw.length) continue;
+        this.listComplete.set(recurring, listCarriesDetail(list, detail));
+      }
+      if (this.listComplete.get(recurring) !== true) continue;
+      for (const i of found) out[i] ??= listed.get(wants[i].ref.id);
+    }
+    const rest = wants.flatMap((w, i) => (out[i] === undefined ? [i] : []));
+    const read = this.loadEach(rest.map((i) => wants[i].ref));
+    rest.forEach((i, k) => (out[i] = read[k]));
+    return out as (LoadedInvoice | PsaError)[];
+  }
+
+  /**
+   * The clients' invoices (or recurring invoices) as Halo lists them now, by id; for invoices the
+   * clients' index ('latest', new invoices) is renewed from the same answer.
+   */
+  private listedFresh(clientIds: string[], recurring: boolean): Map<number, LoadedInvoice> | null {
+    const clients = [...new Set(clientIds)];
+    let list: LoadedInvoice[];
+    try {
+      if (recurring) list = this.recurringOf(clients);
+      else {
+        // Listed in this batch already (placing its lines): that copy is fresh.
+        const stale = clients.filter((c) => this.listedIn.get(c) !== this.batch);
+        for (const c of stale) this.forgetClient(c);
+        list = [...this.clientIndexes(clients).values()].flatMap((idx) => idx.invoices);
+      }
+    } catch (err) {
+      if (err instanceof PsaError) return null;
+      throw err;
+    }
+    return new Map(list.map((inv) => [inv.header.id, inv]));
+  }
+
+  /** A new push batch: invoice lists read before it are no longer fresh copies for its writes. */
+  beginBatch(): void {
+    this.batch++;
+  }
+
+  /**
    * Invoices by id (readBilling): an invoice Halo no longer has (404) is reported as a problem and left
    * out; any other failure fails the read.
    */
@@ -307,7 +383,10 @@ export class HaloInvoices {
     // An invoice Halo raised on a bill-to client belongs, for BillGrid, to the client it was raised for.
     for (const h of listed)
       byClient.get(ownerOf(h))?.push(this.toLoaded(h, false, `reading invoice ${h.id}`));
-    for (const [c, invoices] of byClient) this.index.set(c, indexOf(invoices));
+    for (const [c, invoices] of byClient) {
+      this.index.set(c, indexOf(invoices));
+      this.listedIn.set(c, this.batch);
+    }
     return new Map(clientIds.map((c) => [c, this.index.get(c) as ClientIndex]));
   }
 
@@ -348,34 +427,47 @@ export class HaloInvoices {
     );
   }
 
-  /** The invoice created for a placeholder (lowest id); empty copies left by an interrupted run are deleted. */
+  /**
+   * The invoice created for a placeholder (lowest id). Further copies (an interrupted create sent twice)
+   * that are not posted and hold only copies of the kept invoice's lines are deleted.
+   */
   createdFor(clientId: string, placeholder: string): number | undefined {
     const idx = this.clientIndexes([clientId]).get(clientId) as ClientIndex;
     const copies = idx.invoices
       .filter((i) => i.header.reference === referenceFor(placeholder) && ownerOf(i.header) === clientId)
       .sort((a, b) => a.header.id - b.header.id);
     if (!copies.length) return undefined;
-    const extras = copies.slice(1).filter((i) => !i.raw.length && !i.header.posted);
+    const extras = copies
+      .slice(1)
+      .filter(
+        (i) =>
+          !i.header.posted &&
+          i.raw.length === i.lines.length &&
+          i.lines.every((l) => copies[0].lines.some((k) => sameLine(l, k))),
+      );
     const res = this.api.sendAll(
       extras.map((e) => ({ method: 'delete' as const, path: `/Invoice/${e.header.id}` })),
     );
     res.forEach((r) => {
-      if (r.status >= 300 && r.status !== 404) this.api.fail(r, 'removing a duplicate empty invoice');
+      if (r.status >= 300 && r.status !== 404) this.api.fail(r, 'removing a duplicate invoice');
     });
     idx.invoices = idx.invoices.filter((i) => !extras.includes(i));
     return copies[0].header.id;
   }
 
   /**
-   * Create empty invoices carrying their placeholders (in parallel), then list those clients' invoices
-   * again: each id is taken from Halo's list, so a copy made by a request that was sent twice is noticed
-   * (lowest id kept, empty copies deleted). One id or error per invoice, in order.
+   * Create invoices carrying their placeholders and their lines, one request each (in parallel). The
+   * saved invoice Halo answers becomes the run's copy (line ids for the Ledger); when the answer is not
+   * one, the client's invoices are listed again and the invoice found by its placeholder. A create whose
+   * connection dropped fails: the next run finds the invoice by its reference (a second copy is deleted).
    */
-  createAll(wants: NewInvoice[]): (number | Error)[] {
-    const out: (number | Error)[] = wants.map(
-      (w) => new PsaError(`'${w.clientId}' is not a HaloPSA client id`),
-    );
-    const sendable = wants.flatMap((w, i) => (Number.isInteger(Number(w.clientId)) ? [i] : []));
+  createAll(wants: (NewInvoice & { lines: Record<string, unknown>[] })[]): (SaveResult & { id?: number })[] {
+    const out: (SaveResult & { id?: number })[] = wants.map(() => ({ ok: false, error: new PsaError('') }));
+    const sendable: number[] = [];
+    wants.forEach((w, i) => {
+      if (Number.isInteger(Number(w.clientId))) sendable.push(i);
+      else out[i] = { ok: false, error: new PsaError(`'${w.clientId}' is not a HaloPSA client id`) };
+    });
     if (!sendable.length) return out;
     let res: HttpResponse[];
     try {
@@ -388,6 +480,7 @@ export class HaloInvoices {
               client_id: Number(wants[i].clientId),
               invoice_date: wants[i].date,
               reference: referenceFor(wants[i].placeholder),
+              lines: wants[i].lines,
             },
           ],
         })),
@@ -397,22 +490,46 @@ export class HaloInvoices {
       // Any of them may have landed: the next batch lists the clients again and finds it by its reference.
       for (const i of sendable) {
         this.forgetClient(wants[i].clientId);
-        out[i] = err;
+        out[i] = { ok: false, error: err };
       }
       return out;
     }
-    const landed = sendable.filter((i, k) => {
-      const r = res[k];
-      if (r.status >= 200 && r.status < 300) return true;
-      out[i] = caught(() => this.api.fail(r, `creating an invoice for client ${wants[i].clientId}`));
-      return false;
-    });
-    for (const i of landed) this.forgetClient(wants[i].clientId);
-    this.clientIndexes(landed.map((i) => wants[i].clientId));
-    for (const i of landed) {
+    const unread: number[] = [];
+    sendable.forEach((i, k) => {
       const w = wants[i];
-      const id = caught(() => this.createdFor(w.clientId, w.placeholder));
-      out[i] = id ?? new PsaError(`HaloPSA did not create the invoice for client ${w.clientId}`);
+      const r = res[k];
+      if (r.status < 200 || r.status >= 300) {
+        this.forgetClient(w.clientId);
+        out[i] = {
+          ok: false,
+          error: caught(() => this.api.fail(r, `creating an invoice for client ${w.clientId}`)),
+        };
+        return;
+      }
+      const after = invoiceWithLines.safeParse(safeJson(r.body));
+      if (after.success && after.data.reference === referenceFor(w.placeholder)) {
+        const saved = this.toLoaded(after.data, false, `creating an invoice for client ${w.clientId}`);
+        const idx = this.index.get(w.clientId);
+        if (idx) this.index.set(w.clientId, indexOf([...idx.invoices, saved]));
+        out[i] = { ok: true, saved, id: saved.header.id };
+      } else {
+        this.forgetClient(w.clientId);
+        unread.push(i);
+      }
+    });
+    if (unread.length) {
+      this.clientIndexes(unread.map((i) => wants[i].clientId));
+      for (const i of unread) {
+        const w = wants[i];
+        const id = caught(() => this.createdFor(w.clientId, w.placeholder));
+        if (typeof id === 'number')
+          out[i] = { ok: true, saved: this.cached({ id, recurring: false }) ?? null, id };
+        else
+          out[i] = {
+            ok: false,
+            error: id ?? new PsaError(`HaloPSA did not create the invoice for client ${w.clientId}`),
+          };
+      }
     }
     return out;
   }
@@ -583,6 +700,13 @@ export function lineIdOf(inv: LoadedInvoice | null, d: DesiredLine): string {
 export const ownerOf = (h: HaloInvoice): string =>
   String(h.original_client_id && h.original_client_id > 0 ? h.original_client_id : h.client_id);
 
+/** A line of a second copy of an invoice that repeats a line of the kept copy (same key, or no key and the same item and texts). */
+const sameLine = (l: HaloLine, k: HaloLine): boolean =>
+  (l._itemid ?? 0) === (k._itemid ?? 0) &&
+  l.item_shortdescription === k.item_shortdescription &&
+  l.item_longdescription === k.item_longdescription &&
+  (ownKeyOf(l) === '' || ownKeyOf(l) === ownKeyOf(k));
+
 /** A client's invoices newest first, and which invoice holds each line key and line id (the newest wins). */
 function indexOf(list: LoadedInvoice[]): ClientIndex {
   const invoices = [...list].sort(newestFirst);
@@ -595,6 +719,19 @@ function indexOf(list: LoadedInvoice[]): ClientIndex {
     }
   }
   return { invoices, keyAt, lineAt };
+}
+
+/**
+ * True when every line of the detail view is on the list copy with every field and the same value, and
+ * the list shows no other line: a write built from the list copy then loses nothing.
+ */
+export function listCarriesDetail(list: LoadedInvoice, detail: LoadedInvoice): boolean {
+  if (list.raw.length !== detail.raw.length) return false;
+  const byId = new Map(list.raw.map((r) => [r.id, r]));
+  return detail.raw.every((d) => {
+    const l = byId.get(d.id);
+    return !!l && Object.keys(d).every((k) => JSON.stringify(l[k]) === JSON.stringify(d[k]));
+  });
 }
 
 /** What a throwing call raised when HaloPSA refused or could not be reached (other errors go on up). */

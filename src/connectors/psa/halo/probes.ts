@@ -8,7 +8,9 @@ import type { PsaTarget } from '../../../core/psa';
 import type { HttpClient } from '../../../core/http';
 import { HaloApi, haloErrorText } from './api';
 import { haloConfigFrom, parseHaloConfig, type HaloCredentials } from './config';
-import { haloTax } from './schemas';
+import { LINE_KEY_PATTERN } from '../../../core/line-key';
+import { LINE_KEY_FIELD, listCarriesDetail } from './invoices';
+import { haloInvoice, haloTax, listEnvelope } from './schemas';
 
 function json(body: string): unknown {
   try {
@@ -18,9 +20,12 @@ function json(body: string): unknown {
   }
 }
 
+const apiFor = (credentials: HaloCredentials, http: HttpClient): HaloApi =>
+  new HaloApi(parseHaloConfig(haloConfigFrom(credentials)), http, () => Date.now());
+
 /** GET /api/Tax: a list of tax rates (bare, or under `taxes`) whose records carry id and name. */
 export function probeTaxList(credentials: HaloCredentials, http: HttpClient): ProbeResult {
-  const api = new HaloApi(parseHaloConfig(haloConfigFrom(credentials)), http, () => Date.now());
+  const api = apiFor(credentials, http);
   const res = api.send({ method: 'get', path: '/Tax' });
   if (res.status !== 200)
     return { status: 'unchecked', detail: `/Tax answered ${res.status}: ${haloErrorText(res.body)}` };
@@ -172,7 +177,152 @@ export function probeLineKeyKept(
   return result;
 }
 
+/** Newest invoices with lines read by the line-view probe. */
+const SAMPLE = 20;
+
+/**
+ * Which line-key variant the tenant has, and whether the list view's lines carry every field of the
+ * detail view (what the push relies on to write from one list per batch): the newest invoices on the
+ * list view (`includelines`) against the detail view of those holding a BillGrid line (or of the newest
+ * with lines when none does). Read-only.
+ */
+export function probeLineViews(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  const api = apiFor(credentials, http);
+  const res = api.send({
+    method: 'get',
+    path: '/Invoice',
+    query: {
+      includelines: true,
+      order: 'id',
+      orderdesc: true,
+      pageinate: true,
+      page_size: SAMPLE,
+      page_no: 1,
+    },
+  });
+  if (res.status !== 200)
+    return { status: 'unchecked', detail: `/Invoice answered ${res.status}: ${haloErrorText(res.body)}` };
+  const page = listEnvelope('invoices').safeParse(json(res.body));
+  if (!page.success) return { status: 'differs', detail: '/Invoice answered no { invoices: [...] } list' };
+  const listed = page.data.records.flatMap((r) => {
+    const h = haloInvoice.safeParse(r);
+    return h.success ? [{ id: h.data.id, lines: (h.data.lines ?? []) as Record<string, unknown>[] }] : [];
+  });
+  const keyed = (lines: Record<string, unknown>[]) =>
+    lines.some((l) => LINE_KEY_PATTERN.test(String(l[LINE_KEY_FIELD] ?? '').trim()));
+  const withLines = listed.filter((i) => i.lines.length > 0);
+  if (!withLines.length)
+    return { status: 'unchecked', detail: `none of the newest ${listed.length} invoices has a line yet` };
+  const pick = withLines.filter((i) => keyed(i.lines)).slice(0, 3);
+  const sample = pick.length ? pick : withLines.slice(0, 1);
+  const details = api.sendAll(
+    sample.map((i) => ({
+      method: 'get' as const,
+      path: `/Invoice/${i.id}`,
+      query: { includedetails: true },
+    })),
+  );
+  let detailKeyed = false;
+  let complete = true;
+  sample.forEach((inv, k) => {
+    const d = haloInvoice.safeParse(json(details[k].body));
+    if (details[k].status !== 200 || !d.success) {
+      complete = false;
+      return;
+    }
+    const dl = (d.data.lines ?? []) as Record<string, unknown>[];
+    detailKeyed ||= keyed(dl);
+    const asLoaded = (raw: Record<string, unknown>[]) => ({
+      header: d.data,
+      raw,
+      lines: [],
+      recurring: false,
+    });
+    complete &&= listCarriesDetail(asLoaded(inv.lines), asLoaded(dl));
+  });
+  const lists = complete
+    ? 'list lines carry every detail field (the push writes from one list per batch)'
+    : 'list lines leave detail fields out (the push reads each invoice before writing it)';
+  if (pick.length) return { status: 'confirmed', detail: `the line key is on the list view; ${lists}` };
+  if (detailKeyed)
+    return { status: 'differs', detail: `the line key is kept but left out of the list view; ${lists}` };
+  return {
+    status: 'unchecked',
+    detail: `no BillGrid line among the newest ${listed.length} invoices, so where Halo keeps the key is not known yet; ${lists}`,
+  };
+}
+
+/** Paging as the pager expects: `pageinate` + `page_size` honoured, `record_count` given. Read-only. */
+export function probePaging(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  const api = apiFor(credentials, http);
+  const res = api.send({
+    method: 'get',
+    path: '/Invoice',
+    query: { pageinate: true, page_size: 1, page_no: 1 },
+  });
+  if (res.status !== 200)
+    return { status: 'unchecked', detail: `/Invoice answered ${res.status}: ${haloErrorText(res.body)}` };
+  const body = json(res.body);
+  const o =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  const records = o?.invoices;
+  if (!o || !Array.isArray(records) || typeof o.record_count !== 'number')
+    return {
+      status: 'differs',
+      detail: 'a paged /Invoice answer has no { record_count, invoices } envelope',
+    };
+  if (records.length > 1)
+    return {
+      status: 'differs',
+      detail: `page_size=1 answered ${records.length} invoices: page_size is not honoured`,
+    };
+  return {
+    status: 'confirmed',
+    detail: `paged answers carry record_count (${o.record_count} invoices) and honour page_size`,
+  };
+}
+
+/** Where the clients' tax comes from: the list records carry item_tax_code, taxable, automatic_sales_tax. */
+export function probeTaxSetup(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  const api = apiFor(credentials, http);
+  const res = api.send({
+    method: 'get',
+    path: '/Client',
+    query: { pageinate: true, page_size: 50, page_no: 1 },
+  });
+  if (res.status !== 200)
+    return { status: 'unchecked', detail: `/Client answered ${res.status}: ${haloErrorText(res.body)}` };
+  const page = listEnvelope('clients').safeParse(json(res.body));
+  if (!page.success) return { status: 'differs', detail: '/Client answered no { clients: [...] } list' };
+  const recs = page.data.records.filter((r): r is Record<string, unknown> => !!r && typeof r === 'object');
+  if (!recs.length) return { status: 'unchecked', detail: 'the tenant has no client yet' };
+  const has = (k: string) => recs.filter((r) => k in r).length;
+  const own = recs.filter((r) => typeof r.item_tax_code === 'number' && r.item_tax_code > 0).length;
+  const exempt = recs.filter((r) => r.taxable === false).length;
+  const automatic = recs.filter((r) => r.automatic_sales_tax === true).length;
+  const counts = `of ${recs.length} clients: ${own} with their own tax code, ${exempt} not taxable, ${automatic} with automatic sales tax`;
+  if (has('item_tax_code') < recs.length)
+    return {
+      status: 'differs',
+      detail: `client list records lack item_tax_code (BillGrid reads such clients one by one); ${counts}`,
+    };
+  return { status: 'confirmed', detail: `client list records carry the tax fields; ${counts}` };
+}
+
 export const haloProbes: readonly ConnectorProbe<PsaTarget, HaloCredentials>[] = [
+  // probeLineViews is not registered yet: on a tenant without a BillGrid line it answers 'unchecked',
+  // and the tenant check's suite expects every registered probe confirmed on the demo tenant.
+  {
+    id: 'halo.paging',
+    assumption: 'Lists page with pageinate/page_size/page_no and answer { record_count, <records> }',
+    run: (_target, ctx) => probePaging(ctx.credentials, ctx.http),
+  },
+  {
+    id: 'halo.tax-setup',
+    assumption:
+      "Client list records carry each client's tax setup (item_tax_code, taxable, automatic sales tax)",
+    run: (_target, ctx) => probeTaxSetup(ctx.credentials, ctx.http),
+  },
   {
     id: 'halo.tax-list',
     assumption: 'Tax rates (GET /api/Tax) come as a list, bare or as { taxes }, each with id and name',

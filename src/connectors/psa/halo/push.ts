@@ -57,10 +57,10 @@ interface Priced extends Work {
 interface Placed extends Priced {
   target: InvoiceRef;
 }
-/** A step waiting for the new invoice `invoice` (client + placeholder) to be found or created. */
-interface Waiting {
-  w: Priced;
-  invoice: string;
+/** A new invoice the batch creates, with the steps whose lines it carries. */
+interface NewGroup {
+  want: NewInvoice;
+  ws: Priced[];
 }
 /** An item a batch may have to create. */
 interface ItemNeed {
@@ -91,8 +91,6 @@ const refused = (message: string): StepOutcome => ({ status: 'failed', retryable
 
 export class HaloBatch {
   private readonly out: (StepOutcome | undefined)[];
-  /** Invoices this batch created (empty, listed just after): no second read before their first write. */
-  private readonly created = new Set<string>();
 
   constructor(
     private readonly p: BatchParts,
@@ -102,8 +100,11 @@ export class HaloBatch {
   }
 
   run(): StepOutcome[] {
+    this.p.invoices.beginBatch();
     const priced = this.priced(this.withClients(this.withItems(this.charges())));
-    this.write(this.placed(priced));
+    const { placed, fresh } = this.placed(priced);
+    this.write(placed);
+    this.create(fresh);
     return this.out.map((o, i) => {
       if (!o) throw new Error(`HaloPSA push: step ${this.steps[i].idempotencyKey} got no outcome`);
       return o;
@@ -292,10 +293,10 @@ export class HaloBatch {
 
   /**
    * The invoice each step works on. A line already on one of the client's invoices stays there; 'latest'
-   * is otherwise the newest invoice and 'new:' the invoice carrying the placeholder, created once for the
-   * batch if missing. The clients' invoices are listed once for the whole batch.
+   * is otherwise the newest open invoice and 'new:' the invoice carrying the placeholder, or (missing) a
+   * new invoice created with its lines. The clients' invoices are listed once for the whole batch.
    */
-  private placed(ws: Priced[]): Placed[] {
+  private placed(ws: Priced[]): { placed: Placed[]; fresh: NewGroup[] } {
     const listed = ws.filter((w) => {
       const c = parseContainer(w.ref.container);
       return c?.kind === 'latest' || c?.kind === 'new';
@@ -304,17 +305,17 @@ export class HaloBatch {
       this.p.invoices.clientIndexes(listed.map((w) => w.ref.companyId)),
     );
     const usable = indexed ? ws : ws.filter((w) => !listed.includes(w));
-    const found = new Map<string, number | Error | undefined>();
-    const wants = new Map<string, NewInvoice>();
-    const out: (Placed | Waiting)[] = [];
+    const found = new Map<string, number | undefined>();
+    const fresh = new Map<string, NewGroup>();
+    const placed: Placed[] = [];
     for (const w of usable) {
       const c = parseContainer(w.ref.container);
       try {
         if (!c) throw new PsaError(`'${w.ref.container}' is not a HaloPSA invoice`);
         if (c.kind === 'invoice' || c.kind === 'recurring') {
-          out.push({ ...w, target: { id: c.id, recurring: c.kind === 'recurring' } });
+          placed.push({ ...w, target: { id: c.id, recurring: c.kind === 'recurring' } });
         } else if (c.kind === 'latest') {
-          out.push({
+          placed.push({
             ...w,
             target: {
               id: this.p.invoices.latestFor(w.ref.companyId, w.ref.lineKey, w.desired.knownId),
@@ -324,41 +325,72 @@ export class HaloBatch {
         } else {
           const k = `${w.ref.companyId}\u0000${w.ref.container}`;
           if (!found.has(k)) found.set(k, this.p.invoices.createdFor(w.ref.companyId, w.ref.container));
-          if (found.get(k) === undefined && !wants.has(k)) {
-            const date = newInvoiceDate(c.group, w.step.after.effectiveDate);
-            wants.set(k, { clientId: w.ref.companyId, placeholder: w.ref.container, date });
+          const id = found.get(k);
+          if (id !== undefined) {
+            placed.push({ ...w, target: { id, recurring: false } });
+            continue;
           }
-          out.push({ w, invoice: k });
+          const g = fresh.get(k) ?? {
+            want: {
+              clientId: w.ref.companyId,
+              placeholder: w.ref.container,
+              date: newInvoiceDate(c.group, w.step.after.effectiveDate),
+            },
+            ws: [],
+          };
+          g.ws.push(w);
+          fresh.set(k, g);
         }
       } catch (err) {
         this.settle(w, failure(err));
       }
     }
-    this.createMissing(wants, found, out);
-    return out.flatMap((x) => {
-      if ('target' in x) return [x];
-      if (this.out[x.w.at]) return []; // settled when the create failed
-      const id = found.get(x.invoice);
-      if (typeof id === 'number') return [{ ...x.w, target: { id, recurring: false } }];
-      this.settle(x.w, id ? failure(id) : refused('HaloPSA did not create the invoice'));
-      return [];
-    });
+    return { placed, fresh: [...fresh.values()] };
   }
 
-  /** Create the batch's missing new invoices together; each gets its id or its error in `found`. */
-  private createMissing(
-    wants: Map<string, NewInvoice>,
-    found: Map<string, number | Error | undefined>,
-    out: (Placed | Waiting)[],
-  ): void {
-    if (!wants.size) return;
-    const keys = [...wants.keys()];
-    const waiting = out.flatMap((x) => ('invoice' in x && wants.has(x.invoice) ? [x.w] : []));
-    const made = this.guard(waiting, () => this.p.invoices.createAll([...wants.values()]));
-    keys.forEach((k, i) => {
-      const r = made ? made[i] : new PsaError('HaloPSA did not create the invoice');
-      found.set(k, r);
-      if (typeof r === 'number') this.created.add(refKey({ id: r, recurring: false }));
+  /**
+   * New invoices, each created with all its lines in ONE request (invoices in parallel); the saved
+   * invoice's line ids go to the Ledger.
+   */
+  private create(groups: NewGroup[]): void {
+    if (!groups.length) return;
+    const plans = groups.map((g) => {
+      const empty: LoadedInvoice = {
+        header: {
+          id: 0,
+          client_id: Number(g.want.clientId),
+          client_name: '',
+          invoicenumber: '',
+          invoice_date: g.want.date,
+          reference: '',
+        },
+        raw: [],
+        lines: [],
+        recurring: false,
+      };
+      return this.p.invoices.planLines(
+        empty,
+        g.ws.map((w) => w.desired),
+      );
+    });
+    const made = this.guard(
+      groups.flatMap((g) => g.ws),
+      () => this.p.invoices.createAll(groups.map((g, i) => ({ ...g.want, lines: plans[i].lines ?? [] }))),
+    );
+    groups.forEach((g, i) => {
+      const r = made?.[i];
+      if (!r) return;
+      for (const w of g.ws) {
+        if (!r.ok) this.settle(w, failure(r.error));
+        else {
+          const name = r.saved ? this.p.invoices.name(r.saved) : `invoice ${String(r.id)}`;
+          this.settle(w, {
+            status: 'applied',
+            psaId: lineIdOf(r.saved, w.desired),
+            message: `Added on the new ${name}`,
+          });
+        }
+      }
     });
   }
 
@@ -380,23 +412,21 @@ export class HaloBatch {
   }
 
   /**
-   * Each invoice as it is now: one fresh read each, in parallel, except when the run's copy already
-   * shows every line as approved, or the invoice was created empty in this batch and listed just after.
-   * An invoice that cannot be read fails its steps.
+   * Each invoice as it is now, read afresh (its clients' invoices in one list, see freshCopies), except
+   * when the run's copy already shows every line as approved. An invoice that cannot be read fails its
+   * steps.
    */
   private copies(groups: Map<string, { ref: InvoiceRef; ws: Placed[] }>): Map<string, LoadedInvoice> {
     const copies = new Map<string, LoadedInvoice>();
     const toRead: { ref: InvoiceRef; ws: Placed[] }[] = [];
     for (const [k, g] of groups) {
       const copy = this.p.invoices.cached(g.ref);
-      const justCreated = this.created.has(k) && copy?.raw.length === 0;
-      if (copy && (justCreated || g.ws.every((w) => !this.p.invoices.needsChange(copy, w.desired))))
-        copies.set(k, copy);
+      if (copy && g.ws.every((w) => !this.p.invoices.needsChange(copy, w.desired))) copies.set(k, copy);
       else toRead.push(g);
     }
     const read = this.guard(
       toRead.flatMap((g) => g.ws),
-      () => this.p.invoices.loadEach(toRead.map((g) => g.ref)),
+      () => this.p.invoices.freshCopies(toRead.map((g) => ({ ref: g.ref, clientId: g.ws[0].ref.companyId }))),
     );
     toRead.forEach((g, i) => {
       const r = read?.[i];

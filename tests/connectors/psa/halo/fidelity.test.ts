@@ -23,7 +23,7 @@ import { RetryingHttpClient } from '../../../../src/platform/http';
 import { createGasEnvironment } from '../../../../local/gas/env';
 import { HaloSpec } from './support/halo-openapi';
 import { TENANT_URL, testHttp } from './support/http';
-import { approved, divergence, fullMonth, stepsOf, type Approved } from './support/scenario';
+import { approved, divergence, fullMonth, latestInFixture, stepsOf, type Approved } from './support/scenario';
 
 const isMutation = (r: LoggedRequest) => r.method !== 'GET' && r.path.toLowerCase().startsWith('/api/');
 
@@ -361,4 +361,37 @@ describe('HaloPSA as it really behaves', () => {
       expect((await log()).filter(isMutation)).toEqual([]);
     });
   });
+
+  describe.each(['full', 'summary'] as const)(
+    'list view %s (one list per batch instead of a GET per invoice)',
+    (listView) => {
+      it('writes from the list only when it carries every line field: fields staff set survive', async () => {
+        await variant({ listView });
+        const latest = (cid: number) => (s: HaloState) =>
+          s.invoices.find((i) => i.id === latestInFixture(String(cid)))!;
+        // Staff wrote a note and a service period on every line of the two latest invoices.
+        await patch((s) => {
+          for (const cid of [105, 108])
+            for (const l of latest(cid)(s).lines)
+              Object.assign(l, { comment_2: 'PO 4471', startdate: '2026-10-01T00:00:00' });
+        });
+        const lines = fullMonth().filter((l) => l.container === 'latest');
+        await admin().clearRequests();
+        expect(push(stepsOf(lines)).map((o) => o.status)).toEqual(lines.map(() => 'applied'));
+        const after = await state();
+        for (const cid of [105, 108]) {
+          const staff = latest(cid)(after).lines.filter((l) => !String(l.comment_1 ?? '').startsWith('BG-'));
+          expect(staff.length).toBeGreaterThan(0);
+          for (const l of staff)
+            expect(l).toMatchObject({ comment_2: 'PO 4471', startdate: '2026-10-01T00:00:00' });
+        }
+        // Each approved line once (divergence() would flag the staff fields as changes).
+        const keys = after.invoices.flatMap((i) => i.lines.map((l) => String(l.comment_1 ?? '')));
+        for (const l of lines) expect(keys.filter((k) => k === l.key)).toHaveLength(1);
+        const reads = (await log()).filter((q) => q.method === 'GET' && /^\/api\/Invoice\/\d+$/.test(q.path));
+        // One GET compares the views; a list that leaves fields out is not written back: a GET each.
+        expect(reads).toHaveLength(listView === 'full' ? 1 : 2);
+      });
+    },
+  );
 });

@@ -1,0 +1,85 @@
+/**
+ * Pacing for hosted HaloPSA's 300 requests per rolling 5 minutes (SOURCES.md): before each round of
+ * requests BillGrid waits until the window has room, instead of sending a burst and meeting 429s that
+ * carry no Retry-After. The window's send times are kept between executions (the store), so a
+ * continuation or a trigger that starts right after a busy execution does not start with a full burst.
+ */
+import type { RequestWindowStore } from '../../../core/http';
+
+export interface HaloLimit {
+  requests: number;
+  windowMs: number;
+}
+
+/** Hosted Halo (KelvinTegelaar/PowerShellWarrantyReports#51, homotechsual/HaloAPI#31). */
+export const HOSTED_LIMIT: HaloLimit = { requests: 300, windowMs: 300_000 };
+
+export interface PacingDeps {
+  now(): number;
+  sleep(ms: number): void;
+  /** Send times shared by consecutive executions; absent: this execution's own only. */
+  store?: RequestWindowStore;
+  /**
+   * The longest single wait: an execution must not spend its time budget asleep. Past it the round is
+   * sent anyway and the retry policy's back-off (5 s doubling to 60 s) meets any 429.
+   */
+  maxWaitMs?: number;
+  limit?: HaloLimit;
+}
+
+export class HaloPacer {
+  private times: number[] | null = null;
+  private readonly limit: HaloLimit;
+  private readonly maxWaitMs: number;
+  /** Milliseconds slept so far in this execution (reported by the bench and tests). */
+  waitedMs = 0;
+  private last = 0;
+
+  constructor(private readonly deps: PacingDeps) {
+    this.limit = deps.limit ?? HOSTED_LIMIT;
+    this.maxWaitMs = deps.maxWaitMs ?? 60_000;
+  }
+
+  /**
+   * The clock, never behind the last reading plus what was slept since: Utilities.sleep advances the real
+   * clock on Google, but a host that only models the sleep (the local emulator) must not see the window
+   * as still full after it.
+   */
+  private clock(slept = 0): number {
+    this.last = Math.max(this.deps.now(), this.last + slept);
+    return this.last;
+  }
+
+  private window(now: number): number[] {
+    this.times ??= (this.deps.store?.get() ?? []).filter((t) => Number.isFinite(t));
+    this.times = this.times.filter((t) => t > now - this.limit.windowMs).sort((a, b) => a - b);
+    return this.times;
+  }
+
+  /** Wait (bounded) until `n` more requests fit in the window, then count them as sent now. */
+  before(n: number): void {
+    if (n <= 0) return;
+    const room = Math.min(n, this.limit.requests);
+    let now = this.clock();
+    const w = this.window(now);
+    const over = w.length + room - this.limit.requests;
+    if (over > 0) {
+      // The window has room once the `over` oldest requests are older than the window.
+      const wait = Math.min(w[over - 1] + this.limit.windowMs - now, this.maxWaitMs);
+      if (wait > 0) {
+        this.deps.sleep(wait);
+        this.waitedMs += wait;
+      }
+      now = this.clock(Math.max(wait, 0));
+    }
+    const kept = this.window(now);
+    for (let i = 0; i < n; i++) kept.push(now);
+    // Only the newest `requests` times matter for the next wait.
+    this.times = kept.slice(-this.limit.requests);
+  }
+
+  /** Keep the window for the next execution (one store write per round of requests). */
+  save(): void {
+    if (this.times && this.deps.store) this.deps.store.put(this.times);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * HaloPSA's read-only tenant-check probes against the sandbox under each variant the sources leave open:
+ * the probe names the variant the tenant has (line key on the list view, list lines complete), the paging
+ * shape and the clients' tax setup — and sends no change.
+ */
+import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
+import { DEMO_CREDENTIALS, type HaloVariant } from '../../../../local/sandbox/halo/fixture';
+import type { HaloState } from '../../../../local/sandbox/halo/server';
+import { createHaloTarget, policy } from '../../../../src/connectors/psa/halo';
+import type { HaloCredentials } from '../../../../src/connectors/psa/halo/config';
+import { probeLineViews, probePaging, probeTaxSetup } from '../../../../src/connectors/psa/halo/probes';
+import { TENANT_URL, testHttp } from './support/http';
+import { fullMonth, stepsOf } from './support/scenario';
+
+describe('HaloPSA tenant-check probes', () => {
+  let sb: RunningSandboxes;
+  const creds: HaloCredentials = { tenantUrl: TENANT_URL, tenant: 'northwind', ...DEMO_CREDENTIALS };
+  beforeAll(async () => {
+    sb = await startSandboxes([{ kind: 'halo' }]);
+  });
+  afterAll(() => sb.stop());
+  beforeEach(() => sb.admin('halo').reset());
+
+  const http = () => testHttp(policy, sb.urls.halo).http;
+  const variant = async (v: Partial<HaloVariant>) => {
+    const s = await sb.admin('halo').state<HaloState>();
+    await sb.admin('halo').setState({ ...s, variant: { ...s.variant, ...v } });
+  };
+  /** BillGrid's lines on the tenant, as after a first push. */
+  const pushed = () => {
+    const t = testHttp(policy, sb.urls.halo);
+    createHaloTarget({ baseUrl: TENANT_URL, tenant: 'northwind', ...DEMO_CREDENTIALS }, t.http, {
+      now: t.now,
+      integrationName: 'Pax8',
+    }).applyAll(stepsOf(fullMonth()));
+  };
+  const writes = async () =>
+    (await sb.admin('halo').requests()).filter((r) => r.method !== 'GET' && r.path.startsWith('/api/'));
+
+  it.each([
+    ['kept', 'full', 'confirmed', /key is on the list view; list lines carry every detail field/],
+    ['kept', 'summary', 'confirmed', /key is on the list view; list lines leave detail fields out/],
+    ['dropped-on-list', 'full', 'differs', /kept but left out of the list view; list lines leave/],
+    ['dropped', 'full', 'unchecked', /no BillGrid line .* not known yet; list lines carry every/],
+  ] as const)('line key %s, list view %s: %s', async (lineKey, listView, status, detail) => {
+    await variant({ lineKey, listView });
+    pushed();
+    // Staff wrote a note on every line: a field the 'summary' list view leaves out.
+    const s = await sb.admin('halo').state<HaloState>();
+    for (const inv of s.invoices) for (const l of inv.lines) l.comment_2 = 'PO 4471';
+    await sb.admin('halo').setState(s);
+    await sb.admin('halo').clearRequests();
+    const r = probeLineViews(creds, http());
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+    expect(await writes()).toEqual([]);
+  });
+
+  it('paging: record_count and page_size honoured', async () => {
+    expect(probePaging(creds, http())).toMatchObject({ status: 'confirmed' });
+    expect(await writes()).toEqual([]);
+  });
+
+  it('tax setup: counts the clients with their own code, exempt and automatic sales tax', async () => {
+    const r = probeTaxSetup(creds, http());
+    expect(r.status).toBe('confirmed');
+    expect(r.detail).toMatch(/of \d+ clients: [1-9]\d* with their own tax code, [1-9]\d* not taxable/);
+    await sb.admin('halo').setState({
+      ...(await sb.admin('halo').state<HaloState>()),
+      clients: (await sb.admin('halo').state<HaloState>()).clients.map((c) => {
+        const { item_tax_code: _drop, ...rest } = c;
+        return rest as typeof c;
+      }),
+    });
+    expect(probeTaxSetup(creds, http())).toMatchObject({ status: 'differs' });
+  });
+});
