@@ -22,7 +22,7 @@ import type { BillingSource } from '../core/source';
 import { mappingTargetResolver } from '../core/targets';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
-import type { LineResult } from '../sheets/grid';
+import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
@@ -48,6 +48,8 @@ export interface PullSummary {
   sources: { id: string; name: string; lines: number; ok: boolean }[];
   /** The comparison with the PSA: done in the same run, continuing from a trigger, or failed. */
   comparison?: 'done' | 'continuing' | 'failed' | 'skipped';
+  /** Rows written so far when the tab was too large to write in one execution (the rest continues). */
+  rowsWritten?: number;
 }
 
 /**
@@ -73,13 +75,17 @@ export function pullMonth(
   return pullMonthInMemory(ss, month, sources, settings).summary;
 }
 
-/** pullMonth, also handing back what it holds in memory (see MonthContext). */
+/**
+ * pullMonth, also handing back what it holds in memory (see MonthContext). With a write limit, a tab too
+ * large for the execution is written in part (`complete` false): pulling again continues the write.
+ */
 export function pullMonthInMemory(
   ss: Spreadsheet,
   month: string,
   sources: readonly BillingSource[],
   settings: BillingSettings,
-): { summary: PullSummary; context: MonthContext } {
+  limit?: WriteLimit,
+): { summary: PullSummary; context: MonthContext; complete: boolean } {
   const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
   const raw: RawBillingLine[] = [];
   const problems: string[] = [];
@@ -153,11 +159,17 @@ export function pullMonthInMemory(
   for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
-  const written = writeMonth(ss, month, gridLines, {
-    mappings: mappingsRead.mappings,
-    lookups,
-    keepSources: [...failed.map((s) => s.id), ...incomplete],
-  });
+  const written = writeMonth(
+    ss,
+    month,
+    gridLines,
+    {
+      mappings: mappingsRead.mappings,
+      lookups,
+      keepSources: [...failed.map((s) => s.id), ...incomplete],
+    },
+    limit,
+  );
   const summary: PullSummary = {
     month,
     tab: written.tab,
@@ -170,7 +182,12 @@ export function pullMonthInMemory(
     problems,
     sources: perSource,
   };
-  return { summary, context: { table: written.table, lookups, mappings: mappingsRead.mappings } };
+  if (!written.complete) summary.rowsWritten = written.rowsWritten;
+  return {
+    summary,
+    context: { table: written.table, lookups, mappings: mappingsRead.mappings },
+    complete: written.complete,
+  };
 }
 
 /** SKUs seen in the pull with no mapping yet, for which the PSA has a product with that exact code. */
