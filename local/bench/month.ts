@@ -116,6 +116,9 @@ export interface RunOptions {
   captureTab?: boolean;
 }
 
+/** The PSAs the bench can run a month against (tests pick one without naming it). */
+export const BENCH_PSAS: readonly Psa[] = ['autotask', 'halo'];
+
 export const readBundle = (): string => fs.readFileSync(path.join(root, 'dist', 'Code.js'), 'utf8');
 
 export async function runMonth(opts: RunOptions): Promise<MonthRun> {

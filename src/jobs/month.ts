@@ -331,6 +331,8 @@ export interface PushSummary {
   invalidRows: number;
   /** Set when nothing was pushed because products must be mapped by hand first (manual mode). */
   refused?: ManualModeGate;
+  /** The account's daily Apps Script quota ran out: the push continues when it renews (a day later). */
+  dailyQuota?: boolean;
 }
 
 export interface PushOptions {
@@ -480,6 +482,7 @@ export function pushMonth(
   writeStatuses(ss, month, results);
   opts.journal.flush(toLedger);
   summary.finished = done.finished;
+  if (done.dailyQuota) summary.dailyQuota = true;
   summary.applied = done.applied;
   summary.unchanged = done.unchanged;
   summary.failed = done.failed;

@@ -17,6 +17,7 @@ import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
+import { DAILY_QUOTA_WINDOW_MS } from '../platform/quota';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
 import type { WriteLimit } from '../sheets/grid';
@@ -329,7 +330,8 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     if (!stored.ok || !stored.value || stored.value.runId === checkpoint.runId) clearCheckpoint();
   } else {
     writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-    scheduleContinuation(CONTINUE_AFTER_MS);
+    // Spread over days: past the account's daily quota the rest waits until the quota renews.
+    scheduleContinuation(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : CONTINUE_AFTER_MS);
   }
   recordRun({
     at: new Date().toISOString(),
@@ -382,7 +384,10 @@ export function describePush(s: PushSummary): string {
   if (s.failed) parts.push(`${s.failed} failed`);
   if (s.skipped) parts.push(`${s.skipped} not approved`);
   if (s.invalidRows) parts.push(`${s.invalidRows} rows with errors not pushed`);
-  return `${s.month}: ${parts.join(', ')}${s.finished ? '' : '; continuing shortly'}`;
+  const next = s.dailyQuota
+    ? "; the Google account's daily Apps Script quota is used up, the rest continues in 24 hours"
+    : '; continuing shortly';
+  return `${s.month}: ${parts.join(', ')}${s.finished ? '' : next}`;
 }
 
 /** The continuation trigger's handler: resume the checkpointed job, or tidy up if there is none. */

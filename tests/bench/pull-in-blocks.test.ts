@@ -6,22 +6,23 @@
  *  - the tab ends exactly as an uninterrupted pull writes it, compared with the PSA;
  *  - the month then pushes once: nothing billed twice, a second push changes nothing.
  */
-import { runMonth, type MonthRun } from '../../local/bench/month';
+import { BENCH_PSAS, runMonth, type MonthRun } from '../../local/bench/month';
 
 const spec = { lines: 3000, clients: 150, subaccounts: 10 };
+const psa = BENCH_PSAS[0];
 const step = (r: MonthRun, name: string) => {
   const s = r.steps.find((x) => x.step === name);
   if (!s) throw new Error(`no step ${name}`);
   return s;
 };
 
-describe('a month too large for one execution is pulled in blocks (built bundle, Autotask)', () => {
+describe('a month too large for one execution is pulled in blocks (built bundle, the first bench PSA)', () => {
   let whole: MonthRun;
   let blocks: MonthRun;
 
   beforeAll(async () => {
-    whole = await runMonth({ psa: 'autotask', spec, stopAfterPull: true, captureTab: true });
-    blocks = await runMonth({ psa: 'autotask', spec, budgetSeconds: 20, captureTab: true });
+    whole = await runMonth({ psa, spec, stopAfterPull: true, captureTab: true });
+    blocks = await runMonth({ psa, spec, budgetSeconds: 20, captureTab: true });
   }, 300_000);
 
   it('writes in several executions, each within its budget', () => {
