@@ -240,3 +240,22 @@ describe('write cost matches the measurements LATENCY.md cites', () => {
     expect(cells).toBeLessThan(3_600_000);
   });
 });
+
+describe('CacheService item cap (Cache reference: "a cache item cap of 1,000 entries")', () => {
+  it('keeps at most 1,000 entries per cache and drops the oldest put first', () => {
+    const env = createGasEnvironment(createState());
+    const cache = env.globals.CacheService.getScriptCache();
+    for (let i = 0; i < 1000; i++) cache.put(`k${i}`, String(i));
+    // Putting k0 again makes it the newest: k1 is the oldest now.
+    cache.put('k0', 'again');
+    cache.putAll({ extra: 'x' });
+    const all = cache.getAll([...Array.from({ length: 1000 }, (_, i) => `k${i}`), 'extra']);
+    expect(Object.keys(all)).toHaveLength(1000);
+    expect(cache.get('k1')).toBeNull();
+    expect(cache.get('k0')).toBe('again');
+    expect(cache.get('extra')).toBe('x');
+    // Other caches are separate.
+    env.globals.CacheService.getDocumentCache()!.put('doc', '1');
+    expect(cache.get('k2')).toBe('2');
+  });
+});
