@@ -290,7 +290,9 @@ function configuredBudgetMs(): number | undefined {
 /** Time kept in hand for the status/ledger writes and the continuation trigger. */
 const reserveFor = (limitMs: number): number => Math.min(60_000, limitMs / 4);
 
-function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunResult {
+function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResult {
+  // Once this execution has pulled the whole month, its continuations must not pull it again.
+  const { pullPending, ...checkpoint } = resumed;
   const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
   const budget = startBudget(limit);
   const reserve = reserveFor(limit);
@@ -298,7 +300,7 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
   const settings = loadSettings();
   const psa = connectedPsa();
   let known: MonthContext | undefined;
-  if (checkpoint.pullFirst && (checkpoint.continuations === 0 || checkpoint.pullPending)) {
+  if (checkpoint.pullFirst && (checkpoint.continuations === 0 || pullPending)) {
     const pulled = pullMonthInMemory(
       ss,
       checkpoint.month,
@@ -309,7 +311,7 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     // A tab too large for one execution: the continuation pulls again and writes the rest first.
     if (!pulled.complete) return pulledOnly({ ...checkpoint, pullPending: true });
     known = pulled.context;
-    if (!budget.hasTime(reserve)) return pulledOnly({ ...checkpoint, pullPending: false });
+    if (!budget.hasTime(reserve)) return pulledOnly(checkpoint);
   }
   const journal = new Journal(propertiesJournal(documentProperties()));
   const { summary } = pushMonth(ss, checkpoint.month, psa, settings, {
