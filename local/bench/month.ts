@@ -77,6 +77,8 @@ export interface MonthRun {
   peakRssMiB: number;
   /** Stopped after the pull (see RunOptions.stopAfterPull). */
   pulledOnly?: boolean;
+  /** The month tab after pull + compare, as JSON of the emulator's sheet (RunOptions.captureTab). */
+  pulledTab?: string;
   /** What the month used of the user's daily Apps Script quotas (all steps, one user, one day). */
   quota: QuotaUse;
 }
@@ -108,7 +110,14 @@ export interface RunOptions {
   stopAfterPull?: boolean;
   /** Stop after this many push executions (safety net). */
   maxContinuations?: number;
+  /** The execution budget BillGrid uses (its `bg.executionBudgetSeconds` setting); 270 s when omitted. */
+  budgetSeconds?: number;
+  /** Keep the month tab as the emulator holds it after pull + compare (`MonthRun.pulledTab`). */
+  captureTab?: boolean;
 }
+
+/** The PSAs the bench can run a month against (tests pick one without naming it). */
+export const BENCH_PSAS: readonly Psa[] = ['autotask', 'halo'];
 
 export const readBundle = (): string => fs.readFileSync(path.join(root, 'dist', 'Code.js'), 'utf8');
 
@@ -249,6 +258,8 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       },
       null,
     );
+    if (opts.budgetSeconds)
+      host.state.properties.document['bg.executionBudgetSeconds'] = String(opts.budgetSeconds);
     await step('refresh clients', once('refreshClients'), refreshMinimum(fixture, psa));
     await step(
       'defaults',
@@ -269,6 +280,9 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       pullMinimum(fixture, psa),
     );
     const gridLines = (pulled.result as { lines: number }).lines;
+    const pulledTab = opts.captureTab
+      ? JSON.stringify(host.state.spreadsheets[0].sheets.find((t) => t.name === `Billing ${BENCH_MONTH}`))
+      : undefined;
     if (opts.stopAfterPull) {
       return {
         psa,
@@ -285,6 +299,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
         steps,
         peakRssMiB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
         pulledOnly: true,
+        pulledTab,
         quota: quota(),
       };
     }
@@ -351,6 +366,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       failures,
       steps,
       peakRssMiB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+      pulledTab,
       quota: quota(),
     };
   } finally {

@@ -304,6 +304,7 @@ export function quotaTable(runs: MonthRun[]): string {
       q.propertiesReadWrites,
       `${pct(q.propertiesReadWrites, c.propertiesReadWrites)} / ${pct(q.propertiesReadWrites, w.propertiesReadWrites)}`,
       `${fits(c) ? 'yes' : 'no'} / ${fits(w) ? 'yes' : 'no'}`,
+      `${daysNeeded(q, c)} / ${daysNeeded(q, w)}`,
     ];
   });
   return table(
@@ -316,9 +317,23 @@ export function quotaTable(runs: MonthRun[]): string {
       'Properties r/w',
       'consumer / Workspace',
       'fits one day',
+      'days needed',
     ],
     body,
   );
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+/**
+ * Days a month needs when BillGrid spreads it over days (a push stopped by a daily quota continues when
+ * the quota renews): the largest share of any daily quota, rounded up.
+ */
+export function daysNeeded(q: MonthRun['quota'], l: (typeof QUOTA_PROFILES)['consumer']): number {
+  const shares = [
+    q.urlFetchCalls / l.urlFetchCalls,
+    (q.allRuntimeS * 1000) / l.triggerRuntimeMs,
+    q.propertiesReadWrites / l.propertiesReadWrites,
+  ];
+  return Math.max(1, Math.ceil(Math.max(...shares)));
+}

@@ -13,7 +13,7 @@
  * Every month runs with Apps Script's real 6-minute limit: an execution that passed it would fail the run.
  *
  * Modelled time is the emulator's latency model (local/gas/LATENCY.md: 60 ms per Sheets call that
- * reaches Sheets, +0.01 ms per cell read and +0.05 ms per cell written, 200 ms per HTTP request,
+ * reaches Sheets, +0.01 ms per cell read and +0.15 ms per cell written, 200 ms per HTTP request,
  * fetchAll as its slowest request + 20 ms, 20 ms per Properties call, 10 ms per Cache/Lock call,
  * 150 ms per trigger change). CPU is Node's for the whole process (bundle + emulator on the main
  * thread, sandboxes on a worker; the sandbox thread's busy time is shown apart).

@@ -1,6 +1,8 @@
 /**
  * CacheService on the emulator clock: entries expire after their expiration (default 600 s, max
- * 21600 s); values over 100 KB and keys over 250 characters are refused as in Apps Script.
+ * 21600 s); values over 100 KB and keys over 250 characters are refused as in Apps Script; a cache holds
+ * at most 1,000 entries ("a cache item cap of 1,000 entries", Cache reference): past it the oldest put is
+ * dropped (Google does not say which go first, only that entries can be dropped before they expire).
  */
 import type { CacheEntry } from './state';
 import { EmuObject, GAS_CLASS, type Ctx } from './service';
@@ -14,6 +16,7 @@ export const CACHE_VALUE_LIMIT = 100 * 1024;
 export const CACHE_KEY_LIMIT = 250;
 const DEFAULT_TTL_S = 600;
 const MAX_TTL_S = 21_600;
+export const CACHE_ITEM_CAP = 1_000;
 
 export class EmuCache
   extends EmuObject
@@ -65,7 +68,17 @@ export class EmuCache
       if (Buffer.byteLength(v, 'utf8') > CACHE_VALUE_LIMIT) throw new GasError('Argument too large: value');
     }
     const store = this._store();
-    for (const [k, v] of entries) store[k] = { value: v, expiresAt: this._now() + ttl * 1000 };
+    for (const [k, v] of entries) {
+      // Re-put moves the key to the newest end (object keys keep insertion order).
+      delete store[k];
+      store[k] = { value: v, expiresAt: this._now() + ttl * 1000 };
+    }
+    const keys = Object.keys(store);
+    if (keys.length <= CACHE_ITEM_CAP) return;
+    const now = this._now();
+    for (const k of keys) if (store[k].expiresAt <= now) delete store[k];
+    const live = Object.keys(store);
+    for (const k of live.slice(0, Math.max(0, live.length - CACHE_ITEM_CAP))) delete store[k];
   }
   remove(key: string): void {
     delete this._store()[String(key)];

@@ -6,6 +6,7 @@
  */
 import type { PsaTarget, PushStep, StepOutcome } from '../core/psa';
 import { entityOf } from '../core/push-plan';
+import { isDailyQuota } from '../platform/quota';
 import type { LineResult } from '../sheets/grid';
 import type { Journal, JournalEntry } from './ledger';
 
@@ -16,6 +17,8 @@ export interface ExecuteResult {
   failed: number;
   /** Per line key, for the Status and PSA reference cells. */
   byLine: Map<string, LineResult>;
+  /** Stopped because the account's daily Apps Script quota is used up: continue the next day. */
+  dailyQuota?: boolean;
 }
 
 export interface ExecuteOptions {
@@ -134,6 +137,12 @@ export function executePlan(
     if (journal.needsFlush) opts.flushJournal?.();
     done += batch.length;
     opts.onStep?.(done, steps.length);
+    // Past the day's UrlFetch quota every further request fails the same way: stop, resume tomorrow.
+    if (outcomes.some((o) => o.status === 'failed' && isDailyQuota(o.message))) {
+      result.finished = false;
+      result.dailyQuota = true;
+      break;
+    }
   }
   return result;
 }

@@ -22,7 +22,7 @@ import type { BillingSource } from '../core/source';
 import { mappingTargetResolver } from '../core/targets';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
-import type { LineResult } from '../sheets/grid';
+import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
@@ -52,6 +52,8 @@ export interface PullSummary {
   sources: { id: string; name: string; lines: number; ok: boolean }[];
   /** The comparison with the PSA: done in the same run, continuing from a trigger, or failed. */
   comparison?: 'done' | 'continuing' | 'failed' | 'skipped';
+  /** Rows written so far when the tab was too large to write in one execution (the rest continues). */
+  rowsWritten?: number;
 }
 
 /**
@@ -77,7 +79,10 @@ export function pullMonth(
   return pullMonthInMemory(ss, month, sources, settings).summary;
 }
 
-/** pullMonth, also handing back what it holds in memory (see MonthContext). */
+/**
+ * pullMonth, also handing back what it holds in memory (see MonthContext). With a write limit, a tab too
+ * large for the execution is written in part (`complete` false): pulling again continues the write.
+ */
 export function pullMonthInMemory(
   ss: Spreadsheet,
   month: string,
@@ -85,7 +90,8 @@ export function pullMonthInMemory(
   settings: BillingSettings,
   /** Sources not pulled this time (another integration pulled alone, or disabled): their rows stay as they are. */
   untouched: readonly string[] = [],
-): { summary: PullSummary; context: MonthContext } {
+  limit?: WriteLimit,
+): { summary: PullSummary; context: MonthContext; complete: boolean } {
   const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
   const raw: RawBillingLine[] = [];
   const unbillable: UnbillableRecord[] = [];
@@ -173,13 +179,19 @@ export function pullMonthInMemory(
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
   const settingsOf = lineSettingsResolver(settings, new MappingIndex(mappingsRead.mappings));
-  const written = writeMonth(ss, month, gridLines, {
-    mappings: mappingsRead.mappings,
-    lookups,
-    keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
-    unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
-    billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
-  });
+  const written = writeMonth(
+    ss,
+    month,
+    gridLines,
+    {
+      mappings: mappingsRead.mappings,
+      lookups,
+      keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
+      unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
+      billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
+    },
+    limit,
+  );
   const summary: PullSummary = {
     month,
     tab: written.tab,
@@ -193,7 +205,12 @@ export function pullMonthInMemory(
     problems,
     sources: perSource,
   };
-  return { summary, context: { table: written.table, lookups, mappings: mappingsRead.mappings } };
+  if (!written.complete) summary.rowsWritten = written.rowsWritten;
+  return {
+    summary,
+    context: { table: written.table, lookups, mappings: mappingsRead.mappings },
+    complete: written.complete,
+  };
 }
 
 /** SKUs seen in the pull with no mapping yet, for which the PSA has a product with that exact code. */
@@ -344,6 +361,8 @@ export interface PushSummary {
   invalidRows: number;
   /** Set when nothing was pushed because products must be mapped by hand first (manual mode). */
   refused?: ManualModeGate;
+  /** The account's daily Apps Script quota ran out: the push continues when it renews (a day later). */
+  dailyQuota?: boolean;
 }
 
 export interface PushOptions {
@@ -501,6 +520,7 @@ export function pushMonth(
   recordLastSync(ss, synced, new Date());
   opts.journal.flush(toLedger);
   summary.finished = done.finished;
+  if (done.dailyQuota) summary.dailyQuota = true;
   summary.applied = done.applied;
   summary.unchanged = done.unchanged;
   summary.failed = done.failed;

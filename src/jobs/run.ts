@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { billingSettingsSchema, defaultBillingSettings, resolveSettings } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
-import { DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
+import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
+import type { TimeBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
 import { sendRunSummary } from '../platform/mail';
 import { documentProperties, getCached, newRunId, putCached } from '../platform/runtime';
@@ -16,8 +17,10 @@ import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
+import { DAILY_QUOTA_WINDOW_MS } from '../platform/quota';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
+import type { WriteLimit } from '../sheets/grid';
 import {
   connectedPsa,
   connectedSources,
@@ -48,14 +51,19 @@ export function saveSettings(settings: BillingSettings): void {
 }
 
 const checkpointSchema = z.object({
-  /** push: a push; month: a scheduled pull then push; compare: the comparison after a large pull. */
-  job: z.enum(['push', 'month', 'compare']),
+  /**
+   * push: a push; month: a scheduled pull then push; compare: the comparison after a large pull;
+   * pull: a pull whose tab was too large to write in one execution (then its comparison).
+   */
+  job: z.enum(['push', 'month', 'compare', 'pull']),
   month: z.string(),
   runId: z.string(),
   trigger: z.enum(['manual', 'scheduled', 'nightly']),
   pullFirst: z.boolean(),
   continuations: z.number().int(),
   startedAt: z.string(),
+  /** A scheduled pull-then-push whose pull has not finished writing the tab: pull again first. */
+  pullPending: z.boolean().optional(),
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -106,70 +114,117 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 /**
  * Pull a month, then compare it with the PSA from the rows still in memory. When the pull has used the
- * execution's budget (a 100,000-line month writes 3.6 million cells), the comparison is checkpointed and
- * continues from a one-off trigger a minute later, reading the tab afresh.
+ * execution's budget, the comparison is checkpointed and continues from a one-off trigger a minute later,
+ * reading the tab afresh. A tab too large to write in one execution (a 100,000-line month writes 3.6
+ * million cells, ~9 minutes on Google) is written in blocks: the continuation pulls again and writes
+ * what is still missing, then compares.
  */
 export function runPull(month: string, budgetMs?: number, only?: string): PullSummary {
   assertMonth(month);
-  return withDocumentLock('the pull', () => {
-    const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
-    const budget = startBudget(limit);
-    const ss = activeSpreadsheet();
-    const settings = loadSettings();
-    const enabled = connectedSources();
-    const sources = only ? enabled.filter((s) => s.id === only) : enabled;
-    if (only && sources.length === 0) {
-      throw new Error(
-        disabledIntegrations().includes(only)
-          ? `${SOURCE_NAMES[only] ?? only} is disabled: enable it first (its credentials are kept)`
-          : `${SOURCE_NAMES[only] ?? only} is not connected`,
-      );
-    }
-    if (sources.length === 0)
-      throw new Error(
-        disabledIntegrations().length
-          ? `Every connected integration is disabled: enable one to pull`
-          : `No source is connected yet: enter ${sourceNamesInWords()} credentials in Connect.`,
-      );
-    // Rows of integrations not pulled now (disabled, or another one pulled alone) are left as they are.
-    const untouched = [...SOURCE_KINDS].filter((k) => !sources.some((s) => s.id === k));
-    const runId = newRunId();
-    reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
-    const { summary, context } = pullMonthInMemory(ss, month, sources, settings, untouched);
-    const pending = readJson(CHECKPOINT_KEY, checkpointSchema);
-    const other = pending.ok && pending.value ? pending.value : null;
-    if (budget.hasTime(reserveFor(limit))) {
-      reportProgress({ runId, step: `Comparing ${month} with the PSA`, done: 1, total: 2 });
-      const problem = compare(ss, month, settings, context);
-      summary.comparison = problem ? 'failed' : 'done';
-      if (problem) summary.problems.push(problem);
-      // A comparison of this month still waiting for its trigger has nothing left to do.
-      if (other?.job === 'compare' && other.month === month) clearCheckpoint();
-    } else if (other && !(other.job === 'compare' && other.month === month)) {
-      // One checkpoint at a time: a push in progress keeps its continuation.
+  return withDocumentLock('the pull', () => pullAndCompare(month, newRunId(), 0, budgetMs, only));
+}
+
+/** Cells the execution may still write before keeping `reserveMs` in hand (see CELL_WRITE_MS). */
+function writeLimit(budget: TimeBudget, limitMs: number, reserveMs: number): WriteLimit {
+  return {
+    cellsAllowed: () => Math.max(0, (limitMs - reserveMs - budget.elapsedMs()) / CELL_WRITE_MS),
+  };
+}
+
+function pullAndCompare(
+  month: string,
+  runId: string,
+  continuations: number,
+  budgetMs?: number,
+  only?: string,
+): PullSummary {
+  const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
+  const budget = startBudget(limit);
+  const reserve = reserveFor(limit);
+  const ss = activeSpreadsheet();
+  const settings = loadSettings();
+  const enabled = connectedSources();
+  const sources = only ? enabled.filter((s) => s.id === only) : enabled;
+  if (only && sources.length === 0) {
+    throw new Error(
+      disabledIntegrations().includes(only)
+        ? `${SOURCE_NAMES[only] ?? only} is disabled: enable it first (its credentials are kept)`
+        : `${SOURCE_NAMES[only] ?? only} is not connected`,
+    );
+  }
+  if (sources.length === 0)
+    throw new Error(
+      disabledIntegrations().length
+        ? `Every connected integration is disabled: enable one to pull`
+        : `No source is connected yet: enter ${sourceNamesInWords()} credentials in Connect.`,
+    );
+  // Rows of integrations not pulled now (disabled, or another one pulled alone) are left as they are.
+  const untouched = [...SOURCE_KINDS].filter((k) => !sources.some((s) => s.id === k));
+  reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
+  const pulled = pullMonthInMemory(
+    ss,
+    month,
+    sources,
+    settings,
+    untouched,
+    writeLimit(budget, limit, reserve),
+  );
+  const { summary, context } = pulled;
+  const pending = readJson(CHECKPOINT_KEY, checkpointSchema);
+  const other = pending.ok && pending.value ? pending.value : null;
+  // This month's own continuation (its comparison or the rest of its write) is replaced by this run.
+  const mine = other !== null && other.month === month && (other.job === 'compare' || other.job === 'pull');
+  const checkpoint = (job: 'compare' | 'pull'): void => {
+    writeJson(CHECKPOINT_KEY, {
+      job,
+      month,
+      runId,
+      trigger: 'manual',
+      pullFirst: false,
+      continuations,
+      startedAt: new Date().toISOString(),
+    } satisfies Checkpoint);
+    scheduleContinuation(CONTINUE_AFTER_MS);
+  };
+  if (!pulled.complete) {
+    const written = `${summary.rowsWritten ?? 0} of ${summary.lines} rows`;
+    if (other && !mine) {
       summary.comparison = 'skipped';
       summary.problems.push(
-        `Not compared with the PSA yet: a push of ${other.month} is still continuing; click Compare with PSA once it has finished`,
+        `Only ${written} were written: the month is too large for one run and a push of ${other.month} is still continuing; pull again once it has finished`,
       );
     } else {
-      writeJson(CHECKPOINT_KEY, {
-        job: 'compare',
-        month,
-        runId,
-        trigger: 'manual',
-        pullFirst: false,
-        continuations: 0,
-        startedAt: new Date().toISOString(),
-      } satisfies Checkpoint);
-      scheduleContinuation(CONTINUE_AFTER_MS);
+      checkpoint('pull');
       summary.comparison = 'continuing';
       summary.problems.push(
-        'The comparison with the PSA (PSA quantity now, Difference, Action) continues in the background: this month took the whole run to pull. It fills in within a few minutes.',
+        `This month is too large to write in one run: ${written} are written. The rest, then the comparison with the PSA, continue in the background a minute apart; do not push until the pull has finished.`,
       );
     }
-    reportProgress({ runId, step: `Pulled ${month}`, done: 2, total: 2 });
-    return summary;
-  });
+  } else if (budget.hasTime(reserve)) {
+    reportProgress({ runId, step: `Comparing ${month} with the PSA`, done: 1, total: 2 });
+    const problem = compare(ss, month, settings, context);
+    summary.comparison = problem ? 'failed' : 'done';
+    if (problem) summary.problems.push(problem);
+    // A continuation of this month still waiting for its trigger has nothing left to do.
+    if (mine) clearCheckpoint();
+  } else if (other && !mine) {
+    // One checkpoint at a time: a push in progress keeps its continuation.
+    summary.comparison = 'skipped';
+    summary.problems.push(
+      `Not compared with the PSA yet: a push of ${other.month} is still continuing; click Compare with PSA once it has finished`,
+    );
+  } else {
+    checkpoint('compare');
+    summary.comparison = 'continuing';
+    summary.problems.push(
+      'The comparison with the PSA (PSA quantity now, Difference, Action) continues in the background: this month took the whole run to pull. It fills in within a few minutes.',
+    );
+  }
+  const step = pulled.complete
+    ? `Pulled ${month}`
+    : `Pulling ${month}: ${summary.rowsWritten ?? 0} of ${summary.lines} rows written`;
+  reportProgress({ runId, step, done: pulled.complete ? 2 : 1, total: 2 });
+  return summary;
 }
 
 /** Compare the month with the PSA and fill its reconciliation columns; the problem when it could not. */
@@ -193,6 +248,12 @@ function clearCheckpoint(): void {
 }
 
 /** The comparison a large pull left for its continuation: the tab is read afresh (staff may have edited it). */
+/** The rest of a pull too large for one execution: pulled again, only what is missing is written. */
+function continuePull(cp: Checkpoint): void {
+  clearCheckpoint();
+  pullAndCompare(cp.month, cp.runId, cp.continuations + 1);
+}
+
 function continueCompare(cp: Checkpoint): void {
   clearCheckpoint();
   reportProgress({ runId: cp.runId, step: `Comparing ${cp.month} with the PSA`, done: 0, total: 1 });
@@ -228,6 +289,11 @@ export function runPush(
   return withDocumentLock('the push', () => {
     const existing = readJson(CHECKPOINT_KEY, checkpointSchema);
     const cp = existing.ok ? existing.value : null;
+    // The tab of a pull still being written is incomplete: pushing it now would leave rows out.
+    if (cp?.job === 'pull')
+      throw new Error(
+        `The pull of ${cp.month} is still being written in the background; push once it has finished (a few minutes).`,
+      );
     // A pending comparison of this month is superseded: the push plans from a fresh read anyway.
     const resume = cp && cp.month === month && cp.job !== 'compare' ? cp : null;
     const checkpoint: Checkpoint = resume ?? {
@@ -258,7 +324,9 @@ function configuredBudgetMs(): number | undefined {
 /** Time kept in hand for the status/ledger writes and the continuation trigger. */
 const reserveFor = (limitMs: number): number => Math.min(60_000, limitMs / 4);
 
-function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunResult {
+function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResult {
+  // Once this execution has pulled the whole month, its continuations must not pull it again.
+  const { pullPending, ...checkpoint } = resumed;
   const limit = budgetMs ?? configuredBudgetMs() ?? DEFAULT_BUDGET_MS;
   const budget = startBudget(limit);
   const reserve = reserveFor(limit);
@@ -266,10 +334,20 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
   const settings = loadSettings();
   const psa = connectedPsa();
   let known: MonthContext | undefined;
-  if (checkpoint.pullFirst && checkpoint.continuations === 0) {
+  if (checkpoint.pullFirst && (checkpoint.continuations === 0 || pullPending)) {
     const sources = connectedSources();
     const untouched = SOURCE_KINDS.filter((k) => !sources.some((s) => s.id === k));
-    known = pullMonthInMemory(ss, checkpoint.month, sources, settings, untouched).context;
+    const pulled = pullMonthInMemory(
+      ss,
+      checkpoint.month,
+      sources,
+      settings,
+      untouched,
+      writeLimit(budget, limit, reserve),
+    );
+    // A tab too large for one execution: the continuation pulls again and writes the rest first.
+    if (!pulled.complete) return pulledOnly({ ...checkpoint, pullPending: true });
+    known = pulled.context;
     if (!budget.hasTime(reserve)) return pulledOnly(checkpoint);
   }
   const journal = new Journal(propertiesJournal(documentProperties()));
@@ -291,7 +369,8 @@ function executeCheckpoint(checkpoint: Checkpoint, budgetMs?: number): PushRunRe
     if (!stored.ok || !stored.value || stored.value.runId === checkpoint.runId) clearCheckpoint();
   } else {
     writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-    scheduleContinuation(CONTINUE_AFTER_MS);
+    // Spread over days: past the account's daily quota the rest waits until the quota renews.
+    scheduleContinuation(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : CONTINUE_AFTER_MS);
   }
   recordRun({
     at: new Date().toISOString(),
@@ -331,7 +410,9 @@ function pulledOnly(checkpoint: Checkpoint): PushRunResult {
     trigger: checkpoint.trigger,
     month: checkpoint.month,
     outcome: 'continuing',
-    message: `${checkpoint.month}: pulled; the push continues shortly`,
+    message: checkpoint.pullPending
+      ? `${checkpoint.month}: pulling (too large for one run); the pull, then the push, continue shortly`
+      : `${checkpoint.month}: pulled; the push continues shortly`,
   });
   return { ...summary, continuing: true };
 }
@@ -342,7 +423,10 @@ export function describePush(s: PushSummary): string {
   if (s.failed) parts.push(`${s.failed} failed`);
   if (s.skipped) parts.push(`${s.skipped} not approved`);
   if (s.invalidRows) parts.push(`${s.invalidRows} rows with errors not pushed`);
-  return `${s.month}: ${parts.join(', ')}${s.finished ? '' : '; continuing shortly'}`;
+  const next = s.dailyQuota
+    ? "; the Google account's daily Apps Script quota is used up, the rest continues in 24 hours"
+    : '; continuing shortly';
+  return `${s.month}: ${parts.join(', ')}${s.finished ? '' : next}`;
 }
 
 /** The continuation trigger's handler: resume the checkpointed job, or tidy up if there is none. */
@@ -354,6 +438,7 @@ export function continueJob(): void {
       return;
     }
     if (cp.value.job === 'compare') continueCompare(cp.value);
+    else if (cp.value.job === 'pull') continuePull(cp.value);
     else executeCheckpoint(cp.value);
   });
 }

@@ -5,6 +5,11 @@
  */
 export const EXECUTION_LIMIT_MS = 6 * 60 * 1000;
 export const DEFAULT_BUDGET_MS = 4.5 * 60 * 1000;
+/**
+ * What one cell written costs on Google, the deferred commit included (a 4,000-cell write and its flush:
+ * ~610 ms; local/gas/LATENCY.md). Large writes are split so that each execution writes what fits.
+ */
+export const CELL_WRITE_MS = 0.15;
 
 export interface TimeBudget {
   elapsedMs(): number;

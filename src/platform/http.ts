@@ -8,6 +8,7 @@
  */
 import type { HttpClient, HttpRequest, HttpResponse } from '../core/http';
 import { HttpTransportError } from '../core/http';
+import { DailyQuotaError, isDailyQuota } from './quota';
 
 export interface HttpPolicy {
   /** Shown in messages, e.g. 'Twilio'. */
@@ -143,6 +144,8 @@ export class RetryingHttpClient implements HttpClient {
       this.stats.requests += batch.length;
       return this.deps.fetchAll(params).map(fromFetchResponse);
     } catch (err) {
+      // The day's quota: Apps Script sent nothing and will send nothing more today; never "connection lost".
+      if (isDailyQuota(err)) throw new DailyQuotaError(safeError(err).message);
       if (batch.length === 1) return [safeError(err)];
       return params.map((p, k) => {
         if (!isReplayable(batch[k])) return new Error('connection lost while the batch was in flight');

@@ -40,6 +40,8 @@ const MONEY_FORMATS: Record<string, string> = {
 export const moneyFormat = (currency: string): string => MONEY_FORMATS[currency] ?? '#,##0.00';
 
 const MONEY_COLUMNS: GridColumnId[] = ['unitCost', 'unitPrice', 'total'];
+/** Cells formatGrid writes per data row (money formats, the checkbox and three dropdowns). */
+export const FORMAT_CELLS_PER_ROW = MONEY_COLUMNS.length + 4;
 
 export const HIGHLIGHT = { difference: '#fce8b2', error: '#f4c7c3', removed: '#e0e0e0' } as const;
 

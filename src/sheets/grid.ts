@@ -13,7 +13,7 @@ import type { CellValue, Sheet, Spreadsheet, TableRead, WriteValue } from '../pl
 import { cellText } from './cells';
 import { GRID_COLUMNS, SheetLayoutError, gridHeader, locateColumns } from './columns';
 import type { GridColumnId } from './columns';
-import { formatGrid } from './format';
+import { FORMAT_CELLS_PER_ROW, formatGrid } from './format';
 import { indexLookups, labeller, readLookups } from './lookups';
 import type { Lookups } from './lookups';
 import { readMappings } from './mappings';
@@ -49,6 +49,27 @@ export interface WriteMonthResult extends Omit<MergeResult, 'rows'> {
    * a formula, whose value only Sheets knows.
    */
   table: TableRead | null;
+  /**
+   * False when the write stopped for lack of time (WriteLimit): rows from `rowsWritten` on still hold what
+   * they held (or nothing), the tab is not formatted yet and `table` is null. Pulling the same lines again
+   * continues where this stopped, because rows already written compare equal and are not written twice.
+   */
+  complete: boolean;
+  /** Data rows whose cells are as merged (all of them when complete). */
+  rowsWritten: number;
+}
+
+/**
+ * How much a write may do in this execution. Sheets charges ~0.15 ms per cell written (local/gas/LATENCY.md),
+ * so a 100,000-line month (3.6 M cells) cannot be written in one 6-minute execution.
+ */
+export interface WriteLimit {
+  /** Cells that may still be written in this execution (asked again after each block). */
+  cellsAllowed: () => number;
+  /** Rows written in any case, so that each execution makes progress (default 1,000). */
+  minRows?: number;
+  /** Rows per block when the write is split (default 2,000: a bounded number of Sheets calls each). */
+  blockRows?: number;
 }
 
 type ColumnIndex = Map<GridColumnId, number>;
@@ -101,6 +122,7 @@ export function writeMonth(
   month: string,
   lines: readonly BillingLine[],
   view?: MonthView,
+  limit?: WriteLimit,
 ): WriteMonthResult {
   const tab = monthTabName(month);
   const existing = ss.getSheetByName(tab);
@@ -136,33 +158,72 @@ export function writeMonth(
   // Rows already in the tab: only the runs of columns where something changed (usually amounts and the
   // pulled record); then the new lines below them. Either way a handful of calls, whatever the row count.
   const kept = t.rows.length;
-  const changedCols = new Map<number, WriteValue[]>();
-  const newCols = new Map<number, WriteValue[]>();
-  for (const c of GRID_COLUMNS) {
-    const at = index.get(c.id) as number;
-    const values = merged.rows.map((r) => r[c.id]);
-    const old = values.slice(0, kept);
-    if (old.some((v, i) => !sameWritten(v, t.rows[i][at], t.formulas?.[i]?.[at])))
-      changedCols.set(at + 1, old);
+  const total = merged.rows.length;
+  const columns = GRID_COLUMNS.map((c) => ({
+    at: index.get(c.id) as number,
+    values: merged.rows.map((r) => r[c.id]),
     // Below the data range every cell is empty, and a pull leaves reconciliation, status and note
     // cells of new lines blank (but for the status of a record that cannot be billed): no write then.
-    const added = values.slice(kept);
-    if (added.length > 0 && !(BLANK_FOR_NEW_LINES.has(c.id) && added.every((x) => x === '' || x == null)))
-      newCols.set(at + 1, added);
+    blankWhenNew:
+      BLANK_FOR_NEW_LINES.has(c.id) &&
+      merged.rows.slice(kept).every((r) => r[c.id] === '' || r[c.id] == null),
+  }));
+  /** The column writes of merged rows [from, to): changed cells of kept rows, then new rows. */
+  const plan = (from: number, to: number) => {
+    const changed = new Map<number, WriteValue[]>();
+    const fresh = new Map<number, WriteValue[]>();
+    const keptTo = Math.min(to, kept);
+    for (const c of columns) {
+      if (from < keptTo) {
+        const old = c.values.slice(from, keptTo);
+        if (old.some((v, i) => !sameWritten(v, t.rows[from + i][c.at], t.formulas?.[from + i]?.[c.at])))
+          changed.set(c.at + 1, old);
+      }
+      if (to > kept && !c.blankWhenNew) fresh.set(c.at + 1, c.values.slice(Math.max(from, kept), to));
+    }
+    const cells =
+      changed.size * Math.max(0, keptTo - from) + fresh.size * Math.max(0, to - Math.max(from, kept));
+    return { changed, fresh, cells, from, to };
+  };
+  const write = (p: ReturnType<typeof plan>) => {
+    writeColumns(sheet, 2 + p.from, p.changed);
+    writeColumns(sheet, 2 + Math.max(p.from, kept), p.fresh);
+  };
+
+  let done = total;
+  const whole = plan(0, total);
+  if (!limit || whole.cells + total * FORMAT_CELLS_PER_ROW <= limit.cellsAllowed()) {
+    write(whole);
+  } else {
+    // Too much for what is left of this execution: write blocks of rows while they fit, then stop.
+    const minRows = limit.minRows ?? 1_000;
+    const blockRows = limit.blockRows ?? 2_000;
+    done = 0;
+    /** Rows this execution actually wrote (rows an earlier one wrote compare equal and cost nothing). */
+    let wrote = 0;
+    while (done < total) {
+      const p = plan(done, Math.min(total, done + blockRows));
+      // The formats of all rows are written at the end, by the execution that writes the last block.
+      const cost = p.cells + (p.to === total ? total * FORMAT_CELLS_PER_ROW : 0);
+      if (p.cells > 0 && wrote >= minRows && cost > limit.cellsAllowed()) break;
+      write(p);
+      if (p.cells > 0) wrote += p.to - p.from;
+      done = p.to;
+    }
   }
-  writeColumns(sheet, 2, changedCols);
-  writeColumns(sheet, 2 + kept, newCols);
+  const complete = done === total;
 
   formatGrid(ss, sheet, {
     col: (id) => (index.get(id) as number) + 1,
-    rows: merged.rows.length,
+    // An unfinished write formats nothing yet but the header of a new tab.
+    rows: complete ? total : 0,
     currencies: merged.rows.map((r) => cellText(r.currency)),
     created,
   });
 
   const { rows, ...stats } = merged;
-  const table = writtenTable(header, t.rows, rows, index);
-  return { ...stats, tab, created, rows: rows.length, restoredColumns, table };
+  const table = complete ? writtenTable(header, t.rows, rows, index) : null;
+  return { ...stats, tab, created, rows: rows.length, restoredColumns, table, complete, rowsWritten: done };
 }
 
 /** What getValues returns for a cell written with `v` (writeColumns makes text literal); null for a formula. */

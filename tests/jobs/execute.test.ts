@@ -127,6 +127,35 @@ describe('executePlan', () => {
     expect(psa.state.charges).toHaveLength(3);
   });
 
+  it("stops when the account's daily quota is used up and a later run finishes without duplicates", () => {
+    const journal = new Journal(memoryStore());
+    const psa = memoryPsa();
+    let quotaLeft = 2;
+    const withQuota = Object.assign(psa, {
+      applyAll: (steps: readonly PushStep[]) => {
+        if (quotaLeft-- <= 0) throw new Error('Service invoked too many times for one day: urlfetch.');
+        return steps.map((s) => psa.apply(s));
+      },
+    });
+    const steps = [1, 2, 3, 4, 5, 6, 7].map(step);
+    const opts = {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract' as const,
+      hasTime: () => true,
+      batchSize: 2,
+    };
+    const first = executePlan(steps, withQuota, journal, opts);
+    expect(first).toMatchObject({ finished: false, dailyQuota: true, applied: 4, failed: 2 });
+    // The batch after the refused one was not even tried.
+    expect(psa.calls).toBe(4);
+    quotaLeft = 10;
+    const next = executePlan(steps, withQuota, journal, opts);
+    expect(next).toMatchObject({ finished: true, applied: 3, unchanged: 4 });
+    expect(next.dailyQuota).toBeUndefined();
+    expect(psa.state.charges).toHaveLength(7);
+  });
+
   it('journals a whole batch in one write before and one after, and uses applyAll when the PSA has it', () => {
     const store = memoryStore();
     const psa = memoryPsa();

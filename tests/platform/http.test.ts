@@ -1,6 +1,7 @@
 import { HttpTransportError } from '../../src/core/http';
 import type { HttpRequest } from '../../src/core/http';
 import { RetryingHttpClient, parseRetryAfter } from '../../src/platform/http';
+import { DailyQuotaError } from '../../src/platform/quota';
 import type { HttpDeps } from '../../src/platform/http';
 
 type Answer = { status: number; headers?: Record<string, string>; body?: string } | 'network';
@@ -80,6 +81,23 @@ describe('RetryingHttpClient', () => {
     const client = new RetryingHttpClient({ apiName: 'Test' }, f.deps);
     expect(() => client.requestAll([get('g'), post('p')])).toThrow(HttpTransportError);
     expect(f.sent).toEqual(['GET g', 'POST p', 'GET g']);
+  });
+
+  it("stops at Apps Script's daily UrlFetch quota: nothing re-sent, no create reported as maybe-sent", () => {
+    const f = fakeDeps({});
+    const deps: HttpDeps = {
+      ...f.deps,
+      fetchAll(reqs) {
+        f.batches.push(reqs.length);
+        throw new Error('Service invoked too many times for one day: urlfetch.');
+      },
+    };
+    const client = new RetryingHttpClient({ apiName: 'Test' }, deps);
+    expect(() => client.requestAll([get('g'), post('p')])).toThrow(DailyQuotaError);
+    expect(() => client.request(get('g'))).toThrow(/too many times for one day: urlfetch/);
+    // One fetchAll each: no one-by-one re-send of the batch, no retry with back-off.
+    expect(f.batches).toEqual([2, 1]);
+    expect(f.sleeps).toEqual([]);
   });
 
   it('gives up on persistent network errors with a message that names the API and hides query strings', () => {

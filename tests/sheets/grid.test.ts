@@ -240,6 +240,77 @@ describe('month grid in the emulator', () => {
     expect(byName['SpreadsheetApp.Range.setValues']).toBeUndefined();
   });
 
+  test('a write too large for the execution stops between blocks; pulling again finishes it', () => {
+    const lines = manyLines(50);
+    const whole = sheetEnv();
+    writeLookups(whole.ss, COMPANIES, PRODUCTS, CONTRACTS, CODES);
+    writeMappings(whole.ss, MAPPINGS);
+    expect(writeMonth(whole.ss, '2026-10', lines, undefined, { cellsAllowed: () => 1e9 })).toMatchObject({
+      complete: true,
+      rowsWritten: 50,
+    });
+    const tab = (ss: typeof e.ss) => {
+      const range = ss.getSheetByName('Billing 2026-10')!.getDataRange();
+      return { values: range.getValues(), formats: range.getNumberFormats() };
+    };
+    const expected = tab(whole.ss);
+    whole.close();
+
+    // No time left at all: each execution still writes its minimum (one block of 10 rows).
+    const limit = { cellsAllowed: () => 0, minRows: 10, blockRows: 10 };
+    const first = writeMonth(e.ss, '2026-10', lines, undefined, limit);
+    expect(first).toMatchObject({ complete: false, rowsWritten: 10 });
+    expect(first.added).toHaveLength(50);
+    expect(first.table).toBeNull();
+    const sheet = month(e.ss);
+    expect(sheet.getLastRow()).toBe(11);
+    expect(sheet.getFrozenRows()).toBe(1);
+    // Staff edit a written row between executions: the continuation keeps it.
+    type(sheet, 2, 'Note', 'checked');
+    const runs: boolean[] = [];
+    for (let n = 0; n < 10 && !runs.includes(true); n++) {
+      const { result, byName } = e.count(() => writeMonth(e.ss, '2026-10', lines, undefined, limit));
+      runs.push(result.complete);
+      // Rows written earlier are not written again: one block of new rows per execution.
+      expect(e.env.stats.cellsWritten).toBeGreaterThan(0);
+      expect(byName['SpreadsheetApp.Range.setValues']).toBeGreaterThan(0);
+    }
+    expect(runs).toEqual([false, false, false, true]);
+    type(sheet, 2, 'Note', '');
+    expect(tab(e.ss)).toEqual(expected);
+  });
+
+  test('a write that fits what is left of the execution is one write, as without a limit', () => {
+    const lines = manyLines(40);
+    const unlimited = e.count(() => writeMonth(e.ss, '2026-10', lines));
+    const other = sheetEnv();
+    writeLookups(other.ss, COMPANIES, PRODUCTS, CONTRACTS, CODES);
+    writeMappings(other.ss, MAPPINGS);
+    const limited = other.count(() =>
+      writeMonth(other.ss, '2026-10', lines, undefined, { cellsAllowed: () => 100_000, blockRows: 10 }),
+    );
+    other.close();
+    expect(limited.result.complete).toBe(true);
+    expect(limited.byName).toEqual(unlimited.byName);
+  });
+
+  test('a month that changed everywhere is rewritten in blocks too, and only what still differs', () => {
+    const lines = manyLines(30);
+    writeMonth(e.ss, '2026-10', lines);
+    const more = lines.map((l) => ({ ...l, quantity: l.quantity + 1 }));
+    const limit = { cellsAllowed: () => 0, minRows: 10, blockRows: 10 };
+    const written: number[] = [];
+    let complete = false;
+    while (!complete) {
+      const before = e.env.stats.cellsWritten;
+      complete = writeMonth(e.ss, '2026-10', more, undefined, limit).complete;
+      written.push(e.env.stats.cellsWritten - before);
+    }
+    expect(written).toHaveLength(3);
+    const byKey = new Map(readGrid(e.ss, '2026-10').rows.map((r) => [r.key, r.line.quantity]));
+    expect(more.every((l) => byKey.get(l.key) === l.quantity)).toBe(true);
+  });
+
   test('a missing or doubled column is named in a clear message', () => {
     writeMonth(e.ss, '2026-10', keyed([raw()]));
     const sheet = month(e.ss);

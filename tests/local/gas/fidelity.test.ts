@@ -187,3 +187,75 @@ describe('triggers run as their creator; each account sees only its own', () => 
     expect(rt.state.properties.document).toMatchObject({ ranAs: 'admin-a@example.com', sees: '1' });
   });
 });
+
+describe('write cost matches the measurements LATENCY.md cites', () => {
+  const rows = (n: number, width: number) =>
+    Array.from({ length: n }, () => new Array<number>(width).fill(1));
+  /** Modelled ms of one setValues of n × width cells plus the flush that commits it. */
+  function writeCost(n: number, width: number): number {
+    const env = createGasEnvironment(createState());
+    const sheet = env.globals.SpreadsheetApp.getActiveSheet();
+    sheet.insertRowsAfter(1, n);
+    const range = sheet.getRange(1, 1, n, width);
+    const before = env.stats.modelledMs;
+    range.setValues(rows(n, width));
+    env.globals.SpreadsheetApp.flush();
+    return env.stats.modelledMs - before;
+  }
+
+  it('a 4,000-cell write with its flush costs ~610 ms (Stack Overflow measurement), not ~260 ms', () => {
+    const ms = writeCost(400, 10);
+    expect(ms).toBeGreaterThan(610 * 0.85);
+    expect(ms).toBeLessThan(610 * 1.25);
+  });
+
+  it("10,000 cells in one batch cost at least the ~1 s of Google's best-practices example", () => {
+    const ms = writeCost(1000, 10);
+    expect(ms).toBeGreaterThanOrEqual(1000);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  it("the sizes BillGrid's pull writes: 20,000 lines (722,106 cells) ≥ 100 s; 100,000 lines (3.6 M) cannot fit in one execution", () => {
+    const env = createGasEnvironment(createState());
+    const sheet = env.globals.SpreadsheetApp.getActiveSheet();
+    sheet.insertRowsAfter(1, 100_000);
+    // The same 400,000 cells written again and again: the cost is per cell written, memory stays small.
+    const block = sheet.getRange(1, 1, 100_000, 4);
+    const data = rows(100_000, 4);
+    const started = env.stats.modelledMs;
+    block.setValues(data);
+    block.setValues(data);
+    const twenty = env.stats.modelledMs - started;
+    // ~800,000 cells ≈ the 20,000-line pull's write.
+    expect(twenty).toBeGreaterThan(100_000);
+    let cells = 800_000;
+    const write = () => {
+      while (cells < 3_600_000) {
+        block.setValues(data);
+        cells += 400_000;
+      }
+      env.globals.SpreadsheetApp.flush();
+    };
+    expect(write).toThrow('Exceeded maximum execution time');
+    expect(cells).toBeLessThan(3_600_000);
+  });
+});
+
+describe('CacheService item cap (Cache reference: "a cache item cap of 1,000 entries")', () => {
+  it('keeps at most 1,000 entries per cache and drops the oldest put first', () => {
+    const env = createGasEnvironment(createState());
+    const cache = env.globals.CacheService.getScriptCache();
+    for (let i = 0; i < 1000; i++) cache.put(`k${i}`, String(i));
+    // Putting k0 again makes it the newest: k1 is the oldest now.
+    cache.put('k0', 'again');
+    cache.putAll({ extra: 'x' });
+    const all = cache.getAll([...Array.from({ length: 1000 }, (_, i) => `k${i}`), 'extra']);
+    expect(Object.keys(all)).toHaveLength(1000);
+    expect(cache.get('k1')).toBeNull();
+    expect(cache.get('k0')).toBe('again');
+    expect(cache.get('extra')).toBe('x');
+    // Other caches are separate.
+    env.globals.CacheService.getDocumentCache()!.put('doc', '1');
+    expect(cache.get('k2')).toBe('2');
+  });
+});

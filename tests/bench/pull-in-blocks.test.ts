@@ -1,0 +1,53 @@
+/**
+ * At Sheets' real write cost (~0.15 ms a cell, local/gas/LATENCY.md) a 100,000-line month's tab (3.6 M
+ * cells) cannot be written in one 6-minute execution. The pull writes what fits and continues (issue #25):
+ * here a 3,000-line month with a 20-second budget stands in for it, through the built bundle.
+ *  - the pull takes several executions, each within its budget, and the first one says so;
+ *  - the tab ends exactly as an uninterrupted pull writes it, compared with the PSA;
+ *  - the month then pushes once: nothing billed twice, a second push changes nothing.
+ */
+import { BENCH_PSAS, runMonth, type MonthRun } from '../../local/bench/month';
+
+const spec = { lines: 3000, clients: 150, subaccounts: 10 };
+const psa = BENCH_PSAS[0];
+const step = (r: MonthRun, name: string) => {
+  const s = r.steps.find((x) => x.step === name);
+  if (!s) throw new Error(`no step ${name}`);
+  return s;
+};
+
+describe('a month too large for one execution is pulled in blocks (built bundle, the first bench PSA)', () => {
+  let whole: MonthRun;
+  let blocks: MonthRun;
+
+  beforeAll(async () => {
+    whole = await runMonth({ psa, spec, stopAfterPull: true, captureTab: true });
+    blocks = await runMonth({ psa, spec, budgetSeconds: 20, captureTab: true });
+  }, 300_000);
+
+  it('writes in several executions, each within its budget', () => {
+    expect(step(whole, 'pull + compare').executions).toBe(1);
+    const pull = step(blocks, 'pull + compare');
+    // Written in two parts at least, then compared (in the last part or a continuation of its own).
+    expect(pull.executions).toBeGreaterThanOrEqual(3);
+    // Within the 20 s budget: a write of the whole tab alone (3,000 × 36 cells × 0.15 ms) takes 16 s.
+    expect(pull.longestExecutionS).toBeLessThan(20);
+    expect(blocks.gridLines).toBe(whole.gridLines);
+  });
+
+  it('ends with the tab an uninterrupted pull writes, compared with the PSA', () => {
+    // Protection ids come from the workbook's id counter, which the continuation triggers also use.
+    const tab = (r: MonthRun) => r.pulledTab?.replace(/"id":\d+,"type":"RANGE"/g, '"type":"RANGE"');
+    expect(tab(blocks)).toBeDefined();
+    // Compared whole (values, formats, validations, rules, protections) but printed briefly if not equal.
+    expect(tab(blocks) === tab(whole)).toBe(true);
+    expect(whole.pulledTab).toMatch(/Set quantity|Add charge/);
+  });
+
+  it('then pushes once: no duplicate, a second push changes nothing', () => {
+    expect(blocks.duplicates).toEqual({ chargeKeys: 0, adjustments: 0, invoiceLineKeys: 0, invoices: 0 });
+    expect(blocks.changes.total).toBeGreaterThan(0);
+    expect(blocks.failures).toEqual([]);
+    expect(blocks.secondPush).toEqual({ applied: 0, steps: 0, writes: 0 });
+  });
+});
