@@ -17,7 +17,19 @@ export interface AtCredential {
   noEdit?: string[];
 }
 
+/**
+ * Behaviours Autotask's documentation leaves open; tests run BillGrid under each (F5).
+ * `adjustmentPrice`: what a ContractServiceAdjustment's adjustedUnitPrice/Cost does —
+ *  'reprice' (re-prices the rows from the effective date), 'units-only' (ignored: "affect only the quantity of
+ *  units and not price", SOAP-era doc), 'reject-zero' (units-only, and an adjustment of 0 units is refused).
+ */
+export interface AtVariants {
+  adjustmentPrice?: 'reprice' | 'units-only' | 'reject-zero';
+}
+export const ADJUSTMENT_PRICE_VARIANTS = ['reprice', 'units-only', 'reject-zero'] as const;
+
 export interface AtState {
+  variants?: AtVariants;
   credentials: AtCredential[];
   /** Per database: requests allowed in a rolling hour (Autotask: 10,000) and threads per integration + endpoint (3). */
   limits: { hourlyRequests: number; threadsPerEndpoint: number };

@@ -201,11 +201,20 @@ export function createContractService(s: AtState, contractID: number, body: AtRe
   return addContractServiceRow(s, contract, serviceID, num(body.unitPrice, 'unitPrice'), cost).id as number;
 }
 
+/**
+ * The documented price path: PATCH adjustedPrice (ContractServicesEntity.htm). The sandbox re-prices every unit
+ * row not yet approved and posted (which rows real Autotask re-prices is unverified).
+ */
 export function updateContractService(s: AtState, contractID: number, body: AtRecord): number {
   const cs = byId(s, 'ContractServices', body.id);
   if (!cs || cs.contractID !== contractID)
     throw new RuleError(`Contract service ${String(body.id)} does not exist on this contract.`);
-  if (body.adjustedPrice !== undefined) cs.adjustedPrice = num(body.adjustedPrice, 'adjustedPrice');
+  if (body.adjustedPrice !== undefined) {
+    cs.adjustedPrice = num(body.adjustedPrice, 'adjustedPrice');
+    for (const r of table(s, 'ContractServiceUnits')) {
+      if (r.contractServiceID === cs.id && !r.approveAndPostDate) r.price = cs.adjustedPrice;
+    }
+  }
   if (body.invoiceDescription !== undefined) cs.invoiceDescription = String(body.invoiceDescription);
   return cs.id as number;
 }
@@ -244,6 +253,10 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   if (change === 0 && price === undefined && cost === undefined) {
     throw new RuleError('An adjustment must change the units, the unit price or the unit cost.');
   }
+  const mode = s.variants?.adjustmentPrice ?? 'reprice';
+  if (change === 0 && mode === 'reject-zero') throw new RuleError('unitChange must not be 0.');
+  // Under the units-only readings the adjustment's price and cost change nothing on the rows.
+  const reprice = mode === 'reprice';
   const serviceID = num(body.serviceID, 'serviceID');
   const service = byId(s, 'Services', serviceID);
   if (!service) throw new RuleError(`serviceID ${serviceID} does not exist.`);
@@ -273,10 +286,10 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
       table(s, 'ContractServiceUnits').push(target);
     }
     target.units = Number(target.units) + change;
-    if (price !== undefined) target.price = price;
-    if (cost !== undefined) target.cost = cost;
+    if (reprice && price !== undefined) target.price = price;
+    if (reprice && cost !== undefined) target.cost = cost;
   }
-  if (price !== undefined) cs.adjustedPrice = price;
+  if (reprice && price !== undefined) cs.adjustedPrice = price;
   const id = s.nextId++;
   table(s, 'ContractServiceAdjustments').push({
     id,

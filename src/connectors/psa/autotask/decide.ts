@@ -18,6 +18,8 @@ export type Decision =
       body: Record<string, unknown>;
       psaId: string | null;
       what: string;
+      /** A second change of another entity sent in the same round (a price PATCH beside a unit adjustment). */
+      also?: { method: 'post' | 'patch'; path: string; body: Record<string, unknown>; what: string };
     }
   | { kind: 'fail'; message: string; retryable: boolean };
 
@@ -60,12 +62,7 @@ export function decideQuantity(
     };
   }
   const current = row?.units ?? 0;
-  if (
-    row &&
-    sameQuantity(current, quantity) &&
-    sameMoney(row.price ?? 0, unitPrice) &&
-    sameMoney(row.cost ?? 0, unitCost)
-  ) {
+  if (row && sameQuantity(current, quantity) && sameMoney(row.price ?? 0, unitPrice)) {
     return {
       kind: 'unchanged',
       psaId: String(row.contractServiceID),
@@ -73,9 +70,11 @@ export function decideQuantity(
     };
   }
   const change = quantity - current;
-  return {
-    kind: 'send',
-    method: 'post',
+  // Units change by adjustment; a price by PATCH of the contract service's adjustedPrice, the documented path
+  // (an adjustment's price may be ignored, and one of 0 units refused: F5). A new contract service takes its
+  // first price from the adjustment that creates it.
+  const adjustment = {
+    method: 'post' as const,
     path: 'ContractServiceAdjustments',
     body: {
       contractID: contractId,
@@ -85,11 +84,26 @@ export function decideQuantity(
       adjustedUnitPrice: unitPrice,
       adjustedUnitCost: unitCost,
     },
-    psaId: row ? String(row.contractServiceID) : null,
     what: row
       ? `the adjustment of ${fmt(current)} → ${fmt(quantity)} units from ${effectiveDate}`
       : `adding the service with ${fmt(quantity)} units from ${effectiveDate}`,
   };
+  if (!row) return { kind: 'send', ...adjustment, psaId: null };
+  const reprice = sameMoney(row.price ?? 0, unitPrice)
+    ? null
+    : {
+        method: 'patch' as const,
+        path: `Contracts/${contractId}/Services`,
+        body: { id: row.contractServiceID, adjustedPrice: unitPrice },
+        what: `the price change ${fmt(row.price ?? 0)} → ${fmt(unitPrice)} of contract service ${row.contractServiceID}`,
+      };
+  const psaId = String(row.contractServiceID);
+  if (change === 0) {
+    // Price (or cost alone, which Autotask keeps per row and BillGrid does not bill): only the PATCH.
+    if (reprice) return { kind: 'send', ...reprice, psaId };
+    return { kind: 'unchanged', psaId, message: `Already ${fmt(quantity)} units on ${effectiveDate}` };
+  }
+  return { kind: 'send', ...adjustment, psaId, ...(reprice ? { also: reprice } : {}) };
 }
 
 function sameCharge(c: AtCharge, step: PushStep): boolean {

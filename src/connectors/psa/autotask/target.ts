@@ -390,14 +390,16 @@ export class AutotaskTarget implements PsaTarget {
       return failAll(steps, err);
     }
     // Each step of a round targets a different entity, so their writes may go out together.
-    const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
+    const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d, ...(d.also ? [d.also] : [])] : []));
     const results = this.client.mutateAll(sends);
     let next = 0;
     return decisions.map((d): StepOutcome => {
       if (d.kind === 'fail') return { status: 'failed', message: d.message, retryable: d.retryable };
       if (d.kind === 'unchanged') return { status: 'unchanged', psaId: d.psaId, message: d.message };
       const r = results[next++];
+      const also = d.also ? results[next++] : null;
       if (!r.ok) return { status: 'failed', message: r.message, retryable: r.retryable };
+      if (also && !also.ok) return { status: 'failed', message: also.message, retryable: also.retryable };
       const psaId = d.psaId ?? String(r.id);
       return { status: 'applied', psaId, message: `Autotask saved ${d.what}` };
     });

@@ -92,12 +92,19 @@ describe('quantity decisions', () => {
     });
   });
 
-  it('sends a price-only adjustment and a full add when the service is not on the contract', () => {
-    expect(
-      decideQuantity(step({ quantity: 8, unitPrice: 2.5 }, 'quantity'), 3001, 5001, row()),
-    ).toMatchObject({
+  it('changes a price by PATCH of adjustedPrice, never by a 0-unit adjustment; adds a missing service (F5)', () => {
+    const r = row();
+    expect(decideQuantity(step({ quantity: 8, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r)).toMatchObject({
       kind: 'send',
-      body: { unitChange: 0, adjustedUnitPrice: 2.5 },
+      method: 'patch',
+      path: 'Contracts/3001/Services',
+      body: { id: r.contractServiceID, adjustedPrice: 2.5 },
+    });
+    // Units and price: the adjustment, and the PATCH beside it.
+    expect(decideQuantity(step({ quantity: 9, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r)).toMatchObject({
+      kind: 'send',
+      body: { unitChange: 1 },
+      also: { method: 'patch', body: { adjustedPrice: 2.5 } },
     });
     expect(decideQuantity(step({}, 'quantity'), 3001, 5001, null)).toMatchObject({
       kind: 'send',
