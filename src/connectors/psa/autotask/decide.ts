@@ -76,13 +76,15 @@ export function decideQuantity(
   const adjustment = {
     method: 'post' as const,
     path: 'ContractServiceAdjustments',
+    // Only an adjustment that adds the service carries a price: on an existing one the price goes by PATCH
+    // alone, so the outcome does not depend on whether Autotask re-prices from an adjustment, nor on which
+    // of the two requests a crash lost.
     body: {
       contractID: contractId,
       serviceID: serviceId,
       effectiveDate,
       unitChange: change,
-      adjustedUnitPrice: unitPrice,
-      adjustedUnitCost: unitCost,
+      ...(row ? {} : { adjustedUnitPrice: unitPrice, adjustedUnitCost: unitCost }),
     },
     what: row
       ? `the adjustment of ${fmt(current)} → ${fmt(quantity)} units from ${effectiveDate}`

@@ -62,7 +62,7 @@ const existing = (over: Partial<AtCharge> = {}): AtCharge => ({
 });
 
 describe('quantity decisions', () => {
-  it('sends the difference from the units in force, with the target price and cost', () => {
+  it('sends the difference from the units in force; the price goes by PATCH, not on the adjustment', () => {
     const d = decideQuantity(step({}, 'quantity'), 3001, 5001, row());
     expect(d).toMatchObject({
       kind: 'send',
@@ -74,10 +74,9 @@ describe('quantity decisions', () => {
         serviceID: 5001,
         effectiveDate: '2026-10-31',
         unitChange: 2,
-        adjustedUnitPrice: 2,
-        adjustedUnitCost: 1.5,
       },
     });
+    expect(d.kind === 'send' && 'adjustedUnitPrice' in d.body).toBe(false);
     expect(decideQuantity(step({ quantity: 3 }, 'quantity'), 3001, 5001, row())).toMatchObject({
       body: { unitChange: -5 },
     });
