@@ -18,8 +18,11 @@ export type Decision =
       body: Record<string, unknown>;
       psaId: string | null;
       what: string;
-      /** A second change of another entity sent in the same round (a price PATCH beside a unit adjustment). */
-      also?: { method: 'post' | 'patch'; path: string; body: Record<string, unknown>; what: string };
+      /**
+       * False when the step may need another request once this one lands (a price after the units): the
+       * target then reads Autotask back and decides again. Absent = settles.
+       */
+      settles?: boolean;
     }
   | { kind: 'fail'; message: string; retryable: boolean };
 
@@ -70,42 +73,66 @@ export function decideQuantity(
     };
   }
   const change = quantity - current;
-  // Units change by adjustment; a price by PATCH of the contract service's adjustedPrice, the documented path
-  // (an adjustment's price may be ignored, and one of 0 units refused: F5). A new contract service takes its
-  // first price from the adjustment that creates it.
-  const adjustment = {
-    method: 'post' as const,
-    path: 'ContractServiceAdjustments',
-    // Only an adjustment that adds the service carries a price: on an existing one the price goes by PATCH
-    // alone, so the outcome does not depend on whether Autotask re-prices from an adjustment, nor on which
-    // of the two requests a crash lost.
-    body: {
-      contractID: contractId,
-      serviceID: serviceId,
-      effectiveDate,
-      unitChange: change,
-      ...(row ? {} : { adjustedUnitPrice: unitPrice, adjustedUnitCost: unitCost }),
-    },
-    what: row
-      ? `the adjustment of ${fmt(current)} → ${fmt(quantity)} units from ${effectiveDate}`
-      : `adding the service with ${fmt(quantity)} units from ${effectiveDate}`,
-  };
-  if (!row) return { kind: 'send', ...adjustment, psaId: null };
-  const reprice = sameMoney(row.price ?? 0, unitPrice)
-    ? null
-    : {
-        method: 'patch' as const,
-        path: `Contracts/${contractId}/Services`,
-        body: { id: row.contractServiceID, adjustedPrice: unitPrice },
-        what: `the price change ${fmt(row.price ?? 0)} → ${fmt(unitPrice)} of contract service ${row.contractServiceID}`,
-      };
-  const psaId = String(row.contractServiceID);
-  if (change === 0) {
-    // Price (or cost alone, which Autotask keeps per row and BillGrid does not bill): only the PATCH.
-    if (reprice) return { kind: 'send', ...reprice, psaId };
-    return { kind: 'unchanged', psaId, message: `Already ${fmt(quantity)} units on ${effectiveDate}` };
+  // One request per decision, chosen from what Autotask holds now (F5): units by adjustment, a price by PATCH
+  // of the contract service's adjustedPrice (the documented path; an adjustment's price may be ignored, and
+  // one of 0 units refused). The target reads back and decides again until nothing is left, so the final
+  // state is the same whichever request a crash lost: each request moves one field towards the target and
+  // none carries the other's value.
+  if (!row && quantity === 0) {
+    // No units to add: an adjustment of 0 units may be refused (F5), so the service is added directly.
+    return {
+      kind: 'send',
+      method: 'post',
+      path: `Contracts/${contractId}/Services`,
+      body: { contractID: contractId, serviceID: serviceId, unitPrice, unitCost },
+      psaId: null,
+      what: `adding the service with 0 units`,
+      settles: false,
+    };
   }
-  return { kind: 'send', ...adjustment, psaId, ...(reprice ? { also: reprice } : {}) };
+  if (!row) {
+    // Adding the service: the adjustment creates it and carries a first price (whether Autotask takes it is
+    // unverified; the read-back PATCHes it when not).
+    return {
+      kind: 'send',
+      method: 'post',
+      path: 'ContractServiceAdjustments',
+      body: {
+        contractID: contractId,
+        serviceID: serviceId,
+        effectiveDate,
+        unitChange: change,
+        adjustedUnitPrice: unitPrice,
+        adjustedUnitCost: unitCost,
+      },
+      psaId: null,
+      what: `adding the service with ${fmt(quantity)} units from ${effectiveDate}`,
+      settles: false,
+    };
+  }
+  const psaId = String(row.contractServiceID);
+  const priced = sameMoney(row.price ?? 0, unitPrice);
+  if (change !== 0) {
+    return {
+      kind: 'send',
+      method: 'post',
+      path: 'ContractServiceAdjustments',
+      body: { contractID: contractId, serviceID: serviceId, effectiveDate, unitChange: change },
+      psaId,
+      what: `the adjustment of ${fmt(current)} → ${fmt(quantity)} units from ${effectiveDate}`,
+      settles: priced,
+    };
+  }
+  // Same units, another price (a cost alone is not billed and has no documented path: left as it is).
+  return {
+    kind: 'send',
+    method: 'patch',
+    path: `Contracts/${contractId}/Services`,
+    body: { id: row.contractServiceID, adjustedPrice: unitPrice },
+    psaId,
+    what: `the price change ${fmt(row.price ?? 0)} → ${fmt(unitPrice)} of contract service ${row.contractServiceID}`,
+    settles: true,
+  };
 }
 
 function sameCharge(c: AtCharge, step: PushStep): boolean {

@@ -99,16 +99,24 @@ describe('quantity decisions', () => {
       path: 'Contracts/3001/Services',
       body: { id: r.contractServiceID, adjustedPrice: 2.5 },
     });
-    // Units and price: the adjustment, and the PATCH beside it.
-    expect(decideQuantity(step({ quantity: 9, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r)).toMatchObject({
-      kind: 'send',
-      body: { unitChange: 1 },
-      also: { method: 'patch', body: { adjustedPrice: 2.5 } },
-    });
+    // Units and price: the units first, alone; the step is not settled, so the target reads back and PATCHes.
+    const both = decideQuantity(step({ quantity: 9, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r);
+    expect(both).toMatchObject({ kind: 'send', body: { unitChange: 1 }, settles: false });
+    expect(both.kind === 'send' && 'adjustedUnitPrice' in both.body).toBe(false);
+    // Units at the right price settle in one request.
+    expect(decideQuantity(step({ quantity: 9 }, 'quantity'), 3001, 5001, r)).toMatchObject({ settles: true });
     expect(decideQuantity(step({}, 'quantity'), 3001, 5001, null)).toMatchObject({
       kind: 'send',
       psaId: null,
-      body: { unitChange: 10 },
+      body: { unitChange: 10, adjustedUnitPrice: 2 },
+      settles: false,
+    });
+    // Adding a service with no units: never a 0-unit adjustment.
+    expect(decideQuantity(step({ quantity: 0 }, 'quantity'), 3001, 5001, null)).toMatchObject({
+      kind: 'send',
+      method: 'post',
+      path: 'Contracts/3001/Services',
+      body: { serviceID: 5001 },
     });
   });
 

@@ -2,7 +2,7 @@
  * F5: behaviours Autotask's documentation leaves open, each offered by the sandbox as a variant. BillGrid must
  * bill correctly and converge (second push: no mutating request) under every one.
  */
-import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
+import { startSandboxes, type Fault, type RunningSandboxes } from '../../../../local/sandbox/framework';
 import {
   ADJUSTMENT_PRICE_VARIANTS,
   DEMO_INTEGRATION_CODE,
@@ -95,5 +95,52 @@ describe.each(ADJUSTMENT_PRICE_VARIANTS)('Autotask adjustment price behaviour: %
         .map((o) => o.status),
     ).toEqual(['unchanged', 'unchanged']);
     expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+  });
+
+  /** What the contract bills, without the ids a run happened to hand out. */
+  const billed = (s: AtState) => {
+    const strip = (rows: Array<Record<string, unknown>>) =>
+      rows
+        .filter((r) => r.contractID === contract)
+        .map(({ id: _id, ...r }) => JSON.stringify(r))
+        .sort();
+    return {
+      units: strip(s.entities.ContractServiceUnits),
+      adjustments: strip(s.entities.ContractServiceAdjustments),
+      services: strip(s.entities.ContractServices),
+    };
+  };
+
+  it('ends in the same state whichever request a crash lost (read back before each request)', async () => {
+    const admin = sb.admin('autotask');
+    await admin.reset();
+    const s0 = await admin.state<AtState>();
+    const [a] = s0.entities.ContractServiceUnits.filter(
+      (r) => r.contractID === contract && day(r.startDate) <= '2026-10-01' && day(r.endDate) >= '2026-10-01',
+    );
+    // Units and price change together: two requests, the units first.
+    const steps = [step(Number(a.serviceID), Number(a.units) + 3, Number(a.price) + 2, Number(a.cost))];
+    expect(connect().applyAll(steps)[0].status).toBe('applied');
+    const reference = billed(await admin.state<AtState>());
+    const lost: Array<[string, Fault]> = [
+      ['adjustment lost before', { match: { method: 'POST', pathIncludes: 'Adjustments' }, drop: true }],
+      [
+        'adjustment crashed after',
+        { match: { method: 'POST', pathIncludes: 'Adjustments' }, dropAfterHandling: true },
+      ],
+      ['price lost before', { match: { method: 'PATCH' }, drop: true }],
+      ['price crashed after', { match: { method: 'PATCH' }, dropAfterHandling: true }],
+    ];
+    for (const [what, fault] of lost) {
+      await admin.setState(s0);
+      await admin.faults([fault]);
+      expect([what, connect().applyAll(steps)[0].status]).toEqual([what, 'failed']);
+      await admin.clearFaults();
+      connect().applyAll(steps);
+      expect([what, billed(await admin.state<AtState>())]).toEqual([what, reference]);
+      await admin.clearRequests();
+      expect(connect().applyAll(steps)[0].status).toBe('unchanged');
+      expect((await admin.requests()).filter(isMutation)).toEqual([]);
+    }
   });
 });
