@@ -4,7 +4,16 @@
  * violations as 500, see SOURCES.md). Each function mutates the state and returns the new/updated id.
  */
 import type { AtRecord } from './filter';
-import { at, monthlyPeriods, RECURRING_SERVICE, USE_TYPE, type AtState } from './fixture';
+import {
+  at,
+  CONTRACT_PERIOD,
+  CONTRACT_PERIODS,
+  contractPeriods,
+  periodMonths,
+  RECURRING_SERVICE,
+  USE_TYPE,
+  type AtState,
+} from './fixture';
 
 export class RuleError extends Error {}
 
@@ -126,8 +135,21 @@ export function createContract(s: AtState, body: AtRecord): number {
   const start = day(body.startDate, 'startDate');
   const end = day(body.endDate, 'endDate');
   if (end < start) throw new RuleError('The contract end date must be on or after its start date.');
+  // F9: the billing period of a recurring-service contract; what Autotask sets when it is not sent is a variant.
+  let period: number | undefined;
+  if (body.contractPeriodType !== undefined && body.contractPeriodType !== null) {
+    period = num(body.contractPeriodType, 'contractPeriodType');
+    if (!CONTRACT_PERIODS.some((p) => p.value === period))
+      throw new RuleError(`contractPeriodType ${period} is not a valid picklist value.`);
+  } else if (body.contractType === RECURRING_SERVICE) {
+    const dflt = s.variants?.contractPeriodDefault ?? 'monthly';
+    if (dflt === 'required')
+      throw new RuleError('Value does not exist for the required field contractPeriodType.');
+    period = CONTRACT_PERIOD[dflt];
+  }
   const id = s.nextId++;
   table(s, 'Contracts').push({
+    ...(period === undefined ? {} : { contractPeriodType: period }),
     ...pick(body, [
       'companyID',
       'contractName',
@@ -174,7 +196,11 @@ function addContractServiceRow(
     internalDescription: '',
   };
   table(s, 'ContractServices').push(cs);
-  for (const p of monthlyPeriods(String(contract.startDate), String(contract.endDate))) {
+  for (const p of contractPeriods(
+    String(contract.startDate),
+    String(contract.endDate),
+    periodMonths(contract),
+  )) {
     table(s, 'ContractServiceUnits').push({
       id: s.nextId++,
       contractID: contract.id,
