@@ -301,6 +301,13 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   const own = table(s, 'ContractServiceUnits').filter((r) => r.contractServiceID === cs.id);
   const current = rowInForce(own, eff);
   const rows = own.filter((r) => r === current || String(r.startDate).slice(0, 10) > eff);
+  // F6: posted periods are locked (KB370000000540: "Unable to make changes as it would result in the
+  // deletion/modification of an already approved and posted contract period").
+  if (rows.some((r) => r.approveAndPostDate)) {
+    throw new RuleError(
+      'Unable to make changes as it would result in the deletion/modification of an already approved and posted contract period.',
+    );
+  }
   if (rows.some((r) => Number(r.units) + change < 0)) {
     throw new RuleError('The unit change would reduce the contract service below zero units.');
   }

@@ -72,6 +72,14 @@ export function decideQuantity(
       message: `Already ${fmt(quantity)} units on ${effectiveDate}`,
     };
   }
+  if (row?.approveAndPostDate) {
+    // F6: Autotask refuses to change a posted period; sending would only fail (or, after a repost, prorate).
+    return {
+      kind: 'fail',
+      retryable: false,
+      message: `Autotask has approved and posted the contract period ${row.startDate} to ${row.endDate} (on ${row.approveAndPostDate.slice(0, 10)}), which a change from ${effectiveDate} would modify: bill the difference as a charge, or push it from a date after that period`,
+    };
+  }
   const change = quantity - current;
   // One request per decision, chosen from what Autotask holds now (F5): units by adjustment, a price by PATCH
   // of the contract service's adjustedPrice (the documented path; an adjustment's price may be ignored, and

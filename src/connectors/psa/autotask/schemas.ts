@@ -81,6 +81,8 @@ export const unitSchema = z.object({
   units: z.number(),
   price: money,
   cost: money,
+  /** Set once the period is approved and posted: Autotask then refuses any change to it (F6). */
+  approveAndPostDate: z.string().nullable().optional(),
 });
 
 export const chargeSchema = z.object({
