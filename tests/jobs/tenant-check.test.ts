@@ -63,7 +63,7 @@ describe('tenant check against the sandboxes', () => {
       expect(fetched.length).toBeGreaterThan(0);
       // Read-only: nothing but GETs, queries and token requests.
       const writes = fetched.filter(
-        (f) => !/^GET /.test(f) && !/\/query(\/count)?(\?|$)/i.test(f) && !/(token|oauth)/i.test(f),
+        (f) => !/^GET /.test(f) && !/\/query(\/count|\/next)?(\?|$)/i.test(f) && !/(token|oauth)/i.test(f),
       );
       expect(writes).toEqual([]);
       const secrets = Object.values(creds).filter((v) => v.length >= 4);

@@ -26,8 +26,10 @@ export type Decision =
     }
   | { kind: 'fail'; message: string; retryable: boolean };
 
-const NAME_MAX = 100;
-const DESCRIPTION_MAX = 2000;
+/** Autotask's ContractCharges text lengths (F8). */
+export const CHARGE_LIMITS = { name: 100, description: 2000 } as const;
+const NAME_MAX = CHARGE_LIMITS.name;
+const DESCRIPTION_MAX = CHARGE_LIMITS.description;
 const KEY_IN_TEXT = new RegExp(LINE_KEY_PATTERN.source.replace(/^\^|\$$/g, ''));
 
 /** The line key a charge name carries, e.g. "Twilio voice usage (BG-1a2b…)" → "BG-1a2b…". */

@@ -77,7 +77,7 @@ export class AutotaskTarget implements PsaTarget {
   readonly id = 'autotask';
   readonly displayName = 'Autotask';
   readonly client: AutotaskClient;
-  private readonly creator: AutotaskCreator;
+  private readonly creatorImpl: AutotaskCreator;
   private codes: AtBillingCode[] | null = null;
   /**
    * Services read during this execution's push, by id and by 'sku:<lower-case SKU>'; ids Autotask does not
@@ -95,7 +95,12 @@ export class AutotaskTarget implements PsaTarget {
     mutations: HttpClient = http,
   ) {
     this.client = new AutotaskClient(config, http, mutations);
-    this.creator = new AutotaskCreator(this.client, config);
+    this.creatorImpl = new AutotaskCreator(this.client, config);
+  }
+
+  /** The create-missing helper (also used by the tenant check's probes). */
+  creator(): AutotaskCreator {
+    return this.creatorImpl;
   }
 
   /** Records Autotask sent that could not be read (reported, never dropped silently). */
@@ -619,7 +624,7 @@ export class AutotaskTarget implements PsaTarget {
   // ---------------------------------------------------------------- create missing (P22), see create.ts
 
   createCompany(input: { name: string; phone?: string }): Created {
-    return this.creator.createCompany(input);
+    return this.creatorImpl.createCompany(input);
   }
 
   createService(input: {
@@ -629,7 +634,7 @@ export class AutotaskTarget implements PsaTarget {
     unitCost: number;
     billingCodeId: string | number;
   }): Created {
-    return this.creator.createService(input, (id) => this.serviceCodeFor(id));
+    return this.creatorImpl.createService(input, (id) => this.serviceCodeFor(id));
   }
 
   createContract(input: {
@@ -639,7 +644,7 @@ export class AutotaskTarget implements PsaTarget {
     startDate: string;
     endDate?: string;
   }): Created {
-    return this.creator.createContract(input);
+    return this.creatorImpl.createContract(input);
   }
 
   /** CreatesContracts: a contract that starts then bills the month without proration (see below). */
@@ -653,7 +658,7 @@ export class AutotaskTarget implements PsaTarget {
     unitPrice: number;
     unitCost: number;
   }): Created {
-    return this.creator.addContractService(input);
+    return this.creatorImpl.addContractService(input);
   }
 }
 
