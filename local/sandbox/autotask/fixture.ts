@@ -17,7 +17,38 @@ export interface AtCredential {
   noEdit?: string[];
 }
 
+/**
+ * Behaviours Autotask's documentation leaves open; tests run BillGrid under each (F5).
+ * `adjustmentPrice`: what a ContractServiceAdjustment's adjustedUnitPrice/Cost does —
+ *  'reprice' (re-prices the rows from the effective date), 'units-only' (ignored: "affect only the quantity of
+ *  units and not price", SOAP-era doc), 'reject-zero' (units-only, and an adjustment of 0 units is refused).
+ */
+export interface AtVariants {
+  adjustmentPrice?: 'reprice' | 'units-only' | 'reject-zero';
+  /**
+   * F9: what a recurring-service contract created without `contractPeriodType` gets (undocumented):
+   * 'monthly', 'yearly', or 'required' (refused like any missing required field).
+   */
+  contractPeriodDefault?: 'monthly' | 'yearly' | 'required';
+}
+export const ADJUSTMENT_PRICE_VARIANTS = ['reprice', 'units-only', 'reject-zero'] as const;
+export const CONTRACT_PERIOD_DEFAULT_VARIANTS = ['monthly', 'yearly', 'required'] as const;
+
+/**
+ * Contracts.contractPeriodType picklist of the sandbox: the labels follow Autotask's UI (Monthly, Quarterly,
+ * Semi-Annual, Yearly); the integer values are the sandbox's own (a tenant's come from
+ * `Contracts/entityInformation/fields`, unverified). Each with its length in months.
+ */
+export const CONTRACT_PERIODS = [
+  { value: 1, label: 'Monthly', months: 1 },
+  { value: 2, label: 'Quarterly', months: 3 },
+  { value: 3, label: 'Semi-Annual', months: 6 },
+  { value: 4, label: 'Yearly', months: 12 },
+] as const;
+export const CONTRACT_PERIOD = { monthly: 1, quarterly: 2, semiAnnual: 3, yearly: 4 } as const;
+
 export interface AtState {
+  variants?: AtVariants;
   credentials: AtCredential[];
   /** Per database: requests allowed in a rolling hour (Autotask: 10,000) and threads per integration + endpoint (3). */
   limits: { hourlyRequests: number; threadsPerEndpoint: number };
@@ -35,26 +66,37 @@ export const DEMO_MATERIAL_CODE = 29682810;
 
 export const at = (date: string): string => `${date}T00:00:00Z`;
 
-/** Monthly Autotask period rows from start to end (inclusive), as ContractServiceUnits are kept. */
-export function monthlyPeriods(start: string, end: string): Array<{ startDate: string; endDate: string }> {
+/**
+ * Autotask period rows from start to end (inclusive), as ContractServiceUnits are kept: periods of `months`
+ * months (the contract's period type) from the 1st of the start's month, the first one cut at the start
+ * (a contract starting mid-month has a short, prorated first period: why BillGrid starts them on the 1st).
+ */
+export function contractPeriods(
+  start: string,
+  end: string,
+  months = 1,
+): Array<{ startDate: string; endDate: string }> {
   const out: Array<{ startDate: string; endDate: string }> = [];
-  let [y, m] = start.slice(0, 7).split('-').map(Number);
+  const first = start.slice(0, 10);
   const stop = end.slice(0, 10);
-  for (;;) {
-    const first = `${y}-${String(m).padStart(2, '0')}-01`;
-    if (first > stop) break;
-    const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-    out.push({
-      startDate: at(first < start.slice(0, 10) ? start.slice(0, 10) : first),
-      endDate: at(last < stop ? last : stop),
-    });
-    m += 1;
-    if (m > 12) {
-      m = 1;
-      y += 1;
-    }
+  const [y0, m0] = first.split('-').map(Number);
+  for (let k = 0; ; k++) {
+    const from = new Date(Date.UTC(y0, m0 - 1 + k * months, 1)).toISOString().slice(0, 10);
+    if (from > stop) break;
+    const to = new Date(Date.UTC(y0, m0 - 1 + (k + 1) * months, 0)).toISOString().slice(0, 10);
+    out.push({ startDate: at(from < first ? first : from), endDate: at(to < stop ? to : stop) });
   }
   return out;
+}
+
+/** Monthly Autotask period rows from start to end (inclusive). */
+export function monthlyPeriods(start: string, end: string): Array<{ startDate: string; endDate: string }> {
+  return contractPeriods(start, end, 1);
+}
+
+/** Months per period of a contract (its contractPeriodType; monthly when it has none). */
+export function periodMonths(contract: { contractPeriodType?: unknown }): number {
+  return CONTRACT_PERIODS.find((p) => p.value === Number(contract.contractPeriodType))?.months ?? 1;
 }
 
 /** BillingCodes.useType picklist (BillingCodesEntity.htm): 1 work type, 3 internal time, 4 material, 5 service. */
@@ -280,6 +322,7 @@ export function demoFixture(): AtState {
       companyID,
       contractName: `${c.psaName} - Managed Services`,
       contractType: RECURRING_SERVICE,
+      contractPeriodType: CONTRACT_PERIOD.monthly,
       status: 1,
       startDate: at(CONTRACT_START),
       endDate: at(CONTRACT_END),

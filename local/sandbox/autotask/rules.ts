@@ -4,7 +4,16 @@
  * violations as 500, see SOURCES.md). Each function mutates the state and returns the new/updated id.
  */
 import type { AtRecord } from './filter';
-import { at, monthlyPeriods, RECURRING_SERVICE, USE_TYPE, type AtState } from './fixture';
+import {
+  at,
+  CONTRACT_PERIOD,
+  CONTRACT_PERIODS,
+  contractPeriods,
+  periodMonths,
+  RECURRING_SERVICE,
+  USE_TYPE,
+  type AtState,
+} from './fixture';
 
 export class RuleError extends Error {}
 
@@ -126,8 +135,21 @@ export function createContract(s: AtState, body: AtRecord): number {
   const start = day(body.startDate, 'startDate');
   const end = day(body.endDate, 'endDate');
   if (end < start) throw new RuleError('The contract end date must be on or after its start date.');
+  // F9: the billing period of a recurring-service contract; what Autotask sets when it is not sent is a variant.
+  let period: number | undefined;
+  if (body.contractPeriodType !== undefined && body.contractPeriodType !== null) {
+    period = num(body.contractPeriodType, 'contractPeriodType');
+    if (!CONTRACT_PERIODS.some((p) => p.value === period))
+      throw new RuleError(`contractPeriodType ${period} is not a valid picklist value.`);
+  } else if (body.contractType === RECURRING_SERVICE) {
+    const dflt = s.variants?.contractPeriodDefault ?? 'monthly';
+    if (dflt === 'required')
+      throw new RuleError('Value does not exist for the required field contractPeriodType.');
+    period = CONTRACT_PERIOD[dflt];
+  }
   const id = s.nextId++;
   table(s, 'Contracts').push({
+    ...(period === undefined ? {} : { contractPeriodType: period }),
     ...pick(body, [
       'companyID',
       'contractName',
@@ -174,7 +196,11 @@ function addContractServiceRow(
     internalDescription: '',
   };
   table(s, 'ContractServices').push(cs);
-  for (const p of monthlyPeriods(String(contract.startDate), String(contract.endDate))) {
+  for (const p of contractPeriods(
+    String(contract.startDate),
+    String(contract.endDate),
+    periodMonths(contract),
+  )) {
     table(s, 'ContractServiceUnits').push({
       id: s.nextId++,
       contractID: contract.id,
@@ -201,11 +227,20 @@ export function createContractService(s: AtState, contractID: number, body: AtRe
   return addContractServiceRow(s, contract, serviceID, num(body.unitPrice, 'unitPrice'), cost).id as number;
 }
 
+/**
+ * The documented price path: PATCH adjustedPrice (ContractServicesEntity.htm). The sandbox re-prices every unit
+ * row not yet approved and posted (which rows real Autotask re-prices is unverified).
+ */
 export function updateContractService(s: AtState, contractID: number, body: AtRecord): number {
   const cs = byId(s, 'ContractServices', body.id);
   if (!cs || cs.contractID !== contractID)
     throw new RuleError(`Contract service ${String(body.id)} does not exist on this contract.`);
-  if (body.adjustedPrice !== undefined) cs.adjustedPrice = num(body.adjustedPrice, 'adjustedPrice');
+  if (body.adjustedPrice !== undefined) {
+    cs.adjustedPrice = num(body.adjustedPrice, 'adjustedPrice');
+    for (const r of table(s, 'ContractServiceUnits')) {
+      if (r.contractServiceID === cs.id && !r.approveAndPostDate) r.price = cs.adjustedPrice;
+    }
+  }
   if (body.invoiceDescription !== undefined) cs.invoiceDescription = String(body.invoiceDescription);
   return cs.id as number;
 }
@@ -244,6 +279,10 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   if (change === 0 && price === undefined && cost === undefined) {
     throw new RuleError('An adjustment must change the units, the unit price or the unit cost.');
   }
+  const mode = s.variants?.adjustmentPrice ?? 'reprice';
+  if (change === 0 && mode === 'reject-zero') throw new RuleError('unitChange must not be 0.');
+  // Under the units-only readings the adjustment's price and cost change nothing on the rows.
+  const reprice = mode === 'reprice';
   const serviceID = num(body.serviceID, 'serviceID');
   const service = byId(s, 'Services', serviceID);
   if (!service) throw new RuleError(`serviceID ${serviceID} does not exist.`);
@@ -262,6 +301,13 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   const own = table(s, 'ContractServiceUnits').filter((r) => r.contractServiceID === cs.id);
   const current = rowInForce(own, eff);
   const rows = own.filter((r) => r === current || String(r.startDate).slice(0, 10) > eff);
+  // F6: posted periods are locked (KB370000000540: "Unable to make changes as it would result in the
+  // deletion/modification of an already approved and posted contract period").
+  if (rows.some((r) => r.approveAndPostDate)) {
+    throw new RuleError(
+      'Unable to make changes as it would result in the deletion/modification of an already approved and posted contract period.',
+    );
+  }
   if (rows.some((r) => Number(r.units) + change < 0)) {
     throw new RuleError('The unit change would reduce the contract service below zero units.');
   }
@@ -273,10 +319,10 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
       table(s, 'ContractServiceUnits').push(target);
     }
     target.units = Number(target.units) + change;
-    if (price !== undefined) target.price = price;
-    if (cost !== undefined) target.cost = cost;
+    if (reprice && price !== undefined) target.price = price;
+    if (reprice && cost !== undefined) target.cost = cost;
   }
-  if (price !== undefined) cs.adjustedPrice = price;
+  if (reprice && price !== undefined) cs.adjustedPrice = price;
   const id = s.nextId++;
   table(s, 'ContractServiceAdjustments').push({
     id,

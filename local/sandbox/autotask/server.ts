@@ -11,7 +11,7 @@
 import type http from 'node:http';
 import { Sandbox, parseJsonBody, type SandboxRequest, type SandboxResponse } from '../framework/sandbox';
 import { FilterError, compileFilter, parseFilter, type AtRecord, type Condition } from './filter';
-import { demoFixture, type AtCredential, type AtState } from './fixture';
+import { CONTRACT_PERIOD, CONTRACT_PERIODS, demoFixture, type AtCredential, type AtState } from './fixture';
 import * as rules from './rules';
 
 const ROOT = '/atservicesrest/v1.0';
@@ -37,6 +37,7 @@ const FIELDS: Record<string, string[]> = {
     'companyID',
     'contractName',
     'contractType',
+    'contractPeriodType',
     'status',
     'startDate',
     'endDate',
@@ -425,6 +426,42 @@ export function createSandbox(fixture?: unknown): Sandbox<AtState> {
     const raw = parse(req.query.get('search'));
     if (raw === undefined) return errors(500, 'The search parameter is not valid JSON.');
     return query(req, s, raw);
+  });
+  // Field metadata (REST_EntityInformationCall.htm; shape as in Datably-Inc/AutotaskNet EntityFieldsResult.cs):
+  // string lengths from FIELD_LIMITS, the contract period picklist with the default the variant gives.
+  sb.route('GET', `${ROOT}/:entity/entityInformation/fields`, (req, s) => {
+    const entity = canonical(req.params.entity);
+    if (!entity || !queryable(entity)) return errors(404, `No entity named '${req.params.entity}'.`);
+    const limits = rules.FIELD_LIMITS[entity] ?? {};
+    const dflt = s.variants?.contractPeriodDefault ?? 'monthly';
+    const fields = FIELDS[entity].map((name) => {
+      const period = entity === 'Contracts' && name === 'contractPeriodType';
+      return {
+        name,
+        dataType: name in limits ? 'string' : name === 'id' || /ID$|Type$/.test(name) ? 'integer' : 'string',
+        length: limits[name] ?? 0,
+        isRequired: period ? dflt === 'required' : false,
+        isReadOnly: name === 'id',
+        isQueryable: true,
+        isReference: /ID$/.test(name),
+        referenceEntityType: '',
+        isPickList: period,
+        picklistValues: period
+          ? CONTRACT_PERIODS.map((p, i) => ({
+              value: String(p.value),
+              label: p.label,
+              isDefaultValue: dflt !== 'required' && p.value === CONTRACT_PERIOD[dflt],
+              sortOrder: i,
+              parentValue: '',
+              isActive: true,
+              isSystem: true,
+            }))
+          : null,
+        picklistParentValueField: '',
+        isSupportedWebhookField: false,
+      };
+    });
+    return { status: 200, json: { fields } };
   });
   sb.route('GET', `${ROOT}/:entity/:id`, (req, s) => {
     const entity = canonical(req.params.entity);

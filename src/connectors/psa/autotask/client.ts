@@ -8,7 +8,14 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
 import { policy } from './config';
 import type { AutotaskConfig } from './config';
-import { createdSchema, errorBodySchema, pageSchema, zoneSchema } from './schemas';
+import {
+  createdSchema,
+  entityFieldsSchema,
+  errorBodySchema,
+  pageSchema,
+  zoneSchema,
+  type AtEntityFields,
+} from './schemas';
 
 export const MAX_RECORDS = 500;
 /** Autotask allows 500 OR conditions per query (an `in` list counts); keep room for the other conditions. */
@@ -111,6 +118,20 @@ export class AutotaskClient {
     }
     return req;
   }
+
+  /** An entity's field metadata (lengths, required flags, picklists); cached for the execution. */
+  entityFields(entity: string): AtEntityFields {
+    const known = this.fieldsCache.get(entity);
+    if (known) return known;
+    const [res] = this.http.requestAll([this.request('get', `${entity}/entityInformation/fields`)]);
+    if (res.status !== 200) throw new PsaError(this.readError(res, entity), res.status);
+    const parsed = entityFieldsSchema.safeParse(json(res));
+    if (!parsed.success)
+      throw new PsaError(`Autotask answered the ${entity} field list with something BillGrid cannot read`);
+    this.fieldsCache.set(entity, parsed.data);
+    return parsed.data;
+  }
+  private readonly fieldsCache = new Map<string, AtEntityFields>();
 
   /** Several read-only requests in parallel (within the read policy's concurrency). */
   readAll(reqs: HttpRequest[]): HttpResponse[] {

@@ -78,6 +78,8 @@ export const autotaskConfigSchema = z.object({
   activeContractStatus: positiveInt('Active contract status').default(1),
   /** ContractCharges.chargeType picklist value used for new charges. */
   chargeType: positiveInt('Charge type').default(1),
+  /** Contracts.contractPeriodType "Monthly" for recurring-service contracts BillGrid creates; read from the tenant when absent. */
+  contractPeriodType: positiveInt('Contract period type').optional(),
   /** Services.periodType for services BillGrid creates (monthly). */
   servicePeriodType: positiveInt('Service period type').default(1),
   /** Companies.companyType for companies BillGrid creates (1 = Customer). */

@@ -121,6 +121,26 @@ export class AutotaskCreator {
   }
 
   /**
+   * The contract period type "Monthly" (F9): sent explicitly, because what Autotask sets when it is missing is
+   * undocumented (a yearly default would bill and prorate per year). The value is the configured one, else the
+   * tenant's picklist value labelled Monthly (`Contracts/entityInformation/fields`).
+   */
+  monthlyPeriodType(): number {
+    if (this.config.contractPeriodType !== undefined) return this.config.contractPeriodType;
+    const field = this.client
+      .entityFields('Contracts')
+      .fields.find((f) => f.name.toLowerCase() === 'contractperiodtype');
+    const monthly = (field?.picklistValues ?? []).find(
+      (v) => v.isActive !== false && /^monthly$/i.test(v.label.trim()) && /^\d+$/.test(v.value),
+    );
+    if (!monthly)
+      throw new PsaError(
+        "Autotask's contract period types have no 'Monthly' value: set the contract period type in the Autotask connection",
+      );
+    return Number(monthly.value);
+  }
+
+  /**
    * Finds the company's contract of that kind and name, or creates it. A recurring-service contract for
    * usage billed in arrears should start on the 1st of the month before the first usage: see contractStartFor.
    */
@@ -160,6 +180,7 @@ export class AutotaskCreator {
           companyID: companyId,
           contractName: name,
           contractType: type,
+          ...(input.kind === 'recurring-service' ? { contractPeriodType: this.monthlyPeriodType() } : {}),
           status: this.config.activeContractStatus,
           startDate: input.startDate,
           endDate,

@@ -18,11 +18,18 @@ export type Decision =
       body: Record<string, unknown>;
       psaId: string | null;
       what: string;
+      /**
+       * False when the step may need another request once this one lands (a price after the units): the
+       * target then reads Autotask back and decides again. Absent = settles.
+       */
+      settles?: boolean;
     }
   | { kind: 'fail'; message: string; retryable: boolean };
 
-const NAME_MAX = 100;
-const DESCRIPTION_MAX = 2000;
+/** Autotask's ContractCharges text lengths (F8). */
+export const CHARGE_LIMITS = { name: 100, description: 2000 } as const;
+const NAME_MAX = CHARGE_LIMITS.name;
+const DESCRIPTION_MAX = CHARGE_LIMITS.description;
 const KEY_IN_TEXT = new RegExp(LINE_KEY_PATTERN.source.replace(/^\^|\$$/g, ''));
 
 /** The line key a charge name carries, e.g. "Twilio voice usage (BG-1a2b…)" → "BG-1a2b…". */
@@ -60,35 +67,81 @@ export function decideQuantity(
     };
   }
   const current = row?.units ?? 0;
-  if (
-    row &&
-    sameQuantity(current, quantity) &&
-    sameMoney(row.price ?? 0, unitPrice) &&
-    sameMoney(row.cost ?? 0, unitCost)
-  ) {
+  if (row && sameQuantity(current, quantity) && sameMoney(row.price ?? 0, unitPrice)) {
     return {
       kind: 'unchanged',
       psaId: String(row.contractServiceID),
       message: `Already ${fmt(quantity)} units on ${effectiveDate}`,
     };
   }
+  if (row?.approveAndPostDate) {
+    // F6: Autotask refuses to change a posted period; sending would only fail (or, after a repost, prorate).
+    return {
+      kind: 'fail',
+      retryable: false,
+      message: `Autotask has approved and posted the contract period ${row.startDate} to ${row.endDate} (on ${row.approveAndPostDate.slice(0, 10)}), which a change from ${effectiveDate} would modify: bill the difference as a charge, or push it from a date after that period`,
+    };
+  }
   const change = quantity - current;
+  // One request per decision, chosen from what Autotask holds now (F5): units by adjustment, a price by PATCH
+  // of the contract service's adjustedPrice (the documented path; an adjustment's price may be ignored, and
+  // one of 0 units refused). The target reads back and decides again until nothing is left, so the final
+  // state is the same whichever request a crash lost: each request moves one field towards the target and
+  // none carries the other's value.
+  if (!row && quantity === 0) {
+    // No units to add: an adjustment of 0 units may be refused (F5), so the service is added directly.
+    return {
+      kind: 'send',
+      method: 'post',
+      path: `Contracts/${contractId}/Services`,
+      body: { contractID: contractId, serviceID: serviceId, unitPrice, unitCost },
+      psaId: null,
+      what: `adding the service with 0 units`,
+      settles: false,
+    };
+  }
+  if (!row) {
+    // Adding the service: the adjustment creates it and carries a first price (whether Autotask takes it is
+    // unverified; the read-back PATCHes it when not).
+    return {
+      kind: 'send',
+      method: 'post',
+      path: 'ContractServiceAdjustments',
+      body: {
+        contractID: contractId,
+        serviceID: serviceId,
+        effectiveDate,
+        unitChange: change,
+        adjustedUnitPrice: unitPrice,
+        adjustedUnitCost: unitCost,
+      },
+      psaId: null,
+      what: `adding the service with ${fmt(quantity)} units from ${effectiveDate}`,
+      settles: false,
+    };
+  }
+  const psaId = String(row.contractServiceID);
+  const priced = sameMoney(row.price ?? 0, unitPrice);
+  if (change !== 0) {
+    return {
+      kind: 'send',
+      method: 'post',
+      path: 'ContractServiceAdjustments',
+      body: { contractID: contractId, serviceID: serviceId, effectiveDate, unitChange: change },
+      psaId,
+      what: `the adjustment of ${fmt(current)} → ${fmt(quantity)} units from ${effectiveDate}`,
+      settles: priced,
+    };
+  }
+  // Same units, another price (a cost alone is not billed and has no documented path: left as it is).
   return {
     kind: 'send',
-    method: 'post',
-    path: 'ContractServiceAdjustments',
-    body: {
-      contractID: contractId,
-      serviceID: serviceId,
-      effectiveDate,
-      unitChange: change,
-      adjustedUnitPrice: unitPrice,
-      adjustedUnitCost: unitCost,
-    },
-    psaId: row ? String(row.contractServiceID) : null,
-    what: row
-      ? `the adjustment of ${fmt(current)} → ${fmt(quantity)} units from ${effectiveDate}`
-      : `adding the service with ${fmt(quantity)} units from ${effectiveDate}`,
+    method: 'patch',
+    path: `Contracts/${contractId}/Services`,
+    body: { id: row.contractServiceID, adjustedPrice: unitPrice },
+    psaId,
+    what: `the price change ${fmt(row.price ?? 0)} → ${fmt(unitPrice)} of contract service ${row.contractServiceID}`,
+    settles: true,
   };
 }
 

@@ -81,6 +81,8 @@ export const unitSchema = z.object({
   units: z.number(),
   price: money,
   cost: money,
+  /** Set once the period is approved and posted: Autotask then refuses any change to it (F6). */
+  approveAndPostDate: z.string().nullable().optional(),
 });
 
 export const chargeSchema = z.object({
@@ -113,3 +115,31 @@ export type AtContractService = z.infer<typeof contractServiceSchema>;
 export type AtUnit = z.infer<typeof unitSchema>;
 export type AtCharge = z.infer<typeof chargeSchema>;
 export type AtBillingCode = z.infer<typeof billingCodeSchema>;
+
+/**
+ * `GET {Entity}/entityInformation/fields` (REST_EntityInformationCall.htm; shape as in public clients, e.g.
+ * Datably-Inc/AutotaskNet EntityFieldsResult.cs): each field's type, length, required flag and picklist.
+ */
+export const entityFieldsSchema = z.object({
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      dataType: z.string().optional(),
+      length: z.number().nullable().optional(),
+      isRequired: z.boolean().optional(),
+      isPickList: z.boolean().optional(),
+      picklistValues: z
+        .array(
+          z.object({
+            value: z.union([z.string(), z.number()]).transform(String),
+            label: z.string(),
+            isDefaultValue: z.boolean().optional(),
+            isActive: z.boolean().optional(),
+          }),
+        )
+        .nullable()
+        .optional(),
+    }),
+  ),
+});
+export type AtEntityFields = z.infer<typeof entityFieldsSchema>;

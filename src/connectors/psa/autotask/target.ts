@@ -61,11 +61,23 @@ function failAll(steps: readonly PushStep[], err: unknown): StepOutcome[] {
   return steps.map(() => ({ status: 'failed', message, retryable }));
 }
 
+/** Requests one step may take in one push: the units, then the price, then one read-back to confirm. */
+const MAX_PASSES = 3;
+
+/** A step's outcome over its passes: what landed is kept in the message of a later pass. */
+function merge(before: StepOutcome | undefined, now: StepOutcome): StepOutcome {
+  if (!before || before.status !== 'applied') return now;
+  if (now.status === 'unchanged') return before;
+  if (now.status === 'applied')
+    return { ...now, message: `${before.message}; ${now.message.replace(/^Autotask saved /, '')}` };
+  return { ...now, message: `${before.message}, but then: ${now.message}` };
+}
+
 export class AutotaskTarget implements PsaTarget {
   readonly id = 'autotask';
   readonly displayName = 'Autotask';
   readonly client: AutotaskClient;
-  private readonly creator: AutotaskCreator;
+  private readonly creatorImpl: AutotaskCreator;
   private codes: AtBillingCode[] | null = null;
   /**
    * Services read during this execution's push, by id and by 'sku:<lower-case SKU>'; ids Autotask does not
@@ -83,7 +95,12 @@ export class AutotaskTarget implements PsaTarget {
     mutations: HttpClient = http,
   ) {
     this.client = new AutotaskClient(config, http, mutations);
-    this.creator = new AutotaskCreator(this.client, config);
+    this.creatorImpl = new AutotaskCreator(this.client, config);
+  }
+
+  /** The create-missing helper (also used by the tenant check's probes). */
+  creator(): AutotaskCreator {
+    return this.creatorImpl;
   }
 
   /** Records Autotask sent that could not be read (reported, never dropped silently). */
@@ -362,10 +379,12 @@ export class AutotaskTarget implements PsaTarget {
   /**
    * Applies steps with one batched read per entity type (re-read just before sending) and one request per
    * entity that must change. Steps that hit the same target go in later rounds so each reads fresh state.
+   * A step whose request may leave more to do (units, then the price) goes round again: read back, decide
+   * again from what Autotask holds (F5), at most MAX_PASSES requests per step.
    */
   applyAll(steps: readonly PushStep[]): StepOutcome[] {
     const outcomes: StepOutcome[] = new Array<StepOutcome>(steps.length);
-    let rest = steps.map((s, i) => ({ s, i }));
+    let rest = steps.map((s, i) => ({ s, i, pass: 0 }));
     while (rest.length) {
       const seen = new Set<string>();
       const round: typeof rest = [];
@@ -376,30 +395,40 @@ export class AutotaskTarget implements PsaTarget {
         seen.add(k);
       }
       const res = this.applyRound(round.map((x) => x.s));
-      round.forEach((x, j) => (outcomes[x.i] = res[j]));
+      round.forEach((x, j) => {
+        const { outcome, again } = res[j];
+        outcomes[x.i] = merge(outcomes[x.i], outcome);
+        if (again && x.pass + 1 < MAX_PASSES) later.push({ ...x, pass: x.pass + 1 });
+      });
       rest = later;
     }
     return outcomes;
   }
 
-  private applyRound(steps: readonly PushStep[]): StepOutcome[] {
+  private applyRound(steps: readonly PushStep[]): Array<{ outcome: StepOutcome; again: boolean }> {
     let decisions: Decision[];
     try {
       decisions = this.decide(steps);
     } catch (err) {
-      return failAll(steps, err);
+      return failAll(steps, err).map((outcome) => ({ outcome, again: false }));
     }
     // Each step of a round targets a different entity, so their writes may go out together.
     const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
     const results = this.client.mutateAll(sends);
     let next = 0;
-    return decisions.map((d): StepOutcome => {
-      if (d.kind === 'fail') return { status: 'failed', message: d.message, retryable: d.retryable };
-      if (d.kind === 'unchanged') return { status: 'unchanged', psaId: d.psaId, message: d.message };
+    return decisions.map((d) => {
+      if (d.kind === 'fail')
+        return { outcome: { status: 'failed', message: d.message, retryable: d.retryable }, again: false };
+      if (d.kind === 'unchanged')
+        return { outcome: { status: 'unchanged', psaId: d.psaId, message: d.message }, again: false };
       const r = results[next++];
-      if (!r.ok) return { status: 'failed', message: r.message, retryable: r.retryable };
+      if (!r.ok)
+        return { outcome: { status: 'failed', message: r.message, retryable: r.retryable }, again: false };
       const psaId = d.psaId ?? String(r.id);
-      return { status: 'applied', psaId, message: `Autotask saved ${d.what}` };
+      return {
+        outcome: { status: 'applied', psaId, message: `Autotask saved ${d.what}` },
+        again: d.settles === false,
+      };
     });
   }
 
@@ -595,7 +624,7 @@ export class AutotaskTarget implements PsaTarget {
   // ---------------------------------------------------------------- create missing (P22), see create.ts
 
   createCompany(input: { name: string; phone?: string }): Created {
-    return this.creator.createCompany(input);
+    return this.creatorImpl.createCompany(input);
   }
 
   createService(input: {
@@ -605,7 +634,7 @@ export class AutotaskTarget implements PsaTarget {
     unitCost: number;
     billingCodeId: string | number;
   }): Created {
-    return this.creator.createService(input, (id) => this.serviceCodeFor(id));
+    return this.creatorImpl.createService(input, (id) => this.serviceCodeFor(id));
   }
 
   createContract(input: {
@@ -615,7 +644,7 @@ export class AutotaskTarget implements PsaTarget {
     startDate: string;
     endDate?: string;
   }): Created {
-    return this.creator.createContract(input);
+    return this.creatorImpl.createContract(input);
   }
 
   /** CreatesContracts: a contract that starts then bills the month without proration (see below). */
@@ -629,7 +658,7 @@ export class AutotaskTarget implements PsaTarget {
     unitPrice: number;
     unitCost: number;
   }): Created {
-    return this.creator.addContractService(input);
+    return this.creatorImpl.addContractService(input);
   }
 }
 

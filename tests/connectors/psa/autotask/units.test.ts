@@ -62,7 +62,7 @@ const existing = (over: Partial<AtCharge> = {}): AtCharge => ({
 });
 
 describe('quantity decisions', () => {
-  it('sends the difference from the units in force, with the target price and cost', () => {
+  it('sends the difference from the units in force; the price goes by PATCH, not on the adjustment', () => {
     const d = decideQuantity(step({}, 'quantity'), 3001, 5001, row());
     expect(d).toMatchObject({
       kind: 'send',
@@ -74,10 +74,9 @@ describe('quantity decisions', () => {
         serviceID: 5001,
         effectiveDate: '2026-10-31',
         unitChange: 2,
-        adjustedUnitPrice: 2,
-        adjustedUnitCost: 1.5,
       },
     });
+    expect(d.kind === 'send' && 'adjustedUnitPrice' in d.body).toBe(false);
     expect(decideQuantity(step({ quantity: 3 }, 'quantity'), 3001, 5001, row())).toMatchObject({
       body: { unitChange: -5 },
     });
@@ -92,17 +91,32 @@ describe('quantity decisions', () => {
     });
   });
 
-  it('sends a price-only adjustment and a full add when the service is not on the contract', () => {
-    expect(
-      decideQuantity(step({ quantity: 8, unitPrice: 2.5 }, 'quantity'), 3001, 5001, row()),
-    ).toMatchObject({
+  it('changes a price by PATCH of adjustedPrice, never by a 0-unit adjustment; adds a missing service (F5)', () => {
+    const r = row();
+    expect(decideQuantity(step({ quantity: 8, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r)).toMatchObject({
       kind: 'send',
-      body: { unitChange: 0, adjustedUnitPrice: 2.5 },
+      method: 'patch',
+      path: 'Contracts/3001/Services',
+      body: { id: r.contractServiceID, adjustedPrice: 2.5 },
     });
+    // Units and price: the units first, alone; the step is not settled, so the target reads back and PATCHes.
+    const both = decideQuantity(step({ quantity: 9, unitPrice: 2.5 }, 'quantity'), 3001, 5001, r);
+    expect(both).toMatchObject({ kind: 'send', body: { unitChange: 1 }, settles: false });
+    expect(both.kind === 'send' && 'adjustedUnitPrice' in both.body).toBe(false);
+    // Units at the right price settle in one request.
+    expect(decideQuantity(step({ quantity: 9 }, 'quantity'), 3001, 5001, r)).toMatchObject({ settles: true });
     expect(decideQuantity(step({}, 'quantity'), 3001, 5001, null)).toMatchObject({
       kind: 'send',
       psaId: null,
-      body: { unitChange: 10 },
+      body: { unitChange: 10, adjustedUnitPrice: 2 },
+      settles: false,
+    });
+    // Adding a service with no units: never a 0-unit adjustment.
+    expect(decideQuantity(step({ quantity: 0 }, 'quantity'), 3001, 5001, null)).toMatchObject({
+      kind: 'send',
+      method: 'post',
+      path: 'Contracts/3001/Services',
+      body: { serviceID: 5001 },
     });
   });
 
