@@ -157,6 +157,12 @@ export interface PsaCapabilities {
   quantityTargets: boolean;
   /** Where a charge lives: a contract (Autotask contract charge) or an invoice (Halo invoice line). */
   chargeContainer: 'contract' | 'invoice';
+  /**
+   * False where BillGrid cannot change the unit cost of a contract service that exists (Autotask: the
+   * documented paths change units and the price only). A cost-only difference is then shown, not planned,
+   * since no push could settle it.
+   */
+  quantityCostSettable?: boolean;
 }
 
 export interface PsaTarget {

@@ -238,7 +238,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         reason: 'invalid-value',
         message: `${h.message}; this contract service sums it with this line, so its quantity is left as it is until that row can be billed`,
       };
-    const a = quantityAction(g, quantityNow);
+    const a = quantityAction(g, quantityNow, capabilities);
     targets.push(a);
     for (const k of a.lineKeys) byLine.set(k, a);
   }
@@ -306,6 +306,7 @@ function chargeAction(
 function quantityAction(
   g: QuantityGroup,
   now: Map<string, PsaBillingState['quantities'][number]>,
+  capabilities: PsaCapabilities,
 ): ReconcileAction {
   const lines = g.lines.length > 1 ? g.lines.slice().sort((a, b) => cmp(a.key, b.key)) : g.lines;
   const lineKeys = lines.map((l) => l.key);
@@ -361,6 +362,24 @@ function quantityAction(
     };
   }
   const before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
+  const costOnly =
+    capabilities.quantityCostSettable === false &&
+    sameQuantity(before.quantity, after.quantity) &&
+    sameMoney(before.unitPrice, after.unitPrice) &&
+    !sameMoney(before.unitCost, after.unitCost);
+  if (costOnly) {
+    return {
+      action: 'none',
+      ref: g.ref,
+      lineKeys,
+      psaId: q.psaId,
+      before,
+      after,
+      reason: null,
+      codes: g.codes,
+      message: `Already in the PSA (its unit cost ${fmt(before.unitCost)} differs from ${fmt(after.unitCost)}, which BillGrid cannot change on an existing contract service: change it there if it matters)`,
+    };
+  }
   const same = sameValues(before, after);
   return {
     action: same ? 'none' : 'set-quantity',

@@ -86,7 +86,9 @@ describe('tenant check in the workbench', () => {
         expect(text).toMatch(p.writes ? /^\? Not checked — / : /^✓ Confirmed — /);
       });
       await page.screenshot({ path: screenshotPath(`tenant-check-${id}`) });
-      if (!writes.length) return;
+      // The write round compares the sandbox before and after through the connector's contract fixture; a
+      // PSA still on the contract suite's not-yet list (Kaseya BMS) is checked up to here.
+      if (!writes.length || !hasContractFixture(id)) return;
 
       const testCompanyId = sandboxOf(id).testCompanyId ?? '';
       expect(testCompanyId).not.toBe('');

@@ -44,6 +44,8 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/contract/billing-source.test.ts',
   // Its NOT_YET_THROUGH_THE_SUITE list names Kaseya BMS until that PSA has a contract fixture.
   'tests/contract/psa-target.test.ts',
+  // Names the one PSA whose write probe has no contract fixture yet (the same not-yet list).
+  'tests/jobs/write-probes.test.ts',
   'tests/core/fixtures.ts',
   'tests/core/mapping.test.ts',
   'tests/core/matching.test.ts',

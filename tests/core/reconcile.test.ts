@@ -98,6 +98,24 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
     expect(only(run(lines, { state: same })).action).toBe('none');
   });
 
+  it('shows a cost-only difference without planning it where the PSA cannot change a service cost', () => {
+    const lines = keyed([raw({ quantity: 12 })]);
+    const ref = { kind: 'quantity' as const, companyId: 'CO1', contractId: 'K1', productId: 'P1' };
+    const state = {
+      quantities: [{ ref, psaId: 'CS9', quantity: 12, unitPrice: 22, unitCost: 15 }],
+      charges: [],
+    };
+    expect(only(run(lines, { state })).action).toBe('set-quantity');
+    const kept = only(run(lines, { state, caps: { ...CONTRACT_PSA, quantityCostSettable: false } }));
+    expect(kept.action).toBe('none');
+    expect(kept.message).toMatch(/unit cost 15 differs from 18/);
+    // A quantity or price change is still planned there.
+    const moved = { ...state, quantities: [{ ...state.quantities[0], quantity: 10 }] };
+    expect(
+      only(run(lines, { state: moved, caps: { ...CONTRACT_PSA, quantityCostSettable: false } })).action,
+    ).toBe('set-quantity');
+  });
+
   it('treats usage, arrears, one-off and pro-rata lines as charges on the contract keyed by line key', () => {
     const lines = keyed(
       (['usage', 'arrears', 'one-off', 'pro-rata'] as const).map((chargeType) =>

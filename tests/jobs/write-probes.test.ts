@@ -9,9 +9,22 @@ import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/frame
 import { sandboxedConnectors, sandboxOf } from '../../local/sandbox/registry';
 import { runTenantCheck } from '../../src/jobs/tenant-check';
 import type { HttpDeps } from '../../src/platform/http';
-import { contractFixtureOf, credentialsOf, leaked, sandboxHttp } from '../contract/support';
+import {
+  contractFixtureOf,
+  credentialsOf,
+  hasContractFixture,
+  leaked,
+  sandboxHttp,
+} from '../contract/support';
 
-const withWrites = sandboxedConnectors().filter((c) => c.probes.some((p) => p.writes));
+const declaring = sandboxedConnectors().filter((c) => c.probes.some((p) => p.writes));
+// Nothing left behind is judged by the connector's contract fixture; a PSA still on the contract suite's
+// not-yet list (Kaseya BMS) has none, and its write probe is tested in its own folder.
+const withWrites = declaring.filter((c) => hasContractFixture(c.id));
+
+it('a connector with a write probe but no contract fixture is a known exception', () => {
+  expect(declaring.filter((c) => !hasContractFixture(c.id)).map((c) => c.id)).toEqual(['kaseya-bms']);
+});
 
 it('at least one connector shows how a write probe is done', () => {
   expect(withWrites.length).toBeGreaterThan(0);

@@ -41,7 +41,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
   urlPrefixes: ['https://webservices.autotask.net/', 'https://*.autotask.net/'],
   http: { reads: policy, mutations: mutationPolicy },
   // Contract services hold recurring quantities; charges live on contracts.
-  capabilities: { quantityTargets: true, chargeContainer: 'contract' },
+  // F5: units go by adjustment and the price by adjustedPrice; no documented path changes a service's cost.
+  capabilities: { quantityTargets: true, chargeContainer: 'contract', quantityCostSettable: false },
   create: (c, deps) =>
     new AutotaskTarget(
       parseAutotaskConfig({

@@ -15,7 +15,7 @@ import { createdSchema, errorBodySchema } from './schemas';
 /** ConnectWise's page-size ceiling (SOURCES.md: "hard limit of 1,000 records"). */
 export const PAGE_SIZE = 1000;
 /** Ids per `in (…)` condition, keeping a list URL well under common URL-length limits. */
-export const IN_CHUNK = 150;
+export const IN_CHUNK = 100;
 /** A list that pages on past this is a loop, not data. */
 const MAX_PAGES = 500;
 

@@ -31,6 +31,9 @@ import {
 import { refKey } from '../../../core/reconcile';
 import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { ConnectWiseClient, IN_CHUNK, chunk, quote, type ConnectWiseProblem, type ListQuery } from './client';
+
+/** Encoded length of one query's conditions: the rest of the URL (host, path, paging, fields) fits the 2 KB left. */
+const MAX_CONDITIONS = 1_400;
 import type { ConnectWiseConfig } from './config';
 import { decideCharge, decideQuantity, lineKeyOf, monthStart, type Decision } from './decide';
 import {
@@ -540,19 +543,33 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
   }
 
   private findItems(skus: string[]): void {
-    const queries = chunk(skus, 40).map((part): ListQuery => {
+    const conditionsOf = (part: string[]): string => {
       const idents = part.filter((s) => s.length <= LIMITS.itemIdentifier).map(quote);
       const xrefs = part.map((s) => quote(itemXRef(s)));
-      return {
-        path: 'procurement/catalog',
-        conditions: [
-          idents.length ? `identifier in (${idents.join(',')})` : '',
-          `integrationXRef in (${xrefs.join(',')})`,
-        ]
-          .filter(Boolean)
-          .join(' or '),
-      };
-    });
+      return [
+        idents.length ? `identifier in (${idents.join(',')})` : '',
+        `integrationXRef in (${xrefs.join(',')})`,
+      ]
+        .filter(Boolean)
+        .join(' or ');
+    };
+    // Apps Script refuses a URL over 2 KB: SKUs are grouped so that each query's encoded conditions stay
+    // well under it (at most 40 a query).
+    const parts: string[][] = [];
+    for (const sku of skus) {
+      const last = parts.at(-1);
+      if (
+        last &&
+        last.length < 40 &&
+        encodeURIComponent(conditionsOf([...last, sku])).length <= MAX_CONDITIONS
+      )
+        last.push(sku);
+      else parts.push([sku]);
+    }
+    const queries = parts.map((part): ListQuery => ({
+      path: 'procurement/catalog',
+      conditions: conditionsOf(part),
+    }));
     // Lowest id first: the oldest item with an identifier keeps it.
     for (const i of this.client
       .listAll('catalog items', queries, catalogItemSchema)
