@@ -23,6 +23,7 @@ const NOT_YET_CONVERTED = new Set<string>([
   'local/bench/minimum.ts',
   'local/bench/month.ts',
   'local/bench/naive.ts',
+  'local/bench/rate-limit.ts',
   'local/bench/report.ts',
   'local/bench/run.ts',
   'local/bench/sandbox-worker.ts',
