@@ -136,7 +136,8 @@ export const SERVER_FUNCTIONS = {
   refreshClients: fn(none, refreshClients),
   // The billing month.
   listBillingMonths: fn(none, listBillingMonths),
-  pullBillingMonth: fn([month, arg(integrationArg.optional(), 'Integration')], pullBillingMonth),
+  // google.script.run sends an undefined argument as null.
+  pullBillingMonth: fn([month, arg(integrationArg.nullish(), 'Integration')], pullBillingMonth),
   listIntegrations: fn(none, listIntegrations),
   setIntegrationEnabled: fn(
     [
