@@ -47,15 +47,25 @@ export interface KeyedUnbillable extends UnbillableRecord {
 const text = (v: string | number | undefined): string =>
   typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : (v ?? '').trim();
 
+/** A vendor record's field as it came, when it is text or a usable number (anything else: undefined). */
+export function readableField(raw: unknown, key: string): string | number | undefined {
+  const x = raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
+  return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)) ? x : undefined;
+}
+
+/** The fields that could be read, without the ones that could not. */
+export function readValues(values: RecordValues): RecordValues {
+  return Object.fromEntries(Object.entries(values).filter(([, x]) => x !== undefined)) as RecordValues;
+}
+
 /** What a connector produced, whatever its shape, as readable values (for a line core refused). */
 export function valuesOf(line: unknown): RecordValues {
   const out: RecordValues = {};
-  if (typeof line !== 'object' || line === null) return out;
-  const o = line as Record<string, unknown>;
   for (const f of RECORD_FIELDS) {
-    const v = o[f];
-    if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) out[f] = v;
-    else if (typeof v === 'boolean') out[f] = String(v);
+    const v = readableField(line, f);
+    const flag = line && typeof line === 'object' ? (line as Record<string, unknown>)[f] : undefined;
+    if (v !== undefined) out[f] = v;
+    else if (typeof flag === 'boolean') out[f] = String(flag);
   }
   return out;
 }

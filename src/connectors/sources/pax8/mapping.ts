@@ -13,7 +13,7 @@ import {
 import { toMicros, unitPriceFor } from '../../../core/money';
 import { round6 } from '../common/http-util';
 import type { Pax8Invoice, Pax8InvoiceItem } from './schemas';
-import type { RecordValues } from '../../../core/unbillable';
+import { readValues, readableField, type RecordValues } from '../../../core/unbillable';
 
 const TERM_CYCLE: Record<string, BillingCycle> = {
   monthly: 'monthly',
@@ -196,12 +196,8 @@ function pricing(item: Pax8InvoiceItem): Priced {
  * as Pax8 sent it when it is text or a number (a malformed value is shown as it came).
  */
 export function readableItem(raw: unknown, companyName: string | undefined, currency?: string): RecordValues {
-  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const v = (k: string): string | number | undefined => {
-    const x = o[k];
-    return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)) ? x : undefined;
-  };
-  const out: RecordValues = {
+  const v = (k: string) => readableField(raw, k);
+  return readValues({
     customerId: v('companyId'),
     customerName: companyName ?? v('companyName'),
     subscriptionId: v('subscriptionId'),
@@ -216,6 +212,5 @@ export function readableItem(raw: unknown, companyName: string | undefined, curr
     total: v('total'),
     currency: v('currencyCode') ?? currency,
     recordId: v('id'),
-  };
-  return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as RecordValues;
+  });
 }

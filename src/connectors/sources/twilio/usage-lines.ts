@@ -10,7 +10,7 @@ import { round6, zodReason } from '../common/http-util';
 import { TOTAL_CATEGORY, selectBilledCategories, type PricedCategory } from './categories';
 import type { TwilioConfig } from './config';
 import { usageRecord, type UsageRecord } from './schemas';
-import { valuesOf, type RecordValues } from '../../../core/unbillable';
+import { readValues, readableField, valuesOf, type RecordValues } from '../../../core/unbillable';
 
 export function usageLines(
   c: SourceCustomer,
@@ -139,13 +139,9 @@ function line(
 
 /** What could be read of a usage record BillGrid cannot bill, as its row shows it (the line's own fields). */
 function readableRecord(c: SourceCustomer, raw: unknown, period: BillingPeriod): RecordValues {
-  const o = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const v = (k: string): string | number | undefined => {
-    const x = o[k];
-    return typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x)) ? x : undefined;
-  };
+  const v = (k: string) => readableField(raw, k);
   const unit = v('price_unit');
-  const out: RecordValues = {
+  return readValues({
     customerId: c.id,
     customerName: c.name,
     subscriptionId: c.id,
@@ -160,8 +156,7 @@ function readableRecord(c: SourceCustomer, raw: unknown, period: BillingPeriod):
     total: v('price'),
     unitPrice: v('price'),
     currency: typeof unit === 'string' ? unit.toUpperCase() : unit,
-  };
-  return Object.fromEntries(Object.entries(out).filter(([, x]) => x !== undefined)) as RecordValues;
+  });
 }
 
 /** A label for a record in problems: its category when readable, else its position. */
