@@ -159,15 +159,17 @@ export function writeMonth(
   // pulled record); then the new lines below them. Either way a handful of calls, whatever the row count.
   const kept = t.rows.length;
   const total = merged.rows.length;
-  const columns = GRID_COLUMNS.map((c) => ({
-    at: index.get(c.id) as number,
-    values: merged.rows.map((r) => r[c.id]),
-    // Below the data range every cell is empty, and a pull leaves reconciliation, status and note
-    // cells of new lines blank (but for the status of a record that cannot be billed): no write then.
-    blankWhenNew:
-      BLANK_FOR_NEW_LINES.has(c.id) &&
-      merged.rows.slice(kept).every((r) => r[c.id] === '' || r[c.id] == null),
-  }));
+  const columns = GRID_COLUMNS.map((c) => {
+    const values = merged.rows.map((r) => r[c.id]);
+    return {
+      at: index.get(c.id) as number,
+      values,
+      // Below the data range every cell is empty, and a pull leaves reconciliation, status and note
+      // cells of new lines blank (but for the status of a record that cannot be billed): no write then.
+      blankWhenNew:
+        BLANK_FOR_NEW_LINES.has(c.id) && values.every((v, i) => i < kept || v === '' || v == null),
+    };
+  });
   /** The column writes of merged rows [from, to): changed cells of kept rows, then new rows. */
   const plan = (from: number, to: number) => {
     const changed = new Map<number, WriteValue[]>();
