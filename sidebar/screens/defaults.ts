@@ -65,6 +65,11 @@ function integrationOverrides(
     [INHERIT, ...options(LIFECYCLE)],
     o.productLifecycle ?? '',
   );
+  const managed = selectField(
+    `${name}: product lifecycle management`,
+    [INHERIT, { value: 'on', label: 'On' }, { value: 'off', label: 'Off (map every product by hand)' }],
+    o.productLifecycleEnabled === undefined ? '' : o.productLifecycleEnabled ? 'on' : 'off',
+  );
   const arrears = selectField(
     `${name}: usage in arrears`,
     [INHERIT, ...options(ARREARS)],
@@ -83,6 +88,7 @@ function integrationOverrides(
   );
   const count =
     [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode].filter(Boolean).length +
+    (o.productLifecycleEnabled === undefined ? 0 : 1) +
     Object.keys(o.modifiers ?? {}).length;
   const element = h(
     'details',
@@ -97,6 +103,7 @@ function integrationOverrides(
       'div',
       { class: 'form' },
       invoice.element,
+      managed.element,
       lifecycle.element,
       arrears.element,
       ...mods.map((m) => m[1].element),
@@ -105,8 +112,15 @@ function integrationOverrides(
   const read = (): SettingsOverride => {
     const modifiers: Partial<Modifiers> = {};
     for (const [key, f] of mods) if (f.control.value) modifiers[key] = f.control.value === 'on';
-    const { invoiceBehaviour: _i, productLifecycle: _l, arrearsMode: _a, modifiers: _m, ...kept } = o;
-    void [_i, _l, _a, _m];
+    const {
+      invoiceBehaviour: _i,
+      productLifecycle: _l,
+      productLifecycleEnabled: _e,
+      arrearsMode: _a,
+      modifiers: _m,
+      ...kept
+    } = o;
+    void [_i, _l, _e, _a, _m];
     return {
       ...kept,
       ...(Object.keys(modifiers).length ? { modifiers } : {}),
@@ -114,10 +128,11 @@ function integrationOverrides(
       ...(lifecycle.control.value
         ? { productLifecycle: lifecycle.control.value as ProductLifecycleMode }
         : {}),
+      ...(managed.control.value ? { productLifecycleEnabled: managed.control.value === 'on' } : {}),
       ...(arrears.control.value ? { arrearsMode: arrears.control.value as ArrearsMode } : {}),
     };
   };
-  return { element, fields: [invoice, lifecycle, arrears, ...mods.map((m) => m[1])], read };
+  return { element, fields: [invoice, managed, lifecycle, arrears, ...mods.map((m) => m[1])], read };
 }
 
 function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, saved = false): void {
@@ -130,6 +145,11 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     'Invoice behaviour (PSAs that bill on invoices)',
     options(INVOICE),
     g.invoiceBehaviour,
+  );
+  const managed = checkboxField(
+    'Product lifecycle management',
+    g.productLifecycleEnabled,
+    'Off: BillGrid creates no product and uses no default item; a line whose product is not mapped waits alone.',
   );
   const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
@@ -160,6 +180,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     ...integrations.flatMap((i) => i.fields),
     ...modifiers.map((m) => m[1]),
     invoice,
+    managed,
     lifecycle,
     arrears,
     ...codes.map((c) => c[1]),
@@ -175,6 +196,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
           modifiers.map(([k, f]) => [k, f.control.checked]),
         ) as EffectiveSettings['modifiers'],
         invoiceBehaviour: invoice.control.value as InvoiceBehaviour,
+        productLifecycleEnabled: managed.control.checked,
         productLifecycle: lifecycle.control.value as ProductLifecycleMode,
         arrearsMode: arrears.control.value as ArrearsMode,
         codes: Object.fromEntries(
@@ -207,6 +229,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     ...modifiers.map((m) => m[1].element),
     h('h3', {}, 'Invoices and products'),
     invoice.element,
+    managed.element,
     lifecycle.element,
     arrears.element,
     h('h3', {}, 'Default codes'),
