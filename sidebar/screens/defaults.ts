@@ -148,7 +148,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
   );
   const managed = checkboxField(
     'Product lifecycle management',
-    g.productLifecycleEnabled,
+    g.productLifecycleEnabled !== false,
     'Off: BillGrid creates no product and uses no default item; a line whose product is not mapped waits alone.',
   );
   const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);

@@ -85,9 +85,9 @@ export const effectiveSettingsSchema = z.object({
   /**
    * Product lifecycle management on or off (seed 000's toggle), apart from its mode: off, BillGrid neither
    * creates nor defaults products, and a line whose product is not mapped is held alone (the rest is
-   * pushed, and automatic runs are allowed). Settings saved before the switch existed read as on.
+   * pushed, and automatic runs are allowed). Absent (settings saved before the switch existed): on.
    */
-  productLifecycleEnabled: z.boolean().default(true),
+  productLifecycleEnabled: z.boolean().optional(),
   codes: codesSchema,
   arrearsMode: enumField('Arrears mode', ARREARS_MODES),
   azureRule: azureRuleSchema,
@@ -162,7 +162,7 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
  */
 /** The lifecycle mode that applies to unmapped products, or 'off' while the switch is off. */
 export function lifecycleInForce(s: EffectiveSettings): ProductLifecycleMode | 'off' {
-  return s.productLifecycleEnabled ? s.productLifecycle : 'off';
+  return s.productLifecycleEnabled === false ? 'off' : s.productLifecycle;
 }
 
 export function resolveSettings(

@@ -146,7 +146,7 @@ export function mappingTargetResolver(
 
       let productId = index.product(line.source, line.sku)?.productId ?? null;
       if (productId === null) {
-        if (!s.productLifecycleEnabled) {
+        if (lifecycleInForce(s) === 'off') {
           return {
             ok: false,
             reason: 'unmapped-product',

@@ -26,7 +26,7 @@ import { DAILY_QUOTA_WINDOW_MS } from '../platform/quota';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
 import type { WriteLimit } from '../sheets/grid';
-import { monthTabName } from '../sheets/tabs';
+import { findMonthSheet } from '../sheets/month-tabs';
 import {
   connectedPsa,
   connectedSources,
@@ -461,12 +461,12 @@ export function scheduledMonth(now = new Date()): string {
  */
 export function refuseReason(settings: BillingSettings, sourceIds: readonly string[]): string | null {
   const where: string[] = [];
-  const manual = (id: string, clientId: string | null) =>
-    lifecycleInForce(resolveSettings(settings, id, clientId)) === 'manual';
-  for (const id of sourceIds) if (manual(id, null)) where.push(`integration ${id}`);
-  // A client's own override, wherever it changes the outcome for a connected integration.
-  const clients = Object.keys(settings.clients).filter((c) =>
-    sourceIds.some((id) => manual(id, c) && !manual(id, null)),
+  for (const id of sourceIds) {
+    if (lifecycleInForce(resolveSettings(settings, id, null)) === 'manual') where.push(`integration ${id}`);
+  }
+  // A client's own "reconcile by hand" (unless it also switches lifecycle management off).
+  const clients = Object.entries(settings.clients).filter(
+    ([, o]) => o.productLifecycle === 'manual' && o.productLifecycleEnabled !== false,
   );
   if (clients.length) where.push(`${clients.length} client(s) with their own setting`);
   return where.length
@@ -494,7 +494,7 @@ function notifyOwner(run: LastRun): void {
 }
 
 function hasMonthTab(month: string): boolean {
-  return activeSpreadsheet().getSheetByName(monthTabName(month)) !== null;
+  return findMonthSheet(activeSpreadsheet(), month) !== null;
 }
 
 export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolean): void {

@@ -4,7 +4,7 @@
  * "reconcile by hand" no longer refuses automatic runs. A mapped product is used whatever the switch.
  */
 import type { Mappings } from '../../src/core/mapping';
-import { defaultBillingSettings, parseBillingSettings } from '../../src/core/settings';
+import { defaultBillingSettings, lifecycleInForce, parseBillingSettings } from '../../src/core/settings';
 import type { BillingSettings, EffectiveSettings } from '../../src/core/settings';
 import { mappingTargetResolver } from '../../src/core/targets';
 import { CONTRACT_PSA, INVOICE_PSA } from '../../src/core/testing/capabilities';
@@ -87,7 +87,7 @@ describe('the product lifecycle switch', () => {
     };
     delete stored.global.productLifecycleEnabled;
     const r = parseBillingSettings(stored);
-    expect(r.ok && r.settings.global.productLifecycleEnabled).toBe(true);
+    expect(r.ok && lifecycleInForce(r.settings.global)).toBe('manual');
   });
 
   it('"reconcile by hand" refuses automatic runs only where lifecycle management is on', () => {
@@ -101,10 +101,13 @@ describe('the product lifecycle switch', () => {
       global: { ...manual.global, productLifecycleEnabled: false },
     };
     expect(refuseReason(offEverywhere, ['src-a', 'src-b'])).toBeNull();
-    // A client that turns it on again in manual mode refuses; one that only repeats the global does not count.
+    // A client that turns it on again in manual mode refuses; one in manual mode with it off does not.
     const clientOn: BillingSettings = {
       ...offEverywhere,
-      clients: { CO1: { productLifecycleEnabled: true }, CO2: { productLifecycleEnabled: false } },
+      clients: {
+        CO1: { productLifecycleEnabled: true, productLifecycle: 'manual' },
+        CO2: { productLifecycleEnabled: false, productLifecycle: 'manual' },
+      },
     };
     expect(refuseReason(clientOn, ['src-a'])).toMatch(/1 client\(s\) with their own setting/);
   });
