@@ -137,7 +137,12 @@ export function pullMonthInMemory(
               : {}),
             ...(p.recordId && p.values.recordId === undefined ? { recordId: p.recordId } : {}),
           };
-          unbillable.push({ source: source.id, values, reason: p.message });
+          unbillable.push({
+            source: source.id,
+            values,
+            reason: p.message,
+            ...(p.preview ? { preview: true } : {}),
+          });
         }
       }
       if (incomplete.includes(source.id)) {

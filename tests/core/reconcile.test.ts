@@ -14,7 +14,7 @@ import { keyed, raw } from './fixtures';
 const mappings = (): Mappings => ({
   clients: [
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       customerName: 'Acme',
       companyId: 'CO1',
@@ -22,7 +22,7 @@ const mappings = (): Mappings => ({
       score: null,
     },
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-x',
       customerName: 'Gone',
       companyId: null,
@@ -30,8 +30,8 @@ const mappings = (): Mappings => ({
       score: null,
     },
   ],
-  products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
-  contracts: [{ source: 'pax8', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
+  products: [{ source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+  contracts: [{ source: 'market', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
 });
 
 const empty = (): PsaBillingState => ({ quantities: [], charges: [] });
@@ -63,7 +63,7 @@ const only = (r: { actions: ReconcileAction[] }): ReconcileAction => {
   return r.actions[0];
 };
 
-describe('reconcile on a PSA with contract-service quantities (Autotask)', () => {
+describe('reconcile on a PSA with contract-service quantities', () => {
   it('sums recurring lines for the same contract service and proposes creating it', () => {
     const lines = keyed([
       raw({ subscriptionId: 's1', quantity: 3 }),
@@ -171,12 +171,12 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
       psaCurrency: 'USD',
       held: [
         {
-          source: 'pax8',
+          source: 'market',
           customerId: 'cust-1',
           sku: 'MS-365-BP',
           message: "Row 4: Cannot be billed: Quantity 'ten' is not a number",
         },
-        { source: 'pax8', customerId: 'cust-2', sku: 'OTHER', message: 'Row 5 needs fixing' },
+        { source: 'market', customerId: 'cust-2', sku: 'OTHER', message: 'Row 5 needs fixing' },
       ],
     });
     const seats = r.byLine.get(lines[0].key);
@@ -212,7 +212,7 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
   });
 });
 
-describe('reconcile on an invoice-only PSA (Halo)', () => {
+describe('reconcile on an invoice-only PSA', () => {
   it("appends every line, recurring included, to the client's latest invoice by default", () => {
     const lines = keyed([raw(), raw({ chargeType: 'usage' })]);
     const r = run(lines, { caps: INVOICE_PSA });
@@ -398,7 +398,7 @@ describe('sync stopped on a contract mapping (seed 002)', () => {
   const stoppedMaps = (): Mappings => {
     const m = mappings();
     m.contracts.push({
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       subscriptionId: 'sub-1',
       contractId: 'K1',
