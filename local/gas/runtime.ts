@@ -37,6 +37,13 @@ export interface GasOptions {
    * from the trigger, 0–59; a number pins every such trigger to it (to test an hour's first or last minute).
    */
   triggerMinute?: number | 'spread';
+  /**
+   * 'bound' (default): a script bound to its spreadsheet. 'addon': an Editor add-on (addon.ts): one
+   * project serving many documents, add-on trigger rules.
+   */
+  deployment?: 'bound' | 'addon';
+  /** An add-on run as a test deployment: installable triggers are refused (addon.ts). */
+  testDeployment?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -50,6 +57,8 @@ export interface ResolvedOptions {
   quotaProfile: QuotaProfileOption;
   realSleep: boolean;
   triggerMinute: number | 'spread';
+  deployment: 'bound' | 'addon';
+  testDeployment: boolean;
 }
 
 export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
@@ -64,6 +73,8 @@ export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
     quotaProfile: o.quotaProfile ?? 'consumer',
     realSleep: o.realSleep ?? false,
     triggerMinute: o.triggerMinute ?? 'spread',
+    deployment: o.deployment ?? 'bound',
+    testDeployment: o.testDeployment ?? false,
   };
 }
 
