@@ -12,7 +12,7 @@ import { currentBillingMonth, isBillingMonth } from '../core/periods';
 import type { ManualModeGate } from '../core/manual-mode';
 import type { PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
-import { formatInZone } from '../platform/runtime';
+import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { withDocumentLock } from '../platform/lock';
 import { deleteTriggers, listTriggers, scheduleMonthly, scheduleNightly } from '../platform/triggers';
@@ -423,6 +423,8 @@ export interface ScheduleView {
   active: { monthly: boolean; nightly: boolean };
   nextRun: string | null;
   lastRun: LastRun | null;
+  /** When the last run started, in the spreadsheet's time zone (the form of nextRun). */
+  lastRunAt: string | null;
 }
 
 /** The next monthly run after `now` (hour in the spreadsheet's time zone, shown as an ISO-like text). */
@@ -473,6 +475,7 @@ export function getSchedule(): ScheduleView {
   // Another account's triggers cannot be listed (Google shows each account only its own): the
   // recorded owner's are taken as active.
   const monthly = yours ? mine.some((t) => t.kind === 'monthly') : owner !== null;
+  const last = lastRun();
   const nightly = yours
     ? mine.some((t) => t.kind === 'nightly')
     : owner !== null && schedule?.nightlyHour != null;
@@ -485,7 +488,8 @@ export function getSchedule(): ScheduleView {
       schedule && monthly
         ? nextMonthly(schedule, new Date(), activeSpreadsheet().getSpreadsheetTimeZone())
         : null,
-    lastRun: lastRun(),
+    lastRun: last,
+    lastRunAt: last ? shownTime(last.at, activeSpreadsheet().getSpreadsheetTimeZone()) : null,
   };
 }
 
@@ -500,9 +504,10 @@ function requireScheduleOwner(me: string, action: string): void {
 }
 
 function installSchedule(s: Schedule, me: string): void {
-  scheduleMonthly(s.dayOfMonth, s.hour);
+  const tz = activeSpreadsheet().getSpreadsheetTimeZone();
+  scheduleMonthly(s.dayOfMonth, s.hour, tz);
   if (s.nightlyHour === null) deleteTriggers('nightly');
-  else scheduleNightly(s.nightlyHour);
+  else scheduleNightly(s.nightlyHour, tz);
   recordScheduleOwner(me);
 }
 

@@ -19,7 +19,7 @@ import { reconcile } from '../core/reconcile';
 import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import type { BillingSource } from '../core/source';
-import { mappingTargetResolver } from '../core/targets';
+import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
@@ -183,7 +183,9 @@ export function pullMonthInMemory(
   for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
-  const settingsOf = lineSettingsResolver(settings, new MappingIndex(mappingsRead.mappings));
+  const mappingIndex = new MappingIndex(mappingsRead.mappings);
+  const settingsOf = lineSettingsResolver(settings, mappingIndex);
+  const annualContract = annualContractRule(lookups?.contracts ?? []);
   const written = writeMonth(
     ss,
     month,
@@ -194,6 +196,12 @@ export function pullMonthInMemory(
       keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
       unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
       billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
+      ruleContractOf: (line) => {
+        const companyId = mappingIndex.client(line.source, line.customerId)?.companyId;
+        if (!companyId) return undefined;
+        const mapped = mappingIndex.contract(line.source, line.customerId, line.subscriptionId);
+        return annualContract(line, companyId, settingsOf(line), mapped);
+      },
     },
     limit,
   );
@@ -270,7 +278,7 @@ export function planMonth(
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
   const modifiers = applyModifiersFor(lines, mappings, settings);
   const resolver = withRowOverrides(
-    mappingTargetResolver(mappings, settings, new Map((lookups?.contracts ?? []).map((c) => [c.id, c.kind]))),
+    mappingTargetResolver(mappings, settings, lookups?.contracts ?? []),
     rowMappingOverrides(grid.rows),
   );
   const scope: PsaReadScope = {

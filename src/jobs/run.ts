@@ -12,7 +12,7 @@ import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, startBudget } from '../platform/budge
 import type { TimeBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
 import { sendRunSummary } from '../platform/mail';
-import { documentProperties, getCached, newRunId, putCached } from '../platform/runtime';
+import { documentProperties, getCached, newRunId, putCached, shownTime } from '../platform/runtime';
 import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -475,7 +475,7 @@ function notifyOwner(run: LastRun): void {
     '',
     run.message,
     '',
-    `Run ${run.runId || '—'} at ${run.at}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
+    `Run ${run.runId || '—'} at ${shownTime(run.at, activeSpreadsheet().getSpreadsheetTimeZone())}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
   ].join('\n');
   try {
     sendRunSummary(owner, subject, body);
