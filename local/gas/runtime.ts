@@ -31,6 +31,13 @@ export interface GasOptions {
   quotaProfile?: QuotaProfileOption;
   /** Also really sleep in Utilities.sleep (default false: only modelled time advances). */
   realSleep?: boolean;
+  /**
+   * 'bound' (default): a script bound to its spreadsheet. 'addon': an Editor add-on (addon.ts): one
+   * project serving many documents, add-on trigger rules.
+   */
+  deployment?: 'bound' | 'addon';
+  /** An add-on run as a test deployment: installable triggers are refused (addon.ts). */
+  testDeployment?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -43,6 +50,8 @@ export interface ResolvedOptions {
   mailQuota: number;
   quotaProfile: QuotaProfileOption;
   realSleep: boolean;
+  deployment: 'bound' | 'addon';
+  testDeployment: boolean;
 }
 
 export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
@@ -56,6 +65,8 @@ export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
     mailQuota: o.mailQuota ?? limitsOf(o.quotaProfile ?? 'consumer')?.emailRecipients ?? Infinity,
     quotaProfile: o.quotaProfile ?? 'consumer',
     realSleep: o.realSleep ?? false,
+    deployment: o.deployment ?? 'bound',
+    testDeployment: o.testDeployment ?? false,
   };
 }
 

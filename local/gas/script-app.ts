@@ -13,6 +13,7 @@ import { GasError } from './execution';
 import type { Emulates } from './emulates';
 import { zonedParts, zonedToEpoch } from './dates';
 import { EmuSpreadsheet } from './spreadsheet/spreadsheet';
+import { assertAddonTriggerAllowed, documentOf } from './addon';
 
 type ScriptApp = GoogleAppsScript.Script.ScriptApp;
 type Trigger = GoogleAppsScript.Script.Trigger;
@@ -164,13 +165,15 @@ export class EmuTrigger
 
 function createTrigger(
   ctx: Ctx,
-  partial: Omit<TriggerState, 'id' | 'user' | 'lastRunAt' | 'runs'>,
+  partial: Omit<TriggerState, 'id' | 'user' | 'lastRunAt' | 'runs' | 'document'>,
 ): EmuTrigger {
   const state = ctx.rt.state;
   if (state.triggers.filter((t) => t.user === ctx.exec.user).length >= TRIGGER_LIMIT)
     throw new GasError(TOO_MANY_TRIGGERS);
+  assertAddonTriggerAllowed(ctx, partial.source === 'CLOCK' ? partial.schedule : null);
   const id = String(8_000_000_000_000_000 + nextId(state) * 7919);
-  state.triggers.push({ ...partial, id, user: ctx.exec.user, lastRunAt: null, runs: 0 });
+  const document = documentOf(ctx);
+  state.triggers.push({ ...partial, id, user: ctx.exec.user, document, lastRunAt: null, runs: 0 });
   return new EmuTrigger(ctx, id);
 }
 
@@ -424,10 +427,16 @@ export class EmuScriptApp
       .filter((t) => t.user === this._ctx.exec.user)
       .map((t) => new EmuTrigger(this._ctx, t.id));
   }
+  /** The user's triggers in that spreadsheet: its document triggers and the clock triggers created there. */
   getUserTriggers(spreadsheet: EmuSpreadsheet): EmuTrigger[] {
     const id = unwrap(spreadsheet).getId();
+    const home = this._ctx.rt.state.activeSpreadsheetId;
     return this._ctx.rt.state.triggers
-      .filter((t) => t.user === this._ctx.exec.user && (t.sourceId === id || t.source === 'CLOCK'))
+      .filter(
+        (t) =>
+          t.user === this._ctx.exec.user &&
+          (t.sourceId === id || (t.source === 'CLOCK' && (t.document ?? home) === id)),
+      )
       .map((t) => new EmuTrigger(this._ctx, t.id));
   }
   deleteTrigger(trigger: EmuTrigger): void {
@@ -451,6 +460,6 @@ export class EmuScriptApp
     return new EmuAuthorizationInfo(this._ctx);
   }
   getInstallationSource(): string {
-    return 'NONE';
+    return this._ctx.rt.options.deployment === 'addon' ? 'APPS_MARKETPLACE_DOMAIN_ADD_ON' : 'NONE';
   }
 }

@@ -19,7 +19,7 @@ import { reconcile } from '../core/reconcile';
 import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import type { BillingSource } from '../core/source';
-import { mappingTargetResolver } from '../core/targets';
+import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
@@ -138,7 +138,12 @@ export function pullMonthInMemory(
               : {}),
             ...(p.recordId && p.values.recordId === undefined ? { recordId: p.recordId } : {}),
           };
-          unbillable.push({ source: source.id, values, reason: p.message });
+          unbillable.push({
+            source: source.id,
+            values,
+            reason: p.message,
+            ...(p.preview ? { preview: true } : {}),
+          });
         }
       }
       if (incomplete.includes(source.id)) {
@@ -179,7 +184,9 @@ export function pullMonthInMemory(
   for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
-  const settingsOf = lineSettingsResolver(settings, new MappingIndex(mappingsRead.mappings));
+  const mappingIndex = new MappingIndex(mappingsRead.mappings);
+  const settingsOf = lineSettingsResolver(settings, mappingIndex);
+  const annualContract = annualContractRule(lookups?.contracts ?? []);
   const written = writeMonth(
     ss,
     month,
@@ -190,6 +197,12 @@ export function pullMonthInMemory(
       keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
       unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
       billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
+      ruleContractOf: (line) => {
+        const companyId = mappingIndex.client(line.source, line.customerId)?.companyId;
+        if (!companyId) return undefined;
+        const mapped = mappingIndex.contract(line.source, line.customerId, line.subscriptionId);
+        return annualContract(line, companyId, settingsOf(line), mapped);
+      },
     },
     limit,
   );
@@ -265,9 +278,9 @@ export function planMonth(
   const grid = validateGrid(ss, month, { lookups, table: known?.table });
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
   const modifiers = applyModifiersFor(lines, mappings, settings);
-  const kinds = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.kind]));
+  const contractList = lookups?.contracts ?? [];
   const overrides = rowMappingOverrides(grid.rows);
-  let resolver = withRowOverrides(mappingTargetResolver(mappings, settings, kinds), overrides);
+  let resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
   const scope: PsaReadScope = {
     ...billingPeriodScope(ss, month),
     companyIds: [],
@@ -303,7 +316,7 @@ export function planMonth(
     addLookupProducts(ss, lookups, found.products);
     writeMappings(ss, { products: found.mappings }, { lookups: withProducts(lookups, found.products) });
     mappings = { ...mappings, products: [...mappings.products, ...found.mappings] };
-    resolver = withRowOverrides(mappingTargetResolver(mappings, settings, kinds), overrides);
+    resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
   }
   const state = psa.target.readBilling(scope);
   const reconciliation = reconcile({
