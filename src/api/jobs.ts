@@ -22,10 +22,12 @@ import { readLookups } from '../sheets/lookups';
 import {
   connectedPsa,
   connectedSources,
+  importIntegrations,
   disabledIntegrations,
   setIntegrationDisabled,
   SOURCE_KINDS,
-  SOURCE_NAMES,
+  sourceKinds,
+  sourceNames,
 } from '../jobs/connections';
 import { SecretStore } from '../platform/secrets';
 import { approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
@@ -81,7 +83,7 @@ export function listBillingMonths(): MonthList {
 export const integrationArg = z
   .string({ error: 'Integration must be text' })
   .trim()
-  .refine((s) => SOURCE_KINDS.includes(s as (typeof SOURCE_KINDS)[number]), {
+  .refine((s) => sourceKinds().includes(s), {
     error: 'Integration is not one BillGrid knows',
   });
 
@@ -110,12 +112,13 @@ export interface IntegrationView {
 export function listIntegrations(): IntegrationView[] {
   const saved = new Set(connectedSourceIds());
   const off = new Set(disabledIntegrations());
-  return SOURCE_KINDS.map((id) => ({
-    id,
-    name: SOURCE_NAMES[id] ?? id,
-    connected: saved.has(id),
-    enabled: !off.has(id),
-  }));
+  const names = sourceNames();
+  const imports = importIntegrations();
+  return [
+    ...SOURCE_KINDS.map((id) => ({ id, name: names[id] ?? id, connected: saved.has(id) })),
+    // An import profile needs no credentials: it is there as soon as a file was imported with it.
+    ...imports.map((i) => ({ id: i.id, name: i.name, connected: true })),
+  ].map((i) => ({ ...i, enabled: !off.has(i.id) }));
 }
 
 /** Switch an integration off or on; its credentials are kept either way. */
@@ -391,7 +394,7 @@ export function getDefaults(): DefaultsView {
   return {
     settings: loadSettings(),
     codes,
-    sources: SOURCE_KINDS.map((id) => ({ id, name: SOURCE_NAMES[id] ?? id })),
+    sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
   };
 }

@@ -31,7 +31,7 @@ import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
 import { keyUnbillable, valuesOf } from '../core/unbillable';
 import type { UnbillableRecord } from '../core/unbillable';
-import { SOURCE_NAMES } from './connections';
+import { sourceNames } from './connections';
 import type { ConnectedPsa } from './connections';
 import { executePlan } from './execute';
 import type { Journal, JournalEntry } from './ledger';
@@ -163,7 +163,7 @@ export function pullMonthInMemory(
   }
   const keyed = assignLineKeys(raw);
   for (const d of keyed.duplicates) {
-    const name = SOURCE_NAMES[d.source] ?? d.source;
+    const name = sources.find((s) => s.id === d.source)?.displayName ?? d.source;
     problems.push(
       `${name} — ${d.customerName || d.customerId}: record ${d.recordId} came ${d.count} times in this pull; it is one charge and has one row`,
     );
@@ -458,9 +458,10 @@ export function pushMonth(
     psa.capabilities.chargeContainer,
   );
   const sourceOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line.source]));
+  const names = plan.steps.length ? sourceNames() : {};
   for (const step of plan.steps) {
     const id = sourceOf.get(step.lineKeys[0]);
-    if (id) step.source = SOURCE_NAMES[id] ?? id;
+    if (id) step.source = names[id] ?? id;
   }
   const summary: PushSummary = {
     month,
