@@ -154,6 +154,7 @@ export class LocalHost {
           : args;
       const started = clockNow(this.runtime.state);
       const bundle = loadBundle(this.code, env.globals, {
+        timeZone: this.runtime.options.scriptTimeZone,
         ...this.loadOptions,
         clock: () => started + env.execution.stats.modelledMs,
       });

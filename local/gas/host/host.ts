@@ -248,6 +248,7 @@ export class GasHost {
       flag,
       check: this.checkBundle,
       kind: exec.kind,
+      timeZone: this.runtime.options.scriptTimeZone,
       port: port2,
     };
     const worker = this.acquireWorker(workerData, port2);

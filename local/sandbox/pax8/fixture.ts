@@ -102,6 +102,11 @@ export interface Pax8Fixture {
    * invoice dated the 1st). Unset: every invoice exists.
    */
   today?: string;
+  /**
+   * How a draft item differs from the item the issued invoice will hold, by invoice item id ("the final
+   * invoice generated on the 5th of the month may differ").
+   */
+  draftChanges?: Record<string, Partial<Omit<Pax8FixtureItem, 'invoiceId' | 'id'>>>;
   /** Behaviours the documentation leaves open; tests run the connector under each. */
   variants?: {
     /** An empty list: `content` left out (what Pax8's own CLI guards against, the default) or `[]`. */
