@@ -52,6 +52,11 @@ export interface TokenStore {
 export interface RequestWindowStore {
   get(): number[] | null;
   put(times: number[]): void;
+  /**
+   * Read, change and write back as one step (under a lock where the platform has one), so two executions
+   * saving at once both keep their requests; absent: get then put.
+   */
+  update?(change: (stored: number[]) => number[]): number[];
 }
 
 /** Thrown for network-level failures that survived retries. Message never contains secrets. */

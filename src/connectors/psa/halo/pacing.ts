@@ -73,13 +73,37 @@ export class HaloPacer {
       now = this.clock(Math.max(wait, 0));
     }
     const kept = this.window(now);
-    for (let i = 0; i < n; i++) kept.push(now);
+    for (let i = 0; i < n; i++) {
+      kept.push(now);
+      this.unsaved.push(now);
+    }
     // Only the newest `requests` times matter for the next wait.
     this.times = kept.slice(-this.limit.requests);
   }
 
-  /** Keep the window for the next execution (one store write per round of requests). */
+  /** Send times counted since the last save: what this execution adds to the stored window. */
+  private unsaved: number[] = [];
+
+  /**
+   * Keep the window for the next execution (one store update per round of requests). The stored window
+   * is merged with this execution's new times, not overwritten: another execution (a sidebar read during
+   * a push) may have saved its own requests since this one read the store.
+   */
   save(): void {
-    if (this.times && this.deps.store) this.deps.store.put(this.times);
+    const store = this.deps.store;
+    if (!this.times || !store) return;
+    const mine = this.unsaved;
+    this.unsaved = [];
+    if (!store.update) {
+      store.put(this.times);
+      return;
+    }
+    const now = this.clock();
+    this.times = store.update((stored) =>
+      [...stored.filter((t) => Number.isFinite(t)), ...mine]
+        .filter((t) => t > now - this.limit.windowMs)
+        .sort((a, b) => a - b)
+        .slice(-this.limit.requests),
+    );
   }
 }

@@ -80,6 +80,40 @@ describe('HaloPSA pacing', () => {
     expect(worstWindow([...first.sent, ...alone.sent])).toBeGreaterThan(300);
   });
 
+  it('two executions saving at once both keep their requests in the stored window', () => {
+    const store = {
+      ...memory(),
+      update(change: (stored: number[]) => number[]) {
+        this.times = change(this.times ?? []);
+        return this.times;
+      },
+    };
+    const clock = 1_000_000;
+    const pacer = () => new HaloPacer({ now: () => clock, sleep: () => undefined, store });
+    const a = pacer();
+    const b = pacer();
+    // Both read the (empty) window before either saves: a sidebar read during a push.
+    a.before(100);
+    b.before(100);
+    a.save();
+    b.save();
+    expect(store.times).toHaveLength(200);
+    // A third execution sees both: 150 more do not fit without waiting.
+    let slept = 0;
+    const c = new HaloPacer({ now: () => clock, sleep: (ms) => (slept += ms), store });
+    c.before(150);
+    expect(slept).toBeGreaterThan(0);
+    // Overwriting instead of merging (a store without update) would have kept only one execution's 100.
+    const plain = memory();
+    const d = new HaloPacer({ now: () => clock, sleep: () => undefined, store: plain });
+    const e = new HaloPacer({ now: () => clock, sleep: () => undefined, store: plain });
+    d.before(100);
+    e.before(100);
+    d.save();
+    e.save();
+    expect(plain.times).toHaveLength(100);
+  });
+
   it('waits at most maxWaitMs at a time (an execution must not sleep its budget away)', () => {
     let clock = 0;
     const sleeps: number[] = [];
