@@ -66,3 +66,17 @@ export class HttpTransportError extends Error {
     this.name = 'HttpTransportError';
   }
 }
+
+/**
+ * An API's rate limit has no room for longer than the execution has left (`waitMs`), so nothing was sent:
+ * a job checkpoints and continues from a trigger instead of sleeping until Apps Script stops it.
+ */
+export class RateLimitWait extends HttpTransportError {
+  constructor(
+    message: string,
+    readonly waitMs: number,
+  ) {
+    super(message);
+    this.name = 'RateLimitWait';
+  }
+}

@@ -149,7 +149,16 @@ export interface PushStep {
 export type StepOutcome =
   | { status: 'applied'; psaId: string; message: string }
   | { status: 'unchanged'; psaId: string; message: string }
-  | { status: 'failed'; message: string; retryable: boolean };
+  | {
+      status: 'failed';
+      message: string;
+      retryable: boolean;
+      /**
+       * The PSA's rate limit needs a longer wait than this execution has left: the job stops after this
+       * batch and continues from a trigger, which sends the step again.
+       */
+      continueLater?: boolean;
+    };
 
 /** What a PSA can hold, so reconciliation picks targets it supports (see targets.ts). */
 export interface PsaCapabilities {

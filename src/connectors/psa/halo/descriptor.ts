@@ -57,6 +57,7 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
             pacing: {
               now: () => Date.now(),
               sleep: (ms: number) => deps.sleep?.(ms),
+              ...(deps.timeLeftMs ? { timeLeftMs: () => deps.timeLeftMs?.() ?? Infinity } : {}),
               store: deps.requestWindow?.(`halo.${c.tenantUrl.replace(/^https:\/\//, '')}`),
             },
           }
