@@ -240,6 +240,33 @@ export interface ImportsClientMappings {
   ): { mappings: ClientMapping[]; problems: string[] };
 }
 
+/** One invoice a person may choose as a client's target invoice (the invoice picker). */
+export interface PsaInvoiceChoice {
+  /** What to store as the client's target invoice: the container id the push understands. */
+  id: string;
+  kind: 'invoice' | 'recurring-invoice';
+  /** The PSA's own id, as staff see it. */
+  psaId: string;
+  /** Invoice number ('' where the PSA numbers none, e.g. a recurring invoice). */
+  number: string;
+  /** Invoice date (YYYY-MM-DD); '' when none. */
+  date: string;
+  /** Reference or name. */
+  name: string;
+  /** Recurring: what one period bills now (sum of its active lines), in the client's currency. */
+  amount: number | null;
+  /** Recurring: the next period it generates an invoice for (YYYY-MM-DD), when known. */
+  nextPeriod: string | null;
+}
+
+/**
+ * A PSA whose charges go on invoices a person may choose: a company's invoices that can still take
+ * charges (open; recurring invoices), newest first, for the Clients screen's picker.
+ */
+export interface ListsInvoices {
+  listInvoices(companyId: string): PsaInvoiceChoice[];
+}
+
 const hasMethods = (t: object, ...names: string[]): boolean =>
   names.every((n) => typeof (t as Record<string, unknown>)[n] === 'function');
 
@@ -248,6 +275,8 @@ export const createsCompanies = (t: PsaTarget): t is PsaTarget & CreatesCompanie
 
 export const createsContracts = (t: PsaTarget): t is PsaTarget & CreatesContracts =>
   hasMethods(t, 'createContract', 'contractStartFor');
+
+export const listsInvoices = (t: PsaTarget): t is PsaTarget & ListsInvoices => hasMethods(t, 'listInvoices');
 
 export const importsClientMappings = (t: PsaTarget): t is PsaTarget & ImportsClientMappings =>
   hasMethods(t, 'importClientMappings');

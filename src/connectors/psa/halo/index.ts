@@ -12,6 +12,8 @@ import {
   type PsaCodeLists,
   type PsaCompany,
   type PsaContract,
+  type PsaInvoiceChoice,
+  type ListsInvoices,
   type PsaProduct,
   type PsaReadScope,
   type PsaTarget,
@@ -31,6 +33,7 @@ import {
   type ProductNeed,
 } from './items';
 import { HaloPacer, type PacingDeps } from './pacing';
+import { invoiceChoices } from './picker';
 import { HaloBatch, type HaloPushContext } from './push';
 import { closedBecause, haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
 
@@ -55,7 +58,7 @@ export interface HaloTargetOptions {
   pacing?: PacingDeps;
 }
 
-export class HaloTarget implements PsaTarget {
+export class HaloTarget implements PsaTarget, ListsInvoices {
   readonly id = 'halo';
   readonly displayName = 'HaloPSA';
   /**
@@ -215,6 +218,11 @@ export class HaloTarget implements PsaTarget {
       keep(this.api.json(res, listEnvelope('invoices'), what).records.slice(0, NEWEST_FEW)),
     );
     return [...newest.values()];
+  }
+
+  /** The invoice picker: the client's open invoices and its recurring invoices, newest first. */
+  listInvoices(companyId: string): PsaInvoiceChoice[] {
+    return invoiceChoices(this.api, companyId);
   }
 
   /** Dropdowns for the default codes (P33): items, tax rates, and the income/expense codes items carry. */
