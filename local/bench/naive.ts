@@ -29,7 +29,7 @@ function naiveMonth(cfg) {
   for (var h = 0; h < headers.length; h++) sheet.getRange(1, h + 1).setValue(headers[h]);
 
   // Pull
-  var tok = JSON.parse(UrlFetchApp.fetch('https://login.pax8.com/oauth/token', {
+  var tok = JSON.parse(UrlFetchApp.fetch('https://token-manager.pax8.com/oauth/token', {
     method: 'post', contentType: 'application/json',
     payload: JSON.stringify({ client_id: cfg.pax8.clientId, client_secret: cfg.pax8.clientSecret,
       audience: 'https://api.pax8.com', grant_type: 'client_credentials' })

@@ -154,6 +154,7 @@ export class LocalHost {
           : args;
       const started = clockNow(this.runtime.state);
       const bundle = loadBundle(this.code, env.globals, {
+        timeZone: this.runtime.options.scriptTimeZone,
         ...this.loadOptions,
         clock: () => started + env.execution.stats.modelledMs,
       });
@@ -232,7 +233,13 @@ export class LocalHost {
     for (const t of dueTriggers(this.state, at)) {
       markFired(t, at, this.runtime.options.scriptTimeZone);
       // Installable triggers run as the account that created them, whoever is using the sheet now.
-      results.push(this.run(t.handler, [clockEvent(t, at)], { kind: 'trigger', user: t.user }));
+      results.push(
+        this.run(t.handler, [clockEvent(t, at)], {
+          kind: 'trigger',
+          user: t.user,
+          ...(t.document ? { document: t.document } : {}),
+        }),
+      );
     }
     return results;
   }
