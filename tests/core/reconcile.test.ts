@@ -193,7 +193,7 @@ describe('reconcile on a PSA with contract-service quantities', () => {
     it('keeps a subscription linked to a contract of its own (per-subscription link)', () => {
       const maps = mappings();
       maps.contracts.push({
-        source: 'pax8',
+        source: 'market',
         customerId: 'cust-1',
         subscriptionId: 'sub-1',
         contractId: 'K2',
