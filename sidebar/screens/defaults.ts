@@ -133,6 +133,12 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
   );
   const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
+  const currency = selectField(
+    'The PSA bills in',
+    [{ value: '', label: 'Not set (not checked)' }, ...view.currencies.map((c) => ({ value: c, label: c }))],
+    g.psaCurrency ?? '',
+    'A charge in another currency is refused with a reason instead of being billed as this one.',
+  );
   const codes = CODES.map(([key, list, label]) => {
     const current = g.codes[key];
     const opts = view.codes[list];
@@ -162,6 +168,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice,
     lifecycle,
     arrears,
+    currency,
     ...codes.map((c) => c[1]),
   ];
   for (const f of all) f.control.toggleAttribute('disabled', !canManage);
@@ -177,6 +184,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         invoiceBehaviour: invoice.control.value as InvoiceBehaviour,
         productLifecycle: lifecycle.control.value as ProductLifecycleMode,
         arrearsMode: arrears.control.value as ArrearsMode,
+        psaCurrency: (currency.control.value || null) as EffectiveSettings['psaCurrency'],
         codes: Object.fromEntries(
           codes.map(([k, f]) => [k, f.control.value || null]),
         ) as EffectiveSettings['codes'],
@@ -209,6 +217,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice.element,
     lifecycle.element,
     arrears.element,
+    currency.element,
     h('h3', {}, 'Default codes'),
     ...codes.map((c) => c[1].element),
     h('h3', {}, 'Per integration'),
