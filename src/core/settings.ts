@@ -100,6 +100,11 @@ export const effectiveSettingsSchema = z.object({
   azureRule: azureRuleSchema,
   /** Settings saved before this field existed read as null (not checked). */
   psaCurrency: psaCurrencyField.optional(),
+  /**
+   * Annual subscriptions on the fixed-price contract (seeds 003/004): annual lines without a contract of
+   * their own go to the client's fixed-price contract when it has one. Left out = on.
+   */
+  annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
 });
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
@@ -113,6 +118,7 @@ export const settingsOverrideSchema = z.object({
   arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
   azureRule: azureRuleSchema.optional(),
   psaCurrency: psaCurrencyField.optional(),
+  annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
 });
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
@@ -161,6 +167,9 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
     arrearsMode: o.arrearsMode ?? base.arrearsMode,
     azureRule: o.azureRule ?? base.azureRule,
     psaCurrency: o.psaCurrency !== undefined ? o.psaCurrency : (base.psaCurrency ?? null),
+    ...((o.annualToFixedPrice ?? base.annualToFixedPrice) !== undefined
+      ? { annualToFixedPrice: o.annualToFixedPrice ?? base.annualToFixedPrice }
+      : {}),
   };
 }
 

@@ -518,9 +518,9 @@ export function demoFixture(): Pax8Fixture {
   const voided = b.invoice('2026-10-void', `${DEMO_MONTH}-20`, 'USD', 'Void');
   const byId = new Map<string, Pax8FixtureCompany>();
   DEMO_CLIENTS.forEach((client, n) => {
-    if (!client.pax8Name) return;
+    if (!client.marketplaceName) return;
     const euro = client.id === 'c07';
-    const c = b.company(client.id, client.pax8Name, n + 1, euro ? 'PT' : 'US');
+    const c = b.company(client.id, client.marketplaceName, n + 1, euro ? 'PT' : 'US');
     byId.set(client.id, c);
     // Évora Consulting is billed by Pax8's European entity in EUR (prices ≈ USD × 0.92).
     b.month(euro ? eur : oct, c, client.id, DEMO_MONTH, euro ? 0.92 : 1);
