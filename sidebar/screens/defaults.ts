@@ -159,6 +159,12 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     g.productLifecycle,
   );
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
+  const currency = selectField(
+    'The PSA bills in',
+    [{ value: '', label: 'Not set (not checked)' }, ...view.currencies.map((c) => ({ value: c, label: c }))],
+    g.psaCurrency ?? '',
+    'A charge in another currency is refused with a reason instead of being billed as this one.',
+  );
   const annual = checkboxField(
     'Annual subscriptions on the client’s fixed-price contract',
     g.annualToFixedPrice !== false,
@@ -193,6 +199,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice,
     lifecycle,
     arrears,
+    currency,
     annual,
     ...codes.map((c) => c[1]),
   ];
@@ -209,6 +216,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         invoiceBehaviour: invoice.control.value as InvoiceBehaviour,
         productLifecycle: lifecycle.control.value as ProductLifecycleMode,
         arrearsMode: arrears.control.value as ArrearsMode,
+        psaCurrency: (currency.control.value || null) as EffectiveSettings['psaCurrency'],
         annualToFixedPrice: annual.control.checked,
         codes: Object.fromEntries(
           codes.map(([k, f]) => [k, f.control.value || null]),
@@ -242,6 +250,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice.element,
     lifecycle.element,
     arrears.element,
+    currency.element,
     annual.element,
     h('h3', {}, 'Default codes'),
     ...codes.map((c) => c[1].element),

@@ -4,7 +4,7 @@
  * with zod; every result is plain data.
  */
 import { z } from 'zod';
-import { identifies } from '../core/billing-line';
+import { CURRENCIES, identifies } from '../core/billing-line';
 import { CurrencyTotals } from '../core/money';
 import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
@@ -169,6 +169,8 @@ export interface MonthReview {
   /** Lines whose PSA record differs from the sheet (what a push would change), at most 100. */
   differences: ReviewDifference[];
   differenceCount: number;
+  /** What the user should know before approving (e.g. a month in several currencies with no PSA currency set). */
+  warnings: string[];
 }
 
 export interface ReviewDifference {
@@ -190,7 +192,8 @@ const MAX_DIFFERENCES = 100;
 /** Counts and totals by client and action, from the tab and a fresh read of the PSA. */
 export function reviewBillingMonth(m: unknown): MonthReview {
   const mo = month(m);
-  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), loadSettings());
+  const settings = loadSettings();
+  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), settings);
   const approved = approvedKeys(plan.grid);
   const byAction: Record<string, number> = {};
   const clients = new Map<string, ReviewClient>();
@@ -245,7 +248,22 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     totals: all.entries(),
     differences,
     differenceCount,
+    warnings: currencyWarnings(
+      all.entries().map((e) => e.currency),
+      settings,
+    ),
   };
+}
+
+/** A month in several currencies while no PSA currency is set anywhere: nothing can refuse a wrong one. */
+function currencyWarnings(currencies: string[], settings: BillingSettings): string[] {
+  const set =
+    settings.global.psaCurrency ||
+    [...Object.values(settings.sources), ...Object.values(settings.clients)].some((o) => o.psaCurrency);
+  if (currencies.length < 2 || set) return [];
+  return [
+    `This month has charges in ${currencies.join(', ')} and no PSA currency is set in Defaults, so BillGrid cannot refuse a charge the PSA would bill in the wrong currency. Set the PSA currency (and a client's own where it differs) before approving.`,
+  ];
 }
 
 export const approveFilter = z.object({
@@ -383,6 +401,8 @@ export interface DefaultsView {
   sources: Option[];
   /** False until a refresh has read the PSA's lists (companies, products, codes). */
   psaRead: boolean;
+  /** The currencies BillGrid bills in (the choices for the PSA currency). */
+  currencies: readonly string[];
   /** The connected PSA can create products, so the "auto-create" product mode is offered. */
   canAutoCreate: boolean;
 }
@@ -399,6 +419,7 @@ export function getDefaults(): DefaultsView {
     codes,
     sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
+    currencies: CURRENCIES,
     canAutoCreate: psaCreatesProducts() === true,
   };
 }
