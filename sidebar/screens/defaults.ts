@@ -47,6 +47,10 @@ const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'
 
 const options = <T extends string>(labels: Record<T, string>) =>
   (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+
+/** The product modes the connected PSA supports; one already chosen stays listed so it is not lost silently. */
+const lifecycleOptions = (view: DefaultsView, current: string) =>
+  options(LIFECYCLE).filter((o) => o.value !== 'auto-create' || view.canAutoCreate || current === o.value);
 const INHERIT = { value: '', label: 'As for every client' };
 
 /**
@@ -56,6 +60,7 @@ const INHERIT = { value: '', label: 'As for every client' };
 function integrationOverrides(
   name: string,
   o: SettingsOverride,
+  view: DefaultsView,
 ): { element: HTMLElement; fields: Field<HTMLElement>[]; read: () => SettingsOverride } {
   const invoice = selectField(
     `${name}: invoice behaviour`,
@@ -64,7 +69,7 @@ function integrationOverrides(
   );
   const lifecycle = selectField(
     `${name}: products not yet mapped`,
-    [INHERIT, ...options(LIFECYCLE)],
+    [INHERIT, ...lifecycleOptions(view, o.productLifecycle ?? '')],
     o.productLifecycle ?? '',
   );
   const arrears = selectField(
@@ -148,7 +153,11 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     options(INVOICE),
     g.invoiceBehaviour,
   );
-  const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
+  const lifecycle = selectField(
+    'Products not yet mapped',
+    lifecycleOptions(view, g.productLifecycle),
+    g.productLifecycle,
+  );
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
   const annual = checkboxField(
     'Annual subscriptions on the client’s fixed-price contract',
@@ -176,7 +185,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
   });
   const integrations = view.sources.map((src) => ({
     id: src.id,
-    ...integrationOverrides(src.name, view.settings.sources[src.id] ?? {}),
+    ...integrationOverrides(src.name, view.settings.sources[src.id] ?? {}, view),
   }));
   const all: Field<HTMLElement>[] = [
     ...integrations.flatMap((i) => i.fields),

@@ -10,7 +10,8 @@ import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { currentBillingMonth, isBillingMonth } from '../core/periods';
 import type { ManualModeGate } from '../core/manual-mode';
-import type { PushStep } from '../core/psa';
+import { createsProducts } from '../core/psa';
+import type { PsaTarget, PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -382,6 +383,8 @@ export interface DefaultsView {
   sources: Option[];
   /** False until a refresh has read the PSA's lists (companies, products, codes). */
   psaRead: boolean;
+  /** The connected PSA can create products, so the "auto-create" product mode is offered. */
+  canAutoCreate: boolean;
 }
 interface Option {
   id: string;
@@ -396,12 +399,32 @@ export function getDefaults(): DefaultsView {
     codes,
     sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
+    canAutoCreate: psaCreatesProducts() === true,
   };
+}
+
+/** Whether the connected PSA can create products; null when no PSA is connected yet. */
+function psaCreatesProducts(): boolean | null {
+  let psa: PsaTarget;
+  try {
+    psa = connectedPsa().target;
+  } catch {
+    return null;
+  }
+  return createsProducts(psa);
 }
 
 export function saveDefaults(settings: unknown): DefaultsView {
   requireManager(apiContext(), 'change the billing defaults');
-  saveSettings(parseArg(billingSettingsSchema, settings, 'Defaults'));
+  const parsed = parseArg(billingSettingsSchema, settings, 'Defaults');
+  const asked = [parsed.global, ...Object.values(parsed.sources), ...Object.values(parsed.clients)].some(
+    (o) => o.productLifecycle === 'auto-create',
+  );
+  if (asked && psaCreatesProducts() === false)
+    throw new SidebarError(
+      'The connected PSA cannot create products: choose "Map by hand" or "Use the default item" for products not yet mapped',
+    );
+  saveSettings(parsed);
   return getDefaults();
 }
 

@@ -24,7 +24,7 @@ import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
-import { readLookups } from '../sheets/lookups';
+import { addLookupProducts, readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, recordLastSync, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
@@ -33,6 +33,7 @@ import { keyUnbillable, valuesOf } from '../core/unbillable';
 import type { UnbillableRecord } from '../core/unbillable';
 import { sourceNames } from './connections';
 import type { ConnectedPsa } from './connections';
+import { AutoCreateNeeds } from './auto-created';
 import { executePlan } from './execute';
 import type { Journal, JournalEntry } from './ledger';
 
@@ -273,14 +274,13 @@ export function planMonth(
   known?: MonthContext,
 ): MonthPlan {
   const lookups = known ? known.lookups : readLookups(ss);
-  const mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
+  let mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
   const grid = validateGrid(ss, month, { lookups, table: known?.table });
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
   const modifiers = applyModifiersFor(lines, mappings, settings);
-  const resolver = withRowOverrides(
-    mappingTargetResolver(mappings, settings, lookups?.contracts ?? []),
-    rowMappingOverrides(grid.rows),
-  );
+  const contractList = lookups?.contracts ?? [];
+  const overrides = rowMappingOverrides(grid.rows);
+  let resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
   const scope: PsaReadScope = {
     ...billingPeriodScope(ss, month),
     companyIds: [],
@@ -289,9 +289,11 @@ export function planMonth(
   };
   const companies = new Set<string>();
   const contracts = new Set<string>();
+  const autoCreate = new AutoCreateNeeds();
   for (const line of modifiers.lines) {
     const r = resolver.resolve(line, psa.capabilities);
     if (!r.ok) continue;
+    autoCreate.add(line, r.productId);
     companies.add(r.companyId);
     if (r.ref.kind === 'quantity') contracts.add(r.ref.contractId);
     else {
@@ -307,6 +309,15 @@ export function planMonth(
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
   if (Object.keys(knownIds).length) scope.knownIds = knownIds;
+  // Products created by an earlier push (or since by hand) are named by their PSA id from here on, as the
+  // PSA's state names them; the scope does not depend on the product.
+  const found = autoCreate.found(psa.target);
+  if (found.mappings.length) {
+    addLookupProducts(ss, lookups, found.products);
+    writeMappings(ss, { products: found.mappings }, { lookups: withProducts(lookups, found.products) });
+    mappings = { ...mappings, products: [...mappings.products, ...found.mappings] };
+    resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
+  }
   const state = psa.target.readBilling(scope);
   const reconciliation = reconcile({
     lines: modifiers.lines,
@@ -327,6 +338,9 @@ export function planMonth(
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
   return { grid, reconciliation, collapsedInto };
 }
+
+const withProducts = (l: Lookups | null, products: readonly PsaProduct[]): Lookups | null =>
+  l && { ...l, products: [...l.products, ...products.filter((p) => !l.products.some((q) => q.id === p.id))] };
 
 function billingPeriodScope(ss: Spreadsheet, month: string): { periodStart: string; periodEnd: string } {
   const p = billingPeriod(month, ss.getSpreadsheetTimeZone());

@@ -116,6 +116,19 @@ describe('reconcile on a PSA with contract-service quantities', () => {
     ).toBe('set-quantity');
   });
 
+  it('on a PSA that adds no record for 0 units, a wanted 0 with no contract service is already as wanted', () => {
+    const lines = keyed([raw({ quantity: 0 })]);
+    expect(only(run(lines)).action).toBe('create');
+    const none = only(run(lines, { caps: { ...CONTRACT_PSA, addsZeroQuantities: false } }));
+    expect(none.action).toBe('none');
+    expect(none.message).toMatch(/Nothing to bill/);
+    // Any other quantity is still created there.
+    expect(
+      only(run(keyed([raw({ quantity: 1 })]), { caps: { ...CONTRACT_PSA, addsZeroQuantities: false } }))
+        .action,
+    ).toBe('create');
+  });
+
   it('treats usage, arrears, one-off and pro-rata lines as charges on the contract keyed by line key', () => {
     const lines = keyed(
       (['usage', 'arrears', 'one-off', 'pro-rata'] as const).map((chargeType) =>
@@ -180,7 +193,7 @@ describe('reconcile on a PSA with contract-service quantities', () => {
     it('keeps a subscription linked to a contract of its own (per-subscription link)', () => {
       const maps = mappings();
       maps.contracts.push({
-        source: 'pax8',
+        source: 'market',
         customerId: 'cust-1',
         subscriptionId: 'sub-1',
         contractId: 'K2',
