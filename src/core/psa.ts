@@ -163,6 +163,11 @@ export interface PsaCapabilities {
    * since no push could settle it.
    */
   quantityCostSettable?: boolean;
+  /**
+   * The PSA bills a contract's periods from its start date (Autotask): a contract starting after the first
+   * usage billed on it, or a recurring one not on the 1st, is refused before the push (core/contract-start.ts).
+   */
+  contractStartChecks?: boolean;
 }
 
 export interface PsaTarget {

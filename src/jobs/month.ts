@@ -20,6 +20,7 @@ import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import type { BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver } from '../core/targets';
+import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
@@ -251,6 +252,8 @@ function applyModifiersFor(
 export interface MonthPlan {
   grid: GridRead;
   reconciliation: ReconcileResult;
+  /** Linked contracts whose start date would make the PSA refuse or prorate (their rows are refused). */
+  contractStarts: ContractStartProblem[];
   /** Messages for lines that modifiers folded into another line. */
   collapsedInto: Map<string, string>;
 }
@@ -272,10 +275,16 @@ export function planMonth(
   const grid = validateGrid(ss, month, { lookups, table: known?.table });
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
   const modifiers = applyModifiersFor(lines, mappings, settings);
-  const resolver = withRowOverrides(
-    mappingTargetResolver(mappings, settings, lookups?.contracts ?? []),
-    rowMappingOverrides(grid.rows),
+  const checked = withContractStartChecks(
+    withRowOverrides(
+      mappingTargetResolver(mappings, settings, lookups?.contracts ?? []),
+      rowMappingOverrides(grid.rows),
+    ),
+    modifiers.lines,
+    lookups?.contracts ?? [],
+    psa.capabilities,
   );
+  const resolver = checked.resolver;
   const scope: PsaReadScope = {
     ...billingPeriodScope(ss, month),
     companyIds: [],
@@ -320,7 +329,7 @@ export function planMonth(
   });
   const collapsedInto = new Map<string, string>();
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
-  return { grid, reconciliation, collapsedInto };
+  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems };
 }
 
 function billingPeriodScope(ss: Spreadsheet, month: string): { periodStart: string; periodEnd: string } {
