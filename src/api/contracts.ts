@@ -11,7 +11,7 @@ import { createsCompanies, createsContracts } from '../core/psa';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { connectedPsa, SOURCE_NAMES } from '../jobs/connections';
+import { connectedPsa, sourceNames } from '../jobs/connections';
 import { scheduledMonth } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
@@ -56,6 +56,7 @@ function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
   const mappings = readMappings(ss, lookups).mappings;
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const contracts = new Map((lookups?.contracts ?? []).map((c) => [c.id, c]));
+  const names = sourceNames();
   const linked = new Map(
     mappings.contracts.filter((c) => c.subscriptionId === '').map((c) => [k(c.source, c.customerId), c]),
   );
@@ -66,7 +67,7 @@ function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
     const companyId = m.companyId;
     rows.push({
       source: m.source,
-      sourceName: SOURCE_NAMES[m.source] ?? m.source,
+      sourceName: names[m.source] ?? m.source,
       customerId: m.customerId,
       customerName: m.customerName || m.customerId,
       companyId,
@@ -295,6 +296,7 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncV
   const mappings = readMappings(ss, lookups).mappings;
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
   const nameOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.customerName]));
+  const names = sourceNames();
   const next = nextScheduledSync();
   const index = new MappingIndex(mappings);
   const rows = new Map<string, ServiceSyncRow>();
@@ -305,7 +307,7 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncV
     customerName: string,
   ): ServiceSyncRow => ({
     source: m.source,
-    sourceName: SOURCE_NAMES[m.source] ?? m.source,
+    sourceName: names[m.source] ?? m.source,
     customerId: m.customerId,
     customerName: customerName || nameOf.get(k(m.source, m.customerId)) || m.customerId,
     subscriptionId,

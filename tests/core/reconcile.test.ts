@@ -14,7 +14,7 @@ import { keyed, raw } from './fixtures';
 const mappings = (): Mappings => ({
   clients: [
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       customerName: 'Acme',
       companyId: 'CO1',
@@ -22,7 +22,7 @@ const mappings = (): Mappings => ({
       score: null,
     },
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-x',
       customerName: 'Gone',
       companyId: null,
@@ -30,8 +30,8 @@ const mappings = (): Mappings => ({
       score: null,
     },
   ],
-  products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
-  contracts: [{ source: 'pax8', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
+  products: [{ source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+  contracts: [{ source: 'market', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
 });
 
 const empty = (): PsaBillingState => ({ quantities: [], charges: [] });
@@ -63,7 +63,7 @@ const only = (r: { actions: ReconcileAction[] }): ReconcileAction => {
   return r.actions[0];
 };
 
-describe('reconcile on a PSA with contract-service quantities (Autotask)', () => {
+describe('reconcile on a PSA with contract-service quantities', () => {
   it('sums recurring lines for the same contract service and proposes creating it', () => {
     const lines = keyed([
       raw({ subscriptionId: 's1', quantity: 3 }),
@@ -114,6 +114,19 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
     expect(
       only(run(lines, { state: moved, caps: { ...CONTRACT_PSA, quantityCostSettable: false } })).action,
     ).toBe('set-quantity');
+  });
+
+  it('on a PSA that adds no record for 0 units, a wanted 0 with no contract service is already as wanted', () => {
+    const lines = keyed([raw({ quantity: 0 })]);
+    expect(only(run(lines)).action).toBe('create');
+    const none = only(run(lines, { caps: { ...CONTRACT_PSA, addsZeroQuantities: false } }));
+    expect(none.action).toBe('none');
+    expect(none.message).toMatch(/Nothing to bill/);
+    // Any other quantity is still created there.
+    expect(
+      only(run(keyed([raw({ quantity: 1 })]), { caps: { ...CONTRACT_PSA, addsZeroQuantities: false } }))
+        .action,
+    ).toBe('create');
   });
 
   it('treats usage, arrears, one-off and pro-rata lines as charges on the contract keyed by line key', () => {
@@ -180,7 +193,7 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
     it('keeps a subscription linked to a contract of its own (per-subscription link)', () => {
       const maps = mappings();
       maps.contracts.push({
-        source: 'pax8',
+        source: 'market',
         customerId: 'cust-1',
         subscriptionId: 'sub-1',
         contractId: 'K2',
@@ -225,12 +238,12 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
       psaCurrency: 'USD',
       held: [
         {
-          source: 'pax8',
+          source: 'market',
           customerId: 'cust-1',
           sku: 'MS-365-BP',
           message: "Row 4: Cannot be billed: Quantity 'ten' is not a number",
         },
-        { source: 'pax8', customerId: 'cust-2', sku: 'OTHER', message: 'Row 5 needs fixing' },
+        { source: 'market', customerId: 'cust-2', sku: 'OTHER', message: 'Row 5 needs fixing' },
       ],
     });
     const seats = r.byLine.get(lines[0].key);
@@ -266,7 +279,7 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
   });
 });
 
-describe('reconcile on an invoice-only PSA (Halo)', () => {
+describe('reconcile on an invoice-only PSA', () => {
   it("appends every line, recurring included, to the client's latest invoice by default", () => {
     const lines = keyed([raw(), raw({ chargeType: 'usage' })]);
     const r = run(lines, { caps: INVOICE_PSA });
@@ -452,7 +465,7 @@ describe('sync stopped on a contract mapping (seed 002)', () => {
   const stoppedMaps = (): Mappings => {
     const m = mappings();
     m.contracts.push({
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       subscriptionId: 'sub-1',
       contractId: 'K1',
