@@ -12,7 +12,7 @@ const CHECKED: PsaCapabilities = { ...CONTRACT_PSA, contractStartChecks: true };
 const mappings: Mappings = {
   clients: [
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       customerName: 'Acme',
       companyId: 'CO1',
@@ -20,7 +20,7 @@ const mappings: Mappings = {
       score: null,
     },
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-2',
       customerName: 'Beta',
       companyId: 'CO2',
@@ -28,10 +28,10 @@ const mappings: Mappings = {
       score: null,
     },
   ],
-  products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+  products: [{ source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
   contracts: [
-    { source: 'pax8', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' },
-    { source: 'pax8', customerId: 'cust-2', subscriptionId: '', contractId: 'K2' },
+    { source: 'market', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' },
+    { source: 'market', customerId: 'cust-2', subscriptionId: '', contractId: 'K2' },
   ],
 };
 
