@@ -70,6 +70,9 @@ function drawReview(
       ['Removed at source', review.removed],
       ['Cannot be billed', review.unbillable.length],
     ]),
+    review.warnings.length
+      ? h('div', { class: 'problems' }, ...review.warnings.map((w) => h('p', {}, w)))
+      : null,
     review.invalid.length
       ? h(
           'div',
