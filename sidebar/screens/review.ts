@@ -81,6 +81,20 @@ function drawReview(
           h('ul', {}, ...review.invalid.slice(0, 50).map((r) => h('li', {}, `Row ${r.row}: ${r.message}`))),
         )
       : null,
+    review.contractStarts.length
+      ? h(
+          'div',
+          { class: 'problems' },
+          h('h3', {}, 'Contracts to fix before the push'),
+          h(
+            'ul',
+            {},
+            ...review.contractStarts.map((c) =>
+              h('li', {}, `${c.message} (${c.rows} row${c.rows === 1 ? '' : 's'} wait for it)`),
+            ),
+          ),
+        )
+      : null,
     review.unbillable.length
       ? h(
           'div',

@@ -169,6 +169,14 @@ export interface MonthReview {
   /** Lines whose PSA record differs from the sheet (what a push would change), at most 100. */
   differences: ReviewDifference[];
   differenceCount: number;
+  /** Linked contracts whose start date the PSA would refuse or prorate, with the fix; their rows are refused. */
+  contractStarts: {
+    contract: string;
+    startDate: string;
+    firstUsage: string;
+    rows: number;
+    message: string;
+  }[];
   /** What the user should know before approving (e.g. a month in several currencies with no PSA currency set). */
   warnings: string[];
 }
@@ -248,6 +256,13 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     totals: all.entries(),
     differences,
     differenceCount,
+    contractStarts: plan.contractStarts.map((c) => ({
+      contract: c.contractName,
+      startDate: c.startDate,
+      firstUsage: c.firstUsage,
+      rows: c.lineCount,
+      message: c.message,
+    })),
     warnings: currencyWarnings(
       all.entries().map((e) => e.currency),
       settings,

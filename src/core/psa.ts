@@ -173,6 +173,11 @@ export interface PsaCapabilities {
    */
   quantityCostSettable?: boolean;
   /**
+   * The PSA bills a contract's periods from its start date (Autotask): a contract starting after the first
+   * usage billed on it, or a recurring one not on the 1st, is refused before the push (core/contract-start.ts).
+   */
+  contractStartChecks?: boolean;
+  /**
    * False where the PSA keeps no record for a quantity of 0 (an addition or service line of 0 units bills
    * nothing, so the connector adds none): a wanted 0 with no record is then already as wanted, rather than
    * a create planned on every push and found done when applied.
