@@ -21,6 +21,8 @@ import { createServices, type GasGlobals } from './services';
 import { expose, exposeDeep } from './service';
 import { applyEdit, documentTriggers, editEvent, MISSING_FUNCTION, openEvent, type EditSpec } from './events';
 import { loadBundle, type LoadBundleOptions } from './bundle';
+import { scriptRunArgs, scriptRunResult } from './script-run';
+import { canEdit } from './access';
 import { clockEvent, dueTriggers, markFired } from './script-app';
 import {
   assertTriggerRuntimeLeft,
@@ -142,8 +144,11 @@ export class LocalHost {
 
   run(functionName: string, args: LocalRunArgs = [], options: ExecutionOptions = {}): ExecutionResult {
     const env = createGasEnvironment(this.runtime, options);
+    const fromPage = options.kind === 'sidebar';
     let ran = false;
     try {
+      // google.script.run refuses a Date or function argument before anything runs.
+      if (fromPage && Array.isArray(args)) args = scriptRunArgs(args);
       startQuota(this.runtime, env.execution);
       ran = true;
       const built =
@@ -154,6 +159,7 @@ export class LocalHost {
           : args;
       const started = clockNow(this.runtime.state);
       const bundle = loadBundle(this.code, env.globals, {
+        timeZone: this.runtime.options.scriptTimeZone,
         ...this.loadOptions,
         clock: () => started + env.execution.stats.modelledMs,
       });
@@ -162,7 +168,7 @@ export class LocalHost {
       return {
         functionName,
         ok: true,
-        result: structuredClone(value),
+        result: fromPage ? scriptRunResult(value) : structuredClone(value),
         error: null,
         stats: env.execution.snapshot(),
         logs: env.logs,
@@ -192,6 +198,7 @@ export class LocalHost {
 
   /** The spreadsheet is opened: onOpen (simple trigger) and installable ON_OPEN triggers. */
   open(user = this.runtime.options.user): ExecutionResult[] {
+    if (!canEdit(this.state, user)) return []; // a viewer: no onOpen, no ON_OPEN trigger
     const results = [this.run('onOpen', (g) => [openEvent(g)], { kind: 'simple-trigger', user })].filter(
       (r) => !MISSING_FUNCTION.test(r.error?.message ?? ''),
     );
@@ -232,7 +239,13 @@ export class LocalHost {
     for (const t of dueTriggers(this.state, at)) {
       markFired(t, at, this.runtime.options.scriptTimeZone);
       // Installable triggers run as the account that created them, whoever is using the sheet now.
-      results.push(this.run(t.handler, [clockEvent(t, at)], { kind: 'trigger', user: t.user }));
+      results.push(
+        this.run(t.handler, [clockEvent(t, at)], {
+          kind: 'trigger',
+          user: t.user,
+          ...(t.document ? { document: t.document } : {}),
+        }),
+      );
     }
     return results;
   }

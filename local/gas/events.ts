@@ -9,6 +9,7 @@ import type { GasRuntime } from './runtime';
 import type { GasGlobals } from './services';
 import { EmuSpreadsheetApp } from './spreadsheet/app';
 import type { TriggerState } from './state';
+import { assertCanEdit } from './spreadsheet/guard';
 
 export interface EditSpec {
   sheet: string;
@@ -18,6 +19,8 @@ export interface EditSpec {
   value: unknown;
   /** Who edits (default: the runtime's user). */
   user?: string;
+  /** Which spreadsheet (default: the state's active one). */
+  document?: string;
 }
 
 function eventText(v: unknown): string {
@@ -28,12 +31,18 @@ function eventText(v: unknown): string {
 
 /** Writes the user's input; returns the cell's previous value ('' when it was empty). */
 export function applyEdit(runtime: GasRuntime, edit: EditSpec): unknown {
-  const exec = new Execution({ user: edit.user ?? runtime.options.user, kind: 'direct' });
+  const exec = new Execution({
+    user: edit.user ?? runtime.options.user,
+    kind: 'direct',
+    ...(edit.document ? { document: edit.document } : {}),
+  });
   const sheet = new EmuSpreadsheetApp({ rt: runtime, exec })
     .getActiveSpreadsheet()
     .getSheetByName(edit.sheet);
   if (!sheet) throw new Error(`No sheet named '${edit.sheet}'`);
   const cell = sheet.getRange(edit.a1);
+  // A person not on a protection's editors cannot type into it either.
+  assertCanEdit({ rt: runtime, exec }, cell._ss(), cell._sheet(), cell._grid());
   const old = cell.getValue();
   cell.setValue(edit.value);
   return old;
@@ -64,8 +73,14 @@ export function openEvent(g: GasGlobals): Record<string, unknown> {
  * Installable triggers for a document event: every account's, whoever opens or edits (Google: "the
  * first account can still activate those triggers"); each runs as its creator (`t.user`).
  */
-export function documentTriggers(runtime: GasRuntime, eventType: 'ON_OPEN' | 'ON_EDIT'): TriggerState[] {
-  return runtime.state.triggers.filter((t) => t.source === 'SPREADSHEETS' && t.eventType === eventType);
+export function documentTriggers(
+  runtime: GasRuntime,
+  eventType: 'ON_OPEN' | 'ON_EDIT',
+  document = runtime.state.activeSpreadsheetId,
+): TriggerState[] {
+  return runtime.state.triggers.filter(
+    (t) => t.source === 'SPREADSHEETS' && t.eventType === eventType && t.sourceId === document,
+  );
 }
 
 export const MISSING_FUNCTION = /^Script function not found: /;

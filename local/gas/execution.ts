@@ -47,6 +47,11 @@ export interface ExecutionOptions {
   user?: string;
   /** Override the 360 s limit (modelled ms). */
   limitMs?: number;
+  /**
+   * Id of the spreadsheet the execution runs in (the document the user has open, or the document a
+   * trigger was created in); default: the state's active spreadsheet. See addon.ts.
+   */
+  document?: string;
 }
 
 /** Error as Apps Script throws it: `name` 'Exception', message without the prefix. */
@@ -79,6 +84,8 @@ export class Execution {
   readonly id: string;
   readonly kind: ExecutionKind;
   readonly user: string;
+  /** The spreadsheet this execution runs in; null = the state's active spreadsheet. */
+  readonly document: string | null;
   readonly stats: ExecutionStats = emptyStats();
   readonly logs: LogEntry[] = [];
   readonly limitMs: number;
@@ -91,6 +98,7 @@ export class Execution {
     this.id = `exec-${process.pid}-${executionSeq}-${Math.random().toString(36).slice(2, 8)}`;
     this.kind = options.kind ?? 'direct';
     this.user = options.user;
+    this.document = options.document ?? null;
     // Simple triggers (onOpen, onEdit) get 30 s on Google; everything else 6 minutes.
     this.limitMs =
       options.limitMs ??

@@ -74,6 +74,13 @@
  * only); each ExecutionResult carries `quota` (the user's usage and share). Installable triggers run as
  * their creator, and each user sees only their own (getProjectTriggers).
  *
+ * ## Add-on context (addon.ts)
+ *
+ * Option `deployment: 'addon'`: one project serving many documents. Each execution runs in one document
+ * (`{ document: id }`); document properties and getActiveSpreadsheet() are that document's, script
+ * properties are shared by all. One clock trigger per user per document, at most hourly, none when
+ * `testDeployment`. Protected ranges refuse writes from users not on them (spreadsheet/guard.ts).
+ *
  * ## Time
  *
  * Modelled time (LATENCY.md, `LATENCY` table) decides the 6-minute limit: once an execution's modelled

@@ -6,6 +6,7 @@ import { EmuObject, GAS_CLASS, type Ctx } from './service';
 import { GasError } from './execution';
 import type { Emulates } from './emulates';
 import { consume } from './quotas';
+import { documentOf, documentProperties } from './addon';
 
 type Properties = GoogleAppsScript.Properties.Properties;
 type PropertiesService = GoogleAppsScript.Properties.PropertiesService;
@@ -111,7 +112,8 @@ export class EmuPropertiesService
     return new EmuProperties(this._ctx, () => this._ctx.rt.state.properties.script);
   }
   getDocumentProperties(): EmuProperties {
-    return new EmuProperties(this._ctx, () => this._ctx.rt.state.properties.document);
+    // The document this execution runs in: each document has its own (addon.ts).
+    return new EmuProperties(this._ctx, () => documentProperties(this._ctx.rt.state, documentOf(this._ctx)));
   }
   getUserProperties(): EmuProperties {
     return new EmuProperties(this._ctx, () => {

@@ -31,6 +31,19 @@ export interface GasOptions {
   quotaProfile?: QuotaProfileOption;
   /** Also really sleep in Utilities.sleep (default false: only modelled time advances). */
   realSleep?: boolean;
+  /**
+   * The minute within its hour an atHour/atDate/onMonthDay trigger fires at. Google picks one per trigger
+   * and keeps it ("Apps Script chooses a time between 9 a.m. and 10 a.m."); 'spread' (default) derives it
+   * from the trigger, 0–59; a number pins every such trigger to it (to test an hour's first or last minute).
+   */
+  triggerMinute?: number | 'spread';
+  /**
+   * 'bound' (default): a script bound to its spreadsheet. 'addon': an Editor add-on (addon.ts): one
+   * project serving many documents, add-on trigger rules.
+   */
+  deployment?: 'bound' | 'addon';
+  /** An add-on run as a test deployment: installable triggers are refused (addon.ts). */
+  testDeployment?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -43,6 +56,9 @@ export interface ResolvedOptions {
   mailQuota: number;
   quotaProfile: QuotaProfileOption;
   realSleep: boolean;
+  triggerMinute: number | 'spread';
+  deployment: 'bound' | 'addon';
+  testDeployment: boolean;
 }
 
 export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
@@ -56,6 +72,9 @@ export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
     mailQuota: o.mailQuota ?? limitsOf(o.quotaProfile ?? 'consumer')?.emailRecipients ?? Infinity,
     quotaProfile: o.quotaProfile ?? 'consumer',
     realSleep: o.realSleep ?? false,
+    triggerMinute: o.triggerMinute ?? 'spread',
+    deployment: o.deployment ?? 'bound',
+    testDeployment: o.testDeployment ?? false,
   };
 }
 

@@ -113,6 +113,8 @@ export interface TriggerState {
   eventType: string;
   sourceId: string;
   user: string;
+  /** The spreadsheet the creating execution ran in (absent in older saved states: the active one). */
+  document?: string;
   schedule: TriggerSchedule | null;
   /** Next time (emulator clock, epoch ms) a clock trigger fires; null once a one-off has fired. */
   nextRunAt: number | null;
@@ -124,9 +126,9 @@ export type TriggerSchedule =
   | { kind: 'once'; at: number }
   | { kind: 'minutes'; every: number }
   | { kind: 'hours'; every: number }
-  | { kind: 'days'; every: number; hour: number; minute: number }
-  | { kind: 'weeks'; every: number; weekDay: number; hour: number; minute: number }
-  | { kind: 'month'; day: number; hour: number; minute: number };
+  | { kind: 'days'; every: number; hour: number; minute: number; timeZone?: string }
+  | { kind: 'weeks'; every: number; weekDay: number; hour: number; minute: number; timeZone?: string }
+  | { kind: 'month'; day: number; hour: number; minute: number; timeZone?: string };
 
 export interface MailMessage {
   at: number;
@@ -182,10 +184,14 @@ export interface GasState {
   scriptId: string;
   spreadsheets: SpreadsheetState[];
   activeSpreadsheetId: string;
-  /** Script, document and per-user properties. */
+  /**
+   * Script, document and per-user properties. `document` belongs to the active spreadsheet
+   * (`activeSpreadsheetId`); any other spreadsheet's are in `documents[id]` (addon.ts).
+   */
   properties: {
     script: Record<string, string>;
     document: Record<string, string>;
+    documents?: Record<string, Record<string, string>>;
     user: Record<string, Record<string, string>>;
   };
   cache: {

@@ -36,6 +36,8 @@ export const MODIFIERS: Array<[keyof EffectiveSettings['modifiers'], string, str
   ['dropFavourableProRata', 'Drop favourable pro-rata', 'Negative pro-rata credits are not pushed.'],
   ['dropZero', 'Drop $0 lines', ''],
 ];
+const ANNUAL_ON = 'On the client’s fixed-price contract';
+const ANNUAL_OFF = 'On the linked contract';
 const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'], string]> = [
   ['incomeAccount', 'incomeAccounts', 'Income account'],
   ['expenseAccount', 'expenseAccounts', 'Expense (COGS) account'],
@@ -45,6 +47,10 @@ const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'
 
 const options = <T extends string>(labels: Record<T, string>) =>
   (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+
+/** The product modes the connected PSA supports; one already chosen stays listed so it is not lost silently. */
+const lifecycleOptions = (view: DefaultsView, current: string) =>
+  options(LIFECYCLE).filter((o) => o.value !== 'auto-create' || view.canAutoCreate || current === o.value);
 const INHERIT = { value: '', label: 'As for every client' };
 
 /**
@@ -54,6 +60,7 @@ const INHERIT = { value: '', label: 'As for every client' };
 function integrationOverrides(
   name: string,
   o: SettingsOverride,
+  view: DefaultsView,
 ): { element: HTMLElement; fields: Field<HTMLElement>[]; read: () => SettingsOverride } {
   const invoice = selectField(
     `${name}: invoice behaviour`,
@@ -62,7 +69,7 @@ function integrationOverrides(
   );
   const lifecycle = selectField(
     `${name}: products not yet mapped`,
-    [INHERIT, ...options(LIFECYCLE)],
+    [INHERIT, ...lifecycleOptions(view, o.productLifecycle ?? '')],
     o.productLifecycle ?? '',
   );
   const managed = selectField(
@@ -74,6 +81,11 @@ function integrationOverrides(
     `${name}: usage in arrears`,
     [INHERIT, ...options(ARREARS)],
     o.arrearsMode ?? '',
+  );
+  const annual = selectField(
+    `${name}: annual subscriptions`,
+    [INHERIT, { value: 'on', label: ANNUAL_ON }, { value: 'off', label: ANNUAL_OFF }],
+    o.annualToFixedPrice === undefined ? '' : o.annualToFixedPrice ? 'on' : 'off',
   );
   const mods = MODIFIERS.map(
     ([key, label]) =>
@@ -89,6 +101,7 @@ function integrationOverrides(
   const count =
     [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode].filter(Boolean).length +
     (o.productLifecycleEnabled === undefined ? 0 : 1) +
+    Number(o.annualToFixedPrice !== undefined) +
     Object.keys(o.modifiers ?? {}).length;
   const element = h(
     'details',
@@ -106,6 +119,7 @@ function integrationOverrides(
       managed.element,
       lifecycle.element,
       arrears.element,
+      annual.element,
       ...mods.map((m) => m[1].element),
     ),
   );
@@ -118,9 +132,10 @@ function integrationOverrides(
       productLifecycleEnabled: _e,
       arrearsMode: _a,
       modifiers: _m,
+      annualToFixedPrice: _y,
       ...kept
     } = o;
-    void [_i, _l, _e, _a, _m];
+    void [_i, _l, _e, _a, _m, _y];
     return {
       ...kept,
       ...(Object.keys(modifiers).length ? { modifiers } : {}),
@@ -130,9 +145,14 @@ function integrationOverrides(
         : {}),
       ...(managed.control.value ? { productLifecycleEnabled: managed.control.value === 'on' } : {}),
       ...(arrears.control.value ? { arrearsMode: arrears.control.value as ArrearsMode } : {}),
+      ...(annual.control.value ? { annualToFixedPrice: annual.control.value === 'on' } : {}),
     };
   };
-  return { element, fields: [invoice, managed, lifecycle, arrears, ...mods.map((m) => m[1])], read };
+  return {
+    element,
+    fields: [invoice, managed, lifecycle, arrears, annual, ...mods.map((m) => m[1])],
+    read,
+  };
 }
 
 function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, saved = false): void {
@@ -151,8 +171,23 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     g.productLifecycleEnabled !== false,
     'Off: BillGrid creates no product and uses no default item; a line whose product is not mapped waits alone.',
   );
-  const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
+  const lifecycle = selectField(
+    'Products not yet mapped',
+    lifecycleOptions(view, g.productLifecycle),
+    g.productLifecycle,
+  );
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
+  const currency = selectField(
+    'The PSA bills in',
+    [{ value: '', label: 'Not set (not checked)' }, ...view.currencies.map((c) => ({ value: c, label: c }))],
+    g.psaCurrency ?? '',
+    'A charge in another currency is refused with a reason instead of being billed as this one.',
+  );
+  const annual = checkboxField(
+    'Annual subscriptions on the client’s fixed-price contract',
+    g.annualToFixedPrice !== false,
+    'Annual lines without a contract of their own go to the client’s only fixed-price contract, when it has one.',
+  );
   const codes = CODES.map(([key, list, label]) => {
     const current = g.codes[key];
     const opts = view.codes[list];
@@ -174,7 +209,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
   });
   const integrations = view.sources.map((src) => ({
     id: src.id,
-    ...integrationOverrides(src.name, view.settings.sources[src.id] ?? {}),
+    ...integrationOverrides(src.name, view.settings.sources[src.id] ?? {}, view),
   }));
   const all: Field<HTMLElement>[] = [
     ...integrations.flatMap((i) => i.fields),
@@ -183,6 +218,8 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     managed,
     lifecycle,
     arrears,
+    currency,
+    annual,
     ...codes.map((c) => c[1]),
   ];
   for (const f of all) f.control.toggleAttribute('disabled', !canManage);
@@ -199,6 +236,8 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         productLifecycleEnabled: managed.control.checked,
         productLifecycle: lifecycle.control.value as ProductLifecycleMode,
         arrearsMode: arrears.control.value as ArrearsMode,
+        psaCurrency: (currency.control.value || null) as EffectiveSettings['psaCurrency'],
+        annualToFixedPrice: annual.control.checked,
         codes: Object.fromEntries(
           codes.map(([k, f]) => [k, f.control.value || null]),
         ) as EffectiveSettings['codes'],
@@ -232,6 +271,8 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     managed.element,
     lifecycle.element,
     arrears.element,
+    currency.element,
+    annual.element,
     h('h3', {}, 'Default codes'),
     ...codes.map((c) => c[1].element),
     h('h3', {}, 'Per integration'),

@@ -68,6 +68,7 @@ import {
   stopSchedule,
   takeOverSchedule,
 } from './jobs';
+import { importFile, importRequestSchema, listImportProfiles, previewFileImport } from './imports';
 import { assignProduct, listProductMappings, productAssignment, productsMonthArg } from './products';
 import { getPushStatus, showGridRow, showArgs, statusMonthArg } from './push-results';
 import { adminsSchema, getSessionInfo, setAdmins } from './rights';
@@ -139,6 +140,10 @@ export const SERVER_FUNCTIONS = {
   // google.script.run sends an undefined argument as null.
   pullBillingMonth: fn([month, arg(integrationArg.nullish(), 'Integration')], pullBillingMonth),
   listIntegrations: fn(none, listIntegrations),
+  // Vendor files: each import profile is an integration of its own.
+  listImportProfiles: fn(none, listImportProfiles),
+  previewFileImport: fn([arg(importRequestSchema, 'Import')], previewFileImport),
+  importFile: fn([arg(importRequestSchema, 'Import')], importFile),
   setIntegrationEnabled: fn(
     [
       arg(integrationArg, 'Integration'),

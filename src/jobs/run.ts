@@ -13,11 +13,12 @@ import {
 } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
+import { RateLimitWait } from '../core/http';
 import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
 import type { TimeBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
 import { sendRunSummary } from '../platform/mail';
-import { documentProperties, getCached, newRunId, putCached } from '../platform/runtime';
+import { documentProperties, getCached, newRunId, putCached, shownTime } from '../platform/runtime';
 import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -31,8 +32,8 @@ import {
   connectedPsa,
   connectedSources,
   disabledIntegrations,
-  SOURCE_KINDS,
-  SOURCE_NAMES,
+  sourceKinds,
+  sourceNames,
   sourceNamesInWords,
 } from './connections';
 import { Journal, propertiesJournal } from './ledger';
@@ -154,8 +155,8 @@ function pullAndCompare(
   if (only && sources.length === 0) {
     throw new Error(
       disabledIntegrations().includes(only)
-        ? `${SOURCE_NAMES[only] ?? only} is disabled: enable it first (its credentials are kept)`
-        : `${SOURCE_NAMES[only] ?? only} is not connected`,
+        ? `${sourceNames()[only] ?? only} is disabled: enable it first (its credentials are kept)`
+        : `${sourceNames()[only] ?? only} is not connected`,
     );
   }
   if (sources.length === 0)
@@ -165,7 +166,7 @@ function pullAndCompare(
         : `No source is connected yet: enter ${sourceNamesInWords()} credentials in Connect.`,
     );
   // Rows of integrations not pulled now (disabled, or another one pulled alone) are left as they are.
-  const untouched = [...SOURCE_KINDS].filter((k) => !sources.some((s) => s.id === k));
+  const untouched = sourceKinds().filter((k) => !sources.some((s) => s.id === k));
   reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
   const pulled = pullMonthInMemory(
     ss,
@@ -342,7 +343,7 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
   let known: MonthContext | undefined;
   if (checkpoint.pullFirst && (checkpoint.continuations === 0 || pullPending)) {
     const sources = connectedSources();
-    const untouched = SOURCE_KINDS.filter((k) => !sources.some((s) => s.id === k));
+    const untouched = sourceKinds().filter((k) => !sources.some((s) => s.id === k));
     const pulled = pullMonthInMemory(
       ss,
       checkpoint.month,
@@ -357,6 +358,25 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
     if (!budget.hasTime(reserve)) return pulledOnly(checkpoint);
   }
   const journal = new Journal(propertiesJournal(documentProperties()));
+  try {
+    return pushAndRecord(ss, checkpoint, psa, settings, journal, budget, reserve, known);
+  } catch (err) {
+    // The PSA's rate limit left no room for the push's reads in this execution: the continuation reads.
+    if (err instanceof RateLimitWait) return waitingForRateLimit(checkpoint, err);
+    throw err;
+  }
+}
+
+function pushAndRecord(
+  ss: Spreadsheet,
+  checkpoint: Checkpoint,
+  psa: ReturnType<typeof connectedPsa>,
+  settings: BillingSettings,
+  journal: Journal,
+  budget: TimeBudget,
+  reserve: number,
+  known: MonthContext | undefined,
+): PushRunResult {
   const { summary } = pushMonth(ss, checkpoint.month, psa, settings, {
     runId: checkpoint.runId,
     user: activeUserEmail(),
@@ -393,6 +413,32 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
     message: describePush(summary),
   });
   return { ...summary, continuing: !summary.finished };
+}
+
+/** The rate limit has no room before this execution ends: the push continues once it has. */
+function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait): PushRunResult {
+  writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
+  scheduleContinuation(Math.max(CONTINUE_AFTER_MS, err.waitMs));
+  const summary: PushSummary = {
+    month: checkpoint.month,
+    runId: checkpoint.runId,
+    finished: false,
+    steps: 0,
+    applied: 0,
+    unchanged: 0,
+    failed: 0,
+    skipped: 0,
+    invalidRows: 0,
+  };
+  recordRun({
+    at: new Date().toISOString(),
+    runId: checkpoint.runId,
+    trigger: checkpoint.trigger,
+    month: checkpoint.month,
+    outcome: 'continuing',
+    message: `${checkpoint.month}: ${err.message}`,
+  });
+  return { ...summary, continuing: true };
 }
 
 /** A scheduled pull that used the whole budget: the push starts in the continuation. */
@@ -484,7 +530,7 @@ function notifyOwner(run: LastRun): void {
     '',
     run.message,
     '',
-    `Run ${run.runId || '—'} at ${run.at}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
+    `Run ${run.runId || '—'} at ${shownTime(run.at, activeSpreadsheet().getSpreadsheetTimeZone())}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
   ].join('\n');
   try {
     sendRunSummary(owner, subject, body);

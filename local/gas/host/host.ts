@@ -21,6 +21,8 @@ import {
   type GasEnvironment,
 } from '../env';
 import { clockEvent, dueTriggers, markFired } from '../script-app';
+import { scriptRunArgs, scriptRunResult } from '../script-run';
+import { canEdit } from '../access';
 import { quotaReport } from '../quotas';
 import {
   applyEdit,
@@ -220,7 +222,10 @@ export class GasHost {
   ): Promise<ExecutionResult> {
     const src = this.source(bundle);
     const exec = new Execution({ ...options, user: options.user ?? this.runtime.options.user });
+    const fromPage = options.kind === 'sidebar';
     try {
+      // google.script.run refuses a Date or function argument before anything runs.
+      if (fromPage && Array.isArray(args)) args = scriptRunArgs(args);
       startQuota(this.runtime, exec);
     } catch (err) {
       const r = this.runtime;
@@ -248,6 +253,7 @@ export class GasHost {
       flag,
       check: this.checkBundle,
       kind: exec.kind,
+      timeZone: this.runtime.options.scriptTimeZone,
       port: port2,
     };
     const worker = this.acquireWorker(workerData, port2);
@@ -315,7 +321,7 @@ export class GasHost {
     return {
       functionName,
       ok: outcome.ok,
-      result: outcome.ok ? outcome.result : undefined,
+      result: !outcome.ok ? undefined : fromPage ? scriptRunResult(outcome.result) : outcome.result,
       error: outcome.ok ? null : outcome.error,
       stats: exec.snapshot(),
       logs: exec.logs,
@@ -324,13 +330,25 @@ export class GasHost {
   }
 
   /** The spreadsheet is opened: onOpen (simple trigger) and installable ON_OPEN triggers. */
-  async open(bundle: string | BundleSource, user = this.runtime.options.user): Promise<ExecutionResult[]> {
+  async open(
+    bundle: string | BundleSource,
+    user = this.runtime.options.user,
+    document?: string,
+  ): Promise<ExecutionResult[]> {
+    if (!canEdit(this.runtime.state, user, document)) return []; // a viewer: no onOpen, no ON_OPEN trigger
+    const doc = document ? { document } : {};
     const results: ExecutionResult[] = [];
-    const simple = await this.run(bundle, 'onOpen', (g) => [openEvent(g)], { kind: 'simple-trigger', user });
+    const simple = await this.run(bundle, 'onOpen', (g) => [openEvent(g)], {
+      kind: 'simple-trigger',
+      user,
+      ...doc,
+    });
     if (!MISSING_FUNCTION.test(simple.error?.message ?? '')) results.push(simple);
-    for (const t of documentTriggers(this.runtime, 'ON_OPEN')) {
+    for (const t of documentTriggers(this.runtime, 'ON_OPEN', document)) {
       const event = (g: GasGlobals) => [{ ...openEvent(g), authMode: 'FULL', triggerUid: t.id }];
-      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user: t.user }));
+      results.push(
+        await this.run(bundle, t.handler, event, { kind: 'document-trigger', user: t.user, ...doc }),
+      );
     }
     return results;
   }
@@ -339,15 +357,19 @@ export class GasHost {
   async edit(bundle: string | BundleSource, spec: EditSpec): Promise<ExecutionResult[]> {
     const user = spec.user ?? this.runtime.options.user;
     const old = applyEdit(this.runtime, spec);
+    const doc = spec.document ? { document: spec.document } : {};
     const results: ExecutionResult[] = [];
     const simple = await this.run(bundle, 'onEdit', (g) => [editEvent(g, spec, old)], {
       kind: 'simple-trigger',
       user,
+      ...doc,
     });
     if (!MISSING_FUNCTION.test(simple.error?.message ?? '')) results.push(simple);
-    for (const t of documentTriggers(this.runtime, 'ON_EDIT')) {
+    for (const t of documentTriggers(this.runtime, 'ON_EDIT', spec.document)) {
       const event = (g: GasGlobals) => [{ ...editEvent(g, spec, old), authMode: 'FULL', triggerUid: t.id }];
-      results.push(await this.run(bundle, t.handler, event, { kind: 'document-trigger', user: t.user }));
+      results.push(
+        await this.run(bundle, t.handler, event, { kind: 'document-trigger', user: t.user, ...doc }),
+      );
     }
     return results;
   }
@@ -360,7 +382,13 @@ export class GasHost {
     for (const t of dueTriggers(this.state, at)) {
       markFired(t, at, this.runtime.options.scriptTimeZone);
       // Installable triggers run as the account that created them.
-      results.push(await this.run(bundle, t.handler, [clockEvent(t, at)], { kind: 'trigger', user: t.user }));
+      results.push(
+        await this.run(bundle, t.handler, [clockEvent(t, at)], {
+          kind: 'trigger',
+          user: t.user,
+          ...(t.document ? { document: t.document } : {}),
+        }),
+      );
     }
     return results;
   }

@@ -15,6 +15,7 @@ import {
 } from './rules';
 import { ProtectionType } from './protection';
 import { EmuUi } from './ui';
+import { documentOf } from '../addon';
 
 type SpreadsheetApp = GoogleAppsScript.Spreadsheet.SpreadsheetApp;
 
@@ -52,7 +53,7 @@ export class EmuSpreadsheetApp
   }
 
   getActiveSpreadsheet(): EmuSpreadsheet {
-    return new EmuSpreadsheet(this._ctx, this._ctx.rt.state.activeSpreadsheetId);
+    return new EmuSpreadsheet(this._ctx, documentOf(this._ctx));
   }
   getActive(): EmuSpreadsheet {
     return this.getActiveSpreadsheet();

@@ -55,7 +55,9 @@ export class EmuProtection
     range: GridRangeData,
   ): EmuProtection {
     const ss = findSpreadsheet(ctx.rt.state, ssId);
-    const editors = [...new Set([ss.owner, ctx.exec.user])];
+    // A new protection starts with everyone who may edit the spreadsheet (Google's protect() sample
+    // removes them: "protection.removeEditors(protection.getEditors())"), the creator included.
+    const editors = [...new Set([ss.owner, ...ss.editors, ctx.exec.user])];
     const data: ProtectionData = {
       id: nextId(ctx.rt.state),
       type,

@@ -8,6 +8,7 @@ import { cellAt, cellForWrite, computedValue, findSheet, findSpreadsheet, tidyCe
 import { displayText, fromWritten, type JsValue } from './values';
 import { EmuDataValidation } from './rules';
 import { EmuProtection } from './protection';
+import { assertCanEdit } from './guard';
 import { EmuSheet } from './sheet';
 
 type Range = GoogleAppsScript.Spreadsheet.Range;
@@ -158,6 +159,7 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
 
   private _write(data: unknown[][], fn: (cell: CellState, v: unknown) => void): this {
     const sh = this._sheet();
+    assertCanEdit(this._ctx, this._ss(), sh, this._grid());
     for (let i = 0; i < this._rows; i++) {
       for (let j = 0; j < this._cols; j++) {
         fn(cellForWrite(sh, this._row + i, this._col + j), data[i][j]);
@@ -171,6 +173,7 @@ export class EmuRange extends EmuObject implements Emulates<Range, RangeMethods>
   /** Changes only cells that exist (clearing never creates cells); counts the cells touched. */
   private _update(fn: (cell: CellState) => void): this {
     const sh = this._sheet();
+    assertCanEdit(this._ctx, this._ss(), sh, this._grid());
     let touched = 0;
     for (let i = 0; i < this._rows; i++) {
       const row = sh.rows[this._row + i - 1];

@@ -8,6 +8,7 @@ import { findSheet, findSpreadsheet, lastColumn, lastRow, sheetByName, shiftRang
 import { EmuRange } from './range';
 import { EmuConditionalFormatRule } from './rules';
 import { EmuProtection } from './protection';
+import { assertCanEdit, linesGrid } from './guard';
 import { EmuSpreadsheet } from './spreadsheet';
 import { addSheetMetadata, sheetMetadata, type EmuDeveloperMetadata } from './metadata';
 
@@ -259,6 +260,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     if (howMany >= sh.maxRows - sh.frozenRows && rowPosition <= sh.frozenRows + 1) {
       throw new GasError('Sorry, it is not possible to delete all non-frozen rows.');
     }
+    assertCanEdit(this._ctx, this._ss(), sh, linesGrid(sh, 'row', rowPosition, howMany));
     sh.rows.splice(rowPosition - 1, howMany);
     sh.maxRows -= howMany;
     this._shift('row', rowPosition, -howMany);
@@ -286,6 +288,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     }
     if (howMany >= sh.maxColumns)
       throw new GasError('Sorry, it is not possible to delete all non-frozen columns.');
+    assertCanEdit(this._ctx, this._ss(), sh, linesGrid(sh, 'column', columnPosition, howMany));
     for (const row of sh.rows) if (row) row.splice(columnPosition - 1, howMany);
     sh.maxColumns -= howMany;
     this._shift('column', columnPosition, -howMany);

@@ -86,7 +86,11 @@ describe('LocalHost executions and time-driven triggers', () => {
   const at = (iso: string) => Date.parse(iso);
 
   it('fires monthly triggers on their day and hour, after() once, and deleteTrigger stops them', () => {
-    const runtime = new GasRuntime(createState({ now: at('2026-10-15T16:00:00Z') }), { scriptTimeZone: tz });
+    // Minute 0 of the hour pinned, so the hour's edges can be checked exactly (see trigger-time.test.ts).
+    const runtime = new GasRuntime(createState({ now: at('2026-10-15T16:00:00Z') }), {
+      scriptTimeZone: tz,
+      triggerMinute: 0,
+    });
     const host = new LocalHost(runtime, TRIGGER_BUNDLE);
     const setup = host.run('setup');
     expect(setup.error).toBeNull();
@@ -152,6 +156,7 @@ describe('LocalHost executions and time-driven triggers', () => {
 describe('document events (open, edit)', () => {
   it('runs onOpen and onEdit as simple triggers with event objects, then installable ON_EDIT triggers', () => {
     const runtime = new GasRuntime(createState({ sheets: ['Billing'] }), { user: 'ann@msp.test' });
+    runtime.state.spreadsheets[0].editors.push('ann@msp.test'); // onOpen runs only for editors
     const host = new LocalHost(runtime, EDIT_BUNDLE);
     const opened = host.open();
     expect(opened.map((r) => [r.functionName, r.ok])).toEqual([['onOpen', true]]);

@@ -6,12 +6,15 @@
 import { HttpTransportError, type HttpClient } from '../../../core/http';
 import {
   PsaError,
+  type CreatesProducts,
   type PsaBillingState,
   type PsaChargeNow,
   type PsaCode,
   type PsaCodeLists,
   type PsaCompany,
   type PsaContract,
+  type PsaInvoiceChoice,
+  type ListsInvoices,
   type PsaProduct,
   type PsaReadScope,
   type PsaTarget,
@@ -31,8 +34,17 @@ import {
   type ProductNeed,
 } from './items';
 import { HaloPacer, type PacingDeps } from './pacing';
+import { invoiceChoices } from './picker';
 import { HaloBatch, type HaloPushContext } from './push';
-import { closedBecause, haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
+import {
+  closedBecause,
+  haloClient,
+  haloInvoice,
+  haloTax,
+  listEnvelope,
+  type HaloInvoice,
+  type HaloItem,
+} from './schemas';
 
 export { policy, haloConfigSchema, parseHaloConfig } from './config';
 export type { HaloConfig, HaloConfigInput } from './config';
@@ -55,7 +67,15 @@ export interface HaloTargetOptions {
   pacing?: PacingDeps;
 }
 
-export class HaloTarget implements PsaTarget {
+const asProduct = (i: HaloItem): PsaProduct => ({
+  id: String(i.id),
+  name: i.name,
+  code: i.supplier_part_code || i.internalreference,
+  unitPrice: i.baseprice ?? null,
+  unitCost: i.costprice ?? null,
+});
+
+export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
   readonly id = 'halo';
   readonly displayName = 'HaloPSA';
   /**
@@ -122,13 +142,12 @@ export class HaloTarget implements PsaTarget {
   }
 
   listProducts(): PsaProduct[] {
-    return this.items.all(true).map((i) => ({
-      id: String(i.id),
-      name: i.name,
-      code: i.supplier_part_code || i.internalreference,
-      unitPrice: i.baseprice ?? null,
-      unitCost: i.costprice ?? null,
-    }));
+    return this.items.all(true).map(asProduct);
+  }
+
+  /** The item apply() would use for each 'new:' SKU (by SKU, else by exact name), read-only. */
+  findProducts(wanted: readonly { sku: string; name: string }[]): Map<string, PsaProduct> {
+    return new Map([...this.items.existing(wanted)].map(([sku, i]) => [sku, asProduct(i)]));
   }
 
   /** Per client: its latest invoice and its recurring invoices (container ids, see containers.ts). */
@@ -215,6 +234,11 @@ export class HaloTarget implements PsaTarget {
       keep(this.api.json(res, listEnvelope('invoices'), what).records.slice(0, NEWEST_FEW)),
     );
     return [...newest.values()];
+  }
+
+  /** The invoice picker: the client's open invoices and its recurring invoices, newest first. */
+  listInvoices(companyId: string): PsaInvoiceChoice[] {
+    return invoiceChoices(this.api, companyId);
   }
 
   /** Dropdowns for the default codes (P33): items, tax rates, and the income/expense codes items carry. */
