@@ -39,7 +39,7 @@ describe('rights (P45)', () => {
       `Only the BillGrid owner (${OWNER}) or an admin may change the Twilio credentials. Ask them to add you as an admin.`,
     );
     expect(errorOf(() => sidebarApi.clearConnection('twilio'))).toMatch(/^Only the BillGrid owner/);
-    expect(JSON.parse(gas.props.get('billgrid.secret.twilio') ?? '{}').authToken).toBe(TOKEN);
+    expect(JSON.parse(gas.docProps.get('billgrid.secret.twilio') ?? '{}').authToken).toBe(TOKEN);
     expect(errorOf(() => sidebarApi.setAdmins([BOB]))).toBe(
       `Only the BillGrid owner (${OWNER}) may change the admins.`,
     );

@@ -329,7 +329,7 @@ export function faultSuite(psa: PsaKind): void {
         const out = r.result as { finished?: boolean; failed?: number } | undefined;
         return r.ok && out?.finished === true && out.failed === 0;
       }
-      r = m.run(who === 'monthly trigger' ? 'runScheduledMonth' : 'continueJob', [], {
+      r = m.run(who === 'monthly trigger' ? 'runScheduledMonth_' : 'continueJob_', [], {
         kind: 'trigger',
         user: OWNER,
         ...opts,
@@ -447,7 +447,7 @@ export function faultSuite(psa: PsaKind): void {
       it('a scheduled run and a manual push bill once', async () => {
         const [manual, scheduled] = await overlap(subsets[0], [
           { fn: 'pushBillingMonth', kind: 'sidebar' },
-          { fn: 'runScheduledMonth', kind: 'trigger' },
+          { fn: 'runScheduledMonth_', kind: 'trigger' },
         ]);
         expect(manual.error).toBeNull();
         expect(scheduled.error).toBeNull();
@@ -487,7 +487,7 @@ export function faultSuite(psa: PsaKind): void {
         await overlap(
           subsets[2],
           [
-            { fn: 'continueJob', kind: 'trigger' },
+            { fn: 'continueJob_', kind: 'trigger' },
             { fn: 'pushBillingMonth', kind: 'sidebar' },
           ],
           withCheckpoint,
@@ -499,7 +499,7 @@ export function faultSuite(psa: PsaKind): void {
         await overlap(
           subsets[3],
           [
-            { fn: 'runScheduledMonth', kind: 'trigger' },
+            { fn: 'runScheduledMonth_', kind: 'trigger' },
             { fn: 'pushBillingMonth', kind: 'sidebar' },
           ],
           undefined,
