@@ -9,9 +9,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GasRuntime, LATENCY, LocalHost, setClock } from '../gas';
 import type { ExecutionResult } from '../gas';
-import { demoCredentials } from '../demo/credentials';
+import { benchedPsas, benchOf, sandboxOf } from '../sandbox/registry';
 import { urlMapFor } from '../workbench/vendors';
-import { BENCH_MONTH, bigMonth, type BigMonth, type BigMonthSpec } from './big-msp';
+import {
+  BENCH_MONTH,
+  bigMonth,
+  sourceLines as sourceLinesOf,
+  type BigMonth,
+  type BigMonthSpec,
+} from './big-msp';
 import { callTotals } from './calls';
 import {
   changes,
@@ -21,9 +27,9 @@ import {
   refreshMinimum,
   reviewMinimum,
   type Changes,
+  type BenchedPsa,
   type Duplicates,
   type Minimum,
-  type Psa,
 } from './minimum';
 import { add, emptyRequests, summarise, total, type ApiRequests } from './requests';
 import { startBenchSandboxes } from './sandboxes';
@@ -62,7 +68,8 @@ export interface StepFigures {
 }
 
 export interface MonthRun {
-  psa: Psa;
+  /** The PSA's connector id. */
+  psa: string;
   spec: BigMonthSpec;
   sourceLines: number;
   gridLines: number;
@@ -95,7 +102,8 @@ export interface QuotaUse {
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 export interface RunOptions {
-  psa: Psa;
+  /** The PSA's connector id (one with bench hooks, local/sandbox/<id>/bench.ts). */
+  psa: string;
   spec: BigMonthSpec;
   /** Called with progress lines (stderr in the CLI). */
   log?: (line: string) => void;
@@ -116,22 +124,31 @@ export interface RunOptions {
   captureTab?: boolean;
 }
 
-/** The PSAs the bench can run a month against (tests pick one without naming it). */
-export const BENCH_PSAS: readonly Psa[] = ['autotask', 'halo'];
+/** The PSAs the bench can run a month against: every registered PSA with bench hooks. */
+export const BENCH_PSAS: readonly string[] = benchedPsas().map((p) => p.id);
+
+function benchedPsa(id: string): BenchedPsa {
+  const bench = benchOf(id);
+  if (bench?.kind !== 'psa') throw new Error(`No bench hooks for PSA '${id}' (local/sandbox/${id}/bench.ts)`);
+  return { id, bench };
+}
 
 export const readBundle = (): string => fs.readFileSync(path.join(root, 'dist', 'Code.js'), 'utf8');
 
 export async function runMonth(opts: RunOptions): Promise<MonthRun> {
   const log = opts.log ?? (() => undefined);
   const { psa } = opts;
-  const fixture = bigMonth(opts.spec);
-  const sourceLines = fixture.pax8.items.length + fixture.twilio.usage.length;
-  const apis = ['pax8', 'twilio', psa];
-  const sb = await startBenchSandboxes([
-    { kind: 'pax8', fixture: fixture.pax8 },
-    { kind: 'twilio', fixture: fixture.twilio },
-    { kind: psa, fixture: psa === 'autotask' ? fixture.autotask : fixture.halo },
-  ]);
+  const benched = benchedPsa(psa);
+  const fixture = bigMonth(opts.spec, benched.bench);
+  const sourceLines = sourceLinesOf(fixture);
+  const apis = [...Object.keys(fixture.sources), psa];
+  const sb = await startBenchSandboxes(
+    [
+      ...Object.entries(fixture.sources).map(([kind, s]) => ({ kind, fixture: s.fixture })),
+      { kind: psa, fixture: fixture.psa },
+    ],
+    { skipRollbackCopyOf: benched.bench.copiesStateOnWrite ? [psa] : [] },
+  );
   let peakRss = process.memoryUsage().rss;
   const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
   const sampler = setInterval(sample, 250);
@@ -242,14 +259,14 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
         throw new Error(`the job did not finish within ${max} continuations`);
     }
 
-    const demo = demoCredentials();
     const creds: Record<string, Record<string, string>> = {
-      pax8: {
-        clientId: fixture.pax8.clients[0].clientId,
-        clientSecret: fixture.pax8.clients[0].clientSecret,
-      },
-      twilio: { accountSid: fixture.twilio.main.sid, authToken: fixture.twilio.main.authToken },
-      [psa]: demo[psa],
+      ...Object.fromEntries(
+        Object.entries(fixture.sources).map(([id, s]) => {
+          const b = benchOf(id);
+          return [id, b?.kind === 'source' ? b.credentials(s.fixture) : {}];
+        }),
+      ),
+      [psa]: sandboxOf(psa).demoCredentials(),
     };
     await step(
       'connect',
@@ -260,13 +277,13 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
     );
     if (opts.budgetSeconds)
       host.state.properties.document['bg.executionBudgetSeconds'] = String(opts.budgetSeconds);
-    await step('refresh clients', once('refreshClients'), refreshMinimum(fixture, psa));
+    await step('refresh clients', once('refreshClients'), refreshMinimum(fixture, benched));
     await step(
       'defaults',
       function* () {
         const d = call('getDefaults');
         yield d;
-        yield call('saveDefaults', defaultsFor(d.result, psa, fixture));
+        yield call('saveDefaults', defaultsFor(d.result, fixture));
       },
       null,
     );
@@ -277,7 +294,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
         yield call('pullBillingMonth', BENCH_MONTH);
         yield* continuations();
       },
-      pullMinimum(fixture, psa),
+      pullMinimum(fixture, benched),
     );
     const gridLines = (pulled.result as { lines: number }).lines;
     const pulledTab = opts.captureTab
@@ -292,7 +309,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
         planned: 0,
         pushed: { applied: 0, failed: 0, unchanged: 0 },
         changes: { byKind: {}, total: 0 },
-        duplicates: { chargeKeys: 0, adjustments: 0, invoiceLineKeys: 0, invoices: 0 },
+        duplicates: {},
         secondPush: { applied: 0, steps: 0, writes: 0 },
         refusedWrites: 0,
         failures: [],
@@ -306,7 +323,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
     await step(
       'approve all',
       once('approveRows', BENCH_MONTH, { approve: true }),
-      reviewMinimum(fixture, psa, 0),
+      reviewMinimum(fixture, benched),
     );
     const dry = call('dryRunPush', BENCH_MONTH);
     const planned = (dry.result as { steps: unknown[] } | undefined)?.steps.length ?? 0;
@@ -326,21 +343,17 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
     pushed.unchanged = first.unchanged;
     const after = await sb.admin(psa).state();
     const pushStep = steps[steps.length - 1];
-    const changed = changes(psa, fixture, after);
+    const changed = changes(benched, fixture, after);
     // Reads: the PSA's side of the month once; writes: one per entity that changed.
-    pushStep.minimum = reviewMinimum(fixture, psa, 0);
+    pushStep.minimum = reviewMinimum(fixture, benched);
     pushStep.minimum.byApi[psa] = (pushStep.minimum.byApi[psa] ?? 0) + changed.total;
     pushStep.minimum.parts.push(
       ...Object.entries(changed.byKind).map(([k, n]) => `${psa} ${k} (one write each): ${n}`),
     );
-    const charges =
-      psa === 'autotask'
-        ? (after as { entities: { ContractCharges: unknown[] } }).entities.ContractCharges.length
-        : 0;
     const [again] = await step(
       'push again',
       once('pushBillingMonth', BENCH_MONTH),
-      reviewMinimum(fixture, psa, charges),
+      reviewMinimum(fixture, benched, after),
     );
     const againResult = again.result as { applied: number; steps: number };
     const refusedWrites = steps.reduce((n, s) => n + (s.requests[psa]?.refusedWrites ?? 0), 0);
@@ -356,7 +369,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       planned,
       pushed,
       changes: changed,
-      duplicates: duplicates(psa, after),
+      duplicates: duplicates(benched, after),
       secondPush: {
         applied: againResult.applied,
         steps: againResult.steps,
@@ -376,7 +389,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
 }
 
 /** Defaults as a person sets them for the bench: auto-create products, the first item/billing code. */
-function defaultsFor(view: unknown, psa: Psa, fixture: BigMonth): unknown {
+function defaultsFor(view: unknown, fixture: BigMonth): unknown {
   const d = view as {
     settings: {
       global: { codes: Record<string, unknown> } & Record<string, unknown>;
@@ -384,9 +397,7 @@ function defaultsFor(view: unknown, psa: Psa, fixture: BigMonth): unknown {
     };
     codes: { itemCodes: { id: string }[] };
   };
-  const clients: Record<string, unknown> = { ...d.settings.clients };
-  if (psa === 'halo')
-    for (const id of fixture.haloNewInvoiceClients) clients[id] = { invoiceBehaviour: 'new' };
+  const clients: Record<string, unknown> = { ...d.settings.clients, ...fixture.clientSettings };
   return {
     ...d.settings,
     global: {

@@ -1,90 +1,26 @@
 /**
- * The naive baseline: the same month (Pax8 → Autotask) written the way hand-made billing scripts
- * usually are, run as its own bundle in the emulator against the same sandboxes and data:
- *  - pull: page through the invoice's items, then look each line's customer up with its own fetch and
- *    write the row cell by cell (`getRange(r, c).setValue`);
- *  - push: read each row back cell by cell (`getRange(r, c).getValue`), find the company and its
- *    contract with one query each, create one charge per line, write the status cell.
- * Every call is sequential (`UrlFetchApp.fetch`). It also bills every line again on every run (no
- * reconciliation) — beside the point here, which is the number of calls.
+ * The naive baseline: the reference PSA's month written the way hand-made billing scripts usually are
+ * (cell by cell, one fetch per record, every call sequential), run as its own bundle in the emulator
+ * against the same sandboxes and data. The script comes from the PSA's bench hooks (`naive`,
+ * local/sandbox/bench.ts).
  *
- * It runs on a slice of the month (the first `lines` Pax8 items) and is extrapolated linearly to the
- * full month; that is exact for this script, whose every call is per line apart from a few fixed ones
- * (token, invoice list, item pages), which the extrapolation keeps fixed.
+ * It runs on a slice of the month (the first `lines` lines of its sources) and is extrapolated linearly
+ * to the full month; that is exact for such a script, whose every call is per line apart from a few
+ * fixed ones (token, invoice list, item pages), which the extrapolation keeps fixed.
  */
 import { GasRuntime, LocalHost, setClock } from '../gas';
 import type { ExecutionStats } from '../gas';
-import { DEMO_INTEGRATION_CODE, DEMO_SECRET, DEMO_USER } from '../sandbox/autotask/fixture';
 import { urlMapFor } from '../workbench/vendors';
-import { BENCH_MONTH, bigMonth, type BigMonthSpec } from './big-msp';
+import { BENCH_MONTH, bigMonth, sourceLines, type BigMonthSpec } from './big-msp';
+import type { BenchedPsa } from './minimum';
 import { callTotals } from './calls';
 import { startBenchSandboxes } from './sandboxes';
 
-/** A plain Apps Script file, as someone would paste it into the script editor. */
-export const NAIVE_SCRIPT = String.raw`
-function naiveMonth(cfg) {
-  var ss = SpreadsheetApp.getActiveSpreadsheet();
-  var sheet = ss.insertSheet('Naive ' + cfg.month);
-  var headers = ['Client', 'SKU', 'Product', 'Quantity', 'Unit price', 'Unit cost', 'Total', 'Start', 'End', 'Line id', 'Approved', 'Status'];
-  for (var h = 0; h < headers.length; h++) sheet.getRange(1, h + 1).setValue(headers[h]);
-
-  // Pull
-  var tok = JSON.parse(UrlFetchApp.fetch('https://login.pax8.com/oauth/token', {
-    method: 'post', contentType: 'application/json',
-    payload: JSON.stringify({ client_id: cfg.pax8.clientId, client_secret: cfg.pax8.clientSecret,
-      audience: 'https://api.pax8.com', grant_type: 'client_credentials' })
-  }).getContentText()).access_token;
-  var auth = { Authorization: 'Bearer ' + tok };
-  var invoices = JSON.parse(UrlFetchApp.fetch('https://api.pax8.com/v1/invoices?invoiceDateRangeStart=' +
-    cfg.month + '-01&invoiceDateRangeEnd=' + cfg.month + '-28&size=200', { headers: auth }).getContentText()).content;
-  var row = 2;
-  for (var i = 0; i < invoices.length && row - 2 < cfg.lines; i++) {
-    for (var page = 0; row - 2 < cfg.lines; page++) {
-      var items = JSON.parse(UrlFetchApp.fetch('https://api.pax8.com/v1/invoices/' + invoices[i].id +
-        '/items?size=200&page=' + page, { headers: auth }).getContentText());
-      for (var k = 0; k < items.content.length && row - 2 < cfg.lines; k++) {
-        var it = items.content[k];
-        var company = JSON.parse(UrlFetchApp.fetch('https://api.pax8.com/v1/companies/' + it.companyId,
-          { headers: auth }).getContentText());
-        var values = [company.name, it.sku, it.productName, it.quantity, it.price, it.cost, it.total,
-          it.startPeriod, it.endPeriod, it.id, true, ''];
-        for (var c = 0; c < values.length; c++) sheet.getRange(row, c + 1).setValue(values[c]);
-        row++;
-      }
-      if (items.page.number + 1 >= items.page.totalPages) break;
-    }
-  }
-
-  // Push: one row at a time.
-  var at = { UserName: cfg.autotask.username, Secret: cfg.autotask.secret,
-    ApiIntegrationCode: cfg.autotask.integrationCode };
-  var base = 'https://webservices5.autotask.net/atservicesrest/v1.0/';
-  var query = function (entity, filter) {
-    return JSON.parse(UrlFetchApp.fetch(base + entity + '/query', { method: 'post', headers: at,
-      contentType: 'application/json', payload: JSON.stringify({ filter: filter }) }).getContentText()).items;
-  };
-  var pushed = 0;
-  for (var r = 2; r < row; r++) {
-    var line = [];
-    for (var c2 = 1; c2 <= 11; c2++) line.push(sheet.getRange(r, c2).getValue());
-    if (line[10] !== true) continue;
-    var companies = query('Companies', [{ op: 'eq', field: 'companyName', value: line[0] }]);
-    if (!companies.length) { sheet.getRange(r, 12).setValue('No company'); continue; }
-    var contracts = query('Contracts', [{ op: 'eq', field: 'companyID', value: companies[0].id }]);
-    if (!contracts.length) { sheet.getRange(r, 12).setValue('No contract'); continue; }
-    var res = UrlFetchApp.fetch(base + 'Contracts/' + contracts[0].id + '/Charges', { method: 'post', headers: at,
-      contentType: 'application/json', muteHttpExceptions: true,
-      payload: JSON.stringify({ name: line[1] + ' ' + line[9], datePurchased: cfg.month + '-28',
-        unitQuantity: line[3], unitPrice: line[4], unitCost: line[5], chargeType: 1,
-        billingCodeID: cfg.billingCodeId, contractID: contracts[0].id }) });
-    sheet.getRange(r, 12).setValue(res.getResponseCode() < 300 ? 'Pushed' : 'Failed');
-    if (res.getResponseCode() < 300) pushed++;
-  }
-  return { rows: row - 2, pushed: pushed };
-}
-`;
-
 export interface NaiveFigures {
+  /** The PSA it pushes to (connector id). */
+  psa: string;
+  /** What the script bills, in words. */
+  title: string;
   measuredLines: number;
   pushed: number;
   sheetsCalls: number;
@@ -116,29 +52,31 @@ function totals(s: ExecutionStats) {
  * Runs the naive script on two slices (`lines` and `lines / 2`) of the month `spec` describes, and
  * extrapolates each figure linearly (fixed part + per-line part) to the month's source lines.
  */
-export async function naiveBaseline(spec: BigMonthSpec, lines: number): Promise<NaiveFigures> {
-  const fixture = bigMonth(spec);
-  const fullLines = fixture.pax8.items.length + fixture.twilio.usage.length;
+export async function naiveBaseline(
+  spec: BigMonthSpec,
+  lines: number,
+  psa: BenchedPsa,
+): Promise<NaiveFigures> {
+  const naive = psa.bench.naive;
+  if (!naive) throw new Error(`The bench hooks of '${psa.id}' have no naive baseline`);
+  const fixture = bigMonth(spec, psa.bench);
+  const fullLines = sourceLines(fixture);
+  const sources = Object.fromEntries(naive.sources.map((id) => [id, fixture.sources[id].fixture]));
   const run = async (n: number) => {
-    const sb = await startBenchSandboxes([
-      { kind: 'pax8', fixture: fixture.pax8 },
-      { kind: 'autotask', fixture: fixture.autotask },
-    ]);
+    const sb = await startBenchSandboxes(
+      [
+        ...naive.sources.map((id) => ({ kind: id, fixture: sources[id] })),
+        { kind: psa.id, fixture: fixture.psa },
+      ],
+      { skipRollbackCopyOf: psa.bench.copiesStateOnWrite ? [psa.id] : [] },
+    );
     try {
       const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
       setClock(runtime.state, Date.parse('2026-11-02T14:00:00Z'));
-      const host = new LocalHost(runtime, NAIVE_SCRIPT);
+      const host = new LocalHost(runtime, naive.script);
       const r = host.run(
-        'naiveMonth',
-        [
-          {
-            month: BENCH_MONTH,
-            lines: n,
-            pax8: fixture.pax8.clients[0],
-            autotask: { username: DEMO_USER, secret: DEMO_SECRET, integrationCode: DEMO_INTEGRATION_CODE },
-            billingCodeId: 29682810, // a Material code: the sandbox refuses a service code on a charge
-          },
-        ],
+        naive.fn,
+        [naive.config({ month: BENCH_MONTH, sources, psa: fixture.psa }, n)],
         // Measured without the 6-minute stop, to see how long it would need.
         { limitMs: 7 * 24 * 3600 * 1000 },
       );
@@ -157,6 +95,8 @@ export async function naiveBaseline(spec: BigMonthSpec, lines: number): Promise<
   };
   const modelledS = line(big.modelledS, small.modelledS);
   return {
+    psa: psa.id,
+    title: naive.title,
     measuredLines: lines,
     pushed: big.pushed,
     sheetsCalls: big.sheets,
@@ -174,7 +114,7 @@ export async function naiveBaseline(spec: BigMonthSpec, lines: number): Promise<
       executions6min: Math.ceil(modelledS / 360),
     },
     note:
-      `measured on the first ${lines} and ${Math.floor(lines / 2)} Pax8 lines of the month, extrapolated linearly ` +
+      `measured on the first ${lines} and ${Math.floor(lines / 2)} ${naive.slice} of the month, extrapolated linearly ` +
       `(fixed part + per-line part) to its ${fullLines} source lines; a hand-made script has no continuation, ` +
       `so on Google it would stop at the 6-minute limit`,
   };

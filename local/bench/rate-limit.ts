@@ -1,7 +1,7 @@
 /**
  * Elapsed time of a month under a PSA's request limit, from the bench's per-step figures (the sandboxes
- * run with the limit lifted, so the bench counts requests instead of waiting). Hosted HaloPSA: 300
- * requests per rolling 5 minutes (src/connectors/psa/halo/SOURCES.md).
+ * run with the limit lifted, so the bench counts requests instead of waiting). The limit is the PSA's
+ * hosted tenants' (its bench hooks' `hostedLimit`, from its SOURCES.md).
  *
  * Model (a lower bound for a client that paces itself at the limit, never one that is refused): a
  * step's requests are spread evenly over its modelled time; a request waits until fewer than `requests`
@@ -17,7 +17,6 @@ export interface RateLimit {
   windowS: number;
 }
 
-export const HALO_HOSTED_LIMIT: RateLimit = { requests: 300, windowS: 300 };
 export const TRIGGER_GAP_S = 60;
 
 export interface LimitedStep {

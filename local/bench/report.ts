@@ -3,8 +3,10 @@
  */
 import { LATENCY } from '../gas';
 import { QUOTA_PROFILES } from '../gas/quotas';
+import { CONNECTORS } from '../../src/connectors/registry';
+import { benchOf } from '../sandbox/registry';
 import type { CoreFigure } from './core-figure';
-import { minimumTotal } from './minimum';
+import { duplicateTotal, minimumTotal } from './minimum';
 import type { MonthRun, StepFigures } from './month';
 import type { NaiveFigures } from './naive';
 
@@ -186,7 +188,8 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
     );
     const totalS = Math.round(month.reduce((n, s) => n + s.modelledS, 0));
     const writes = r.changes.total;
-    const threads = r.psa === 'autotask' ? 3 : 5;
+    const hooks = benchOf(r.psa);
+    const threads = hooks?.kind === 'psa' ? hooks.threads : 1;
     const floor = Math.round(((writes / threads) * LATENCY.urlFetchMs) / 1000);
     out.push({
       target: `The 20,000-line month fits in one 6-minute execution (${r.psa}, modelled)`,
@@ -199,7 +202,7 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
   }
   // 4. ≥ 50× fewer service calls than the naive baseline: round trips (calls that leave the script's
   //    process), with every call, accessors included, and Sheets calls alone shown beside.
-  const base = runs.find((x) => x.psa === 'autotask' && x.sourceLines === 20_000);
+  const base = runs.find((x) => x.psa === naive?.psa && x.sourceLines === 20_000);
   if (naive && base) {
     const sum = (f: (s: StepFigures) => number) => base.steps.reduce((n, s) => n + f(s), 0);
     const trips = sum((s) => s.roundTrips);
@@ -208,8 +211,7 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
     const n = naive.extrapolated;
     const x = n.roundTrips / trips;
     out.push({
-      target:
-        '≥ 50× fewer Apps Script service calls (round trips) than the naive baseline (Autotask, 20,000 lines)',
+      target: `≥ 50× fewer Apps Script service calls (round trips) than the naive baseline (${displayName(base.psa)}, 20,000 lines)`,
       met: x >= 50,
       figure:
         `round trips: BillGrid ${trips} for the whole month vs naive ${n.roundTrips} (extrapolated) = ${Math.round(x)}×; ` +
@@ -240,10 +242,7 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
         within &&
         !!pull &&
         (r.pulledOnly ||
-          (!!push &&
-            d.chargeKeys + d.adjustments + d.invoiceLineKeys + d.invoices === 0 &&
-            r.secondPush.steps === 0 &&
-            r.secondPush.writes === 0)),
+          (!!push && duplicateTotal(d) === 0 && r.secondPush.steps === 0 && r.secondPush.writes === 0)),
       figure:
         `pull + compare ${pull?.executions} executions, ${pull?.modelledS} s modelled (longest ${pull?.longestExecutionS} s)` +
         (r.pulledOnly
@@ -256,7 +255,7 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
   // Correctness of every run.
   for (const r of runs.filter((x) => !x.pulledOnly)) {
     const d = r.duplicates;
-    const dup = d.chargeKeys + d.adjustments + d.invoiceLineKeys + d.invoices;
+    const dup = duplicateTotal(d);
     out.push({
       target: `No duplicate, second push changes nothing (${r.psa}, ${r.sourceLines} lines)`,
       met:
@@ -266,14 +265,20 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
         r.refusedWrites === 0 &&
         r.failures.length === 0,
       figure:
-        `duplicates: charge keys ${d.chargeKeys}, adjustments ${d.adjustments}, invoice line keys ${d.invoiceLineKeys}, ` +
-        `invoices ${d.invoices}; push in ${r.steps.find((s) => s.step.startsWith('push ('))?.executions} executions; ` +
+        `duplicates: ${
+          Object.entries(d)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', ') || 'none counted'
+        }; push in ${r.steps.find((s) => s.step.startsWith('push ('))?.executions} executions; ` +
         `second push: ${r.secondPush.steps} steps, ${r.secondPush.writes} writes; refused writes ${r.refusedWrites}` +
         (r.failures.length ? `; failures: ${r.failures.join(' | ')}` : ''),
     });
   }
   return out;
 }
+
+/** A connector's name as people know it (the registry's display name). */
+export const displayName = (id: string): string => CONNECTORS.find((c) => c.id === id)?.displayName ?? id;
 
 export function targetTable(ts: Target[]): string {
   return ts.map((t) => `${t.met ? 'MET    ' : 'NOT MET'}  ${t.target}\n         ${t.figure}`).join('\n');

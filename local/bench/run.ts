@@ -1,14 +1,15 @@
 /**
  * npm run bench — a large MSP's month through the BUILT bundle in the Apps Script emulator against the
- * stateful sandboxes, for Autotask and HaloPSA, at several sizes; the naive baseline; the core figure.
+ * stateful sandboxes, for every registered PSA with bench hooks (local/sandbox/<id>/bench.ts), pulling
+ * from every source with bench hooks, at several sizes; the naive baseline; the core figure.
  * Prints a table per month and step and the targets (met / not met), and writes every figure to
  * bench-results/latest.json so runs can be compared.
  *
- *   npm run bench                 # Autotask and HaloPSA at 2,000 / 20,000 lines, Autotask's 100,000-line pull + compare
- *   npm run bench -- --quick      # 2,000 / 20,000 lines only, both PSAs
+ *   npm run bench                 # every PSA at 2,000 / 20,000 lines, the reference PSA's 100,000-line pull + compare
+ *   npm run bench -- --quick      # 2,000 / 20,000 lines only, every PSA
  *   npm run bench -- --huge       # also approve and push the 100,000-line month (see docs/PERFORMANCE.md for how long)
- *   npm run bench -- --tiny       # 500 lines (a smoke run)
- *   npm run bench -- --halo       # HaloPSA's 2,000 / 20,000-line months only
+ *   npm run bench -- --tiny       # 500 lines per PSA (a smoke run)
+ *   npm run bench -- --psa <id>   # that PSA's 2,000 / 20,000-line months only (e.g. with its hosted limit)
  *
  * Every month runs with Apps Script's real 6-minute limit: an execution that passed it would fail the run.
  *
@@ -22,58 +23,65 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LATENCY } from '../gas';
 import { coreFigure, type CoreFigure } from './core-figure';
+import { benchedPsas, benchedSources, sandboxedConnectors } from '../sandbox/registry';
 import type { BigMonthSpec } from './big-msp';
-import type { Psa } from './minimum';
 import { readBundle, runMonth, type MonthRun } from './month';
 import { naiveBaseline, type NaiveFigures } from './naive';
-import { HALO_HOSTED_LIMIT, limitTable } from './rate-limit';
-import { quotaTable, requestsTable, scalingTable, stepTable, targets, targetTable } from './report';
+import { limitTable } from './rate-limit';
+import {
+  displayName,
+  quotaTable,
+  requestsTable,
+  scalingTable,
+  stepTable,
+  targets,
+  targetTable,
+} from './report';
 
 const root = path.resolve(__dirname, '..', '..');
 
-/** Lines → clients and Twilio subaccounts in the same proportion as the 20,000-line month. */
+/** Lines → clients and usage accounts in the same proportion as the 20,000-line month. */
 export const specFor = (lines: number): BigMonthSpec => ({
   lines,
   clients: Math.max(10, Math.round(lines / 20)),
-  subaccounts: Math.max(3, Math.round((lines * 300) / 20_000)),
+  accounts: Math.max(3, Math.round((lines * 300) / 20_000)),
 });
 
 interface Plan {
-  months: { psa: Psa; lines: number; pullOnly?: boolean }[];
+  months: { psa: string; lines: number; pullOnly?: boolean }[];
   naiveLines: number;
   core: boolean;
 }
 
-function planFor(argv: string[]): Plan {
-  // HaloPSA's two months only (its figures in docs/PERFORMANCE.md), without the naive baseline and core.
-  if (argv.includes('--halo'))
+export function planFor(argv: string[]): Plan {
+  const psas = benchedPsas();
+  // The reference PSA: the naive baseline and the 100,000-line month run against it.
+  const reference = psas.find((p) => p.bench.naive)?.id;
+  // One PSA's two months only (e.g. its figures under its hosted limit), without the naive baseline and core.
+  const only = argv.indexOf('--psa');
+  if (only >= 0) {
+    const id = argv[only + 1];
+    if (!psas.some((p) => p.id === id))
+      throw new Error(`--psa wants one of ${psas.map((p) => p.id).join(', ')} (got '${id}')`);
     return {
       months: [
-        { psa: 'halo', lines: 2_000 },
-        { psa: 'halo', lines: 20_000 },
+        { psa: id, lines: 2_000 },
+        { psa: id, lines: 20_000 },
       ],
       naiveLines: 40,
       core: false,
     };
+  }
   if (argv.includes('--tiny'))
-    return {
-      months: [
-        { psa: 'autotask', lines: 500 },
-        { psa: 'halo', lines: 500 },
-      ],
-      naiveLines: 40,
-      core: false,
-    };
-  const months: Plan['months'] = [
-    { psa: 'autotask', lines: 2_000 },
-    { psa: 'autotask', lines: 20_000 },
-    { psa: 'halo', lines: 2_000 },
-    { psa: 'halo', lines: 20_000 },
-  ];
+    return { months: psas.map((p) => ({ psa: p.id, lines: 500 })), naiveLines: 40, core: false };
+  const months: Plan['months'] = psas.flatMap((p) => [
+    { psa: p.id, lines: 2_000 },
+    { psa: p.id, lines: 20_000 },
+  ]);
   // The 100,000-line month: pull + compare (two executions) by default; its push (some 25 continuations,
   // most of the run's time here) with --huge.
-  if (!argv.includes('--quick'))
-    months.push({ psa: 'autotask', lines: 100_000, pullOnly: !argv.includes('--huge') });
+  if (!argv.includes('--quick') && reference)
+    months.push({ psa: reference, lines: 100_000, pullOnly: !argv.includes('--huge') });
   return { months, naiveLines: 400, core: true };
 }
 
@@ -92,11 +100,13 @@ async function main(): Promise<void> {
   // Read once: another build replacing dist/ mid-run must not change the bundle under test.
   const code = readBundle();
   const runs: MonthRun[] = [];
+  const unbenched = sandboxedConnectors()
+    .filter((c) => ![...benchedPsas(), ...benchedSources()].some((b) => b.id === c.id))
+    .map((c) => c.id);
+  if (unbenched.length) print(`Not benched (no local/sandbox/<id>/bench.ts): ${unbenched.join(', ')}`);
   for (const m of plan.months) {
     const spec = specFor(m.lines);
-    log(
-      `=== ${m.psa}: ${spec.lines} lines, ${spec.clients} clients, ${spec.subaccounts} Twilio subaccounts ===`,
-    );
+    log(`=== ${m.psa}: ${spec.lines} lines, ${spec.clients} clients, ${spec.accounts} usage accounts ===`);
     const t0 = Date.now();
     const r = await runMonth({
       psa: m.psa,
@@ -106,7 +116,7 @@ async function main(): Promise<void> {
       stopAfterPull: m.pullOnly,
     });
     print(
-      `\n## ${m.psa}, ${r.sourceLines} source lines (${spec.clients} clients, ${spec.subaccounts} Twilio subaccounts): ` +
+      `\n## ${m.psa}, ${r.sourceLines} source lines (${spec.clients} clients, ${spec.accounts} usage accounts): ` +
         `${r.gridLines} grid rows, ${r.planned} push steps, ${r.changes.total} PSA entities changed ` +
         `(${Object.entries(r.changes.byKind)
           .map(([k, n]) => `${k} ${n}`)
@@ -115,18 +125,21 @@ async function main(): Promise<void> {
     print(stepTable(r));
     print('');
     print(requestsTable(r));
-    if (m.psa === 'halo') {
-      print(`\nUnder hosted HaloPSA's limit (local/bench/rate-limit.ts):\n`);
-      print(limitTable(r, 'halo', HALO_HOSTED_LIMIT));
+    const limit = benchedPsas().find((p) => p.id === m.psa)?.bench.hostedLimit;
+    if (limit) {
+      print(`\nUnder hosted ${displayName(m.psa)}'s limit (local/bench/rate-limit.ts):\n`);
+      print(limitTable(r, m.psa, limit));
     }
     runs.push(r);
   }
-  const base = plan.months.find((m) => m.psa === 'autotask')?.lines ?? 2_000;
+  const reference = benchedPsas().find((p) => p.bench.naive);
+  if (!reference) throw new Error('No PSA bench hooks carry a naive baseline');
+  const base = plan.months.find((m) => m.psa === reference.id)?.lines ?? 2_000;
   const naiveSpec = specFor(plan.months.some((m) => m.lines === 20_000) ? 20_000 : base);
   log(`=== naive baseline on ${plan.naiveLines} lines ===`);
-  const naive: NaiveFigures = await naiveBaseline(naiveSpec, plan.naiveLines);
+  const naive: NaiveFigures = await naiveBaseline(naiveSpec, plan.naiveLines, reference);
   print(
-    `\n## Naive baseline (Pax8 → Autotask, cell by cell, one fetch per record)\n` +
+    `\n## Naive baseline (${naive.title}, cell by cell, one fetch per record)\n` +
       `measured on ${naive.measuredLines} lines: ${naive.roundTrips} round trips, ${naive.serviceCalls} service calls (${naive.sheetsCalls} Sheets, ` +
       `${naive.http} HTTP), ${naive.modelledS} s modelled\n` +
       `extrapolated to ${naive.extrapolated.lines} lines: ${naive.extrapolated.roundTrips} round trips, ${naive.extrapolated.serviceCalls} service calls ` +

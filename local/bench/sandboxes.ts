@@ -15,9 +15,24 @@ export interface BenchSandboxes {
   stop(): Promise<void>;
 }
 
-export async function startBenchSandboxes(specs: SandboxSpec[]): Promise<BenchSandboxes> {
+export interface BenchSandboxOptions {
+  /**
+   * Sandboxes (by kind) that copy their whole state before every write to roll a refused one back
+   * (a PSA's bench hook says `copiesStateOnWrite`): the worker skips that copy (sandbox-worker.ts).
+   */
+  skipRollbackCopyOf?: string[];
+}
+
+export async function startBenchSandboxes(
+  specs: SandboxSpec[],
+  options: BenchSandboxOptions = {},
+): Promise<BenchSandboxes> {
   const worker = new Worker(path.join(__dirname, '..', 'ts-worker.cjs'), {
-    workerData: { specs, __entry: path.join(__dirname, 'sandbox-worker.ts') },
+    workerData: {
+      specs,
+      skipRollbackCopyOf: options.skipRollbackCopyOf ?? [],
+      __entry: path.join(__dirname, 'sandbox-worker.ts'),
+    },
     resourceLimits: { maxOldGenerationSizeMb: 8192 },
   });
   const urls = await new Promise<Record<string, string>>((resolve, reject) => {

@@ -9,120 +9,175 @@ export interface DemoClient {
   id: string;
   /** Name in the PSA (Autotask company / Halo client). Null: not in the PSA yet (a "create missing" case). */
   psaName: string | null;
-  /** Name at Pax8 (null: not a Pax8 customer). */
-  pax8Name: string | null;
-  /** Twilio subaccount friendly name (null: no subaccount). */
-  twilioName: string | null;
-  /** Subaccount status at Twilio. */
-  twilioStatus?: 'active' | 'suspended' | 'closed';
+  /** Name at the cloud marketplace source (null: not its customer). */
+  marketplaceName: string | null;
+  /** Name of the client's account at the usage-billed source (null: no account there). */
+  usageName: string | null;
+  /** That account's status. */
+  usageStatus?: 'active' | 'suspended' | 'closed';
 }
 
 export const DEMO_MSP_NAME = 'Northwind Managed IT';
 
 export const DEMO_CLIENTS: DemoClient[] = [
-  { id: 'c01', psaName: 'Acme Dental Group', pax8Name: 'Acme Dental Group, LLC', twilioName: 'Acme Dental' },
-  { id: 'c02', psaName: 'Bäckerei Müller', pax8Name: 'Backerei Muller GmbH', twilioName: null },
+  {
+    id: 'c01',
+    psaName: 'Acme Dental Group',
+    marketplaceName: 'Acme Dental Group, LLC',
+    usageName: 'Acme Dental',
+  },
+  { id: 'c02', psaName: 'Bäckerei Müller', marketplaceName: 'Backerei Muller GmbH', usageName: null },
   {
     id: 'c03',
     psaName: 'Blue Harbor Logistics',
-    pax8Name: 'Blue Harbor Logistics Inc.',
-    twilioName: 'Blue Harbor Logistics',
+    marketplaceName: 'Blue Harbor Logistics Inc.',
+    usageName: 'Blue Harbor Logistics',
   },
-  { id: 'c04', psaName: 'Cedar & Pine Law', pax8Name: 'Cedar and Pine Law PLLC', twilioName: null },
+  { id: 'c04', psaName: 'Cedar & Pine Law', marketplaceName: 'Cedar and Pine Law PLLC', usageName: null },
   {
     id: 'c05',
     psaName: 'Crestview Veterinary',
-    pax8Name: 'Crestview Veterinary Clinic',
-    twilioName: 'Crestview Vet',
+    marketplaceName: 'Crestview Veterinary Clinic',
+    usageName: 'Crestview Vet',
   },
-  { id: 'c06', psaName: 'Delta Engineering', pax8Name: 'Delta Engineering Ltd', twilioName: null },
+  { id: 'c06', psaName: 'Delta Engineering', marketplaceName: 'Delta Engineering Ltd', usageName: null },
   {
     id: 'c07',
     psaName: 'Évora Consulting',
-    pax8Name: 'Evora Consulting S.A.',
-    twilioName: 'Evora Consulting',
+    marketplaceName: 'Evora Consulting S.A.',
+    usageName: 'Evora Consulting',
   },
-  { id: 'c08', psaName: 'Fairway Golf Club', pax8Name: 'Fairway Golf Club', twilioName: 'Fairway Golf Club' },
-  { id: 'c09', psaName: 'Granite Peak Realty', pax8Name: 'Granite Peak Realty Pty Ltd', twilioName: null },
+  {
+    id: 'c08',
+    psaName: 'Fairway Golf Club',
+    marketplaceName: 'Fairway Golf Club',
+    usageName: 'Fairway Golf Club',
+  },
+  {
+    id: 'c09',
+    psaName: 'Granite Peak Realty',
+    marketplaceName: 'Granite Peak Realty Pty Ltd',
+    usageName: null,
+  },
   {
     id: 'c10',
     psaName: 'Harborview Medical',
-    pax8Name: 'HarborView Medical, Inc.',
-    twilioName: 'Harborview Medical',
-    twilioStatus: 'suspended',
+    marketplaceName: 'HarborView Medical, Inc.',
+    usageName: 'Harborview Medical',
+    usageStatus: 'suspended',
   },
-  { id: 'c11', psaName: 'Ironclad Security', pax8Name: 'Ironclad Security Corp', twilioName: null },
+  { id: 'c11', psaName: 'Ironclad Security', marketplaceName: 'Ironclad Security Corp', usageName: null },
   {
     id: 'c12',
     psaName: 'Juniper Schools Trust',
-    pax8Name: 'Juniper Schools Trust',
-    twilioName: 'Juniper Schools',
+    marketplaceName: 'Juniper Schools Trust',
+    usageName: 'Juniper Schools',
   },
-  { id: 'c13', psaName: 'Kestrel Aviation', pax8Name: 'Kestrel Aviation Ltd.', twilioName: null },
+  { id: 'c13', psaName: 'Kestrel Aviation', marketplaceName: 'Kestrel Aviation Ltd.', usageName: null },
   {
     id: 'c14',
     psaName: 'Lakeside Accounting',
-    pax8Name: 'Lakeside Accounting LLP',
-    twilioName: 'Lakeside Accounting',
+    marketplaceName: 'Lakeside Accounting LLP',
+    usageName: 'Lakeside Accounting',
   },
-  { id: 'c15', psaName: 'Maple Leaf Foods Co-op', pax8Name: 'Maple Leaf Foods Co-op', twilioName: null },
+  {
+    id: 'c15',
+    psaName: 'Maple Leaf Foods Co-op',
+    marketplaceName: 'Maple Leaf Foods Co-op',
+    usageName: null,
+  },
   {
     id: 'c16',
     psaName: 'Northstar Architects',
-    pax8Name: 'North Star Architects',
-    twilioName: 'Northstar Architects',
+    marketplaceName: 'North Star Architects',
+    usageName: 'Northstar Architects',
   },
-  { id: 'c17', psaName: "O'Brien Plumbing", pax8Name: 'OBrien Plumbing Inc', twilioName: null },
+  { id: 'c17', psaName: "O'Brien Plumbing", marketplaceName: 'OBrien Plumbing Inc', usageName: null },
   {
     id: 'c18',
     psaName: 'Pinnacle Insurance',
-    pax8Name: 'Pinnacle Insurance Agency',
-    twilioName: 'Pinnacle Insurance',
-    twilioStatus: 'closed',
+    marketplaceName: 'Pinnacle Insurance Agency',
+    usageName: 'Pinnacle Insurance',
+    usageStatus: 'closed',
   },
-  { id: 'c19', psaName: 'Quantum Labs', pax8Name: 'Quantum Labs GmbH', twilioName: null },
-  { id: 'c20', psaName: 'Riverside Church', pax8Name: 'Riverside Church', twilioName: 'Riverside Church' },
-  { id: 'c21', psaName: 'Summit Physiotherapy', pax8Name: 'Summit Physiotherapy Ltd', twilioName: null },
+  { id: 'c19', psaName: 'Quantum Labs', marketplaceName: 'Quantum Labs GmbH', usageName: null },
+  {
+    id: 'c20',
+    psaName: 'Riverside Church',
+    marketplaceName: 'Riverside Church',
+    usageName: 'Riverside Church',
+  },
+  {
+    id: 'c21',
+    psaName: 'Summit Physiotherapy',
+    marketplaceName: 'Summit Physiotherapy Ltd',
+    usageName: null,
+  },
   {
     id: 'c22',
     psaName: 'Tidewater Marine',
-    pax8Name: 'Tidewater Marine Services',
-    twilioName: 'Tidewater Marine',
+    marketplaceName: 'Tidewater Marine Services',
+    usageName: 'Tidewater Marine',
   },
-  { id: 'c23', psaName: 'Union Street Bakery', pax8Name: 'Union St. Bakery', twilioName: null },
-  { id: 'c24', psaName: 'Valley Credit Union', pax8Name: 'Valley Credit Union', twilioName: 'Valley CU' },
-  { id: 'c25', psaName: 'Willow Creek Farms', pax8Name: 'Willow Creek Farms, Inc.', twilioName: null },
-  { id: 'c26', psaName: 'Xavier Hotels', pax8Name: 'Xavier Hotels S.A.R.L.', twilioName: 'Xavier Hotels' },
-  { id: 'c27', psaName: 'Yellowstone Outfitters', pax8Name: 'Yellowstone Outfitters', twilioName: null },
-  { id: 'c28', psaName: 'Zenith Dental', pax8Name: 'Zenith Dental Care', twilioName: 'Zenith Dental' },
-  { id: 'c29', psaName: 'Ångström Optics', pax8Name: 'Angstrom Optics AB', twilioName: null },
+  { id: 'c23', psaName: 'Union Street Bakery', marketplaceName: 'Union St. Bakery', usageName: null },
+  {
+    id: 'c24',
+    psaName: 'Valley Credit Union',
+    marketplaceName: 'Valley Credit Union',
+    usageName: 'Valley CU',
+  },
+  { id: 'c25', psaName: 'Willow Creek Farms', marketplaceName: 'Willow Creek Farms, Inc.', usageName: null },
+  {
+    id: 'c26',
+    psaName: 'Xavier Hotels',
+    marketplaceName: 'Xavier Hotels S.A.R.L.',
+    usageName: 'Xavier Hotels',
+  },
+  {
+    id: 'c27',
+    psaName: 'Yellowstone Outfitters',
+    marketplaceName: 'Yellowstone Outfitters',
+    usageName: null,
+  },
+  { id: 'c28', psaName: 'Zenith Dental', marketplaceName: 'Zenith Dental Care', usageName: 'Zenith Dental' },
+  { id: 'c29', psaName: 'Ångström Optics', marketplaceName: 'Angstrom Optics AB', usageName: null },
   {
     id: 'c30',
     psaName: 'Brightside Pediatrics',
-    pax8Name: 'Brightside Pediatrics, P.C.',
-    twilioName: 'Brightside Pediatrics',
+    marketplaceName: 'Brightside Pediatrics, P.C.',
+    usageName: 'Brightside Pediatrics',
   },
-  { id: 'c31', psaName: 'Coastal Freight', pax8Name: 'Coastal Freight Ltd', twilioName: null },
-  { id: 'c32', psaName: 'Summit Partners', pax8Name: 'Summit Partner', twilioName: null },
-  { id: 'c33', psaName: 'Summit Partners Group', pax8Name: null, twilioName: null },
-  { id: 'c34', psaName: '=SUM Accounting', pax8Name: '=SUM Accounting', twilioName: null },
+  { id: 'c31', psaName: 'Coastal Freight', marketplaceName: 'Coastal Freight Ltd', usageName: null },
+  { id: 'c32', psaName: 'Summit Partners', marketplaceName: 'Summit Partner', usageName: null },
+  { id: 'c33', psaName: 'Summit Partners Group', marketplaceName: null, usageName: null },
+  { id: 'c34', psaName: '=SUM Accounting', marketplaceName: '=SUM Accounting', usageName: null },
   {
     id: 'c35',
     psaName: 'Hacker Test Co',
-    pax8Name: null,
-    twilioName: '<img src=x onerror=alert(1)> Test Co',
+    marketplaceName: null,
+    usageName: '<img src=x onerror=alert(1)> Test Co',
   },
-  { id: 'c36', psaName: null, pax8Name: 'Greenfield Startups Ltd', twilioName: null },
-  { id: 'c37', psaName: null, pax8Name: null, twilioName: 'Orchard Call Center' },
+  { id: 'c36', psaName: null, marketplaceName: 'Greenfield Startups Ltd', usageName: null },
+  { id: 'c37', psaName: null, marketplaceName: null, usageName: 'Orchard Call Center' },
   {
     id: 'c38',
     psaName: 'Meridian Health',
-    pax8Name: 'Meridian Health Partners',
-    twilioName: 'Meridian Health',
+    marketplaceName: 'Meridian Health Partners',
+    usageName: 'Meridian Health',
   },
-  { id: 'c39', psaName: 'Sunrise Senior Living', pax8Name: 'Sunrise Senior Living LLC', twilioName: null },
-  { id: 'c40', psaName: 'Westgate Retail', pax8Name: 'West Gate Retail', twilioName: 'Westgate Retail' },
-  { id: 'c41', psaName: 'Internal - Northwind', pax8Name: null, twilioName: null },
+  {
+    id: 'c39',
+    psaName: 'Sunrise Senior Living',
+    marketplaceName: 'Sunrise Senior Living LLC',
+    usageName: null,
+  },
+  {
+    id: 'c40',
+    psaName: 'Westgate Retail',
+    marketplaceName: 'West Gate Retail',
+    usageName: 'Westgate Retail',
+  },
+  { id: 'c41', psaName: 'Internal - Northwind', marketplaceName: null, usageName: null },
 ];
 
 /** The billing month the demo data is built around (the month before "today" in the demo). */

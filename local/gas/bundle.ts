@@ -6,6 +6,7 @@
  * that `x instanceof Date` and `Array.isArray` behave inside the bundle exactly as on Google.
  */
 import vm from 'node:vm';
+import { installScriptTimeZone } from './script-zone';
 import { isDate } from './service';
 
 /** Names the bundle must not use: they do not exist in Apps Script. */
@@ -251,6 +252,8 @@ export interface LoadBundleOptions {
    * so a job's own time budget sees the same time the 6-minute limit is enforced on.
    */
   clock?: () => number;
+  /** The script's time zone (appsscript.json `timeZone`): the bundle's local time, as on Google. */
+  timeZone?: string;
 }
 
 /** Replace the context's Date with one whose "now" is `clock()`; instances stay real Dates. */
@@ -282,6 +285,7 @@ export function loadBundle(code: string, globals: object, options: LoadBundleOpt
   const inner = vm.runInContext('({ Array, Object, Date, Error })', context) as Intrinsics;
   const bridge = new RealmBridge(inner);
   if (options.clock) installClock(context, options.clock);
+  if (options.timeZone) installScriptTimeZone(context, options.timeZone);
   for (const [name, service] of Object.entries(globals)) {
     Object.defineProperty(context, name, {
       value: bridge.in(service),

@@ -21,6 +21,7 @@ import { createServices, type GasGlobals } from './services';
 import { expose, exposeDeep } from './service';
 import { applyEdit, documentTriggers, editEvent, MISSING_FUNCTION, openEvent, type EditSpec } from './events';
 import { loadBundle, type LoadBundleOptions } from './bundle';
+import { scriptRunArgs, scriptRunResult } from './script-run';
 import { clockEvent, dueTriggers, markFired } from './script-app';
 import {
   assertTriggerRuntimeLeft,
@@ -142,8 +143,11 @@ export class LocalHost {
 
   run(functionName: string, args: LocalRunArgs = [], options: ExecutionOptions = {}): ExecutionResult {
     const env = createGasEnvironment(this.runtime, options);
+    const fromPage = options.kind === 'sidebar';
     let ran = false;
     try {
+      // google.script.run refuses a Date or function argument before anything runs.
+      if (fromPage && Array.isArray(args)) args = scriptRunArgs(args);
       startQuota(this.runtime, env.execution);
       ran = true;
       const built =
@@ -154,6 +158,7 @@ export class LocalHost {
           : args;
       const started = clockNow(this.runtime.state);
       const bundle = loadBundle(this.code, env.globals, {
+        timeZone: this.runtime.options.scriptTimeZone,
         ...this.loadOptions,
         clock: () => started + env.execution.stats.modelledMs,
       });
@@ -162,7 +167,7 @@ export class LocalHost {
       return {
         functionName,
         ok: true,
-        result: structuredClone(value),
+        result: fromPage ? scriptRunResult(value) : structuredClone(value),
         error: null,
         stats: env.execution.snapshot(),
         logs: env.logs,

@@ -32,6 +32,12 @@ export interface GasOptions {
   /** Also really sleep in Utilities.sleep (default false: only modelled time advances). */
   realSleep?: boolean;
   /**
+   * The minute within its hour an atHour/atDate/onMonthDay trigger fires at. Google picks one per trigger
+   * and keeps it ("Apps Script chooses a time between 9 a.m. and 10 a.m."); 'spread' (default) derives it
+   * from the trigger, 0–59; a number pins every such trigger to it (to test an hour's first or last minute).
+   */
+  triggerMinute?: number | 'spread';
+  /**
    * 'bound' (default): a script bound to its spreadsheet. 'addon': an Editor add-on (addon.ts): one
    * project serving many documents, add-on trigger rules.
    */
@@ -50,6 +56,7 @@ export interface ResolvedOptions {
   mailQuota: number;
   quotaProfile: QuotaProfileOption;
   realSleep: boolean;
+  triggerMinute: number | 'spread';
   deployment: 'bound' | 'addon';
   testDeployment: boolean;
 }
@@ -65,6 +72,7 @@ export function resolveOptions(o: GasOptions = {}): ResolvedOptions {
     mailQuota: o.mailQuota ?? limitsOf(o.quotaProfile ?? 'consumer')?.emailRecipients ?? Infinity,
     quotaProfile: o.quotaProfile ?? 'consumer',
     realSleep: o.realSleep ?? false,
+    triggerMinute: o.triggerMinute ?? 'spread',
     deployment: o.deployment ?? 'bound',
     testDeployment: o.testDeployment ?? false,
   };

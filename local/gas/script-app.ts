@@ -4,7 +4,9 @@
  * - at most 20 triggers per user per script, as on Google;
  * - a one-off trigger (after/at) fires once and then stays listed (disabled) until deleted, as on
  *   Google, so it still counts towards the 20;
- * - atHour(h) fires at minute 0 of that hour (Google picks a minute within the hour) unless nearMinute().
+ * - atHour(h)/onMonthDay fire at a minute within the hour chosen once per trigger, as Google does
+ *   (option `triggerMinute`), or at nearMinute()'s quarter; the time zone given by inTimezone() is kept
+ *   with the trigger for every later firing.
  */
 import type { GasState, TriggerSchedule, TriggerState } from './state';
 import { nextId } from './state';
@@ -102,7 +104,15 @@ export function dueTriggers(state: GasState, now: number): TriggerState[] {
 export function markFired(t: TriggerState, now: number, tz: string): void {
   t.runs += 1;
   t.lastRunAt = now;
-  t.nextRunAt = t.schedule ? nextRun(t.schedule, now, tz, t.nextRunAt) : null;
+  const zone = t.schedule && 'timeZone' in t.schedule ? (t.schedule.timeZone ?? tz) : tz;
+  t.nextRunAt = t.schedule ? nextRun(t.schedule, now, zone, t.nextRunAt) : null;
+}
+
+/** A minute 0–59 that stays the same for the same trigger (FNV-1a of what identifies it). */
+export function spreadMinute(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return h % 60;
 }
 
 /** The event object Apps Script passes to a time-driven trigger's handler (fields in UTC). */
@@ -203,7 +213,7 @@ export class EmuClockTriggerBuilder
   private _monthDay: number | null = null;
   private _weekDay: number | null = null;
   private _hour: number | null = null;
-  private _minute = 0;
+  private _minute: number | null = null;
   private _tz: string;
 
   constructor(
@@ -277,15 +287,26 @@ export class EmuClockTriggerBuilder
     return this;
   }
 
+  /** nearMinute's quarter, else the minute Google would pick within the hour. */
+  private _fireMinute(): number {
+    if (this._minute !== null) return this._minute;
+    const pinned = this._ctx.rt.options.triggerMinute;
+    if (pinned !== 'spread') return pinned;
+    const st = this._ctx.rt.state;
+    return spreadMinute(
+      `${this._handler}|${this._ctx.exec.user}|${st.triggers.length}|${this._ctx.rt.now()}`,
+    );
+  }
+
   private _schedule(): TriggerSchedule {
     const hour = this._hour ?? 0;
     if (this._once !== null) return { kind: 'once', at: this._once };
-    if (this._monthDay !== null) return { kind: 'month', day: this._monthDay, hour, minute: this._minute };
+    const at = { hour, minute: this._fireMinute(), timeZone: this._tz };
+    if (this._monthDay !== null) return { kind: 'month', day: this._monthDay, ...at };
     if (this._every?.unit === 'weeks') {
-      return { kind: 'weeks', every: this._every.n, weekDay: this._weekDay ?? 1, hour, minute: this._minute };
+      return { kind: 'weeks', every: this._every.n, weekDay: this._weekDay ?? 1, ...at };
     }
-    if (this._every?.unit === 'days')
-      return { kind: 'days', every: this._every.n, hour, minute: this._minute };
+    if (this._every?.unit === 'days') return { kind: 'days', every: this._every.n, ...at };
     if (this._every) return { kind: this._every.unit, every: this._every.n };
     throw new GasError(
       'The trigger has no schedule: call after(), at(), everyMinutes/Hours/Days/Weeks() or onMonthDay() first.',

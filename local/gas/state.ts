@@ -116,9 +116,9 @@ export type TriggerSchedule =
   | { kind: 'once'; at: number }
   | { kind: 'minutes'; every: number }
   | { kind: 'hours'; every: number }
-  | { kind: 'days'; every: number; hour: number; minute: number }
-  | { kind: 'weeks'; every: number; weekDay: number; hour: number; minute: number }
-  | { kind: 'month'; day: number; hour: number; minute: number };
+  | { kind: 'days'; every: number; hour: number; minute: number; timeZone?: string }
+  | { kind: 'weeks'; every: number; weekDay: number; hour: number; minute: number; timeZone?: string }
+  | { kind: 'month'; day: number; hour: number; minute: number; timeZone?: string };
 
 export interface MailMessage {
   at: number;

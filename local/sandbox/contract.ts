@@ -82,6 +82,12 @@ export interface PsaContractFixture<S = unknown> {
    * two runs that converged on the same month give equal values, whatever crashed in between.
    */
   billed(state: S): unknown;
+  /**
+   * The billing month (YYYY-MM) in which the PSA bills the charge carrying `lineKey` (the charge's date, or
+   * its invoice's), null when none carries it. Optional: read by the arrears bundle test
+   * (tests/e2e/arrears.test.ts), which runs on every PSA that says.
+   */
+  chargeMonthOf?(state: S, lineKey: string): string | null;
   /** A request that changes the PSA (a POST that queries is a read). */
   isMutation(r: Pick<LoggedRequest, 'method' | 'path'>): boolean;
   /** Ways a record BillGrid wrote can come back malformed (at least one). */

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONNECTORS } from '../../src/connectors/registry';
 import type { ConnectorDescriptor } from '../../src/connectors/descriptor';
+import type { PsaBench, SourceBench } from './bench';
 import type { SandboxModule } from './module';
 
 const folderOf = (id: string): string => path.join(__dirname, id);
@@ -50,4 +51,32 @@ export function vendorOrigins(): Record<string, string[]> {
       [...c.urlPrefixes, ...(sandboxOf(c.id).demoOrigins ?? [])].map((p) => p.replace(/\/$/, '')),
     ]),
   );
+}
+
+/** The bench hooks of a connector (local/sandbox/<id>/bench.ts exporting `bench`), or null. */
+export function benchOf(id: string): SourceBench | PsaBench | null {
+  if (!hasSandbox(id) || !fs.existsSync(path.join(folderOf(id), 'bench.ts'))) return null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bench hooks load by convention
+  const mod = require(path.join(folderOf(id), 'bench.ts')) as { bench?: SourceBench | PsaBench };
+  const kind = CONNECTORS.find((c) => c.id === id)?.kind;
+  if (!mod.bench || mod.bench.kind !== kind) {
+    throw new Error(`local/sandbox/${id}/bench.ts must export \`bench\` of kind '${kind}'`);
+  }
+  return mod.bench;
+}
+
+/** Registered PSAs with bench hooks, in the registry's order. */
+export function benchedPsas(): { id: string; bench: PsaBench }[] {
+  return sandboxedConnectors('psa').flatMap((c) => {
+    const b = benchOf(c.id);
+    return b?.kind === 'psa' ? [{ id: c.id, bench: b }] : [];
+  });
+}
+
+/** Registered sources with bench hooks, in the registry's order. */
+export function benchedSources(): { id: string; bench: SourceBench }[] {
+  return sandboxedConnectors('source').flatMap((c) => {
+    const b = benchOf(c.id);
+    return b?.kind === 'source' ? [{ id: c.id, bench: b }] : [];
+  });
 }

@@ -80,6 +80,31 @@ function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, r
           { disabled: !canEdit, busyLabel: 'Creating…' },
         )
       : null;
+  // Annual subscriptions bill on a fixed-price contract (the annual rule in Defaults).
+  const createFixed =
+    view.canCreate && r.contractId && !r.candidates.some((c) => c.kind === 'fixed-price')
+      ? actionButton(
+          'Create fixed-price contract for annual subscriptions',
+          async () => {
+            try {
+              const c = await call('createMissingInPsa', {
+                source: r.source,
+                customerId: r.customerId,
+                customerName: r.customerName,
+                companyId: r.companyId,
+                month: selectedMonth(),
+                kind: 'fixed-price',
+              });
+              state.textContent = `${c.createdContract ? 'Created' : 'Found'} “${c.contractName}”.`;
+              ctx.notify.clearError();
+              await reload();
+            } catch (e) {
+              ctx.notify.error((e as Error).message);
+            }
+          },
+          { disabled: !canEdit, busyLabel: 'Creating…' },
+        )
+      : null;
   return h(
     'li',
     { 'data-customer': r.customerId, class: r.contractId ? null : 'unlinked' },
@@ -89,6 +114,7 @@ function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, r
     // Linked to the company's only contract: nothing to choose.
     r.contractId && r.candidates.length <= 1 ? null : picker.element,
     r.contractId && r.candidates.length <= 1 ? null : h('div', { class: 'actions' }, link, create),
+    createFixed ? h('div', { class: 'actions' }, createFixed) : null,
     state,
   );
 }

@@ -36,6 +36,8 @@ export const MODIFIERS: Array<[keyof EffectiveSettings['modifiers'], string, str
   ['dropFavourableProRata', 'Drop favourable pro-rata', 'Negative pro-rata credits are not pushed.'],
   ['dropZero', 'Drop $0 lines', ''],
 ];
+const ANNUAL_ON = 'On the client’s fixed-price contract';
+const ANNUAL_OFF = 'On the linked contract';
 const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'], string]> = [
   ['incomeAccount', 'incomeAccounts', 'Income account'],
   ['expenseAccount', 'expenseAccounts', 'Expense (COGS) account'],
@@ -70,6 +72,11 @@ function integrationOverrides(
     [INHERIT, ...options(ARREARS)],
     o.arrearsMode ?? '',
   );
+  const annual = selectField(
+    `${name}: annual subscriptions`,
+    [INHERIT, { value: 'on', label: ANNUAL_ON }, { value: 'off', label: ANNUAL_OFF }],
+    o.annualToFixedPrice === undefined ? '' : o.annualToFixedPrice ? 'on' : 'off',
+  );
   const mods = MODIFIERS.map(
     ([key, label]) =>
       [
@@ -83,6 +90,7 @@ function integrationOverrides(
   );
   const count =
     [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode].filter(Boolean).length +
+    Number(o.annualToFixedPrice !== undefined) +
     Object.keys(o.modifiers ?? {}).length;
   const element = h(
     'details',
@@ -99,14 +107,22 @@ function integrationOverrides(
       invoice.element,
       lifecycle.element,
       arrears.element,
+      annual.element,
       ...mods.map((m) => m[1].element),
     ),
   );
   const read = (): SettingsOverride => {
     const modifiers: Partial<Modifiers> = {};
     for (const [key, f] of mods) if (f.control.value) modifiers[key] = f.control.value === 'on';
-    const { invoiceBehaviour: _i, productLifecycle: _l, arrearsMode: _a, modifiers: _m, ...kept } = o;
-    void [_i, _l, _a, _m];
+    const {
+      invoiceBehaviour: _i,
+      productLifecycle: _l,
+      arrearsMode: _a,
+      modifiers: _m,
+      annualToFixedPrice: _y,
+      ...kept
+    } = o;
+    void [_i, _l, _a, _m, _y];
     return {
       ...kept,
       ...(Object.keys(modifiers).length ? { modifiers } : {}),
@@ -115,9 +131,10 @@ function integrationOverrides(
         ? { productLifecycle: lifecycle.control.value as ProductLifecycleMode }
         : {}),
       ...(arrears.control.value ? { arrearsMode: arrears.control.value as ArrearsMode } : {}),
+      ...(annual.control.value ? { annualToFixedPrice: annual.control.value === 'on' } : {}),
     };
   };
-  return { element, fields: [invoice, lifecycle, arrears, ...mods.map((m) => m[1])], read };
+  return { element, fields: [invoice, lifecycle, arrears, annual, ...mods.map((m) => m[1])], read };
 }
 
 function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, saved = false): void {
@@ -133,6 +150,11 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
   );
   const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
+  const annual = checkboxField(
+    'Annual subscriptions on the client’s fixed-price contract',
+    g.annualToFixedPrice !== false,
+    'Annual lines without a contract of their own go to the client’s only fixed-price contract, when it has one.',
+  );
   const codes = CODES.map(([key, list, label]) => {
     const current = g.codes[key];
     const opts = view.codes[list];
@@ -162,6 +184,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice,
     lifecycle,
     arrears,
+    annual,
     ...codes.map((c) => c[1]),
   ];
   for (const f of all) f.control.toggleAttribute('disabled', !canManage);
@@ -177,6 +200,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         invoiceBehaviour: invoice.control.value as InvoiceBehaviour,
         productLifecycle: lifecycle.control.value as ProductLifecycleMode,
         arrearsMode: arrears.control.value as ArrearsMode,
+        annualToFixedPrice: annual.control.checked,
         codes: Object.fromEntries(
           codes.map(([k, f]) => [k, f.control.value || null]),
         ) as EffectiveSettings['codes'],
@@ -209,6 +233,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice.element,
     lifecycle.element,
     arrears.element,
+    annual.element,
     h('h3', {}, 'Default codes'),
     ...codes.map((c) => c[1].element),
     h('h3', {}, 'Per integration'),

@@ -3,6 +3,7 @@ import { contractsScreen } from './contracts';
 import { productsScreen } from './products';
 import { connectScreen } from './connect';
 import { defaultsScreen } from './defaults';
+import { importScreen } from './import';
 import { monthScreen } from './month';
 import { pushScreen } from './push';
 import { reviewScreen } from './review';
@@ -15,6 +16,7 @@ export const SCREENS: Screen[] = [
   defaultsScreen,
   productsScreen,
   contractsScreen,
+  importScreen,
   monthScreen,
   reviewScreen,
   pushScreen,

@@ -76,10 +76,7 @@ function draw(container: HTMLElement, view: ScheduleView, ctx: ScreenContext): v
       ['Nightly sync', view.active.nightly ? 'On' : 'Off'],
       ['Runs as', view.owner ?? '—'],
       ['Next run', view.nextRun ?? '—'],
-      [
-        'Last run',
-        last ? `${last.at.replace('T', ' ').slice(0, 16)} · ${last.month} · ${last.outcome}` : '—',
-      ],
+      ['Last run', last ? `${view.lastRunAt ?? last.at} · ${last.month} · ${last.outcome}` : '—'],
     ]),
     last?.message ? h('p', { class: 'muted' }, last.message) : null,
     canManage ? null : h('p', { class: 'notice' }, 'Only the owner or an admin can change the schedule.'),

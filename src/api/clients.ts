@@ -12,7 +12,7 @@ import type { InvoiceBehaviour, Modifiers, SettingsOverride } from '../core/sett
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { connectedPsa, SOURCE_NAMES } from '../jobs/connections';
+import { connectedPsa, sourceNames } from '../jobs/connections';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
@@ -193,11 +193,12 @@ function clientsView(ss: Spreadsheet): ClientsView {
       .filter((c) => c.subscriptionId === '')
       .map((c) => [`${c.source}\u0000${c.customerId}`, c.contractId]),
   );
+  const names = sourceNames();
   const rows = read.mappings.clients.map((m): ClientRow => {
     const contract = contractOf.get(`${m.source}\u0000${m.customerId}`);
     return {
       source: m.source,
-      sourceName: SOURCE_NAMES[m.source] ?? m.source,
+      sourceName: names[m.source] ?? m.source,
       customerId: m.customerId,
       customerName: m.customerName || m.customerId,
       companyId: m.companyId,
@@ -215,7 +216,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
     companies: companyOptions(lookups),
     problems: read.problems.filter((p) => p.tab === 'Clients').map((p) => p.message),
     canCreateInPsa: psaCanCreate(),
-    sourceNames: { ...SOURCE_NAMES },
+    sourceNames: names,
   };
 }
 

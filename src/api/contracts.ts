@@ -11,7 +11,7 @@ import { createsCompanies, createsContracts } from '../core/psa';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { connectedPsa, SOURCE_NAMES } from '../jobs/connections';
+import { connectedPsa, sourceNames } from '../jobs/connections';
 import { scheduledMonth } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
@@ -56,6 +56,7 @@ function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
   const mappings = readMappings(ss, lookups).mappings;
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const contracts = new Map((lookups?.contracts ?? []).map((c) => [c.id, c]));
+  const names = sourceNames();
   const linked = new Map(
     mappings.contracts.filter((c) => c.subscriptionId === '').map((c) => [k(c.source, c.customerId), c]),
   );
@@ -66,7 +67,7 @@ function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
     const companyId = m.companyId;
     rows.push({
       source: m.source,
-      sourceName: SOURCE_NAMES[m.source] ?? m.source,
+      sourceName: names[m.source] ?? m.source,
       customerId: m.customerId,
       customerName: m.customerName || m.customerId,
       companyId,
@@ -102,9 +103,14 @@ export const linkInput = z.object({
   source: text('Source', 40),
   customerId: text('Customer', 200),
   contractId: text('PSA contract', 100),
+  /** One subscription's own contract (ApplicationLink's Subscription ID → Contract); left out = the customer's default. */
+  subscriptionId: z.string().trim().max(200, { error: 'Subscription is too long' }).optional(),
 });
 
-/** Link a customer's charges to one of its company's contracts (replacing the previous link). */
+/**
+ * Link a customer's charges, or one subscription's, to one of its company's contracts (replacing the
+ * previous link). A subscription's own link wins over the annual rule and the customer's default.
+ */
 export function linkContract(input: unknown): ContractsView {
   requireEditor(apiContext(), 'link contracts');
   const a = parseArg(linkInput, input, 'Contract link');
@@ -119,8 +125,9 @@ export function linkContract(input: unknown): ContractsView {
     if (!contract || contract.companyId !== client.companyId) {
       throw new SidebarError('That contract is not one of the mapped PSA company’s contracts.');
     }
+    const subscriptionId = a.subscriptionId ?? '';
     const previous = readMappings(ss, lookups).mappings.contracts.find(
-      (c) => c.source === a.source && c.customerId === a.customerId && c.subscriptionId === '',
+      (c) => c.source === a.source && c.customerId === a.customerId && c.subscriptionId === subscriptionId,
     );
     // Another contract for the same customer: a stopped sync stays stopped until someone resumes it.
     const kept = previous?.syncStopped ? { syncStopped: true } : {};
@@ -131,7 +138,7 @@ export function linkContract(input: unknown): ContractsView {
           {
             source: a.source,
             customerId: a.customerId,
-            subscriptionId: '',
+            subscriptionId,
             contractId: contract.id,
             ...kept,
           },
@@ -151,6 +158,10 @@ export const createInput = z.object({
   companyId: text('PSA company', 100).nullable(),
   /** The billing month being worked on: the contract starts the month before (usage in arrears). */
   month: z.string().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' }).nullable(),
+  /** A fixed-price contract holds the customer's annual subscriptions; left out = recurring service. */
+  kind: z
+    .enum(['recurring-service', 'fixed-price'], { error: 'Contract kind is not one BillGrid creates' })
+    .optional(),
 });
 
 export interface CreatedInPsa {
@@ -162,7 +173,8 @@ export interface CreatedInPsa {
 
 /**
  * Create what the PSA is missing for one customer: its company (found by exact name first, so a
- * second click reuses it) and a recurring-service contract; then map and link the customer.
+ * second click reuses it) and a recurring-service contract, then map and link the customer; or its
+ * fixed-price contract, which annual subscriptions reach by the annual rule (not linked as the default).
  */
 export function createMissingInPsa(input: unknown): CreatedInPsa {
   requireEditor(apiContext(), 'create companies and contracts in the PSA');
@@ -197,27 +209,25 @@ export function createMissingInPsa(input: unknown): CreatedInPsa {
     if (!lookups.companies.some((c) => c.id === companyId)) {
       lookups.companies.push({ id: companyId, name: companyName, active: true });
     }
-    let contractId = soleRecurringContract(lookups, companyId);
+    const kind = a.kind ?? 'recurring-service';
+    const own = lookups.contracts.filter((c) => c.companyId === companyId && c.kind === kind);
+    let contractId = own.length === 1 ? own[0].id : null;
+    if (kind === 'recurring-service') contractId = soleRecurringContract(lookups, companyId);
     let contractName = lookups.contracts.find((c) => c.id === contractId)?.name ?? '';
     let createdContract = false;
     if (contractId === null) {
       // No month picked yet (the setup wizard): the month a billing run normally covers, the previous one.
       const month = a.month ?? scheduledMonth();
-      contractName = `${companyName} - Managed Services`;
+      contractName = `${companyName} - ${kind === 'fixed-price' ? 'Annual Subscriptions' : 'Managed Services'}`;
       const startDate = target.contractStartFor(`${month}-01`);
-      const c = target.createContract({
-        companyId,
-        name: contractName,
-        kind: 'recurring-service',
-        startDate,
-      });
+      const c = target.createContract({ companyId, name: contractName, kind, startDate });
       contractId = c.id;
       createdContract = c.created;
       const contract: PsaContract = {
         id: contractId,
         companyId,
         name: contractName,
-        kind: 'recurring-service',
+        kind,
         startDate,
         endDate: null,
       };
@@ -241,7 +251,10 @@ export function createMissingInPsa(input: unknown): CreatedInPsa {
             ...(previous?.overrides ? { overrides: previous.overrides } : {}),
           },
         ],
-        contracts: [{ source: a.source, customerId: a.customerId, subscriptionId: '', contractId }],
+        contracts:
+          kind === 'recurring-service'
+            ? [{ source: a.source, customerId: a.customerId, subscriptionId: '', contractId }]
+            : [],
       },
       { lookups },
     );
@@ -283,6 +296,7 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncV
   const mappings = readMappings(ss, lookups).mappings;
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
   const nameOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.customerName]));
+  const names = sourceNames();
   const next = nextScheduledSync();
   const index = new MappingIndex(mappings);
   const rows = new Map<string, ServiceSyncRow>();
@@ -293,7 +307,7 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncV
     customerName: string,
   ): ServiceSyncRow => ({
     source: m.source,
-    sourceName: SOURCE_NAMES[m.source] ?? m.source,
+    sourceName: names[m.source] ?? m.source,
     customerId: m.customerId,
     customerName: customerName || nameOf.get(k(m.source, m.customerId)) || m.customerId,
     subscriptionId,

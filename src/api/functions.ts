@@ -68,6 +68,7 @@ import {
   stopSchedule,
   takeOverSchedule,
 } from './jobs';
+import { importFile, importRequestSchema, listImportProfiles, previewFileImport } from './imports';
 import { assignProduct, listProductMappings, productAssignment, productsMonthArg } from './products';
 import { getPushStatus, showGridRow, showArgs, statusMonthArg } from './push-results';
 import { adminsSchema, getSessionInfo, setAdmins } from './rights';
@@ -156,6 +157,10 @@ export const SERVER_FUNCTIONS = {
   // google.script.run sends an undefined argument as null.
   pullBillingMonth: fn([month, arg(integrationArg.nullish(), 'Integration')], pullBillingMonth, 'editor'),
   listIntegrations: fn(none, listIntegrations, 'read'),
+  // Vendor files: each import profile is an integration of its own.
+  listImportProfiles: fn(none, listImportProfiles, 'editor'),
+  previewFileImport: fn([arg(importRequestSchema, 'Import')], previewFileImport, 'editor'),
+  importFile: fn([arg(importRequestSchema, 'Import')], importFile, 'editor'),
   setIntegrationEnabled: fn(
     [
       arg(integrationArg, 'Integration'),

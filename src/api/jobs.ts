@@ -12,7 +12,7 @@ import { currentBillingMonth, isBillingMonth } from '../core/periods';
 import type { ManualModeGate } from '../core/manual-mode';
 import type { PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
-import { formatInZone } from '../platform/runtime';
+import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { withDocumentLock } from '../platform/lock';
 import { deleteTriggers, listTriggers, scheduleMonthly, scheduleNightly } from '../platform/triggers';
@@ -22,10 +22,12 @@ import { readLookups } from '../sheets/lookups';
 import {
   connectedPsa,
   connectedSources,
+  importIntegrations,
   disabledIntegrations,
   setIntegrationDisabled,
   SOURCE_KINDS,
-  SOURCE_NAMES,
+  sourceKinds,
+  sourceNames,
 } from '../jobs/connections';
 import { SecretStore } from '../platform/secrets';
 import { approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
@@ -81,7 +83,7 @@ export function listBillingMonths(): MonthList {
 export const integrationArg = z
   .string({ error: 'Integration must be text' })
   .trim()
-  .refine((s) => SOURCE_KINDS.includes(s as (typeof SOURCE_KINDS)[number]), {
+  .refine((s) => sourceKinds().includes(s), {
     error: 'Integration is not one BillGrid knows',
   });
 
@@ -110,12 +112,13 @@ export interface IntegrationView {
 export function listIntegrations(): IntegrationView[] {
   const saved = new Set(connectedSourceIds());
   const off = new Set(disabledIntegrations());
-  return SOURCE_KINDS.map((id) => ({
-    id,
-    name: SOURCE_NAMES[id] ?? id,
-    connected: saved.has(id),
-    enabled: !off.has(id),
-  }));
+  const names = sourceNames();
+  const imports = importIntegrations();
+  return [
+    ...SOURCE_KINDS.map((id) => ({ id, name: names[id] ?? id, connected: saved.has(id) })),
+    // An import profile needs no credentials: it is there as soon as a file was imported with it.
+    ...imports.map((i) => ({ id: i.id, name: i.name, connected: true })),
+  ].map((i) => ({ ...i, enabled: !off.has(i.id) }));
 }
 
 /** Switch an integration off or on; its credentials are kept either way. */
@@ -391,7 +394,7 @@ export function getDefaults(): DefaultsView {
   return {
     settings: loadSettings(),
     codes,
-    sources: SOURCE_KINDS.map((id) => ({ id, name: SOURCE_NAMES[id] ?? id })),
+    sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
   };
 }
@@ -420,6 +423,8 @@ export interface ScheduleView {
   active: { monthly: boolean; nightly: boolean };
   nextRun: string | null;
   lastRun: LastRun | null;
+  /** When the last run started, in the spreadsheet's time zone (the form of nextRun). */
+  lastRunAt: string | null;
 }
 
 /** The next monthly run after `now` (hour in the spreadsheet's time zone, shown as an ISO-like text). */
@@ -470,6 +475,7 @@ export function getSchedule(): ScheduleView {
   // Another account's triggers cannot be listed (Google shows each account only its own): the
   // recorded owner's are taken as active.
   const monthly = yours ? mine.some((t) => t.kind === 'monthly') : owner !== null;
+  const last = lastRun();
   const nightly = yours
     ? mine.some((t) => t.kind === 'nightly')
     : owner !== null && schedule?.nightlyHour != null;
@@ -482,7 +488,8 @@ export function getSchedule(): ScheduleView {
       schedule && monthly
         ? nextMonthly(schedule, new Date(), activeSpreadsheet().getSpreadsheetTimeZone())
         : null,
-    lastRun: lastRun(),
+    lastRun: last,
+    lastRunAt: last ? shownTime(last.at, activeSpreadsheet().getSpreadsheetTimeZone()) : null,
   };
 }
 
@@ -497,9 +504,10 @@ function requireScheduleOwner(me: string, action: string): void {
 }
 
 function installSchedule(s: Schedule, me: string): void {
-  scheduleMonthly(s.dayOfMonth, s.hour);
+  const tz = activeSpreadsheet().getSpreadsheetTimeZone();
+  scheduleMonthly(s.dayOfMonth, s.hour, tz);
   if (s.nightlyHour === null) deleteTriggers('nightly');
-  else scheduleNightly(s.nightlyHour);
+  else scheduleNightly(s.nightlyHour, tz);
   recordScheduleOwner(me);
 }
 

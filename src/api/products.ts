@@ -11,7 +11,7 @@ import type { ProductLifecycleMode } from '../core/settings';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { SOURCE_NAMES } from '../jobs/connections';
+import { sourceNames } from '../jobs/connections';
 import { loadSettings } from '../jobs/run';
 import { listMonths, readGrid } from '../sheets/grid';
 import { readLookups } from '../sheets/lookups';
@@ -58,13 +58,14 @@ function productsView(ss: Spreadsheet, wanted: string | null): ProductsView {
   const settings = loadSettings();
   const productName = new Map((lookups?.products ?? []).map((p) => [p.id, p.name]));
   const rows = new Map<string, ProductRow>();
+  const names = sourceNames();
   const row = (source: string, sku: string, name: string): ProductRow => {
     const existing = rows.get(k(source, sku));
     if (existing) return existing;
     const m = mappings.products.find((p) => p.source === source && p.sku === sku);
     const r: ProductRow = {
       source,
-      sourceName: SOURCE_NAMES[source] ?? source,
+      sourceName: names[source] ?? source,
       sku,
       name,
       lines: 0,

@@ -16,6 +16,8 @@ import { descriptor as dattoRmm } from './sources/datto-rmm/descriptor';
 import { descriptor as itGlue } from './sources/it-glue/descriptor';
 import { descriptor as kaseyaBms } from './psa/kaseya-bms/descriptor';
 import { descriptor as connectwise } from './psa/connectwise/descriptor';
+import type { ImportDescriptor } from './imports';
+import { descriptor as fileImport } from './sources/csv/descriptor';
 
 export const CONNECTORS: readonly ConnectorDescriptor[] = [
   pax8,
@@ -37,6 +39,15 @@ export const SOURCES: readonly SourceDescriptor[] = CONNECTORS.filter(
 export const PSAS: readonly PsaDescriptor[] = CONNECTORS.filter((c): c is PsaDescriptor => c.kind === 'psa');
 
 export const CONNECTOR_IDS: readonly string[] = CONNECTORS.map((c) => c.id);
+
+/**
+ * Sources fed by files a person imports (no credentials, no Connect card): each of their import profiles
+ * is its own integration, pulled after the API sources (src/connectors/imports.ts).
+ */
+export const IMPORTS: readonly ImportDescriptor[] = [fileImport];
+
+/** Every id that names a connector (the name check keeps them inside connector folders). */
+export const NAMED_IDS: readonly string[] = [...CONNECTOR_IDS, ...IMPORTS.map((i) => i.id)];
 
 /** An id no registered connector has: a bug or a stale stored value, never a silent fall-through. */
 export class UnknownConnectorError extends Error {

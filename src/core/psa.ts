@@ -163,6 +163,12 @@ export interface PsaCapabilities {
    * since no push could settle it.
    */
   quantityCostSettable?: boolean;
+  /**
+   * False where the PSA keeps no record for a quantity of 0 (an addition or service line of 0 units bills
+   * nothing, so the connector adds none): a wanted 0 with no record is then already as wanted, rather than
+   * a create planned on every push and found done when applied.
+   */
+  addsZeroQuantities?: boolean;
 }
 
 export interface PsaTarget {
@@ -231,6 +237,18 @@ export interface ImportsClientMappings {
   ): { mappings: ClientMapping[]; problems: string[] };
 }
 
+/**
+ * Item auto-creation (the "auto-create" product mode, offered only for a PSA with this interface): apply()
+ * finds the product of a step whose product id is 'new:<SKU>' the way the PSA keeps a SKU, and creates it
+ * only when there is none. `findProducts` is that same find, read-only. Planning uses it to record what each
+ * such SKU resolves to as a product mapping, so a step names the product by the id the PSA's state is read
+ * by; a product created by a push whose execution then died is found and recorded the same way.
+ */
+export interface CreatesProducts {
+  /** The PSA product apply() would use for each SKU, where one exists; `name` is the product's name at the source. */
+  findProducts(wanted: readonly { sku: string; name: string }[]): Map<string, PsaProduct>;
+}
+
 const hasMethods = (t: object, ...names: string[]): boolean =>
   names.every((n) => typeof (t as Record<string, unknown>)[n] === 'function');
 
@@ -239,6 +257,9 @@ export const createsCompanies = (t: PsaTarget): t is PsaTarget & CreatesCompanie
 
 export const createsContracts = (t: PsaTarget): t is PsaTarget & CreatesContracts =>
   hasMethods(t, 'createContract', 'contractStartFor');
+
+export const createsProducts = (t: PsaTarget): t is PsaTarget & CreatesProducts =>
+  hasMethods(t, 'findProducts');
 
 export const importsClientMappings = (t: PsaTarget): t is PsaTarget & ImportsClientMappings =>
   hasMethods(t, 'importClientMappings');

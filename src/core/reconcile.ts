@@ -348,6 +348,19 @@ function quantityAction(
     productId: g.productId,
   };
   const q = now.get(refKey(g.ref));
+  if ((!q || q.psaId === null) && capabilities.addsZeroQuantities === false && sameQuantity(quantity, 0)) {
+    return {
+      action: 'none',
+      ref: g.ref,
+      lineKeys,
+      psaId: null,
+      before: null,
+      after,
+      reason: null,
+      codes: g.codes,
+      message: 'Nothing to bill: quantity 0, and the PSA has no contract service for it',
+    };
+  }
   if (!q || q.psaId === null) {
     return {
       action: 'create',

@@ -85,6 +85,11 @@ export const effectiveSettingsSchema = z.object({
   codes: codesSchema,
   arrearsMode: enumField('Arrears mode', ARREARS_MODES),
   azureRule: azureRuleSchema,
+  /**
+   * Annual subscriptions on the fixed-price contract (seeds 003/004): annual lines without a contract of
+   * their own go to the client's fixed-price contract when it has one. Left out = on.
+   */
+  annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
 });
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
@@ -97,6 +102,7 @@ export const settingsOverrideSchema = z.object({
   codes: codesSchema.partial().optional(),
   arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
   azureRule: azureRuleSchema.optional(),
+  annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
 });
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
@@ -143,6 +149,9 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
     codes: { ...base.codes, ...defined(o.codes) },
     arrearsMode: o.arrearsMode ?? base.arrearsMode,
     azureRule: o.azureRule ?? base.azureRule,
+    ...((o.annualToFixedPrice ?? base.annualToFixedPrice) !== undefined
+      ? { annualToFixedPrice: o.annualToFixedPrice ?? base.annualToFixedPrice }
+      : {}),
   };
 }
 

@@ -27,6 +27,12 @@ export interface SourceProblem {
    * row in the month's tab with the message as its Status, never approvable (see unbillable.ts).
    */
   values?: RecordValues;
+  /**
+   * With values: the record is a preview of a charge the vendor has not invoiced yet (a draft). Its row
+   * reads "Preview" rather than "Cannot be billed", is never approvable, and leaves the tab when a pull
+   * no longer sends it (the invoiced charge that replaces it comes under its own key).
+   */
+  preview?: boolean;
 }
 
 export interface PullResult {

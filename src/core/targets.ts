@@ -1,7 +1,7 @@
 import type { BillingLine, ChargeType } from './billing-line';
 import { MappingIndex, customerContextResolver } from './mapping';
 import type { ContractMapping, Mappings } from './mapping';
-import type { PsaCapabilities, PsaContractKind, TargetRef } from './psa';
+import type { PsaCapabilities, PsaContract, PsaContractKind, TargetRef } from './psa';
 
 /** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
 export type { PsaCapabilities } from './psa';
@@ -107,19 +107,58 @@ function syncStopped(
   return { ok: false, reason: 'sync-stopped', message };
 }
 
+/** What the resolver needs to know of the PSA's contracts (the lookup tab's rows). */
+export type ContractFacts = Pick<PsaContract, 'id' | 'companyId' | 'kind'> &
+  Partial<Pick<PsaContract, 'endDate'>>;
+
+/**
+ * The annual rule (seeds 003/004): an annual line without a contract of its own goes to its company's only
+ * fixed-price contract not ended before the line's period, unless `annualToFixedPrice` is off. Undefined
+ * when the rule does not apply (then the customer's default contract is used): a company with two such
+ * contracts needs a person to link the subscription.
+ */
+export function annualContractRule(
+  contracts: readonly ContractFacts[],
+): (
+  line: BillingLine,
+  companyId: string,
+  settings: EffectiveSettings,
+  mapped?: ContractMapping,
+) => string | undefined {
+  const byCompany = new Map<string, ContractFacts[]>();
+  for (const c of contracts) {
+    if (c.kind !== 'fixed-price') continue;
+    const own = byCompany.get(c.companyId);
+    if (own) own.push(c);
+    else byCompany.set(c.companyId, [c]);
+  }
+  return (line, companyId, settings, mapped) => {
+    if (line.cycle !== 'annual' || settings.annualToFixedPrice === false) return undefined;
+    if (mapped && mapped.subscriptionId !== '') return undefined;
+    const open = (byCompany.get(companyId) ?? []).filter((c) => !c.endDate || c.endDate >= line.periodStart);
+    return open.length === 1 ? open[0].id : undefined;
+  };
+}
+
 /** The standard resolver: company from the client mapping, product from the product mapping (or the
  *  lifecycle mode), contract from the contract mapping, invoice from the invoice behaviour. */
 export function mappingTargetResolver(
   mappings: Mappings | MappingIndex,
   settings: BillingSettings,
   /**
-   * The PSA's contract kinds by id, when known. A recurring line mapped to a fixed-price contract (an
-   * annual seat subscription, P32) is billed as a charge on it: fixed-price contracts hold no services.
+   * The PSA's contracts (or only their kinds by id), when known. A recurring line mapped to a fixed-price
+   * contract (an annual seat subscription, P32) is billed as a charge on it: fixed-price contracts hold no
+   * services. With the contracts' companies known, annual lines without a contract of their own go to the
+   * company's fixed-price contract (setting `annualToFixedPrice`, on unless turned off).
    */
-  contractKinds?: ReadonlyMap<string, PsaContractKind>,
+  contracts?: ReadonlyMap<string, PsaContractKind> | readonly ContractFacts[],
 ): TargetResolver {
   const index = mappings instanceof MappingIndex ? mappings : new MappingIndex(mappings);
   const contextOf = customerContextResolver(settings, index);
+  const list = contracts && !(contracts instanceof Map) ? (contracts as readonly ContractFacts[]) : [];
+  const contractKinds: ReadonlyMap<string, PsaContractKind> | undefined =
+    contracts instanceof Map ? contracts : new Map(list.map((c) => [c.id, c.kind]));
+  const annualContract = annualContractRule(list);
   return {
     resolve(line, capabilities) {
       const { client, settings: s } = contextOf(line);
@@ -167,15 +206,16 @@ export function mappingTargetResolver(
 
       const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
       if (quantity || capabilities.chargeContainer === 'contract') {
-        const contract = index.contract(line.source, line.customerId, line.subscriptionId);
-        if (!contract) {
+        const mapped = index.contract(line.source, line.customerId, line.subscriptionId);
+        const contractId = annualContract(line, companyId, s, mapped) ?? mapped?.contractId;
+        if (!contractId) {
           const sub = line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`;
           return { ok: false, reason: 'unmapped-contract', message: `No PSA contract is mapped for ${sub}` };
         }
-        const asQuantity = quantity && contractKinds?.get(contract.contractId) !== 'fixed-price';
+        const asQuantity = quantity && contractKinds?.get(contractId) !== 'fixed-price';
         const ref: TargetRef = asQuantity
-          ? { kind: 'quantity', companyId, contractId: contract.contractId, productId }
-          : { kind: 'charge', companyId, container: contract.contractId, lineKey: line.key };
+          ? { kind: 'quantity', companyId, contractId, productId }
+          : { kind: 'charge', companyId, container: contractId, lineKey: line.key };
         return { ok: true, ref, companyId, productId, settings: s };
       }
 

@@ -37,6 +37,8 @@ export interface UnbillableRecord {
   values: RecordValues;
   /** Why it cannot be billed, in the user's words (shown after "Cannot be billed: "). */
   reason: string;
+  /** A preview of a charge not invoiced yet (see SourceProblem.preview): shown after "Preview: ". */
+  preview?: boolean;
 }
 
 /** An unbillable record with its line key. */

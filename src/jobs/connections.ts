@@ -7,7 +7,10 @@ import type { PsaTarget } from '../core/psa';
 import type { PsaCapabilities } from '../core/targets';
 import type { ConnectorDeps, Credentials } from '../connectors/descriptor';
 import type { ConnectorDescriptor } from '../connectors/descriptor';
-import { PSAS, SOURCES, psaConnector, sourceConnector, sourceName } from '../connectors/registry';
+import { IMPORTS, PSAS, SOURCES, psaConnector, sourceConnector, sourceName } from '../connectors/registry';
+import type { ImportDeps, ImportDescriptor, ImportIntegration } from '../connectors/imports';
+import { activeSpreadsheet } from '../platform/spreadsheet';
+import { hiddenRowsTab } from '../platform/stored-rows';
 import { z } from 'zod';
 import { RetryingHttpClient, appsScriptHttpDeps } from '../platform/http';
 import { propertiesRequestWindow } from '../platform/request-window';
@@ -144,7 +147,43 @@ export function setIntegrationDisabled(kind: string, disabled: boolean): string[
   return list;
 }
 
-/** Every enabled source with saved credentials, in the registry's order. */
+/**
+ * What an import connector keeps: its profiles (document properties, under its id) and the imported files
+ * (hidden tabs `BillGrid import <name>`).
+ */
+export function importDeps(id: string): ImportDeps {
+  return {
+    durable: (key) => {
+      const name = `billgrid.connector.${id}.${key}`;
+      return {
+        read: (schema) => {
+          const r = readJson(name, schema);
+          if (!r.ok) throw new Error(r.message);
+          return r.value;
+        },
+        write: (value) => writeJson(name, value),
+      };
+    },
+    rows: (name) => hiddenRowsTab(activeSpreadsheet(), `BillGrid import ${name}`),
+  };
+}
+
+/** The integrations the import connectors define now (one per import profile), with their connector. */
+export function importIntegrations(): Array<ImportIntegration & { owner: ImportDescriptor }> {
+  return IMPORTS.flatMap((d) => d.integrations(importDeps(d.id)).map((i) => ({ ...i, owner: d })));
+}
+
+/** Every integration id in pull order: the API sources, then each import profile. */
+export function sourceKinds(): string[] {
+  return [...SOURCE_KINDS, ...importIntegrations().map((i) => i.id)];
+}
+
+/** Integration names as users know them, by source id, import profiles included. */
+export function sourceNames(): Record<string, string> {
+  return { ...SOURCE_NAMES, ...Object.fromEntries(importIntegrations().map((i) => [i.id, i.name])) };
+}
+
+/** Every enabled source with saved credentials, in the registry's order, then every enabled import profile. */
 export function connectedSources(opts: ConnectionOptions = {}): BillingSource[] {
   const secrets = opts.secrets ?? new SecretStore();
   const off = new Set(disabledIntegrations());
@@ -153,6 +192,11 @@ export function connectedSources(opts: ConnectionOptions = {}): BillingSource[] 
     if (off.has(kind)) continue;
     const creds = secrets.read(kind);
     if (creds) out.push(buildSource(kind, creds, opts));
+  }
+  for (const i of importIntegrations()) {
+    if (off.has(i.id)) continue;
+    const source = i.owner.create(i.id, importDeps(i.owner.id));
+    if (source) out.push(source);
   }
   return out;
 }

@@ -19,20 +19,21 @@ import { reconcile } from '../core/reconcile';
 import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import type { BillingSource } from '../core/source';
-import { mappingTargetResolver } from '../core/targets';
+import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
-import { readLookups } from '../sheets/lookups';
+import { addLookupProducts, readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, recordLastSync, writeMappings } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
 import { keyUnbillable, valuesOf } from '../core/unbillable';
 import type { UnbillableRecord } from '../core/unbillable';
-import { SOURCE_NAMES } from './connections';
+import { sourceNames } from './connections';
 import type { ConnectedPsa } from './connections';
+import { AutoCreateNeeds } from './auto-created';
 import { executePlan } from './execute';
 import type { Journal, JournalEntry } from './ledger';
 
@@ -137,7 +138,12 @@ export function pullMonthInMemory(
               : {}),
             ...(p.recordId && p.values.recordId === undefined ? { recordId: p.recordId } : {}),
           };
-          unbillable.push({ source: source.id, values, reason: p.message });
+          unbillable.push({
+            source: source.id,
+            values,
+            reason: p.message,
+            ...(p.preview ? { preview: true } : {}),
+          });
         }
       }
       if (incomplete.includes(source.id)) {
@@ -158,7 +164,7 @@ export function pullMonthInMemory(
   }
   const keyed = assignLineKeys(raw);
   for (const d of keyed.duplicates) {
-    const name = SOURCE_NAMES[d.source] ?? d.source;
+    const name = sources.find((s) => s.id === d.source)?.displayName ?? d.source;
     problems.push(
       `${name} — ${d.customerName || d.customerId}: record ${d.recordId} came ${d.count} times in this pull; it is one charge and has one row`,
     );
@@ -178,7 +184,9 @@ export function pullMonthInMemory(
   for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
   const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
   const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
-  const settingsOf = lineSettingsResolver(settings, new MappingIndex(mappingsRead.mappings));
+  const mappingIndex = new MappingIndex(mappingsRead.mappings);
+  const settingsOf = lineSettingsResolver(settings, mappingIndex);
+  const annualContract = annualContractRule(lookups?.contracts ?? []);
   const written = writeMonth(
     ss,
     month,
@@ -189,6 +197,12 @@ export function pullMonthInMemory(
       keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
       unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
       billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
+      ruleContractOf: (line) => {
+        const companyId = mappingIndex.client(line.source, line.customerId)?.companyId;
+        if (!companyId) return undefined;
+        const mapped = mappingIndex.contract(line.source, line.customerId, line.subscriptionId);
+        return annualContract(line, companyId, settingsOf(line), mapped);
+      },
     },
     limit,
   );
@@ -260,14 +274,13 @@ export function planMonth(
   known?: MonthContext,
 ): MonthPlan {
   const lookups = known ? known.lookups : readLookups(ss);
-  const mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
+  let mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
   const grid = validateGrid(ss, month, { lookups, table: known?.table });
   const lines = grid.rows.filter((r) => r.line.sku !== COLLAPSED_AZURE_SKU).map((r) => r.line);
   const modifiers = applyModifiersFor(lines, mappings, settings);
-  const resolver = withRowOverrides(
-    mappingTargetResolver(mappings, settings, new Map((lookups?.contracts ?? []).map((c) => [c.id, c.kind]))),
-    rowMappingOverrides(grid.rows),
-  );
+  const contractList = lookups?.contracts ?? [];
+  const overrides = rowMappingOverrides(grid.rows);
+  let resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
   const scope: PsaReadScope = {
     ...billingPeriodScope(ss, month),
     companyIds: [],
@@ -276,9 +289,11 @@ export function planMonth(
   };
   const companies = new Set<string>();
   const contracts = new Set<string>();
+  const autoCreate = new AutoCreateNeeds();
   for (const line of modifiers.lines) {
     const r = resolver.resolve(line, psa.capabilities);
     if (!r.ok) continue;
+    autoCreate.add(line, r.productId);
     companies.add(r.companyId);
     if (r.ref.kind === 'quantity') contracts.add(r.ref.contractId);
     else {
@@ -294,6 +309,15 @@ export function planMonth(
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
   if (Object.keys(knownIds).length) scope.knownIds = knownIds;
+  // Products created by an earlier push (or since by hand) are named by their PSA id from here on, as the
+  // PSA's state names them; the scope does not depend on the product.
+  const found = autoCreate.found(psa.target);
+  if (found.mappings.length) {
+    addLookupProducts(ss, lookups, found.products);
+    writeMappings(ss, { products: found.mappings }, { lookups: withProducts(lookups, found.products) });
+    mappings = { ...mappings, products: [...mappings.products, ...found.mappings] };
+    resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
+  }
   const state = psa.target.readBilling(scope);
   const reconciliation = reconcile({
     lines: modifiers.lines,
@@ -314,6 +338,9 @@ export function planMonth(
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
   return { grid, reconciliation, collapsedInto };
 }
+
+const withProducts = (l: Lookups | null, products: readonly PsaProduct[]): Lookups | null =>
+  l && { ...l, products: [...l.products, ...products.filter((p) => !l.products.some((q) => q.id === p.id))] };
 
 function billingPeriodScope(ss: Spreadsheet, month: string): { periodStart: string; periodEnd: string } {
   const p = billingPeriod(month, ss.getSpreadsheetTimeZone());
@@ -445,9 +472,10 @@ export function pushMonth(
     psa.capabilities.chargeContainer,
   );
   const sourceOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line.source]));
+  const names = plan.steps.length ? sourceNames() : {};
   for (const step of plan.steps) {
     const id = sourceOf.get(step.lineKeys[0]);
-    if (id) step.source = SOURCE_NAMES[id] ?? id;
+    if (id) step.source = names[id] ?? id;
   }
   const summary: PushSummary = {
     month,

@@ -12,7 +12,7 @@ import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, startBudget } from '../platform/budge
 import type { TimeBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
 import { sendRunSummary } from '../platform/mail';
-import { documentProperties, getCached, newRunId, putCached } from '../platform/runtime';
+import { documentProperties, getCached, newRunId, putCached, shownTime } from '../platform/runtime';
 import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -25,8 +25,8 @@ import {
   connectedPsa,
   connectedSources,
   disabledIntegrations,
-  SOURCE_KINDS,
-  SOURCE_NAMES,
+  sourceKinds,
+  sourceNames,
   sourceNamesInWords,
 } from './connections';
 import { Journal, propertiesJournal } from './ledger';
@@ -148,8 +148,8 @@ function pullAndCompare(
   if (only && sources.length === 0) {
     throw new Error(
       disabledIntegrations().includes(only)
-        ? `${SOURCE_NAMES[only] ?? only} is disabled: enable it first (its credentials are kept)`
-        : `${SOURCE_NAMES[only] ?? only} is not connected`,
+        ? `${sourceNames()[only] ?? only} is disabled: enable it first (its credentials are kept)`
+        : `${sourceNames()[only] ?? only} is not connected`,
     );
   }
   if (sources.length === 0)
@@ -159,7 +159,7 @@ function pullAndCompare(
         : `No source is connected yet: enter ${sourceNamesInWords()} credentials in Connect.`,
     );
   // Rows of integrations not pulled now (disabled, or another one pulled alone) are left as they are.
-  const untouched = [...SOURCE_KINDS].filter((k) => !sources.some((s) => s.id === k));
+  const untouched = sourceKinds().filter((k) => !sources.some((s) => s.id === k));
   reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
   const pulled = pullMonthInMemory(
     ss,
@@ -336,7 +336,7 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
   let known: MonthContext | undefined;
   if (checkpoint.pullFirst && (checkpoint.continuations === 0 || pullPending)) {
     const sources = connectedSources();
-    const untouched = SOURCE_KINDS.filter((k) => !sources.some((s) => s.id === k));
+    const untouched = sourceKinds().filter((k) => !sources.some((s) => s.id === k));
     const pulled = pullMonthInMemory(
       ss,
       checkpoint.month,
@@ -475,7 +475,7 @@ function notifyOwner(run: LastRun): void {
     '',
     run.message,
     '',
-    `Run ${run.runId || '—'} at ${run.at}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
+    `Run ${run.runId || '—'} at ${shownTime(run.at, activeSpreadsheet().getSpreadsheetTimeZone())}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
   ].join('\n');
   try {
     sendRunSummary(owner, subject, body);

@@ -25,6 +25,12 @@ export function formatInZone(date: Date, timeZone: string, pattern: string): str
   return Utilities.formatDate(date, timeZone, pattern);
 }
 
+/** A moment as people read it in the sidebar and mails: '2026-11-01 02:13 (Pacific/Auckland)'. */
+export function shownTime(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${formatInZone(d, timeZone, 'yyyy-MM-dd HH:mm')} (${timeZone})`;
+}
+
 /** The spreadsheet's own properties (the script's when there is no document, e.g. in a standalone run). */
 export function documentProperties(): GoogleAppsScript.Properties.Properties {
   return PropertiesService.getDocumentProperties() ?? PropertiesService.getScriptProperties();

@@ -59,22 +59,32 @@ function assertRoom(): void {
   }
 }
 
-/** Replaces any existing monthly trigger (never two). */
-export function scheduleMonthly(dayOfMonth: number, hour: number): string {
+/**
+ * Replaces any existing monthly trigger (never two). The day and hour are the spreadsheet's, as staff set
+ * and see them; without inTimezone Google would read them in the script's zone (appsscript.json).
+ */
+export function scheduleMonthly(dayOfMonth: number, hour: number, timeZone: string): string {
   deleteTriggers('monthly');
   assertRoom();
   return ScriptApp.newTrigger(HANDLERS.monthly)
     .timeBased()
     .onMonthDay(dayOfMonth)
     .atHour(hour)
+    .inTimezone(timeZone)
     .create()
     .getUniqueId();
 }
 
-export function scheduleNightly(hour: number): string {
+export function scheduleNightly(hour: number, timeZone: string): string {
   deleteTriggers('nightly');
   assertRoom();
-  return ScriptApp.newTrigger(HANDLERS.nightly).timeBased().everyDays(1).atHour(hour).create().getUniqueId();
+  return ScriptApp.newTrigger(HANDLERS.nightly)
+    .timeBased()
+    .everyDays(1)
+    .atHour(hour)
+    .inTimezone(timeZone)
+    .create()
+    .getUniqueId();
 }
 
 /** One continuation at a time: a job resumes from its checkpoint exactly once. */

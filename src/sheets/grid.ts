@@ -34,6 +34,8 @@ export interface MonthView {
   unbillable?: readonly KeyedUnbillable[];
   /** The billing month each line lands on (arrears mode per integration and client). */
   billingMonthOf?: (line: BillingLine) => string;
+  /** A contract a rule picks for the line over its mapped one (annual lines: the fixed-price contract). */
+  ruleContractOf?: (line: BillingLine) => string | undefined;
 }
 
 export interface WriteMonthResult extends Omit<MergeResult, 'rows'> {
@@ -100,12 +102,14 @@ export function pulledLines(lines: readonly BillingLine[], view: MonthView): Pul
   const labels = labeller(view.lookups);
   return lines.map((line) => {
     const client = index.client(line.source, line.customerId);
-    const contract = index.contract(line.source, line.customerId, line.subscriptionId);
+    const contractId =
+      view.ruleContractOf?.(line) ??
+      index.contract(line.source, line.customerId, line.subscriptionId)?.contractId;
     return {
       line,
       mapping: {
         psaCompany: client && client.status !== 'excluded' ? labels.company(client.companyId) : '',
-        psaContract: contract ? labels.contract(contract.contractId) : '',
+        psaContract: contractId ? labels.contract(contractId) : '',
         psaProduct: labels.product(index.product(line.source, line.sku)?.productId),
       },
       ...(view.billingMonthOf ? { billingPeriod: view.billingMonthOf(line) } : {}),

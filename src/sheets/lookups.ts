@@ -101,23 +101,10 @@ function replaceTab(ss: Spreadsheet, tab: string, header: string[], rows: WriteV
   return sheet;
 }
 
-/** Write all four lookup tabs: one setValues each. */
-export function writeLookups(
-  ss: Spreadsheet,
-  companies: readonly PsaCompany[],
-  products: readonly PsaProduct[],
-  contracts: readonly PsaContract[],
-  codes: PsaCodeLists,
-): void {
-  const byName = (a: { name: string; id: string }, b: { name: string; id: string }) =>
-    a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const companyName = new Map(companies.map((c) => [c.id, c.name]));
-  replaceTab(
-    ss,
-    PSA_COMPANIES_TAB,
-    COMPANY_COLUMNS.map((c) => c.header),
-    [...companies].sort(byName).map((c) => [labelOf(c.name, c.id), c.id, c.name, c.active]),
-  );
+const byName = (a: { name: string; id: string }, b: { name: string; id: string }): number =>
+  a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function writeProducts(ss: Spreadsheet, products: readonly PsaProduct[]): void {
   replaceTab(
     ss,
     PSA_PRODUCTS_TAB,
@@ -126,6 +113,38 @@ export function writeLookups(
       .sort(byName)
       .map((p) => [labelOf(p.name, p.id), p.id, p.name, p.code, p.unitPrice ?? '', p.unitCost ?? '']),
   );
+}
+
+/**
+ * Products found in the PSA since the lists were last read (one BillGrid created on a push): added to the
+ * products tab so their mappings show a label and are not taken for products gone from the PSA.
+ */
+export function addLookupProducts(
+  ss: Spreadsheet,
+  known: Lookups | null,
+  found: readonly PsaProduct[],
+): void {
+  const have = new Set((known?.products ?? []).map((p) => p.id));
+  const fresh = found.filter((p) => !have.has(p.id));
+  if (fresh.length) writeProducts(ss, [...(known?.products ?? []), ...fresh]);
+}
+
+/** Write all four lookup tabs: one setValues each. */
+export function writeLookups(
+  ss: Spreadsheet,
+  companies: readonly PsaCompany[],
+  products: readonly PsaProduct[],
+  contracts: readonly PsaContract[],
+  codes: PsaCodeLists,
+): void {
+  const companyName = new Map(companies.map((c) => [c.id, c.name]));
+  replaceTab(
+    ss,
+    PSA_COMPANIES_TAB,
+    COMPANY_COLUMNS.map((c) => c.header),
+    [...companies].sort(byName).map((c) => [labelOf(c.name, c.id), c.id, c.name, c.active]),
+  );
+  writeProducts(ss, products);
   replaceTab(
     ss,
     PSA_CONTRACTS_TAB,

@@ -66,6 +66,8 @@ export interface MergeResult {
 export const REMOVED_STATUS = 'Removed at source';
 /** Status of a record the source sent but BillGrid cannot bill (followed by ': ' and the reason). */
 export const UNBILLABLE_STATUS = 'Cannot be billed';
+/** Status of a preview of a charge the vendor has not invoiced yet (followed by ': ' and why). */
+export const PREVIEW_STATUS = 'Preview';
 
 /** What the last pull wrote into the override cells, plus the removed flag and the status before it. */
 export interface PulledSnapshot {
@@ -76,6 +78,8 @@ export interface PulledSnapshot {
   s?: string;
   /** 1 while the source's record cannot be billed (see UNBILLABLE_STATUS). */
   u?: 1;
+  /** 1 while the row is a preview of a charge not invoiced yet (see PREVIEW_STATUS); u is 1 too. */
+  p?: 1;
 }
 
 export function parseSnapshot(v: unknown): PulledSnapshot | null {
@@ -88,6 +92,7 @@ export function parseSnapshot(v: unknown): PulledSnapshot | null {
     const snap: PulledSnapshot = { v: vals as PulledSnapshot['v'] };
     if ((o as { r?: unknown }).r === 1) snap.r = 1;
     if ((o as { u?: unknown }).u === 1) snap.u = 1;
+    if ((o as { p?: unknown }).p === 1) snap.p = 1;
     const s = (o as { s?: unknown }).s;
     if (typeof s === 'string') snap.s = s;
     return snap;
@@ -153,7 +158,30 @@ const pulledValues = (fresh: Partial<Record<GridColumnId, CellValue>>): PulledSn
 const isRemovedStatus = (s: unknown): boolean => cellText(s).startsWith(REMOVED_STATUS);
 
 export const isUnbillableRow = (snap: PulledSnapshot | null, status: unknown): boolean =>
-  snap?.u === 1 || cellText(status).startsWith(`${UNBILLABLE_STATUS}:`);
+  snap?.u === 1 ||
+  cellText(status).startsWith(`${UNBILLABLE_STATUS}:`) ||
+  cellText(status).startsWith(`${PREVIEW_STATUS}:`);
+
+const isPreviewRow = (snap: PulledSnapshot | null, status: unknown): boolean =>
+  snap?.p === 1 || cellText(status).startsWith(`${PREVIEW_STATUS}:`);
+
+/**
+ * What a preview row and the invoiced charge that replaces it share: the line's identity without the
+ * vendor's record id (a draft has none, or not the invoice's).
+ */
+function previewRef(f: {
+  source?: unknown;
+  customerId?: unknown;
+  subscriptionId?: unknown;
+  sku?: unknown;
+  chargeType?: unknown;
+  periodStart?: unknown;
+  periodEnd?: unknown;
+}): string {
+  return [f.source, f.customerId, f.subscriptionId, f.sku, f.chargeType, f.periodStart, f.periodEnd]
+    .map((x) => cellText(x).trim())
+    .join('\u001f');
+}
 
 /** What the pull writes for a record that cannot be billed: what could be read, blank elsewhere. */
 function unbillableCells(u: KeyedUnbillable): Partial<Record<GridColumnId, CellValue>> {
@@ -242,8 +270,13 @@ function unbillableRow(row: ExistingRow | null, u: KeyedUnbillable): OutRow {
     for (const c of GRID_COLUMNS) out[c.id] = fresh[c.id] ?? '';
     out.approved = false;
   }
-  out.status = `${UNBILLABLE_STATUS}: ${u.reason}`;
-  out.pulled = snapshotText({ v: pulledValues(fresh), u: 1, ...(before ? { s: before } : {}) });
+  out.status = `${u.preview ? PREVIEW_STATUS : UNBILLABLE_STATUS}: ${u.reason}`;
+  out.pulled = snapshotText({
+    v: pulledValues(fresh),
+    u: 1,
+    ...(u.preview ? { p: 1 as const } : {}),
+    ...(before ? { s: before } : {}),
+  });
   return out;
 }
 
@@ -317,6 +350,21 @@ export function mergeGrid(
     if (ref && !byRecord.has(ref)) byRecord.set(ref, p);
   }
   const existingKeys = new Set(existing.map((r) => cellText(r.cells.key).trim()));
+  // A preview row whose charge is now invoiced becomes the invoiced line (each line replaces one row).
+  const byPreview = new Map<string, PulledLine[]>();
+  for (const p of incoming.values()) {
+    if (existingKeys.has(p.line.key)) continue;
+    const ref = previewRef(p.line);
+    byPreview.set(ref, [...(byPreview.get(ref) ?? []), p]);
+  }
+  const invoiced = (row: ExistingRow): PulledLine | undefined => {
+    const list = byPreview.get(previewRef(row.cells));
+    while (list && list.length > 0) {
+      const p = list.shift() as PulledLine;
+      if (!seen.has(p.line.key)) return p;
+    }
+    return undefined;
+  };
   const seen = new Set<string>();
   for (const row of existing) {
     const key = cellText(row.cells.key).trim();
@@ -327,9 +375,11 @@ export function mergeGrid(
     seen.add(key);
     const p = incoming.get(key);
     const u = unbillable.get(key);
+    const snap = !p && !u ? parseSnapshot(row.cells.pulled) : null;
     const readNow =
-      !p && !u && isUnbillableRow(parseSnapshot(row.cells.pulled), row.cells.status)
-        ? byRecord.get(recordRef(cellText(row.cells.source).trim(), cellText(row.cells.recordId)) ?? '')
+      !p && !u && isUnbillableRow(snap, row.cells.status)
+        ? (byRecord.get(recordRef(cellText(row.cells.source).trim(), cellText(row.cells.recordId)) ?? '') ??
+          (isPreviewRow(snap, row.cells.status) ? invoiced(row) : undefined))
         : undefined;
     if (u) {
       result.rows.push(unbillableRow(row, u));

@@ -8,7 +8,7 @@
  */
 import { BENCH_PSAS, runMonth, type MonthRun } from '../../local/bench/month';
 
-const spec = { lines: 3000, clients: 150, subaccounts: 10 };
+const spec = { lines: 3000, clients: 150, accounts: 10 };
 const psa = BENCH_PSAS[0];
 const step = (r: MonthRun, name: string) => {
   const s = r.steps.find((x) => x.step === name);

@@ -5,7 +5,7 @@ import { assignLineKeys } from '../../src/core/line-key';
 /** A valid connector line; override what the test is about. */
 export function raw(over: Partial<RawBillingLine> = {}): RawBillingLine {
   return {
-    source: 'pax8',
+    source: 'market',
     customerId: 'cust-1',
     customerName: 'Acme Ltd',
     subscriptionId: 'sub-1',
@@ -38,7 +38,7 @@ const cents = fc.integer({ min: -50_000, max: 50_000 }).map((n) => n / 100);
 /** Random valid lines over a small space of ids, so repeats and collisions really happen. */
 export const rawLineArb: fc.Arbitrary<RawBillingLine> = fc
   .record({
-    source: fc.constantFrom('pax8', 'twilio'),
+    source: fc.constantFrom('market', 'usage'),
     customerId: fc.constantFrom('c1', 'c2', 'c3'),
     subscriptionId: fc.constantFrom('', 's1', 's2'),
     sku: fc.constantFrom('SKU-A', 'SKU-B', 'MST-AZR-PLAN'),

@@ -10,7 +10,7 @@ import { defaultBillingSettings } from '../../src/core/settings';
 describe('mapping rows', () => {
   it('parse a valid client mapping with per-client overrides', () => {
     const row = {
-      source: 'pax8',
+      source: 'market',
       customerId: 'c1',
       customerName: 'Acme',
       companyId: 'CO1',
@@ -37,7 +37,7 @@ describe('mapping rows', () => {
     ],
   ])('reject a bad client mapping %p', (over, message) => {
     const row = {
-      source: 'pax8',
+      source: 'market',
       customerId: 'c1',
       customerName: '',
       companyId: 'CO1',
@@ -51,7 +51,7 @@ describe('mapping rows', () => {
   it('allow an excluded client without a company', () => {
     expect(
       parseClientMapping({
-        source: 'pax8',
+        source: 'market',
         customerId: 'c1',
         customerName: '',
         companyId: null,
@@ -62,12 +62,12 @@ describe('mapping rows', () => {
   });
 
   it('reject product and contract rows without their PSA side', () => {
-    expect(parseProductMapping({ source: 'pax8', sku: 'A', productId: '', status: 'manual' })).toEqual({
+    expect(parseProductMapping({ source: 'market', sku: 'A', productId: '', status: 'manual' })).toEqual({
       ok: false,
       message: 'PSA product is missing (at productId)',
     });
     expect(
-      parseContractMapping({ source: 'pax8', customerId: 'c1', subscriptionId: 's', contractId: '' }),
+      parseContractMapping({ source: 'market', customerId: 'c1', subscriptionId: 's', contractId: '' }),
     ).toEqual({
       ok: false,
       message: 'PSA contract is missing (at contractId)',
@@ -79,7 +79,7 @@ describe('MappingIndex', () => {
   const index = new MappingIndex({
     clients: [
       {
-        source: 'pax8',
+        source: 'market',
         customerId: 'c1',
         customerName: '',
         companyId: 'CO1',
@@ -88,30 +88,30 @@ describe('MappingIndex', () => {
         overrides: { arrearsMode: 'next' },
       },
     ],
-    products: [{ source: 'pax8', sku: 'A', productId: 'P1', status: 'manual' }],
+    products: [{ source: 'market', sku: 'A', productId: 'P1', status: 'manual' }],
     contracts: [
-      { source: 'pax8', customerId: 'c1', subscriptionId: '', contractId: 'K-default' },
-      { source: 'pax8', customerId: 'c1', subscriptionId: 's9', contractId: 'K-s9' },
+      { source: 'market', customerId: 'c1', subscriptionId: '', contractId: 'K-default' },
+      { source: 'market', customerId: 'c1', subscriptionId: 's9', contractId: 'K-s9' },
     ],
   });
 
   it('keys everything by source as well', () => {
-    expect(index.client('pax8', 'c1')?.companyId).toBe('CO1');
-    expect(index.client('twilio', 'c1')).toBeUndefined();
-    expect(index.product('pax8', 'A')?.productId).toBe('P1');
-    expect(index.product('twilio', 'A')).toBeUndefined();
+    expect(index.client('market', 'c1')?.companyId).toBe('CO1');
+    expect(index.client('usage', 'c1')).toBeUndefined();
+    expect(index.product('market', 'A')?.productId).toBe('P1');
+    expect(index.product('usage', 'A')).toBeUndefined();
   });
 
   it("uses a subscription's own contract, else the customer's default", () => {
-    expect(index.contract('pax8', 'c1', 's9')?.contractId).toBe('K-s9');
-    expect(index.contract('pax8', 'c1', 'other')?.contractId).toBe('K-default');
-    expect(index.contract('pax8', 'c2', 's9')).toBeUndefined();
+    expect(index.contract('market', 'c1', 's9')?.contractId).toBe('K-s9');
+    expect(index.contract('market', 'c1', 'other')?.contractId).toBe('K-default');
+    expect(index.contract('market', 'c2', 's9')).toBeUndefined();
   });
 
   it('resolves settings per line through the client mapping overrides', () => {
     const settingsFor = lineSettingsResolver(defaultBillingSettings(), index);
-    expect(settingsFor({ source: 'pax8', customerId: 'c1' }).arrearsMode).toBe('next');
-    expect(settingsFor({ source: 'pax8', customerId: 'c2' }).arrearsMode).toBe('most-recent');
-    expect(settingsFor({ source: 'pax8', customerId: 'c1' }).arrearsMode).toBe('next');
+    expect(settingsFor({ source: 'market', customerId: 'c1' }).arrearsMode).toBe('next');
+    expect(settingsFor({ source: 'market', customerId: 'c2' }).arrearsMode).toBe('most-recent');
+    expect(settingsFor({ source: 'market', customerId: 'c1' }).arrearsMode).toBe('next');
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { ClientMapping } from '../../src/core/mapping';
 import { CompanyIndex, matchClients, matchKey, normalizeName, similarity } from '../../src/core/matching';
 
-const customer = (id: string, name: string) => ({ source: 'pax8', id, name });
+const customer = (id: string, name: string) => ({ source: 'market', id, name });
 const company = (id: string, name: string, active = true) => ({ id, name, active });
 
 describe('normalizeName', () => {
@@ -67,7 +67,7 @@ describe('matchClients', () => {
     const [m] = matchClients([customer('c1', 'ACME corp.')], companies, []);
     expect(m).toMatchObject({ outcome: 'auto', companyId: '1', score: 100 });
     expect(m.mapping).toEqual({
-      source: 'pax8',
+      source: 'market',
       customerId: 'c1',
       customerName: 'ACME corp.',
       companyId: '1',
@@ -112,7 +112,7 @@ describe('matchClients', () => {
 
   it('never overrides a confirmed, manual or excluded mapping', () => {
     const existing: ClientMapping[] = (['confirmed', 'manual', 'excluded'] as const).map((status, i) => ({
-      source: 'pax8',
+      source: 'market',
       customerId: `c${i}`,
       customerName: 'Acme',
       companyId: status === 'excluded' ? null : '2',
@@ -129,7 +129,7 @@ describe('matchClients', () => {
 
   it('keeps an automatic mapping while its company exists, re-matches when it is gone', () => {
     const auto = (companyId: string): ClientMapping => ({
-      source: 'pax8',
+      source: 'market',
       customerId: 'c1',
       customerName: 'Acme',
       companyId,
@@ -148,7 +148,7 @@ describe('matchClients', () => {
 
   it('allows many source customers to map to one PSA company', () => {
     const res = matchClients(
-      [customer('c1', 'Acme Corp'), { source: 'twilio', id: 'AC1', name: 'acme' }],
+      [customer('c1', 'Acme Corp'), { source: 'usage', id: 'AC1', name: 'acme' }],
       companies,
       [],
     );
@@ -223,7 +223,7 @@ describe('matchClients', () => {
 describe('names a person reads as the same', () => {
   const co = (id: string, name: string) => ({ id, name });
   const one = (name: string, companies: Array<{ id: string; name: string }>) =>
-    matchClients([{ source: 'pax8', id: 'x', name }], companies, [])[0];
+    matchClients([{ source: 'market', id: 'x', name }], companies, [])[0];
 
   it('compare equal across spacing, punctuation, &/and, suffixes, diacritics and ü/ue, ß/ss', () => {
     for (const [source, psa] of [

@@ -22,7 +22,7 @@ interface Scenario {
   state: PsaBillingState;
 }
 
-const customers = ['pax8|c1', 'pax8|c2', 'pax8|c3', 'twilio|c1', 'twilio|c2', 'twilio|c3'];
+const customers = ['market|c1', 'market|c2', 'market|c3', 'usage|c1', 'usage|c2', 'usage|c3'];
 const skus = ['SKU-A', 'SKU-B', 'MST-AZR-PLAN'];
 
 const clientArb = (sc: string): fc.Arbitrary<ClientMapping | null> => {
@@ -58,7 +58,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   .record({
     raws: fc.array(rawLineArb, { maxLength: 25 }),
     clients: fc.tuple(...customers.map(clientArb)),
-    products: fc.subarray(['pax8', 'twilio'].flatMap((source) => skus.map((sku) => ({ source, sku })))),
+    products: fc.subarray(['market', 'usage'].flatMap((source) => skus.map((sku) => ({ source, sku })))),
     productIds: fc.constantFrom('P1', 'P2'),
     contracts: fc.subarray(customers, { minLength: 3 }),
     lifecycle: fc.constantFrom('manual', 'default-item', 'auto-create', 'auto-create' as const),
@@ -179,16 +179,16 @@ describe('push plan', () => {
     ]);
     const mappings: Mappings = {
       clients: ['a', 'b'].map((id) => ({
-        source: 'pax8',
+        source: 'market',
         customerId: id,
         customerName: '',
         companyId: `CO-${id}`,
         status: 'manual',
         score: null,
       })),
-      products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+      products: [{ source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
       contracts: ['a', 'b'].map((id) => ({
-        source: 'pax8',
+        source: 'market',
         customerId: id,
         subscriptionId: '',
         contractId: `K-${id}`,
@@ -224,7 +224,7 @@ describe('push plan', () => {
         {
           clients: [
             {
-              source: 'pax8',
+              source: 'market',
               customerId: 'cust-1',
               customerName: '',
               companyId: 'CO1',
@@ -232,8 +232,8 @@ describe('push plan', () => {
               score: null,
             },
           ],
-          products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
-          contracts: [{ source: 'pax8', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
+          products: [{ source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+          contracts: [{ source: 'market', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
         },
         defaultBillingSettings(),
       ),

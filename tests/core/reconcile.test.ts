@@ -6,7 +6,7 @@ import { reconcile } from '../../src/core/reconcile';
 import type { ReconcileAction } from '../../src/core/reconcile';
 import { defaultBillingSettings } from '../../src/core/settings';
 import type { BillingSettings, EffectiveSettings } from '../../src/core/settings';
-import { mappingTargetResolver } from '../../src/core/targets';
+import { mappingTargetResolver, type ContractFacts } from '../../src/core/targets';
 import { CONTRACT_PSA, INVOICE_PSA } from '../../src/core/testing/capabilities';
 import type { PsaCapabilities } from '../../src/core/targets';
 import { keyed, raw } from './fixtures';
@@ -14,7 +14,7 @@ import { keyed, raw } from './fixtures';
 const mappings = (): Mappings => ({
   clients: [
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       customerName: 'Acme',
       companyId: 'CO1',
@@ -22,7 +22,7 @@ const mappings = (): Mappings => ({
       score: null,
     },
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-x',
       customerName: 'Gone',
       companyId: null,
@@ -30,8 +30,8 @@ const mappings = (): Mappings => ({
       score: null,
     },
   ],
-  products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
-  contracts: [{ source: 'pax8', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
+  products: [{ source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+  contracts: [{ source: 'market', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
 });
 
 const empty = (): PsaBillingState => ({ quantities: [], charges: [] });
@@ -44,7 +44,7 @@ function run(
     settings?: Partial<EffectiveSettings>;
     maps?: Mappings;
     currency?: 'USD' | 'EUR' | null;
-    contractKinds?: ReadonlyMap<string, 'recurring-service' | 'fixed-price'>;
+    contractKinds?: ReadonlyMap<string, 'recurring-service' | 'fixed-price'> | readonly ContractFacts[];
   } = {},
 ) {
   const base = defaultBillingSettings();
@@ -63,7 +63,7 @@ const only = (r: { actions: ReconcileAction[] }): ReconcileAction => {
   return r.actions[0];
 };
 
-describe('reconcile on a PSA with contract-service quantities (Autotask)', () => {
+describe('reconcile on a PSA with contract-service quantities', () => {
   it('sums recurring lines for the same contract service and proposes creating it', () => {
     const lines = keyed([
       raw({ subscriptionId: 's1', quantity: 3 }),
@@ -116,6 +116,19 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
     ).toBe('set-quantity');
   });
 
+  it('on a PSA that adds no record for 0 units, a wanted 0 with no contract service is already as wanted', () => {
+    const lines = keyed([raw({ quantity: 0 })]);
+    expect(only(run(lines)).action).toBe('create');
+    const none = only(run(lines, { caps: { ...CONTRACT_PSA, addsZeroQuantities: false } }));
+    expect(none.action).toBe('none');
+    expect(none.message).toMatch(/Nothing to bill/);
+    // Any other quantity is still created there.
+    expect(
+      only(run(keyed([raw({ quantity: 1 })]), { caps: { ...CONTRACT_PSA, addsZeroQuantities: false } }))
+        .action,
+    ).toBe('create');
+  });
+
   it('treats usage, arrears, one-off and pro-rata lines as charges on the contract keyed by line key', () => {
     const lines = keyed(
       (['usage', 'arrears', 'one-off', 'pro-rata'] as const).map((chargeType) =>
@@ -137,6 +150,60 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
     expect(only(run(lines, { contractKinds: new Map([['K1', 'recurring-service']]) })).ref?.kind).toBe(
       'quantity',
     );
+  });
+
+  describe('annual subscriptions on the fixed-price contract', () => {
+    const contracts: ContractFacts[] = [
+      { id: 'K1', companyId: 'CO1', kind: 'recurring-service' },
+      { id: 'F1', companyId: 'CO1', kind: 'fixed-price', endDate: '2027-09-30' },
+      { id: 'F9', companyId: 'CO9', kind: 'fixed-price' },
+    ];
+    const annual = () => keyed([raw({ quantity: 25, cycle: 'annual' })]);
+
+    it('routes an annual line to the client’s fixed-price contract as a charge; monthly lines stay', () => {
+      const [l] = annual();
+      expect(only(run([l], { contractKinds: contracts })).ref).toEqual({
+        kind: 'charge',
+        companyId: 'CO1',
+        container: 'F1',
+        lineKey: l.key,
+      });
+      const monthly = keyed([raw({ quantity: 25 })]);
+      expect(only(run(monthly, { contractKinds: contracts })).ref).toMatchObject({
+        kind: 'quantity',
+        contractId: 'K1',
+      });
+    });
+
+    it('keeps the default contract when the rule is off, the company has none, or two, or it ended', () => {
+      const lines = annual();
+      const onK1 = (r: ReturnType<typeof run>) => expect(only(r).ref).toMatchObject({ contractId: 'K1' });
+      onK1(run(lines, { contractKinds: contracts, settings: { annualToFixedPrice: false } }));
+      onK1(run(lines, { contractKinds: contracts.filter((c) => c.id !== 'F1') }));
+      onK1(
+        run(lines, { contractKinds: [...contracts, { id: 'F2', companyId: 'CO1', kind: 'fixed-price' }] }),
+      );
+      onK1(
+        run(lines, {
+          contractKinds: contracts.map((c) => (c.id === 'F1' ? { ...c, endDate: '2026-09-30' } : c)),
+        }),
+      );
+    });
+
+    it('keeps a subscription linked to a contract of its own (per-subscription link)', () => {
+      const maps = mappings();
+      maps.contracts.push({
+        source: 'market',
+        customerId: 'cust-1',
+        subscriptionId: 'sub-1',
+        contractId: 'K2',
+      });
+      const r = run(annual(), {
+        contractKinds: [...contracts, { id: 'K2', companyId: 'CO1', kind: 'recurring-service' }],
+        maps,
+      });
+      expect(only(r).ref).toMatchObject({ kind: 'quantity', contractId: 'K2' });
+    });
   });
 
   it('proposes updating a charge whose values differ', () => {
@@ -171,12 +238,12 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
       psaCurrency: 'USD',
       held: [
         {
-          source: 'pax8',
+          source: 'market',
           customerId: 'cust-1',
           sku: 'MS-365-BP',
           message: "Row 4: Cannot be billed: Quantity 'ten' is not a number",
         },
-        { source: 'pax8', customerId: 'cust-2', sku: 'OTHER', message: 'Row 5 needs fixing' },
+        { source: 'market', customerId: 'cust-2', sku: 'OTHER', message: 'Row 5 needs fixing' },
       ],
     });
     const seats = r.byLine.get(lines[0].key);
@@ -212,7 +279,7 @@ describe('reconcile on a PSA with contract-service quantities (Autotask)', () =>
   });
 });
 
-describe('reconcile on an invoice-only PSA (Halo)', () => {
+describe('reconcile on an invoice-only PSA', () => {
   it("appends every line, recurring included, to the client's latest invoice by default", () => {
     const lines = keyed([raw(), raw({ chargeType: 'usage' })]);
     const r = run(lines, { caps: INVOICE_PSA });
@@ -398,7 +465,7 @@ describe('sync stopped on a contract mapping (seed 002)', () => {
   const stoppedMaps = (): Mappings => {
     const m = mappings();
     m.contracts.push({
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       subscriptionId: 'sub-1',
       contractId: 'K1',

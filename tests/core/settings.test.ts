@@ -10,7 +10,7 @@ import type { BillingSettings } from '../../src/core/settings';
 const settings = (): BillingSettings => ({
   ...defaultBillingSettings(),
   sources: {
-    pax8: { modifiers: { collapseAzure: true }, invoiceBehaviour: 'new', codes: { incomeAccount: '4000' } },
+    market: { modifiers: { collapseAzure: true }, invoiceBehaviour: 'new', codes: { incomeAccount: '4000' } },
   },
   clients: {
     C1: {
@@ -23,11 +23,11 @@ const settings = (): BillingSettings => ({
 
 describe('resolveSettings', () => {
   it('returns the global settings when nothing is overridden', () => {
-    expect(resolveSettings(settings(), 'twilio', null)).toEqual(DEFAULT_SETTINGS);
+    expect(resolveSettings(settings(), 'usage', null)).toEqual(DEFAULT_SETTINGS);
   });
 
   it('applies the integration over global, field by field', () => {
-    const s = resolveSettings(settings(), 'pax8', 'C2');
+    const s = resolveSettings(settings(), 'market', 'C2');
     expect(s.modifiers).toEqual({ ...DEFAULT_SETTINGS.modifiers, collapseAzure: true });
     expect(s.invoiceBehaviour).toBe('new');
     expect(s.codes).toEqual({ ...DEFAULT_SETTINGS.codes, incomeAccount: '4000' });
@@ -35,7 +35,7 @@ describe('resolveSettings', () => {
   });
 
   it('applies the client over the integration', () => {
-    const s = resolveSettings(settings(), 'pax8', 'C1');
+    const s = resolveSettings(settings(), 'market', 'C1');
     expect(s.modifiers.collapseAzure).toBe(false);
     expect(s.modifiers.dropAzure).toBe(true);
     expect(s.invoiceBehaviour).toBe('recurring');
@@ -44,14 +44,14 @@ describe('resolveSettings', () => {
   });
 
   it('applies the mapping row overrides last, and an explicit null clears an inherited value', () => {
-    const s = resolveSettings(settings(), 'pax8', 'C1', { targetInvoiceId: null, arrearsMode: 'next' });
+    const s = resolveSettings(settings(), 'market', 'C1', { targetInvoiceId: null, arrearsMode: 'next' });
     expect(s.targetInvoiceId).toBeNull();
     expect(s.arrearsMode).toBe('next');
     expect(s.invoiceBehaviour).toBe('recurring');
   });
 
   it('ignores undefined fields in an override', () => {
-    const s = resolveSettings(settings(), 'pax8', null, { modifiers: { dropZero: undefined } });
+    const s = resolveSettings(settings(), 'market', null, { modifiers: { dropZero: undefined } });
     expect(s.modifiers.dropZero).toBe(false);
   });
 });
@@ -62,11 +62,11 @@ describe('parseBillingSettings', () => {
   });
 
   it('names the bad value and where it is', () => {
-    const input = { ...defaultBillingSettings(), sources: { pax8: { invoiceBehaviour: 'weekly' } } };
+    const input = { ...defaultBillingSettings(), sources: { market: { invoiceBehaviour: 'weekly' } } };
     expect(parseBillingSettings(input)).toEqual({
       ok: false,
       message:
-        "Invoice behaviour 'weekly' is not one of new, latest, recurring (at sources.pax8.invoiceBehaviour)",
+        "Invoice behaviour 'weekly' is not one of new, latest, recurring (at sources.market.invoiceBehaviour)",
     });
   });
 
@@ -91,14 +91,14 @@ describe('override chain properties', () => {
       fc.property(behaviour, behaviour, behaviour, flag, flag, flag, (src, cli, row, fs, fc2, fr) => {
         const s: BillingSettings = {
           ...defaultBillingSettings(),
-          sources: { pax8: { invoiceBehaviour: src, modifiers: { dropZero: fs } } },
+          sources: { market: { invoiceBehaviour: src, modifiers: { dropZero: fs } } },
           clients: { C1: { invoiceBehaviour: cli, modifiers: { dropZero: fc2 } } },
         };
-        const r = resolveSettings(s, 'pax8', 'C1', { invoiceBehaviour: row, modifiers: { dropZero: fr } });
+        const r = resolveSettings(s, 'market', 'C1', { invoiceBehaviour: row, modifiers: { dropZero: fr } });
         expect(r.invoiceBehaviour).toBe(row ?? cli ?? src ?? DEFAULT_SETTINGS.invoiceBehaviour);
         expect(r.modifiers.dropZero).toBe(fr ?? fc2 ?? fs ?? DEFAULT_SETTINGS.modifiers.dropZero);
         // Another client only sees the source level.
-        expect(resolveSettings(s, 'pax8', 'C2').invoiceBehaviour).toBe(
+        expect(resolveSettings(s, 'market', 'C2').invoiceBehaviour).toBe(
           src ?? DEFAULT_SETTINGS.invoiceBehaviour,
         );
       }),

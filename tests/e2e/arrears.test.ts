@@ -1,31 +1,39 @@
 /**
  * Arrears mode (P32, seed 003) through the BUILT bundle: usage billed in arrears lands on the billing period
  * the setting says — "most recent" = the month consumed, "next" = the following billing month — in the grid's
- * Billing period column and in the PSA (Autotask: the charge's date; HaloPSA: the month's new invoice), per
- * integration and per client override.
+ * Billing period column and in the PSA (the charge's date or its invoice's, as the PSA's contract fixture
+ * reads it), per integration and per client override, on every PSA whose fixture says where it bills.
  */
 import { DEMO_MONTH } from '../../local/demo/msp';
-import { billableDefaults, startBundle } from './bundle-host';
+import { contractFixtureOf } from '../contract/support';
+import type { PsaContractFixture } from '../../local/sandbox/contract';
+import { psaConnector } from '../../src/connectors/registry';
+import { billableDefaults, psasWhere, startBundle } from './bundle-host';
 import type { BundleHost, DefaultsView, Row } from './bundle-host';
-
-interface AutotaskCharge {
-  name: string;
-  datePurchased: string;
-}
-interface HaloInvoice {
-  invoice_date?: string;
-  lines: { comment_1?: string }[];
-}
 
 const NEXT = '2026-11';
 const companyIdOf = (r: Row): string => /\[([^\]]+)\]\s*$/.exec(String(r['PSA company']))?.[1] ?? '';
 
-describe.each(['autotask', 'halo'] as const)('arrears mode through the built bundle (→ %s)', (psa) => {
+/** Every sandboxed PSA whose contract fixture says in which month it bills a charge. */
+const dated = psasWhere((p) => {
+  try {
+    return typeof (contractFixtureOf(p.id) as PsaContractFixture).chargeMonthOf === 'function';
+  } catch {
+    return false;
+  }
+}).map((p) => [p.id, contractFixtureOf(p.id) as PsaContractFixture] as const);
+
+it('at least two PSAs (one billing on contracts, one on invoices) say where a charge is billed', () => {
+  const containers = new Set(dated.map(([id]) => psaConnector(id).capabilities.chargeContainer));
+  expect([...containers].sort()).toEqual(['contract', 'invoice']);
+});
+
+describe.each(dated)('arrears mode through the built bundle (→ %s)', (psa, fixture) => {
   let b: BundleHost;
   beforeAll(async () => {
     b = await startBundle(psa);
     b.call('refreshClients');
-    billableDefaults(b, psa);
+    billableDefaults(b);
   });
   afterAll(() => b.sb.stop());
 
@@ -76,19 +84,10 @@ describe.each(['autotask', 'halo'] as const)('arrears mode through the built bun
     const keptSent = kept.filter((r) => sent.has(keyOf(r)));
     expect(movedSent.length).toBeGreaterThan(0);
     expect(keptSent.length).toBeGreaterThan(0);
-    if (psa === 'autotask') {
-      const state = await b.sb.admin('autotask').state<{ entities: { ContractCharges: AutotaskCharge[] } }>();
-      const dateOf = (r: Row) =>
-        state.entities.ContractCharges.find((c) => c.name.includes(keyOf(r)))?.datePurchased ?? '';
-      for (const r of movedSent) expect(dateOf(r)).toMatch(/^2026-11-01/);
-      for (const r of keptSent) expect(dateOf(r)).toMatch(/^2026-10-/);
-    } else {
-      const state = await b.sb.admin('halo').state<{ invoices: HaloInvoice[] }>();
-      const invoiceDateOf = (r: Row) =>
-        state.invoices.find((i) => i.lines.some((l) => l.comment_1 === keyOf(r)))?.invoice_date ?? '';
-      for (const r of movedSent) expect(invoiceDateOf(r)).toMatch(/^2026-11-/);
-      for (const r of keptSent) expect(invoiceDateOf(r)).toMatch(/^2026-10-/);
-    }
+    const state = await b.sb.admin(psa).state();
+    const monthOf = (r: Row) => fixture.chargeMonthOf?.(state, keyOf(r));
+    for (const r of movedSent) expect(monthOf(r)).toBe(NEXT);
+    for (const r of keptSent) expect(monthOf(r)).toBe(DEMO_MONTH);
     // Converged: a second push changes nothing.
     expect((b.call('dryRunPush', DEMO_MONTH) as { total: number }).total).toBe(0);
   });

@@ -5,7 +5,7 @@
  * it a customer to match again; assign by hand is never changed by matching.
  */
 import { DEMO_MONTH } from '../../local/demo/msp';
-import { billableDefaults, startBundle } from './bundle-host';
+import { billableDefaults, firstPsaWhere, startBundle } from './bundle-host';
 import type { BundleHost, Row } from './bundle-host';
 
 interface ClientRow {
@@ -20,12 +20,12 @@ interface ClientsView {
   rows: ClientRow[];
 }
 
-describe('exclude, include, unassign and assign through the built bundle (Autotask)', () => {
+describe('exclude, include, unassign and assign through the built bundle', () => {
   let b: BundleHost;
   beforeAll(async () => {
-    b = await startBundle('autotask');
+    b = await startBundle(firstPsaWhere());
     b.call('refreshClients');
-    billableDefaults(b, 'autotask');
+    billableDefaults(b);
   });
   afterAll(() => b.sb.stop());
 

@@ -115,7 +115,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
 
     // 02:00 New York time on the 29th: only the nightly trigger is due.
     await sb.admin('pax8').clearRequests();
-    host.fireDueTriggers(Date.parse('2026-10-29T06:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-10-29T06:59:00Z'));
     let s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'nightly' });
     expect(changed(s)).toBeGreaterThan(0);
@@ -125,14 +125,14 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     // A client adds two seats at Pax8 during the day: the next night pushes exactly that change.
     await addSeatsAtPax8(2);
     await sb.admin('autotask').clearRequests();
-    host.fireDueTriggers(Date.parse('2026-10-30T06:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-10-30T06:59:00Z'));
     s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'nightly' });
     expect(changed(s)).toBe(1);
     expect((await sb.admin('autotask').requests()).filter(isMutation)).toHaveLength(1);
 
     await sb.admin('autotask').clearRequests();
-    host.fireDueTriggers(Date.parse('2026-10-31T06:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-10-31T06:59:00Z'));
     s = call('getSchedule') as Last;
     expect(changed(s)).toBe(0);
     expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
@@ -148,7 +148,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     await sb.admin('pax8').clearRequests();
     await sb.admin('autotask').clearRequests();
 
-    host.fireDueTriggers(Date.parse('2026-11-02T11:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
     const s = call('getSchedule') as { lastRun: { outcome: string; month: string; trigger: string } };
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
     expect((await sb.admin('pax8').requests()).some((r) => r.path.includes('/invoices'))).toBe(true);
@@ -167,7 +167,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
 
     // On the 2nd at 06:00 New York time the run pushes the previous month's approved rows, as pulled.
     await sb.admin('pax8').clearRequests();
-    host.fireDueTriggers(Date.parse('2026-11-02T11:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
     expect(await sb.admin('pax8').requests()).toEqual([]);
     type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
     let s = call('getSchedule') as Last;
@@ -178,7 +178,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     // Manual product mode: the next month's run refuses and says why; nothing is pushed.
     const d = call('getDefaults') as { settings: { global: Record<string, unknown> } };
     call('saveDefaults', { ...d.settings, global: { ...d.settings.global, productLifecycle: 'manual' } });
-    host.fireDueTriggers(Date.parse('2026-12-02T11:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-12-02T11:59:00Z'));
     s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'refused', month: '2026-11' });
     expect(s.lastRun.message).toMatch(/reconcile by hand/);

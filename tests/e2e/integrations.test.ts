@@ -4,7 +4,8 @@
  * left as they are (never "Removed at source"); a pull of one integration leaves the others' rows alone.
  */
 import { DEMO_MONTH } from '../../local/demo/msp';
-import { billableDefaults, startBundle } from './bundle-host';
+import { sourceName } from '../../src/connectors/registry';
+import { billableDefaults, DEMO_SOURCES, firstPsaWhere, startBundle } from './bundle-host';
 import type { BundleHost } from './bundle-host';
 
 interface Integration {
@@ -20,9 +21,9 @@ interface Pull {
 describe('integrations on/off and pulled one at a time (built bundle)', () => {
   let b: BundleHost;
   beforeAll(async () => {
-    b = await startBundle('autotask');
+    b = await startBundle(firstPsaWhere());
     b.call('refreshClients');
-    billableDefaults(b, 'autotask');
+    billableDefaults(b);
   });
   afterAll(() => b.sb.stop());
 
@@ -30,40 +31,42 @@ describe('integrations on/off and pulled one at a time (built bundle)', () => {
   const removed = (source: string) =>
     grid().filter((r) => r.Source === source && String(r.Status).startsWith('Removed at source'));
 
+  const [kept, off] = DEMO_SOURCES;
+
   it('skips a disabled integration without losing its keys or its rows, and pulls one alone', async () => {
     const first = b.call('pullBillingMonth', DEMO_MONTH) as Pull;
-    expect(first.sources.map((s) => s.id).sort()).toEqual(['pax8', 'twilio']);
-    const twilioRows = grid().filter((r) => r.Source === 'twilio').length;
-    expect(twilioRows).toBeGreaterThan(0);
+    expect(first.sources.map((s) => s.id).sort()).toEqual([kept, off].sort());
+    const offRows = grid().filter((r) => r.Source === off).length;
+    expect(offRows).toBeGreaterThan(0);
 
     // Only an admin switches integrations.
     b.call('setAdmins', []);
-    expect(b.run('setIntegrationEnabled', ['twilio', false], 'editor@example.com').ok).toBe(false);
-    const list = b.call('setIntegrationEnabled', 'twilio', false) as Integration[];
-    expect(list.find((i) => i.id === 'twilio')).toMatchObject({ connected: true, enabled: false });
+    expect(b.run('setIntegrationEnabled', [off, false], 'editor@example.com').ok).toBe(false);
+    const list = b.call('setIntegrationEnabled', off, false) as Integration[];
+    expect(list.find((i) => i.id === off)).toMatchObject({ connected: true, enabled: false });
 
-    await b.sb.admin('twilio').clearRequests();
+    await b.sb.admin(off).clearRequests();
     const pulled = b.call('pullBillingMonth', DEMO_MONTH) as Pull;
-    expect(pulled.sources.map((s) => s.id)).toEqual(['pax8']);
-    expect(await b.sb.admin('twilio').requests()).toEqual([]);
-    expect(grid().filter((r) => r.Source === 'twilio')).toHaveLength(twilioRows);
-    expect(removed('twilio')).toEqual([]);
+    expect(pulled.sources.map((s) => s.id)).toEqual([kept]);
+    expect(await b.sb.admin(off).requests()).toEqual([]);
+    expect(grid().filter((r) => r.Source === off)).toHaveLength(offRows);
+    expect(removed(off)).toEqual([]);
     // The tenant check and a pull of it alone say it is disabled.
-    const check = b.run('checkConnection', ['twilio']);
+    const check = b.run('checkConnection', [off]);
     expect(check.ok).toBe(false);
-    expect(check.error?.message).toMatch(/Twilio is disabled/);
-    const alone = b.run('pullBillingMonth', [DEMO_MONTH, 'twilio']);
+    expect(check.error?.message).toMatch(new RegExp(`${sourceName(off)} is disabled`));
+    const alone = b.run('pullBillingMonth', [DEMO_MONTH, off]);
     expect(alone.error?.message).toMatch(/disabled: enable it first/);
 
-    // Enabled again: its keys were kept; a pull of it alone leaves Pax8's rows alone.
-    b.call('setIntegrationEnabled', 'twilio', true);
-    await b.sb.admin('pax8').clearRequests();
-    const pax8Rows = grid().filter((r) => r.Source === 'pax8').length;
-    const one = b.call('pullBillingMonth', DEMO_MONTH, 'twilio') as Pull;
-    expect(one.sources.map((s) => s.id)).toEqual(['twilio']);
-    expect(await b.sb.admin('pax8').requests()).toEqual([]);
-    expect(grid().filter((r) => r.Source === 'pax8')).toHaveLength(pax8Rows);
-    expect(removed('pax8')).toEqual([]);
+    // Enabled again: its keys were kept; a pull of it alone leaves the other's rows alone.
+    b.call('setIntegrationEnabled', off, true);
+    await b.sb.admin(kept).clearRequests();
+    const keptRows = grid().filter((r) => r.Source === kept).length;
+    const one = b.call('pullBillingMonth', DEMO_MONTH, off) as Pull;
+    expect(one.sources.map((s) => s.id)).toEqual([off]);
+    expect(await b.sb.admin(kept).requests()).toEqual([]);
+    expect(grid().filter((r) => r.Source === kept)).toHaveLength(keptRows);
+    expect(removed(kept)).toEqual([]);
     expect(b.run('pullBillingMonth', [DEMO_MONTH, 'nosuch']).error?.message).toMatch(/Integration/);
   });
 });

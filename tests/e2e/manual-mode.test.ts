@@ -111,7 +111,7 @@ describe('manual product mode through the built bundle', () => {
     const manual = { ...d.settings, global: { ...d.settings.global, productLifecycle: 'manual' } };
     call('saveDefaults', { ...manual, sources: { pax8: { productLifecycle: 'auto-create' } } });
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: null });
-    host.fireDueTriggers(Date.parse('2026-12-02T11:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-12-02T11:59:00Z'));
     type Last = { lastRun: { outcome: string; message: string } };
     let s = call('getSchedule') as Last;
     // Twilio still follows the global manual mode.
@@ -124,7 +124,7 @@ describe('manual product mode through the built bundle', () => {
       sources: { pax8: { productLifecycle: 'auto-create' }, twilio: { productLifecycle: 'default-item' } },
       clients: { 'some-company': { productLifecycle: 'manual' } },
     });
-    host.fireDueTriggers(Date.parse('2027-01-02T11:01:00Z'));
+    host.fireDueTriggers(Date.parse('2027-01-02T11:59:00Z'));
     s = call('getSchedule') as Last;
     // A client's own manual setting still stops automatic runs.
     expect(s.lastRun).toMatchObject({ outcome: 'refused' });

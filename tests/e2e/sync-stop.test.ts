@@ -4,17 +4,10 @@
  * never pushed — by a person or by the schedule — and their Status says why; resuming sync pushes them.
  * Each Contracts row shows its last and next sync.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { GasRuntime, LocalHost, setClock } from '../../local/gas';
-import type { ExecutionResult } from '../../local/gas';
 import type { SheetState } from '../../local/gas/state';
-import { demoCredentials } from '../../local/demo/credentials';
 import { DEMO_MONTH } from '../../local/demo/msp';
-import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
-import { urlMapFor } from '../../local/workbench/vendors';
-
-const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
+import { billableDefaults, firstPsaWhere, startBundle } from './bundle-host';
+import type { BundleHost, Row } from './bundle-host';
 
 interface SyncRow {
   source: string;
@@ -29,58 +22,24 @@ interface SyncView {
   rows: SyncRow[];
   nextSync: string | null;
 }
-type Row = Record<string, unknown>;
 
-describe('stopping and resuming the sync of one contract service (built bundle, Autotask)', () => {
-  let sb: RunningSandboxes;
-  let host: LocalHost;
-
-  const run = (fn: string, args: unknown[], user = 'owner@example.com'): ExecutionResult =>
-    host.run(fn, args, { kind: 'sidebar', user });
-  const call = (fn: string, ...args: unknown[]): unknown => {
-    const r = run(fn, args);
-    if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
-    return r.result;
-  };
-  const sheet = (name: string): SheetState => {
-    const s = host.state.spreadsheets[0].sheets.find((x) => x.name === name);
-    if (!s) throw new Error(`no tab ${name}`);
-    return s;
-  };
+describe('stopping and resuming the sync of one contract service (built bundle)', () => {
+  let b: BundleHost;
+  const run = (fn: string, args: unknown[], user?: string) => b.run(fn, args, user);
+  const call = (fn: string, ...args: unknown[]): unknown => b.call(fn, ...args);
+  const rows = (name: string): Row[] => b.rows(name);
+  const sheet = (name: string): SheetState => b.sheet(name);
   const value = (c: { v?: unknown } | null | undefined): unknown => c?.v ?? '';
-  /** The tab's rows as header → value. */
-  const rows = (name: string): Row[] => {
-    const [head, ...body] = sheet(name).rows.map((r) => (r ?? []).map(value));
-    return body
-      .filter((r) => r.some((v) => v !== ''))
-      .map((r) => Object.fromEntries((head ?? []).map((h, i) => [String(h), r[i] ?? ''])));
-  };
   const grid = () => rows(`Billing ${DEMO_MONTH}`);
 
   beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
-    const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
-    host = new LocalHost(runtime, fs.readFileSync(bundlePath, 'utf8'));
-    // The demo month's data is October 2026; "now" is early November.
-    setClock(host.state, Date.parse('2026-11-01T09:00:00Z'));
-    const creds = demoCredentials();
-    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
+    // A PSA that keeps quantities on contract services; the demo month's data is October 2026.
+    b = await startBundle(firstPsaWhere((p) => p.capabilities.quantityTargets));
     call('refreshClients');
-    const d = call('getDefaults') as {
-      settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-      codes: { itemCodes: { id: string }[] };
-    };
-    call('saveDefaults', {
-      ...d.settings,
-      global: {
-        ...d.settings.global,
-        productLifecycle: 'auto-create',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
-      },
-    });
+    billableDefaults(b);
     call('pullBillingMonth', DEMO_MONTH);
   });
-  afterAll(() => sb.stop());
+  afterAll(() => b.sb.stop());
 
   it('holds a stopped service through a manual push and the monthly schedule, then pushes it once resumed', () => {
     // A subscription whose contract service exists with another quantity than the source's.
@@ -135,7 +94,7 @@ describe('stopping and resuming the sync of one contract service (built bundle, 
     expect(scheduled.rows.filter((r) => !r.stopped).every((r) => r.nextSync === scheduled.nextSync)).toBe(
       true,
     );
-    host.fireDueTriggers(Date.parse('2026-11-02T11:01:00Z'));
+    b.host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
     const last = (call('getSchedule') as { lastRun: { outcome: string; month: string } }).lastRun;
     expect(last).toMatchObject({ outcome: 'finished', month: DEMO_MONTH });
     row = grid().find((r) => r['Line key'] === key) as Row;

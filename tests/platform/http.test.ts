@@ -102,21 +102,21 @@ describe('RetryingHttpClient', () => {
 
   it('gives up on persistent network errors with a message that names the API and hides query strings', () => {
     const f = fakeDeps({ g: ['network'] });
-    const client = new RetryingHttpClient({ apiName: 'Twilio', maxRetries: 2 }, f.deps);
+    const client = new RetryingHttpClient({ apiName: 'Vendor API', maxRetries: 2 }, f.deps);
     let message = '';
     try {
       client.request(get('g'));
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toMatch(/^Twilio could not be reached after 3 attempts/);
+    expect(message).toMatch(/^Vendor API could not be reached after 3 attempts/);
     expect(message).not.toContain('SECRET');
   });
 
   it('lets a policy say which responses are worth retrying', () => {
     const f = fakeDeps({ g: [{ status: 500, body: '{"errors":["Missing field"]}' }] });
     const client = new RetryingHttpClient(
-      { apiName: 'Autotask', isRetryable: (r) => r.status >= 500 && !r.body.includes('"errors"') },
+      { apiName: 'Vendor API', isRetryable: (r) => r.status >= 500 && !r.body.includes('"errors"') },
       f.deps,
     );
     expect(client.request(get('g')).status).toBe(500);

@@ -7,7 +7,7 @@ import type { Mappings } from '../../src/core/mapping';
 /** A valid connector line; override what the test is about. */
 export function raw(over: Partial<RawBillingLine> = {}): RawBillingLine {
   return {
-    source: 'pax8',
+    source: 'market',
     customerId: 'cust-1',
     customerName: 'Acme Ltd',
     subscriptionId: 'sub-1',
@@ -131,7 +131,7 @@ export const CODES: PsaCodeLists = {
 export const MAPPINGS: Mappings = {
   clients: [
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'cust-1',
       customerName: 'Acme Ltd',
       companyId: '100',
@@ -139,6 +139,6 @@ export const MAPPINGS: Mappings = {
       score: null,
     },
   ],
-  products: [{ source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
-  contracts: [{ source: 'pax8', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
+  products: [{ source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' }],
+  contracts: [{ source: 'market', customerId: 'cust-1', subscriptionId: '', contractId: 'K1' }],
 };

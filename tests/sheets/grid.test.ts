@@ -59,8 +59,11 @@ describe('month grid in the emulator', () => {
     const source = company?.getCriteriaValues()[0] as GoogleAppsScript.Spreadsheet.Range;
     expect(source.getSheet().getName()).toBe('_PSA Companies');
     const price = colOf(sheet, 'Unit price');
-    expect(sheet.getRange(2, price).getNumberFormat()).toBe('[$$]#,##0.00');
-    expect(sheet.getRange(3, price).getNumberFormat()).toBe('[$€]#,##0.00');
+    // The two rows are ordered by key: find the euro row by its currency.
+    const currency = colOf(sheet, 'Currency');
+    const euroRow = sheet.getRange(2, currency).getValue() === 'EUR' ? 2 : 3;
+    expect(sheet.getRange(5 - euroRow, price).getNumberFormat()).toBe('[$$]#,##0.00');
+    expect(sheet.getRange(euroRow, price).getNumberFormat()).toBe('[$€]#,##0.00');
     const rules = sheet.getConditionalFormatRules();
     expect(rules.map((r) => r.getBooleanCondition()?.getBackground())).toEqual([
       HIGHLIGHT.difference,

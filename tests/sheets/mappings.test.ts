@@ -24,7 +24,7 @@ const sorted = (m: Mappings): Mappings => ({
 const SIDEBAR: Mappings = {
   clients: [
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'c-1',
       customerName: 'Acme Ltd',
       companyId: '100',
@@ -32,7 +32,7 @@ const SIDEBAR: Mappings = {
       score: 96,
     },
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'c-2',
       customerName: '=Globex',
       companyId: '200',
@@ -41,7 +41,7 @@ const SIDEBAR: Mappings = {
       overrides: { invoiceBehaviour: 'new', modifiers: { dropZero: true } },
     },
     {
-      source: 'twilio',
+      source: 'usage',
       customerId: 'AC9',
       customerName: 'Old account',
       companyId: null,
@@ -50,13 +50,13 @@ const SIDEBAR: Mappings = {
     },
   ],
   products: [
-    { source: 'pax8', sku: 'MS-365-BP', productId: 'P1', status: 'manual' },
-    { source: 'pax8', sku: '+SMS', productId: 'new:+SMS', status: 'auto' },
+    { source: 'market', sku: 'MS-365-BP', productId: 'P1', status: 'manual' },
+    { source: 'market', sku: '+SMS', productId: 'new:+SMS', status: 'auto' },
   ],
   contracts: [
-    { source: 'pax8', customerId: 'c-1', subscriptionId: '', contractId: 'K1', contractServiceId: null },
+    { source: 'market', customerId: 'c-1', subscriptionId: '', contractId: 'K1', contractServiceId: null },
     {
-      source: 'pax8',
+      source: 'market',
       customerId: 'c-2',
       subscriptionId: 'sub-7',
       contractId: 'K2',
@@ -82,7 +82,7 @@ describe('mapping tabs', () => {
     const clients = e.ss.insertSheet('Clients');
     clients.getRange(1, 1, 1, 4).setValues([['Source', 'Customer id', 'PSA company', 'Customer name']]);
     // Typed: Sheets turns 4711 and 200 into numbers.
-    clients.getRange(2, 1, 1, 4).setValues([['pax8 ', '4711', '200', 'Typed Ltd']]);
+    clients.getRange(2, 1, 1, 4).setValues([['market ', '4711', '200', 'Typed Ltd']]);
     const typed = readMappings(e.ss);
     expect(typed.problems).toEqual([]);
 
@@ -92,7 +92,7 @@ describe('mapping tabs', () => {
       writeMappings(e2.ss, {
         clients: [
           {
-            source: 'pax8',
+            source: 'market',
             customerId: '4711',
             customerName: 'Typed Ltd',
             companyId: '200',
@@ -114,15 +114,15 @@ describe('mapping tabs', () => {
     writeMappings(e.ss, SIDEBAR);
     const clients = tab(e.ss, 'Clients');
     clients.getRange(5, 1, 4, 5).setValues([
-      ['pax8', 'c-3', 'Gone Co', 'Vanished [999]', 'manual'],
-      ['pax8', 'c-4', 'Maybe Co', '100', 'maybe'],
-      ['pax8', 'c-5', 'Nobody', '', ''],
-      ['pax8', 'c-1', 'Acme again', '200', 'manual'],
+      ['market', 'c-3', 'Gone Co', 'Vanished [999]', 'manual'],
+      ['market', 'c-4', 'Maybe Co', '100', 'maybe'],
+      ['market', 'c-5', 'Nobody', '', ''],
+      ['market', 'c-1', 'Acme again', '200', 'manual'],
     ]);
     clients.getRange(9, colOf(clients, 'Overrides')).setValue('{not json');
-    clients.getRange(9, 1, 1, 4).setValues([['pax8', 'c-6', 'Json Co', '100']]);
+    clients.getRange(9, 1, 1, 4).setValues([['market', 'c-6', 'Json Co', '100']]);
     const contracts = tab(e.ss, 'Contracts');
-    contracts.getRange(4, 1, 1, 4).setValues([['pax8', 'c-1', 'sub-9', 'K2']]);
+    contracts.getRange(4, 1, 1, 4).setValues([['market', 'c-1', 'sub-9', 'K2']]);
 
     const read = readMappings(e.ss);
     expect(read.problems).toEqual([
@@ -153,7 +153,7 @@ describe('mapping tabs', () => {
         tab: 'Clients',
         rowNumber: 8,
         kind: 'duplicate',
-        message: 'Clients row 8: pax8 customer c-1 is already mapped on row 3; row 3 is used',
+        message: 'Clients row 8: market customer c-1 is already mapped on row 3; row 3 is used',
       },
       {
         tab: 'Clients',
@@ -179,7 +179,7 @@ describe('mapping tabs', () => {
     const extra = clients.getLastColumn() + 1;
     clients.getRange(1, extra).setValue('Account manager');
     clients.getRange(3, extra).setValue('Jo'); // on c-1's row
-    clients.getRange(5, 1, 1, 4).setValues([['pax8', 'c-8', 'Hand Made', '100']]);
+    clients.getRange(5, 1, 1, 4).setValues([['market', 'c-8', 'Hand Made', '100']]);
 
     writeMappings(e.ss, {
       clients: [

@@ -96,7 +96,7 @@ describe('reconciliation, statuses and ledger', () => {
     sheet.getRange(row(1), colOf(sheet, 'PSA reference')).setValue('CC-1');
     const results = new Map<string, LineResult>([
       [lines[0].key, { status: 'applied', psaId: '=700', message: 'Added charge' }],
-      [lines[1].key, { status: 'failed', message: 'Autotask said 500', retryable: true }],
+      [lines[1].key, { status: 'failed', message: 'The PSA said 500', retryable: true }],
       ['BG-ffffffffffffffff', { status: 'unchanged', psaId: '1', message: 'x' }],
     ]);
     const read0 = e.env.stats.cellsRead;
@@ -111,7 +111,7 @@ describe('reconciliation, statuses and ledger', () => {
     ]);
     expect(sheet.getRange(row(0), colOf(sheet, 'PSA reference')).getFormula()).toBe('');
     expect([cell(sheet, row(1), 'Status'), cell(sheet, row(1), 'PSA reference')]).toEqual([
-      'Failed: Autotask said 500',
+      'Failed: The PSA said 500',
       'CC-1',
     ]);
     expect(cell(sheet, row(2), 'Status')).toBe('');
@@ -148,7 +148,7 @@ describe('reconciliation, statuses and ledger', () => {
       new Map<string, LineResult>([
         [lines[0].key, { status: 'applied', psaId: '1', message: 'Added charge' }],
         [lines[1].key, { status: 'skipped', message: 'Customer is not mapped' }],
-        [lines[2].key, { status: 'failed', message: 'Autotask said 500', retryable: true }],
+        [lines[2].key, { status: 'failed', message: 'The PSA said 500', retryable: true }],
       ]),
     );
     const sheet = tab(e.ss, 'Billing 2026-10');
@@ -161,7 +161,7 @@ describe('reconciliation, statuses and ledger', () => {
         row: rowOfKey(sheet, lines[2].key),
         client: 'cust-9',
         product: 'Defender',
-        status: 'Failed: Autotask said 500',
+        status: 'Failed: The PSA said 500',
       },
       {
         row: rowOfKey(sheet, lines[1].key),

@@ -136,3 +136,52 @@ describe('a record that cannot be billed', () => {
     expect(readGrid(e.ss, '2026-10').removed.map((r) => r.key)).toEqual(first.unbillable);
   });
 });
+
+describe('a preview of a charge the vendor has not invoiced yet', () => {
+  /** A draft of `good`: no record id (drafts have none), one seat more than the invoice will say. */
+  const draft = (over: Partial<UnbillableRecord['values']> = {}): UnbillableRecord => ({
+    source: good.source,
+    reason: 'preview from the draft items',
+    preview: true,
+    values: {
+      customerId: good.customerId,
+      customerName: good.customerName,
+      subscriptionId: good.subscriptionId,
+      sku: good.sku,
+      description: good.description,
+      periodStart: good.periodStart,
+      periodEnd: good.periodEnd,
+      chargeType: good.chargeType,
+      quantity: good.quantity + 1,
+      unitPrice: good.unitPrice,
+      currency: good.currency,
+      ...over,
+    },
+  });
+
+  test('reads "Preview", is never pushable even when ticked, and becomes the invoiced line in place', () => {
+    const other = keyed([raw({ subscriptionId: 'sub-9', recordId: 'item-9' })]);
+    const first = pull(other, [draft()]);
+    const sheet = month(e.ss);
+    const row = rowOfKey(sheet, first.unbillable[0]);
+    expect(cell(sheet, row, 'Status')).toBe('Preview: preview from the draft items');
+    type(sheet, row, 'Approved', true);
+    expect(readGrid(e.ss, '2026-10').rows.map((r) => r.key)).toEqual([other[0].key]);
+
+    const invoiced = keyed([good, ...other.map((l) => ({ ...l }))]);
+    const second = pull(invoiced, []);
+    expect(second.rows).toBe(2);
+    expect(second.removed).toEqual([]);
+    const goodKey = invoiced.find((l) => l.recordId === 'item-7')?.key as string;
+    expect(rowOfKey(month(e.ss), goodKey)).toBe(row);
+    expect(cell(month(e.ss), row, 'Status')).toBe('');
+    expect(cell(month(e.ss), row, 'Quantity')).toBe(good.quantity);
+  });
+
+  test('a preview with no invoiced charge of its identity is marked removed, never matched to another', () => {
+    const first = pull([], [draft({ periodStart: '2026-09-01' })]);
+    const second = pull(keyed([good]), []);
+    expect(second.removed).toEqual(first.unbillable);
+    expect(second.rows).toBe(2);
+  });
+});

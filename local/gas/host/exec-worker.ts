@@ -96,7 +96,11 @@ function runJob(job: Job): void {
   signal = new Int32Array(job.flag);
   try {
     const globals = Object.fromEntries(Object.entries(data.roots).map(([name, ref]) => [name, remote(ref)]));
-    const bundle = loadBundle(data.code, globals, { filename: data.filename, check: data.check });
+    const bundle = loadBundle(data.code, globals, {
+      filename: data.filename,
+      check: data.check,
+      timeZone: data.timeZone,
+    });
     const result = bundle.call(data.functionName, ...data.args.map(decode));
     finish({ type: 'done', ok: true, result });
   } catch (err) {

@@ -21,6 +21,7 @@ import {
   type GasEnvironment,
 } from '../env';
 import { clockEvent, dueTriggers, markFired } from '../script-app';
+import { scriptRunArgs, scriptRunResult } from '../script-run';
 import { quotaReport } from '../quotas';
 import {
   applyEdit,
@@ -220,7 +221,10 @@ export class GasHost {
   ): Promise<ExecutionResult> {
     const src = this.source(bundle);
     const exec = new Execution({ ...options, user: options.user ?? this.runtime.options.user });
+    const fromPage = options.kind === 'sidebar';
     try {
+      // google.script.run refuses a Date or function argument before anything runs.
+      if (fromPage && Array.isArray(args)) args = scriptRunArgs(args);
       startQuota(this.runtime, exec);
     } catch (err) {
       const r = this.runtime;
@@ -248,6 +252,7 @@ export class GasHost {
       flag,
       check: this.checkBundle,
       kind: exec.kind,
+      timeZone: this.runtime.options.scriptTimeZone,
       port: port2,
     };
     const worker = this.acquireWorker(workerData, port2);
@@ -315,7 +320,7 @@ export class GasHost {
     return {
       functionName,
       ok: outcome.ok,
-      result: outcome.ok ? outcome.result : undefined,
+      result: !outcome.ok ? undefined : fromPage ? scriptRunResult(outcome.result) : outcome.result,
       error: outcome.ok ? null : outcome.error,
       stats: exec.snapshot(),
       logs: exec.logs,

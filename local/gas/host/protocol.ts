@@ -35,6 +35,8 @@ export interface ExecWorkerData {
   flag: SharedArrayBuffer;
   check: boolean;
   kind: ExecutionKind;
+  /** The script's time zone: the bundle's local time. */
+  timeZone: string;
 }
 
 export type DoneMessage =

@@ -191,6 +191,12 @@ export const contract: PsaContractFixture<AtState> = {
     };
   },
 
+  // A contract charge is billed on its date purchased (the key is in its name).
+  chargeMonthOf(state, lineKey) {
+    const charge = (state.entities.ContractCharges ?? []).find((c) => keyIn(c.name, lineKey));
+    return charge ? String(charge.datePurchased).slice(0, 7) : null;
+  },
+
   isMutation: (r) => r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path),
 
   malformed: [

@@ -118,7 +118,7 @@ export function matches(rec: AtRecord, c: Condition): boolean {
  * `matches` for every condition of a filter, compiled once per query: condition values are normalised
  * once instead of once per record, an `in` list of numbers is a Set, and an OR of `contains` on one field
  * (BillGrid looks charges up by 450 line keys at a time) tests the field's text once. Same answers as
- * `matches` (tests/local/sandbox/autotask-filter.test.ts); without it a 100,000-line month's queries
+ * `matches` (tests/connectors/psa/autotask/sandbox-filter.test.ts); without it a 100,000-line month's queries
  * took minutes of sandbox time, which the emulator then counted as Autotask's answer time.
  */
 export function compileFilter(conditions: readonly Condition[]): (rec: AtRecord) => boolean {

@@ -261,6 +261,12 @@ export const contract: PsaContractFixture<HaloState> = {
     };
   },
 
+  // A line is billed on its invoice's date (the key is in comment_1).
+  chargeMonthOf(state, lineKey) {
+    const invoice = state.invoices.find((i) => i.lines.some((l) => l.comment_1 === lineKey));
+    return invoice?.invoice_date ? invoice.invoice_date.slice(0, 7) : null;
+  },
+
   isMutation: (r) => r.method !== 'GET' && /^\/api\//i.test(r.path),
 
   malformed: [

@@ -102,6 +102,11 @@ export interface Pax8Fixture {
    * invoice dated the 1st). Unset: every invoice exists.
    */
   today?: string;
+  /**
+   * How a draft item differs from the item the issued invoice will hold, by invoice item id ("the final
+   * invoice generated on the 5th of the month may differ").
+   */
+  draftChanges?: Record<string, Partial<Omit<Pax8FixtureItem, 'invoiceId' | 'id'>>>;
   /** Behaviours the documentation leaves open; tests run the connector under each. */
   variants?: {
     /** An empty list: `content` left out (what Pax8's own CLI guards against, the default) or `[]`. */
@@ -513,9 +518,9 @@ export function demoFixture(): Pax8Fixture {
   const voided = b.invoice('2026-10-void', `${DEMO_MONTH}-20`, 'USD', 'Void');
   const byId = new Map<string, Pax8FixtureCompany>();
   DEMO_CLIENTS.forEach((client, n) => {
-    if (!client.pax8Name) return;
+    if (!client.marketplaceName) return;
     const euro = client.id === 'c07';
-    const c = b.company(client.id, client.pax8Name, n + 1, euro ? 'PT' : 'US');
+    const c = b.company(client.id, client.marketplaceName, n + 1, euro ? 'PT' : 'US');
     byId.set(client.id, c);
     // Évora Consulting is billed by Pax8's European entity in EUR (prices ≈ USD × 0.92).
     b.month(euro ? eur : oct, c, client.id, DEMO_MONTH, euro ? 0.92 : 1);

@@ -5,6 +5,7 @@
  *   GET  /v1/subscriptions                 paged subscriptions (companyId, status, billingTerm filters)
  *   GET  /v1/invoices[/{id}]               paged invoices (invoiceDateRangeStart/End, status, companyId)
  *   GET  /v1/invoices/{id}/items           paged invoice items
+ *   GET  /v1/invoices/draftItems           paged draft items of the invoice not issued yet (monthOffset 0|1)
  * Paging: page (from 0) and size (1..200, default 10) → { content, page: { size, totalElements, totalPages,
  * number } }. Errors: { type, message, instance, status } (token endpoint: { error, error_description }).
  * Expired or unknown tokens get 401; `limits.requestsPerSecond` gives 429 with Retry-After.
@@ -98,6 +99,13 @@ export function issuedOn(invoiceDate: string): string {
 const ISSUE_DELAY_DAYS = 4;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The month (yyyy-mm) a draft request is for: the sandbox clock's month plus the offset. */
+function draftMonth(today: string | undefined, offset: number): string | undefined {
+  if (!today) return undefined;
+  const m = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 + offset;
+  return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+}
 
 export function createSandbox(fixture?: unknown): Sandbox<Pax8State> {
   const seed = (fixture as Pax8Fixture | undefined) ?? demoFixture();
@@ -210,6 +218,44 @@ export function createSandbox(fixture?: unknown): Sandbox<Pax8State> {
       )
       .sort((a, b) => (a.invoiceDate < b.invoiceDate ? 1 : a.invoiceDate > b.invoiceDate ? -1 : 0));
     return paged(req, list, undefined, s.variants);
+  });
+  // Registered before /v1/invoices/:id, which would otherwise take 'draftItems' for an id.
+  sandbox.route('GET', '/v1/invoices/draftItems', (req, s) => {
+    const raw = req.query.get('monthOffset') ?? '1';
+    if (raw !== '0' && raw !== '1') return pax8ErrorResponse(req, 422, 'Invalid monthOffset value');
+    const companyId = req.query.get('companyId');
+    if (companyId && !s.companies.some((c) => c.id === companyId))
+      return pax8ErrorResponse(req, 404, 'Company not found');
+    const month = draftMonth(s.today, Number(raw));
+    // The charges of the month's invoice while Pax8 has not issued it: no item id (drafts have none in
+    // Pax8's own example), and no usage billed in arrears ("This endpoint does not include charges for
+    // usage-based products billed in arrears").
+    const unissued = new Set(
+      s.invoices
+        .filter(
+          (i) =>
+            month &&
+            i.status !== 'Void' &&
+            i.invoiceDate.startsWith(month) &&
+            s.today &&
+            issuedOn(i.invoiceDate) > s.today,
+        )
+        .map((i) => i.id),
+    );
+    const items = s.items
+      .filter(
+        (i) =>
+          unissued.has(i.invoiceId) &&
+          i.term.toLowerCase() !== 'arrears' &&
+          (!companyId || i.companyId === companyId),
+      )
+      .map((i) => {
+        const { invoiceId: _invoice, id: _id, ...draft } = i;
+        void _invoice;
+        void _id;
+        return { ...draft, ...(s.draftChanges?.[i.id] ?? {}) };
+      });
+    return paged(req, items, undefined, s.variants);
   });
   sandbox.route('GET', '/v1/invoices/:id', (req, s) => {
     const inv = s.invoices.find(

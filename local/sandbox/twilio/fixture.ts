@@ -138,8 +138,8 @@ export function demoFixture(): TwilioFixture {
     leaf(main.sid, DEMO_MONTH, 'calls-outbound', 420, 160),
   ];
   DEMO_CLIENTS.forEach((c, n) => {
-    if (!c.twilioName) return;
-    const sub = account(c.id, c.twilioName, c.twilioStatus ?? 'active', n + 1);
+    if (!c.usageName) return;
+    const sub = account(c.id, c.usageName, c.usageStatus ?? 'active', n + 1);
     subaccounts.push(sub);
     // Juniper Schools has a subaccount but used nothing this month: it must produce no lines.
     if (c.id === 'c12') return;

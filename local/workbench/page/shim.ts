@@ -4,6 +4,8 @@
  * host.editor.focus), each run call sent to the workbench server as one execution.
  * Bundled by the workbench server at start-up; the endpoint comes from the script tag's data-endpoint.
  */
+import { scriptRunArgs } from '../../gas/script-run';
+
 type Handler = (value: unknown, userObject?: unknown) => void;
 interface Options {
   success?: Handler;
@@ -20,10 +22,18 @@ const endpoint = (document.currentScript as HTMLScriptElement | null)?.dataset.e
 const post = (message: unknown) => window.parent.postMessage(message, window.location.origin);
 
 function runCall(fn: string, args: unknown[], opts: Options): void {
+  let sent: unknown[];
+  try {
+    sent = scriptRunArgs(args); // a Date or function argument fails here, as on Google
+  } catch (e) {
+    if (opts.failure) opts.failure(e, opts.userObject);
+    else console.error(e);
+    return;
+  }
   fetch(endpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ fn, args }),
+    body: JSON.stringify({ fn, args: sent }),
   })
     .then((res) => res.json() as Promise<RunReply>)
     .then((out) => {

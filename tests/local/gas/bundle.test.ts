@@ -86,7 +86,11 @@ describe('LocalHost executions and time-driven triggers', () => {
   const at = (iso: string) => Date.parse(iso);
 
   it('fires monthly triggers on their day and hour, after() once, and deleteTrigger stops them', () => {
-    const runtime = new GasRuntime(createState({ now: at('2026-10-15T16:00:00Z') }), { scriptTimeZone: tz });
+    // Minute 0 of the hour pinned, so the hour's edges can be checked exactly (see trigger-time.test.ts).
+    const runtime = new GasRuntime(createState({ now: at('2026-10-15T16:00:00Z') }), {
+      scriptTimeZone: tz,
+      triggerMinute: 0,
+    });
     const host = new LocalHost(runtime, TRIGGER_BUNDLE);
     const setup = host.run('setup');
     expect(setup.error).toBeNull();

@@ -71,13 +71,13 @@ describe('GasHost: one worker thread per execution, state on the host', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    host.runtime.mapUrls({ 'https://api.twilio.com': url });
+    host.runtime.mapUrls({ 'https://api.vendor.example': url });
     try {
-      const r = await host.run(bundle, 'fetchJson', ['https://api.twilio.com/2010-04-01/Accounts.json']);
+      const r = await host.run(bundle, 'fetchJson', ['https://api.vendor.example/2010-04-01/Accounts.json']);
       expect(r.error).toBeNull();
       expect(r.result).toEqual({
         code: 200,
-        body: { path: '/2010-04-01/Accounts.json', host: 'api.twilio.com' },
+        body: { path: '/2010-04-01/Accounts.json', host: 'api.vendor.example' },
       });
       expect(r.stats.http.fetchCalls).toBe(1);
     } finally {

@@ -177,7 +177,7 @@ describe('LockService in-process', () => {
 describe('ScriptApp schedules and services', () => {
   it('computes everyDays().atHour() and everyHours() firings in the script time zone', () => {
     const state = createState({ now: Date.parse('2026-10-15T16:30:00Z') });
-    const env = createGasEnvironment(state, { scriptTimeZone: 'America/New_York' });
+    const env = createGasEnvironment(state, { scriptTimeZone: 'America/New_York', triggerMinute: 0 });
     env.globals.ScriptApp.newTrigger('daily').timeBased().everyDays(1).atHour(6).create();
     env.globals.ScriptApp.newTrigger('hourly').timeBased().everyHours(2).create();
     const [daily, hourly] = state.triggers;

@@ -207,12 +207,12 @@ describe('SpreadsheetApp values', () => {
 
     sheet
       .getRange('A1')
-      .setNote('from Twilio')
+      .setNote('from the source')
       .setNumberFormat('0.00')
       .setValue(3)
       .setBackground('#eee')
       .setFontWeight('bold');
-    expect(sheet.getRange('A1').getNotes()).toEqual([['from Twilio']]);
+    expect(sheet.getRange('A1').getNotes()).toEqual([['from the source']]);
     expect(sheet.getRange('A1').getDisplayValues()).toEqual([['3.00']]);
     expect(sheet.getRange('A1').getBackground()).toBe('#eee');
     expect(sheet.getRange('A1').getFontWeight()).toBe('bold');

@@ -106,8 +106,8 @@ describe('UrlFetchApp (real HTTP to a server on another thread)', () => {
       /https:\/\/example\.com is not mapped to a local sandbox/,
     );
     expect(() => globals.UrlFetchApp.fetch('https://evil.vendor.test.attacker.net/')).toThrow(/not mapped/);
-    runtime.mapUrls({ 'https://*.autotask.net': server.value.url });
-    const res = globals.UrlFetchApp.fetch('https://webservices5.autotask.net/echo');
+    runtime.mapUrls({ 'https://*.vendor.example': server.value.url });
+    const res = globals.UrlFetchApp.fetch('https://zone5.vendor.example/echo');
     expect(JSON.parse(res.getContentText())).toMatchObject({ path: '/echo' });
   });
 

@@ -1,6 +1,7 @@
 /**
- * Randomised fault schedules (fast-check) against the Autotask and HaloPSA sandboxes, through the
- * built bundle. A schedule = one of a few small approved sets of the demo month + 1–3 faults in the push
+ * Randomised fault schedules (fast-check) against a PSA's sandbox, through the built bundle: each PSA
+ * with fault hooks runs it from tests/connectors/psa/<id>/fault-schedules.test.ts (its hooks say which
+ * requests are reads and changes, how its state is compared, and its oracle). A schedule = one of a few small approved sets of the demo month + 1–3 faults in the push
  * (a crash after the server acted, a connection lost before it did, 429 with Retry-After, 5xx on a read
  * or a change, a read or a change that times out, the execution killed by the time limit) + who re-runs
  * it (a person, the monthly trigger, the continuation trigger). After the re-runs report finished, the
@@ -13,21 +14,28 @@ import fc from 'fast-check';
 import { GasHost, createGasEnvironment, deserializeState, serializeState } from '../../../local/gas';
 import type { ExecutionResult } from '../../../local/gas';
 import type { Fault } from '../../../local/sandbox/framework';
-import { checkAutotask, checkHalo, rowTargets, statusProblems } from './oracle';
+import fs from 'node:fs';
+import path from 'node:path';
+import { rowTargets, statusProblems, type RowTarget } from './oracle';
 import {
   MONTH,
   OWNER,
   TAB,
   bundleCode,
   gridRows,
-  idOf,
   prepareMonth,
+  type GridRow,
   type PreparedMonth,
-  type PsaKind,
 } from './month';
 
-// 300 keeps `npm test` under 15 minutes on a 2-core machine; `npm run soak` runs 2,000.
-const SCHEDULES = Number(process.env.BILLGRID_FAULT_SCHEDULES ?? 300);
+/** PSAs that run the suite: a tests/connectors/psa/<id>/fault-schedules.test.ts each. */
+const PSA_TESTS = path.resolve(__dirname, '..', '..', 'connectors', 'psa');
+const SUITES = fs
+  .readdirSync(PSA_TESTS)
+  .filter((id) => fs.existsSync(path.join(PSA_TESTS, id, 'fault-schedules.test.ts'))).length;
+// 600 schedules in all, split between the PSAs, keeps `npm test` under 15 minutes on a 2-core machine
+// (300 each for two); `npm run soak` runs 2,000 per PSA.
+const SCHEDULES = Number(process.env.BILLGRID_FAULT_SCHEDULES ?? Math.round(600 / Math.max(1, SUITES)));
 /**
  * UrlFetchApp's timeout (real ms; Apps Script's is 60 s) in a faulty run that has a timeout fault, and
  * how late the slow answer comes. Every other run waits 20 s, so a busy machine causes no extra timeouts.
@@ -38,7 +46,7 @@ const PATIENT_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Fields the sandboxes stamp with the wall clock or bookkeeping: not part of what was billed. */
-const VOLATILE = new Set([
+export const VOLATILE = new Set([
   'usage',
   'hits',
   'tokens',
@@ -51,76 +59,31 @@ const VOLATILE = new Set([
   'lastActivityDate',
 ]);
 
-type Rec = Record<string, unknown>;
-const sortByJson = (rows: unknown[]): unknown[] =>
+/** What a PSA gives the fault suite (tests/connectors/psa/<id>/fault-hooks.ts). */
+export interface PsaFaultHooks {
+  /** The sources whose demo lines the oracle was written for. */
+  sources: string[];
+  /** Change requests, one matcher per kind of change (a query is never one). */
+  writes: NonNullable<Fault['match']>[];
+  reads: NonNullable<Fault['match']>;
+  /**
+   * What the PSA bills, without the ids it happened to hand out: a re-run after a fault may create the
+   * same records in another order, so ids are replaced by what the record is and collections compared as
+   * sorted multisets. A duplicate of anything (even an identical one) makes the projections differ.
+   */
+  project(state: unknown): unknown;
+  /** What the PSA must hold after the push (oracle): violations, empty when right. */
+  check(initial: unknown, final: unknown, rows: RowTarget[]): string[];
+  /** The PSA without bulk records the month does not touch, so hundreds of schedules run quickly. */
+  trim?(state: unknown, rows: GridRow[]): unknown;
+}
+
+/** Rows sorted by their JSON: a multiset compared as a list. */
+export const sortByJson = (rows: unknown[]): unknown[] =>
   rows
     .map((r) => [JSON.stringify(r), r] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, r]) => r);
-
-/**
- * What the PSA bills, without the ids it happened to hand out: a re-run after a fault may create the same
- * records in another order, so ids are replaced by what the record is and collections compared as sorted
- * multisets. A duplicate of anything (even an identical one) makes the projections differ.
- */
-function projectAutotask(state: { entities: Record<string, Rec[]> }): unknown {
-  const label = new Map<unknown, string>();
-  const natural: Record<string, (r: Rec) => string> = {
-    Companies: (r) => `company:${String(r.companyName)}`,
-    Services: (r) => `service:${String(r.sku ?? r.name)}`,
-    ServiceBundles: (r) => `bundle:${String(r.name)}`,
-    Contracts: (r) => `contract:${String(r.contractName)}`,
-    BillingCodes: (r) => `code:${String(r.name)}`,
-  };
-  for (const [entity, f] of Object.entries(natural))
-    for (const r of state.entities[entity] ?? []) label.set(r.id, f(r));
-  for (const r of state.entities.ContractServices ?? []) {
-    label.set(
-      r.id,
-      `cs:${label.get(r.contractID) ?? String(r.contractID)}/${label.get(r.serviceID) ?? String(r.serviceID)}`,
-    );
-  }
-  const out: Record<string, unknown> = {};
-  for (const [entity, rows] of Object.entries(state.entities)) {
-    out[entity] = sortByJson(
-      rows.map((r) => {
-        const o: Rec = {};
-        for (const [k, v] of Object.entries(r)) {
-          if (k === 'id' || VOLATILE.has(k)) continue;
-          o[k] = /ID$/.test(k) && label.has(v) ? label.get(v) : v;
-        }
-        return o;
-      }),
-    );
-  }
-  return out;
-}
-
-function projectHalo(state: Rec): unknown {
-  const items = (state.items as Rec[]) ?? [];
-  const itemName = new Map(items.map((i) => [i.id, String(i.name)]));
-  const invoice = (inv: Rec) => ({
-    client_id: inv.client_id,
-    reference: inv.reference,
-    invoice_date: inv.invoice_date,
-    posted: inv.posted,
-    lines: sortByJson(
-      ((inv.lines as Rec[]) ?? []).map(({ id: _id, ihid: _ihid, _itemid, ...line }) => ({
-        ...line,
-        item: itemName.get(_itemid),
-      })),
-    ),
-  });
-  const out: Rec = {};
-  for (const [k, v] of Object.entries(state)) {
-    if (VOLATILE.has(k)) continue;
-    if (k === 'items') out[k] = sortByJson(items.map(({ id: _id, ...i }) => i));
-    else if (k === 'invoices' || k === 'recurringInvoices') out[k] = sortByJson((v as Rec[]).map(invoice));
-    else if (k === 'assetGroups') out[k] = sortByJson((v as Rec[]).map((g) => g.name));
-    else out[k] = v;
-  }
-  return out;
-}
 
 export const FAULT_KINDS = [
   'crash-after',
@@ -140,23 +103,9 @@ interface ScheduledFault {
   retryAfter: number;
 }
 
-/** Change requests, one matcher per kind of change (a query is never one). */
-const WRITES: Record<PsaKind, NonNullable<Fault['match']>[]> = {
-  autotask: [
-    { method: 'POST', pathIncludes: 'ContractServiceAdjustments' },
-    { method: 'POST', pathIncludes: '/Charges' },
-    { method: 'PATCH' },
-  ],
-  halo: [{ method: 'POST', pathPrefix: '/api/' }],
-};
-const READS: Record<PsaKind, NonNullable<Fault['match']>> = {
-  autotask: { method: 'POST', pathIncludes: '/query' },
-  halo: { method: 'GET' },
-};
-
-function toSandboxFaults(f: ScheduledFault, psa: PsaKind): Fault[] {
+function toSandboxFaults(f: ScheduledFault, hooks: PsaFaultHooks): Fault[] {
   const writes = (extra: Partial<Fault>): Fault[] =>
-    WRITES[psa].map((match) => ({ match, after: f.at, times: 1, ...extra }));
+    hooks.writes.map((match) => ({ match, after: f.at, times: 1, ...extra }));
   switch (f.kind) {
     case 'crash-after':
       return writes({ dropAfterHandling: true });
@@ -177,9 +126,9 @@ function toSandboxFaults(f: ScheduledFault, psa: PsaKind): Fault[] {
         },
       ];
     case 'server-error-read':
-      return [{ match: READS[psa], after: f.at, times: f.times, status: 503 }];
+      return [{ match: hooks.reads, after: f.at, times: f.times, status: 503 }];
     case 'timeout-read':
-      return [{ match: READS[psa], after: f.at, times: 1, delayMs: SLOW_MS }];
+      return [{ match: hooks.reads, after: f.at, times: 1, delayMs: SLOW_MS }];
   }
 }
 
@@ -192,17 +141,6 @@ function keepClients(m: PreparedMonth, clients: string[]): void {
     rows.filter((r) => clients.includes(String(r.Customer || r['Customer id']))).map((r) => r.rowNumber),
   );
   sheet.rows = sheet.rows.filter((_, i) => i === 0 || keep.has(i + 1));
-}
-
-/** The PSA without the bulk records of contracts the month does not touch (Autotask's unit rows). */
-function trimPsa(psa: PsaKind, state: unknown, rows: ReturnType<typeof gridRows>): unknown {
-  const copy = structuredClone(state) as { entities?: Record<string, Rec[]> };
-  if (psa !== 'autotask' || !copy.entities) return copy;
-  const contracts = new Set(rows.map((r) => idOf(r['PSA contract'])).filter(Boolean));
-  copy.entities.ContractServiceUnits = copy.entities.ContractServiceUnits.filter((u) =>
-    contracts.has(String(u.contractID)),
-  );
-  return copy;
 }
 
 type Rerun = 'person' | 'monthly trigger' | 'continuation trigger';
@@ -260,7 +198,7 @@ interface Subset {
   approved: number;
 }
 
-export function faultSuite(psa: PsaKind): void {
+export function faultSuite(psa: string, hooks: PsaFaultHooks): void {
   describe(`fault schedules against ${psa}`, () => {
     let m: PreparedMonth;
     const subsets: Subset[] = [];
@@ -274,27 +212,22 @@ export function faultSuite(psa: PsaKind): void {
     };
     const admin = () => m.sb.admin(psa);
     const psaState = async (): Promise<unknown> => admin().state();
-    const project = (st: unknown) =>
-      psa === 'autotask'
-        ? projectAutotask(st as { entities: Record<string, Rec[]> })
-        : projectHalo(st as Rec);
-    const check = (initial: unknown, final: unknown, rows: ReturnType<typeof gridRows>): string[] => {
-      const targets = rowTargets(rows);
-      return psa === 'autotask'
-        ? checkAutotask(initial as never, final as never, targets)
-        : checkHalo(initial as never, final as never, targets);
-    };
+    const project = (st: unknown) => hooks.project(st);
+    const check = (initial: unknown, final: unknown, rows: GridRow[]): string[] =>
+      hooks.check(initial, final, rowTargets(rows));
 
     beforeAll(async () => {
       // The oracle and the trimmed PSA data were written for these sources' demo lines.
-      m = await prepareMonth(psa, { httpTimeoutMs: PATIENT_MS, sources: ['pax8', 'twilio'] });
+      m = await prepareMonth(psa, { httpTimeoutMs: PATIENT_MS, sources: hooks.sources });
       // Four small months: the rows of three clients each (all approved that have something to push),
       // and only their part of the PSA's bulk data, so hundreds of schedules run in a few minutes.
       for (let i = 0; i < 4; i++) {
         const clients = m.pushable.slice(i * 3, i * 3 + 3);
         m.restoreSheet(m.pulled);
         keepClients(m, clients);
-        const initial = trimPsa(psa, m.psaInitial, gridRows(m.runtime.state));
+        const rows = gridRows(m.runtime.state);
+        const copy = structuredClone(m.psaInitial);
+        const initial = hooks.trim ? hooks.trim(copy, rows) : copy;
         await admin().setState(initial);
         const approved = m.call('approveRows', MONTH, { approve: true, clients }) as { changed: number };
         const sheet = serializeState(m.runtime.state);
@@ -349,8 +282,8 @@ export function faultSuite(psa: PsaKind): void {
       await admin().setState(subset.initial);
       await admin().clearFaults();
       // The request log would otherwise keep every body of every schedule.
-      for (const kind of ['pax8', 'twilio', psa]) await m.sb.admin(kind).clearRequests();
-      await admin().faults(schedule.faults.flatMap((f) => toSandboxFaults(f, psa)));
+      for (const kind of [...hooks.sources, psa]) await m.sb.admin(kind).clearRequests();
+      await admin().faults(schedule.faults.flatMap((f) => toSandboxFaults(f, hooks)));
       stats.schedules++;
       for (const f of schedule.faults) stats.faults[f.kind]++;
       if (schedule.killAfterMs !== null) stats.executionsKilled++;
@@ -491,7 +424,7 @@ export function faultSuite(psa: PsaKind): void {
             { fn: 'pushBillingMonth', kind: 'sidebar' },
           ],
           withCheckpoint,
-          WRITES[psa].map((match) => ({ match, after: 1, times: 1, dropAfterHandling: true })),
+          hooks.writes.map((match) => ({ match, after: 1, times: 1, dropAfterHandling: true })),
         );
       }, 120_000);
 
@@ -503,7 +436,7 @@ export function faultSuite(psa: PsaKind): void {
             { fn: 'pushBillingMonth', kind: 'sidebar' },
           ],
           undefined,
-          WRITES[psa].map((match) => ({ match, after: 0, times: 1, drop: true })),
+          hooks.writes.map((match) => ({ match, after: 0, times: 1, drop: true })),
         );
       }, 120_000);
     });

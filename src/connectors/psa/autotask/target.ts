@@ -10,6 +10,7 @@ import { HttpTransportError, type HttpClient } from '../../../core/http';
 import { LINE_KEY_PATTERN } from '../../../core/line-key';
 import {
   PsaError,
+  type CreatesProducts,
   type PsaBillingState,
   type PsaChargeNow,
   type PsaCodeLists,
@@ -73,7 +74,7 @@ function merge(before: StepOutcome | undefined, now: StepOutcome): StepOutcome {
   return { ...now, message: `${before.message}, but then: ${now.message}` };
 }
 
-export class AutotaskTarget implements PsaTarget {
+export class AutotaskTarget implements PsaTarget, CreatesProducts {
   readonly id = 'autotask';
   readonly displayName = 'Autotask';
   readonly client: AutotaskClient;
@@ -193,6 +194,24 @@ export class AutotaskTarget implements PsaTarget {
       unitPrice: s.unitPrice ?? null,
       unitCost: s.unitCost ?? null,
     }));
+  }
+
+  /** The service apply() would use for each 'new:' SKU: the lowest id with that SKU, any case. */
+  findProducts(wanted: readonly { sku: string; name: string }[]): Map<string, PsaProduct> {
+    const found = this.cachedServices([], [...new Set(wanted.map((w) => w.sku))], true);
+    const out = new Map<string, PsaProduct>();
+    for (const w of wanted) {
+      const s = found.get(`sku:${w.sku.toLowerCase()}`);
+      if (s)
+        out.set(w.sku, {
+          id: String(s.id),
+          name: s.name,
+          code: s.sku ?? '',
+          unitPrice: s.unitPrice ?? null,
+          unitCost: s.unitCost ?? null,
+        });
+    }
+    return out;
   }
 
   listContracts(companyIds: string[]): PsaContract[] {

@@ -14,6 +14,7 @@ import {
   PsaError,
   type CreatesCompanies,
   type CreatesContracts,
+  type CreatesProducts,
   type Created,
   type PsaBillingState,
   type PsaCapabilities,
@@ -51,6 +52,8 @@ import {
 export const CONNECTWISE_CAPABILITIES: PsaCapabilities = {
   quantityTargets: true,
   chargeContainer: 'contract',
+  // An addition of 0 bills nothing: none is added (decide.ts).
+  addsZeroQuantities: false,
 };
 
 /** ConnectWise's length limits on what BillGrid writes (SOURCES.md). */
@@ -112,7 +115,15 @@ interface AgreementAdditions {
   unreadable: Array<{ productId: number | null; lineKey: string | null; message: string }>;
 }
 
-export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesContracts {
+const asProduct = (i: CwCatalogItem): PsaProduct => ({
+  id: String(i.id),
+  name: i.description ?? i.identifier,
+  code: i.identifier,
+  unitPrice: i.price ?? null,
+  unitCost: i.cost ?? null,
+});
+
+export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesContracts, CreatesProducts {
   readonly id = 'connectwise';
   readonly displayName = 'ConnectWise PSA';
   readonly capabilities = CONNECTWISE_CAPABILITIES;
@@ -178,13 +189,20 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
   }
 
   listProducts(): PsaProduct[] {
-    return this.catalog('inactiveFlag=false').map((i) => ({
-      id: String(i.id),
-      name: i.description ?? i.identifier,
-      code: i.identifier,
-      unitPrice: i.price ?? null,
-      unitCost: i.cost ?? null,
-    }));
+    return this.catalog('inactiveFlag=false').map(asProduct);
+  }
+
+  /** The catalog item apply() would use for each 'new:' SKU: by integrationXRef, else by identifier. */
+  findProducts(wanted: readonly { sku: string; name: string }[]): Map<string, PsaProduct> {
+    const skus = [...new Set(wanted.map((w) => w.sku))];
+    const missing = skus.filter((sku) => !this.cachedSku(sku));
+    if (missing.length) this.findItems(missing);
+    const out = new Map<string, PsaProduct>();
+    for (const sku of skus) {
+      const i = this.cachedSku(sku);
+      if (i) out.set(sku, asProduct(i));
+    }
+    return out;
   }
 
   listContracts(companyIds: string[]): PsaContract[] {

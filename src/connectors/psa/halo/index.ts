@@ -6,6 +6,7 @@
 import { HttpTransportError, type HttpClient } from '../../../core/http';
 import {
   PsaError,
+  type CreatesProducts,
   type PsaBillingState,
   type PsaChargeNow,
   type PsaCode,
@@ -32,7 +33,15 @@ import {
 } from './items';
 import { HaloPacer, type PacingDeps } from './pacing';
 import { HaloBatch, type HaloPushContext } from './push';
-import { closedBecause, haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice } from './schemas';
+import {
+  closedBecause,
+  haloClient,
+  haloInvoice,
+  haloTax,
+  listEnvelope,
+  type HaloInvoice,
+  type HaloItem,
+} from './schemas';
 
 export { policy, haloConfigSchema, parseHaloConfig } from './config';
 export type { HaloConfig, HaloConfigInput } from './config';
@@ -55,7 +64,15 @@ export interface HaloTargetOptions {
   pacing?: PacingDeps;
 }
 
-export class HaloTarget implements PsaTarget {
+const asProduct = (i: HaloItem): PsaProduct => ({
+  id: String(i.id),
+  name: i.name,
+  code: i.supplier_part_code || i.internalreference,
+  unitPrice: i.baseprice ?? null,
+  unitCost: i.costprice ?? null,
+});
+
+export class HaloTarget implements PsaTarget, CreatesProducts {
   readonly id = 'halo';
   readonly displayName = 'HaloPSA';
   /**
@@ -122,13 +139,12 @@ export class HaloTarget implements PsaTarget {
   }
 
   listProducts(): PsaProduct[] {
-    return this.items.all(true).map((i) => ({
-      id: String(i.id),
-      name: i.name,
-      code: i.supplier_part_code || i.internalreference,
-      unitPrice: i.baseprice ?? null,
-      unitCost: i.costprice ?? null,
-    }));
+    return this.items.all(true).map(asProduct);
+  }
+
+  /** The item apply() would use for each 'new:' SKU (by SKU, else by exact name), read-only. */
+  findProducts(wanted: readonly { sku: string; name: string }[]): Map<string, PsaProduct> {
+    return new Map([...this.items.existing(wanted)].map(([sku, i]) => [sku, asProduct(i)]));
   }
 
   /** Per client: its latest invoice and its recurring invoices (container ids, see containers.ts). */

@@ -47,7 +47,7 @@ export function unreconciledProducts(
 }
 
 /** An existing item for a SKU: its supplier part code or internal reference is the SKU, or its name is exact. */
-function findExisting(p: ProductNeed, items: HaloItem[]): HaloItem | undefined {
+function findExisting(p: Pick<ProductNeed, 'sku' | 'name'>, items: HaloItem[]): HaloItem | undefined {
   const sku = norm(p.sku);
   const bySku = items.filter((i) => norm(i.supplier_part_code) === sku || norm(i.internalreference) === sku);
   if (bySku.length) return bySku.sort(byId)[0];
@@ -76,6 +76,17 @@ export class HaloItems {
 
   byId(id: string): HaloItem | undefined {
     return this.all().find((i) => String(i.id) === id);
+  }
+
+  /** The item auto-create would use for each SKU, where one exists (read-only). */
+  existing(products: readonly Pick<ProductNeed, 'sku' | 'name'>[]): Map<string, HaloItem> {
+    const items = this.all();
+    const out = new Map<string, HaloItem>();
+    for (const p of products) {
+      const hit = findExisting(p, items);
+      if (hit) out.set(p.sku, hit);
+    }
+    return out;
   }
 
   /**

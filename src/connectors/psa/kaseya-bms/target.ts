@@ -14,6 +14,7 @@
 import type { HttpClient } from '../../../core/http';
 import {
   PsaError,
+  type CreatesProducts,
   type PsaBillingState,
   type PsaCapabilities,
   type PsaCodeLists,
@@ -45,12 +46,15 @@ import {
   serviceLineSchema,
   serviceSchema,
   type BmsAccount,
+  type BmsService,
   type BmsServiceLine,
 } from './schemas';
 
 export const KASEYA_BMS_CAPABILITIES: PsaCapabilities = {
   quantityTargets: true,
   chargeContainer: 'contract',
+  // A service line of 0 units bills nothing: none is added.
+  addsZeroQuantities: false,
 };
 
 export const CHARGE_REFUSED =
@@ -111,7 +115,7 @@ export interface BmsOrganizationMapping {
 const int = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
 const day = (v: string | null | undefined): string => (v ?? '').slice(0, 10);
 
-export class KaseyaBmsTarget implements PsaTarget {
+export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   readonly id = 'kaseya-bms';
   readonly displayName = 'Kaseya BMS';
   readonly capabilities = KASEYA_BMS_CAPABILITIES;
@@ -559,14 +563,34 @@ export class KaseyaBmsTarget implements PsaTarget {
   }
 
   private findService(name: string): number | null {
+    return this.serviceNamed(name)?.Id ?? null;
+  }
+
+  private serviceNamed(name: string): BmsService | undefined {
     const raws = this.client.pages('services', '/v2/admin/finance/services/search', {
       body: { Filter: { Name: name } },
     });
-    const hit = this.client
+    return this.client
       .parseEach('Service', raws, serviceSchema)
       .filter((x) => x.Name.trim().toLowerCase() === name.toLowerCase())
       .sort((a, b) => a.Id - b.Id)[0];
-    return hit ? hit.Id : null;
+  }
+
+  /** The service apply() would use for each 'new:' SKU: the one named as the product (BMS services have no SKU). */
+  findProducts(wanted: readonly { sku: string; name: string }[]): Map<string, PsaProduct> {
+    const out = new Map<string, PsaProduct>();
+    for (const w of wanted) {
+      const hit = this.serviceNamed((w.name || w.sku).trim());
+      if (hit)
+        out.set(w.sku, {
+          id: String(hit.Id),
+          name: hit.Name,
+          code: '',
+          unitPrice: hit.UnitPrice,
+          unitCost: hit.UnitCost,
+        });
+    }
+    return out;
   }
 
   /** Steps whose product is 'new:SKU' (auto-create mode) get the service of that name, found or created. */

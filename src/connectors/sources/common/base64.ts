@@ -31,3 +31,22 @@ export function base64Utf8(text: string): string {
 /** `Authorization` header value for HTTP Basic. */
 export const basicAuth = (user: string, password: string): string =>
   `Basic ${base64Utf8(`${user}:${password}`)}`;
+
+const DIGIT = new Uint8Array(128);
+for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
+
+/** base64 → bytes (0..255), pure; whitespace is ignored, anything else outside the alphabet is refused. */
+export function bytesFromBase64(text: string): Uint8Array {
+  const s = text.replace(/\s+/g, '').replace(/=+$/, '');
+  if (!/^[A-Za-z0-9+/]*$/.test(s) || s.length % 4 === 1) throw new Error('The file is not valid base64');
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  const v = (i: number): number => (i < s.length ? DIGIT[s.charCodeAt(i)] : 0);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    const n = (v(i) << 18) | (v(i + 1) << 12) | (v(i + 2) << 6) | v(i + 3);
+    out[o++] = (n >> 16) & 255;
+    if (i + 2 < s.length) out[o++] = (n >> 8) & 255;
+    if (i + 3 < s.length) out[o++] = n & 255;
+  }
+  return out;
+}

@@ -53,7 +53,12 @@ export interface ImportResult {
 const round6 = (n: number): number => Math.round(n * 1e6) / 1e6;
 const MAX_HEADER_SEARCH = 10;
 
-export const sourceIdOf = (profile: Pick<ImportProfile, 'id'>): string => `csv-${profile.id}`;
+/** The connector's id (registry `IMPORTS`): never a source id itself; each profile's integration is below it. */
+export const IMPORT_CONNECTOR_ID = 'file-import';
+
+/** The integration (source id) of a profile: in line keys and mapping tabs, so stable once billed. */
+export const sourceIdOf = (profile: Pick<ImportProfile, 'id'>): string =>
+  `${IMPORT_CONNECTOR_ID}-${profile.id}`;
 
 /** A CSV file (bytes or text) → rows for `importRows`, with the encoding note when there is one. */
 export function readCsvFile(

@@ -191,9 +191,9 @@ export const normaliseHeader = (h: string): string =>
 const chargeTypeEnum = z.enum(CHARGE_TYPES);
 
 export const importProfileSchema = z.object({
-  /** Slug used in the source id (`csv-<id>`) and so in line keys: never change it once lines are billed. */
-  id: z.string({ error: 'Profile id is missing' }).regex(/^[a-z0-9][a-z0-9-]{0,30}$/, {
-    error: 'Profile id must be lower-case letters, digits and dashes (≤ 31)',
+  /** Slug used in the source id (`file-import-<id>`) and so in line keys: never change it once lines are billed. */
+  id: z.string({ error: 'Profile id is missing' }).regex(/^[a-z0-9][a-z0-9-]{0,23}$/, {
+    error: 'Profile id must be lower-case letters, digits and dashes (at most 24)',
   }),
   /** The vendor, as the user names it: "Dicker Data", "Leader". */
   name: z.string().trim().min(1, { error: 'Profile name is missing' }),
@@ -333,5 +333,5 @@ export const slug = (name: string): string =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 31)
+    .slice(0, 24)
     .replace(/-+$/, '') || 'import';

@@ -22,9 +22,10 @@ import type {
 import { SourceError } from '../../../core/source';
 import type { RawBillingLine } from '../../../core/billing-line';
 import { isOk, jsonBody, queryString, scrub, zodReason } from '../common/http-util';
+import { valuesOf } from '../../../core/unbillable';
 import { Pax8Auth, memoryTokenStore, type TokenStore } from './auth';
 import { parsePax8Config, type Pax8Config } from './config';
-import { itemToLine, readableItem } from './mapping';
+import { itemToLine, readableItem, type ItemOutcome } from './mapping';
 import {
   company,
   invoice,
@@ -58,18 +59,15 @@ export class Pax8Source implements BillingSource {
   readonly id = 'pax8';
   readonly displayName = 'Pax8';
   readonly auth: Pax8Auth;
+  private readonly now: () => number;
 
   constructor(
     private readonly config: Pax8Config,
     private readonly http: HttpClient,
     deps: Pax8Deps = {},
   ) {
-    this.auth = new Pax8Auth(
-      config,
-      http,
-      deps.tokenStore ?? memoryTokenStore(),
-      deps.now ?? (() => Date.now()),
-    );
+    this.now = deps.now ?? (() => Date.now());
+    this.auth = new Pax8Auth(config, http, deps.tokenStore ?? memoryTokenStore(), this.now);
   }
 
   listCustomers(): SourceCustomer[] {
@@ -110,13 +108,9 @@ export class Pax8Source implements BillingSource {
         problems.push({ recordId: idOf(raw), message: `Pax8 invoice skipped: ${zodReason(inv.error)}` });
       else if ((inv.data.status ?? '').toLowerCase() !== 'void') invoices.push(inv.data);
     }
-    if (invoices.length === 0) {
-      // Pax8 dates a month's invoice the 1st but issues it around the 5th: before then there is nothing
-      // to bill yet, which must not look like a month with no charges.
-      throw new SourceError(
-        `Pax8 has no invoice dated ${period.start} to ${period.end} yet (Pax8 dates a month's invoice the 1st and issues it around the 5th); pull ${period.month} again once Pax8 has issued it`,
-      );
-    }
+    // Pax8 dates a month's invoice the 1st but issues it around the 5th: before then there is nothing
+    // to bill yet, which must not look like a month with no charges.
+    if (invoices.length === 0) return this.preview(period, companies, terms, problems);
 
     const itemLists = this.readLists(
       invoices.map((inv) => ({ path: `/invoices/${encodeURIComponent(inv.id)}/items`, query: {} })),
@@ -171,6 +165,63 @@ export class Pax8Source implements BillingSource {
       });
     });
     return { lines, problems };
+  }
+
+  /**
+   * Before Pax8 issues the month's invoice, its draft items show what the invoice will hold. They become
+   * rows marked "Preview", never approvable or pushed; a pull after the invoice is issued turns each into
+   * the invoiced charge (see sheets/merge.ts). Drafts exist for the current and the next month only
+   * (monthOffset 0 and 1), carry no item id, and leave out usage billed in arrears.
+   */
+  private preview(
+    period: BillingPeriod,
+    companies: Map<string, { id: string; name: string; billOnBehalfOfEnabled?: boolean | null }>,
+    terms: Map<string, string>,
+    problems: SourceProblem[],
+  ): PullResult {
+    const notYet = `Pax8 has no invoice dated ${period.start} to ${period.end} yet (Pax8 dates a month's invoice the 1st and issues it around the 5th)`;
+    const offset = monthsFrom(this.today(), period.month);
+    if (offset !== 0 && offset !== 1)
+      throw new SourceError(`${notYet}; pull ${period.month} again once Pax8 has issued it`);
+    const [drafts] = this.readLists([{ path: '/invoices/draftItems', query: { monthOffset: offset } }]);
+    if (!drafts.ok) {
+      throw new SourceError(
+        `${notYet}, and its draft items could not be read (${drafts.reason}); pull ${period.month} again once Pax8 has issued it`,
+        drafts.status,
+      );
+    }
+    const why = `preview from Pax8's draft items, not billable: Pax8 issues the invoice for ${period.month} around the 5th and it may differ; the next pull after that turns this row into the invoiced charge`;
+    const draftInvoice: Pax8Invoice = { id: 'draft', invoiceDate: period.start };
+    let shown = 0;
+    for (const raw of this.complete(drafts, 'draft items', problems, companies) ?? []) {
+      const item = invoiceItem.safeParse(raw);
+      const who = item.success ? companies.get(item.data.companyId) : undefined;
+      const out: ItemOutcome = item.success
+        ? itemToLine(item.data, {
+            invoice: draftInvoice,
+            companyName: who?.name,
+            billOnBehalf: who?.billOnBehalfOfEnabled === true,
+            subscriptionTerm: item.data.subscriptionId ? terms.get(item.data.subscriptionId) : undefined,
+          })
+        : { ok: false, message: zodReason(item.error) };
+      if (!out.ok && out.skip) continue;
+      const customer = customerOf(raw, companies);
+      problems.push({
+        ...customer,
+        message: out.ok ? why : `${why} (and as it stands it could not be billed: ${out.message})`,
+        values: out.ok ? valuesOf(out.line) : readableItem(raw, customer.customerName),
+        preview: true,
+      });
+      shown++;
+    }
+    problems.push({
+      message: `${notYet}: ${shown} draft item${shown === 1 ? ' is' : 's are'} shown as previews (not billable; usage billed in arrears is not among them); pull ${period.month} again once Pax8 has issued it`,
+    });
+    return { lines: [], problems };
+  }
+
+  private today(): string {
+    return new Date(this.now()).toISOString().slice(0, 7);
   }
 
   // ---- lists ------------------------------------------------------------------------------------
@@ -305,6 +356,12 @@ export class Pax8Source implements BillingSource {
     });
     return responses;
   }
+}
+
+/** Months from `today` (yyyy-mm) to `month` (yyyy-mm): 0 the same month, 1 the next. */
+function monthsFrom(today: string, month: string): number {
+  const n = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
+  return n(month) - n(today);
 }
 
 function idOf(raw: unknown): string | undefined {

@@ -132,7 +132,7 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     type Last = { lastRun: { outcome: string; message: string; trigger: string } };
     const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
     await sb.admin('kaseya-bms').clearRequests();
-    host.fireDueTriggers(Date.parse('2026-10-29T06:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-10-29T06:59:00Z'));
     let s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', trigger: 'nightly' });
     expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
@@ -144,7 +144,7 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
       datto.devices.push({ ...model, id: 99_000 + i, uid: `dev-new-${i}`, hostname: `BLUEHARBOR-NEW-${i}` });
     await sb.admin('datto-rmm').setState(datto);
     await sb.admin('kaseya-bms').clearRequests();
-    host.fireDueTriggers(Date.parse('2026-10-30T06:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-10-30T06:59:00Z'));
     s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', trigger: 'nightly' });
     expect(changed(s)).toBe(1);
@@ -159,7 +159,7 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
 
     // The night after: nothing changed, nothing sent.
     await sb.admin('kaseya-bms').clearRequests();
-    host.fireDueTriggers(Date.parse('2026-10-31T06:01:00Z'));
+    host.fireDueTriggers(Date.parse('2026-10-31T06:59:00Z'));
     s = call('getSchedule') as Last;
     expect(changed(s)).toBe(0);
     expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);

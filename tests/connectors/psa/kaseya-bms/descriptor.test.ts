@@ -76,7 +76,11 @@ describe('Kaseya BMS descriptor', () => {
     expect(descriptor.fields.map((f) => f.name).sort()).toEqual(Object.keys(shape).sort());
     expect(descriptor.fields.filter((f) => f.exposure === 'secret').map((f) => f.name)).toEqual(['password']);
     for (const p of descriptor.urlPrefixes) expect(p).toMatch(/^https:\/\/[a-z.]+\/$/);
-    expect(descriptor.capabilities).toEqual({ quantityTargets: true, chargeContainer: 'contract' });
+    expect(descriptor.capabilities).toEqual({
+      quantityTargets: true,
+      chargeContainer: 'contract',
+      addsZeroQuantities: false,
+    });
   });
 
   it('refuses an API address that is not a Kaseya host, without echoing it', () => {

@@ -3,8 +3,9 @@
  * it from the sidebar: monthly and annual seats become contract-service units from their period's start,
  * Azure consumption lands as a charge dated on its usage period's end (arrears), a mid-month seat
  * reduction as a negative (credit) charge; a second push sends nothing.
- * Not yet here (waits on the Autotask and workflow work of this session): annual seats on a separate
- * fixed-price contract, and the arrears setting moving Azure to the following month.
+ * Annual seats go to each client's fixed-price contract, created from the sidebar ("Create in PSA"), as
+ * charges (fixed-price contracts hold no services), by the annual rule that is on by default.
+ * Not yet here: the arrears setting moving Azure to the following month.
  */
 import { DEMO_MONTH } from '../../../../local/demo/msp';
 import { bundleMonth, type BundleMonth } from '../support/bundle-month';
@@ -21,7 +22,22 @@ describe('a Crayon month through the built bundle → Autotask', () => {
 
   it('lands monthly and annual seats, Azure in arrears and a pro-rata credit; a second push sends nothing', async () => {
     m.connect();
+    // A fixed-price contract for each Crayon client, from the sidebar, for its annual subscriptions.
+    const links = m.call('listContractLinks') as {
+      rows: { source: string; customerId: string; customerName: string; companyId: string }[];
+    };
+    const crayonClients = links.rows.filter((r) => r.source === 'crayon');
+    expect(crayonClients.length).toBeGreaterThan(0);
+    for (const r of crayonClients) {
+      const made = m.call('createMissingInPsa', { ...r, month: DEMO_MONTH, kind: 'fixed-price' }) as {
+        contractName: string;
+      };
+      expect(made.contractName).toMatch(/Annual Subscriptions$/);
+    }
     const before = await m.sb.admin('autotask').state<AutotaskState>();
+    const fixedPrice = new Set(
+      (before.entities.Contracts ?? []).filter((c) => c.contractType === 3).map((c) => Number(c.id)),
+    );
     const { pulled, pushed } = m.pullApprovePush(DEMO_MONTH);
     expect(pulled.problems).toEqual([]);
     expect([pushed.failed, pushed.finished, pushed.applied]).toEqual([0, true, pushed.steps]);
@@ -53,16 +69,23 @@ describe('a Crayon month through the built bundle → Autotask', () => {
     const ref = (r: unknown[]) => Number(r[col('PSA reference')]);
     const contractOf = (r: unknown[]) => Number(/\[(\d+)\]$/.exec(String(r[col('PSA contract')]))?.[1]);
 
-    // Seats: units added from the period's start (the annual term's first day for annual seats).
-    for (const r of [...monthly, ...annual]) {
+    // Monthly seats: units added from the period's start on the recurring-service contract.
+    for (const r of monthly) {
       const a = adjustments.find((x) => x.id === ref(r));
       expect(a).toMatchObject({
         contractID: contractOf(r),
         unitChange: r[col('Quantity')],
         effectiveDate: `${String(r[col('Period start')])}T00:00:00Z`,
       });
+      expect(fixedPrice.has(contractOf(r))).toBe(false);
     }
+    // Annual seats: a charge on the client's fixed-price contract, dated on the annual term's first day.
     expect(annual.every((r) => String(r[col('Period end')]) > `${DEMO_MONTH}-31`)).toBe(true);
+    for (const r of annual) {
+      expect(fixedPrice.has(contractOf(r))).toBe(true);
+      const c = charges.find((x) => x.id === ref(r));
+      expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
+    }
     // Azure: a charge dated on the usage period's end; credits: a negative charge on the change date.
     for (const r of azure) {
       const c = charges.find((x) => x.id === ref(r));
@@ -82,11 +105,9 @@ describe('a Crayon month through the built bundle → Autotask', () => {
       unchanged: number;
       steps: number;
     };
-    expect(again.applied).toBe(0);
+    // Services BillGrid auto-created are recorded as product mappings, so the plan names them by the id
+    // Autotask's state is read by: nothing is planned, nothing sent.
+    expect(again).toMatchObject({ steps: 0, applied: 0 });
     expect(await m.psaMutations()).toEqual([]);
-    // Auto-created services are found by SKU at push time, so nothing is sent; but the plan still lists
-    // them as "create" (unchanged when applied) because no product mapping is recorded for them. Known
-    // gap in the Autotask/workflow side, reported; charges converge at the plan already.
-    expect(again.unchanged).toBe(again.steps);
   });
 });

@@ -60,7 +60,7 @@ describe('sample exports from two vendors', () => {
     );
     expect(r.notes.some((n) => /Row 10: Description .* kept as text and never run/.test(n))).toBe(true);
     expect(r.lines[0]).toMatchObject({
-      source: 'csv-sherweb',
+      source: 'file-import-sherweb',
       customerName: 'Acme Dental Group',
       customerId: 'SW-10021',
       recordId: 'sub-7f3a-0001',
@@ -215,7 +215,7 @@ describe('sample exports from two vendors', () => {
       forPeriod: (p) => (p.month === '2026-10' ? input : null),
       latest: () => ({ input, period: OCT }),
     });
-    expect(src.id).toBe('csv-dicker-data');
+    expect(src.id).toBe('file-import-dicker-data');
     expect(src.pullPeriod(OCT).lines).toHaveLength(7);
     expect(src.listCustomers().map((c) => c.name)).toContain('Juniper Schools Trust');
     expect(() => src.pullPeriod({ month: '2026-11', start: '2026-11-01', end: '2026-11-30' })).toThrow(

@@ -144,8 +144,8 @@ describe('Twilio as it really behaves', () => {
       });
     }
     expect(refused.lines.length).toBeGreaterThan(0);
-    const closedClient = DEMO_CLIENTS.find((c) => c.twilioStatus === 'closed')!;
-    expect(refused.lines.some((l) => l.customerName === closedClient.twilioName)).toBe(false);
+    const closedClient = DEMO_CLIENTS.find((c) => c.usageStatus === 'closed')!;
+    expect(refused.lines.some((l) => l.customerName === closedClient.usageName)).toBe(false);
   });
 
   it('T5: a Main API key (SK… + secret) pulls the month; a Standard key is refused with a clear message', async () => {

@@ -1,7 +1,7 @@
 import { selectBilledCategories, usageLines } from '../../../../src/connectors/sources/twilio';
 import type { SourceProblem } from '../../../../src/core/source';
 import { base64Utf8, basicAuth } from '../../../../src/connectors/sources/common/base64';
-import { TwilioSpec } from '../support/twilio-openapi';
+import { TwilioSpec } from './openapi';
 
 const rec = (category: string, price: number) => ({ category, description: category, price });
 

@@ -11,7 +11,7 @@ import { createTwilioSource, twilioHttpPolicy } from '../../../../src/connectors
 import type { BillingPeriod, PullResult } from '../../../../src/core/source';
 import { SourceError } from '../../../../src/core/source';
 import { stopGasHttp, testHttp } from '../support/gas-http';
-import { TwilioSpec } from '../support/twilio-openapi';
+import { TwilioSpec } from './openapi';
 
 const PERIOD: BillingPeriod = { month: DEMO_MONTH, start: '2026-10-01', end: '2026-10-31' };
 const cents = (n: number) => Math.round(n * 100) / 100;
@@ -112,8 +112,8 @@ describe('Twilio source against the stateful sandbox', () => {
     const { src } = source();
     const result = src.pullPeriod(PERIOD);
     const byName = (n: string) => result.lines.filter((l) => l.customerName === n);
-    const closed = DEMO_CLIENTS.find((c) => c.twilioStatus === 'closed')!.twilioName!;
-    const suspended = DEMO_CLIENTS.find((c) => c.twilioStatus === 'suspended')!.twilioName!;
+    const closed = DEMO_CLIENTS.find((c) => c.usageStatus === 'closed')!.usageName!;
+    const suspended = DEMO_CLIENTS.find((c) => c.usageStatus === 'suspended')!.usageName!;
     expect(byName(closed).length).toBeGreaterThan(0);
     expect(byName(suspended).length).toBeGreaterThan(0);
     expect(byName('Juniper Schools')).toEqual([]);

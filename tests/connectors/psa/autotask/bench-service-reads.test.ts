@@ -3,7 +3,7 @@
  * id for billing codes) in every batch of a push — about 1 % of a large month's requests. They are now
  * read once per execution; a SKU is still looked for again before a service is created for it.
  */
-import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
+import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
 import {
   DEMO_INTEGRATION_CODE,
   DEMO_MATERIAL_CODE,
@@ -11,10 +11,10 @@ import {
   DEMO_USER,
   companyIdOf,
   recurringContractIdOf,
-} from '../../local/sandbox/autotask/fixture';
-import type { PushStep } from '../../src/core/psa';
-import { createAutotaskTarget } from '../../src/connectors/psa/autotask';
-import { gasHttp } from '../connectors/psa/autotask/support';
+} from '../../../../local/sandbox/autotask/fixture';
+import type { PushStep } from '../../../../src/core/psa';
+import { createAutotaskTarget } from '../../../../src/connectors/psa/autotask';
+import { gasHttp } from './support';
 
 // Charges of services take a Material code (the connection's), new services the default (service) code.
 const AUTH = {

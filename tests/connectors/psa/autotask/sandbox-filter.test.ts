@@ -3,8 +3,8 @@
  * as the reference `matches` does, for every operator, value type and group shape.
  */
 import fc from 'fast-check';
-import { compileFilter, matches } from '../../../local/sandbox/autotask/filter';
-import type { AtRecord, Condition } from '../../../local/sandbox/autotask/filter';
+import { compileFilter, matches } from '../../../../local/sandbox/autotask/filter';
+import type { AtRecord, Condition } from '../../../../local/sandbox/autotask/filter';
 
 const FIELDS = ['id', 'name', 'contractID', 'startDate', 'isActive'];
 

@@ -1,0 +1,254 @@
+/**
+ * Import: a vendor's CSV export (uploaded, or pasted) into a billing month. BillGrid suggests a profile
+ * (the remembered one whose header matches, else one guessed from the header); the person checks the
+ * column mapping and formats, previews the first rows as they will land and every row that fails, then
+ * imports. Each profile is its own integration: the import is followed by a pull of that integration.
+ */
+import { withProgress } from '../components/job';
+import { facts, selectField } from '../components/form';
+import { monthBar } from '../components/month-bar';
+import { renderTable } from '../components/table';
+import { actionButton, fill, h, uid } from '../dom';
+import { call } from '../rpc';
+import { monthLabel, selectedMonth } from '../state';
+import type { Screen } from './types';
+import type { ImportPreviewView, ImportFileInput } from '../../src/connectors/imports';
+
+type Profile = Record<string, unknown> & { columns?: Record<string, string> };
+
+/** The file's bytes as base64, in slices (String.fromCharCode on megabytes overflows the stack). */
+async function fileBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function textField(label: string, value: string, hint?: string) {
+  const id = uid('t');
+  const input = h('input', { type: 'text', id, value });
+  return {
+    control: input,
+    element: h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, label),
+      input,
+      hint ? h('div', { class: 'hint' }, hint) : null,
+    ),
+  };
+}
+
+export const importScreen: Screen = {
+  id: 'import',
+  title: 'Import',
+  summary: "Import a vendor's CSV export into a billing month, with a remembered profile per vendor.",
+  async render(container, ctx) {
+    const bar = await monthBar(() => undefined);
+    const upload = h('input', {
+      type: 'file',
+      accept: '.csv,.txt,.tsv,text/csv,text/plain',
+      id: uid('file'),
+    });
+    const paste = h('textarea', {
+      rows: 4,
+      id: uid('paste'),
+      placeholder: 'Or paste the rows here, header first',
+    });
+    const form = h('div', { class: 'import-profile' });
+    const result = h('div', { class: 'result', 'aria-live': 'polite' });
+    const known = h('div', {});
+    let file: ImportFileInput | null = null;
+    let profile: Profile | null = null;
+
+    const showKnown = async () => {
+      const list = await call('listImportProfiles');
+      fill(
+        known,
+        renderTable(
+          [
+            { label: 'Profile (integration)', value: (r: (typeof list)[number]) => r.name },
+            { label: 'Months imported', value: (r) => r.months.slice(0, 3).join(', ') || '—' },
+          ],
+          list,
+          { caption: 'Remembered profiles', empty: 'None yet: the first import makes one.' },
+        ),
+      );
+    };
+
+    const renderPreview = (p: ImportPreviewView) => {
+      profile = (p.profile ?? null) as Profile | null;
+      if (!profile) {
+        fill(form);
+        fill(result, h('p', { class: 'problems' }, p.fileError ?? 'The file cannot be read.'));
+        return;
+      }
+      const current = profile;
+      const columns = { ...(current.columns ?? {}) };
+      const name = textField(
+        'Vendor (profile name)',
+        String(current.name ?? ''),
+        'Each profile is its own integration.',
+      );
+      const pick = (label: string, options: string[], value: string, set: (v: string) => void) => {
+        const f = selectField(
+          label,
+          options.map((o) => ({ value: o, label: o || '—' })),
+          value,
+        );
+        f.control.addEventListener('change', () => set(f.control.value));
+        return f.element;
+      };
+      const header = ['', ...p.header.filter((x) => x !== '')];
+      const edited: Profile = { ...current, columns };
+      fill(
+        form,
+        h(
+          'h3',
+          {},
+          p.remembered ? `Remembered profile: ${String(current.name)}` : 'New profile (check the columns)',
+        ),
+        name.element,
+        ...p.fields.map((f) =>
+          pick(f.label, header, columns[f.field] ?? '', (v) => {
+            if (v) columns[f.field] = v;
+            else delete columns[f.field];
+          }),
+        ),
+        pick(
+          'Date format',
+          p.options.dateFormats,
+          String(current.dateFormat ?? ''),
+          (v) => (edited.dateFormat = v),
+        ),
+        pick('Decimal mark', p.options.decimals, String(current.decimal ?? '.'), (v) => (edited.decimal = v)),
+        pick('Signs', ['as-is', 'invert'], String(current.sign ?? 'as-is'), (v) => (edited.sign = v)),
+        pick(
+          'Currency when the file has none',
+          ['', ...p.options.currencies],
+          String(current.defaultCurrency ?? ''),
+          (v) => (v ? (edited.defaultCurrency = v) : delete edited.defaultCurrency),
+        ),
+      );
+      name.control.addEventListener('change', () => (edited.name = name.control.value));
+      profile = edited;
+      fill(
+        result,
+        p.fileError ? h('p', { class: 'problems' }, p.fileError) : null,
+        facts([
+          ['Rows', p.counts.rows],
+          ['Will import', p.counts.ok],
+          ['Will fail', p.counts.failed],
+        ]),
+        renderTable(
+          [
+            { label: 'Row', value: (r: (typeof p.sample)[number]) => r.row, align: 'right' },
+            { label: 'Customer', value: (r) => r.customer },
+            { label: 'SKU', value: (r) => r.sku },
+            { label: 'Qty', value: (r) => r.quantity, align: 'right' },
+            { label: 'Unit price', value: (r) => r.unitPrice, align: 'right' },
+            { label: 'Total', value: (r) => `${r.total} ${r.currency}`, align: 'right' },
+            { label: 'Period', value: (r) => `${r.periodStart} – ${r.periodEnd}` },
+            { label: 'Type', value: (r) => r.chargeType },
+          ],
+          p.sample,
+          { caption: 'First rows as they will land', empty: 'No row can be imported.' },
+        ),
+        p.failures.length
+          ? h(
+              'div',
+              { class: 'problems' },
+              h('h3', {}, 'Rows that will not be imported'),
+              h('ul', {}, ...p.failures.map((f) => h('li', {}, f.message))),
+            )
+          : null,
+        p.notes.length ? h('ul', { class: 'muted' }, ...p.notes.map((n) => h('li', {}, n))) : null,
+      );
+    };
+
+    const preview = async (withProfile: boolean) => {
+      if (!file) return ctx.notify.error('Choose a file or paste its rows first.');
+      const m = selectedMonth() ?? bar.month;
+      try {
+        const p = await withProgress(result, 'Reading the file…', () =>
+          call('previewFileImport', {
+            file: file!,
+            month: m,
+            ...(withProfile && profile ? { profile } : {}),
+          }),
+        );
+        ctx.notify.clearError();
+        renderPreview(p);
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    };
+
+    upload.addEventListener('change', () => {
+      const f = upload.files?.[0];
+      if (!f) return;
+      void fileBase64(f).then((base64) => {
+        file = { name: f.name, base64 };
+        return preview(false);
+      });
+    });
+    paste.addEventListener('change', () => {
+      file = paste.value.trim() ? { name: 'Pasted rows', text: paste.value } : null;
+      if (file) void preview(false);
+    });
+
+    const again = actionButton('Preview again', () => preview(true), { busyLabel: 'Reading…' });
+    const go = actionButton(
+      'Import and pull',
+      async () => {
+        if (!file || !profile) return ctx.notify.error('Preview the file first.');
+        const m = selectedMonth() ?? bar.month;
+        try {
+          const saved = await call('importFile', { file, month: m, profile });
+          const pulled = await withProgress(result, `Pulling ${saved.name} for ${monthLabel(m)}…`, () =>
+            call('pullBillingMonth', m, saved.integration),
+          );
+          bar.markPulled(m);
+          ctx.notify.clearError();
+          ctx.notify.toast(`${saved.counts.ok} rows of ${saved.name} imported into “${pulled.tab}”.`);
+          fill(
+            result,
+            facts([
+              ['Imported rows', saved.counts.ok],
+              ['Failed rows', saved.counts.failed],
+              ['Added', pulled.added],
+              ['Updated', pulled.updated],
+              ['Removed at source', pulled.removed],
+            ]),
+            pulled.problems.length
+              ? h('ul', { class: 'problems' }, ...pulled.problems.map((x) => h('li', {}, x)))
+              : null,
+          );
+          await showKnown();
+        } catch (e) {
+          ctx.notify.error((e as Error).message);
+        }
+      },
+      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Importing…' },
+    );
+
+    fill(
+      container,
+      h('h2', {}, 'Import'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Re-importing a corrected file updates its rows, marks rows gone from it “Removed at source”, and adds new ones.',
+      ),
+      bar.element,
+      h('div', { class: 'field' }, h('label', { for: upload.id }, 'File (.csv)'), upload),
+      h('div', { class: 'field' }, h('label', { for: paste.id }, 'Or paste'), paste),
+      form,
+      h('div', { class: 'actions' }, again, go),
+      result,
+      known,
+    );
+    await showKnown();
+  },
+};

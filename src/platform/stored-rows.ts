@@ -1,0 +1,37 @@
+/**
+ * Rows of text kept in a hidden, warning-protected tab (an imported file between its import and the
+ * pulls that read it). Written in one setValues as literal text, so nothing in a file ever runs as a
+ * formula; read back in one getValues.
+ */
+import { ensureSheet, protectWithWarning, writeBlock, type Spreadsheet } from './spreadsheet';
+
+export interface HiddenRows {
+  read(): string[][] | null;
+  write(rows: string[][]): void;
+}
+
+const PROTECTION = 'BillGrid: imported file (import the file again instead of editing)';
+
+export function hiddenRowsTab(ss: Spreadsheet, name: string): HiddenRows {
+  return {
+    read() {
+      const sheet = ss.getSheetByName(name);
+      if (!sheet) return null;
+      return (sheet.getDataRange().getValues() as unknown[][]).map((r) =>
+        r.map((v) => (v === null || v === undefined ? '' : String(v))),
+      );
+    },
+    write(rows) {
+      const sheet = ensureSheet(ss, name, { hidden: true });
+      sheet.clearContents();
+      const width = Math.max(1, ...rows.map((r) => r.length));
+      writeBlock(
+        sheet,
+        1,
+        1,
+        rows.map((r) => (r.length === width ? r : [...r, ...new Array<string>(width - r.length).fill('')])),
+      );
+      protectWithWarning(sheet, null, PROTECTION);
+    },
+  };
+}
