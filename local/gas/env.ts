@@ -22,6 +22,7 @@ import { expose, exposeDeep } from './service';
 import { applyEdit, documentTriggers, editEvent, MISSING_FUNCTION, openEvent, type EditSpec } from './events';
 import { loadBundle, type LoadBundleOptions } from './bundle';
 import { scriptRunArgs, scriptRunResult } from './script-run';
+import { canEdit } from './access';
 import { clockEvent, dueTriggers, markFired } from './script-app';
 import {
   assertTriggerRuntimeLeft,
@@ -197,6 +198,7 @@ export class LocalHost {
 
   /** The spreadsheet is opened: onOpen (simple trigger) and installable ON_OPEN triggers. */
   open(user = this.runtime.options.user): ExecutionResult[] {
+    if (!canEdit(this.state, user)) return []; // a viewer: no onOpen, no ON_OPEN trigger
     const results = [this.run('onOpen', (g) => [openEvent(g)], { kind: 'simple-trigger', user })].filter(
       (r) => !MISSING_FUNCTION.test(r.error?.message ?? ''),
     );

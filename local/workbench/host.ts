@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DEMO_TODAY } from '../demo/msp';
 import { GasHost, clockNow, createState, loadStateFile, type BundleSource } from '../gas';
 import type { ExecutionKind, ExecutionResult, ExecutionStats, GasState, LogEntry } from '../gas';
+import { canEdit } from '../gas/access';
 
 export interface ExecOutcome {
   /** Function that ran, or a description of the user's action ('edit Sheet1!B3'). */
@@ -157,7 +158,8 @@ export async function createWorkbenchHost(options: HostOptions): Promise<Workben
       return outcome(fn, kind, await host.run(bundleFile, fn, args, { kind, user }));
     },
     async open(user) {
-      if (!defines('onOpen')) return null;
+      // Google runs onOpen only for people who may edit the spreadsheet.
+      if (!defines('onOpen') || !canEdit(host.state, user)) return null;
       const r = await host.run(withHelpers(), '__workbenchOnOpen', [], { kind: 'simple-trigger', user });
       return outcome('onOpen', 'simple-trigger', r);
     },

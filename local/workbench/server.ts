@@ -16,6 +16,7 @@ import { bundlePage, injectShim } from './assets';
 import { activeSpreadsheet, sheetView, tabsOf } from './snapshot';
 import { urlMapFor, WORKBENCH_SANDBOXES } from './vendors';
 import { demoCredentials } from './demo-credentials';
+import { canEdit } from '../gas/access';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MAX_BODY = 2 * 1024 * 1024;
@@ -211,8 +212,9 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       tabs: tabsOf(ss),
       activeSheetId: ss.activeSheetId,
       sheet: sheetView(ss, ss.activeSheetId),
-      // Sheets lists an add-on's menu under Extensions by the add-on's name.
-      menus: ui.menus.map((m) => (m.addon ? { ...m, caption: ADDON_NAME } : m)),
+      // Sheets lists an add-on's menu under Extensions by the add-on's name. onOpen never runs for someone
+      // who can only view the spreadsheet, so they see no menu of the script's.
+      menus: canEdit(state, user) ? ui.menus.map((m) => (m.addon ? { ...m, caption: ADDON_NAME } : m)) : [],
       sidebar: ui.sidebar ? { at: ui.sidebar.at, title: ui.sidebar.title } : null,
       alerts: ui.alerts
         .slice(-20)

@@ -47,6 +47,10 @@ const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'
 
 const options = <T extends string>(labels: Record<T, string>) =>
   (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
+
+/** The product modes the connected PSA supports; one already chosen stays listed so it is not lost silently. */
+const lifecycleOptions = (view: DefaultsView, current: string) =>
+  options(LIFECYCLE).filter((o) => o.value !== 'auto-create' || view.canAutoCreate || current === o.value);
 const INHERIT = { value: '', label: 'As for every client' };
 
 /**
@@ -56,6 +60,7 @@ const INHERIT = { value: '', label: 'As for every client' };
 function integrationOverrides(
   name: string,
   o: SettingsOverride,
+  view: DefaultsView,
 ): { element: HTMLElement; fields: Field<HTMLElement>[]; read: () => SettingsOverride } {
   const invoice = selectField(
     `${name}: invoice behaviour`,
@@ -64,7 +69,7 @@ function integrationOverrides(
   );
   const lifecycle = selectField(
     `${name}: products not yet mapped`,
-    [INHERIT, ...options(LIFECYCLE)],
+    [INHERIT, ...lifecycleOptions(view, o.productLifecycle ?? '')],
     o.productLifecycle ?? '',
   );
   const arrears = selectField(
@@ -148,8 +153,18 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     options(INVOICE),
     g.invoiceBehaviour,
   );
-  const lifecycle = selectField('Products not yet mapped', options(LIFECYCLE), g.productLifecycle);
+  const lifecycle = selectField(
+    'Products not yet mapped',
+    lifecycleOptions(view, g.productLifecycle),
+    g.productLifecycle,
+  );
   const arrears = selectField('Usage billed in arrears goes', options(ARREARS), g.arrearsMode);
+  const currency = selectField(
+    'The PSA bills in',
+    [{ value: '', label: 'Not set (not checked)' }, ...view.currencies.map((c) => ({ value: c, label: c }))],
+    g.psaCurrency ?? '',
+    'A charge in another currency is refused with a reason instead of being billed as this one.',
+  );
   const annual = checkboxField(
     'Annual subscriptions on the client’s fixed-price contract',
     g.annualToFixedPrice !== false,
@@ -176,7 +191,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
   });
   const integrations = view.sources.map((src) => ({
     id: src.id,
-    ...integrationOverrides(src.name, view.settings.sources[src.id] ?? {}),
+    ...integrationOverrides(src.name, view.settings.sources[src.id] ?? {}, view),
   }));
   const all: Field<HTMLElement>[] = [
     ...integrations.flatMap((i) => i.fields),
@@ -184,6 +199,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice,
     lifecycle,
     arrears,
+    currency,
     annual,
     ...codes.map((c) => c[1]),
   ];
@@ -200,6 +216,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         invoiceBehaviour: invoice.control.value as InvoiceBehaviour,
         productLifecycle: lifecycle.control.value as ProductLifecycleMode,
         arrearsMode: arrears.control.value as ArrearsMode,
+        psaCurrency: (currency.control.value || null) as EffectiveSettings['psaCurrency'],
         annualToFixedPrice: annual.control.checked,
         codes: Object.fromEntries(
           codes.map(([k, f]) => [k, f.control.value || null]),
@@ -233,6 +250,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     invoice.element,
     lifecycle.element,
     arrears.element,
+    currency.element,
     annual.element,
     h('h3', {}, 'Default codes'),
     ...codes.map((c) => c[1].element),

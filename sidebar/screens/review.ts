@@ -70,12 +70,29 @@ function drawReview(
       ['Removed at source', review.removed],
       ['Cannot be billed', review.unbillable.length],
     ]),
+    review.warnings.length
+      ? h('div', { class: 'problems' }, ...review.warnings.map((w) => h('p', {}, w)))
+      : null,
     review.invalid.length
       ? h(
           'div',
           { class: 'problems' },
           h('h3', {}, 'Rows to fix in the sheet'),
           h('ul', {}, ...review.invalid.slice(0, 50).map((r) => h('li', {}, `Row ${r.row}: ${r.message}`))),
+        )
+      : null,
+    review.contractStarts.length
+      ? h(
+          'div',
+          { class: 'problems' },
+          h('h3', {}, 'Contracts to fix before the push'),
+          h(
+            'ul',
+            {},
+            ...review.contractStarts.map((c) =>
+              h('li', {}, `${c.message} (${c.rows} row${c.rows === 1 ? '' : 's'} wait for it)`),
+            ),
+          ),
         )
       : null,
     review.unbillable.length

@@ -4,13 +4,14 @@
  * with zod; every result is plain data.
  */
 import { z } from 'zod';
-import { identifies } from '../core/billing-line';
+import { CURRENCIES, identifies } from '../core/billing-line';
 import { CurrencyTotals } from '../core/money';
 import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { currentBillingMonth, isBillingMonth } from '../core/periods';
 import type { ManualModeGate } from '../core/manual-mode';
-import type { PushStep } from '../core/psa';
+import { createsProducts } from '../core/psa';
+import type { PsaTarget, PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -168,6 +169,16 @@ export interface MonthReview {
   /** Lines whose PSA record differs from the sheet (what a push would change), at most 100. */
   differences: ReviewDifference[];
   differenceCount: number;
+  /** Linked contracts whose start date the PSA would refuse or prorate, with the fix; their rows are refused. */
+  contractStarts: {
+    contract: string;
+    startDate: string;
+    firstUsage: string;
+    rows: number;
+    message: string;
+  }[];
+  /** What the user should know before approving (e.g. a month in several currencies with no PSA currency set). */
+  warnings: string[];
 }
 
 export interface ReviewDifference {
@@ -189,7 +200,8 @@ const MAX_DIFFERENCES = 100;
 /** Counts and totals by client and action, from the tab and a fresh read of the PSA. */
 export function reviewBillingMonth(m: unknown): MonthReview {
   const mo = month(m);
-  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), loadSettings());
+  const settings = loadSettings();
+  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), settings);
   const approved = approvedKeys(plan.grid);
   const byAction: Record<string, number> = {};
   const clients = new Map<string, ReviewClient>();
@@ -244,7 +256,29 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     totals: all.entries(),
     differences,
     differenceCount,
+    contractStarts: plan.contractStarts.map((c) => ({
+      contract: c.contractName,
+      startDate: c.startDate,
+      firstUsage: c.firstUsage,
+      rows: c.lineCount,
+      message: c.message,
+    })),
+    warnings: currencyWarnings(
+      all.entries().map((e) => e.currency),
+      settings,
+    ),
   };
+}
+
+/** A month in several currencies while no PSA currency is set anywhere: nothing can refuse a wrong one. */
+function currencyWarnings(currencies: string[], settings: BillingSettings): string[] {
+  const set =
+    settings.global.psaCurrency ||
+    [...Object.values(settings.sources), ...Object.values(settings.clients)].some((o) => o.psaCurrency);
+  if (currencies.length < 2 || set) return [];
+  return [
+    `This month has charges in ${currencies.join(', ')} and no PSA currency is set in Defaults, so BillGrid cannot refuse a charge the PSA would bill in the wrong currency. Set the PSA currency (and a client's own where it differs) before approving.`,
+  ];
 }
 
 export const approveFilter = z.object({
@@ -382,6 +416,10 @@ export interface DefaultsView {
   sources: Option[];
   /** False until a refresh has read the PSA's lists (companies, products, codes). */
   psaRead: boolean;
+  /** The currencies BillGrid bills in (the choices for the PSA currency). */
+  currencies: readonly string[];
+  /** The connected PSA can create products, so the "auto-create" product mode is offered. */
+  canAutoCreate: boolean;
 }
 interface Option {
   id: string;
@@ -396,12 +434,33 @@ export function getDefaults(): DefaultsView {
     codes,
     sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
+    currencies: CURRENCIES,
+    canAutoCreate: psaCreatesProducts() === true,
   };
+}
+
+/** Whether the connected PSA can create products; null when no PSA is connected yet. */
+function psaCreatesProducts(): boolean | null {
+  let psa: PsaTarget;
+  try {
+    psa = connectedPsa().target;
+  } catch {
+    return null;
+  }
+  return createsProducts(psa);
 }
 
 export function saveDefaults(settings: unknown): DefaultsView {
   requireManager(apiContext(), 'change the billing defaults');
-  saveSettings(parseArg(billingSettingsSchema, settings, 'Defaults'));
+  const parsed = parseArg(billingSettingsSchema, settings, 'Defaults');
+  const asked = [parsed.global, ...Object.values(parsed.sources), ...Object.values(parsed.clients)].some(
+    (o) => o.productLifecycle === 'auto-create',
+  );
+  if (asked && psaCreatesProducts() === false)
+    throw new SidebarError(
+      'The connected PSA cannot create products: choose "Map by hand" or "Use the default item" for products not yet mapped',
+    );
+  saveSettings(parsed);
   return getDefaults();
 }
 

@@ -56,6 +56,8 @@ export interface ConnectorDeps {
   requestWindow?(key: string): RequestWindowStore | undefined;
   /** Sleep that counts against the execution's time (Utilities.sleep), for pacing. */
   sleep?(ms: number): void;
+  /** What the running job (or execution) may still spend, so a wait for a rate limit never outlives it. */
+  timeLeftMs?(): number;
 }
 
 /** One stored JSON value: parsed with the caller's schema on read (null when none); a damaged value throws. */

@@ -52,6 +52,11 @@ export interface TokenStore {
 export interface RequestWindowStore {
   get(): number[] | null;
   put(times: number[]): void;
+  /**
+   * Read, change and write back as one step (under a lock where the platform has one), so two executions
+   * saving at once both keep their requests; absent: get then put.
+   */
+  update?(change: (stored: number[]) => number[]): number[];
 }
 
 /** Thrown for network-level failures that survived retries. Message never contains secrets. */
@@ -59,5 +64,19 @@ export class HttpTransportError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'HttpTransportError';
+  }
+}
+
+/**
+ * An API's rate limit has no room for longer than the execution has left (`waitMs`), so nothing was sent:
+ * a job checkpoints and continues from a trigger instead of sleeping until Apps Script stops it.
+ */
+export class RateLimitWait extends HttpTransportError {
+  constructor(
+    message: string,
+    readonly waitMs: number,
+  ) {
+    super(message);
+    this.name = 'RateLimitWait';
   }
 }

@@ -149,7 +149,16 @@ export interface PushStep {
 export type StepOutcome =
   | { status: 'applied'; psaId: string; message: string }
   | { status: 'unchanged'; psaId: string; message: string }
-  | { status: 'failed'; message: string; retryable: boolean };
+  | {
+      status: 'failed';
+      message: string;
+      retryable: boolean;
+      /**
+       * The PSA's rate limit needs a longer wait than this execution has left: the job stops after this
+       * batch and continues from a trigger, which sends the step again.
+       */
+      continueLater?: boolean;
+    };
 
 /** What a PSA can hold, so reconciliation picks targets it supports (see targets.ts). */
 export interface PsaCapabilities {
@@ -163,6 +172,11 @@ export interface PsaCapabilities {
    * since no push could settle it.
    */
   quantityCostSettable?: boolean;
+  /**
+   * The PSA bills a contract's periods from its start date (Autotask): a contract starting after the first
+   * usage billed on it, or a recurring one not on the 1st, is refused before the push (core/contract-start.ts).
+   */
+  contractStartChecks?: boolean;
   /**
    * False where the PSA keeps no record for a quantity of 0 (an addition or service line of 0 units bills
    * nothing, so the connector adds none): a wanted 0 with no record is then already as wanted, rather than
@@ -237,6 +251,33 @@ export interface ImportsClientMappings {
   ): { mappings: ClientMapping[]; problems: string[] };
 }
 
+/** One invoice a person may choose as a client's target invoice (the invoice picker). */
+export interface PsaInvoiceChoice {
+  /** What to store as the client's target invoice: the container id the push understands. */
+  id: string;
+  kind: 'invoice' | 'recurring-invoice';
+  /** The PSA's own id, as staff see it. */
+  psaId: string;
+  /** Invoice number ('' where the PSA numbers none, e.g. a recurring invoice). */
+  number: string;
+  /** Invoice date (YYYY-MM-DD); '' when none. */
+  date: string;
+  /** Reference or name. */
+  name: string;
+  /** Recurring: what one period bills now (sum of its active lines), in the client's currency. */
+  amount: number | null;
+  /** Recurring: the next period it generates an invoice for (YYYY-MM-DD), when known. */
+  nextPeriod: string | null;
+}
+
+/**
+ * A PSA whose charges go on invoices a person may choose: a company's invoices that can still take
+ * charges (open; recurring invoices), newest first, for the Clients screen's picker.
+ */
+export interface ListsInvoices {
+  listInvoices(companyId: string): PsaInvoiceChoice[];
+}
+
 /**
  * Item auto-creation (the "auto-create" product mode, offered only for a PSA with this interface): apply()
  * finds the product of a step whose product id is 'new:<SKU>' the way the PSA keeps a SKU, and creates it
@@ -257,6 +298,8 @@ export const createsCompanies = (t: PsaTarget): t is PsaTarget & CreatesCompanie
 
 export const createsContracts = (t: PsaTarget): t is PsaTarget & CreatesContracts =>
   hasMethods(t, 'createContract', 'contractStartFor');
+
+export const listsInvoices = (t: PsaTarget): t is PsaTarget & ListsInvoices => hasMethods(t, 'listInvoices');
 
 export const createsProducts = (t: PsaTarget): t is PsaTarget & CreatesProducts =>
   hasMethods(t, 'findProducts');

@@ -48,7 +48,11 @@ export interface ReconcileInput {
   state: PsaBillingState;
   resolver: TargetResolver;
   capabilities: PsaCapabilities;
-  /** The PSA's billing currency; lines in another currency are blocked. Null skips the check. */
+  /**
+   * The PSA's billing currency for every line; lines in another currency are blocked. Null: each line's
+   * resolved settings say (the PSA currency of its client, integration or the defaults), or nothing is
+   * checked when they do not.
+   */
   psaCurrency: Currency | null;
   /**
    * Charges that exist but cannot be read as lines (a row the source sent unreadable, or one that needs
@@ -164,7 +168,7 @@ interface QuantityGroup {
 }
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
-  const { capabilities, psaCurrency } = input;
+  const { capabilities } = input;
   const quantityNow = new Map(input.state.quantities.map((q) => [refKey(q.ref), q]));
   const chargeNow = new Map(input.state.charges.map((c) => [c.ref.lineKey, c]));
 
@@ -199,11 +203,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     let problem: QuantityGroup['problem'] = null;
     const bad = valueProblem(line);
     if (bad) problem = { reason: 'invalid-value', message: bad };
-    else if (psaCurrency !== null && line.currency !== psaCurrency) {
-      problem = {
-        reason: 'currency',
-        message: `Currency ${line.currency} differs from the PSA's ${psaCurrency}`,
-      };
+    else {
+      const psaCurrency = input.psaCurrency ?? r.settings.psaCurrency ?? null;
+      if (psaCurrency !== null && line.currency !== psaCurrency) {
+        problem = {
+          reason: 'currency',
+          message: `Currency ${line.currency} differs from the PSA's ${psaCurrency} for this client; the PSA would bill the amount as ${psaCurrency} (set the client's PSA currency in Defaults if it is billed in ${line.currency})`,
+        };
+      }
     }
 
     if (r.ref.kind === 'quantity') {

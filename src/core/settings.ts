@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseWith } from './parse';
+import { CURRENCIES } from './billing-line';
+import type { Currency } from './billing-line';
 
 /**
  * Billing rules, overridable global → integration (source) → client (PSA company) → client mapping.
@@ -16,6 +18,17 @@ export type ProductLifecycleMode = (typeof PRODUCT_LIFECYCLE_MODES)[number];
 /** P32: usage for a period ending in month M is billed on M's invoice ('most-recent') or M+1's ('next'). */
 export const ARREARS_MODES = ['most-recent', 'next'] as const;
 export type ArrearsMode = (typeof ARREARS_MODES)[number];
+
+/**
+ * The currency the PSA bills a client in. A line in another currency is refused with a reason: the PSA
+ * would bill its amount as if it were in this one. Null: not set, nothing is checked (Review warns when a
+ * month holds more than one currency).
+ */
+const psaCurrencyField = z
+  .enum(CURRENCIES, {
+    error: (iss) => `PSA currency '${String(iss.input)}' is not one of ${CURRENCIES.join(', ')}`,
+  })
+  .nullable();
 
 const enumField = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
   z.enum(values, { error: (iss) => `${label} '${String(iss.input)}' is not one of ${values.join(', ')}` });
@@ -85,6 +98,8 @@ export const effectiveSettingsSchema = z.object({
   codes: codesSchema,
   arrearsMode: enumField('Arrears mode', ARREARS_MODES),
   azureRule: azureRuleSchema,
+  /** Settings saved before this field existed read as null (not checked). */
+  psaCurrency: psaCurrencyField.optional(),
   /**
    * Annual subscriptions on the fixed-price contract (seeds 003/004): annual lines without a contract of
    * their own go to the client's fixed-price contract when it has one. Left out = on.
@@ -102,6 +117,7 @@ export const settingsOverrideSchema = z.object({
   codes: codesSchema.partial().optional(),
   arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
   azureRule: azureRuleSchema.optional(),
+  psaCurrency: psaCurrencyField.optional(),
   annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
 });
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
@@ -123,6 +139,7 @@ export const DEFAULT_SETTINGS: EffectiveSettings = {
   codes: { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: null },
   arrearsMode: 'most-recent',
   azureRule: DEFAULT_AZURE_RULE,
+  psaCurrency: null,
 };
 
 export const defaultBillingSettings = (): BillingSettings => ({
@@ -149,6 +166,7 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
     codes: { ...base.codes, ...defined(o.codes) },
     arrearsMode: o.arrearsMode ?? base.arrearsMode,
     azureRule: o.azureRule ?? base.azureRule,
+    psaCurrency: o.psaCurrency !== undefined ? o.psaCurrency : (base.psaCurrency ?? null),
     ...((o.annualToFixedPrice ?? base.annualToFixedPrice) !== undefined
       ? { annualToFixedPrice: o.annualToFixedPrice ?? base.annualToFixedPrice }
       : {}),
@@ -178,3 +196,6 @@ export function parseBillingSettings(
   const r = parseWith(billingSettingsSchema, input);
   return r.ok ? { ok: true, settings: r.value } : r;
 }
+
+/** The PSA currency in force (null when not set). */
+export const psaCurrencyOf = (s: EffectiveSettings): Currency | null => s.psaCurrency ?? null;

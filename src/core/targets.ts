@@ -53,7 +53,9 @@ export type BlockReason =
   | 'invalid-value'
   | 'currency'
   | 'dropped'
-  | 'sync-stopped';
+  | 'sync-stopped'
+  /** The linked contract starts after the month's first usage on it, or (recurring) not on the 1st. */
+  | 'contract-start';
 
 export type TargetResolution =
   | { ok: true; ref: TargetRef; companyId: string; productId: string; settings: EffectiveSettings }

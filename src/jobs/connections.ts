@@ -13,6 +13,7 @@ import { activeSpreadsheet } from '../platform/spreadsheet';
 import { hiddenRowsTab } from '../platform/stored-rows';
 import { z } from 'zod';
 import { RetryingHttpClient, appsScriptHttpDeps } from '../platform/http';
+import { executionTimeLeftMs } from '../platform/budget';
 import { propertiesRequestWindow } from '../platform/request-window';
 import { readJson, writeJson } from '../platform/store';
 import type { HttpDeps } from '../platform/http';
@@ -65,6 +66,7 @@ export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDep
     // Injected HTTP (tests): each target paces on its own; the window lives in script properties otherwise.
     requestWindow: (key) => (opts.httpDeps ? undefined : propertiesRequestWindow(key)),
     sleep: (ms) => (opts.httpDeps ?? appsScriptHttpDeps()).sleep(ms),
+    timeLeftMs: () => executionTimeLeftMs(),
     // The last tenant check (document properties), read only when the connector asks.
     checked: (probeId) => {
       if (opts.httpDeps) return undefined;

@@ -137,6 +137,11 @@ export function executePlan(
     if (journal.needsFlush) opts.flushJournal?.();
     done += batch.length;
     opts.onStep?.(done, steps.length);
+    // A rate limit that outlasts this execution: stop here, the continuation goes on once it has room.
+    if (outcomes.some((o) => o.status === 'failed' && o.continueLater)) {
+      result.finished = false;
+      break;
+    }
     // Past the day's UrlFetch quota every further request fails the same way: stop, resume tomorrow.
     if (outcomes.some((o) => o.status === 'failed' && isDailyQuota(o.message))) {
       result.finished = false;

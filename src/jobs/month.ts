@@ -20,6 +20,7 @@ import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import type { BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver } from '../core/targets';
+import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
@@ -257,6 +258,8 @@ function applyModifiersFor(
 export interface MonthPlan {
   grid: GridRead;
   reconciliation: ReconcileResult;
+  /** Linked contracts whose start date would make the PSA refuse or prorate (their rows are refused). */
+  contractStarts: ContractStartProblem[];
   /** Messages for lines that modifiers folded into another line. */
   collapsedInto: Map<string, string>;
 }
@@ -280,7 +283,16 @@ export function planMonth(
   const modifiers = applyModifiersFor(lines, mappings, settings);
   const contractList = lookups?.contracts ?? [];
   const overrides = rowMappingOverrides(grid.rows);
-  let resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
+  // Rebuilt when products are found below: the start checks hold each line's resolution.
+  const checkedResolver = () =>
+    withContractStartChecks(
+      withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+      modifiers.lines,
+      contractList,
+      psa.capabilities,
+    );
+  let checked = checkedResolver();
+  let resolver = checked.resolver;
   const scope: PsaReadScope = {
     ...billingPeriodScope(ss, month),
     companyIds: [],
@@ -316,7 +328,8 @@ export function planMonth(
     addLookupProducts(ss, lookups, found.products);
     writeMappings(ss, { products: found.mappings }, { lookups: withProducts(lookups, found.products) });
     mappings = { ...mappings, products: [...mappings.products, ...found.mappings] };
-    resolver = withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides);
+    checked = checkedResolver();
+    resolver = checked.resolver;
   }
   const state = psa.target.readBilling(scope);
   const reconciliation = reconcile({
@@ -336,7 +349,7 @@ export function planMonth(
   });
   const collapsedInto = new Map<string, string>();
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
-  return { grid, reconciliation, collapsedInto };
+  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems };
 }
 
 const withProducts = (l: Lookups | null, products: readonly PsaProduct[]): Lookups | null =>

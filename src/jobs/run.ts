@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { billingSettingsSchema, defaultBillingSettings, resolveSettings } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
+import { RateLimitWait } from '../core/http';
 import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
 import type { TimeBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
@@ -351,6 +352,25 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
     if (!budget.hasTime(reserve)) return pulledOnly(checkpoint);
   }
   const journal = new Journal(propertiesJournal(documentProperties()));
+  try {
+    return pushAndRecord(ss, checkpoint, psa, settings, journal, budget, reserve, known);
+  } catch (err) {
+    // The PSA's rate limit left no room for the push's reads in this execution: the continuation reads.
+    if (err instanceof RateLimitWait) return waitingForRateLimit(checkpoint, err);
+    throw err;
+  }
+}
+
+function pushAndRecord(
+  ss: Spreadsheet,
+  checkpoint: Checkpoint,
+  psa: ReturnType<typeof connectedPsa>,
+  settings: BillingSettings,
+  journal: Journal,
+  budget: TimeBudget,
+  reserve: number,
+  known: MonthContext | undefined,
+): PushRunResult {
   const { summary } = pushMonth(ss, checkpoint.month, psa, settings, {
     runId: checkpoint.runId,
     user: activeUserEmail(),
@@ -387,6 +407,32 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
     message: describePush(summary),
   });
   return { ...summary, continuing: !summary.finished };
+}
+
+/** The rate limit has no room before this execution ends: the push continues once it has. */
+function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait): PushRunResult {
+  writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
+  scheduleContinuation(Math.max(CONTINUE_AFTER_MS, err.waitMs));
+  const summary: PushSummary = {
+    month: checkpoint.month,
+    runId: checkpoint.runId,
+    finished: false,
+    steps: 0,
+    applied: 0,
+    unchanged: 0,
+    failed: 0,
+    skipped: 0,
+    invalidRows: 0,
+  };
+  recordRun({
+    at: new Date().toISOString(),
+    runId: checkpoint.runId,
+    trigger: checkpoint.trigger,
+    month: checkpoint.month,
+    outcome: 'continuing',
+    message: `${checkpoint.month}: ${err.message}`,
+  });
+  return { ...summary, continuing: true };
 }
 
 /** A scheduled pull that used the whole budget: the push starts in the continuation. */

@@ -17,10 +17,26 @@ export interface TimeBudget {
   hasTime(reserveMs?: number): boolean;
 }
 
+/** When this execution loaded the script (each Apps Script execution loads it afresh). */
+const LOADED_AT = Date.now();
+/** The job budget started last in this execution, if any: what a connector may still spend waiting. */
+let current: { limitMs: number; budget: TimeBudget } | null = null;
+
+/**
+ * Milliseconds this execution may still spend: what is left of the running job's budget, else of Apps
+ * Script's 6 minutes less the default budget's reserve (a sidebar call).
+ */
+export function executionTimeLeftMs(now: () => number = () => Date.now()): number {
+  if (current) return current.limitMs - current.budget.elapsedMs();
+  return DEFAULT_BUDGET_MS - (now() - LOADED_AT);
+}
+
 export function startBudget(limitMs = DEFAULT_BUDGET_MS, now: () => number = () => Date.now()): TimeBudget {
   const started = now();
-  return {
+  const budget: TimeBudget = {
     elapsedMs: () => now() - started,
     hasTime: (reserveMs = 0) => now() - started + reserveMs < limitMs,
   };
+  current = { limitMs, budget };
+  return budget;
 }

@@ -45,7 +45,9 @@ describe('a month too large for one execution is pulled in blocks (built bundle,
   });
 
   it('then pushes once: no duplicate, a second push changes nothing', () => {
-    expect(blocks.duplicates).toEqual({ chargeKeys: 0, adjustments: 0, invoiceLineKeys: 0, invoices: 0 });
+    // The PSA's bench hooks count duplicates by kind: some kinds, none of them twice.
+    expect(Object.keys(blocks.duplicates).length).toBeGreaterThan(0);
+    expect(Object.values(blocks.duplicates).filter((n) => n !== 0)).toEqual([]);
     expect(blocks.changes.total).toBeGreaterThan(0);
     expect(blocks.failures).toEqual([]);
     expect(blocks.secondPush).toEqual({ applied: 0, steps: 0, writes: 0 });

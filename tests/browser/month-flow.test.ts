@@ -325,7 +325,7 @@ describe('a billing month in the workbench', () => {
     reached = 6;
   });
 
-  it('renders vendor names as text, shows viewers a read-only sidebar and never sends a saved secret back', async () => {
+  it('renders vendor names as text, gives viewers no BillGrid menu, a read-only sidebar, and never sends a saved secret back', async () => {
     step(6);
     // The Twilio subaccount named '<img src=x onerror=alert(1)> Test Co' is in the grid as text.
     await page.getByRole('tab', { name: `Billing ${MONTH}` }).click();
@@ -338,11 +338,15 @@ describe('a billing month in the workbench', () => {
     expect(await sidebar.locator('img').count()).toBe(0);
     expect(alerts).toEqual([]);
 
-    // Someone who can only view the spreadsheet sees the state, with every control that changes it off.
+    // Someone who can only view the spreadsheet gets no BillGrid menu: Google runs onOpen only for people
+    // who may edit it. A sidebar still open in front of them (their access was just reduced) shows the
+    // state once it reloads, with every control that changes it off.
     await page.getByLabel('Acting as').selectOption('viewer@northwind.example');
     await page.getByRole('button', { name: 'Extensions' }).click();
-    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
-    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
+    await page.getByRole('menuitem', { name: /Add-ons: none/ }).waitFor();
+    expect(await page.getByRole('menuitem', { name: 'BillGrid' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await sidebar.locator('body').evaluate(() => window.location.reload());
     await sidebar.getByRole('tab', { name: 'Review' }).click();
     await settle(fact('Approved').filter({ hasText: /^[1-9]\d+$/ }));
     expect(await sidebar.getByRole('button', { name: 'Approve', exact: true }).isDisabled()).toBe(true);

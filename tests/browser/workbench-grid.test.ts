@@ -25,7 +25,7 @@ function buildGrid() {
   sh.getRange(1, 1, 1, 5).setValues([['Client', 'Product', 'Quantity', 'Total', 'Approved']]);
   sh.getRange(2, 1, 3, 5).setValues([
     ['Acme Dental', 'M365 Business Premium', 12, 264, false],
-    ['Blue Harbor <b>Logistics</b>', 'Twilio SMS', 3400, -12.5, true],
+    ['Blue Harbor <b>Logistics</b>', 'SMS messages', 3400, -12.5, true],
     ['Crestview Vet', 'Unmapped SKU', 1, 0, false],
   ]);
   sh.setFrozenRows(1);
@@ -33,7 +33,7 @@ function buildGrid() {
   sh.getRange('C2:C4').setNumberFormat('#,##0');
   sh.getRange('E2:E4').setDataValidation(SpreadsheetApp.newDataValidation().requireCheckbox().build());
   sh.getRange('B2:B4').setDataValidation(
-    SpreadsheetApp.newDataValidation().requireValueInList(['M365 Business Premium', 'Twilio SMS', 'Unmapped SKU']).build());
+    SpreadsheetApp.newDataValidation().requireValueInList(['M365 Business Premium', 'SMS messages', 'Unmapped SKU']).build());
   sh.setConditionalFormatRules([
     SpreadsheetApp.newConditionalFormatRule().whenFormulaSatisfied('=$D2<0')
       .setBackground('#fce8e6').setRanges([sh.getRange('A2:E4')]).build(),
@@ -139,14 +139,14 @@ describe('workbench grid', () => {
     await page.locator('#runlog-table').getByRole('cell', { name: 'edit Billing 2026-10!E2' }).waitFor();
     expect(await cell(2, 5).getByRole('checkbox').isChecked()).toBe(true);
 
-    await cell(4, 2).getByRole('combobox').selectOption('Twilio SMS');
+    await cell(4, 2).getByRole('combobox').selectOption('SMS messages');
     await page.locator('#runlog-table').getByRole('cell', { name: 'edit Billing 2026-10!B4' }).waitFor();
 
     const ss = workbench.host.state().spreadsheets[0];
     const sheet = ss.sheets.find((s) => s.name === 'Billing 2026-10');
     expect(sheet?.rows[1]?.[2]?.v).toBe(15);
     expect(sheet?.rows[1]?.[4]?.v).toBe(true);
-    expect(sheet?.rows[3]?.[1]?.v).toBe('Twilio SMS');
+    expect(sheet?.rows[3]?.[1]?.v).toBe('SMS messages');
     expect(sheet?.rows[1]?.[5]?.v).toBe('edited from 12');
   });
 

@@ -24,7 +24,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/api/rights.test.ts',
   'tests/browser/month-flow.test.ts',
   'tests/browser/sidebar.test.ts',
-  'tests/browser/workbench-grid.test.ts',
   'tests/browser/workbench.test.ts',
   // The source contract suite's list of sources without a contract fixture yet.
   'tests/contract/billing-source.test.ts',

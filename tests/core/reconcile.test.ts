@@ -274,7 +274,7 @@ describe('reconcile on a PSA with contract-service quantities', () => {
     expect(only(run(lines))).toMatchObject({
       action: 'blocked',
       reason: 'currency',
-      message: "Currency EUR differs from the PSA's USD",
+      message: expect.stringMatching(/^Currency EUR differs from the PSA's USD for this client/),
     });
   });
 });
@@ -349,7 +349,7 @@ describe('blocked lines', () => {
       raw({ chargeType: 'usage', currency: 'EUR' }),
       {},
       'currency',
-      "Currency EUR differs from the PSA's USD",
+      "Currency EUR differs from the PSA's USD for this client; the PSA would bill the amount as USD (set the client's PSA currency in Defaults if it is billed in EUR)",
     ],
   ])('%s', (_n, r, settings, reason, message) => {
     const [l] = keyed([r]);
@@ -551,5 +551,21 @@ describe('arrears mode (P32): usage lands on the billing period the setting says
     };
     expect(container('most-recent')).toBe('new:month:2026-10');
     expect(container('next')).toBe('new:month:2026-11');
+  });
+});
+
+describe('the PSA currency from the settings (P-money: never billed in the wrong currency)', () => {
+  const eur = raw({ chargeType: 'usage', currency: 'EUR' });
+  it('refuses a line in another currency than the one the defaults set', () => {
+    const [l] = keyed([eur]);
+    expect(only(run([l], { currency: null, settings: { psaCurrency: 'USD' } }))).toMatchObject({
+      action: 'blocked',
+      reason: 'currency',
+    });
+  });
+  it('takes the line when nothing is set, or when the settings name its currency', () => {
+    const [l] = keyed([eur]);
+    for (const psaCurrency of [null, 'EUR'] as const)
+      expect(only(run([l], { currency: null, settings: { psaCurrency } })).action).not.toBe('blocked');
   });
 });

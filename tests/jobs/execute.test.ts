@@ -156,6 +156,45 @@ describe('executePlan', () => {
     expect(psa.state.charges).toHaveLength(7);
   });
 
+  it('stops after a batch whose rate limit outlasts the execution; the continuation sends those steps once', () => {
+    const journal = new Journal(memoryStore());
+    const psa = memoryPsa();
+    let windowFull = false;
+    const limited = Object.assign(psa, {
+      applyAll: (steps: readonly PushStep[]): StepOutcome[] => {
+        // The second batch finds the window full for longer than the run has left.
+        if (psa.calls >= 2 && !windowFull) windowFull = true;
+        if (windowFull)
+          return steps.map(() => ({
+            status: 'failed',
+            retryable: true,
+            continueLater: true,
+            message: 'rate limit used up for about 200 s',
+          }));
+        return steps.map((s) => psa.apply(s));
+      },
+    });
+    const steps = [1, 2, 3, 4, 5, 6].map(step);
+    const opts = {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract' as const,
+      hasTime: () => true,
+      batchSize: 2,
+    };
+    const first = executePlan(steps, limited, journal, opts);
+    expect(first).toMatchObject({ finished: false, applied: 2, failed: 2 });
+    expect(first.dailyQuota).toBeUndefined();
+    expect(first.byLine.get(steps[2].lineKeys[0])?.message).toMatch(/rate limit/);
+    // The third batch was not tried.
+    expect(first.byLine.has(steps[4].lineKeys[0])).toBe(false);
+    windowFull = false;
+    psa.calls = -100; // the window has room again
+    const next = executePlan(steps, limited, journal, opts);
+    expect(next).toMatchObject({ finished: true, applied: 4, unchanged: 2, failed: 0 });
+    expect(psa.state.charges).toHaveLength(6);
+  });
+
   it('journals a whole batch in one write before and one after, and uses applyAll when the PSA has it', () => {
     const store = memoryStore();
     const psa = memoryPsa();

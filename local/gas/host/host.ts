@@ -22,6 +22,7 @@ import {
 } from '../env';
 import { clockEvent, dueTriggers, markFired } from '../script-app';
 import { scriptRunArgs, scriptRunResult } from '../script-run';
+import { canEdit } from '../access';
 import { quotaReport } from '../quotas';
 import {
   applyEdit,
@@ -334,6 +335,7 @@ export class GasHost {
     user = this.runtime.options.user,
     document?: string,
   ): Promise<ExecutionResult[]> {
+    if (!canEdit(this.runtime.state, user, document)) return []; // a viewer: no onOpen, no ON_OPEN trigger
     const doc = document ? { document } : {};
     const results: ExecutionResult[] = [];
     const simple = await this.run(bundle, 'onOpen', (g) => [openEvent(g)], {

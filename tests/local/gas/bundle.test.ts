@@ -156,6 +156,7 @@ describe('LocalHost executions and time-driven triggers', () => {
 describe('document events (open, edit)', () => {
   it('runs onOpen and onEdit as simple triggers with event objects, then installable ON_EDIT triggers', () => {
     const runtime = new GasRuntime(createState({ sheets: ['Billing'] }), { user: 'ann@msp.test' });
+    runtime.state.spreadsheets[0].editors.push('ann@msp.test'); // onOpen runs only for editors
     const host = new LocalHost(runtime, EDIT_BUNDLE);
     const opened = host.open();
     expect(opened.map((r) => [r.functionName, r.ok])).toEqual([['onOpen', true]]);

@@ -42,7 +42,12 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
   http: { reads: policy, mutations: mutationPolicy },
   // Contract services hold recurring quantities; charges live on contracts.
   // F5: units go by adjustment and the price by adjustedPrice; no documented path changes a service's cost.
-  capabilities: { quantityTargets: true, chargeContainer: 'contract', quantityCostSettable: false },
+  capabilities: {
+    quantityTargets: true,
+    chargeContainer: 'contract',
+    quantityCostSettable: false,
+    contractStartChecks: true,
+  },
   create: (c, deps) =>
     new AutotaskTarget(
       parseAutotaskConfig({

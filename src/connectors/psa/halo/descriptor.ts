@@ -49,9 +49,19 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
   http: { reads: policy },
   // Every line is a charge on an invoice; no quantity targets.
   capabilities: { quantityTargets: false, chargeContainer: 'invoice' },
-  // Pacing (pacing.ts, HaloTargetOptions.pacing, deps.requestWindow/sleep) is not switched on here yet:
-  // the fault suite's run with it on left rows unbilled in concurrent-execution schedules (not yet
-  // explained; the emulator's sleep is modelled while the bundle's clock is real).
-  create: (c, deps) => createHaloTarget(haloConfigFrom(c), deps.http(policy)),
+  create: (c, deps) =>
+    createHaloTarget(haloConfigFrom(c), deps.http(policy), {
+      // Without a sleep (a host that gives none) requests go unpaced and the retry policy meets 429s.
+      ...(deps.sleep
+        ? {
+            pacing: {
+              now: () => Date.now(),
+              sleep: (ms: number) => deps.sleep?.(ms),
+              ...(deps.timeLeftMs ? { timeLeftMs: () => deps.timeLeftMs?.() ?? Infinity } : {}),
+              store: deps.requestWindow?.(`halo.${c.tenantUrl.replace(/^https:\/\//, '')}`),
+            },
+          }
+        : {}),
+    }),
   probes: haloProbes,
 };

@@ -13,6 +13,8 @@ import {
   type PsaCodeLists,
   type PsaCompany,
   type PsaContract,
+  type PsaInvoiceChoice,
+  type ListsInvoices,
   type PsaProduct,
   type PsaReadScope,
   type PsaTarget,
@@ -32,6 +34,7 @@ import {
   type ProductNeed,
 } from './items';
 import { HaloPacer, type PacingDeps } from './pacing';
+import { invoiceChoices } from './picker';
 import { HaloBatch, type HaloPushContext } from './push';
 import {
   closedBecause,
@@ -72,7 +75,7 @@ const asProduct = (i: HaloItem): PsaProduct => ({
   unitCost: i.costprice ?? null,
 });
 
-export class HaloTarget implements PsaTarget, CreatesProducts {
+export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
   readonly id = 'halo';
   readonly displayName = 'HaloPSA';
   /**
@@ -231,6 +234,11 @@ export class HaloTarget implements PsaTarget, CreatesProducts {
       keep(this.api.json(res, listEnvelope('invoices'), what).records.slice(0, NEWEST_FEW)),
     );
     return [...newest.values()];
+  }
+
+  /** The invoice picker: the client's open invoices and its recurring invoices, newest first. */
+  listInvoices(companyId: string): PsaInvoiceChoice[] {
+    return invoiceChoices(this.api, companyId);
   }
 
   /** Dropdowns for the default codes (P33): items, tax rates, and the income/expense codes items carry. */

@@ -4,7 +4,7 @@
  * carry no Retry-After. The window's send times are kept between executions (the store), so a
  * continuation or a trigger that starts right after a busy execution does not start with a full burst.
  */
-import type { RequestWindowStore } from '../../../core/http';
+import { RateLimitWait, type RequestWindowStore } from '../../../core/http';
 
 export interface HaloLimit {
   requests: number;
@@ -25,6 +25,26 @@ export interface PacingDeps {
    */
   maxWaitMs?: number;
   limit?: HaloLimit;
+  /**
+   * What the job may still spend (its time budget). Given, the pacer waits as long as the window needs
+   * (up to the whole window) while that fits, and otherwise stops with RateLimitPause instead of sleeping
+   * the execution to death: the push continues from a trigger.
+   */
+  timeLeftMs?: () => number;
+}
+
+/** Time a paced wait must leave in the budget for the round it waited for and the statuses after it. */
+const AFTER_WAIT_MS = 30_000;
+
+/** The window has no room for longer than this execution has left. */
+export class RateLimitPause extends RateLimitWait {
+  constructor(waitMs: number) {
+    super(
+      `HaloPSA's rate limit (${HOSTED_LIMIT.requests} requests per rolling 5 minutes) is used up for about ${Math.ceil(waitMs / 1000)} s more, longer than this run has left: a push continues from a trigger, anything else can be tried again then`,
+      waitMs,
+    );
+    this.name = 'RateLimitPause';
+  }
 }
 
 export class HaloPacer {
@@ -37,7 +57,8 @@ export class HaloPacer {
 
   constructor(private readonly deps: PacingDeps) {
     this.limit = deps.limit ?? HOSTED_LIMIT;
-    this.maxWaitMs = deps.maxWaitMs ?? 60_000;
+    // With a budget to check against, wait out the window; without one, never long (see maxWaitMs).
+    this.maxWaitMs = deps.maxWaitMs ?? (deps.timeLeftMs ? this.limit.windowMs : 60_000);
   }
 
   /**
@@ -65,7 +86,10 @@ export class HaloPacer {
     const over = w.length + room - this.limit.requests;
     if (over > 0) {
       // The window has room once the `over` oldest requests are older than the window.
-      const wait = Math.min(w[over - 1] + this.limit.windowMs - now, this.maxWaitMs);
+      const needed = w[over - 1] + this.limit.windowMs - now;
+      const left = this.deps.timeLeftMs?.();
+      if (left !== undefined && needed > 0 && needed > left - AFTER_WAIT_MS) throw new RateLimitPause(needed);
+      const wait = Math.min(needed, this.maxWaitMs);
       if (wait > 0) {
         this.deps.sleep(wait);
         this.waitedMs += wait;
@@ -73,13 +97,37 @@ export class HaloPacer {
       now = this.clock(Math.max(wait, 0));
     }
     const kept = this.window(now);
-    for (let i = 0; i < n; i++) kept.push(now);
+    for (let i = 0; i < n; i++) {
+      kept.push(now);
+      this.unsaved.push(now);
+    }
     // Only the newest `requests` times matter for the next wait.
     this.times = kept.slice(-this.limit.requests);
   }
 
-  /** Keep the window for the next execution (one store write per round of requests). */
+  /** Send times counted since the last save: what this execution adds to the stored window. */
+  private unsaved: number[] = [];
+
+  /**
+   * Keep the window for the next execution (one store update per round of requests). The stored window
+   * is merged with this execution's new times, not overwritten: another execution (a sidebar read during
+   * a push) may have saved its own requests since this one read the store.
+   */
   save(): void {
-    if (this.times && this.deps.store) this.deps.store.put(this.times);
+    const store = this.deps.store;
+    if (!this.times || !store) return;
+    const mine = this.unsaved;
+    this.unsaved = [];
+    if (!store.update) {
+      store.put(this.times);
+      return;
+    }
+    const now = this.clock();
+    this.times = store.update((stored) =>
+      [...stored.filter((t) => Number.isFinite(t)), ...mine]
+        .filter((t) => t > now - this.limit.windowMs)
+        .sort((a, b) => a - b)
+        .slice(-this.limit.requests),
+    );
   }
 }

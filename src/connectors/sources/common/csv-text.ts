@@ -109,7 +109,7 @@ export function decodeBytes(input: ArrayLike<number>): Decoded {
   const at = (i: number) => (i < b.length ? b[i] & 0xff : -1);
   if (at(0) === 0x50 && at(1) === 0x4b && at(2) === 0x03 && at(3) === 0x04) {
     throw new FileError(
-      'This is an Excel (.xlsx) or other zipped file, not CSV: import it as XLSX, or save it as CSV first',
+      'This is an Excel (.xlsx) or other zipped file, not CSV: save it as "CSV UTF-8" in Excel first',
     );
   }
   if (at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf) {

@@ -16,7 +16,7 @@ import type { ImportStore } from './source';
 const profilesSchema = z.array(importProfileSchema).max(200);
 const monthsSchema = z.record(z.string(), z.array(z.string().regex(/^\d{4}-\d{2}$/)).max(600));
 
-const HEADER =
+const ABOUT =
   'BillGrid keeps the file imported for this month here; pulls read it. Import the corrected file instead of editing this tab.';
 
 const storedRow = z.array(z.union([z.string(), z.number()])).min(1);
@@ -44,8 +44,9 @@ export function keepImport(
   input: ImportInput,
   fileName: string,
 ): void {
-  const meta = JSON.stringify({ file: fileName.slice(0, 200), notes: input.notes ?? [] });
-  const rows: string[][] = [[HEADER, meta]];
+  // One column throughout: a second cell in row 1 would widen every row to two cells (twice the writes).
+  const meta = JSON.stringify({ about: ABOUT, file: fileName.slice(0, 200), notes: input.notes ?? [] });
+  const rows: string[][] = [[meta]];
   input.rows.forEach((cells, i) => {
     const n = input.rowNumbers?.[i] ?? i + 1;
     rows.push([JSON.stringify([n, ...cells.map((c) => (c === null || c === undefined ? '' : String(c)))])]);
@@ -64,7 +65,7 @@ export function readImport(deps: ImportDeps, profileId: string, month: string): 
   if (!stored || stored.length === 0) return null;
   const metaParsed = z
     .object({ file: z.string(), notes: z.array(z.string()) })
-    .safeParse(safeJson(stored[0]?.[1]));
+    .safeParse(safeJson(stored[0]?.[0]));
   const rows: string[][] = [];
   const rowNumbers: number[] = [];
   for (let i = 1; i < stored.length; i++) {

@@ -24,7 +24,7 @@ describe('Pax8 draft items before the invoice is issued, through the built bundl
   beforeAll(async () => {
     b = await startBundle('autotask');
     b.call('refreshClients');
-    billableDefaults(b, 'autotask');
+    billableDefaults(b);
     fixture = await b.sb.admin('pax8').state<Pax8Fixture>();
     const month = fixture.invoices.filter((i) => i.invoiceDate.startsWith(DEMO_MONTH)).map((i) => i.id);
     changed = fixture.items.find(
