@@ -85,6 +85,7 @@ describe('sidebar (built sidebar.html)', () => {
       'Defaults',
       'Products',
       'Contracts',
+      'Import',
       'Month',
       'Review',
       'Push',
