@@ -60,6 +60,14 @@ export interface ProtectionData {
   unprotected: GridRangeData[];
 }
 
+/** One developer metadata item on a sheet (local/gas/spreadsheet/metadata.ts). */
+export interface DeveloperMetadataData {
+  id: number;
+  key: string;
+  value: string | null;
+  visibility: 'DOCUMENT' | 'PROJECT';
+}
+
 export interface SheetState {
   id: number;
   name: string;
@@ -76,6 +84,8 @@ export interface SheetState {
   hiddenColumns?: number[];
   conditionalFormatRules: ConditionalFormatRuleData[];
   protections: ProtectionData[];
+  /** Developer metadata located on the sheet (absent in older saved states). */
+  developerMetadata?: DeveloperMetadataData[];
 }
 
 export interface SpreadsheetState {

@@ -72,6 +72,11 @@ function integrationOverrides(
     [INHERIT, ...lifecycleOptions(view, o.productLifecycle ?? '')],
     o.productLifecycle ?? '',
   );
+  const managed = selectField(
+    `${name}: product lifecycle management`,
+    [INHERIT, { value: 'on', label: 'On' }, { value: 'off', label: 'Off (map every product by hand)' }],
+    o.productLifecycleEnabled === undefined ? '' : o.productLifecycleEnabled ? 'on' : 'off',
+  );
   const arrears = selectField(
     `${name}: usage in arrears`,
     [INHERIT, ...options(ARREARS)],
@@ -95,6 +100,7 @@ function integrationOverrides(
   );
   const count =
     [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode].filter(Boolean).length +
+    (o.productLifecycleEnabled === undefined ? 0 : 1) +
     Number(o.annualToFixedPrice !== undefined) +
     Object.keys(o.modifiers ?? {}).length;
   const element = h(
@@ -110,6 +116,7 @@ function integrationOverrides(
       'div',
       { class: 'form' },
       invoice.element,
+      managed.element,
       lifecycle.element,
       arrears.element,
       annual.element,
@@ -122,12 +129,13 @@ function integrationOverrides(
     const {
       invoiceBehaviour: _i,
       productLifecycle: _l,
+      productLifecycleEnabled: _e,
       arrearsMode: _a,
       modifiers: _m,
       annualToFixedPrice: _y,
       ...kept
     } = o;
-    void [_i, _l, _a, _m, _y];
+    void [_i, _l, _e, _a, _m, _y];
     return {
       ...kept,
       ...(Object.keys(modifiers).length ? { modifiers } : {}),
@@ -135,11 +143,16 @@ function integrationOverrides(
       ...(lifecycle.control.value
         ? { productLifecycle: lifecycle.control.value as ProductLifecycleMode }
         : {}),
+      ...(managed.control.value ? { productLifecycleEnabled: managed.control.value === 'on' } : {}),
       ...(arrears.control.value ? { arrearsMode: arrears.control.value as ArrearsMode } : {}),
       ...(annual.control.value ? { annualToFixedPrice: annual.control.value === 'on' } : {}),
     };
   };
-  return { element, fields: [invoice, lifecycle, arrears, annual, ...mods.map((m) => m[1])], read };
+  return {
+    element,
+    fields: [invoice, managed, lifecycle, arrears, annual, ...mods.map((m) => m[1])],
+    read,
+  };
 }
 
 function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, saved = false): void {
@@ -152,6 +165,11 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     'Invoice behaviour (PSAs that bill on invoices)',
     options(INVOICE),
     g.invoiceBehaviour,
+  );
+  const managed = checkboxField(
+    'Product lifecycle management',
+    g.productLifecycleEnabled !== false,
+    'Off: BillGrid creates no product and uses no default item; a line whose product is not mapped waits alone.',
   );
   const lifecycle = selectField(
     'Products not yet mapped',
@@ -197,6 +215,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     ...integrations.flatMap((i) => i.fields),
     ...modifiers.map((m) => m[1]),
     invoice,
+    managed,
     lifecycle,
     arrears,
     currency,
@@ -214,6 +233,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
           modifiers.map(([k, f]) => [k, f.control.checked]),
         ) as EffectiveSettings['modifiers'],
         invoiceBehaviour: invoice.control.value as InvoiceBehaviour,
+        productLifecycleEnabled: managed.control.checked,
         productLifecycle: lifecycle.control.value as ProductLifecycleMode,
         arrearsMode: arrears.control.value as ArrearsMode,
         psaCurrency: (currency.control.value || null) as EffectiveSettings['psaCurrency'],
@@ -248,6 +268,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     ...modifiers.map((m) => m[1].element),
     h('h3', {}, 'Invoices and products'),
     invoice.element,
+    managed.element,
     lifecycle.element,
     arrears.element,
     currency.element,

@@ -11,7 +11,8 @@ import { call } from '../rpc';
 import { monthLabel, selectedMonth } from '../state';
 import type { Screen, ScreenContext } from './types';
 
-const UNMAPPED: Record<ProductLifecycleMode, string> = {
+const UNMAPPED: Record<ProductLifecycleMode | 'off', string> = {
+  off: 'Not mapped: its lines wait for a mapping (lifecycle management off)',
   manual: 'Not mapped: the push waits for a mapping',
   'default-item': 'Not mapped: billed as the default item',
   'auto-create': 'Not mapped: created in the PSA on push',

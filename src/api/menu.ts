@@ -1,12 +1,12 @@
 /** Menu items that act on the active tab when it is a billing month's grid. */
-import { monthOfTab } from '../sheets/tabs';
+import { monthOfSheet } from '../sheets/month-tabs';
 import { validateGrid } from '../sheets/grid';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { alertUser } from '../platform/ui';
 import { describePush, runPush } from '../jobs/run';
 
 function activeMonth(): string | null {
-  return monthOfTab(activeSpreadsheet().getActiveSheet().getName());
+  return monthOfSheet(activeSpreadsheet().getActiveSheet());
 }
 
 export function menuCheckActiveTab(): void {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ProductMappingStatus } from '../core/mapping';
 import { isBillingMonth } from '../core/periods';
-import { resolveSettings } from '../core/settings';
+import { lifecycleInForce, resolveSettings } from '../core/settings';
 import type { ProductLifecycleMode } from '../core/settings';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -31,8 +31,8 @@ export interface ProductRow {
   productId: string | null;
   productName: string | null;
   status: ProductMappingStatus | null;
-  /** What a push does with an unmapped SKU: the lifecycle mode in force for its integration. */
-  unmapped: ProductLifecycleMode;
+  /** What a push does with an unmapped SKU: the lifecycle mode in force for its integration ('off': held). */
+  unmapped: ProductLifecycleMode | 'off';
 }
 
 export interface ProductsView {
@@ -76,7 +76,7 @@ function productsView(ss: Spreadsheet, wanted: string | null): ProductsView {
           : (productName.get(m.productId) ?? m.productId)
         : null,
       status: m?.status ?? null,
-      unmapped: resolveSettings(settings, source, null).productLifecycle,
+      unmapped: lifecycleInForce(resolveSettings(settings, source, null)),
     };
     rows.set(k(source, sku), r);
     return r;

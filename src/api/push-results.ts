@@ -12,7 +12,7 @@ import { cellText } from '../sheets/cells';
 import { GRID_COLUMNS, locateColumns } from '../sheets/columns';
 import type { GridColumnId } from '../sheets/columns';
 import { readColumns, readHeader } from '../sheets/read-columns';
-import { monthTabName } from '../sheets/tabs';
+import { findMonthSheet, noMonthTab } from '../sheets/month-tabs';
 import { parseArg, SidebarError } from './args';
 
 export interface RowResult {
@@ -33,9 +33,9 @@ const PROBLEM = /^(Failed|Not pushed)\b/;
  * is 3.2 million cells).
  */
 export function problemRows(ss: Spreadsheet, month: string): { rows: RowResult[]; total: number } {
-  const tab = monthTabName(month);
-  const sheet = ss.getSheetByName(tab);
+  const sheet = findMonthSheet(ss, month);
   if (!sheet) return { rows: [], total: 0 };
+  const tab = sheet.getName();
   const { header, rows: count } = readHeader(sheet);
   let index: Map<GridColumnId, number>;
   try {
@@ -71,8 +71,8 @@ export function problemRows(ss: Spreadsheet, month: string): { rows: RowResult[]
 
 /** Activates the month's tab and selects the row, as a person clicking it would. */
 export function activateRow(ss: Spreadsheet, month: string, row: number): void {
-  const sheet = ss.getSheetByName(monthTabName(month));
-  if (!sheet) throw new SidebarError(`There is no tab for ${month}: pull the month first.`);
+  const sheet = findMonthSheet(ss, month);
+  if (!sheet) throw new SidebarError(`${noMonthTab(month)}.`);
   if (row < 2 || row > sheet.getLastRow()) throw new SidebarError(`Row ${row} is not in the ${month} tab.`);
   sheet.getRange(row, 1, 1, Math.max(1, sheet.getLastColumn())).activate();
 }

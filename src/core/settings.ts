@@ -95,6 +95,12 @@ export const effectiveSettingsSchema = z.object({
   /** The PSA invoice (Halo recurring/latest) charges go to, chosen per client. */
   targetInvoiceId: z.string().nullable(),
   productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES),
+  /**
+   * Product lifecycle management on or off (seed 000's toggle), apart from its mode: off, BillGrid neither
+   * creates nor defaults products, and a line whose product is not mapped is held alone (the rest is
+   * pushed, and automatic runs are allowed). Absent (settings saved before the switch existed): on.
+   */
+  productLifecycleEnabled: z.boolean().optional(),
   codes: codesSchema,
   arrearsMode: enumField('Arrears mode', ARREARS_MODES),
   azureRule: azureRuleSchema,
@@ -114,6 +120,7 @@ export const settingsOverrideSchema = z.object({
   invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS).optional(),
   targetInvoiceId: z.string().nullable().optional(),
   productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES).optional(),
+  productLifecycleEnabled: z.boolean().optional(),
   codes: codesSchema.partial().optional(),
   arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
   azureRule: azureRuleSchema.optional(),
@@ -136,6 +143,7 @@ export const DEFAULT_SETTINGS: EffectiveSettings = {
   invoiceBehaviour: 'latest',
   targetInvoiceId: null,
   productLifecycle: 'manual',
+  productLifecycleEnabled: true,
   codes: { incomeAccount: null, expenseAccount: null, taxCode: null, itemCode: null },
   arrearsMode: 'most-recent',
   azureRule: DEFAULT_AZURE_RULE,
@@ -163,6 +171,7 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
     invoiceBehaviour: o.invoiceBehaviour ?? base.invoiceBehaviour,
     targetInvoiceId: o.targetInvoiceId !== undefined ? o.targetInvoiceId : base.targetInvoiceId,
     productLifecycle: o.productLifecycle ?? base.productLifecycle,
+    productLifecycleEnabled: o.productLifecycleEnabled ?? base.productLifecycleEnabled,
     codes: { ...base.codes, ...defined(o.codes) },
     arrearsMode: o.arrearsMode ?? base.arrearsMode,
     azureRule: o.azureRule ?? base.azureRule,
@@ -178,6 +187,11 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
  * then the PSA company's, then (optionally) the overrides typed on the client mapping row.
  * `clientId` is the PSA company id; null when the customer is not mapped yet.
  */
+/** The lifecycle mode that applies to unmapped products, or 'off' while the switch is off. */
+export function lifecycleInForce(s: EffectiveSettings): ProductLifecycleMode | 'off' {
+  return s.productLifecycleEnabled === false ? 'off' : s.productLifecycle;
+}
+
 export function resolveSettings(
   settings: BillingSettings,
   sourceId: string,

@@ -6,6 +6,7 @@ import type { PsaCapabilities, PsaContract, PsaContractKind, TargetRef } from '.
 /** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
 export type { PsaCapabilities } from './psa';
 import { billingMonthOf } from './periods';
+import { lifecycleInForce } from './settings';
 import type { ArrearsMode, BillingSettings, EffectiveSettings } from './settings';
 
 /**
@@ -90,11 +91,12 @@ function syncStopped(
   const message =
     `Sync stopped for ${line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`}` +
     ': bill it by hand, or resume sync to push it';
+  const mode = lifecycleInForce(s);
   const productId =
     index.product(line.source, line.sku)?.productId ??
-    (s.productLifecycle === 'default-item'
+    (mode === 'default-item'
       ? s.codes.itemCode || null
-      : s.productLifecycle === 'auto-create'
+      : mode === 'auto-create'
         ? AUTO_CREATE_PRODUCT_PREFIX + line.sku
         : null);
   const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
@@ -185,6 +187,13 @@ export function mappingTargetResolver(
 
       let productId = index.product(line.source, line.sku)?.productId ?? null;
       if (productId === null) {
+        if (lifecycleInForce(s) === 'off') {
+          return {
+            ok: false,
+            reason: 'unmapped-product',
+            message: `Product '${line.sku}' is not mapped; map it on the Products tab (product lifecycle management is off)`,
+          };
+        }
         if (s.productLifecycle === 'manual') {
           return {
             ok: false,

@@ -85,6 +85,14 @@ export function pullMonth(
  * pullMonth, also handing back what it holds in memory (see MonthContext). With a write limit, a tab too
  * large for the execution is written in part (`complete` false): pulling again continues the write.
  */
+/** Every source failed: nothing to merge (the nightly sync tells "not billed yet" apart from a failure). */
+export class NothingPulledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingPulledError';
+  }
+}
+
 export function pullMonthInMemory(
   ss: Spreadsheet,
   month: string,
@@ -161,7 +169,7 @@ export function pullMonthInMemory(
   const failed = perSource.filter((s) => !s.ok);
   if (failed.length > 0 && failed.length === perSource.length) {
     // Nothing to merge: writing an empty pull would mark every line "Removed at source".
-    throw new Error(`Nothing was pulled: ${problems.join('; ')}`);
+    throw new NothingPulledError(`Nothing was pulled: ${problems.join('; ')}`);
   }
   const keyed = assignLineKeys(raw);
   for (const d of keyed.duplicates) {

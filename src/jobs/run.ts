@@ -5,7 +5,12 @@
  * what is still missing.
  */
 import { z } from 'zod';
-import { billingSettingsSchema, defaultBillingSettings, resolveSettings } from '../core/settings';
+import {
+  billingSettingsSchema,
+  defaultBillingSettings,
+  lifecycleInForce,
+  resolveSettings,
+} from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
 import { RateLimitWait } from '../core/http';
@@ -22,6 +27,7 @@ import { DAILY_QUOTA_WINDOW_MS } from '../platform/quota';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
 import type { WriteLimit } from '../sheets/grid';
+import { findMonthSheet } from '../sheets/month-tabs';
 import {
   connectedPsa,
   connectedSources,
@@ -31,7 +37,7 @@ import {
   sourceNamesInWords,
 } from './connections';
 import { Journal, propertiesJournal } from './ledger';
-import { pullMonthInMemory, pushMonth, reconcileMonth } from './month';
+import { NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
 
 export const SETTINGS_KEY = 'bg.settings';
@@ -502,9 +508,12 @@ export function scheduledMonth(now = new Date()): string {
 export function refuseReason(settings: BillingSettings, sourceIds: readonly string[]): string | null {
   const where: string[] = [];
   for (const id of sourceIds) {
-    if (resolveSettings(settings, id, null).productLifecycle === 'manual') where.push(`integration ${id}`);
+    if (lifecycleInForce(resolveSettings(settings, id, null)) === 'manual') where.push(`integration ${id}`);
   }
-  const clients = Object.entries(settings.clients).filter(([, o]) => o.productLifecycle === 'manual');
+  // A client's own "reconcile by hand" (unless it also switches lifecycle management off).
+  const clients = Object.entries(settings.clients).filter(
+    ([, o]) => o.productLifecycle === 'manual' && o.productLifecycleEnabled !== false,
+  );
   if (clients.length) where.push(`${clients.length} client(s) with their own setting`);
   return where.length
     ? `Automatic runs are off while the product mode is "reconcile by hand" (${where.join('; ')}): every product must be matched by a person first. Choose the default-item or auto-create mode in Defaults, or push by hand.`
@@ -528,6 +537,10 @@ function notifyOwner(run: LastRun): void {
   } catch {
     // A mail quota or permission problem must not turn a finished billing run into a failed one.
   }
+}
+
+function hasMonthTab(month: string): boolean {
+  return findMonthSheet(activeSpreadsheet(), month) !== null;
 }
 
 export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolean): void {
@@ -555,13 +568,17 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
   try {
     runPush(month, trigger, pullFirst);
   } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // Early in a month no source bills the nightly sync's month yet and it has no tab: nothing to do, not
+    // a failure. Once the month has a tab, a pull that reads nothing at all is a failure again.
+    const notYet = trigger === 'nightly' && err instanceof NothingPulledError && !hasMonthTab(month);
     recordRun({
       at: new Date().toISOString(),
       runId: '',
       trigger,
       month,
-      outcome: 'failed',
-      message: err instanceof Error ? err.message : String(err),
+      outcome: notYet ? 'finished' : 'failed',
+      message: notYet ? `Nothing to sync yet for ${month} (${message})` : message,
     });
   }
   const last = lastRun();

@@ -59,6 +59,35 @@ export function ensureSheet(ss: Spreadsheet, name: string, options: { hidden?: b
   return sheet;
 }
 
+/**
+ * Sheets carrying developer metadata `key`, each with its value, in one finder call: a tab found by what it
+ * is (the metadata stays on the sheet when staff rename or move it), not by its name.
+ */
+export function sheetsMarked(ss: Spreadsheet, key: string): { sheet: Sheet; value: string }[] {
+  return ss
+    .createDeveloperMetadataFinder()
+    .withKey(key)
+    .find()
+    .flatMap((m) => {
+      const sheet = m.getLocation().getSheet();
+      return sheet ? [{ sheet, value: m.getValue() ?? '' }] : [];
+    });
+}
+
+/** The value of the sheet's own metadata `key`, or null when it has none. */
+export function sheetMark(sheet: Sheet, key: string): string | null {
+  const m = sheet.getDeveloperMetadata().find((x) => x.getKey() === key);
+  return m ? (m.getValue() ?? '') : null;
+}
+
+/** Marks a sheet with developer metadata `key` = `value` (replacing an earlier value). */
+export function markSheet(sheet: Sheet, key: string, value: string): void {
+  const own = sheet.getDeveloperMetadata().filter((x) => x.getKey() === key);
+  if (own.length === 1 && own[0].getValue() === value) return;
+  for (const m of own) m.remove();
+  sheet.addDeveloperMetadata(key, value);
+}
+
 export interface TableRead {
   /** Row 1, as text. */
   header: string[];

@@ -8,7 +8,7 @@ import type { Spreadsheet, WriteValue } from '../platform/spreadsheet';
 import { cellCheckbox, cellText } from './cells';
 import { GRID_COLUMNS, SheetLayoutError, locateColumns } from './columns';
 import { readColumns, readHeader } from './read-columns';
-import { monthTabName } from './tabs';
+import { findMonthSheet, noMonthTab } from './month-tabs';
 
 export function setApprovals(
   ss: Spreadsheet,
@@ -16,9 +16,9 @@ export function setApprovals(
   keys: ReadonlySet<string>,
   approved: boolean,
 ): { changed: number } {
-  const tab = monthTabName(month);
-  const sheet = ss.getSheetByName(tab);
-  if (!sheet) throw new SheetLayoutError(`There is no tab '${tab}'; pull ${month} first`);
+  const sheet = findMonthSheet(ss, month);
+  if (!sheet) throw new SheetLayoutError(noMonthTab(month));
+  const tab = sheet.getName();
   const { header, rows } = readHeader(sheet);
   const { index } = locateColumns(tab, header, GRID_COLUMNS);
   const keyCol = index.get('key') as number;

@@ -8,7 +8,7 @@ import type { KeyedUnbillable } from '../core/unbillable';
 import { MappingIndex } from '../core/mapping';
 import type { Mappings } from '../core/mapping';
 import type { ReconcileAction } from '../core/reconcile';
-import { ensureSheet, isFormula, isoDateInZone, readTable, writeColumns } from '../platform/spreadsheet';
+import { isFormula, isoDateInZone, readTable, writeColumns } from '../platform/spreadsheet';
 import type { CellValue, Sheet, Spreadsheet, TableRead, WriteValue } from '../platform/spreadsheet';
 import { cellText } from './cells';
 import { GRID_COLUMNS, SheetLayoutError, gridHeader, locateColumns } from './columns';
@@ -20,7 +20,7 @@ import { readMappings } from './mappings';
 import { mergeGrid } from './merge';
 import type { ExistingRow, MergeResult, OutRow, PulledLine } from './merge';
 import { readColumns, readHeader } from './read-columns';
-import { monthOfTab, monthTabName } from './tabs';
+import { findMonthSheet, monthSheetForWrite, monthsWithTabs, noMonthTab } from './month-tabs';
 import { INVALID_MARK, validateRows } from './validate';
 import type { GridRead } from './validate';
 
@@ -128,10 +128,9 @@ export function writeMonth(
   view?: MonthView,
   limit?: WriteLimit,
 ): WriteMonthResult {
-  const tab = monthTabName(month);
-  const existing = ss.getSheetByName(tab);
-  const created = existing === null;
-  const sheet = existing ?? ensureSheet(ss, tab);
+  // Found by its mark, whatever staff renamed it to; created (and marked) when the month has no tab yet.
+  const { sheet, created } = monthSheetForWrite(ss, month);
+  const tab = sheet.getName();
   const t: TableRead = created
     ? { header: [], rows: [], formulas: null }
     : readTable(sheet, { formulas: true });
@@ -288,10 +287,9 @@ function sameWritten(v: WriteValue, cur: CellValue | undefined, formula: string 
 }
 
 function gridSheet(ss: Spreadsheet, month: string): { tab: string; sheet: Sheet } {
-  const tab = monthTabName(month);
-  const sheet = ss.getSheetByName(tab);
-  if (!sheet) throw new SheetLayoutError(`There is no tab '${tab}'; pull ${month} first`);
-  return { tab, sheet };
+  const sheet = findMonthSheet(ss, month);
+  if (!sheet) throw new SheetLayoutError(noMonthTab(month));
+  return { tab: sheet.getName(), sheet };
 }
 
 function requireColumns(tab: string, index: ColumnIndex, ids: GridColumnId[]): void {
@@ -472,12 +470,7 @@ export function writeStatuses(
   return { rows: seen.size, unknownKeys: [...results.keys()].filter((k) => !seen.has(k)) };
 }
 
-/** The months that have a grid tab, newest first. */
+/** The months that have a grid tab (found by its mark or its name), newest first. */
 export function listMonths(ss: Spreadsheet): string[] {
-  return ss
-    .getSheets()
-    .map((s) => monthOfTab(s.getName()))
-    .filter((m): m is string => m !== null)
-    .sort()
-    .reverse();
+  return monthsWithTabs(ss);
 }

@@ -1,4 +1,4 @@
-/** Tab names. The month tabs are found by name, so renaming one detaches it from BillGrid. */
+/** Tab names. Month tabs are also found by their mark, whatever their name (month-tabs.ts). */
 
 export const CLIENTS_TAB = 'Clients';
 export const PRODUCTS_TAB = 'Products';

@@ -325,7 +325,9 @@ describe('month grid in the emulator', () => {
     sheet.getRange(1, q).setValue('Quantity');
     type(sheet, 1, 'Note', 'quantity ');
     expect(() => readGrid(e.ss, '2026-10')).toThrow(/has two 'Quantity' columns \([A-Z]+ and [A-Z]+\)/);
-    expect(() => readGrid(e.ss, '2026-11')).toThrow("There is no tab 'Billing 2026-11'; pull 2026-11 first");
+    expect(() => readGrid(e.ss, '2026-11')).toThrow(
+      "No tab holds billing month 2026-11 (none is marked as it or named 'Billing 2026-11'); pull 2026-11 to create it",
+    );
   });
 
   test('a pull restores a deleted column at the right end', () => {

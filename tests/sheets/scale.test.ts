@@ -44,9 +44,11 @@ test('Sheets calls for writing a month do not depend on its size (2,000 vs 20,00
   expect(large.first.byName).toEqual(small.first.byName);
   expect(large.second.byName).toEqual(small.second.byName);
   expect(large.read.byName).toEqual(small.read.byName);
-  expect(large.first.calls).toBeLessThanOrEqual(110);
-  expect(large.second.calls).toBeLessThanOrEqual(130);
-  expect(large.read.calls).toBeLessThanOrEqual(15);
+  // Each bound includes the few calls that find the month's tab by its developer-metadata mark (one finder,
+  // its item's location) and keep the mark on it: the same at any size.
+  expect(large.first.calls).toBeLessThanOrEqual(116);
+  expect(large.second.calls).toBeLessThanOrEqual(138);
+  expect(large.read.calls).toBeLessThanOrEqual(21);
   // First write: the header and the new lines as three blocks (the reconciliation/status/note columns are
   // left blank). Re-pull: one write per run of changed columns (Quantity, Status of removed lines, the
   // Pulled values record) plus the same three blocks for the new lines.

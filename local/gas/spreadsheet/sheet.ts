@@ -10,6 +10,7 @@ import { EmuConditionalFormatRule } from './rules';
 import { EmuProtection } from './protection';
 import { assertCanEdit, linesGrid } from './guard';
 import { EmuSpreadsheet } from './spreadsheet';
+import { addSheetMetadata, sheetMetadata, type EmuDeveloperMetadata } from './metadata';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
@@ -117,6 +118,13 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
   }
   getSheetId(): number {
     return this._id;
+  }
+  addDeveloperMetadata(key: string, value?: string): this {
+    addSheetMetadata(this._ctx, this._state(), key, value);
+    return this;
+  }
+  getDeveloperMetadata(): EmuDeveloperMetadata[] {
+    return sheetMetadata(this._ctx, this._ssId, this._state());
   }
   getIndex(): number {
     return this._ss().sheets.findIndex((s) => s.id === this._id) + 1;

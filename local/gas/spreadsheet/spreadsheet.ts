@@ -10,6 +10,7 @@ import { CELL_LIMIT, EmuSheet } from './sheet';
 import type { EmuRange } from './range';
 import type { EmuProtection } from './protection';
 import { EmuUser } from '../user';
+import { EmuDeveloperMetadataFinder } from './metadata';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type SpreadsheetMethods =
@@ -95,6 +96,9 @@ export class EmuSpreadsheet extends EmuObject implements Emulates<Spreadsheet, S
     return this;
   }
 
+  createDeveloperMetadataFinder(): EmuDeveloperMetadataFinder {
+    return new EmuDeveloperMetadataFinder(this._ctx, this._id);
+  }
   getSheets(): EmuSheet[] {
     return this._state().sheets.map((s) => this._sheet(s.id));
   }
