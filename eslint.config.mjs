@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'dist-addon/**',
       'node_modules/**',
       '.workbench/**',
       'coverage/**',

@@ -80,3 +80,14 @@ const size = (f) => `${(fs.statSync(path.join(dist, f)).size / 1024).toFixed(1)}
 console.log(
   `dist/Code.js ${size('Code.js')}, dist/sidebar.html ${size('sidebar.html')}, dist/appsscript.json`,
 );
+
+// The private Editor add-on (docs/SECURITY.md): the same three files in their own folder, pushed to a
+// standalone project (README, "Deploying"). An Editor add-on with an HTML sidebar takes the same manifest:
+// the manifest's `addOns` section describes card-based Workspace add-ons, which BillGrid is not, and the
+// manifest holds nothing that only a bound script may use (no `sheets.macros`).
+const addonDist = path.join(root, 'dist-addon');
+fs.rmSync(addonDist, { recursive: true, force: true });
+fs.mkdirSync(addonDist, { recursive: true });
+for (const f of ['Code.js', 'sidebar.html', 'appsscript.json'])
+  fs.copyFileSync(path.join(dist, f), path.join(addonDist, f));
+console.log('dist-addon/ (the same project for the private Editor add-on)');

@@ -64,10 +64,10 @@ global.openSidebar = openSidebar;
 global.menuCheckActiveTab = menuCheckActiveTab;
 global.menuPushActiveTab = menuPushActiveTab;
 
-// Time-driven triggers.
-global.runScheduledMonth = runScheduledMonth;
-global.runNightlySync = runNightlySync;
-global.continueJob = continueJob;
+// Time-driven triggers: private names (ending in '_'), which google.script.run cannot call.
+global.runScheduledMonth_ = runScheduledMonth;
+global.runNightlySync_ = runNightlySync;
+global.continueJob_ = continueJob;
 
 // Sidebar: setup, rights, connections.
 global.getSessionInfo = sidebarApi.getSessionInfo;

@@ -251,11 +251,11 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
     let clock = START;
     const max = opts.maxContinuations ?? 500;
     function* continuations(): Generator<ExecutionResult, void, void> {
-      for (let i = 0; i < max && runtime.state.triggers.some((t) => t.handler === 'continueJob'); i++) {
+      for (let i = 0; i < max && runtime.state.triggers.some((t) => t.handler === 'continueJob_'); i++) {
         clock += 61_000;
         for (const r of host.fireDueTriggers(clock)) yield r;
       }
-      if (runtime.state.triggers.some((t) => t.handler === 'continueJob'))
+      if (runtime.state.triggers.some((t) => t.handler === 'continueJob_'))
         throw new Error(`the job did not finish within ${max} continuations`);
     }
 

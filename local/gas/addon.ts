@@ -4,13 +4,13 @@
  * - Every execution runs in one document (`Execution.document`, default the state's active spreadsheet):
  *   SpreadsheetApp.getActiveSpreadsheet() and document properties are that document's. Script properties
  *   are the project's, shared by every document (and, in an add-on, every install); user properties are
- *   per user across documents. This holds in both deployments; a bound script only ever has one document.
+ *   per user across documents. The document cache is per document too; the script cache is shared. This holds in both deployments; a bound script only ever has one document.
  * - A trigger remembers the document it was created in and runs there, as its creator.
  * - Add-on trigger rules: one clock trigger per user per document, none more often than hourly, and no
  *   installable triggers at all in a test deployment.
  */
 import type { Ctx } from './service';
-import type { GasState, TriggerSchedule } from './state';
+import type { CacheEntry, GasState, TriggerSchedule } from './state';
 import { GasError } from './execution';
 
 /** Google's message when an add-on creates a second clock trigger in a document (jira-tools#53). */
@@ -31,6 +31,13 @@ export function documentOf(ctx: Ctx): string {
 export function documentProperties(state: GasState, documentId: string): Record<string, string> {
   if (documentId === state.activeSpreadsheetId) return state.properties.document;
   const all = (state.properties.documents ??= {});
+  return (all[documentId] ??= {});
+}
+
+/** A document's cache (the document cache is per document, like its properties). */
+export function documentCache(state: GasState, documentId: string): Record<string, CacheEntry> {
+  if (documentId === state.activeSpreadsheetId) return state.cache.document;
+  const all = (state.cache.documents ??= {});
   return (all[documentId] ??= {});
 }
 

@@ -4,6 +4,7 @@
  * at most 1,000 entries ("a cache item cap of 1,000 entries", Cache reference): past it the oldest put is
  * dropped (Google does not say which go first, only that entries can be dropped before they expire).
  */
+import { documentCache, documentOf } from './addon';
 import type { CacheEntry } from './state';
 import { EmuObject, GAS_CLASS, type Ctx } from './service';
 import { GasError } from './execution';
@@ -97,7 +98,7 @@ export class EmuCacheService
     return new EmuCache(this._ctx, () => this._ctx.rt.state.cache.script);
   }
   getDocumentCache(): EmuCache | null {
-    return new EmuCache(this._ctx, () => this._ctx.rt.state.cache.document);
+    return new EmuCache(this._ctx, () => documentCache(this._ctx.rt.state, documentOf(this._ctx)));
   }
   getUserCache(): EmuCache {
     return new EmuCache(this._ctx, () => {

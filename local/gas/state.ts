@@ -197,6 +197,8 @@ export interface GasState {
   cache: {
     script: Record<string, CacheEntry>;
     document: Record<string, CacheEntry>;
+    /** Other spreadsheets' document caches (addon.ts). */
+    documents?: Record<string, Record<string, CacheEntry>>;
     user: Record<string, Record<string, CacheEntry>>;
   };
   triggers: TriggerState[];

@@ -27,6 +27,20 @@ function whoLine(ctx: ScreenContext): HTMLElement {
   return line;
 }
 
+/**
+ * The bound script's risk, where it applies: editors who are not BillGrid admins can read the keys in
+ * the script editor (docs/SECURITY.md).
+ */
+function exposureWarning(ctx: ScreenContext): HTMLElement | null {
+  const { deployment, keysExposedTo } = ctx.setup.session;
+  if (deployment !== 'bound' || !keysExposedTo || keysExposedTo.length === 0) return null;
+  return h(
+    'p',
+    { class: 'notice', role: 'note' },
+    `BillGrid runs as a script bound to this spreadsheet, so every editor can read these credentials in the script editor. ${keysExposedTo.length} editor(s) are not BillGrid admins: ${keysExposedTo.join(', ')}. Share the spreadsheet with them as Viewer or Commenter, or use the BillGrid add-on.`,
+  );
+}
+
 function statusChip(c: ConnectionView): HTMLElement {
   if (!c.configured) return h('span', { class: 'chip' }, 'Not set');
   if (c.lastTest && !c.lastTest.ok) return h('span', { class: 'chip error' }, 'Test failed');
@@ -240,11 +254,12 @@ export const connectScreen: Screen = {
       container,
       h('h2', {}, 'Connect'),
       whoLine(ctx),
+      exposureWarning(ctx),
       view.canManage
         ? h(
             'p',
             { class: 'muted' },
-            'Credentials are stored in this spreadsheet’s script properties and never shown again.',
+            'Credentials are stored in this spreadsheet’s document properties and never shown again.',
           )
         : h(
             'p',

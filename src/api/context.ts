@@ -3,7 +3,7 @@
  * the user's email and the editors list are read at most once per call and shared by every helper.
  */
 import { activeUserEmail, spreadsheetEditors } from '../platform/identity';
-import { cachedScriptProperties, SecretStore, SettingsStore } from '../platform/secrets';
+import { customerProperties, SecretStore, SettingsStore } from '../platform/secrets';
 
 export interface ApiContext {
   secrets: SecretStore;
@@ -14,7 +14,7 @@ export interface ApiContext {
 }
 
 export function apiContext(): ApiContext {
-  const bag = cachedScriptProperties();
+  const bag = customerProperties();
   let email: string | undefined;
   let editors: string[] | null | undefined;
   return {

@@ -86,17 +86,28 @@ const arg = <S extends z.ZodType>(schema: S, label: Arg<S>['label']): Arg<S> => 
 /** What the caller passes: each argument's schema input. */
 export type ArgInputs<A extends readonly Arg[]> = { -readonly [I in keyof A]: z.input<A[I]['schema']> };
 
+/**
+ * Who may call a function (roles in src/api/rights.ts): 'read' anyone BillGrid runs for; 'editor' anyone
+ * who may edit the spreadsheet; 'manager' the owner or an admin; 'owner' the owner alone. Each function
+ * checks its right itself, before it changes anything; tests/e2e/addon-rights.test.ts holds every
+ * function to this list (in the add-on, across two documents).
+ */
+export type Right = 'read' | 'editor' | 'manager' | 'owner';
+
 interface ServerFunction<A extends readonly Arg[], R> {
   args: A;
   run: (...args: ArgInputs<A>) => R;
+  right: Right;
 }
 
 const fn = <const A extends readonly Arg[], R>(
   args: A,
   run: (...args: ArgInputs<A>) => R,
+  right: Right,
 ): ServerFunction<A, R> => ({
   args,
   run,
+  right,
 });
 
 const none = [] as const;
@@ -105,67 +116,74 @@ const kind = arg(connectionKindSchema, 'Connection');
 
 export const SERVER_FUNCTIONS = {
   // Setup, rights, connections.
-  getSessionInfo: fn(none, getSessionInfo),
-  setAdmins: fn([arg(adminsSchema, 'Admins')], setAdmins),
-  getSetupState: fn(none, getSetupState),
-  finishWizard: fn(none, finishWizard),
-  getConnections: fn(none, getConnections),
+  getSessionInfo: fn(none, getSessionInfo, 'read'),
+  setAdmins: fn([arg(adminsSchema, 'Admins')], setAdmins, 'owner'),
+  getSetupState: fn(none, getSetupState, 'read'),
+  finishWizard: fn(none, finishWizard, 'editor'),
+  getConnections: fn(none, getConnections, 'read'),
   saveConnection: fn(
     [kind, arg(valuesSchema, (a) => `${connectionSpec(String(a[0])).displayName} credentials`)],
     saveConnection,
+    'manager',
   ),
-  clearConnection: fn([kind], clearConnection),
-  testConnection: fn([kind], testConnection),
-  checkConnection: fn([kind, arg(checkOptionsSchema.optional(), 'Check options')], checkConnection),
+  clearConnection: fn([kind], clearConnection, 'manager'),
+  testConnection: fn([kind], testConnection, 'editor'),
+  checkConnection: fn(
+    [kind, arg(checkOptionsSchema.optional(), 'Check options')],
+    checkConnection,
+    // Read-only probes for editors; naming a test company (write probes) needs a manager.
+    'editor',
+  ),
   // Clients, products, contracts.
-  assignClient: fn([arg(assignment, 'Client mapping')], assignClient),
-  listCompanies: fn(none, listCompanies),
-  listClients: fn(none, listClients),
-  unassignClient: fn([arg(customerKey, 'Client')], unassignClient),
-  excludeClient: fn([arg(exclusion, 'Client')], excludeClient),
-  includeClient: fn([arg(customerKey, 'Client')], includeClient),
-  confirmClients: fn([arg(z.array(customerKey).max(5000), 'Clients to confirm')], confirmClients),
-  saveClientOverrides: fn([arg(overridesInput, 'Client settings')], saveClientOverrides),
-  listProductMappings: fn([arg(productsMonthArg.optional(), 'Billing month')], listProductMappings),
-  assignProduct: fn([arg(productAssignment, 'Product mapping')], assignProduct),
-  listContractLinks: fn(none, listContractLinks),
-  linkContract: fn([arg(linkInput, 'Contract link')], linkContract),
-  createMissingInPsa: fn([arg(createInput, 'Create in the PSA')], createMissingInPsa),
-  listServiceSync: fn([arg(serviceSyncMonthArg.optional(), 'Billing month')], listServiceSync),
-  stopServiceSync: fn([arg(serviceKey, 'Contract service')], stopServiceSync),
-  resumeServiceSync: fn([arg(serviceKey, 'Contract service')], resumeServiceSync),
-  refreshClients: fn(none, refreshClients),
+  assignClient: fn([arg(assignment, 'Client mapping')], assignClient, 'editor'),
+  listCompanies: fn(none, listCompanies, 'read'),
+  listClients: fn(none, listClients, 'read'),
+  unassignClient: fn([arg(customerKey, 'Client')], unassignClient, 'editor'),
+  excludeClient: fn([arg(exclusion, 'Client')], excludeClient, 'editor'),
+  includeClient: fn([arg(customerKey, 'Client')], includeClient, 'editor'),
+  confirmClients: fn([arg(z.array(customerKey).max(5000), 'Clients to confirm')], confirmClients, 'editor'),
+  saveClientOverrides: fn([arg(overridesInput, 'Client settings')], saveClientOverrides, 'editor'),
+  listProductMappings: fn([arg(productsMonthArg.optional(), 'Billing month')], listProductMappings, 'read'),
+  assignProduct: fn([arg(productAssignment, 'Product mapping')], assignProduct, 'editor'),
+  listContractLinks: fn(none, listContractLinks, 'read'),
+  linkContract: fn([arg(linkInput, 'Contract link')], linkContract, 'editor'),
+  createMissingInPsa: fn([arg(createInput, 'Create in the PSA')], createMissingInPsa, 'editor'),
+  listServiceSync: fn([arg(serviceSyncMonthArg.optional(), 'Billing month')], listServiceSync, 'read'),
+  stopServiceSync: fn([arg(serviceKey, 'Contract service')], stopServiceSync, 'editor'),
+  resumeServiceSync: fn([arg(serviceKey, 'Contract service')], resumeServiceSync, 'editor'),
+  refreshClients: fn(none, refreshClients, 'editor'),
   // The billing month.
-  listBillingMonths: fn(none, listBillingMonths),
+  listBillingMonths: fn(none, listBillingMonths, 'read'),
   // google.script.run sends an undefined argument as null.
-  pullBillingMonth: fn([month, arg(integrationArg.nullish(), 'Integration')], pullBillingMonth),
-  listIntegrations: fn(none, listIntegrations),
+  pullBillingMonth: fn([month, arg(integrationArg.nullish(), 'Integration')], pullBillingMonth, 'editor'),
+  listIntegrations: fn(none, listIntegrations, 'read'),
   // Vendor files: each import profile is an integration of its own.
-  listImportProfiles: fn(none, listImportProfiles),
-  previewFileImport: fn([arg(importRequestSchema, 'Import')], previewFileImport),
-  importFile: fn([arg(importRequestSchema, 'Import')], importFile),
+  listImportProfiles: fn(none, listImportProfiles, 'editor'),
+  previewFileImport: fn([arg(importRequestSchema, 'Import')], previewFileImport, 'editor'),
+  importFile: fn([arg(importRequestSchema, 'Import')], importFile, 'editor'),
   setIntegrationEnabled: fn(
     [
       arg(integrationArg, 'Integration'),
       arg(z.boolean({ error: 'Enabled must be true or false' }), 'Enabled'),
     ],
     setIntegrationEnabled,
+    'manager',
   ),
-  reconcileBillingMonth: fn([month], reconcileBillingMonth),
-  reviewBillingMonth: fn([month], reviewBillingMonth),
-  approveRows: fn([month, arg(approveFilter, 'Approval filter')], approveRows),
-  dryRunPush: fn([month, arg(dryRunOptions, 'Dry run options')], dryRunPush),
-  pushBillingMonth: fn([month], pushBillingMonth),
-  getJobProgress: fn(none, getJobProgress),
-  showGridRow: fn([arg(showArgs, 'Row to show')], showGridRow),
-  getPushStatus: fn([arg(statusMonthArg, 'Billing month')], getPushStatus),
+  reconcileBillingMonth: fn([month], reconcileBillingMonth, 'editor'),
+  reviewBillingMonth: fn([month], reviewBillingMonth, 'read'),
+  approveRows: fn([month, arg(approveFilter, 'Approval filter')], approveRows, 'editor'),
+  dryRunPush: fn([month, arg(dryRunOptions, 'Dry run options')], dryRunPush, 'read'),
+  pushBillingMonth: fn([month], pushBillingMonth, 'editor'),
+  getJobProgress: fn(none, getJobProgress, 'read'),
+  showGridRow: fn([arg(showArgs, 'Row to show')], showGridRow, 'read'),
+  getPushStatus: fn([arg(statusMonthArg, 'Billing month')], getPushStatus, 'read'),
   // Defaults and the schedule.
-  getDefaults: fn(none, getDefaults),
-  saveDefaults: fn([arg(billingSettingsSchema, 'Defaults')], saveDefaults),
-  getSchedule: fn(none, getSchedule),
-  saveSchedule: fn([arg(scheduleSchema, 'Schedule')], saveSchedule),
-  stopSchedule: fn(none, stopSchedule),
-  takeOverSchedule: fn(none, takeOverSchedule),
+  getDefaults: fn(none, getDefaults, 'read'),
+  saveDefaults: fn([arg(billingSettingsSchema, 'Defaults')], saveDefaults, 'manager'),
+  getSchedule: fn(none, getSchedule, 'read'),
+  saveSchedule: fn([arg(scheduleSchema, 'Schedule')], saveSchedule, 'manager'),
+  stopSchedule: fn(none, stopSchedule, 'manager'),
+  takeOverSchedule: fn(none, takeOverSchedule, 'manager'),
 };
 
 type Functions = typeof SERVER_FUNCTIONS;
@@ -176,6 +194,11 @@ export type ServerArgs<K extends ServerFunctionName> = ArgInputs<Functions[K]['a
 export type ServerResult<K extends ServerFunctionName> = ReturnType<Functions[K]['run']>;
 /** The sidebar's view of the server: every function typed on its schemas and its result. */
 export type ServerApi = { [K in ServerFunctionName]: (...args: ServerArgs<K>) => ServerResult<K> };
+
+/** Who may call each server function. */
+export const RIGHTS: Record<ServerFunctionName, Right> = Object.fromEntries(
+  Object.entries(SERVER_FUNCTIONS).map(([name, f]) => [name, f.right]),
+) as Record<ServerFunctionName, Right>;
 
 /** Check each argument in order (the first failure is the message), then run the function. */
 function checked<A extends readonly Arg[], R>(f: ServerFunction<A, R>): (...raw: unknown[]) => R {

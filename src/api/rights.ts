@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { parseArg, SidebarError } from './args';
 import { apiContext, type ApiContext } from './context';
+import { deployment, type Deployment } from '../platform/deployment';
 
 export const ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,6 +21,13 @@ export interface SessionInfo {
   canManage: boolean;
   /** May map and approve. */
   canApprove: boolean;
+  /** A script bound to this spreadsheet, or the Editor add-on (docs/SECURITY.md). */
+  deployment: Deployment;
+  /**
+   * In the bound script, the spreadsheet's editors who are neither owner nor admin: they can read the
+   * credentials in the script editor all the same. Empty in the add-on; null when the list cannot be read.
+   */
+  keysExposedTo: string[] | null;
 }
 
 const OWNER_KEY = 'owner';
@@ -53,6 +61,9 @@ export function roleOf(ctx: ApiContext, email = ctx.email()): Role {
 export function sessionInfo(ctx: ApiContext): SessionInfo {
   const role = roleOf(ctx);
   const owner = readOwner(ctx);
+  const where = deployment();
+  const editors = ctx.editors();
+  const trusted = new Set([owner, ...readAdmins(ctx)]);
   return {
     email: ctx.email(),
     role,
@@ -61,6 +72,9 @@ export function sessionInfo(ctx: ApiContext): SessionInfo {
     // While nobody owns the add-on, any editor may set it up (and becomes the owner on saving).
     canManage: role === 'owner' || role === 'admin' || (owner === null && role !== 'viewer'),
     canApprove: role !== 'viewer',
+    deployment: where,
+    keysExposedTo:
+      where === 'addon' ? [] : editors === null ? null : editors.filter((e) => !trusted.has(e)).sort(),
   };
 }
 

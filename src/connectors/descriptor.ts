@@ -15,7 +15,7 @@ export type ConnectorKind = 'source' | 'psa';
 
 /**
  * Stored credentials: the text fields a person typed in Connect, checked by the descriptor's schema.
- * Kept as strings (script properties hold text); the factory turns them into the connector's config.
+ * Kept as strings (document properties hold text); the factory turns them into the connector's config.
  */
 export type Credentials = Record<string, string | undefined>;
 
@@ -36,7 +36,7 @@ export interface CredentialField {
 /** The connector's HTTP manners, handed to the platform's retrying client. */
 export type ConnectorHttpPolicy = Partial<HttpPolicy> & { apiName: string };
 
-/** What a factory gets from the platform (UrlFetchApp behind a retrying client, the script cache). */
+/** What a factory gets from the platform (UrlFetchApp behind a retrying client, the document cache). */
 export interface ConnectorDeps {
   /** An HTTP client that applies `policy` (rate limit, concurrency, retries). */
   http(policy: ConnectorHttpPolicy): HttpClient;

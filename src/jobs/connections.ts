@@ -18,7 +18,7 @@ import { propertiesRequestWindow } from '../platform/request-window';
 import { readJson, writeJson } from '../platform/store';
 import type { HttpDeps } from '../platform/http';
 import { SecretStore } from '../platform/secrets';
-import { scriptCacheTokenStore } from '../platform/token-cache';
+import { documentCacheTokenStore } from '../platform/token-cache';
 
 export type SourceKind = string;
 export type PsaKind = string;
@@ -62,7 +62,7 @@ export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDep
   return {
     http: (policy) => new RetryingHttpClient(policy, opts.httpDeps),
     // Injected HTTP (tests) gets a fresh token per target, as before: no script cache there.
-    tokenStore: (key) => (opts.httpDeps ? undefined : scriptCacheTokenStore(key)),
+    tokenStore: (key) => (opts.httpDeps ? undefined : documentCacheTokenStore(key)),
     // Injected HTTP (tests): each target paces on its own; the window lives in script properties otherwise.
     requestWindow: (key) => (opts.httpDeps ? undefined : propertiesRequestWindow(key)),
     sleep: (ms) => (opts.httpDeps ?? appsScriptHttpDeps()).sleep(ms),

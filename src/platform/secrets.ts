@@ -1,8 +1,11 @@
 /**
- * Credentials and add-on settings kept in script properties (shared by everyone who uses the add-on in
- * this spreadsheet, never written to a cell). Values are read in full only by server code that calls a
- * vendor; anything bound for the sidebar goes through `maskSecret`/`readMasked`.
+ * Credentials and the add-on's settings (owner, admins, last connection tests) kept in the spreadsheet's
+ * document properties, never in a cell. Document properties are this spreadsheet's alone in both
+ * deployments; script properties are shared by every document an add-on serves, so they hold no
+ * customer value (docs/SECURITY.md). Values are read in full only by server code that calls a vendor;
+ * anything bound for the sidebar goes through `maskSecret`/`readMasked`.
  */
+import { deployment } from './deployment';
 
 /** The subset of Apps Script's Properties the store needs; injectable for tests. */
 export interface PropertyBag {
@@ -11,27 +14,54 @@ export interface PropertyBag {
   deleteProperty(key: string): unknown;
 }
 
-export function scriptProperties(): PropertyBag {
-  return PropertiesService.getScriptProperties();
+/** Keys BillGrid once kept in script properties that belong to the spreadsheet (credentials, owner, …). */
+const CUSTOMER_KEY = /^billgrid\.(?!rateWindow\.)/;
+/** Set in document properties once the script properties were moved over (or found empty). */
+const MOVED_KEY = 'billgrid.movedFromScriptProperties';
+
+function documentStore(): GoogleAppsScript.Properties.Properties {
+  return PropertiesService.getDocumentProperties() ?? PropertiesService.getScriptProperties();
 }
 
 /**
- * Script properties read once (one getProperties call) and then served from memory, for the length of
- * one server call: each property read costs a round trip on Google, and a sidebar call reads several.
- * Writes go straight through.
+ * Moves credentials and settings an older bound BillGrid saved in script properties into this
+ * spreadsheet's document properties (values already there win), then deletes them from script
+ * properties. Only in the bound script: an add-on's script properties are shared by every document, so
+ * nothing found there is ever adopted by one of them. Returns the document properties after the move.
  */
-export function cachedScriptProperties(): PropertyBag {
-  const props = PropertiesService.getScriptProperties();
+function moveFromScriptProperties(
+  doc: GoogleAppsScript.Properties.Properties,
+  current: Record<string, string>,
+): Record<string, string> {
+  if (current[MOVED_KEY] || deployment() === 'addon') return current;
+  const script = PropertiesService.getScriptProperties();
+  const moved: Record<string, string> = { [MOVED_KEY]: new Date().toISOString() };
+  const legacy = Object.entries(script.getProperties()).filter(([k]) => CUSTOMER_KEY.test(k));
+  for (const [k, v] of legacy) if (current[k] === undefined) moved[k] = v;
+  doc.setProperties(moved);
+  for (const [k] of legacy) script.deleteProperty(k);
+  return { ...current, ...moved };
+}
+
+/**
+ * The spreadsheet's properties read once (one getProperties call) and then served from memory, for the
+ * length of one server call: each property read costs a round trip on Google, and a sidebar call reads
+ * several. Writes go straight through.
+ */
+export function customerProperties(): PropertyBag {
+  const props = documentStore();
   let cache: Record<string, string> | null = null;
-  const all = () => (cache ??= { ...props.getProperties() });
+  const all = () => (cache ??= moveFromScriptProperties(props, { ...props.getProperties() }));
   return {
     getProperty: (key) => all()[key] ?? null,
     setProperty(key, value) {
+      all();
       props.setProperty(key, value);
       all()[key] = value;
       return this;
     },
     deleteProperty(key) {
+      all();
       props.deleteProperty(key);
       delete all()[key];
       return this;
@@ -52,7 +82,7 @@ export function maskSecret(value: string, exposure: Exposure): string {
 }
 
 export class SecretStore {
-  constructor(private readonly bag: PropertyBag = scriptProperties()) {}
+  constructor(private readonly bag: PropertyBag = customerProperties()) {}
 
   /** Full values: for server code that calls the vendor only. Null when nothing is stored. */
   read(namespace: string): Record<string, string> | null {
@@ -87,9 +117,9 @@ export class SecretStore {
   }
 }
 
-/** Small JSON settings in script properties (owner, admins, last connection tests, ...). */
+/** Small JSON settings in the spreadsheet's document properties (owner, admins, last connection tests, ...). */
 export class SettingsStore {
-  constructor(private readonly bag: PropertyBag = scriptProperties()) {}
+  constructor(private readonly bag: PropertyBag = customerProperties()) {}
 
   get(key: string): unknown {
     const raw = this.bag.getProperty(`billgrid.${key}`);

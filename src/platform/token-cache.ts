@@ -1,7 +1,9 @@
 /**
- * OAuth access tokens kept in the script cache between executions, so a month's many executions (sidebar
- * calls, continuations) share one token until it expires instead of asking for a new one each time.
- * The cache is private to the script: tokens never reach a cell, a log line or the sidebar.
+ * OAuth access tokens kept in the document cache between executions, so a month's many executions
+ * (sidebar calls, continuations) share one token until it expires instead of asking for a new one each
+ * time. Tokens never reach a cell, a log line or the sidebar. The document cache, not the script cache:
+ * an add-on's script cache is shared by every document it serves, so a spreadsheet holding another
+ * customer's client id (an identifier, not a secret) would otherwise be handed that customer's token.
  */
 import { z } from 'zod';
 import type { TokenStore } from '../core/http';
@@ -10,8 +12,9 @@ const cachedToken = z.object({ token: z.string().min(1), expiresAt: z.number() }
 /** CacheService keeps entries at most 6 hours. */
 const MAX_SECONDS = 6 * 60 * 60;
 
-export function scriptCacheTokenStore(key: string, now: () => number = () => Date.now()): TokenStore {
-  const cache = (): GoogleAppsScript.Cache.Cache => CacheService.getScriptCache();
+export function documentCacheTokenStore(key: string, now: () => number = () => Date.now()): TokenStore {
+  const cache = (): GoogleAppsScript.Cache.Cache =>
+    CacheService.getDocumentCache() ?? CacheService.getScriptCache();
   const name = `bg.token.${key}`;
   return {
     get() {

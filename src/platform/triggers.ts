@@ -1,10 +1,21 @@
-/** Time-driven triggers: the monthly push, the optional nightly quantity sync, one-off continuations. */
+/**
+ * Time-driven triggers: the monthly push, the optional nightly quantity sync, one-off continuations.
+ * Their handlers end in '_': Apps Script's private functions, which triggers can run but the browser
+ * cannot call through google.script.run (so nobody starts a scheduled push from the sidebar's console).
+ */
 
 export const HANDLERS = {
+  monthly: 'runScheduledMonth_',
+  nightly: 'runNightlySync_',
+  continuation: 'continueJob_',
+} as const;
+
+/** The handlers' names before they were private: an older install's triggers, removed on rescheduling. */
+const LEGACY: Record<TriggerKind, string> = {
   monthly: 'runScheduledMonth',
   nightly: 'runNightlySync',
   continuation: 'continueJob',
-} as const;
+};
 
 export type TriggerKind = keyof typeof HANDLERS;
 
@@ -17,7 +28,8 @@ export interface TriggerInfo {
 }
 
 const kindOf = (handler: string): TriggerKind | null =>
-  (Object.keys(HANDLERS) as TriggerKind[]).find((k) => HANDLERS[k] === handler) ?? null;
+  (Object.keys(HANDLERS) as TriggerKind[]).find((k) => HANDLERS[k] === handler || LEGACY[k] === handler) ??
+  null;
 
 export function listTriggers(): TriggerInfo[] {
   const out: TriggerInfo[] = [];
@@ -31,7 +43,7 @@ export function listTriggers(): TriggerInfo[] {
 export function deleteTriggers(kind: TriggerKind): number {
   let n = 0;
   for (const t of ScriptApp.getProjectTriggers()) {
-    if (t.getHandlerFunction() === HANDLERS[kind]) {
+    if (kindOf(t.getHandlerFunction()) === kind) {
       ScriptApp.deleteTrigger(t);
       n++;
     }

@@ -18,14 +18,14 @@ describe('Connect API', () => {
     expect(all).not.toContain(TOKEN);
     expect(all).not.toContain(SID);
     // The full values live only in script properties.
-    expect(gas.props.get('billgrid.secret.twilio')).toContain(TOKEN);
+    expect(gas.docProps.get('billgrid.secret.twilio')).toContain(TOKEN);
   });
 
   it('keeps a stored secret when its field is left blank', () => {
     sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
     const other = 'AC' + 'f'.repeat(32);
     sidebarApi.saveConnection('twilio', { accountSid: other, authToken: '  ' });
-    expect(JSON.parse(gas.props.get('billgrid.secret.twilio') ?? '{}')).toEqual({
+    expect(JSON.parse(gas.docProps.get('billgrid.secret.twilio') ?? '{}')).toEqual({
       accountSid: other,
       authToken: TOKEN,
     });
@@ -56,8 +56,8 @@ describe('Connect API', () => {
     );
     expect(errorOf(() => sidebarApi.testConnection(42 as never))).toMatch(/^Connection: /);
     // Nothing was stored by the failed calls.
-    expect(gas.props.has('billgrid.secret.twilio')).toBe(false);
-    expect(gas.props.has('billgrid.secret.pax8')).toBe(false);
+    expect(gas.docProps.has('billgrid.secret.twilio')).toBe(false);
+    expect(gas.docProps.has('billgrid.secret.pax8')).toBe(false);
   });
 
   it('checks HaloPSA URLs and the Autotask username', () => {
@@ -120,12 +120,15 @@ describe('Connect API', () => {
     expect(sidebarApi.testConnection('twilio')).toEqual({ ok: false, message: 'Twilio: 401 for token ••••' });
   });
 
-  it('reads script properties once per server call', () => {
+  it('reads the credentials and settings once per server call, from document properties only', () => {
     sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
     gas.calls = {};
     sidebarApi.getConnections();
     sidebarApi.getSetupState();
-    expect(gas.calls).toEqual({ getProperties: 2 });
+    expect(gas.calls['doc.getProperties']).toBe(2);
+    expect(gas.calls.getProperties ?? 0).toBe(0);
+    expect(gas.calls.getProperty ?? 0).toBe(0);
+    expect([...gas.props.keys()]).toEqual([]);
   });
 
   it('clears a connection', () => {
@@ -133,7 +136,7 @@ describe('Connect API', () => {
     const view = sidebarApi.clearConnection('twilio');
     expect(view.configured).toBe(false);
     expect(view.fields.every((f) => f.stored === null)).toBe(true);
-    expect(gas.props.has('billgrid.secret.twilio')).toBe(false);
+    expect(gas.docProps.has('billgrid.secret.twilio')).toBe(false);
   });
 
   it('checks a connection: results with a date in document properties, shown in Connect, forgotten on save', () => {

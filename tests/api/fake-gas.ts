@@ -1,16 +1,17 @@
 /**
  * Minimal stand-ins for the Apps Script globals that src/api reaches through src/platform
- * (script properties, the active user, the spreadsheet's editors), so the API can be tested in-process.
+ * (script and document properties, the active user, the spreadsheet's editors), so the API can be tested in-process.
  */
 export interface FakeGas {
+  /** Script properties (shared by every document an add-on serves: no customer value belongs here). */
   props: Map<string, string>;
-  /** Document properties (e.g. tenant checks). */
+  /** Document properties (credentials, owner and admins, settings, tenant checks). */
   docProps: Map<string, string>;
   /** The user running the next call. */
   user: string;
   /** Spreadsheet editors; null makes getEditors() throw (scope not granted). */
   editors: string[] | null;
-  /** Calls made to the fake services, e.g. 'getProperties' → 1. */
+  /** Calls made to the fake services, e.g. 'getProperties' → 1 (script), 'doc.getProperties' → 1. */
   calls: Record<string, number>;
 }
 
@@ -48,8 +49,14 @@ export function installFakeGas(initial: Partial<FakeGas> = {}): FakeGas {
   const user = () => ({ getEmail: () => gas.user });
   const g = globalThis as Record<string, unknown>;
   const docBag = {
-    getProperties: () => Object.fromEntries(gas.docProps),
-    getProperty: (k: string) => gas.docProps.get(k) ?? null,
+    getProperties: () => {
+      count('doc.getProperties');
+      return Object.fromEntries(gas.docProps);
+    },
+    getProperty: (k: string) => {
+      count('doc.getProperty');
+      return gas.docProps.get(k) ?? null;
+    },
     setProperty: (k: string, v: string) => {
       gas.docProps.set(k, v);
       return docBag;

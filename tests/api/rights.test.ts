@@ -26,6 +26,8 @@ describe('rights (P45)', () => {
       admins: [],
       canManage: true,
       canApprove: true,
+      deployment: 'bound',
+      keysExposedTo: null, // the editors list is not readable here
     });
   });
 
@@ -39,7 +41,7 @@ describe('rights (P45)', () => {
       `Only the BillGrid owner (${OWNER}) or an admin may change the Twilio credentials. Ask them to add you as an admin.`,
     );
     expect(errorOf(() => sidebarApi.clearConnection('twilio'))).toMatch(/^Only the BillGrid owner/);
-    expect(JSON.parse(gas.props.get('billgrid.secret.twilio') ?? '{}').authToken).toBe(TOKEN);
+    expect(JSON.parse(gas.docProps.get('billgrid.secret.twilio') ?? '{}').authToken).toBe(TOKEN);
     expect(errorOf(() => sidebarApi.setAdmins([BOB]))).toBe(
       `Only the BillGrid owner (${OWNER}) may change the admins.`,
     );
@@ -75,6 +77,17 @@ describe('rights (P45)', () => {
     );
     gas.user = BOB;
     expect(sidebarApi.getSessionInfo().role).toBe('editor');
+  });
+
+  it('in the bound script, names the editors who are not admins (they can read the keys all the same)', () => {
+    gas.editors = [OWNER, BOB, 'carol@northwind.example'];
+    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    expect(sidebarApi.getSessionInfo().keysExposedTo).toEqual([BOB, 'carol@northwind.example']);
+    sidebarApi.setAdmins([BOB]);
+    expect(sidebarApi.getSessionInfo()).toMatchObject({
+      deployment: 'bound',
+      keysExposedTo: ['carol@northwind.example'],
+    });
   });
 
   it('refuses when the user email is unknown', () => {

@@ -21,6 +21,7 @@ describe('sidebar (built sidebar.html)', () => {
   });
   beforeEach(async () => {
     harness.gas.props.clear();
+    harness.gas.docProps.clear();
     harness.gas.user = 'owner@northwind.example';
     harness.gas.editors = null;
     harness.bodies.length = 0;
@@ -55,7 +56,7 @@ describe('sidebar (built sidebar.html)', () => {
     expect(dom).not.toContain(TOKEN);
     expect(dom).not.toContain(SID);
     expect(harness.bodies.some((b) => b.includes(TOKEN))).toBe(false);
-    expect(harness.gas.props.get('billgrid.secret.twilio')).toContain(TOKEN);
+    expect(harness.gas.docProps.get('billgrid.secret.twilio')).toContain(TOKEN);
 
     // Test connection: no tester registered in this build yet.
     await twilio().getByRole('button', { name: 'Test connection' }).click();
@@ -84,6 +85,7 @@ describe('sidebar (built sidebar.html)', () => {
       'Defaults',
       'Products',
       'Contracts',
+      'Import',
       'Month',
       'Review',
       'Push',

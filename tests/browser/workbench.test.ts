@@ -90,8 +90,9 @@ describe('workbench', () => {
     expect(await row.locator('td').nth(5).textContent()).toMatch(/^\d+ ms$/);
     await page.screenshot({ path: screenshotPath('workbench-sidebar-connect') });
 
-    // The token is where it belongs (script properties in the emulator state) and nowhere else.
-    expect(wb.host.state().properties.script['billgrid.secret.twilio']).toContain(TOKEN);
+    // The token is where it belongs (the spreadsheet's document properties) and nowhere else.
+    expect(wb.host.state().properties.document['billgrid.secret.twilio']).toContain(TOKEN);
+    expect(JSON.stringify(wb.host.state().properties.script)).not.toContain(TOKEN);
     const frame = page.frames().find((f) => f.url().includes('/sidebar'));
     expect(frame).toBeDefined();
     expect(await frame?.content()).not.toContain(TOKEN);

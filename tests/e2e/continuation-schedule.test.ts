@@ -77,12 +77,12 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(first.continuing).toBe(true);
     expect(first.applied).toBeGreaterThan(0);
     expect(first.applied).toBeLessThan(planned);
-    expect(handlers()).toEqual(['continueJob']);
+    expect(handlers()).toEqual(['continueJob_']);
     expect(doc()['bg.checkpoint']).toBeDefined();
 
     let rounds = 0;
     let clock = Date.parse('2026-11-01T09:00:00Z');
-    while (handlers().includes('continueJob') && rounds < 20) {
+    while (handlers().includes('continueJob_') && rounds < 20) {
       clock += 61_000;
       const fired = host.fireDueTriggers(clock);
       expect(fired.every((r) => r.ok)).toBe(true);
@@ -109,7 +109,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     // Late October: the month being used is the demo month itself.
     setClock(host.state, Date.parse('2026-10-28T12:00:00Z'));
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
-    expect(handlers().sort()).toEqual(['runNightlySync', 'runScheduledMonth']);
+    expect(handlers().sort()).toEqual(['runNightlySync_', 'runScheduledMonth_']);
     type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
     const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
 
@@ -163,7 +163,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     };
     expect(view.active.monthly).toBe(true);
     expect(view.nextRun).toBe('2026-11-02 06:00 (America/New_York)');
-    expect(handlers()).toEqual(['runScheduledMonth']);
+    expect(handlers()).toEqual(['runScheduledMonth_']);
 
     // On the 2nd at 06:00 New York time the run pushes the previous month's approved rows, as pulled.
     await sb.admin('pax8').clearRequests();
@@ -218,8 +218,8 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(taken).toMatchObject({ owner: B, yours: true });
     // Both accounts now have a monthly trigger: B cannot remove A's.
     expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([
-      ['runScheduledMonth', A],
-      ['runScheduledMonth', B],
+      ['runScheduledMonth_', A],
+      ['runScheduledMonth_', B],
     ]);
 
     await sb.admin('autotask').clearRequests();
@@ -230,7 +230,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(skipped?.logs.map((l) => l.message).join('\n')).toMatch(
       /monthly run skipped: The schedule now belongs to admin-b@example\.com; this trigger \(created by owner@example\.com\)/,
     );
-    expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([['runScheduledMonth', B]]);
+    expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([['runScheduledMonth_', B]]);
     // Exactly one run: one summary mail, one finished run, the month's charges sent once.
     expect(host.state.mail.map((m) => m.subject)).toEqual(['BillGrid scheduled run for 2026-10: finished']);
     const last = (as(B, 'getSchedule').result as { lastRun: { outcome: string; month: string } }).lastRun;

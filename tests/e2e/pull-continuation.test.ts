@@ -70,7 +70,7 @@ describe('a pull too large for one execution compares in a continuation (built b
     const continuations = (from?: number): number => {
       if (from !== undefined) clock = from;
       let n = 0;
-      while (handlers().includes('continueJob') && n < 20) {
+      while (handlers().includes('continueJob_') && n < 20) {
         clock += 61_000;
         for (const r of host.fireDueTriggers(clock)) {
           if (!r.ok) throw new Error(`${r.functionName} failed: ${r.error?.message}`);
@@ -129,7 +129,7 @@ describe('a pull too large for one execution compares in a continuation (built b
     const first = wb.call<PullView>('pullBillingMonth', DEMO_MONTH);
     expect(first.comparison).toBe('continuing');
     expect(first.problems.join(' ')).toMatch(/continues in the background/);
-    expect(wb.handlers()).toEqual(['continueJob']);
+    expect(wb.handlers()).toEqual(['continueJob_']);
     // Written, not compared yet.
     expect(first.lines).toBe(once.lines);
     expect(wb.column('Action').every((v) => v === '')).toBe(true);
@@ -186,7 +186,7 @@ describe('a pull too large for one execution compares in a continuation (built b
     expect(pushed).toMatchObject({ finished: true });
     expect(pushed.applied).toBeGreaterThan(10);
     // The finished push did not drop the comparison's checkpoint; the comparison sees what it pushed.
-    expect(wb.handlers()).toEqual(['continueJob']);
+    expect(wb.handlers()).toEqual(['continueJob_']);
     expect(wb.continuations()).toBe(1);
     const approved = wb.column('Approved');
     const actions = wb.column('Action');
@@ -211,15 +211,15 @@ describe('a pull too large for one execution compares in a continuation (built b
     // 02:00 New York time on the 29th: the nightly run pulls the month, then has no time left to push.
     const at = Date.parse('2026-10-29T06:01:00Z');
     const [run] = wb.host.fireDueTriggers(at);
-    expect(run.functionName).toBe('runNightlySync');
+    expect(run.functionName).toBe('runNightlySync_');
     expect(run.ok).toBe(true);
     // Nothing sent to Autotask, not even the reads a push plans from: that is the continuation's work.
     expect(await sb.admin('autotask').requests()).toEqual([]);
-    expect(wb.handlers()).toContain('continueJob');
+    expect(wb.handlers()).toContain('continueJob_');
     expect(wb.call<{ lastRun: { outcome: string } }>('getSchedule').lastRun.outcome).toBe('continuing');
     await sb.admin('pax8').faults([]);
     expect(wb.continuations(at)).toBeGreaterThan(0);
-    expect(wb.handlers()).not.toContain('continueJob');
+    expect(wb.handlers()).not.toContain('continueJob_');
     expect(wb.call<{ lastRun: { outcome: string } }>('getSchedule').lastRun.outcome).toBe('finished');
     // Every planned change landed exactly once (one Ledger row each), and nothing is left to do.
     expect((await sb.admin('autotask').requests()).filter(isMutation).length).toBeGreaterThanOrEqual(planned);

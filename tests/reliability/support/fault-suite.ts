@@ -262,7 +262,7 @@ export function faultSuite(psa: string, hooks: PsaFaultHooks): void {
         const out = r.result as { finished?: boolean; failed?: number } | undefined;
         return r.ok && out?.finished === true && out.failed === 0;
       }
-      r = m.run(who === 'monthly trigger' ? 'runScheduledMonth' : 'continueJob', [], {
+      r = m.run(who === 'monthly trigger' ? 'runScheduledMonth_' : 'continueJob_', [], {
         kind: 'trigger',
         user: OWNER,
         ...opts,
@@ -380,7 +380,7 @@ export function faultSuite(psa: string, hooks: PsaFaultHooks): void {
       it('a scheduled run and a manual push bill once', async () => {
         const [manual, scheduled] = await overlap(subsets[0], [
           { fn: 'pushBillingMonth', kind: 'sidebar' },
-          { fn: 'runScheduledMonth', kind: 'trigger' },
+          { fn: 'runScheduledMonth_', kind: 'trigger' },
         ]);
         expect(manual.error).toBeNull();
         expect(scheduled.error).toBeNull();
@@ -420,7 +420,7 @@ export function faultSuite(psa: string, hooks: PsaFaultHooks): void {
         await overlap(
           subsets[2],
           [
-            { fn: 'continueJob', kind: 'trigger' },
+            { fn: 'continueJob_', kind: 'trigger' },
             { fn: 'pushBillingMonth', kind: 'sidebar' },
           ],
           withCheckpoint,
@@ -432,7 +432,7 @@ export function faultSuite(psa: string, hooks: PsaFaultHooks): void {
         await overlap(
           subsets[3],
           [
-            { fn: 'runScheduledMonth', kind: 'trigger' },
+            { fn: 'runScheduledMonth_', kind: 'trigger' },
             { fn: 'pushBillingMonth', kind: 'sidebar' },
           ],
           undefined,
