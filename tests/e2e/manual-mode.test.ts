@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GasRuntime, LocalHost } from '../../local/gas';
+import { GasRuntime, LocalHost, setClock } from '../../local/gas';
 import type { ExecutionResult } from '../../local/gas';
 import { demoCredentials } from '../../local/demo/credentials';
 import { DEMO_MONTH } from '../../local/demo/msp';
@@ -110,6 +110,8 @@ describe('manual product mode through the built bundle', () => {
     };
     const manual = { ...d.settings, global: { ...d.settings.global, productLifecycle: 'manual' } };
     call('saveDefaults', { ...manual, sources: { pax8: { productLifecycle: 'auto-create' } } });
+    // The emulator's clock before the run this test fires, whatever the real date is.
+    setClock(host.state, Date.parse('2026-11-20T09:00:00Z'));
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: null });
     host.fireDueTriggers(Date.parse('2026-12-02T11:59:00Z'));
     type Last = { lastRun: { outcome: string; message: string } };
