@@ -134,9 +134,10 @@ const KINDS: Kind[] = [
     where: 'error',
   },
   {
-    what: 'month tab renamed',
-    edit: (sheet) => sheet.setName('October (old)'),
-    message: /There is no tab 'Billing 2026-10'; pull 2026-10 first/,
+    // A renamed month tab is no bad input: it is found by its mark (tests/e2e/renamed-tab.test.ts).
+    what: 'month tab deleted',
+    edit: (sheet, _r, _c, ss) => ss.deleteSheet(sheet),
+    message: /^No tab holds billing month 2026-10 .*; pull 2026-10 to create it$/,
     where: 'error',
   },
   {
