@@ -163,9 +163,16 @@ describe('workbench', () => {
       'second',
     ]);
 
-    // Acting as someone who can only view the spreadsheet: the sidebar says so and locks credentials.
+    // Acting as someone who can only view the spreadsheet: no BillGrid menu (Google runs onOpen only for
+    // people who may edit); a sidebar still open in front of them says so once it reloads, and locks
+    // credentials.
+    const sidebar = page.frameLocator('#sidebar-frame');
     await page.getByLabel('Acting as').selectOption('viewer@northwind.example');
-    const sidebar = await openSidebarFromMenu(page);
+    await page.getByRole('button', { name: 'Extensions' }).click();
+    await page.getByRole('menuitem', { name: /Add-ons: none/ }).waitFor();
+    expect(await page.getByRole('menuitem', { name: 'BillGrid' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await sidebar.locator('body').evaluate(() => window.location.reload());
     await sidebar.getByRole('tab', { name: 'Connect' }).click();
     await sidebar.locator('.who .role', { hasText: 'Viewer' }).waitFor();
     await sidebar
