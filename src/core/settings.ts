@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { parseWith } from './parse';
 import { CURRENCIES } from './billing-line';
-import type { Currency } from './billing-line';
 
 /**
  * Billing rules, overridable global → integration (source) → client (PSA company) → client mapping.
@@ -19,19 +18,15 @@ export type ProductLifecycleMode = (typeof PRODUCT_LIFECYCLE_MODES)[number];
 export const ARREARS_MODES = ['most-recent', 'next'] as const;
 export type ArrearsMode = (typeof ARREARS_MODES)[number];
 
+const enumField = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
+  z.enum(values, { error: (iss) => `${label} '${String(iss.input)}' is not one of ${values.join(', ')}` });
+
 /**
  * The currency the PSA bills a client in. A line in another currency is refused with a reason: the PSA
  * would bill its amount as if it were in this one. Null: not set, nothing is checked (Review warns when a
  * month holds more than one currency).
  */
-const psaCurrencyField = z
-  .enum(CURRENCIES, {
-    error: (iss) => `PSA currency '${String(iss.input)}' is not one of ${CURRENCIES.join(', ')}`,
-  })
-  .nullable();
-
-const enumField = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
-  z.enum(values, { error: (iss) => `${label} '${String(iss.input)}' is not one of ${values.join(', ')}` });
+const psaCurrencyField = enumField('PSA currency', CURRENCIES).nullable();
 
 const flag = (label: string) => z.boolean({ error: `${label} must be on or off` });
 
@@ -210,6 +205,3 @@ export function parseBillingSettings(
   const r = parseWith(billingSettingsSchema, input);
   return r.ok ? { ok: true, settings: r.value } : r;
 }
-
-/** The PSA currency in force (null when not set). */
-export const psaCurrencyOf = (s: EffectiveSettings): Currency | null => s.psaCurrency ?? null;

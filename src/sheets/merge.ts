@@ -16,6 +16,7 @@
  *   (matched by key, or by the vendor's record id when the key could not be computed the same way).
  */
 import type { BillingLine } from '../core/billing-line';
+import { lineIdentity } from '../core/line-key';
 import { recordRef } from '../core/unbillable';
 import type { KeyedUnbillable } from '../core/unbillable';
 import type { CellValue, WriteValue } from '../platform/spreadsheet';
@@ -169,18 +170,17 @@ const isPreviewRow = (snap: PulledSnapshot | null, status: unknown): boolean =>
  * What a preview row and the invoiced charge that replaces it share: the line's identity without the
  * vendor's record id (a draft has none, or not the invoice's).
  */
-function previewRef(f: {
-  source?: unknown;
-  customerId?: unknown;
-  subscriptionId?: unknown;
-  sku?: unknown;
-  chargeType?: unknown;
-  periodStart?: unknown;
-  periodEnd?: unknown;
-}): string {
-  return [f.source, f.customerId, f.subscriptionId, f.sku, f.chargeType, f.periodStart, f.periodEnd]
-    .map((x) => cellText(x).trim())
-    .join('\u001f');
+function previewRef(f: GridCells | BillingLine): string {
+  const t = (x: unknown) => cellText(x).trim();
+  return lineIdentity({
+    source: t(f.source),
+    customerId: t(f.customerId),
+    subscriptionId: t(f.subscriptionId),
+    sku: t(f.sku),
+    chargeType: t(f.chargeType) as BillingLine['chargeType'],
+    periodStart: t(f.periodStart),
+    periodEnd: t(f.periodEnd),
+  });
 }
 
 /** What the pull writes for a record that cannot be billed: what could be read, blank elsewhere. */
