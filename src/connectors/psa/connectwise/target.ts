@@ -503,6 +503,9 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
         )
         .flat()
         .forEach((i) => this.remember(i));
+    // A SKU whose create failed is not created again in this batch (by a later step with other values):
+    // the item is made once, from its first step, by whichever run gets it through.
+    const failedSkus = new Map<string, { message: string; retryable: boolean }>();
     return steps.map((s, i) => {
       const p = wanted[i];
       if (isId(p)) return Number(p);
@@ -510,6 +513,11 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
       const sku = p.slice(AUTO_CREATE_PRODUCT_PREFIX.length);
       const known = this.cachedSku(sku);
       if (known) return known.id;
+      const failed = failedSkus.get(sku);
+      if (failed) {
+        failures.set(i, failed);
+        return null;
+      }
       const template = isId(s.codes?.itemCode ?? '') ? this.items.get(`id:${s.codes!.itemCode}`) : undefined;
       if (!template?.subcategory || !template.type) {
         failures.set(i, {
@@ -541,6 +549,7 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
         const again = this.cachedSku(sku);
         if (again) return again.id;
         failures.set(i, { message: r.message, retryable: r.retryable });
+        failedSkus.set(sku, { message: r.message, retryable: r.retryable });
         return null;
       }
       this.remember({

@@ -259,6 +259,34 @@ describe('ConnectWise connector: paging, problems, limits, throttle, create-miss
     expect((await sb.admin('connectwise').requests()).filter(isMutation)).toEqual([]);
   });
 
+  it('creates a new catalog item once per batch: a lost create fails its SKU, no later step makes it with its own price', async () => {
+    sb = await started(demoFixture());
+    // Found by the fault schedules: the second step created the item with its price after the first was lost.
+    await sb
+      .admin('connectwise')
+      .faults([
+        { match: { method: 'POST', pathIncludes: '/procurement/catalog' }, after: 0, times: 1, drop: true },
+      ]);
+    const steps = [
+      quantityStep(ACME, ACME_AG, 'new:ONCE-SKU', 3, 5, 4, { itemCode: TEMPLATE }),
+      chargeStep(ACME, ACME_AG, key(0xabc), 'new:ONCE-SKU', 2, 7, { itemCode: TEMPLATE }),
+    ];
+    const first = connect(sb.urls.connectwise).target.applyAll(steps);
+    expect(first.map((o) => [o.status, o.status === 'failed' && o.retryable])).toEqual([
+      ['failed', true],
+      ['failed', true],
+    ]);
+    const creates = (await sb.admin('connectwise').requests()).filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/procurement/catalog'),
+    );
+    expect(creates).toHaveLength(1);
+    expect(statuses(connect(sb.urls.connectwise).target.applyAll(steps))).toEqual(['applied', 'applied']);
+    const item = ((await sb.admin('connectwise').state()) as CwState).catalog.filter(
+      (c) => c.identifier === 'ONCE-SKU',
+    );
+    expect(item.map((c) => c.price)).toEqual([5]);
+  });
+
   it.each([true, false])(
     'waits out the throttle (Retry-After: %s) and finishes the list',
     async (retryAfter) => {
