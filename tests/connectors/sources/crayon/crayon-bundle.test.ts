@@ -8,6 +8,7 @@
  * Not yet here: the arrears setting moving Azure to the following month.
  */
 import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { extendedCents } from '../../../../src/core/money';
 import { bundleMonth, type BundleMonth } from '../support/bundle-month';
 
 type Entity = Record<string, unknown>;
@@ -86,12 +87,21 @@ describe('a Crayon month through the built bundle → Autotask', () => {
       const c = charges.find((x) => x.id === ref(r));
       expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
     }
-    // Azure: a charge dated on the usage period's end; credits: a negative charge on the change date.
+    // Azure: a charge dated on the usage period's end that bills what Crayon billed. Autotask keeps 4-decimal
+    // prices: 113.5 × 0.02024 (2.30) would bill 113.5 × 0.0202 = 2.29, so such a line goes as 1 × 2.30 with
+    // "113.5 × 0.02024" in its description. Credits: a negative charge on the change date.
+    let asAmount = 0;
     for (const r of azure) {
       const c = charges.find((x) => x.id === ref(r));
-      expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
+      const [q, p] = [Number(r[col('Quantity')]), Number(r[col('Unit price')])];
+      expect(c).toMatchObject({ contractID: contractOf(r) });
+      expect(extendedCents(Number(c?.unitQuantity), Number(c?.unitPrice))).toBe(extendedCents(q, p));
       expect(String(c?.datePurchased)).toBe(`${String(r[col('Period end')])}T00:00:00Z`);
+      if (c?.unitQuantity === q) continue;
+      asAmount++;
+      expect(c).toMatchObject({ unitQuantity: 1, description: expect.stringMatching(`^${q} × ${p}: `) });
     }
+    expect(asAmount).toBeGreaterThan(0);
     for (const r of credits) {
       const c = charges.find((x) => x.id === ref(r));
       expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
