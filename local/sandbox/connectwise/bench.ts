@@ -14,6 +14,7 @@ import {
   demoFixture,
   identifierOf,
   ref,
+  seatAddition,
   type CwState,
   type Rec,
 } from './fixture';
@@ -102,21 +103,7 @@ export const bench: PsaBench<CwState> = {
         const item = items.get(sku);
         const drift = (i + k++) % 3;
         if (!item || drift === 2) continue; // not on the agreement yet
-        cw.additions.push({
-          id: ++additionId,
-          agreementId,
-          product: { id: item.id, identifier: item.identifier },
-          description: item.description,
-          quantity: drift === 0 ? count : count + 2,
-          unitPrice: item.price,
-          unitCost: item.cost,
-          billCustomer: 'Billable',
-          effectiveDate: at(AGREEMENT_START),
-          cancelledDate: null,
-          agreementStatus: 'Active',
-          invoiceDescription: item.description,
-          taxableFlag: false,
-        });
+        cw.additions.push(seatAddition(++additionId, agreementId, item, drift === 0 ? count : count + 2));
       }
     }
     return { state: cw };

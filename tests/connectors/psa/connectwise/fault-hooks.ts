@@ -6,17 +6,9 @@
  * (effective on the 1st of its month, cancelled on the next 1st) whose invoice description carries the
  * line key, with the row's values. Nothing is deleted, and nothing else changes.
  */
+import type { CwState } from '../../../../local/sandbox/connectwise/fixture';
 import { VOLATILE, sortByJson, type PsaFaultHooks } from '../../../reliability/support/fault-suite';
 import { KEY, byId, day, near, num, type Rec, type RowTarget } from '../../../reliability/support/oracle';
-
-interface CwState {
-  companies: Rec[];
-  contacts: Rec[];
-  agreementTypes: Rec[];
-  agreements: Rec[];
-  additions: Rec[];
-  catalog: Rec[];
-}
 
 const productIdOf = (a: Rec): number => num((a.product as { id?: unknown } | undefined)?.id);
 const keyOf = (a: Rec): string => KEY.exec(String(a.invoiceDescription ?? ''))?.[0] ?? '';
