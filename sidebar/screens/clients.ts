@@ -354,20 +354,21 @@ export const clientsScreen: Screen = {
       mappedList(mapped, view, ctx);
       if (last) drawToMap(last, view);
     };
-    const refresh = actionButton(
-      'Refresh from sources and PSA',
-      async () => {
-        try {
-          last = await withProgress(result, 'Reading sources and the PSA…', () => call('refreshClients'));
-          ctx.notify.clearError();
-          await reload();
-        } catch (e) {
-          fill(result);
-          ctx.notify.error((e as Error).message);
-        }
-      },
-      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Refreshing…' },
-    );
+    const runRefresh = async () => {
+      try {
+        last = await withProgress(result, 'Reading sources and the PSA…', () => call('refreshClients'));
+        ctx.notify.clearError();
+        await reload();
+      } catch (e) {
+        fill(result);
+        ctx.notify.error((e as Error).message);
+      }
+    };
+    const refresh = actionButton('Refresh from sources and PSA', runRefresh, {
+      primary: true,
+      disabled: !ctx.setup.session.canApprove,
+      busyLabel: 'Refreshing…',
+    });
     container.append(
       h('h2', {}, 'Clients'),
       h('p', {}, 'Match each source customer to a PSA company, or exclude it.'),
@@ -381,5 +382,10 @@ export const clientsScreen: Screen = {
       mapped,
     );
     await reload();
+    // The wizard's first visit reads customers and companies at once, so the step opens on what to map.
+    const { session, sourcesConnected, psaConnected } = ctx.setup;
+    if (ctx.firstWizardVisit && session.canApprove && sourcesConnected > 0 && psaConnected > 0) {
+      refresh.click();
+    }
   },
 };
