@@ -3,6 +3,7 @@ import type { PsaDescriptor } from '../../descriptor';
 import { autotaskCredentialsSchema, mutationPolicy, policy, type AutotaskCredentials } from './config';
 import { AutotaskTarget } from './target';
 import { autotaskProbes } from './probes';
+import { autotaskPermissionProbes } from './permission-probes';
 import { parseAutotaskConfig } from './config';
 
 export const descriptor: PsaDescriptor<AutotaskCredentials> = {
@@ -62,5 +63,5 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
       deps.http(policy),
       deps.http(mutationPolicy),
     ),
-  probes: autotaskProbes,
+  probes: [...autotaskProbes, ...autotaskPermissionProbes],
 };
