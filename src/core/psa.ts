@@ -183,6 +183,12 @@ export interface PsaCapabilities {
    * a create planned on every push and found done when applied.
    */
   addsZeroQuantities?: boolean;
+  /**
+   * Set where the PSA takes no charges at all (usage, one-off, pro-rata: Kaseya BMS), to the reason in the
+   * user's words. Each charge line is then blocked with it when the month is compared, so Review shows it
+   * and it is never approved, instead of failing at the push.
+   */
+  chargesRefused?: string;
 }
 
 export interface PsaTarget {
