@@ -172,6 +172,10 @@ function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) =
         `${r.sourceName} · ${r.companyName ? `→ ${r.companyName}` : 'not invoiced'}${score}`,
       ),
       r.contractName ? h('div', { class: 'hint' }, `Contract: ${r.contractName}`) : null,
+      r.lastInvoice ? h('div', { class: 'hint last-invoice' }, `Latest open: ${r.lastInvoice}`) : null,
+      r.recurringInvoices.length
+        ? h('div', { class: 'hint recurring-invoice' }, `Recurring: ${r.recurringInvoices.join('; ')}`)
+        : null,
       h(
         'div',
         { class: 'actions' },
