@@ -59,3 +59,15 @@ export class SourceError extends Error {
     this.name = 'SourceError';
   }
 }
+
+/**
+ * The source has nothing to say about this period: an integration fed by files with no file imported for
+ * the month. Not a failure: the pull leaves the integration's rows as they are and says so once, as a note
+ * (PullSummary.notes), not as a problem of the month's pull.
+ */
+export class NothingForPeriod extends SourceError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingForPeriod';
+  }
+}
