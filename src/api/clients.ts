@@ -17,6 +17,7 @@ import { connectedPsa, sourceNames } from '../jobs/connections';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
+import { customerKey as parentKey, readSourceParents } from '../sheets/source-parents';
 import { parseArg, SidebarError } from './args';
 import { apiContext } from './context';
 import { requireEditor } from './rights';
@@ -163,6 +164,9 @@ export interface ClientRow {
   recurringInvoices: string[];
   /** The target invoice is chosen from the PSA's own list (the PSA lists a company's invoices). */
   canPickInvoice: boolean;
+  /** The source customer this one belongs to (a subaccount's main account), as the last refresh found it. */
+  parentId: string | null;
+  parentName: string | null;
 }
 
 export interface ClientsView {
@@ -257,9 +261,11 @@ function clientsView(ss: Spreadsheet): ClientsView {
     else e.recurring.push(c.name);
     invoicesOf.set(c.companyId, e);
   }
+  const parents = readSourceParents(ss);
   const rows = read.mappings.clients.map((m): ClientRow => {
     const contract = contractOf.get(`${m.source}\u0000${m.customerId}`);
     const inv = m.companyId ? invoicesOf.get(m.companyId) : undefined;
+    const parent = parents.get(parentKey(m.source, m.customerId));
     return {
       source: m.source,
       sourceName: names[m.source] ?? m.source,
@@ -275,6 +281,8 @@ function clientsView(ss: Spreadsheet): ClientsView {
       lastInvoice: inv?.last ?? null,
       recurringInvoices: inv?.recurring ?? [],
       canPickInvoice: picker && m.companyId !== null,
+      parentId: parent?.parentId ?? null,
+      parentName: parent?.parentName ?? null,
     };
   });
   rows.sort((a, b) => a.customerName.localeCompare(b.customerName) || a.source.localeCompare(b.source));
