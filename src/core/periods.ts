@@ -11,7 +11,7 @@ import {
   parseISO,
   startOfMonth,
 } from 'date-fns';
-import { isRealIsoDate } from './billing-line';
+import { daysInMonth, isRealIsoDate } from './billing-line';
 import type { ChargeType } from './billing-line';
 import type { ArrearsMode } from './settings';
 import type { BillingPeriod } from './source';
@@ -80,8 +80,30 @@ export function currentBillingMonth(now: Date, timeZone: string): string {
 }
 
 export const previousMonth = (month: string): string => ym(addMonths(monthStart(month), -1));
-export const nextMonth = (month: string): string => ym(addMonths(monthStart(month), 1));
-export const monthOf = (isoDate: string): string => ym(day(isoDate));
+
+/**
+ * The month after a billing month, and the month of an ISO date: string arithmetic (they run for every
+ * arrears line of a pull), with the same checks and messages as the Date-based functions above.
+ */
+export function nextMonth(month: string): string {
+  if (typeof month !== 'string' || !MONTH.test(month)) monthStart(month); // throws the usual message
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12
+    ? `${String(y + 1).padStart(4, '0')}-01`
+    : `${month.slice(0, 5)}${m < 9 ? '0' : ''}${m + 1}`;
+}
+
+export function monthOf(isoDate: string): string {
+  if (typeof isoDate !== 'string' || !isRealIsoDate(isoDate)) day(isoDate); // throws the usual message
+  return isoDate.slice(0, 7);
+}
+
+/** The last day of a billing month as an ISO date, e.g. '2026-02' → '2026-02-28'. */
+function lastDayOf(month: string): string {
+  if (typeof month !== 'string' || !MONTH.test(month)) monthStart(month); // throws the usual message
+  return `${month}-${daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)))}`;
+}
 
 /**
  * The billing month whose invoice carries usage that ended on `periodEnd`:
@@ -93,16 +115,14 @@ export function arrearsBillingMonth(periodEnd: string, mode: ArrearsMode): strin
   return mode === 'next' ? nextMonth(m) : m;
 }
 
-const ARREARS_TYPES: readonly ChargeType[] = ['arrears', 'usage'];
+const isArrears = (t: ChargeType): boolean => t === 'arrears' || t === 'usage';
 
 /** The billing month a line lands on: arrears/usage by the arrears mode, anything else by its period start. */
 export function billingMonthOf(
   line: { chargeType: ChargeType; periodStart: string; periodEnd: string },
   mode: ArrearsMode,
 ): string {
-  return ARREARS_TYPES.includes(line.chargeType)
-    ? arrearsBillingMonth(line.periodEnd, mode)
-    : monthOf(line.periodStart);
+  return isArrears(line.chargeType) ? arrearsBillingMonth(line.periodEnd, mode) : monthOf(line.periodStart);
 }
 
 /**
@@ -115,9 +135,9 @@ export function billedOn(
   mode: ArrearsMode,
 ): { billingMonth: string; effectiveDate: string } {
   const billingMonth = billingMonthOf(line, mode);
-  if (!ARREARS_TYPES.includes(line.chargeType)) return { billingMonth, effectiveDate: line.effectiveDate };
+  if (!isArrears(line.chargeType)) return { billingMonth, effectiveDate: line.effectiveDate };
   const first = `${billingMonth}-01`;
-  const last = ymd(endOfMonth(monthStart(billingMonth)));
+  const last = lastDayOf(billingMonth);
   const d = line.effectiveDate;
   return { billingMonth, effectiveDate: d < first ? first : d > last ? last : d };
 }
