@@ -82,6 +82,8 @@ export function currentBillingMonth(now: Date, timeZone: string): string {
 export const previousMonth = (month: string): string => ym(addMonths(monthStart(month), -1));
 export const nextMonth = (month: string): string => ym(addMonths(monthStart(month), 1));
 export const monthOf = (isoDate: string): string => ym(day(isoDate));
+/** The 1st of the month after the one `isoDate` falls in, e.g. 2026-10-17 → 2026-11-01. */
+export const nextMonthStart = (isoDate: string): string => `${nextMonth(monthOf(isoDate))}-01`;
 
 /**
  * The billing month whose invoice carries usage that ended on `periodEnd`:
