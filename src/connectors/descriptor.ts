@@ -79,6 +79,8 @@ export interface ProbeContext<C extends Credentials = Credentials> {
   http: HttpClient;
   /** A test client/company the user named; write probes run only when it is given. */
   testCompanyId?: string;
+  /** The defaults, an integration or a client use the auto-create product mode (P21): products get created. */
+  autoCreateProducts?: boolean;
 }
 
 /**
@@ -90,6 +92,11 @@ export interface ConnectorProbe<T, C extends Credentials = Credentials> {
   id: string;
   /** The assumption in the user's words. */
   assumption: string;
+  /**
+   * A right the connector's API user needs, in the vendor's words (its security area): Connect lists these
+   * as the API user's minimum permissions before any check, and the probe checks it.
+   */
+  permission?: string;
   /** A write probe: what it creates or changes on the test company, and how it cleans up. */
   writes?: string;
   run(connector: T, ctx: ProbeContext<C>): ProbeResult;

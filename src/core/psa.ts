@@ -194,6 +194,12 @@ export interface PsaCapabilities {
    */
   addsZeroQuantities?: boolean;
   /**
+   * Set where the PSA takes no charges at all (usage, one-off, pro-rata: Kaseya BMS), to the reason in the
+   * user's words. Each charge line is then blocked with it when the month is compared, so Review shows it
+   * and it is never approved, instead of failing at the push.
+   */
+  chargesRefused?: string;
+  /**
    * The PSA keeps a charge's quantity, unit price and cost to this many decimals and rounds what it is
    * sent (Autotask: 4). A charge whose rounded quantity × unit price would not bill the line's amount to
    * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
