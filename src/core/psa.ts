@@ -231,6 +231,12 @@ export interface PsaTarget {
    * so keep it at a few hundred.
    */
   readonly pushBatchSize?: number;
+  /**
+   * Optional: milliseconds until the PSA's rate limit has room for a continuation's work again (0: now).
+   * A job that stops with work left schedules its continuation no earlier than this, so the continuation
+   * does not start by waiting for the window.
+   */
+  resumeInMs?(): number;
 }
 
 /** A record the PSA holds after a create: `created` is false when an existing one was found and reused. */
