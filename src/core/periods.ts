@@ -184,3 +184,54 @@ export function contractStartWarnings(contractStart: string, firstUsage: string 
   }
   return out;
 }
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as a person reads it in a time zone, with the offset, e.g. '2026-11-05 09:12:03.000 +13:00'
+ * for 2026-11-04T20:12:03Z in Pacific/Auckland. Lossless: `instantOfZoned` gives the ISO instant back.
+ * Intl, not Utilities.formatDate, so a Ledger of thousands of rows costs no Apps Script calls.
+ */
+export function zonedTimestamp(iso: string, timeZone: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  let f = zoneFormats.get(timeZone);
+  if (!f) {
+    assertTimeZone(timeZone);
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    zoneFormats.set(timeZone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(ms)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const millis = ((ms % 1000) + 1000) % 1000;
+  const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, millis);
+  const offsetMin = Math.round((local - ms) / 60_000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  return (
+    `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)} ` +
+    `${two(p.hour)}:${two(p.minute)}:${two(p.second)}.${String(millis).padStart(3, '0')} ` +
+    `${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`
+  );
+}
+
+const ZONED = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{3})?) ([+-]\d{2}:\d{2})$/;
+
+/** The ISO instant of a `zonedTimestamp` text; null for any other text. */
+export function instantOfZoned(text: string): string | null {
+  const m = ZONED.exec(text);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}${m[3]}`);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}

@@ -228,6 +228,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       continue;
     }
     if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
+    else if (capabilities.chargesRefused)
+      add(blockedLines, blocked([line.key], 'charges-refused', capabilities.chargesRefused, r.ref));
     else add(targets, chargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
   }
 
