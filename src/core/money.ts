@@ -21,7 +21,9 @@ const DECIMAL = /^(-)?(\d+)(?:\.(\d+))?$/;
 function decimalText(n: number): string {
   const s = String(n);
   if (!/e/i.test(s)) return s;
-  // Very small or very large: fixed notation with enough digits to round at 6 decimals.
+  // From 1e21 on toFixed keeps the exponent; such doubles are whole numbers, so their digits are exact.
+  if (Math.abs(n) >= 1e21) return BigInt(n).toString();
+  // Very small: fixed notation with enough digits to round at 6 decimals.
   return n.toFixed(MONEY_DECIMALS + 2);
 }
 
@@ -171,6 +173,8 @@ export function chargeForm(
 ): ChargeForm {
   const q = roundTo(quantity, decimals);
   const p = roundTo(unitPrice, decimals);
+  // An absurd figure (1e308 in a cell) overflows the rounding: leave it as it is; the push refuses it.
+  if (!Number.isFinite(q) || !Number.isFinite(p)) return { quantity, unitPrice, unitCost, asAmount: false };
   const want = extendedCents(quantity, unitPrice);
   if (extendedCents(q, p) === want)
     return { quantity: q, unitPrice: p, unitCost: roundTo(unitCost, decimals), asAmount: false };

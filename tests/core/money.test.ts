@@ -7,6 +7,7 @@ import {
   microsToNumber,
   sumToCents,
   toMicros,
+  chargeForm,
   unitPriceFor,
 } from '../../src/core/money';
 
@@ -20,6 +21,10 @@ describe('exact money', () => {
     expect(toMicros(-0.0000005)).toBe(-1n);
     expect(() => toMicros('1,50')).toThrow("'1,50' is not an amount");
     expect(() => toMicros(Number.NaN)).toThrow('NaN is not an amount');
+    // Absurd but finite amounts (a cell holding 1e308) are read exactly, not refused here: the push
+    // refuses them with a reason, and nothing on the way may crash.
+    expect(toMicros(1e21)).toBe(10n ** 27n);
+    expect(toMicros(-1e308)).toBe(-(BigInt(1e308) * 10n ** 6n));
   });
 
   it('rounds once, at the end, half away from zero', () => {
@@ -82,5 +87,26 @@ describe('exact money', () => {
       ),
     );
     expect(microsToNumber(-1_234_567n)).toBe(-1.234567);
+  });
+
+  it('sends a charge as 1 × its amount only when 4-decimal figures cannot bill it, and never crashes on absurd ones', () => {
+    expect(chargeForm(113.5, 0.02024, 0.01, 4)).toEqual({
+      quantity: 1,
+      unitPrice: 2.3,
+      unitCost: 1.135,
+      asAmount: true,
+    });
+    expect(chargeForm(3, 12.5, 10, 4)).toEqual({
+      quantity: 3,
+      unitPrice: 12.5,
+      unitCost: 10,
+      asAmount: false,
+    });
+    expect(chargeForm(1e308, 2, 1, 4)).toEqual({
+      quantity: 1e308,
+      unitPrice: 2,
+      unitCost: 1,
+      asAmount: false,
+    });
   });
 });
