@@ -25,7 +25,6 @@ import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { DAILY_QUOTA_WINDOW_MS } from '../platform/quota';
 import { deleteJson, readJson, writeJson } from '../platform/store';
-import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
 import type { WriteLimit } from '../sheets/grid';
 import { findMonthSheet } from '../sheets/month-tabs';
 import {
@@ -36,6 +35,7 @@ import {
   sourceNames,
   sourceNamesInWords,
 } from './connections';
+import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter } from './dispatcher';
 import { Journal, propertiesJournal } from './ledger';
 import { NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
@@ -46,6 +46,13 @@ const LAST_RUN_KEY = 'bg.lastRun';
 const PROGRESS_KEY = 'bg.progress';
 /** A continuation starts a minute after the previous execution stopped. */
 const CONTINUE_AFTER_MS = 60_000;
+/** The job (src/jobs/dispatcher.ts) that resumes the checkpoint. */
+export const CONTINUATION_JOB = 'continuation';
+
+/** Resume the checkpoint `ms` from now (through the dispatcher's queue). */
+function continueAfter(ms: number): void {
+  runJobAfter(CONTINUATION_JOB, ms);
+}
 
 export function loadSettings(): BillingSettings {
   const r = readJson(SETTINGS_KEY, billingSettingsSchema);
@@ -191,7 +198,7 @@ function pullAndCompare(
       continuations,
       startedAt: new Date().toISOString(),
     } satisfies Checkpoint);
-    scheduleContinuation(CONTINUE_AFTER_MS);
+    continueAfter(CONTINUE_AFTER_MS);
   };
   if (!pulled.complete) {
     const written = `${summary.rowsWritten ?? 0} of ${summary.lines} rows`;
@@ -251,7 +258,7 @@ function compare(
 
 function clearCheckpoint(): void {
   deleteJson(CHECKPOINT_KEY);
-  deleteTriggers('continuation');
+  cancelJob(CONTINUATION_JOB);
 }
 
 /** The comparison a large pull left for its continuation: the tab is read afresh (staff may have edited it). */
@@ -396,7 +403,7 @@ function pushAndRecord(
   } else {
     writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
     // Spread over days: past the account's daily quota the rest waits until the quota renews.
-    scheduleContinuation(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : CONTINUE_AFTER_MS);
+    continueAfter(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : CONTINUE_AFTER_MS);
   }
   recordRun({
     at: new Date().toISOString(),
@@ -418,7 +425,7 @@ function pushAndRecord(
 /** The rate limit has no room before this execution ends: the push continues once it has. */
 function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait): PushRunResult {
   writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-  scheduleContinuation(Math.max(CONTINUE_AFTER_MS, err.waitMs));
+  continueAfter(Math.max(CONTINUE_AFTER_MS, err.waitMs));
   const summary: PushSummary = {
     month: checkpoint.month,
     runId: checkpoint.runId,
@@ -444,7 +451,7 @@ function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait): PushRu
 /** A scheduled pull that used the whole budget: the push starts in the continuation. */
 function pulledOnly(checkpoint: Checkpoint): PushRunResult {
   writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-  scheduleContinuation(CONTINUE_AFTER_MS);
+  continueAfter(CONTINUE_AFTER_MS);
   const summary: PushSummary = {
     month: checkpoint.month,
     runId: checkpoint.runId,
@@ -486,13 +493,24 @@ export function continueJob(): void {
   withDocumentLock('the continuation', () => {
     const cp = readJson(CHECKPOINT_KEY, checkpointSchema);
     if (!cp.ok || !cp.value) {
-      deleteTriggers('continuation');
+      cancelJob(CONTINUATION_JOB);
       return;
     }
     if (cp.value.job === 'compare') continueCompare(cp.value);
     else if (cp.value.job === 'pull') continuePull(cp.value);
     else executeCheckpoint(cp.value);
   });
+}
+
+registerJob(CONTINUATION_JOB, { run: continueJob });
+
+/**
+ * The bound script's one-off wake-up trigger: runs the due one-off job (the continuation). A checkpoint
+ * saved before the job queue existed (no queue entry) resumes as before.
+ */
+export function wakeUp(): void {
+  const ran = runDueJobs({ only: 'one-off' });
+  if (ran === null && jobAt(CONTINUATION_JOB) === null) continueJob();
 }
 
 /** The month a scheduled run bills: the previous month in the spreadsheet's time zone. */
