@@ -59,9 +59,11 @@ export interface Spoil<S> {
   name: string;
   /**
    * Change `state` so that one record is malformed. PSA: the record that carries `lineKey` (BillGrid
-   * wrote it). Source: any billed record; returns which customer it belongs to (the rest stay billable).
+   * wrote it; `line` is that line as pulled, for a PSA whose records do not carry the key, such as a
+   * contract service holding a quantity). Source: any billed record; returns which customer it belongs to
+   * (the rest stay billable).
    */
-  spoil(state: S, lineKey: string): { customerId?: string; recordId: string } | null;
+  spoil(state: S, lineKey: string, line?: RawBillingLine): { customerId?: string; recordId: string } | null;
 }
 
 export interface PsaContractFixture<S = unknown> {

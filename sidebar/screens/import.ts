@@ -64,17 +64,57 @@ export const importScreen: Screen = {
 
     const showKnown = async () => {
       const list = await call('listImportProfiles');
-      fill(
-        known,
-        renderTable(
-          [
-            { label: 'Profile (integration)', value: (r: (typeof list)[number]) => r.name },
-            { label: 'Months imported', value: (r) => r.months.slice(0, 3).join(', ') || '—' },
-          ],
-          list,
-          { caption: 'Remembered profiles', empty: 'None yet: the first import makes one.' },
-        ),
-      );
+      if (list.length === 0) {
+        fill(known, h('p', { class: 'muted' }, 'No remembered profiles yet: the first import makes one.'));
+        return;
+      }
+      const row = (p: (typeof list)[number]) => {
+        const rename = actionButton(
+          'Rename',
+          async () => {
+            const name = window.prompt(`New name for the ${p.name} profile`, p.name);
+            if (name === null || name.trim() === '' || name.trim() === p.name) return;
+            try {
+              const r = await call('renameImportProfile', p.integration, name);
+              ctx.notify.clearError();
+              ctx.notify.toast(`${p.name} is now called ${r.name}.`);
+              await showKnown();
+            } catch (e) {
+              ctx.notify.error((e as Error).message);
+            }
+          },
+          { subtle: true, busyLabel: 'Renaming…' },
+        );
+        const remove = actionButton(
+          'Delete',
+          async () => {
+            const ok = window.confirm(
+              `Delete the ${p.name} profile and the files kept for it? Rows it brought into month tabs stay; the next pull of those months marks them “Removed at source”.`,
+            );
+            if (!ok) return;
+            try {
+              await call('deleteImportProfile', p.integration);
+              ctx.notify.clearError();
+              ctx.notify.toast(`The ${p.name} profile was deleted.`);
+              await showKnown();
+            } catch (e) {
+              ctx.notify.error((e as Error).message);
+            }
+          },
+          { subtle: true, disabled: !ctx.setup.session.canManage, busyLabel: 'Deleting…' },
+        );
+        return h(
+          'li',
+          { class: 'import-known', 'data-integration': p.integration },
+          h('strong', {}, p.name),
+          ' ',
+          h('span', { class: 'muted' }, p.months.slice(0, 3).join(', ') || 'no file yet'),
+          ' ',
+          rename,
+          remove,
+        );
+      };
+      fill(known, h('h3', {}, 'Remembered profiles'), h('ul', { class: 'plain' }, ...list.map(row)));
     };
 
     const renderPreview = (p: ImportPreviewView) => {

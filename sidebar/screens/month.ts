@@ -106,11 +106,15 @@ export const monthScreen: Screen = {
               [
                 { label: 'Source', value: (r: (typeof s.sources)[number]) => r.name },
                 { label: 'Lines', value: (r) => r.lines, align: 'right' },
-                { label: 'Status', value: (r) => (r.ok ? 'OK' : 'Failed') },
+                {
+                  label: 'Status',
+                  value: (r) => (r.skipped ? 'Nothing this month' : r.ok ? 'OK' : 'Failed'),
+                },
               ],
               s.sources,
               { caption: 'Sources', empty: 'No source connected.' },
             ),
+            s.notes?.length ? h('ul', { class: 'muted' }, ...s.notes.map((n) => h('li', {}, n))) : null,
             s.problems.length
               ? h(
                   'div',

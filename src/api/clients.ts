@@ -16,6 +16,7 @@ import { connectedPsa, sourceNames } from '../jobs/connections';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
+import { customerKey as parentKey, readSourceParents } from '../sheets/source-parents';
 import { parseArg, SidebarError } from './args';
 import { apiContext } from './context';
 import { requireEditor } from './rights';
@@ -154,6 +155,9 @@ export interface ClientRow {
   overrides: ClientOverrides;
   /** The PSA contract the customer's charges go to, when linked. */
   contractName: string | null;
+  /** The source customer this one belongs to (a subaccount's main account), as the last refresh found it. */
+  parentId: string | null;
+  parentName: string | null;
 }
 
 export interface ClientsView {
@@ -194,8 +198,10 @@ function clientsView(ss: Spreadsheet): ClientsView {
       .map((c) => [`${c.source}\u0000${c.customerId}`, c.contractId]),
   );
   const names = sourceNames();
+  const parents = readSourceParents(ss);
   const rows = read.mappings.clients.map((m): ClientRow => {
     const contract = contractOf.get(`${m.source}\u0000${m.customerId}`);
+    const parent = parents.get(parentKey(m.source, m.customerId));
     return {
       source: m.source,
       sourceName: names[m.source] ?? m.source,
@@ -208,6 +214,8 @@ function clientsView(ss: Spreadsheet): ClientsView {
       score: m.score,
       overrides: pickOverrides(m.overrides),
       contractName: contract ? (contractName.get(contract) ?? contract) : null,
+      parentId: parent?.parentId ?? null,
+      parentName: parent?.parentName ?? null,
     };
   });
   rows.sort((a, b) => a.customerName.localeCompare(b.customerName) || a.source.localeCompare(b.source));

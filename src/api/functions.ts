@@ -69,7 +69,16 @@ import {
   stopSchedule,
   takeOverSchedule,
 } from './jobs';
-import { importFile, importRequestSchema, listImportProfiles, previewFileImport } from './imports';
+import {
+  deleteImportProfile,
+  importFile,
+  importIntegrationArg,
+  importRequestSchema,
+  listImportProfiles,
+  previewFileImport,
+  profileNameArg,
+  renameImportProfile,
+} from './imports';
 import { assignProduct, listProductMappings, productAssignment, productsMonthArg } from './products';
 import { getPushStatus, showGridRow, showArgs, statusMonthArg } from './push-results';
 import { adminsSchema, getSessionInfo, setAdmins } from './rights';
@@ -162,6 +171,12 @@ export const SERVER_FUNCTIONS = {
   listImportProfiles: fn(none, listImportProfiles, 'editor'),
   previewFileImport: fn([arg(importRequestSchema, 'Import')], previewFileImport, 'editor'),
   importFile: fn([arg(importRequestSchema, 'Import')], importFile, 'editor'),
+  renameImportProfile: fn(
+    [arg(importIntegrationArg, 'Profile'), arg(profileNameArg, 'Name')],
+    renameImportProfile,
+    'editor',
+  ),
+  deleteImportProfile: fn([arg(importIntegrationArg, 'Profile')], deleteImportProfile, 'manager'),
   setIntegrationEnabled: fn(
     [
       arg(integrationArg, 'Integration'),

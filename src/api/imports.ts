@@ -8,12 +8,12 @@ import { z } from 'zod';
 import type { ImportPreviewView, ImportProfileView, ImportRequest, ImportSaved } from '../connectors/imports';
 import { ImportRefused } from '../connectors/imports';
 import { IMPORTS } from '../connectors/registry';
-import { importDeps } from '../jobs/connections';
+import { importDeps, setIntegrationDisabled } from '../jobs/connections';
 import { withDocumentLock } from '../platform/lock';
 import { parseArg, SidebarError } from './args';
 import { apiContext } from './context';
 import { monthArg } from './jobs';
-import { requireEditor } from './rights';
+import { requireEditor, requireManager } from './rights';
 
 /**
  * google.script.run documents no argument size (README, "Imported files"); this cap only keeps a
@@ -72,4 +72,55 @@ export function importFile(request: unknown): ImportSaved {
 export function listImportProfiles(): ImportProfileView[] {
   requireEditor(apiContext(), 'see the import profiles');
   return IMPORTS.flatMap((d) => d.profiles(importDeps(d.id)));
+}
+
+/** An import profile's integration id, as listImportProfiles gives it. */
+export const importIntegrationArg = z
+  .string({ error: 'Profile must be text' })
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'Profile is not a known import profile' });
+
+export const profileNameArg = z
+  .string({ error: 'Name must be text' })
+  .trim()
+  .min(1, { error: 'Name is empty' })
+  .max(80, { error: 'Name is longer than 80 characters' });
+
+function ownerOf(integration: string) {
+  return IMPORTS.find((d) => d.integrations(importDeps(d.id)).some((i) => i.id === integration)) ?? null;
+}
+
+function unknownProfile(integration: string): never {
+  throw new SidebarError(`There is no import profile ${integration} (it may have been deleted already)`);
+}
+
+/**
+ * Rename an import profile: only the name people see changes; its id (in the integration id, the line keys
+ * and the mapping tabs) stays, so billed rows and client mappings keep their profile.
+ */
+export function renameImportProfile(integration: string, name: string): ImportProfileView {
+  requireEditor(apiContext(), 'rename an import profile');
+  const id = parseArg(importIntegrationArg, integration, 'Profile');
+  const newName = parseArg(profileNameArg, name, 'Name');
+  const d = ownerOf(id);
+  if (!d) unknownProfile(id);
+  return withDocumentLock('renaming an import profile', () =>
+    refusedAsSidebar(() => d.rename(id, newName, importDeps(d.id)) ?? unknownProfile(id)),
+  );
+}
+
+/**
+ * Delete an import profile and the files kept for it (owner or admin). Rows it already brought into month
+ * tabs stay there; the next pull of such a month marks them "Removed at source" (never deletes them).
+ */
+export function deleteImportProfile(integration: string): ImportProfileView {
+  requireManager(apiContext(), 'delete an import profile');
+  const id = parseArg(importIntegrationArg, integration, 'Profile');
+  const d = ownerOf(id);
+  if (!d) unknownProfile(id);
+  return withDocumentLock('deleting an import profile', () => {
+    const gone = d.remove(id, importDeps(d.id)) ?? unknownProfile(id);
+    setIntegrationDisabled(id, false);
+    return gone;
+  });
 }

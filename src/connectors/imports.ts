@@ -17,6 +17,8 @@ export interface StoredRows {
   read(): string[][] | null;
   /** Replace the tab's content (creating it hidden and warning-protected). */
   write(rows: string[][]): void;
+  /** Delete the tab (nothing when it does not exist). */
+  remove(): void;
 }
 
 /** What the platform gives an import connector: small values and hidden tabs, both namespaced by its id. */
@@ -121,6 +123,10 @@ export interface ImportDescriptor {
   /** Remember the profile and keep the file's rows for the month (replacing an earlier import of it). */
   save(request: ImportRequest, deps: ImportDeps): ImportSaved;
   profiles(deps: ImportDeps): ImportProfileView[];
+  /** Give a profile another name (its id, so its integration and line keys, stay). Null: no such integration. */
+  rename(integration: string, name: string, deps: ImportDeps): ImportProfileView | null;
+  /** Forget a profile and delete its stored files. Null: no such integration. */
+  remove(integration: string, deps: ImportDeps): ImportProfileView | null;
 }
 
 /** A file or profile the import refuses, with the reason in the user's words (shown as it is). */

@@ -183,6 +183,12 @@ export interface PsaCapabilities {
    * a create planned on every push and found done when applied.
    */
   addsZeroQuantities?: boolean;
+  /**
+   * The PSA keeps a charge's quantity, unit price and cost to this many decimals and rounds what it is
+   * sent (Autotask: 4). A charge whose rounded quantity × unit price would not bill the line's amount to
+   * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
+   */
+  chargeDecimals?: number;
 }
 
 export interface PsaTarget {

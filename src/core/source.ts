@@ -14,6 +14,11 @@ export interface SourceCustomer {
   name: string;
   /** e.g. 'active', 'suspended', 'closed' as the vendor says it. */
   status: string;
+  /**
+   * The customer this one belongs to at the source (a subaccount's main account), when the source has a
+   * hierarchy. Each is still mapped on its own; the sidebar shows children under their parent.
+   */
+  parentId?: string;
 }
 
 /** A problem confined to one customer or one record: reported, never silently dropped. */
@@ -57,5 +62,17 @@ export class SourceError extends Error {
   ) {
     super(message);
     this.name = 'SourceError';
+  }
+}
+
+/**
+ * The source has nothing to say about this period: an integration fed by files with no file imported for
+ * the month. Not a failure: the pull leaves the integration's rows as they are and says so once, as a note
+ * (PullSummary.notes), not as a problem of the month's pull.
+ */
+export class NothingForPeriod extends SourceError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingForPeriod';
   }
 }

@@ -18,7 +18,7 @@ import type { PushPlan } from '../core/push-plan';
 import { reconcile } from '../core/reconcile';
 import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
-import type { BillingSource } from '../core/source';
+import { NothingForPeriod, type BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
@@ -51,7 +51,13 @@ export interface PullSummary {
   unbillable: number;
   /** Problems to show the user: failed sources/customers, malformed records, mapping tab rows. */
   problems: string[];
-  sources: { id: string; name: string; lines: number; ok: boolean }[];
+  /**
+   * Said once per pull, not problems: an integration with nothing for this month (a file-fed integration
+   * with no file imported for it), whose rows were left as they are.
+   */
+  notes?: string[];
+  /** `skipped`: the source had nothing for this month (see notes); its rows were left as they are. */
+  sources: { id: string; name: string; lines: number; ok: boolean; skipped?: boolean }[];
   /** The comparison with the PSA: done in the same run, continuing from a trigger, or failed. */
   comparison?: 'done' | 'continuing' | 'failed' | 'skipped';
   /** Rows written so far when the tab was too large to write in one execution (the rest continues). */
@@ -106,6 +112,7 @@ export function pullMonthInMemory(
   const raw: RawBillingLine[] = [];
   const unbillable: UnbillableRecord[] = [];
   const problems: string[] = [];
+  const notes: string[] = [];
   const perSource: PullSummary['sources'] = [];
   /** Sources that could not read some customers: their lines missing from this pull are kept as they are. */
   const incomplete: string[] = [];
@@ -162,14 +169,20 @@ export function pullMonthInMemory(
       }
       perSource.push({ id: source.id, name: source.displayName, lines, ok: true });
     } catch (err) {
+      if (err instanceof NothingForPeriod) {
+        notes.push(`${source.displayName}: ${err.message}`);
+        perSource.push({ id: source.id, name: source.displayName, lines: 0, ok: true, skipped: true });
+        continue;
+      }
       problems.push(`${source.displayName}: ${errorText(err)}`);
       perSource.push({ id: source.id, name: source.displayName, lines: 0, ok: false });
     }
   }
   const failed = perSource.filter((s) => !s.ok);
-  if (failed.length > 0 && failed.length === perSource.length) {
+  const skipped = perSource.filter((s) => s.skipped);
+  if (perSource.length > 0 && failed.length + skipped.length === perSource.length) {
     // Nothing to merge: writing an empty pull would mark every line "Removed at source".
-    throw new NothingPulledError(`Nothing was pulled: ${problems.join('; ')}`);
+    throw new NothingPulledError(`Nothing was pulled: ${[...problems, ...notes].join('; ')}`);
   }
   const keyed = assignLineKeys(raw);
   for (const d of keyed.duplicates) {
@@ -203,7 +216,7 @@ export function pullMonthInMemory(
     {
       mappings: mappingsRead.mappings,
       lookups,
-      keepSources: [...failed.map((s) => s.id), ...incomplete, ...untouched],
+      keepSources: [...failed.map((s) => s.id), ...skipped.map((s) => s.id), ...incomplete, ...untouched],
       unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
       billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
       ruleContractOf: (line) => {
@@ -226,6 +239,7 @@ export function pullMonthInMemory(
     collapsed: modifiers.collapsed.length,
     unbillable: written.unbillable.length,
     problems,
+    ...(notes.length > 0 ? { notes } : {}),
     sources: perSource,
   };
   if (!written.complete) summary.rowsWritten = written.rowsWritten;

@@ -8,6 +8,7 @@ import { ensureSheet, protectWithWarning, writeBlock, type Spreadsheet } from '.
 export interface HiddenRows {
   read(): string[][] | null;
   write(rows: string[][]): void;
+  remove(): void;
 }
 
 const PROTECTION = 'BillGrid: imported file (import the file again instead of editing)';
@@ -32,6 +33,10 @@ export function hiddenRowsTab(ss: Spreadsheet, name: string): HiddenRows {
         rows.map((r) => (r.length === width ? r : [...r, ...new Array<string>(width - r.length).fill('')])),
       );
       protectWithWarning(sheet, null, PROTECTION);
+    },
+    remove() {
+      const sheet = ss.getSheetByName(name);
+      if (sheet) ss.deleteSheet(sheet);
     },
   };
 }

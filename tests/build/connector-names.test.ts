@@ -25,12 +25,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/browser/month-flow.test.ts',
   'tests/browser/sidebar.test.ts',
   'tests/browser/workbench.test.ts',
-  // The source contract suite's list of sources without a contract fixture yet.
-  'tests/contract/billing-source.test.ts',
-  // Its NOT_YET_THROUGH_THE_SUITE list names Kaseya BMS until that PSA has a contract fixture.
-  'tests/contract/psa-target.test.ts',
-  // Names the one PSA whose write probe has no contract fixture yet (the same not-yet list).
-  'tests/jobs/write-probes.test.ts',
   'tests/e2e/continuation-schedule.test.ts',
   'tests/e2e/manual-mode.test.ts',
   'tests/e2e/month-bundle.test.ts',

@@ -59,6 +59,8 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   listImportProfiles: [],
   previewFileImport: [{ file: { name: 'usage.csv', text: 'a,b\n1,2\n' }, month: MONTH }],
   importFile: [{ file: { name: 'usage.csv', text: 'a,b\n1,2\n' }, month: MONTH, profile: {} }],
+  renameImportProfile: ['profile-usage', 'Usage'],
+  deleteImportProfile: ['profile-usage'],
   setIntegrationEnabled: [SOURCE, false],
   reconcileBillingMonth: [MONTH],
   reviewBillingMonth: [MONTH],

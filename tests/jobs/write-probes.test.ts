@@ -18,12 +18,11 @@ import {
 } from '../contract/support';
 
 const declaring = sandboxedConnectors().filter((c) => c.probes.some((p) => p.writes));
-// Nothing left behind is judged by the connector's contract fixture; a PSA still on the contract suite's
-// not-yet list (Kaseya BMS) has none, and its write probe is tested in its own folder.
+// Nothing left behind is judged by the connector's contract fixture, so every connector with a write probe has one.
 const withWrites = declaring.filter((c) => hasContractFixture(c.id));
 
-it('a connector with a write probe but no contract fixture is a known exception', () => {
-  expect(declaring.filter((c) => !hasContractFixture(c.id)).map((c) => c.id)).toEqual(['kaseya-bms']);
+it('every connector with a write probe has a contract fixture', () => {
+  expect(declaring.filter((c) => !hasContractFixture(c.id)).map((c) => c.id)).toEqual([]);
 });
 
 it('at least one connector shows how a write probe is done', () => {
@@ -64,9 +63,10 @@ describe.each(withWrites.map((c) => [c.id, c] as const))('%s write probes', (id,
     expect(check.testCompanyId).toBe(testCompanyId);
     for (const r of check.results) expect([r.id, r.status, r.detail]).toEqual([r.id, 'confirmed', r.detail]);
     const changes = (await sb.admin(id).requests()).filter((r) => fx.isMutation(r));
-    // It really wrote (and removed): at least a create and a delete.
-    expect(changes.some((r) => r.method === 'DELETE')).toBe(true);
+    // It really sent a change; whatever it created (a POST), it removed again.
     expect(changes.some((r) => r.method !== 'DELETE')).toBe(true);
+    if (changes.some((r) => r.method === 'POST'))
+      expect(changes.some((r) => r.method === 'DELETE')).toBe(true);
     expect(fx.billed(await sb.admin(id).state())).toEqual(fx.billed(before));
     expect(leaked(JSON.stringify(check), secrets)).toEqual([]);
   });

@@ -277,12 +277,13 @@ export function bigFixture(accounts: number, month = DEMO_MONTH): IwFixture {
 export function badFixture(): IwFixture {
   const f = demoFixture();
   const good = f.charges[0];
+  // Each on a subscription of its own (one unreadable charge holds its whole subscription's month).
   f.rawCharges = [
-    { ...good, id: 1, quantity: 'ten' },
-    { ...good, id: 2, effectiveDate: '2026-02-30' },
-    { ...good, id: 3, billingCycle: 'Fortnightly' },
-    { ...good, id: 4, accountId: 424242, accountName: 'Ghost Ltd' },
-    { ...good, id: 5, currency: 'XYZ' },
+    { ...good, id: 1, subscriptionId: 79001, quantity: 'ten' },
+    { ...good, id: 2, subscriptionId: 79002, effectiveDate: '2026-02-30' },
+    { ...good, id: 3, subscriptionId: 79003, billingCycle: 'Fortnightly' },
+    { ...good, id: 4, subscriptionId: 79004, accountId: 424242, accountName: 'Ghost Ltd' },
+    { ...good, id: 5, subscriptionId: 79005, currency: 'XYZ' },
   ];
   return f;
 }

@@ -1,10 +1,12 @@
 /** The Kaseya BMS sandbox by convention (local/sandbox/module.ts). */
 import type { SandboxModule } from '../module';
-import { DEMO_USER, demoFixture, type BmsFixture } from './fixture';
+import { DEMO_USER, accountIdOf, demoFixture, type BmsFixture } from './fixture';
 
 export const sandbox: SandboxModule<BmsFixture> = {
   id: 'kaseya-bms',
   demoFixture: () => demoFixture(),
+  // Acme Dental's account (c01): its first contract is where the line-update probe asks about line 0.
+  testCompanyId: String(accountIdOf('c01')),
   demoCredentials: () => ({
     // The US data centre's real host; the emulator routes it to the sandbox.
     apiHost: 'https://api.bms.kaseya.com',

@@ -2,6 +2,7 @@
 import type { PsaDescriptor } from '../../descriptor';
 import { autotaskCredentialsSchema, mutationPolicy, policy, type AutotaskCredentials } from './config';
 import { AutotaskTarget } from './target';
+import { CHARGE_DECIMALS } from './decide';
 import { autotaskProbes } from './probes';
 import { parseAutotaskConfig } from './config';
 
@@ -47,6 +48,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
     chargeContainer: 'contract',
     quantityCostSettable: false,
     contractStartChecks: true,
+    // Charges keep 4 decimals: one whose rounded price cannot bill the line's amount goes as 1 × the amount.
+    chargeDecimals: CHARGE_DECIMALS,
   },
   create: (c, deps) =>
     new AutotaskTarget(

@@ -24,7 +24,15 @@ import {
   type ImportProfile,
 } from './profile';
 import { CsvSource } from './source';
-import { importedMonths, keepImport, periodOf, readProfiles, rememberProfile, storeFor } from './store';
+import {
+  forgetProfile,
+  importedMonths,
+  keepImport,
+  periodOf,
+  readProfiles,
+  rememberProfile,
+  storeFor,
+} from './store';
 import { DELIMITERS, FileError } from './text';
 import { DATE_FORMATS, DECIMAL_MARKS, isBlank } from './values';
 
@@ -149,6 +157,34 @@ function save(request: ImportRequest, deps: ImportDeps) {
   };
 }
 
+const viewOf = (deps: ImportDeps, p: ImportProfile) => ({
+  integration: sourceIdOf(p),
+  name: p.name,
+  profile: p,
+  months: importedMonths(deps, p.id),
+});
+
+function rename(integration: string, name: string, deps: ImportDeps) {
+  const all = readProfiles(deps);
+  const p = all.find((x) => sourceIdOf(x) === integration);
+  if (!p) return null;
+  const wanted = name.trim().replace(/\s+/g, ' ');
+  if (!wanted) throw new ImportRefused('The new name is empty');
+  const clash = all.find((x) => x.id !== p.id && x.name.toLowerCase() === wanted.toLowerCase());
+  if (clash) throw new ImportRefused(`Another profile is already called ${clash.name}`);
+  const renamed = { ...p, name: wanted };
+  rememberProfile(deps, renamed);
+  return viewOf(deps, renamed);
+}
+
+function remove(integration: string, deps: ImportDeps) {
+  const p = readProfiles(deps).find((x) => sourceIdOf(x) === integration);
+  if (!p) return null;
+  const view = viewOf(deps, p);
+  forgetProfile(deps, p.id);
+  return view;
+}
+
 export const descriptor: ImportDescriptor = {
   id: IMPORT_CONNECTOR_ID,
   kind: 'import',
@@ -160,11 +196,7 @@ export const descriptor: ImportDescriptor = {
   },
   preview,
   save,
-  profiles: (deps) =>
-    readProfiles(deps).map((p) => ({
-      integration: sourceIdOf(p),
-      name: p.name,
-      profile: p,
-      months: importedMonths(deps, p.id),
-    })),
+  profiles: (deps) => readProfiles(deps).map((p) => viewOf(deps, p)),
+  rename,
+  remove,
 };

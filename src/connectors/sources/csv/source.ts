@@ -4,7 +4,7 @@
  * properties, Drive, an Import tab) is the caller's business; this class only reads it through `store`.
  */
 import type { BillingPeriod, BillingSource, PullResult, SourceCustomer } from '../../../core/source';
-import { SourceError } from '../../../core/source';
+import { NothingForPeriod, SourceError } from '../../../core/source';
 import { importRows, sourceIdOf, type ImportInput } from './import';
 import type { ImportProfile } from './profile';
 import { FileError } from './text';
@@ -40,8 +40,12 @@ export class CsvSource implements BillingSource {
 
   pullPeriod(period: BillingPeriod): PullResult {
     const input = this.store.forPeriod(period);
-    // Failing (not answering "no lines") leaves the month's rows as they are instead of marking them removed.
-    if (!input) throw new SourceError(`No ${this.profile.name} file has been imported for ${period.month}`);
+    // Not "no lines" (that would mark the month's rows removed) and not a failure: the pull leaves this
+    // integration's rows as they are and says so once, as a note.
+    if (!input)
+      throw new NothingForPeriod(
+        `no file imported for ${period.month} (import it on the Import screen to bill it this month)`,
+      );
     const r = this.read(input, period);
     return {
       lines: r.lines,

@@ -30,6 +30,15 @@ export function rememberProfile(deps: ImportDeps, profile: ImportProfile): void 
   deps.durable('profiles').write([...others, profile].sort((a, b) => a.id.localeCompare(b.id)));
 }
 
+/** Forget a profile: its stored files (tabs), the months it has files for, and the profile itself. */
+export function forgetProfile(deps: ImportDeps, profileId: string): void {
+  for (const month of importedMonths(deps, profileId)) deps.rows(tabName(profileId, month)).remove();
+  const all = deps.durable('months').read(monthsSchema) ?? {};
+  delete all[profileId];
+  deps.durable('months').write(all);
+  deps.durable('profiles').write(readProfiles(deps).filter((p) => p.id !== profileId));
+}
+
 export function importedMonths(deps: ImportDeps, profileId: string): string[] {
   return deps.durable('months').read(monthsSchema)?.[profileId] ?? [];
 }

@@ -129,6 +129,16 @@ export class InterworksSource implements BillingSource {
         });
     }
     const charges: IwCharge[] = [];
+    // A subscription's recurring line is derived from all its charges of the month, so one unreadable
+    // charge holds every line of its subscription (a partial sum would be a wrong bill).
+    const held = new Map<number, { who: Partial<SourceProblem>; charges: string[] }>();
+    const hold = (raw: unknown, who: Partial<SourceProblem>, chargeId: string | undefined) => {
+      const sub = subscriptionIdOf(raw);
+      if (sub === undefined) return;
+      const h = held.get(sub) ?? { who, charges: [] };
+      h.charges.push(chargeId ?? '(no id)');
+      held.set(sub, h);
+    };
     for (const raw of this.required(chargeList, 'charges')) {
       const c = charge.safeParse(raw);
       const who = accountOf(raw, accounts);
@@ -138,21 +148,31 @@ export class InterworksSource implements BillingSource {
           recordId: idOf(raw),
           message: `interworks.cloud charge skipped: ${zodReason(c.error)}`,
         });
+        hold(raw, who, idOf(raw));
         continue;
       }
       const problem = checkCharge(c.data, accounts);
-      if (problem)
+      if (problem) {
         problems.push({
           ...who,
           recordId: String(c.data.id),
           message: `interworks.cloud charge skipped: ${problem}`,
         });
-      else charges.push(c.data);
+        hold(raw, who, String(c.data.id));
+      } else charges.push(c.data);
     }
+    for (const [sub, h] of held)
+      problems.push({
+        ...h.who,
+        recordId: `subscription ${sub}`,
+        message: `interworks.cloud subscription ${sub} not billed this month: its charge ${h.charges.join(', ')} could not be read, so its units and total would be wrong`,
+      });
 
     const lines: RawBillingLine[] = [];
     const bySub = new Map<number, IwCharge[]>();
-    for (const c of charges) bySub.set(c.subscriptionId, [...(bySub.get(c.subscriptionId) ?? []), c]);
+    for (const c of charges)
+      if (!held.has(c.subscriptionId))
+        bySub.set(c.subscriptionId, [...(bySub.get(c.subscriptionId) ?? []), c]);
     for (const [subId, list] of bySub) {
       const acct = accounts.get(list[0].accountId)!;
       const recurring = list.filter((c) => c.type.toLowerCase() === 'recurring');
@@ -384,6 +404,12 @@ function checkCharge(c: IwCharge, accounts: Map<number, IwAccount>): string | un
 function idOf(raw: unknown): string | undefined {
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
   return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+}
+
+function subscriptionIdOf(raw: unknown): number | undefined {
+  const id =
+    raw && typeof raw === 'object' ? (raw as { subscriptionId?: unknown }).subscriptionId : undefined;
+  return typeof id === 'number' ? id : undefined;
 }
 
 function accountOf(raw: unknown, accounts: Map<number, IwAccount>): Partial<SourceProblem> {

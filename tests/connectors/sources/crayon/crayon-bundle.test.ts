@@ -1,17 +1,30 @@
 /**
  * A Crayon month through the BUILT bundle (dist/Code.js) in the emulator into Autotask, as a person runs
  * it from the sidebar: monthly and annual seats become contract-service units from their period's start,
- * Azure consumption lands as a charge dated on its usage period's end (arrears), a mid-month seat
- * reduction as a negative (credit) charge; a second push sends nothing.
+ * Azure consumption lands as a charge in arrears on the billing period the arrears setting says (seed 003:
+ * sync the "most recent" or the "next" invoice), a mid-month seat reduction as a negative (credit) charge;
+ * a second push sends nothing.
+ * Both settings in one push: the Crayon integration bills arrears on the NEXT invoice (a charge on the 1st
+ * of the month after the usage), one of its clients keeps MOST RECENT by its own setting (a charge on the
+ * usage period's end, in the month consumed).
  * Annual seats go to each client's fixed-price contract, created from the sidebar ("Create in PSA"), as
  * charges (fixed-price contracts hold no services), by the annual rule that is on by default.
- * Not yet here: the arrears setting moving Azure to the following month.
  */
 import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { extendedCents } from '../../../../src/core/money';
 import { bundleMonth, type BundleMonth } from '../support/bundle-month';
 
 type Entity = Record<string, unknown>;
 type AutotaskState = { entities: Record<string, Entity[]> };
+type Settings = Record<'sources' | 'clients', Record<string, Record<string, unknown>>> &
+  Record<string, unknown>;
+
+/** The month after a yyyy-mm-dd date's month (yyyy-mm). */
+function monthAfter(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+const companyOf = (cell: unknown) => /\[(\d+)\]\s*$/.exec(String(cell))?.[1] ?? '';
 
 describe('a Crayon month through the built bundle → Autotask', () => {
   let m: BundleMonth;
@@ -34,6 +47,22 @@ describe('a Crayon month through the built bundle → Autotask', () => {
       };
       expect(made.contractName).toMatch(/Annual Subscriptions$/);
     }
+    // Arrears: the Crayon integration on the next invoice, the first client with Azure usage on the most
+    // recent one (its own setting).
+    const [head0, ...pulled0] = (m.call('pullBillingMonth', DEMO_MONTH), m.grid(DEMO_MONTH));
+    const keeper = companyOf(
+      pulled0.find((r) => r[head0.indexOf('Charge type')] === 'arrears')?.[head0.indexOf('PSA company')],
+    );
+    expect(keeper).not.toBe('');
+    const d = m.call('getDefaults') as { settings: Settings };
+    m.call('saveDefaults', {
+      ...d.settings,
+      sources: { ...d.settings.sources, crayon: { ...d.settings.sources.crayon, arrearsMode: 'next' } },
+      clients: {
+        ...d.settings.clients,
+        [keeper]: { ...d.settings.clients[keeper], arrearsMode: 'most-recent' },
+      },
+    });
     const before = await m.sb.admin('autotask').state<AutotaskState>();
     const fixedPrice = new Set(
       (before.entities.Contracts ?? []).filter((c) => c.contractType === 3).map((c) => Number(c.id)),
@@ -86,12 +115,32 @@ describe('a Crayon month through the built bundle → Autotask', () => {
       const c = charges.find((x) => x.id === ref(r));
       expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
     }
-    // Azure: a charge dated on the usage period's end; credits: a negative charge on the change date.
+    // Azure: "most recent" (the keeper): billed in the month consumed, a charge on the usage period's end;
+    // "next" (the integration's setting): billed in the following month, a charge on its 1st. Each bills what
+    // Crayon billed: Autotask keeps 4-decimal prices, and 113.5 × 0.02024 (2.30) would bill
+    // 113.5 × 0.0202 = 2.29, so such a line goes as 1 × 2.30 with "113.5 × 0.02024" in its description.
+    expect(azure.every((r) => String(r[col('Period end')]).startsWith(DEMO_MONTH))).toBe(true);
+    const kept = azure.filter((r) => companyOf(r[col('PSA company')]) === keeper);
+    const moved = azure.filter((r) => companyOf(r[col('PSA company')]) !== keeper);
+    expect([kept.length > 0, moved.length > 0]).toEqual([true, true]);
+    let asAmount = 0;
     for (const r of azure) {
+      const end = String(r[col('Period end')]);
+      const billed = kept.includes(r)
+        ? { month: end.slice(0, 7), on: end }
+        : { month: monthAfter(end), on: `${monthAfter(end)}-01` };
+      expect(r[col('Billing period')]).toBe(billed.month);
       const c = charges.find((x) => x.id === ref(r));
-      expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
-      expect(String(c?.datePurchased)).toBe(`${String(r[col('Period end')])}T00:00:00Z`);
+      const [q, p] = [Number(r[col('Quantity')]), Number(r[col('Unit price')])];
+      expect(c).toMatchObject({ contractID: contractOf(r) });
+      expect(extendedCents(Number(c?.unitQuantity), Number(c?.unitPrice))).toBe(extendedCents(q, p));
+      expect(String(c?.datePurchased)).toBe(`${billed.on}T00:00:00Z`);
+      if (c?.unitQuantity === q) continue;
+      asAmount++;
+      expect(c).toMatchObject({ unitQuantity: 1, description: expect.stringMatching(`^${q} × ${p}: `) });
     }
+    expect(asAmount).toBeGreaterThan(0);
+    // Credits: a negative charge on the change date.
     for (const r of credits) {
       const c = charges.find((x) => x.id === ref(r));
       expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
@@ -109,5 +158,5 @@ describe('a Crayon month through the built bundle → Autotask', () => {
     // Autotask's state is read by: nothing is planned, nothing sent.
     expect(again).toMatchObject({ steps: 0, applied: 0 });
     expect(await m.psaMutations()).toEqual([]);
-  });
+  }, 180_000);
 });
