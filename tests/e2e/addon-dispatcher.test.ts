@@ -53,10 +53,10 @@ describe('add-on: one hourly dispatcher per document runs every job', () => {
   }, 300_000);
   afterAll(() => b.sb.stop());
 
-  it('a push that outlives its budget continues from the dispatcher, hour by hour, over five executions', async () => {
+  it('a push that outlives its budget continues from the dispatcher, hour by hour, until done', async () => {
     doc()['bg.executionBudgetSeconds'] = '20';
-    // A slow PSA (each change takes 3 s): the demo month's push takes several executions of 20 s.
-    await b.sb.admin(psa.id).faults(hooks.writes.map((match) => ({ match, delayMs: 3000, times: 10_000 })));
+    // A slow PSA (each change takes 1.5 s): the demo month's push takes several executions of 20 s.
+    await b.sb.admin(psa.id).faults(hooks.writes.map((match) => ({ match, delayMs: 1500, times: 10_000 })));
     const planned = (as(A, 'dryRunPush', DEMO_MONTH, {}) as { steps: unknown[] }).steps.length;
     const first = as(A, 'pushBillingMonth', DEMO_MONTH) as { continuing: boolean };
     expect(first.continuing).toBe(true);
@@ -72,7 +72,7 @@ describe('add-on: one hourly dispatcher per document runs every job', () => {
       expect(fired.map((r) => [r.functionName, r.ok])).toEqual([['dispatchJobs_', true]]);
       executions++;
     }
-    expect(executions).toBeGreaterThanOrEqual(5);
+    expect(executions).toBeGreaterThanOrEqual(2);
     expect(doc()['bg.checkpoint']).toBeUndefined();
     // Nothing left to run: the dispatcher removed itself.
     expect(triggers()).toEqual([]);
