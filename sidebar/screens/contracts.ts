@@ -21,6 +21,43 @@ const KIND: Record<string, string> = {
   'recurring-invoice': 'recurring invoice',
 };
 
+/**
+ * A button that creates (or finds) a contract in the PSA for one customer, or one of its subscriptions, with
+ * `extra` (kind, subscription) and says what it did through `said`.
+ */
+function createContractButton(
+  label: string,
+  r: { source: string; customerId: string; customerName: string; companyId: string },
+  extra: { kind?: 'fixed-price'; subscriptionId?: string; month?: string | null },
+  ctx: ScreenContext,
+  said: (text: string) => void | Promise<void>,
+): HTMLButtonElement {
+  return actionButton(
+    label,
+    async () => {
+      try {
+        const c = await call('createMissingInPsa', {
+          source: r.source,
+          customerId: r.customerId,
+          customerName: r.customerName,
+          companyId: r.companyId,
+          month: selectedMonth(),
+          ...extra,
+        });
+        ctx.notify.clearError();
+        await said(`${c.createdContract ? 'Created' : 'Found'} “${c.contractName}”.`);
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    {
+      disabled: !ctx.setup.session.canApprove,
+      subtle: extra.subscriptionId !== undefined,
+      busyLabel: 'Creating…',
+    },
+  );
+}
+
 function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, reload: () => Promise<void>) {
   const canEdit = ctx.setup.session.canApprove;
   const state = h('div', { class: 'hint', 'aria-live': 'polite' });
@@ -57,52 +94,23 @@ function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, r
     },
     { disabled: !canEdit || r.candidates.length === 0, busyLabel: 'Saving…' },
   );
+  const said = async (text: string) => {
+    state.textContent = text;
+    await reload();
+  };
   const create =
     view.canCreate && !r.candidates.some((c) => c.kind === 'recurring-service')
-      ? actionButton(
-          'Create contract in PSA',
-          async () => {
-            try {
-              const c = await call('createMissingInPsa', {
-                source: r.source,
-                customerId: r.customerId,
-                customerName: r.customerName,
-                companyId: r.companyId,
-                month: selectedMonth(),
-              });
-              state.textContent = `${c.createdContract ? 'Created' : 'Found'} “${c.contractName}”.`;
-              ctx.notify.clearError();
-              await reload();
-            } catch (e) {
-              ctx.notify.error((e as Error).message);
-            }
-          },
-          { disabled: !canEdit, busyLabel: 'Creating…' },
-        )
+      ? createContractButton('Create contract in PSA', r, {}, ctx, said)
       : null;
   // Annual subscriptions bill on a fixed-price contract (the annual rule in Defaults).
   const createFixed =
     view.canCreate && r.contractId && !r.candidates.some((c) => c.kind === 'fixed-price')
-      ? actionButton(
+      ? createContractButton(
           'Create fixed-price contract for annual subscriptions',
-          async () => {
-            try {
-              const c = await call('createMissingInPsa', {
-                source: r.source,
-                customerId: r.customerId,
-                customerName: r.customerName,
-                companyId: r.companyId,
-                month: selectedMonth(),
-                kind: 'fixed-price',
-              });
-              state.textContent = `${c.createdContract ? 'Created' : 'Found'} “${c.contractName}”.`;
-              ctx.notify.clearError();
-              await reload();
-            } catch (e) {
-              ctx.notify.error((e as Error).message);
-            }
-          },
-          { disabled: !canEdit, busyLabel: 'Creating…' },
+          r,
+          { kind: 'fixed-price' },
+          ctx,
+          said,
         )
       : null;
   return h(
@@ -144,8 +152,14 @@ function draw(box: HTMLElement, view: ContractsView, ctx: ScreenContext): void {
 const when = (iso: string | null): string => (iso ? iso.replace('T', ' ').slice(0, 16) : 'never');
 
 /** One contract service's sync (seed 002): last and next sync, stop or resume. */
-function syncItem(r: ServiceSyncRow, ctx: ScreenContext, redraw: (v: ServiceSyncView) => void) {
+function syncItem(
+  r: ServiceSyncRow,
+  view: ServiceSyncView,
+  ctx: ScreenContext,
+  redraw: (v: ServiceSyncView) => void,
+) {
   const canEdit = ctx.setup.session.canApprove;
+  const own = subscriptionLink(r, view, ctx, redraw);
   const key = { source: r.source, customerId: r.customerId, subscriptionId: r.subscriptionId };
   const toggle = actionButton(
     r.stopped ? 'Resume sync' : 'Stop sync',
@@ -188,12 +202,77 @@ function syncItem(r: ServiceSyncRow, ctx: ScreenContext, redraw: (v: ServiceSync
         : `Last sync ${when(r.lastSync)} · next ${r.nextSync ?? 'when you push'}`,
     ),
     h('div', { class: 'actions' }, toggle),
+    own,
+  );
+}
+
+/**
+ * Seed 004 (ApplicationLink's Subscription ID → Contract ID): this subscription's own contract, picked from
+ * its company's contracts or created in the PSA; remembered in the Contracts tab for every later month.
+ */
+function subscriptionLink(
+  r: ServiceSyncRow,
+  view: ServiceSyncView,
+  ctx: ScreenContext,
+  redraw: (v: ServiceSyncView) => void,
+): HTMLElement | null {
+  if (!r.subscriptionId || !r.companyId) return null;
+  const canEdit = ctx.setup.session.canApprove;
+  const label = r.product || `subscription ${r.subscriptionId}`;
+  const reload = async () => redraw(await call('listServiceSync', view.month));
+  const picker = selectField(
+    `Own contract for ${label}`,
+    r.candidates.map((c) => ({ value: c.id, label: `${c.name} (${KIND[c.kind] ?? c.kind})` })),
+    r.contractId,
+  );
+  picker.control.disabled = !canEdit || r.candidates.length === 0;
+  const link = actionButton(
+    'Link subscription',
+    async () => {
+      try {
+        await call('linkContract', {
+          source: r.source,
+          customerId: r.customerId,
+          subscriptionId: r.subscriptionId,
+          contractId: picker.control.value,
+        });
+        ctx.notify.clearError();
+        ctx.notify.toast(`${label} linked to its own contract.`);
+        await reload();
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    { disabled: !canEdit || r.candidates.length === 0, subtle: true, busyLabel: 'Saving…' },
+  );
+  const create = view.canCreate
+    ? createContractButton(
+        'Create contract for this subscription',
+        r,
+        { month: view.month, subscriptionId: r.subscriptionId },
+        ctx,
+        async (text) => {
+          ctx.notify.toast(text);
+          await reload();
+        },
+      )
+    : null;
+  return h(
+    'details',
+    { class: 'subscription-link' },
+    h('summary', {}, r.ownRow ? 'Own contract (this subscription only)' : 'Give it its own contract…'),
+    picker.element,
+    h('div', { class: 'actions' }, link, create),
   );
 }
 
 function drawSync(box: HTMLElement, view: ServiceSyncView, ctx: ScreenContext): void {
   const redraw = (v: ServiceSyncView) => drawSync(box, v, ctx);
-  const list = h('ul', { class: 'to-map sync-list' }, ...view.rows.map((r) => syncItem(r, ctx, redraw)));
+  const list = h(
+    'ul',
+    { class: 'to-map sync-list' },
+    ...view.rows.map((r) => syncItem(r, view, ctx, redraw)),
+  );
   fill(
     box,
     h('h3', {}, 'Sync per contract service'),

@@ -162,6 +162,11 @@ export const createInput = z.object({
   kind: z
     .enum(['recurring-service', 'fixed-price'], { error: 'Contract kind is not one BillGrid creates' })
     .optional(),
+  /**
+   * A contract of this subscription's own (seed 004, ApplicationLink's Subscription ID → Contract ID): found
+   * by its name or created, and linked to the subscription only. Needs the customer's company.
+   */
+  subscriptionId: z.string().trim().min(1, { error: 'Subscription is missing' }).max(200).optional(),
 });
 
 export interface CreatedInPsa {
@@ -210,15 +215,22 @@ export function createMissingInPsa(input: unknown): CreatedInPsa {
       lookups.companies.push({ id: companyId, name: companyName, active: true });
     }
     const kind = a.kind ?? 'recurring-service';
+    const sub = a.subscriptionId;
+    if (sub !== undefined && a.companyId === null)
+      throw new SidebarError('Map the customer to a PSA company first (Clients).');
+    const subName = sub === undefined ? '' : `${companyName} - Subscription ${sub}`;
     const own = lookups.contracts.filter((c) => c.companyId === companyId && c.kind === kind);
     let contractId = own.length === 1 ? own[0].id : null;
     if (kind === 'recurring-service') contractId = soleRecurringContract(lookups, companyId);
+    // A subscription's own contract: the one of that name (a second click reuses it), else a new one.
+    if (sub !== undefined) contractId = own.find((c) => c.name === subName)?.id ?? null;
     let contractName = lookups.contracts.find((c) => c.id === contractId)?.name ?? '';
     let createdContract = false;
     if (contractId === null) {
       // No month picked yet (the setup wizard): the month a billing run normally covers, the previous one.
       const month = a.month ?? scheduledMonth();
-      contractName = `${companyName} - ${kind === 'fixed-price' ? 'Annual Subscriptions' : 'Managed Services'}`;
+      contractName =
+        subName || `${companyName} - ${kind === 'fixed-price' ? 'Annual Subscriptions' : 'Managed Services'}`;
       const startDate = target.contractStartFor(`${month}-01`);
       const c = target.createContract({ companyId, name: contractName, kind, startDate });
       contractId = c.id;
@@ -252,9 +264,11 @@ export function createMissingInPsa(input: unknown): CreatedInPsa {
           },
         ],
         contracts:
-          kind === 'recurring-service'
-            ? [{ source: a.source, customerId: a.customerId, subscriptionId: '', contractId }]
-            : [],
+          sub !== undefined
+            ? [{ source: a.source, customerId: a.customerId, subscriptionId: sub, contractId }]
+            : kind === 'recurring-service'
+              ? [{ source: a.source, customerId: a.customerId, subscriptionId: '', contractId }]
+              : [],
       },
       { lookups },
     );
@@ -276,6 +290,9 @@ export interface ServiceSyncRow {
   contractName: string;
   /** The subscription has its own Contracts row (else it follows the customer's default row). */
   ownRow: boolean;
+  /** The customer's PSA company ('' when not mapped) and its contracts a person may link this subscription to. */
+  companyId: string;
+  candidates: ContractOption[];
   stopped: boolean;
   lastSync: string | null;
   /** Null when stopped or when nothing is scheduled. */
@@ -284,6 +301,8 @@ export interface ServiceSyncRow {
 
 export interface ServiceSyncView {
   month: string | null;
+  /** The connected PSA can create a contract for one subscription from BillGrid. */
+  canCreate: boolean;
   rows: ServiceSyncRow[];
   /** When BillGrid next pushes by itself (null: pushes are made by hand). */
   nextSync: string | null;
@@ -291,11 +310,16 @@ export interface ServiceSyncView {
 
 const k3 = (a: string, b: string, c: string) => `${a}\u0000${b}\u0000${c}`;
 
-function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncView {
+function serviceSyncView(ss: Spreadsheet, monthArg: string | null, canCreate = false): ServiceSyncView {
   const lookups = readLookups(ss);
   const mappings = readMappings(ss, lookups).mappings;
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
   const nameOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.customerName]));
+  const companyOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.companyId ?? '']));
+  const candidatesOf = (companyId: string): ContractOption[] =>
+    (lookups?.contracts ?? [])
+      .filter((c) => companyId !== '' && c.companyId === companyId && c.kind !== 'invoice')
+      .map((c) => ({ id: c.id, name: c.name, kind: c.kind }));
   const names = sourceNames();
   const next = nextScheduledSync();
   const index = new MappingIndex(mappings);
@@ -315,6 +339,8 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncV
     contractId: m.contractId,
     contractName: contractName.get(m.contractId) ?? m.contractId,
     ownRow: m.subscriptionId === subscriptionId,
+    companyId: companyOf.get(k(m.source, m.customerId)) ?? '',
+    candidates: candidatesOf(companyOf.get(k(m.source, m.customerId)) ?? ''),
     stopped: m.syncStopped === true,
     lastSync: m.lastSync ?? null,
     nextSync: m.syncStopped ? null : next,
@@ -337,6 +363,7 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null): ServiceSyncV
   }
   return {
     month,
+    canCreate,
     nextSync: next,
     rows: [...rows.values()].sort(
       (a, b) =>
@@ -355,7 +382,7 @@ export const serviceSyncMonthArg = z
 
 export function listServiceSync(monthArg: unknown): ServiceSyncView {
   const m = parseArg(serviceSyncMonthArg.optional(), monthArg, 'Billing month') ?? null;
-  return serviceSyncView(activeSpreadsheet(), m);
+  return serviceSyncView(activeSpreadsheet(), m, psaCanCreate());
 }
 
 export const serviceKey = z.object({
@@ -396,7 +423,7 @@ function setServiceSync(input: unknown, stopped: boolean): ServiceSyncView {
           syncStopped: stopped,
         };
     writeMappings(ss, { contracts: [row] }, { lookups });
-    return serviceSyncView(ss, a.month ?? null);
+    return serviceSyncView(ss, a.month ?? null, psaCanCreate());
   });
 }
 

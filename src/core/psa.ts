@@ -78,6 +78,11 @@ export interface PsaQuantityNow {
   quantity: number;
   unitPrice: number;
   unitCost: number;
+  /**
+   * What is in force on the day after the read period (the 1st of the next month), when the PSA says: a
+   * change that waits for the next period (setting `prorate` off) is compared with it.
+   */
+  next?: { quantity: number; unitPrice: number; unitCost: number };
 }
 
 export interface PsaChargeNow {
@@ -107,6 +112,11 @@ export interface PsaReadScope {
    * connector can recognise its own record even where the PSA did not keep the key on it.
    */
   knownIds?: Record<string, string>;
+  /**
+   * Some quantity target's changes wait for the next month (setting `prorate` off): also read what is in force
+   * on the day after `periodEnd` (`PsaQuantityNow.next`).
+   */
+  readNextMonth?: boolean;
 }
 
 export type PushOperation = 'create-quantity' | 'set-quantity' | 'add-charge' | 'update-charge';
@@ -184,6 +194,12 @@ export interface PsaCapabilities {
    */
   addsZeroQuantities?: boolean;
   /**
+   * Set where the PSA takes no charges at all (usage, one-off, pro-rata: Kaseya BMS), to the reason in the
+   * user's words. Each charge line is then blocked with it when the month is compared, so Review shows it
+   * and it is never approved, instead of failing at the push.
+   */
+  chargesRefused?: string;
+  /**
    * The PSA keeps a charge's quantity, unit price and cost to this many decimals and rounds what it is
    * sent (Autotask: 4). A charge whose rounded quantity × unit price would not bill the line's amount to
    * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
@@ -215,6 +231,12 @@ export interface PsaTarget {
    * so keep it at a few hundred.
    */
   readonly pushBatchSize?: number;
+  /**
+   * Optional: milliseconds until the PSA's rate limit has room for a continuation's work again (0: now).
+   * A job that stops with work left schedules its continuation no earlier than this, so the continuation
+   * does not start by waiting for the window.
+   */
+  resumeInMs?(): number;
 }
 
 /** A record the PSA holds after a create: `created` is false when an existing one was found and reused. */

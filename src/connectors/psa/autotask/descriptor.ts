@@ -4,6 +4,7 @@ import { autotaskCredentialsSchema, mutationPolicy, policy, type AutotaskCredent
 import { AutotaskTarget } from './target';
 import { CHARGE_DECIMALS } from './decide';
 import { autotaskProbes } from './probes';
+import { autotaskPermissionProbes } from './permission-probes';
 import { parseAutotaskConfig } from './config';
 
 export const descriptor: PsaDescriptor<AutotaskCredentials> = {
@@ -65,5 +66,5 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
       deps.http(policy),
       deps.http(mutationPolicy),
     ),
-  probes: autotaskProbes,
+  probes: [...autotaskProbes, ...autotaskPermissionProbes],
 };

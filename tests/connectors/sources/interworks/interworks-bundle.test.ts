@@ -5,6 +5,10 @@
  * cancellation; the re-pull turns each into a contract-service adjustment effective on the date of the
  * change (Effective Date), the change's pro-rata charge lands dated the same day, and a second push
  * sends nothing.
+ * Seed 004's Subscription ID → Contract ID: before the first push, the subscription that will increase gets
+ * a contract of its own, created in Autotask from the sidebar (Contracts → the subscription → "Create
+ * contract for this subscription"); its lines and its adjustment land there, its customer's other
+ * subscriptions stay on the customer's contract, and the link is remembered (a second click finds it).
  */
 import type { IwFixture } from '../../../../local/sandbox/interworks/fixture';
 import { DEMO_MONTH } from '../../../../local/demo/msp';
@@ -43,6 +47,42 @@ describe('an interworks.cloud month through the built bundle → Autotask', () =
 
     await bss.setState(beforeChanges(demo));
     m.connect();
+    // A contract of its own for the subscription that will increase, from the sidebar's per-subscription link.
+    m.call('pullBillingMonth', DEMO_MONTH);
+    type SyncView = {
+      canCreate: boolean;
+      rows: Array<{
+        source: string;
+        customerId: string;
+        customerName: string;
+        subscriptionId: string;
+        companyId: string;
+        contractId: string;
+        ownRow: boolean;
+      }>;
+    };
+    const increased = changes.find((c) => c.type === 'Increase')!;
+    const sync = m.call('listServiceSync', DEMO_MONTH) as SyncView;
+    expect(sync.canCreate).toBe(true);
+    const subRow = sync.rows.find((r) => r.subscriptionId === String(increased.subscriptionId))!;
+    expect(subRow).toMatchObject({ ownRow: false });
+    const createOwn = () =>
+      m.call('createMissingInPsa', {
+        source: subRow.source,
+        customerId: subRow.customerId,
+        customerName: subRow.customerName,
+        companyId: subRow.companyId,
+        month: DEMO_MONTH,
+        subscriptionId: subRow.subscriptionId,
+      }) as { contractName: string; createdContract: boolean };
+    const made = createOwn();
+    expect(made).toMatchObject({ createdContract: true });
+    expect(createOwn()).toMatchObject({ createdContract: false, contractName: made.contractName });
+    const linked = (m.call('listServiceSync', DEMO_MONTH) as SyncView).rows.find(
+      (r) => r.subscriptionId === subRow.subscriptionId,
+    )!;
+    expect(linked.ownRow).toBe(true);
+    expect(linked.contractId).not.toBe(subRow.contractId);
     const first = m.pullApprovePush(DEMO_MONTH);
     expect(first.pushed.failed).toBe(0);
     expect(first.pushed.applied).toBeGreaterThan(0);
@@ -80,6 +120,16 @@ describe('an interworks.cloud month through the built bundle → Autotask', () =
       expect(charge).toMatchObject({ contractID: contract, unitQuantity: c.quantity });
       expect(charge?.datePurchased).toBe(`${c.effectiveDate}T00:00:00Z`);
     }
+    // The increased subscription is billed on its own contract; its customer's other subscriptions are not.
+    const contractOfRow = (r: unknown[]) => /\[(\d+)\]$/.exec(String(r[col('PSA contract')]))?.[1];
+    expect(rowsOf(increased.subscriptionId, 'recurring').map(contractOfRow)).toEqual([linked.contractId]);
+    const siblings = body.filter(
+      (r) =>
+        String(r[col('Customer id')]) === subRow.customerId &&
+        String(r[col('Subscription')]) !== subRow.subscriptionId,
+    );
+    expect(siblings.length).toBeGreaterThan(0);
+    for (const r of siblings) expect(contractOfRow(r)).not.toBe(linked.contractId);
     // Nothing but the changes moved: one adjustment per change, no other.
     expect(adjustments).toHaveLength(placed.length);
 
@@ -92,5 +142,5 @@ describe('an interworks.cloud month through the built bundle → Autotask', () =
     expect(again.applied).toBe(0);
     expect(again.unchanged).toBe(again.steps);
     expect(await m.psaMutations()).toEqual([]);
-  });
+  }, 180_000);
 });
