@@ -50,6 +50,7 @@ import {
 import {
   approveFilter,
   approveRows,
+  continueJobs,
   dryRunOptions,
   dryRunPush,
   getDefaults,
@@ -194,6 +195,7 @@ export const SERVER_FUNCTIONS = {
   dryRunPush: fn([month, arg(dryRunOptions, 'Dry run options')], dryRunPush, 'read'),
   pushBillingMonth: fn([month], pushBillingMonth, 'editor'),
   getJobProgress: fn(none, getJobProgress, 'read'),
+  continueJobs: fn(none, continueJobs, 'editor'),
   showGridRow: fn([arg(showArgs, 'Row to show')], showGridRow, 'read'),
   getPushStatus: fn([arg(statusMonthArg, 'Billing month')], getPushStatus, 'read'),
   // Defaults and the schedule.

@@ -69,6 +69,7 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   dryRunPush: [MONTH, {}],
   pushBillingMonth: [MONTH],
   getJobProgress: [],
+  continueJobs: [],
   showGridRow: [{ month: MONTH, row: 2 }],
   getPushStatus: [MONTH],
   getDefaults: [],
