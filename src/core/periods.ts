@@ -105,6 +105,9 @@ function lastDayOf(month: string): string {
   return `${month}-${daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)))}`;
 }
 
+/** The 1st of the month after the one `isoDate` falls in, e.g. 2026-10-17 → 2026-11-01. */
+export const nextMonthStart = (isoDate: string): string => `${nextMonth(monthOf(isoDate))}-01`;
+
 /**
  * The billing month whose invoice carries usage that ended on `periodEnd`:
  * 'most-recent' → the month the usage ended in (its invoice is the most recent one when usage closes);

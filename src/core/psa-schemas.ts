@@ -86,6 +86,13 @@ export const psaContractServiceSchema = z.object({
   quantity: amount('Quantity'),
   unitPrice: amount('Unit price'),
   unitCost: amount('Unit cost'),
+  next: z
+    .object({
+      quantity: amount('Quantity next month'),
+      unitPrice: amount('Unit price next month'),
+      unitCost: amount('Unit cost next month'),
+    })
+    .optional(),
 });
 
 export const psaChargeSchema = z.object({

@@ -78,6 +78,11 @@ export interface PsaQuantityNow {
   quantity: number;
   unitPrice: number;
   unitCost: number;
+  /**
+   * What is in force on the day after the read period (the 1st of the next month), when the PSA says: a
+   * change that waits for the next period (setting `prorate` off) is compared with it.
+   */
+  next?: { quantity: number; unitPrice: number; unitCost: number };
 }
 
 export interface PsaChargeNow {
@@ -107,6 +112,11 @@ export interface PsaReadScope {
    * connector can recognise its own record even where the PSA did not keep the key on it.
    */
   knownIds?: Record<string, string>;
+  /**
+   * Some quantity target's changes wait for the next month (setting `prorate` off): also read what is in force
+   * on the day after `periodEnd` (`PsaQuantityNow.next`).
+   */
+  readNextMonth?: boolean;
 }
 
 export type PushOperation = 'create-quantity' | 'set-quantity' | 'add-charge' | 'update-charge';

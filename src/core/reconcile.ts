@@ -2,7 +2,7 @@ import type { BillingLine, Currency } from './billing-line';
 import type { DroppedLine } from './modifiers';
 import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
 import { chargeForm, chargeFormNote } from './money';
-import { billedOn } from './periods';
+import { billedOn, nextMonthStart } from './periods';
 import type { ArrearsMode, DefaultCodes, EffectiveSettings } from './settings';
 import type { BlockReason, PsaCapabilities, TargetResolver } from './targets';
 
@@ -164,6 +164,8 @@ interface QuantityGroup {
   ref: QuantityTargetRef;
   productId: string;
   codes: DefaultCodes;
+  /** False: a change dated after the 1st waits for the next month (setting `prorate`). */
+  prorate: boolean;
   lines: BillingLine[];
   problem: { reason: BlockReason; message: string } | null;
 }
@@ -220,7 +222,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       if (!g)
         groups.set(
           k,
-          (g = { ref: r.ref, productId: r.productId, codes: r.settings.codes, lines: [], problem: null }),
+          (g = {
+            ref: r.ref,
+            productId: r.productId,
+            codes: r.settings.codes,
+            prorate: r.settings.prorate !== false,
+            lines: [],
+            problem: null,
+          }),
         );
       g.lines.push(line);
       byLine.set(line.key, null); // set below, once the group's action exists
@@ -349,6 +358,9 @@ function quantityAction(
     if (l.effectiveDate > effectiveDate) effectiveDate = l.effectiveDate;
   }
   quantity = Math.round(quantity * 1e6) / 1e6;
+  // Prorate off: a change dated inside the month takes effect on the 1st of the next one (no proration).
+  const deferred = !g.prorate && effectiveDate.slice(8) !== '01';
+  if (deferred) effectiveDate = nextMonthStart(effectiveDate);
   if (quantity < 0) {
     return blocked(lineKeys, 'invalid-value', `Total quantity ${fmt(quantity)} cannot be negative`, g.ref);
   }
@@ -362,7 +374,9 @@ function quantityAction(
     sku: first.sku,
     productId: g.productId,
   };
-  const q = now.get(refKey(g.ref));
+  const read = now.get(refKey(g.ref));
+  // A deferred change is compared with what is in force from the 1st of the next month, when the PSA says.
+  const q = read && deferred && read.next ? { ...read, ...read.next } : read;
   if ((!q || q.psaId === null) && capabilities.addsZeroQuantities === false && sameQuantity(quantity, 0)) {
     return {
       action: 'none',

@@ -106,6 +106,12 @@ export const effectiveSettingsSchema = z.object({
    * their own go to the client's fixed-price contract when it has one. Left out = on.
    */
   annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
+  /**
+   * Mid-period quantity changes on a contract (F6): on, a change takes effect on its own date and the PSA
+   * prorates it; off, it takes effect on the 1st of the next month (no prorated invoice lines, as Autotask's
+   * "disable prorate" and peers do; the partial month is left to the source's pro-rata lines). Left out = on.
+   */
+  prorate: flag('Prorate mid-month quantity changes').optional(),
 });
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
@@ -121,6 +127,7 @@ export const settingsOverrideSchema = z.object({
   azureRule: azureRuleSchema.optional(),
   psaCurrency: psaCurrencyField.optional(),
   annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
+  prorate: flag('Prorate mid-month quantity changes').optional(),
 });
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
@@ -174,6 +181,7 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
     ...((o.annualToFixedPrice ?? base.annualToFixedPrice) !== undefined
       ? { annualToFixedPrice: o.annualToFixedPrice ?? base.annualToFixedPrice }
       : {}),
+    ...((o.prorate ?? base.prorate) !== undefined ? { prorate: o.prorate ?? base.prorate } : {}),
   };
 }
 

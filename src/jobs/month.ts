@@ -329,8 +329,10 @@ export function planMonth(
     if (!r.ok) continue;
     autoCreate.add(line, r.productId);
     companies.add(r.companyId);
-    if (r.ref.kind === 'quantity') contracts.add(r.ref.contractId);
-    else {
+    if (r.ref.kind === 'quantity') {
+      contracts.add(r.ref.contractId);
+      if (r.settings.prorate === false) scope.readNextMonth = true;
+    } else {
       // A contract (Autotask) or an invoice container (Halo: latest, new:…, recurring:…).
       contracts.add(r.ref.container);
       scope.lineKeys.push(line.key);

@@ -31,7 +31,7 @@ import { USE_TYPE } from './schemas';
 import type { AutotaskConfig } from './config';
 import { AutotaskCreator, serviceBody, type Created } from './create';
 import { decideCharge, decideQuantity, lineKeyOf, type Decision } from './decide';
-import { previousMonthStart } from './dates';
+import { addMonthsIso, previousMonthStart } from './dates';
 import {
   billingCodeSchema,
   chargeSchema,
@@ -289,12 +289,14 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
     const contractIds = uniqNums(scope.contractIds);
     const keys = [...new Set(scope.lineKeys.filter((k) => LINE_KEY_PATTERN.test(k)))];
     const contracts = this.contracts(contractIds);
+    // With readNextMonth, the rows in force on the 1st of the next month too (a change deferred to it).
+    const nextDay = scope.readNextMonth ? addMonthsIso(scope.periodEnd, 0, 1) : null;
     const rows = contractIds.length
       ? this.client.queryAll(
           'ContractServiceUnits',
           chunk(contractIds, IN_CHUNK).map((ids) => [
             { op: 'in', field: 'contractID', value: ids },
-            { op: 'lte', field: 'startDate', value: scope.periodEnd },
+            { op: 'lte', field: 'startDate', value: nextDay ?? scope.periodEnd },
             { op: 'gte', field: 'endDate', value: scope.periodEnd },
           ]),
           unitSchema,
@@ -305,7 +307,10 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
     for (const r of rows)
       byService.set(r.contractServiceID, [...(byService.get(r.contractServiceID) ?? []), r]);
     for (const list of byService.values()) {
-      const r = unitRowInForce(list, scope.periodEnd);
+      const now = unitRowInForce(list, scope.periodEnd);
+      const later = nextDay ? unitRowInForce(list, nextDay) : null;
+      // A service added from the 1st of the next month has no row in the period itself: 0 units there.
+      const r = now ?? later;
       if (!r) continue;
       const c = contracts.get(r.contractID);
       if (!c) continue;
@@ -317,9 +322,8 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
           productId: String(r.serviceID),
         },
         psaId: String(r.contractServiceID),
-        quantity: r.units,
-        unitPrice: r.price ?? 0,
-        unitCost: r.cost ?? 0,
+        ...valuesOf(now),
+        ...(nextDay ? { next: valuesOf(later) } : {}),
       });
     }
     const found = this.chargesByKey(keys);
@@ -694,6 +698,13 @@ export function unitRowInForce(rows: readonly AtUnit[], date: string): AtUnit | 
   }
   return best;
 }
+
+/** A unit row's units, price and cost; none in force (the contract ends) reads as 0 units. */
+const valuesOf = (r: AtUnit | null) => ({
+  quantity: r?.units ?? 0,
+  unitPrice: r?.price ?? 0,
+  unitCost: r?.cost ?? 0,
+});
 
 /** The 1st of the month before the first usage: a contract that starts there bills that usage without proration. */
 export const contractStartFor = previousMonthStart;
