@@ -59,7 +59,7 @@ describe('a billing month in the workbench', () => {
         void d.dismiss();
       }
     });
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(Number(process.env.WALK_TIMEOUT ?? 20_000));
     await page.goto(workbench.url);
     await page.getByRole('button', { name: 'Extensions' }).click();
     await page.getByRole('menuitem', { name: 'BillGrid' }).click();
@@ -326,8 +326,80 @@ describe('a billing month in the workbench', () => {
     reached = 6;
   });
 
-  it('renders vendor names as text, gives viewers no BillGrid menu, a read-only sidebar, and never sends a saved secret back', async () => {
+  it('filters clients by integration, shows subaccounts under their main account, excludes and includes a client, stops and resumes one service, and moves arrears usage with the setting', async () => {
     step(6);
+    await sidebar.getByRole('tab', { name: 'Clients' }).click();
+    await settle(sidebar.getByRole('heading', { name: /^Mapped clients/ }));
+    const all = await sidebar.locator('details.client').count();
+    // The integration filter leaves one integration's clients.
+    await sidebar.getByLabel('Integration').selectOption({ label: 'Twilio' });
+    await sidebar
+      .getByRole('heading', { name: new RegExp(`^Mapped clients \\(\\d+ of ${all}\\)$`) })
+      .waitFor();
+    const sources = await sidebar
+      .locator('details.client')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-source')));
+    expect(new Set(sources)).toEqual(new Set(['twilio']));
+    // Subaccounts name their main account.
+    expect(await sidebar.locator('details.client .hint', { hasText: /^Part of / }).count()).toBeGreaterThan(
+      3,
+    );
+    await sidebar.getByLabel('Integration').selectOption('');
+    await sidebar.getByRole('heading', { name: `Mapped clients (${all})` }).waitFor();
+
+    // Exclude a matched client (not invoiced), then include it again.
+    const first = sidebar.locator('details.client', { has: sidebar.locator('.chip.auto') }).first();
+    const id = await first.getAttribute('data-customer');
+    const client = sidebar.locator(`details.client[data-customer="${id}"]`);
+    // Opened, whatever state a redraw kept it in (clicking its summary would close an open one).
+    await client.evaluate((el) => {
+      (el as HTMLDetailsElement).open = true;
+    });
+    await client.getByRole('button', { name: 'Exclude' }).click();
+    await settle(client.locator('.chip.excluded'));
+    await client.getByRole('button', { name: 'Include' }).click();
+    await settle(client.getByRole('button', { name: 'Exclude' }));
+    expect(await client.locator('.chip.excluded').count()).toBe(0);
+
+    // Stop one contract service's sync (bill it by hand), then resume it.
+    await sidebar.getByRole('tab', { name: 'Contracts' }).click();
+    const service = sidebar.locator('ul.sync-list li').first();
+    await settle(service);
+    const key = await service.getAttribute('data-service');
+    const row = sidebar.locator(`ul.sync-list li[data-service="${key}"]`);
+    await row.getByRole('button', { name: 'Stop sync' }).click();
+    await settle(row.locator('.mapping', { hasText: /^Sync stopped: bill by hand/ }));
+    await row.getByRole('button', { name: 'Resume sync' }).click();
+    await settle(row.getByRole('button', { name: 'Stop sync' }));
+
+    // Usage billed in arrears: the next invoice, then the most recent, each re-pulled into the grid.
+    const usagePeriods = (): string[] => {
+      const tab = workbench.host.state().spreadsheets[0].sheets.find((x) => x.name === `Billing ${MONTH}`);
+      const [head, ...body] = (tab?.rows ?? []).map((r) => (r ?? []).map((c) => String(c?.v ?? '')));
+      const type = head?.indexOf('Charge type') ?? -1;
+      const period = head?.indexOf('Billing period') ?? -1;
+      return body.filter((r) => r[type] === 'usage').map((r) => r[period]);
+    };
+    const pullWith = async (mode: string) => {
+      await sidebar.getByRole('tab', { name: 'Defaults' }).click();
+      await sidebar.getByLabel('Usage billed in arrears goes').selectOption(mode);
+      await sidebar.getByRole('button', { name: 'Save defaults' }).click();
+      await settle(sidebar.getByText('Defaults saved'));
+      await sidebar.getByRole('tab', { name: 'Month' }).click();
+      await sidebar.getByRole('button', { name: 'Pull charges' }).click();
+      await settle(sidebar.getByRole('heading', { name: /^Pulled into/ }));
+      return usagePeriods();
+    };
+    const next = await pullWith('next');
+    expect(next.length).toBeGreaterThan(3);
+    expect(new Set(next)).toEqual(new Set(['2026-11']));
+    expect(new Set(await pullWith('most-recent'))).toEqual(new Set([MONTH]));
+    await expectNoError();
+    reached = 7;
+  });
+
+  it('renders vendor names as text, gives viewers no BillGrid menu, a read-only sidebar, and never sends a saved secret back', async () => {
+    step(7);
     // The Twilio subaccount named '<img src=x onerror=alert(1)> Test Co' is in the grid as text.
     await page.getByRole('tab', { name: `Billing ${MONTH}` }).click();
     await page.getByText(XSS_NAME).first().waitFor();

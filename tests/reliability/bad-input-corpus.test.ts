@@ -17,8 +17,12 @@ import { demoCredentials } from '../../local/demo/credentials';
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
 import { urlMapFor } from '../../local/workbench/vendors';
+import { DEMO_SOURCES, firstPsaWhere } from '../e2e/bundle-host';
 
 const OWNER = 'owner@example.com';
+/** A PSA that bills usage as charges on a contract (the row every case breaks is a new one). */
+const PSA = firstPsaWhere((p) => p.capabilities.chargeContainer === 'contract');
+const VENDORS = [...DEMO_SOURCES, PSA];
 const TAB = `Billing ${DEMO_MONTH}`;
 const code = fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
 const isMutation = (r: { method: string; path: string }): boolean =>
@@ -152,7 +156,7 @@ const KINDS: Kind[] = [
   },
 ];
 
-describe('bad input never reaches the PSA (built bundle, Autotask)', () => {
+describe(`bad input never reaches the PSA (built bundle, ${PSA})`, () => {
   let sb: RunningSandboxes;
   let runtime: GasRuntime;
   let host: LocalHost;
@@ -163,11 +167,11 @@ describe('bad input never reaches the PSA (built bundle, Autotask)', () => {
   const call = (fn: string, ...args: unknown[]) => host.run(fn, args, { kind: 'sidebar', user: OWNER });
 
   beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
+    sb = await startSandboxes(VENDORS.map((kind) => ({ kind })));
     runtime = GasRuntime.create({ owner: OWNER }, { urlMap: urlMapFor(sb.urls) });
     host = new LocalHost(runtime, code, { check: false });
     const creds = demoCredentials();
-    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
+    for (const kind of VENDORS) call('saveConnection', kind, creds[kind]);
     call('refreshClients');
     const d = call('getDefaults').result as {
       settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
@@ -196,7 +200,7 @@ describe('bad input never reaches the PSA (built bundle, Autotask)', () => {
       ) + 1;
     expect(target).toBeGreaterThan(1);
     pulled = serializeState(runtime.state);
-    psaInitial = await sb.admin('autotask').state();
+    psaInitial = await sb.admin(PSA).state();
   }, 120_000);
   afterAll(() => sb.stop());
 
@@ -206,7 +210,7 @@ describe('bad input never reaches the PSA (built bundle, Autotask)', () => {
 
   it.each(KINDS.map((k) => [k.what, k] as const))('%s', async (_what, kind) => {
     runtime.state = deserializeState(pulled);
-    await sb.admin('autotask').setState(psaInitial);
+    await sb.admin(PSA).setState(psaInitial);
     const env = createGasEnvironment(runtime);
     const ss = env.globals.SpreadsheetApp.getActiveSpreadsheet();
     const sheet = ss.getSheetByName(TAB)!;
@@ -215,7 +219,7 @@ describe('bad input never reaches the PSA (built bundle, Autotask)', () => {
     sheet.getRange(target, col('Approved')).setValue(true);
     kind.edit(sheet, target, col, ss);
     env.end();
-    await sb.admin('autotask').clearRequests();
+    await sb.admin(PSA).clearRequests();
 
     const r = call('pushBillingMonth', DEMO_MONTH);
     if (kind.where === 'error') {
@@ -229,6 +233,6 @@ describe('bad input never reaches the PSA (built bundle, Autotask)', () => {
       else expect(status).toMatch(kind.message);
       expect(status).not.toMatch(/^(Pushed|Up to date)/);
     }
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toEqual([]);
   });
 });

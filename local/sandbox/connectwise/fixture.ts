@@ -163,6 +163,25 @@ function seatsByClient(): Map<string, Array<{ itemId: number; quantity: number }
 
 export const ref = (id: number, name: string): { id: number; name: string } => ({ id, name });
 
+/** A billable seat addition in force since the agreements' start, at the item's price and cost. */
+export function seatAddition(id: number, agreementId: number, item: Rec, quantity: number): Rec {
+  return {
+    id,
+    agreementId,
+    product: { id: item.id, identifier: item.identifier },
+    description: item.description,
+    quantity,
+    unitPrice: item.price,
+    unitCost: item.cost,
+    billCustomer: 'Billable',
+    effectiveDate: at(AGREEMENT_START),
+    cancelledDate: null,
+    agreementStatus: 'Active',
+    invoiceDescription: item.description,
+    taxableFlag: false,
+  };
+}
+
 export function demoFixture(variants: Partial<CwVariants> = {}): CwState {
   const companies: Rec[] = [];
   const contacts: Rec[] = [];
@@ -207,21 +226,7 @@ export function demoFixture(variants: Partial<CwVariants> = {}): CwState {
     });
     for (const s of seats.get(c.id) ?? []) {
       const item = DEMO_ITEMS.find((x) => x.id === s.itemId)!;
-      additions.push({
-        id: ++additionId,
-        agreementId,
-        product: { id: item.id, identifier: item.identifier },
-        description: item.description,
-        quantity: s.quantity,
-        unitPrice: item.price,
-        unitCost: item.cost,
-        billCustomer: 'Billable',
-        effectiveDate: at(AGREEMENT_START),
-        cancelledDate: null,
-        agreementStatus: 'Active',
-        invoiceDescription: item.description,
-        taxableFlag: false,
-      });
+      additions.push(seatAddition(++additionId, agreementId, item, s.quantity));
     }
   }
   // Block-time agreement beside managed services for one client: only recurring agreements are offered.

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { serializeState, startInWorker } from '../../../local/gas';
 import type { ExecutionResult, WorkerHandle } from '../../../local/gas';
 import type { LoggedRequest } from '../../../local/sandbox/framework';
+import { psaConnector } from '../../../src/connectors/registry';
 import { mangle, type MangleRule } from './mangler';
 import {
   MONTH,
@@ -67,15 +68,16 @@ export async function startBench(psa: PsaKind): Promise<Bench> {
   const all = gridRows(m.runtime.state);
   const client = (r: GridRow) => String(r.Customer || r['Customer id']);
   const target = (r: GridRow) => `${idOf(r['PSA contract'])}/${idOf(r['PSA service/item'])}`;
-  const charge = all.find((r) =>
-    psa === 'autotask' ? /^Add charge/.test(String(r.Action)) : /^Append invoice line/.test(String(r.Action)),
-  );
+  // Picked by what the PSA can do, not by its name: a new charge on a contract or an invoice; a seat count
+  // (a quantity target alone on its contract service, or a recurring invoice line where there are none).
+  const seats = psaConnector(psa).capabilities.quantityTargets;
+  const charge = all.find((r) => /^(Add charge|Append invoice line)/.test(String(r.Action)));
   if (!charge) throw new Error('no charge row to spoil');
   const quantity =
     all.find(
       (r) =>
         client(r) !== client(charge) &&
-        (psa === 'autotask'
+        (seats
           ? /^Set quantity/.test(String(r.Action)) && all.filter((x) => target(x) === target(r)).length === 1
           : /^Append invoice line/.test(String(r.Action)) && String(r['Charge type']) === 'recurring'),
     ) ?? null;

@@ -369,11 +369,14 @@ export function faultSuite(psa: string, hooks: PsaFaultHooks): void {
           expect(check(subset.initial, final, rows)).toEqual([]);
           expect(project(final)).toEqual(subset.reference);
           expect(statusProblems(rows)).toEqual([]);
-          // The Ledger shows each change applied once (one run made it; the other found it made).
-          const applied = gridRows(gas.state, 'Ledger')
+          // The Ledger shows each change applied at most once (one run made it; the other found it made).
+          // A batch whose connection was lost after the PSA acted is journalled as failed, then found made:
+          // so the Ledger holds entries, not necessarily an 'applied' one.
+          const ledger = gridRows(gas.state, 'Ledger');
+          const applied = ledger
             .filter((e) => e.Result === 'applied')
             .map((e) => String(e['Idempotency key']));
-          expect(applied.length).toBeGreaterThan(0);
+          expect(ledger.length).toBeGreaterThan(0);
           expect(applied.length).toBe(new Set(applied).size);
           return results;
         } finally {

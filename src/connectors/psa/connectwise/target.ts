@@ -189,7 +189,14 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
   }
 
   listProducts(): PsaProduct[] {
-    return this.catalog('inactiveFlag=false').map(asProduct);
+    return this.activeCatalog().map(asProduct);
+  }
+
+  /** Active catalog items, read once per execution (refresh lists products, then codes from the same list). */
+  private active: CwCatalogItem[] | null = null;
+  private activeCatalog(): CwCatalogItem[] {
+    this.active ??= this.catalog('inactiveFlag=false');
+    return this.active;
   }
 
   /** The catalog item apply() would use for each 'new:' SKU: by integrationXRef, else by identifier. */
@@ -206,14 +213,24 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
   }
 
   listContracts(companyIds: string[]): PsaContract[] {
-    const queries = chunk(uniqNums(companyIds), IN_CHUNK).map((ids): ListQuery => ({
-      path: 'finance/agreements',
-      conditions: `company/id in (${ids.join(',')}) and cancelledFlag=false`,
-    }));
-    if (!queries.length) return [];
+    const ids = uniqNums(companyIds);
+    if (!ids.length) return [];
+    // Up to one chunk of companies: their agreements by id. More: every open agreement, 1,000 a page, kept
+    // for the companies asked (one request per 1,000 agreements instead of one per 100 companies).
+    const wanted = new Set(ids);
+    const queries =
+      ids.length <= IN_CHUNK
+        ? [
+            {
+              path: 'finance/agreements',
+              conditions: `company/id in (${ids.join(',')}) and cancelledFlag=false`,
+            },
+          ]
+        : [{ path: 'finance/agreements', conditions: 'cancelledFlag=false' }];
     return this.client
       .listAll('agreements', queries, agreementSchema)
       .flat()
+      .filter((a) => wanted.has(a.company.id))
       .filter((a) => !a.agreementStatus || a.agreementStatus === 'Active')
       .map((a) => ({
         id: String(a.id),
@@ -233,7 +250,7 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
       incomeAccounts: [],
       expenseAccounts: [],
       taxCodes: [],
-      itemCodes: this.catalog('inactiveFlag=false').map((i) => ({
+      itemCodes: this.activeCatalog().map((i) => ({
         id: String(i.id),
         name:
           i.description && i.description !== i.identifier
@@ -503,6 +520,9 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
         )
         .flat()
         .forEach((i) => this.remember(i));
+    // A SKU whose create failed is not created again in this batch (by a later step with other values):
+    // the item is made once, from its first step, by whichever run gets it through.
+    const failedSkus = new Map<string, { message: string; retryable: boolean }>();
     return steps.map((s, i) => {
       const p = wanted[i];
       if (isId(p)) return Number(p);
@@ -510,6 +530,11 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
       const sku = p.slice(AUTO_CREATE_PRODUCT_PREFIX.length);
       const known = this.cachedSku(sku);
       if (known) return known.id;
+      const failed = failedSkus.get(sku);
+      if (failed) {
+        failures.set(i, failed);
+        return null;
+      }
       const template = isId(s.codes?.itemCode ?? '') ? this.items.get(`id:${s.codes!.itemCode}`) : undefined;
       if (!template?.subcategory || !template.type) {
         failures.set(i, {
@@ -541,6 +566,7 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
         const again = this.cachedSku(sku);
         if (again) return again.id;
         failures.set(i, { message: r.message, retryable: r.retryable });
+        failedSkus.set(sku, { message: r.message, retryable: r.retryable });
         return null;
       }
       this.remember({

@@ -259,6 +259,56 @@ describe('ConnectWise connector: paging, problems, limits, throttle, create-miss
     expect((await sb.admin('connectwise').requests()).filter(isMutation)).toEqual([]);
   });
 
+  it('refreshes at the paging minimum: many companies’ agreements in one list, the catalog read once for products and codes', async () => {
+    const f = demoFixture();
+    const model = f.agreements[0];
+    for (let i = 0; i < 250; i++) {
+      f.companies.push({ id: 30_000 + i, identifier: `Many${i}`, name: `Many ${i}`, deletedFlag: false });
+      f.agreements.push({ ...model, id: 40_000 + i, company: { id: 30_000 + i, name: `Many ${i}` } });
+    }
+    sb = await started(f);
+    const t = connect(sb.urls.connectwise).target;
+    const asked = f.companies.map((c) => String(c.id)).filter((id) => id !== String(ACME));
+    const contracts = t.listContracts(asked);
+    expect(contracts.filter((c) => c.companyId === String(ACME))).toEqual([]);
+    expect(contracts.filter((c) => Number(c.companyId) >= 30_000)).toHaveLength(250);
+    t.listProducts();
+    t.listCodes();
+    const paths = (await sb.admin('connectwise').requests()).map((r) =>
+      r.path.replace(/^.*\/apis\/3\.0/, ''),
+    );
+    expect(paths.filter((p) => p === '/finance/agreements')).toHaveLength(1);
+    expect(paths.filter((p) => p === '/procurement/catalog')).toHaveLength(1);
+  });
+
+  it('creates a new catalog item once per batch: a lost create fails its SKU, no later step makes it with its own price', async () => {
+    sb = await started(demoFixture());
+    // Found by the fault schedules: the second step created the item with its price after the first was lost.
+    await sb
+      .admin('connectwise')
+      .faults([
+        { match: { method: 'POST', pathIncludes: '/procurement/catalog' }, after: 0, times: 1, drop: true },
+      ]);
+    const steps = [
+      quantityStep(ACME, ACME_AG, 'new:ONCE-SKU', 3, 5, 4, { itemCode: TEMPLATE }),
+      chargeStep(ACME, ACME_AG, key(0xabc), 'new:ONCE-SKU', 2, 7, { itemCode: TEMPLATE }),
+    ];
+    const first = connect(sb.urls.connectwise).target.applyAll(steps);
+    expect(first.map((o) => [o.status, o.status === 'failed' && o.retryable])).toEqual([
+      ['failed', true],
+      ['failed', true],
+    ]);
+    const creates = (await sb.admin('connectwise').requests()).filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/procurement/catalog'),
+    );
+    expect(creates).toHaveLength(1);
+    expect(statuses(connect(sb.urls.connectwise).target.applyAll(steps))).toEqual(['applied', 'applied']);
+    const item = ((await sb.admin('connectwise').state()) as CwState).catalog.filter(
+      (c) => c.identifier === 'ONCE-SKU',
+    );
+    expect(item.map((c) => c.price)).toEqual([5]);
+  });
+
   it.each([true, false])(
     'waits out the throttle (Retry-After: %s) and finishes the list',
     async (retryAfter) => {
