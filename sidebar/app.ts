@@ -13,6 +13,8 @@ export class SidebarApp {
   private setup!: SetupState;
   private readonly notify: Notifier;
   private readonly main: HTMLElement;
+  /** Wizard steps already shown since the sidebar opened (Back and Next must not redo a first visit's work). */
+  private readonly visitedSteps = new Set<string>();
 
   constructor(private readonly root: HTMLElement) {
     clear(root);
@@ -33,7 +35,7 @@ export class SidebarApp {
     else this.showWizard(0);
   }
 
-  private context(): ScreenContext {
+  private context(firstWizardVisit = false): ScreenContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter must see later refreshes
     const app = this;
     return {
@@ -45,14 +47,15 @@ export class SidebarApp {
         this.setup = await call('getSetupState');
         return this.setup;
       },
+      firstWizardVisit,
     };
   }
 
-  private renderScreen(screen: Screen, panel: HTMLElement): void {
+  private renderScreen(screen: Screen, panel: HTMLElement, firstWizardVisit = false): void {
     clear(panel);
     // An error belongs to the screen it happened on.
     this.notify.clearError();
-    Promise.resolve(screen.render(panel, this.context())).catch((e: unknown) => {
+    Promise.resolve(screen.render(panel, this.context(firstWizardVisit))).catch((e: unknown) => {
       this.notify.error(e instanceof Error ? e.message : String(e));
     });
   }
@@ -95,7 +98,9 @@ export class SidebarApp {
       panel,
       h('div', { class: 'wizard-nav' }, back, next, skip),
     );
-    this.renderScreen(screen, panel);
+    const first = !this.visitedSteps.has(screen.id);
+    this.visitedSteps.add(screen.id);
+    this.renderScreen(screen, panel, first);
     panel.querySelector('h2')?.setAttribute('tabindex', '-1');
   }
 

@@ -108,6 +108,7 @@ global.excludeClient = sidebarApi.excludeClient;
 global.includeClient = sidebarApi.includeClient;
 global.confirmClients = sidebarApi.confirmClients;
 global.saveClientOverrides = sidebarApi.saveClientOverrides;
+global.listInvoiceChoices = sidebarApi.listInvoiceChoices;
 global.listProductMappings = sidebarApi.listProductMappings;
 global.assignProduct = sidebarApi.assignProduct;
 global.listContractLinks = sidebarApi.listContractLinks;

@@ -29,10 +29,13 @@ export const emptyRequests = (): ApiRequests => ({
 const shape = (r: Pick<LoggedRequest, 'method' | 'path'>): string =>
   `${r.method} ${r.path.replace(/^\/(atservicesrest\/v1\.0|api|2010-04-01|v1)/i, '').replace(/\/(-?\d+|[0-9a-f-]{36}|AC[0-9a-f]{32})(?=\/|$)/gi, '/:id')}`;
 
-const SETUP = /(oauth\/token|auth\/token|\/token$|zoneinformation)/i;
-/** Autotask reads through POST …/query; everything else that is not a GET changes something. */
+const SETUP = /(oauth\/token|auth\/token|\/token$|zoneinformation|\/security\/(authenticate|refreshtoken)$)/i;
+/**
+ * Some APIs read through a POST (Autotask's …/query, Kaseya BMS's …/search); everything else that is not a
+ * GET changes something.
+ */
 const isWrite = (r: Pick<LoggedRequest, 'method' | 'path'>): boolean =>
-  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path);
+  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path) && !/\/search$/i.test(r.path);
 
 export function summarise(log: readonly Pick<LoggedRequest, 'method' | 'path' | 'status'>[]): ApiRequests {
   const out = emptyRequests();

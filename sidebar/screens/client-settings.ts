@@ -3,6 +3,7 @@
  * Every field may say "As in Defaults", so the client keeps following the defaults for it.
  */
 import type { ClientOverrides, ClientRow, ClientsView } from '../../src/api/clients';
+import type { PsaInvoiceChoice } from '../../src/core/psa';
 import type { InvoiceBehaviour, Modifiers } from '../../src/core/settings';
 import { selectField } from '../components/form';
 import { actionButton, h, uid } from '../dom';
@@ -36,13 +37,17 @@ export function clientSettings(
     o.invoiceBehaviour ?? '',
   );
   const targetId = uid('target');
-  const target = h('input', {
-    id: targetId,
-    type: 'text',
-    value: o.targetInvoiceId ?? '',
-    placeholder: 'As in Defaults',
-    autocomplete: 'off',
-  });
+  // A PSA that lists a company's invoices: the target is picked from them, not typed as an id.
+  const picked = r.canPickInvoice ? invoicePicker(r, ctx, targetId, canEdit) : null;
+  const target =
+    picked?.select ??
+    h('input', {
+      id: targetId,
+      type: 'text',
+      value: o.targetInvoiceId ?? '',
+      placeholder: 'As in Defaults',
+      autocomplete: 'off',
+    });
   const modifiers = MODIFIERS.map(([key, label]) => [key, triState(label, o.modifiers?.[key])] as const);
   const controls = [invoice.control, target, ...modifiers.map((m) => m[1].control)];
   for (const c of controls) c.disabled = !canEdit;
@@ -81,8 +86,79 @@ export function clientSettings(
     { class: 'client-settings' },
     h('summary', {}, set ? `Client settings (${set} override${set > 1 ? 's' : ''})` : 'Client settings'),
     invoice.element,
-    h('div', { class: 'field' }, h('label', { for: targetId }, 'Target invoice (PSA invoice id)'), target),
+    picked
+      ? h(
+          'div',
+          { class: 'field' },
+          h('label', { for: targetId }, 'Target invoice'),
+          target,
+          h('div', { class: 'actions' }, picked.load),
+        )
+      : h(
+          'div',
+          { class: 'field' },
+          h('label', { for: targetId }, 'Target invoice (PSA invoice id)'),
+          target,
+        ),
     ...modifiers.map((m) => m[1].element),
     h('div', { class: 'actions' }, save),
   );
+}
+
+/** How the picker names a choice: number or id, date, name; a recurring invoice's amount and next period. */
+export function choiceLabel(c: PsaInvoiceChoice): string {
+  const parts =
+    c.kind === 'recurring-invoice'
+      ? [
+          `Recurring ${c.psaId}`,
+          c.name,
+          c.amount !== null ? `${c.amount.toFixed(2)} a period` : '',
+          c.nextPeriod ? `next ${c.nextPeriod}` : '',
+        ]
+      : [`Invoice ${c.number || c.psaId}`, c.date, c.name];
+  return parts.filter(Boolean).join(' · ');
+}
+
+/**
+ * The target invoice as a choice among the PSA's own invoices: "As in Defaults", the current choice, and
+ * once loaded (one call, it reads the PSA) the company's open invoices and recurring invoices.
+ */
+function invoicePicker(
+  r: ClientRow,
+  ctx: ScreenContext,
+  id: string,
+  canEdit: boolean,
+): { select: HTMLSelectElement; load: HTMLButtonElement } {
+  const current = r.overrides.targetInvoiceId ?? '';
+  const select = h(
+    'select',
+    { id },
+    h('option', { value: '' }, INHERIT.label),
+    current ? h('option', { value: current }, `Chosen: ${current}`) : null,
+  );
+  select.value = current;
+  select.disabled = !canEdit;
+  const load = actionButton(
+    'Choose from the PSA’s invoices',
+    async () => {
+      try {
+        const v = await call('listInvoiceChoices', { source: r.source, customerId: r.customerId });
+        ctx.notify.clearError();
+        const keep = select.value;
+        select.replaceChildren(
+          h('option', { value: '' }, INHERIT.label),
+          ...v.choices.map((c) => h('option', { value: c.id }, choiceLabel(c))),
+        );
+        if (keep && !v.choices.some((c) => c.id === keep)) {
+          select.append(h('option', { value: keep }, `Chosen: ${keep} (no longer open)`));
+        }
+        select.value = keep;
+        if (!v.choices.length) ctx.notify.toast(`${v.companyName} has no open or recurring invoice.`);
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    { subtle: true, disabled: !canEdit, busyLabel: 'Reading the PSA…' },
+  );
+  return { select, load };
 }

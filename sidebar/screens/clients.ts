@@ -13,6 +13,7 @@ import { actionButton, h, fill } from '../dom';
 import { call } from '../rpc';
 import { selectedMonth } from '../state';
 import { clientSettings } from './client-settings';
+import { inFamilies } from './families';
 import type { Screen, ScreenContext } from './types';
 
 type ToMap = RefreshSummary['toMap'][number];
@@ -37,6 +38,7 @@ function toMapItem(
   view: ClientsView,
   ctx: ScreenContext,
   changed: () => Promise<void>,
+  child = false,
 ): HTMLElement {
   const canEdit = ctx.setup.session.canApprove;
   const close = c.candidates.slice(0, 3);
@@ -116,8 +118,9 @@ function toMapItem(
     : null;
   return h(
     'li',
-    { 'data-customer': c.customerId },
+    { 'data-customer': c.customerId, 'data-parent': c.parentId, class: child ? 'child' : null },
     h('strong', {}, c.customerName),
+    c.parentName ? h('div', { class: 'hint' }, `Part of ${c.parentName}`) : null,
     h(
       'div',
       { class: 'hint' },
@@ -133,7 +136,12 @@ function toMapItem(
 const openClients = new Set<string>();
 
 /** One mapped (or excluded) customer: company, status and score, then Confirm / Unassign / settings. */
-function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) => void): HTMLElement {
+function mappedItem(
+  r: ClientRow,
+  ctx: ScreenContext,
+  redraw: (v: ClientsView) => void,
+  child = false,
+): HTMLElement {
   const canEdit = ctx.setup.session.canApprove;
   const customer = { source: r.source, customerId: r.customerId };
   const run = (fn: () => Promise<ClientsView>, done: string) => async () => {
@@ -151,8 +159,9 @@ function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) =
   const item = h(
     'details',
     {
-      class: 'client',
+      class: child ? 'client child' : 'client',
       'data-customer': r.customerId,
+      'data-parent': r.parentId,
       'data-source': r.source,
       'data-company': `${r.companyName ?? ''} ${r.companyId ?? ''}`,
       open: openClients.has(key),
@@ -171,7 +180,12 @@ function mappedItem(r: ClientRow, ctx: ScreenContext, redraw: (v: ClientsView) =
         { class: 'hint' },
         `${r.sourceName} · ${r.companyName ? `→ ${r.companyName}` : 'not invoiced'}${score}`,
       ),
+      r.parentName ? h('div', { class: 'hint' }, `Part of ${r.parentName}`) : null,
       r.contractName ? h('div', { class: 'hint' }, `Contract: ${r.contractName}`) : null,
+      r.lastInvoice ? h('div', { class: 'hint last-invoice' }, `Latest open: ${r.lastInvoice}`) : null,
+      r.recurringInvoices.length
+        ? h('div', { class: 'hint recurring-invoice' }, `Recurring: ${r.recurringInvoices.join('; ')}`)
+        : null,
       h(
         'div',
         { class: 'actions' },
@@ -261,7 +275,11 @@ function mappedList(container: HTMLElement, view: ClientsView, ctx: ScreenContex
     redraw(view);
   });
   const rows = view.rows.filter(shown);
-  const list = h('div', { class: 'client-list' }, ...rows.map((r) => mappedItem(r, ctx, redraw)));
+  const list = h(
+    'div',
+    { class: 'client-list' },
+    ...inFamilies(rows).map(({ item, child }) => mappedItem(item, ctx, redraw, child)),
+  );
   const auto = view.rows.filter((r) => r.status === 'auto');
   fill(
     container,
@@ -322,7 +340,11 @@ export const clientsScreen: Screen = {
       // Customers mapped since the refresh drop out of the list to map.
       const done = new Set(view.rows.map((x) => `${x.source}\u0000${x.customerId}`));
       const open = r.toMap.filter((c) => !done.has(`${c.source}\u0000${c.customerId}`));
-      const list = h('ul', { class: 'to-map' }, ...open.map((c) => toMapItem(c, view, ctx, reload)));
+      const list = h(
+        'ul',
+        { class: 'to-map' },
+        ...inFamilies(open).map(({ item, child }) => toMapItem(item, view, ctx, reload, child)),
+      );
       fill(
         result,
         facts([
@@ -354,20 +376,21 @@ export const clientsScreen: Screen = {
       mappedList(mapped, view, ctx);
       if (last) drawToMap(last, view);
     };
-    const refresh = actionButton(
-      'Refresh from sources and PSA',
-      async () => {
-        try {
-          last = await withProgress(result, 'Reading sources and the PSA…', () => call('refreshClients'));
-          ctx.notify.clearError();
-          await reload();
-        } catch (e) {
-          fill(result);
-          ctx.notify.error((e as Error).message);
-        }
-      },
-      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Refreshing…' },
-    );
+    const runRefresh = async () => {
+      try {
+        last = await withProgress(result, 'Reading sources and the PSA…', () => call('refreshClients'));
+        ctx.notify.clearError();
+        await reload();
+      } catch (e) {
+        fill(result);
+        ctx.notify.error((e as Error).message);
+      }
+    };
+    const refresh = actionButton('Refresh from sources and PSA', runRefresh, {
+      primary: true,
+      disabled: !ctx.setup.session.canApprove,
+      busyLabel: 'Refreshing…',
+    });
     container.append(
       h('h2', {}, 'Clients'),
       h('p', {}, 'Match each source customer to a PSA company, or exclude it.'),
@@ -381,5 +404,10 @@ export const clientsScreen: Screen = {
       mapped,
     );
     await reload();
+    // The wizard's first visit reads customers and companies at once, so the step opens on what to map.
+    const { session, sourcesConnected, psaConnected } = ctx.setup;
+    if (ctx.firstWizardVisit && session.canApprove && sourcesConnected > 0 && psaConnected > 0) {
+      refresh.click();
+    }
   },
 };

@@ -230,7 +230,22 @@ function connectionCard(
       ev.preventDefault();
       save.click();
     });
+    // The API user's minimum rights, from the connector's permission probes (Check this connection verifies them).
+    const rights = c.probes.flatMap((p) => (p.permission ? [p.permission] : []));
+    const permissions = rights.length
+      ? h(
+          'div',
+          { class: 'field permissions' },
+          h(
+            'div',
+            { class: 'hint' },
+            `Minimum permissions for the ${c.label} API user (Check this connection verifies them):`,
+          ),
+          h('ul', { class: 'permissions' }, ...rights.map((r) => h('li', {}, r))),
+        )
+      : null;
     form.append(
+      ...(permissions ? [permissions] : []),
       h('div', { class: 'actions' }, save, test, check, remove),
       result,
       ...(writeChecks ? [writeChecks] : []),

@@ -7,6 +7,8 @@ export interface ScreenContext {
   notify: Notifier;
   /** Re-read setup state (after credentials change, for example). */
   refreshSetup(): Promise<SetupState>;
+  /** True when the setup wizard shows this screen for the first time since the sidebar opened. */
+  readonly firstWizardVisit: boolean;
 }
 
 /** One sidebar screen: renders itself into `container`, which the shell has emptied. */

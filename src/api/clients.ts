@@ -4,7 +4,8 @@
  * not invoice"), unassign, and per-client overrides. Several customers may map to one company.
  * The Clients tab stays the single source of truth: this writes the same rows a person could type.
  */
-import { createsCompanies, createsContracts } from '../core/psa';
+import { createsCompanies, createsContracts, listsInvoices, PsaError } from '../core/psa';
+import type { PsaInvoiceChoice } from '../core/psa';
 import { z } from 'zod';
 import type { ClientMapping, ClientMappingStatus, ContractMapping } from '../core/mapping';
 import { INVOICE_BEHAVIOURS, modifiersSchema } from '../core/settings';
@@ -16,6 +17,7 @@ import { connectedPsa, sourceNames } from '../jobs/connections';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
+import { customerKey as parentKey, readSourceParents } from '../sheets/source-parents';
 import { parseArg, SidebarError } from './args';
 import { apiContext } from './context';
 import { requireEditor } from './rights';
@@ -154,6 +156,17 @@ export interface ClientRow {
   overrides: ClientOverrides;
   /** The PSA contract the customer's charges go to, when linked. */
   contractName: string | null;
+  /**
+   * Where the PSA keeps charges on invoices: the company's latest invoice that can still take charges
+   * and its recurring invoices, as last read from the PSA (Refresh); null / empty otherwise.
+   */
+  lastInvoice: string | null;
+  recurringInvoices: string[];
+  /** The target invoice is chosen from the PSA's own list (the PSA lists a company's invoices). */
+  canPickInvoice: boolean;
+  /** The source customer this one belongs to (a subaccount's main account), as the last refresh found it. */
+  parentId: string | null;
+  parentName: string | null;
 }
 
 export interface ClientsView {
@@ -164,6 +177,50 @@ export interface ClientsView {
   canCreateInPsa: boolean;
   /** Integration names by source id ('pax8' → 'Pax8'). */
   sourceNames: Record<string, string>;
+}
+
+/** True when the connected PSA lists a company's invoices for the target-invoice picker. */
+export function psaListsInvoices(): boolean {
+  try {
+    return listsInvoices(connectedPsa().target);
+  } catch {
+    return false;
+  }
+}
+
+export const invoicePickerArg = customerKey;
+
+export interface InvoiceChoicesView {
+  companyName: string;
+  /** Newest first: invoices that can still take charges, then recurring invoices. */
+  choices: PsaInvoiceChoice[];
+}
+
+/**
+ * The invoice picker: the PSA's invoices a customer's charges can go to (its company's open invoices and
+ * recurring invoices), read from the PSA now. Editors only: it is how a client's target invoice is chosen.
+ */
+export function listInvoiceChoices(input: unknown): InvoiceChoicesView {
+  requireEditor(apiContext(), 'choose a target invoice');
+  const key = parseArg(invoicePickerArg, input, 'Client');
+  const ss = activeSpreadsheet();
+  const { mapping, lookups } = findClient(ss, key);
+  if (!mapping.companyId) {
+    throw new SidebarError(
+      `${mapping.customerName || mapping.customerId} is not mapped to a PSA company yet.`,
+    );
+  }
+  const target = connectedPsa().target;
+  if (!listsInvoices(target)) {
+    throw new SidebarError(`The connected PSA (${target.displayName}) keeps no invoices to choose from.`);
+  }
+  const companyName = lookups?.companies.find((c) => c.id === mapping.companyId)?.name ?? mapping.companyId;
+  try {
+    return { companyName, choices: target.listInvoices(mapping.companyId) };
+  } catch (err) {
+    if (err instanceof PsaError) throw new SidebarError(err.message);
+    throw err;
+  }
 }
 
 /** True when the connected PSA can create companies and contracts from BillGrid. */
@@ -194,8 +251,21 @@ function clientsView(ss: Spreadsheet): ClientsView {
       .map((c) => [`${c.source}\u0000${c.customerId}`, c.contractId]),
   );
   const names = sourceNames();
+  const picker = psaListsInvoices();
+  // Invoice containers read at Refresh (lookup tab): the latest open invoice and recurring invoices.
+  const invoicesOf = new Map<string, { last: string | null; recurring: string[] }>();
+  for (const c of lookups?.contracts ?? []) {
+    if (c.kind !== 'invoice' && c.kind !== 'recurring-invoice') continue;
+    const e = invoicesOf.get(c.companyId) ?? { last: null, recurring: [] };
+    if (c.kind === 'invoice') e.last ??= c.name;
+    else e.recurring.push(c.name);
+    invoicesOf.set(c.companyId, e);
+  }
+  const parents = readSourceParents(ss);
   const rows = read.mappings.clients.map((m): ClientRow => {
     const contract = contractOf.get(`${m.source}\u0000${m.customerId}`);
+    const inv = m.companyId ? invoicesOf.get(m.companyId) : undefined;
+    const parent = parents.get(parentKey(m.source, m.customerId));
     return {
       source: m.source,
       sourceName: names[m.source] ?? m.source,
@@ -208,6 +278,11 @@ function clientsView(ss: Spreadsheet): ClientsView {
       score: m.score,
       overrides: pickOverrides(m.overrides),
       contractName: contract ? (contractName.get(contract) ?? contract) : null,
+      lastInvoice: inv?.last ?? null,
+      recurringInvoices: inv?.recurring ?? [],
+      canPickInvoice: picker && m.companyId !== null,
+      parentId: parent?.parentId ?? null,
+      parentName: parent?.parentName ?? null,
     };
   });
   rows.sort((a, b) => a.customerName.localeCompare(b.customerName) || a.source.localeCompare(b.source));

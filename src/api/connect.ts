@@ -24,6 +24,8 @@ import {
   type TenantCheck,
 } from '../jobs/tenant-check';
 import { disabledIntegrations } from '../jobs/connections';
+import { loadSettings } from '../jobs/run';
+import { usesAutoCreate } from '../core/settings';
 
 export interface ConnectionFieldView {
   name: string;
@@ -48,7 +50,7 @@ export interface ConnectionView {
   fields: ConnectionFieldView[];
   lastTest: LastTest | null;
   /** The connector's tenant-check probes; a write probe says what it changes (listed before it runs). */
-  probes: { id: string; assumption: string; writes: string | null }[];
+  probes: { id: string; assumption: string; writes: string | null; permission: string | null }[];
   /** The last "Check this connection", with its date. */
   lastCheck: TenantCheck | null;
   /** The test client/company named for write probes (not a secret), or null. */
@@ -82,7 +84,12 @@ function viewOf(kind: ConnectionKind, ctx: ApiContext): ConnectionView {
       stored: masked?.[f.name] ?? null,
     })),
     lastTest: last.success ? last.data : null,
-    probes: spec.probes.map((p) => ({ id: p.id, assumption: p.assumption, writes: p.writes ?? null })),
+    probes: spec.probes.map((p) => ({
+      id: p.id,
+      assumption: p.assumption,
+      writes: p.writes ?? null,
+      permission: p.permission ?? null,
+    })),
     lastCheck: readTenantCheck(kind),
     testCompanyId: readTestCompany(kind),
   };
@@ -193,6 +200,15 @@ export const checkOptionsSchema = z
  * "Check this connection": runs the connector's probes against the tenant and keeps the result (with its
  * date) for the Connect screen. Read-only unless a test company is named; naming one needs a manager.
  */
+/** Whether products may be auto-created; damaged settings (Defaults says so) count as not. */
+function autoCreateInUse(): boolean {
+  try {
+    return usesAutoCreate(loadSettings());
+  } catch {
+    return false;
+  }
+}
+
 export function checkConnection(
   kind: ConnectionKind,
   options: z.input<typeof checkOptionsSchema> = {},
@@ -212,7 +228,10 @@ export function checkConnection(
   if (!spec.credentials.safeParse(stored).success) {
     throw new SidebarError(`The stored ${spec.displayName} credentials are incomplete; save them again.`);
   }
-  const check = runTenantCheck(k, stored, opts.testCompanyId ? { testCompanyId: opts.testCompanyId } : {});
+  const check = runTenantCheck(k, stored, {
+    ...(opts.testCompanyId ? { testCompanyId: opts.testCompanyId } : {}),
+    autoCreateProducts: autoCreateInUse(),
+  });
   saveTenantCheck(check);
   // The field as the user left it (a viewer's read-only check leaves a manager's choice alone).
   if (sessionInfo(ctx).canManage) saveTestCompany(k, opts.testCompanyId);

@@ -17,7 +17,9 @@ import {
   excludeClient,
   exclusion,
   includeClient,
+  invoicePickerArg,
   listClients,
+  listInvoiceChoices,
   listCompanies,
   overridesInput,
   saveClientOverrides,
@@ -154,6 +156,8 @@ export const SERVER_FUNCTIONS = {
   includeClient: fn([arg(customerKey, 'Client')], includeClient, 'editor'),
   confirmClients: fn([arg(z.array(customerKey).max(5000), 'Clients to confirm')], confirmClients, 'editor'),
   saveClientOverrides: fn([arg(overridesInput, 'Client settings')], saveClientOverrides, 'editor'),
+  // Reads the PSA: for choosing a client's target invoice, hence editors.
+  listInvoiceChoices: fn([arg(invoicePickerArg, 'Client')], listInvoiceChoices, 'editor'),
   listProductMappings: fn([arg(productsMonthArg.optional(), 'Billing month')], listProductMappings, 'read'),
   assignProduct: fn([arg(productAssignment, 'Product mapping')], assignProduct, 'editor'),
   listContractLinks: fn(none, listContractLinks, 'read'),

@@ -5,7 +5,7 @@
  * connector is one folder plus one registry line.
  */
 import type { z } from 'zod';
-import type { HttpClient, RequestWindowStore, TokenStore } from '../core/http';
+import type { CachedValue, HttpClient, RequestWindowStore, TokenStore } from '../core/http';
 import type { PsaCapabilities, PsaTarget } from '../core/psa';
 import type { BillingSource } from '../core/source';
 import type { HttpPolicy } from '../platform/http';
@@ -54,6 +54,12 @@ export interface ConnectorDeps {
    * continuation paces itself against what the previous execution sent; absent in tests.
    */
   requestWindow?(key: string): RequestWindowStore | undefined;
+  /**
+   * A value kept a short while across executions (the document cache), namespaced by connector id: what
+   * the connector can always read again from the vendor, kept so that a job's continuations do not read
+   * it again each time (e.g. a large reference list). May vanish at any time; absent in tests.
+   */
+  cache?(key: string): CachedValue | undefined;
   /** Sleep that counts against the execution's time (Utilities.sleep), for pacing. */
   sleep?(ms: number): void;
   /** What the running job (or execution) may still spend, so a wait for a rate limit never outlives it. */
@@ -79,6 +85,8 @@ export interface ProbeContext<C extends Credentials = Credentials> {
   http: HttpClient;
   /** A test client/company the user named; write probes run only when it is given. */
   testCompanyId?: string;
+  /** The defaults, an integration or a client use the auto-create product mode (P21): products get created. */
+  autoCreateProducts?: boolean;
 }
 
 /**
@@ -90,6 +98,11 @@ export interface ConnectorProbe<T, C extends Credentials = Credentials> {
   id: string;
   /** The assumption in the user's words. */
   assumption: string;
+  /**
+   * A right the connector's API user needs, in the vendor's words (its security area): Connect lists these
+   * as the API user's minimum permissions before any check, and the probe checks it.
+   */
+  permission?: string;
   /** A write probe: what it creates or changes on the test company, and how it cleans up. */
   writes?: string;
   run(connector: T, ctx: ProbeContext<C>): ProbeResult;

@@ -7,11 +7,27 @@ const show = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 
 const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
 
-/** True for a yyyy-mm-dd string naming a real calendar day (rejects 2026-02-30). */
+/** Days in a month of the proleptic Gregorian calendar (what JavaScript's Date uses); month 1–12. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * True for a yyyy-mm-dd string naming a real calendar day (rejects 2026-02-30). Plain arithmetic, no Date:
+ * every line of a pull is checked, several times.
+ */
 export function isRealIsoDate(s: string): boolean {
-  if (!DATE_FORM.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  if (typeof s !== 'string' || s.length !== 10 || !DATE_FORM.test(s)) return false;
+  const month = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
+  const day = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const year =
+    (s.charCodeAt(0) - 48) * 1000 +
+    (s.charCodeAt(1) - 48) * 100 +
+    (s.charCodeAt(2) - 48) * 10 +
+    (s.charCodeAt(3) - 48);
+  return day <= daysInMonth(year, month);
 }
 
 /** An ISO date (yyyy-mm-dd) field whose messages name the field, e.g. "Period start '2026-02-30' is not a real date". */

@@ -14,8 +14,20 @@ export function fnv1a64(text: string): string {
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
-      bytes = c;
-      pending = 1;
+      // One byte (nearly every character of an id): the multiply below, written out once more.
+      h0 ^= c;
+      const t0 = h0 * 435;
+      let t1 = h1 * 435;
+      let t2 = h2 * 435;
+      const t3 = h3 * 435 + (h1 << 8);
+      t2 += h0 << 8;
+      t1 += t0 >>> 16;
+      h0 = t0 & 0xffff;
+      t2 += t1 >>> 16;
+      h1 = t1 & 0xffff;
+      h3 = (t3 + (t2 >>> 16)) & 0xffff;
+      h2 = t2 & 0xffff;
+      continue;
     } else {
       // Combine a surrogate pair into one code point so the bytes are real UTF-8.
       if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {

@@ -3,6 +3,7 @@
  * The platform implementation (src/platform/http) adds retries with back-off, Retry-After,
  * per-API concurrency caps and request counting; connectors never see UrlFetchApp.
  */
+import type { ZodType } from 'zod';
 export interface HttpRequest {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   url: string;
@@ -42,6 +43,17 @@ export interface CachedToken {
 export interface TokenStore {
   get(): CachedToken | null;
   put(token: CachedToken): void;
+  clear(): void;
+}
+
+/**
+ * A value a connector keeps a short while across executions (the platform backs it with the document
+ * cache): something it can always read again from the vendor, kept to save requests. It may vanish at
+ * any time; `read` gives null then, or when the value no longer parses with the caller's schema.
+ */
+export interface CachedValue {
+  read<T>(schema: ZodType<T>): T | null;
+  write(value: unknown, seconds: number): void;
   clear(): void;
 }
 

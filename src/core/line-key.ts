@@ -90,41 +90,54 @@ export function assignLineKeys(input: readonly RawBillingLine[]): {
   collisions: KeyCollision[];
   duplicates: DuplicateRecord[];
 } {
-  // Which copy is kept must not depend on row order: the one whose content sorts first.
-  const seen = new Map<string, { best: number; content: string; dup: DuplicateRecord }>();
-  input.forEach((l, i) => {
-    if (!l.recordId) return;
-    const id = lineIdentity(l);
-    const content = contentOf(l);
+  // Each identity is built and hashed once. Which copy of a repeated record is kept must not depend on
+  // row order: the one whose content sorts first. Contents are only built for repeats (rare).
+  const inputIds = input.map(lineIdentity);
+  const seen = new Map<string, { best: number; content: string | null; count: number }>();
+  let repeats = 0;
+  for (let i = 0; i < input.length; i++) {
+    if (!input[i].recordId) continue;
+    const id = inputIds[i];
     const s = seen.get(id);
     if (!s) {
-      seen.set(id, {
-        best: i,
-        content,
-        dup: {
-          key: keyOf(id),
-          source: l.source,
-          customerId: l.customerId,
-          customerName: l.customerName,
-          recordId: l.recordId,
-          count: 1,
-        },
-      });
-      return;
+      seen.set(id, { best: i, content: null, count: 1 });
+      continue;
     }
-    s.dup.count++;
+    repeats++;
+    s.count++;
+    const content = contentOf(input[i]);
+    if (s.content === null) s.content = contentOf(input[s.best]);
     if (cmp(content, s.content) < 0) {
       s.best = i;
       s.content = content;
     }
-  });
-  const kept = new Set([...seen.values()].map((s) => s.best));
-  const lines = input.filter((l, i) => !l.recordId || kept.has(i));
-  const duplicates = [...seen.values()]
-    .map((s) => s.dup)
-    .filter((d) => d.count > 1)
-    .sort((a, b) => cmp(a.key, b.key));
-  const ids = lines.map(lineIdentity);
+  }
+  let lines: readonly RawBillingLine[] = input;
+  let ids = inputIds;
+  const duplicates: DuplicateRecord[] = [];
+  if (repeats > 0) {
+    const keep = (i: number): boolean => !input[i].recordId || seen.get(inputIds[i])?.best === i;
+    lines = input.filter((_, i) => keep(i));
+    ids = inputIds.filter((_, i) => keep(i));
+    // Named after the first copy that came (as the pull reports it).
+    const firstOf = new Map<string, RawBillingLine>();
+    input.forEach((l, i) => {
+      if (l.recordId && !firstOf.has(inputIds[i])) firstOf.set(inputIds[i], l);
+    });
+    for (const [id, s] of seen) {
+      if (s.count < 2) continue;
+      const l = firstOf.get(id) as RawBillingLine;
+      duplicates.push({
+        key: keyOf(id),
+        source: l.source,
+        customerId: l.customerId,
+        customerName: l.customerName,
+        recordId: l.recordId as string,
+        count: s.count,
+      });
+    }
+    duplicates.sort((a, b) => cmp(a.key, b.key));
+  }
   const keys = ids.map((id) => keyOf(id));
   // Most pulls have no repeats: remember the first index per key, and build groups only for repeats.
   const first = new Map<string, number>();

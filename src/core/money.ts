@@ -139,3 +139,49 @@ export function formatCents(c: bigint): string {
   const a = neg ? -c : c;
   return `${neg ? '-' : ''}${a / 100n}.${(a % 100n).toString().padStart(2, '0')}`;
 }
+
+/** A charge as a PSA that keeps quantities and prices to a fixed number of decimals is sent it. */
+export interface ChargeForm {
+  quantity: number;
+  unitPrice: number;
+  unitCost: number;
+  /**
+   * True when the PSA's rounded quantity × unit price would not bill the line's amount to the cent: the
+   * charge is then 1 × the amount (and its cost), and the line's quantity × unit price goes in the description.
+   */
+  asAmount: boolean;
+}
+
+const roundTo = (n: number, decimals: number): number => {
+  const f = 10 ** decimals;
+  return Math.round(n * f) / f;
+};
+
+/**
+ * How to send a charge of `quantity × unitPrice` to a PSA that rounds both to `decimals` places (Autotask:
+ * 4), so that it bills what the source billed: 113.5 × 0.02024 is 2.30 to the cent, but 113.5 × 0.0202
+ * is 2.29. When the rounded values reproduce the amount to the cent they are sent as they are; otherwise
+ * 1 × the amount, exact and rounded once (to cents), with the cost 1 × quantity × unit cost.
+ */
+export function chargeForm(
+  quantity: number,
+  unitPrice: number,
+  unitCost: number,
+  decimals: number,
+): ChargeForm {
+  const q = roundTo(quantity, decimals);
+  const p = roundTo(unitPrice, decimals);
+  const want = extendedCents(quantity, unitPrice);
+  if (extendedCents(q, p) === want)
+    return { quantity: q, unitPrice: p, unitCost: roundTo(unitCost, decimals), asAmount: false };
+  return {
+    quantity: 1,
+    unitPrice: centsToNumber(want),
+    unitCost: roundTo(microsToNumber(productMicros(quantity, unitCost)), decimals),
+    asAmount: true,
+  };
+}
+
+/** "113.5 × 0.02024", the line's own figures, for the description of a charge sent as its amount. */
+export const chargeFormNote = (quantity: number, unitPrice: number): string =>
+  `${decimalText(quantity)} × ${decimalText(unitPrice)}`;

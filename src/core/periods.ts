@@ -11,7 +11,7 @@ import {
   parseISO,
   startOfMonth,
 } from 'date-fns';
-import { isRealIsoDate } from './billing-line';
+import { daysInMonth, isRealIsoDate } from './billing-line';
 import type { ChargeType } from './billing-line';
 import type { ArrearsMode } from './settings';
 import type { BillingPeriod } from './source';
@@ -80,8 +80,30 @@ export function currentBillingMonth(now: Date, timeZone: string): string {
 }
 
 export const previousMonth = (month: string): string => ym(addMonths(monthStart(month), -1));
-export const nextMonth = (month: string): string => ym(addMonths(monthStart(month), 1));
-export const monthOf = (isoDate: string): string => ym(day(isoDate));
+
+/**
+ * The month after a billing month, and the month of an ISO date: string arithmetic (they run for every
+ * arrears line of a pull), with the same checks and messages as the Date-based functions above.
+ */
+export function nextMonth(month: string): string {
+  if (typeof month !== 'string' || !MONTH.test(month)) monthStart(month); // throws the usual message
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12
+    ? `${String(y + 1).padStart(4, '0')}-01`
+    : `${month.slice(0, 5)}${m < 9 ? '0' : ''}${m + 1}`;
+}
+
+export function monthOf(isoDate: string): string {
+  if (typeof isoDate !== 'string' || !isRealIsoDate(isoDate)) day(isoDate); // throws the usual message
+  return isoDate.slice(0, 7);
+}
+
+/** The last day of a billing month as an ISO date, e.g. '2026-02' → '2026-02-28'. */
+function lastDayOf(month: string): string {
+  if (typeof month !== 'string' || !MONTH.test(month)) monthStart(month); // throws the usual message
+  return `${month}-${daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)))}`;
+}
 
 /**
  * The billing month whose invoice carries usage that ended on `periodEnd`:
@@ -93,16 +115,14 @@ export function arrearsBillingMonth(periodEnd: string, mode: ArrearsMode): strin
   return mode === 'next' ? nextMonth(m) : m;
 }
 
-const ARREARS_TYPES: readonly ChargeType[] = ['arrears', 'usage'];
+const isArrears = (t: ChargeType): boolean => t === 'arrears' || t === 'usage';
 
 /** The billing month a line lands on: arrears/usage by the arrears mode, anything else by its period start. */
 export function billingMonthOf(
   line: { chargeType: ChargeType; periodStart: string; periodEnd: string },
   mode: ArrearsMode,
 ): string {
-  return ARREARS_TYPES.includes(line.chargeType)
-    ? arrearsBillingMonth(line.periodEnd, mode)
-    : monthOf(line.periodStart);
+  return isArrears(line.chargeType) ? arrearsBillingMonth(line.periodEnd, mode) : monthOf(line.periodStart);
 }
 
 /**
@@ -115,9 +135,9 @@ export function billedOn(
   mode: ArrearsMode,
 ): { billingMonth: string; effectiveDate: string } {
   const billingMonth = billingMonthOf(line, mode);
-  if (!ARREARS_TYPES.includes(line.chargeType)) return { billingMonth, effectiveDate: line.effectiveDate };
+  if (!isArrears(line.chargeType)) return { billingMonth, effectiveDate: line.effectiveDate };
   const first = `${billingMonth}-01`;
-  const last = ymd(endOfMonth(monthStart(billingMonth)));
+  const last = lastDayOf(billingMonth);
   const d = line.effectiveDate;
   return { billingMonth, effectiveDate: d < first ? first : d > last ? last : d };
 }
@@ -163,4 +183,55 @@ export function contractStartWarnings(contractStart: string, firstUsage: string 
     );
   }
   return out;
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as a person reads it in a time zone, with the offset, e.g. '2026-11-05 09:12:03.000 +13:00'
+ * for 2026-11-04T20:12:03Z in Pacific/Auckland. Lossless: `instantOfZoned` gives the ISO instant back.
+ * Intl, not Utilities.formatDate, so a Ledger of thousands of rows costs no Apps Script calls.
+ */
+export function zonedTimestamp(iso: string, timeZone: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  let f = zoneFormats.get(timeZone);
+  if (!f) {
+    assertTimeZone(timeZone);
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    zoneFormats.set(timeZone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(ms)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const millis = ((ms % 1000) + 1000) % 1000;
+  const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, millis);
+  const offsetMin = Math.round((local - ms) / 60_000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  return (
+    `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)} ` +
+    `${two(p.hour)}:${two(p.minute)}:${two(p.second)}.${String(millis).padStart(3, '0')} ` +
+    `${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`
+  );
+}
+
+const ZONED = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{3})?) ([+-]\d{2}:\d{2})$/;
+
+/** The ISO instant of a `zonedTimestamp` text; null for any other text. */
+export function instantOfZoned(text: string): string | null {
+  const m = ZONED.exec(text);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}${m[3]}`);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }

@@ -183,6 +183,18 @@ export interface PsaCapabilities {
    * a create planned on every push and found done when applied.
    */
   addsZeroQuantities?: boolean;
+  /**
+   * Set where the PSA takes no charges at all (usage, one-off, pro-rata: Kaseya BMS), to the reason in the
+   * user's words. Each charge line is then blocked with it when the month is compared, so Review shows it
+   * and it is never approved, instead of failing at the push.
+   */
+  chargesRefused?: string;
+  /**
+   * The PSA keeps a charge's quantity, unit price and cost to this many decimals and rounds what it is
+   * sent (Autotask: 4). A charge whose rounded quantity × unit price would not bill the line's amount to
+   * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
+   */
+  chargeDecimals?: number;
 }
 
 export interface PsaTarget {
@@ -209,6 +221,12 @@ export interface PsaTarget {
    * so keep it at a few hundred.
    */
   readonly pushBatchSize?: number;
+  /**
+   * Optional: milliseconds until the PSA's rate limit has room for a continuation's work again (0: now).
+   * A job that stops with work left schedules its continuation no earlier than this, so the continuation
+   * does not start by waiting for the window.
+   */
+  resumeInMs?(): number;
 }
 
 /** A record the PSA holds after a create: `created` is false when an existing one was found and reused. */

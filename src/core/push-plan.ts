@@ -1,5 +1,5 @@
 import { fnv1a64 } from './hash';
-import type { PushOperation, PushStep, TargetRef } from './psa';
+import type { ChargeTargetRef, PushOperation, PushStep, QuantityTargetRef, TargetRef } from './psa';
 import { refKey } from './reconcile';
 import type { ActionKind, ReconcileAction, TargetAfter } from './reconcile';
 
@@ -63,12 +63,38 @@ export function entityOf(ref: TargetRef, chargeContainer: 'contract' | 'invoice'
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The steps of one PSA entity: quantities (by product) before charges (by line key), as refKey orders them. */
+interface EntitySteps {
+  entity: string;
+  quantities: PushStep[];
+  charges: PushStep[];
+}
+
+const byProduct = (a: PushStep, b: PushStep): number =>
+  cmp((a.ref as QuantityTargetRef).productId, (b.ref as QuantityTargetRef).productId);
+const byLineKey = (a: PushStep, b: PushStep): number =>
+  cmp((a.ref as ChargeTargetRef).lineKey, (b.ref as ChargeTargetRef).lineKey);
+
 export function buildPushPlan(
   actions: readonly ReconcileAction[],
   approved: ReadonlySet<string>,
   chargeContainer: 'contract' | 'invoice' = 'contract',
 ): PushPlan {
-  const byEntity = new Map<string, { step: PushStep; order: string }[]>();
+  // Entities by company, then by 'contract'/'invoice' and id, so the entity text (entityOf) is built
+  // once per entity rather than once per step. Within one entity every quantity ref has the same
+  // company and contract, so refKey order is product order, and charge refKey order is line key order.
+  const companies = new Map<string, Map<string, Map<string, EntitySteps>>>();
+  const entityFor = (ref: TargetRef): EntitySteps => {
+    let kinds = companies.get(ref.companyId);
+    if (!kinds) companies.set(ref.companyId, (kinds = new Map()));
+    const kind = ref.kind === 'quantity' ? 'contract' : chargeContainer;
+    let ids = kinds.get(kind);
+    if (!ids) kinds.set(kind, (ids = new Map()));
+    const id = ref.kind === 'quantity' ? ref.contractId : ref.container;
+    let e = ids.get(id);
+    if (!e) ids.set(id, (e = { entity: entityOf(ref, chargeContainer), quantities: [], charges: [] }));
+    return e;
+  };
   const skipped: SkippedAction[] = [];
   for (const a of actions) {
     const operation = OPERATION[a.action];
@@ -87,31 +113,31 @@ export function buildPushPlan(
       );
       continue;
     }
-    const rk = refKey(a.ref);
     const step: PushStep = {
-      idempotencyKey: `${fnv1a64(rk)}:${fnv1a64(afterText(a.after))}`,
+      idempotencyKey: idempotencyKey(a.ref, a.after),
       operation,
       ref: a.ref,
       // Shared with the action, not copied: plans and actions are read-only values.
       lineKeys: a.lineKeys,
       before: a.before,
       after: a.after,
-      ...(a.psaId ? { psaId: a.psaId } : {}),
-      ...(a.codes ? { codes: a.codes } : {}),
     };
-    // Within an entity: quantities ('0') before charges ('1'), then by target.
-    const entry = { step, order: (a.ref.kind === 'quantity' ? '0' : '1') + rk };
-    const e = entityOf(a.ref, chargeContainer);
-    const list = byEntity.get(e);
-    if (list) list.push(entry);
-    else byEntity.set(e, [entry]);
+    if (a.psaId) step.psaId = a.psaId;
+    if (a.codes) step.codes = a.codes;
+    const e = entityFor(a.ref);
+    (a.ref.kind === 'quantity' ? e.quantities : e.charges).push(step);
   }
-  const groups = [...byEntity.entries()]
-    .sort(([a], [b]) => cmp(a, b))
-    .map(([entity, entries]) => ({
-      entity,
-      steps: entries.sort((a, b) => cmp(a.order, b.order)).map((x) => x.step),
-    }));
+  const entities: EntitySteps[] = [];
+  for (const kinds of companies.values())
+    for (const ids of kinds.values()) for (const e of ids.values()) entities.push(e);
+  entities.sort((a, b) => cmp(a.entity, b.entity));
+  const groups: PlanGroup[] = [];
+  const steps: PushStep[] = [];
+  for (const e of entities) {
+    const list = e.quantities.sort(byProduct).concat(e.charges.sort(byLineKey));
+    groups.push({ entity: e.entity, steps: list });
+    for (const st of list) steps.push(st);
+  }
   skipped.sort((a, b) => cmp(a.lineKeys[0], b.lineKeys[0]));
-  return { groups, steps: groups.flatMap((g) => g.steps), skipped };
+  return { groups, steps, skipped };
 }

@@ -1,6 +1,7 @@
 import type { BillingLine, Currency } from './billing-line';
 import type { DroppedLine } from './modifiers';
 import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
+import { chargeForm, chargeFormNote } from './money';
 import { billedOn } from './periods';
 import type { ArrearsMode, DefaultCodes, EffectiveSettings } from './settings';
 import type { BlockReason, PsaCapabilities, TargetResolver } from './targets';
@@ -227,6 +228,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       continue;
     }
     if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
+    else if (capabilities.chargesRefused)
+      add(blockedLines, blocked([line.key], 'charges-refused', capabilities.chargesRefused, r.ref));
     else add(targets, chargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
   }
 
@@ -276,6 +279,15 @@ function chargeAction(
 ): ReconcileAction {
   const codes = settings.codes;
   const after = afterOf(line, productId, settings.arrearsMode);
+  // What the PSA is sent and holds once pushed: compared with what it holds now.
+  const sent: TargetValues & { asAmount: boolean } =
+    capabilities.chargeDecimals === undefined
+      ? { ...after, asAmount: false }
+      : chargeForm(after.quantity, after.unitPrice, after.unitCost, capabilities.chargeDecimals);
+  const shown = (v: TargetValues): string => `${fmt(v.quantity)} × ${fmt(v.unitPrice)}`;
+  const wanted = sent.asAmount
+    ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})`
+    : shown(after);
   const c = now.get(line.key);
   if (!c) {
     const onInvoice = capabilities.chargeContainer === 'invoice';
@@ -288,13 +300,11 @@ function chargeAction(
       after,
       reason: null,
       codes,
-      message: onInvoice
-        ? `Append invoice line: ${fmt(after.quantity)} × ${fmt(after.unitPrice)}`
-        : `Add charge: ${fmt(after.quantity)} × ${fmt(after.unitPrice)}`,
+      message: onInvoice ? `Append invoice line: ${wanted}` : `Add charge: ${wanted}`,
     };
   }
   const before = { quantity: c.quantity, unitPrice: c.unitPrice, unitCost: c.unitCost };
-  const same = sameValues(before, after);
+  const same = sameValues(before, sent);
   return {
     action: same ? 'none' : 'update-charge',
     ref,
@@ -304,9 +314,7 @@ function chargeAction(
     after,
     reason: null,
     codes,
-    message: same
-      ? 'Already in the PSA'
-      : `Update charge: ${fmt(before.quantity)} × ${fmt(before.unitPrice)} → ${fmt(after.quantity)} × ${fmt(after.unitPrice)}`,
+    message: same ? 'Already in the PSA' : `Update charge: ${shown(before)} → ${wanted}`,
   };
 }
 

@@ -187,6 +187,17 @@ export function lifecycleInForce(s: EffectiveSettings): ProductLifecycleMode | '
   return s.productLifecycleEnabled === false ? 'off' : s.productLifecycle;
 }
 
+/** Products may be auto-created: the defaults, an integration or a client put unmapped products in that mode. */
+export function usesAutoCreate(settings: BillingSettings): boolean {
+  const levels = [
+    settings.global,
+    ...[...Object.values(settings.sources), ...Object.values(settings.clients)].map((o) =>
+      applyOverride(settings.global, o),
+    ),
+  ];
+  return levels.some((s) => lifecycleInForce(s) === 'auto-create');
+}
+
 export function resolveSettings(
   settings: BillingSettings,
   sourceId: string,

@@ -14,6 +14,11 @@ export interface SourceCustomer {
   name: string;
   /** e.g. 'active', 'suspended', 'closed' as the vendor says it. */
   status: string;
+  /**
+   * The customer this one belongs to at the source (a subaccount's main account), when the source has a
+   * hierarchy. Each is still mapped on its own; the sidebar shows children under their parent.
+   */
+  parentId?: string;
 }
 
 /** A problem confined to one customer or one record: reported, never silently dropped. */

@@ -56,7 +56,9 @@ export type BlockReason =
   | 'dropped'
   | 'sync-stopped'
   /** The linked contract starts after the month's first usage on it, or (recurring) not on the 1st. */
-  | 'contract-start';
+  | 'contract-start'
+  /** A charge, on a PSA that takes none (PsaCapabilities.chargesRefused). */
+  | 'charges-refused';
 
 export type TargetResolution =
   | { ok: true; ref: TargetRef; companyId: string; productId: string; settings: EffectiveSettings }

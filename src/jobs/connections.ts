@@ -19,6 +19,7 @@ import { readJson, writeJson } from '../platform/store';
 import type { HttpDeps } from '../platform/http';
 import { SecretStore } from '../platform/secrets';
 import { documentCacheTokenStore } from '../platform/token-cache';
+import { documentCacheValue } from '../platform/short-cache';
 
 export type SourceKind = string;
 export type PsaKind = string;
@@ -73,6 +74,8 @@ export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDep
       const r = readJson(`billgrid.tenantCheck.${id}`, storedChecks);
       return r.ok ? r.value?.results.find((p) => p.id === probeId) : undefined;
     },
+    // The document cache, like tokens; injected HTTP (tests) gets none.
+    cache: (key) => (opts.httpDeps ? undefined : documentCacheValue(`bg.connector.${id}.${key}`)),
     // Document properties, like the Ledger; injected HTTP (tests) gets none, as with tokens.
     durable: (key) => {
       if (opts.httpDeps) return undefined;

@@ -12,6 +12,8 @@ import type { BillingSource } from '../core/source';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
+import { customerKey, parentsOf, readSourceParents, writeSourceParents } from '../sheets/source-parents';
+import type { RefreshedCustomer, SourceParent } from '../sheets/source-parents';
 import type { ConnectedPsa } from './connections';
 
 export interface RefreshSummary {
@@ -22,8 +24,9 @@ export interface RefreshSummary {
   ambiguous: number;
   unmatched: number;
   contractsLinked: number;
-  /** The customers a person must still map, with the best candidates. */
-  toMap: Pick<ClientMatch, 'source' | 'customerId' | 'customerName' | 'outcome' | 'message' | 'candidates'>[];
+  /** The customers a person must still map, with the best candidates (and their parent, if any). */
+  toMap: (Pick<ClientMatch, 'source' | 'customerId' | 'customerName' | 'outcome' | 'message' | 'candidates'> &
+    Partial<SourceParent>)[];
   problems: string[];
 }
 
@@ -52,15 +55,25 @@ export function refreshMappings(
   const codes = psa.target.listCodes();
   writeLookups(ss, companies, products, contracts, codes);
 
-  const customers: { source: string; id: string; name: string }[] = [];
+  const customers: RefreshedCustomer[] = [];
+  const failed = new Set<string>();
   sources.forEach((source, i) => {
     onProgress?.(`Reading ${source.displayName} customers`, 3 + i, total);
     try {
-      for (const c of source.listCustomers()) customers.push({ source: source.id, id: c.id, name: c.name });
+      for (const c of source.listCustomers())
+        customers.push({ source: source.id, id: c.id, name: c.name, parentId: c.parentId });
     } catch (err) {
+      failed.add(source.id);
       problems.push(`${source.displayName}: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
+  // A source that could not be read keeps the hierarchy found last time.
+  const parents = parentsOf(customers);
+  if (failed.size) {
+    for (const [key, p] of readSourceParents(ss))
+      if (failed.has(key.split('\u0000')[0]) && !parents.has(key)) parents.set(key, p);
+  }
+  writeSourceParents(ss, parents);
 
   const current = readMappings(ss).mappings;
   // Mappings the PSA itself keeps (optional ability): confirmed here, kept by the matcher like a person's.
@@ -118,6 +131,7 @@ export function refreshMappings(
         outcome,
         message,
         candidates,
+        ...parents.get(customerKey(source, customerId)),
       })),
     problems,
   };

@@ -14,6 +14,7 @@ import {
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
 import { RateLimitWait } from '../core/http';
+import type { PsaTarget } from '../core/psa';
 import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
 import type { TimeBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
@@ -362,7 +363,7 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
     return pushAndRecord(ss, checkpoint, psa, settings, journal, budget, reserve, known);
   } catch (err) {
     // The PSA's rate limit left no room for the push's reads in this execution: the continuation reads.
-    if (err instanceof RateLimitWait) return waitingForRateLimit(checkpoint, err);
+    if (err instanceof RateLimitWait) return waitingForRateLimit(checkpoint, err, psa.target);
     throw err;
   }
 }
@@ -395,8 +396,9 @@ function pushAndRecord(
     if (!stored.ok || !stored.value || stored.value.runId === checkpoint.runId) clearCheckpoint();
   } else {
     writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-    // Spread over days: past the account's daily quota the rest waits until the quota renews.
-    scheduleContinuation(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : CONTINUE_AFTER_MS);
+    // Spread over days: past the account's daily quota the rest waits until the quota renews. Else when
+    // the PSA's rate limit has room again (a paced PSA), at least a minute on.
+    scheduleContinuation(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : resumeAfterMs(psa.target));
   }
   recordRun({
     at: new Date().toISOString(),
@@ -416,9 +418,9 @@ function pushAndRecord(
 }
 
 /** The rate limit has no room before this execution ends: the push continues once it has. */
-function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait): PushRunResult {
+function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait, psa: PsaTarget): PushRunResult {
   writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-  scheduleContinuation(Math.max(CONTINUE_AFTER_MS, err.waitMs));
+  scheduleContinuation(Math.max(err.waitMs, resumeAfterMs(psa)));
   const summary: PushSummary = {
     month: checkpoint.month,
     runId: checkpoint.runId,
@@ -440,6 +442,18 @@ function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait): PushRu
   });
   return { ...summary, continuing: true };
 }
+
+/**
+ * When a continuation should start: a minute on, or later when the PSA says its rate limit has no room
+ * before then (a continuation starting earlier would only wait, spending the account's trigger runtime).
+ */
+export function resumeAfterMs(psa: PsaTarget): number {
+  const ready = psa.resumeInMs?.() ?? 0;
+  return Math.max(CONTINUE_AFTER_MS, Number.isFinite(ready) ? Math.min(ready, MAX_RESUME_MS) : 0);
+}
+
+/** A rate-limit window is at most this long; a longer answer is a bug, not a reason to wait a day. */
+const MAX_RESUME_MS = 60 * 60 * 1000;
 
 /** A scheduled pull that used the whole budget: the push starts in the continuation. */
 function pulledOnly(checkpoint: Checkpoint): PushRunResult {

@@ -39,6 +39,8 @@ export type TenantCheck = z.infer<typeof tenantCheckSchema>;
 
 export interface TenantCheckOptions extends ConnectionOptions {
   testCompanyId?: string;
+  /** Products may be auto-created (some setting uses that product mode): probes of that right apply. */
+  autoCreateProducts?: boolean;
   now?: () => Date;
 }
 
@@ -89,6 +91,7 @@ export function runTenantCheck(
     credentials: d.credentials.parse(credentials) as Credentials,
     http,
     ...(opts.testCompanyId ? { testCompanyId: opts.testCompanyId } : {}),
+    ...(opts.autoCreateProducts ? { autoCreateProducts: true } : {}),
   };
   let results: ProbeOutcome[];
   try {

@@ -9,9 +9,13 @@ import { cellText, isBlank } from './cells';
 import { locateColumns } from './columns';
 import type { ColumnDef } from './columns';
 import { LEDGER_TAB } from './tabs';
+import { instantOfZoned, zonedTimestamp } from '../core/periods';
 
 export interface LedgerEntry {
-  /** ISO date-time of the step. */
+  /**
+   * ISO instant of the step. The Time cell shows it in the spreadsheet's time zone with the offset
+   * ('2026-11-05 09:12:03.000 +13:00', core/periods zonedTimestamp); readLedger gives the ISO instant back.
+   */
   time: string;
   runId: string;
   user: string;
@@ -61,6 +65,8 @@ interface LedgerLayout {
   index: Map<LedgerId, number>;
   /** The first empty row when the layout was read. */
   nextRow: number;
+  /** The spreadsheet's time zone, in which the Time column is shown. */
+  timeZone: string;
 }
 
 function ledgerLayout(ss: Spreadsheet): LedgerLayout {
@@ -88,7 +94,7 @@ function ledgerLayout(ss: Spreadsheet): LedgerLayout {
     for (const [id, i] of locateColumns(LEDGER_TAB, header, LEDGER_COLUMNS).index) index.set(id, i);
   }
   if (!existed) protectWithWarning(sheet, null, 'BillGrid ledger: history of pushes, append-only');
-  return { sheet, index, nextRow: Math.max(lastRow, 1) + 1 };
+  return { sheet, index, nextRow: Math.max(lastRow, 1) + 1, timeZone: ss.getSpreadsheetTimeZone() };
 }
 
 /**
@@ -109,11 +115,11 @@ export class LedgerAppender {
       this.layout = ledgerLayout(this.ss);
       first = this.layout.nextRow;
     }
-    const { sheet, index } = this.layout;
+    const { sheet, index, timeZone } = this.layout;
     const cols = new Map<number, WriteValue[]>();
     const put = (id: LedgerId, f: (e: LedgerEntry) => WriteValue) =>
       cols.set((index.get(id) as number) + 1, entries.map(f));
-    put('time', (e) => e.time);
+    put('time', (e) => zonedTimestamp(e.time, timeZone));
     put('runId', (e) => e.runId);
     put('user', (e) => e.user);
     put('lineKeys', (e) => e.lineKeys.join(', '));
@@ -166,7 +172,7 @@ export function readLedger(ss: Spreadsheet): { entries: LedgerEntry[]; problems:
     }
     const time = get('time');
     entries.push({
-      time: time instanceof Date ? time.toISOString() : cellText(time),
+      time: time instanceof Date ? time.toISOString() : (instantOfZoned(cellText(time)) ?? cellText(time)),
       runId: cellText(get('runId')),
       user: cellText(get('user')),
       lineKeys: cellText(get('lineKeys'))

@@ -90,7 +90,7 @@ const CONTRACT_COLUMNS = [
 const CODE_COLUMNS = [def('label', 'Code'), def('list', 'List'), def('id', 'Id'), def('name', 'Name')];
 
 /** Replace a lookup tab's content (header + rows) and blank what is left below. */
-function replaceTab(ss: Spreadsheet, tab: string, header: string[], rows: WriteValue[][]): Sheet {
+export function replaceTab(ss: Spreadsheet, tab: string, header: string[], rows: WriteValue[][]): Sheet {
   const sheet = ensureSheet(ss, tab, { hidden: true });
   const before = sheet.getLastRow();
   // Spare rows so the dropdown ranges (rows 2..max) keep covering the list when it grows a little.
@@ -187,7 +187,7 @@ const KINDS: readonly PsaContractKind[] = [
   'invoice',
 ];
 
-function readTab<Id extends string>(
+export function readTab<Id extends string>(
   ss: Spreadsheet,
   tab: string,
   defs: readonly ColumnDef<Id>[],

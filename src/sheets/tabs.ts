@@ -10,6 +10,8 @@ export const PSA_COMPANIES_TAB = '_PSA Companies';
 export const PSA_PRODUCTS_TAB = '_PSA Products';
 export const PSA_CONTRACTS_TAB = '_PSA Contracts';
 export const PSA_CODES_TAB = '_PSA Codes';
+/** Hidden tab: which source customers belong to another (a subaccount's main account), as last refreshed. */
+export const SOURCE_PARENTS_TAB = '_Source Parents';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const MONTH_TAB = /^Billing (\d{4}-(?:0[1-9]|1[0-2]))$/;

@@ -1,7 +1,8 @@
 /**
  * The tenant check in Chromium, in the workbench (the real bundle in the emulator, every sandbox): for
  * each sandboxed connector, Connect saves its demo credentials and "Check this connection" lists every
- * assumption as Confirmed / Differs / Not checked. Write checks are listed before they run and stay
+ * assumption as Confirmed / Differs / Not checked; the API user's minimum permissions (probes that say which
+ * right they check) are listed before. Write checks are listed before they run and stay
  * "Not checked" until a test client is named; named (and confirmed in the dialog), they run, are
  * confirmed, and the sandbox holds nothing more than before.
  */
@@ -66,6 +67,9 @@ describe('tenant check in the workbench', () => {
       await details.getByRole('button', { name: 'Save' }).click();
       await details.locator('.chip', { hasText: 'Saved' }).waitFor();
 
+      // The API user's minimum permissions (seed 003), listed before any check, each checked below.
+      for (const p of c.probes.filter((x) => x.permission))
+        await details.locator('ul.permissions li', { hasText: p.permission }).waitFor();
       const writes = c.probes.filter((p) => p.writes);
       // Write checks are listed, with what they change, before anything runs.
       for (const p of writes)

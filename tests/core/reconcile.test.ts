@@ -142,6 +142,23 @@ describe('reconcile on a PSA with contract-service quantities', () => {
     }
   });
 
+  it('on a PSA that takes no charges, holds each charge with its reason; quantities still go', () => {
+    const why = 'This PSA takes no charges: bill it by hand';
+    const caps = { ...CONTRACT_PSA, chargesRefused: why };
+    const lines = keyed([
+      raw({ chargeType: 'usage', subscriptionId: 'usage' }),
+      raw({ chargeType: 'one-off', subscriptionId: 'one-off' }),
+      raw({ quantity: 7 }),
+    ]);
+    const r = run(lines, { caps });
+    const held = r.actions.filter((a) => a.action === 'blocked');
+    expect(held.map((a) => [a.reason, a.message, a.ref?.kind])).toEqual([
+      ['charges-refused', why, 'charge'],
+      ['charges-refused', why, 'charge'],
+    ]);
+    expect(r.actions.filter((a) => a.action !== 'blocked').map((a) => a.action)).toEqual(['create']);
+  });
+
   it('bills a recurring line mapped to a fixed-price contract (annual seats) as a charge, not a service', () => {
     const lines = keyed([raw({ quantity: 25, cycle: 'annual' })]);
     const a = only(run(lines, { contractKinds: new Map([['K1', 'fixed-price']]) }));

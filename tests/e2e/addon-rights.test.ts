@@ -44,6 +44,7 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   includeClient: [customer],
   confirmClients: [[customer]],
   saveClientOverrides: [{ ...customer, overrides: {} }],
+  listInvoiceChoices: [customer],
   listProductMappings: [MONTH],
   assignProduct: [{ source: SOURCE, sku: 'SKU-1', productId: null }],
   listContractLinks: [],

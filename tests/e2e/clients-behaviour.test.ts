@@ -2,7 +2,8 @@
  * What exclude, include, unassign and assign do to the next refresh, pull and push (P20, seed 001),
  * through the BUILT bundle: an excluded client stays excluded whatever its status and after Refresh,
  * its lines are shown but never approved or pushed; include brings back its company; unassign makes
- * it a customer to match again; assign by hand is never changed by matching.
+ * it a customer to match again; assign by hand is never changed by matching. A source's subaccounts are
+ * listed as children of their main account, each mapped on its own.
  */
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { billableDefaults, firstPsaWhere, startBundle } from './bundle-host';
@@ -15,6 +16,8 @@ interface ClientRow {
   companyId: string | null;
   status: string;
   companyActive: boolean | null;
+  parentId: string | null;
+  parentName: string | null;
 }
 interface ClientsView {
   rows: ClientRow[];
@@ -121,5 +124,66 @@ describe('exclude, include, unassign and assign through the built bundle', () =>
     });
     b.call('pullBillingMonth', DEMO_MONTH);
     for (const r of rowsOf(mapped)) expect(String(r['PSA company'])).toContain(`[${other.id}]`);
+  });
+
+  it('lists subaccounts as children of their main account, each mapped on its own', () => {
+    const summary = b.call('refreshClients') as {
+      toMap: {
+        source: string;
+        customerId: string;
+        customerName: string;
+        parentId?: string;
+        parentName?: string;
+      }[];
+    };
+    const all = clients();
+    const children = all.filter((c) => c.parentId !== null);
+    if (!children.length) throw new Error('the demo has no source with subaccounts');
+    for (const c of children) {
+      // The parent is a customer of the same source, at the top of its family, and named.
+      const parent = all.find((p) => p.source === c.source && p.customerId === c.parentId);
+      if (parent) {
+        expect(parent.parentId).toBeNull();
+        expect(c.parentName).toBe(parent.customerName);
+      } else expect(c.parentName).toBeTruthy();
+    }
+    // Customers still to map carry their parent too.
+    for (const t of summary.toMap.filter((x) => x.parentId))
+      expect(
+        all.some((p) => p.source === t.source && p.customerId === t.parentId) || t.parentName,
+      ).toBeTruthy();
+
+    // The main account (a customer to map, or mapped) and one subaccount go to two different companies.
+    const child = children[0];
+    const parentToMap = summary.toMap.find(
+      (t) => t.source === child.source && t.customerId === child.parentId,
+    );
+    const parentMapped = all.find((p) => p.source === child.source && p.customerId === child.parentId);
+    if (!parentToMap && !parentMapped) throw new Error("the subaccount's main account is not listed");
+    const companies = b.call('listCompanies') as { id: string }[];
+    const [forParent, forChild] = companies.filter((c) => c.id !== child.companyId);
+    if (!forParent || !forChild) throw new Error('too few PSA companies');
+    const parentKey = { source: child.source, customerId: child.parentId as string };
+    const parentName = parentToMap?.customerName ?? parentMapped?.customerName;
+    b.call('assignClient', { ...parentKey, customerName: parentName, companyId: forParent.id });
+    b.call('assignClient', { source: child.source, customerId: child.customerId, companyId: forChild.id });
+    const after = clients();
+    const find = (k: { source: string; customerId: string }) =>
+      after.find((c) => c.source === k.source && c.customerId === k.customerId);
+    expect(find(child)).toMatchObject({
+      companyId: forChild.id,
+      status: 'manual',
+      parentId: parentKey.customerId,
+    });
+    expect(find(parentKey)).toMatchObject({ companyId: forParent.id, status: 'manual', parentId: null });
+    // The next refresh keeps both, and the family.
+    b.call('refreshClients');
+    expect(find(child)?.companyId).toBe(forChild.id);
+    expect(
+      clients().find((c) => c.customerId === child.customerId && c.source === child.source)?.parentName,
+    ).toBe(
+      clients().find((c) => c.customerId === parentKey.customerId && c.source === parentKey.source)
+        ?.customerName,
+    );
   });
 });

@@ -56,6 +56,12 @@ export interface AtState {
   usage: number[];
   nextId: number;
   entities: Record<string, AtRecord[]>;
+  /**
+   * F6: the prorated invoice lines Autotask adds to a contract's next invoice for an adjustment effective
+   * inside a billing period (not on its first day). Not an API entity: kept for tests to see what a push
+   * would cost. Each line cannot be deleted on a tenant, only offset.
+   */
+  prorations?: AtRecord[];
 }
 
 export const DEMO_USER = 'api-billgrid@northwind.example';

@@ -5,6 +5,7 @@ import {
   DEMO_MATERIAL_CODE,
   DEMO_SECRET,
   DEMO_USER,
+  companyIdOf,
   demoFixture,
   type AtState,
 } from './fixture';
@@ -12,6 +13,8 @@ import {
 export const sandbox: SandboxModule<AtState> = {
   id: 'autotask',
   demoFixture,
+  // The company the tenant check's write probes may touch (they change nothing on it).
+  testCompanyId: String(companyIdOf('c01')),
   demoCredentials: () => ({
     username: DEMO_USER,
     secret: DEMO_SECRET,

@@ -324,6 +324,7 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
   }
   if (reprice && price !== undefined) cs.adjustedPrice = price;
   const id = s.nextId++;
+  prorate(s, contract, cs, eff, change, id);
   table(s, 'ContractServiceAdjustments').push({
     id,
     contractID: contract.id,
@@ -335,6 +336,47 @@ export function createAdjustment(s: AtState, body: AtRecord): number {
     adjustedUnitCost: cost ?? null,
   });
   return id;
+}
+
+const DAY_MS = 86_400_000;
+const days = (from: string, to: string): number => (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+
+/**
+ * F6: an adjustment effective inside a billing period of the contract (its period type), not on the
+ * period's first day, is prorated by Autotask into an extra line on the next invoice: the unit change ×
+ * the price × the share of the period's days from the effective date on ("By default, Autotask prorates
+ * service changes on a contract based on the effective date of the change … Additional line items are added
+ * to the customer's invoice for the prorated amounts", see SOURCES.md). Such lines cannot be deleted.
+ * How Autotask rounds them is not documented: the sandbox keeps the exact share, rounded to 4 decimals.
+ */
+function prorate(
+  s: AtState,
+  contract: AtRecord,
+  cs: AtRecord,
+  eff: string,
+  change: number,
+  adjustmentID: number,
+): void {
+  if (change === 0) return;
+  const period = contractPeriods(
+    String(contract.startDate),
+    String(contract.endDate),
+    periodMonths(contract),
+  ).find((p) => p.startDate.slice(0, 10) <= eff && p.endDate.slice(0, 10) >= eff);
+  if (!period || period.startDate.slice(0, 10) === eff) return;
+  const [start, end] = [period.startDate.slice(0, 10), period.endDate.slice(0, 10)];
+  const share = days(eff, end) / days(start, end);
+  const price = Number(cs.adjustedPrice ?? cs.unitPrice ?? 0);
+  (s.prorations ??= []).push({
+    contractID: contract.id,
+    contractServiceID: cs.id,
+    adjustmentID,
+    periodStart: start,
+    periodEnd: end,
+    effectiveDate: eff,
+    unitChange: change,
+    amount: round4(change * price * share),
+  });
 }
 
 /** What Autotask sets a new charge's read-only status to (value unverified). */

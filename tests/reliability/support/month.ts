@@ -95,7 +95,8 @@ export async function prepareMonth(psa: PsaKind, options: PrepareOptions = {}): 
     global: {
       ...d.settings.global,
       productLifecycle: 'auto-create',
-      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+      // A PSA whose products carry their own codes (no item codes to pick) gets none.
+      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
       // Not every demo client has an invoice in a PSA that bills on invoices: a new invoice each.
       ...(psaConnector(psa).capabilities.chargeContainer === 'invoice' ? { invoiceBehaviour: 'new' } : {}),
     },

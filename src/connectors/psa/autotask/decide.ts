@@ -4,6 +4,7 @@
  * and a charge is found by the line key in its name, so re-running a step that already landed sends nothing.
  */
 import { LINE_KEY_PATTERN } from '../../../core/line-key';
+import { chargeForm, chargeFormNote } from '../../../core/money';
 import type { PushStep } from '../../../core/psa';
 import { sameMoney, sameQuantity } from '../../../core/reconcile';
 import type { AutotaskConfig } from './config';
@@ -145,14 +146,38 @@ export function decideQuantity(
   };
 }
 
-function sameCharge(c: AtCharge, step: PushStep): boolean {
-  const a = step.after;
+/** Autotask's precision for a charge's quantity, price and cost. */
+export const CHARGE_DECIMALS = 4;
+
+/**
+ * The charge's fields as Autotask is sent them: quantity × unit price at 4 decimals when that bills the line's
+ * amount to the cent, else 1 × the amount with the line's "quantity × unit price" leading the description.
+ */
+export function chargeValues(a: PushStep['after']): {
+  unitQuantity: number;
+  unitPrice: number;
+  unitCost: number;
+  description: string;
+} {
+  const f = chargeForm(a.quantity, a.unitPrice, a.unitCost, CHARGE_DECIMALS);
+  const description = f.asAmount
+    ? `${chargeFormNote(a.quantity, a.unitPrice)}: ${a.description}`
+    : a.description;
+  return {
+    unitQuantity: f.quantity,
+    unitPrice: f.unitPrice,
+    unitCost: f.unitCost,
+    description: description.slice(0, DESCRIPTION_MAX),
+  };
+}
+
+function sameCharge(c: AtCharge, v: ReturnType<typeof chargeValues>, date: string): boolean {
   return (
-    same4(c.unitQuantity, a.quantity) &&
-    same4(c.unitPrice ?? 0, a.unitPrice) &&
-    same4(c.unitCost ?? 0, a.unitCost) &&
-    c.datePurchased === a.effectiveDate &&
-    (c.description ?? '') === a.description.slice(0, DESCRIPTION_MAX)
+    same4(c.unitQuantity, v.unitQuantity) &&
+    same4(c.unitPrice ?? 0, v.unitPrice) &&
+    same4(c.unitCost ?? 0, v.unitCost) &&
+    c.datePurchased === date &&
+    (c.description ?? '') === v.description
   );
 }
 
@@ -173,14 +198,7 @@ export function decideCharge(
     return { kind: 'fail', retryable: false, message: `'${container}' is not an Autotask contract id` };
   }
   const a = step.after;
-  const values = {
-    name: chargeName(step, lineKey),
-    description: a.description.slice(0, DESCRIPTION_MAX),
-    datePurchased: a.effectiveDate,
-    unitQuantity: round4(a.quantity),
-    unitPrice: round4(a.unitPrice),
-    unitCost: round4(a.unitCost),
-  };
+  const values = { name: chargeName(step, lineKey), datePurchased: a.effectiveDate, ...chargeValues(a) };
   const existing = [...found].sort((x, y) => x.id - y.id)[0];
   if (existing) {
     const dup =
@@ -194,7 +212,7 @@ export function decideCharge(
         message: `This line is already charged on Autotask contract ${existing.contractID} (charge ${existing.id}), not on contract ${contractId}; move or delete it in Autotask first`,
       };
     }
-    if (sameCharge(existing, step)) {
+    if (sameCharge(existing, values, a.effectiveDate)) {
       return {
         kind: 'unchanged',
         psaId: String(existing.id),

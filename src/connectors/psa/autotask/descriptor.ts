@@ -2,7 +2,9 @@
 import type { PsaDescriptor } from '../../descriptor';
 import { autotaskCredentialsSchema, mutationPolicy, policy, type AutotaskCredentials } from './config';
 import { AutotaskTarget } from './target';
+import { CHARGE_DECIMALS } from './decide';
 import { autotaskProbes } from './probes';
+import { autotaskPermissionProbes } from './permission-probes';
 import { parseAutotaskConfig } from './config';
 
 export const descriptor: PsaDescriptor<AutotaskCredentials> = {
@@ -47,6 +49,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
     chargeContainer: 'contract',
     quantityCostSettable: false,
     contractStartChecks: true,
+    // Charges keep 4 decimals: one whose rounded price cannot bill the line's amount goes as 1 × the amount.
+    chargeDecimals: CHARGE_DECIMALS,
   },
   create: (c, deps) =>
     new AutotaskTarget(
@@ -62,5 +66,5 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
       deps.http(policy),
       deps.http(mutationPolicy),
     ),
-  probes: autotaskProbes,
+  probes: [...autotaskProbes, ...autotaskPermissionProbes],
 };

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { HttpTransportError } from '../../../core/http';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../core/http';
+import type { HttpClient, HttpRequest, HttpResponse, TokenStore } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
 import { MAX_CONCURRENCY, type HaloConfig } from './config';
 import type { HaloPacer } from './pacing';
@@ -85,6 +85,11 @@ export class HaloApi {
     private readonly now: () => number,
     /** Paces requests to hosted Halo's window; none: sent as they come (tests of other behaviour). */
     readonly pacer: HaloPacer | null = null,
+    /**
+     * The token kept between executions (the document cache): a job's continuations and the sidebar's
+     * calls then sign in (authinfo and token, two requests) once per token lifetime, not per execution.
+     */
+    private readonly tokens: TokenStore | null = null,
   ) {}
 
   /** Requests in rounds of the connector's concurrency, each round paced to the rate-limit window. */
@@ -182,12 +187,24 @@ export class HaloApi {
       value: parsed.data.access_token,
       expiresAt: this.now() + Math.max(lifetime - SAFETY_MS, 0),
     };
+    this.tokens?.put({ token: this.token.value, expiresAt: this.token.expiresAt });
     return this.token.value;
   }
 
   private bearer(): string {
     if (this.token && this.now() < this.token.expiresAt) return this.token.value;
+    const kept = this.tokens?.get();
+    if (kept && this.now() < kept.expiresAt) {
+      this.token = { value: kept.token, expiresAt: kept.expiresAt };
+      return kept.token;
+    }
     return this.fetchToken();
+  }
+
+  /** A token Halo refused (401): forgotten here and in the store, so the next request signs in again. */
+  private dropToken(): void {
+    this.token = null;
+    this.tokens?.clear();
   }
 
   /** The address of a call. */
@@ -243,7 +260,7 @@ export class HaloApi {
     }
     const again = out.map((r, i) => (r.status === 401 ? i : -1)).filter((i) => i >= 0);
     if (again.length) {
-      this.token = null;
+      this.dropToken();
       token = this.bearer();
       const retried = this.paced(again.map((i) => this.toRequest(calls[i], token)));
       again.forEach((i, k) => (out[i] = retried[k]));

@@ -1,6 +1,20 @@
+import { z } from 'zod';
+import type { CachedValue } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
 import { pagesLeft, type HaloApi, type ListPage, type ListQuery } from './api';
 import { haloClient, type HaloClient } from './schemas';
+
+/**
+ * How long the client list's tax and bill-to facts are trusted across executions: a 20,000-line push's
+ * continuations (about 25 minutes at hosted Halo's 300 requests / 5 minutes) read the list once. A tax
+ * code or bill-to client changed in Halo during that time applies once it expires (SOURCES.md).
+ */
+export const CLIENT_FACTS_TTL_S = 30 * 60;
+
+const keptClients = z.object({
+  readAt: z.number(),
+  clients: z.array(haloClient.omit({ name: true })),
+});
 
 const CLIENT_LIST: ListQuery = { path: '/Client', query: { includeactive: true, includeinactive: true } };
 const WHAT = 'reading clients';
@@ -21,7 +35,44 @@ export class HaloClients {
   /** Clients read on their own because the list had not shown them (yet). */
   private singles = 0;
 
-  constructor(private readonly api: HaloApi) {}
+  constructor(
+    private readonly api: HaloApi,
+    /**
+     * The whole list's tax and bill-to facts kept between executions (the document cache, CLIENT_FACTS_TTL):
+     * a push's continuations and the sidebar calls around it read the client list once, not each time.
+     */
+    private readonly kept: CachedValue | null = null,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** The facts of the whole list from an earlier execution, while they are fresh enough: true if used. */
+  private fromKept(): boolean {
+    if (this.whole || !this.kept) return this.whole;
+    const v = this.kept.read(keptClients);
+    const age = v ? this.now() - v.readAt : Infinity;
+    if (!v || age < 0 || age > CLIENT_FACTS_TTL_S * 1000) return false;
+    this.remember(v.clients.map((c) => ({ ...c, name: '' })));
+    this.whole = true;
+    return true;
+  }
+
+  /** Keep what the whole list said for the next executions (names left out: only tax and bill-to). */
+  private keep(clients: HaloClient[]): void {
+    if (!this.kept) return;
+    const facts = clients.map((c) => {
+      const f: Omit<HaloClient, 'name'> = { id: c.id };
+      if (c.item_tax_code !== undefined) f.item_tax_code = c.item_tax_code;
+      if (c.taxable !== undefined) f.taxable = c.taxable;
+      if (c.automatic_sales_tax !== undefined) f.automatic_sales_tax = c.automatic_sales_tax;
+      if (c.client_to_invoice) f.client_to_invoice = c.client_to_invoice;
+      if (c.inactive) f.inactive = c.inactive;
+      return f;
+    });
+    this.kept.write({ readAt: this.now(), clients: facts }, CLIENT_FACTS_TTL_S);
+  }
+
+  /** Every client read from the list so far (the whole list once `whole`). */
+  private listed: HaloClient[] = [];
 
   /** The client's record, once its tax code is known. */
   get(id: string): HaloClient | undefined {
@@ -41,21 +92,27 @@ export class HaloClients {
    * read on its own for this): page 1 once, the rest only when it does not show them all.
    */
   loadBillTo(ids: string[]): void {
-    if (this.whole) return;
+    if (this.fromKept()) return;
     if (!this.first) this.readList(ids);
     if (ids.some((id) => !this.listedIds.has(id)) && !this.whole) {
       const [all] = this.api.restOf([CLIENT_LIST], [this.first as ListPage], 'clients', WHAT);
       this.remember(
         this.api.parseRecords(all.slice((this.first as ListPage).records.length), haloClient, WHAT),
       );
-      this.whole = true;
+      this.wholeRead();
     }
   }
 
   /** The whole client list, read elsewhere (listCompanies). */
   rememberAll(clients: HaloClient[]): void {
     this.remember(clients);
+    this.wholeRead();
+  }
+
+  /** Every page of the list is read now: kept for the next executions. */
+  private wholeRead(): void {
     this.whole = true;
+    this.keep(this.listed);
   }
 
   /**
@@ -68,7 +125,7 @@ export class HaloClients {
   load(ids: string[]): Map<string, PsaError> {
     const wanted = [...new Set(ids)].filter((id) => !this.byId.has(id));
     if (!wanted.length) return new Map();
-    if (!this.whole) this.readList(wanted);
+    if (!this.fromKept()) this.readList(wanted);
     const alone = wanted.filter((id) => !this.byId.has(id));
     this.singles += alone.filter((id) => !this.listedIds.has(id)).length;
     return this.readEach(alone);
@@ -81,11 +138,11 @@ export class HaloClients {
     }
     const left = pagesLeft(this.first);
     const unlisted = wanted.filter((id) => !this.listedIds.has(id)).length;
-    if (!left) this.whole = true;
+    if (!left) this.wholeRead();
     else if (unlisted && this.singles + unlisted >= left) {
       const [all] = this.api.restOf([CLIENT_LIST], [this.first], 'clients', WHAT);
       this.remember(this.api.parseRecords(all.slice(this.first.records.length), haloClient, WHAT));
-      this.whole = true;
+      this.wholeRead();
     }
   }
 
@@ -95,6 +152,7 @@ export class HaloClients {
   }
 
   private remember(clients: HaloClient[]): void {
+    this.listed.push(...clients);
     for (const c of clients) {
       this.listedIds.add(String(c.id));
       this.noteBillTo(c);

@@ -51,6 +51,10 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
   capabilities: { quantityTargets: false, chargeContainer: 'invoice' },
   create: (c, deps) =>
     createHaloTarget(haloConfigFrom(c), deps.http(policy), {
+      // Kept per tenant, client id, sign-in address and scope: changed credentials never reuse a token.
+      tokenStore: deps.tokenStore(tokenKey(c)),
+      // The tenant's facts kept between executions, per tenant address.
+      cache: (key) => deps.cache?.(`${shortHash(c.tenantUrl)}.${key}`),
       // Without a sleep (a host that gives none) requests go unpaced and the retry policy meets 429s.
       ...(deps.sleep
         ? {
@@ -65,3 +69,18 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
     }),
   probes: haloProbes,
 };
+
+/** The token's cache key: short (CacheService keys are at most 250 characters) and per sign-in. */
+function tokenKey(c: HaloCredentials): string {
+  return `halo.${shortHash([c.tenantUrl, c.authUrl ?? '', c.tenant ?? '', c.scope ?? '', c.clientId].join('\u0000'))}`;
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: a cache key part, not a secret's digest (no secret goes in). */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

@@ -3,7 +3,7 @@
  * invoices and the codes for the default-code dropdowns; charges pushed as invoice lines (P31).
  * See SOURCES.md for where each path and field was checked.
  */
-import { HttpTransportError, type HttpClient } from '../../../core/http';
+import { HttpTransportError, type CachedValue, type HttpClient, type TokenStore } from '../../../core/http';
 import {
   PsaError,
   type CreatesProducts,
@@ -65,6 +65,10 @@ export interface HaloTargetOptions {
   integrationName?: string;
   /** Pacing to hosted Halo's 300 requests / 5 minutes (clock, sleep, the window kept between executions). */
   pacing?: PacingDeps;
+  /** The sign-in token kept between executions. */
+  tokenStore?: TokenStore;
+  /** Values kept a short while between executions (the client list's facts, the list view's finding). */
+  cache?: (key: string) => CachedValue | undefined;
 }
 
 const asProduct = (i: HaloItem): PsaProduct => ({
@@ -97,15 +101,21 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
 
   constructor(config: unknown, http: HttpClient, options: HaloTargetOptions = {}) {
     this.integrationName = options.integrationName ?? 'Imports';
+    const now = options.now ?? (() => Date.now());
     this.api = new HaloApi(
       parseHaloConfig(config),
       http,
-      options.now ?? (() => Date.now()),
+      now,
       options.pacing ? new HaloPacer(options.pacing) : null,
+      options.tokenStore ?? null,
     );
     this.items = new HaloItems(this.api);
-    this.clients = new HaloClients(this.api);
-    this.invoices = new HaloInvoices(this.api, (id) => this.clients.billTo(id));
+    this.clients = new HaloClients(this.api, options.cache?.('clients') ?? null, now);
+    this.invoices = new HaloInvoices(
+      this.api,
+      (id) => this.clients.billTo(id),
+      options.cache?.('listView') ?? null,
+    );
   }
 
   /** Records Halo sent that could not be read (id and reason), since this target was created. */
@@ -322,6 +332,14 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       if (inv) this.invoices.charges(inv, d.container, knownIds).forEach(keep);
     }
     return { quantities: [], charges: [...byKey.values()] };
+  }
+
+  /**
+   * When hosted Halo's window is empty again: a continuation scheduled then sends a full window's worth
+   * of requests at once instead of starting by waiting (0 when not paced or already empty).
+   */
+  resumeInMs(): number {
+    return this.api.pacer?.emptyInMs() ?? 0;
   }
 
   /** One step: a batch of one (see applyAll). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LINE_KEY_PATTERN } from '../../../core/line-key';
-import { HttpTransportError, type HttpResponse } from '../../../core/http';
+import { HttpTransportError, type CachedValue, type HttpResponse } from '../../../core/http';
 import { PsaError, type PsaChargeNow } from '../../../core/psa';
 import type { HaloApi } from './api';
 import { MAX_CONCURRENCY } from './config';
@@ -184,6 +184,13 @@ export function claimLines(lines: HaloLine[], desired: DesiredLine[]): Map<strin
   return out;
 }
 
+/**
+ * How long a finding about the list view is trusted across executions. It describes the tenant's API
+ * (which fields its list view carries), which changes with a Halo upgrade, not with staff edits.
+ */
+const LIST_VIEW_TTL_S = 6 * 60 * 60;
+const keptViews = z.object({ invoice: z.boolean().optional(), recurring: z.boolean().optional() });
+
 const invoiceWithLines = haloInvoice.extend({ lines: z.array(z.record(z.string(), z.unknown())).nullish() });
 const newestFirst = (a: LoadedInvoice, b: LoadedInvoice): number =>
   a.header.invoice_date < b.header.invoice_date
@@ -238,7 +245,35 @@ export class HaloInvoices {
     private readonly api: HaloApi,
     /** The client's bill-to client id, when Halo raises its invoices on another client (known clients only). */
     private readonly billTo: (clientId: string) => string | undefined = () => undefined,
+    /**
+     * What the list view was found to carry, kept between executions (the document cache, a few hours):
+     * a push's continuations then compare list and detail views once, not once each.
+     */
+    private readonly kept: CachedValue | null = null,
   ) {}
+
+  private keptRead = false;
+
+  /** Whether the endpoint's list view carries every detail field: this execution's finding, else a kept one. */
+  private listVerdict(recurring: boolean): boolean | undefined {
+    if (!this.keptRead && this.kept) {
+      this.keptRead = true;
+      const v = this.kept.read(keptViews);
+      if (v?.invoice !== undefined) this.listComplete.set(false, v.invoice);
+      if (v?.recurring !== undefined) this.listComplete.set(true, v.recurring);
+    }
+    return this.listComplete.get(recurring);
+  }
+
+  private setListVerdict(recurring: boolean, complete: boolean): void {
+    this.listComplete.set(recurring, complete);
+    const v: z.infer<typeof keptViews> = {};
+    const inv = this.listComplete.get(false);
+    const rec = this.listComplete.get(true);
+    if (inv !== undefined) v.invoice = inv;
+    if (rec !== undefined) v.recurring = rec;
+    this.kept?.write(v, LIST_VIEW_TTL_S);
+  }
 
   private toLoaded(h: z.infer<typeof invoiceWithLines>, recurring: boolean, what: string): LoadedInvoice {
     const raw = h.lines ?? [];
@@ -296,7 +331,7 @@ export class HaloInvoices {
     for (const recurring of [false, true]) {
       const at = wants.flatMap((w, i) => (w.ref.recurring === recurring ? [i] : []));
       // One invoice: its own GET is one request too, and always complete.
-      if (at.length < 2 || this.listComplete.get(recurring) === false) continue;
+      if (at.length < 2 || this.listVerdict(recurring) === false) continue;
       const listed = this.listedFresh(
         at.map((i) => wants[i].clientId),
         recurring,
@@ -304,7 +339,7 @@ export class HaloInvoices {
       // The list could not be read (refused, unexpected form): each invoice on its own, as before.
       if (!listed) continue;
       const found = at.filter((i) => listed.has(wants[i].ref.id));
-      if (this.listComplete.get(recurring) === undefined && found.length) {
+      if (this.listVerdict(recurring) === undefined && found.length) {
         // Compare the list copy of one invoice (one with lines, if any) with its detail view.
         const probe = found.find((i) => (listed.get(wants[i].ref.id)?.raw.length ?? 0) > 0) ?? found[0];
         const detail = this.loadEach([wants[probe].ref])[0];
@@ -313,9 +348,9 @@ export class HaloInvoices {
         const list = listed.get(wants[probe].ref.id) as LoadedInvoice;
         // Neither has a line: nothing learnt yet (the other invoices are read one by one below).
         if (!detail.raw.length && !list.raw.length) continue;
-        this.listComplete.set(recurring, listCarriesDetail(list, detail));
+        this.setListVerdict(recurring, listCarriesDetail(list, detail));
       }
-      if (this.listComplete.get(recurring) !== true) continue;
+      if (this.listVerdict(recurring) !== true) continue;
       for (const i of found) out[i] ??= listed.get(wants[i].ref.id);
     }
     const rest = wants.flatMap((w, i) => (out[i] === undefined ? [i] : []));

@@ -105,6 +105,13 @@ export class HaloPacer {
     this.times = kept.slice(-this.limit.requests);
   }
 
+  /** Milliseconds until every request now in the window (this execution's and the stored ones) has left it. */
+  emptyInMs(): number {
+    const now = this.clock();
+    const w = this.window(now);
+    return w.length ? Math.max(0, w[w.length - 1] + this.limit.windowMs - now) : 0;
+  }
+
   /** Send times counted since the last save: what this execution adds to the stored window. */
   private unsaved: number[] = [];
 

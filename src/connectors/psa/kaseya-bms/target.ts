@@ -50,15 +50,17 @@ import {
   type BmsServiceLine,
 } from './schemas';
 
+export const CHARGE_REFUSED =
+  "Kaseya BMS's API has no way to add a usage or one-off charge to a contract, and a contract service recurs every billing cycle in whole units, so BillGrid does not push this line to BMS: bill it in BMS by hand (or map it to a recurring service)";
+
 export const KASEYA_BMS_CAPABILITIES: PsaCapabilities = {
   quantityTargets: true,
   chargeContainer: 'contract',
   // A service line of 0 units bills nothing: none is added.
   addsZeroQuantities: false,
+  // Charges are held when the month is compared (Review shows why), and refused again if a step names one.
+  chargesRefused: CHARGE_REFUSED,
 };
-
-export const CHARGE_REFUSED =
-  "Kaseya BMS's API has no way to add a usage or one-off charge to a contract, and a contract service recurs every billing cycle in whole units, so BillGrid does not push this line to BMS: bill it in BMS by hand (or map it to a recurring service)";
 
 export const NO_READ_WARNING =
   "This Kaseya BMS tenant's API cannot read a contract's services back; BillGrid compares with its own record of the lines it added or changed. A service line added or changed in BMS by hand is not seen: keep module-billed services to BillGrid, or check the contract in BMS";

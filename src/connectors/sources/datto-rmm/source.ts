@@ -303,7 +303,8 @@ export class DattoRmmSource implements BillingSource {
           source: this.id,
           customerId: site.uid,
           customerName: site.name,
-          subscriptionId: site.uid,
+          // One contract service per site and billing type, each with its own sync switch (seed 002).
+          subscriptionId: `${site.uid}:${rule.id}`,
           sku: skuOf(rule),
           productName: `Datto RMM ${rule.name}`,
           description: `Datto RMM ${rule.name} at ${site.name}, ${period.month}`,

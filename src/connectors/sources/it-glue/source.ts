@@ -225,7 +225,8 @@ export class ItGlueSource implements BillingSource {
           source: this.id,
           customerId: o.id,
           customerName: o.attributes.name,
-          subscriptionId: o.id,
+          // One contract service per organisation and billing type, each with its own sync switch (seed 002).
+          subscriptionId: `${o.id}:${rule.id}`,
           sku: `IT-GLUE-${rule.id.toUpperCase()}`,
           productName: `IT Glue ${rule.name}`,
           description: `IT Glue ${rule.name} at ${o.attributes.name}, ${period.month}`,

@@ -54,7 +54,12 @@ export class TwilioSource implements BillingSource {
   }
 
   listCustomers(): SourceCustomer[] {
-    return this.listAccounts().customers.map(({ id, name, status }) => ({ id, name, status }));
+    return this.listAccounts().customers.map(({ id, name, status, parentId }) => ({
+      id,
+      name,
+      status,
+      parentId,
+    }));
   }
 
   pullPeriod(period: BillingPeriod): PullResult {
@@ -145,6 +150,10 @@ export class TwilioSource implements BillingSource {
       name: acc.friendly_name?.trim() || acc.sid,
       status: acc.status ?? 'unknown',
       isMain: acc.sid === this.config.accountSid,
+      // A subaccount's owner_account_sid is the account that created it (the main account's is its own).
+      ...(acc.owner_account_sid && acc.owner_account_sid !== acc.sid
+        ? { parentId: acc.owner_account_sid }
+        : {}),
     };
   }
 

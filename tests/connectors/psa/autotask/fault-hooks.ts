@@ -5,6 +5,7 @@
  * and service (one contract service, at most one adjustment per push target); every other approved row
  * is exactly one contract charge whose name carries the line key, with the row's values.
  */
+import { extendedCents } from '../../../../src/core/money';
 import { VOLATILE, sortByJson, type PsaFaultHooks } from '../../../reliability/support/fault-suite';
 import { idOf } from '../../../reliability/support/month';
 import { KEY, byId, day, near, num, type Rec, type RowTarget } from '../../../reliability/support/oracle';
@@ -67,10 +68,19 @@ export function checkAutotask(initial: AtState, final: AtState, rows: RowTarget[
     const c = list[0];
     const diff: string[] = [];
     if (String(c.contractID) !== r.contractId) diff.push(`contract ${String(c.contractID)}≠${r.contractId}`);
-    if (!near(c.unitQuantity, r.quantity, 1e-6))
+    // Autotask bills quantity × its 4-decimal price: that must be the row's amount to the cent. The charge
+    // holds the row's figures (at 4 decimals), or 1 × the amount when those cannot bill it.
+    const billed = extendedCents(num(c.unitQuantity), num(c.unitPrice));
+    const amount = extendedCents(r.quantity, r.unitPrice);
+    if (billed !== amount) diff.push(`bills ${billed} cents≠${amount}`);
+    if (near(c.unitQuantity, r.quantity, 0.00005)) {
+      if (!near(c.unitPrice, r.unitPrice)) diff.push(`price ${String(c.unitPrice)}≠${r.unitPrice}`);
+      if (!near(c.unitCost, r.unitCost)) diff.push(`cost ${String(c.unitCost)}≠${r.unitCost}`);
+    } else if (num(c.unitQuantity) !== 1) {
       diff.push(`quantity ${String(c.unitQuantity)}≠${r.quantity}`);
-    if (!near(c.unitPrice, r.unitPrice)) diff.push(`price ${String(c.unitPrice)}≠${r.unitPrice}`);
-    if (!near(c.unitCost, r.unitCost)) diff.push(`cost ${String(c.unitCost)}≠${r.unitCost}`);
+    } else if (!near(c.unitCost, r.quantity * r.unitCost)) {
+      diff.push(`cost ${String(c.unitCost)}≠${r.quantity} × ${r.unitCost}`);
+    }
     if (diff.length) out.push(`charge for ${r.key}: ${diff.join(', ')}`);
   }
 

@@ -705,20 +705,27 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
   });
 
   it("sends fractional usage at Autotask's 4 decimals and does not re-send it (F3)", async () => {
-    // 1534.123456 minutes at 0.00791234: Autotask keeps 1534.1235 × 0.0079.
+    // 1534.123456 minutes at 0.00791234 bill 12.14; Autotask would keep 1534.1235 × 0.0079 = 12.12, so the
+    // charge goes as 1 × 12.14 with the figures in its description (see price-precision.test.ts).
     const usage = charge(ACME_CONTRACT, ACME, key(0xd1), 1534.123456, 0.00791234, 0.0051, '5007', 'Voice');
     expect(connect().target.applyAll([usage])[0].status).toBe('applied');
     const saved = (await state()).entities.ContractCharges.find((c) => String(c.name).includes(key(0xd1)));
-    expect(saved).toMatchObject({ unitQuantity: 1534.1235, unitPrice: 0.0079, unitCost: 0.0051 });
+    expect(saved).toMatchObject({
+      unitQuantity: 1,
+      unitPrice: 12.14,
+      unitCost: 7.824, // 1534.123456 × 0.0051 = 7.8240296...
+      description: '1534.123456 × 0.00791234: Voice for October 2026',
+    });
     await sb.admin('autotask').clearRequests();
     expect(connect().target.applyAll([usage])[0].status).toBe('unchanged');
     expect(mutations(await log())).toEqual([]);
-    // A real change at the 4th decimal of the price is still sent (money compared at Autotask's precision).
+    // A real change at the 4th decimal of the price is still sent (money compared at Autotask's precision);
+    // 1534.1235 × 0.0082 bills the line's 12.58, so quantity and price go as they are.
     const dearer = { ...usage, after: { ...usage.after, unitPrice: 0.0082 } };
     expect(connect().target.applyAll([dearer])[0].status).toBe('applied');
     expect(
       (await state()).entities.ContractCharges.find((c) => String(c.name).includes(key(0xd1))),
-    ).toMatchObject({ unitPrice: 0.0082 });
+    ).toMatchObject({ unitQuantity: 1534.1235, unitPrice: 0.0082, description: 'Voice for October 2026' });
   });
 
   it("keeps names within Autotask's field lengths and finds the shortened record again (F8)", async () => {

@@ -2,8 +2,9 @@
  * A Kaseya month through the BUILT bundle (dist/Code.js) in the emulator: Datto RMM and IT Glue counted,
  * Kaseya BMS billed. Connect all three, refresh (BMS's KaseyaOne organisation mappings imported as confirmed
  * client mappings), map the module SKUs to BMS services, pull, review, approve, push; a second push sends no
- * mutating request; the nightly sync pushes exactly a device-count change made in the Datto RMM sandbox,
- * then nothing.
+ * mutating request; with one contract service's sync stopped, the nightly sync leaves it untouched and
+ * pushes exactly the other device-count change made in the Datto RMM sandbox; resumed, it pushes exactly
+ * that service's change, then nothing.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,7 +51,7 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
   });
   afterAll(() => sb.stop());
 
-  it('connects, imports the BMS mappings, pushes the month once, then only a device-count change', async () => {
+  it('connects, imports the BMS mappings, pushes the month once, then only a device-count change; a stopped service is left alone', async () => {
     const creds = demoCredentials([...KINDS]);
     for (const kind of KINDS) call('saveConnection', kind, creds[kind]);
     const tested = call('testConnection', 'kaseya-bms') as { ok: boolean; message: string };
@@ -127,41 +128,78 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     expect(again.applied).toBe(0);
     expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
 
-    // The nightly sync (02:00 New York time): first run converged, nothing to send.
+    // The nightly sync (02:00 New York time).
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
     type Last = { lastRun: { outcome: string; message: string; trigger: string } };
     const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
+    const mutations = async () => (await sb.admin('kaseya-bms').requests()).filter(isMutation);
+    const unitsNow = async (contract: number, service: number) =>
+      (await bmsLines()).filter((l) => l.ContractId === contract && l.ServiceId === service);
+    const enrol = async (site: string, n: number, from: number) => {
+      const d = await sb.admin('datto-rmm').state<DattoState>();
+      const model = d.devices.find((x) => x.siteUid === site && x.deviceClass === 'device')!;
+      for (let i = 0; i < n; i++)
+        d.devices.push({ ...model, id: from + i, uid: `dev-new-${from + i}`, hostname: `NEW-${from + i}` });
+      await sb.admin('datto-rmm').setState(d);
+    };
+
+    // Stop on one service: Blue Harbor's workstations go back to manual billing; its other services and
+    // every other account keep syncing.
+    const service = {
+      source: 'datto-rmm',
+      customerId: 'site-blueharbor',
+      subscriptionId: 'site-blueharbor:workstations',
+      month: DEMO_MONTH,
+    };
+    type SyncView = {
+      rows: Array<{ customerId: string; subscriptionId: string; stopped: boolean; nextSync: string | null }>;
+    };
+    const mine = (v: SyncView) => v.rows.filter((r) => r.customerId === 'site-blueharbor');
+    const view = call('stopServiceSync', service) as SyncView;
+    expect(mine(view).find((r) => r.subscriptionId === service.subscriptionId)).toMatchObject({
+      stopped: true,
+      nextSync: null,
+    });
+    // Blue Harbor's servers and network devices are contract services of their own, still synced.
+    const others = mine(view).filter((r) => !r.stopped);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((r) => r.nextSync !== null)).toBe(true);
+
+    // During the day two workstations are enrolled at Blue Harbor and one at Acme's north clinic.
+    await enrol('site-blueharbor', 2, 99_000);
+    await enrol('site-acme-north', 1, 99_100);
+    const stoppedLine = await unitsNow(8003, SERVICE.rmmWorkstation);
     await sb.admin('kaseya-bms').clearRequests();
     host.fireDueTriggers(Date.parse('2026-10-29T06:59:00Z'));
     let s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', trigger: 'nightly' });
-    expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
+    // Only Acme's workstations follow Datto RMM (28 → 29); Blue Harbor's stopped service is untouched.
+    expect(changed(s)).toBe(1);
+    expect(await mutations()).toHaveLength(1);
+    expect((await unitsNow(8001, SERVICE.rmmWorkstation)).map((l) => l.Units)).toEqual([29]);
+    expect(await unitsNow(8003, SERVICE.rmmWorkstation)).toEqual(stoppedLine);
+    expect(stoppedLine.map((l) => l.Units)).toEqual([38]);
+    const held = tabRows(host, `Billing ${DEMO_MONTH}`).find(
+      (r) => r.Subscription === service.subscriptionId,
+    );
+    expect(`${String(held?.Action)} ${String(held?.Status)}`).toMatch(/Sync stopped/);
 
-    // During the day two workstations are enrolled at Blue Harbor in Datto RMM.
-    const datto = await sb.admin('datto-rmm').state<DattoState>();
-    const model = datto.devices.find((d) => d.siteUid === 'site-blueharbor' && d.deviceClass === 'device')!;
-    for (let i = 0; i < 2; i++)
-      datto.devices.push({ ...model, id: 99_000 + i, uid: `dev-new-${i}`, hostname: `BLUEHARBOR-NEW-${i}` });
-    await sb.admin('datto-rmm').setState(datto);
+    // Resumed: the next night pushes exactly Blue Harbor's device-count change (38 → 40), then nothing.
+    call('resumeServiceSync', service);
     await sb.admin('kaseya-bms').clearRequests();
     host.fireDueTriggers(Date.parse('2026-10-30T06:59:00Z'));
     s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', trigger: 'nightly' });
     expect(changed(s)).toBe(1);
-    const sent = (await sb.admin('kaseya-bms').requests()).filter(isMutation);
-    expect(sent.map((r) => r.method)).toHaveLength(1);
-    const after = await bmsLines();
-    expect(
-      after
-        .filter((l) => l.ContractId === 8003 && l.ServiceId === SERVICE.rmmWorkstation)
-        .map((l) => l.Units),
-    ).toEqual([40]);
+    expect(await mutations()).toHaveLength(1);
+    expect((await unitsNow(8003, SERVICE.rmmWorkstation)).map((l) => l.Units)).toEqual([40]);
 
     // The night after: nothing changed, nothing sent.
     await sb.admin('kaseya-bms').clearRequests();
     host.fireDueTriggers(Date.parse('2026-10-31T06:59:00Z'));
     s = call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', trigger: 'nightly' });
     expect(changed(s)).toBe(0);
-    expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
-  });
+    expect(await mutations()).toEqual([]);
+  }, 180_000);
 });

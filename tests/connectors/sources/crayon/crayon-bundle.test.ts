@@ -11,6 +11,7 @@
  * charges (fixed-price contracts hold no services), by the annual rule that is on by default.
  */
 import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { extendedCents } from '../../../../src/core/money';
 import { bundleMonth, type BundleMonth } from '../support/bundle-month';
 
 type Entity = Record<string, unknown>;
@@ -115,11 +116,14 @@ describe('a Crayon month through the built bundle → Autotask', () => {
       expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
     }
     // Azure: "most recent" (the keeper): billed in the month consumed, a charge on the usage period's end;
-    // "next" (the integration's setting): billed in the following month, a charge on its 1st.
+    // "next" (the integration's setting): billed in the following month, a charge on its 1st. Each bills what
+    // Crayon billed: Autotask keeps 4-decimal prices, and 113.5 × 0.02024 (2.30) would bill
+    // 113.5 × 0.0202 = 2.29, so such a line goes as 1 × 2.30 with "113.5 × 0.02024" in its description.
     expect(azure.every((r) => String(r[col('Period end')]).startsWith(DEMO_MONTH))).toBe(true);
     const kept = azure.filter((r) => companyOf(r[col('PSA company')]) === keeper);
     const moved = azure.filter((r) => companyOf(r[col('PSA company')]) !== keeper);
     expect([kept.length > 0, moved.length > 0]).toEqual([true, true]);
+    let asAmount = 0;
     for (const r of azure) {
       const end = String(r[col('Period end')]);
       const billed = kept.includes(r)
@@ -127,9 +131,15 @@ describe('a Crayon month through the built bundle → Autotask', () => {
         : { month: monthAfter(end), on: `${monthAfter(end)}-01` };
       expect(r[col('Billing period')]).toBe(billed.month);
       const c = charges.find((x) => x.id === ref(r));
-      expect(c).toMatchObject({ contractID: contractOf(r), unitQuantity: r[col('Quantity')] });
+      const [q, p] = [Number(r[col('Quantity')]), Number(r[col('Unit price')])];
+      expect(c).toMatchObject({ contractID: contractOf(r) });
+      expect(extendedCents(Number(c?.unitQuantity), Number(c?.unitPrice))).toBe(extendedCents(q, p));
       expect(String(c?.datePurchased)).toBe(`${billed.on}T00:00:00Z`);
+      if (c?.unitQuantity === q) continue;
+      asAmount++;
+      expect(c).toMatchObject({ unitQuantity: 1, description: expect.stringMatching(`^${q} × ${p}: `) });
     }
+    expect(asAmount).toBeGreaterThan(0);
     // Credits: a negative charge on the change date.
     for (const r of credits) {
       const c = charges.find((x) => x.id === ref(r));
