@@ -14,7 +14,7 @@ import { monthLabel, selectedMonth } from '../state';
 import type { Screen } from './types';
 import type { ImportPreviewView } from '../../src/connectors/imports';
 import { MAX_UPLOAD_BYTES, UPLOAD_CHUNK_CHARS } from '../../src/connectors/imports';
-import { readXlsx } from '../../src/connectors/sources/csv/xlsx';
+import { readXlsx } from '../../src/connectors/sources/common/xlsx';
 
 type Profile = Record<string, unknown> & { columns?: Record<string, string> };
 

@@ -10,7 +10,7 @@ import { DICKER_PROFILE, SHERWEB_PROFILE, sampleBytes } from '../../../../local/
 import { BULK_PROFILE, bulkCsv } from '../../../../local/sandbox/csv/bulk';
 import { sampleWorkbook } from '../../../../local/sandbox/csv/xlsx-samples';
 import { newSheetState } from '../../../../local/gas/state';
-import { readXlsx } from '../../../../src/connectors/sources/csv/xlsx';
+import { readXlsx } from '../../../../src/connectors/sources/common/xlsx';
 import { UPLOAD_CHUNK_CHARS } from '../../../../src/connectors/imports';
 import { bundleMonth, type BundleMonth } from '../support/bundle-month';
 

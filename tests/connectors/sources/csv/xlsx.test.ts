@@ -1,5 +1,5 @@
 /**
- * The sidebar's .xlsx reader (src/connectors/sources/csv/xlsx.ts) in Node, whose DecompressionStream is
+ * The sidebar's .xlsx reader (src/connectors/sources/common/xlsx.ts) in Node, whose DecompressionStream is
  * the browser's: workbooks built part by part by local/sandbox/csv/xlsx-samples.ts (shared strings, rich
  * text, inline strings, formula text, numbers, dates by built-in and custom formats, the 1904 system,
  * stored and deflated parts) and a corpus of broken files, each refused with its own message.
@@ -7,7 +7,7 @@
 import { importRows, type ImportInput } from '../../../../src/connectors/sources/csv/import';
 import { importProfileSchema } from '../../../../src/connectors/sources/csv/profile';
 import { periodOf } from '../../../../src/connectors/sources/csv/store';
-import { isDateFormatCode, readXlsx, XlsxError } from '../../../../src/connectors/sources/csv/xlsx';
+import { isDateFormatCode, readXlsx, XlsxError } from '../../../../src/connectors/sources/common/xlsx';
 import { sampleWorkbook, serialOf, xlsx, xlsxParts, zip } from '../../../../local/sandbox/csv/xlsx-samples';
 
 describe('reading an .xlsx workbook', () => {

@@ -10,7 +10,7 @@
  * so the row fails with the value shown. Anything that cannot be read is an XlsxError with the words a
  * person needs (an old .xls, a password-protected workbook, a damaged file, no sheet).
  */
-import { decodeBytes } from '../common/csv-text';
+import { decodeBytes } from './csv-text';
 
 export type XlsxCell = string | number | boolean | null;
 
