@@ -103,6 +103,7 @@ global.listIntegrations = sidebarApi.listIntegrations;
 global.listImportProfiles = sidebarApi.listImportProfiles;
 global.previewFileImport = sidebarApi.previewFileImport;
 global.importFile = sidebarApi.importFile;
+global.uploadFileChunk = sidebarApi.uploadFileChunk;
 global.renameImportProfile = sidebarApi.renameImportProfile;
 global.deleteImportProfile = sidebarApi.deleteImportProfile;
 global.setIntegrationEnabled = sidebarApi.setIntegrationEnabled;

@@ -74,6 +74,8 @@ import {
 import {
   deleteImportProfile,
   importFile,
+  uploadChunkSchema,
+  uploadFileChunk,
   importIntegrationArg,
   importRequestSchema,
   listImportProfiles,
@@ -175,6 +177,7 @@ export const SERVER_FUNCTIONS = {
   listImportProfiles: fn(none, listImportProfiles, 'editor'),
   previewFileImport: fn([arg(importRequestSchema, 'Import')], previewFileImport, 'editor'),
   importFile: fn([arg(importRequestSchema, 'Import')], importFile, 'editor'),
+  uploadFileChunk: fn([arg(uploadChunkSchema, 'Upload')], uploadFileChunk, 'editor'),
   renameImportProfile: fn(
     [arg(importIntegrationArg, 'Profile'), arg(profileNameArg, 'Name')],
     renameImportProfile,

@@ -60,6 +60,7 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   listImportProfiles: [],
   previewFileImport: [{ file: { name: 'usage.csv', text: 'a,b\n1,2\n' }, month: MONTH }],
   importFile: [{ file: { name: 'usage.csv', text: 'a,b\n1,2\n' }, month: MONTH, profile: {} }],
+  uploadFileChunk: [{ id: 'upload-0001', index: 0, count: 1, data: 'YWJj' }],
   renameImportProfile: ['profile-usage', 'Usage'],
   deleteImportProfile: ['profile-usage'],
   setIntegrationEnabled: [SOURCE, false],
