@@ -7,8 +7,10 @@
  */
 import { registerConnectionTester, sidebarApi } from './api';
 import { CONNECTION_TESTERS } from './jobs/testers';
-import { continueJob, runScheduled } from './jobs/run';
+import { dispatch, ensureDispatcher } from './jobs/dispatcher';
+import { runScheduled, wakeUp } from './jobs/run';
 import { readSchedule, triggerMayRun } from './jobs/schedule';
+import { queueSchedule, scheduledRuns } from './jobs/scheduled';
 import { effectiveUserEmail } from './platform/identity';
 import { deleteTriggers } from './platform/triggers';
 import { buildAddonMenu, showSidebar } from './platform/ui';
@@ -35,26 +37,38 @@ function openSidebar(): void {
   showSidebar();
 }
 
+/** The hourly dispatcher (src/jobs/dispatcher.ts): the one schedule trigger per document. */
+function dispatchJobs(): void {
+  dispatch();
+}
+
 /**
- * A schedule trigger runs as its creator. Only the recorded schedule owner's triggers run; another
- * account's leftover trigger (an admin who was taken over) removes itself and says so in the log.
+ * A monthly or nightly trigger from before the dispatcher. It runs as its creator: the owner's runs this
+ * once (it fires at its time) and hands the schedule over to the dispatcher; another account's does
+ * nothing. Either way it removes itself.
  */
-function ownsSchedule(kind: 'monthly' | 'nightly'): boolean {
+function legacyScheduleTrigger(kind: 'monthly' | 'nightly'): void {
   const may = triggerMayRun(effectiveUserEmail());
-  if (may.ok) return true;
   deleteTriggers(kind);
-  console.warn(`BillGrid ${kind} run skipped: ${may.message}`);
-  return false;
+  if (!may.ok) {
+    console.warn(`BillGrid ${kind} run skipped: ${may.message}`);
+    return;
+  }
+  const schedule = readSchedule();
+  if (schedule && scheduledRuns().monthly === null) {
+    ensureDispatcher();
+    queueSchedule(schedule);
+  }
+  if (kind === 'monthly') runScheduled('scheduled', schedule?.pullFirst ?? false);
+  else runScheduled('nightly', true);
 }
 
 function runScheduledMonth(): void {
-  if (!ownsSchedule('monthly')) return;
-  runScheduled('scheduled', readSchedule()?.pullFirst ?? false);
+  legacyScheduleTrigger('monthly');
 }
 
 function runNightlySync(): void {
-  if (!ownsSchedule('nightly')) return;
-  runScheduled('nightly', true);
+  legacyScheduleTrigger('nightly');
 }
 
 // Simple triggers and menu items.
@@ -65,9 +79,11 @@ global.menuCheckActiveTab = menuCheckActiveTab;
 global.menuPushActiveTab = menuPushActiveTab;
 
 // Time-driven triggers: private names (ending in '_'), which google.script.run cannot call.
+global.dispatchJobs_ = dispatchJobs;
+global.continueJob_ = wakeUp;
+// Schedule triggers saved before the dispatcher: each runs once more and hands over to it.
 global.runScheduledMonth_ = runScheduledMonth;
 global.runNightlySync_ = runNightlySync;
-global.continueJob_ = continueJob;
 
 // Sidebar: setup, rights, connections.
 global.getSessionInfo = sidebarApi.getSessionInfo;
@@ -87,6 +103,7 @@ global.listIntegrations = sidebarApi.listIntegrations;
 global.listImportProfiles = sidebarApi.listImportProfiles;
 global.previewFileImport = sidebarApi.previewFileImport;
 global.importFile = sidebarApi.importFile;
+global.uploadFileChunk = sidebarApi.uploadFileChunk;
 global.renameImportProfile = sidebarApi.renameImportProfile;
 global.deleteImportProfile = sidebarApi.deleteImportProfile;
 global.setIntegrationEnabled = sidebarApi.setIntegrationEnabled;
@@ -96,6 +113,7 @@ global.approveRows = sidebarApi.approveRows;
 global.dryRunPush = sidebarApi.dryRunPush;
 global.pushBillingMonth = sidebarApi.pushBillingMonth;
 global.getJobProgress = sidebarApi.getJobProgress;
+global.continueJobs = sidebarApi.continueJobs;
 global.getDefaults = sidebarApi.getDefaults;
 global.saveDefaults = sidebarApi.saveDefaults;
 global.refreshClients = sidebarApi.refreshClients;

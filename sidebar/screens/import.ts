@@ -12,17 +12,65 @@ import { actionButton, fill, h, uid } from '../dom';
 import { call } from '../rpc';
 import { monthLabel, selectedMonth } from '../state';
 import type { Screen } from './types';
-import type { ImportPreviewView, ImportFileInput } from '../../src/connectors/imports';
+import type { ImportPreviewView } from '../../src/connectors/imports';
+import { MAX_UPLOAD_BYTES, UPLOAD_CHUNK_CHARS } from '../../src/connectors/imports';
+import { readXlsx } from '../../src/connectors/sources/common/xlsx';
 
 type Profile = Record<string, unknown> & { columns?: Record<string, string> };
 
-/** The file's bytes as base64, in slices (String.fromCharCode on megabytes overflows the stack). */
-async function fileBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+/** What the sidebar names to the server: a chunked upload, pasted text, or the Import tab. */
+type FileRef =
+  | { name: string; upload: { id: string; count: number; as: 'bytes' | 'rows' } }
+  | { name: string; text: string }
+  | { name: string; tab: true };
+
+/** Bytes as base64, in slices (String.fromCharCode on megabytes overflows the stack). */
+function base64Of(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000)
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * The chosen file, sent in chunks (uploadFileChunk): a CSV as its bytes; an .xlsx read here (the browser
+ * unzips it) and sent as its first sheet's rows. Google documents no size for a google.script.run call.
+ */
+async function uploadFile(file: File, progress: (text: string) => void): Promise<FileRef> {
+  if (file.size > MAX_UPLOAD_BYTES)
+    throw new Error(
+      `${file.name} is ${(file.size / MB).toFixed(1)} MB; BillGrid imports files up to ${MAX_UPLOAD_BYTES / MB} MB: split it (by month or by customer) and import each part`,
+    );
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  let as: 'bytes' | 'rows' = 'bytes';
+  let data: string;
+  if (isZip || /\.xlsx$/i.test(file.name)) {
+    progress('Reading the workbook…');
+    const sheet = await readXlsx(bytes);
+    const json = JSON.stringify({ rows: sheet.rows, rowNumbers: sheet.rowNumbers, notes: sheet.notes });
+    const encoded = new TextEncoder().encode(json);
+    if (encoded.length > MAX_UPLOAD_BYTES)
+      throw new Error(
+        `The rows of ${file.name} come to ${(encoded.length / MB).toFixed(1)} MB; BillGrid imports up to ${MAX_UPLOAD_BYTES / MB} MB: split the file`,
+      );
+    data = base64Of(encoded);
+    as = 'rows';
+  } else data = base64Of(bytes);
+  const id = `u${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const count = Math.max(1, Math.ceil(data.length / UPLOAD_CHUNK_CHARS));
+  for (let index = 0; index < count; index++) {
+    progress(`Uploading ${file.name}: part ${index + 1} of ${count}…`);
+    await call('uploadFileChunk', {
+      id,
+      index,
+      count,
+      data: data.slice(index * UPLOAD_CHUNK_CHARS, (index + 1) * UPLOAD_CHUNK_CHARS),
+    });
+  }
+  return { name: file.name, upload: { id, count, as } };
 }
 
 function textField(label: string, value: string, hint?: string) {
@@ -48,7 +96,8 @@ export const importScreen: Screen = {
     const bar = await monthBar(() => undefined);
     const upload = h('input', {
       type: 'file',
-      accept: '.csv,.txt,.tsv,text/csv,text/plain',
+      accept:
+        '.csv,.txt,.tsv,.xlsx,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       id: uid('file'),
     });
     const paste = h('textarea', {
@@ -59,7 +108,7 @@ export const importScreen: Screen = {
     const form = h('div', { class: 'import-profile' });
     const result = h('div', { class: 'result', 'aria-live': 'polite' });
     const known = h('div', {});
-    let file: ImportFileInput | null = null;
+    let file: FileRef | null = null;
     let profile: Profile | null = null;
 
     const showKnown = async () => {
@@ -228,16 +277,31 @@ export const importScreen: Screen = {
     upload.addEventListener('change', () => {
       const f = upload.files?.[0];
       if (!f) return;
-      void fileBase64(f).then((base64) => {
-        file = { name: f.name, base64 };
-        return preview(false);
-      });
+      const status = (text: string) => fill(result, h('p', { class: 'muted' }, text));
+      uploadFile(f, status)
+        .then((ref) => {
+          file = ref;
+          return preview(false);
+        })
+        .catch((e: unknown) => {
+          file = null;
+          fill(result);
+          ctx.notify.error((e as Error).message);
+        });
     });
     paste.addEventListener('change', () => {
       file = paste.value.trim() ? { name: 'Pasted rows', text: paste.value } : null;
       if (file) void preview(false);
     });
 
+    const fromTab = actionButton(
+      'Import from the Import tab',
+      async () => {
+        file = { name: 'Import tab', tab: true };
+        await preview(false);
+      },
+      { busyLabel: 'Reading the tab…' },
+    );
     const again = actionButton('Preview again', () => preview(true), { busyLabel: 'Reading…' });
     const go = actionButton(
       'Import and pull',
@@ -282,8 +346,23 @@ export const importScreen: Screen = {
         'Re-importing a corrected file updates its rows, marks rows gone from it “Removed at source”, and adds new ones.',
       ),
       bar.element,
-      h('div', { class: 'field' }, h('label', { for: upload.id }, 'File (.csv)'), upload),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: upload.id }, 'File (.csv or .xlsx, up to 10 MB)'),
+        upload,
+      ),
       h('div', { class: 'field' }, h('label', { for: paste.id }, 'Or paste'), paste),
+      h(
+        'div',
+        { class: 'field' },
+        h(
+          'p',
+          { class: 'hint' },
+          'Or paste the export into a tab named “Import” (header first) and read it from there:',
+        ),
+        fromTab,
+      ),
       form,
       h('div', { class: 'actions' }, again, go),
       result,

@@ -162,13 +162,23 @@ export const pushScreen: Screen = {
       const note = h(
         'p',
         { class: 'notice', role: 'status' },
-        'The time budget ran out: the push continues by itself in about a minute. You can close the sidebar.',
+        'The time budget ran out: the push continues by itself while this sidebar is open; closed, it continues from a trigger (in the add-on, within the hour).',
       );
       const progress = createProgress('Continuing…');
       result.append(note, progress.element);
+      // While the sidebar is open it runs the due continuation itself (an add-on's dispatcher fires hourly).
+      let driving = false;
       for (;;) {
         await new Promise((res) => window.setTimeout(res, 5000));
         if (!result.isConnected) return;
+        if (!driving) {
+          driving = true;
+          void call('continueJobs')
+            .catch(() => null)
+            .finally(() => {
+              driving = false;
+            });
+        }
         let s: PushStatus;
         try {
           s = await call('getPushStatus', m);

@@ -50,6 +50,7 @@ import {
 import {
   approveFilter,
   approveRows,
+  continueJobs,
   dryRunOptions,
   dryRunPush,
   getDefaults,
@@ -73,6 +74,8 @@ import {
 import {
   deleteImportProfile,
   importFile,
+  uploadChunkSchema,
+  uploadFileChunk,
   importIntegrationArg,
   importRequestSchema,
   listImportProfiles,
@@ -174,6 +177,7 @@ export const SERVER_FUNCTIONS = {
   listImportProfiles: fn(none, listImportProfiles, 'editor'),
   previewFileImport: fn([arg(importRequestSchema, 'Import')], previewFileImport, 'editor'),
   importFile: fn([arg(importRequestSchema, 'Import')], importFile, 'editor'),
+  uploadFileChunk: fn([arg(uploadChunkSchema, 'Upload')], uploadFileChunk, 'editor'),
   renameImportProfile: fn(
     [arg(importIntegrationArg, 'Profile'), arg(profileNameArg, 'Name')],
     renameImportProfile,
@@ -194,6 +198,7 @@ export const SERVER_FUNCTIONS = {
   dryRunPush: fn([month, arg(dryRunOptions, 'Dry run options')], dryRunPush, 'read'),
   pushBillingMonth: fn([month], pushBillingMonth, 'editor'),
   getJobProgress: fn(none, getJobProgress, 'read'),
+  continueJobs: fn(none, continueJobs, 'editor'),
   showGridRow: fn([arg(showArgs, 'Row to show')], showGridRow, 'read'),
   getPushStatus: fn([arg(statusMonthArg, 'Billing month')], getPushStatus, 'read'),
   // Defaults and the schedule.

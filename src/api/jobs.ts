@@ -8,7 +8,7 @@ import { CURRENCIES, identifies } from '../core/billing-line';
 import { CurrencyTotals } from '../core/money';
 import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
-import { currentBillingMonth, isBillingMonth } from '../core/periods';
+import { isBillingMonth } from '../core/periods';
 import type { ManualModeGate } from '../core/manual-mode';
 import { createsProducts } from '../core/psa';
 import type { PsaTarget, PushStep } from '../core/psa';
@@ -16,7 +16,9 @@ import { buildPushPlan } from '../core/push-plan';
 import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { withDocumentLock } from '../platform/lock';
-import { deleteTriggers, listTriggers, scheduleMonthly, scheduleNightly } from '../platform/triggers';
+import { deleteTriggers } from '../platform/triggers';
+import { ensureDispatcher, runDueJobs, stopDispatcherIfIdle } from '../jobs/dispatcher';
+import { queueSchedule, scheduledRuns, unqueueSchedule } from '../jobs/scheduled';
 import { setApprovals } from '../sheets/approve';
 import { listMonths } from '../sheets/grid';
 import { readLookups } from '../sheets/lookups';
@@ -480,27 +482,18 @@ export interface ScheduleView {
   /** The schedule's triggers are yours (you can change or stop it without taking it over). */
   yours: boolean;
   active: { monthly: boolean; nightly: boolean };
+  /** The next monthly run, in the spreadsheet's time zone. */
   nextRun: string | null;
+  /** The next nightly sync, in the same form. */
+  nextSync: string | null;
   lastRun: LastRun | null;
   /** When the last run started, in the spreadsheet's time zone (the form of nextRun). */
   lastRunAt: string | null;
 }
 
-/** The next monthly run after `now` (hour in the spreadsheet's time zone, shown as an ISO-like text). */
-function nextMonthly(s: Schedule, now: Date, tz: string): string {
-  const today = Number(formatInZone(now, tz, 'd'));
-  const hour = Number(formatInZone(now, tz, 'H'));
-  const thisMonth = currentBillingMonth(now, tz);
-  const passed = today > s.dayOfMonth || (today === s.dayOfMonth && hour >= s.hour);
-  const [y, mo] = (passed ? nextMonthOf(thisMonth) : thisMonth).split('-');
-  return `${y}-${mo}-${String(s.dayOfMonth).padStart(2, '0')} ${String(s.hour).padStart(2, '0')}:00 (${tz})`;
-}
-
-/** The next nightly quantity sync after `now`, in the same form. */
-function nextNightly(hour: number, now: Date, tz: string): string {
-  const h = Number(formatInZone(now, tz, 'H'));
-  const day = h >= hour ? new Date(now.getTime() + 24 * 3600_000) : now;
-  return `${formatInZone(day, tz, 'yyyy-MM-dd')} ${String(hour).padStart(2, '0')}:00 (${tz})`;
+/** A queued run's time as staff read it: '2026-11-02 06:00 (America/New_York)'. */
+function shownAt(at: number | null, tz: string): string | null {
+  return at === null ? null : `${formatInZone(new Date(at), tz, 'yyyy-MM-dd HH:mm')} (${tz})`;
 }
 
 /**
@@ -508,66 +501,55 @@ function nextNightly(hour: number, now: Date, tz: string): string {
  * active; null when nothing is scheduled (pushes happen by hand).
  */
 export function nextScheduledSync(view: ScheduleView = getSchedule()): string | null {
-  const s = view.schedule;
-  if (!s) return null;
-  const tz = activeSpreadsheet().getSpreadsheetTimeZone();
-  const times: string[] = [];
-  if (view.active.monthly && view.nextRun) times.push(view.nextRun);
-  if (view.active.nightly && s.nightlyHour !== null) times.push(nextNightly(s.nightlyHour, new Date(), tz));
+  const times = [view.active.monthly ? view.nextRun : null, view.nextSync].filter(
+    (t): t is string => t !== null,
+  );
   // Same zone and form: the text order is the time order.
   return times.sort()[0] ?? null;
-}
-
-function nextMonthOf(m: string): string {
-  const [y, mo] = m.split('-').map(Number);
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 }
 
 export function getSchedule(): ScheduleView {
   const schedule = readSchedule();
   const me = apiContext().email();
-  const recorded = readScheduleOwner();
-  // Schedules saved before owners were recorded belong to whoever has the triggers.
-  const mine = listTriggers();
-  const owner = recorded ? recorded.email : mine.some((t) => t.kind === 'monthly') ? me : null;
+  const owner = readScheduleOwner()?.email ?? null;
   const yours = owner !== null && owner === me;
-  // Another account's triggers cannot be listed (Google shows each account only its own): the
-  // recorded owner's are taken as active.
-  const monthly = yours ? mine.some((t) => t.kind === 'monthly') : owner !== null;
+  // The runs are queued in the document; the owner's dispatcher runs them (another account's triggers
+  // cannot be listed: Google shows each account only its own).
+  const runs = owner === null ? { monthly: null, nightly: null } : scheduledRuns();
+  const tz = activeSpreadsheet().getSpreadsheetTimeZone();
   const last = lastRun();
-  const nightly = yours
-    ? mine.some((t) => t.kind === 'nightly')
-    : owner !== null && schedule?.nightlyHour != null;
   return {
     schedule,
     owner,
     yours,
-    active: { monthly, nightly },
-    nextRun:
-      schedule && monthly
-        ? nextMonthly(schedule, new Date(), activeSpreadsheet().getSpreadsheetTimeZone())
-        : null,
+    active: { monthly: runs.monthly !== null, nightly: runs.nightly !== null },
+    nextRun: shownAt(runs.monthly, tz),
+    nextSync: shownAt(runs.nightly, tz),
     lastRun: last,
-    lastRunAt: last ? shownTime(last.at, activeSpreadsheet().getSpreadsheetTimeZone()) : null,
+    lastRunAt: last ? shownTime(last.at, tz) : null,
   };
 }
 
-/** Refuses to change another account's schedule: its triggers run as them, and only they can remove them. */
+/**
+ * Refuses to change another account's active schedule: its runs happen under their account. A schedule
+ * that queues no run (stopped, or a dispatcher kept only for a continuation) may be saved by any manager.
+ */
 function requireScheduleOwner(me: string, action: string): void {
   const owner = readScheduleOwner()?.email ?? null;
-  if (owner !== null && owner !== me) {
+  const runs = scheduledRuns();
+  if (owner !== null && owner !== me && (runs.monthly !== null || runs.nightly !== null)) {
     throw new SidebarError(
       `The schedule belongs to ${owner}: its runs happen under their account. Take over the schedule first, then ${action}.`,
     );
   }
 }
 
-function installSchedule(s: Schedule, me: string): void {
-  const tz = activeSpreadsheet().getSpreadsheetTimeZone();
-  scheduleMonthly(s.dayOfMonth, s.hour, tz);
-  if (s.nightlyHour === null) deleteTriggers('nightly');
-  else scheduleNightly(s.nightlyHour, tz);
+/** The current user becomes the schedule owner with their own dispatcher (older triggers go). */
+function becomeScheduleOwner(me: string): void {
+  deleteTriggers('monthly');
+  deleteTriggers('nightly');
   recordScheduleOwner(me);
+  ensureDispatcher();
 }
 
 export function saveSchedule(input: unknown): ScheduleView {
@@ -575,27 +557,42 @@ export function saveSchedule(input: unknown): ScheduleView {
   requireScheduleOwner(me, 'change it');
   const s = parseArg(scheduleSchema, input, 'Schedule');
   saveScheduleSettings(s);
-  installSchedule(s, me);
+  becomeScheduleOwner(me);
+  queueSchedule(s);
   return getSchedule();
 }
 
 /**
- * Another admin takes the schedule over: it runs under their account from now on. The previous owner's
- * triggers cannot be removed from here; each does nothing and removes itself when it next fires.
+ * Another admin takes the schedule over: its runs happen under their account from now on. The queued runs
+ * stay as they are (a run due now is not skipped); the previous owner's dispatcher cannot be removed from
+ * here: it does nothing and removes itself when it next fires.
  */
 export function takeOverSchedule(): ScheduleView {
   const me = requireManager(apiContext(), 'take over the schedule');
   const s = readSchedule();
   if (!s) throw new SidebarError('There is no saved schedule to take over; save one instead.');
-  installSchedule(s, me);
+  becomeScheduleOwner(me);
+  const runs = scheduledRuns();
+  if (runs.monthly === null) queueSchedule(s);
   return getSchedule();
 }
 
 export function stopSchedule(): ScheduleView {
   requireManager(apiContext(), 'stop the schedule');
+  unqueueSchedule();
   deleteTriggers('monthly');
   deleteTriggers('nightly');
-  // Any other account's triggers (if someone else owned it) do nothing from now on.
-  recordScheduleOwner(null);
+  // Nothing else queued (no continuation): the dispatcher goes, and any other account's does nothing.
+  stopDispatcherIfIdle();
   return getSchedule();
+}
+
+/**
+ * The open sidebar keeps an interactive push (or pull) going: it calls this while one continues, and the
+ * due continuation runs in this execution instead of waiting for a trigger. Scheduled runs are left to
+ * the schedule owner's dispatcher.
+ */
+export function continueJobs(): { ran: boolean } {
+  requireEditor(apiContext(), 'continue a push');
+  return { ran: runDueJobs({ only: 'one-off' }) !== null };
 }

@@ -36,6 +36,14 @@ export interface ImportIntegration {
   name: string;
 }
 
+/**
+ * Uploads: google.script.run documents no argument size, so the sidebar sends a file in chunks of this
+ * many base64 characters (1 MiB), and BillGrid takes files up to MAX_UPLOAD_BYTES (README, "Imported files").
+ */
+export const UPLOAD_CHUNK_CHARS = 1_048_576;
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const MAX_UPLOAD_CHARS = Math.ceil(MAX_UPLOAD_BYTES / 3) * 4;
+
 /** An uploaded or pasted file, as the sidebar sends it. */
 export interface ImportFileInput {
   name: string;
@@ -43,6 +51,18 @@ export interface ImportFileInput {
   base64?: string;
   /** Text pasted or already decoded. */
   text?: string;
+  /** Cells already read: an .xlsx sheet (read in the sidebar) or the Import tab (numbers, ISO dates, text). */
+  table?: ImportTable;
+}
+
+export type ImportCell = string | number | boolean | null;
+
+export interface ImportTable {
+  rows: ImportCell[][];
+  /** The row number a person sees for each row (sheet row); index + 1 when absent. */
+  rowNumbers?: number[];
+  /** E.g. which sheet of a workbook was read. */
+  notes?: string[];
 }
 
 export interface ImportRequest {

@@ -26,7 +26,6 @@ import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { DAILY_QUOTA_WINDOW_MS } from '../platform/quota';
 import { deleteJson, readJson, writeJson } from '../platform/store';
-import { deleteTriggers, scheduleContinuation } from '../platform/triggers';
 import type { WriteLimit } from '../sheets/grid';
 import { findMonthSheet } from '../sheets/month-tabs';
 import {
@@ -37,6 +36,7 @@ import {
   sourceNames,
   sourceNamesInWords,
 } from './connections';
+import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter } from './dispatcher';
 import { Journal, propertiesJournal } from './ledger';
 import { NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
@@ -47,6 +47,13 @@ const LAST_RUN_KEY = 'bg.lastRun';
 const PROGRESS_KEY = 'bg.progress';
 /** A continuation starts a minute after the previous execution stopped. */
 const CONTINUE_AFTER_MS = 60_000;
+/** The job (src/jobs/dispatcher.ts) that resumes the checkpoint. */
+export const CONTINUATION_JOB = 'continuation';
+
+/** Resume the checkpoint `ms` from now (through the dispatcher's queue). */
+function continueAfter(ms: number): void {
+  runJobAfter(CONTINUATION_JOB, ms);
+}
 
 export function loadSettings(): BillingSettings {
   const r = readJson(SETTINGS_KEY, billingSettingsSchema);
@@ -192,7 +199,7 @@ function pullAndCompare(
       continuations,
       startedAt: new Date().toISOString(),
     } satisfies Checkpoint);
-    scheduleContinuation(CONTINUE_AFTER_MS);
+    continueAfter(CONTINUE_AFTER_MS);
   };
   if (!pulled.complete) {
     const written = `${summary.rowsWritten ?? 0} of ${summary.lines} rows`;
@@ -252,7 +259,7 @@ function compare(
 
 function clearCheckpoint(): void {
   deleteJson(CHECKPOINT_KEY);
-  deleteTriggers('continuation');
+  cancelJob(CONTINUATION_JOB);
 }
 
 /** The comparison a large pull left for its continuation: the tab is read afresh (staff may have edited it). */
@@ -398,7 +405,7 @@ function pushAndRecord(
     writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
     // Spread over days: past the account's daily quota the rest waits until the quota renews. Else when
     // the PSA's rate limit has room again (a paced PSA), at least a minute on.
-    scheduleContinuation(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : resumeAfterMs(psa.target));
+    continueAfter(summary.dailyQuota ? DAILY_QUOTA_WINDOW_MS : resumeAfterMs(psa.target));
   }
   recordRun({
     at: new Date().toISOString(),
@@ -420,7 +427,7 @@ function pushAndRecord(
 /** The rate limit has no room before this execution ends: the push continues once it has. */
 function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait, psa: PsaTarget): PushRunResult {
   writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-  scheduleContinuation(Math.max(err.waitMs, resumeAfterMs(psa)));
+  continueAfter(Math.max(err.waitMs, resumeAfterMs(psa)));
   const summary: PushSummary = {
     month: checkpoint.month,
     runId: checkpoint.runId,
@@ -458,7 +465,7 @@ const MAX_RESUME_MS = 60 * 60 * 1000;
 /** A scheduled pull that used the whole budget: the push starts in the continuation. */
 function pulledOnly(checkpoint: Checkpoint): PushRunResult {
   writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-  scheduleContinuation(CONTINUE_AFTER_MS);
+  continueAfter(CONTINUE_AFTER_MS);
   const summary: PushSummary = {
     month: checkpoint.month,
     runId: checkpoint.runId,
@@ -500,13 +507,24 @@ export function continueJob(): void {
   withDocumentLock('the continuation', () => {
     const cp = readJson(CHECKPOINT_KEY, checkpointSchema);
     if (!cp.ok || !cp.value) {
-      deleteTriggers('continuation');
+      cancelJob(CONTINUATION_JOB);
       return;
     }
     if (cp.value.job === 'compare') continueCompare(cp.value);
     else if (cp.value.job === 'pull') continuePull(cp.value);
     else executeCheckpoint(cp.value);
   });
+}
+
+registerJob(CONTINUATION_JOB, { run: continueJob });
+
+/**
+ * The bound script's one-off wake-up trigger: runs the due one-off job (the continuation). A checkpoint
+ * saved before the job queue existed (no queue entry) resumes as before.
+ */
+export function wakeUp(): void {
+  const ran = runDueJobs({ only: 'one-off' });
+  if (ran === null && jobAt(CONTINUATION_JOB) === null) continueJob();
 }
 
 /** The month a scheduled run bills: the previous month in the spreadsheet's time zone. */

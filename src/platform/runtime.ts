@@ -35,3 +35,25 @@ export function shownTime(iso: string, timeZone: string): string {
 export function documentProperties(): GoogleAppsScript.Properties.Properties {
   return PropertiesService.getDocumentProperties() ?? PropertiesService.getScriptProperties();
 }
+
+/** Minutes a time zone is ahead of UTC at a moment (Utilities.formatDate's 'Z': '+1300', '-0500'). */
+function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const z = /^([+-])(\d\d)(\d\d)$/.exec(formatInZone(new Date(ms), timeZone, 'Z'));
+  if (!z) return 0;
+  return (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
+}
+
+/** The moment a wall-clock time (month 1–12, day overflow allowed) happens in a time zone. */
+export function wallTimeToEpoch(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  timeZone: string,
+): number {
+  const wall = Date.UTC(year, month - 1, day, hour);
+  let at = wall - zoneOffsetMinutes(wall, timeZone) * 60_000;
+  // Once more with the offset in force at the result (a daylight-saving change in between).
+  at = wall - zoneOffsetMinutes(at, timeZone) * 60_000;
+  return at;
+}

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GasRuntime, LocalHost, setClock } from '../../local/gas';
-import type { ExecutionResult } from '../../local/gas';
+import type { ExecutionResult, GasOptions } from '../../local/gas';
 import type { SheetState } from '../../local/gas/state';
 import { demoCredentials } from '../../local/demo/credentials';
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
@@ -57,10 +57,14 @@ export interface BundleHost {
 export async function startBundle(
   psa: string,
   sources: readonly string[] = DEMO_SOURCES,
+  options: Omit<GasOptions, 'urlMap'> = {},
 ): Promise<BundleHost> {
   const kinds = [...sources, psa];
   const sb = await startSandboxes(kinds.map((kind) => ({ kind })));
-  const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
+  const runtime = GasRuntime.create(
+    { owner: 'owner@example.com' },
+    { ...options, urlMap: urlMapFor(sb.urls) },
+  );
   const host = new LocalHost(runtime, fs.readFileSync(bundlePath, 'utf8'));
   setClock(host.state, Date.parse('2026-11-01T09:00:00Z'));
   const run = (fn: string, args: unknown[], user = 'owner@example.com') =>

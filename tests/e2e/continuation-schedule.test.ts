@@ -109,7 +109,8 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     // Late October: the month being used is the demo month itself.
     setClock(host.state, Date.parse('2026-10-28T12:00:00Z'));
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
-    expect(handlers().sort()).toEqual(['runNightlySync_', 'runScheduledMonth_']);
+    // One trigger runs both: the hourly dispatcher.
+    expect(handlers()).toEqual(['dispatchJobs_']);
     type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
     const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
 
@@ -163,7 +164,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     };
     expect(view.active.monthly).toBe(true);
     expect(view.nextRun).toBe('2026-11-02 06:00 (America/New_York)');
-    expect(handlers()).toEqual(['runScheduledMonth_']);
+    expect(handlers()).toEqual(['dispatchJobs_']);
 
     // On the 2nd at 06:00 New York time the run pushes the previous month's approved rows, as pulled.
     await sb.admin('pax8').clearRequests();
@@ -216,10 +217,10 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
 
     const taken = as(B, 'takeOverSchedule').result as { owner: string; yours: boolean };
     expect(taken).toMatchObject({ owner: B, yours: true });
-    // Both accounts now have a monthly trigger: B cannot remove A's.
+    // Both accounts now have a dispatcher: B cannot remove A's.
     expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([
-      ['runScheduledMonth_', A],
-      ['runScheduledMonth_', B],
+      ['dispatchJobs_', A],
+      ['dispatchJobs_', B],
     ]);
 
     await sb.admin('autotask').clearRequests();
@@ -228,9 +229,9 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     // A's trigger ran as A, did nothing, said so, and removed itself.
     const skipped = fired.find((r) => r.logs.some((l) => /skipped/.test(l.message)));
     expect(skipped?.logs.map((l) => l.message).join('\n')).toMatch(
-      /monthly run skipped: The schedule now belongs to admin-b@example\.com; this trigger \(created by owner@example\.com\)/,
+      /dispatcher skipped: The schedule now belongs to admin-b@example\.com; this trigger \(created by owner@example\.com\)/,
     );
-    expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([['runScheduledMonth_', B]]);
+    expect(host.state.triggers.map((t) => [t.handler, t.user])).toEqual([['dispatchJobs_', B]]);
     // Exactly one run: one summary mail, one finished run, the month's charges sent once.
     expect(host.state.mail.map((m) => m.subject)).toEqual(['BillGrid scheduled run for 2026-10: finished']);
     const last = (as(B, 'getSchedule').result as { lastRun: { outcome: string; month: string } }).lastRun;

@@ -212,7 +212,7 @@ describe('a pull too large for one execution compares in a continuation (built b
     // Google runs an hourly trigger at a minute of its choosing within the hour: the hour's last minute.
     const at = Date.parse('2026-10-29T06:59:00Z');
     const [run] = wb.host.fireDueTriggers(at);
-    expect(run.functionName).toBe('runNightlySync_');
+    expect(run.functionName).toBe('dispatchJobs_');
     expect(run.ok).toBe(true);
     // Nothing sent to Autotask, not even the reads a push plans from: that is the continuation's work.
     expect(await sb.admin('autotask').requests()).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * The schedule in the spreadsheet's time zone, whatever the script's (issue #25), through the built bundle:
- * the monthly run is set and shown as the spreadsheet's day and hour, fires then (at whichever minute of
- * that hour Google picks), bills the month before in the spreadsheet's zone, and runs once. The script's
+ * the monthly run is set and shown as the spreadsheet's day and hour, runs at the hourly dispatcher's first
+ * firing in that hour (at whichever minute Google fires it), bills the month before in the spreadsheet's
+ * zone, and runs once. The script's
  * zone stays New York (appsscript.json); the spreadsheets are far from it on both sides of UTC, around the
  * October/November boundary. Nothing is connected: what is checked is when the run happens and which month
  * it is for, not what it sends (the other schedule tests do that).
@@ -27,7 +28,7 @@ const cases = [
 ];
 
 describe.each(cases)('monthly run in a $tz spreadsheet (script zone New York)', (c) => {
-  it.each([0, 59])('Google picks minute %i of the hour: the run happens then, once', (minute) => {
+  it.each([0, 59])('the dispatcher fires at minute %i of the hour: the run happens then, once', (minute) => {
     const runtime = GasRuntime.create(
       { owner: 'owner@example.com' },
       { scriptTimeZone: 'America/New_York', triggerMinute: minute },
@@ -45,15 +46,24 @@ describe.each(cases)('monthly run in a $tz spreadsheet (script zone New York)', 
     const saved = call('saveSchedule', { dayOfMonth: 1, hour: c.hour, pullFirst: false, nightlyHour: null });
     expect((saved as View).nextRun).toBe(`2026-11-01 ${hh}:00 (${c.tz})`);
 
-    // Not a minute early (a trigger in the script's zone would already have fired here) …
-    expect(host.fireDueTriggers(Date.parse(c.before))).toHaveLength(0);
-    // … then at the picked minute, and only once in that hour and day.
+    // The hourly dispatcher is the one trigger; it fires at `minute` past each hour.
+    expect(host.state.triggers.map((t) => t.handler)).toEqual(['dispatchJobs_']);
+    const trigger = host.state.triggers[0];
+    const fireAt = (at: number) => {
+      trigger.nextRunAt = at;
+      return host.fireDueTriggers(at);
+    };
+    const last = () => (call('getSchedule') as View).lastRun;
+    // Not a second early (a run in the script's zone would already have happened here) …
+    expect(fireAt(Date.parse(c.before)).map((r) => r.ok)).toEqual([true]);
+    expect(last()).toBeNull();
+    // … then at the dispatcher's first firing in the hour, and only once in that hour and day.
     const picked = Date.parse(c.hourStart) + minute * 60_000;
-    expect(host.fireDueTriggers(picked - 1000)).toHaveLength(0);
-    expect(host.fireDueTriggers(picked).map((r) => r.functionName)).toEqual(['runScheduledMonth_']);
+    expect(fireAt(picked).map((r) => r.functionName)).toEqual(['dispatchJobs_']);
+    expect(last()).toMatchObject({ month: '2026-10', trigger: 'scheduled' });
     const hourEnd = Date.parse(c.hourStart) + 3_600_000 - 1000;
-    expect(host.fireDueTriggers(hourEnd)).toHaveLength(0);
-    expect(host.fireDueTriggers(hourEnd + 12 * 3_600_000)).toHaveLength(0);
+    fireAt(hourEnd);
+    fireAt(hourEnd + 12 * 3_600_000);
 
     const view = call('getSchedule') as View;
     expect(view.lastRun).toMatchObject({ month: '2026-10', trigger: 'scheduled' });

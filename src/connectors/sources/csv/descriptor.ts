@@ -37,6 +37,15 @@ import { DELIMITERS, FileError } from './text';
 import { DATE_FORMATS, DECIMAL_MARKS, isBlank } from './values';
 
 function readFile(file: ImportFileInput, profile?: Pick<ImportProfile, 'delimiter'>): ImportInput {
+  if (file.table !== undefined) {
+    const { rows, rowNumbers, notes } = file.table;
+    if (rows.length === 0) throw new FileError('The file is empty');
+    if (rowNumbers && rowNumbers.length !== rows.length)
+      throw new FileError(
+        'The upload arrived damaged (row numbers do not match the rows): choose the file again',
+      );
+    return { rows, rowNumbers, notes: notes ?? [] };
+  }
   if (file.base64 !== undefined) {
     let bytes: Uint8Array;
     try {

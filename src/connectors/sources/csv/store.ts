@@ -58,7 +58,11 @@ export function keepImport(
   const rows: string[][] = [[meta]];
   input.rows.forEach((cells, i) => {
     const n = input.rowNumbers?.[i] ?? i + 1;
-    rows.push([JSON.stringify([n, ...cells.map((c) => (c === null || c === undefined ? '' : String(c)))])]);
+    // Numbers stay numbers (a spreadsheet's 1234.5 reads under any decimal mark); the rest is text.
+    const kept = cells.map((c) =>
+      c === null || c === undefined ? '' : typeof c === 'number' ? c : String(c),
+    );
+    rows.push([JSON.stringify([n, ...kept])]);
   });
   deps.rows(tabName(profileId, month)).write(rows);
   const all = deps.durable('months').read(monthsSchema) ?? {};
@@ -75,7 +79,7 @@ export function readImport(deps: ImportDeps, profileId: string, month: string): 
   const metaParsed = z
     .object({ file: z.string(), notes: z.array(z.string()) })
     .safeParse(safeJson(stored[0]?.[0]));
-  const rows: string[][] = [];
+  const rows: Array<Array<string | number>> = [];
   const rowNumbers: number[] = [];
   for (let i = 1; i < stored.length; i++) {
     const r = storedRow.safeParse(safeJson(stored[i][0]));
@@ -84,7 +88,7 @@ export function readImport(deps: ImportDeps, profileId: string, month: string): 
         `Row ${i + 1} of the tab keeping the ${month} import was edited and cannot be read: import the file again`,
       );
     rowNumbers.push(Number(r.data[0]));
-    rows.push(r.data.slice(1).map(String));
+    rows.push(r.data.slice(1));
   }
   return { rows, rowNumbers, notes: metaParsed.success ? metaParsed.data.notes : [] };
 }
