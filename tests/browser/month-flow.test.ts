@@ -384,7 +384,7 @@ describe('a billing month in the workbench', () => {
       await sidebar.getByRole('tab', { name: 'Defaults' }).click();
       await sidebar.getByLabel('Usage billed in arrears goes').selectOption(mode);
       await sidebar.getByRole('button', { name: 'Save defaults' }).click();
-      await settle(sidebar.getByText('Defaults saved'));
+      await settle(sidebar.locator('.saved', { hasText: 'Defaults saved.' }));
       await sidebar.getByRole('tab', { name: 'Month' }).click();
       await sidebar.getByRole('button', { name: 'Pull charges' }).click();
       await settle(sidebar.getByRole('heading', { name: /^Pulled into/ }));

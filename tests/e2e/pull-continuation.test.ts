@@ -233,4 +233,44 @@ describe('a pull too large for one execution compares in a continuation (built b
     });
     expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
   });
+
+  it('a nightly sync early in a month, every source failing and no tab yet, has nothing to sync; with a tab it failed', async () => {
+    const wb = await workbook();
+    // 30 November: the nightly sync is queued for 02:00 New York time on 1 December, whose month has no tab.
+    setClock(wb.host.state, Date.parse('2026-11-30T12:00:00Z'));
+    wb.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
+    for (const source of ['pax8', 'twilio']) await sb.admin(source).faults([{ status: 401, times: 10_000 }]);
+    type Last = { lastRun: { outcome: string; month: string; message: string; trigger: string } };
+    const tabs = () => wb.host.state.spreadsheets[0].sheets.map((t) => t.name);
+
+    const [early] = wb.host.fireDueTriggers(Date.parse('2026-12-01T07:59:00Z'));
+    expect(early.ok).toBe(true);
+    expect(wb.call<Last>('getSchedule').lastRun).toMatchObject({
+      trigger: 'nightly',
+      month: '2026-12',
+      outcome: 'finished',
+      message: expect.stringMatching(/^Nothing to sync yet for 2026-12 \(Nothing was pulled: /),
+    });
+    expect(tabs()).not.toContain('Billing 2026-12');
+
+    // Once staff have a December tab, the same failure is a failure.
+    const sheets = wb.host.state.spreadsheets[0].sheets;
+    sheets.push({
+      ...structuredClone(sheets[0]),
+      id: 424242,
+      name: 'Billing 2026-12',
+      rows: [],
+      protections: [],
+      developerMetadata: [],
+    });
+    const [later] = wb.host.fireDueTriggers(Date.parse('2026-12-02T07:59:00Z'));
+    expect(later.ok).toBe(true);
+    expect(wb.call<Last>('getSchedule').lastRun).toMatchObject({
+      trigger: 'nightly',
+      month: '2026-12',
+      outcome: 'failed',
+      message: expect.stringMatching(/^Nothing was pulled: /),
+    });
+    for (const source of ['pax8', 'twilio']) await sb.admin(source).faults([]);
+  });
 });
