@@ -94,7 +94,9 @@ describe('stopping and resuming the sync of one contract service (built bundle)'
     expect(scheduled.rows.filter((r) => !r.stopped).every((r) => r.nextSync === scheduled.nextSync)).toBe(
       true,
     );
+    // The hourly dispatcher runs one due job a firing: the nightly sync first, the monthly push the hour after.
     b.host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
+    b.host.fireDueTriggers(Date.parse('2026-11-02T12:59:00Z'));
     const last = (call('getSchedule') as { lastRun: { outcome: string; month: string } }).lastRun;
     expect(last).toMatchObject({ outcome: 'finished', month: DEMO_MONTH });
     row = grid().find((r) => r['Line key'] === key) as Row;

@@ -80,6 +80,7 @@ describe('Kaseya BMS descriptor', () => {
       quantityTargets: true,
       chargeContainer: 'contract',
       addsZeroQuantities: false,
+      chargesRefused: expect.stringMatching(/^Kaseya BMS's API has no way to add a usage or one-off charge/),
     });
   });
 
