@@ -55,8 +55,12 @@ export class SidebarApp {
     clear(panel);
     // An error belongs to the screen it happened on.
     this.notify.clearError();
-    Promise.resolve(screen.render(panel, this.context(firstWizardVisit))).catch((e: unknown) => {
-      this.notify.error(e instanceof Error ? e.message : String(e));
+    // Each render gets a box of its own: a screen still loading when the user moves on writes into its
+    // detached box, never over the next screen.
+    const box = h('div', { class: 'screen' });
+    panel.append(box);
+    Promise.resolve(screen.render(box, this.context(firstWizardVisit))).catch((e: unknown) => {
+      if (box.isConnected) this.notify.error(e instanceof Error ? e.message : String(e));
     });
   }
 
