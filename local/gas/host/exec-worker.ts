@@ -67,13 +67,29 @@ function decode(v: unknown): unknown {
   return v;
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The host posts the reply, raises the flag, then notifies. A thread that read the previous reply as
+ * soon as the flag rose can be woken by that late notify while waiting for this call: an empty port
+ * then means "not yet", so wait again. A stale reply (an earlier call's) is skipped.
+ */
+function awaitReply(want: number): ReplyMessage {
+  for (;;) {
+    const reply = receiveMessageOnPort(data.port)?.message as ReplyMessage | undefined;
+    if (reply && reply.seq === want) return reply;
+    if (reply && reply.seq < want) continue;
+    if (reply) throw new Error('Emulator: lost the host connection');
+    // Flag still down: sleep until the host raises it. Flag up but port empty: the reply is in transit.
+    if (Atomics.wait(signal, 0, 0) === 'not-equal') Atomics.wait(pause, 0, 0, 1);
+  }
+}
+
 function call(handle: number, method: string, args: unknown[]): unknown {
   const msg: CallMessage = { seq: ++seq, handle, method, args: args.map(encode) };
   Atomics.store(signal, 0, 0);
   data.port.postMessage(msg);
-  Atomics.wait(signal, 0, 0);
-  const reply = receiveMessageOnPort(data.port)?.message as ReplyMessage | undefined;
-  if (!reply || reply.seq !== msg.seq) throw new Error('Emulator: lost the host connection');
+  const reply = awaitReply(msg.seq);
   if (!reply.ok) {
     const err = new Error(reply.error.message);
     err.name = reply.error.name;
