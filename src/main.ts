@@ -134,6 +134,7 @@ global.createMissingInPsa = sidebarApi.createMissingInPsa;
 global.listServiceSync = sidebarApi.listServiceSync;
 global.stopServiceSync = sidebarApi.stopServiceSync;
 global.resumeServiceSync = sidebarApi.resumeServiceSync;
+global.rememberLineLinks = sidebarApi.rememberLineLinks;
 global.showGridRow = sidebarApi.showGridRow;
 global.getPushStatus = sidebarApi.getPushStatus;
 global.getSchedule = sidebarApi.getSchedule;

@@ -40,8 +40,10 @@ import {
   createMissingInPsa,
   linkContract,
   linkInput,
+  lineLinksMonthArg,
   listContractLinks,
   listServiceSync,
+  rememberLineLinks,
   resumeServiceSync,
   serviceKey,
   serviceSyncMonthArg,
@@ -167,6 +169,7 @@ export const SERVER_FUNCTIONS = {
   listServiceSync: fn([arg(serviceSyncMonthArg.optional(), 'Billing month')], listServiceSync, 'read'),
   stopServiceSync: fn([arg(serviceKey, 'Contract service')], stopServiceSync, 'editor'),
   resumeServiceSync: fn([arg(serviceKey, 'Contract service')], resumeServiceSync, 'editor'),
+  rememberLineLinks: fn([arg(lineLinksMonthArg, 'Billing month')], rememberLineLinks, 'editor'),
   refreshClients: fn(none, refreshClients, 'editor'),
   // The billing month.
   listBillingMonths: fn(none, listBillingMonths, 'read'),

@@ -51,6 +51,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
     contractStartChecks: true,
     // Charges keep 4 decimals: one whose rounded price cannot bill the line's amount goes as 1 × the amount.
     chargeDecimals: CHARGE_DECIMALS,
+    // A charge's datePurchased is its own and an update changes it (decide.ts compares it too).
+    chargeDatesKept: true,
   },
   create: (c, deps) =>
     new AutotaskTarget(
