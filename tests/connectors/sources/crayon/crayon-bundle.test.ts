@@ -193,8 +193,8 @@ describe('a Crayon month through the built bundle → Autotask', () => {
     const at = (r: unknown[], name: string) => r[h2.indexOf(name)];
     const byKey = new Map(b2.map((r) => [String(at(r, 'Line key')), r]));
     const keyOf = (r: unknown[]) => String(r[col('Line key')]);
-    const serviceOf = (r: unknown[]) =>
-      `${String(at(r, 'PSA contract'))}|${String(at(r, 'PSA service/item'))}`;
+    // Auto-create mode: a contract service per contract and SKU.
+    const serviceOf = (r: unknown[]) => `${String(at(r, 'PSA contract'))}|${String(at(r, 'Product/SKU'))}`;
     const target = serviceOf(byKey.get(keyOf(bumped))!);
     for (const r of b2.filter((x) => at(x, 'Source') === 'crayon' && at(x, 'Charge type') === 'recurring')) {
       if (at(r, 'Cycle') !== 'monthly') continue;
