@@ -1,7 +1,9 @@
 /**
  * The workbench end to end in Chromium: the real bundle in the emulator, sandboxes, the add-on menu,
  * the built sidebar in its panel, the Connect screen saving Twilio credentials through
- * google.script.run, the grid, and the state surviving a restart.
+ * google.script.run, the demo MSP's preloaded data (a connected account, two sample vendor exports),
+ * the Import screen (upload, preview with the remembered profile, import and pull), the grid, and the
+ * state surviving a restart.
  */
 import { CONNECTOR_IDS } from '../../src/connectors/registry';
 import fs from 'node:fs';
@@ -12,6 +14,7 @@ import { startWorkbench, type Workbench } from '../../local/workbench/server';
 import { launch, screenshotPath, type Browser } from './chromium';
 import { prepareTestProject, type TestProject } from './bundle';
 import { SID, TOKEN } from '../api/fake-gas';
+import { demoSeeds } from '../../local/sandbox/registry';
 
 describe('workbench', () => {
   let browser: Browser;
@@ -27,6 +30,7 @@ describe('workbench', () => {
       stateDir,
       distDir: project.dir,
       reset,
+      demo: true,
       log: () => undefined,
     });
     return workbench;
@@ -110,6 +114,7 @@ describe('workbench', () => {
       'Defaults',
       'Products',
       'Contracts',
+      'Import',
       'Month',
       'Review',
       'Push',
@@ -199,6 +204,61 @@ describe('workbench', () => {
     const sidebar = await openSidebarFromMenu(page);
     await sidebar.locator('details[data-kind="twilio"] .chip', { hasText: 'Saved' }).waitFor();
     await page.screenshot({ path: screenshotPath('workbench-after-restart') });
+    await page.close();
+  });
+
+  it('starts the demo MSP with its preloaded data, and imports a vendor file on the Import screen', async () => {
+    // The workbench restarted above: what the new workbook was seeded with at the first start is kept.
+    const wb = workbench as Workbench;
+    // What the new workbook was seeded with (local/sandbox/<folder>/demo-seed.ts): accounts connected and
+    // vendor files imported, each through the bundle's server functions.
+    const calls = demoSeeds().flatMap((s) => s.calls());
+    const connected = calls.filter((c) => c.fn === 'saveConnection').map((c) => String(c.args[0]));
+    const files = calls
+      .filter((c) => c.fn === 'importFile')
+      .map((c) => c.args[0] as { file: { name: string; base64: string }; profile: { name: string } });
+    expect([connected.length, files.length]).toEqual([1, 2]);
+    const page = await openPage(wb);
+    const sidebar = await openSidebarFromMenu(page);
+    // The demo account is connected without anyone typing its credentials.
+    await sidebar.getByRole('tab', { name: 'Connect' }).waitFor();
+    for (const kind of connected)
+      await sidebar.locator(`details[data-kind="${kind}"] .chip`, { hasText: 'Saved' }).waitFor();
+
+    await sidebar.getByRole('tab', { name: 'Import' }).click();
+    const known = sidebar.locator('li.import-known');
+    await known.first().waitFor();
+    // Both sample exports are remembered profiles, each with the demo month's file.
+    const listed = (await known.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(listed).toHaveLength(files.length);
+    expect(listed).toEqual(
+      expect.arrayContaining(files.map((f) => expect.stringContaining(`${f.profile.name} 2026-10`))),
+    );
+
+    // Upload the first sample as a person would: its remembered profile is suggested from the header and
+    // the preview shows its rows as they will land.
+    const sample = files[0];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-sample-'));
+    const file = path.join(dir, sample.file.name);
+    fs.writeFileSync(file, Buffer.from(sample.file.base64, 'base64'));
+    await sidebar.getByLabel('Billing month').selectOption('2026-10');
+    await sidebar.getByLabel('File (.csv or .xlsx, up to 10 MB)').setInputFiles(file);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await sidebar.getByRole('heading', { name: `Remembered profile: ${sample.profile.name}` }).waitFor();
+    const previewRows = sidebar.getByRole('table', { name: 'First rows as they will land' }).locator('tbody tr');
+    await previewRows.first().waitFor();
+    expect(await previewRows.count()).toBeGreaterThanOrEqual(5);
+    await page.screenshot({ path: screenshotPath('workbench-import-preview') });
+
+    // Import and pull: the file's rows land in the month's tab (the seed imported it, nobody pulled yet).
+    await sidebar.getByRole('button', { name: 'Import and pull' }).click();
+    await sidebar
+      .getByText(`rows of ${sample.profile.name} imported into`, { exact: false })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const added = await sidebar.locator('.result').textContent();
+    expect(added).toMatch(/Added\s*([1-9]\d*)/);
+    await page.screenshot({ path: screenshotPath('workbench-import-pulled') });
     await page.close();
   });
 });
