@@ -16,6 +16,7 @@ import {
   type PsaInvoiceChoice,
   type ListsInvoices,
   type PsaProduct,
+  type PsaQuantityNow,
   type PsaReadScope,
   type PsaTarget,
   type PushStep,
@@ -327,11 +328,21 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       const inv = loaded[i];
       if (inv) listed.set(refKey(d), inv);
     });
+    // Line ids recorded for rows that are not the month's charges: seat lines (quantity targets).
+    const charged = new Set(scope.lineKeys);
+    const seatIds = new Set(
+      Object.entries(scope.knownIds ?? {})
+        .filter(([k, id]) => !charged.has(k) && /^\d+$/.test(id))
+        .map(([, id]) => Number(id)),
+    );
+    const quantities: PsaQuantityNow[] = [];
     for (const d of direct) {
       const inv = listed.get(refKey(d));
-      if (inv) this.invoices.charges(inv, d.container, knownIds).forEach(keep);
+      if (!inv) continue;
+      this.invoices.charges(inv, d.container, knownIds).forEach(keep);
+      quantities.push(...this.invoices.quantities(inv, d.container, seatIds));
     }
-    return { quantities: [], charges: [...byKey.values()] };
+    return { quantities, charges: [...byKey.values()] };
   }
 
   /**
