@@ -22,6 +22,7 @@ import {
   type PushStep,
   type StepOutcome,
 } from '../../../core/psa';
+import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { HaloApi, pagesLeft, type HaloProblem } from './api';
 import { HaloClients } from './clients';
 import { parseHaloConfig } from './config';
@@ -341,6 +342,14 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       if (!inv) continue;
       this.invoices.charges(inv, d.container, knownIds).forEach(keep);
       quantities.push(...this.invoices.quantities(inv, d.container, seatIds));
+    }
+    // Seats in auto-create mode name the product 'new:<SKU>' until it is mapped: the same line answers them
+    // (the catalogue, read once per execution, gives each item's SKU).
+    const items = quantities.length ? this.items.all() : [];
+    for (const q of [...quantities]) {
+      const item = items.find((i) => String(i.id) === q.ref.productId);
+      const sku = item ? item.supplier_part_code || item.internalreference : '';
+      if (sku) quantities.push({ ...q, ref: { ...q.ref, productId: `${AUTO_CREATE_PRODUCT_PREFIX}${sku}` } });
     }
     return { quantities, charges: [...byKey.values()] };
   }
