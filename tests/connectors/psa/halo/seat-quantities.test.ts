@@ -204,10 +204,18 @@ describe('HaloPSA recurring seat lines are quantity targets on the recurring inv
         ['2026-12', 12, 90],
       ];
       const generated: HaloState['invoices'] = [];
+      const reads: number[] = [];
       let seatLineId = '';
       for (const [month, seats, usage] of periods) {
         const lines = monthLines(month, seats, usage);
+        await admin().clearRequests();
         const first = push(lines, known);
+        // The seats and the usage go in the recurring invoice's ONE write (no request of their own).
+        const sent = await admin().requests();
+        expect(sent.filter(isMutation).map((r) => `${r.method} ${r.path}`)).toEqual([
+          'POST /api/RecurringInvoice',
+        ]);
+        reads.push(sent.filter((r) => r.method === 'GET').length);
         const seatStep = first.plan.steps.find((s) => s.ref.kind === 'quantity');
         if (month === '2026-10') expect(seatStep?.operation).toBe('create-quantity');
         else if (month === '2026-11') {
@@ -246,6 +254,9 @@ describe('HaloPSA recurring seat lines are quantity targets on the recurring inv
         // After the period's invoice is generated, still nothing to do.
         expect(push(lines, known).plan.steps).toEqual([]);
       }
+      // Reads per push, compare and apply (docs/PERFORMANCE.md): /api/authinfo, the client list (tax),
+      // the recurring invoices' list, the catalogue (the seat item's SKU), the invoice afresh before its write.
+      expect(reads).toEqual([5, 5, 5]);
       // Each generated invoice: the seats in force (the seat line names no month: it is the template's) and
       // its own month's usage once.
       expect(
