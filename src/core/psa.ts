@@ -214,6 +214,13 @@ export interface PsaCapabilities {
    * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
    */
   chargeDecimals?: number;
+  /**
+   * The PSA keeps a recurring quantity as one line per product on a recurring invoice (HaloPSA): a
+   * 'recurring' line of a client billed to a chosen invoice (invoice behaviour 'recurring') is a quantity
+   * target on that invoice (`contractId` = the chosen invoice), so a seat change updates the line's
+   * quantity instead of adding a charge each month.
+   */
+  recurringInvoiceQuantities?: boolean;
 }
 
 export interface PsaTarget {
