@@ -214,6 +214,12 @@ export interface PsaCapabilities {
    * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
    */
   chargeDecimals?: number;
+  /**
+   * In default-item mode, recurring lines (quantity targets) not yet mapped go to the default service
+   * (`codes.defaultService`, a PSA product), not the default item code: on Autotask the item code is a
+   * billing code, while a contract service needs a Service. Absent = the default item serves both.
+   */
+  defaultServiceForQuantities?: boolean;
 }
 
 export interface PsaTarget {
