@@ -220,6 +220,13 @@ export interface PsaCapabilities {
    * billing code, while a contract service needs a Service. Absent = the default item serves both.
    */
   defaultServiceForQuantities?: boolean;
+  /**
+   * The PSA keeps a recurring quantity as one line per product on a recurring invoice (HaloPSA): a
+   * 'recurring' line of a client billed to a chosen invoice (invoice behaviour 'recurring') is a quantity
+   * target on that invoice (`contractId` = the chosen invoice), so a seat change updates the line's
+   * quantity instead of adding a charge each month.
+   */
+  recurringInvoiceQuantities?: boolean;
 }
 
 export interface PsaTarget {

@@ -15,7 +15,9 @@ import type { ArrearsMode, BillingSettings, EffectiveSettings } from './settings
  * Decision on charge types: only 'recurring' lines become quantity targets (a contract service whose unit
  * count equals the sum of the lines mapped to it). 'pro-rata' lines are one-time partial-period
  * adjustments, so they are charges like usage, arrears and one-off: adding them to a seat count
- * would corrupt it. On a PSA without quantity targets (Halo) every line is a charge.
+ * would corrupt it. On a PSA without quantity targets every line is a charge, except on one that keeps
+ * recurring quantities on a recurring invoice (capability `recurringInvoiceQuantities`): there a recurring
+ * line of a client billed to a chosen recurring invoice is a quantity target on that invoice.
  */
 
 export const QUANTITY_CHARGE_TYPES: readonly ChargeType[] = ['recurring'];
@@ -249,6 +251,16 @@ export function mappingTargetResolver(
         return { ok: true, ref, companyId, productId, settings: contractSettings(settings, contractId, s) };
       }
 
+      if (
+        capabilities.recurringInvoiceQuantities &&
+        QUANTITY_CHARGE_TYPES.includes(line.chargeType) &&
+        s.invoiceBehaviour === 'recurring' &&
+        s.targetInvoiceId
+      ) {
+        // One line per product on the chosen recurring invoice, its quantity kept (seats), not a new charge.
+        const ref: TargetRef = { kind: 'quantity', companyId, contractId: s.targetInvoiceId, productId };
+        return { ok: true, ref, companyId, productId, settings: s };
+      }
       let container: string;
       if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line, s.arrearsMode);
       else if (s.invoiceBehaviour === 'latest') container = LATEST_INVOICE;
