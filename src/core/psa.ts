@@ -79,8 +79,9 @@ export interface PsaQuantityNow {
   unitPrice: number;
   unitCost: number;
   /**
-   * What is in force on the day after the read period (the 1st of the next month), when the PSA says: a
-   * change that waits for the next period (setting `prorate` off) is compared with it.
+   * What is in force from the first day of the contract's next billing period (the 1st of the next month,
+   * or `PsaBillingState.contractPeriods`' `next`), when the PSA says: a change that waits for the next
+   * period (setting `prorate` off) is compared with it.
    */
   next?: { quantity: number; unitPrice: number; unitCost: number };
 }
@@ -98,6 +99,13 @@ export interface PsaChargeNow {
 export interface PsaBillingState {
   quantities: PsaQuantityNow[];
   charges: PsaChargeNow[];
+  /**
+   * By contract id, when read (`readNextMonth`) and the PSA bills the contract in periods of its own
+   * (Autotask's contract period type): the first day of its billing period holding the read month, and of
+   * the next one. A change that waits for the next period (setting `prorate` off) waits for `next`, and
+   * `PsaQuantityNow.next` is what is in force on that day. Left out: monthly periods.
+   */
+  contractPeriods?: Record<string, { start: string; next: string }>;
 }
 
 /** What must be read for a billing month: only the companies/contracts the month's lines need. */
@@ -113,8 +121,9 @@ export interface PsaReadScope {
    */
   knownIds?: Record<string, string>;
   /**
-   * Some quantity target's changes wait for the next month (setting `prorate` off): also read what is in force
-   * on the day after `periodEnd` (`PsaQuantityNow.next`).
+   * Some quantity target's changes wait for the next billing period (setting `prorate` off): also read what is
+   * in force from the first day of each contract's next period (`PsaQuantityNow.next`; the day after
+   * `periodEnd` for monthly contracts) and the contracts' periods (`PsaBillingState.contractPeriods`).
    */
   readNextMonth?: boolean;
 }
@@ -205,6 +214,19 @@ export interface PsaCapabilities {
    * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
    */
   chargeDecimals?: number;
+  /**
+   * In default-item mode, recurring lines (quantity targets) not yet mapped go to the default service
+   * (`codes.defaultService`, a PSA product), not the default item code: on Autotask the item code is a
+   * billing code, while a contract service needs a Service. Absent = the default item serves both.
+   */
+  defaultServiceForQuantities?: boolean;
+  /**
+   * The PSA keeps a recurring quantity as one line per product on a recurring invoice (HaloPSA): a
+   * 'recurring' line of a client billed to a chosen invoice (invoice behaviour 'recurring') is a quantity
+   * target on that invoice (`contractId` = the chosen invoice), so a seat change updates the line's
+   * quantity instead of adding a charge each month.
+   */
+  recurringInvoiceQuantities?: boolean;
 }
 
 export interface PsaTarget {
