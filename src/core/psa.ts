@@ -231,6 +231,12 @@ export interface PsaCapabilities {
    */
   chargeDatesKept?: boolean;
   /**
+   * In default-item mode, recurring lines (quantity targets) not yet mapped go to the default service
+   * (`codes.defaultService`, a PSA product), not the default item code: on Autotask the item code is a
+   * billing code, while a contract service needs a Service. Absent = the default item serves both.
+   */
+  defaultServiceForQuantities?: boolean;
+  /**
    * The PSA keeps a recurring quantity as one line per product on a recurring invoice (HaloPSA): a
    * 'recurring' line of a client billed to a chosen invoice (invoice behaviour 'recurring') is a quantity
    * target on that invoice (`contractId` = the chosen invoice), so a seat change updates the line's

@@ -96,14 +96,14 @@ function syncStopped(
     `Sync stopped for ${line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`}` +
     ': bill it by hand, or resume sync to push it';
   const mode = lifecycleInForce(s);
+  const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
   const productId =
     index.product(line.source, line.sku)?.productId ??
     (mode === 'default-item'
-      ? s.codes.itemCode || null
+      ? defaultItemOf(s, quantity, capabilities)
       : mode === 'auto-create'
         ? AUTO_CREATE_PRODUCT_PREFIX + line.sku
         : null);
-  const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
   if (quantity && productId) {
     return {
       ok: false,
@@ -113,6 +113,17 @@ function syncStopped(
     };
   }
   return { ok: false, reason: 'sync-stopped', message };
+}
+
+/** The default product of default-item mode for a line: the default service for a quantity target where the PSA needs one. */
+function defaultItemOf(
+  s: EffectiveSettings,
+  quantity: boolean,
+  capabilities: PsaCapabilities,
+): string | null {
+  return (
+    (quantity && capabilities.defaultServiceForQuantities ? s.codes.defaultService : s.codes.itemCode) || null
+  );
 }
 
 /** What the resolver needs to know of the PSA's contracts (the lookup tab's rows). */
@@ -206,14 +217,20 @@ export function mappingTargetResolver(
           };
         }
         if (s.productLifecycle === 'default-item') {
-          if (!s.codes.itemCode) {
+          const quantityLine =
+            capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
+          const fallback = defaultItemOf(s, quantityLine, capabilities);
+          if (!fallback) {
             return {
               ok: false,
               reason: 'unmapped-product',
-              message: `Product '${line.sku}' is not mapped and no default item code is set`,
+              message:
+                quantityLine && capabilities.defaultServiceForQuantities
+                  ? `Product '${line.sku}' is not mapped and no default service is set for recurring lines (Defaults)`
+                  : `Product '${line.sku}' is not mapped and no default item code is set`,
             };
           }
-          productId = s.codes.itemCode;
+          productId = fallback;
         } else {
           productId = AUTO_CREATE_PRODUCT_PREFIX + line.sku;
         }
