@@ -83,6 +83,7 @@ import {
   profileNameArg,
   renameImportProfile,
 } from './imports';
+import { acknowledgeLedgerChange, getLedgerStatus } from './ledger';
 import { assignProduct, listProductMappings, productAssignment, productsMonthArg } from './products';
 import { getPushStatus, showGridRow, showArgs, statusMonthArg } from './push-results';
 import { adminsSchema, getSessionInfo, setAdmins } from './rights';
@@ -201,6 +202,8 @@ export const SERVER_FUNCTIONS = {
   continueJobs: fn(none, continueJobs, 'editor'),
   showGridRow: fn([arg(showArgs, 'Row to show')], showGridRow, 'read'),
   getPushStatus: fn([arg(statusMonthArg, 'Billing month')], getPushStatus, 'read'),
+  getLedgerStatus: fn(none, getLedgerStatus, 'read'),
+  acknowledgeLedgerChange: fn(none, acknowledgeLedgerChange, 'manager'),
   // Defaults and the schedule.
   getDefaults: fn(none, getDefaults, 'read'),
   saveDefaults: fn([arg(billingSettingsSchema, 'Defaults')], saveDefaults, 'manager'),

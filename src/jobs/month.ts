@@ -2,6 +2,7 @@
  * The billing month's three steps — pull, reconcile, push — as plain functions over a spreadsheet, the
  * configured connectors and the settings. Locks, checkpoints and triggers are added by run.ts.
  */
+import { ledgerChain } from './ledger-guard';
 import { parseRawBillingLine } from '../core/billing-line';
 import type { BillingLine, RawBillingLine } from '../core/billing-line';
 import { assignLineKeys } from '../core/line-key';
@@ -439,6 +440,8 @@ export interface PushOptions {
   onStep?: (done: number, total: number) => void;
   /** What a pull earlier in this execution holds (see planMonth). */
   known?: MonthContext;
+  /** Steps sent together: the PSA's own size (or 100) unless an admin set `bg.pushBatchSize`. */
+  batchSize?: number;
 }
 
 /**
@@ -542,14 +545,14 @@ export function pushMonth(
     if (inPlan.has(e.idempotencyKey)) continue;
     opts.journal.write({ ...e, result: 'verified', message: 'Found in the PSA on resume; nothing re-sent' });
   }
-  const ledger = new LedgerAppender(ss);
+  const ledger = new LedgerAppender(ss, ledgerChain());
   const toLedger = (entries: JournalEntry[]) => ledger.append(entries);
   const done = executePlan(plan.steps, psa.target, opts.journal, {
     runId: opts.runId,
     user: opts.user,
     chargeContainer: psa.capabilities.chargeContainer,
     hasTime: opts.hasTime,
-    batchSize: psa.target.pushBatchSize,
+    batchSize: opts.batchSize ?? psa.target.pushBatchSize,
     onStep: opts.onStep,
     flushJournal: () => opts.journal.flush(toLedger),
   });

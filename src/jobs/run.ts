@@ -38,6 +38,7 @@ import {
 } from './connections';
 import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter } from './dispatcher';
 import { Journal, propertiesJournal } from './ledger';
+import { ledgerAlarm, LedgerTamperedError, readLedgerHead, requireIntactLedger } from './ledger-guard';
 import { NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
 
@@ -336,6 +337,19 @@ function configuredBudgetMs(): number | undefined {
   return r.ok && r.value !== null ? r.value * 1000 : undefined;
 }
 
+const BATCH_KEY = 'bg.pushBatchSize';
+const batchSchema = z.number().int().min(1).max(1000);
+
+/**
+ * Steps a push sends between two checks of the time left: the PSA's own size (100 by default) unless an
+ * admin set `bg.pushBatchSize` (smaller makes a slow PSA's continuations stop sooner; tests use it to get
+ * many executions out of a small month).
+ */
+function configuredBatchSize(): number | undefined {
+  const r = readJson(BATCH_KEY, batchSchema);
+  return r.ok && r.value !== null ? r.value : undefined;
+}
+
 /** Time kept in hand for the status/ledger writes and the continuation trigger. */
 const reserveFor = (limitMs: number): number => Math.min(60_000, limitMs / 4);
 
@@ -346,6 +360,8 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
   const budget = startBudget(limit);
   const reserve = reserveFor(limit);
   const ss = activeSpreadsheet();
+  // A Ledger changed by hand stops every push (and continuation) until an admin acknowledges it.
+  requireIntactLedger(ss);
   const settings = loadSettings();
   const psa = connectedPsa();
   let known: MonthContext | undefined;
@@ -391,6 +407,7 @@ function pushAndRecord(
     journal,
     hasTime: () => budget.hasTime(reserve),
     known,
+    batchSize: configuredBatchSize(),
     onStep: (done, total) => {
       if (done % 25 === 0 || done === total) {
         reportProgress({ runId: checkpoint.runId, step: `Pushing ${checkpoint.month}`, done, total });
@@ -512,11 +529,39 @@ export function continueJob(): void {
     }
     if (cp.value.job === 'compare') continueCompare(cp.value);
     else if (cp.value.job === 'pull') continuePull(cp.value);
-    else executeCheckpoint(cp.value);
+    else {
+      try {
+        executeCheckpoint(cp.value);
+      } catch (err) {
+        if (!(err instanceof LedgerTamperedError)) throw err;
+        // The checkpoint stays; the acknowledgement queues its continuation again (resumeStoppedPush).
+        const refused: LastRun = {
+          at: new Date().toISOString(),
+          runId: cp.value.runId,
+          trigger: cp.value.trigger,
+          month: cp.value.month,
+          outcome: 'refused',
+          message: err.message,
+        };
+        recordRun(refused);
+        if (cp.value.trigger === 'scheduled') notifyOwner(refused);
+      }
+    }
   });
 }
 
 registerJob(CONTINUATION_JOB, { run: continueJob });
+
+/**
+ * After an owner or admin acknowledged a change to the Ledger: a push whose continuation the check
+ * stopped goes on (a minute later, from the dispatcher, the wake-up or the open sidebar). True when queued.
+ */
+export function resumeStoppedPush(): boolean {
+  const cp = readJson(CHECKPOINT_KEY, checkpointSchema);
+  if (!cp.ok || !cp.value || jobAt(CONTINUATION_JOB) !== null) return false;
+  continueAfter(CONTINUE_AFTER_MS);
+  return true;
+}
 
 /**
  * The bound script's one-off wake-up trigger: runs the due one-off job (the continuation). A checkpoint
@@ -552,6 +597,19 @@ export function refuseReason(settings: BillingSettings, sourceIds: readonly stri
     : null;
 }
 
+/**
+ * The Ledger chain's head for the run summary: outside the spreadsheet, it lets the owner see later
+ * whether the Ledger (and, in the bound script, the anchor in document properties) was rewritten.
+ */
+function ledgerLine(): string {
+  // The push checked the Ledger before it ran: what it found is stored (no second read of the tab).
+  const alarm = ledgerAlarm();
+  const head = readLedgerHead();
+  return alarm
+    ? `Ledger check: ${alarm.message} (found ${alarm.at}); pushes wait for an owner or admin to acknowledge it.`
+    : `Ledger chain: ${head.rows} rows, last hash ${head.hash}. Keep this mail: a Ledger rewritten later no longer ends in this hash.`;
+}
+
 /** Scheduled runs have nobody watching: tell the owner how it went (the sidebar shows it too). */
 function notifyOwner(run: LastRun): void {
   const owner = new SettingsStore().get('owner');
@@ -563,6 +621,8 @@ function notifyOwner(run: LastRun): void {
     run.message,
     '',
     `Run ${run.runId || '—'} at ${shownTime(run.at, activeSpreadsheet().getSpreadsheetTimeZone())}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
+    '',
+    ledgerLine(),
   ].join('\n');
   try {
     sendRunSummary(owner, subject, body);
@@ -609,7 +669,7 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
       runId: '',
       trigger,
       month,
-      outcome: notYet ? 'finished' : 'failed',
+      outcome: notYet ? 'finished' : err instanceof LedgerTamperedError ? 'refused' : 'failed',
       message: notYet ? `Nothing to sync yet for ${month} (${message})` : message,
     });
   }

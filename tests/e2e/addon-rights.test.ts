@@ -73,6 +73,8 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   continueJobs: [],
   showGridRow: [{ month: MONTH, row: 2 }],
   getPushStatus: [MONTH],
+  getLedgerStatus: [],
+  acknowledgeLedgerChange: [],
   getDefaults: [],
   saveDefaults: [], // filled with the document's own defaults below
   getSchedule: [],
