@@ -132,7 +132,7 @@ describe('the Ledger chain', () => {
       Array.from({ length: 4 }, (_, i) => entry(i)),
       null,
     );
-    ledger().deleteColumn(13); // an older Ledger had no Chain column
+    ledger().deleteColumns(13, 1); // an older Ledger had no Chain column
     expect(ledger().getLastColumn()).toBe(12);
     expect(checkLedger(e.ss)).toMatchObject({ ok: true, rows: 4, migrated: 4 });
     expect(ledger().getRange(1, 13).getValue()).toBe('Chain');

@@ -389,7 +389,8 @@ export const TAB_EDITS: BadCase[] = [
       sheetOp(b, (ss) => ss.deleteSheet(ss.getSheetByName('Ledger') as GoogleAppsScript.Spreadsheet.Sheet));
       b.set(b.rows.charge.rowNumber, 'Quantity', Number(b.rows.charge.Quantity) + 1);
     },
-    error: /^The Ledger's last \d+ rows were deleted by hand \(from row 2; BillGrid wrote \d+\)\. BillGrid does not push until an owner or admin/,
+    error:
+      /^The Ledger's last \d+ rows were deleted by hand \(from row 2; BillGrid wrote \d+\)\. BillGrid does not push until an owner or admin/,
     othersPushed: false,
     then: (b, v) => {
       expect(b.m.run('acknowledgeLedgerChange', []).error).toBeNull();
