@@ -12,11 +12,11 @@ import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { connectedPsa, sourceNames } from '../jobs/connections';
-import { scheduledMonth } from '../jobs/run';
+import { loadSettings, saveSettings, scheduledMonth } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { listMonths, readGrid } from '../sheets/grid';
-import { MappingIndex } from '../core/mapping';
+import { MappingIndex, serviceMappingGap } from '../core/mapping';
 import type { ContractMapping } from '../core/mapping';
 import { nextScheduledSync } from './jobs';
 import { parseArg, SidebarError } from './args';
@@ -41,6 +41,11 @@ export interface ContractLinkRow {
   contractName: string | null;
   /** The company's contracts a person may pick. */
   candidates: ContractOption[];
+  /**
+   * The linked contract's own proration setting (F6): true prorates mid-period changes, false moves them to
+   * the next period's first day; null follows the client's and the integration's settings and Defaults.
+   */
+  prorate: boolean | null;
 }
 
 export interface ContractsView {
@@ -52,6 +57,12 @@ export interface ContractsView {
 const k = (a: string, b: string) => `${a}\u0000${b}`;
 
 function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
+  let own: NonNullable<ReturnType<typeof loadSettings>['contracts']> = {};
+  try {
+    own = loadSettings().contracts ?? {};
+  } catch {
+    // Unreadable settings: Defaults says so; the links are still shown.
+  }
   const lookups = readLookups(ss);
   const mappings = readMappings(ss, lookups).mappings;
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
@@ -77,6 +88,7 @@ function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
       candidates: [...contracts.values()]
         .filter((c) => c.companyId === companyId && c.kind !== 'invoice')
         .map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
+      prorate: link ? (own[link.contractId]?.prorate ?? null) : null,
     });
   }
   // Customers still without a contract first: they are what needs a person.
@@ -146,6 +158,35 @@ export function linkContract(input: unknown): ContractsView {
       },
       { lookups },
     );
+    return contractsView(ss, psaCanCreate());
+  });
+}
+
+export const contractProrateInput = z.object({
+  contractId: text('PSA contract', 100),
+  /** 'inherit': the contract follows its client's, its integration's and the default setting. */
+  prorate: z.enum(['on', 'off', 'inherit'], { error: "Proration must be 'on', 'off' or 'inherit'" }),
+});
+
+/**
+ * One linked contract's proration (F6): on, a mid-period quantity change takes effect on its date and the PSA
+ * prorates it; off, it waits for the first day of the contract's next billing period; inherit, as the client's
+ * settings say. Kept in the billing settings by contract id; it wins over every other level.
+ */
+export function setContractProrate(input: unknown): ContractsView {
+  requireEditor(apiContext(), 'change a contract’s proration');
+  const a = parseArg(contractProrateInput, input, 'Contract proration');
+  return withDocumentLock('saving a contract’s proration', () => {
+    const ss = activeSpreadsheet();
+    const linked = readMappings(ss, readLookups(ss)).mappings.contracts.some(
+      (c) => c.contractId === a.contractId,
+    );
+    if (!linked) throw new SidebarError('That contract is not linked to any customer (Contracts).');
+    const settings = loadSettings();
+    const contracts = { ...(settings.contracts ?? {}) };
+    if (a.prorate === 'inherit') delete contracts[a.contractId];
+    else contracts[a.contractId] = { prorate: a.prorate === 'on' };
+    saveSettings({ ...settings, contracts });
     return contractsView(ss, psaCanCreate());
   });
 }
@@ -297,6 +338,11 @@ export interface ServiceSyncRow {
   lastSync: string | null;
   /** Null when stopped or when nothing is scheduled. */
   nextSync: string | null;
+  /**
+   * Seed 002's "Mapping Settings Incomplete" (shown under Last sync): why the customer's mapping cannot bring
+   * units to this contract service; null when the mapping is complete.
+   */
+  mappingIncomplete: string | null;
 }
 
 export interface ServiceSyncView {
@@ -314,6 +360,8 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null, canCreate = f
   const lookups = readLookups(ss);
   const mappings = readMappings(ss, lookups).mappings;
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
+  const contractCompany = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.companyId]));
+  const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const nameOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.customerName]));
   const companyOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.companyId ?? '']));
   const candidatesOf = (companyId: string): ContractOption[] =>
@@ -344,6 +392,13 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null, canCreate = f
     stopped: m.syncStopped === true,
     lastSync: m.lastSync ?? null,
     nextSync: m.syncStopped ? null : next,
+    mappingIncomplete: serviceMappingGap({
+      client: index.client(m.source, m.customerId),
+      customerName: customerName || nameOf.get(k(m.source, m.customerId)) || m.customerId,
+      sourceName: names[m.source] ?? m.source,
+      contractCompanyId: contractCompany.get(m.contractId) || null,
+      companyName: (id) => companyName.get(id) ?? id,
+    }),
   });
   const month = monthArg && listMonths(ss).includes(monthArg) ? monthArg : null;
   if (month) {

@@ -265,11 +265,27 @@ export function reviewBillingMonth(m: unknown): MonthReview {
       rows: c.lineCount,
       message: c.message,
     })),
-    warnings: currencyWarnings(
-      all.entries().map((e) => e.currency),
-      settings,
-    ),
+    warnings: [
+      ...currencyWarnings(
+        all.entries().map((e) => e.currency),
+        settings,
+      ),
+      ...mappingWarnings(plan.mappingGaps),
+    ],
   };
+}
+
+const MAX_MAPPING_WARNINGS = 20;
+
+/** Seed 002's "Mapping Settings Incomplete", once per contract service (its lines share the message). */
+function mappingWarnings(gaps: ReadonlyMap<string, string>): string[] {
+  const distinct = [...new Set(gaps.values())];
+  const shown = distinct.slice(0, MAX_MAPPING_WARNINGS);
+  if (distinct.length > shown.length)
+    shown.push(
+      `${distinct.length - shown.length} more contract services have incomplete mappings (Contracts lists them).`,
+    );
+  return shown;
 }
 
 /** A month in several currencies while no PSA currency is set anywhere: nothing can refuse a wrong one. */

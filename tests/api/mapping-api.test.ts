@@ -35,6 +35,7 @@ describe('mapping functions for the sidebar', () => {
     ],
     ['assignProduct', () => jobsApi.assignProduct({ source: SOURCE, sku: 'S', productId: null })],
     ['linkContract', () => jobsApi.linkContract({ source: SOURCE, customerId: 'c1', contractId: '9' })],
+    ['setContractProrate', () => jobsApi.setContractProrate({ contractId: '9', prorate: 'off' })],
     [
       'createMissingInPsa',
       () =>
@@ -78,6 +79,10 @@ describe('mapping functions for the sidebar', () => {
     [
       () => jobsApi.linkContract({ source: SOURCE, customerId: 'c1' }),
       'Contract link: PSA contract is missing',
+    ],
+    [
+      () => jobsApi.setContractProrate({ contractId: '9', prorate: 'sometimes' }),
+      "Contract proration: Proration must be 'on', 'off' or 'inherit'",
     ],
     [
       () =>
