@@ -11,7 +11,7 @@ import type { BillingSettings } from '../core/settings';
 import { isBillingMonth } from '../core/periods';
 import type { ManualModeGate } from '../core/manual-mode';
 import { createsProducts } from '../core/psa';
-import type { PsaTarget, PushStep } from '../core/psa';
+import type { PsaCapabilities, PsaTarget, PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -429,7 +429,16 @@ export function getJobProgress(): Progress | null {
 
 export interface DefaultsView {
   settings: BillingSettings;
-  codes: { incomeAccounts: Option[]; expenseAccounts: Option[]; taxCodes: Option[]; itemCodes: Option[] };
+  codes: {
+    incomeAccounts: Option[];
+    expenseAccounts: Option[];
+    taxCodes: Option[];
+    itemCodes: Option[];
+    /** The PSA's products, offered as the default service when `needsDefaultService`. */
+    services: Option[];
+  };
+  /** Default-item mode on the connected PSA needs a default service for recurring lines (Autotask). */
+  needsDefaultService: boolean;
   /** The integrations whose overrides the screen offers. */
   sources: Option[];
   /** False until a refresh has read the PSA's lists (companies, products, codes). */
@@ -449,12 +458,22 @@ export function getDefaults(): DefaultsView {
   const codes = lookups?.codes ?? { incomeAccounts: [], expenseAccounts: [], taxCodes: [], itemCodes: [] };
   return {
     settings: loadSettings(),
-    codes,
+    codes: { ...codes, services: (lookups?.products ?? []).map((p) => ({ id: p.id, name: p.name })) },
+    needsDefaultService: psaCapabilities()?.defaultServiceForQuantities === true,
     sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
     currencies: CURRENCIES,
     canAutoCreate: psaCreatesProducts() === true,
   };
+}
+
+/** The connected PSA's capabilities; null when no PSA is connected yet. */
+function psaCapabilities(): PsaCapabilities | null {
+  try {
+    return connectedPsa().target.capabilities ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether the connected PSA can create products; null when no PSA is connected yet. */

@@ -47,8 +47,14 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
   // Hosted tenants. A self-hosted tenant's domain must be added to the manifest before deploying (README).
   urlPrefixes: ['https://*.halopsa.com/'],
   http: { reads: policy },
-  // Every line is a charge on an invoice; no quantity targets.
-  capabilities: { quantityTargets: false, chargeContainer: 'invoice' },
+  // Charges are invoice lines; no contract services. A client billed to a chosen recurring invoice has
+  // its recurring seats there as one line per item whose quantity BillGrid keeps (no line for 0 seats).
+  capabilities: {
+    quantityTargets: false,
+    chargeContainer: 'invoice',
+    recurringInvoiceQuantities: true,
+    addsZeroQuantities: false,
+  },
   create: (c, deps) =>
     createHaloTarget(haloConfigFrom(c), deps.http(policy), {
       // Kept per tenant, client id, sign-in address and scope: changed credentials never reuse a token.
