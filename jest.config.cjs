@@ -7,6 +7,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testTimeout: 60000,
+  // Generous: a passing test takes what it takes; a slow CI machine must not fail a correct walk.
+  testTimeout: 150000,
   maxWorkers: 2,
 };

@@ -131,6 +131,7 @@ global.listProductMappings = sidebarApi.listProductMappings;
 global.assignProduct = sidebarApi.assignProduct;
 global.listContractLinks = sidebarApi.listContractLinks;
 global.linkContract = sidebarApi.linkContract;
+global.setContractProrate = sidebarApi.setContractProrate;
 global.createMissingInPsa = sidebarApi.createMissingInPsa;
 global.listServiceSync = sidebarApi.listServiceSync;
 global.stopServiceSync = sidebarApi.stopServiceSync;

@@ -131,7 +131,15 @@ export function findBundleProblems(code: string): BundleProblem[] {
   return problems;
 }
 
+/**
+ * Bundles already found clean. Hosts load the same bundle text for every execution; the check is a pure
+ * function of the text and costs about a second on the 1 MB bundle, so each text is checked once per
+ * process (a bundle with problems is never remembered: it throws every time).
+ */
+const cleanBundles = new Set<string>();
+
 export function assertBundleIsClean(code: string): void {
+  if (cleanBundles.has(code)) return;
   const problems = findBundleProblems(code);
   if (problems.length > 0) {
     const list = problems
@@ -140,6 +148,8 @@ export function assertBundleIsClean(code: string): void {
       .join(', ');
     throw new Error(`The bundle uses names that do not exist in Apps Script: ${list}`);
   }
+  if (cleanBundles.size >= 8) cleanBundles.clear();
+  cleanBundles.add(code);
 }
 
 interface Intrinsics {

@@ -118,3 +118,54 @@ export interface SourceContractFixture<S = unknown> {
 }
 
 export type ContractFixture = PsaContractFixture | SourceContractFixture;
+
+/** Equal to the 4 decimals PSAs keep for quantities and prices. */
+export const near = (a: unknown, b: number): boolean => Math.abs(Number(a) - b) < 0.00005;
+
+/** A record's text (name, description) carries the line key BillGrid wrote into it. */
+export const keyIn = (text: unknown, key: string): boolean => String(text ?? '').includes(key);
+
+/** How a PSA's one-off charge record shows the fields every fixture checks. */
+export interface ChargeView<R> {
+  /** What the PSA calls it, for messages ('contract charges', 'additions'). */
+  noun: string;
+  /** The text that carries the line key. */
+  text(r: R): unknown;
+  /** The contract (agreement) it is on. */
+  contractOf(r: R): unknown;
+  quantity(r: R): unknown;
+  price(r: R): unknown;
+  cost(r: R): unknown;
+  /** The vendor's own further rules for one charge (dates, billable flag). */
+  more?(r: R, key: string, line: RawBillingLine): string[];
+}
+
+/**
+ * The billed-state check of one-off charges, the same for every PSA that keeps the line key in the
+ * charge: exactly one record carries each non-recurring line's key, on the customer's contract, with
+ * the line's quantity, price and cost.
+ */
+export function checkKeyedCharges<R>(
+  records: readonly R[],
+  lineKeys: ReadonlyMap<string, RawBillingLine>,
+  contractOfCustomer: Readonly<Record<string, number>>,
+  view: ChargeView<R>,
+): string[] {
+  const out: string[] = [];
+  for (const [key, l] of lineKeys) {
+    if (l.chargeType === 'recurring') continue;
+    const found = records.filter((r) => keyIn(view.text(r), key));
+    if (found.length !== 1) {
+      out.push(`${found.length} ${view.noun} carry ${key}`);
+      continue;
+    }
+    const r = found[0];
+    if (view.contractOf(r) !== contractOfCustomer[l.customerId])
+      out.push(`${key} on contract ${String(view.contractOf(r))}`);
+    if (!near(view.quantity(r), l.quantity)) out.push(`${key}: quantity ${String(view.quantity(r))}`);
+    if (!near(view.price(r), l.unitPrice)) out.push(`${key}: price ${String(view.price(r))}`);
+    if (!near(view.cost(r), l.unitCost)) out.push(`${key}: cost ${String(view.cost(r))}`);
+    out.push(...(view.more?.(r, key, l) ?? []));
+  }
+  return out;
+}

@@ -123,7 +123,59 @@ function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, r
     r.contractId && r.candidates.length <= 1 ? null : picker.element,
     r.contractId && r.candidates.length <= 1 ? null : h('div', { class: 'actions' }, link, create),
     createFixed ? h('div', { class: 'actions' }, createFixed) : null,
+    r.contractId ? prorateControl(r, r.contractId, ctx, reload) : null,
     state,
+  );
+}
+
+const PRORATE_CHOICES = [
+  { value: 'inherit', label: 'As the client’s settings say' },
+  { value: 'on', label: 'Prorate: from the change’s date' },
+  { value: 'off', label: 'No proration: from the next billing period' },
+];
+
+/**
+ * The linked contract's own proration (F6): a mid-period seat change is prorated by the PSA from its date, or
+ * waits for the first day of the contract's next billing period (month, quarter or year).
+ */
+function prorateControl(
+  r: ContractLinkRow,
+  contractId: string,
+  ctx: ScreenContext,
+  reload: () => Promise<void>,
+): HTMLElement {
+  const canEdit = ctx.setup.session.canApprove;
+  const current = r.prorate === null ? 'inherit' : r.prorate ? 'on' : 'off';
+  const picker = selectField(
+    `Mid-period changes on ${r.contractName ?? 'this contract'}`,
+    PRORATE_CHOICES,
+    current,
+  );
+  picker.control.disabled = !canEdit;
+  picker.control.dataset.prorate = contractId;
+  const save = actionButton(
+    'Save proration',
+    async () => {
+      try {
+        await call('setContractProrate', {
+          contractId,
+          prorate: picker.control.value as 'on' | 'off' | 'inherit',
+        });
+        ctx.notify.clearError();
+        ctx.notify.toast(`Proration saved for ${r.contractName ?? r.customerName}.`);
+        await reload();
+      } catch (e) {
+        ctx.notify.error((e as Error).message);
+      }
+    },
+    { disabled: !canEdit, subtle: true, busyLabel: 'Saving…' },
+  );
+  return h(
+    'details',
+    { class: 'contract-prorate' },
+    h('summary', {}, 'Proration'),
+    picker.element,
+    h('div', { class: 'actions' }, save),
   );
 }
 

@@ -7,7 +7,12 @@
 import { createsCompanies, createsContracts, listsInvoices, PsaError } from '../core/psa';
 import type { PsaInvoiceChoice } from '../core/psa';
 import { z } from 'zod';
-import type { ClientMapping, ClientMappingStatus, ContractMapping } from '../core/mapping';
+import {
+  sourceCustomerKey,
+  type ClientMapping,
+  type ClientMappingStatus,
+  type ContractMapping,
+} from '../core/mapping';
 import { INVOICE_BEHAVIOURS, modifiersSchema } from '../core/settings';
 import type { InvoiceBehaviour, Modifiers, SettingsOverride } from '../core/settings';
 import { withDocumentLock } from '../platform/lock';
@@ -17,7 +22,7 @@ import { connectedPsa, sourceNames } from '../jobs/connections';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
-import { customerKey as parentKey, readSourceParents } from '../sheets/source-parents';
+import { readSourceParents } from '../sheets/source-parents';
 import { parseArg, SidebarError } from './args';
 import { apiContext } from './context';
 import { requireEditor } from './rights';
@@ -248,7 +253,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
   const contractOf = new Map(
     read.mappings.contracts
       .filter((c) => c.subscriptionId === '')
-      .map((c) => [`${c.source}\u0000${c.customerId}`, c.contractId]),
+      .map((c) => [sourceCustomerKey(c.source, c.customerId), c.contractId]),
   );
   const names = sourceNames();
   const picker = psaListsInvoices();
@@ -263,9 +268,9 @@ function clientsView(ss: Spreadsheet): ClientsView {
   }
   const parents = readSourceParents(ss);
   const rows = read.mappings.clients.map((m): ClientRow => {
-    const contract = contractOf.get(`${m.source}\u0000${m.customerId}`);
+    const contract = contractOf.get(sourceCustomerKey(m.source, m.customerId));
     const inv = m.companyId ? invoicesOf.get(m.companyId) : undefined;
-    const parent = parents.get(parentKey(m.source, m.customerId));
+    const parent = parents.get(sourceCustomerKey(m.source, m.customerId));
     return {
       source: m.source,
       sourceName: names[m.source] ?? m.source,
@@ -332,9 +337,11 @@ export function confirmClients(input: unknown): ClientsView {
   return withDocumentLock('confirming clients', () => {
     const ss = activeSpreadsheet();
     const lookups = readLookups(ss);
-    const wanted = new Set(keys.map((c) => `${c.source}\u0000${c.customerId}`));
+    const wanted = new Set(keys.map((c) => sourceCustomerKey(c.source, c.customerId)));
     const confirmed = readMappings(ss, lookups)
-      .mappings.clients.filter((c) => c.status === 'auto' && wanted.has(`${c.source}\u0000${c.customerId}`))
+      .mappings.clients.filter(
+        (c) => c.status === 'auto' && wanted.has(sourceCustomerKey(c.source, c.customerId)),
+      )
       .map((c) => ({ ...c, status: 'confirmed' as const }));
     if (confirmed.length) writeMappings(ss, { clients: confirmed }, { lookups });
     return clientsView(ss);

@@ -12,7 +12,7 @@ import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { connectedPsa, sourceNames } from '../jobs/connections';
-import { scheduledMonth } from '../jobs/run';
+import { loadSettings, saveSettings, scheduledMonth } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { listMonths, readGrid } from '../sheets/grid';
@@ -41,6 +41,11 @@ export interface ContractLinkRow {
   contractName: string | null;
   /** The company's contracts a person may pick. */
   candidates: ContractOption[];
+  /**
+   * The linked contract's own proration setting (F6): true prorates mid-period changes, false moves them to
+   * the next period's first day; null follows the client's and the integration's settings and Defaults.
+   */
+  prorate: boolean | null;
 }
 
 export interface ContractsView {
@@ -52,6 +57,12 @@ export interface ContractsView {
 const k = (a: string, b: string) => `${a}\u0000${b}`;
 
 function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
+  let own: NonNullable<ReturnType<typeof loadSettings>['contracts']> = {};
+  try {
+    own = loadSettings().contracts ?? {};
+  } catch {
+    // Unreadable settings: Defaults says so; the links are still shown.
+  }
   const lookups = readLookups(ss);
   const mappings = readMappings(ss, lookups).mappings;
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
@@ -77,6 +88,7 @@ function contractsView(ss: Spreadsheet, canCreate: boolean): ContractsView {
       candidates: [...contracts.values()]
         .filter((c) => c.companyId === companyId && c.kind !== 'invoice')
         .map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
+      prorate: link ? (own[link.contractId]?.prorate ?? null) : null,
     });
   }
   // Customers still without a contract first: they are what needs a person.
@@ -146,6 +158,35 @@ export function linkContract(input: unknown): ContractsView {
       },
       { lookups },
     );
+    return contractsView(ss, psaCanCreate());
+  });
+}
+
+export const contractProrateInput = z.object({
+  contractId: text('PSA contract', 100),
+  /** 'inherit': the contract follows its client's, its integration's and the default setting. */
+  prorate: z.enum(['on', 'off', 'inherit'], { error: "Proration must be 'on', 'off' or 'inherit'" }),
+});
+
+/**
+ * One linked contract's proration (F6): on, a mid-period quantity change takes effect on its date and the PSA
+ * prorates it; off, it waits for the first day of the contract's next billing period; inherit, as the client's
+ * settings say. Kept in the billing settings by contract id; it wins over every other level.
+ */
+export function setContractProrate(input: unknown): ContractsView {
+  requireEditor(apiContext(), 'change a contract’s proration');
+  const a = parseArg(contractProrateInput, input, 'Contract proration');
+  return withDocumentLock('saving a contract’s proration', () => {
+    const ss = activeSpreadsheet();
+    const linked = readMappings(ss, readLookups(ss)).mappings.contracts.some(
+      (c) => c.contractId === a.contractId,
+    );
+    if (!linked) throw new SidebarError('That contract is not linked to any customer (Contracts).');
+    const settings = loadSettings();
+    const contracts = { ...(settings.contracts ?? {}) };
+    if (a.prorate === 'inherit') delete contracts[a.contractId];
+    else contracts[a.contractId] = { prorate: a.prorate === 'on' };
+    saveSettings({ ...settings, contracts });
     return contractsView(ss, psaCanCreate());
   });
 }

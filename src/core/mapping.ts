@@ -97,6 +97,16 @@ class Map2<V> {
   }
 }
 
+/** One text key for a source's customer (sets and maps of customers across sources). */
+export const sourceCustomerKey = (source: string, customerId: string): string =>
+  `${source}\u0000${customerId}`;
+
+/** The source and customer id back from `sourceCustomerKey`. */
+export function splitSourceCustomerKey(key: string): [source: string, customerId: string] {
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
 /** O(1) look-ups over the mapping tabs, built once per job. */
 export class MappingIndex {
   private readonly clients = new Map2<ClientMapping>();

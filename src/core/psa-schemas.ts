@@ -108,6 +108,12 @@ export const psaChargeSchema = z.object({
 export const psaBillingStateSchema = z.object({
   quantities: z.array(psaContractServiceSchema),
   charges: z.array(psaChargeSchema),
+  contractPeriods: z
+    .record(
+      z.string(),
+      z.object({ start: isoDateOf('Contract period start'), next: isoDateOf('Next contract period start') }),
+    )
+    .optional(),
 });
 
 const values = z.object({

@@ -79,8 +79,9 @@ export interface PsaQuantityNow {
   unitPrice: number;
   unitCost: number;
   /**
-   * What is in force on the day after the read period (the 1st of the next month), when the PSA says: a
-   * change that waits for the next period (setting `prorate` off) is compared with it.
+   * What is in force from the first day of the contract's next billing period (the 1st of the next month,
+   * or `PsaBillingState.contractPeriods`' `next`), when the PSA says: a change that waits for the next
+   * period (setting `prorate` off) is compared with it.
    */
   next?: { quantity: number; unitPrice: number; unitCost: number };
 }
@@ -98,6 +99,13 @@ export interface PsaChargeNow {
 export interface PsaBillingState {
   quantities: PsaQuantityNow[];
   charges: PsaChargeNow[];
+  /**
+   * By contract id, when read (`readNextMonth`) and the PSA bills the contract in periods of its own
+   * (Autotask's contract period type): the first day of its billing period holding the read month, and of
+   * the next one. A change that waits for the next period (setting `prorate` off) waits for `next`, and
+   * `PsaQuantityNow.next` is what is in force on that day. Left out: monthly periods.
+   */
+  contractPeriods?: Record<string, { start: string; next: string }>;
 }
 
 /** What must be read for a billing month: only the companies/contracts the month's lines need. */
@@ -113,8 +121,9 @@ export interface PsaReadScope {
    */
   knownIds?: Record<string, string>;
   /**
-   * Some quantity target's changes wait for the next month (setting `prorate` off): also read what is in force
-   * on the day after `periodEnd` (`PsaQuantityNow.next`).
+   * Some quantity target's changes wait for the next billing period (setting `prorate` off): also read what is
+   * in force from the first day of each contract's next period (`PsaQuantityNow.next`; the day after
+   * `periodEnd` for monthly contracts) and the contracts' periods (`PsaBillingState.contractPeriods`).
    */
   readNextMonth?: boolean;
 }

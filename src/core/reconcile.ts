@@ -164,7 +164,7 @@ interface QuantityGroup {
   ref: QuantityTargetRef;
   productId: string;
   codes: DefaultCodes;
-  /** False: a change dated after the 1st waits for the next month (setting `prorate`). */
+  /** False: a change dated after the period's first day waits for the next period (setting `prorate`). */
   prorate: boolean;
   lines: BillingLine[];
   problem: { reason: BlockReason; message: string } | null;
@@ -257,7 +257,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         reason: 'invalid-value',
         message: `${h.message}; this contract service sums it with this line, so its quantity is left as it is until that row can be billed`,
       };
-    const a = quantityAction(g, quantityNow, capabilities);
+    const a = quantityAction(g, quantityNow, capabilities, input.state.contractPeriods);
     targets.push(a);
     for (const k of a.lineKeys) byLine.set(k, a);
   }
@@ -329,10 +329,27 @@ function chargeAction(
   };
 }
 
+/**
+ * Prorate off (F6): a change dated after the first day of the contract's billing period takes effect on the
+ * first day of the next one. The period is the PSA's for the contract when it says (a quarter, a year),
+ * else the month. Null: the date stands.
+ */
+function deferredDate(
+  effectiveDate: string,
+  prorate: boolean,
+  period: { start: string; next: string } | undefined,
+): string | null {
+  if (prorate) return null;
+  const p = period && period.start <= effectiveDate && effectiveDate < period.next ? period : null;
+  if (effectiveDate === (p ? p.start : `${effectiveDate.slice(0, 8)}01`)) return null;
+  return p ? p.next : nextMonthStart(effectiveDate);
+}
+
 function quantityAction(
   g: QuantityGroup,
   now: Map<string, PsaBillingState['quantities'][number]>,
   capabilities: PsaCapabilities,
+  periods: PsaBillingState['contractPeriods'],
 ): ReconcileAction {
   const lines = g.lines.length > 1 ? g.lines.slice().sort((a, b) => cmp(a.key, b.key)) : g.lines;
   const lineKeys = lines.map((l) => l.key);
@@ -360,9 +377,10 @@ function quantityAction(
     if (l.effectiveDate > effectiveDate) effectiveDate = l.effectiveDate;
   }
   quantity = Math.round(quantity * 1e6) / 1e6;
-  // Prorate off: a change dated inside the month takes effect on the 1st of the next one (no proration).
-  const deferred = !g.prorate && effectiveDate.slice(8) !== '01';
-  if (deferred) effectiveDate = nextMonthStart(effectiveDate);
+  // Prorate off: a change dated inside the period takes effect on the 1st of the next one (no proration).
+  const later = deferredDate(effectiveDate, g.prorate, periods?.[g.ref.contractId]);
+  const deferred = later !== null;
+  if (later !== null) effectiveDate = later;
   if (quantity < 0) {
     return blocked(lineKeys, 'invalid-value', `Total quantity ${fmt(quantity)} cannot be negative`, g.ref);
   }
@@ -377,7 +395,7 @@ function quantityAction(
     productId: g.productId,
   };
   const read = now.get(refKey(g.ref));
-  // A deferred change is compared with what is in force from the 1st of the next month, when the PSA says.
+  // A deferred change is compared with what is in force from the first day of the next period, when the PSA says.
   const q = read && deferred && read.next ? { ...read, ...read.next } : read;
   if ((!q || q.psaId === null) && capabilities.addsZeroQuantities === false && sameQuantity(quantity, 0)) {
     return {

@@ -108,8 +108,10 @@ export const effectiveSettingsSchema = z.object({
   annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
   /**
    * Mid-period quantity changes on a contract (F6): on, a change takes effect on its own date and the PSA
-   * prorates it; off, it takes effect on the 1st of the next month (no prorated invoice lines, as Autotask's
-   * "disable prorate" and peers do; the partial month is left to the source's pro-rata lines). Left out = on.
+   * prorates it; off, it takes effect on the 1st of the contract's next billing period (the next month, or
+   * quarter or year when the PSA says the contract is billed so; no prorated invoice lines, as Autotask's
+   * "disable prorate" and peers do; the partial period is left to the source's pro-rata lines). Left out = on.
+   * A contract's own setting (`BillingSettings.contracts`) wins.
    */
   prorate: flag('Prorate mid-month quantity changes').optional(),
 });
@@ -131,12 +133,23 @@ export const settingsOverrideSchema = z.object({
 });
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
+/**
+ * Overrides of one PSA contract (F6: a contract billed in advance per quarter may want proration when the
+ * client's others do not). They win over every other level for the lines that reach the contract.
+ */
+export const contractOverrideSchema = z.object({
+  prorate: flag('Prorate mid-period quantity changes').optional(),
+});
+export type ContractOverride = z.infer<typeof contractOverrideSchema>;
+
 export const billingSettingsSchema = z.object({
   global: effectiveSettingsSchema,
   /** By source id ('pax8', 'twilio', ...). */
   sources: z.record(z.string(), settingsOverrideSchema),
   /** By PSA company id. */
   clients: z.record(z.string(), settingsOverrideSchema),
+  /** By PSA contract id. Settings saved before this level existed have none. */
+  contracts: z.record(z.string(), contractOverrideSchema).optional(),
 });
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 
@@ -215,6 +228,16 @@ export function resolveSettings(
   let s = applyOverride(settings.global, settings.sources[sourceId]);
   if (clientId !== null) s = applyOverride(s, settings.clients[clientId]);
   return applyOverride(s, mappingOverride);
+}
+
+/** The settings in force on one contract: `s` (resolved for the line's source and client), then the contract's own. */
+export function contractSettings(
+  settings: BillingSettings,
+  contractId: string,
+  s: EffectiveSettings,
+): EffectiveSettings {
+  const o = settings.contracts?.[contractId];
+  return o?.prorate === undefined || o.prorate === s.prorate ? s : { ...s, prorate: o.prorate };
 }
 
 /** Parse settings read from script properties / the sidebar, with one readable message on failure. */

@@ -6,7 +6,7 @@ import type { PsaCapabilities, PsaContract, PsaContractKind, TargetRef } from '.
 /** Defined in psa.ts (part of PsaTarget); re-exported here where connectors first imported it. */
 export type { PsaCapabilities } from './psa';
 import { billingMonthOf } from './periods';
-import { lifecycleInForce } from './settings';
+import { contractSettings, lifecycleInForce } from './settings';
 import type { ArrearsMode, BillingSettings, EffectiveSettings } from './settings';
 
 /**
@@ -229,7 +229,7 @@ export function mappingTargetResolver(
         const ref: TargetRef = asQuantity
           ? { kind: 'quantity', companyId, contractId, productId }
           : { kind: 'charge', companyId, container: contractId, lineKey: line.key };
-        return { ok: true, ref, companyId, productId, settings: s };
+        return { ok: true, ref, companyId, productId, settings: contractSettings(settings, contractId, s) };
       }
 
       let container: string;

@@ -4,7 +4,12 @@
  * matched customer to its PSA contract when there is exactly one candidate. Confirmed, manual and
  * excluded mappings are never changed. (SKUs are mapped to same-code PSA products at pull time.)
  */
-import type { ClientMapping, ContractMapping } from '../core/mapping';
+import {
+  sourceCustomerKey,
+  splitSourceCustomerKey,
+  type ClientMapping,
+  type ContractMapping,
+} from '../core/mapping';
 import { matchClients } from '../core/matching';
 import type { ClientMatch } from '../core/matching';
 import { importsClientMappings, type PsaContract } from '../core/psa';
@@ -12,7 +17,7 @@ import type { BillingSource } from '../core/source';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
-import { customerKey, parentsOf, readSourceParents, writeSourceParents } from '../sheets/source-parents';
+import { parentsOf, readSourceParents, writeSourceParents } from '../sheets/source-parents';
 import type { RefreshedCustomer, SourceParent } from '../sheets/source-parents';
 import type { ConnectedPsa } from './connections';
 
@@ -71,7 +76,7 @@ export function refreshMappings(
   const parents = parentsOf(customers);
   if (failed.size) {
     for (const [key, p] of readSourceParents(ss))
-      if (failed.has(key.split('\u0000')[0]) && !parents.has(key)) parents.set(key, p);
+      if (failed.has(splitSourceCustomerKey(key)[0]) && !parents.has(key)) parents.set(key, p);
   }
   writeSourceParents(ss, parents);
 
@@ -81,9 +86,9 @@ export function refreshMappings(
     ? psa.target.importClientMappings(sources, current.clients)
     : { mappings: [], problems: [] };
   problems.push(...imported.problems);
-  const importedKeys = new Set(imported.mappings.map((m) => `${m.source}\u0000${m.customerId}`));
+  const importedKeys = new Set(imported.mappings.map((m) => sourceCustomerKey(m.source, m.customerId)));
   const known = [
-    ...current.clients.filter((c) => !importedKeys.has(`${c.source}\u0000${c.customerId}`)),
+    ...current.clients.filter((c) => !importedKeys.has(sourceCustomerKey(c.source, c.customerId))),
     ...imported.mappings,
   ];
   const matches = matchClients(customers, companies, known);
@@ -92,10 +97,10 @@ export function refreshMappings(
 
   // Contracts: link each mapped customer with no link yet to its company's only recurring contract.
   const mapped = [...current.clients.filter((c) => c.status !== 'excluded'), ...clients];
-  const linked = new Set(current.contracts.map((c) => `${c.source}\u0000${c.customerId}`));
+  const linked = new Set(current.contracts.map((c) => sourceCustomerKey(c.source, c.customerId)));
   const newContracts: ContractMapping[] = [];
   for (const m of mapped) {
-    if (!m.companyId || linked.has(`${m.source}\u0000${m.customerId}`)) continue;
+    if (!m.companyId || linked.has(sourceCustomerKey(m.source, m.customerId))) continue;
     const contract = soleContract(contracts, m.companyId);
     if (!contract) continue;
     newContracts.push({
@@ -104,7 +109,7 @@ export function refreshMappings(
       subscriptionId: '',
       contractId: contract.id,
     });
-    linked.add(`${m.source}\u0000${m.customerId}`);
+    linked.add(sourceCustomerKey(m.source, m.customerId));
   }
 
   writeMappings(
@@ -131,7 +136,7 @@ export function refreshMappings(
         outcome,
         message,
         candidates,
-        ...parents.get(customerKey(source, customerId)),
+        ...parents.get(sourceCustomerKey(source, customerId)),
       })),
     problems,
   };

@@ -3,6 +3,7 @@
  * which customer belongs to which in a hidden tab, so the Clients screen can nest children under their
  * parent after the refresh is over. Only children are listed; a source without a hierarchy writes nothing.
  */
+import { sourceCustomerKey, splitSourceCustomerKey } from '../core/mapping';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { cellText } from './cells';
 import type { ColumnDef } from './columns';
@@ -27,8 +28,6 @@ const COLUMNS = [
   def('parentName', 'Parent name'),
 ];
 
-export const customerKey = (source: string, customerId: string): string => `${source}\u0000${customerId}`;
-
 export interface RefreshedCustomer {
   source: string;
   id: string;
@@ -41,13 +40,13 @@ export interface RefreshedCustomer {
  * (filtered out, or unreadable) is still named by its id, so the child is never shown as top-level by mistake.
  */
 export function parentsOf(customers: readonly RefreshedCustomer[]): Map<string, SourceParent> {
-  const name = new Map(customers.map((c) => [customerKey(c.source, c.id), c.name]));
+  const name = new Map(customers.map((c) => [sourceCustomerKey(c.source, c.id), c.name]));
   const out = new Map<string, SourceParent>();
   for (const c of customers) {
     if (!c.parentId || c.parentId === c.id) continue;
-    out.set(customerKey(c.source, c.id), {
+    out.set(sourceCustomerKey(c.source, c.id), {
       parentId: c.parentId,
-      parentName: name.get(customerKey(c.source, c.parentId)) ?? c.parentId,
+      parentName: name.get(sourceCustomerKey(c.source, c.parentId)) ?? c.parentId,
     });
   }
   return out;
@@ -57,7 +56,7 @@ export function parentsOf(customers: readonly RefreshedCustomer[]): Map<string, 
 export function writeSourceParents(ss: Spreadsheet, parents: ReadonlyMap<string, SourceParent>): void {
   if (parents.size === 0 && !ss.getSheetByName(SOURCE_PARENTS_TAB)) return;
   const rows = [...parents].map(([key, p]) => {
-    const [source, customerId] = key.split('\u0000');
+    const [source, customerId] = splitSourceCustomerKey(key);
     return [source, customerId, p.parentId, p.parentName];
   });
   replaceTab(
@@ -75,10 +74,13 @@ export function readSourceParents(ss: Spreadsheet): Map<string, SourceParent> {
   for (const r of t?.rows ?? []) {
     const parentId = cellText(t?.get(r, 'parentId')).trim();
     if (!parentId) continue;
-    out.set(customerKey(cellText(t?.get(r, 'source')).trim(), cellText(t?.get(r, 'customerId')).trim()), {
-      parentId,
-      parentName: cellText(t?.get(r, 'parentName')).trim() || parentId,
-    });
+    out.set(
+      sourceCustomerKey(cellText(t?.get(r, 'source')).trim(), cellText(t?.get(r, 'customerId')).trim()),
+      {
+        parentId,
+        parentName: cellText(t?.get(r, 'parentName')).trim() || parentId,
+      },
+    );
   }
   return out;
 }

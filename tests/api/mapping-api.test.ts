@@ -11,6 +11,10 @@ const jobsApi = sidebarApi as unknown as {
   [K in keyof ServerApi]: (...args: unknown[]) => ReturnType<ServerApi[K]>;
 };
 import { errorOf, installFakeGas, type FakeGas } from './fake-gas';
+import { SOURCES } from '../../src/connectors/registry';
+
+/** Any registered source: these checks happen before a connector is involved. */
+const SOURCE = SOURCES[0].id;
 
 const OWNER = 'owner@northwind.example';
 const VIEWER = 'viewer@northwind.example';
@@ -22,20 +26,21 @@ describe('mapping functions for the sidebar', () => {
   });
 
   it.each([
-    ['assignClient', () => jobsApi.assignClient({ source: 'pax8', customerId: 'c1', companyId: '1' })],
-    ['unassignClient', () => jobsApi.unassignClient({ source: 'pax8', customerId: 'c1' })],
-    ['confirmClients', () => jobsApi.confirmClients([{ source: 'pax8', customerId: 'c1' }])],
+    ['assignClient', () => jobsApi.assignClient({ source: SOURCE, customerId: 'c1', companyId: '1' })],
+    ['unassignClient', () => jobsApi.unassignClient({ source: SOURCE, customerId: 'c1' })],
+    ['confirmClients', () => jobsApi.confirmClients([{ source: SOURCE, customerId: 'c1' }])],
     [
       'saveClientOverrides',
-      () => jobsApi.saveClientOverrides({ source: 'pax8', customerId: 'c1', overrides: {} }),
+      () => jobsApi.saveClientOverrides({ source: SOURCE, customerId: 'c1', overrides: {} }),
     ],
-    ['assignProduct', () => jobsApi.assignProduct({ source: 'pax8', sku: 'S', productId: null })],
-    ['linkContract', () => jobsApi.linkContract({ source: 'pax8', customerId: 'c1', contractId: '9' })],
+    ['assignProduct', () => jobsApi.assignProduct({ source: SOURCE, sku: 'S', productId: null })],
+    ['linkContract', () => jobsApi.linkContract({ source: SOURCE, customerId: 'c1', contractId: '9' })],
+    ['setContractProrate', () => jobsApi.setContractProrate({ contractId: '9', prorate: 'off' })],
     [
       'createMissingInPsa',
       () =>
         jobsApi.createMissingInPsa({
-          source: 'pax8',
+          source: SOURCE,
           customerId: 'c1',
           customerName: 'New Co',
           companyId: null,
@@ -48,14 +53,14 @@ describe('mapping functions for the sidebar', () => {
   });
 
   it.each([
-    [() => jobsApi.assignClient({ source: 'pax8', companyId: '1' }), 'Client mapping: Customer is missing'],
-    [() => jobsApi.assignClient('pax8'), 'Client mapping: '],
+    [() => jobsApi.assignClient({ source: SOURCE, companyId: '1' }), 'Client mapping: Customer is missing'],
+    [() => jobsApi.assignClient(SOURCE), 'Client mapping: '],
     [() => jobsApi.unassignClient({ source: '', customerId: 'c1' }), 'Client: Source is missing'],
     [() => jobsApi.confirmClients('everyone'), 'Clients to confirm: '],
     [
       () =>
         jobsApi.saveClientOverrides({
-          source: 'pax8',
+          source: SOURCE,
           customerId: 'c1',
           overrides: { invoiceBehaviour: 'weekly' },
         }),
@@ -64,20 +69,24 @@ describe('mapping functions for the sidebar', () => {
     [
       () =>
         jobsApi.saveClientOverrides({
-          source: 'pax8',
+          source: SOURCE,
           customerId: 'c1',
           overrides: { targetInvoiceId: '<img src=x>' },
         }),
       'Client settings: Target invoice must be an invoice id',
     ],
-    [() => jobsApi.assignProduct({ source: 'pax8', productId: '1' }), 'Product mapping: SKU is missing'],
+    [() => jobsApi.assignProduct({ source: SOURCE, productId: '1' }), 'Product mapping: SKU is missing'],
     [
-      () => jobsApi.linkContract({ source: 'pax8', customerId: 'c1' }),
+      () => jobsApi.linkContract({ source: SOURCE, customerId: 'c1' }),
       'Contract link: PSA contract is missing',
     ],
     [
+      () => jobsApi.setContractProrate({ contractId: '9', prorate: 'sometimes' }),
+      "Contract proration: Proration must be 'on', 'off' or 'inherit'",
+    ],
+    [
       () =>
-        jobsApi.createMissingInPsa({ source: 'pax8', customerId: 'c1', companyId: null, month: '2026-10' }),
+        jobsApi.createMissingInPsa({ source: SOURCE, customerId: 'c1', companyId: null, month: '2026-10' }),
       'Create in the PSA: Customer name is missing',
     ],
     [

@@ -1,5 +1,6 @@
 import { sidebarApi } from '../../src/api';
-import { errorOf, installFakeGas, SID, TOKEN, type FakeGas } from './fake-gas';
+import { errorOf, installFakeGas, type FakeGas } from './fake-gas';
+import { FIRST, SECOND } from './any-connector';
 
 const OWNER = 'owner@northwind.example';
 const BOB = 'bob@northwind.example';
@@ -18,7 +19,7 @@ describe('rights (P45)', () => {
       owner: null,
       canManage: true,
     });
-    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
     expect(sidebarApi.getSessionInfo()).toEqual({
       email: OWNER,
       role: 'owner',
@@ -32,32 +33,34 @@ describe('rights (P45)', () => {
   });
 
   it('refuses credential changes by non-admins, with a readable message', () => {
-    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
     gas.user = BOB;
     expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canManage: false, canApprove: true });
     expect(
-      errorOf(() => sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: 'other-token' })),
+      errorOf(() =>
+        sidebarApi.saveConnection(FIRST.id, { ...FIRST.credentials, [FIRST.secretField]: 'other-token' }),
+      ),
     ).toBe(
-      `Only the BillGrid owner (${OWNER}) or an admin may change the Twilio credentials. Ask them to add you as an admin.`,
+      `Only the BillGrid owner (${OWNER}) or an admin may change the ${FIRST.name} credentials. Ask them to add you as an admin.`,
     );
-    expect(errorOf(() => sidebarApi.clearConnection('twilio'))).toMatch(/^Only the BillGrid owner/);
-    expect(JSON.parse(gas.docProps.get('billgrid.secret.twilio') ?? '{}').authToken).toBe(TOKEN);
+    expect(errorOf(() => sidebarApi.clearConnection(FIRST.id))).toMatch(/^Only the BillGrid owner/);
+    expect(JSON.parse(gas.docProps.get(`billgrid.secret.${FIRST.id}`) ?? '{}')[FIRST.secretField]).toBe(
+      FIRST.credentials[FIRST.secretField],
+    );
     expect(errorOf(() => sidebarApi.setAdmins([BOB]))).toBe(
       `Only the BillGrid owner (${OWNER}) may change the admins.`,
     );
   });
 
   it('lets the owner name admins, who may then change credentials', () => {
-    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
     expect(errorOf(() => sidebarApi.setAdmins(['not an email']))).toBe(
       'Admins: Each admin must be an email address',
     );
     expect(sidebarApi.setAdmins([' Bob@Northwind.example '])).toMatchObject({ admins: [BOB] });
     gas.user = BOB;
     expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'admin', canManage: true });
-    expect(
-      sidebarApi.saveConnection('pax8', { clientId: 'cid-000001', clientSecret: 'sec' }).configured,
-    ).toBe(true);
+    expect(sidebarApi.saveConnection(SECOND.id, SECOND.credentials).configured).toBe(true);
     expect(sidebarApi.getSessionInfo().owner).toBe(OWNER);
   });
 
@@ -69,8 +72,8 @@ describe('rights (P45)', () => {
       canManage: false,
       canApprove: false,
     });
-    expect(errorOf(() => sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN }))).toMatch(
-      /^Only the BillGrid owner \(not set\) or an admin may change the Twilio credentials/,
+    expect(errorOf(() => sidebarApi.saveConnection(FIRST.id, FIRST.credentials))).toBe(
+      `Only the BillGrid owner (not set) or an admin may change the ${FIRST.name} credentials. Ask them to add you as an admin.`,
     );
     expect(errorOf(() => sidebarApi.finishWizard())).toBe(
       'You can only view this spreadsheet, so you cannot finish the setup.',
@@ -81,7 +84,7 @@ describe('rights (P45)', () => {
 
   it('in the bound script, names the editors who are not admins (they can read the keys all the same)', () => {
     gas.editors = [OWNER, BOB, 'carol@northwind.example'];
-    sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN });
+    sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
     expect(sidebarApi.getSessionInfo().keysExposedTo).toEqual([BOB, 'carol@northwind.example']);
     sidebarApi.setAdmins([BOB]);
     expect(sidebarApi.getSessionInfo()).toMatchObject({
@@ -92,7 +95,7 @@ describe('rights (P45)', () => {
 
   it('refuses when the user email is unknown', () => {
     gas.user = '';
-    expect(errorOf(() => sidebarApi.saveConnection('twilio', { accountSid: SID, authToken: TOKEN }))).toMatch(
+    expect(errorOf(() => sidebarApi.saveConnection(FIRST.id, FIRST.credentials))).toMatch(
       /could not read your Google account email/,
     );
   });

@@ -26,7 +26,7 @@ describe('sidebar (built sidebar.html)', () => {
     harness.gas.editors = null;
     harness.bodies.length = 0;
     page = await browser.context.newPage();
-    page.setDefaultTimeout(5000);
+    page.setDefaultTimeout(15_000);
     await page.goto(harness.url);
   });
   afterEach(() => page.close());

@@ -34,7 +34,7 @@ describe('workbench', () => {
 
   const openPage = async (wb: Workbench): Promise<Page> => {
     const page = await browser.context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(20_000);
     page.on('response', (res: Response) => {
       void res
         .text()

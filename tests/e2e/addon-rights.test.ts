@@ -49,6 +49,7 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   assignProduct: [{ source: SOURCE, sku: 'SKU-1', productId: null }],
   listContractLinks: [],
   linkContract: [{ ...customer, contractId: '9' }],
+  setContractProrate: [{ contractId: '9', prorate: 'off' }],
   createMissingInPsa: [{ ...customer, customerName: 'C', companyId: null, month: MONTH }],
   listServiceSync: [MONTH],
   stopServiceSync: [{ ...customer, subscriptionId: '' }],

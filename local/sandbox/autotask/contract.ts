@@ -9,7 +9,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import type { PsaContractFixture } from '../contract';
+import { checkKeyedCharges, keyIn, type PsaContractFixture } from '../contract';
 import type { AtRecord } from './filter';
 import { companyIdOf, demoFixture, recurringContractIdOf, type AtState } from './fixture';
 import { rowInForce } from './rules';
@@ -91,8 +91,6 @@ const LINES: RawBillingLine[] = [
 ];
 
 const CONTRACT_OF: Record<string, number> = { 'px-acme': ACME_CONTRACT, 'AC-blue': BLUE_CONTRACT };
-const near = (a: unknown, b: number): boolean => Math.abs(Number(a) - b) < 0.00005;
-const keyIn = (name: unknown, key: string): boolean => String(name ?? '').includes(key);
 
 export const contract: PsaContractFixture<AtState> = {
   kind: 'psa',
@@ -156,19 +154,16 @@ export const contract: PsaContractFixture<AtState> = {
       if (services.length !== 1) out.push(`${services.length} contract services for service ${serviceID}`);
     }
     // Charges: one per line key, on the mapped contract, with the line's values.
-    for (const [key, l] of byKey) {
-      if (l.chargeType === 'recurring') continue;
-      const found = (e.ContractCharges ?? []).filter((c) => keyIn(c.name, key));
-      if (found.length !== 1) {
-        out.push(`${found.length} contract charges carry ${key}`);
-        continue;
-      }
-      const c = found[0];
-      if (c.contractID !== CONTRACT_OF[l.customerId]) out.push(`${key} on contract ${String(c.contractID)}`);
-      if (!near(c.unitQuantity, l.quantity)) out.push(`${key}: quantity ${String(c.unitQuantity)}`);
-      if (!near(c.unitPrice, l.unitPrice)) out.push(`${key}: price ${String(c.unitPrice)}`);
-      if (!near(c.unitCost, l.unitCost)) out.push(`${key}: cost ${String(c.unitCost)}`);
-    }
+    out.push(
+      ...checkKeyedCharges(e.ContractCharges ?? [], byKey, CONTRACT_OF, {
+        noun: 'contract charges',
+        text: (c) => c.name,
+        contractOf: (c) => c.contractID,
+        quantity: (c) => c.unitQuantity,
+        price: (c) => c.unitPrice,
+        cost: (c) => c.unitCost,
+      }),
+    );
     // Nothing else: the charges BillGrid did not make, companies and contracts are as seeded.
     const mine = (c: AtRecord) => [...byKey.keys()].some((k) => keyIn(c.name, k));
     const others = JSON.stringify((e.ContractCharges ?? []).filter((c) => !mine(c)));

@@ -9,7 +9,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import type { PsaContractFixture } from '../contract';
+import { checkKeyedCharges, keyIn, near, type PsaContractFixture } from '../contract';
 import { agreementIdOf, companyIdOf, demoFixture, type CwState, type Rec } from './fixture';
 
 const ACME = String(companyIdOf('c05'));
@@ -93,8 +93,6 @@ const LINES: RawBillingLine[] = [
 ];
 
 const AGREEMENT_OF: Record<string, number> = { 'px-acme': ACME_AG, 'AC-blue': BLUE_AG };
-const near = (a: unknown, b: number): boolean => Math.abs(Number(a) - b) < 0.00005;
-const keyIn = (text: unknown, key: string): boolean => String(text ?? '').includes(key);
 const open = (a: Addition, day: string) =>
   a.effectiveDate.slice(0, 10) <= day && (!a.cancelledDate || a.cancelledDate.slice(0, 10) > day);
 const nextMonth = (d: string) => {
@@ -163,25 +161,26 @@ export const contract: PsaContractFixture<CwState> = {
       }
     }
     // Charges: one addition per line key on the mapped agreement, billed for exactly the line's month.
-    for (const [key, l] of byKey) {
-      if (l.chargeType === 'recurring') continue;
-      const found = additions.filter((a) => keyIn(a.invoiceDescription, key));
-      if (found.length !== 1) {
-        out.push(`${found.length} additions carry ${key}`);
-        continue;
-      }
-      const a = found[0];
-      const from = `${l.effectiveDate.slice(0, 7)}-01`;
-      if (a.agreementId !== AGREEMENT_OF[l.customerId]) out.push(`${key} on agreement ${a.agreementId}`);
-      if (!near(a.quantity, l.quantity)) out.push(`${key}: quantity ${String(a.quantity)}`);
-      if (!near(a.unitPrice, l.unitPrice)) out.push(`${key}: price ${String(a.unitPrice)}`);
-      if (!near(a.unitCost, l.unitCost)) out.push(`${key}: cost ${String(a.unitCost)}`);
-      if (a.effectiveDate.slice(0, 10) !== from || a.cancelledDate?.slice(0, 10) !== nextMonth(from))
-        out.push(
-          `${key}: billed ${a.effectiveDate} to ${String(a.cancelledDate)}, not once for ${from.slice(0, 7)}`,
-        );
-      if (a.billCustomer !== 'Billable') out.push(`${key}: ${String(a.billCustomer)}`);
-    }
+    out.push(
+      ...checkKeyedCharges(additions, byKey, AGREEMENT_OF, {
+        noun: 'additions',
+        text: (a) => a.invoiceDescription,
+        contractOf: (a) => a.agreementId,
+        quantity: (a) => a.quantity,
+        price: (a) => a.unitPrice,
+        cost: (a) => a.unitCost,
+        more(a, key, l) {
+          const from = `${l.effectiveDate.slice(0, 7)}-01`;
+          const problems: string[] = [];
+          if (a.effectiveDate.slice(0, 10) !== from || a.cancelledDate?.slice(0, 10) !== nextMonth(from))
+            problems.push(
+              `${key}: billed ${a.effectiveDate} to ${String(a.cancelledDate)}, not once for ${from.slice(0, 7)}`,
+            );
+          if (a.billCustomer !== 'Billable') problems.push(`${key}: ${String(a.billCustomer)}`);
+          return problems;
+        },
+      }),
+    );
     // Nothing else changed, and nothing was deleted.
     const mine = (a: Addition) =>
       keyed(a) || (a.agreementId === ACME_AG && a.product.id === seats.product.id);

@@ -9,7 +9,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import type { PsaContractFixture, SpecRef } from '../contract';
+import { near, type PsaContractFixture, type SpecRef } from '../contract';
 import { demoFixture, type HaloInvoiceRec, type HaloLineRec } from './fixture';
 import { seedState, type HaloState } from './server';
 
@@ -115,8 +115,6 @@ function located(
       for (const line of invoice.lines) if (isKey(line.comment_1)) out.push({ invoice, recurring, line });
   return out;
 }
-
-const near = (a: unknown, b: number): boolean => Math.abs(Number(a) - b) < 0.00005;
 
 /** How the HaloPSA API's published OpenAPI document is read (tests/support/openapi.ts). */
 export const spec: SpecRef = {

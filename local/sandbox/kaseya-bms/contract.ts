@@ -11,7 +11,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import type { PsaContractFixture } from '../contract';
+import { near, type PsaContractFixture } from '../contract';
 import { accountIdOf, contractIdOf, demoFixture, SERVICE, type BmsServiceLine } from './fixture';
 import type { BmsState } from './server';
 
@@ -71,7 +71,6 @@ const seeded = demoFixture();
 /** Where the month's lines land: contract/service pairs. */
 const isMine = (l: Pick<BmsServiceLine, 'ContractId' | 'ServiceId'>): boolean =>
   LINES.some((x) => CONTRACT_OF[x.customerId] === l.ContractId && TYPES[x.sku].service === l.ServiceId);
-const near = (a: unknown, b: number): boolean => Math.abs(Number(a) - b) < 0.00005;
 
 export const contract: PsaContractFixture<BmsState> = {
   kind: 'psa',

@@ -25,7 +25,7 @@ it('a late notify from the previous reply does not lose the next call', async ()
     roots: { Svc: { __gasHandle: 1, cls: 'Svc', props: {} } },
     flag,
     check: false,
-    kind: 'editor',
+    kind: 'direct',
     timeZone: 'UTC',
     port: port2,
   };

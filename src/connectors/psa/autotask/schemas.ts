@@ -61,6 +61,8 @@ export const contractSchema = z.object({
   status: id.nullable().optional(),
   startDate: atDate,
   endDate: atDate.nullable().optional(),
+  /** The billing period of a recurring-service contract (a tenant picklist value; F9). */
+  contractPeriodType: z.number().nullable().optional(),
 });
 
 export const contractServiceSchema = z.object({

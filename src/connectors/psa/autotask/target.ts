@@ -289,14 +289,20 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
     const contractIds = uniqNums(scope.contractIds);
     const keys = [...new Set(scope.lineKeys.filter((k) => LINE_KEY_PATTERN.test(k)))];
     const contracts = this.contracts(contractIds);
-    // With readNextMonth, the rows in force on the 1st of the next month too (a change deferred to it).
+    // With readNextMonth, the rows in force on the first day of each contract's next billing period too (a
+    // change deferred to it): the 1st of the next month, or of the next quarter or year (F6).
     const nextDay = scope.readNextMonth ? addMonthsIso(scope.periodEnd, 0, 1) : null;
+    const periods = nextDay ? this.contractPeriods(contracts, scope.periodEnd) : new Map<number, Period>();
+    const nextOf = (contractId: number): string | null =>
+      nextDay === null ? null : (periods.get(contractId)?.next ?? nextDay);
+    let lastNext = nextDay;
+    for (const p of periods.values()) if (lastNext !== null && p.next > lastNext) lastNext = p.next;
     const rows = contractIds.length
       ? this.client.queryAll(
           'ContractServiceUnits',
           chunk(contractIds, IN_CHUNK).map((ids) => [
             { op: 'in', field: 'contractID', value: ids },
-            { op: 'lte', field: 'startDate', value: nextDay ?? scope.periodEnd },
+            { op: 'lte', field: 'startDate', value: lastNext ?? scope.periodEnd },
             { op: 'gte', field: 'endDate', value: scope.periodEnd },
           ]),
           unitSchema,
@@ -308,7 +314,8 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
       byService.set(r.contractServiceID, [...(byService.get(r.contractServiceID) ?? []), r]);
     for (const list of byService.values()) {
       const now = unitRowInForce(list, scope.periodEnd);
-      const later = nextDay ? unitRowInForce(list, nextDay) : null;
+      const from = nextOf(list[0].contractID);
+      const later = from ? unitRowInForce(list, from) : null;
       // A service added from the 1st of the next month has no row in the period itself: 0 units there.
       const r = now ?? later;
       if (!r) continue;
@@ -350,7 +357,48 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
         date: c.datePurchased,
       });
     }
-    return { quantities: [...quantities.values()], charges };
+    return {
+      quantities: [...quantities.values()],
+      charges,
+      ...(periods.size
+        ? {
+            contractPeriods: Object.fromEntries(
+              [...periods].map(([id, p]) => [String(id), { start: p.start, next: p.next }]),
+            ),
+          }
+        : {}),
+    };
+  }
+
+  /** Months per billing period of each contract period type value, from the tenant's picklist labels. */
+  private periodLengths: Map<number, number> | null = null;
+
+  /**
+   * Each recurring-service contract's billing period holding `date` (F6/F9): Autotask bills a contract per
+   * its contract period type (Monthly, Quarterly, Semi-Annual, Yearly), periods counted from the 1st of the
+   * contract's start month. A type BillGrid cannot read the length of is taken as monthly (the tenant
+   * check's contract-periods probe names such contracts).
+   */
+  private contractPeriods(contracts: Map<number, AtContract>, date: string): Map<number, Period> {
+    const out = new Map<number, Period>();
+    if (![...contracts.values()].some((c) => typeof c.contractPeriodType === 'number')) return out;
+    if (!this.periodLengths) {
+      const field = this.client
+        .entityFields('Contracts')
+        .fields.find((f) => f.name.toLowerCase() === 'contractperiodtype');
+      this.periodLengths = new Map();
+      for (const v of field?.picklistValues ?? []) {
+        const months = periodMonthsOf(v.label);
+        if (months !== null && /^\d+$/.test(v.value)) this.periodLengths.set(Number(v.value), months);
+      }
+    }
+    for (const c of contracts.values()) {
+      if (c.contractType !== this.config.contractTypes.recurringService) continue;
+      const months = this.periodLengths.get(c.contractPeriodType ?? -1);
+      if (months === undefined) continue;
+      out.set(c.id, periodHolding(c.startDate, months, date));
+    }
+    return out;
   }
 
   private contracts(ids: number[]): Map<number, AtContract> {
@@ -690,6 +738,29 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
  * can contain it: the one that started last (the newest on a tie) holds the units from that date on. Taking
  * the older one would resend an adjustment that already landed.
  */
+interface Period {
+  start: string;
+  next: string;
+}
+
+/** Months in a contract period type by its label ('Monthly' 1, 'Quarterly' 3, 'Semi-Annual' 6, 'Yearly' 12). */
+export function periodMonthsOf(label: string): number | null {
+  const l = label.trim().toLowerCase();
+  if (/^month/.test(l)) return 1;
+  if (/^quarter/.test(l)) return 3;
+  if (/^(semi|half)/.test(l)) return 6;
+  if (/^(year|annual)/.test(l)) return 12;
+  return null;
+}
+
+/** The period of `months` months holding `date`, counted from the 1st of the month `start` falls in. */
+export function periodHolding(start: string, months: number, date: string): Period {
+  const index = (iso: string) => Number(iso.slice(0, 4)) * 12 + Number(iso.slice(5, 7)) - 1;
+  const k = Math.max(0, Math.floor((index(date) - index(start)) / months));
+  const first = addMonthsIso(`${start.slice(0, 7)}-01`, k * months);
+  return { start: first, next: addMonthsIso(first, months) };
+}
+
 export function unitRowInForce(rows: readonly AtUnit[], date: string): AtUnit | null {
   let best: AtUnit | null = null;
   for (const r of rows) {

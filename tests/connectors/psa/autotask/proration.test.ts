@@ -14,16 +14,10 @@ import {
   recurringContractIdOf,
   type AtState,
 } from '../../../../local/sandbox/autotask/fixture';
-import type { PsaReadScope, PushStep } from '../../../../src/core/psa';
+import type { PushStep } from '../../../../src/core/psa';
 import { createAutotaskTarget } from '../../../../src/connectors/psa/autotask';
-import { descriptor } from '../../../../src/connectors/psa/autotask/descriptor';
-import type { Mappings } from '../../../../src/core/mapping';
-import { buildPushPlan } from '../../../../src/core/push-plan';
-import { reconcile, type ReconcileAction } from '../../../../src/core/reconcile';
 import { defaultBillingSettings, type BillingSettings } from '../../../../src/core/settings';
-import { mappingTargetResolver } from '../../../../src/core/targets';
-import { keyed, raw } from '../../../core/fixtures';
-import { gasHttp, isMutation } from './support';
+import { gasHttp, isMutation, pushActions, seatReconciler } from './support';
 
 const day = (v: unknown): string => String(v).slice(0, 10);
 const contract = recurringContractIdOf('c01');
@@ -112,68 +106,58 @@ describe('Autotask proration of mid-period unit changes (F6)', () => {
 
   describe("the setting 'prorate' (F6): a seat change dated 17 October", () => {
     const company = String(companyIdOf('c01'));
-    const plan = async (prorate: boolean | undefined) => {
+    const plan = async (settings: BillingSettings) => {
       const { serviceId, units, price } = await october();
-      const maps: Mappings = {
-        clients: [
-          {
-            source: 'market',
-            customerId: 'cust-1',
-            customerName: 'Acme',
-            companyId: company,
-            status: 'confirmed',
-            score: null,
-          },
-        ],
-        products: [{ source: 'market', sku: 'MS-365-BP', productId: String(serviceId), status: 'manual' }],
-        contracts: [
-          { source: 'market', customerId: 'cust-1', subscriptionId: '', contractId: String(contract) },
-        ],
-      };
-      const base = defaultBillingSettings();
-      const settings: BillingSettings =
-        prorate === undefined ? base : { ...base, clients: { [company]: { prorate } } };
-      const lines = keyed([
-        raw({ quantity: units + 3, unitPrice: price, unitCost: 0, effectiveDate: '2026-10-17' }),
-      ]);
-      const scope: PsaReadScope = {
-        periodStart: '2026-10-01',
-        periodEnd: '2026-10-31',
-        companyIds: [company],
-        contractIds: [String(contract)],
-        lineKeys: [],
-        ...(prorate === false ? { readNextMonth: true } : {}),
-      };
-      return (): ReconcileAction[] =>
-        reconcile({
-          lines,
-          state: connect().readBilling(scope),
-          resolver: mappingTargetResolver(maps, settings),
-          capabilities: descriptor.capabilities,
-          psaCurrency: 'USD',
-        }).actions;
+      return seatReconciler({
+        target: connect,
+        company,
+        contract: String(contract),
+        serviceId,
+        quantity: units + 3,
+        price,
+        effectiveDate: '2026-10-17',
+        settings,
+      });
     };
-    const push = (actions: ReconcileAction[]) =>
-      connect().applyAll(buildPushPlan(actions, new Set(actions.flatMap((a) => a.lineKeys))).steps);
+    const base = defaultBillingSettings();
 
     it('on (as left out): the change is sent from its date and prorated once', async () => {
-      const actions = await plan(undefined);
+      const actions = await plan(base);
       const first = actions();
       expect(first).toMatchObject([{ action: 'set-quantity', after: { effectiveDate: '2026-10-17' } }]);
-      expect(push(first).map((o) => o.status)).toEqual(['applied']);
+      expect(pushActions(connect(), first)).toEqual(['applied']);
       expect(await prorations()).toHaveLength(1);
       expect(actions()).toMatchObject([{ action: 'none' }]);
     });
 
     it('off: the change waits for 1 November, nothing is prorated, and a second push plans nothing', async () => {
-      const actions = await plan(false);
+      const actions = await plan({ ...base, clients: { [company]: { prorate: false } } });
       const first = actions();
       expect(first).toMatchObject([{ action: 'set-quantity', after: { effectiveDate: '2026-11-01' } }]);
-      expect(push(first).map((o) => o.status)).toEqual(['applied']);
+      expect(pushActions(connect(), first)).toEqual(['applied']);
       expect(await prorations()).toEqual([]);
       await sb.admin('autotask').clearRequests();
       expect(actions()).toMatchObject([{ action: 'none' }]);
       expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+    });
+
+    it("a contract's own setting wins over its client's, both ways", async () => {
+      const contractOn = await plan({
+        ...base,
+        clients: { [company]: { prorate: false } },
+        contracts: { [String(contract)]: { prorate: true } },
+      });
+      expect(contractOn()).toMatchObject([
+        { action: 'set-quantity', after: { effectiveDate: '2026-10-17' } },
+      ]);
+      const contractOff = await plan({
+        ...base,
+        clients: { [company]: { prorate: true } },
+        contracts: { [String(contract)]: { prorate: false } },
+      });
+      expect(contractOff()).toMatchObject([
+        { action: 'set-quantity', after: { effectiveDate: '2026-11-01' } },
+      ]);
     });
   });
 });
