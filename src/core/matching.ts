@@ -297,9 +297,10 @@ export class CompanyIndex {
   ): MatchCandidate[] {
     const L = norm.length;
     const kth = (): number => (top.length >= k ? top[k - 1].score : floor);
+    // Rounded as the scores are: unrounded, a name scoring exactly the k-th score (19.999… → 20) was skipped.
     const bound = (len: number): number => {
       const longest = Math.max(L, len);
-      return longest === 0 ? 0 : 100 * (1 - Math.max(1, Math.abs(L - len)) / longest);
+      return longest === 0 ? 0 : rounded(Math.max(1, Math.abs(L - len)), longest);
     };
     for (let d = 0; d <= Math.max(L, this.maxLength); d++) {
       const lens = d === 0 ? [L] : [L - d, L + d];

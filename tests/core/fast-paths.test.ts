@@ -300,7 +300,7 @@ describe('core fast paths give what the plain versions gave', () => {
           expect(assignLineKeys([line]).lines[0].key).toBe(keyOf(lineIdentity(line)));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 500 },
     );
   });
 
@@ -350,7 +350,7 @@ describe('core fast paths give what the plain versions gave', () => {
           expect(idempotencyKey(ref, after)).toBe(refKeyOf(ref, after));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 500 },
     );
   });
 
@@ -392,7 +392,7 @@ describe('core fast paths give what the plain versions gave', () => {
           );
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: 600 },
     );
   });
 
@@ -429,7 +429,7 @@ describe('core fast paths give what the plain versions gave', () => {
         const want = chargeType === 'pro-rata' && c < 0 ? 'favourable-pro-rata' : c === 0 ? 'zero' : null;
         expect(fate.fate === 'dropped' ? fate.reason : null).toBe(want);
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 
