@@ -4,6 +4,7 @@
 import { LATENCY } from '../gas';
 import { QUOTA_PROFILES } from '../gas/quotas';
 import { CONNECTORS } from '../../src/connectors/registry';
+import type { ImportBenchRun } from '../sandbox/bench';
 import { benchOf } from '../sandbox/registry';
 import type { CoreFigure } from './core-figure';
 import { duplicateTotal, minimumTotal } from './minimum';
@@ -341,4 +342,34 @@ export function daysNeeded(q: MonthRun['quota'], l: (typeof QUOTA_PROFILES)['con
     q.propertiesReadWrites / l.propertiesReadWrites,
   ];
   return Math.max(1, Math.ceil(Math.max(...shares)));
+}
+
+/** A file import's executions (local/sandbox/bench.ts ImportBench): one line each. */
+export function importTable(run: ImportBenchRun): string {
+  return table(
+    ['execution', 'Sheets calls', 'cells written', 'cells read', 'modelled s', 'fits 6 min', 'wall s'],
+    run.steps.map((s) => [
+      s.step,
+      s.sheetsCalls,
+      s.cellsWritten,
+      s.cellsRead,
+      (s.modelledMs / 1000).toFixed(1),
+      s.fits ? 'yes' : `NO${s.error ? ` (${s.error.slice(0, 80)})` : ''}`,
+      (s.wallMs / 1000).toFixed(1),
+    ]),
+  );
+}
+
+/** Each import's target: every execution (preview, import, pull) finishes within one 6-minute execution. */
+export function importTargets(runs: ImportBenchRun[]): Target[] {
+  return runs.map((r) => ({
+    target: `${r.title}: ${r.rows.toLocaleString('en')} rows (${r.megabytes} MB), each execution fits one 6-minute execution (modelled)`,
+    met: r.steps.length > 0 && r.steps.every((s) => s.fits),
+    figure: r.steps
+      .map(
+        (s) =>
+          `${s.step} ${s.sheetsCalls} Sheets calls, ${(s.modelledMs / 1000).toFixed(1)} s${s.ok ? '' : ` failed: ${s.error ?? ''}`}`,
+      )
+      .join('; '),
+  }));
 }

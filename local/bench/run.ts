@@ -10,6 +10,10 @@
  *   npm run bench -- --huge       # also approve and push the 100,000-line month (see docs/PERFORMANCE.md for how long)
  *   npm run bench -- --tiny       # 500 lines per PSA (a smoke run)
  *   npm run bench -- --psa <id>   # that PSA's 2,000 / 20,000-line months only (e.g. with its hosted limit)
+ *   npm run bench -- --import     # the file imports only (50,000 rows; BILLGRID_CSV_ROWS to change)
+ *
+ * Every file import with bench hooks (local/sandbox/<folder>/bench.ts of kind 'import') imports a
+ * generated 50,000-row file (--tiny: 500; not with --psa): preview, import and pull, one execution each.
  *
  * Every month runs with Apps Script's real 6-minute limit: an execution that passed it would fail the run.
  *
@@ -23,13 +27,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LATENCY } from '../gas';
 import { coreFigure, type CoreFigure } from './core-figure';
-import { benchedPsas, benchedSources, sandboxedConnectors } from '../sandbox/registry';
+import type { ImportBenchRun } from '../sandbox/bench';
+import { benchedImports, benchedPsas, benchedSources, sandboxedConnectors } from '../sandbox/registry';
 import type { BigMonthSpec } from './big-msp';
 import { readBundle, runMonth, type MonthRun } from './month';
 import { naiveBaseline, type NaiveFigures } from './naive';
 import { limitTable } from './rate-limit';
 import {
   displayName,
+  importTable,
+  importTargets,
   quotaTable,
   requestsTable,
   scalingTable,
@@ -51,7 +58,12 @@ interface Plan {
   months: { psa: string; lines: number; pullOnly?: boolean }[];
   naiveLines: number;
   core: boolean;
+  /** Rows of each file import's generated file (0: no import). */
+  importRows: number;
 }
+
+/** The file imports' size: 50,000 rows, the figure the README's limits are stated at. */
+export const IMPORT_ROWS = 50_000;
 
 export function planFor(argv: string[]): Plan {
   const psas = benchedPsas();
@@ -70,10 +82,17 @@ export function planFor(argv: string[]): Plan {
       ],
       naiveLines: 40,
       core: false,
+      importRows: 0,
     };
   }
+  if (argv.includes('--import')) return { months: [], naiveLines: 0, core: false, importRows: IMPORT_ROWS };
   if (argv.includes('--tiny'))
-    return { months: psas.map((p) => ({ psa: p.id, lines: 500 })), naiveLines: 40, core: false };
+    return {
+      months: psas.map((p) => ({ psa: p.id, lines: 500 })),
+      naiveLines: 40,
+      core: false,
+      importRows: 500,
+    };
   const months: Plan['months'] = psas.flatMap((p) => [
     { psa: p.id, lines: 2_000 },
     { psa: p.id, lines: 20_000 },
@@ -82,7 +101,7 @@ export function planFor(argv: string[]): Plan {
   // most of the run's time here) with --huge.
   if (!argv.includes('--quick') && reference)
     months.push({ psa: reference, lines: 100_000, pullOnly: !argv.includes('--huge') });
-  return { months, naiveLines: 400, core: true };
+  return { months, naiveLines: 400, core: true, importRows: IMPORT_ROWS };
 }
 
 /** Everything printed, also kept for bench-results/latest.md (pasted into docs/PERFORMANCE.md). */
@@ -132,22 +151,38 @@ async function main(): Promise<void> {
     }
     runs.push(r);
   }
-  const reference = benchedPsas().find((p) => p.bench.naive);
-  if (!reference) throw new Error('No PSA bench hooks carry a naive baseline');
-  const base = plan.months.find((m) => m.psa === reference.id)?.lines ?? 2_000;
-  const naiveSpec = specFor(plan.months.some((m) => m.lines === 20_000) ? 20_000 : base);
-  log(`=== naive baseline on ${plan.naiveLines} lines ===`);
-  const naive: NaiveFigures = await naiveBaseline(naiveSpec, plan.naiveLines, reference);
-  print(
-    `\n## Naive baseline (${naive.title}, cell by cell, one fetch per record)\n` +
-      `measured on ${naive.measuredLines} lines: ${naive.roundTrips} round trips, ${naive.serviceCalls} service calls (${naive.sheetsCalls} Sheets, ` +
-      `${naive.http} HTTP), ${naive.modelledS} s modelled\n` +
-      `extrapolated to ${naive.extrapolated.lines} lines: ${naive.extrapolated.roundTrips} round trips, ${naive.extrapolated.serviceCalls} service calls ` +
-      `(${naive.extrapolated.sheetsCalls} Sheets, ${naive.extrapolated.http} HTTP), ${naive.extrapolated.modelledS} s modelled ` +
-      `= ${naive.extrapolated.executions6min} six-minute executions; it has no continuation, so on Google it stops ` +
-      `after ${LATENCY.executionLimitMs / 1000} s with about ${Math.floor((naive.extrapolated.lines * LATENCY.executionLimitMs) / 1000 / naive.extrapolated.modelledS)} of ${naive.extrapolated.lines} lines done\n` +
-      `(${naive.note})`,
-  );
+  let naive: NaiveFigures | null = null;
+  if (plan.naiveLines > 0) {
+    const reference = benchedPsas().find((p) => p.bench.naive);
+    if (!reference) throw new Error('No PSA bench hooks carry a naive baseline');
+    const base = plan.months.find((m) => m.psa === reference.id)?.lines ?? 2_000;
+    const naiveSpec = specFor(plan.months.some((m) => m.lines === 20_000) ? 20_000 : base);
+    log(`=== naive baseline on ${plan.naiveLines} lines ===`);
+    const n = await naiveBaseline(naiveSpec, plan.naiveLines, reference);
+    naive = n;
+    print(
+      `\n## Naive baseline (${n.title}, cell by cell, one fetch per record)\n` +
+        `measured on ${n.measuredLines} lines: ${n.roundTrips} round trips, ${n.serviceCalls} service calls (${n.sheetsCalls} Sheets, ` +
+        `${n.http} HTTP), ${n.modelledS} s modelled\n` +
+        `extrapolated to ${n.extrapolated.lines} lines: ${n.extrapolated.roundTrips} round trips, ${n.extrapolated.serviceCalls} service calls ` +
+        `(${n.extrapolated.sheetsCalls} Sheets, ${n.extrapolated.http} HTTP), ${n.extrapolated.modelledS} s modelled ` +
+        `= ${n.extrapolated.executions6min} six-minute executions; it has no continuation, so on Google it stops ` +
+        `after ${LATENCY.executionLimitMs / 1000} s with about ${Math.floor((n.extrapolated.lines * LATENCY.executionLimitMs) / 1000 / n.extrapolated.modelledS)} of ${n.extrapolated.lines} lines done\n` +
+        `(${n.note})`,
+    );
+  }
+  const imports: ImportBenchRun[] = [];
+  if (plan.importRows > 0) {
+    for (const { id, bench } of benchedImports()) {
+      log(`=== import ${id}: ${plan.importRows} rows ===`);
+      const r = bench.run({ rows: plan.importRows, code });
+      print(
+        `\n## ${r.title}: ${r.rows.toLocaleString('en')} rows, ${r.megabytes} MB (preview, import, pull; one execution each)\n`,
+      );
+      print(importTable(r));
+      imports.push(r);
+    }
+  }
   let core: CoreFigure | null = null;
   if (plan.core) {
     log('=== core: 100,000 lines ===');
@@ -158,9 +193,11 @@ async function main(): Promise<void> {
     print('\n## Scaling\n');
     print(scalingTable(runs));
   }
-  print('\n## Daily quotas (one user, one day; share of a consumer / a Workspace account)\n');
-  print(quotaTable(runs));
-  const verdicts = targets(runs, naive, core);
+  if (runs.length > 0) {
+    print('\n## Daily quotas (one user, one day; share of a consumer / a Workspace account)\n');
+    print(quotaTable(runs));
+  }
+  const verdicts = [...targets(runs, naive, core), ...importTargets(imports)];
   print('\n## Targets\n');
   print(targetTable(verdicts));
   const cpu = process.cpuUsage(cpu0);
@@ -188,6 +225,7 @@ async function main(): Promise<void> {
         peakRssMiB,
         months: runs,
         naive,
+        imports,
         core: core && { ...core, output: undefined },
         targets: verdicts,
       },

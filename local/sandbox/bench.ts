@@ -104,3 +104,37 @@ export interface PsaBench<S = unknown> {
 }
 
 export type ConnectorBench = SourceBench | PsaBench;
+
+/**
+ * A file import's bench (an import source has no vendor API and no sandbox server): its folder's
+ * bench.ts exports `bench` of kind 'import'. `npm run bench` imports a generated file of `rows` rows
+ * through the built bundle as the sidebar does and reports each execution.
+ */
+export interface ImportBench {
+  kind: 'import';
+  /** The import descriptor's id (src/connectors/registry.ts IMPORTS). */
+  importId: string;
+  run(input: { rows: number; code: string }): ImportBenchRun;
+}
+
+/** One execution of an import (preview, import, pull). */
+export interface ImportBenchStep {
+  step: string;
+  ok: boolean;
+  sheetsCalls: number;
+  cellsWritten: number;
+  cellsRead: number;
+  modelledMs: number;
+  /** Finished and within Apps Script's 6-minute execution limit (modelled). */
+  fits: boolean;
+  wallMs: number;
+  error?: string;
+}
+
+export interface ImportBenchRun {
+  /** What was imported, in words (the report's heading). */
+  title: string;
+  rows: number;
+  megabytes: number;
+  steps: ImportBenchStep[];
+}

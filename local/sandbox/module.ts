@@ -25,3 +25,15 @@ export interface SandboxModule<F = unknown> {
    */
   demoOrigins?: readonly string[];
 }
+
+/**
+ * What the workbench's demo MSP (`npm start`) puts into a new workbook for a connector, by convention:
+ * `local/sandbox/<folder>/demo-seed.ts` exporting `demoSeed`. The calls run as the spreadsheet's owner,
+ * through the built bundle's server functions (as the sidebar would send them), once, when the workbook
+ * is created, so a person sees the connector's demo data without typing or uploading it.
+ */
+export interface DemoSeed {
+  /** What the seed preloads, in words (the workbench's log). */
+  label: string;
+  calls(): Array<{ fn: string; args: unknown[] }>;
+}

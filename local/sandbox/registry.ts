@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONNECTORS } from '../../src/connectors/registry';
+import { CONNECTORS, IMPORTS } from '../../src/connectors/registry';
 import type { ConnectorDescriptor } from '../../src/connectors/descriptor';
-import type { PsaBench, SourceBench } from './bench';
-import type { SandboxModule } from './module';
+import type { ImportBench, PsaBench, SourceBench } from './bench';
+import type { DemoSeed, SandboxModule } from './module';
 
 const folderOf = (id: string): string => path.join(__dirname, id);
 
@@ -79,4 +79,45 @@ export function benchedSources(): { id: string; bench: SourceBench }[] {
     const b = benchOf(c.id);
     return b?.kind === 'source' ? [{ id: c.id, bench: b }] : [];
   });
+}
+
+/**
+ * The file imports' bench hooks: a folder here without a sandbox server (an import has no vendor API)
+ * whose bench.ts exports `bench` of kind 'import' for a registered import (IMPORTS), in IMPORTS' order.
+ */
+export function benchedImports(): { id: string; bench: ImportBench }[] {
+  const found: { id: string; bench: ImportBench }[] = [];
+  for (const e of fs.readdirSync(__dirname, { withFileTypes: true })) {
+    if (!e.isDirectory() || !/^[a-z0-9-]+$/.test(e.name) || hasSandbox(e.name)) continue;
+    const file = path.join(folderOf(e.name), 'bench.ts');
+    if (!fs.existsSync(file)) continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bench hooks load by convention
+    const mod = require(file) as { bench?: { kind?: unknown; importId?: unknown } };
+    if (mod.bench?.kind !== 'import') continue;
+    const bench = mod.bench as ImportBench;
+    if (!IMPORTS.some((i) => i.id === bench.importId))
+      throw new Error(`local/sandbox/${e.name}/bench.ts names no registered import ('${bench.importId}')`);
+    found.push({ id: bench.importId, bench });
+  }
+  return IMPORTS.flatMap((i) => found.filter((f) => f.id === i.id));
+}
+
+/**
+ * The demo seeds (local/sandbox/<folder>/demo-seed.ts exporting `demoSeed`) of every registered
+ * connector's sandbox folder and of every folder with no sandbox server (a file import's), in folder order.
+ */
+export function demoSeeds(): DemoSeed[] {
+  const connectorIds = new Set(sandboxedConnectors().map((c) => c.id));
+  return fs
+    .readdirSync(__dirname, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^[a-z0-9-]+$/.test(e.name))
+    .filter((e) => connectorIds.has(e.name) || !hasSandbox(e.name))
+    .map((e) => path.join(folderOf(e.name), 'demo-seed.ts'))
+    .filter((file) => fs.existsSync(file))
+    .map((file) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- demo seeds load by convention
+      const mod = require(file) as { demoSeed?: DemoSeed };
+      if (!mod.demoSeed) throw new Error(`${path.relative(__dirname, file)} must export \`demoSeed\``);
+      return mod.demoSeed;
+    });
 }

@@ -16,6 +16,7 @@ import { bundlePage, injectShim } from './assets';
 import { activeSpreadsheet, sheetView, tabsOf } from './snapshot';
 import { urlMapFor, WORKBENCH_SANDBOXES } from './vendors';
 import { demoCredentials } from './demo-credentials';
+import { demoSeeds } from '../sandbox/registry';
 import { canEdit } from '../gas/access';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -47,6 +48,11 @@ export interface WorkbenchOptions {
   distDir?: string;
   /** Which sandboxes to start (default: every vendor sandbox that exists). */
   sandboxes?: string[];
+  /**
+   * The demo MSP's data in a new workbook (npm start): each sandbox folder's demo seed (a connected demo
+   * account, sample vendor files imported) runs once as the owner, when the workbook is created.
+   */
+  demo?: boolean;
   log?: (message: string) => void;
 }
 
@@ -126,6 +132,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   }
 
   const credentials = await demoCredentials(Object.keys(sandboxUrls));
+  const newWorkbook = !fs.existsSync(workbookFile);
   const host = await createWorkbenchHost({
     stateFile: workbookFile,
     distDir,
@@ -199,6 +206,21 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
 
   const execute = async (fn: string, args: unknown[], kind: 'menu' | 'sidebar') =>
     record(await host.run(fn, args, { kind, user }));
+
+  if (options.demo && newWorkbook) {
+    // One execution per call, shown in the run log like the sidebar's; a seed that fails is logged, the
+    // workbench still starts. The workbook opens on the sheet it had (a seed may add tabs).
+    const opened = activeSpreadsheet(host.state()).activeSheetId;
+    for (const seed of demoSeeds()) {
+      for (const c of seed.calls()) {
+        const reply = await execute(c.fn, c.args, 'sidebar');
+        if (!reply.ok) log(`Demo data: ${seed.label}: ${c.fn} failed: ${reply.error?.message ?? ''}`);
+      }
+      log(`Demo data: ${seed.label}`);
+    }
+    host.activateSheet(opened);
+    host.save();
+  }
 
   const snapshot = (): WorkbookSnapshot => {
     const state = host.state();

@@ -1,6 +1,8 @@
 /**
  * npm start -- [--port 8400] [--reset] [--state-dir .workbench] [--dist dist]
- * Serves the BillGrid workbench on 127.0.0.1 and keeps its state in .workbench/ between runs.
+ * Serves the BillGrid workbench on 127.0.0.1 and keeps its state in .workbench/ between runs. A new
+ * workbook (the first start, or --reset) starts with the demo MSP's data: each sandbox folder's demo seed
+ * (local/sandbox/<folder>/demo-seed.ts), e.g. a connected demo account and sample vendor files imported.
  */
 import path from 'node:path';
 import { startWorkbench } from './server';
@@ -42,7 +44,7 @@ function parseArgs(argv: string[]): Args {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const wb = await startWorkbench({ ...args, log: (m) => console.log(m) });
+  const wb = await startWorkbench({ ...args, demo: true, log: (m) => console.log(m) });
   const sandboxes = Object.entries(wb.sandboxUrls)
     .map(([k, u]) => `${k} ${u}`)
     .join(', ');

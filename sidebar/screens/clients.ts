@@ -6,7 +6,7 @@
  */
 import type { ClientRow, ClientsView, CompanyOption } from '../../src/api/clients';
 import type { RefreshSummary } from '../../src/jobs/refresh';
-import { facts, selectField } from '../components/form';
+import { checkboxField, facts, selectField } from '../components/form';
 import { withProgress } from '../components/job';
 import { searchBox } from '../components/search';
 import { actionButton, h, fill } from '../dom';
@@ -14,6 +14,7 @@ import { call } from '../rpc';
 import { selectedMonth } from '../state';
 import { clientSettings } from './client-settings';
 import { inFamilies } from './families';
+import { MAX_MODULE_COLUMNS, accountRows, defaultModuleColumns, toggleModuleColumn } from './module-columns';
 import type { Screen, ScreenContext } from './types';
 
 type ToMap = RefreshSummary['toMap'][number];
@@ -252,6 +253,74 @@ function shown(r: ClientRow): boolean {
   return true;
 }
 
+/** The integration columns a person chose for the accounts view (kept across redraws); null: the default. */
+let moduleColumns: string[] | null = null;
+let accountsOpen = false;
+
+/**
+ * Seed 002's Organization Mapping page: the PSA accounts of the clients shown (so the integration and account
+ * filters apply), with up to three integration columns of the person's choice naming the customers that bill
+ * each account, or "Not mapped"; searchable by account name or id.
+ */
+function accountsView(rows: ClientRow[], view: ClientsView, redraw: () => void): HTMLElement {
+  // Integrations in the registry's order (sourceNames), those with clients only.
+  const present = new Set(view.rows.map((r) => r.source));
+  const available = [
+    ...Object.keys(view.sourceNames).filter((s) => present.has(s)),
+    ...[...present].filter((s) => !(s in view.sourceNames)),
+  ];
+  const chosen = (moduleColumns ?? defaultModuleColumns(available)).filter((c) => available.includes(c));
+  const picks = available.map((s) => {
+    const f = checkboxField(view.sourceNames[s] ?? s, chosen.includes(s));
+    f.control.disabled = !chosen.includes(s) && chosen.length >= MAX_MODULE_COLUMNS;
+    f.control.dataset.column = s;
+    f.control.addEventListener('change', () => {
+      moduleColumns = toggleModuleColumn(chosen, s, available);
+      redraw();
+    });
+    return f.element;
+  });
+  const table = accountRows(rows, chosen);
+  const body = h(
+    'tbody',
+    {},
+    ...table.map((a) =>
+      h(
+        'tr',
+        { 'data-account': a.companyId, 'data-search': `${a.companyName} ${a.companyId}` },
+        h('th', { scope: 'row' }, a.active === false ? `${a.companyName} (inactive)` : a.companyName),
+        ...a.cells.map((c) =>
+          h('td', { class: c.length ? null : 'muted' }, c.length ? c.join(', ') : 'Not mapped'),
+        ),
+      ),
+    ),
+  );
+  const box = h(
+    'details',
+    { class: 'accounts', open: accountsOpen },
+    h('summary', {}, `By PSA account (${table.length})`),
+    h(
+      'fieldset',
+      { class: 'module-columns' },
+      h('legend', {}, `Columns: up to ${MAX_MODULE_COLUMNS} integrations`),
+      ...picks,
+    ),
+    searchBox('Search by PSA account name or code', body, (el) => el.dataset.search ?? ''),
+    h(
+      'table',
+      { class: 'data account-columns' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'PSA account'), ...chosen.map((s) => h('th', {}, view.sourceNames[s] ?? s))),
+      ),
+      body,
+    ),
+  );
+  box.addEventListener('toggle', () => (accountsOpen = box.open));
+  return box;
+}
+
 function mappedList(container: HTMLElement, view: ClientsView, ctx: ScreenContext): void {
   const redraw = (v: ClientsView) => mappedList(container, v, ctx);
   const integration = selectField(
@@ -289,6 +358,7 @@ function mappedList(container: HTMLElement, view: ClientsView, ctx: ScreenContex
       `Mapped clients (${rows.length}${rows.length < view.rows.length ? ` of ${view.rows.length}` : ''})`,
     ),
     h('div', { class: 'filters' }, integration.element, account.element),
+    view.rows.length ? accountsView(rows, view, () => redraw(view)) : null,
     view.rows.length
       ? h(
           'div',

@@ -253,6 +253,9 @@ function syncItem(
         ? `Sync stopped: bill by hand · last sync ${when(r.lastSync)}`
         : `Last sync ${when(r.lastSync)} · next ${r.nextSync ?? 'when you push'}`,
     ),
+    r.mappingIncomplete
+      ? h('div', { class: 'warning mapping-incomplete', role: 'note' }, `⚠ ${r.mappingIncomplete}`)
+      : null,
     h('div', { class: 'actions' }, toggle),
     own,
   );

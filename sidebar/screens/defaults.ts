@@ -44,6 +44,12 @@ const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'
   ['taxCode', 'taxCodes', 'Tax code'],
   ['itemCode', 'itemCodes', 'Default item'],
 ];
+/** Default-item mode where recurring lines need a service of their own (Autotask). */
+const DEFAULT_SERVICE: (typeof CODES)[number] = [
+  'defaultService',
+  'services',
+  'Default service (recurring lines)',
+];
 
 const options = <T extends string>(labels: Record<T, string>) =>
   (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
@@ -188,7 +194,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     g.annualToFixedPrice !== false,
     'Annual lines without a contract of their own go to the client’s only fixed-price contract, when it has one.',
   );
-  const codes = CODES.map(([key, list, label]) => {
+  const codes = (view.needsDefaultService ? [...CODES, DEFAULT_SERVICE] : CODES).map(([key, list, label]) => {
     const current = g.codes[key];
     const opts = view.codes[list];
     const values = [{ value: '', label: 'None' }, ...opts.map((o) => ({ value: o.id, label: o.name }))];

@@ -16,7 +16,7 @@ import { loadSettings, saveSettings, scheduledMonth } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { listMonths, readGrid } from '../sheets/grid';
-import { MappingIndex } from '../core/mapping';
+import { MappingIndex, serviceMappingGap } from '../core/mapping';
 import type { ContractMapping } from '../core/mapping';
 import { nextScheduledSync } from './jobs';
 import { parseArg, SidebarError } from './args';
@@ -338,6 +338,11 @@ export interface ServiceSyncRow {
   lastSync: string | null;
   /** Null when stopped or when nothing is scheduled. */
   nextSync: string | null;
+  /**
+   * Seed 002's "Mapping Settings Incomplete" (shown under Last sync): why the customer's mapping cannot bring
+   * units to this contract service; null when the mapping is complete.
+   */
+  mappingIncomplete: string | null;
 }
 
 export interface ServiceSyncView {
@@ -355,6 +360,8 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null, canCreate = f
   const lookups = readLookups(ss);
   const mappings = readMappings(ss, lookups).mappings;
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
+  const contractCompany = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.companyId]));
+  const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const nameOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.customerName]));
   const companyOf = new Map(mappings.clients.map((c) => [k(c.source, c.customerId), c.companyId ?? '']));
   const candidatesOf = (companyId: string): ContractOption[] =>
@@ -385,6 +392,13 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null, canCreate = f
     stopped: m.syncStopped === true,
     lastSync: m.lastSync ?? null,
     nextSync: m.syncStopped ? null : next,
+    mappingIncomplete: serviceMappingGap({
+      client: index.client(m.source, m.customerId),
+      customerName: customerName || nameOf.get(k(m.source, m.customerId)) || m.customerId,
+      sourceName: names[m.source] ?? m.source,
+      contractCompanyId: contractCompany.get(m.contractId) || null,
+      companyName: (id) => companyName.get(id) ?? id,
+    }),
   });
   const month = monthArg && listMonths(ss).includes(monthArg) ? monthArg : null;
   if (month) {

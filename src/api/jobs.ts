@@ -13,7 +13,7 @@ import type { ManualModeGate } from '../core/manual-mode';
 import { DEFAULT_MONTH_COST, accountTypeOf, estimateDailyQuota } from '../core/daily-quota';
 import type { QuotaEstimate } from '../core/daily-quota';
 import { createsProducts } from '../core/psa';
-import type { PsaTarget, PushStep } from '../core/psa';
+import type { PsaCapabilities, PsaTarget, PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -274,9 +274,23 @@ export function reviewBillingMonth(m: unknown): MonthReview {
         all.entries().map((e) => e.currency),
         settings,
       ),
+      ...mappingWarnings(plan.mappingGaps),
       ...quotaWarning(plan.grid.rows.length),
     ],
   };
+}
+
+const MAX_MAPPING_WARNINGS = 20;
+
+/** Seed 002's "Mapping Settings Incomplete", once per contract service (its lines share the message). */
+function mappingWarnings(gaps: ReadonlyMap<string, string>): string[] {
+  const distinct = [...new Set(gaps.values())];
+  const shown = distinct.slice(0, MAX_MAPPING_WARNINGS);
+  if (distinct.length > shown.length)
+    shown.push(
+      `${distinct.length - shown.length} more contract services have incomplete mappings (Contracts lists them).`,
+    );
+  return shown;
 }
 
 export interface QuotaView extends QuotaEstimate {
@@ -467,7 +481,16 @@ export function getJobProgress(): Progress | null {
 
 export interface DefaultsView {
   settings: BillingSettings;
-  codes: { incomeAccounts: Option[]; expenseAccounts: Option[]; taxCodes: Option[]; itemCodes: Option[] };
+  codes: {
+    incomeAccounts: Option[];
+    expenseAccounts: Option[];
+    taxCodes: Option[];
+    itemCodes: Option[];
+    /** The PSA's products, offered as the default service when `needsDefaultService`. */
+    services: Option[];
+  };
+  /** Default-item mode on the connected PSA needs a default service for recurring lines (Autotask). */
+  needsDefaultService: boolean;
   /** The integrations whose overrides the screen offers. */
   sources: Option[];
   /** False until a refresh has read the PSA's lists (companies, products, codes). */
@@ -487,12 +510,22 @@ export function getDefaults(): DefaultsView {
   const codes = lookups?.codes ?? { incomeAccounts: [], expenseAccounts: [], taxCodes: [], itemCodes: [] };
   return {
     settings: loadSettings(),
-    codes,
+    codes: { ...codes, services: (lookups?.products ?? []).map((p) => ({ id: p.id, name: p.name })) },
+    needsDefaultService: psaCapabilities()?.defaultServiceForQuantities === true,
     sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
     currencies: CURRENCIES,
     canAutoCreate: psaCreatesProducts() === true,
   };
+}
+
+/** The connected PSA's capabilities; null when no PSA is connected yet. */
+function psaCapabilities(): PsaCapabilities | null {
+  try {
+    return connectedPsa().target.capabilities ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether the connected PSA can create products; null when no PSA is connected yet. */

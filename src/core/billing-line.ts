@@ -125,6 +125,11 @@ const lineShape = {
   recordId: z.string().optional(),
   /** Source flags, e.g. 'azure' set by the Pax8 connector; used by the Azure recognition rule. */
   tags: z.array(z.string()).optional(),
+  /**
+   * What the source counted, for staff to check a quantity against (e.g. "3 devices: HQ-PC-01, …"): shown in the
+   * grid's Evidence column, refreshed by every pull; never part of the key, the comparison or a push.
+   */
+  evidence: z.string().optional(),
 };
 
 type LineFields = {

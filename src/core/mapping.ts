@@ -202,3 +202,80 @@ export function lineSettingsResolver(
   const context = customerContextResolver(settings, index);
   return (line) => context(line).settings;
 }
+
+/** What seed 002 shows under a contract service's "Last sync" while its organisation mapping is not complete. */
+export const MAPPING_INCOMPLETE = 'Mapping Settings Incomplete';
+
+/**
+ * Why a contract service's mapping is incomplete (seed 002: "Module organization is not mapped to an account"),
+ * or null when it is complete. A service is a Contracts row: a source customer (a module organisation) and its
+ * subscription linked to a PSA contract. It is incomplete when that customer is not mapped to the company whose
+ * contract it is: not mapped at all, excluded, or mapped to another company. The service is still kept (and
+ * shown, with its last sync); it gets no units from that customer until the mapping is saved, when the warning
+ * goes away.
+ */
+export function serviceMappingGap(s: {
+  client: ClientMapping | undefined;
+  customerName: string;
+  /** The source's name for people, or how to get it (asked only when there is something to say). */
+  sourceName: string | (() => string);
+  /** The company owning the linked contract, as last read from the PSA; null when the contract is not listed. */
+  contractCompanyId: string | null;
+  companyName: (id: string) => string;
+}): string | null {
+  const who = (): string =>
+    `${s.customerName} (${typeof s.sourceName === 'string' ? s.sourceName : s.sourceName()})`;
+  const tail =
+    'so this contract service gets no units from it and keeps what it has. Map it on Clients (or stop the sync and bill it by hand)';
+  if (!s.client || s.client.companyId === null)
+    return `${MAPPING_INCOMPLETE}: ${who()} is not mapped to a PSA company, ${tail}`;
+  if (s.client.status === 'excluded')
+    return `${MAPPING_INCOMPLETE}: ${who()} is excluded (not invoiced), ${tail}`;
+  if (s.contractCompanyId !== null && s.client.companyId !== s.contractCompanyId)
+    return `${MAPPING_INCOMPLETE}: ${who()} is mapped to ${s.companyName(s.client.companyId)}, not to ${s.companyName(s.contractCompanyId)} whose contract this is, ${tail}`;
+  return null;
+}
+
+/**
+ * serviceMappingGap for every contract service the given lines reach through a Contracts row, by line key;
+ * lines of one service share its message. Pure: the caller gives the PSA's contracts and companies as last read.
+ */
+export function mappingGapsOf(
+  lines: readonly {
+    key: string;
+    source: string;
+    customerId: string;
+    subscriptionId: string;
+    customerName: string;
+  }[],
+  mappings: Mappings,
+  psa: {
+    contracts: readonly { id: string; companyId: string }[];
+    companies: readonly { id: string; name: string }[];
+  },
+  /** A source's name for people (asked only when a gap is found). */
+  sourceName: (source: string) => string,
+): Map<string, string> {
+  const index = new MappingIndex(mappings);
+  const contractCompany = new Map(psa.contracts.map((c) => [c.id, c.companyId]));
+  const companyName = new Map(psa.companies.map((c) => [c.id, c.name]));
+  const byService = new Map<ContractMapping, string | null>();
+  const out = new Map<string, string>();
+  for (const l of lines) {
+    const m = index.contract(l.source, l.customerId, l.subscriptionId);
+    if (!m) continue;
+    let gap = byService.get(m);
+    if (gap === undefined) {
+      gap = serviceMappingGap({
+        client: index.client(l.source, l.customerId),
+        customerName: l.customerName || l.customerId,
+        sourceName: () => sourceName(l.source),
+        contractCompanyId: contractCompany.get(m.contractId) || null,
+        companyName: (id) => companyName.get(id) ?? id,
+      });
+      byService.set(m, gap);
+    }
+    if (gap) out.set(l.key, gap);
+  }
+  return out;
+}

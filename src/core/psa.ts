@@ -214,6 +214,19 @@ export interface PsaCapabilities {
    * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
    */
   chargeDecimals?: number;
+  /**
+   * In default-item mode, recurring lines (quantity targets) not yet mapped go to the default service
+   * (`codes.defaultService`, a PSA product), not the default item code: on Autotask the item code is a
+   * billing code, while a contract service needs a Service. Absent = the default item serves both.
+   */
+  defaultServiceForQuantities?: boolean;
+  /**
+   * The PSA keeps a recurring quantity as one line per product on a recurring invoice (HaloPSA): a
+   * 'recurring' line of a client billed to a chosen invoice (invoice behaviour 'recurring') is a quantity
+   * target on that invoice (`contractId` = the chosen invoice), so a seat change updates the line's
+   * quantity instead of adding a charge each month.
+   */
+  recurringInvoiceQuantities?: boolean;
 }
 
 export interface PsaTarget {

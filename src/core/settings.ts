@@ -80,6 +80,12 @@ export const codesSchema = z.object({
   expenseAccount: code,
   taxCode: code,
   itemCode: code,
+  /**
+   * Default-item mode on a PSA whose recurring lines need a product of their own kind (capability
+   * `defaultServiceForQuantities`, Autotask: a Service, where the default item is a billing code): the PSA
+   * product recurring lines not yet mapped go to. Left out = not set.
+   */
+  defaultService: code.optional(),
 });
 export type DefaultCodes = z.infer<typeof codesSchema>;
 

@@ -15,7 +15,9 @@ import type { ArrearsMode, BillingSettings, EffectiveSettings } from './settings
  * Decision on charge types: only 'recurring' lines become quantity targets (a contract service whose unit
  * count equals the sum of the lines mapped to it). 'pro-rata' lines are one-time partial-period
  * adjustments, so they are charges like usage, arrears and one-off: adding them to a seat count
- * would corrupt it. On a PSA without quantity targets (Halo) every line is a charge.
+ * would corrupt it. On a PSA without quantity targets every line is a charge, except on one that keeps
+ * recurring quantities on a recurring invoice (capability `recurringInvoiceQuantities`): there a recurring
+ * line of a client billed to a chosen recurring invoice is a quantity target on that invoice.
  */
 
 export const QUANTITY_CHARGE_TYPES: readonly ChargeType[] = ['recurring'];
@@ -94,14 +96,14 @@ function syncStopped(
     `Sync stopped for ${line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`}` +
     ': bill it by hand, or resume sync to push it';
   const mode = lifecycleInForce(s);
+  const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
   const productId =
     index.product(line.source, line.sku)?.productId ??
     (mode === 'default-item'
-      ? s.codes.itemCode || null
+      ? defaultItemOf(s, quantity, capabilities)
       : mode === 'auto-create'
         ? AUTO_CREATE_PRODUCT_PREFIX + line.sku
         : null);
-  const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
   if (quantity && productId) {
     return {
       ok: false,
@@ -111,6 +113,17 @@ function syncStopped(
     };
   }
   return { ok: false, reason: 'sync-stopped', message };
+}
+
+/** The default product of default-item mode for a line: the default service for a quantity target where the PSA needs one. */
+function defaultItemOf(
+  s: EffectiveSettings,
+  quantity: boolean,
+  capabilities: PsaCapabilities,
+): string | null {
+  return (
+    (quantity && capabilities.defaultServiceForQuantities ? s.codes.defaultService : s.codes.itemCode) || null
+  );
 }
 
 /** What the resolver needs to know of the PSA's contracts (the lookup tab's rows). */
@@ -204,14 +217,20 @@ export function mappingTargetResolver(
           };
         }
         if (s.productLifecycle === 'default-item') {
-          if (!s.codes.itemCode) {
+          const quantityLine =
+            capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
+          const fallback = defaultItemOf(s, quantityLine, capabilities);
+          if (!fallback) {
             return {
               ok: false,
               reason: 'unmapped-product',
-              message: `Product '${line.sku}' is not mapped and no default item code is set`,
+              message:
+                quantityLine && capabilities.defaultServiceForQuantities
+                  ? `Product '${line.sku}' is not mapped and no default service is set for recurring lines (Defaults)`
+                  : `Product '${line.sku}' is not mapped and no default item code is set`,
             };
           }
-          productId = s.codes.itemCode;
+          productId = fallback;
         } else {
           productId = AUTO_CREATE_PRODUCT_PREFIX + line.sku;
         }
@@ -232,6 +251,16 @@ export function mappingTargetResolver(
         return { ok: true, ref, companyId, productId, settings: contractSettings(settings, contractId, s) };
       }
 
+      if (
+        capabilities.recurringInvoiceQuantities &&
+        QUANTITY_CHARGE_TYPES.includes(line.chargeType) &&
+        s.invoiceBehaviour === 'recurring' &&
+        s.targetInvoiceId
+      ) {
+        // One line per product on the chosen recurring invoice, its quantity kept (seats), not a new charge.
+        const ref: TargetRef = { kind: 'quantity', companyId, contractId: s.targetInvoiceId, productId };
+        return { ok: true, ref, companyId, productId, settings: s };
+      }
       let container: string;
       if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line, s.arrearsMode);
       else if (s.invoiceBehaviour === 'latest') container = LATEST_INVOICE;

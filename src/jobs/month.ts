@@ -5,7 +5,7 @@
 import { parseRawBillingLine } from '../core/billing-line';
 import type { BillingLine, RawBillingLine } from '../core/billing-line';
 import { assignLineKeys } from '../core/line-key';
-import { MappingIndex, lineSettingsResolver } from '../core/mapping';
+import { MappingIndex, lineSettingsResolver, mappingGapsOf } from '../core/mapping';
 import type { Mappings, ProductMapping } from '../core/mapping';
 import { manualModeGate } from '../core/manual-mode';
 import type { ManualModeGate } from '../core/manual-mode';
@@ -290,6 +290,8 @@ export interface MonthPlan {
   contractStarts: ContractStartProblem[];
   /** Messages for lines that modifiers folded into another line. */
   collapsedInto: Map<string, string>;
+  /** Seed 002's "Mapping Settings Incomplete" of the contract service each line reaches, by line key. */
+  mappingGaps: Map<string, string>;
 }
 
 /**
@@ -379,7 +381,14 @@ export function planMonth(
   });
   const collapsedInto = new Map<string, string>();
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
-  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems };
+  let names: Record<string, string> | undefined;
+  const mappingGaps = mappingGapsOf(
+    grid.rows.map((r) => r.line),
+    mappings,
+    { contracts: contractList, companies: lookups?.companies ?? [] },
+    (source) => (names ??= sourceNames())[source] ?? source,
+  );
+  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems, mappingGaps };
 }
 
 const withProducts = (l: Lookups | null, products: readonly PsaProduct[]): Lookups | null =>
@@ -412,6 +421,11 @@ export function reconcileMonth(
       codes: null,
       message: `Collapsed into ${into}`,
     });
+  }
+  // The row says so too: a service whose mapping is incomplete still syncs what it can.
+  for (const [key, gap] of plan.mappingGaps) {
+    const a = byLine.get(key);
+    if (a && a.action !== 'blocked') byLine.set(key, { ...a, message: `${a.message} · ⚠ ${gap}` });
   }
   writeReconciliation(ss, month, byLine);
   const counts: Record<string, number> = {};

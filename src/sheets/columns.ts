@@ -60,6 +60,8 @@ export const GRID_COLUMNS = [
   col('status', 'Status', 'billgrid', true),
   col('psaReference', 'PSA reference', 'billgrid', false),
   col('note', 'Note', 'staff', false),
+  /** What the source counted (a device list, configurations), so staff can check a quantity. */
+  col('evidence', 'Evidence', 'source', false),
   col('customerId', 'Customer id', 'source', true, true),
   col('productName', 'Product name', 'source', false, true),
   col('effectiveDate', 'Effective date', 'source', true, true),

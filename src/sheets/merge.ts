@@ -133,6 +133,7 @@ export function sourceCells(p: PulledLine): Partial<Record<GridColumnId, CellVal
     orderId: l.orderId,
     recordId: l.recordId ?? '',
     tags: (l.tags ?? []).join(','),
+    evidence: l.evidence ?? '',
   };
 }
 

@@ -94,6 +94,7 @@ export function lineInput(get: RowCells, dateText: DateText = localIsoDate): Rec
   const text = (id: GridColumnId) => cellText(get(id), dateText);
   const tags = text('tags');
   const recordId = text('recordId');
+  const evidence = text('evidence');
   return {
     key: text('key'),
     source: text('source'),
@@ -115,6 +116,7 @@ export function lineInput(get: RowCells, dateText: DateText = localIsoDate): Rec
     effectiveDate: cellDate(get('effectiveDate'), dateText),
     orderId: text('orderId'),
     ...(recordId ? { recordId } : {}),
+    ...(evidence ? { evidence } : {}),
     ...(tags
       ? {
           tags: tags

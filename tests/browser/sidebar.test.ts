@@ -6,6 +6,38 @@ import type { Page } from 'playwright-core';
 import { launch, screenshotPath, type Browser } from './chromium';
 import { startSidebarHarness, type Harness } from './sidebar-harness';
 import { SID, TOKEN } from '../api/fake-gas';
+import { sidebarApi } from '../../src/api';
+import type { ClientRow, ClientsView } from '../../src/api/clients';
+
+/** The Clients list one test shows (mapped customers of four integrations); null: the real, empty one. */
+let fakeClients: ClientsView | null = null;
+const api = sidebarApi as unknown as Record<string, (...a: unknown[]) => unknown>;
+const realListClients = api.listClients;
+api.listClients = (...a: unknown[]) => fakeClients ?? realListClients(...a);
+
+const clientRow = (
+  source: string,
+  customerName: string,
+  companyId: string,
+  companyName: string,
+): ClientRow => ({
+  source,
+  sourceName: source,
+  customerId: `${source}-${customerName}`,
+  customerName,
+  companyId,
+  companyName,
+  companyActive: companyId !== 'B',
+  status: 'confirmed',
+  score: null,
+  overrides: {},
+  contractName: null,
+  lastInvoice: null,
+  recurringInvoices: [],
+  canPickInvoice: false,
+  parentId: null,
+  parentName: null,
+});
 
 describe('sidebar (built sidebar.html)', () => {
   let browser: Browser;
@@ -105,6 +137,46 @@ describe('sidebar (built sidebar.html)', () => {
     // Wizard state lives server-side: a reload opens on the tabs.
     await page.reload();
     await page.getByRole('tab', { name: 'Connect' }).waitFor();
+  });
+
+  it("Clients: PSA accounts with up to three integration columns of the user's choice, searchable", async () => {
+    fakeClients = {
+      rows: [
+        clientRow('alpha', 'Acme HQ', 'A', 'Acme'),
+        clientRow('alpha', 'Acme North', 'A', 'Acme'),
+        clientRow('beta', 'Acme docs', 'A', 'Acme'),
+        clientRow('delta', 'Acme phones', 'A', 'Acme'),
+        clientRow('gamma', 'Blue backup', 'B', 'Blue Harbor'),
+      ],
+      companies: [],
+      problems: [],
+      canCreateInPsa: false,
+      sourceNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma', delta: 'Delta' },
+    };
+    try {
+      await page.getByRole('button', { name: 'Skip setup' }).click();
+      await page.getByRole('tab', { name: 'Clients' }).click();
+      const view = page.locator('details.accounts');
+      await view.locator('summary', { hasText: 'By PSA account (2)' }).click();
+      const heads = () => view.locator('thead th').allTextContents();
+      const cells = (account: string) =>
+        view.locator(`tr[data-account="${account}"]`).locator('th, td').allTextContents();
+      expect(await heads()).toEqual(['PSA account', 'Alpha', 'Beta', 'Gamma']);
+      expect(await cells('A')).toEqual(['Acme', 'Acme HQ, Acme North', 'Acme docs', 'Not mapped']);
+      expect(await cells('B')).toEqual(['Blue Harbor (inactive)', 'Not mapped', 'Not mapped', 'Blue backup']);
+      // Three columns at most: a fourth cannot be ticked until one is unticked.
+      expect(await view.getByLabel('Delta').isDisabled()).toBe(true);
+      await view.getByLabel('Beta').uncheck();
+      await view.getByLabel('Delta').check();
+      expect(await heads()).toEqual(['PSA account', 'Alpha', 'Gamma', 'Delta']);
+      expect(await cells('A')).toEqual(['Acme', 'Acme HQ, Acme North', 'Not mapped', 'Acme phones']);
+      expect(await view.getByLabel('Beta').isDisabled()).toBe(true);
+      await view.getByPlaceholder('Search by PSA account name or code').fill('blue');
+      expect(await view.locator('tbody tr:visible').count()).toBe(1);
+      await page.screenshot({ path: screenshotPath('sidebar-clients-accounts') });
+    } finally {
+      fakeClients = null;
+    }
   });
 
   it('gives every form control a label and disables credentials for non-admins', async () => {

@@ -1,23 +1,27 @@
 /**
  * The workbench end to end in Chromium: the real bundle in the emulator, sandboxes, the add-on menu,
  * the built sidebar in its panel, the Connect screen saving Twilio credentials through
- * google.script.run, the grid, and the state surviving a restart.
+ * google.script.run, the demo MSP's preloaded data (a connected account, two sample vendor exports),
+ * the Import screen (upload, preview with the remembered profile, import and pull), the grid, and the
+ * state surviving a restart.
  */
 import { CONNECTOR_IDS } from '../../src/connectors/registry';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page, Response } from 'playwright-core';
+import type { FrameLocator, Page, Response } from 'playwright-core';
 import { startWorkbench, type Workbench } from '../../local/workbench/server';
 import { launch, screenshotPath, type Browser } from './chromium';
 import { prepareTestProject, type TestProject } from './bundle';
 import { SID, TOKEN } from '../api/fake-gas';
+import { demoSeeds } from '../../local/sandbox/registry';
 
 describe('workbench', () => {
   let browser: Browser;
   let project: TestProject;
   let stateDir: string;
   let workbench: Workbench | null = null;
+  let restarted: { page: Page; sidebar: FrameLocator } | null = null;
   /** Every response body the browser received (page, sidebar frame, API). */
   const bodies: Array<{ url: string; body: string }> = [];
 
@@ -27,6 +31,7 @@ describe('workbench', () => {
       stateDir,
       distDir: project.dir,
       reset,
+      demo: true,
       log: () => undefined,
     });
     return workbench;
@@ -84,7 +89,8 @@ describe('workbench', () => {
 
     // The run log shows each execution the sidebar caused, with modelled time and service calls.
     const log = page.locator('#runlog-table');
-    await log.getByRole('cell', { name: 'saveConnection' }).waitFor();
+    // (The demo seed's saveConnection is in the log too.)
+    await log.getByRole('cell', { name: 'saveConnection' }).first().waitFor();
     const row = log.locator('tr', { has: page.getByRole('cell', { name: 'saveConnection' }) }).first();
     expect(await row.locator('td').nth(4).textContent()).toBe('OK');
     expect(await row.locator('td').nth(5).textContent()).toMatch(/^\d+ ms$/);
@@ -110,6 +116,7 @@ describe('workbench', () => {
       'Defaults',
       'Products',
       'Contracts',
+      'Import',
       'Month',
       'Review',
       'Push',
@@ -127,7 +134,8 @@ describe('workbench', () => {
       expect([tab, unlabelled]).toEqual([tab, []]);
     }
     await page.close();
-  });
+    // A new workbook runs the demo seeds first (a few executions): room for them on a loaded machine.
+  }, 150_000);
 
   it('gives the sidebar google.script.run with handlers and user objects, and Apps Script error messages', async () => {
     const page = await openPage(workbench as Workbench);
@@ -199,6 +207,63 @@ describe('workbench', () => {
     const sidebar = await openSidebarFromMenu(page);
     await sidebar.locator('details[data-kind="twilio"] .chip', { hasText: 'Saved' }).waitFor();
     await page.screenshot({ path: screenshotPath('workbench-after-restart') });
-    await page.close();
+    // The next test goes on in this sidebar (opening another costs a page load and several executions).
+    restarted = { page, sidebar };
   });
+
+  it('starts the demo MSP with its preloaded data, and imports a vendor file on the Import screen', async () => {
+    // The workbench restarted above: what the new workbook was seeded with at the first start is kept.
+    // What the new workbook was seeded with (local/sandbox/<folder>/demo-seed.ts): accounts connected and
+    // vendor files imported, each through the bundle's server functions.
+    const calls = demoSeeds().flatMap((s) => s.calls());
+    const connected = calls.filter((c) => c.fn === 'saveConnection').map((c) => String(c.args[0]));
+    const files = calls
+      .filter((c) => c.fn === 'importFile')
+      .map((c) => c.args[0] as { file: { name: string; base64: string }; profile: { name: string } });
+    expect([connected.length, files.length]).toEqual([1, 2]);
+    if (!restarted) throw new Error('the restart test did not leave its sidebar open');
+    const { page, sidebar } = restarted;
+    // The demo account is connected without anyone typing its credentials.
+    await sidebar.getByRole('tab', { name: 'Connect' }).waitFor();
+    for (const kind of connected)
+      await sidebar.locator(`details[data-kind="${kind}"] .chip`, { hasText: 'Saved' }).waitFor();
+
+    await sidebar.getByRole('tab', { name: 'Import' }).click();
+    const known = sidebar.locator('li.import-known');
+    await known.first().waitFor();
+    // Both sample exports are remembered profiles, each with the demo month's file.
+    const listed = (await known.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(listed).toHaveLength(files.length);
+    expect(listed).toEqual(
+      expect.arrayContaining(files.map((f) => expect.stringContaining(`${f.profile.name} 2026-10`))),
+    );
+
+    // Upload the first sample as a person would: its remembered profile is suggested from the header and
+    // the preview shows its rows as they will land.
+    const sample = files[0];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-sample-'));
+    const file = path.join(dir, sample.file.name);
+    fs.writeFileSync(file, Buffer.from(sample.file.base64, 'base64'));
+    await sidebar.getByLabel('Another month').fill('2026-10');
+    await sidebar.getByLabel('File (.csv or .xlsx, up to 10 MB)').setInputFiles(file);
+    fs.rmSync(dir, { recursive: true, force: true });
+    await sidebar.getByRole('heading', { name: `Remembered profile: ${sample.profile.name}` }).waitFor();
+    const previewRows = sidebar
+      .getByRole('table', { name: 'First rows as they will land' })
+      .locator('tbody tr');
+    await previewRows.first().waitFor();
+    expect(await previewRows.count()).toBeGreaterThanOrEqual(5);
+    await page.screenshot({ path: screenshotPath('workbench-import-preview') });
+
+    // Import and pull: the file's rows land in the month's tab (the seed imported it, nobody pulled yet).
+    await sidebar.getByRole('button', { name: 'Import and pull' }).click();
+    await sidebar
+      .getByText(`rows of ${sample.profile.name} imported into`, { exact: false })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const added = await sidebar.locator('.result').textContent();
+    expect(added).toMatch(/Added\s*([1-9]\d*)/);
+    await page.screenshot({ path: screenshotPath('workbench-import-pulled') });
+    await page.close();
+  }, 120_000);
 });

@@ -1,10 +1,13 @@
 import {
+  MAPPING_INCOMPLETE,
   MappingIndex,
   lineSettingsResolver,
+  mappingGapsOf,
   parseClientMapping,
   parseContractMapping,
   parseProductMapping,
 } from '../../src/core/mapping';
+import type { ClientMappingStatus } from '../../src/core/mapping';
 import { defaultBillingSettings } from '../../src/core/settings';
 
 describe('mapping rows', () => {
@@ -113,5 +116,85 @@ describe('MappingIndex', () => {
     expect(settingsFor({ source: 'market', customerId: 'c1' }).arrearsMode).toBe('next');
     expect(settingsFor({ source: 'market', customerId: 'c2' }).arrearsMode).toBe('most-recent');
     expect(settingsFor({ source: 'market', customerId: 'c1' }).arrearsMode).toBe('next');
+  });
+});
+
+describe('"Mapping Settings Incomplete" (seed 002)', () => {
+  const client = (
+    customerId: string,
+    companyId: string | null,
+    status: ClientMappingStatus = 'confirmed',
+  ) => ({
+    source: 'rmm',
+    customerId,
+    customerName: customerId,
+    companyId,
+    status,
+    score: null,
+  });
+  const line = (key: string, customerId: string, subscriptionId = '') => ({
+    key,
+    source: 'rmm',
+    customerId,
+    subscriptionId,
+    customerName: `Site ${customerId}`,
+  });
+  const psa = {
+    contracts: [
+      { id: 'K1', companyId: 'A' },
+      { id: 'K2', companyId: 'B' },
+      { id: 'K3', companyId: '' },
+    ],
+    companies: [
+      { id: 'A', name: 'Acme' },
+      { id: 'B', name: 'Blue Harbor' },
+    ],
+  };
+  const contracts = [
+    { source: 'rmm', customerId: 'ok', subscriptionId: '', contractId: 'K1' },
+    { source: 'rmm', customerId: 'moved', subscriptionId: '', contractId: 'K1' },
+    { source: 'rmm', customerId: 'gone', subscriptionId: '', contractId: 'K2' },
+    { source: 'rmm', customerId: 'off', subscriptionId: 'sub', contractId: 'K2' },
+    { source: 'rmm', customerId: 'unknown', subscriptionId: '', contractId: 'K3' },
+  ];
+  it('names each service whose customer is not mapped to its contract company, and only those', () => {
+    let asked = 0;
+    const gaps = mappingGapsOf(
+      [
+        line('1', 'ok'),
+        line('2', 'moved'),
+        line('3', 'moved'),
+        line('4', 'gone'),
+        line('5', 'off', 'sub'),
+        line('6', 'unknown'),
+        line('7', 'nolink'),
+      ],
+      {
+        clients: [
+          client('ok', 'A'),
+          client('moved', 'B'),
+          client('off', 'B', 'excluded'),
+          client('unknown', 'A'),
+          client('nolink', 'A'),
+        ],
+        products: [],
+        contracts,
+      },
+      psa,
+      (s) => {
+        asked++;
+        return s === 'rmm' ? 'The RMM' : s;
+      },
+    );
+    const tail =
+      'so this contract service gets no units from it and keeps what it has. Map it on Clients (or stop the sync and bill it by hand)';
+    expect(Object.fromEntries(gaps)).toEqual({
+      '2': `${MAPPING_INCOMPLETE}: Site moved (The RMM) is mapped to Blue Harbor, not to Acme whose contract this is, ${tail}`,
+      '3': `${MAPPING_INCOMPLETE}: Site moved (The RMM) is mapped to Blue Harbor, not to Acme whose contract this is, ${tail}`,
+      '4': `${MAPPING_INCOMPLETE}: Site gone (The RMM) is not mapped to a PSA company, ${tail}`,
+      '5': `${MAPPING_INCOMPLETE}: Site off (The RMM) is excluded (not invoiced), ${tail}`,
+    });
+    // A service is judged once, whatever its number of lines.
+    expect(asked).toBe(3);
   });
 });

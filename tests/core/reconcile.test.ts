@@ -1,7 +1,7 @@
 import type { BillingLine } from '../../src/core/billing-line';
 import type { Mappings } from '../../src/core/mapping';
 import { applyModifiers } from '../../src/core/modifiers';
-import type { PsaBillingState } from '../../src/core/psa';
+import type { PsaBillingState, QuantityTargetRef } from '../../src/core/psa';
 import { reconcile } from '../../src/core/reconcile';
 import type { ReconcileAction } from '../../src/core/reconcile';
 import { defaultBillingSettings } from '../../src/core/settings';
@@ -319,6 +319,46 @@ describe('reconcile on an invoice-only PSA', () => {
     expect(rec.ref).toMatchObject({ container: 'RI-4' });
     const fresh = only(run([l], { caps: INVOICE_PSA, settings: { invoiceBehaviour: 'new' } }));
     expect(fresh.ref).toMatchObject({ container: 'new:order:ORD-7' });
+  });
+
+  it('keeps recurring seats on the chosen recurring invoice as a quantity, where the PSA can (recurringInvoiceQuantities)', () => {
+    const lines = keyed([
+      raw({ quantity: 6 }),
+      raw({ subscriptionId: 'sub-2', quantity: 4 }),
+      raw({ chargeType: 'usage' }),
+    ]);
+    const caps: PsaCapabilities = { ...INVOICE_PSA, recurringInvoiceQuantities: true };
+    const recurring = { invoiceBehaviour: 'recurring', targetInvoiceId: 'RI-4' } as const;
+    const r = run(lines, { caps, settings: recurring });
+    const seats = r.actions.find((a) => a.ref?.kind === 'quantity');
+    // Both subscriptions' seats summed on one line of the product; the usage stays a charge on the invoice.
+    expect(seats).toMatchObject({
+      action: 'create',
+      ref: { kind: 'quantity', companyId: 'CO1', contractId: 'RI-4', productId: 'P1' },
+      after: { quantity: 10 },
+    });
+    expect(r.actions.filter((a) => a.ref?.kind === 'charge').map((a) => a.ref)).toEqual([
+      expect.objectContaining({ container: 'RI-4' }),
+    ]);
+    // A line already 10 there: nothing to do; 12 wanted: the quantity is set.
+    const state: PsaBillingState = {
+      quantities: [
+        { ref: seats?.ref as QuantityTargetRef, psaId: '77', quantity: 10, unitPrice: 22, unitCost: 18 },
+      ],
+      charges: [],
+    };
+    expect(run(lines.slice(0, 2), { caps, settings: recurring, state }).actions.map((a) => a.action)).toEqual(
+      ['none'],
+    );
+    // Another invoice behaviour, or a PSA without the capability: every line is a charge, as before.
+    expect(
+      run(lines, { caps, settings: { invoiceBehaviour: 'latest' } }).actions.map((a) => a.ref?.kind),
+    ).toEqual(['charge', 'charge', 'charge']);
+    expect(run(lines, { caps: INVOICE_PSA, settings: recurring }).actions.map((a) => a.ref?.kind)).toEqual([
+      'charge',
+      'charge',
+      'charge',
+    ]);
   });
 
   it('blocks the recurring behaviour without a target invoice', () => {

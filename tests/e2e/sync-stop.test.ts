@@ -11,7 +11,11 @@ import type { BundleHost, Row } from './bundle-host';
 
 interface SyncRow {
   source: string;
+  sourceName: string;
   customerId: string;
+  customerName: string;
+  contractName: string;
+  mappingIncomplete: string | null;
   subscriptionId: string;
   ownRow: boolean;
   stopped: boolean;
@@ -139,5 +143,83 @@ describe('stopping and resuming the sync of one contract service (built bundle)'
       )?.lastSync,
     ).toEqual(expect.any(String));
     expect((call('dryRunPush', DEMO_MONTH) as { total: number }).total).toBe(0);
+  });
+
+  it('says "Mapping Settings Incomplete" under a service whose customer is not mapped to its contract\'s company, in Review and on its rows, and not once mapped again', () => {
+    const incomplete = (): SyncRow[] =>
+      (call('listServiceSync', DEMO_MONTH) as SyncView).rows.filter((r) => r.mappingIncomplete !== null);
+    const reviewWarnings = (): string[] =>
+      (call('reviewBillingMonth', DEMO_MONTH) as { warnings: string[] }).warnings.filter((w) =>
+        w.startsWith('Mapping Settings Incomplete'),
+      );
+    // A service BillGrid synced (the first test pushed the month); no service is incomplete yet.
+    const before = (call('listServiceSync', DEMO_MONTH) as SyncView).rows;
+    expect(before.filter((r) => r.mappingIncomplete !== null)).toEqual([]);
+    const synced = before.find((r) => r.lastSync !== null && !r.stopped && r.subscriptionId !== '');
+    if (!synced) throw new Error('no synced contract service');
+    const customer = { source: synced.source, customerId: synced.customerId };
+    const mine = (rs: SyncRow[]) =>
+      rs.filter((r) => r.source === synced.source && r.customerId === synced.customerId);
+    const tail =
+      'so this contract service gets no units from it and keeps what it has. Map it on Clients (or stop the sync and bill it by hand)';
+
+    // Excluded: the service stays (with its last sync), saying why it gets nothing; Review says it too.
+    call('excludeClient', { ...customer, customerName: synced.customerName });
+    const excluded = incomplete();
+    expect(excluded.length).toBeGreaterThan(0);
+    expect(excluded).toEqual(mine(excluded));
+    const words = `Mapping Settings Incomplete: ${synced.customerName} (${synced.sourceName}) is excluded (not invoiced), ${tail}`;
+    expect(new Set(excluded.map((r) => r.mappingIncomplete))).toEqual(new Set([words]));
+    expect(excluded.find((r) => r.subscriptionId === synced.subscriptionId)?.lastSync).toBe(synced.lastSync);
+    expect(reviewWarnings()).toEqual([words]);
+    call('includeClient', customer);
+
+    // Mapped to another company in the Clients tab by hand: its rows still sync, and say the mapping is incomplete.
+    const clients = sheet('Clients');
+    const head = (clients.rows[0] ?? []).map(value);
+    const at = clients.rows.findIndex(
+      (r, i) =>
+        i > 0 &&
+        value(r?.[head.indexOf('Source')]) === synced.source &&
+        value(r?.[head.indexOf('Customer id')]) === synced.customerId,
+    );
+    const company = (clients.rows[at] as NonNullable<SheetState['rows'][number]>)[
+      head.indexOf('PSA company')
+    ] as {
+      v?: unknown;
+    };
+    const own = company.v;
+    const other = rows('Clients')
+      .map((r) => String(r['PSA company']))
+      .find((c) => c !== '' && c !== String(own));
+    if (!other) throw new Error('no second PSA company in the Clients tab');
+    company.v = other;
+    const moved = mine(incomplete());
+    expect(moved.length).toBeGreaterThan(0);
+    const otherName = other.replace(/\s*\[[^\]]*\]$/, '');
+    for (const r of moved)
+      expect(r.mappingIncomplete).toMatch(
+        new RegExp(
+          `^Mapping Settings Incomplete: .* is mapped to ${otherName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, not to .* whose contract this is, `,
+        ),
+      );
+    call('reconcileBillingMonth', DEMO_MONTH);
+    const flagged = grid().filter(
+      (r) =>
+        r.Source === synced.source &&
+        r['Customer id'] === synced.customerId &&
+        r['Charge type'] === 'recurring',
+    );
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const r of flagged)
+      expect(String(r.Action)).toMatch(/ · ⚠ Mapping Settings Incomplete: .* is mapped to /);
+    expect(reviewWarnings().length).toBeGreaterThan(0);
+
+    // Mapped back: the warning goes, from the service, Review and the rows.
+    company.v = own;
+    expect(incomplete()).toEqual([]);
+    expect(reviewWarnings()).toEqual([]);
+    call('reconcileBillingMonth', DEMO_MONTH);
+    expect(grid().filter((r) => String(r.Action).includes('Mapping Settings Incomplete'))).toEqual([]);
   });
 });

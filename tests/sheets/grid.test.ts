@@ -36,6 +36,20 @@ describe('month grid in the emulator', () => {
     }
   });
 
+  test("a line's evidence is in the Evidence column, read back, and replaced by every pull", () => {
+    const [a] = keyed([raw({ evidence: '2 devices: PC-1, PC-2' })]);
+    writeMonth(e.ss, '2026-10', [a]);
+    const sheet = month(e.ss);
+    expect(cell(sheet, 2, 'Evidence')).toBe('2 devices: PC-1, PC-2');
+    expect(readGrid(e.ss, '2026-10').rows[0].line).toEqual(a);
+    // The source's count, not a person's: a re-pull writes what the source counted now.
+    type(sheet, 2, 'Evidence', 'typed by hand');
+    writeMonth(e.ss, '2026-10', [{ ...a, evidence: '3 devices: PC-1, PC-2, PC-3' }]);
+    expect(rowOfKey(sheet, a.key)).toBe(2);
+    expect(cell(sheet, 2, 'Evidence')).toBe('3 devices: PC-1, PC-2, PC-3');
+    expect(readGrid(e.ss, '2026-10').rows[0].overridden).toEqual([]);
+  });
+
   test('mapping cells are filled from the mapping tabs as dropdown labels', () => {
     const [a] = keyed([raw()]);
     writeMonth(e.ss, '2026-10', [a]);

@@ -1,34 +1,24 @@
 /**
- * npm run bench:import — a vendor file of 50,000 rows (BILLGRID_CSV_ROWS to change) through the BUILT
- * bundle in the emulator, as the sidebar does it: preview, import (the file kept in its hidden tab), then
- * a pull of that integration into the month's grid. For each execution: Sheets calls, cells written,
- * modelled time (local/gas/LATENCY.md) and whether it fits Apps Script's 6 minutes. No PSA is connected:
- * the pull's comparison with a PSA is the month bench's business (npm run bench).
+ * The vendor file import's bench hooks (local/sandbox/bench.ts `ImportBench`), run by `npm run bench`: a
+ * generated file of 50,000 rows (`--tiny`: 500; BILLGRID_CSV_ROWS to change) through the BUILT bundle in
+ * the emulator, as the sidebar does it: preview, import (the file kept in its hidden tab), then a pull of
+ * that integration into the month's grid. For each execution: Sheets calls, cells written, modelled time
+ * (local/gas/LATENCY.md) and whether it fits Apps Script's 6 minutes. No PSA is connected: the pull's
+ * comparison with a PSA is the month bench's business.
  *
- * A separate entry until the month bench (local/bench) reads per-sandbox hooks; then `benchImport` is
- * that hook.
+ * Alone: `npx tsx local/sandbox/csv/bench.ts` (after `npm run build`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { GasRuntime, LATENCY, LocalHost, type ExecutionResult } from '../../gas';
+import { IMPORT_CONNECTOR_ID } from '../../../src/connectors/sources/csv/import';
+import type { ImportBench, ImportBenchRun, ImportBenchStep } from '../bench';
 import { BULK_PROFILE, bulkCsv } from './bulk';
 
 const bundlePath = path.resolve(__dirname, '..', '..', '..', 'dist', 'Code.js');
 const MONTH = '2026-10';
 
-export interface ImportStep {
-  step: string;
-  ok: boolean;
-  sheetsCalls: number;
-  cellsWritten: number;
-  cellsRead: number;
-  modelledMs: number;
-  fits: boolean;
-  wallMs: number;
-  error?: string;
-}
-
-function stepOf(step: string, r: ExecutionResult): ImportStep {
+function stepOf(step: string, r: ExecutionResult): ImportBenchStep {
   const sheetsCalls = Object.entries(r.stats.calls)
     .filter(([k]) => k.startsWith('SpreadsheetApp'))
     .reduce((n, [, c]) => n + c, 0);
@@ -46,9 +36,9 @@ function stepOf(step: string, r: ExecutionResult): ImportStep {
 }
 
 /** Preview, import and pull of a `rows`-row file: one execution each. */
-export function benchImport(rows: number): { rows: number; megabytes: number; steps: ImportStep[] } {
+export function benchImport(rows: number, code = fs.readFileSync(bundlePath, 'utf8')): ImportBenchRun {
   const runtime = GasRuntime.create({ owner: 'owner@example.com' });
-  const host = new LocalHost(runtime, fs.readFileSync(bundlePath, 'utf8'));
+  const host = new LocalHost(runtime, code, { check: false });
   const run = (fn: string, ...args: unknown[]) =>
     host.run(fn, args, { kind: 'sidebar', user: 'owner@example.com' });
   const text = bulkCsv(rows);
@@ -56,27 +46,24 @@ export function benchImport(rows: number): { rows: number; megabytes: number; st
   const steps = [
     stepOf('preview', run('previewFileImport', { file, month: MONTH, profile: BULK_PROFILE })),
     stepOf('import', run('importFile', { file, month: MONTH, profile: BULK_PROFILE })),
-    stepOf('pull', run('pullBillingMonth', MONTH, `file-import-${BULK_PROFILE.id}`)),
+    stepOf('pull', run('pullBillingMonth', MONTH, `${IMPORT_CONNECTOR_ID}-${BULK_PROFILE.id}`)),
   ];
-  return { rows, megabytes: Number((Buffer.byteLength(text) / 1e6).toFixed(1)), steps };
+  return {
+    title: `Vendor file import (CSV, ${BULK_PROFILE.name} profile)`,
+    rows,
+    megabytes: Number((Buffer.byteLength(text) / 1e6).toFixed(1)),
+    steps,
+  };
 }
 
+export const bench: ImportBench = {
+  kind: 'import',
+  importId: IMPORT_CONNECTOR_ID,
+  run: ({ rows, code }) => benchImport(Number(process.env.BILLGRID_CSV_ROWS ?? rows), code),
+};
+
 if (require.main === module) {
-  const rows = Number(process.env.BILLGRID_CSV_ROWS ?? 50_000);
-  const r = benchImport(rows);
-  console.log(`\nVendor file import: ${r.rows.toLocaleString('en')} rows, ${r.megabytes} MB`);
-  console.log(
-    '| Execution | Sheets calls | Cells written | Cells read | Modelled | Fits 6 min | Wall (this machine) |',
-  );
-  console.log('|---|---|---|---|---|---|---|');
-  for (const s of r.steps)
-    console.log(
-      `| ${s.step} | ${s.sheetsCalls} | ${s.cellsWritten.toLocaleString('en')} | ${s.cellsRead.toLocaleString('en')} | ${(s.modelledMs / 1000).toFixed(1)} s | ${s.fits ? 'yes' : `NO${s.error ? ` (${s.error})` : ''}`} | ${(s.wallMs / 1000).toFixed(1)} s |`,
-    );
-  fs.mkdirSync(path.resolve(__dirname, '..', '..', '..', 'bench-results'), { recursive: true });
-  fs.writeFileSync(
-    path.resolve(__dirname, '..', '..', '..', 'bench-results', 'import.json'),
-    JSON.stringify(r, null, 2),
-  );
+  const r = benchImport(Number(process.env.BILLGRID_CSV_ROWS ?? 50_000));
+  console.log(JSON.stringify(r, null, 2));
   process.exit(r.steps.every((s) => s.fits) ? 0 : 1);
 }

@@ -4,8 +4,10 @@
  * open invoice (Crestview), a recurring invoice chosen for the client (Évora) — with one item mapped and
  * the others auto-created once each in the item group BillGrid_Pax8.
  * Rules checked (HaloPSA API docs, the connector's SOURCES.md): a charge is one invoice line carrying the
- * line key (comment_1); a new invoice carries 'BillGrid <container>' as its reference; posted, sent or
- * paid invoices take no charges; items BillGrid creates are found by supplier part code.
+ * line key (comment_1); a recurring seat line on a recurring invoice is one line per item carrying
+ * `BGQ-<item id>` (comment_1), not a one-time charge, its quantity the seats; a new invoice carries
+ * 'BillGrid <container>' as its reference; posted, sent or paid invoices take no charges; items BillGrid
+ * creates are found by supplier part code.
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
@@ -87,7 +89,10 @@ const whereOf = (l: RawBillingLine): Where | undefined =>
       m.quantity === l.quantity,
   )?.[1];
 
-const isKey = (v: unknown): boolean => /^BG-/.test(String(v ?? ''));
+const isKey = (v: unknown): boolean => /^BGQ?-/.test(String(v ?? ''));
+/** A recurring line on a recurring invoice is a seat line: one per item, its quantity kept. */
+const isSeat = (l: RawBillingLine, where: Where | undefined): boolean =>
+  !!where && 'recurring' in where && l.chargeType === 'recurring';
 
 /** Whether an invoice can still take charges: not posted, voided, sent, credited or paid. */
 const isOpen = (i: HaloInvoiceRec): boolean =>
@@ -165,11 +170,18 @@ export const contract: PsaContractFixture<HaloState> = {
     const out: string[] = [];
     const seeded = seedState(demoFixture());
     const found = located(state);
+    // The key each line must be found by: its line key, or a seat line's item key.
+    const itemOf = (sku: string) =>
+      sku === 'MS-365-BP' ? 1 : state.items.find((i) => i.supplier_part_code === sku)?.id;
+    const keyOf = (key: string, l: RawBillingLine): string =>
+      isSeat(l, whereOf(l)) ? `BGQ-${String(itemOf(l.sku))}` : key;
+    const expected = new Set([...byKey].map(([key, l]) => keyOf(key, l)));
     for (const x of found)
-      if (!byKey.has(String(x.line.comment_1)))
+      if (!expected.has(String(x.line.comment_1)))
         out.push(`unexpected BillGrid line ${String(x.line.comment_1)}`);
-    for (const [key, l] of byKey) {
+    for (const [rowKey, l] of byKey) {
       const where = whereOf(l);
+      const key = keyOf(rowKey, l);
       const at = found.filter((x) => x.line.comment_1 === key);
       if (!where || at.length !== 1) {
         out.push(`${at.length} invoice lines carry ${key} (${l.sku})`);
@@ -189,6 +201,9 @@ export const contract: PsaContractFixture<HaloState> = {
           out.push(`${key} not on the latest open invoice`);
       } else if (!recurring || invoice.id !== where.recurring)
         out.push(`${key} not on recurring ${where.recurring}`);
+      // A seat line is billed every period; a charge on a recurring invoice once.
+      else if ((line.onetimecharge === true) === isSeat(l, where))
+        out.push(`${key}: onetimecharge ${String(line.onetimecharge)}`);
       const item = state.items.find((i) => i.id === line._itemid);
       if (l.sku === 'MS-365-BP') {
         if (line._itemid !== 1) out.push(`${key} not on the mapped item 1`);

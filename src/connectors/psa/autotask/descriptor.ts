@@ -45,6 +45,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
   // Contract services hold recurring quantities; charges live on contracts.
   // F5: units go by adjustment and the price by adjustedPrice; no documented path changes a service's cost.
   capabilities: {
+    // Default-item mode: the default item is a billing code; recurring lines need a Service (codes.defaultService).
+    defaultServiceForQuantities: true,
     quantityTargets: true,
     chargeContainer: 'contract',
     quantityCostSettable: false,

@@ -47,8 +47,14 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
   // Hosted tenants. A self-hosted tenant's domain must be added to the manifest before deploying (README).
   urlPrefixes: ['https://*.halopsa.com/'],
   http: { reads: policy },
-  // Every line is a charge on an invoice; no quantity targets.
-  capabilities: { quantityTargets: false, chargeContainer: 'invoice' },
+  // Charges are invoice lines; no contract services. A client billed to a chosen recurring invoice has
+  // its recurring seats there as one line per item whose quantity BillGrid keeps (no line for 0 seats).
+  capabilities: {
+    quantityTargets: false,
+    chargeContainer: 'invoice',
+    recurringInvoiceQuantities: true,
+    addsZeroQuantities: false,
+  },
   // The bench's whole month (docs/PERFORMANCE.md, 20,000 lines, paced): 1,825 requests and 438 s modelled.
   monthCost: { requestsPerLine: 0.092, secondsPerLine: 0.022 },
   create: (c, deps) =>

@@ -16,11 +16,13 @@ import {
   type PsaInvoiceChoice,
   type ListsInvoices,
   type PsaProduct,
+  type PsaQuantityNow,
   type PsaReadScope,
   type PsaTarget,
   type PushStep,
   type StepOutcome,
 } from '../../../core/psa';
+import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { HaloApi, pagesLeft, type HaloProblem } from './api';
 import { HaloClients } from './clients';
 import { parseHaloConfig } from './config';
@@ -327,11 +329,29 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       const inv = loaded[i];
       if (inv) listed.set(refKey(d), inv);
     });
+    // Line ids recorded for rows that are not the month's charges: seat lines (quantity targets).
+    const charged = new Set(scope.lineKeys);
+    const seatIds = new Set(
+      Object.entries(scope.knownIds ?? {})
+        .filter(([k, id]) => !charged.has(k) && /^\d+$/.test(id))
+        .map(([, id]) => Number(id)),
+    );
+    const quantities: PsaQuantityNow[] = [];
     for (const d of direct) {
       const inv = listed.get(refKey(d));
-      if (inv) this.invoices.charges(inv, d.container, knownIds).forEach(keep);
+      if (!inv) continue;
+      this.invoices.charges(inv, d.container, knownIds).forEach(keep);
+      quantities.push(...this.invoices.quantities(inv, d.container, seatIds));
     }
-    return { quantities: [], charges: [...byKey.values()] };
+    // Seats in auto-create mode name the product 'new:<SKU>' until it is mapped: the same line answers them
+    // (the catalogue, read once per execution, gives each item's SKU).
+    const items = quantities.length ? this.items.all() : [];
+    for (const q of [...quantities]) {
+      const item = items.find((i) => String(i.id) === q.ref.productId);
+      const sku = item ? item.supplier_part_code || item.internalreference : '';
+      if (sku) quantities.push({ ...q, ref: { ...q.ref, productId: `${AUTO_CREATE_PRODUCT_PREFIX}${sku}` } });
+    }
+    return { quantities, charges: [...byKey.values()] };
   }
 
   /**

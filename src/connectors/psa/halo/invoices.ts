@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LINE_KEY_PATTERN } from '../../../core/line-key';
 import { HttpTransportError, type CachedValue, type HttpResponse } from '../../../core/http';
-import { PsaError, type PsaChargeNow } from '../../../core/psa';
+import { PsaError, type PsaChargeNow, type PsaQuantityNow } from '../../../core/psa';
 import type { HaloApi } from './api';
 import { MAX_CONCURRENCY } from './config';
 import { placeholderOf, referenceFor } from './containers';
@@ -13,6 +13,18 @@ import { closedBecause, haloInvoice, haloLine, type HaloInvoice, type HaloLine }
  * (see `claimLines`): by the Halo line id BillGrid recorded for the key, else by the secondary key.
  */
 export const LINE_KEY_FIELD = 'comment_1';
+
+/**
+ * A recurring seat line (a quantity target on a recurring invoice) is one line per item, keyed
+ * `BGQ-<item id>` in the same field: the invoice and the item say which line it is, so the key does not
+ * change when the quantity does. Halo copies it onto the invoices it generates, where it means nothing.
+ */
+export const QUANTITY_KEY_PREFIX = 'BGQ-';
+export const quantityKey = (itemId: number | string): string => `${QUANTITY_KEY_PREFIX}${itemId}`;
+const quantityItemOf = (k: string): number | null => {
+  const m = /^BGQ-(\d+)$/.exec(k);
+  return m ? Number(m[1]) : null;
+};
 
 /** The approved line as Halo should hold it. */
 export interface DesiredLine {
@@ -30,6 +42,11 @@ export interface DesiredLine {
   oneTime: boolean;
   /** The Halo line id BillGrid recorded for this key (Ledger / PSA reference), when it has one. */
   knownId: number | null;
+  /**
+   * A recurring seat line (key `BGQ-<item>`): its quantity is kept. Without its key or recorded id it is
+   * never taken from a look-alike line: a line of the item without a key is reported, not adopted or doubled.
+   */
+  seat?: boolean;
 }
 
 /** An invoice as read just now: the header, its raw lines (sent back untouched) and the parsed ones. */
@@ -53,6 +70,8 @@ interface ClientIndex {
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 const ownKeyOf = (l: HaloLine): string => l.comment_1.trim();
 const isBillGridKey = (k: string): boolean => LINE_KEY_PATTERN.test(k);
+/** Any key BillGrid writes: a charge's line key or a seat line's `BGQ-<item>`. */
+const isOwnKey = (k: string): boolean => isBillGridKey(k) || quantityItemOf(k) !== null;
 const endpoint = (recurring: boolean): string => (recurring ? '/RecurringInvoice' : '/Invoice');
 const shortText = (d: DesiredLine): string => d.productName || d.description;
 
@@ -157,7 +176,7 @@ export function claimLines(lines: HaloLine[], desired: DesiredLine[]): Map<strin
   const out = new Map<string, HaloLine[]>();
   const claimed = new Set<number>();
   const byKey = (k: string) => lines.filter((l) => ownKeyOf(l) === k).sort((a, b) => a.id - b.id);
-  const free = (l: HaloLine) => !claimed.has(l.id) && !isBillGridKey(ownKeyOf(l));
+  const free = (l: HaloLine) => !claimed.has(l.id) && !isOwnKey(ownKeyOf(l));
   for (const d of desired) {
     const mine = byKey(d.key);
     mine.forEach((l) => claimed.add(l.id));
@@ -172,7 +191,7 @@ export function claimLines(lines: HaloLine[], desired: DesiredLine[]): Map<strin
     }
   }
   for (const d of [...desired].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-    if ((out.get(d.key) ?? []).length) continue;
+    if ((out.get(d.key) ?? []).length || d.seat) continue;
     const l = lines
       .filter((x) => free(x) && !(x.id === d.knownId) && sameSecondaryKey(x, d))
       .sort((a, b) => a.id - b.id)[0];
@@ -590,12 +609,30 @@ export class HaloInvoices {
     const add: DesiredLine[] = [];
     const unique = [...new Map(desired.map((x) => [x.key, x])).values()];
     const claims = claimLines(inv.lines, unique);
+    const claimedIds = new Set([...claims.values()].flat().map((l) => l.id));
     for (const d of unique) {
       const mine = claims.get(d.key) ?? [];
       // A line carrying this key that could not be read is still this row's line: never add a second one.
       const unreadable = inv.raw.find((r) => r[LINE_KEY_FIELD] === d.key && !mine.some((l) => l.id === r.id));
       const billed = mine.find((l) => l.onetimecharge === true && (l.onetimechargeinvoiceid ?? 0) > 0);
-      if (unreadable) {
+      // A seat line of the item that lost its key (staff edited it?): doubling it would bill the seats twice.
+      const stripped =
+        d.seat && !mine.length
+          ? inv.lines.find(
+              (l) =>
+                (l._itemid ?? 0) === d.itemId &&
+                !isOwnKey(ownKeyOf(l)) &&
+                !claimedIds.has(l.id) &&
+                l.onetimecharge !== true &&
+                l.isinactive !== true,
+            )
+          : undefined;
+      if (stripped) {
+        byKey.set(d.key, {
+          kind: 'refused',
+          message: `The ${name} already has a line for ${shortText(d)} without BillGrid's key (line ${String(stripped.id)}, quantity ${String(stripped.qty_order)}): BillGrid adds no second one. Put ${d.key} back in the line's ${LINE_KEY_FIELD} in HaloPSA to let BillGrid keep its quantity, or delete the line`,
+        });
+      } else if (unreadable) {
         byKey.set(d.key, {
           kind: 'refused',
           message: `The ${name} already has a line for this row that BillGrid cannot read (line ${String(unreadable.id)}); correct or delete it in HaloPSA, then push again`,
@@ -697,7 +734,10 @@ export class HaloInvoices {
    */
   charges(inv: LoadedInvoice, container: string, knownIds: Map<number, string> = new Map()): PsaChargeNow[] {
     return inv.lines
-      .map((l) => ({ l, key: isBillGridKey(ownKeyOf(l)) ? ownKeyOf(l) : (knownIds.get(l.id) ?? '') }))
+      .map((l) => {
+        const own = ownKeyOf(l);
+        return { l, key: isBillGridKey(own) ? own : isOwnKey(own) ? '' : (knownIds.get(l.id) ?? '') };
+      })
       .filter((x) => x.key)
       .map(({ l, key }) => ({
         ref: { kind: 'charge', companyId: ownerOf(inv.header), container, lineKey: key },
@@ -708,6 +748,39 @@ export class HaloInvoices {
         description: l.item_longdescription || l.item_shortdescription,
         date: inv.header.invoice_date.slice(0, 10),
       }));
+  }
+
+  /**
+   * Seat lines on an invoice, as quantity targets of `container` (one per item): lines carrying
+   * `BGQ-<item>`, and lines carrying no key whose id BillGrid recorded for a seat row (`recorded`) where
+   * Halo did not keep or list the key. Inactive and one-time lines bill no seats and are left out; two
+   * lines of one item are reported as their sum (the push folds them into one).
+   */
+  quantities(inv: LoadedInvoice, container: string, recorded: ReadonlySet<number>): PsaQuantityNow[] {
+    const byItem = new Map<number, PsaQuantityNow>();
+    for (const l of [...inv.lines].sort((a, b) => a.id - b.id)) {
+      if (l.onetimecharge === true || l.isinactive === true) continue;
+      const k = ownKeyOf(l);
+      const item =
+        quantityItemOf(k) ?? (!isOwnKey(k) && recorded.has(l.id) && (l._itemid ?? 0) > 0 ? l._itemid : null);
+      if (item === null || item === undefined) continue;
+      const q = byItem.get(item);
+      if (q) q.quantity = round(q.quantity + l.qty_order);
+      else
+        byItem.set(item, {
+          ref: {
+            kind: 'quantity',
+            companyId: ownerOf(inv.header),
+            contractId: container,
+            productId: String(item),
+          },
+          psaId: String(l.id),
+          quantity: l.qty_order,
+          unitPrice: l.unit_price,
+          unitCost: l.unit_cost,
+        });
+    }
+    return [...byItem.values()];
   }
 
   /** BillGrid lines on the clients' invoices: on a BillGrid-created invoice under its placeholder, else 'latest'. */
@@ -723,12 +796,19 @@ export class HaloInvoices {
 
 /**
  * The line id Halo gave a desired line, from a saved copy: the line carrying its key, else (Halo did not
- * keep the key) the line claimed for it the same way a later run will claim it.
+ * keep the key) the line claimed for it the same way a later run will claim it; for a seat line, which is
+ * never claimed by look-alike, the line of its item the write added (not on `before`, the copy written from).
  */
-export function lineIdOf(inv: LoadedInvoice | null, d: DesiredLine): string {
+export function lineIdOf(inv: LoadedInvoice | null, d: DesiredLine, before?: LoadedInvoice): string {
   if (!inv) return '';
   const line = (claimLines(inv.lines, [d]).get(d.key) ?? [])[0];
-  return line ? String(line.id) : '';
+  if (line) return String(line.id);
+  if (!d.seat || !before) return '';
+  const had = new Set(before.lines.map((l) => l.id));
+  const added = inv.lines
+    .filter((l) => !had.has(l.id) && (l._itemid ?? 0) === d.itemId && !isOwnKey(ownKeyOf(l)))
+    .sort((a, b) => a.id - b.id)[0];
+  return added ? String(added.id) : '';
 }
 
 /** The client an invoice is for: the one it was raised for when Halo raised it on a bill-to client. */

@@ -15,6 +15,7 @@ import { parseContainer } from './containers';
 import {
   lineIdOf,
   newInvoiceDate,
+  quantityKey,
   ownerOf,
   refKey,
   type DesiredLine,
@@ -45,11 +46,15 @@ export interface BatchParts {
   integrationName: string;
 }
 
-/** A charge step on its way through the batch; `at` is its place in the batch. */
+/**
+ * A step on its way through the batch; `at` is its place in the batch. A seat step (a quantity target on
+ * a chosen invoice) travels as a line of that invoice whose key, `BGQ-<item>`, is set once its item is known.
+ */
 interface Work {
   at: number;
   step: PushStep;
   ref: ChargeTargetRef;
+  seat: boolean;
 }
 interface Priced extends Work {
   desired: DesiredLine;
@@ -131,8 +136,24 @@ export class HaloBatch {
   private charges(): Work[] {
     const ws: Work[] = [];
     this.steps.forEach((step, at) => {
-      if (step.ref.kind === 'charge') ws.push({ at, step, ref: step.ref });
-      else this.out[at] = refused('HaloPSA keeps no contract quantities; charges only');
+      const r = step.ref;
+      if (r.kind === 'charge') ws.push({ at, step, ref: r, seat: false });
+      else {
+        const on = parseContainer(r.contractId);
+        if (on?.kind === 'invoice' || on?.kind === 'recurring') {
+          // The key is the item's, known after withItems (see priced).
+          const ref: ChargeTargetRef = {
+            kind: 'charge',
+            companyId: r.companyId,
+            container: r.contractId,
+            lineKey: '',
+          };
+          ws.push({ at, step, ref, seat: true });
+        } else
+          this.out[at] = refused(
+            `HaloPSA keeps a seat quantity only on a chosen invoice or recurring invoice, not on '${r.contractId}'`,
+          );
+      }
     });
     return ws;
   }
@@ -262,8 +283,9 @@ export class HaloBatch {
       const item = this.p.items.byId(w.itemId);
       const target = parseContainer(w.ref.container);
       const known = Number(w.step.psaId ?? '');
+      const ref = w.seat ? { ...w.ref, lineKey: quantityKey(w.itemId) } : w.ref;
       const desired: DesiredLine = {
-        key: w.ref.lineKey,
+        key: ref.lineKey,
         itemId: Number(w.itemId),
         productName: a.productName,
         description: a.description,
@@ -272,11 +294,13 @@ export class HaloBatch {
         unitCost: a.unitCost,
         nominalCode: item?.nominalcode || codes.incomeAccount || '',
         taxOverride: this.taxOverride(w.ref.companyId, codes.taxCode),
-        // A recurring invoice is a template: a charge on it is billed once, on the next generated invoice.
-        oneTime: target?.kind === 'recurring',
+        // A recurring invoice is a template: a charge on it is billed once, on the next generated invoice;
+        // a seat line stays on it, billed every period at the quantity BillGrid keeps.
+        oneTime: target?.kind === 'recurring' && !w.seat,
         knownId: Number.isInteger(known) && known > 0 ? known : null,
+        seat: w.seat,
       };
-      return [{ ...w, desired }];
+      return [{ ...w, ref, desired }];
     });
   }
 
@@ -452,7 +476,7 @@ export class HaloBatch {
         else
           this.settle(w, {
             status: 'applied',
-            psaId: lineIdOf(r.saved, w.desired),
+            psaId: lineIdOf(r.saved, w.desired, s.inv),
             message: `${s.verbs.get(w.ref.lineKey) ?? 'Changed'} on the ${this.p.invoices.name(s.inv)}`,
           });
       }

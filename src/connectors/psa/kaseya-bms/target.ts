@@ -114,6 +114,14 @@ export interface BmsOrganizationMapping {
   parentId: string | null;
 }
 
+/**
+ * How long a contract read by this instance may serve a write to it without reading it again (see lastRead).
+ * A push compares and then applies within one execution under the document lock, so no other BillGrid run can
+ * add a line meanwhile; a person or BMS's own sync could, in this minute as in the moment between any read and
+ * its write.
+ */
+export const LINES_FRESH_MS = 60_000;
+
 const int = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
 const day = (v: string | null | undefined): string => (v ?? '').slice(0, 10);
 
@@ -130,6 +138,13 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   /** Whether this tenant accepts a PUT of a line's units; null until tried. */
   private canUpdateLines: boolean | null = null;
   private accountsCache: BmsAccount[] | null = null;
+  /**
+   * Contracts as this instance last read them (readBilling, or a round of apply), with when: a push applies
+   * its steps right after comparing, and the comparison's read of a contract serves its first write if it
+   * is younger than LINES_FRESH_MS. Any write to a contract drops its entry, so a second write reads again.
+   */
+  private readonly lastRead = new Map<string, { at: number; lines: ContractLines }>();
+  private readonly now: () => number;
 
   constructor(
     readonly config: KaseyaBmsConfig,
@@ -141,6 +156,7 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     this.facts = deps.facts;
     this.canReadLines = deps.facts?.get('lineRead') ?? null;
     this.canUpdateLines = deps.facts?.get('lineUpdate') ?? null;
+    this.now = deps.now ?? (() => Date.now());
   }
 
   private readonly facts: TenantFacts | undefined;
@@ -622,10 +638,19 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
    * Lines of each contract: a Map entry per contract BMS has (absent: no such contract), or null when this
    * tenant cannot read lines at all.
    */
-  private readLines(contractIds: string[]): Map<string, ContractLines> | null {
+  private readLines(contractIds: string[], reuse = false): Map<string, ContractLines> | null {
     if (this.canReadLines === false) return null;
-    const ids = [...new Set(contractIds.filter((id) => int(id) !== null))];
     const out = new Map<string, ContractLines>();
+    const wanted = [...new Set(contractIds.filter((id) => int(id) !== null))];
+    const now = this.now();
+    const ids = wanted.filter((id) => {
+      const kept = reuse ? this.lastRead.get(id) : undefined;
+      if (kept && now - kept.at >= 0 && now - kept.at < LINES_FRESH_MS) {
+        out.set(id, kept.lines);
+        return false;
+      }
+      return true;
+    });
     if (!ids.length) return out;
     const answers = this.client.readAll(
       ids.map((id) => ({ method: 'get' as const, path: `/v2/finance/contracts/${id}` })),
@@ -649,7 +674,7 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
         const rid = (r as { Id?: unknown } | null)?.Id;
         return !(typeof rid === 'number' && good.has(rid));
       });
-      out.set(ids[i], {
+      const read: ContractLines = {
         accountId:
           c.data.AccountId === null || c.data.AccountId === undefined ? '' : String(c.data.AccountId),
         name: c.data.ContractName,
@@ -661,7 +686,9 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
             message: this.client.problems[before + k]?.message ?? 'unreadable',
           };
         }),
-      });
+      };
+      out.set(ids[i], read);
+      this.lastRead.set(ids[i], { at: now, lines: read });
     });
     return out;
   }
@@ -739,7 +766,7 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     const contracts = steps.flatMap((s) => (s.ref.kind === 'quantity' ? [s.ref.contractId] : []));
     let lines: Map<string, ContractLines> | null;
     try {
-      lines = contracts.length ? this.readLines(contracts) : new Map<string, ContractLines>();
+      lines = contracts.length ? this.readLines(contracts, true) : new Map<string, ContractLines>();
     } catch (err) {
       const message = err instanceof Error ? err.message : 'Kaseya BMS could not be read';
       return steps.map(() => ({ status: 'failed', message, retryable: true }));
@@ -754,6 +781,8 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
       }
     }
     const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
+    // A contract written to is read again before any later write to it.
+    for (const d of sends) this.lastRead.delete(d.key.split('/')[0]);
     const stamp = new Date().toISOString();
     // Journal before sending (no read path only): a lost answer leaves 'sent', never a silent gap.
     if (this.lineStore) {

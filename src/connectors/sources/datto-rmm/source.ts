@@ -19,6 +19,7 @@ import {
   type SourceCustomer,
   type SourceProblem,
 } from '../../../core/source';
+import { countEvidence } from '../common/evidence';
 import { isOk, jsonBody, scrub, zodReason } from '../common/http-util';
 import { parseDattoRmmConfig, type DattoRmmConfig } from './config';
 import {
@@ -298,7 +299,8 @@ export class DattoRmmSource implements BillingSource {
       if (!list) continue;
       const live = list.filter((d) => d.deleted !== true);
       for (const rule of priced) {
-        const count = live.filter((d) => matches(rule, d)).length;
+        const counted = live.filter((d) => matches(rule, d));
+        const count = counted.length;
         lines.push({
           source: this.id,
           customerId: site.uid,
@@ -320,6 +322,11 @@ export class DattoRmmSource implements BillingSource {
           effectiveDate: period.start,
           orderId: '',
           recordId: `${site.uid}:${rule.id}`,
+          // The devices counted, by host name (or uid), so staff can check the count.
+          evidence: countEvidence(
+            { one: 'device', many: 'devices' },
+            counted.map((d) => d.hostname?.trim() || d.uid),
+          ),
         });
       }
     }

@@ -18,6 +18,7 @@ import {
   type SourceCustomer,
   type SourceProblem,
 } from '../../../core/source';
+import { countEvidence } from '../common/evidence';
 import { isOk, jsonBody, scrub, zodReason } from '../common/http-util';
 import { parseItGlueConfig, type ItGlueConfig } from './config';
 
@@ -45,6 +46,7 @@ const configurationSchema = z.object({
   id: idText,
   attributes: z.object({
     'organization-id': idText,
+    name: z.string().nullish(),
     'configuration-type-id': z.number().int().nullish(),
     'configuration-type-name': z.string().nullish(),
     archived: z.boolean().nullish(),
@@ -220,7 +222,8 @@ export class ItGlueSource implements BillingSource {
       if (withheld.has(o.id) || withheld.has('*')) continue;
       const mine = byOrg.get(o.id) ?? [];
       for (const rule of priced) {
-        const count = mine.filter((c) => countsFor(rule, c)).length;
+        const counted = mine.filter((c) => countsFor(rule, c));
+        const count = counted.length;
         lines.push({
           source: this.id,
           customerId: o.id,
@@ -242,6 +245,11 @@ export class ItGlueSource implements BillingSource {
           effectiveDate: period.start,
           orderId: '',
           recordId: `${o.id}:${rule.id}`,
+          // The configurations counted, by name (or id), so staff can check the count.
+          evidence: countEvidence(
+            { one: 'configuration', many: 'configurations' },
+            counted.map((c) => c.attributes.name?.trim() || `configuration ${c.id}`),
+          ),
         });
       }
     }

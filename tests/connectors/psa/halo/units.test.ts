@@ -410,10 +410,13 @@ describe('applyAll without charges', () => {
         sku: 'x',
       },
     };
-    expect(target.applyAll([quantity, quantity])).toEqual([
-      { status: 'failed', retryable: false, message: 'HaloPSA keeps no contract quantities; charges only' },
-      { status: 'failed', retryable: false, message: 'HaloPSA keeps no contract quantities; charges only' },
-    ]);
+    // A seat quantity lives on a chosen (recurring) invoice; anywhere else it is refused before any request.
+    const refusal = {
+      status: 'failed',
+      retryable: false,
+      message: "HaloPSA keeps a seat quantity only on a chosen invoice or recurring invoice, not on 'c'",
+    };
+    expect(target.applyAll([quantity, quantity])).toEqual([refusal, refusal]);
     expect(http.sent).toEqual([]);
   });
 });

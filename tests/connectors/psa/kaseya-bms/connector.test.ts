@@ -273,6 +273,42 @@ describe('Kaseya BMS connector against the sandbox', () => {
     expect((await log()).filter(isMutation)).toEqual([]);
   });
 
+  it('a push reads each contract once: the comparison serves the first write; a later write or an old read reads again', async () => {
+    let clock = Date.now();
+    const target = connect(sb.urls.v0, { now: () => clock }).target;
+    const contractReads = async (): Promise<string[]> =>
+      (await log())
+        .filter((r) => r.method === 'GET' && /^\/v2\/finance\/contracts\/\d+$/.test(r.path))
+        .map((r) => r.path);
+    target.readBilling(scope([C01, C02]));
+    expect((await contractReads()).sort()).toEqual([
+      `/v2/finance/contracts/${C01}`,
+      `/v2/finance/contracts/${C02}`,
+    ]);
+    await sb.admin('v0').clearRequests();
+    const first = target.applyAll([
+      quantity(C01, SERVICE.rmmWorkstation, ACME, 26, 12, 3),
+      quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 12, 2, 0.5),
+    ]);
+    expect(first.map((o) => o.status)).toEqual(['applied', 'applied']);
+    expect(await contractReads()).toEqual([]);
+    // C01 was written: the next write to it reads it again (and sees the line the first one changed).
+    await sb.admin('v0').clearRequests();
+    expect(target.applyAll([quantity(C01, SERVICE.rmmWorkstation, ACME, 26, 12, 3)])[0].status).toBe(
+      'unchanged',
+    );
+    expect(await contractReads()).toEqual([`/v2/finance/contracts/${C01}`]);
+    // A read a minute old is not used for a write.
+    target.readBilling(scope([C02]));
+    clock += 60_000;
+    await sb.admin('v0').clearRequests();
+    expect(target.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 13, 2, 0.5)])[0].status).toBe(
+      'applied',
+    );
+    expect(await contractReads()).toEqual([`/v2/finance/contracts/${C02}`]);
+    expect(units(await state(), C02, SERVICE.itGlue)).toEqual([13]);
+  });
+
   describe.each(LINE_VARIANTS.map((v, i) => [`${v.lineRead} / ${v.lineUpdate}`, v, i] as const))(
     'variant %s',
     (_label, variant, i) => {

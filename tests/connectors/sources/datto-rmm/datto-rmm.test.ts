@@ -95,6 +95,17 @@ describe('Datto RMM source against the sandbox', () => {
         periodEnd: '2026-10-31',
       });
     }
+    // The evidence: the devices counted, by host name, sorted; ten listed, then how many more.
+    const evidence = Object.fromEntries(lines.map((l) => [`${l.customerId} ${l.sku}`, l.evidence]));
+    expect(evidence).toMatchObject({
+      'site-acme-hq DATTO-RMM-SERVERS': '2 devices: ACME-HQ-023, ACME-HQ-024',
+      'site-acme-north DATTO-RMM-SERVERS': '1 device: ACME-NORTH-035',
+      'site-acme-north DATTO-RMM-NETWORK-DEVICES': 'No devices counted',
+      'site-acme-hq DATTO-RMM-WORKSTATIONS': `22 devices: ${Array.from(
+        { length: 10 },
+        (_, i) => `ACME-HQ-${String(i + 1).padStart(3, '0')}`,
+      ).join(', ')}, and 12 more`,
+    });
     const keys = lines.map((l) => keyOf(lineIdentity(l)));
     expect(new Set(keys).size).toBe(lines.length);
     expect(
@@ -145,8 +156,13 @@ describe('Datto RMM source against the sandbox', () => {
     const d = s.devices.find((x) => x.siteUid === 'site-backerei')!;
     s.devices.push({ ...d, id: 99_999, uid: 'dev-new', hostname: 'BACKEREI-NEW' });
     await sb.admin('datto-rmm').setState(s);
-    expect(counts(source().pullPeriod(OCTOBER).lines)['site-backerei DATTO-RMM-WORKSTATIONS']).toBe(
-      before + 1,
+    const again = source().pullPeriod(OCTOBER).lines;
+    expect(counts(again)['site-backerei DATTO-RMM-WORKSTATIONS']).toBe(before + 1);
+    const line = again.find((l) => l.customerId === 'site-backerei' && l.sku === 'DATTO-RMM-WORKSTATIONS');
+    expect(line?.evidence).toMatch(/^10 devices: .*BACKEREI-NEW/);
+    // Evidence is no part of the line's identity: the key is the same.
+    expect(keyOf(lineIdentity(line!))).toBe(
+      keyOf(lineIdentity(first.find((l) => l.customerId === 'site-backerei' && l.sku === line!.sku)!)),
     );
   });
 

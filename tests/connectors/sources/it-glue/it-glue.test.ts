@@ -72,6 +72,15 @@ describe('IT Glue source against the sandbox', () => {
       '3300414 IT-GLUE-SERVERS': 0,
     });
     for (const l of lines) expect(parseRawBillingLine(l).ok).toBe(true);
+    // The evidence: the configurations counted, by name, sorted; ten listed, then how many more.
+    const evidence = Object.fromEntries(lines.map((l) => [`${l.customerId} ${l.sku}`, l.evidence]));
+    expect(evidence['3300412 IT-GLUE-SERVERS']).toBe(
+      '3 configurations: Managed Server 56, Managed Server 57, Managed Server 58',
+    );
+    expect(evidence['3300413 IT-GLUE-SERVERS']).toBe('No configurations counted');
+    expect(evidence['3300412 IT-GLUE-WORKSTATIONS']).toMatch(
+      /^55 configurations: Managed Workstation 1, Managed Workstation 10, .*, and 45 more$/,
+    );
     const keys = lines.map((l) => keyOf(lineIdentity(l)));
     expect(new Set(keys).size).toBe(lines.length);
     const s = await sb.admin('it-glue').state<ItgState>();
