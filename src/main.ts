@@ -112,6 +112,7 @@ global.reviewBillingMonth = sidebarApi.reviewBillingMonth;
 global.approveRows = sidebarApi.approveRows;
 global.dryRunPush = sidebarApi.dryRunPush;
 global.pushBillingMonth = sidebarApi.pushBillingMonth;
+global.estimateMonthQuota = sidebarApi.estimateMonthQuota;
 global.getJobProgress = sidebarApi.getJobProgress;
 global.continueJobs = sidebarApi.continueJobs;
 global.getDefaults = sidebarApi.getDefaults;

@@ -70,6 +70,7 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   approveRows: [MONTH, { approve: true }],
   dryRunPush: [MONTH, {}],
   pushBillingMonth: [MONTH],
+  estimateMonthQuota: [MONTH],
   getJobProgress: [],
   continueJobs: [],
   showGridRow: [{ month: MONTH, row: 2 }],
