@@ -103,6 +103,7 @@ export const psaChargeSchema = z.object({
   unitCost: amount('Unit cost'),
   description: z.string(),
   date: isoDateOf('Charge date'),
+  invoiced: z.boolean().optional(),
 });
 
 export const psaBillingStateSchema = z.object({

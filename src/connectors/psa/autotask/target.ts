@@ -355,6 +355,7 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
         unitCost: c.unitCost ?? 0,
         description: c.description ?? '',
         date: c.datePurchased,
+        ...(c.isBilled === true ? { invoiced: true } : {}),
       });
     }
     return {
