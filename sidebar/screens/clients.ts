@@ -263,7 +263,12 @@ let accountsOpen = false;
  * each account, or "Not mapped"; searchable by account name or id.
  */
 function accountsView(rows: ClientRow[], view: ClientsView, redraw: () => void): HTMLElement {
-  const available = [...new Set(view.rows.map((r) => r.source))];
+  // Integrations in the registry's order (sourceNames), those with clients only.
+  const present = new Set(view.rows.map((r) => r.source));
+  const available = [
+    ...Object.keys(view.sourceNames).filter((s) => present.has(s)),
+    ...[...present].filter((s) => !(s in view.sourceNames)),
+  ];
   const chosen = (moduleColumns ?? defaultModuleColumns(available)).filter((c) => available.includes(c));
   const picks = available.map((s) => {
     const f = checkboxField(view.sourceNames[s] ?? s, chosen.includes(s));

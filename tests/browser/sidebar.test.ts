@@ -3,9 +3,44 @@
  * Script globals): wizard, Connect screen, masking, readable errors, rights and keyboard use.
  */
 import type { Page } from 'playwright-core';
+import { createGasEnvironment, createState } from '../../local/gas';
+import { ledgerChain } from '../../src/jobs/ledger-guard';
+import { appendLedger, readLedger } from '../../src/sheets/ledger';
 import { launch, screenshotPath, type Browser } from './chromium';
 import { startSidebarHarness, type Harness } from './sidebar-harness';
 import { SID, TOKEN } from '../api/fake-gas';
+import { sidebarApi } from '../../src/api';
+import type { ClientRow, ClientsView } from '../../src/api/clients';
+
+/** The Clients list one test shows (mapped customers of four integrations); null: the real, empty one. */
+let fakeClients: ClientsView | null = null;
+const api = sidebarApi as unknown as Record<string, (...a: unknown[]) => unknown>;
+const realListClients = api.listClients;
+api.listClients = (...a: unknown[]) => fakeClients ?? realListClients(...a);
+
+const clientRow = (
+  source: string,
+  customerName: string,
+  companyId: string,
+  companyName: string,
+): ClientRow => ({
+  source,
+  sourceName: source,
+  customerId: `${source}-${customerName}`,
+  customerName,
+  companyId,
+  companyName,
+  companyActive: companyId !== 'B',
+  status: 'confirmed',
+  score: null,
+  overrides: {},
+  contractName: null,
+  lastInvoice: null,
+  recurringInvoices: [],
+  canPickInvoice: false,
+  parentId: null,
+  parentName: null,
+});
 
 describe('sidebar (built sidebar.html)', () => {
   let browser: Browser;
@@ -105,6 +140,105 @@ describe('sidebar (built sidebar.html)', () => {
     // Wizard state lives server-side: a reload opens on the tabs.
     await page.reload();
     await page.getByRole('tab', { name: 'Connect' }).waitFor();
+  });
+
+  it('shows a Ledger row changed by hand on opening, lets an editor see it and the owner acknowledge it', async () => {
+    // A real (emulated) spreadsheet and digest behind the fake properties: the Ledger as BillGrid writes it.
+    const owner = 'owner@northwind.example';
+    const state = createState({ owner });
+    state.spreadsheets[0].editors = [owner, 'alex@northwind.example'];
+    const env = createGasEnvironment(state);
+    const g = globalThis as Record<string, unknown>;
+    const names = ['SpreadsheetApp', 'Utilities', 'LockService'] as const;
+    const saved = names.map((n) => g[n]);
+    for (const n of names) g[n] = env.globals[n];
+    try {
+      harness.gas.docProps.set('billgrid.owner', JSON.stringify(owner));
+      const ss = env.globals.SpreadsheetApp.getActiveSpreadsheet();
+      appendLedger(
+        ss as never,
+        [1, 2, 3].map((i) => ({
+          time: `2026-11-01T09:0${i}:00.000Z`,
+          runId: 'R1',
+          user: owner,
+          lineKeys: [`BG-${i}`],
+          entity: 'contract:7',
+          psaId: String(i),
+          operation: 'set-quantity',
+          before: { quantity: i },
+          after: { quantity: i + 1 },
+          result: 'applied',
+          message: '',
+          idempotencyKey: `k${i}`,
+        })),
+        ledgerChain(),
+      );
+      ss.getSheetByName('Ledger')?.getRange(3, 9).setValue('{"quantity":9}');
+
+      // An editor sees the break, without the acknowledgement.
+      harness.gas.user = 'alex@northwind.example';
+      await page.reload();
+      const notice = page.locator('.ledger-alarm');
+      await notice.getByText(/^Ledger row 3 was changed by hand.*Pushes are stopped/).waitFor();
+      await notice.getByText('Ask the BillGrid owner or an admin to open BillGrid.').waitFor();
+      expect(await notice.getByRole('button').count()).toBe(0);
+
+      harness.gas.user = owner;
+      await page.reload();
+      await page.screenshot({ path: screenshotPath('sidebar-ledger-alarm') });
+      await notice.getByRole('button', { name: 'I have checked the Ledger: acknowledge' }).click();
+      await page.getByText('Acknowledged: pushes may run again.').waitFor();
+      expect(await notice.count()).toBe(0);
+      expect(harness.gas.docProps.has('bg.ledger.alarm')).toBe(false);
+      expect(readLedger(ss as never).entries.at(-1)).toMatchObject({ operation: 'acknowledge', user: owner });
+      await page.reload();
+      await page.getByRole('tab', { name: 'Connect' }).or(page.getByText('Step 1 of 5')).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await notice.count()).toBe(0);
+    } finally {
+      names.forEach((n, i) => (g[n] = saved[i]));
+      env.end();
+    }
+  });
+
+  it("Clients: PSA accounts with up to three integration columns of the user's choice, searchable", async () => {
+    fakeClients = {
+      rows: [
+        clientRow('alpha', 'Acme HQ', 'A', 'Acme'),
+        clientRow('alpha', 'Acme North', 'A', 'Acme'),
+        clientRow('beta', 'Acme docs', 'A', 'Acme'),
+        clientRow('delta', 'Acme phones', 'A', 'Acme'),
+        clientRow('gamma', 'Blue backup', 'B', 'Blue Harbor'),
+      ],
+      companies: [],
+      problems: [],
+      canCreateInPsa: false,
+      sourceNames: { alpha: 'Alpha', beta: 'Beta', gamma: 'Gamma', delta: 'Delta' },
+    };
+    try {
+      await page.getByRole('button', { name: 'Skip setup' }).click();
+      await page.getByRole('tab', { name: 'Clients' }).click();
+      const view = page.locator('details.accounts');
+      await view.locator('summary', { hasText: 'By PSA account (2)' }).click();
+      const heads = () => view.locator('thead th').allTextContents();
+      const cells = (account: string) =>
+        view.locator(`tr[data-account="${account}"]`).locator('th, td').allTextContents();
+      expect(await heads()).toEqual(['PSA account', 'Alpha', 'Beta', 'Gamma']);
+      expect(await cells('A')).toEqual(['Acme', 'Acme HQ, Acme North', 'Acme docs', 'Not mapped']);
+      expect(await cells('B')).toEqual(['Blue Harbor (inactive)', 'Not mapped', 'Not mapped', 'Blue backup']);
+      // Three columns at most: a fourth cannot be ticked until one is unticked.
+      expect(await view.getByLabel('Delta').isDisabled()).toBe(true);
+      await view.getByLabel('Beta').uncheck();
+      await view.getByLabel('Delta').check();
+      expect(await heads()).toEqual(['PSA account', 'Alpha', 'Gamma', 'Delta']);
+      expect(await cells('A')).toEqual(['Acme', 'Acme HQ, Acme North', 'Not mapped', 'Acme phones']);
+      expect(await view.getByLabel('Beta').isDisabled()).toBe(true);
+      await view.getByPlaceholder('Search by PSA account name or code').fill('blue');
+      expect(await view.locator('tbody tr:visible').count()).toBe(1);
+      await page.screenshot({ path: screenshotPath('sidebar-clients-accounts') });
+    } finally {
+      fakeClients = null;
+    }
   });
 
   it('gives every form control a label and disables credentials for non-admins', async () => {

@@ -55,8 +55,11 @@ describe('add-on: one hourly dispatcher per document runs every job', () => {
 
   it('a push that outlives its budget continues from the dispatcher, hour by hour, until done', async () => {
     doc()['bg.executionBudgetSeconds'] = '20';
-    // A slow PSA (each change takes 1.5 s): the demo month's push takes several executions of 20 s.
-    await b.sb.admin(psa.id).faults(hooks.writes.map((match) => ({ match, delayMs: 1500, times: 10_000 })));
+    // A slow PSA (each change takes 0.5 s, counted as such in modelled time): the demo month's push no
+    // longer fits the smallest budget (20 s less its 5 s reserve). The push checks its budget between
+    // batches; its first check comes after 94 of 170 steps (~34 rounds of writes: 17 s of delays alone,
+    // plus the model's fixed cost of its reads and sheet writes, however fast the machine).
+    await b.sb.admin(psa.id).faults(hooks.writes.map((match) => ({ match, delayMs: 500, times: 10_000 })));
     const planned = (as(A, 'dryRunPush', DEMO_MONTH, {}) as { steps: unknown[] }).steps.length;
     const first = as(A, 'pushBillingMonth', DEMO_MONTH) as { continuing: boolean };
     expect(first.continuing).toBe(true);

@@ -54,6 +54,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
     // Charges keep 4 decimals: one whose rounded price cannot bill the line's amount goes as 1 × the amount.
     chargeDecimals: CHARGE_DECIMALS,
   },
+  // The bench's whole month (docs/PERFORMANCE.md, 100,000 lines): 57,712 requests and 6,175 s modelled.
+  monthCost: { requestsPerLine: 0.58, secondsPerLine: 0.062 },
   create: (c, deps) =>
     new AutotaskTarget(
       parseAutotaskConfig({

@@ -5,14 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GasRuntime, LocalHost, setClock } from '../../local/gas';
-import type { ExecutionResult } from '../../local/gas';
-import { demoCredentials } from '../../local/demo/credentials';
-import { DEMO_MONTH } from '../../local/demo/msp';
-import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
-import { urlMapFor } from '../../local/workbench/vendors';
+import { GasRuntime, LocalHost, setClock } from '../../../../local/gas';
+import type { ExecutionResult } from '../../../../local/gas';
+import { demoCredentials } from '../../../../local/demo/credentials';
+import { DEMO_MONTH } from '../../../../local/demo/msp';
+import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
+import { urlMapFor } from '../../../../local/workbench/vendors';
 
-const bundlePath = path.resolve(__dirname, '..', '..', 'dist', 'Code.js');
+const bundlePath = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'Code.js');
 
 const isMutation = (r: { method: string; path: string }): boolean =>
   r.method !== 'GET' && !/\/query(\/count)?$/i.test(r.path) && !/\/(oauth\/|auth\/)token$/i.test(r.path);
