@@ -415,6 +415,8 @@ function quantityAction(
     productName: first.productName,
     sku: first.sku,
     productId: g.productId,
+    // Absent = monthly: a service created for these lines is billed per their cycle (its commitment period).
+    ...(first.cycle !== 'monthly' ? { cycle: first.cycle } : {}),
   };
   const read = now.get(refKey(g.ref));
   // A deferred change is compared with what is in force from the first day of the next period, when the PSA says.
