@@ -23,6 +23,7 @@ import { NothingForPeriod, type BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
+import { DailyQuotaError, isDailyQuota } from '../platform/quota';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
@@ -121,6 +122,10 @@ export function pullMonthInMemory(
     let lines = 0;
     try {
       const r = source.pullPeriod(period);
+      // The account's daily quota ran out (a customer's read failed with it): nothing more can be read
+      // today, so the pull stops here and continues the next day rather than writing a partial month.
+      const quota = r.problems.find((p) => isDailyQuota(p.message));
+      if (quota) throw new DailyQuotaError(quota.message);
       // A customer that could not be read (a problem naming the customer, not one record), or nothing
       // but problems, says nothing about what is still charged: marking its lines removed would be wrong.
       if (
@@ -170,6 +175,7 @@ export function pullMonthInMemory(
       }
       perSource.push({ id: source.id, name: source.displayName, lines, ok: true });
     } catch (err) {
+      if (isDailyQuota(err)) throw err instanceof DailyQuotaError ? err : new DailyQuotaError(errorText(err));
       if (err instanceof NothingForPeriod) {
         notes.push(`${source.displayName}: ${err.message}`);
         perSource.push({ id: source.id, name: source.displayName, lines: 0, ok: true, skipped: true });
