@@ -9,18 +9,31 @@ import { call } from './rpc';
 import { SCREENS, WIZARD_STEPS } from './screens';
 import type { Screen, ScreenContext } from './screens/types';
 
+/** How the server words a break in the Ledger's chain (src/core/ledger-chain.ts). */
+const LEDGER_BREAK = /^(Ledger row \d+ |The Ledger's last )/;
+
 export class SidebarApp {
   private setup!: SetupState;
   private readonly notify: Notifier;
   private readonly main: HTMLElement;
   /** Wizard steps already shown since the sidebar opened (Back and Next must not redo a first visit's work). */
   private readonly visitedSteps = new Set<string>();
+  /** The Ledger check's notice while a break waits for its acknowledgement. */
+  private ledgerNotice: HTMLElement | null = null;
 
   constructor(private readonly root: HTMLElement) {
     clear(root);
     this.main = h('div', { class: 'shell' });
     root.append(this.main);
-    this.notify = createNotifier(root);
+    const notifier = createNotifier(root);
+    // A push refused because the Ledger was changed by hand: show the notice with its acknowledgement.
+    this.notify = {
+      ...notifier,
+      error: (message) => {
+        notifier.error(message);
+        if (LEDGER_BREAK.test(message)) void this.checkLedger();
+      },
+    };
   }
 
   async start(): Promise<void> {
@@ -33,6 +46,55 @@ export class SidebarApp {
     }
     if (this.setup.wizardDone) this.showTabs('connect');
     else this.showWizard(0);
+    void this.checkLedger();
+  }
+
+  /**
+   * The Ledger's hash chain is checked when the sidebar opens, and again when a push is refused for it; a
+   * break stays on top until an owner or admin acknowledges it here.
+   */
+  private async checkLedger(): Promise<void> {
+    let status;
+    try {
+      status = await call('getLedgerStatus');
+    } catch {
+      return;
+    }
+    this.ledgerNotice?.remove();
+    this.ledgerNotice = null;
+    if (!status.alarm) return;
+    const notice = h(
+      'div',
+      { class: 'notice ledger-alarm', role: 'status', 'aria-live': 'polite' },
+      h(
+        'p',
+        {},
+        `${status.alarm.message}. Pushes are stopped until an owner or admin has checked the Ledger.`,
+      ),
+    );
+    if (this.setup.session.canManage) {
+      notice.append(
+        actionButton('I have checked the Ledger: acknowledge', async () => {
+          try {
+            const after = await call('acknowledgeLedgerChange');
+            notice.remove();
+            this.ledgerNotice = null;
+            this.notify.clearError();
+            this.notify.toast(
+              after.resumed
+                ? 'Acknowledged: the stopped push continues in about a minute.'
+                : 'Acknowledged: pushes may run again.',
+            );
+          } catch (e) {
+            this.notify.error((e as Error).message);
+          }
+        }),
+      );
+    } else {
+      notice.append(h('p', { class: 'muted' }, 'Ask the BillGrid owner or an admin to open BillGrid.'));
+    }
+    this.ledgerNotice = notice;
+    this.main.before(notice);
   }
 
   private context(firstWizardVisit = false): ScreenContext {

@@ -26,7 +26,13 @@ export interface BundleProblem {
 
 /** Blanks out comments, string/template literal text and regex literals, keeping line breaks. */
 function codeOnly(src: string): string {
-  let out = '';
+  // Chunks of the output; text copied unchanged is taken in runs (src.slice), not a character at a time.
+  const out: string[] = [];
+  let copiedTo = 0;
+  const emit = (text: string) => {
+    if (i > copiedTo) out.push(src.slice(copiedTo, i));
+    out.push(text);
+  };
   let i = 0;
   const templateDepth: number[] = [];
   let braceDepth = 0;
@@ -39,22 +45,22 @@ function codeOnly(src: string): string {
     if (ch === '/' && next === '/') {
       const end = src.indexOf('\n', i);
       const stop = end < 0 ? src.length : end;
-      out += blank(src.slice(i, stop));
-      i = stop;
+      emit(blank(src.slice(i, stop)));
+      i = copiedTo = stop;
       continue;
     }
     if (ch === '/' && next === '*') {
       const end = src.indexOf('*/', i + 2);
       const stop = end < 0 ? src.length : end + 2;
-      out += blank(src.slice(i, stop));
-      i = stop;
+      emit(blank(src.slice(i, stop)));
+      i = copiedTo = stop;
       continue;
     }
     if (ch === '"' || ch === "'") {
       let j = i + 1;
       while (j < src.length && src[j] !== ch && src[j] !== '\n') j += src[j] === '\\' ? 2 : 1;
-      out += ch + blank(src.slice(i + 1, j)) + ch;
-      i = j + 1;
+      emit(ch + blank(src.slice(i + 1, j)) + ch);
+      i = copiedTo = j + 1;
       lastSignificant = 'str';
       continue;
     }
@@ -66,14 +72,14 @@ function codeOnly(src: string): string {
       let j = i + 1;
       while (j < src.length && src[j] !== '`' && !(src[j] === '$' && src[j + 1] === '{'))
         j += src[j] === '\\' ? 2 : 1;
-      out += ' ' + blank(src.slice(i + 1, j));
+      emit(' ' + blank(src.slice(i + 1, j)));
       if (src[j] === '$') {
         templateDepth.push(braceDepth);
-        out += '  ';
-        i = j + 2;
+        out.push('  ');
+        i = copiedTo = j + 2;
       } else {
-        out += ' ';
-        i = j + 1;
+        out.push(' ');
+        i = copiedTo = j + 1;
         lastSignificant = 'str';
       }
       continue;
@@ -91,24 +97,27 @@ function codeOnly(src: string): string {
         if (c === ']') inClass = false;
         j += c === '\\' ? 2 : 1;
       }
-      out += ' ' + blank(src.slice(i + 1, j)) + ' ';
-      i = j + 1;
+      emit(' ' + blank(src.slice(i + 1, j)) + ' ');
+      i = copiedTo = j + 1;
       lastSignificant = 're';
       continue;
     }
     if (ch === '{') braceDepth++;
     if (ch === '}') braceDepth--;
-    out += ch;
-    if (/[A-Za-z0-9_$]/.test(ch)) {
+    // Copied unchanged (in the current run).
+    const c = src.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36) {
       lastSignificant = inWord ? lastSignificant + ch : ch;
       inWord = true;
     } else {
       inWord = false;
-      if (!/\s/.test(ch)) lastSignificant = ch;
+      const space = c < 128 ? c === 32 || (c >= 9 && c <= 13) : /\s/.test(ch);
+      if (!space) lastSignificant = ch;
     }
     i++;
   }
-  return out;
+  if (src.length > copiedTo) out.push(src.slice(copiedTo));
+  return out.join('');
 }
 
 /** Uses of forbidden globals (property accesses, object keys, method definitions and `typeof X` guards are fine). */

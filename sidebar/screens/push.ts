@@ -74,9 +74,25 @@ export const pushScreen: Screen = {
   summary: 'Send approved lines to the PSA; a dry run shows every request first.',
   async render(container, ctx) {
     container.append(h('h2', {}, 'Push'));
-    const bar = await monthBar(() => fill(result));
+    const bar = await monthBar((m) => {
+      fill(result);
+      void showQuota(m);
+    });
     const result = h('div', { class: 'result', 'aria-live': 'polite' });
     const month = () => selectedMonth() ?? bar.month;
+    /** Before the push starts: whether the month fits the Google account's daily quotas. */
+    const quota = h('div', { class: 'quota-estimate' });
+    const showQuota = async (m: string) => {
+      fill(quota);
+      if (!ctx.setup.session.canApprove) return;
+      try {
+        const q = await call('estimateMonthQuota', m);
+        if (q?.warning && month() === m)
+          fill(quota, h('p', { class: 'notice quota-warning', role: 'status' }, q.warning));
+      } catch {
+        // The estimate is advice: a failure to read it never blocks the push.
+      }
+    };
     const dry = actionButton(
       'Dry run',
       async () => {
@@ -227,8 +243,10 @@ export const pushScreen: Screen = {
         'Only approved, valid, mapped rows are sent. Running it again changes nothing.',
       ),
       bar.element,
+      quota,
       h('div', { class: 'actions' }, push, dry),
       result,
     );
+    void showQuota(month());
   },
 };

@@ -57,6 +57,7 @@ import {
   continueJobs,
   dryRunOptions,
   dryRunPush,
+  estimateMonthQuota,
   getDefaults,
   getJobProgress,
   getSchedule,
@@ -87,6 +88,7 @@ import {
   profileNameArg,
   renameImportProfile,
 } from './imports';
+import { acknowledgeLedgerChange, getLedgerStatus } from './ledger';
 import { assignProduct, listProductMappings, productAssignment, productsMonthArg } from './products';
 import { getPushStatus, showGridRow, showArgs, statusMonthArg } from './push-results';
 import { adminsSchema, getSessionInfo, setAdmins } from './rights';
@@ -203,10 +205,13 @@ export const SERVER_FUNCTIONS = {
   approveRows: fn([month, arg(approveFilter, 'Approval filter')], approveRows, 'editor'),
   dryRunPush: fn([month, arg(dryRunOptions, 'Dry run options')], dryRunPush, 'read'),
   pushBillingMonth: fn([month], pushBillingMonth, 'editor'),
+  estimateMonthQuota: fn([month], estimateMonthQuota, 'editor'),
   getJobProgress: fn(none, getJobProgress, 'read'),
   continueJobs: fn(none, continueJobs, 'editor'),
   showGridRow: fn([arg(showArgs, 'Row to show')], showGridRow, 'read'),
   getPushStatus: fn([arg(statusMonthArg, 'Billing month')], getPushStatus, 'read'),
+  getLedgerStatus: fn(none, getLedgerStatus, 'read'),
+  acknowledgeLedgerChange: fn(none, acknowledgeLedgerChange, 'manager'),
   // Defaults and the schedule.
   getDefaults: fn(none, getDefaults, 'read'),
   saveDefaults: fn([arg(billingSettingsSchema, 'Defaults')], saveDefaults, 'manager'),

@@ -10,6 +10,8 @@ import { billingSettingsSchema } from '../core/settings';
 import type { BillingSettings } from '../core/settings';
 import { isBillingMonth } from '../core/periods';
 import type { ManualModeGate } from '../core/manual-mode';
+import { DEFAULT_MONTH_COST, accountTypeOf, estimateDailyQuota } from '../core/daily-quota';
+import type { QuotaEstimate } from '../core/daily-quota';
 import { createsProducts } from '../core/psa';
 import type { PsaCapabilities, PsaTarget, PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
@@ -21,6 +23,8 @@ import { ensureDispatcher, runDueJobs, stopDispatcherIfIdle } from '../jobs/disp
 import { queueSchedule, scheduledRuns, unqueueSchedule } from '../jobs/scheduled';
 import { setApprovals } from '../sheets/approve';
 import { listMonths } from '../sheets/grid';
+import { findMonthSheet } from '../sheets/month-tabs';
+import { psaConnector } from '../connectors/registry';
 import { readLookups } from '../sheets/lookups';
 import {
   connectedPsa,
@@ -271,6 +275,7 @@ export function reviewBillingMonth(m: unknown): MonthReview {
         settings,
       ),
       ...mappingWarnings(plan.mappingGaps),
+      ...quotaWarning(plan.grid.rows.length),
     ],
   };
 }
@@ -286,6 +291,53 @@ function mappingWarnings(gaps: ReadonlyMap<string, string>): string[] {
       `${distinct.length - shown.length} more contract services have incomplete mappings (Contracts lists them).`,
     );
   return shown;
+}
+
+export interface QuotaView extends QuotaEstimate {
+  month: string;
+  /** The month whose tab gave the line count (this month's, else the newest pulled one). */
+  basedOn: string;
+}
+
+/** The connected PSA's month cost and name; null when no PSA is connected. */
+function psaCost(): { cost: typeof DEFAULT_MONTH_COST; name: string } | null {
+  let kind: string;
+  try {
+    kind = connectedPsa().kind;
+  } catch {
+    return null;
+  }
+  const d = psaConnector(kind);
+  return { cost: d.monthCost ?? DEFAULT_MONTH_COST, name: d.displayName };
+}
+
+/** The estimate for a month of `lines` lines on the current user's account (who starts the run). */
+function estimateFor(lines: number): QuotaEstimate | null {
+  const psa = psaCost();
+  if (!psa || lines <= 0) return null;
+  return estimateDailyQuota(lines, psa.cost, accountTypeOf(apiContext().email()), psa.name);
+}
+
+function quotaWarning(lines: number): string[] {
+  const w = estimateFor(lines)?.warning;
+  return w ? [w] : [];
+}
+
+/**
+ * Before a pull or push: will the month fit the Google account's daily quotas (UrlFetch calls, trigger
+ * runtime)? Estimated from the month's rows (or, before its first pull, the newest month's) and the PSA's
+ * cost per line; null when there is nothing to estimate from. Reads only the tab's size.
+ */
+export function estimateMonthQuota(m: unknown): QuotaView | null {
+  requireEditor(apiContext(), 'start a pull or push');
+  const mo = month(m);
+  const ss = activeSpreadsheet();
+  const basedOn = findMonthSheet(ss, mo) ? mo : (listMonths(ss)[0] ?? null);
+  const sheet = basedOn ? findMonthSheet(ss, basedOn) : null;
+  if (!basedOn || !sheet) return null;
+  // Row 1 is the header.
+  const estimate = estimateFor(sheet.getLastRow() - 1);
+  return estimate ? { ...estimate, month: mo, basedOn } : null;
 }
 
 /** A month in several currencies while no PSA currency is set anywhere: nothing can refuse a wrong one. */

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { CachedValue, HttpClient, RequestWindowStore, TokenStore } from '../core/http';
+import type { MonthCostModel } from '../core/daily-quota';
 import type { PsaCapabilities, PsaTarget } from '../core/psa';
 import type { BillingSource } from '../core/source';
 import type { HttpPolicy } from '../platform/http';
@@ -134,6 +135,11 @@ export interface PsaDescriptor<C extends Credentials = Credentials> extends Desc
   kind: 'psa';
   /** What the PSA can hold (quantity targets; charges on contracts or invoices). */
   capabilities: PsaCapabilities;
+  /**
+   * What a whole month costs on Google per source line, as the PSA's bench measured it (docs/PERFORMANCE.md):
+   * the daily-quota estimate shown before a run (src/core/daily-quota.ts). Absent: DEFAULT_MONTH_COST.
+   */
+  monthCost?: MonthCostModel;
   create(credentials: C, deps: ConnectorDeps): PsaTarget;
   probes: readonly ConnectorProbe<PsaTarget, C>[];
 }

@@ -5,28 +5,108 @@
  * written out (no closure, no byte array) because line keys hash every line of a pull.
  */
 export function fnv1a64(text: string): string {
-  let h0 = 0x2325;
-  let h1 = 0x8422;
-  let h2 = 0x9ce4;
-  let h3 = 0xcbf2;
+  fnvStart();
+  fnvFeed(text);
+  return fnvHex();
+}
+
+// The running hash of fnvStart/fnvFeed/fnvHex (one at a time: everything here is synchronous).
+let h0 = 0x2325;
+let h1 = 0x8422;
+let h2 = 0x9ce4;
+let h3 = 0xcbf2;
+
+/**
+ * Streaming FNV-1a: `fnvStart(); fnvFeed(a); fnvFeed(b); fnvHex()` is `fnv1a64(a + b)`, without building
+ * the joined text (line keys hash eight fields of every line of a pull). Texts are fed whole: a surrogate
+ * pair split between two feeds would be hashed as two lone halves.
+ */
+export function fnvStart(): void {
+  h0 = 0x2325;
+  h1 = 0x8422;
+  h2 = 0x9ce4;
+  h3 = 0xcbf2;
+}
+
+/**
+ * The hash so far, as 16 lowercase hex digits after `prefix` (up to 3 characters, e.g. a line key's 'BG-'):
+ * built as one flat string (keys are kept by the hundred thousand; joined pieces would be kept as several).
+ */
+export function fnvHex(prefix = ''): string {
+  if (prefix.length === 0)
+    return String.fromCharCode(
+      x(h3, 12),
+      x(h3, 8),
+      x(h3, 4),
+      x(h3, 0),
+      x(h2, 12),
+      x(h2, 8),
+      x(h2, 4),
+      x(h2, 0),
+      x(h1, 12),
+      x(h1, 8),
+      x(h1, 4),
+      x(h1, 0),
+      x(h0, 12),
+      x(h0, 8),
+      x(h0, 4),
+      x(h0, 0),
+    );
+  if (prefix.length !== 3) return prefix + fnvHex();
+  const p = (i: number): number => prefix.charCodeAt(i);
+  return String.fromCharCode(
+    p(0),
+    p(1),
+    p(2),
+    x(h3, 12),
+    x(h3, 8),
+    x(h3, 4),
+    x(h3, 0),
+    x(h2, 12),
+    x(h2, 8),
+    x(h2, 4),
+    x(h2, 0),
+    x(h1, 12),
+    x(h1, 8),
+    x(h1, 4),
+    x(h1, 0),
+    x(h0, 12),
+    x(h0, 8),
+    x(h0, 4),
+    x(h0, 0),
+  );
+}
+
+/** The character code of the hex digit of `n` at bit `shift` (lowercase). */
+function x(n: number, shift: number): number {
+  const v = (n >>> shift) & 15;
+  return v < 10 ? 48 + v : 87 + v;
+}
+
+export function fnvFeed(text: string): void {
+  // Locals in the loop (module variables are slower to update), stored back at the end.
+  let x0 = h0;
+  let x1 = h1;
+  let x2 = h2;
+  let x3 = h3;
   let pending = 0; // UTF-8 bytes still to feed for the current code point, high byte first
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
       // One byte (nearly every character of an id): the multiply below, written out once more.
-      h0 ^= c;
-      const t0 = h0 * 435;
-      let t1 = h1 * 435;
-      let t2 = h2 * 435;
-      const t3 = h3 * 435 + (h1 << 8);
-      t2 += h0 << 8;
+      x0 ^= c;
+      const t0 = x0 * 435;
+      let t1 = x1 * 435;
+      let t2 = x2 * 435;
+      const t3 = x3 * 435 + (x1 << 8);
+      t2 += x0 << 8;
       t1 += t0 >>> 16;
-      h0 = t0 & 0xffff;
+      x0 = t0 & 0xffff;
       t2 += t1 >>> 16;
-      h1 = t1 & 0xffff;
-      h3 = (t3 + (t2 >>> 16)) & 0xffff;
-      h2 = t2 & 0xffff;
+      x1 = t1 & 0xffff;
+      x3 = (t3 + (t2 >>> 16)) & 0xffff;
+      x2 = t2 & 0xffff;
       continue;
     } else {
       // Combine a surrogate pair into one code point so the bytes are real UTF-8.
@@ -55,22 +135,22 @@ export function fnv1a64(text: string): string {
     }
     while (pending > 0) {
       pending--;
-      h0 ^= (bytes >>> (pending * 8)) & 0xff;
-      const t0 = h0 * 435;
-      let t1 = h1 * 435;
-      let t2 = h2 * 435;
-      const t3 = h3 * 435 + (h1 << 8);
-      t2 += h0 << 8;
+      x0 ^= (bytes >>> (pending * 8)) & 0xff;
+      const t0 = x0 * 435;
+      let t1 = x1 * 435;
+      let t2 = x2 * 435;
+      const t3 = x3 * 435 + (x1 << 8);
+      t2 += x0 << 8;
       t1 += t0 >>> 16;
-      h0 = t0 & 0xffff;
+      x0 = t0 & 0xffff;
       t2 += t1 >>> 16;
-      h1 = t1 & 0xffff;
-      h3 = (t3 + (t2 >>> 16)) & 0xffff;
-      h2 = t2 & 0xffff;
+      x1 = t1 & 0xffff;
+      x3 = (t3 + (t2 >>> 16)) & 0xffff;
+      x2 = t2 & 0xffff;
     }
   }
-  return hex4(h3) + hex4(h2) + hex4(h1) + hex4(h0);
+  h0 = x0;
+  h1 = x1;
+  h2 = x2;
+  h3 = x3;
 }
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, b) => (b + 0x100).toString(16).slice(1));
-const hex4 = (n: number): string => HEX_BYTE[n >>> 8] + HEX_BYTE[n & 0xff];

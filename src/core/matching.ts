@@ -136,6 +136,84 @@ interface Entry {
   company: MatchCompany;
 }
 
+/**
+ * Bit masks of the searched name's characters (Myers' algorithm), set and cleared around each search:
+ * bit i of PEQ[c] for character i < 32 of the name, of PEQ2[c] for character 32 + i.
+ */
+const PEQ = new Uint32Array(0x10000);
+const PEQ2 = new Uint32Array(0x10000);
+
+/**
+ * Levenshtein distance of the searched name (n ≤ 32 UTF-16 units, its masks in PEQ) to `text`: Myers'
+ * bit-parallel algorithm as fastest-levenshtein's myers_32 runs it, with the name's masks built once for
+ * every company it is compared with instead of once per pair (matching compares each name with thousands).
+ */
+function myersFromMasks(n: number, text: string): number {
+  const last = 1 << (n - 1);
+  let pv = -1;
+  let mv = 0;
+  let score = n;
+  for (let i = 0; i < text.length; i++) {
+    let eq = PEQ[text.charCodeAt(i)];
+    const xv = eq | mv;
+    eq |= ((eq & pv) + pv) ^ pv;
+    mv |= ~(eq | pv);
+    pv &= eq;
+    if (mv & last) score++;
+    if (pv & last) score--;
+    mv = (mv << 1) | 1;
+    pv = (pv << 1) | ~(xv | mv);
+    mv &= xv;
+  }
+  return score;
+}
+
+/**
+ * The same for a searched name of 33 to 64 characters, as two 32-bit blocks: Myers' (1999) block step, the
+ * first block's horizontal difference at its last row carried into the second.
+ */
+function myersFromMasks2(n: number, text: string): number {
+  const last = 1 << (n - 33);
+  let pv0 = -1;
+  let mv0 = 0;
+  let pv1 = -1;
+  let mv1 = 0;
+  let score = n;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // First block: the top row's difference is +1 (D[0][j] = j).
+    const eq0 = PEQ[c];
+    const xv0 = eq0 | mv0;
+    const xh0 = (((eq0 & pv0) + pv0) ^ pv0) | eq0;
+    let ph0 = mv0 | ~(xh0 | pv0);
+    let mh0 = pv0 & xh0;
+    const h = (ph0 >>> 31) - (mh0 >>> 31);
+    ph0 = (ph0 << 1) | 1;
+    mh0 <<= 1;
+    pv0 = mh0 | ~(xv0 | ph0);
+    mv0 = ph0 & xv0;
+    // Second block, fed the first block's difference h.
+    let eq1 = PEQ2[c];
+    const xv1 = eq1 | mv1;
+    if (h < 0) eq1 |= 1;
+    const xh1 = (((eq1 & pv1) + pv1) ^ pv1) | eq1;
+    let ph1 = mv1 | ~(xh1 | pv1);
+    let mh1 = pv1 & xh1;
+    if (ph1 & last) score++;
+    if (mh1 & last) score--;
+    ph1 <<= 1;
+    mh1 <<= 1;
+    if (h < 0) mh1 |= 1;
+    else if (h > 0) ph1 |= 1;
+    pv1 = mh1 | ~(xv1 | ph1);
+    mv1 = ph1 & xv1;
+  }
+  return score;
+}
+
+/** A score as search() lists it: similarity (0–100) from an edit distance, to one decimal. */
+const rounded = (d: number, longest: number): number => Math.round(100 * (1 - d / longest) * 10) / 10;
+
 /** PSA companies indexed by normalised name and by name length, built once per matching run. */
 export class CompanyIndex {
   private readonly exact = new Map<string, Entry[]>();
@@ -183,7 +261,8 @@ export class CompanyIndex {
   /**
    * The best `k` companies scoring ≥ `floor`, best first (ties by company id).
    * Exact normalised hits come from a Map; Levenshtein runs only on names whose length could still beat
-   * the current k-th score (distance ≥ max(1, length difference) for different names).
+   * the current k-th score (distance ≥ max(1, length difference) for different names), from the searched
+   * name's bit masks when it has at most 64 characters (else fastest-levenshtein's own).
    */
   search(norm: string, k: number, floor: number): MatchCandidate[] {
     const top: MatchCandidate[] = [];
@@ -198,10 +277,30 @@ export class CompanyIndex {
     for (const e of this.exact.get(norm) ?? [])
       add({ companyId: e.company.id, companyName: e.company.name, score: 100 });
     const L = norm.length;
+    // Names of up to 64 characters are compared from their masks; longer ones by fastest-levenshtein.
+    const masks = L > 0 && L <= 64;
+    if (masks) for (let i = 0; i < L; i++) (i < 32 ? PEQ : PEQ2)[norm.charCodeAt(i)] |= 1 << (i % 32);
+    try {
+      return this.scan(norm, k, floor, top, add, masks);
+    } finally {
+      if (masks) for (let i = 0; i < L; i++) (i < 32 ? PEQ : PEQ2)[norm.charCodeAt(i)] = 0;
+    }
+  }
+
+  private scan(
+    norm: string,
+    k: number,
+    floor: number,
+    top: MatchCandidate[],
+    add: (c: MatchCandidate) => void,
+    masks: boolean,
+  ): MatchCandidate[] {
+    const L = norm.length;
     const kth = (): number => (top.length >= k ? top[k - 1].score : floor);
+    // Rounded as the scores are: unrounded, a name scoring exactly the k-th score (19.999… → 20) was skipped.
     const bound = (len: number): number => {
       const longest = Math.max(L, len);
-      return longest === 0 ? 0 : 100 * (1 - Math.max(1, Math.abs(L - len)) / longest);
+      return longest === 0 ? 0 : rounded(Math.max(1, Math.abs(L - len)), longest);
     };
     for (let d = 0; d <= Math.max(L, this.maxLength); d++) {
       const lens = d === 0 ? [L] : [L - d, L + d];
@@ -215,7 +314,13 @@ export class CompanyIndex {
         if (!bucket || bound(len) < kth()) continue;
         for (const e of bucket) {
           if (e.norm === norm) continue;
-          const score = Math.round(similarity(norm, e.norm) * 10) / 10;
+          // As Math.round(similarity(norm, e.norm) * 10) / 10, the names being different.
+          const d = !masks
+            ? distance(norm, e.norm)
+            : L <= 32
+              ? myersFromMasks(L, e.norm)
+              : myersFromMasks2(L, e.norm);
+          const score = rounded(d, Math.max(L, len));
           if (score >= kth()) add({ companyId: e.company.id, companyName: e.company.name, score });
         }
       }

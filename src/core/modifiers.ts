@@ -91,6 +91,20 @@ export function isAzureLine(
 /** Money compared in cents, so 0.004 counts as $0 and -0.001 is not a credit. */
 const cents = (n: number): number => Number(microsToCents(toMicros(n)));
 
+/**
+ * The sign of cents(n). An amount of a cent or more either way has that sign in cents too (the decimal it
+ * was written as is at least 0.01), so only amounts under a cent need the exact decimal (every line of a
+ * pull passes here).
+ */
+function centsSign(n: number): number {
+  if (Number.isFinite(n)) {
+    if (n >= 0.01) return 1;
+    if (n <= -0.01) return -1;
+    if (n === 0) return 0;
+  }
+  return Math.sign(cents(n));
+}
+
 function uniform<T>(values: T[], fallback: T): T {
   return values.every((v) => v === values[0]) ? values[0] : fallback;
 }
@@ -159,14 +173,14 @@ const money = (n: number): string => (n < 0 ? `-${(-n).toFixed(2)}` : n.toFixed(
 
 /** The drop rules that apply after collapsing (3 and 4), or null when the line is kept. */
 function laterDrop(line: BillingLine, m: EffectiveSettings['modifiers']): DroppedLine | null {
-  if (m.dropFavourableProRata && line.chargeType === 'pro-rata' && cents(line.total) < 0) {
+  if (m.dropFavourableProRata && line.chargeType === 'pro-rata' && centsSign(line.total) < 0) {
     return {
       line,
       reason: 'favourable-pro-rata',
       message: `Dropped: favourable pro-rata ${money(line.total)} ${line.currency} (Drop favourable pro-rata is on)`,
     };
   }
-  if (m.dropZero && cents(line.total) === 0) {
+  if (m.dropZero && centsSign(line.total) === 0) {
     return { line, reason: 'zero', message: 'Dropped: $0 line (Drop $0 lines is on)' };
   }
   return null;

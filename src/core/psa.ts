@@ -1,3 +1,4 @@
+import type { BillingCycle } from './billing-line';
 /**
  * What every PSA connector implements (src/connectors/psa/<name>), so jobs never branch on a vendor.
  *
@@ -157,6 +158,8 @@ export interface PushStep {
      * Starts with 'new:' when the connector must find or create the item by SKU (auto-create mode).
      */
     productId?: string;
+    /** The lines' billing cycle (the commitment period of a service the connector creates); absent = monthly. */
+    cycle?: BillingCycle;
   };
   /** Display name of the lines' source (integration), e.g. 'Pax8': names the item group of items created for it. */
   source?: string;

@@ -1,6 +1,5 @@
-import { fnv1a64 } from './hash';
+import { fnvFeed, fnvHex, fnvStart } from './hash';
 import type { ChargeTargetRef, PushOperation, PushStep, QuantityTargetRef, TargetRef } from './psa';
-import { refKey } from './reconcile';
 import type { ActionKind, ReconcileAction, TargetAfter } from './reconcile';
 
 /**
@@ -36,23 +35,58 @@ const OPERATION: Partial<Record<ActionKind, PushOperation>> = {
   'update-charge': 'update-charge',
 };
 
-/** Canonical text of the values a step writes; field order fixed so the hash is stable. */
-function afterText(a: TargetAfter): string {
-  return [
-    a.quantity,
-    a.unitPrice,
-    a.unitCost,
-    a.effectiveDate,
-    a.description,
-    a.productName,
-    a.sku,
-    a.productId ?? '',
-  ].join('\u001f');
+/** A value as `Array.prototype.join` writes it (null and undefined as nothing). */
+const joined = (v: string | number | null | undefined): string =>
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : String(v);
+
+/**
+ * The hash of the values a step writes: the fields joined by U+001F in this fixed order (quantity, unit
+ * price, unit cost, effective date, description, product name, SKU, product id), so the key is stable;
+ * fed field by field without building the joined text (a push plan hashes every step).
+ */
+function afterHash(a: TargetAfter): string {
+  fnvStart();
+  fnvFeed(joined(a.quantity));
+  fnvFeed('\u001f');
+  fnvFeed(joined(a.unitPrice));
+  fnvFeed('\u001f');
+  fnvFeed(joined(a.unitCost));
+  fnvFeed('\u001f');
+  fnvFeed(joined(a.effectiveDate));
+  fnvFeed('\u001f');
+  fnvFeed(joined(a.description));
+  fnvFeed('\u001f');
+  fnvFeed(joined(a.productName));
+  fnvFeed('\u001f');
+  fnvFeed(joined(a.sku));
+  fnvFeed('\u001f');
+  fnvFeed(a.productId ?? '');
+  return fnvHex();
 }
 
-/** Same target and same wanted values → same key, whichever run or plan produced it. */
+/** fnv1a64(refKey(ref)), fed piece by piece. */
+function refHash(ref: TargetRef): string {
+  fnvStart();
+  if (ref.kind === 'quantity') {
+    fnvFeed('q\u0000');
+    fnvFeed(ref.companyId);
+    fnvFeed('\u0000');
+    fnvFeed(ref.contractId);
+    fnvFeed('\u0000');
+    fnvFeed(ref.productId);
+  } else {
+    fnvFeed('c\u0000');
+    fnvFeed(ref.lineKey);
+  }
+  return fnvHex();
+}
+
+/**
+ * Same target and same wanted values → same key, whichever run or plan produced it:
+ * `fnv1a64(refKey(ref)) + ':' + the hash of the values`, as one flat string (a plan keeps one per step).
+ */
 export function idempotencyKey(ref: TargetRef, after: TargetAfter): string {
-  return `${fnv1a64(refKey(ref))}:${fnv1a64(afterText(after))}`;
+  return [refHash(ref), afterHash(after)].join(':');
 }
 
 export function entityOf(ref: TargetRef, chargeContainer: 'contract' | 'invoice' = 'contract'): string {

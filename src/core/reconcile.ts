@@ -288,13 +288,15 @@ function chargeAction(
 ): ReconcileAction {
   const codes = settings.codes;
   const after = afterOf(line, productId, settings.arrearsMode);
-  // What the PSA is sent and holds once pushed: compared with what it holds now.
-  const sent: TargetValues & { asAmount: boolean } =
+  // What the PSA is sent and holds once pushed: compared with what it holds now (the line's own values
+  // unless the PSA keeps fewer decimals).
+  const form =
     capabilities.chargeDecimals === undefined
-      ? { ...after, asAmount: false }
+      ? null
       : chargeForm(after.quantity, after.unitPrice, after.unitCost, capabilities.chargeDecimals);
+  const sent: TargetValues = form ?? after;
   const shown = (v: TargetValues): string => `${fmt(v.quantity)} × ${fmt(v.unitPrice)}`;
-  const wanted = sent.asAmount
+  const wanted = form?.asAmount
     ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})`
     : shown(after);
   const c = now.get(line.key);
@@ -413,6 +415,8 @@ function quantityAction(
     productName: first.productName,
     sku: first.sku,
     productId: g.productId,
+    // Absent = monthly: a service created for these lines is billed per their cycle (its commitment period).
+    ...(first.cycle !== 'monthly' ? { cycle: first.cycle } : {}),
   };
   const read = now.get(refKey(g.ref));
   // A deferred change is compared with what is in force from the first day of the next period, when the PSA says.

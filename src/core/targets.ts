@@ -197,8 +197,8 @@ export function mappingTargetResolver(
       }
       const companyId = client.companyId as string;
 
-      const stoppedRow = index.contract(line.source, line.customerId, line.subscriptionId);
-      if (stoppedRow?.syncStopped) return syncStopped(line, companyId, stoppedRow, s, capabilities, index);
+      const contractRow = index.contract(line.source, line.customerId, line.subscriptionId);
+      if (contractRow?.syncStopped) return syncStopped(line, companyId, contractRow, s, capabilities, index);
 
       let productId = index.product(line.source, line.sku)?.productId ?? null;
       if (productId === null) {
@@ -238,7 +238,7 @@ export function mappingTargetResolver(
 
       const quantity = capabilities.quantityTargets && QUANTITY_CHARGE_TYPES.includes(line.chargeType);
       if (quantity || capabilities.chargeContainer === 'contract') {
-        const mapped = index.contract(line.source, line.customerId, line.subscriptionId);
+        const mapped = contractRow;
         const contractId = annualContract(line, companyId, s, mapped) ?? mapped?.contractId;
         if (!contractId) {
           const sub = line.subscriptionId ? `subscription ${line.subscriptionId}` : `customer ${who(line)}`;

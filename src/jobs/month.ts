@@ -2,6 +2,7 @@
  * The billing month's three steps — pull, reconcile, push — as plain functions over a spreadsheet, the
  * configured connectors and the settings. Locks, checkpoints and triggers are added by run.ts.
  */
+import { ledgerChain } from './ledger-guard';
 import { parseRawBillingLine } from '../core/billing-line';
 import type { BillingLine, RawBillingLine } from '../core/billing-line';
 import { assignLineKeys } from '../core/line-key';
@@ -22,6 +23,7 @@ import { NothingForPeriod, type BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
+import { DailyQuotaError, isDailyQuota } from '../platform/quota';
 import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
@@ -120,6 +122,10 @@ export function pullMonthInMemory(
     let lines = 0;
     try {
       const r = source.pullPeriod(period);
+      // The account's daily quota ran out (a customer's read failed with it): nothing more can be read
+      // today, so the pull stops here and continues the next day rather than writing a partial month.
+      const quota = r.problems.find((p) => isDailyQuota(p.message));
+      if (quota) throw new DailyQuotaError(quota.message);
       // A customer that could not be read (a problem naming the customer, not one record), or nothing
       // but problems, says nothing about what is still charged: marking its lines removed would be wrong.
       if (
@@ -169,6 +175,7 @@ export function pullMonthInMemory(
       }
       perSource.push({ id: source.id, name: source.displayName, lines, ok: true });
     } catch (err) {
+      if (isDailyQuota(err)) throw err instanceof DailyQuotaError ? err : new DailyQuotaError(errorText(err));
       if (err instanceof NothingForPeriod) {
         notes.push(`${source.displayName}: ${err.message}`);
         perSource.push({ id: source.id, name: source.displayName, lines: 0, ok: true, skipped: true });
@@ -453,6 +460,8 @@ export interface PushOptions {
   onStep?: (done: number, total: number) => void;
   /** What a pull earlier in this execution holds (see planMonth). */
   known?: MonthContext;
+  /** Steps sent together: the PSA's own size (or 100) unless an admin set `bg.pushBatchSize`. */
+  batchSize?: number;
 }
 
 /**
@@ -556,14 +565,14 @@ export function pushMonth(
     if (inPlan.has(e.idempotencyKey)) continue;
     opts.journal.write({ ...e, result: 'verified', message: 'Found in the PSA on resume; nothing re-sent' });
   }
-  const ledger = new LedgerAppender(ss);
+  const ledger = new LedgerAppender(ss, ledgerChain());
   const toLedger = (entries: JournalEntry[]) => ledger.append(entries);
   const done = executePlan(plan.steps, psa.target, opts.journal, {
     runId: opts.runId,
     user: opts.user,
     chargeContainer: psa.capabilities.chargeContainer,
     hasTime: opts.hasTime,
-    batchSize: psa.target.pushBatchSize,
+    batchSize: opts.batchSize ?? psa.target.pushBatchSize,
     onStep: opts.onStep,
     flushJournal: () => opts.journal.flush(toLedger),
   });

@@ -24,10 +24,11 @@ import { SettingsStore } from '../platform/secrets';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { DAILY_QUOTA_WINDOW_MS } from '../platform/quota';
+import { DAILY_QUOTA_WINDOW_MS, isDailyQuota } from '../platform/quota';
 import { deleteJson, readJson, writeJson } from '../platform/store';
 import type { WriteLimit } from '../sheets/grid';
 import { findMonthSheet } from '../sheets/month-tabs';
+import { monthTabName } from '../sheets/tabs';
 import {
   connectedPsa,
   connectedSources,
@@ -38,6 +39,7 @@ import {
 } from './connections';
 import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter } from './dispatcher';
 import { Journal, propertiesJournal } from './ledger';
+import { ledgerAlarm, LedgerTamperedError, readLedgerHead, requireIntactLedger } from './ledger-guard';
 import { NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
 
@@ -53,6 +55,18 @@ export const CONTINUATION_JOB = 'continuation';
 /** Resume the checkpoint `ms` from now (through the dispatcher's queue). */
 function continueAfter(ms: number): void {
   runJobAfter(CONTINUATION_JOB, ms);
+}
+
+/** When the queued continuation runs, as staff read it: '2026-11-03 10:00 (Europe/London)'. */
+function continuationTime(): string {
+  const at = jobAt(CONTINUATION_JOB) ?? Date.now() + DAILY_QUOTA_WINDOW_MS;
+  return shownTime(new Date(at).toISOString(), activeSpreadsheet().getSpreadsheetTimeZone());
+}
+
+/** What the user is told when the account's daily quota stops a job: what continues, and when. */
+function quotaMessage(err: unknown, what: string): string {
+  const why = err instanceof Error ? err.message : String(err);
+  return `The Google account's daily Apps Script quota is used up (${why}). ${what} continues at ${continuationTime()}, when the quota renews.`;
 }
 
 export function loadSettings(): BillingSettings {
@@ -176,20 +190,11 @@ function pullAndCompare(
   // Rows of integrations not pulled now (disabled, or another one pulled alone) are left as they are.
   const untouched = sourceKinds().filter((k) => !sources.some((s) => s.id === k));
   reportProgress({ runId, step: `Pulling ${month}`, done: 0, total: 2 });
-  const pulled = pullMonthInMemory(
-    ss,
-    month,
-    sources,
-    settings,
-    untouched,
-    writeLimit(budget, limit, reserve),
-  );
-  const { summary, context } = pulled;
   const pending = readJson(CHECKPOINT_KEY, checkpointSchema);
   const other = pending.ok && pending.value ? pending.value : null;
   // This month's own continuation (its comparison or the rest of its write) is replaced by this run.
   const mine = other !== null && other.month === month && (other.job === 'compare' || other.job === 'pull');
-  const checkpoint = (job: 'compare' | 'pull'): void => {
+  const checkpoint = (job: 'compare' | 'pull', afterMs = CONTINUE_AFTER_MS): void => {
     writeJson(CHECKPOINT_KEY, {
       job,
       month,
@@ -199,8 +204,49 @@ function pullAndCompare(
       continuations,
       startedAt: new Date().toISOString(),
     } satisfies Checkpoint);
-    continueAfter(CONTINUE_AFTER_MS);
+    continueAfter(afterMs);
   };
+  let pulled: ReturnType<typeof pullMonthInMemory>;
+  try {
+    pulled = pullMonthInMemory(ss, month, sources, settings, untouched, writeLimit(budget, limit, reserve));
+  } catch (err) {
+    if (!isDailyQuota(err)) throw err;
+    // Nothing was written: the whole pull, then its comparison, runs again when the quota renews.
+    let message: string;
+    if (other && !mine) {
+      message = `The Google account's daily Apps Script quota is used up (${errorText(err)}) and a push of ${other.month} is still continuing: pull ${month} again once it has finished.`;
+    } else {
+      checkpoint('pull', DAILY_QUOTA_WINDOW_MS);
+      message = quotaMessage(
+        err,
+        `Nothing was written yet: the pull of ${month}, then the comparison with the PSA,`,
+      );
+      recordRun({
+        at: new Date().toISOString(),
+        runId,
+        trigger: 'manual',
+        month,
+        outcome: 'continuing',
+        message,
+      });
+    }
+    reportProgress({ runId, step: message, done: 0, total: 2 });
+    return {
+      month,
+      tab: monthTabName(month),
+      lines: 0,
+      added: 0,
+      updated: 0,
+      removed: 0,
+      dropped: 0,
+      collapsed: 0,
+      unbillable: 0,
+      problems: [message],
+      sources: [],
+      comparison: other && !mine ? 'skipped' : 'continuing',
+    };
+  }
+  const { summary, context } = pulled;
   if (!pulled.complete) {
     const written = `${summary.rowsWritten ?? 0} of ${summary.lines} rows`;
     if (other && !mine) {
@@ -217,11 +263,26 @@ function pullAndCompare(
     }
   } else if (budget.hasTime(reserve)) {
     reportProgress({ runId, step: `Comparing ${month} with the PSA`, done: 1, total: 2 });
-    const problem = compare(ss, month, settings, context);
-    summary.comparison = problem ? 'failed' : 'done';
-    if (problem) summary.problems.push(problem);
-    // A continuation of this month still waiting for its trigger has nothing left to do.
-    if (mine) clearCheckpoint();
+    const compared = compare(ss, month, settings, context);
+    if (compared.dailyQuota && !(other && !mine)) {
+      checkpoint('compare', DAILY_QUOTA_WINDOW_MS);
+      summary.comparison = 'continuing';
+      const message = quotaMessage(compared.dailyQuota, `The comparison of ${month} with the PSA`);
+      summary.problems.push(message);
+      recordRun({
+        at: new Date().toISOString(),
+        runId,
+        trigger: 'manual',
+        month,
+        outcome: 'continuing',
+        message,
+      });
+    } else {
+      summary.comparison = compared.problem ? 'failed' : 'done';
+      if (compared.problem) summary.problems.push(compared.problem);
+      // A continuation of this month still waiting for its trigger has nothing left to do.
+      if (mine) clearCheckpoint();
+    }
   } else if (other && !mine) {
     // One checkpoint at a time: a push in progress keeps its continuation.
     summary.comparison = 'skipped';
@@ -242,18 +303,24 @@ function pullAndCompare(
   return summary;
 }
 
-/** Compare the month with the PSA and fill its reconciliation columns; the problem when it could not. */
+/**
+ * Compare the month with the PSA and fill its reconciliation columns; the problem when it could not, and
+ * the error when that was the account's daily quota (the comparison then continues the next day).
+ */
 function compare(
   ss: Spreadsheet,
   month: string,
   settings: BillingSettings,
   known?: MonthContext,
-): string | null {
+): { problem: string | null; dailyQuota: unknown } {
   try {
     reconcileMonth(ss, month, connectedPsa(), settings, known);
-    return null;
+    return { problem: null, dailyQuota: null };
   } catch (err) {
-    return `Not compared with the PSA: ${errorText(err)}`;
+    return {
+      problem: `Not compared with the PSA: ${errorText(err)}`,
+      dailyQuota: isDailyQuota(err) ? err : null,
+    };
   }
 }
 
@@ -272,7 +339,22 @@ function continuePull(cp: Checkpoint): void {
 function continueCompare(cp: Checkpoint): void {
   clearCheckpoint();
   reportProgress({ runId: cp.runId, step: `Comparing ${cp.month} with the PSA`, done: 0, total: 1 });
-  const problem = compare(activeSpreadsheet(), cp.month, loadSettings());
+  const { problem, dailyQuota } = compare(activeSpreadsheet(), cp.month, loadSettings());
+  if (dailyQuota) {
+    writeJson(CHECKPOINT_KEY, { ...cp, continuations: cp.continuations + 1 } satisfies Checkpoint);
+    continueAfter(DAILY_QUOTA_WINDOW_MS);
+    const message = quotaMessage(dailyQuota, `The comparison of ${cp.month} with the PSA`);
+    recordRun({
+      at: new Date().toISOString(),
+      runId: cp.runId,
+      trigger: cp.trigger,
+      month: cp.month,
+      outcome: 'continuing',
+      message,
+    });
+    reportProgress({ runId: cp.runId, step: message, done: 0, total: 1 });
+    return;
+  }
   const step = problem ?? `Compared ${cp.month} with the PSA`;
   reportProgress({ runId: cp.runId, step, done: 1, total: 1 });
 }
@@ -336,6 +418,19 @@ function configuredBudgetMs(): number | undefined {
   return r.ok && r.value !== null ? r.value * 1000 : undefined;
 }
 
+const BATCH_KEY = 'bg.pushBatchSize';
+const batchSchema = z.number().int().min(1).max(1000);
+
+/**
+ * Steps a push sends between two checks of the time left: the PSA's own size (100 by default) unless an
+ * admin set `bg.pushBatchSize` (smaller makes a slow PSA's continuations stop sooner; tests use it to get
+ * many executions out of a small month).
+ */
+function configuredBatchSize(): number | undefined {
+  const r = readJson(BATCH_KEY, batchSchema);
+  return r.ok && r.value !== null ? r.value : undefined;
+}
+
 /** Time kept in hand for the status/ledger writes and the continuation trigger. */
 const reserveFor = (limitMs: number): number => Math.min(60_000, limitMs / 4);
 
@@ -346,20 +441,33 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
   const budget = startBudget(limit);
   const reserve = reserveFor(limit);
   const ss = activeSpreadsheet();
+  // A Ledger changed by hand stops every push (and continuation) until an admin acknowledges it.
+  requireIntactLedger(ss);
   const settings = loadSettings();
   const psa = connectedPsa();
   let known: MonthContext | undefined;
   if (checkpoint.pullFirst && (checkpoint.continuations === 0 || pullPending)) {
     const sources = connectedSources();
     const untouched = sourceKinds().filter((k) => !sources.some((s) => s.id === k));
-    const pulled = pullMonthInMemory(
-      ss,
-      checkpoint.month,
-      sources,
-      settings,
-      untouched,
-      writeLimit(budget, limit, reserve),
-    );
+    let pulled: ReturnType<typeof pullMonthInMemory>;
+    try {
+      pulled = pullMonthInMemory(
+        ss,
+        checkpoint.month,
+        sources,
+        settings,
+        untouched,
+        writeLimit(budget, limit, reserve),
+      );
+    } catch (err) {
+      if (!isDailyQuota(err)) throw err;
+      // Nothing written: pull again, then push, when the quota renews.
+      return waitingForQuota(
+        { ...checkpoint, pullPending: true },
+        err,
+        `The pull of ${checkpoint.month}, then its push,`,
+      );
+    }
     // A tab too large for one execution: the continuation pulls again and writes the rest first.
     if (!pulled.complete) return pulledOnly({ ...checkpoint, pullPending: true });
     known = pulled.context;
@@ -371,6 +479,8 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
   } catch (err) {
     // The PSA's rate limit left no room for the push's reads in this execution: the continuation reads.
     if (err instanceof RateLimitWait) return waitingForRateLimit(checkpoint, err, psa.target);
+    // The day's quota ran out while reading the PSA, before anything was sent: the push waits for it.
+    if (isDailyQuota(err)) return waitingForQuota(checkpoint, err, `The push of ${checkpoint.month}`);
     throw err;
   }
 }
@@ -391,6 +501,7 @@ function pushAndRecord(
     journal,
     hasTime: () => budget.hasTime(reserve),
     known,
+    batchSize: configuredBatchSize(),
     onStep: (done, total) => {
       if (done % 25 === 0 || done === total) {
         reportProgress({ runId: checkpoint.runId, step: `Pushing ${checkpoint.month}`, done, total });
@@ -419,15 +530,34 @@ function pushAndRecord(
           ? 'failed'
           : 'finished'
         : 'continuing',
-    message: describePush(summary),
+    // Past the daily quota, the user sees when the rest goes.
+    message:
+      summary.dailyQuota && !summary.finished
+        ? `${describePush(summary)} (at ${continuationTime()})`
+        : describePush(summary),
   });
   return { ...summary, continuing: !summary.finished };
 }
 
 /** The rate limit has no room before this execution ends: the push continues once it has. */
 function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait, psa: PsaTarget): PushRunResult {
+  return waitFor(checkpoint, Math.max(err.waitMs, resumeAfterMs(psa)), `${checkpoint.month}: ${err.message}`);
+}
+
+/** The account's daily quota is used up: the job continues when it renews, and the user sees when. */
+function waitingForQuota(checkpoint: Checkpoint, err: unknown, what: string): PushRunResult {
   writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-  continueAfter(Math.max(err.waitMs, resumeAfterMs(psa)));
+  continueAfter(DAILY_QUOTA_WINDOW_MS);
+  const result = waitFor(checkpoint, null, `${checkpoint.month}: ${quotaMessage(err, what)}`);
+  return { ...result, dailyQuota: true };
+}
+
+/** Records a job that continues later (after `afterMs`, or as already queued when null). */
+function waitFor(checkpoint: Checkpoint, afterMs: number | null, message: string): PushRunResult {
+  if (afterMs !== null) {
+    writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
+    continueAfter(afterMs);
+  }
   const summary: PushSummary = {
     month: checkpoint.month,
     runId: checkpoint.runId,
@@ -445,7 +575,7 @@ function waitingForRateLimit(checkpoint: Checkpoint, err: RateLimitWait, psa: Ps
     trigger: checkpoint.trigger,
     month: checkpoint.month,
     outcome: 'continuing',
-    message: `${checkpoint.month}: ${err.message}`,
+    message,
   });
   return { ...summary, continuing: true };
 }
@@ -512,11 +642,39 @@ export function continueJob(): void {
     }
     if (cp.value.job === 'compare') continueCompare(cp.value);
     else if (cp.value.job === 'pull') continuePull(cp.value);
-    else executeCheckpoint(cp.value);
+    else {
+      try {
+        executeCheckpoint(cp.value);
+      } catch (err) {
+        if (!(err instanceof LedgerTamperedError)) throw err;
+        // The checkpoint stays; the acknowledgement queues its continuation again (resumeStoppedPush).
+        const refused: LastRun = {
+          at: new Date().toISOString(),
+          runId: cp.value.runId,
+          trigger: cp.value.trigger,
+          month: cp.value.month,
+          outcome: 'refused',
+          message: err.message,
+        };
+        recordRun(refused);
+        if (cp.value.trigger === 'scheduled') notifyOwner(refused);
+      }
+    }
   });
 }
 
 registerJob(CONTINUATION_JOB, { run: continueJob });
+
+/**
+ * After an owner or admin acknowledged a change to the Ledger: a push whose continuation the check
+ * stopped goes on (a minute later, from the dispatcher, the wake-up or the open sidebar). True when queued.
+ */
+export function resumeStoppedPush(): boolean {
+  const cp = readJson(CHECKPOINT_KEY, checkpointSchema);
+  if (!cp.ok || !cp.value || jobAt(CONTINUATION_JOB) !== null) return false;
+  continueAfter(CONTINUE_AFTER_MS);
+  return true;
+}
 
 /**
  * The bound script's one-off wake-up trigger: runs the due one-off job (the continuation). A checkpoint
@@ -552,6 +710,19 @@ export function refuseReason(settings: BillingSettings, sourceIds: readonly stri
     : null;
 }
 
+/**
+ * The Ledger chain's head for the run summary: outside the spreadsheet, it lets the owner see later
+ * whether the Ledger (and, in the bound script, the anchor in document properties) was rewritten.
+ */
+function ledgerLine(): string {
+  // The push checked the Ledger before it ran: what it found is stored (no second read of the tab).
+  const alarm = ledgerAlarm();
+  const head = readLedgerHead();
+  return alarm
+    ? `Ledger check: ${alarm.message} (found ${alarm.at}); pushes wait for an owner or admin to acknowledge it.`
+    : `Ledger chain: ${head.rows} rows, last hash ${head.hash}. Keep this mail: a Ledger rewritten later no longer ends in this hash.`;
+}
+
 /** Scheduled runs have nobody watching: tell the owner how it went (the sidebar shows it too). */
 function notifyOwner(run: LastRun): void {
   const owner = new SettingsStore().get('owner');
@@ -563,6 +734,8 @@ function notifyOwner(run: LastRun): void {
     run.message,
     '',
     `Run ${run.runId || '—'} at ${shownTime(run.at, activeSpreadsheet().getSpreadsheetTimeZone())}. The Ledger tab lists every change; the sidebar's Schedule tab shows the last and next run.`,
+    '',
+    ledgerLine(),
   ].join('\n');
   try {
     sendRunSummary(owner, subject, body);
@@ -609,7 +782,7 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
       runId: '',
       trigger,
       month,
-      outcome: notYet ? 'finished' : 'failed',
+      outcome: notYet ? 'finished' : err instanceof LedgerTamperedError ? 'refused' : 'failed',
       message: notYet ? `Nothing to sync yet for ${month} (${message})` : message,
     });
   }

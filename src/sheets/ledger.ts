@@ -3,6 +3,8 @@
  * last row once and writes all entries in one setValues, whatever their number.
  */
 import { z } from 'zod';
+import { extendChain } from '../core/ledger-chain';
+import type { ChainAnchor, Digest } from '../core/ledger-chain';
 import { ensureSheet, protectWithWarning, readTable, writeColumns } from '../platform/spreadsheet';
 import type { Sheet, Spreadsheet, WriteValue } from '../platform/spreadsheet';
 import { cellText, isBlank } from './cells';
@@ -55,7 +57,25 @@ export const LEDGER_COLUMNS = [
   def('idempotencyKey', 'Idempotency key'),
 ];
 
+/** The chain hash beside each row (src/core/ledger-chain.ts); added to an older Ledger on first use. */
+export const CHAIN_COLUMN: ColumnDef<'chain'> = {
+  id: 'chain',
+  header: 'Chain',
+  owner: 'billgrid',
+  required: false,
+};
+
 type LedgerId = (typeof LEDGER_COLUMNS)[number]['id'];
+
+/**
+ * Where the chain continues from and where it ended after an append: the anchor BillGrid keeps where
+ * editors cannot write (src/jobs/ledger-guard.ts).
+ */
+export interface LedgerChain {
+  digest: Digest;
+  head(): ChainAnchor;
+  moved(anchor: ChainAnchor): void;
+}
 
 const json = (v: unknown): string => (v === null || v === undefined ? '' : JSON.stringify(v));
 
@@ -63,6 +83,8 @@ const json = (v: unknown): string => (v === null || v === undefined ? '' : JSON.
 interface LedgerLayout {
   sheet: Sheet;
   index: Map<LedgerId, number>;
+  /** The Chain column (0-based). */
+  chain: number;
   /** The first empty row when the layout was read. */
   nextRow: number;
   /** The spreadsheet's time zone, in which the Time column is shown. */
@@ -88,13 +110,47 @@ function ledgerLayout(ss: Spreadsheet): LedgerLayout {
       index.set(d.id, i);
       header.push(d.header);
     });
+    header.push(CHAIN_COLUMN.header);
     writeColumns(sheet, 1, new Map(header.map((h, i) => [i + 1, [h]])));
     sheet.setFrozenRows(1);
   } else {
     for (const [id, i] of locateColumns(LEDGER_TAB, header, LEDGER_COLUMNS).index) index.set(id, i);
   }
+  const chain = ensureChainColumn(sheet, header);
   if (!existed) protectWithWarning(sheet, null, 'BillGrid ledger: history of pushes, append-only');
-  return { sheet, index, nextRow: Math.max(lastRow, 1) + 1, timeZone: ss.getSpreadsheetTimeZone() };
+  return { sheet, index, chain, nextRow: Math.max(lastRow, 1) + 1, timeZone: ss.getSpreadsheetTimeZone() };
+}
+
+/** The Chain column's index, its header written after the last column when an older Ledger lacks it. */
+function ensureChainColumn(sheet: Sheet, header: string[]): number {
+  const { index } = locateColumns(LEDGER_TAB, header, [CHAIN_COLUMN]);
+  const found = index.get('chain');
+  if (found !== undefined) return found;
+  const at = header.length;
+  writeColumns(sheet, 1, new Map([[at + 1, [CHAIN_COLUMN.header]]]));
+  header.push(CHAIN_COLUMN.header);
+  return at;
+}
+
+/**
+ * A row's cells as written and as the chain hashes them: BillGrid's columns in their defined order, as
+ * text (the Time cell in the spreadsheet's time zone, as shown).
+ */
+function entryCells(e: LedgerEntry, timeZone: string): string[] {
+  return [
+    zonedTimestamp(e.time, timeZone),
+    e.runId,
+    e.user,
+    e.lineKeys.join(', '),
+    e.entity,
+    e.psaId ?? '',
+    e.operation,
+    json(e.before),
+    json(e.after),
+    e.result,
+    e.message,
+    e.idempotencyKey,
+  ];
 }
 
 /**
@@ -104,8 +160,14 @@ function ledgerLayout(ss: Spreadsheet): LedgerLayout {
  */
 export class LedgerAppender {
   private layout: LedgerLayout | null = null;
+  /** The chain's head, read on the first append (the appender's execution holds the document lock). */
+  private head: ChainAnchor | null = null;
 
-  constructor(private readonly ss: Spreadsheet) {}
+  /** `chain`: where the hash chain continues (null only in tests of the layout itself). */
+  constructor(
+    private readonly ss: Spreadsheet,
+    private readonly chain: LedgerChain | null = null,
+  ) {}
 
   append(entries: readonly LedgerEntry[]): void {
     if (entries.length === 0) return;
@@ -116,28 +178,67 @@ export class LedgerAppender {
       first = this.layout.nextRow;
     }
     const { sheet, index, timeZone } = this.layout;
+    const cells = entries.map((e) => entryCells(e, timeZone));
     const cols = new Map<number, WriteValue[]>();
-    const put = (id: LedgerId, f: (e: LedgerEntry) => WriteValue) =>
-      cols.set((index.get(id) as number) + 1, entries.map(f));
-    put('time', (e) => zonedTimestamp(e.time, timeZone));
-    put('runId', (e) => e.runId);
-    put('user', (e) => e.user);
-    put('lineKeys', (e) => e.lineKeys.join(', '));
-    put('entity', (e) => e.entity);
-    put('psaId', (e) => e.psaId ?? '');
-    put('operation', (e) => e.operation);
-    put('before', (e) => json(e.before));
-    put('after', (e) => json(e.after));
-    put('result', (e) => e.result);
-    put('message', (e) => e.message);
-    put('idempotencyKey', (e) => e.idempotencyKey);
+    LEDGER_COLUMNS.forEach((d, i) =>
+      cols.set(
+        (index.get(d.id) as number) + 1,
+        cells.map((c) => c[i]),
+      ),
+    );
+    if (this.chain && this.head === null) this.head = this.chain.head();
+    const head = this.head;
+    const hashes = head && this.chain ? extendChain(this.chain.digest, head.hash, cells) : null;
+    if (hashes) cols.set(this.layout.chain + 1, hashes);
     writeColumns(sheet, first, cols);
+    if (head && hashes && this.chain) {
+      this.head = { rows: head.rows + entries.length, hash: hashes[hashes.length - 1] };
+      this.chain.moved(this.head);
+    }
   }
 }
 
 /** Append entries at the bottom of the Ledger tab (one-off; a push keeps a LedgerAppender). */
-export function appendLedger(ss: Spreadsheet, entries: readonly LedgerEntry[]): void {
-  new LedgerAppender(ss).append(entries);
+export function appendLedger(
+  ss: Spreadsheet,
+  entries: readonly LedgerEntry[],
+  chain: LedgerChain | null = null,
+): void {
+  new LedgerAppender(ss, chain).append(entries);
+}
+
+/** Every data row of the Ledger as the chain sees it: its cells as text and its stored hash (one read). */
+export function readLedgerChain(ss: Spreadsheet): {
+  rows: Array<{ cells: string[]; hash: string }>;
+  hasChainColumn: boolean;
+} {
+  const sheet = ss.getSheetByName(LEDGER_TAB);
+  if (!sheet) return { rows: [], hasChainColumn: false };
+  const t = readTable(sheet);
+  if (t.header.every((h) => h.trim() === '')) return { rows: [], hasChainColumn: false };
+  const { index } = locateColumns(LEDGER_TAB, t.header, LEDGER_COLUMNS);
+  const chain = locateColumns(LEDGER_TAB, t.header, [CHAIN_COLUMN]).index.get('chain');
+  const at = LEDGER_COLUMNS.map((d) => index.get(d.id) as number);
+  return {
+    rows: t.rows.map((r) => ({
+      cells: at.map((i) => cellText(r[i])),
+      hash: chain === undefined ? '' : cellText(r[chain]),
+    })),
+    hasChainColumn: chain !== undefined,
+  };
+}
+
+/** Writes the whole Chain column (an older Ledger's first chaining, or after an acknowledged change). */
+export function writeLedgerChain(ss: Spreadsheet, hashes: readonly string[]): void {
+  const sheet = ss.getSheetByName(LEDGER_TAB);
+  if (!sheet) return;
+  const lastCol = Math.max(sheet.getLastColumn(), 1);
+  const header = sheet
+    .getRange(1, 1, 1, lastCol)
+    .getValues()[0]
+    .map((h) => String(h));
+  const col = ensureChainColumn(sheet, header);
+  if (hashes.length) writeColumns(sheet, 2, new Map([[col + 1, [...hashes]]]));
 }
 
 const jsonCellSchema = z.string().transform((s, ctx) => {

@@ -3,6 +3,9 @@
  * Script globals): wizard, Connect screen, masking, readable errors, rights and keyboard use.
  */
 import type { Page } from 'playwright-core';
+import { createGasEnvironment, createState } from '../../local/gas';
+import { ledgerChain } from '../../src/jobs/ledger-guard';
+import { appendLedger, readLedger } from '../../src/sheets/ledger';
 import { launch, screenshotPath, type Browser } from './chromium';
 import { startSidebarHarness, type Harness } from './sidebar-harness';
 import { SID, TOKEN } from '../api/fake-gas';
@@ -137,6 +140,65 @@ describe('sidebar (built sidebar.html)', () => {
     // Wizard state lives server-side: a reload opens on the tabs.
     await page.reload();
     await page.getByRole('tab', { name: 'Connect' }).waitFor();
+  });
+
+  it('shows a Ledger row changed by hand on opening, lets an editor see it and the owner acknowledge it', async () => {
+    // A real (emulated) spreadsheet and digest behind the fake properties: the Ledger as BillGrid writes it.
+    const owner = 'owner@northwind.example';
+    const state = createState({ owner });
+    state.spreadsheets[0].editors = [owner, 'alex@northwind.example'];
+    const env = createGasEnvironment(state);
+    const g = globalThis as Record<string, unknown>;
+    const names = ['SpreadsheetApp', 'Utilities', 'LockService'] as const;
+    const saved = names.map((n) => g[n]);
+    for (const n of names) g[n] = env.globals[n];
+    try {
+      harness.gas.docProps.set('billgrid.owner', JSON.stringify(owner));
+      const ss = env.globals.SpreadsheetApp.getActiveSpreadsheet();
+      appendLedger(
+        ss as never,
+        [1, 2, 3].map((i) => ({
+          time: `2026-11-01T09:0${i}:00.000Z`,
+          runId: 'R1',
+          user: owner,
+          lineKeys: [`BG-${i}`],
+          entity: 'contract:7',
+          psaId: String(i),
+          operation: 'set-quantity',
+          before: { quantity: i },
+          after: { quantity: i + 1 },
+          result: 'applied',
+          message: '',
+          idempotencyKey: `k${i}`,
+        })),
+        ledgerChain(),
+      );
+      ss.getSheetByName('Ledger')?.getRange(3, 9).setValue('{"quantity":9}');
+
+      // An editor sees the break, without the acknowledgement.
+      harness.gas.user = 'alex@northwind.example';
+      await page.reload();
+      const notice = page.locator('.ledger-alarm');
+      await notice.getByText(/^Ledger row 3 was changed by hand.*Pushes are stopped/).waitFor();
+      await notice.getByText('Ask the BillGrid owner or an admin to open BillGrid.').waitFor();
+      expect(await notice.getByRole('button').count()).toBe(0);
+
+      harness.gas.user = owner;
+      await page.reload();
+      await page.screenshot({ path: screenshotPath('sidebar-ledger-alarm') });
+      await notice.getByRole('button', { name: 'I have checked the Ledger: acknowledge' }).click();
+      await page.getByText('Acknowledged: pushes may run again.').waitFor();
+      expect(await notice.count()).toBe(0);
+      expect(harness.gas.docProps.has('bg.ledger.alarm')).toBe(false);
+      expect(readLedger(ss as never).entries.at(-1)).toMatchObject({ operation: 'acknowledge', user: owner });
+      await page.reload();
+      await page.getByRole('tab', { name: 'Connect' }).or(page.getByText('Step 1 of 5')).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await notice.count()).toBe(0);
+    } finally {
+      names.forEach((n, i) => (g[n] = saved[i]));
+      env.end();
+    }
   });
 
   it("Clients: PSA accounts with up to three integration columns of the user's choice, searchable", async () => {

@@ -12,6 +12,12 @@ import type { DuplicateRecord } from '../../src/core/line-key';
 import { billedOn, monthOf, nextMonth, PeriodError } from '../../src/core/periods';
 import type { PushStep, TargetRef } from '../../src/core/psa';
 import { buildPushPlan, entityOf, idempotencyKey } from '../../src/core/push-plan';
+import { fnv1a64 } from '../../src/core/hash';
+import { CompanyIndex, normalizeName, similarity } from '../../src/core/matching';
+import type { MatchCandidate } from '../../src/core/matching';
+import { applyModifiers } from '../../src/core/modifiers';
+import { microsToCents, toMicros } from '../../src/core/money';
+import { DEFAULT_SETTINGS } from '../../src/core/settings';
 import type { ReconcileAction } from '../../src/core/reconcile';
 import { refKey } from '../../src/core/reconcile';
 import { raw, rawLineArb } from './fixtures';
@@ -275,6 +281,155 @@ describe('core fast paths give what the plain versions gave', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('line keys hashed field by field equal the key of the identity text, any characters included', () => {
+    const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }));
+    fc.assert(
+      fc.property(
+        rawLineArb,
+        fc.record({
+          customerId: text,
+          subscriptionId: text,
+          sku: text,
+          recordId: fc.option(text, { nil: undefined }),
+        }),
+        (l, ids) => {
+          const line: RawBillingLine = { ...l, ...ids };
+          expect(assignLineKeys([line]).lines[0].key).toBe(keyOf(lineIdentity(line)));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('idempotencyKey: hashing the fields one by one gives the key of the joined text', () => {
+    const refKeyOf = (ref: TargetRef, a: PushStep['after']): string =>
+      `${fnv1a64(refKey(ref))}:${fnv1a64(
+        [
+          a.quantity,
+          a.unitPrice,
+          a.unitCost,
+          a.effectiveDate,
+          a.description,
+          a.productName,
+          a.sku,
+          a.productId ?? '',
+        ].join('\u001f'),
+      )}`;
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+    const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 0.1 + 0.2, 1e21, 1e-7));
+    fc.assert(
+      fc.property(
+        fc.record({
+          quantity: num,
+          unitPrice: num,
+          unitCost: num,
+          effectiveDate: text,
+          description: text,
+          productName: text,
+          sku: text,
+          productId: fc.option(text, { nil: undefined }),
+        }),
+        fc.oneof(
+          fc.record({
+            kind: fc.constant('charge' as const),
+            companyId: text,
+            container: text,
+            lineKey: text,
+          }),
+          fc.record({
+            kind: fc.constant('quantity' as const),
+            companyId: text,
+            contractId: text,
+            productId: text,
+          }),
+        ),
+        (after, ref: TargetRef) => {
+          expect(idempotencyKey(ref, after)).toBe(refKeyOf(ref, after));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('CompanyIndex.search: the letter-count bound skips no company that scoring every name would list', () => {
+    // Few letters, so names are close and many candidates tie or sit right at the k-th score.
+    const nameArb = fc
+      .array(fc.constantFrom('a', 'b', 'e', 'n', 'o', ' ', '1', '2', 'ü', '-'), {
+        minLength: 1,
+        maxLength: 14,
+      })
+      .map((cs) => cs.join(''));
+    const brute = (
+      companies: { id: string; name: string }[],
+      norm: string,
+      k: number,
+      floor: number,
+    ): MatchCandidate[] =>
+      companies
+        .map((c) => {
+          const n = normalizeName(c.name);
+          const score = n === norm ? 100 : Math.round(similarity(norm, n) * 10) / 10;
+          return { companyId: c.id, companyName: c.name, score };
+        })
+        .filter((c) => c.score >= floor)
+        .sort((a, b) => b.score - a.score || cmp(a.companyId, b.companyId))
+        .slice(0, k);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(nameArb, { minLength: 1, maxLength: 25 }),
+        nameArb,
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom(0, 50, 70, 90, 98),
+        (names, query, k, floor) => {
+          const companies = names.map((name, i) => ({ id: `C${String(i).padStart(2, '0')}`, name }));
+          const norm = normalizeName(query);
+          if (norm === '') return;
+          expect(new CompanyIndex(companies).search(norm, k, floor)).toEqual(
+            brute(companies, norm, k, floor),
+          );
+        },
+      ),
+      { numRuns: 600 },
+    );
+  });
+
+  it('modifiers: favourable pro-rata and $0 lines are the ones the exact cents say, amounts under a cent included', () => {
+    const exactCents = (n: number): number => Number(microsToCents(toMicros(n)));
+    const totalArb = fc.oneof(
+      fc.constantFrom(
+        0,
+        -0,
+        0.004,
+        0.005,
+        0.0049999,
+        -0.005,
+        -0.0049,
+        0.01,
+        -0.01,
+        0.00999,
+        -0.00999,
+        1e-7,
+        -1e-7,
+      ),
+      fc.double({ min: -0.02, max: 0.02, noNaN: true }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+    );
+    const settings = {
+      ...DEFAULT_SETTINGS,
+      modifiers: { dropAzure: false, collapseAzure: false, dropFavourableProRata: true, dropZero: true },
+    };
+    fc.assert(
+      fc.property(totalArb, fc.constantFrom('pro-rata' as const, 'usage' as const), (total, chargeType) => {
+        const l = { ...raw({ chargeType, sku: 'X1', productName: 'p' }), key: 'BG-1', total };
+        const [fate] = applyModifiers([l], () => settings).fates;
+        const c = exactCents(total);
+        const want = chargeType === 'pro-rata' && c < 0 ? 'favourable-pro-rata' : c === 0 ? 'zero' : null;
+        expect(fate.fate === 'dropped' ? fate.reason : null).toBe(want);
+      }),
+      { numRuns: 1000 },
     );
   });
 

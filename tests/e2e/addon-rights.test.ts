@@ -71,10 +71,13 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   approveRows: [MONTH, { approve: true }],
   dryRunPush: [MONTH, {}],
   pushBillingMonth: [MONTH],
+  estimateMonthQuota: [MONTH],
   getJobProgress: [],
   continueJobs: [],
   showGridRow: [{ month: MONTH, row: 2 }],
   getPushStatus: [MONTH],
+  getLedgerStatus: [],
+  acknowledgeLedgerChange: [],
   getDefaults: [],
   saveDefaults: [], // filled with the document's own defaults below
   getSchedule: [],

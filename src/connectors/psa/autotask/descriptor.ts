@@ -56,6 +56,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
     // A charge's datePurchased is its own and an update changes it (decide.ts compares it too).
     chargeDatesKept: true,
   },
+  // The bench's whole month (docs/PERFORMANCE.md, 100,000 lines): 57,712 requests and 6,175 s modelled.
+  monthCost: { requestsPerLine: 0.58, secondsPerLine: 0.062 },
   create: (c, deps) =>
     new AutotaskTarget(
       parseAutotaskConfig({

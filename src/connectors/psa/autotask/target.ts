@@ -603,6 +603,11 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
         );
         return null;
       }
+      const period = this.creator().servicePeriodFor(s.after.cycle);
+      if (typeof period === 'string') {
+        failures.set(i, period);
+        return null;
+      }
       const r = this.client.mutate(
         'post',
         'Services',
@@ -612,6 +617,7 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
           unitPrice: s.after.unitPrice,
           unitCost: s.after.unitCost,
           billingCodeId: code,
+          periodType: period,
         }),
         `the new service '${s.after.productName || sku}'`,
       );

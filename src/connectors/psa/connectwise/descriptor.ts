@@ -58,6 +58,8 @@ export const descriptor: PsaDescriptor<ConnectWiseCredentials> = {
   urlPrefixes: ['https://*.myconnectwise.net/'],
   http: { reads: policy, mutations: mutationPolicy },
   capabilities: CONNECTWISE_CAPABILITIES,
+  // The bench's whole month (docs/PERFORMANCE.md, 20,000 lines): about 19,600 requests and 1,468 s modelled.
+  monthCost: { requestsPerLine: 1, secondsPerLine: 0.074 },
   create: (c, deps) =>
     new ConnectWiseTarget(
       parseConnectWiseConfig({

@@ -55,6 +55,8 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
     recurringInvoiceQuantities: true,
     addsZeroQuantities: false,
   },
+  // The bench's whole month (docs/PERFORMANCE.md, 20,000 lines, paced): 1,825 requests and 438 s modelled.
+  monthCost: { requestsPerLine: 0.092, secondsPerLine: 0.022 },
   create: (c, deps) =>
     createHaloTarget(haloConfigFrom(c), deps.http(policy), {
       // Kept per tenant, client id, sign-in address and scope: changed credentials never reuse a token.
