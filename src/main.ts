@@ -136,6 +136,7 @@ global.createMissingInPsa = sidebarApi.createMissingInPsa;
 global.listServiceSync = sidebarApi.listServiceSync;
 global.stopServiceSync = sidebarApi.stopServiceSync;
 global.resumeServiceSync = sidebarApi.resumeServiceSync;
+global.rememberLineLinks = sidebarApi.rememberLineLinks;
 global.showGridRow = sidebarApi.showGridRow;
 global.getPushStatus = sidebarApi.getPushStatus;
 global.getLedgerStatus = sidebarApi.getLedgerStatus;

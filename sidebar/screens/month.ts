@@ -152,18 +152,62 @@ export const monthScreen: Screen = {
       },
       { disabled: !ctx.setup.session.canApprove, busyLabel: 'Comparing…' },
     );
+    // Seed 004's per-line links: a company, contract or service picked in a row's cell is used for that
+    // line at once; this keeps it for later months (Clients, Contracts, Products tabs).
+    const remember = actionButton(
+      'Remember links edited in the grid',
+      async () => {
+        const m = selectedMonth() ?? bar.month;
+        try {
+          const r = await call('rememberLineLinks', m);
+          ctx.notify.clearError();
+          const what = (links: string[]) => links.join(', ');
+          fill(
+            result,
+            h('h3', {}, `Links edited in ${monthLabel(m)}`),
+            r.remembered.length || r.refused.length
+              ? null
+              : h('p', { class: 'muted' }, 'No row has a PSA company, contract or service/item of its own.'),
+            r.remembered.length
+              ? renderTable(
+                  [
+                    { label: 'Row', value: (x: (typeof r.remembered)[number]) => x.row, align: 'right' },
+                    { label: 'Remembered for later months', value: (x) => what(x.links) },
+                  ],
+                  r.remembered,
+                  { caption: 'Remembered', empty: '' },
+                )
+              : null,
+            r.refused.length
+              ? h(
+                  'div',
+                  { class: 'problems' },
+                  h('h3', {}, 'Not remembered'),
+                  h('ul', {}, ...r.refused.map((x) => h('li', {}, `Row ${x.row}: ${x.message}`))),
+                )
+              : null,
+          );
+          ctx.notify.toast(`${r.remembered.length} rows' links remembered.`);
+        } catch (e) {
+          fill(result);
+          ctx.notify.error((e as Error).message);
+        }
+      },
+      { disabled: !ctx.setup.session.canApprove, busyLabel: 'Remembering…' },
+    );
     fill(
       container,
       h('h2', {}, 'Month'),
       h(
         'p',
         { class: 'muted' },
-        'Pulling again merges by line: approvals, notes and overrides typed in the sheet are kept.',
+        'Pulling again merges by line: approvals, notes and overrides typed in the sheet are kept. ' +
+          "A PSA company, contract or service/item picked in a row is that line's; remember it for later months below.",
       ),
       bar.element,
       from.element,
       h('details', { class: 'integrations' }, h('summary', {}, 'Integrations on/off'), ...toggles),
-      h('div', { class: 'actions' }, pull, compare),
+      h('div', { class: 'actions' }, pull, compare, remember),
       result,
     );
   },

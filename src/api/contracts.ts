@@ -16,6 +16,8 @@ import { loadSettings, saveSettings, scheduledMonth } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { listMonths, readGrid } from '../sheets/grid';
+import { rememberLineLinks as rememberLinks } from '../sheets/line-links';
+import type { LineLinksResult } from '../sheets/line-links';
 import { MappingIndex, serviceMappingGap } from '../core/mapping';
 import type { ContractMapping } from '../core/mapping';
 import { nextScheduledSync } from './jobs';
@@ -489,3 +491,19 @@ export function stopServiceSync(input: unknown): ServiceSyncView {
 export function resumeServiceSync(input: unknown): ServiceSyncView {
   return setServiceSync(input, false);
 }
+
+/**
+ * Remember the PSA company, contract and service/item links staff edited in a month's grid rows, for
+ * later months (seed 004's per-line links; sheets/line-links.ts): each goes into the Clients, Contracts
+ * or Products tab at the level the seed links it. The edited rows already push with their links.
+ */
+export function rememberLineLinks(monthArg: unknown): LineLinksResult {
+  requireEditor(apiContext(), 'remember the links edited in the grid');
+  const m = parseArg(lineLinksMonthArg, monthArg, 'Billing month');
+  return withDocumentLock('remembering line links', () => rememberLinks(activeSpreadsheet(), m));
+}
+
+export const lineLinksMonthArg = z
+  .string({ error: 'Billing month is missing' })
+  .trim()
+  .refine(isBillingMonth, { error: 'Billing month must look like 2026-10' });

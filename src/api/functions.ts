@@ -42,8 +42,10 @@ import {
   contractProrateInput,
   setContractProrate,
   linkInput,
+  lineLinksMonthArg,
   listContractLinks,
   listServiceSync,
+  rememberLineLinks,
   resumeServiceSync,
   serviceKey,
   serviceSyncMonthArg,
@@ -172,6 +174,7 @@ export const SERVER_FUNCTIONS = {
   listServiceSync: fn([arg(serviceSyncMonthArg.optional(), 'Billing month')], listServiceSync, 'read'),
   stopServiceSync: fn([arg(serviceKey, 'Contract service')], stopServiceSync, 'editor'),
   resumeServiceSync: fn([arg(serviceKey, 'Contract service')], resumeServiceSync, 'editor'),
+  rememberLineLinks: fn([arg(lineLinksMonthArg, 'Billing month')], rememberLineLinks, 'editor'),
   refreshClients: fn(none, refreshClients, 'editor'),
   // The billing month.
   listBillingMonths: fn(none, listBillingMonths, 'read'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateOf } from './billing-line';
+import { BILLING_CYCLES, isoDateOf } from './billing-line';
 import type {
   PsaBillingState,
   PsaChargeNow,
@@ -103,6 +103,7 @@ export const psaChargeSchema = z.object({
   unitCost: amount('Unit cost'),
   description: z.string(),
   date: isoDateOf('Charge date'),
+  invoiced: z.boolean().optional(),
 });
 
 export const psaBillingStateSchema = z.object({
@@ -134,6 +135,7 @@ export const pushStepSchema = z.object({
     productName: z.string(),
     sku: z.string(),
     productId: z.string().optional(),
+    cycle: z.enum(BILLING_CYCLES).optional(),
   }),
   codes: z
     .object({

@@ -1,3 +1,4 @@
+import type { BillingCycle } from './billing-line';
 /**
  * What every PSA connector implements (src/connectors/psa/<name>), so jobs never branch on a vendor.
  *
@@ -94,6 +95,12 @@ export interface PsaChargeNow {
   unitCost: number;
   description: string;
   date: string;
+  /**
+   * The PSA has already invoiced the charge (Autotask's isBilled): it can no longer be changed, so a line
+   * whose billing date has since moved leaves it where it was billed rather than planning a move that
+   * the PSA would refuse on every push. Left out where the PSA does not say.
+   */
+  invoiced?: boolean;
 }
 
 export interface PsaBillingState {
@@ -151,6 +158,8 @@ export interface PushStep {
      * Starts with 'new:' when the connector must find or create the item by SKU (auto-create mode).
      */
     productId?: string;
+    /** The lines' billing cycle (the commitment period of a service the connector creates); absent = monthly. */
+    cycle?: BillingCycle;
   };
   /** Display name of the lines' source (integration), e.g. 'Pax8': names the item group of items created for it. */
   source?: string;
@@ -214,6 +223,16 @@ export interface PsaCapabilities {
    * the cent is sent as 1 × the amount (`chargeForm` in core/money.ts), and compared in that form.
    */
   chargeDecimals?: number;
+  /**
+   * The PSA keeps the date a charge is sent with and an update can change it (Autotask's datePurchased):
+   * reconcile then compares a charge's date too. A line is one charge whatever its date (its line key),
+   * so when the line's billing date moves after a push (the arrears setting changed from "most recent" to
+   * "next" or back) its existing charge is moved onto the new date: never a second charge for the other
+   * period, never left in the old one. An invoiced charge stays where it was billed. Left out where a
+   * charge's date is not its own (HaloPSA: an invoice line reports its invoice's date), where comparing
+   * dates would plan an update on every push.
+   */
+  chargeDatesKept?: boolean;
   /**
    * In default-item mode, recurring lines (quantity targets) not yet mapped go to the default service
    * (`codes.defaultService`, a PSA product), not the default item code: on Autotask the item code is a

@@ -316,8 +316,25 @@ function chargeAction(
   }
   const before = { quantity: c.quantity, unitPrice: c.unitPrice, unitCost: c.unitCost };
   const same = sameValues(before, sent);
+  // The line's billing date moved since the push (its arrears setting changed): the same charge moves
+  // with it, unless the PSA has invoiced it already (then it stays where it was billed, once).
+  const moved = capabilities.chargeDatesKept === true && c.date !== after.effectiveDate;
+  if (same && moved && c.invoiced === true) {
+    return {
+      action: 'none',
+      ref,
+      lineKeys: [line.key],
+      psaId: c.psaId,
+      before,
+      after,
+      reason: null,
+      codes,
+      message: `Already in the PSA, invoiced on ${c.date} (now due on ${after.effectiveDate}): left where it was billed`,
+    };
+  }
+  const dated = moved ? `, dated ${c.date} → ${after.effectiveDate}` : '';
   return {
-    action: same ? 'none' : 'update-charge',
+    action: same && !moved ? 'none' : 'update-charge',
     ref,
     lineKeys: [line.key],
     psaId: c.psaId,
@@ -325,7 +342,12 @@ function chargeAction(
     after,
     reason: null,
     codes,
-    message: same ? 'Already in the PSA' : `Update charge: ${shown(before)} → ${wanted}`,
+    message:
+      same && !moved
+        ? 'Already in the PSA'
+        : same
+          ? `Move charge: ${shown(before)} from ${c.date} to ${after.effectiveDate}`
+          : `Update charge: ${shown(before)} → ${wanted}${dated}`,
   };
 }
 
@@ -393,6 +415,8 @@ function quantityAction(
     productName: first.productName,
     sku: first.sku,
     productId: g.productId,
+    // Absent = monthly: a service created for these lines is billed per their cycle (its commitment period).
+    ...(first.cycle !== 'monthly' ? { cycle: first.cycle } : {}),
   };
   const read = now.get(refKey(g.ref));
   // A deferred change is compared with what is in force from the first day of the next period, when the PSA says.

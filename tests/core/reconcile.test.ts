@@ -609,6 +609,70 @@ describe('arrears mode (P32): usage lands on the billing period the setting says
     expect(container('most-recent')).toBe('new:month:2026-10');
     expect(container('next')).toBe('new:month:2026-11');
   });
+  describe('the setting changed after a push: the one charge moves, never a second one', () => {
+    const DATED: PsaCapabilities = { ...CONTRACT_PSA, chargeDatesKept: true };
+    const pushed = (lineKey: string, date: string, invoiced?: boolean): PsaBillingState => ({
+      quantities: [],
+      charges: [
+        {
+          ref: { kind: 'charge', companyId: 'CO1', container: 'K1', lineKey },
+          psaId: 'CH1',
+          quantity: 1,
+          unitPrice: 5,
+          unitCost: 4,
+          description: 'x',
+          date,
+          ...(invoiced === undefined ? {} : { invoiced }),
+        },
+      ],
+    });
+    it('moves the existing charge onto the new billing date where the PSA keeps charge dates', () => {
+      const [l] = usage();
+      const state = pushed(l.key, '2026-10-31');
+      const moved = only(run([l], { state, caps: DATED, settings: { arrearsMode: 'next' } }));
+      expect(moved).toMatchObject({
+        action: 'update-charge',
+        psaId: 'CH1',
+        after: { quantity: 1, unitPrice: 5, effectiveDate: '2026-11-01' },
+        message: 'Move charge: 1 × 5 from 2026-10-31 to 2026-11-01',
+      });
+      // Back again: moved back; on the date it has: nothing.
+      const back = pushed(l.key, '2026-11-01');
+      expect(
+        only(run([l], { state: back, caps: DATED, settings: { arrearsMode: 'most-recent' } })),
+      ).toMatchObject({ action: 'update-charge', after: { effectiveDate: '2026-10-31' } });
+      expect(only(run([l], { state: back, caps: DATED, settings: { arrearsMode: 'next' } }))).toMatchObject({
+        action: 'none',
+        message: 'Already in the PSA',
+      });
+    });
+    it('says both when the amount and the date changed', () => {
+      const [l] = usage();
+      const state = pushed(l.key, '2026-10-31');
+      state.charges[0].quantity = 2;
+      expect(only(run([l], { state, caps: DATED, settings: { arrearsMode: 'next' } })).message).toBe(
+        'Update charge: 2 × 5 → 1 × 5, dated 2026-10-31 → 2026-11-01',
+      );
+    });
+    it('leaves an invoiced charge where it was billed (never billed twice)', () => {
+      const [l] = usage();
+      const state = pushed(l.key, '2026-10-31', true);
+      expect(only(run([l], { state, caps: DATED, settings: { arrearsMode: 'next' } }))).toMatchObject({
+        action: 'none',
+        psaId: 'CH1',
+        message:
+          'Already in the PSA, invoiced on 2026-10-31 (now due on 2026-11-01): left where it was billed',
+      });
+    });
+    it("does not compare dates where a charge's date is its container's (it would never settle)", () => {
+      const [l] = usage();
+      const state = pushed(l.key, '2026-10-31');
+      expect(only(run([l], { state, settings: { arrearsMode: 'next' } }))).toMatchObject({
+        action: 'none',
+        message: 'Already in the PSA',
+      });
+    });
+  });
 });
 
 describe('the PSA currency from the settings (P-money: never billed in the wrong currency)', () => {

@@ -54,6 +54,7 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   listServiceSync: [MONTH],
   stopServiceSync: [{ ...customer, subscriptionId: '' }],
   resumeServiceSync: [{ ...customer, subscriptionId: '' }],
+  rememberLineLinks: [MONTH],
   refreshClients: [],
   listBillingMonths: [],
   pullBillingMonth: [MONTH, null],

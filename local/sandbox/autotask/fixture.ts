@@ -47,6 +47,18 @@ export const CONTRACT_PERIODS = [
 ] as const;
 export const CONTRACT_PERIOD = { monthly: 1, quarterly: 2, semiAnnual: 3, yearly: 4 } as const;
 
+/**
+ * Services.periodType picklist of the sandbox (the service's billing period, what ApplicationLink calls the
+ * commitment period): labels as Autotask's UI; integer values the sandbox's own (a tenant's come from
+ * `Services/entityInformation/fields`, unverified).
+ */
+export const SERVICE_PERIODS = [
+  { value: 1, label: 'Monthly' },
+  { value: 2, label: 'Quarterly' },
+  { value: 3, label: 'Semi-Annual' },
+  { value: 4, label: 'Yearly' },
+] as const;
+
 export interface AtState {
   variants?: AtVariants;
   credentials: AtCredential[];

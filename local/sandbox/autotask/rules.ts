@@ -11,6 +11,7 @@ import {
   contractPeriods,
   periodMonths,
   RECURRING_SERVICE,
+  SERVICE_PERIODS,
   USE_TYPE,
   type AtState,
 } from './fixture';
@@ -99,6 +100,8 @@ export function createService(s: AtState, body: AtRecord): number {
   requireFields(body, ['name', 'unitPrice', 'periodType', 'billingCodeID']);
   checkLengths('Services', body);
   activeCode(s, body.billingCodeID, USE_TYPE.service, 'A service needs a Service code');
+  if (!SERVICE_PERIODS.some((p) => p.value === body.periodType))
+    throw new RuleError(`periodType ${String(body.periodType)} is not a valid picklist value.`);
   const id = s.nextId++;
   table(s, 'Services').push({
     isActive: true,

@@ -11,7 +11,14 @@
 import type http from 'node:http';
 import { Sandbox, parseJsonBody, type SandboxRequest, type SandboxResponse } from '../framework/sandbox';
 import { FilterError, compileFilter, parseFilter, type AtRecord, type Condition } from './filter';
-import { CONTRACT_PERIOD, CONTRACT_PERIODS, demoFixture, type AtCredential, type AtState } from './fixture';
+import {
+  CONTRACT_PERIOD,
+  CONTRACT_PERIODS,
+  SERVICE_PERIODS,
+  demoFixture,
+  type AtCredential,
+  type AtState,
+} from './fixture';
 import * as rules from './rules';
 
 const ROOT = '/atservicesrest/v1.0';
@@ -436,6 +443,7 @@ export function createSandbox(fixture?: unknown): Sandbox<AtState> {
     const dflt = s.variants?.contractPeriodDefault ?? 'monthly';
     const fields = FIELDS[entity].map((name) => {
       const period = entity === 'Contracts' && name === 'contractPeriodType';
+      const servicePeriod = entity === 'Services' && name === 'periodType';
       return {
         name,
         dataType: name in limits ? 'string' : name === 'id' || /ID$|Type$/.test(name) ? 'integer' : 'string',
@@ -445,18 +453,28 @@ export function createSandbox(fixture?: unknown): Sandbox<AtState> {
         isQueryable: true,
         isReference: /ID$/.test(name),
         referenceEntityType: '',
-        isPickList: period,
-        picklistValues: period
-          ? CONTRACT_PERIODS.map((p, i) => ({
+        isPickList: period || servicePeriod,
+        picklistValues: servicePeriod
+          ? SERVICE_PERIODS.map((p, i) => ({
               value: String(p.value),
               label: p.label,
-              isDefaultValue: dflt !== 'required' && p.value === CONTRACT_PERIOD[dflt],
+              isDefaultValue: i === 0,
               sortOrder: i,
               parentValue: '',
               isActive: true,
               isSystem: true,
             }))
-          : null,
+          : period
+            ? CONTRACT_PERIODS.map((p, i) => ({
+                value: String(p.value),
+                label: p.label,
+                isDefaultValue: dflt !== 'required' && p.value === CONTRACT_PERIOD[dflt],
+                sortOrder: i,
+                parentValue: '',
+                isActive: true,
+                isSystem: true,
+              }))
+            : null,
         picklistParentValueField: '',
         isSupportedWebhookField: false,
       };

@@ -37,6 +37,8 @@ export function serviceBody(
     unitPrice: number;
     unitCost: number;
     billingCodeId: number;
+    /** Services.periodType (the commitment period); absent = the configured monthly type. */
+    periodType?: number;
   },
 ) {
   const text = cap(s.name, LIMITS.serviceDescription);
@@ -48,7 +50,7 @@ export function serviceBody(
     unitPrice: s.unitPrice,
     unitCost: s.unitCost,
     billingCodeID: s.billingCodeId,
-    periodType: config.servicePeriodType,
+    periodType: s.periodType ?? config.servicePeriodType,
     isActive: true,
   };
 }
@@ -118,6 +120,25 @@ export class AutotaskCreator {
         `the new service '${input.name}'`,
       ),
     );
+  }
+
+  /**
+   * Services.periodType for lines of this billing cycle (ApplicationLink: Billing Cycle → Commitment Period):
+   * monthly (or none) the configured type; annual the tenant's picklist value labelled Yearly/Annual
+   * (`Services/entityInformation/fields`, read once). A message when the tenant has no such value: a yearly
+   * subscription on a monthly service would bill its annual price every month.
+   */
+  servicePeriodFor(cycle: string | undefined): number | string {
+    if (cycle !== 'annual') return this.config.servicePeriodType;
+    const field = this.client
+      .entityFields('Services')
+      .fields.find((f) => f.name.toLowerCase() === 'periodtype');
+    const yearly = (field?.picklistValues ?? []).find(
+      (v) => v.isActive !== false && /^(yearly|annual(ly)?)$/i.test(v.label.trim()) && /^\d+$/.test(v.value),
+    );
+    return yearly
+      ? Number(yearly.value)
+      : "Autotask's service period types have no 'Yearly' value for an annual subscription: create its service in Autotask and map the product";
   }
 
   /**

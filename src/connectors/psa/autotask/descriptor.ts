@@ -53,6 +53,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
     contractStartChecks: true,
     // Charges keep 4 decimals: one whose rounded price cannot bill the line's amount goes as 1 × the amount.
     chargeDecimals: CHARGE_DECIMALS,
+    // A charge's datePurchased is its own and an update changes it (decide.ts compares it too).
+    chargeDatesKept: true,
   },
   // The bench's whole month (docs/PERFORMANCE.md, 100,000 lines): 57,712 requests and 6,175 s modelled.
   monthCost: { requestsPerLine: 0.58, secondsPerLine: 0.062 },

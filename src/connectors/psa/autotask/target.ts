@@ -355,6 +355,7 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
         unitCost: c.unitCost ?? 0,
         description: c.description ?? '',
         date: c.datePurchased,
+        ...(c.isBilled === true ? { invoiced: true } : {}),
       });
     }
     return {
@@ -602,6 +603,11 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
         );
         return null;
       }
+      const period = this.creator().servicePeriodFor(s.after.cycle);
+      if (typeof period === 'string') {
+        failures.set(i, period);
+        return null;
+      }
       const r = this.client.mutate(
         'post',
         'Services',
@@ -611,6 +617,7 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
           unitPrice: s.after.unitPrice,
           unitCost: s.after.unitCost,
           billingCodeId: code,
+          periodType: period,
         }),
         `the new service '${s.after.productName || sku}'`,
       );

@@ -11,6 +11,7 @@ import {
   DEMO_MATERIAL_CODE,
   DEMO_SECRET,
   DEMO_USER,
+  SERVICE_PERIODS,
   companyIdOf,
   recurringContractIdOf,
   type AtState,
@@ -25,6 +26,7 @@ import { keyed, raw } from '../../../core/fixtures';
 import { gasHttp, isMutation, pushActions } from './support';
 
 const SERVICE = 5010; // Managed Endpoint, a Service of the demo tenant
+const SERVICE_CODE = 29682801; // 'Recurring Services', a Service billing code (useType 5)
 const company = String(companyIdOf('c01'));
 const contract = recurringContractIdOf('c01');
 
@@ -137,5 +139,54 @@ describe('Autotask default-item mode (unmapped products go to the defaults)', ()
     expect(held).toMatchObject({ action: 'blocked', reason: 'unmapped-product' });
     expect(held?.message).toMatch(/no default service is set for recurring lines/);
     expect(actions.find((a) => a.lineKeys.includes(lines[1].key))?.ref?.kind).toBe('charge');
+  });
+  // #15: Billing cycle → commitment period (ApplicationLink's field table) on the services BillGrid creates.
+  it('auto-create: a service created for an annual subscription is billed yearly, a monthly one monthly', async () => {
+    await sb.admin('autotask').reset();
+    const base = defaultBillingSettings();
+    const settings: BillingSettings = {
+      ...base,
+      global: {
+        ...base.global,
+        productLifecycle: 'auto-create',
+        codes: { ...base.global.codes, itemCode: String(SERVICE_CODE) },
+      },
+    };
+    const seats = keyed([
+      raw({
+        sku: 'NEW-ANNUAL',
+        productName: 'Annual seats',
+        cycle: 'annual',
+        quantity: 2,
+        unitPrice: 240,
+        total: 480,
+      }),
+      raw({
+        sku: 'NEW-MONTHLY',
+        productName: 'Monthly seats',
+        subscriptionId: 'sub-2',
+        quantity: 5,
+        unitPrice: 20,
+        total: 100,
+      }),
+    ]);
+    const actions = reconcile({
+      lines: seats,
+      state: connect().readBilling({
+        periodStart: '2026-10-01',
+        periodEnd: '2026-10-31',
+        companyIds: [company],
+        contractIds: [String(contract)],
+        lineKeys: [],
+      }),
+      resolver: mappingTargetResolver(maps, settings),
+      capabilities: descriptor.capabilities,
+      psaCurrency: 'USD',
+    }).actions;
+    expect(pushActions(connect(), actions)).toEqual(['applied', 'applied']);
+    const services = (await sb.admin('autotask').state<AtState>()).entities.Services;
+    const period = (sku: string) =>
+      SERVICE_PERIODS.find((p) => p.value === services.find((x) => x.sku === sku)?.periodType)?.label;
+    expect([period('NEW-ANNUAL'), period('NEW-MONTHLY')]).toEqual(['Yearly', 'Monthly']);
   });
 });

@@ -9,8 +9,12 @@
  * usage period's end, in the month consumed).
  * Annual seats go to each client's fixed-price contract, created from the sidebar ("Create in PSA"), as
  * charges (fixed-price contracts hold no services), by the annual rule that is on by default.
+ * Then Crayon bills two more seats and the integration goes back to "most recent": before approval the
+ * grid shows exactly that contract service differing by 2, and each Azure charge moved to the month
+ * consumed (the same charge re-dated, not a second one); a push does just that, the next nothing.
  */
 import { DEMO_MONTH } from '../../../../local/demo/msp';
+import type { CrayonFixture } from '../../../../local/sandbox/crayon/fixture';
 import { extendedCents } from '../../../../src/core/money';
 import { bundleMonth, type BundleMonth } from '../support/bundle-month';
 
@@ -158,5 +162,67 @@ describe('a Crayon month through the built bundle → Autotask', () => {
     // Autotask's state is read by: nothing is planned, nothing sent.
     expect(again).toMatchObject({ steps: 0, applied: 0 });
     expect(await m.psaMutations()).toEqual([]);
-  }, 180_000);
+
+    // After the push: Crayon bills 2 more seats on one monthly subscription, and the integration goes back
+    // to "most recent". The re-pull checks quantities against Autotask's contract services before approval
+    // (exactly that service differs, by 2) and moves each "next" Azure charge to the month consumed: the
+    // same charge, re-dated (never a second one), then nothing.
+    const crayon = m.sb.admin('crayon');
+    const vendor = await crayon.state<CrayonFixture>();
+    const bumped = monthly.find((r) => Number(r[col('Quantity')]) > 0)!;
+    const [subId, chargeType, start] = String(bumped[col('Record id')]).split('|');
+    const rec = vendor.records.find(
+      (x) =>
+        x.record.SubscriptionId === subId &&
+        x.record.ChargeType === chargeType &&
+        String(x.record.ChargeStartDate).startsWith(start),
+    )!.record;
+    rec.Quantity = Number(rec.Quantity) + 2;
+    rec.ResellerSalesPriceTotal = Math.round(rec.Quantity * Number(rec.ResellerSalesUnitPrice) * 100) / 100;
+    await crayon.setState(vendor);
+    const d2 = m.call('getDefaults') as { settings: Settings };
+    m.call('saveDefaults', {
+      ...d2.settings,
+      sources: {
+        ...d2.settings.sources,
+        crayon: { ...d2.settings.sources.crayon, arrearsMode: 'most-recent' },
+      },
+    });
+    expect((m.call('pullBillingMonth', DEMO_MONTH) as { problems: string[] }).problems).toEqual([]);
+    const [h2, ...b2] = m.grid(DEMO_MONTH);
+    const at = (r: unknown[], name: string) => r[h2.indexOf(name)];
+    const byKey = new Map(b2.map((r) => [String(at(r, 'Line key')), r]));
+    const keyOf = (r: unknown[]) => String(r[col('Line key')]);
+    // Auto-create mode: a contract service per contract and SKU.
+    const serviceOf = (r: unknown[]) => `${String(at(r, 'PSA contract'))}|${String(at(r, 'Product/SKU'))}`;
+    const target = serviceOf(byKey.get(keyOf(bumped))!);
+    for (const r of b2.filter((x) => at(x, 'Source') === 'crayon' && at(x, 'Charge type') === 'recurring')) {
+      if (at(r, 'Cycle') !== 'monthly') continue;
+      if (serviceOf(r) === target) {
+        expect([at(r, 'Difference'), String(at(r, 'Action'))]).toEqual([
+          2,
+          expect.stringMatching(/^Set quantity /),
+        ]);
+      } else expect([at(r, 'Difference'), at(r, 'Action')]).toEqual([0, 'Already in the PSA']);
+    }
+    for (const r of moved) {
+      const end = String(r[col('Period end')]);
+      expect(at(byKey.get(keyOf(r))!, 'Action')).toMatch(
+        new RegExp(` from ${monthAfter(end)}-01 to ${end}$`),
+      );
+    }
+    for (const r of kept) expect(at(byKey.get(keyOf(r))!, 'Action')).toBe('Already in the PSA');
+    const chargesBefore =
+      (await m.sb.admin('autotask').state<AutotaskState>()).entities.ContractCharges ?? [];
+    m.call('approveRows', DEMO_MONTH, { approve: true });
+    const third = m.call('pushBillingMonth', DEMO_MONTH) as { failed: number; applied: number };
+    expect(third).toMatchObject({ failed: 0, applied: moved.length + 1 });
+    const chargesAfter = (await m.sb.admin('autotask').state<AutotaskState>()).entities.ContractCharges ?? [];
+    expect(chargesAfter.map((c) => c.id)).toEqual(chargesBefore.map((c) => c.id));
+    for (const r of moved) {
+      const c = chargesAfter.find((x) => x.id === ref(r));
+      expect(String(c?.datePurchased)).toBe(`${String(r[col('Period end')])}T00:00:00Z`);
+    }
+    expect(m.call('pushBillingMonth', DEMO_MONTH)).toMatchObject({ steps: 0, applied: 0 });
+  }, 240_000);
 });

@@ -9,6 +9,8 @@
  * a contract of its own, created in Autotask from the sidebar (Contracts → the subscription → "Create
  * contract for this subscription"); its lines and its adjustment land there, its customer's other
  * subscriptions stay on the customer's contract, and the link is remembered (a second click finds it).
+ * Before the changes are approved, the grid shows each contract service's units in Autotask against the
+ * month's lines on it: exactly the services of the changed subscriptions differ, by the change's units.
  */
 import type { IwFixture } from '../../../../local/sandbox/interworks/fixture';
 import { DEMO_MONTH } from '../../../../local/demo/msp';
@@ -89,8 +91,35 @@ describe('an interworks.cloud month through the built bundle → Autotask', () =
 
     await bss.reset();
     const before = await m.sb.admin('autotask').state<AutotaskState>();
-    const { pulled, pushed } = m.pullApprovePush(DEMO_MONTH);
+    const pulled = m.call('pullBillingMonth', DEMO_MONTH) as { problems: string[] };
     expect(pulled.problems).toEqual([]);
+    // Validation before approval (seed 004 step 5): each contract service's units in Autotask against the
+    // month's lines on it. Exactly the changed subscriptions' services differ, by the change's units.
+    const [h0, ...pulledRows] = m.grid(DEMO_MONTH);
+    const at = (r: unknown[], name: string) => r[h0.indexOf(name)];
+    const seats = pulledRows.filter(
+      (r) => at(r, 'Charge type') === 'recurring' && at(r, 'PSA contract') !== '',
+    );
+    // Auto-create mode: a contract service per contract and SKU.
+    const serviceOf = (r: unknown[]) => `${String(at(r, 'PSA contract'))}|${String(at(r, 'Product/SKU'))}`;
+    const units = new Map<string, number>();
+    for (const r of seats)
+      units.set(serviceOf(r), (units.get(serviceOf(r)) ?? 0) + Number(at(r, 'Quantity')));
+    const changedSubs = new Set(changes.map((c) => String(c.subscriptionId)));
+    const changedServices = new Set(
+      seats.filter((r) => changedSubs.has(String(at(r, 'Subscription')))).map(serviceOf),
+    );
+    expect(changedServices.size).toBeGreaterThan(0);
+    for (const r of seats) {
+      const now = Number(at(r, 'PSA quantity now'));
+      expect(Number(at(r, 'Difference'))).toBe(units.get(serviceOf(r))! - now);
+      if (changedServices.has(serviceOf(r))) expect(String(at(r, 'Action'))).toMatch(/^Set quantity /);
+      else expect([at(r, 'Difference'), at(r, 'Action')]).toEqual([0, 'Already in the PSA']);
+    }
+    const own = seats.find((r) => String(at(r, 'Subscription')) === String(increased.subscriptionId))!;
+    expect(Number(at(own, 'Difference'))).toBe(increased.quantity);
+    m.call('approveRows', DEMO_MONTH, { approve: true });
+    const pushed = m.call('pushBillingMonth', DEMO_MONTH) as { failed: number; finished: boolean };
     expect([pushed.failed, pushed.finished]).toEqual([0, true]);
     const after = await m.sb.admin('autotask').state<AutotaskState>();
     const fresh = (entity: string) =>
