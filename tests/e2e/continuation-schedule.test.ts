@@ -5,7 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GasRuntime, LocalHost, setClock } from '../../local/gas';
+import {
+  GasRuntime,
+  LocalHost,
+  createState,
+  deserializeState,
+  serializeState,
+  setClock,
+} from '../../local/gas';
+import type { GasState } from '../../local/gas/state';
 import { demoCredentials } from '../../local/demo/credentials';
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
@@ -37,15 +45,15 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
 
   const doc = () => host.state.properties.document;
 
+  /** The connected, refreshed, pulled and approved workbook, and the sandboxes' states with it. */
+  let workbook: string;
+  const sandboxStates: Record<string, unknown> = {};
+  const newHost = (state: GasState) =>
+    new LocalHost(new GasRuntime(state, { urlMap: urlMapFor(sb.urls) }), code());
+
   beforeAll(async () => {
     sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
-  });
-  afterAll(() => sb.stop());
-
-  beforeEach(async () => {
-    for (const k of ['pax8', 'twilio', 'autotask']) await sb.admin(k).reset();
-    const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
-    host = new LocalHost(runtime, code());
+    host = newHost(createState({ owner: 'owner@example.com' }));
     // The demo month's data is October 2026; "now" is early November.
     setClock(host.state, Date.parse('2026-11-01T09:00:00Z'));
     const creds = demoCredentials();
@@ -65,6 +73,20 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     });
     call('pullBillingMonth', DEMO_MONTH);
     call('approveRows', DEMO_MONTH, { approve: true });
+    workbook = serializeState(host.state);
+    for (const k of ['pax8', 'twilio', 'autotask']) sandboxStates[k] = await sb.admin(k).state();
+  });
+  afterAll(() => sb.stop());
+
+  // Each test starts from that workbook (set up once: connecting, refreshing and pulling per test cost
+  // several seconds each) with the sandboxes as they were then.
+  beforeEach(async () => {
+    for (const k of ['pax8', 'twilio', 'autotask']) {
+      await sb.admin(k).setState(sandboxStates[k]);
+      await sb.admin(k).clearFaults();
+      await sb.admin(k).clearRequests();
+    }
+    host = newHost(deserializeState(workbook));
   });
 
   it('continues from a checkpoint through one-off triggers until done, then removes the trigger', async () => {
