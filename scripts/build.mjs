@@ -60,7 +60,7 @@ await new Promise((resolve, reject) => {
 // serves no separate assets).
 const sidebarDir = path.join(root, 'sidebar');
 const css = fs.readFileSync(path.join(sidebarDir, 'styles.css'), 'utf8');
-async function page(entry, shellFile, outFile) {
+async function page(entry, shellFile, outFile, template = false) {
   const js = await esbuild({
     entryPoints: [path.join(sidebarDir, entry)],
     bundle: true,
@@ -71,14 +71,17 @@ async function page(entry, shellFile, outFile) {
     legalComments: 'none',
   });
   const shell = fs.readFileSync(path.join(sidebarDir, shellFile), 'utf8');
-  const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+  let script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+  // A template (HtmlService.createTemplateFromFile) reads `<?` … `?>` as scriptlets: in the script they can
+  // only stand in regular expressions or strings, where \x3f and \x3e mean the same characters.
+  if (template) script = script.replace(/<\?/g, '<\\x3f').replace(/\?>/g, '?\\x3e');
   const html = shell
     .replace('<!-- STYLES -->', () => `<style>\n${css}</style>`)
     .replace('<!-- SCRIPT -->', () => `<script>\n${script}</script>`);
   fs.writeFileSync(path.join(dist, outFile), html);
 }
 await page('main.ts', 'index.html', 'sidebar.html');
-await page('drive-picker.ts', 'drive-picker.html', 'drive-picker.html');
+await page('drive-picker.ts', 'drive-picker.html', 'drive-picker.html', true);
 fs.copyFileSync(path.join(root, 'appsscript.json'), path.join(dist, 'appsscript.json'));
 
 const size = (f) => `${(fs.statSync(path.join(dist, f)).size / 1024).toFixed(1)} KiB`;

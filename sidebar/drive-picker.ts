@@ -6,9 +6,13 @@
  * bytes go through the Import screen's chunked upload; the server hears only the upload and the file name.
  * The token lives in this page's memory, is revoked when the file is read, and is never sent to the server.
  */
-import { z } from 'zod';
 import type { DrivePickOutcome } from '../src/api/drive-picker';
-import { DRIVE_FILE_SCOPE, DRIVE_PICK_MIME_TYPES, drivePickDialogSchema } from '../src/core/drive-picker';
+import {
+  DRIVE_FILE_SCOPE,
+  DRIVE_PICK_MIME_TYPES,
+  PUBLIC_CONFIG_PATTERNS,
+} from '../src/core/drive-picker-names';
+import type { DrivePickDialog } from '../src/core/drive-picker';
 import { actionButton, fill, h } from './dom';
 import { call, readableError } from './rpc';
 import { uploadBytes } from './upload';
@@ -84,18 +88,46 @@ function loadScript(src: string): Promise<void> {
 }
 
 /** The picked document, as the Picker's callback describes it. */
-const pickedSchema = z.object({ id: z.string().min(1).max(200), name: z.string().min(1).max(300) });
+interface Picked {
+  id: string;
+  name: string;
+}
+const text = (v: unknown, max: number): string | null =>
+  typeof v === 'string' && v.trim() !== '' && v.length <= max ? v : null;
 
 /** Drive's error body: { error: { code, message } }. */
-const driveErrorSchema = z.object({ error: z.object({ message: z.string() }) });
+const driveErrorMessage = (body: unknown): string | null => {
+  const error = body !== null && typeof body === 'object' ? (body as { error?: unknown }).error : null;
+  const message =
+    error !== null && typeof error === 'object' ? (error as { message?: unknown }).message : null;
+  return text(message, 500);
+};
+
+/**
+ * The dialog's configuration, from the server's template (checked with the same patterns the server's zod
+ * schema uses; the dialog's bundle carries no zod).
+ */
+function dialogConfig(raw: string | undefined): DrivePickDialog | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw ?? 'null');
+  } catch {
+    return null;
+  }
+  if (v === null || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  const ok = (Object.keys(PUBLIC_CONFIG_PATTERNS) as Array<keyof typeof PUBLIC_CONFIG_PATTERNS>).every(
+    (k) => typeof o[k] === 'string' && PUBLIC_CONFIG_PATTERNS[k].test(o[k]),
+  );
+  return ok ? (o as unknown as DrivePickDialog) : null;
+}
 
 async function start(root: HTMLElement): Promise<void> {
-  const parsed = drivePickDialogSchema.safeParse(JSON.parse(root.dataset.config ?? 'null'));
-  if (!parsed.success) {
+  const config = dialogConfig(root.dataset.config);
+  if (!config) {
     fill(root, h('p', { class: 'problems' }, 'The Drive pick is not set up correctly: ask an admin.'));
     return;
   }
-  const config = parsed.data;
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading Google’s picker…');
   const problem = h('p', { class: 'problems', role: 'alert', hidden: true });
   let token: string | null = null;
@@ -120,16 +152,16 @@ async function start(root: HTMLElement): Promise<void> {
     close();
   };
 
-  const readPicked = async (doc: z.infer<typeof pickedSchema>) => {
+  const readPicked = async (doc: Picked) => {
     if (!token) return fail('Google did not give BillGrid access to Drive: choose again.');
     say(`Reading ${doc.name} from Google Drive…`);
     const res = await fetch(`${DRIVE_FILES}/${encodeURIComponent(doc.id)}?alt=media&supportsAllDrives=true`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     if (!res.ok) {
-      const body = driveErrorSchema.safeParse(await res.json().catch(() => null));
+      const message = driveErrorMessage(await res.json().catch(() => null));
       return fail(
-        `Google Drive refused to send ${doc.name} (${res.status}${body.success ? `: ${body.data.error.message}` : ''}).`,
+        `Google Drive refused to send ${doc.name} (${res.status}${message ? `: ${message}` : ''}).`,
       );
     }
     const bytes = new Uint8Array(await res.arrayBuffer());
@@ -157,12 +189,12 @@ async function start(root: HTMLElement): Promise<void> {
         }
         if (action !== picker.Action.PICKED) return;
         const docs = data[picker.Response.DOCUMENTS];
-        const first = Array.isArray(docs) ? (docs[0] as Record<string, unknown>) : null;
-        const doc = pickedSchema.safeParse(
-          first ? { id: first[picker.Document.ID], name: first[picker.Document.NAME] } : null,
-        );
-        if (!doc.success) return fail('Google’s picker sent no file BillGrid can read.');
-        readPicked(doc.data).catch((e: unknown) => fail(readableError(e)));
+        const first: unknown = Array.isArray(docs) ? docs[0] : null;
+        const f = first !== null && typeof first === 'object' ? (first as Record<string, unknown>) : {};
+        const id = text(f[picker.Document.ID], 200);
+        const name = text(f[picker.Document.NAME], 300);
+        if (!id || !name) return fail('Google’s picker sent no file BillGrid can read.');
+        readPicked({ id, name }).catch((e: unknown) => fail(readableError(e)));
       })
       .build()
       .setVisible(true);

@@ -5,42 +5,32 @@
  * and the add-on's origins) and the project number. An admin keeps them in script properties.
  */
 import { z } from 'zod';
+import {
+  DRIVE_FILE_SCOPE,
+  DRIVE_PICK_MIME_TYPES,
+  DRIVE_PICKER_PROPERTIES,
+  PUBLIC_CONFIG_PATTERNS,
+} from './drive-picker-names';
 
-/** Script properties an admin sets (Apps Script editor, Project Settings, Script properties). */
-export const DRIVE_PICKER_PROPERTIES = {
-  clientId: 'BILLGRID_DRIVE_CLIENT_ID',
-  apiKey: 'BILLGRID_DRIVE_API_KEY',
-  projectNumber: 'BILLGRID_DRIVE_PROJECT_NUMBER',
-} as const;
-
-/** The one scope the page asks Google for: only files the user picks (Drive API, "Choose scopes"). */
-export const DRIVE_FILE_SCOPE = 'https://www.googleapis.com/auth/drive.file';
-
-/** What the Picker shows: files the import reads (CSV and text exports, .xlsx). */
-export const DRIVE_PICK_MIME_TYPES = [
-  'text/csv',
-  'text/plain',
-  'text/tab-separated-values',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-] as const;
+export { DRIVE_FILE_SCOPE, DRIVE_PICK_MIME_TYPES, DRIVE_PICKER_PROPERTIES, PUBLIC_CONFIG_PATTERNS };
 
 export const drivePickerConfigSchema = z.object({
   clientId: z
     .string({ error: `${DRIVE_PICKER_PROPERTIES.clientId} is not set` })
     .trim()
-    .regex(/^[A-Za-z0-9-]{1,120}\.apps\.googleusercontent\.com$/, {
+    .regex(PUBLIC_CONFIG_PATTERNS.clientId, {
       error: `${DRIVE_PICKER_PROPERTIES.clientId} is not an OAuth client id (it ends in .apps.googleusercontent.com)`,
     }),
   apiKey: z
     .string({ error: `${DRIVE_PICKER_PROPERTIES.apiKey} is not set` })
     .trim()
-    .regex(/^[A-Za-z0-9_-]{30,60}$/, {
+    .regex(PUBLIC_CONFIG_PATTERNS.apiKey, {
       error: `${DRIVE_PICKER_PROPERTIES.apiKey} is not an API key (letters, digits, - and _, like AIza…)`,
     }),
   projectNumber: z
     .string({ error: `${DRIVE_PICKER_PROPERTIES.projectNumber} is not set` })
     .trim()
-    .regex(/^[0-9]{6,20}$/, {
+    .regex(PUBLIC_CONFIG_PATTERNS.projectNumber, {
       error: `${DRIVE_PICKER_PROPERTIES.projectNumber} is not a project number (digits only, not the project id)`,
     }),
 });
@@ -66,6 +56,6 @@ export function parseDrivePickerConfig(read: (property: string) => string | null
 
 /** What the dialog is handed (in a data attribute of its HTML): the public configuration and its upload. */
 export const drivePickDialogSchema = drivePickerConfigSchema.extend({
-  uploadId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  uploadId: z.string().regex(PUBLIC_CONFIG_PATTERNS.uploadId),
 });
 export type DrivePickDialog = z.infer<typeof drivePickDialogSchema>;

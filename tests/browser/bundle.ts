@@ -28,7 +28,9 @@ export async function buildSidebarHtml(entry = 'main.ts', shell = 'index.html'):
     legalComments: 'none',
   });
   const css = fs.readFileSync(path.join(dir, 'styles.css'), 'utf8');
-  const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+  let script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+  // The dialog is a template (scripts/build.mjs): no `<?` or `?>` in its script.
+  if (entry !== 'main.ts') script = script.replace(/<\?/g, '<\\x3f').replace(/\?>/g, '?\\x3e');
   return fs
     .readFileSync(path.join(dir, shell), 'utf8')
     .replace('<!-- STYLES -->', () => `<style>\n${css}</style>`)
