@@ -306,6 +306,11 @@ export function planMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
   known?: MonthContext,
+  /**
+   * Line keys a push may have sent without its rows showing it (Journal.unrecordedKeys): given, the
+   * scope says which keys no push has sent (`unsentKeys`); absent, nothing is claimed.
+   */
+  pendingKeys?: ReadonlySet<string> | null,
 ): MonthPlan {
   const lookups = known ? known.lookups : readLookups(ss);
   let mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
@@ -354,6 +359,14 @@ export function planMonth(
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
   if (Object.keys(knownIds).length) scope.knownIds = knownIds;
+  // Keys no push has sent (no reference, no Status, not in the journal): a PSA may read less for them. Only
+  // rows of the tab count (a derived line, e.g. collapsed, has no Status of its own: never 'unsent').
+  if (pendingKeys) {
+    const charged = new Set(scope.lineKeys);
+    scope.unsentKeys = grid.rows
+      .filter((r) => charged.has(r.key) && !r.psaReference && !r.status.trim() && !pendingKeys.has(r.key))
+      .map((r) => r.key);
+  }
   // Products created by an earlier push (or since by hand) are named by their PSA id from here on, as the
   // PSA's state names them; the scope does not depend on the product.
   const found = autoCreate.found(psa.target);
@@ -407,8 +420,9 @@ export function reconcileMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
   known?: MonthContext,
+  pendingKeys?: ReadonlySet<string> | null,
 ): { plan: MonthPlan; counts: Record<string, number> } {
-  const plan = planMonth(ss, month, psa, settings, known);
+  const plan = planMonth(ss, month, psa, settings, known, pendingKeys);
   const byLine = new Map<string, ReconcileAction>(plan.reconciliation.byLine);
   for (const [from, into] of plan.collapsedInto) {
     byLine.set(from, {
@@ -525,7 +539,7 @@ export function pushMonth(
   settings: BillingSettings,
   opts: PushOptions,
 ): { summary: PushSummary; plan: PushPlan } {
-  const monthPlan = planMonth(ss, month, psa, settings, opts.known);
+  const monthPlan = planMonth(ss, month, psa, settings, opts.known, opts.journal.unrecordedKeys());
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
     approvedKeys(monthPlan.grid),
@@ -567,6 +581,7 @@ export function pushMonth(
   }
   const ledger = new LedgerAppender(ss, ledgerChain());
   const toLedger = (entries: JournalEntry[]) => ledger.append(entries);
+  if (plan.steps.length) opts.journal.beginSending(opts.runId);
   const done = executePlan(plan.steps, psa.target, opts.journal, {
     runId: opts.runId,
     user: opts.user,
@@ -607,6 +622,8 @@ export function pushMonth(
   }
   recordLastSync(ss, synced, new Date());
   opts.journal.flush(toLedger);
+  // Every row now shows what this push sent (writeStatuses above).
+  if (plan.steps.length) opts.journal.doneSending();
   summary.finished = done.finished;
   if (done.dailyQuota) summary.dailyQuota = true;
   summary.applied = done.applied;

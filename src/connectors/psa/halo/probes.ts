@@ -285,6 +285,66 @@ export function probePaging(credentials: HaloCredentials, http: HttpClient): Pro
   };
 }
 
+/**
+ * What the invoice list filters BillGrid could bound its reads with do on this tenant (read-only, two or
+ * three pages of 50): `notpostedonly=true` (declared as bool; BillGrid reads only open invoices with it
+ * when every line a push may have sent is found there, see readBilling) and a date in
+ * `invoicedatestart`, which the spec types as bool ("Include the field invoicedatestart in the response"):
+ * ignored, honoured as a date, or refused. BillGrid does not send the date window (an open invoice taking
+ * 'latest' charges may carry any date); the answer is reported for a later decision.
+ */
+export function probeInvoiceFilters(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  const api = apiFor(credentials, http);
+  const base = { pageinate: true, page_size: 50, page_no: 1, order: 'invoice_date', orderdesc: true };
+  const read = (extra: Record<string, string | boolean>) => {
+    const res = api.send({ method: 'get', path: '/Invoice', query: { ...base, ...extra } });
+    const page = res.status === 200 ? listEnvelope('invoices').safeParse(json(res.body)) : null;
+    const recs = page?.success
+      ? page.data.records.flatMap((r) => {
+          const h = haloInvoice.safeParse(r);
+          return h.success ? [h.data] : [];
+        })
+      : [];
+    return {
+      status: res.status,
+      body: res.body,
+      ok: !!page?.success,
+      count: page?.success ? page.data.count : 0,
+      recs,
+    };
+  };
+  const all = read({});
+  if (all.status !== 200 || !all.ok)
+    return { status: 'unchecked', detail: `/Invoice answered ${all.status}: ${haloErrorText(all.body)}` };
+  const open = read({ notpostedonly: true });
+  if (open.status !== 200 || !open.ok)
+    return {
+      status: 'differs',
+      detail: `/Invoice?notpostedonly=true answered ${open.status}: ${haloErrorText(open.body)} (BillGrid then reads every invoice)`,
+    };
+  const postedSeen = all.recs.some((h) => h.posted === true) || all.count > open.count;
+  const posted = open.recs.some((h) => h.posted === true) ? 'ignored' : !postedSeen ? 'unknown' : 'honoured';
+  const dates = all.recs.map((h) => h.invoice_date.slice(0, 10)).filter(Boolean);
+  const d = dates[Math.floor(dates.length / 2)] ?? '';
+  let window = 'not checked (no dated invoice)';
+  if (d && dates.some((x) => x < d)) {
+    const w = read({ invoicedatestart: d });
+    window =
+      w.status >= 400
+        ? `refused (${w.status}: ${haloErrorText(w.body)})`
+        : w.ok && w.count < all.count && w.recs.every((h) => h.invoice_date.slice(0, 10) >= d)
+          ? 'honoured as a date'
+          : 'ignored';
+  } else if (d) window = 'not checked (every invoice on the first page has one date)';
+  const detail = `notpostedonly ${posted === 'unknown' ? 'not checked (no posted invoice seen)' : posted}; invoicedatestart=<date> ${window}`;
+  if (posted === 'ignored')
+    return {
+      status: 'differs',
+      detail: `${detail}: the open-invoice list holds posted invoices, so BillGrid reads the clients' whole invoice histories (correct, not bounded)`,
+    };
+  return { status: posted === 'unknown' ? 'unchecked' : 'confirmed', detail };
+}
+
 /** Where the clients' tax comes from: the list records carry item_tax_code, taxable, automatic_sales_tax. */
 export function probeTaxSetup(credentials: HaloCredentials, http: HttpClient): ProbeResult {
   const api = apiFor(credentials, http);
@@ -329,6 +389,12 @@ export const haloProbes: readonly ConnectorProbe<PsaTarget, HaloCredentials>[] =
     assumption:
       "Client list records carry each client's tax setup (item_tax_code, taxable, automatic sales tax)",
     run: (_target, ctx) => probeTaxSetup(ctx.credentials, ctx.http),
+  },
+  {
+    id: 'halo.invoice-filters',
+    assumption:
+      'The invoice list honours notpostedonly (BillGrid reads only open invoices when safe); what a date in invoicedatestart (typed bool in the spec) does',
+    run: (_target, ctx) => probeInvoiceFilters(ctx.credentials, ctx.http),
   },
   {
     id: 'halo.tax-list',

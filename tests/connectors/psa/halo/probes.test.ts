@@ -8,7 +8,12 @@ import { DEMO_CREDENTIALS, type HaloVariant } from '../../../../local/sandbox/ha
 import type { HaloState } from '../../../../local/sandbox/halo/server';
 import { createHaloTarget, policy } from '../../../../src/connectors/psa/halo';
 import type { HaloCredentials } from '../../../../src/connectors/psa/halo/config';
-import { probeLineViews, probePaging, probeTaxSetup } from '../../../../src/connectors/psa/halo/probes';
+import {
+  probeInvoiceFilters,
+  probeLineViews,
+  probePaging,
+  probeTaxSetup,
+} from '../../../../src/connectors/psa/halo/probes';
 import { TENANT_URL, testHttp } from './support/http';
 import { fullMonth, stepsOf } from './support/scenario';
 
@@ -61,6 +66,28 @@ describe('HaloPSA tenant-check probes', () => {
     expect(r.detail).toMatch(detail);
     expect(await writes()).toEqual([]);
   });
+
+  it.each([
+    ['honoured', 'ignored', 'confirmed', /^notpostedonly honoured; invoicedatestart=<date> ignored$/],
+    [
+      'honoured',
+      'honoured',
+      'confirmed',
+      /^notpostedonly honoured; invoicedatestart=<date> honoured as a date$/,
+    ],
+    ['honoured', 'rejected', 'confirmed', /^notpostedonly honoured; invoicedatestart=<date> refused \(400/],
+    ['ignored', 'ignored', 'differs', /^notpostedonly ignored; .*whole invoice histories/],
+  ] as const)(
+    'invoice filters: posted filter %s, date window %s: %s',
+    async (postedFilter, dateWindow, status, detail) => {
+      await variant({ postedFilter, dateWindow });
+      await sb.admin('halo').clearRequests();
+      const r = probeInvoiceFilters(creds, http());
+      expect(r.status).toBe(status);
+      expect(r.detail).toMatch(detail);
+      expect(await writes()).toEqual([]);
+    },
+  );
 
   it('paging: record_count and page_size honoured', async () => {
     expect(probePaging(creds, http())).toMatchObject({ status: 'confirmed' });
