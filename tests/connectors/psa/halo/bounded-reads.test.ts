@@ -141,6 +141,18 @@ describe('HaloPSA bounded reads', () => {
       if (postedFilter === 'honoured') expect(invoiceLists(log).some((r) => !openOnly(r))).toBe(true);
     });
 
+    it('placing a step with a recorded line id that is on no open invoice reads the whole list: nothing added', async () => {
+      const lines = fullMonth();
+      const steps = stepsOf(lines);
+      const first = make().applyAll(steps);
+      await postAll();
+      await admin().clearRequests();
+      // No comparison first: placement alone must not take the open invoices for all there is.
+      const again = make().applyAll(recorded(steps, first));
+      expect(again.map((o) => o.status)).toEqual(lines.map(() => 'unchanged'));
+      expect((await admin().requests()).filter(isMutation)).toEqual([]);
+    });
+
     it("a month's new invoice posted since is not raised a second time for a new row", async () => {
       const lines = fullMonth();
       make().applyAll(stepsOf(lines));
