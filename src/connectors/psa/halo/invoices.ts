@@ -482,11 +482,13 @@ export class HaloInvoices {
   }
 
   /**
-   * Indexes for placing a batch's lines: the clients' open invoices, and a client's whole list where
-   * they may miss what placement needs — a line that may have been sent (its key not known as never
-   * sent, or a line id BillGrid recorded) on no open invoice, as a key or by that id (it may be on a
-   * posted one: adding it again would bill it twice), or a new invoice's placeholder no open invoice
-   * carries (it may have been posted: BillGrid must not raise a second one).
+   * Indexes for placing a batch's lines. A line that may have been sent (its key not known as never
+   * sent, or a line id BillGrid recorded) may sit on a posted invoice, where adding it again would bill it
+   * twice: its client is read in full unless the line is on an open invoice (by key or recorded id) and,
+   * for a new invoice, that invoice is open. A client none of whose lines may have been sent is placed by
+   * its open invoices alone: a month's new invoice that is not open is raised (again) for lines never
+   * sent, which bills each of them once (a posted one holding sent lines is found by readBilling, which
+   * then reads in full). A client with no index yet whose lines may have been sent is read in full at once.
    */
   placementIndexes(
     needs: {
@@ -497,19 +499,19 @@ export class HaloInvoices {
       placeholder: string | null;
     }[],
   ): void {
+    const maySent = needs.filter((n) => !n.unsent || n.knownId !== null);
+    this.clientIndexes([...new Set(maySent.map((n) => n.clientId))].filter((c) => !this.index.has(c)));
     const open = this.openIndexes(needs.map((n) => n.clientId));
     const whole = new Set<string>();
-    for (const n of needs) {
+    for (const n of maySent) {
       const idx = open.get(n.clientId);
       if (!idx || idx.complete) continue;
       const onOpen = idx.keyAt.has(n.key) || (n.knownId !== null && idx.lineAt.has(n.knownId));
-      if (!onOpen && (!n.unsent || n.knownId !== null)) whole.add(n.clientId);
       const ref = n.placeholder === null ? null : referenceFor(n.placeholder);
-      if (
-        ref !== null &&
-        !idx.invoices.some((i) => i.header.reference === ref && ownerOf(i.header) === n.clientId)
-      )
-        whole.add(n.clientId);
+      const invoiceOpen =
+        ref === null ||
+        idx.invoices.some((i) => i.header.reference === ref && ownerOf(i.header) === n.clientId);
+      if (!onOpen || !invoiceOpen) whole.add(n.clientId);
     }
     if (whole.size) this.clientIndexes([...whole]);
   }
@@ -519,9 +521,11 @@ export class HaloInvoices {
     return this.index.get(clientId) ?? (this.clientIndexes([clientId]).get(clientId) as ClientIndex);
   }
 
-  /** The clients' indexes as held (open or complete); a client without one is read in full. */
+  /** The clients' indexes as held (open or complete); clients without one are read in full, in one list. */
   heldIndexes(clientIds: string[]): ClientIndex[] {
-    return [...new Set(clientIds)].map((c) => this.held(c));
+    const clients = [...new Set(clientIds)];
+    this.clientIndexes(clients.filter((c) => !this.index.has(c)));
+    return clients.map((c) => this.held(c));
   }
 
   /** Read the client's invoices again next time (after a create that may have landed). */
@@ -869,7 +873,7 @@ export class HaloInvoices {
    */
   clientCharges(clientIds: string[], knownIds: Map<number, string> = new Map()): PsaChargeNow[] {
     const out: PsaChargeNow[] = [];
-    for (const idx of [...new Set(clientIds)].map((c) => this.held(c))) {
+    for (const idx of this.heldIndexes(clientIds)) {
       for (const inv of idx.invoices)
         out.push(...this.charges(inv, placeholderOf(inv.header.reference) ?? 'latest', knownIds));
     }

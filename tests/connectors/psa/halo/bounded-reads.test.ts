@@ -86,7 +86,7 @@ describe('HaloPSA bounded reads', () => {
     expect(lists.filter((r) => !openOnly(r))).toEqual([]);
   });
 
-  it('a first push (every key never sent) places by open invoices; whole lists only to find a new invoice', async () => {
+  it('a first push (every key never sent) reads open invoices only, and bills every line once', async () => {
     const lines = fullMonth();
     const target = make();
     target.readBilling(
@@ -99,13 +99,9 @@ describe('HaloPSA bounded reads', () => {
     const out = target.applyAll(stepsOf(lines));
     expect(out.filter((o) => o.status !== 'applied')).toEqual([]);
     expect(divergence(await state(), lines, 'BillGrid_Pax8')).toEqual([]);
-    const whole = invoiceLists(await admin().requests()).filter((r) => !openOnly(r));
-    // Clients billed on the month's or an order's new invoice (101, 103): is it there already, posted?
-    expect(
-      [
-        ...new Set(whole.flatMap((r) => (new URLSearchParams(r.query).get('client_ids') ?? '').split(','))),
-      ].sort(),
-    ).toEqual(['101', '103']);
+    const lists = invoiceLists(await admin().requests());
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.filter((r) => !openOnly(r))).toEqual([]);
   });
 
   it('without the scope saying which keys are unsent, every invoice is read (as before)', async () => {

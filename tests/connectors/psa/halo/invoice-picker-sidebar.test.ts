@@ -20,14 +20,20 @@ import { TENANT_URL, testHttp } from './support/http';
 import { isOpenInvoice } from './support/scenario';
 
 const api = sidebarApi as unknown as Record<string, (...a: unknown[]) => unknown>;
+/** What the stood-in server functions answer in the test (set there); the harness copies the API at start. */
+const stand: Record<string, ((...a: unknown[]) => unknown) | null> = {
+  listClients: null,
+  listInvoiceChoices: null,
+  saveClientOverrides: null,
+};
+const real = Object.fromEntries(Object.keys(stand).map((f) => [f, api[f]]));
+for (const f of Object.keys(stand)) api[f] = (...a: unknown[]) => (stand[f] ?? real[f])(...a);
 
 describe('HaloPSA invoice picker in the sidebar', () => {
   let sb: RunningSandboxes;
   let browser: Browser;
   let harness: Harness;
   let page: Page;
-  const stood = ['listClients', 'listInvoiceChoices', 'saveClientOverrides'] as const;
-  const real = Object.fromEntries(stood.map((f) => [f, api[f]]));
 
   beforeAll(async () => {
     [sb, browser, harness] = await Promise.all([
@@ -37,7 +43,7 @@ describe('HaloPSA invoice picker in the sidebar', () => {
     ]);
   });
   afterAll(async () => {
-    for (const f of stood) api[f] = real[f];
+    for (const f of Object.keys(stand)) api[f] = real[f];
     await browser?.close();
     await harness?.stop();
     await sb?.stop();
@@ -79,12 +85,12 @@ describe('HaloPSA invoice picker in the sidebar', () => {
       sourceNames: { pax8: 'Pax8' },
     });
     const saves: { customerId: string; overrides: ClientOverrides }[] = [];
-    api.listClients = () => view();
-    api.listInvoiceChoices = () => ({
+    stand.listClients = () => view();
+    stand.listInvoiceChoices = () => ({
       companyName: row.companyName,
       choices: target.listInvoices(String(cid)),
     });
-    api.saveClientOverrides = (a: unknown) => {
+    stand.saveClientOverrides = (a: unknown) => {
       const s = a as { customerId: string; overrides: ClientOverrides };
       saves.push(s);
       row = { ...row, overrides: s.overrides };
@@ -129,9 +135,9 @@ describe('HaloPSA invoice picker in the sidebar', () => {
       await page.getByRole('button', { name: 'Skip setup' }).click();
       await page.getByRole('tab', { name: 'Clients' }).click();
       const client = page.locator('details.client[data-customer="px-acme"]');
-      await client.locator('summary').click();
+      await client.locator(':scope > summary').click();
       const settings = client.locator('details.client-settings');
-      await settings.locator('summary').click();
+      await settings.locator(':scope > summary').click();
       const select = settings.getByLabel('Target invoice');
       // Before loading: "As in Defaults" and the stored choice only (no free-text id field).
       expect(await select.locator('option').allTextContents()).toEqual([
