@@ -56,6 +56,7 @@ import {
   reportProgress,
   runPull,
   runPush,
+  continuationWritesLedger,
   runReconcile,
   saveSettings,
   scheduledMonth,
@@ -65,7 +66,8 @@ import { parseArg, SidebarError } from './args';
 import { activateRow, problemRows } from './push-results';
 import type { RowResult } from './push-results';
 import { apiContext } from './context';
-import { requireEditor, requireManager } from './rights';
+import { requireEditor, requireManager, requirePusher, roleOf } from './rights';
+import { protectLedger } from '../jobs/ledger-writers';
 
 export const monthArg = z
   .string({ error: 'Billing month must be text like 2026-10' })
@@ -484,7 +486,7 @@ export interface PushView extends PushRunResult {
 
 /** Push the approved rows; when some fail, the first failed row is selected in the sheet. */
 export function pushBillingMonth(m: unknown): PushView {
-  requireEditor(apiContext(), 'push to the PSA');
+  requirePusher(apiContext());
   const mo = month(m);
   const result = runPush(mo, 'manual');
   const ss = activeSpreadsheet();
@@ -656,6 +658,8 @@ function becomeScheduleOwner(me: string): void {
   deleteTriggers('nightly');
   recordScheduleOwner(me);
   ensureDispatcher();
+  // The new schedule owner's dispatcher records its runs in the Ledger; a previous one no longer may.
+  protectLedger(activeSpreadsheet());
 }
 
 export function saveSchedule(input: unknown): ScheduleView {
@@ -699,6 +703,9 @@ export function stopSchedule(): ScheduleView {
  * the schedule owner's dispatcher.
  */
 export function continueJobs(): { ran: boolean } {
-  requireEditor(apiContext(), 'continue a push');
+  const ctx = apiContext();
+  requireEditor(ctx, 'continue a push');
+  // A push's continuation writes the Ledger: it waits for an owner's or admin's sidebar, or the dispatcher.
+  if (continuationWritesLedger() && !['owner', 'admin'].includes(roleOf(ctx))) return { ran: false };
   return { ran: runDueJobs({ only: 'one-off' }) !== null };
 }
