@@ -120,7 +120,8 @@ export interface HaloFixture {
   maxPageSize: number;
   clients: HaloClientRec[];
   items: HaloItemRec[];
-  assetGroups: { id: number; name: string }[];
+  /** Item groups (Halo's Generic): id, name and any other field Generic declares (e.g. showasitem). */
+  assetGroups: { id: number; name: string; [field: string]: unknown }[];
   taxes: { id: number; name: string; rate: number }[];
   invoices: HaloInvoiceRec[];
   recurringInvoices: HaloInvoiceRec[];

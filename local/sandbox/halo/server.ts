@@ -557,7 +557,8 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
     for (const rec of body) {
       const name = str(rec.name)?.trim();
       if (!name) return invalid('Please enter a name for the group');
-      const g = { id: s.nextId.group++, name };
+      // Fields Generic declares are kept (showasitem: "Use for Items"), anything else dropped.
+      const g = { ...declaredOnly('Generic', rec), id: s.nextId.group++, name };
       s.assetGroups.push(g);
       saved.push(g);
     }

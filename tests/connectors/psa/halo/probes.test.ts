@@ -9,7 +9,10 @@ import type { HaloState } from '../../../../local/sandbox/halo/server';
 import { createHaloTarget, policy } from '../../../../src/connectors/psa/halo';
 import type { HaloCredentials } from '../../../../src/connectors/psa/halo/config';
 import {
+  probeAssetGroups,
+  probeAuthInfo,
   probeInvoiceFilters,
+  probeRateLimitHeaders,
   probeLineViews,
   probePaging,
   probeTaxSetup,
@@ -88,6 +91,33 @@ describe('HaloPSA tenant-check probes', () => {
       expect(await writes()).toEqual([]);
     },
   );
+
+  it('authinfo names the sign-in server and the tenant; item groups come as a list with id and name; no rate-limit header', async () => {
+    expect(probeAuthInfo(creds, http())).toMatchObject({
+      status: 'confirmed',
+      detail: expect.stringMatching(/sign-in server and a tenant/),
+    });
+    expect(probeAssetGroups(creds, http())).toMatchObject({
+      status: 'confirmed',
+      detail: expect.stringMatching(/^\/AssetGroup answered a bare list of \d+ groups with id and name$/),
+    });
+    expect(probeRateLimitHeaders(creds, http())).toMatchObject({
+      status: 'confirmed',
+      detail: expect.stringMatching(/^no rate-limit header/),
+    });
+    expect(await writes()).toEqual([]);
+  });
+
+  it('item groups under another key, or groups without a name: differs', async () => {
+    const s = await sb.admin('halo').state<HaloState>();
+    await sb
+      .admin('halo')
+      .setState({ ...s, assetGroups: [...s.assetGroups, { id: 999 } as (typeof s.assetGroups)[number]] });
+    expect(probeAssetGroups(creds, http())).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/1 of \d+ groups lack id or name/),
+    });
+  });
 
   it('paging: record_count and page_size honoured', async () => {
     expect(probePaging(creds, http())).toMatchObject({ status: 'confirmed' });
