@@ -22,9 +22,10 @@ import type { BillingSettings } from '../core/settings';
 import { NothingForPeriod, type BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
+import { withContractOwnerChecks } from '../core/contract-owner';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
-import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
+import { markHeldRows, validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
 import { addLookupProducts, readLookups } from '../sheets/lookups';
@@ -293,6 +294,28 @@ export interface MonthPlan {
   collapsedInto: Map<string, string>;
   /** Seed 002's "Mapping Settings Incomplete" of the contract service each line reaches, by line key. */
   mappingGaps: Map<string, string>;
+  /**
+   * Rows held because the contract they would be pushed to belongs to another PSA company than their
+   * customer's (or shares a contract service with such a row), by line key: the reason, as in Status.
+   */
+  held: Map<string, string>;
+}
+
+/**
+ * How old a PSA read may be for a comparison that only shows or approves (Review, approval, dry run), where
+ * the connector keeps its reads (PsaReadScope.recentReadsMs). A pull's comparison, "compare again" and every
+ * push read the PSA now.
+ */
+export const SHOW_OR_APPROVE_READS_MS = 10 * 60_000;
+
+export interface PlanOptions {
+  /** See SHOW_OR_APPROVE_READS_MS; absent: the PSA is read now. */
+  recentReadsMs?: number;
+  /**
+   * Line keys a push may have sent without its rows showing it (Journal.unrecordedKeys): given, the
+   * scope says which keys no push has sent (`unsentKeys`); absent or null, nothing is claimed.
+   */
+  pendingKeys?: ReadonlySet<string> | null;
 }
 
 /**
@@ -306,6 +329,7 @@ export function planMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
   known?: MonthContext,
+  options: PlanOptions = {},
 ): MonthPlan {
   const lookups = known ? known.lookups : readLookups(ss);
   let mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
@@ -315,9 +339,14 @@ export function planMonth(
   const contractList = lookups?.contracts ?? [];
   const overrides = rowMappingOverrides(grid.rows);
   // Rebuilt when products are found below: the start checks hold each line's resolution.
+  const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const checkedResolver = () =>
     withContractStartChecks(
-      withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+      withContractOwnerChecks(
+        withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+        contractList,
+        (id) => companyName.get(id) ?? id,
+      ),
       modifiers.lines,
       contractList,
       psa.capabilities,
@@ -329,6 +358,7 @@ export function planMonth(
     companyIds: [],
     contractIds: [],
     lineKeys: [],
+    ...(options.recentReadsMs ? { recentReadsMs: options.recentReadsMs } : {}),
   };
   const companies = new Set<string>();
   const contracts = new Set<string>();
@@ -354,6 +384,15 @@ export function planMonth(
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
   if (Object.keys(knownIds).length) scope.knownIds = knownIds;
+  // Keys no push has sent (no reference, no Status, not in the journal): a PSA may read less for them. Only
+  // rows of the tab count (a derived line, e.g. collapsed, has no Status of its own: never 'unsent').
+  const pendingKeys = options.pendingKeys;
+  if (pendingKeys) {
+    const charged = new Set(scope.lineKeys);
+    scope.unsentKeys = grid.rows
+      .filter((r) => charged.has(r.key) && !r.psaReference && !r.status.trim() && !pendingKeys.has(r.key))
+      .map((r) => r.key);
+  }
   // Products created by an earlier push (or since by hand) are named by their PSA id from here on, as the
   // PSA's state names them; the scope does not depend on the product.
   const found = autoCreate.found(psa.target);
@@ -382,6 +421,13 @@ export function planMonth(
   });
   const collapsedInto = new Map<string, string>();
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
+  // Rows held because their contract is another company's say so in Status until the mapping is fixed.
+  const held = new Map<string, string>();
+  for (const r of grid.rows) {
+    const a = reconciliation.byLine.get(collapsedInto.get(r.key) ?? r.key);
+    if (a?.action === 'blocked' && a.reason === 'contract-company') held.set(r.key, a.message);
+  }
+  markHeldRows(ss, month, grid.rows, held);
   let names: Record<string, string> | undefined;
   const mappingGaps = mappingGapsOf(
     grid.rows.map((r) => r.line),
@@ -389,7 +435,7 @@ export function planMonth(
     { contracts: contractList, companies: lookups?.companies ?? [] },
     (source) => (names ??= sourceNames())[source] ?? source,
   );
-  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems, mappingGaps };
+  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems, mappingGaps, held };
 }
 
 const withProducts = (l: Lookups | null, products: readonly PsaProduct[]): Lookups | null =>
@@ -407,8 +453,9 @@ export function reconcileMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
   known?: MonthContext,
+  pendingKeys?: ReadonlySet<string> | null,
 ): { plan: MonthPlan; counts: Record<string, number> } {
-  const plan = planMonth(ss, month, psa, settings, known);
+  const plan = planMonth(ss, month, psa, settings, known, { pendingKeys });
   const byLine = new Map<string, ReconcileAction>(plan.reconciliation.byLine);
   for (const [from, into] of plan.collapsedInto) {
     byLine.set(from, {
@@ -525,7 +572,9 @@ export function pushMonth(
   settings: BillingSettings,
   opts: PushOptions,
 ): { summary: PushSummary; plan: PushPlan } {
-  const monthPlan = planMonth(ss, month, psa, settings, opts.known);
+  const monthPlan = planMonth(ss, month, psa, settings, opts.known, {
+    pendingKeys: opts.journal.unrecordedKeys(),
+  });
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
     approvedKeys(monthPlan.grid),
@@ -567,6 +616,7 @@ export function pushMonth(
   }
   const ledger = new LedgerAppender(ss, ledgerChain());
   const toLedger = (entries: JournalEntry[]) => ledger.append(entries);
+  if (plan.steps.length) opts.journal.beginSending(opts.runId);
   const done = executePlan(plan.steps, psa.target, opts.journal, {
     runId: opts.runId,
     user: opts.user,
@@ -590,7 +640,9 @@ export function pushMonth(
   for (const a of monthPlan.reconciliation.actions) {
     for (const k of a.lineKeys) {
       if (!approved.has(k) || results.has(k)) continue;
-      if (a.action === 'blocked') results.set(k, { status: 'skipped', message: a.message });
+      // A row held for its contract's company keeps that reason in Status (planMonth wrote it).
+      if (a.action === 'blocked' && a.reason !== 'contract-company')
+        results.set(k, { status: 'skipped', message: a.message });
       // Already as approved in the PSA (e.g. landed in a run that was cut off): say so, replacing any
       // stale "Failed" from that run.
       else if (a.action === 'none' && a.psaId) {
@@ -607,6 +659,8 @@ export function pushMonth(
   }
   recordLastSync(ss, synced, new Date());
   opts.journal.flush(toLedger);
+  // Every row now shows what this push sent (writeStatuses above).
+  if (plan.steps.length) opts.journal.doneSending();
   summary.finished = done.finished;
   if (done.dailyQuota) summary.dailyQuota = true;
   summary.applied = done.applied;
