@@ -15,7 +15,6 @@ import { launch, screenshotPath, type Browser } from './chromium';
 import { prepareTestProject, type TestProject } from './bundle';
 import { SID, TOKEN } from '../api/fake-gas';
 import { demoSeeds } from '../../local/sandbox/registry';
-import { FakeGoogle, routeFakeGoogle } from '../../local/google/fake-google';
 
 describe('workbench', () => {
   let browser: Browser;
@@ -265,101 +264,6 @@ describe('workbench', () => {
     const added = await sidebar.locator('.result').textContent();
     expect(added).toMatch(/Added\s*([1-9]\d*)/);
     await page.screenshot({ path: screenshotPath('workbench-import-pulled') });
-  }, 120_000);
-
-  it('picks the other sample export from Google Drive (fake Google APIs), previews, imports and pulls it', async () => {
-    if (!restarted) throw new Error('the restart test did not leave its sidebar open');
-    const { page, sidebar } = restarted;
-    const wb = workbench;
-    if (!wb) throw new Error('no workbench');
-    const files = demoSeeds()
-      .flatMap((s) => s.calls())
-      .filter((c) => c.fn === 'importFile')
-      .map((c) => c.args[0] as { file: { name: string; base64: string }; profile: { name: string } });
-    const sample = files[1];
-    const config = {
-      clientId: '123456789012-abcdefghijklmnop.apps.googleusercontent.com',
-      apiKey: 'AIzaSyFakeFakeFakeFakeFakeFakeFakeFake0',
-      projectNumber: '123456789012',
-    };
-    const google = new FakeGoogle({
-      ...config,
-      files: [
-        {
-          id: 'drive-file-1',
-          name: sample.file.name,
-          mimeType: 'text/csv',
-          bytes: Buffer.from(sample.file.base64, 'base64'),
-        },
-        {
-          id: 'drive-file-2',
-          name: 'not-picked.csv',
-          mimeType: 'text/csv',
-          bytes: Buffer.from('a,b\n1,2\n'),
-        },
-      ],
-    });
-    await routeFakeGoogle(browser.context, google);
-    const sent: string[] = [];
-    page.on('request', (r) => {
-      if (!/^https:\/\//.test(r.url())) sent.push(`${r.url()} ${r.postData() ?? ''}`);
-    });
-
-    // Not configured: the Import screen says what an admin must set, and offers no Drive button.
-    const drive = sidebar.locator('[data-drive]');
-    await sidebar.locator('[data-drive="not-configured"]').waitFor();
-    expect(await drive.textContent()).toContain('BILLGRID_DRIVE_CLIENT_ID');
-    expect(await sidebar.getByRole('button', { name: 'Pick from Google Drive' }).count()).toBe(0);
-
-    // An admin sets the Cloud project's public configuration in script properties.
-    Object.assign(wb.host.state().properties.script, {
-      BILLGRID_DRIVE_CLIENT_ID: config.clientId,
-      BILLGRID_DRIVE_API_KEY: config.apiKey,
-      BILLGRID_DRIVE_PROJECT_NUMBER: config.projectNumber,
-    });
-    await sidebar.getByRole('tab', { name: 'Month' }).click();
-    await sidebar.getByRole('tab', { name: 'Import' }).click();
-    await sidebar.getByRole('button', { name: 'Pick from Google Drive' }).click();
-
-    // The dialog: Google sign-in (drive.file token in the browser), Google's Picker, then Drive files.get.
-    const dialog = page.frameLocator('#script-dialog-frame');
-    await dialog.getByRole('button', { name: 'Choose a file in Google Drive' }).click({ timeout: 20_000 });
-    await dialog
-      .getByRole('dialog', { name: 'Google Picker' })
-      .getByRole('button', { name: sample.file.name })
-      .click();
-    await page.locator('#script-dialog').waitFor({ state: 'hidden', timeout: 20_000 });
-    await sidebar.getByRole('heading', { name: `Remembered profile: ${sample.profile.name}` }).waitFor();
-    await sidebar
-      .getByRole('table', { name: 'First rows as they will land' })
-      .locator('tbody tr')
-      .first()
-      .waitFor();
-    await page.screenshot({ path: screenshotPath('workbench-import-drive-preview') });
-    await sidebar.getByRole('button', { name: 'Import and pull' }).click();
-    await sidebar
-      .getByText(`rows of ${sample.profile.name} imported into`, { exact: false })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    expect(await sidebar.locator('.result').textContent()).toMatch(/Added\s*([1-9]\d*)/);
-
-    // The token came from the fake Google to the page and went only to Google's hosts: one Drive read with
-    // it, of the picked file; it was revoked afterwards; nothing the workbench (the server) got carries it.
-    const tokens = [...google.tokens.keys()];
-    expect(tokens).toHaveLength(1);
-    const token = tokens[0];
-    expect(google.tokens.get(token)?.scope).toEqual(['https://www.googleapis.com/auth/drive.file']);
-    expect(google.tokens.get(token)?.revoked).toBe(true);
-    expect(
-      google.log
-        .filter((r) => r.url.startsWith('https://www.googleapis.com/drive/v3/files/'))
-        .map((r) => [r.url, r.status, r.auth]),
-    ).toEqual([['https://www.googleapis.com/drive/v3/files/drive-file-1', 200, `Bearer ${token}`]]);
-    expect(sent.filter((r) => r.includes(token))).toEqual([]);
-    expect(sent.some((r) => r.includes('uploadFileChunk'))).toBe(true);
-    expect(
-      bodies.filter((b) => !b.url.startsWith('https://') && b.body.includes(token)).map((b) => b.url),
-    ).toEqual([]);
     await page.close();
   }, 120_000);
 });
