@@ -155,8 +155,8 @@ export interface ClientRow {
   companyName: string | null;
   /** The PSA company is active in the PSA (null: no company, or not in the list read from the PSA). */
   companyActive: boolean | null;
-  /** The PSA's account code for the company, where the PSA keeps one (searchable); null otherwise. */
-  companyCode: string | null;
+  /** The PSA's account code for the company, where the PSA keeps one (searchable); null or absent otherwise. */
+  companyCode?: string | null;
   status: ClientMappingStatus;
   /** Name similarity 0–100 of an automatic match. */
   score: number | null;
