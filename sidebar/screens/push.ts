@@ -9,13 +9,17 @@ import { withProgress } from '../components/job';
 import { monthBar } from '../components/month-bar';
 import { actionButton, h, fill } from '../dom';
 import { call } from '../rpc';
-import { monthLabel, selectedMonth } from '../state';
+import { monthLabel, selectedMonth, showProductNext } from '../state';
 import { OPERATION_LABELS } from './month';
 import type { Screen } from './types';
 
 /** Manual product mode: what holds the push back, each product with a way to map it. */
 function refusal(gate: ManualModeGate): HTMLElement {
-  const openProducts = () => document.getElementById('tab-products')?.click();
+  // Products opens on this product: its row found, scrolled to and its picker focused.
+  const openProducts = (p: { source: string; sku: string }) => {
+    showProductNext({ source: p.source, sku: p.sku });
+    document.getElementById('tab-products')?.click();
+  };
   return h(
     'div',
     { class: 'problems refused', role: 'alert' },
@@ -29,7 +33,7 @@ function refusal(gate: ManualModeGate): HTMLElement {
           { 'data-sku': p.sku },
           h('strong', {}, p.sku),
           ` ${p.description} · ${p.source} · ${p.lines} approved line(s) `,
-          actionButton('Map in Products', async () => openProducts(), { subtle: false }),
+          actionButton(`Map ${p.sku} in Products`, async () => openProducts(p), { subtle: false }),
         ),
       ),
     ),

@@ -25,6 +25,7 @@ import {
   type PsaReadScope,
   type PsaTarget,
   type PushStep,
+  type SourceCustomerParent,
   type StepOutcome,
 } from '../../../core/psa';
 import { refKey } from '../../../core/reconcile';
@@ -42,6 +43,7 @@ import {
   createdContractSchema,
   k1StatusSchema,
   mappingRowSchema,
+  moduleOrganizationSchema,
   moduleSchema,
   serviceLineSchema,
   serviceSchema,
@@ -389,32 +391,84 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   }
 
   /**
+   * Each sub-organisation of the given modules with its parent organisation, as BMS's Organization Mapping
+   * page lists them ("organization (both parent and child) IDs", seed 002): one paged read per module.
+   */
+  organizationParents(
+    moduleIds: string[],
+  ): Array<{ moduleId: string; organizationId: string; parentId: string; parentName: string }> {
+    const out: Array<{ moduleId: string; organizationId: string; parentId: string; parentName: string }> = [];
+    for (const moduleId of moduleIds) {
+      const raws = this.client.pages('module organisations', '/v2/admin/k1/organizationmappings', {
+        query: { SourceProductId: moduleId },
+      });
+      for (const o of this.client.parseEach('Module organisation', raws, moduleOrganizationSchema)) {
+        for (const c of o.SubOrganizations ?? []) {
+          if (c.SourceOrganizationId === o.SourceOrganizationId) continue;
+          out.push({
+            moduleId,
+            organizationId: c.SourceOrganizationId,
+            parentId: o.SourceOrganizationId,
+            parentName: o.SourceOrganizationName || o.SourceOrganizationId,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The Clients mapping's share of BMS's KaseyaOne organisation mappings (ImportsClientMappings): modules
    * are matched to BillGrid's sources by name (the module "Datto RMM" is the source of that name). A tenant
    * not connected to KaseyaOne has none; a read that fails is a problem, and refresh carries on without.
+   * The modules' sub-organisations come with their parents, so Clients nests them as BMS's page does.
    */
   importClientMappings(
     sources: readonly { id: string; displayName: string }[],
     existing: readonly ClientMapping[],
-  ): { mappings: ClientMapping[]; problems: string[] } {
+  ): { mappings: ClientMapping[]; problems: string[]; parents: SourceCustomerParent[] } {
+    const moduleSources: Record<string, string> = {};
+    let imported: { mappings: ClientMapping[]; problems: string[] };
     try {
       const k1 = this.kaseyaOne();
-      if (!k1.connected) return { mappings: [], problems: [] };
-      const moduleSources: Record<string, string> = {};
+      if (!k1.connected) return { mappings: [], problems: [], parents: [] };
       for (const m of k1.modules) {
         const s = sources.find((x) => x.displayName.trim().toLowerCase() === m.name.trim().toLowerCase());
         if (s) moduleSources[m.id] = s.id;
       }
-      if (!Object.keys(moduleSources).length) return { mappings: [], problems: [] };
+      if (!Object.keys(moduleSources).length) return { mappings: [], problems: [], parents: [] };
       const r = importOrganizationMappings(
         this.organizationMappings(Object.keys(moduleSources)),
         moduleSources,
         existing,
       );
-      return { mappings: r.mappings, problems: r.conflicts };
+      imported = { mappings: r.mappings, problems: r.conflicts };
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      return { mappings: [], problems: [`Kaseya BMS organisation mappings were not imported: ${why}`] };
+      return {
+        mappings: [],
+        problems: [`Kaseya BMS organisation mappings were not imported: ${why}`],
+        parents: [],
+      };
+    }
+    try {
+      const parents = this.organizationParents(Object.keys(moduleSources)).map((p) => ({
+        source: moduleSources[p.moduleId],
+        customerId: p.organizationId,
+        parentId: p.parentId,
+        parentName: p.parentName,
+      }));
+      return { ...imported, parents };
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      return {
+        ...imported,
+        problems: [
+          ...imported.problems,
+          `Kaseya BMS's organisations and sub-organisations could not be read (Clients shows them unnested): ${why}`,
+        ],
+        parents: [],
+      };
     }
   }
 

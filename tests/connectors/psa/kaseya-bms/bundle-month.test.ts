@@ -71,6 +71,18 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
       ['it-glue', '3300412'],
     ])
       expect(JSON.stringify(confirmed(source, id))).toMatch(/confirmed/i);
+    // Clients nests the North clinic under Acme's HQ (BMS's organisations and sub-organisations).
+    const listed = call('listClients') as {
+      rows: { source: string; customerId: string; parentId: string | null; parentName: string | null }[];
+    };
+    expect(
+      listed.rows
+        .filter((r) => r.source === 'datto-rmm' && r.customerId.startsWith('site-acme'))
+        .map((r) => [r.customerId, r.parentId, r.parentName]),
+    ).toEqual([
+      ['site-acme-hq', null, null],
+      ['site-acme-north', 'site-acme-hq', 'Acme Dental - HQ'],
+    ]);
 
     // The module SKUs are BMS catalogue services (a person's product mapping).
     const services: Record<string, [string, number]> = {

@@ -644,6 +644,15 @@ describe('Kaseya BMS connector against the sandbox', () => {
       ['Cedar & Pine Law', String(MODULE.itGlue), '3300412', null],
     ]);
     expect(t.organizationMappings([String(MODULE.dattoRmm)], { accountName: 'acme' })).toHaveLength(2);
+    // The modules' organisations with their sub-organisations (parent and child, as the mapping page lists them).
+    expect(t.organizationParents([String(MODULE.dattoRmm), String(MODULE.itGlue)])).toEqual([
+      {
+        moduleId: String(MODULE.dattoRmm),
+        organizationId: 'site-acme-north',
+        parentId: 'site-acme-hq',
+        parentName: 'Acme Dental - HQ',
+      },
+    ]);
     const save = {
       accountId: String(accountIdOf('c05')),
       moduleId: String(MODULE.dattoRmm),
