@@ -236,8 +236,17 @@ export const pushScreen: Screen = {
           ctx.notify.error((e as Error).message);
         }
       },
-      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Pushing…' },
+      { primary: true, disabled: !ctx.setup.session.canPush, busyLabel: 'Pushing…' },
     );
+    const session = ctx.setup.session;
+    const whoPushes =
+      session.canApprove && !session.canPush
+        ? h(
+            'p',
+            { class: 'notice', role: 'note' },
+            `Only the BillGrid owner (${session.owner ?? 'not set'}) or an admin (${session.admins.join(', ') || 'none yet'}) can push: the Ledger records every push and only they can write it. Approve the rows and ask one of them.`,
+          )
+        : null;
     fill(
       container,
       h('h2', {}, 'Push'),
@@ -248,6 +257,7 @@ export const pushScreen: Screen = {
       ),
       bar.element,
       quota,
+      whoPushes,
       h('div', { class: 'actions' }, push, dry),
       result,
     );

@@ -133,6 +133,12 @@ export interface PsaReadScope {
    * `periodEnd` for monthly contracts) and the contracts' periods (`PsaBillingState.contractPeriods`).
    */
   readNextMonth?: boolean;
+  /**
+   * A comparison that only shows or approves (Review, approval, a dry run), never a push: a connector that
+   * keeps its recent reads may answer from reads up to this many ms old instead of reading again (Kaseya BMS,
+   * whose hourly limit per endpoint a large month's reads would otherwise exhaust). Absent: read now.
+   */
+  recentReadsMs?: number;
 }
 
 export type PushOperation = 'create-quantity' | 'set-quantity' | 'add-charge' | 'update-charge';

@@ -33,6 +33,7 @@ import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { BmsClient, type ApiCall, type BmsAnswer, type BmsProblem, type ClientDeps } from './client';
 import type { KaseyaBmsConfig } from './config';
 import { lineKey, type LineRecord, type LineRecordStore, type TenantFacts } from './line-record';
+import { KEPT_READS_MS, type KeptContract, type KeptReads } from './kept-reads';
 import { importOrganizationMappings } from './org-mappings';
 import type { ClientMapping } from '../../../core/mapping';
 import {
@@ -74,6 +75,8 @@ export interface KaseyaBmsDeps extends ClientDeps {
   lineStore?: LineRecordStore;
   /** What was learnt about the tenant's API (read/update routes), kept between executions. */
   facts?: TenantFacts;
+  /** Contract reads kept a few minutes for comparisons that allow it (kept-reads.ts); none: always read. */
+  keptReads?: KeptReads;
 }
 
 /** A contract's lines as read now: null when this tenant cannot read them; undefined when BMS has no such contract. */
@@ -147,6 +150,9 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
    */
   private readonly lastRead = new Map<string, { at: number; lines: ContractLines }>();
   private readonly now: () => number;
+  private readonly kept: KeptReads | undefined;
+  /** Kept reads may describe this tenant as it was before a write: true until this instance forgets them. */
+  private keptMayHold = true;
 
   constructor(
     readonly config: KaseyaBmsConfig,
@@ -159,6 +165,7 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     this.canReadLines = deps.facts?.get('lineRead') ?? null;
     this.canUpdateLines = deps.facts?.get('lineUpdate') ?? null;
     this.now = deps.now ?? (() => Date.now());
+    this.kept = deps.keptReads;
   }
 
   private readonly facts: TenantFacts | undefined;
@@ -748,22 +755,42 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   }
 
   readBilling(scope: PsaReadScope): PsaBillingState {
-    const lines = this.readLines(scope.contractIds);
+    // A comparison that only shows or approves may answer from contracts read a few minutes ago.
+    const now = this.now();
+    const reuse = Math.min(scope.recentReadsMs ?? 0, KEPT_READS_MS);
+    const kept =
+      this.kept && reuse > 0 && this.canReadLines !== false
+        ? this.kept.get(scope.contractIds, reuse, now)
+        : new Map<string, KeptContract>();
+    const lines = this.readLines(scope.contractIds.filter((id) => !kept.has(id)));
     const quantities: PsaQuantityNow[] = [];
     if (lines) {
+      const read = new Map<string, KeptContract>();
       for (const [contractId, c] of lines) {
         const byService = new Map<number, BmsServiceLine[]>();
         for (const l of c.lines) byService.set(l.ServiceId, [...(byService.get(l.ServiceId) ?? []), l]);
+        const q: KeptContract['q'] = [];
         for (const [serviceId, ls] of byService) {
+          // Two lines of one service bill both: the comparison sees their sum (apply refuses to pick one).
+          const units = ls.reduce((n, l) => n + l.Units, 0);
+          q.push([String(serviceId), String(ls[0].Id), units, ls[0].UnitPrice, ls[0].UnitCost]);
+        }
+        read.set(contractId, { at: now, a: c.accountId, q });
+      }
+      for (const [contractId, k] of [...kept, ...read]) {
+        for (const [productId, psaId, quantity, unitPrice, unitCost] of k.q) {
           quantities.push({
-            ref: { kind: 'quantity', companyId: c.accountId, contractId, productId: String(serviceId) },
-            psaId: String(ls[0].Id),
-            // Two lines of one service bill both: the comparison sees their sum (apply refuses to pick one).
-            quantity: ls.reduce((n, l) => n + l.Units, 0),
-            unitPrice: ls[0].UnitPrice,
-            unitCost: ls[0].UnitCost,
+            ref: { kind: 'quantity', companyId: k.a, contractId, productId },
+            psaId,
+            quantity,
+            unitPrice,
+            unitCost,
           });
         }
+      }
+      if (this.kept && read.size) {
+        this.kept.put(read, now);
+        this.keptMayHold = true;
       }
     } else if (this.lineStore) {
       // No read path: what BillGrid itself saved (a 'sent' line is left out; apply blocks it).
@@ -837,6 +864,11 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
     // A contract written to is read again before any later write to it.
     for (const d of sends) this.lastRead.delete(d.key.split('/')[0]);
+    // No comparison answers from reads made before this write (kept-reads.ts).
+    if (sends.length && this.kept && this.keptMayHold) {
+      this.kept.clear();
+      this.keptMayHold = false;
+    }
     const stamp = new Date().toISOString();
     // Journal before sending (no read path only): a lost answer leaves 'sent', never a silent gap.
     if (this.lineStore) {
