@@ -70,7 +70,7 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
     const head = (sheet.rows[0] ?? []).map((x) => x?.v);
     const col = (h: string) => head.indexOf(h);
     const body = sheet.rows.slice(1);
-    const v = (r: (typeof body)[number], h: string) => r?.[col(h)]?.v;
+    const v = (r: (typeof body)[number] | undefined, h: string) => r?.[col(h)]?.v;
     const seat = body.find(
       (r) =>
         v(r, 'Charge type') === 'recurring' &&
@@ -89,7 +89,8 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
 
     // Another monthly contract's October is approved and posted (every service).
     const t = await b.sb.admin('autotask').state<AtState>();
-    const contractOf = (r: (typeof body)[number]) => /\[(\d+)\]$/.exec(String(v(r, 'PSA contract')))?.[1];
+    const contractOf = (r: (typeof body)[number] | undefined) =>
+      /\[(\d+)\]$/.exec(String(v(r, 'PSA contract')))?.[1];
     const changing = body.find(
       (r) =>
         String(v(r, 'Action')).startsWith('Set quantity') &&
