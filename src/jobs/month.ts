@@ -312,6 +312,11 @@ export const SHOW_OR_APPROVE_READS_MS = 10 * 60_000;
 export interface PlanOptions {
   /** See SHOW_OR_APPROVE_READS_MS; absent: the PSA is read now. */
   recentReadsMs?: number;
+  /**
+   * Line keys a push may have sent without its rows showing it (Journal.unrecordedKeys): given, the
+   * scope says which keys no push has sent (`unsentKeys`); absent or null, nothing is claimed.
+   */
+  pendingKeys?: ReadonlySet<string> | null;
 }
 
 /**
@@ -386,6 +391,15 @@ export function planMonth(
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
   if (Object.keys(knownIds).length) scope.knownIds = knownIds;
+  // Keys no push has sent (no reference, no Status, not in the journal): a PSA may read less for them. Only
+  // rows of the tab count (a derived line, e.g. collapsed, has no Status of its own: never 'unsent').
+  const pendingKeys = options.pendingKeys;
+  if (pendingKeys) {
+    const charged = new Set(scope.lineKeys);
+    scope.unsentKeys = grid.rows
+      .filter((r) => charged.has(r.key) && !r.psaReference && !r.status.trim() && !pendingKeys.has(r.key))
+      .map((r) => r.key);
+  }
   // Products created by an earlier push (or since by hand) are named by their PSA id from here on, as the
   // PSA's state names them; the scope does not depend on the product.
   const found = autoCreate.found(psa.target);
@@ -446,8 +460,9 @@ export function reconcileMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
   known?: MonthContext,
+  pendingKeys?: ReadonlySet<string> | null,
 ): { plan: MonthPlan; counts: Record<string, number> } {
-  const plan = planMonth(ss, month, psa, settings, known);
+  const plan = planMonth(ss, month, psa, settings, known, { pendingKeys });
   const byLine = new Map<string, ReconcileAction>(plan.reconciliation.byLine);
   for (const [from, into] of plan.collapsedInto) {
     byLine.set(from, {
@@ -564,7 +579,9 @@ export function pushMonth(
   settings: BillingSettings,
   opts: PushOptions,
 ): { summary: PushSummary; plan: PushPlan } {
-  const monthPlan = planMonth(ss, month, psa, settings, opts.known);
+  const monthPlan = planMonth(ss, month, psa, settings, opts.known, {
+    pendingKeys: opts.journal.unrecordedKeys(),
+  });
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
     approvedKeys(monthPlan.grid),
@@ -606,6 +623,7 @@ export function pushMonth(
   }
   const ledger = new LedgerAppender(ss, ledgerChain());
   const toLedger = (entries: JournalEntry[]) => ledger.append(entries);
+  if (plan.steps.length) opts.journal.beginSending(opts.runId);
   const done = executePlan(plan.steps, psa.target, opts.journal, {
     runId: opts.runId,
     user: opts.user,
@@ -652,6 +670,8 @@ export function pushMonth(
   }
   recordLastSync(ss, synced, new Date());
   opts.journal.flush(toLedger);
+  // Every row now shows what this push sent (writeStatuses above).
+  if (plan.steps.length) opts.journal.doneSending();
   summary.finished = done.finished;
   if (done.dailyQuota) summary.dailyQuota = true;
   summary.applied = done.applied;
