@@ -133,6 +133,14 @@ export interface PsaReadScope {
    */
   knownIds?: Record<string, string>;
   /**
+   * Line keys no push has sent as far as the workbook knows: the key's row has no PSA reference, an empty
+   * Status and no journal entry, and no push was cut off while sending (Journal.unrecordedKeys). A
+   * connector may then read a narrower view (open invoices only) as long as every other key of
+   * `lineKeys` is found in it, and must read in full otherwise. Absent: nothing is known, every key may
+   * be in the PSA.
+   */
+  unsentKeys?: string[];
+  /**
    * Some quantity target's changes wait for the next billing period (setting `prorate` off): also read what is
    * in force from the first day of each contract's next period (`PsaQuantityNow.next`; the day after
    * `periodEnd` for monthly contracts) and the contracts' periods (`PsaBillingState.contractPeriods`).
@@ -257,6 +265,12 @@ export interface PsaCapabilities {
    * quantity instead of adding a charge each month.
    */
   recurringInvoiceQuantities?: boolean;
+  /**
+   * The PSA's charges live on contracts and one charge may stand for many lines (Autotask): the setting
+   * `chargeDetail` 'grouped' then makes one charge per contract, product, billing month and currency
+   * (core/charge-groups.ts), keyed by a key derived from those, instead of one per line.
+   */
+  groupedCharges?: boolean;
 }
 
 export interface PsaTarget {
