@@ -12,6 +12,7 @@ import { manualModeGate } from '../core/manual-mode';
 import type { ManualModeGate } from '../core/manual-mode';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
+import { chargeGroupKeyOf } from '../core/charge-groups';
 import { billingMonthOf, billingPeriod } from '../core/periods';
 import type { PsaProduct, PsaReadScope } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
@@ -377,6 +378,7 @@ export function planMonth(
   const companies = new Set<string>();
   const contracts = new Set<string>();
   const autoCreate = new AutoCreateNeeds();
+  const groupKeys = new Set<string>();
   for (const line of modifiers.lines) {
     const r = resolver.resolve(line, psa.capabilities);
     if (!r.ok) continue;
@@ -389,8 +391,13 @@ export function planMonth(
       // A contract (Autotask) or an invoice container (Halo: latest, new:…, recurring:…).
       contracts.add(r.ref.container);
       scope.lineKeys.push(line.key);
+      // Its grouped charge too (setting chargeDetail), whichever form is set: a line billed in one form
+      // is never billed again in the other (core/reconcile.ts).
+      if (psa.capabilities.groupedCharges)
+        groupKeys.add(chargeGroupKeyOf(line, r.ref.container, r.settings.arrearsMode));
     }
   }
+  for (const k of groupKeys) scope.lineKeys.push(k);
   scope.companyIds = [...companies].sort();
   scope.contractIds = [...contracts].sort();
   // What earlier pushes recorded per row (the PSA reference): lets a PSA that may not keep the line key
@@ -660,7 +667,11 @@ export function pushMonth(
       // Already as approved in the PSA (e.g. landed in a run that was cut off): say so, replacing any
       // stale "Failed" from that run.
       else if (a.action === 'none' && a.psaId) {
-        results.set(k, { status: 'unchanged', psaId: a.psaId, message: 'already in the PSA' });
+        const grouped = a.ref?.kind === 'charge' && a.ref.lineKey !== k ? a.ref.lineKey : null;
+        const message = grouped
+          ? `already in the PSA, in grouped charge ${grouped} (${a.lineKeys.length} lines)`
+          : 'already in the PSA';
+        results.set(k, { status: 'unchanged', psaId: a.psaId, message });
       }
     }
   }
