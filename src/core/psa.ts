@@ -17,6 +17,11 @@ export interface PsaCompany {
   id: string;
   name: string;
   active: boolean;
+  /**
+   * The PSA's own account code where it keeps one beside the id (seed 002: the mapping page filters by
+   * account code); Clients searches by it.
+   */
+  code?: string;
 }
 
 export interface PsaProduct {
@@ -260,6 +265,12 @@ export interface PsaCapabilities {
    * quantity instead of adding a charge each month.
    */
   recurringInvoiceQuantities?: boolean;
+  /**
+   * The PSA's charges live on contracts and one charge may stand for many lines (Autotask): the setting
+   * `chargeDetail` 'grouped' then makes one charge per contract, product, billing month and currency
+   * (core/charge-groups.ts), keyed by a key derived from those, instead of one per line.
+   */
+  groupedCharges?: boolean;
 }
 
 export interface PsaTarget {

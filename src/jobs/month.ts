@@ -12,6 +12,7 @@ import { manualModeGate } from '../core/manual-mode';
 import type { ManualModeGate } from '../core/manual-mode';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
+import { chargeGroupKeyOf } from '../core/charge-groups';
 import { billingMonthOf, billingPeriod } from '../core/periods';
 import type { PsaProduct, PsaReadScope } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
@@ -27,7 +28,7 @@ import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
 import { markHeldRows, validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
-import { LedgerAppender } from '../sheets/ledger';
+import { LedgerAppender, ledgerLineKeys } from '../sheets/ledger';
 import { addLookupProducts, readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, recordLastSync, writeMappings } from '../sheets/mappings';
@@ -319,6 +320,20 @@ export interface PlanOptions {
 }
 
 /**
+ * Line keys a push may have sent without the month's rows showing it: the journal's (null when a push was
+ * cut off while sending) and every key on the Ledger, so a row whose Status and PSA reference staff cleared
+ * after its push is never taken for one no push has sent.
+ */
+export function keysMaybeSent(ss: Spreadsheet, journal: Journal): Set<string> | null {
+  const unrecorded = journal.unrecordedKeys();
+  if (!unrecorded) return null;
+  const recorded = ledgerLineKeys(ss);
+  if (!recorded) return null;
+  for (const k of recorded) unrecorded.add(k);
+  return unrecorded;
+}
+
+/**
  * Read the month's tab and the PSA, and reconcile: what the PSA has now against what the rows say.
  * Collapsed Azure rows are derived, so they are rebuilt from the Azure rows each time. `known` is what a
  * pull in the same execution already holds (the tab it just wrote, the lookups and mappings it read).
@@ -363,6 +378,7 @@ export function planMonth(
   const companies = new Set<string>();
   const contracts = new Set<string>();
   const autoCreate = new AutoCreateNeeds();
+  const groupKeys = new Set<string>();
   for (const line of modifiers.lines) {
     const r = resolver.resolve(line, psa.capabilities);
     if (!r.ok) continue;
@@ -375,8 +391,13 @@ export function planMonth(
       // A contract (Autotask) or an invoice container (Halo: latest, new:…, recurring:…).
       contracts.add(r.ref.container);
       scope.lineKeys.push(line.key);
+      // Its grouped charge too (setting chargeDetail), whichever form is set: a line billed in one form
+      // is never billed again in the other (core/reconcile.ts).
+      if (psa.capabilities.groupedCharges)
+        groupKeys.add(chargeGroupKeyOf(line, r.ref.container, r.settings.arrearsMode));
     }
   }
+  for (const k of groupKeys) scope.lineKeys.push(k);
   scope.companyIds = [...companies].sort();
   scope.contractIds = [...contracts].sort();
   // What earlier pushes recorded per row (the PSA reference): lets a PSA that may not keep the line key
@@ -573,7 +594,7 @@ export function pushMonth(
   opts: PushOptions,
 ): { summary: PushSummary; plan: PushPlan } {
   const monthPlan = planMonth(ss, month, psa, settings, opts.known, {
-    pendingKeys: opts.journal.unrecordedKeys(),
+    pendingKeys: keysMaybeSent(ss, opts.journal),
   });
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
@@ -646,7 +667,11 @@ export function pushMonth(
       // Already as approved in the PSA (e.g. landed in a run that was cut off): say so, replacing any
       // stale "Failed" from that run.
       else if (a.action === 'none' && a.psaId) {
-        results.set(k, { status: 'unchanged', psaId: a.psaId, message: 'already in the PSA' });
+        const grouped = a.ref?.kind === 'charge' && a.ref.lineKey !== k ? a.ref.lineKey : null;
+        const message = grouped
+          ? `already in the PSA, in grouped charge ${grouped} (${a.lineKeys.length} lines)`
+          : 'already in the PSA';
+        results.set(k, { status: 'unchanged', psaId: a.psaId, message });
       }
     }
   }
