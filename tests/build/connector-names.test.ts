@@ -23,10 +23,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/browser/workbench.test.ts',
   'tests/e2e/continuation-schedule.test.ts',
   'tests/e2e/pull-continuation.test.ts',
-  // The bad-input corpus's source-side cases (bad Pax8 and Twilio records) and the sources its oracle uses;
-  // no PSA is named there any more (each PSA's part is in tests/connectors/psa/<id>/bad-input-hooks.ts).
-  'tests/reliability/support/bad-input-suite.ts',
-  'tests/reliability/support/bad-input-bench.ts',
 ]);
 
 /** Shared folders beside the connector folders (not a connector). */
