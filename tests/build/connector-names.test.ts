@@ -21,8 +21,6 @@ const NOT_YET_CONVERTED = new Set<string>([
   'tests/browser/month-flow.test.ts',
   'tests/browser/sidebar.test.ts',
   'tests/browser/workbench.test.ts',
-  'tests/e2e/continuation-schedule.test.ts',
-  'tests/e2e/pull-continuation.test.ts',
 ]);
 
 /** Shared folders beside the connector folders (not a connector). */
