@@ -72,10 +72,11 @@ export function normalizeName(name: string): string {
  * NFD already turns ü into u). Two names with the same key are the same name to a person.
  */
 export function matchKey(name: string): string {
-  return normalizeName(name)
-    .replace(/ /g, '')
-    .replace(/([^aeiou])(a|o|u)e/g, '$1$2');
+  return matchKeyOfNorm(normalizeName(name));
 }
+
+/** matchKey of a name already normalised (normalizeName), so a name is normalised once per matching run. */
+const matchKeyOfNorm = (norm: string): string => norm.replace(/ /g, '').replace(/([^aeiou])(a|o|u)e/g, '$1$2');
 
 /** 0–100 from the Levenshtein distance of two normalised names. */
 export function similarity(a: string, b: string): number {
@@ -134,7 +135,22 @@ export interface ClientMatch {
 interface Entry {
   norm: string;
   company: MatchCompany;
+  /** Where the name's letter counts start in CompanyIndex.counts; -1 for a name too long to count in 16 bits. */
+  counts: number;
 }
+
+/**
+ * The letter-count bound: the Levenshtein distance of two names is at least the larger name's length minus
+ * the characters they have in common, counted as multisets (an edit changes one character of each name at
+ * most). Characters are counted in 64 buckets: a–z, 0–9 and the space each have their own and any other
+ * character shares one of 27 (sharing only raises the count in common, so the bound stays a lower bound).
+ */
+const BUCKETS = 64;
+const bucketOf = (c: number): number =>
+  c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : c === 32 ? 36 : 37 + (c % 27);
+/** The searched name's counts per bucket, and the buckets it uses (set and cleared around each search). */
+const QUERY_COUNTS = new Uint32Array(BUCKETS);
+const QUERY_BUCKETS = new Uint8Array(BUCKETS);
 
 /**
  * Bit masks of the searched name's characters (Myers' algorithm), set and cleared around each search:
@@ -222,22 +238,29 @@ export class CompanyIndex {
   private readonly keyOf = new Map<string, string>();
   private readonly byLength = new Map<number, Entry[]>();
   private readonly maxLength: number;
+  /** Each company's letter counts (BUCKETS per company, see bucketOf). */
+  private readonly counts: Uint16Array;
   readonly ids: Set<string>;
 
   constructor(companies: readonly MatchCompany[]) {
     let maxLength = 0;
     this.ids = new Set();
-    for (const company of companies) {
-      if (company.active === false) continue;
+    const active = companies.filter((c) => c.active !== false);
+    this.counts = new Uint16Array(active.length * BUCKETS);
+    active.forEach((company, i) => {
       this.ids.add(company.id);
       const norm = normalizeName(company.name);
-      const e = { norm, company };
+      // A name of 65,536 characters or more could overflow a count: it is compared without the bound.
+      const e: Entry = { norm, company, counts: norm.length < 0x10000 ? i * BUCKETS : -1 };
+      if (e.counts >= 0)
+        for (let j = 0; j < norm.length; j++) this.counts[e.counts + bucketOf(norm.charCodeAt(j))]++;
+      const key = matchKeyOfNorm(norm);
       push(this.exact, norm, e);
-      push(this.byKey, matchKey(company.name), e);
-      this.keyOf.set(company.id, matchKey(company.name));
+      push(this.byKey, key, e);
+      this.keyOf.set(company.id, key);
       push(this.byLength, norm.length, e);
       maxLength = Math.max(maxLength, norm.length);
-    }
+    });
     this.maxLength = maxLength;
   }
 
@@ -247,7 +270,12 @@ export class CompanyIndex {
 
   /** Companies whose name a person reads as `name` (same matchKey). */
   sameName(name: string): MatchCompany[] {
-    return (this.byKey.get(matchKey(name)) ?? []).map((e) => e.company);
+    return this.sameNameAsNorm(normalizeName(name));
+  }
+
+  /** sameName of a name already normalised. */
+  sameNameAsNorm(norm: string): MatchCompany[] {
+    return (this.byKey.get(matchKeyOfNorm(norm)) ?? []).map((e) => e.company);
   }
 
   /** Other companies a person would read as the same name as this one. */
@@ -280,10 +308,16 @@ export class CompanyIndex {
     // Names of up to 64 characters are compared from their masks; longer ones by fastest-levenshtein.
     const masks = L > 0 && L <= 64;
     if (masks) for (let i = 0; i < L; i++) (i < 32 ? PEQ : PEQ2)[norm.charCodeAt(i)] |= 1 << (i % 32);
+    let buckets = 0;
+    for (let i = 0; i < L; i++) {
+      const b = bucketOf(norm.charCodeAt(i));
+      if (QUERY_COUNTS[b]++ === 0) QUERY_BUCKETS[buckets++] = b;
+    }
     try {
-      return this.scan(norm, k, floor, top, add, masks);
+      return this.scan(norm, k, floor, top, add, masks, buckets);
     } finally {
       if (masks) for (let i = 0; i < L; i++) (i < 32 ? PEQ : PEQ2)[norm.charCodeAt(i)] = 0;
+      for (let j = 0; j < buckets; j++) QUERY_COUNTS[QUERY_BUCKETS[j]] = 0;
     }
   }
 
@@ -294,7 +328,9 @@ export class CompanyIndex {
     top: MatchCandidate[],
     add: (c: MatchCandidate) => void,
     masks: boolean,
+    buckets: number,
   ): MatchCandidate[] {
+    const counts = this.counts;
     const L = norm.length;
     const kth = (): number => (top.length >= k ? top[k - 1].score : floor);
     // Rounded as the scores are: unrounded, a name scoring exactly the k-th score (19.999… → 20) was skipped.
@@ -312,15 +348,28 @@ export class CompanyIndex {
       for (const len of lens) {
         const bucket = len >= 0 ? this.byLength.get(len) : undefined;
         if (!bucket || bound(len) < kth()) continue;
+        const longest = Math.max(L, len);
         for (const e of bucket) {
           if (e.norm === norm) continue;
+          if (e.counts >= 0) {
+            // The letter-count bound (see bucketOf): a company that cannot reach the k-th score is not compared.
+            let common = 0;
+            for (let j = 0; j < buckets; j++) {
+              const b = QUERY_BUCKETS[j];
+              const t = counts[e.counts + b];
+              const q = QUERY_COUNTS[b];
+              common += t < q ? t : q;
+            }
+            const atLeast = longest - common;
+            if (rounded(atLeast > 1 ? atLeast : 1, longest) < kth()) continue;
+          }
           // As Math.round(similarity(norm, e.norm) * 10) / 10, the names being different.
           const d = !masks
             ? distance(norm, e.norm)
             : L <= 32
               ? myersFromMasks(L, e.norm)
               : myersFromMasks2(L, e.norm);
-          const score = rounded(d, Math.max(L, len));
+          const score = rounded(d, longest);
           if (score >= kth()) add({ companyId: e.company.id, companyName: e.company.name, score });
         }
       }
@@ -372,7 +421,7 @@ export function matchClients(
       norm === '' ? [] : exactHit ? index.search(norm, k, 100 - margin) : index.search(norm, k, floor);
     // A company whose name a person reads as this one (Mueller for Müller, BlueHarbor for Blue Harbor)
     // is as close as an exact hit.
-    const same = norm === '' ? [] : index.sameName(c.name);
+    const same = norm === '' ? [] : index.sameNameAsNorm(norm);
     const listed = [
       ...same
         .map((co) => ({ companyId: co.id, companyName: co.name, score: 100 }))
