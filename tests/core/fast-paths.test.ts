@@ -396,6 +396,67 @@ describe('core fast paths give what the plain versions gave', () => {
     );
   });
 
+  it('CompanyIndex.search: the letter-count bound and the early stop skip no company a full scan would list, names of any length', () => {
+    // Names up to ~90 characters (the 32- and 64-character mask paths and the plain one beyond), searched
+    // names made from them by a few edits so that close rivals and ties at the k-th score are common.
+    const words = ['blue', 'harbor', 'north', 'wind', 'müller', 'co', 'a', 'ab', '7', 'ø', '&', 'ß'];
+    const nameArb = fc
+      .array(fc.constantFrom(...words), { minLength: 1, maxLength: 14 })
+      .map((ws) => ws.join(' '));
+    const edit = (name: string, edits: [number, number, string][]): string =>
+      edits.reduce((n, [kind, at, c]) => {
+        const i = at % (n.length + 1);
+        return kind === 0
+          ? n.slice(0, i) + c + n.slice(i)
+          : kind === 1
+            ? n.slice(0, i) + n.slice(i + 1)
+            : n.slice(0, i) + c + n.slice(i + 1);
+      }, name);
+    const brute = (companies: { id: string; name: string }[], norm: string, k: number, floor: number) =>
+      companies
+        .map((c) => {
+          const n = normalizeName(c.name);
+          return {
+            companyId: c.id,
+            companyName: c.name,
+            score: n === norm ? 100 : Math.round(similarity(norm, n) * 10) / 10,
+          };
+        })
+        .filter((c) => c.score >= floor)
+        .sort((a, b) => b.score - a.score || cmp(a.companyId, b.companyId))
+        .slice(0, k);
+    fc.assert(
+      fc.property(
+        fc.array(nameArb, { minLength: 1, maxLength: 30 }),
+        fc.nat(),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat(), fc.constantFrom('a', 'o', ' ', 'x', '9')),
+          { maxLength: 6 },
+        ),
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom(0, 30, 50, 70, 90, 98),
+        (names, pick, edits, k, floor) => {
+          const companies = names.map((name, i) => ({ id: `C${String(i).padStart(2, '0')}`, name }));
+          const norm = normalizeName(edit(names[pick % names.length], edits));
+          if (norm === '') return;
+          expect(new CompanyIndex(companies).search(norm, k, floor)).toEqual(
+            brute(companies, norm, k, floor),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // A name with more than 255 letters of one kind is compared without the letter-count bound.
+    const long = [
+      { id: 'A', name: 'a'.repeat(300) },
+      { id: 'B', name: `${'a'.repeat(299)}b` },
+      { id: 'C', name: 'b'.repeat(300) },
+    ];
+    for (const q of ['a'.repeat(300), 'a'.repeat(280), `b${'a'.repeat(299)}`])
+      for (const floor of [0, 90])
+        expect(new CompanyIndex(long).search(q, 3, floor)).toEqual(brute(long, q, 3, floor));
+  });
+
   it('modifiers: favourable pro-rata and $0 lines are the ones the exact cents say, amounts under a cent included', () => {
     const exactCents = (n: number): number => Number(microsToCents(toMicros(n)));
     const totalArb = fc.oneof(
