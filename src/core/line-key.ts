@@ -1,5 +1,5 @@
 import type { BillingLine, RawBillingLine } from './billing-line';
-import { fnv1a64, fnvFeed, fnvHex, fnvStart } from './hash';
+import { fnv1a64, fnvFeed, fnvHex, fnvHigh, fnvLow, fnvStart } from './hash';
 
 /**
  * Line keys: 'BG-' + 16 hex digits (19 characters, fits any PSA reference field).
@@ -39,8 +39,8 @@ export function lineIdentity(l: Identity): string {
 export const keyOf = (identity: string, ordinal = 1): string =>
   LINE_KEY_PREFIX + fnv1a64(ordinal === 1 ? identity : `${identity}${SEP}#${ordinal}`);
 
-/** keyOf(lineIdentity(l)), hashed field by field without building the identity text. */
-function identityKey(l: Identity): string {
+/** Hashes lineIdentity(l) field by field, without building the identity text. */
+function feedIdentity(l: Identity): void {
   fnvStart();
   fnvFeed(l.source);
   fnvFeed(SEP);
@@ -57,7 +57,6 @@ function identityKey(l: Identity): string {
   fnvFeed(l.periodEnd);
   fnvFeed(SEP);
   fnvFeed(l.recordId ?? '');
-  return fnvHex(LINE_KEY_PREFIX);
 }
 
 /** Everything else about the line, to order genuinely repeated charges deterministically. */
@@ -132,16 +131,32 @@ export function assignLineKeys(input: readonly RawBillingLine[]): {
 } {
   // Most pulls: every line's key differs (no record twice, no identity twice, no hash collision). Then the
   // keys are the lines' identity keys, and nothing needs the identity texts.
-  const fast = new Array<string>(input.length);
-  const taken = new Set<string>();
+  // Two keys are the same text exactly when their 64-bit hashes are equal: the hashes are compared in an
+  // open-addressing table of numbers, so no key text is hashed again to be looked up.
+  const n = input.length;
+  const fast = new Array<string>(n);
+  const high = new Int32Array(n);
+  const low = new Int32Array(n);
+  let size = 16;
+  while (size < 2 * n) size *= 2;
+  const slots = new Int32Array(size); // 1 + the line's index; 0 = free
   let i0 = 0;
-  for (; i0 < input.length; i0++) {
-    const k = identityKey(input[i0]);
-    if (taken.has(k)) break;
-    taken.add(k);
-    fast[i0] = k;
+  scan: for (; i0 < n; i0++) {
+    fnvStart();
+    feedIdentity(input[i0]);
+    const hi = fnvHigh();
+    const lo = fnvLow();
+    let at = (lo ^ Math.imul(hi, 0x9e3779b1)) & (size - 1);
+    for (let j = slots[at]; j !== 0; j = slots[at]) {
+      if (high[j - 1] === hi && low[j - 1] === lo) break scan;
+      at = (at + 1) & (size - 1);
+    }
+    slots[at] = i0 + 1;
+    high[i0] = hi;
+    low[i0] = lo;
+    fast[i0] = fnvHex(LINE_KEY_PREFIX);
   }
-  if (i0 === input.length) {
+  if (i0 === n) {
     return { lines: input.map((l, i) => withKey(l, fast[i])), collisions: [], duplicates: [] };
   }
   // Each identity is built and hashed once. Which copy of a repeated record is kept must not depend on
