@@ -9,6 +9,20 @@ export function selectMonth(m: string): void {
   month = m;
 }
 
+/** A product another screen asked Products to show next (the push's refusal in manual product mode). */
+let productToShow: { source: string; sku: string } | null = null;
+
+export function showProductNext(p: { source: string; sku: string }): void {
+  productToShow = p;
+}
+
+/** The product to show, once: a later visit to Products shows the whole list again. */
+export function takeProductToShow(): { source: string; sku: string } | null {
+  const p = productToShow;
+  productToShow = null;
+  return p;
+}
+
 /** "2026-10" → "October 2026". */
 export function monthLabel(m: string): string {
   const [y, mo] = m.split('-').map(Number);

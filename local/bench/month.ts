@@ -65,6 +65,9 @@ export interface StepFigures {
   wallMs: number;
   /** Executions whose modelled time passed Apps Script's 6 minutes (only when the limit is lifted). */
   overLimit: number;
+  /** The step's UrlFetch calls (setup requests included) and Properties reads/writes, as the quotas count them. */
+  urlFetchCalls: number;
+  propertiesReadWrites: number;
 }
 
 export interface MonthRun {
@@ -190,6 +193,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       let entriesSeen: { method: string; path: string; status: number }[] = [];
       const cpu0 = process.cpuUsage();
       const busy0 = sb.busyMs();
+      const quota0 = quota();
       const t0 = Date.now();
       for (const r of fn()) {
         results.push(r);
@@ -235,6 +239,8 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
         sandboxBusyMs: Math.round(sb.busyMs() - busy0),
         wallMs: Date.now() - t0,
         overLimit: results.filter((r) => r.stats.modelledMs > LATENCY.executionLimitMs).length,
+        urlFetchCalls: quota().urlFetchCalls - quota0.urlFetchCalls,
+        propertiesReadWrites: quota().propertiesReadWrites - quota0.propertiesReadWrites,
       };
       steps.push(figures);
       log(

@@ -11,6 +11,8 @@
  *   npm run bench -- --tiny       # 500 lines per PSA (a smoke run)
  *   npm run bench -- --psa <id>   # that PSA's 2,000 / 20,000-line months only (e.g. with its hosted limit)
  *   npm run bench -- --import     # the file imports only (50,000 rows; BILLGRID_CSV_ROWS to change)
+ *   npm run bench -- --quota      # the daily-quota table: the reference PSA's 2,000 / 20,000-line months and
+ *                                 # its 100,000-line pull + compare, the rest of that month projected
  *
  * Every file import with bench hooks (local/sandbox/<folder>/bench.ts of kind 'import') imports a
  * generated 50,000-row file (--tiny: 500; not with --psa): preview, import and pull, one execution each.
@@ -37,6 +39,7 @@ import {
   displayName,
   importTable,
   importTargets,
+  projectMonth,
   quotaTable,
   requestsTable,
   scalingTable,
@@ -86,6 +89,17 @@ export function planFor(argv: string[]): Plan {
     };
   }
   if (argv.includes('--import')) return { months: [], naiveLines: 0, core: false, importRows: IMPORT_ROWS };
+  if (argv.includes('--quota') && reference)
+    return {
+      months: [
+        { psa: reference, lines: 2_000 },
+        { psa: reference, lines: 20_000 },
+        { psa: reference, lines: 100_000, pullOnly: true },
+      ],
+      naiveLines: 0,
+      core: false,
+      importRows: 0,
+    };
   if (argv.includes('--tiny'))
     return {
       months: psas.map((p) => ({ psa: p.id, lines: 500 })),
@@ -195,7 +209,14 @@ async function main(): Promise<void> {
   }
   if (runs.length > 0) {
     print('\n## Daily quotas (one user, one day; share of a consumer / a Workspace account)\n');
-    print(quotaTable(runs));
+    // A pulled-only 100,000-line month and the same PSA's full 20,000-line month: the rest projected.
+    const projected = runs
+      .filter((p) => p.pulledOnly && p.spec.lines === 100_000)
+      .flatMap((p) => {
+        const smaller = runs.find((r) => r.psa === p.psa && !r.pulledOnly && r.spec.lines === 20_000);
+        return smaller ? [projectMonth(p, smaller)] : [];
+      });
+    print(quotaTable(runs, projected));
   }
   const verdicts = [...targets(runs, naive, core), ...importTargets(imports)];
   print('\n## Targets\n');

@@ -8,7 +8,7 @@ import { facts, selectField } from '../components/form';
 import { searchBox } from '../components/search';
 import { actionButton, h, fill } from '../dom';
 import { call } from '../rpc';
-import { monthLabel, selectedMonth } from '../state';
+import { monthLabel, selectedMonth, takeProductToShow } from '../state';
 import type { Screen, ScreenContext } from './types';
 
 const UNMAPPED: Record<ProductLifecycleMode | 'off', string> = {
@@ -65,7 +65,7 @@ function productItem(
     : UNMAPPED[r.unmapped];
   return h(
     'li',
-    { 'data-sku': r.sku, class: r.productName ? null : `unmapped ${r.unmapped}` },
+    { 'data-sku': r.sku, 'data-source': r.source, class: r.productName ? null : `unmapped ${r.unmapped}` },
     h('strong', {}, r.name),
     h('div', { class: 'hint' }, `${r.sku} · ${r.sourceName}${r.lines ? ` · ${r.lines} line(s)` : ''}`),
     h('div', { class: 'mapping' }, mapped),
@@ -74,10 +74,16 @@ function productItem(
   );
 }
 
-function draw(box: HTMLElement, view: ProductsView, ctx: ScreenContext): void {
+function draw(
+  box: HTMLElement,
+  view: ProductsView,
+  ctx: ScreenContext,
+  show: { source: string; sku: string } | null = null,
+): void {
   const redraw = (v: ProductsView) => draw(box, v, ctx);
   const list = h('ul', { class: 'to-map' }, ...view.rows.map((r) => productItem(r, view, ctx, redraw)));
   const unmapped = view.rows.filter((r) => !r.productName);
+  const search = searchBox('Search products', list, (el) => el.textContent ?? '');
   fill(
     box,
     view.month
@@ -92,14 +98,25 @@ function draw(box: HTMLElement, view: ProductsView, ctx: ScreenContext): void {
       ? null
       : h('p', { class: 'notice' }, 'Refresh clients first to read the PSA’s products.'),
     view.rows.length
-      ? h(
-          'div',
-          {},
-          searchBox('Search products', list, (el) => el.textContent ?? ''),
-          list,
-        )
+      ? h('div', {}, search, list)
       : h('p', { class: 'muted' }, 'No SKUs yet: pull a month first.'),
   );
+  // Opened to map one product: the list narrowed to its SKU, its picker ready.
+  const item = show
+    ? (Array.from(list.children) as HTMLElement[]).find(
+        (el) => el.dataset.sku === show.sku && el.dataset.source === show.source,
+      )
+    : undefined;
+  if (show && item) {
+    const input = search.querySelector('input');
+    if (input) {
+      input.value = show.sku;
+      input.dispatchEvent(new Event('input'));
+    }
+    item.classList.add('focus');
+    item.scrollIntoView({ block: 'center' });
+    item.querySelector('select')?.focus();
+  }
 }
 
 export const productsScreen: Screen = {
@@ -118,6 +135,7 @@ export const productsScreen: Screen = {
       box,
     );
     fill(box, h('p', { class: 'muted' }, 'Loading…'));
-    draw(box, await call('listProductMappings', selectedMonth()), ctx);
+    const show = takeProductToShow();
+    draw(box, await call('listProductMappings', selectedMonth()), ctx, show);
   },
 };

@@ -9,13 +9,17 @@ import { withProgress } from '../components/job';
 import { monthBar } from '../components/month-bar';
 import { actionButton, h, fill } from '../dom';
 import { call } from '../rpc';
-import { monthLabel, selectedMonth } from '../state';
+import { monthLabel, selectedMonth, showProductNext } from '../state';
 import { OPERATION_LABELS } from './month';
 import type { Screen } from './types';
 
 /** Manual product mode: what holds the push back, each product with a way to map it. */
 function refusal(gate: ManualModeGate): HTMLElement {
-  const openProducts = () => document.getElementById('tab-products')?.click();
+  // Products opens on this product: its row found, scrolled to and its picker focused.
+  const openProducts = (p: { source: string; sku: string }) => {
+    showProductNext({ source: p.source, sku: p.sku });
+    document.getElementById('tab-products')?.click();
+  };
   return h(
     'div',
     { class: 'problems refused', role: 'alert' },
@@ -29,7 +33,7 @@ function refusal(gate: ManualModeGate): HTMLElement {
           { 'data-sku': p.sku },
           h('strong', {}, p.sku),
           ` ${p.description} · ${p.source} · ${p.lines} approved line(s) `,
-          actionButton('Map in Products', async () => openProducts(), { subtle: false }),
+          actionButton(`Map ${p.sku} in Products`, async () => openProducts(p), { subtle: false }),
         ),
       ),
     ),
@@ -232,8 +236,17 @@ export const pushScreen: Screen = {
           ctx.notify.error((e as Error).message);
         }
       },
-      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Pushing…' },
+      { primary: true, disabled: !ctx.setup.session.canPush, busyLabel: 'Pushing…' },
     );
+    const session = ctx.setup.session;
+    const whoPushes =
+      session.canApprove && !session.canPush
+        ? h(
+            'p',
+            { class: 'notice', role: 'note' },
+            `Only the BillGrid owner (${session.owner ?? 'not set'}) or an admin (${session.admins.join(', ') || 'none yet'}) can push: the Ledger records every push and only they can write it. Approve the rows and ask one of them.`,
+          )
+        : null;
     fill(
       container,
       h('h2', {}, 'Push'),
@@ -244,6 +257,7 @@ export const pushScreen: Screen = {
       ),
       bar.element,
       quota,
+      whoPushes,
       h('div', { class: 'actions' }, push, dry),
       result,
     );

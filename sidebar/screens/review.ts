@@ -95,6 +95,18 @@ function drawReview(
           ),
         )
       : null,
+    review.wrongCompany.length
+      ? h(
+          'div',
+          { class: 'problems' },
+          h('h3', {}, 'Held: contract of another company'),
+          h(
+            'ul',
+            {},
+            ...review.wrongCompany.slice(0, 50).map((r) => h('li', {}, `Row ${r.row}: ${r.message}`)),
+          ),
+        )
+      : null,
     review.unbillable.length
       ? h(
           'div',

@@ -204,7 +204,8 @@ export const SERVER_FUNCTIONS = {
   reviewBillingMonth: fn([month], reviewBillingMonth, 'read'),
   approveRows: fn([month, arg(approveFilter, 'Approval filter')], approveRows, 'editor'),
   dryRunPush: fn([month, arg(dryRunOptions, 'Dry run options')], dryRunPush, 'read'),
-  pushBillingMonth: fn([month], pushBillingMonth, 'editor'),
+  // Owner and admins: the Ledger, which every push writes, is protected for them (src/jobs/ledger-writers.ts).
+  pushBillingMonth: fn([month], pushBillingMonth, 'manager'),
   estimateMonthQuota: fn([month], estimateMonthQuota, 'editor'),
   getJobProgress: fn(none, getJobProgress, 'read'),
   continueJobs: fn(none, continueJobs, 'editor'),

@@ -37,7 +37,7 @@ import {
   sourceNames,
 } from '../jobs/connections';
 import { SecretStore } from '../platform/secrets';
-import { approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
+import { SHOW_OR_APPROVE_READS_MS, approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
 import type { PullSummary } from '../jobs/month';
 import { refreshMappings } from '../jobs/refresh';
 import {
@@ -56,6 +56,7 @@ import {
   reportProgress,
   runPull,
   runPush,
+  continuationWritesLedger,
   runReconcile,
   saveSettings,
   scheduledMonth,
@@ -65,7 +66,8 @@ import { parseArg, SidebarError } from './args';
 import { activateRow, problemRows } from './push-results';
 import type { RowResult } from './push-results';
 import { apiContext } from './context';
-import { requireEditor, requireManager } from './rights';
+import { requireEditor, requireManager, requirePusher, roleOf } from './rights';
+import { protectLedger } from '../jobs/ledger-writers';
 
 export const monthArg = z
   .string({ error: 'Billing month must be text like 2026-10' })
@@ -183,6 +185,11 @@ export interface MonthReview {
     rows: number;
     message: string;
   }[];
+  /**
+   * Rows held because the contract they would be pushed to belongs to another PSA company than their
+   * customer's (and rows sharing that contract service), with both companies and the fix: never approved.
+   */
+  wrongCompany: { row: number; message: string }[];
   /** What the user should know before approving (e.g. a month in several currencies with no PSA currency set). */
   warnings: string[];
 }
@@ -203,11 +210,16 @@ export interface ReviewDifference {
 
 const MAX_DIFFERENCES = 100;
 
-/** Counts and totals by client and action, from the tab and a fresh read of the PSA. */
+/**
+ * Counts and totals by client and action, from the tab and the PSA (where the connector keeps its reads,
+ * reads up to SHOW_OR_APPROVE_READS_MS old; a push always reads again).
+ */
 export function reviewBillingMonth(m: unknown): MonthReview {
   const mo = month(m);
   const settings = loadSettings();
-  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), settings);
+  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), settings, undefined, {
+    recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+  });
   const approved = approvedKeys(plan.grid);
   const byAction: Record<string, number> = {};
   const clients = new Map<string, ReviewClient>();
@@ -269,6 +281,9 @@ export function reviewBillingMonth(m: unknown): MonthReview {
       rows: c.lineCount,
       message: c.message,
     })),
+    wrongCompany: plan.grid.rows
+      .filter((r) => plan.held.has(r.key))
+      .map((r) => ({ row: r.rowNumber, message: plan.held.get(r.key) as string })),
     warnings: [
       ...currencyWarnings(
         all.entries().map((e) => e.currency),
@@ -361,7 +376,7 @@ export const approveFilter = z.object({
 
 /**
  * Bulk approve (or un-approve) by filter: only valid rows with something to push can be approved, and rows
- * waiting for their product to be mapped by hand (manual mode).
+ * waiting for their product to be mapped by hand (manual mode); any row with an action can be un-approved.
  */
 export function approveRows(m: unknown, filter: unknown): { changed: number; matched: number } {
   requireEditor(apiContext(), 'approve rows');
@@ -369,7 +384,9 @@ export function approveRows(m: unknown, filter: unknown): { changed: number; mat
   const f = parseArg(approveFilter, filter, 'Approval filter');
   return withDocumentLock('approving rows', () => {
     const ss = activeSpreadsheet();
-    const plan = planMonth(ss, mo, connectedPsa(), loadSettings());
+    const plan = planMonth(ss, mo, connectedPsa(), loadSettings(), undefined, {
+      recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+    });
     const clients = f.clients ? new Set(f.clients) : null;
     const actions = f.actions ? new Set(f.actions) : null;
     const keys = new Set<string>();
@@ -378,7 +395,9 @@ export function approveRows(m: unknown, filter: unknown): { changed: number; mat
       // A line held only by manual product mode is a charge to bill: approving it makes the push wait for
       // its product to be mapped (manual mode refuses the whole push), instead of silently leaving it out.
       const awaitsProduct = a?.action === 'blocked' && a.reason === 'manual-product' && !actions;
-      if (!a || (a.action === 'blocked' && !awaitsProduct) || (f.approve && a.action === 'none')) continue;
+      // Un-approving is always safe: a row blocked since it was approved can be un-ticked in bulk too.
+      const blocked = a?.action === 'blocked' && !awaitsProduct && f.approve;
+      if (!a || blocked || (f.approve && a.action === 'none')) continue;
       if (actions && !actions.has(a.action)) continue;
       if (clients && !clients.has(row.line.customerName || row.line.customerId)) continue;
       keys.add(row.key);
@@ -424,7 +443,9 @@ export function dryRunPush(m: unknown, options?: unknown): DryRun {
   const mo = month(m);
   const { limit } = parseArg(dryRunOptions, options, 'Dry run options');
   const psa = connectedPsa();
-  const plan = planMonth(activeSpreadsheet(), mo, psa, loadSettings());
+  const plan = planMonth(activeSpreadsheet(), mo, psa, loadSettings(), undefined, {
+    recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+  });
   const refused = manualModeGateOf(plan);
   if (refused) return { month: mo, steps: [], total: 0, byOperation: {}, skipped: 0, refused };
   const push = buildPushPlan(
@@ -465,7 +486,7 @@ export interface PushView extends PushRunResult {
 
 /** Push the approved rows; when some fail, the first failed row is selected in the sheet. */
 export function pushBillingMonth(m: unknown): PushView {
-  requireEditor(apiContext(), 'push to the PSA');
+  requirePusher(apiContext());
   const mo = month(m);
   const result = runPush(mo, 'manual');
   const ss = activeSpreadsheet();
@@ -637,6 +658,8 @@ function becomeScheduleOwner(me: string): void {
   deleteTriggers('nightly');
   recordScheduleOwner(me);
   ensureDispatcher();
+  // The new schedule owner's dispatcher records its runs in the Ledger; a previous one no longer may.
+  protectLedger(activeSpreadsheet());
 }
 
 export function saveSchedule(input: unknown): ScheduleView {
@@ -680,6 +703,9 @@ export function stopSchedule(): ScheduleView {
  * the schedule owner's dispatcher.
  */
 export function continueJobs(): { ran: boolean } {
-  requireEditor(apiContext(), 'continue a push');
+  const ctx = apiContext();
+  requireEditor(ctx, 'continue a push');
+  // A push's continuation writes the Ledger: it waits for an owner's or admin's sidebar, or the dispatcher.
+  if (continuationWritesLedger() && !['owner', 'admin'].includes(roleOf(ctx))) return { ran: false };
   return { ran: runDueJobs({ only: 'one-off' }) !== null };
 }

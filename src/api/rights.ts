@@ -1,12 +1,14 @@
 /**
  * Rights (P45). The first user who saves credentials becomes the add-on's owner for this spreadsheet;
- * the owner may name admins. Owner and admins change credentials and defaults; editors map and approve;
- * viewers (people who can only view the spreadsheet) read.
+ * the owner may name admins. Owner and admins change credentials and defaults and push; editors map and
+ * approve; viewers (people who can only view the spreadsheet) read.
  */
 import { z } from 'zod';
 import { parseArg, SidebarError } from './args';
 import { apiContext, type ApiContext } from './context';
 import { deployment, type Deployment } from '../platform/deployment';
+import { activeSpreadsheet } from '../platform/spreadsheet';
+import { protectLedger, whoMayPush } from '../jobs/ledger-writers';
 
 export const ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,6 +23,11 @@ export interface SessionInfo {
   canManage: boolean;
   /** May map and approve. */
   canApprove: boolean;
+  /**
+   * May push (owner and admins): every push is recorded in the Ledger, which Sheets lets only BillGrid's
+   * owner, admins and schedule owner write (src/jobs/ledger-writers.ts).
+   */
+  canPush: boolean;
   /** A script bound to this spreadsheet, or the Editor add-on (docs/SECURITY.md). */
   deployment: Deployment;
   /**
@@ -72,6 +79,7 @@ export function sessionInfo(ctx: ApiContext): SessionInfo {
     // While nobody owns the add-on, any editor may set it up (and becomes the owner on saving).
     canManage: role === 'owner' || role === 'admin' || (owner === null && role !== 'viewer'),
     canApprove: role !== 'viewer',
+    canPush: role === 'owner' || role === 'admin',
     deployment: where,
     keysExposedTo:
       where === 'addon' ? [] : editors === null ? null : editors.filter((e) => !trusted.has(e)).sort(),
@@ -105,6 +113,19 @@ export function requireManager(ctx: ApiContext, action: string): string {
   );
 }
 
+/**
+ * Refuses everyone but the owner and admins, naming who may push: a push writes the Ledger, which Sheets'
+ * protection lets only them (and the schedule owner's dispatcher) write. Editors approve and ask.
+ */
+export function requirePusher(ctx: ApiContext): string {
+  const email = ctx.email();
+  const role = roleOf(ctx, email);
+  if (email && (role === 'owner' || role === 'admin')) return email;
+  throw new SidebarError(
+    `Only ${whoMayPush(ctx.settings)} may push to the PSA: every push is recorded in the Ledger, which only they can write. Approve the rows and ask one of them to push.`,
+  );
+}
+
 /** Refuses viewers: mapping and approving need edit access to the spreadsheet. */
 export function requireEditor(ctx: ApiContext, action: string): string {
   if (roleOf(ctx) === 'viewer') {
@@ -129,5 +150,7 @@ export function setAdmins(emails: string[]): SessionInfo {
     ADMINS_KEY,
     [...new Set(list)].filter((e) => e !== me),
   );
+  // The Ledger's protection follows: a new admin may write it, a removed one no longer.
+  protectLedger(activeSpreadsheet());
   return sessionInfo(ctx);
 }

@@ -133,6 +133,12 @@ export interface PsaReadScope {
    * `periodEnd` for monthly contracts) and the contracts' periods (`PsaBillingState.contractPeriods`).
    */
   readNextMonth?: boolean;
+  /**
+   * A comparison that only shows or approves (Review, approval, a dry run), never a push: a connector that
+   * keeps its recent reads may answer from reads up to this many ms old instead of reading again (Kaseya BMS,
+   * whose hourly limit per endpoint a large month's reads would otherwise exhaust). Absent: read now.
+   */
+  recentReadsMs?: number;
 }
 
 export type PushOperation = 'create-quantity' | 'set-quantity' | 'add-charge' | 'update-charge';
@@ -317,7 +323,19 @@ export interface ImportsClientMappings {
   importClientMappings(
     sources: readonly { id: string; displayName: string }[],
     existing: readonly ClientMapping[],
-  ): { mappings: ClientMapping[]; problems: string[] };
+  ): { mappings: ClientMapping[]; problems: string[]; parents?: SourceCustomerParent[] };
+}
+
+/**
+ * A source customer's parent as the PSA knows it, where the source itself does not say (seed 002: a
+ * module's organisations and sub-organisations, listed by the PSA's organisation mapping page). The Clients
+ * screen nests the child under its parent; each is still mapped on its own.
+ */
+export interface SourceCustomerParent {
+  source: string;
+  customerId: string;
+  parentId: string;
+  parentName: string;
 }
 
 /** One invoice a person may choose as a client's target invoice (the invoice picker). */

@@ -89,6 +89,9 @@ export function refKey(ref: TargetRef): string {
     : `c\u0000${ref.lineKey}`;
 }
 
+/** A contract service whoever's company the ref names (the contract's own company is the PSA's to say). */
+const serviceKey = (ref: QuantityTargetRef): string => `${ref.contractId}\u0000${ref.productId}`;
+
 /** Half a cent for money, a millionth for quantities: PSAs round, and a re-run must still say "none". */
 export const sameMoney = (a: number, b: number): boolean => Math.abs(a - b) < 0.005;
 export const sameQuantity = (a: number, b: number): boolean => Math.abs(a - b) < 1e-6;
@@ -233,6 +236,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const groupOf = new Map<string, Map<string, Map<string, QuantityGroup>>>();
   /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
   const stopped = new Set<string>();
+  /**
+   * Contract services (contract and product) a line would reach on another company's contract: held for
+   * every line, since their quantity cannot be right until a person says where that line belongs.
+   */
+  const misdirected = new Map<string, string>();
   // Filled as actions are made; doubles as the "seen" set for repeated line keys.
   const byLine = new Map<string, ReconcileAction | null>();
   const add = (list: ReconcileAction[], a: ReconcileAction): void => {
@@ -254,6 +262,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (!r.ok) {
       add(blockedLines, blocked([line.key], r.reason, r.message, r.ref ?? null));
       if (r.reason === 'sync-stopped' && r.ref?.kind === 'quantity') stopped.add(refKey(r.ref));
+      if (r.reason === 'contract-company' && r.ref?.kind === 'quantity')
+        misdirected.set(serviceKey(r.ref), r.message);
       continue;
     }
     let problem: QuantityGroup['problem'] = null;
@@ -308,6 +318,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         message: 'Sync stopped for another subscription on this contract service: it keeps its quantity',
       };
     }
+    const other = misdirected.size ? misdirected.get(serviceKey(g.ref)) : undefined;
+    if (other !== undefined && !g.problem)
+      g.problem = {
+        reason: 'contract-company',
+        message: `Another line on this contract service is held: ${other}`,
+      };
     const h = held.size ? g.lines.map((l) => held.get(heldKey(l))).find(Boolean) : undefined;
     if (h && !g.problem)
       g.problem = {

@@ -60,7 +60,9 @@ export type BlockReason =
   /** The linked contract starts after the month's first usage on it, or (recurring) not on the 1st. */
   | 'contract-start'
   /** A charge, on a PSA that takes none (PsaCapabilities.chargesRefused). */
-  | 'charges-refused';
+  | 'charges-refused'
+  /** The target contract belongs to another PSA company than the line's (core/contract-owner.ts). */
+  | 'contract-company';
 
 export type TargetResolution =
   | { ok: true; ref: TargetRef; companyId: string; productId: string; settings: EffectiveSettings }

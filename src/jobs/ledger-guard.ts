@@ -12,9 +12,12 @@ import { CHAIN_START, extendChain, verifyChain } from '../core/ledger-chain';
 import type { ChainAnchor, ChainBreak } from '../core/ledger-chain';
 import { sha256Hex } from '../platform/digest';
 import { readJson, writeJson, deleteJson } from '../platform/store';
+import { canEditSheet, protectWithWarning } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
-import { appendLedger, readLedgerChain, writeLedgerChain } from '../sheets/ledger';
+import { LEDGER_TAB } from '../sheets/tabs';
+import { appendLedger, LEDGER_WARNING, readLedgerChain, writeLedgerChain } from '../sheets/ledger';
 import type { LedgerChain } from '../sheets/ledger';
+import { protectLedger } from './ledger-writers';
 
 const ANCHOR_KEY = 'bg.ledger.anchor';
 const ALARM_KEY = 'bg.ledger.alarm';
@@ -56,6 +59,12 @@ export function ledgerChain(): LedgerChain {
     digest: sha256Hex,
     head: readLedgerHead,
     moved: writeAnchor,
+    protect: (sheet) => {
+      const done = protectLedger(sheet.getParent(), sheet);
+      // Created by someone who is not a known writer (no owner recorded yet): a warning, until a writer's
+      // next push takes it over.
+      if (done !== 'changed' && done !== 'unchanged') protectWithWarning(sheet, null, LEDGER_WARNING);
+    },
   };
 }
 
@@ -80,7 +89,8 @@ export function checkLedger(ss: Spreadsheet, now = new Date(), catchUp = false):
   const anchor = readAnchor();
   const { rows, hasChainColumn } = readLedgerChain(ss);
   if (anchor === null && (!hasChainColumn || rows.every((r) => r.hash === ''))) {
-    // Written before the chain existed: chained once, as it stands now.
+    // Written before the chain existed: chained once, as it stands now, by someone who may write it.
+    if (!mayWriteLedger(ss)) return { ok: true, rows: rows.length, alarm: null, migrated: 0 };
     chainAsItStands(ss, rows);
     return { ok: true, rows: rows.length, alarm: null, migrated: rows.length };
   }
@@ -98,6 +108,12 @@ export function checkLedger(ss: Spreadsheet, now = new Date(), catchUp = false):
     writeAnchor({ rows: rows.length, hash: rows[rows.length - 1]?.hash ?? CHAIN_START });
   }
   return { ok: true, rows: rows.length, alarm: null, migrated: 0 };
+}
+
+/** False when the Ledger tab's protection refuses the user running this (they cannot chain it). */
+function mayWriteLedger(ss: Spreadsheet): boolean {
+  const sheet = ss.getSheetByName(LEDGER_TAB);
+  return sheet === null || canEditSheet(sheet);
 }
 
 /** Chains the rows as they stand (the Chain column written whole) and anchors the chain's end. */
@@ -123,6 +139,7 @@ export function requireIntactLedger(ss: Spreadsheet): void {
  */
 export function acknowledgeLedger(ss: Spreadsheet, by: string, now = new Date()): LedgerCheck {
   const alarm = ledgerAlarm();
+  protectLedger(ss);
   chainAsItStands(ss, readLedgerChain(ss).rows);
   deleteJson(ALARM_KEY);
   if (alarm) {

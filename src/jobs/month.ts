@@ -22,9 +22,10 @@ import type { BillingSettings } from '../core/settings';
 import { NothingForPeriod, type BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
+import { withContractOwnerChecks } from '../core/contract-owner';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
-import { validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
+import { markHeldRows, validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender } from '../sheets/ledger';
 import { addLookupProducts, readLookups } from '../sheets/lookups';
@@ -293,6 +294,23 @@ export interface MonthPlan {
   collapsedInto: Map<string, string>;
   /** Seed 002's "Mapping Settings Incomplete" of the contract service each line reaches, by line key. */
   mappingGaps: Map<string, string>;
+  /**
+   * Rows held because the contract they would be pushed to belongs to another PSA company than their
+   * customer's (or shares a contract service with such a row), by line key: the reason, as in Status.
+   */
+  held: Map<string, string>;
+}
+
+/**
+ * How old a PSA read may be for a comparison that only shows or approves (Review, approval, dry run), where
+ * the connector keeps its reads (PsaReadScope.recentReadsMs). A pull's comparison, "compare again" and every
+ * push read the PSA now.
+ */
+export const SHOW_OR_APPROVE_READS_MS = 10 * 60_000;
+
+export interface PlanOptions {
+  /** See SHOW_OR_APPROVE_READS_MS; absent: the PSA is read now. */
+  recentReadsMs?: number;
 }
 
 /**
@@ -306,6 +324,7 @@ export function planMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
   known?: MonthContext,
+  options: PlanOptions = {},
 ): MonthPlan {
   const lookups = known ? known.lookups : readLookups(ss);
   let mappings = known ? known.mappings : readMappings(ss, lookups).mappings;
@@ -315,9 +334,14 @@ export function planMonth(
   const contractList = lookups?.contracts ?? [];
   const overrides = rowMappingOverrides(grid.rows);
   // Rebuilt when products are found below: the start checks hold each line's resolution.
+  const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const checkedResolver = () =>
     withContractStartChecks(
-      withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+      withContractOwnerChecks(
+        withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+        contractList,
+        (id) => companyName.get(id) ?? id,
+      ),
       modifiers.lines,
       contractList,
       psa.capabilities,
@@ -329,6 +353,7 @@ export function planMonth(
     companyIds: [],
     contractIds: [],
     lineKeys: [],
+    ...(options.recentReadsMs ? { recentReadsMs: options.recentReadsMs } : {}),
   };
   const companies = new Set<string>();
   const contracts = new Set<string>();
@@ -382,6 +407,13 @@ export function planMonth(
   });
   const collapsedInto = new Map<string, string>();
   for (const c of modifiers.collapsed) for (const k of c.from) collapsedInto.set(k, c.line.key);
+  // Rows held because their contract is another company's say so in Status until the mapping is fixed.
+  const held = new Map<string, string>();
+  for (const r of grid.rows) {
+    const a = reconciliation.byLine.get(collapsedInto.get(r.key) ?? r.key);
+    if (a?.action === 'blocked' && a.reason === 'contract-company') held.set(r.key, a.message);
+  }
+  markHeldRows(ss, month, grid.rows, held);
   let names: Record<string, string> | undefined;
   const mappingGaps = mappingGapsOf(
     grid.rows.map((r) => r.line),
@@ -389,7 +421,7 @@ export function planMonth(
     { contracts: contractList, companies: lookups?.companies ?? [] },
     (source) => (names ??= sourceNames())[source] ?? source,
   );
-  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems, mappingGaps };
+  return { grid, reconciliation, collapsedInto, contractStarts: checked.problems, mappingGaps, held };
 }
 
 const withProducts = (l: Lookups | null, products: readonly PsaProduct[]): Lookups | null =>
@@ -590,7 +622,9 @@ export function pushMonth(
   for (const a of monthPlan.reconciliation.actions) {
     for (const k of a.lineKeys) {
       if (!approved.has(k) || results.has(k)) continue;
-      if (a.action === 'blocked') results.set(k, { status: 'skipped', message: a.message });
+      // A row held for its contract's company keeps that reason in Status (planMonth wrote it).
+      if (a.action === 'blocked' && a.reason !== 'contract-company')
+        results.set(k, { status: 'skipped', message: a.message });
       // Already as approved in the PSA (e.g. landed in a run that was cut off): say so, replacing any
       // stale "Failed" from that run.
       else if (a.action === 'none' && a.psaId) {

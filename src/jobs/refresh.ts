@@ -12,7 +12,7 @@ import {
 } from '../core/mapping';
 import { matchClients } from '../core/matching';
 import type { ClientMatch } from '../core/matching';
-import { importsClientMappings, type PsaContract } from '../core/psa';
+import { importsClientMappings, type ImportsClientMappings, type PsaContract } from '../core/psa';
 import type { BillingSource } from '../core/source';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { writeLookups } from '../sheets/lookups';
@@ -34,6 +34,8 @@ export interface RefreshSummary {
     Partial<SourceParent>)[];
   problems: string[];
 }
+
+type Imported = ReturnType<ImportsClientMappings['importClientMappings']>;
 
 /** The one recurring contract a customer's charges go to, when the company has exactly one. */
 function soleContract(contracts: readonly PsaContract[], companyId: string): PsaContract | null {
@@ -72,20 +74,28 @@ export function refreshMappings(
       problems.push(`${source.displayName}: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
-  // A source that could not be read keeps the hierarchy found last time.
+  const current = readMappings(ss).mappings;
+  // Mappings the PSA itself keeps (optional ability): confirmed here, kept by the matcher like a person's.
+  const imported: Imported = importsClientMappings(psa.target)
+    ? psa.target.importClientMappings(sources, current.clients)
+    : { mappings: [], problems: [] };
+  problems.push(...imported.problems);
+
+  // Parents: what each source says, else what the PSA knows of the source's organisations (sub-organisations
+  // on its mapping page); a source that could not be read keeps the hierarchy found last time.
   const parents = parentsOf(customers);
+  const listed = new Map(customers.map((c) => [sourceCustomerKey(c.source, c.id), c.name]));
+  for (const p of imported.parents ?? []) {
+    const key = sourceCustomerKey(p.source, p.customerId);
+    if (!listed.has(key) || parents.has(key) || p.parentId === p.customerId) continue;
+    const parentName = listed.get(sourceCustomerKey(p.source, p.parentId)) || p.parentName;
+    parents.set(key, { parentId: p.parentId, parentName });
+  }
   if (failed.size) {
     for (const [key, p] of readSourceParents(ss))
       if (failed.has(splitSourceCustomerKey(key)[0]) && !parents.has(key)) parents.set(key, p);
   }
   writeSourceParents(ss, parents);
-
-  const current = readMappings(ss).mappings;
-  // Mappings the PSA itself keeps (optional ability): confirmed here, kept by the matcher like a person's.
-  const imported = importsClientMappings(psa.target)
-    ? psa.target.importClientMappings(sources, current.clients)
-    : { mappings: [], problems: [] };
-  problems.push(...imported.problems);
   const importedKeys = new Set(imported.mappings.map((m) => sourceCustomerKey(m.source, m.customerId)));
   const known = [
     ...current.clients.filter((c) => !importedKeys.has(sourceCustomerKey(c.source, c.customerId))),

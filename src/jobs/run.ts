@@ -40,6 +40,7 @@ import {
 import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter } from './dispatcher';
 import { Journal, propertiesJournal } from './ledger';
 import { ledgerAlarm, LedgerTamperedError, readLedgerHead, requireIntactLedger } from './ledger-guard';
+import { LedgerLockedError, requireLedgerWritable } from './ledger-writers';
 import { NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
 
@@ -443,6 +444,9 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
   const ss = activeSpreadsheet();
   // A Ledger changed by hand stops every push (and continuation) until an admin acknowledges it.
   requireIntactLedger(ss);
+  // Only BillGrid's owner, admins and schedule owner may write the Ledger (Sheets enforces it): checked,
+  // with the protection kept in step, before anything is sent.
+  requireLedgerWritable(ss);
   const settings = loadSettings();
   const psa = connectedPsa();
   let known: MonthContext | undefined;
@@ -646,7 +650,7 @@ export function continueJob(): void {
       try {
         executeCheckpoint(cp.value);
       } catch (err) {
-        if (!(err instanceof LedgerTamperedError)) throw err;
+        if (!(err instanceof LedgerTamperedError) && !(err instanceof LedgerLockedError)) throw err;
         // The checkpoint stays; the acknowledgement queues its continuation again (resumeStoppedPush).
         const refused: LastRun = {
           at: new Date().toISOString(),
@@ -664,6 +668,12 @@ export function continueJob(): void {
 }
 
 registerJob(CONTINUATION_JOB, { run: continueJob });
+
+/** The job waiting for a continuation is a push (it writes the Ledger), not a pull or a comparison. */
+export function continuationWritesLedger(): boolean {
+  const cp = readJson(CHECKPOINT_KEY, checkpointSchema);
+  return cp.ok && cp.value !== null && cp.value.job !== 'pull' && cp.value.job !== 'compare';
+}
 
 /**
  * After an owner or admin acknowledged a change to the Ledger: a push whose continuation the check
@@ -782,7 +792,11 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
       runId: '',
       trigger,
       month,
-      outcome: notYet ? 'finished' : err instanceof LedgerTamperedError ? 'refused' : 'failed',
+      outcome: notYet
+        ? 'finished'
+        : err instanceof LedgerTamperedError || err instanceof LedgerLockedError
+          ? 'refused'
+          : 'failed',
       message: notYet ? `Nothing to sync yet for ${month} (${message})` : message,
     });
   }

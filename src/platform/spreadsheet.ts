@@ -231,6 +231,73 @@ export function protectWithWarning(sheet: Sheet, range: Range | null, descriptio
   p.setDescription(description).setWarningOnly(true);
 }
 
+export type ProtectOutcome = 'unchanged' | 'changed' | 'not-allowed';
+
+const lowerEmail = (e: string): string => e.trim().toLowerCase();
+
+/**
+ * One protection of the whole tab, with no warning, that only `editors` may edit: Sheets refuses everyone
+ * else, whether they type or a script runs as them (scripts run with the executing user's rights). The
+ * protection carrying `description`, or one of the `adopt` descriptions (an earlier warning-only one), is
+ * brought in step with the list; one is created when there is none. Google keeps the spreadsheet's owner
+ * and the user running this on every protection ("Neither the owner of the spreadsheet nor the current
+ * user can be removed", Protection reference). `collaborators()` (the spreadsheet's editors, null when
+ * unknown) is read only if Sheets refuses to add someone.
+ * 'not-allowed': this user is not on the protection, so may not change it; nothing is changed.
+ */
+export function protectSheetFor(
+  sheet: Sheet,
+  description: string,
+  adopt: readonly string[],
+  editors: readonly string[],
+  collaborators: () => string[] | null,
+): ProtectOutcome {
+  const ours = sheet
+    .getProtections(SpreadsheetApp.ProtectionType.SHEET)
+    .filter((p) => [description, ...adopt].includes(p.getDescription()));
+  if (ours.some((p) => !p.canEdit())) return 'not-allowed';
+  const [found, ...extra] = ours;
+  for (const p of extra) p.remove();
+  const want = new Set(editors.map(lowerEmail).filter((e) => e !== ''));
+  // Should Sheets refuse someone who cannot edit the file (not verified), the others are listed.
+  const addEditors = (p: GoogleAppsScript.Spreadsheet.Protection, list: string[]): void => {
+    if (!list.length) return;
+    try {
+      p.addEditors(list);
+    } catch (err) {
+      const known = collaborators();
+      const can = known === null ? [] : list.filter((e) => known.includes(e));
+      if (can.length === 0 || can.length === list.length) throw err;
+      p.addEditors(can);
+    }
+  };
+  if (found && found.getDescription() === description && !found.isWarningOnly() && !found.canDomainEdit()) {
+    const have = new Set(found.getEditors().map((u) => lowerEmail(u.getEmail())));
+    let drop = [...have].filter((e) => e !== '' && !want.has(e));
+    // The spreadsheet's owner stays on every protection whatever BillGrid asks.
+    if (drop.length) {
+      const owner = lowerEmail(sheet.getParent().getOwner()?.getEmail() ?? '');
+      drop = drop.filter((e) => e !== owner);
+    }
+    const add = [...want].filter((e) => !have.has(e));
+    if (!drop.length && !add.length) return 'unchanged';
+    addEditors(found, add);
+    if (drop.length) found.removeEditors(drop);
+    return 'changed';
+  }
+  const p = found ?? sheet.protect();
+  p.setDescription(description).setWarningOnly(false);
+  p.removeEditors(p.getEditors().map((u) => u.getEmail()));
+  addEditors(p, [...want]);
+  if (p.canDomainEdit()) p.setDomainEdit(false);
+  return 'changed';
+}
+
+/** False when a protection of the whole tab refuses the user running this (no warning, not on it). */
+export function canEditSheet(sheet: Sheet): boolean {
+  return sheet.getProtections(SpreadsheetApp.ProtectionType.SHEET).every((p) => p.canEdit());
+}
+
 /** BillGrid's own conditional format rules carry this in their formula, so they can be replaced. */
 export const RULE_MARK = 'N("BillGrid")=0';
 

@@ -340,12 +340,56 @@ export function validateGrid(ss: Spreadsheet, month: string, options: ReadGridOp
   let changed = false;
   const values: WriteValue[] = t.rows.map((r, i) => {
     const cur: CellValue = r[statusCol] ?? '';
-    const next = message.get(i + 2) ?? (cellText(cur).startsWith(INVALID_MARK.trim()) ? '' : cur);
+    const text = cellText(cur);
+    const stale = text.startsWith(INVALID_MARK.trim()) && !text.startsWith(HELD_MARK);
+    const next = message.get(i + 2) ?? (stale ? '' : cur);
     if (next !== cur) changed = true;
     return next;
   });
   if (changed) writeColumns(sheet, 2, new Map([[statusCol + 1, values]]));
   return read;
+}
+
+/**
+ * Status prefix of a valid row the month's comparison holds back for a reason in its mappings rather than
+ * its cells (its contract belongs to another PSA company than its customer's: core/contract-owner.ts).
+ * Highlighted like an invalid row's message; validateGrid leaves it to markHeldRows, which sets and clears it.
+ */
+export const HELD_MARK = `${INVALID_MARK}Held: `;
+
+/**
+ * Show each held row's reason in its Status cell (HELD_MARK + reason) and clear the mark of rows no longer
+ * held. `rows` are the rows as just read (their Status cells): when nothing changes, nothing is read or
+ * written; otherwise the key and Status columns are read once and Status written once.
+ */
+export function markHeldRows(
+  ss: Spreadsheet,
+  month: string,
+  rows: readonly { key: string; status: string }[],
+  held: ReadonlyMap<string, string>,
+): number {
+  const wanted = (key: string, status: string): string => {
+    const why = held.get(key);
+    if (why !== undefined) return HELD_MARK + why;
+    return status.startsWith(HELD_MARK) ? '' : status;
+  };
+  if (!rows.some((r) => wanted(r.key, r.status) !== r.status)) return 0;
+  const { tab, sheet } = gridSheet(ss, month);
+  const { index, column } = readGridColumns(sheet, tab, ['key', 'status']);
+  const keys = column('key');
+  const now = column('status');
+  let changed = 0;
+  const status: WriteValue[] = keys.map((k, i) => {
+    const key = cellText(k).trim();
+    const text = cellText(now[i]);
+    if (!key) return now[i];
+    const next = wanted(key, text);
+    if (next === text) return now[i];
+    changed++;
+    return next;
+  });
+  if (changed) writeColumns(sheet, 2, new Map([[(index.get('status') as number) + 1, status]]));
+  return changed;
 }
 
 /** The header, then only the given columns' data rows (see read-columns.ts). */

@@ -75,7 +75,12 @@ export interface LedgerChain {
   digest: Digest;
   head(): ChainAnchor;
   moved(anchor: ChainAnchor): void;
+  /** Protects a new Ledger tab so that only BillGrid's owner, admins and schedule owner can write it. */
+  protect?(sheet: Sheet): void;
 }
+
+/** The warning-only protection BillGrid set on the Ledger before it protected it for its writers. */
+export const LEDGER_WARNING = 'BillGrid ledger: history of pushes, append-only';
 
 const json = (v: unknown): string => (v === null || v === undefined ? '' : JSON.stringify(v));
 
@@ -91,7 +96,7 @@ interface LedgerLayout {
   timeZone: string;
 }
 
-function ledgerLayout(ss: Spreadsheet): LedgerLayout {
+function ledgerLayout(ss: Spreadsheet, protect: ((sheet: Sheet) => void) | undefined): LedgerLayout {
   const existed = ss.getSheetByName(LEDGER_TAB) !== null;
   const sheet = ensureSheet(ss, LEDGER_TAB);
   const lastRow = sheet.getLastRow();
@@ -117,7 +122,11 @@ function ledgerLayout(ss: Spreadsheet): LedgerLayout {
     for (const [id, i] of locateColumns(LEDGER_TAB, header, LEDGER_COLUMNS).index) index.set(id, i);
   }
   const chain = ensureChainColumn(sheet, header);
-  if (!existed) protectWithWarning(sheet, null, 'BillGrid ledger: history of pushes, append-only');
+  // An existing tab's protection is kept in step by the push's own check (jobs/ledger-writers.ts).
+  if (!existed) {
+    if (protect) protect(sheet);
+    else protectWithWarning(sheet, null, LEDGER_WARNING);
+  }
   return { sheet, index, chain, nextRow: Math.max(lastRow, 1) + 1, timeZone: ss.getSpreadsheetTimeZone() };
 }
 
@@ -154,7 +163,8 @@ function entryCells(e: LedgerEntry, timeZone: string): string[] {
 }
 
 /**
- * Appends at the bottom of the Ledger tab (created, protected with a warning, on first use). The tab and
+ * Appends at the bottom of the Ledger tab (created on first use, and protected for its writers through
+ * `chain.protect`; with a warning only when there is no chain). The tab and
  * its header are looked up on the first append only: a push moves its journal here many times in one
  * execution, and each later append costs just the last row and one setValues.
  */
@@ -174,7 +184,7 @@ export class LedgerAppender {
     let first: number;
     if (this.layout) first = Math.max(this.layout.sheet.getLastRow(), 1) + 1;
     else {
-      this.layout = ledgerLayout(this.ss);
+      this.layout = ledgerLayout(this.ss, this.chain?.protect);
       first = this.layout.nextRow;
     }
     const { sheet, index, timeZone } = this.layout;
@@ -237,6 +247,8 @@ export function writeLedgerChain(ss: Spreadsheet, hashes: readonly string[]): vo
     .getRange(1, 1, 1, lastCol)
     .getValues()[0]
     .map((h) => String(h));
+  // A tab with no header yet (made by hand): the first append writes it, Chain column included.
+  if (header.every((h) => h.trim() === '')) return;
   const col = ensureChainColumn(sheet, header);
   if (hashes.length) writeColumns(sheet, 2, new Map([[col + 1, [...hashes]]]));
 }

@@ -27,6 +27,7 @@ describe('rights (P45)', () => {
       admins: [],
       canManage: true,
       canApprove: true,
+      canPush: true,
       deployment: 'bound',
       keysExposedTo: null, // the editors list is not readable here
     });
@@ -50,6 +51,18 @@ describe('rights (P45)', () => {
     expect(errorOf(() => sidebarApi.setAdmins([BOB]))).toBe(
       `Only the BillGrid owner (${OWNER}) may change the admins.`,
     );
+  });
+
+  it('lets only the owner and admins push: an editor approves and is told who can push', () => {
+    sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
+    sidebarApi.setAdmins(['carol@northwind.example']);
+    gas.user = BOB;
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canApprove: true, canPush: false });
+    expect(errorOf(() => sidebarApi.pushBillingMonth('2026-10'))).toBe(
+      `Only the BillGrid owner (${OWNER}) or an admin (carol@northwind.example) may push to the PSA: every push is recorded in the Ledger, which only they can write. Approve the rows and ask one of them to push.`,
+    );
+    gas.user = 'carol@northwind.example';
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'admin', canPush: true });
   });
 
   it('lets the owner name admins, who may then change credentials', () => {

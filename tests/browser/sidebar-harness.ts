@@ -38,17 +38,27 @@ export async function startSidebarHarness(): Promise<Harness> {
         fn: string;
         args: unknown[];
       };
-      let out: unknown;
-      try {
-        const f = api[fn];
-        if (typeof f !== 'function') throw new Error(`Script function not found: ${fn}`);
+      const failed = (e: unknown) => ({
+        ok: false,
+        error: { name: 'Error', message: e instanceof Error ? e.message : String(e) },
+      });
+      // A test may stand in a slow server function (a promise): other calls are answered meanwhile.
+      void Promise.resolve()
+        .then(() => {
+          const f = api[fn];
+          if (typeof f !== 'function') throw new Error(`Script function not found: ${fn}`);
+          return f(...args);
+        })
         // JSON round trip: what google.script.run can carry.
-        const value = f(...args);
-        out = { ok: true, value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) };
-      } catch (e) {
-        out = { ok: false, error: { name: 'Error', message: e instanceof Error ? e.message : String(e) } };
-      }
-      reply(200, 'application/json', JSON.stringify(out));
+        .then(
+          (value) => ({
+            ok: true,
+            value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)),
+          }),
+          failed,
+        )
+        .catch(failed)
+        .then((out) => reply(200, 'application/json', JSON.stringify(out)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -2,7 +2,7 @@
  * The built sidebar in Chromium at 300 px, over the real server functions (in-process, fake Apps
  * Script globals): wizard, Connect screen, masking, readable errors, rights and keyboard use.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { createGasEnvironment, createState } from '../../local/gas';
 import { ledgerChain } from '../../src/jobs/ledger-guard';
 import { appendLedger, readLedger } from '../../src/sheets/ledger';
@@ -11,12 +11,65 @@ import { startSidebarHarness, type Harness } from './sidebar-harness';
 import { SID, TOKEN } from '../api/fake-gas';
 import { sidebarApi } from '../../src/api';
 import type { ClientRow, ClientsView } from '../../src/api/clients';
+import type { DryRun } from '../../src/api/jobs';
+import type { ProductRow, ProductsView } from '../../src/api/products';
 
 /** The Clients list one test shows (mapped customers of four integrations); null: the real, empty one. */
 let fakeClients: ClientsView | null = null;
 const api = sidebarApi as unknown as Record<string, (...a: unknown[]) => unknown>;
 const realListClients = api.listClients;
 api.listClients = (...a: unknown[]) => fakeClients ?? realListClients(...a);
+
+/**
+ * Connected sources and PSA as the wizard sees them, with a client refresh that takes `ms` and reports a
+ * step of its progress meanwhile; null: the real, unconnected state.
+ */
+let slowRefresh: { ms: number; calls: number } | null = null;
+const realSetupState = api.getSetupState;
+api.getSetupState = (...a: unknown[]) => {
+  const s = realSetupState(...a) as Record<string, unknown>;
+  return slowRefresh ? { ...s, sourcesConnected: 1, psaConnected: 1 } : s;
+};
+const realRefresh = api.refreshClients;
+api.refreshClients = (...a: unknown[]) => {
+  const slow = slowRefresh;
+  if (!slow) return realRefresh(...a);
+  slow.calls++;
+  const summary = {
+    customers: 3,
+    companies: 2,
+    matched: 2,
+    kept: 0,
+    ambiguous: 0,
+    unmatched: 1,
+    contractsLinked: 2,
+    toMap: [
+      {
+        source: 'alpha',
+        customerId: 'c3',
+        customerName: 'Crestview Clinic',
+        outcome: 'unmatched',
+        message: 'No company is 90 % like it',
+        candidates: [],
+      },
+    ],
+    problems: [],
+  };
+  return new Promise((resolve) => setTimeout(() => resolve(summary), slow.ms));
+};
+const realProgress = api.getJobProgress;
+api.getJobProgress = (...a: unknown[]) =>
+  slowRefresh ? { runId: 'refresh', step: 'Reading Alpha customers', done: 3, total: 5 } : realProgress(...a);
+
+/** A dry run refused in manual product mode and the month's products, as the server would send them. */
+let fakeRefusal: { dry: DryRun; products: ProductsView } | null = null;
+const realDryRun = api.dryRunPush;
+api.dryRunPush = (...a: unknown[]) => fakeRefusal?.dry ?? realDryRun(...a);
+const realMonths = api.listBillingMonths;
+api.listBillingMonths = (...a: unknown[]) =>
+  fakeRefusal ? { months: ['2026-10'], suggested: '2026-10' } : realMonths(...a);
+const realProducts = api.listProductMappings;
+api.listProductMappings = (...a: unknown[]) => fakeRefusal?.products ?? realProducts(...a);
 
 const clientRow = (
   source: string,
@@ -140,6 +193,98 @@ describe('sidebar (built sidebar.html)', () => {
     // Wizard state lives server-side: a reload opens on the tabs.
     await page.reload();
     await page.getByRole('tab', { name: 'Connect' }).waitFor();
+  });
+
+  it("the wizard's first visit to Clients refreshes by itself, showing its progress; Back and Next do not redo it", async () => {
+    slowRefresh = { ms: 2500, calls: 0 };
+    try {
+      await page.reload();
+      await page.getByText('Step 1 of 5').waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByText('Step 2 of 5').waitFor();
+      // Nobody pressed Refresh: the progress bar shows the step the server reports while it reads.
+      await page.locator('.progress-label', { hasText: 'Reading Alpha customers (3 of 5)' }).waitFor();
+      expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('60');
+      await page.getByRole('heading', { name: 'Still to map (1)' }).waitFor();
+      expect(await page.locator('.progress-label').count()).toBe(0);
+      await page.locator('ul.to-map li', { hasText: 'Crestview Clinic' }).waitFor();
+      expect(slowRefresh.calls).toBe(1);
+      // Back to Connect and Next again: the step is drawn again without a second refresh.
+      await page.getByRole('button', { name: 'Back' }).click();
+      await page.getByText('Step 1 of 5').waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByText('Step 2 of 5').waitFor();
+      await page.getByRole('heading', { name: 'Mapped clients (0)' }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(slowRefresh.calls).toBe(1);
+      expect(await page.locator('.progress-label').count()).toBe(0);
+    } finally {
+      slowRefresh = null;
+    }
+  });
+
+  it('manual product mode: a refused dry run lists each product to map, each opening Products on it', async () => {
+    const product = (sku: string, name: string): ProductRow => ({
+      source: 'alpha',
+      sourceName: 'Alpha',
+      sku,
+      name,
+      lines: 2,
+      productId: null,
+      productName: null,
+      status: null,
+      unmapped: 'manual',
+    });
+    fakeRefusal = {
+      dry: {
+        month: '2026-10',
+        steps: [],
+        total: 0,
+        byOperation: {},
+        skipped: 0,
+        refused: {
+          message:
+            "Nothing was pushed: 2 product(s) of approved lines are not mapped yet ('SKU-B', 'SKU-C').",
+          productsToMap: [
+            { source: 'alpha', sku: 'SKU-B', description: 'Backup', lines: 2 },
+            { source: 'alpha', sku: 'SKU-C', description: 'Calls', lines: 1 },
+          ],
+        },
+      },
+      products: {
+        month: '2026-10',
+        rows: [product('SKU-A', 'Antivirus'), product('SKU-B', 'Backup'), product('SKU-C', 'Calls')],
+        products: [{ id: '9', name: 'Generic' }],
+        defaultItem: null,
+      },
+    };
+    try {
+      await page.getByRole('button', { name: 'Skip setup' }).click();
+      await page.getByRole('tab', { name: 'Push' }).click();
+      await page.getByRole('button', { name: 'Dry run' }).click();
+      await page.getByRole('heading', { name: 'Dry run: nothing would be sent' }).waitFor();
+      const refusal = page.locator('.problems.refused');
+      const skus = (items: Locator) => items.evaluateAll((ls) => ls.map((l) => l.getAttribute('data-sku')));
+      expect(await skus(refusal.locator('li'))).toEqual(['SKU-B', 'SKU-C']);
+      await page.screenshot({ path: screenshotPath('sidebar-manual-mode-refusal') });
+
+      await refusal.getByRole('button', { name: 'Map SKU-C in Products' }).click();
+      await page.locator('li[data-sku="SKU-C"].focus').waitFor();
+      expect(await page.getByRole('tab', { name: 'Products' }).getAttribute('aria-selected')).toBe('true');
+      expect(await skus(page.locator('ul.to-map li:visible'))).toEqual(['SKU-C']);
+      expect(
+        await page
+          .getByLabel('PSA product for Calls (SKU-C)')
+          .evaluate((el) => el === document.activeElement),
+      ).toBe(true);
+      // Products opened again from its tab shows the whole list.
+      await page.getByRole('tab', { name: 'Push' }).click();
+      await page.getByRole('tab', { name: 'Products' }).click();
+      await page.locator('ul.to-map li[data-sku="SKU-A"]').waitFor();
+      expect(await skus(page.locator('ul.to-map li:visible'))).toEqual(['SKU-A', 'SKU-B', 'SKU-C']);
+    } finally {
+      fakeRefusal = null;
+    }
   });
 
   it('shows a Ledger row changed by hand on opening, lets an editor see it and the owner acknowledge it', async () => {

@@ -2,6 +2,7 @@
  * Per-service "sync stopped" (seed 002's stop icon) through the BUILT bundle: a stopped contract service
  * keeps its quantity while its rows stay in the grid, are never bulk-approved and, even ticked by hand, are
  * never pushed — by a person or by the schedule — and their Status says why; resuming sync pushes them.
+ * A customer mapped to another company than its contract's is held the same way until mapped back.
  * Each Contracts row shows its last and next sync.
  */
 import type { SheetState } from '../../local/gas/state';
@@ -174,7 +175,8 @@ describe('stopping and resuming the sync of one contract service (built bundle)'
     expect(reviewWarnings()).toEqual([words]);
     call('includeClient', customer);
 
-    // Mapped to another company in the Clients tab by hand: its rows still sync, and say the mapping is incomplete.
+    // Mapped to another company in the Clients tab by hand: the service says the mapping is incomplete, and
+    // its rows are held, since their contract belongs to the customer's former company (core/contract-owner.ts).
     const clients = sheet('Clients');
     const head = (clients.rows[0] ?? []).map(value);
     const at = clients.rows.findIndex(
@@ -211,8 +213,12 @@ describe('stopping and resuming the sync of one contract service (built bundle)'
         r['Charge type'] === 'recurring',
     );
     expect(flagged.length).toBeGreaterThan(0);
-    for (const r of flagged)
-      expect(String(r.Action)).toMatch(/ · ⚠ Mapping Settings Incomplete: .* is mapped to /);
+    for (const r of flagged) {
+      expect(String(r.Action)).toMatch(
+        /^Blocked: Customer .* is mapped to PSA company .*, but contract .* belongs to /,
+      );
+      expect(String(r.Status)).toMatch(/^⚠ Held: Customer .* is mapped to PSA company /);
+    }
     expect(reviewWarnings().length).toBeGreaterThan(0);
 
     // Mapped back: the warning goes, from the service, Review and the rows.
@@ -221,5 +227,6 @@ describe('stopping and resuming the sync of one contract service (built bundle)'
     expect(reviewWarnings()).toEqual([]);
     call('reconcileBillingMonth', DEMO_MONTH);
     expect(grid().filter((r) => String(r.Action).includes('Mapping Settings Incomplete'))).toEqual([]);
+    expect(grid().filter((r) => String(r.Status).startsWith('⚠ Held'))).toEqual([]);
   });
 });

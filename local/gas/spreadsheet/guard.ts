@@ -35,6 +35,19 @@ export function assertCanEdit(ctx: Ctx, ss: SpreadsheetState, sheet: SheetState,
   }
 }
 
+/**
+ * Throws Sheets' message when the executing user may not change the structure of `sheet` (insert rows or
+ * columns, rename, freeze, delete the tab): a sheet protection they are not on covers it all.
+ */
+export function assertCanEditSheet(ctx: Ctx, ss: SpreadsheetState, sheet: SheetState): void {
+  const user = ctx.exec.user;
+  if (user === ss.owner) return;
+  for (const p of sheet.protections) {
+    if (p.type !== 'SHEET' || p.warningOnly || p.editors.includes(user)) continue;
+    throw new GasError(PROTECTED_MESSAGE);
+  }
+}
+
 /** Whole rows or columns of a sheet, as a grid range (for inserts and deletes). */
 export function linesGrid(
   sheet: SheetState,

@@ -7,6 +7,7 @@ import type { Emulates } from '../emulates';
 import { findSheet, findSpreadsheet } from './model';
 import { EmuRange } from './range';
 import { EmuUser } from '../user';
+import { PROTECTED_MESSAGE } from './guard';
 
 type Protection = GoogleAppsScript.Spreadsheet.Protection;
 
@@ -72,6 +73,19 @@ export class EmuProtection
     return new EmuProtection(ctx, ssId, sheet.id, data.id);
   }
 
+  /**
+   * Changing a protection (its editors, warning, description, ranges, or removing it) needs the right to
+   * edit what it protects: the file owner and the users on it; anyone for a warning-only one. Sheets'
+   * wording for this refusal is **unverified**: the emulator gives the protected-cell message.
+   */
+  private _changeable(): ProtectionData {
+    const p = this._data();
+    const user = this._ctx.exec.user;
+    if (p.warningOnly || p.editors.includes(user)) return p;
+    if (findSpreadsheet(this._ctx.rt.state, this._ssId).owner === user) return p;
+    throw new GasError(PROTECTED_MESSAGE);
+  }
+
   private _data(): ProtectionData {
     const sheet = findSheet(findSpreadsheet(this._ctx.rt.state, this._ssId), this._sheetId);
     const p = sheet.protections.find((x) => x.id === this._id);
@@ -83,20 +97,22 @@ export class EmuProtection
     return this.addEditors([email instanceof EmuUser ? email.getEmail() : String(unwrap(email))]);
   }
   addEditors(emails: string[]): this {
-    const p = this._data();
+    const p = this._changeable();
     p.editors = [...new Set([...p.editors, ...emails.map(String)])];
     return this;
   }
   removeEditor(email: string | EmuUser): this {
     return this.removeEditors([email instanceof EmuUser ? email.getEmail() : String(unwrap(email))]);
   }
+  /** "Neither the owner of the spreadsheet nor the current user can be removed" (Protection reference). */
   removeEditors(emails: Array<string | EmuUser>): this {
-    const p = this._data();
+    const p = this._changeable();
     const owner = findSpreadsheet(this._ctx.rt.state, this._ssId).owner;
+    const me = this._ctx.exec.user;
     const drop = new Set(
       emails.map((e) => (unwrap(e) instanceof EmuUser ? (unwrap(e) as EmuUser).getEmail() : String(e))),
     );
-    p.editors = p.editors.filter((e) => e === owner || !drop.has(e));
+    p.editors = p.editors.filter((e) => e === owner || e === me || !drop.has(e));
     return this;
   }
   getEditors(): EmuUser[] {
@@ -104,20 +120,25 @@ export class EmuProtection
   }
   canEdit(): boolean {
     const p = this._data();
-    return p.warningOnly || p.editors.includes(this._ctx.exec.user);
+    const user = this._ctx.exec.user;
+    return (
+      p.warningOnly ||
+      p.editors.includes(user) ||
+      findSpreadsheet(this._ctx.rt.state, this._ssId).owner === user
+    );
   }
   canDomainEdit(): boolean {
     return this._data().domainEdit;
   }
   setDomainEdit(editable: boolean): this {
-    this._data().domainEdit = Boolean(editable);
+    this._changeable().domainEdit = Boolean(editable);
     return this;
   }
   getDescription(): string {
     return this._data().description;
   }
   setDescription(description: string): this {
-    this._data().description = String(description);
+    this._changeable().description = String(description);
     return this;
   }
   getProtectionType(): string {
@@ -130,7 +151,7 @@ export class EmuProtection
     return this._data().unprotected.map((g) => EmuRange._fromGrid(this._ctx, g, this._ssId));
   }
   setUnprotectedRanges(ranges: EmuRange[]): this {
-    const p = this._data();
+    const p = this._changeable();
     if (p.type !== 'SHEET') throw new GasError('Unprotected ranges can only be set on sheet protections.');
     p.unprotected = ranges.map((r) => unwrap(r)._grid());
     return this;
@@ -139,10 +160,11 @@ export class EmuProtection
     return this._data().warningOnly;
   }
   setWarningOnly(warningOnly: boolean): this {
-    this._data().warningOnly = Boolean(warningOnly);
+    this._changeable().warningOnly = Boolean(warningOnly);
     return this;
   }
   remove(): void {
+    this._changeable();
     const sheet = findSheet(findSpreadsheet(this._ctx.rt.state, this._ssId), this._sheetId);
     sheet.protections = sheet.protections.filter((x) => x.id !== this._id);
   }

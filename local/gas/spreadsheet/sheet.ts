@@ -8,7 +8,7 @@ import { findSheet, findSpreadsheet, lastColumn, lastRow, sheetByName, shiftRang
 import { EmuRange } from './range';
 import { EmuConditionalFormatRule } from './rules';
 import { EmuProtection } from './protection';
-import { assertCanEdit, linesGrid } from './guard';
+import { assertCanEdit, assertCanEditSheet, linesGrid } from './guard';
 import { EmuSpreadsheet } from './spreadsheet';
 import { addSheetMetadata, sheetMetadata, type EmuDeveloperMetadata } from './metadata';
 
@@ -109,6 +109,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
   setName(name: string): this {
     const n = String(name).trim();
     if (!n) throw new GasError('Sheet names cannot be empty.');
+    assertCanEditSheet(this._ctx, this._ss(), this._state());
     const other = sheetByName(this._ss(), n);
     if (other && other.id !== this._id) {
       throw new GasError(`A sheet with the name "${n}" already exists. Please enter another name.`);
@@ -225,6 +226,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const sh = this._state();
     if (beforePosition < 1 || beforePosition > sh.maxRows)
       throw new GasError('Those rows are out of bounds.');
+    assertCanEditSheet(this._ctx, this._ss(), sh);
     this._checkGrowth(howMany, 0);
     const at = beforePosition - 1;
     while (sh.rows.length < at) sh.rows.push(null);
@@ -237,6 +239,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const sh = this._state();
     if (afterPosition < 1 || afterPosition > sh.maxRows) throw new GasError('Those rows are out of bounds.');
     if (afterPosition === sh.maxRows) {
+      assertCanEditSheet(this._ctx, this._ss(), sh);
       this._checkGrowth(howMany, 0);
       sh.maxRows += howMany;
       return this;
@@ -273,6 +276,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const sh = this._state();
     if (afterPosition < 1 || afterPosition > sh.maxColumns)
       throw new GasError('Those columns are out of bounds.');
+    assertCanEditSheet(this._ctx, this._ss(), sh);
     this._checkGrowth(0, howMany);
     for (const row of sh.rows)
       if (row && row.length > afterPosition)
@@ -311,6 +315,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
       );
     }
     const sh = this._state();
+    assertCanEditSheet(this._ctx, this._ss(), sh);
     const row = lastRow(sh) + 1;
     const width = Math.max(1, rowContents.length);
     // appendRow is the one write that grows the grid, as in Sheets.
@@ -324,6 +329,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
   setFrozenRows(rows: number): void {
     const sh = this._state();
     if (rows < 0 || rows >= sh.maxRows) throw new GasError("You can't freeze all visible rows on the sheet.");
+    assertCanEditSheet(this._ctx, this._ss(), sh);
     sh.frozenRows = rows;
   }
   getFrozenRows(): number {
@@ -333,6 +339,7 @@ export class EmuSheet extends EmuObject implements Emulates<Sheet, SheetMethods>
     const sh = this._state();
     if (columns < 0 || columns >= sh.maxColumns)
       throw new GasError("You can't freeze all visible columns on the sheet.");
+    assertCanEditSheet(this._ctx, this._ss(), sh);
     sh.frozenColumns = columns;
   }
   getFrozenColumns(): number {

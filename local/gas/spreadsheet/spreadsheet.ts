@@ -5,6 +5,7 @@ import { EmuObject, GAS_CLASS, unwrap, type Ctx } from '../service';
 import { GasError } from '../execution';
 import type { Emulates } from '../emulates';
 import { parseA1 } from './a1';
+import { assertCanEditSheet } from './guard';
 import { findSpreadsheet, sheetByName } from './model';
 import { CELL_LIMIT, EmuSheet } from './sheet';
 import type { EmuRange } from './range';
@@ -155,6 +156,7 @@ export class EmuSpreadsheet extends EmuObject implements Emulates<Spreadsheet, S
     if (!ss.sheets.some((s) => s.id === id))
       throw new GasError('The sheet you are trying to use has been deleted.');
     if (ss.sheets.length === 1) throw new GasError("You can't remove all the sheets in a document.");
+    assertCanEditSheet(this._ctx, ss, target._state());
     ss.sheets = ss.sheets.filter((s) => s.id !== id);
     if (ss.activeSheetId === id) ss.activeSheetId = ss.sheets[0].id;
   }

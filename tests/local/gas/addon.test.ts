@@ -175,6 +175,55 @@ describe('protected ranges refuse writes from users not on the protection', () =
     expect(applyEdit(rt, { sheet: 'Ledger', a1: 'B3', value: 'edited', user: ALICE })).toBe('');
   });
 
+  const script = (rt: GasRuntime, user: string, body: string) =>
+    new LocalHost(
+      rt,
+      `function s() { const sh = SpreadsheetApp.getActive().getSheetByName('Ledger'); ${body} }`,
+    ).run('s', [], { user });
+
+  it("refuses changing a protected sheet's structure (rows, columns, name, freeze, the tab itself)", () => {
+    const rt = new GasRuntime(twoDocuments());
+    protectedLedger(rt);
+    for (const body of [
+      'sh.insertRowsAfter(sh.getMaxRows(), 5);',
+      'sh.insertRowsBefore(2, 1);',
+      'sh.insertColumnsAfter(1, 1);',
+      "sh.appendRow(['x']);",
+      "sh.setName('Ledger');",
+      'sh.setFrozenRows(2);',
+      'SpreadsheetApp.getActive().deleteSheet(sh);',
+    ]) {
+      expect([body, script(rt, BOB, body).error?.message]).toEqual([body, PROTECTED_MESSAGE]);
+      expect([body, script(rt, ALICE, body).ok]).toEqual([body, true]);
+    }
+  });
+
+  it('only someone on a protection may change it; neither the owner nor the current user can be removed', () => {
+    const rt = new GasRuntime(twoDocuments());
+    protectedLedger(rt);
+    const editors = 'sh.getProtections(SpreadsheetApp.ProtectionType.SHEET)[0]';
+    for (const body of [
+      `${editors}.addEditor('${BOB}');`,
+      `${editors}.removeEditors(['${ALICE}']);`,
+      `${editors}.setWarningOnly(true);`,
+      `${editors}.remove();`,
+    ]) {
+      expect([body, script(rt, BOB, body).error?.message]).toEqual([body, PROTECTED_MESSAGE]);
+    }
+    const names = (user: string) =>
+      script(
+        rt,
+        user,
+        `return ${editors}.getEditors().map((u) => u.getEmail()).join(',') + '/' + ${editors}.canEdit();`,
+      ).result;
+    expect(names(BOB)).toBe(`${OWNER},${ALICE}/false`);
+    // Alice removes everyone, herself included: she stays, as the owner does.
+    script(rt, ALICE, `${editors}.removeEditors(${editors}.getEditors());`);
+    expect(names(ALICE)).toBe(`${OWNER},${ALICE}/true`);
+    expect(script(rt, ALICE, `${editors}.addEditor('${BOB}');`).ok).toBe(true);
+    expect(names(BOB)).toBe(`${OWNER},${ALICE},${BOB}/true`);
+  });
+
   it('a warning-only protection never refuses', () => {
     const rt = new GasRuntime(twoDocuments());
     protectedLedger(rt, true);

@@ -5,6 +5,7 @@ import type { PsaTarget } from '../../../core/psa';
 import { ADDRESS, BMS_HOSTS, mutationPolicy, policy } from './config';
 import { durableCallLedger, durableLineStore, durableTenantFacts } from './durable';
 import { createKaseyaBmsTarget } from './index';
+import { keptReads } from './kept-reads';
 import { KASEYA_BMS_CAPABILITIES, KaseyaBmsTarget } from './target';
 
 const required = (label: string) =>
@@ -96,6 +97,7 @@ export const descriptor: PsaDescriptor<KaseyaBmsCredentials> = {
     const lines = durable('lines');
     const ledger = durable('calls');
     const facts = durable('facts');
+    const kept = deps.cache?.(`reads.${tenant}`);
     return createKaseyaBmsTarget(
       {
         ...(credentials.apiHost ? { apiHost: credentials.apiHost } : {}),
@@ -111,6 +113,7 @@ export const descriptor: PsaDescriptor<KaseyaBmsCredentials> = {
         ...(lines ? { lineStore: durableLineStore(lines) } : {}),
         ...(ledger ? { callLedger: durableCallLedger(ledger) } : {}),
         ...(facts ? { facts: durableTenantFacts(facts) } : {}),
+        ...(kept ? { keptReads: keptReads(kept) } : {}),
       },
     );
   },

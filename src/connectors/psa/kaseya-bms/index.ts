@@ -23,6 +23,8 @@ export type { BmsOrganizationMapping, KaseyaBmsDeps } from './target';
 export { lineKey, lineRecordSchema, memoryLineRecordStore, memoryTenantFacts } from './line-record';
 export type { LineRecord, LineRecordStore, TenantFacts } from './line-record';
 export { endpointOf } from './client';
+export { KEPT_READS_MS, keptReads, memoryKeptReads } from './kept-reads';
+export type { KeptReads } from './kept-reads';
 export type { BmsProblem, CallLedger } from './client';
 
 export function createKaseyaBmsTarget(

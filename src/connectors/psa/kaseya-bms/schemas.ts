@@ -117,6 +117,20 @@ export const sourceOrganizationSchema = z.object({
   ParentId: z.string().nullish(),
 });
 
+/**
+ * `GET /v2/admin/k1/organizationmappings`: a module's organisations, each with its sub-organisations
+ * (swagger field names; the sub-organisation's own fields are unverified, read as the parent's).
+ */
+export const moduleOrganizationSchema = z.object({
+  SourceOrganizationId: z.string().min(1),
+  SourceOrganizationName: z.string().nullish(),
+  SubOrganizations: z
+    .array(
+      z.object({ SourceOrganizationId: z.string().min(1), SourceOrganizationName: z.string().nullish() }),
+    )
+    .nullish(),
+});
+
 export const mappingRowSchema = z.object({
   AccountId: id,
   AccountName: z.string(),

@@ -25,6 +25,7 @@ import {
   type PsaReadScope,
   type PsaTarget,
   type PushStep,
+  type SourceCustomerParent,
   type StepOutcome,
 } from '../../../core/psa';
 import { refKey } from '../../../core/reconcile';
@@ -32,6 +33,7 @@ import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { BmsClient, type ApiCall, type BmsAnswer, type BmsProblem, type ClientDeps } from './client';
 import type { KaseyaBmsConfig } from './config';
 import { lineKey, type LineRecord, type LineRecordStore, type TenantFacts } from './line-record';
+import { KEPT_READS_MS, type KeptContract, type KeptReads } from './kept-reads';
 import { importOrganizationMappings } from './org-mappings';
 import type { ClientMapping } from '../../../core/mapping';
 import {
@@ -42,6 +44,7 @@ import {
   createdContractSchema,
   k1StatusSchema,
   mappingRowSchema,
+  moduleOrganizationSchema,
   moduleSchema,
   serviceLineSchema,
   serviceSchema,
@@ -72,6 +75,8 @@ export interface KaseyaBmsDeps extends ClientDeps {
   lineStore?: LineRecordStore;
   /** What was learnt about the tenant's API (read/update routes), kept between executions. */
   facts?: TenantFacts;
+  /** Contract reads kept a few minutes for comparisons that allow it (kept-reads.ts); none: always read. */
+  keptReads?: KeptReads;
 }
 
 /** A contract's lines as read now: null when this tenant cannot read them; undefined when BMS has no such contract. */
@@ -145,6 +150,9 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
    */
   private readonly lastRead = new Map<string, { at: number; lines: ContractLines }>();
   private readonly now: () => number;
+  private readonly kept: KeptReads | undefined;
+  /** Kept reads may describe this tenant as it was before a write: true until this instance forgets them. */
+  private keptMayHold = true;
 
   constructor(
     readonly config: KaseyaBmsConfig,
@@ -157,6 +165,7 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     this.canReadLines = deps.facts?.get('lineRead') ?? null;
     this.canUpdateLines = deps.facts?.get('lineUpdate') ?? null;
     this.now = deps.now ?? (() => Date.now());
+    this.kept = deps.keptReads;
   }
 
   private readonly facts: TenantFacts | undefined;
@@ -389,32 +398,84 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   }
 
   /**
+   * Each sub-organisation of the given modules with its parent organisation, as BMS's Organization Mapping
+   * page lists them ("organization (both parent and child) IDs", seed 002): one paged read per module.
+   */
+  organizationParents(
+    moduleIds: string[],
+  ): Array<{ moduleId: string; organizationId: string; parentId: string; parentName: string }> {
+    const out: Array<{ moduleId: string; organizationId: string; parentId: string; parentName: string }> = [];
+    for (const moduleId of moduleIds) {
+      const raws = this.client.pages('module organisations', '/v2/admin/k1/organizationmappings', {
+        query: { SourceProductId: moduleId },
+      });
+      for (const o of this.client.parseEach('Module organisation', raws, moduleOrganizationSchema)) {
+        for (const c of o.SubOrganizations ?? []) {
+          if (c.SourceOrganizationId === o.SourceOrganizationId) continue;
+          out.push({
+            moduleId,
+            organizationId: c.SourceOrganizationId,
+            parentId: o.SourceOrganizationId,
+            parentName: o.SourceOrganizationName || o.SourceOrganizationId,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The Clients mapping's share of BMS's KaseyaOne organisation mappings (ImportsClientMappings): modules
    * are matched to BillGrid's sources by name (the module "Datto RMM" is the source of that name). A tenant
    * not connected to KaseyaOne has none; a read that fails is a problem, and refresh carries on without.
+   * The modules' sub-organisations come with their parents, so Clients nests them as BMS's page does.
    */
   importClientMappings(
     sources: readonly { id: string; displayName: string }[],
     existing: readonly ClientMapping[],
-  ): { mappings: ClientMapping[]; problems: string[] } {
+  ): { mappings: ClientMapping[]; problems: string[]; parents: SourceCustomerParent[] } {
+    const moduleSources: Record<string, string> = {};
+    let imported: { mappings: ClientMapping[]; problems: string[] };
     try {
       const k1 = this.kaseyaOne();
-      if (!k1.connected) return { mappings: [], problems: [] };
-      const moduleSources: Record<string, string> = {};
+      if (!k1.connected) return { mappings: [], problems: [], parents: [] };
       for (const m of k1.modules) {
         const s = sources.find((x) => x.displayName.trim().toLowerCase() === m.name.trim().toLowerCase());
         if (s) moduleSources[m.id] = s.id;
       }
-      if (!Object.keys(moduleSources).length) return { mappings: [], problems: [] };
+      if (!Object.keys(moduleSources).length) return { mappings: [], problems: [], parents: [] };
       const r = importOrganizationMappings(
         this.organizationMappings(Object.keys(moduleSources)),
         moduleSources,
         existing,
       );
-      return { mappings: r.mappings, problems: r.conflicts };
+      imported = { mappings: r.mappings, problems: r.conflicts };
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      return { mappings: [], problems: [`Kaseya BMS organisation mappings were not imported: ${why}`] };
+      return {
+        mappings: [],
+        problems: [`Kaseya BMS organisation mappings were not imported: ${why}`],
+        parents: [],
+      };
+    }
+    try {
+      const parents = this.organizationParents(Object.keys(moduleSources)).map((p) => ({
+        source: moduleSources[p.moduleId],
+        customerId: p.organizationId,
+        parentId: p.parentId,
+        parentName: p.parentName,
+      }));
+      return { ...imported, parents };
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      return {
+        ...imported,
+        problems: [
+          ...imported.problems,
+          `Kaseya BMS's organisations and sub-organisations could not be read (Clients shows them unnested): ${why}`,
+        ],
+        parents: [],
+      };
     }
   }
 
@@ -694,22 +755,42 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   }
 
   readBilling(scope: PsaReadScope): PsaBillingState {
-    const lines = this.readLines(scope.contractIds);
+    // A comparison that only shows or approves may answer from contracts read a few minutes ago.
+    const now = this.now();
+    const reuse = Math.min(scope.recentReadsMs ?? 0, KEPT_READS_MS);
+    const kept =
+      this.kept && reuse > 0 && this.canReadLines !== false
+        ? this.kept.get(scope.contractIds, reuse, now)
+        : new Map<string, KeptContract>();
+    const lines = this.readLines(scope.contractIds.filter((id) => !kept.has(id)));
     const quantities: PsaQuantityNow[] = [];
     if (lines) {
+      const read = new Map<string, KeptContract>();
       for (const [contractId, c] of lines) {
         const byService = new Map<number, BmsServiceLine[]>();
         for (const l of c.lines) byService.set(l.ServiceId, [...(byService.get(l.ServiceId) ?? []), l]);
+        const q: KeptContract['q'] = [];
         for (const [serviceId, ls] of byService) {
+          // Two lines of one service bill both: the comparison sees their sum (apply refuses to pick one).
+          const units = ls.reduce((n, l) => n + l.Units, 0);
+          q.push([String(serviceId), String(ls[0].Id), units, ls[0].UnitPrice, ls[0].UnitCost]);
+        }
+        read.set(contractId, { at: now, a: c.accountId, q });
+      }
+      for (const [contractId, k] of [...kept, ...read]) {
+        for (const [productId, psaId, quantity, unitPrice, unitCost] of k.q) {
           quantities.push({
-            ref: { kind: 'quantity', companyId: c.accountId, contractId, productId: String(serviceId) },
-            psaId: String(ls[0].Id),
-            // Two lines of one service bill both: the comparison sees their sum (apply refuses to pick one).
-            quantity: ls.reduce((n, l) => n + l.Units, 0),
-            unitPrice: ls[0].UnitPrice,
-            unitCost: ls[0].UnitCost,
+            ref: { kind: 'quantity', companyId: k.a, contractId, productId },
+            psaId,
+            quantity,
+            unitPrice,
+            unitCost,
           });
         }
+      }
+      if (this.kept && read.size) {
+        this.kept.put(read, now);
+        this.keptMayHold = true;
       }
     } else if (this.lineStore) {
       // No read path: what BillGrid itself saved (a 'sent' line is left out; apply blocks it).
@@ -783,6 +864,11 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
     // A contract written to is read again before any later write to it.
     for (const d of sends) this.lastRead.delete(d.key.split('/')[0]);
+    // No comparison answers from reads made before this write (kept-reads.ts).
+    if (sends.length && this.kept && this.keptMayHold) {
+      this.kept.clear();
+      this.keptMayHold = false;
+    }
     const stamp = new Date().toISOString();
     // Journal before sending (no read path only): a lost answer leaves 'sent', never a silent gap.
     if (this.lineStore) {

@@ -16,7 +16,7 @@ import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox
 import { urlMapFor } from '../../../../local/workbench/vendors';
 import type { DattoState } from '../../../../local/sandbox/datto-rmm/server';
 import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
-import { SERVICE } from '../../../../local/sandbox/kaseya-bms/fixture';
+import { SERVICE, accountIdOf } from '../../../../local/sandbox/kaseya-bms/fixture';
 import { isMutation } from './support';
 
 const bundlePath = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'Code.js');
@@ -71,6 +71,18 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
       ['it-glue', '3300412'],
     ])
       expect(JSON.stringify(confirmed(source, id))).toMatch(/confirmed/i);
+    // Clients nests the North clinic under Acme's HQ (BMS's organisations and sub-organisations).
+    const listed = call('listClients') as {
+      rows: { source: string; customerId: string; parentId: string | null; parentName: string | null }[];
+    };
+    expect(
+      listed.rows
+        .filter((r) => r.source === 'datto-rmm' && r.customerId.startsWith('site-acme'))
+        .map((r) => [r.customerId, r.parentId, r.parentName]),
+    ).toEqual([
+      ['site-acme-hq', null, null],
+      ['site-acme-north', 'site-acme-hq', 'Acme Dental - HQ'],
+    ]);
 
     // The module SKUs are BMS catalogue services (a person's product mapping).
     const services: Record<string, [string, number]> = {
@@ -202,4 +214,55 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     expect(changed(s)).toBe(0);
     expect(await mutations()).toEqual([]);
   }, 180_000);
+
+  // Continues from the month above (pushed, Blue Harbor at 40 workstations on its own contract 8003).
+  it('holds a customer mapped to one account whose contract belongs to another: Status and Review say why, never approved or pushed', async () => {
+    // Someone lowers Blue Harbor's workstations in BMS: the month now has a change to push on contract 8003.
+    const st = await sb.admin('kaseya-bms').state<BmsState>();
+    const bhLine = st.lines.find((l) => l.ContractId === 8003 && l.ServiceId === SERVICE.rmmWorkstation)!;
+    bhLine.Units = 35;
+    await sb.admin('kaseya-bms').setState(st);
+
+    // A person maps Blue Harbor's Datto site to Acme Dental's account on the Clients tab; its contract
+    // services stay linked to Blue Harbor's contract.
+    const clients = host.state.spreadsheets[0].sheets.find((x) => x.name === 'Clients')!;
+    const head = (clients.rows[0] ?? []).map((c) => String(c?.v ?? ''));
+    const row = clients.rows.find((r) => r?.[head.indexOf('Customer id')]?.v === 'site-blueharbor')!;
+    const company = row[head.indexOf('PSA company')] as { v?: unknown };
+    const own = company.v;
+    company.v = String(accountIdOf('c01'));
+
+    // Compare again (reads BMS now; Review and approval may answer from reads a few minutes old).
+    call('reconcileBillingMonth', DEMO_MONTH);
+    const grid = () => tabRows(host, `Billing ${DEMO_MONTH}`);
+    const harbor = () => grid().filter((r) => r['Customer id'] === 'site-blueharbor');
+    type Review = { wrongCompany?: Array<{ row: number; message: string }> };
+    const review = call('reviewBillingMonth', DEMO_MONTH) as Review;
+    // Both accounts and the fix, in Review and in each row's Status.
+    const why =
+      /Customer 'Blue Harbor Logistics' \(site-blueharbor\) is mapped to PSA company 'Acme Dental Group', but contract 'Managed Services Blue Harbor Logistics' belongs to 'Blue Harbor Logistics': pushing would bill 'Blue Harbor Logistics'\. Fix: /;
+    expect(review.wrongCompany?.length).toBe(harbor().length);
+    for (const r of review.wrongCompany ?? []) expect(r.message).toMatch(why);
+    for (const r of harbor()) expect(String(r.Status)).toMatch(new RegExp(`^⚠ Held: ${why.source}`));
+
+    // Never approved, not even in bulk after un-approving everything; never pushed.
+    call('approveRows', DEMO_MONTH, { approve: false });
+    call('approveRows', DEMO_MONTH, { approve: true });
+    expect(harbor().map((r) => r.Approved)).toEqual(harbor().map(() => false));
+    await sb.admin('kaseya-bms').clearRequests();
+    call('pushBillingMonth', DEMO_MONTH);
+    const sent = (await sb.admin('kaseya-bms').requests()).filter(isMutation);
+    expect(sent).toEqual([]);
+    expect((await bmsLines()).find((l) => l.Id === bhLine.Id)?.Units).toBe(35);
+    for (const r of harbor()) expect(String(r.Status)).toMatch(new RegExp(`^⚠ Held: ${why.source}`));
+
+    // Mapped back: the hold and its Status go, and the push brings the contract back to the month's 40.
+    company.v = own;
+    call('reconcileBillingMonth', DEMO_MONTH);
+    expect((call('reviewBillingMonth', DEMO_MONTH) as Review).wrongCompany).toEqual([]);
+    expect(harbor().filter((r) => String(r.Status).startsWith('⚠ Held'))).toEqual([]);
+    call('approveRows', DEMO_MONTH, { approve: true });
+    call('pushBillingMonth', DEMO_MONTH);
+    expect((await bmsLines()).find((l) => l.Id === bhLine.Id)?.Units).toBe(40);
+  }, 60_000);
 });

@@ -29,6 +29,8 @@ import {
   NO_READ_WARNING,
   memoryLineRecordStore,
   memoryTenantFacts,
+  memoryKeptReads,
+  KEPT_READS_MS,
   type TenantFacts,
   type KaseyaBmsTarget,
   type LineRecordStore,
@@ -307,6 +309,51 @@ describe('Kaseya BMS connector against the sandbox', () => {
     );
     expect(await contractReads()).toEqual([`/v2/finance/contracts/${C02}`]);
     expect(units(await state(), C02, SERVICE.itGlue)).toEqual([13]);
+  });
+
+  it('a comparison that only shows or approves answers from contracts read minutes ago; a push reads, and a write forgets them', async () => {
+    let clock = Date.now();
+    const kept = memoryKeptReads();
+    const run = () => connect(sb.urls.v0, { now: () => clock, keptReads: kept }).target;
+    const contractReads = async (): Promise<string[]> =>
+      (await log())
+        .filter((r) => r.method === 'GET' && /^\/v2\/finance\/contracts\/\d+$/.test(r.path))
+        .map((r) => r.path)
+        .sort();
+    const show = { ...scope([C01, C02]), recentReadsMs: KEPT_READS_MS };
+    // A pull's comparison reads both contracts and keeps what it read.
+    await sb.admin('v0').clearRequests();
+    const pulled = run().readBilling(scope([C01, C02]));
+    expect(await contractReads()).toHaveLength(2);
+    expect(kept.size()).toBe(2);
+    // Approval (another execution, minutes later): the same state, no request.
+    clock += 5 * 60_000;
+    await sb.admin('v0').clearRequests();
+    expect(run().readBilling(show)).toEqual(pulled);
+    expect(await contractReads()).toEqual([]);
+    // A push's comparison reads now.
+    run().readBilling(scope([C01]));
+    expect(await contractReads()).toEqual([`/v2/finance/contracts/${C01}`]);
+    // Past the limit a kept read is not used.
+    clock += KEPT_READS_MS;
+    await sb.admin('v0').clearRequests();
+    run().readBilling(show);
+    expect(await contractReads()).toHaveLength(2);
+    // A write forgets every kept read: the next comparison sees what the push changed.
+    const pusher = run();
+    pusher.readBilling(scope([C02]));
+    expect(pusher.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 17, 2, 0.5)])[0].status).toBe(
+      'applied',
+    );
+    expect(kept.size()).toBe(0);
+    await sb.admin('v0').clearRequests();
+    const after = run().readBilling(show);
+    expect(await contractReads()).toHaveLength(2);
+    expect(
+      after.quantities.find(
+        (q) => q.ref.contractId === String(C02) && q.ref.productId === String(SERVICE.itGlue),
+      )?.quantity,
+    ).toBe(17);
   });
 
   describe.each(LINE_VARIANTS.map((v, i) => [`${v.lineRead} / ${v.lineUpdate}`, v, i] as const))(
@@ -644,6 +691,15 @@ describe('Kaseya BMS connector against the sandbox', () => {
       ['Cedar & Pine Law', String(MODULE.itGlue), '3300412', null],
     ]);
     expect(t.organizationMappings([String(MODULE.dattoRmm)], { accountName: 'acme' })).toHaveLength(2);
+    // The modules' organisations with their sub-organisations (parent and child, as the mapping page lists them).
+    expect(t.organizationParents([String(MODULE.dattoRmm), String(MODULE.itGlue)])).toEqual([
+      {
+        moduleId: String(MODULE.dattoRmm),
+        organizationId: 'site-acme-north',
+        parentId: 'site-acme-hq',
+        parentName: 'Acme Dental - HQ',
+      },
+    ]);
     const save = {
       accountId: String(accountIdOf('c05')),
       moduleId: String(MODULE.dattoRmm),

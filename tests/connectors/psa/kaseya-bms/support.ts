@@ -13,6 +13,7 @@ import {
   type LineRecordStore,
   type TenantFacts,
   type CallLedger,
+  type KeptReads,
 } from '../../../../src/connectors/psa/kaseya-bms';
 import { RetryingHttpClient, type HttpDeps } from '../../../../src/platform/http';
 import { DEMO_USER } from '../../../../local/sandbox/kaseya-bms/fixture';
@@ -41,6 +42,7 @@ export function connect(
     tokenStore?: TokenStore;
     refreshStore?: TokenStore;
     now?: () => number;
+    keptReads?: KeptReads;
   } = {},
 ): Connected {
   const urlMap: UrlMap = { [BMS_HOST]: sandboxUrl };
@@ -69,6 +71,7 @@ export function connect(
       ...(opts.tokenStore ? { tokenStore: opts.tokenStore } : {}),
       ...(opts.refreshStore ? { refreshStore: opts.refreshStore } : {}),
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.keptReads ? { keptReads: opts.keptReads } : {}),
     },
   );
   return { target, reads, writes, sleeps };
