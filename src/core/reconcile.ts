@@ -1,7 +1,7 @@
 import type { BillingLine, Currency } from './billing-line';
 import type { DroppedLine } from './modifiers';
 import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
-import { LINE_KEY_PREFIX } from './line-key';
+import { chargeGroupKeyOf, groupValues } from './charge-groups';
 import { chargeForm, chargeFormNote } from './money';
 import { billedOn, nextMonthStart } from './periods';
 import type { ArrearsMode, DefaultCodes, EffectiveSettings } from './settings';
@@ -103,69 +103,21 @@ const sameValues = (a: TargetValues, b: TargetValues): boolean =>
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * refKey order: charges ('c') by line key, then quantity targets ('q') by refKey. Line keys are unique among
- * targets.
+ * refKey order: charges ('c') by line key, then quantity targets ('q') by refKey. A month has ~100k
+ * charges, so their keys are sorted with the built-in string sort (no comparator callback) and the
+ * actions looked up again; line keys are unique among targets.
  */
 function sortTargets(targets: ReconcileAction[]): ReconcileAction[] {
-  const charges: ReconcileAction[] = [];
+  const charges = new Map<string, ReconcileAction>();
   const quantities: { k: string; a: ReconcileAction }[] = [];
   for (const a of targets) {
     const ref = a.ref as TargetRef;
-    if (ref.kind === 'charge') charges.push(a);
+    if (ref.kind === 'charge') charges.set(ref.lineKey, a);
     else quantities.push({ k: refKey(ref), a });
   }
-  const out = byLineKey(charges);
+  const out = [...charges.keys()].sort().map((k) => charges.get(k) as ReconcileAction);
   quantities.sort((x, y) => cmp(x.k, y.k));
   for (const q of quantities) out.push(q.a);
-  return out;
-}
-
-const lineKeyOf = (a: ReconcileAction): string => (a.ref as ChargeTargetRef).lineKey;
-
-/** The value of a lowercase hex digit, or -1. */
-const hexDigit = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
-
-/**
- * Charges in line key order. A month has ~100k, nearly all with keys of the usual form ('BG-' and hex
- * digits): those are spread over 65,536 buckets by their first four digits (in order: '0'–'9' sort before
- * 'a'–'f'), then each bucket sorted; when any key is of another form, the built-in string sort.
- */
-function byLineKey(charges: ReconcileAction[]): ReconcileAction[] {
-  const n = charges.length;
-  const bucket = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = lineKeyOf(charges[i]);
-    const d0 = k.length >= 7 && k.startsWith(LINE_KEY_PREFIX) ? hexDigit(k.charCodeAt(3)) : -1;
-    const d1 = d0 < 0 ? -1 : hexDigit(k.charCodeAt(4));
-    const d2 = d1 < 0 ? -1 : hexDigit(k.charCodeAt(5));
-    const d3 = d2 < 0 ? -1 : hexDigit(k.charCodeAt(6));
-    if (d3 < 0) {
-      const byKey = new Map(charges.map((a) => [lineKeyOf(a), a]));
-      return [...byKey.keys()].sort().map((key) => byKey.get(key) as ReconcileAction);
-    }
-    bucket[i] = (d0 << 12) | (d1 << 8) | (d2 << 4) | d3;
-  }
-  const end = new Int32Array(0x10001);
-  for (let i = 0; i < n; i++) end[bucket[i] + 1]++;
-  for (let b = 1; b <= 0x10000; b++) end[b] += end[b - 1];
-  const out = new Array<ReconcileAction>(n);
-  for (let i = 0; i < n; i++) out[end[bucket[i]]++] = charges[i];
-  // end[b] is now where bucket b ends; each bucket (one or two charges, usually) sorted by insertion.
-  let from = 0;
-  for (let b = 0; b < 0x10000; b++) {
-    const to = end[b];
-    for (let i = from + 1; i < to; i++) {
-      const a = out[i];
-      const k = lineKeyOf(a);
-      let j = i - 1;
-      while (j >= from && lineKeyOf(out[j]) > k) {
-        out[j + 1] = out[j];
-        j--;
-      }
-      out[j + 1] = a;
-    }
-    from = to;
-  }
   return out;
 }
 
@@ -212,6 +164,16 @@ const afterOf = (l: BillingLine, productId: string, arrearsMode: ArrearsMode): T
   productId,
 });
 
+/** The member lines of one grouped charge (setting `chargeDetail` 'grouped'). */
+interface ChargeGroup {
+  ref: ChargeTargetRef;
+  productId: string;
+  codes: DefaultCodes;
+  arrearsMode: ArrearsMode;
+  lines: BillingLine[];
+  problem: { reason: BlockReason; message: string } | null;
+}
+
 interface QuantityGroup {
   ref: QuantityTargetRef;
   productId: string;
@@ -229,11 +191,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   const targets: ReconcileAction[] = [];
   const blockedLines: ReconcileAction[] = [];
-  const messages = new Map<number, Map<number, string>>();
-  // Quantity targets in the order first reached, found by company, contract and product (no refKey text
-  // per line).
-  const groups: QuantityGroup[] = [];
-  const groupOf = new Map<string, Map<string, Map<string, QuantityGroup>>>();
+  const groups = new Map<string, QuantityGroup>();
+  const chargeGroups = new Map<string, ChargeGroup>();
   /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
   const stopped = new Set<string>();
   /**
@@ -280,39 +239,77 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
 
     if (r.ref.kind === 'quantity') {
-      const { companyId, contractId, productId } = r.ref;
-      let contracts = groupOf.get(companyId);
-      if (!contracts) groupOf.set(companyId, (contracts = new Map()));
-      let products = contracts.get(contractId);
-      if (!products) contracts.set(contractId, (products = new Map()));
-      let g = products.get(productId);
-      if (!g) {
-        g = {
-          ref: r.ref,
-          productId: r.productId,
-          codes: r.settings.codes,
-          prorate: r.settings.prorate !== false,
-          lines: [],
-          problem: null,
-        };
-        products.set(productId, g);
-        groups.push(g);
-      }
+      const k = refKey(r.ref);
+      let g = groups.get(k);
+      if (!g)
+        groups.set(
+          k,
+          (g = {
+            ref: r.ref,
+            productId: r.productId,
+            codes: r.settings.codes,
+            prorate: r.settings.prorate !== false,
+            lines: [],
+            problem: null,
+          }),
+        );
       g.lines.push(line);
       byLine.set(line.key, null); // set below, once the group's action exists
       if (problem && !g.problem) g.problem = problem;
       continue;
     }
+    // On a PSA that keeps grouped charges, a line's group key is known whatever the setting: a line billed in
+    // one form is never billed again in the other after the setting changed.
+    const groupKey =
+      capabilities.groupedCharges === true
+        ? chargeGroupKeyOf(line, r.ref.container, r.settings.arrearsMode)
+        : null;
+    if (groupKey !== null && r.settings.chargeDetail === 'grouped') {
+      let g = chargeGroups.get(groupKey);
+      if (!g)
+        chargeGroups.set(
+          groupKey,
+          (g = {
+            ref: { ...r.ref, lineKey: groupKey },
+            productId: r.productId,
+            codes: r.settings.codes,
+            arrearsMode: r.settings.arrearsMode,
+            lines: [],
+            problem: null,
+          }),
+        );
+      g.lines.push(line);
+      byLine.set(line.key, null); // set below, once the group's action exists
+      if (!problem && r.productId !== g.productId)
+        problem = {
+          reason: 'invalid-value',
+          message: `Lines of ${line.sku} on this contract go to different PSA products (${g.productId}, ${r.productId}), so one grouped charge cannot hold them: give them one product, or set charge detail to one charge per line`,
+        };
+      const own = chargeNow.get(line.key);
+      if (!problem && own)
+        problem = {
+          reason: 'charge-detail',
+          message: `Line ${line.key} is already billed on its own (PSA charge ${own.psaId}); a grouped charge would bill it twice: set charge detail back to one charge per line, or remove that charge in the PSA first`,
+        };
+      if (problem && !g.problem) g.problem = problem;
+      continue;
+    }
+    const grouped = groupKey === null ? undefined : chargeNow.get(groupKey);
+    if (grouped && !problem)
+      problem = {
+        reason: 'charge-detail',
+        message: `Billed in grouped charge ${groupKey} (PSA charge ${grouped.psaId}) while charge detail was grouped; a charge of its own would bill it twice: set charge detail back to grouped, or remove that charge in the PSA first`,
+      };
     if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
     else if (capabilities.chargesRefused)
       add(blockedLines, blocked([line.key], 'charges-refused', capabilities.chargesRefused, r.ref));
-    else add(targets, chargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities, messages));
+    else add(targets, lineChargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
   }
 
   const held = new Map<string, HeldCharge>();
   for (const h of input.held ?? []) if (!held.has(heldKey(h))) held.set(heldKey(h), h);
-  for (const g of groups) {
-    if (stopped.size > 0 && stopped.has(refKey(g.ref))) {
+  for (const [k, g] of groups) {
+    if (stopped.has(k)) {
       g.problem = {
         reason: 'sync-stopped',
         message: 'Sync stopped for another subscription on this contract service: it keeps its quantity',
@@ -335,16 +332,27 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     for (const k of a.lineKeys) byLine.set(k, a);
   }
 
+  for (const g of chargeGroups.values()) {
+    const h = held.size ? g.lines.map((l) => held.get(heldKey(l))).find(Boolean) : undefined;
+    if (h && !g.problem)
+      g.problem = {
+        reason: 'invalid-value',
+        message: `${h.message}; this grouped charge sums it with this line, so it is left as it is until that row can be billed`,
+      };
+    const a = groupedChargeAction(g, chargeNow, capabilities);
+    targets.push(a);
+    for (const k of a.lineKeys) byLine.set(k, a);
+  }
+
   // A stopped contract service keeps its quantity: show what the PSA has, for billing it by hand.
-  for (const list of [blockedLines, targets])
-    for (const a of list) {
-      if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
-      const q = quantityNow.get(refKey(a.ref));
-      if (q && q.psaId !== null) {
-        a.psaId = q.psaId;
-        a.before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
-      }
+  for (const a of [...blockedLines, ...targets]) {
+    if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
+    const q = quantityNow.get(refKey(a.ref));
+    if (q && q.psaId !== null) {
+      a.psaId = q.psaId;
+      a.before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
     }
+  }
   blockedLines.sort((a, b) => cmp(a.lineKeys[0], b.lineKeys[0]));
   return {
     actions: sortTargets(targets).concat(blockedLines),
@@ -352,18 +360,27 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   };
 }
 
-function chargeAction(
+function lineChargeAction(
   ref: ChargeTargetRef,
   line: BillingLine,
   productId: string,
   settings: EffectiveSettings,
   now: Map<string, PsaBillingState['charges'][number]>,
   capabilities: PsaCapabilities,
-  /** The messages of new charges made so far in this reconciliation, by quantity and unit price. */
-  messages: Map<number, Map<number, string>>,
 ): ReconcileAction {
-  const codes = settings.codes;
   const after = afterOf(line, productId, settings.arrearsMode);
+  return chargeAction(ref, [line.key], after, settings.codes, now, capabilities);
+}
+
+/** The action for one charge (a line's, or a grouped one's: `ref.lineKey` finds it in the PSA). */
+function chargeAction(
+  ref: ChargeTargetRef,
+  lineKeys: string[],
+  after: TargetAfter,
+  codes: DefaultCodes,
+  now: Map<string, PsaBillingState['charges'][number]>,
+  capabilities: PsaCapabilities,
+): ReconcileAction {
   // What the PSA is sent and holds once pushed: compared with what it holds now (the line's own values
   // unless the PSA keeps fewer decimals).
   const form =
@@ -372,32 +389,22 @@ function chargeAction(
       : chargeForm(after.quantity, after.unitPrice, after.unitCost, capabilities.chargeDecimals);
   const sent: TargetValues = form ?? after;
   const shown = (v: TargetValues): string => `${fmt(v.quantity)} × ${fmt(v.unitPrice)}`;
-  const wanted = (): string =>
-    form?.asAmount ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})` : shown(after);
-  const c = now.get(line.key);
+  const wanted = form?.asAmount
+    ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})`
+    : shown(after);
+  const c = now.get(ref.lineKey);
   if (!c) {
     const onInvoice = capabilities.chargeContainer === 'invoice';
-    const say = (w: string): string => (onInvoice ? `Append invoice line: ${w}` : `Add charge: ${w}`);
-    let message: string;
-    if (form?.asAmount) message = say(wanted());
-    else {
-      // A month repeats the same few thousand quantities and prices: one message each.
-      let byPrice = messages.get(after.quantity);
-      if (!byPrice) messages.set(after.quantity, (byPrice = new Map()));
-      const known = byPrice.get(after.unitPrice);
-      if (known === undefined) byPrice.set(after.unitPrice, (message = say(shown(after))));
-      else message = known;
-    }
     return {
       action: onInvoice ? 'append-invoice-line' : 'add-charge',
       ref,
-      lineKeys: [line.key],
+      lineKeys,
       psaId: null,
       before: null,
       after,
       reason: null,
       codes,
-      message,
+      message: onInvoice ? `Append invoice line: ${wanted}` : `Add charge: ${wanted}`,
     };
   }
   const before = { quantity: c.quantity, unitPrice: c.unitPrice, unitCost: c.unitCost };
@@ -409,7 +416,7 @@ function chargeAction(
     return {
       action: 'none',
       ref,
-      lineKeys: [line.key],
+      lineKeys,
       psaId: c.psaId,
       before,
       after,
@@ -422,7 +429,7 @@ function chargeAction(
   return {
     action: same && !moved ? 'none' : 'update-charge',
     ref,
-    lineKeys: [line.key],
+    lineKeys,
     psaId: c.psaId,
     before,
     after,
@@ -433,8 +440,46 @@ function chargeAction(
         ? 'Already in the PSA'
         : same
           ? `Move charge: ${shown(before)} from ${c.date} to ${after.effectiveDate}`
-          : `Update charge: ${shown(before)} → ${wanted()}${dated}`,
+          : `Update charge: ${shown(before)} → ${wanted}${dated}`,
   };
+}
+
+/**
+ * One grouped charge: its members' exact sum (core/charge-groups.ts), compared as the PSA is sent it. Any
+ * member with a problem holds the whole group (a partial sum billed and invoiced could not take the rest).
+ */
+function groupedChargeAction(
+  g: ChargeGroup,
+  now: Map<string, PsaBillingState['charges'][number]>,
+  capabilities: PsaCapabilities,
+): ReconcileAction {
+  const lines = g.lines.length > 1 ? g.lines.slice().sort((a, b) => cmp(a.key, b.key)) : g.lines;
+  const lineKeys = lines.map((l) => l.key);
+  if (g.problem) return blocked(lineKeys, g.problem.reason, g.problem.message, g.ref);
+  const v = groupValues(lines);
+  const first = lines[0];
+  let effectiveDate = billedOn(first, g.arrearsMode).effectiveDate;
+  for (const l of lines) {
+    const d = billedOn(l, g.arrearsMode).effectiveDate;
+    if (d > effectiveDate) effectiveDate = d;
+  }
+  const names = new Set(lines.map((l) => l.productName || l.sku));
+  const after: TargetAfter = {
+    quantity: v.quantity,
+    unitPrice: v.unitPrice,
+    unitCost: v.unitCost,
+    effectiveDate,
+    description: v.description,
+    productName:
+      names.size > 1
+        ? `${first.productName || first.sku} and ${names.size - 1} other product${names.size > 2 ? 's' : ''}`
+        : first.productName,
+    sku: first.sku,
+    productId: g.productId,
+  };
+  const a = chargeAction(g.ref, lineKeys, after, g.codes, now, capabilities);
+  const label = `grouped charge ${g.ref.lineKey} (${lines.length} line${lines.length === 1 ? '' : 's'})`;
+  return { ...a, message: `${a.message} · ${label}` };
 }
 
 /**
@@ -492,24 +537,18 @@ function quantityAction(
   if (quantity < 0) {
     return blocked(lineKeys, 'invalid-value', `Total quantity ${fmt(quantity)} cannot be negative`, g.ref);
   }
-  const { unitPrice, unitCost, productName, sku } = first;
-  const description = productName || sku;
-  const { productId } = g;
-  // Absent = monthly: a service created for these lines is billed per their cycle (its commitment period).
-  const after: TargetAfter =
-    first.cycle !== 'monthly'
-      ? {
-          quantity,
-          unitPrice,
-          unitCost,
-          effectiveDate,
-          description,
-          productName,
-          sku,
-          productId,
-          cycle: first.cycle,
-        }
-      : { quantity, unitPrice, unitCost, effectiveDate, description, productName, sku, productId };
+  const after: TargetAfter = {
+    quantity,
+    unitPrice: first.unitPrice,
+    unitCost: first.unitCost,
+    effectiveDate,
+    description: first.productName || first.sku,
+    productName: first.productName,
+    sku: first.sku,
+    productId: g.productId,
+    // Absent = monthly: a service created for these lines is billed per their cycle (its commitment period).
+    ...(first.cycle !== 'monthly' ? { cycle: first.cycle } : {}),
+  };
   const read = now.get(refKey(g.ref));
   // A deferred change is compared with what is in force from the first day of the next period, when the PSA says.
   const q = read && deferred && read.next ? { ...read, ...read.next } : read;
