@@ -22,6 +22,7 @@ import {
 } from '../../../../local/sandbox/kaseya-bms/fixture';
 import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
+import { RateLimitWait } from '../../../../src/core/http';
 import {
   CHARGE_REFUSED,
   importOrganizationMappings,
@@ -657,6 +658,36 @@ describe('Kaseya BMS connector against the sandbox', () => {
     expect(run().listProducts().length).toBeGreaterThan(0); // another endpoint has its own budget
     expect((await log()).filter((r) => r.path === '/v2/crm/accounts/summary')).toHaveLength(2);
     expect(saved).toMatchObject({ counts: { 'GET /v2/crm/accounts/summary': 2 } });
+  });
+
+  it("past the hour's limit a comparison waits for the next hour and a push's step continues then, nothing sent", async () => {
+    let saved: { hour: number; counts: Record<string, number> } | null = null;
+    const ledger = { get: () => saved, put: (v: typeof saved & object) => void (saved = v) };
+    const clock = Date.parse('2026-10-28T14:20:00Z');
+    const run = () =>
+      connect(sb.urls.v0, { config: { hourlyLimit: 1 }, callLedger: ledger, now: () => clock }).target;
+    run().readBilling(scope([C01])); // the hour's one contract read
+    await sb.admin('v0').clearRequests();
+    const reader = run();
+    let wait: unknown = null;
+    try {
+      reader.readBilling(scope([C02]));
+    } catch (err) {
+      wait = err;
+    }
+    expect(wait).toBeInstanceOf(RateLimitWait);
+    expect((wait as RateLimitWait).message).toMatch(/BillGrid paused .* carries on after 15:00 UTC/);
+    // Until the next clock hour (40 minutes), and a few seconds more.
+    expect((wait as RateLimitWait).waitMs).toBe(40 * 60_000 + 5_000);
+    expect(reader.resumeInMs()).toBe(40 * 60_000 + 5_000);
+    // A push's step needs that read first: held for the continuation, not failed for good.
+    const pusher = run();
+    expect(pusher.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 21, 2, 0.5)])).toEqual([
+      expect.objectContaining({ status: 'failed', retryable: true, continueLater: true }),
+    ]);
+    expect(pusher.resumeInMs()).toBe(40 * 60_000 + 5_000);
+    expect((await log()).filter((r) => r.path.startsWith('/v2/finance/'))).toEqual([]);
+    expect(run().resumeInMs()).toBe(0);
   });
 
   it("a read-only BMS user: refusals in BMS's words, nothing changed", async () => {
