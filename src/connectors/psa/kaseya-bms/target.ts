@@ -975,12 +975,15 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
       const line = serviceLineSchema.safeParse(a.result);
       if (d.lineId !== null) this.learn('lineUpdate', true);
       const lineId = d.lineId ?? (line.success ? line.data.Id : null);
-      this.lineStore?.put(d.key, {
-        ...d.record,
-        lineId,
-        state: lineId === null ? 'sent' : 'saved',
-        at: stamp,
-      });
+      // The record serves a tenant that cannot read lines back; where reads work it would only grow (a
+      // 20,000-line month's records outgrew the document properties' 500 KB).
+      if (this.canReadLines !== true || d.fromRecord)
+        this.lineStore?.put(d.key, {
+          ...d.record,
+          lineId,
+          state: lineId === null ? 'sent' : 'saved',
+          at: stamp,
+        });
       return {
         status: 'applied',
         psaId: lineId === null ? '' : String(lineId),
