@@ -65,6 +65,9 @@ export interface StepFigures {
   wallMs: number;
   /** Executions whose modelled time passed Apps Script's 6 minutes (only when the limit is lifted). */
   overLimit: number;
+  /** The step's UrlFetch calls (setup requests included) and Properties reads/writes, as the quotas count them. */
+  urlFetchCalls: number;
+  propertiesReadWrites: number;
 }
 
 export interface MonthRun {
@@ -122,6 +125,8 @@ export interface RunOptions {
   budgetSeconds?: number;
   /** Keep the month tab as the emulator holds it after pull + compare (`MonthRun.pulledTab`). */
   captureTab?: boolean;
+  /** The setting `chargeDetail` for every client (#23); left out = one charge per line. */
+  chargeDetail?: 'per-line' | 'grouped';
 }
 
 /** The PSAs the bench can run a month against: every registered PSA with bench hooks. */
@@ -190,6 +195,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       let entriesSeen: { method: string; path: string; status: number }[] = [];
       const cpu0 = process.cpuUsage();
       const busy0 = sb.busyMs();
+      const quota0 = quota();
       const t0 = Date.now();
       for (const r of fn()) {
         results.push(r);
@@ -235,6 +241,8 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
         sandboxBusyMs: Math.round(sb.busyMs() - busy0),
         wallMs: Date.now() - t0,
         overLimit: results.filter((r) => r.stats.modelledMs > LATENCY.executionLimitMs).length,
+        urlFetchCalls: quota().urlFetchCalls - quota0.urlFetchCalls,
+        propertiesReadWrites: quota().propertiesReadWrites - quota0.propertiesReadWrites,
       };
       steps.push(figures);
       log(
@@ -283,7 +291,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       function* () {
         const d = call('getDefaults');
         yield d;
-        yield call('saveDefaults', defaultsFor(d.result, fixture));
+        yield call('saveDefaults', defaultsFor(d.result, fixture, opts.chargeDetail));
       },
       null,
     );
@@ -389,7 +397,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
 }
 
 /** Defaults as a person sets them for the bench: auto-create products, the first item/billing code. */
-function defaultsFor(view: unknown, fixture: BigMonth): unknown {
+function defaultsFor(view: unknown, fixture: BigMonth, chargeDetail?: RunOptions['chargeDetail']): unknown {
   const d = view as {
     settings: {
       global: { codes: Record<string, unknown> } & Record<string, unknown>;
@@ -404,6 +412,7 @@ function defaultsFor(view: unknown, fixture: BigMonth): unknown {
       ...d.settings.global,
       productLifecycle: 'auto-create',
       invoiceBehaviour: 'latest',
+      ...(chargeDetail ? { chargeDetail } : {}),
       codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
     },
     clients,

@@ -8,7 +8,7 @@ import type { ImportBenchRun } from '../sandbox/bench';
 import { benchOf } from '../sandbox/registry';
 import type { CoreFigure } from './core-figure';
 import { duplicateTotal, minimumTotal } from './minimum';
-import type { MonthRun, StepFigures } from './month';
+import type { MonthRun, QuotaUse, StepFigures } from './month';
 import type { NaiveFigures } from './naive';
 
 export function table(head: string[], body: (string | number)[][]): string {
@@ -287,22 +287,29 @@ export function targetTable(ts: Target[]): string {
 
 const pct = (used: number, limit: number): string => `${((100 * used) / limit).toFixed(1)} %`;
 
+/** A month whose quota use is computed rather than measured (projectMonth). */
+export interface ProjectedMonth {
+  label: string;
+  quota: QuotaUse;
+  /** How it was computed, printed under the table. */
+  how: string;
+}
+
 /**
  * Share of one user's daily Apps Script quotas (local/gas/FIDELITY.md) the month used, for a consumer and a
  * Workspace account. Runtime is every execution's modelled time: what a scheduled, unattended month
  * spends as trigger runtime. Over 100 % means the month must be spread over several days.
  */
-export function quotaTable(runs: MonthRun[]): string {
+export function quotaTable(runs: MonthRun[], projected: ProjectedMonth[] = []): string {
   const c = QUOTA_PROFILES.consumer;
   const w = QUOTA_PROFILES.workspace;
-  const body = runs.map((r) => {
-    const q = r.quota;
+  const row = (label: string, q: QuotaUse) => {
     const fits = (l: typeof c) =>
       q.urlFetchCalls <= l.urlFetchCalls &&
       q.allRuntimeS * 1000 <= l.triggerRuntimeMs &&
       q.propertiesReadWrites <= l.propertiesReadWrites;
     return [
-      `${r.psa} ${r.spec.lines}${r.pulledOnly ? ' (pull only)' : ''}`,
+      label,
       q.urlFetchCalls,
       `${pct(q.urlFetchCalls, c.urlFetchCalls)} / ${pct(q.urlFetchCalls, w.urlFetchCalls)}`,
       `${round1(q.allRuntimeS / 60)} min`,
@@ -312,8 +319,12 @@ export function quotaTable(runs: MonthRun[]): string {
       `${fits(c) ? 'yes' : 'no'} / ${fits(w) ? 'yes' : 'no'}`,
       `${daysNeeded(q, c)} / ${daysNeeded(q, w)}`,
     ];
-  });
-  return table(
+  };
+  const body = [
+    ...runs.map((r) => row(`${r.psa} ${r.spec.lines}${r.pulledOnly ? ' (pull only)' : ''}`, r.quota)),
+    ...projected.map((p) => row(p.label, p.quota)),
+  ];
+  const out = table(
     [
       'month',
       'UrlFetch calls',
@@ -327,6 +338,63 @@ export function quotaTable(runs: MonthRun[]): string {
     ],
     body,
   );
+  return [out, ...projected.map((p) => `${p.label}: ${p.how}`)].join('\n');
+}
+
+/**
+ * How each step after pull + compare grew from 20,000 to 100,000 lines in the last full 100,000-line run
+ * of the reference PSA (`npm run bench -- --huge`, 2026-12-01, docs/PERFORMANCE.md "Results": UrlFetch
+ * calls = reads + writes + setup, and modelled seconds, 100,000 / 20,000). The push grows faster than the
+ * lines (6.3× in time): each of its continuations reads the whole month tab again.
+ */
+export const HUGE_RUN_GROWTH: Readonly<Record<string, { urlFetchCalls: number; modelledS: number }>> = {
+  'approve all': { urlFetchCalls: (126 + 1) / (26 + 1), modelledS: 53.7 / 13.3 },
+  'push (+ continuations)': { urlFetchCalls: (55_149 + 25) / (10_467 + 5), modelledS: 5_710.5 / 906.1 },
+  'push again': { urlFetchCalls: (149 + 1) / (31 + 1), modelledS: 96.8 / 22.6 },
+};
+
+/**
+ * A large month's quota use without running its push (some 25 continuations, too long for a shared
+ * machine): every step up to pull + compare as measured at that size (`pulled`, a pull-only run), each
+ * later step as measured in a smaller full month of the same PSA (`smaller`) × its growth
+ * (HUGE_RUN_GROWTH, 20,000 → 100,000 lines). A step's Properties reads/writes grow as its UrlFetch calls
+ * (the push journals each write). Runtime is all of it, as for a scheduled month.
+ */
+export function projectMonth(
+  pulled: MonthRun,
+  smaller: MonthRun,
+  growth: Readonly<Record<string, { urlFetchCalls: number; modelledS: number }>> = HUGE_RUN_GROWTH,
+): ProjectedMonth {
+  if (!pulled.pulledOnly || smaller.pulledOnly || pulled.psa !== smaller.psa)
+    throw new Error('projectMonth wants a pull-only month and a smaller full month of the same PSA');
+  if (pulled.spec.lines !== 100_000 || smaller.spec.lines !== 20_000)
+    throw new Error('the growth figures are for 20,000 → 100,000 lines');
+  const measured = pulled.steps;
+  const later = smaller.steps.slice(smaller.steps.findIndex((s) => s.step === 'pull + compare') + 1);
+  let urlFetchCalls = measured.reduce((n, s) => n + s.urlFetchCalls, 0);
+  let propertiesReadWrites = measured.reduce((n, s) => n + s.propertiesReadWrites, 0);
+  let runtimeS = measured.reduce((n, s) => n + s.modelledS, 0);
+  for (const s of later) {
+    const g = growth[s.step];
+    if (!g) throw new Error(`no growth figure for the step '${s.step}'`);
+    urlFetchCalls += s.urlFetchCalls * g.urlFetchCalls;
+    propertiesReadWrites += s.propertiesReadWrites * g.urlFetchCalls;
+    runtimeS += s.modelledS * g.modelledS;
+  }
+  const allRuntimeS = round1(runtimeS);
+  return {
+    label: `${pulled.psa} ${pulled.spec.lines} (projected)`,
+    quota: {
+      urlFetchCalls: Math.round(urlFetchCalls),
+      propertiesReadWrites: Math.round(propertiesReadWrites),
+      triggerRuntimeS: allRuntimeS,
+      allRuntimeS,
+    },
+    how:
+      `connect … pull + compare measured at ${pulled.spec.lines} lines; ${later.map((s) => s.step).join(', ')} ` +
+      `from the ${smaller.spec.lines}-line month × their growth to 100,000 lines in the last --huge run ` +
+      `(local/bench/report.ts HUGE_RUN_GROWTH)`,
+  };
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;

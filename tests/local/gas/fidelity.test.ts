@@ -241,21 +241,27 @@ describe('write cost matches the measurements LATENCY.md cites', () => {
   });
 });
 
-describe('CacheService item cap (Cache reference: "a cache item cap of 1,000 entries")', () => {
-  it('keeps at most 1,000 entries per cache and drops the oldest put first', () => {
+describe('CacheService item cap (Cache reference, put(): "If more than 1,000 items are written, the cache stores the 900 items farthest from expiration")', () => {
+  it('keeps 1,000 entries; the put that passes 1,000 leaves the 900 that expire last', () => {
     const env = createGasEnvironment(createState());
     const cache = env.globals.CacheService.getScriptCache();
-    for (let i = 0; i < 1000; i++) cache.put(`k${i}`, String(i));
-    // Putting k0 again makes it the newest: k1 is the oldest now.
+    // Put first but kept 6 hours: farther from expiration than everything after it.
+    cache.put('token', 't', 21_600);
+    for (let i = 0; i < 999; i++) cache.put(`k${i}`, String(i));
+    const keys = ['token', ...Array.from({ length: 999 }, (_, i) => `k${i}`)];
+    expect(Object.keys(cache.getAll(keys))).toHaveLength(1000);
+    // Putting k0 again makes it expire last of the 10-minute ones; one more entry passes the cap.
     cache.put('k0', 'again');
     cache.putAll({ extra: 'x' });
-    const all = cache.getAll([...Array.from({ length: 1000 }, (_, i) => `k${i}`), 'extra']);
-    expect(Object.keys(all)).toHaveLength(1000);
+    const left = cache.getAll([...keys, 'extra']);
+    expect(Object.keys(left)).toHaveLength(900);
+    expect(left).toMatchObject({ token: 't', k0: 'again', extra: 'x' });
+    // The 897 other survivors are the latest puts: k102…k998; k1…k101 are gone.
+    expect(cache.get('k101')).toBeNull();
+    expect(cache.get('k102')).toBe('102');
     expect(cache.get('k1')).toBeNull();
-    expect(cache.get('k0')).toBe('again');
-    expect(cache.get('extra')).toBe('x');
     // Other caches are separate.
     env.globals.CacheService.getDocumentCache()!.put('doc', '1');
-    expect(cache.get('k2')).toBe('2');
+    expect(cache.get('k500')).toBe('500');
   });
 });

@@ -48,6 +48,15 @@ describe('clock trigger fire times', () => {
     expect(h.state.properties.script.runs).toBe('2');
   });
 
+  it("different triggers' minutes are spread over the hour, not all on the hour", () => {
+    const h = host();
+    for (let i = 0; i < 12; i++)
+      expect(h.run('setup', [null], { user: `admin${i}@example.com` }).error).toBeNull();
+    const minutes = new Set(h.state.triggers.map((t) => new Date(t.nextRunAt!).getUTCMinutes()));
+    expect(h.state.triggers).toHaveLength(12);
+    expect(minutes.size).toBeGreaterThan(4);
+  });
+
   it.each([0, 59])('a pinned minute %i: the trigger fires once in its hour', (m) => {
     const h = host(m);
     h.run('setup', [null]);
