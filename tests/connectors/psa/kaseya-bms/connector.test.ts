@@ -188,6 +188,7 @@ describe('Kaseya BMS connector against the sandbox', () => {
       id: String(accountIdOf('c33')),
       name: 'Summit Partners Group',
       active: false,
+      code: 'SUMMIT33',
     });
     const products = target.listProducts();
     expect(products.map((p) => p.name)).toContain('Managed Workstation');
