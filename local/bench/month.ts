@@ -125,6 +125,8 @@ export interface RunOptions {
   budgetSeconds?: number;
   /** Keep the month tab as the emulator holds it after pull + compare (`MonthRun.pulledTab`). */
   captureTab?: boolean;
+  /** The setting `chargeDetail` for every client (#23); left out = one charge per line. */
+  chargeDetail?: 'per-line' | 'grouped';
 }
 
 /** The PSAs the bench can run a month against: every registered PSA with bench hooks. */
@@ -289,7 +291,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       function* () {
         const d = call('getDefaults');
         yield d;
-        yield call('saveDefaults', defaultsFor(d.result, fixture));
+        yield call('saveDefaults', defaultsFor(d.result, fixture, opts.chargeDetail));
       },
       null,
     );
@@ -395,7 +397,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
 }
 
 /** Defaults as a person sets them for the bench: auto-create products, the first item/billing code. */
-function defaultsFor(view: unknown, fixture: BigMonth): unknown {
+function defaultsFor(view: unknown, fixture: BigMonth, chargeDetail?: RunOptions['chargeDetail']): unknown {
   const d = view as {
     settings: {
       global: { codes: Record<string, unknown> } & Record<string, unknown>;
@@ -410,6 +412,7 @@ function defaultsFor(view: unknown, fixture: BigMonth): unknown {
       ...d.settings.global,
       productLifecycle: 'auto-create',
       invoiceBehaviour: 'latest',
+      ...(chargeDetail ? { chargeDetail } : {}),
       codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
     },
     clients,

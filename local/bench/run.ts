@@ -10,6 +10,9 @@
  *   npm run bench -- --huge       # also approve and push the 100,000-line month (see docs/PERFORMANCE.md for how long)
  *   npm run bench -- --tiny       # 500 lines per PSA (a smoke run)
  *   npm run bench -- --psa <id>   # that PSA's 2,000 / 20,000-line months only (e.g. with its hosted limit)
+ *   npm run bench -- --psa <id> --grouped   # the same with charge detail 'grouped' (#23: one charge per
+ *                                 # contract, product and month, on a PSA with capability groupedCharges)
+ *   npm run bench -- --psa <id> --lines 2000   # one size only
  *   npm run bench -- --import     # the file imports only (50,000 rows; BILLGRID_CSV_ROWS to change)
  *   npm run bench -- --quota      # the daily-quota table: the reference PSA's 2,000 / 20,000-line months and
  *                                 # its 100,000-line pull + compare, the rest of that month projected
@@ -63,6 +66,8 @@ interface Plan {
   core: boolean;
   /** Rows of each file import's generated file (0: no import). */
   importRows: number;
+  /** --grouped: the months run with charge detail 'grouped' (one charge per contract, product and month). */
+  chargeDetail?: 'grouped';
 }
 
 /** The file imports' size: 50,000 rows, the figure the README's limits are stated at. */
@@ -78,14 +83,16 @@ export function planFor(argv: string[]): Plan {
     const id = argv[only + 1];
     if (!psas.some((p) => p.id === id))
       throw new Error(`--psa wants one of ${psas.map((p) => p.id).join(', ')} (got '${id}')`);
+    const at = argv.indexOf('--lines');
+    const sizes = at >= 0 ? [Number(argv[at + 1])] : [2_000, 20_000];
+    if (sizes.some((n) => !Number.isInteger(n) || n < 100))
+      throw new Error('--lines wants a number of lines');
     return {
-      months: [
-        { psa: id, lines: 2_000 },
-        { psa: id, lines: 20_000 },
-      ],
+      months: sizes.map((lines) => ({ psa: id, lines })),
       naiveLines: 40,
       core: false,
       importRows: 0,
+      ...(argv.includes('--grouped') ? { chargeDetail: 'grouped' as const } : {}),
     };
   }
   if (argv.includes('--import')) return { months: [], naiveLines: 0, core: false, importRows: IMPORT_ROWS };
@@ -147,9 +154,10 @@ async function main(): Promise<void> {
       log,
       code,
       stopAfterPull: m.pullOnly,
+      ...(plan.chargeDetail ? { chargeDetail: plan.chargeDetail } : {}),
     });
     print(
-      `\n## ${m.psa}, ${r.sourceLines} source lines (${spec.clients} clients, ${spec.accounts} usage accounts): ` +
+      `\n## ${m.psa}${plan.chargeDetail ? ` (charge detail: ${plan.chargeDetail})` : ''}, ${r.sourceLines} source lines (${spec.clients} clients, ${spec.accounts} usage accounts): ` +
         `${r.gridLines} grid rows, ${r.planned} push steps, ${r.changes.total} PSA entities changed ` +
         `(${Object.entries(r.changes.byKind)
           .map(([k, n]) => `${k} ${n}`)

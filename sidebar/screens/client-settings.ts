@@ -4,11 +4,11 @@
  */
 import type { ClientOverrides, ClientRow, ClientsView } from '../../src/api/clients';
 import type { PsaInvoiceChoice } from '../../src/core/psa';
-import type { InvoiceBehaviour, Modifiers } from '../../src/core/settings';
+import type { ChargeDetail, InvoiceBehaviour, Modifiers } from '../../src/core/settings';
 import { selectField } from '../components/form';
 import { actionButton, h, uid } from '../dom';
 import { call } from '../rpc';
-import { INVOICE, MODIFIERS } from './defaults';
+import { CHARGE_DETAIL, INVOICE, MODIFIERS } from './defaults';
 import type { ScreenContext } from './types';
 
 const INHERIT = { value: '', label: 'As in Defaults' };
@@ -49,7 +49,12 @@ export function clientSettings(
       autocomplete: 'off',
     });
   const modifiers = MODIFIERS.map(([key, label]) => [key, triState(label, o.modifiers?.[key])] as const);
-  const controls = [invoice.control, target, ...modifiers.map((m) => m[1].control)];
+  const detail = selectField(
+    'Charges in the PSA',
+    [INHERIT, ...Object.entries(CHARGE_DETAIL).map(([value, label]) => ({ value, label }))],
+    o.chargeDetail ?? '',
+  );
+  const controls = [invoice.control, target, detail.control, ...modifiers.map((m) => m[1].control)];
   for (const c of controls) c.disabled = !canEdit;
   const save = actionButton(
     'Save client settings',
@@ -63,6 +68,11 @@ export function clientSettings(
         modifiers: mods,
         ...(invoice.control.value ? { invoiceBehaviour: invoice.control.value as InvoiceBehaviour } : {}),
         targetInvoiceId: target.value.trim() || null,
+        ...(r.canGroupCharges && detail.control.value
+          ? { chargeDetail: detail.control.value as ChargeDetail }
+          : !r.canGroupCharges && o.chargeDetail
+            ? { chargeDetail: o.chargeDetail }
+            : {}),
       };
       try {
         const v = await call('saveClientOverrides', {
@@ -80,7 +90,10 @@ export function clientSettings(
     { disabled: !canEdit, busyLabel: 'Saving…' },
   );
   const set =
-    Object.keys(o.modifiers ?? {}).length + (o.invoiceBehaviour ? 1 : 0) + (o.targetInvoiceId ? 1 : 0);
+    Object.keys(o.modifiers ?? {}).length +
+    (o.invoiceBehaviour ? 1 : 0) +
+    (o.targetInvoiceId ? 1 : 0) +
+    (r.canGroupCharges && o.chargeDetail ? 1 : 0);
   return h(
     'details',
     { class: 'client-settings' },
@@ -100,6 +113,7 @@ export function clientSettings(
           h('label', { for: targetId }, 'Target invoice (PSA invoice id)'),
           target,
         ),
+    r.canGroupCharges ? detail.element : null,
     ...modifiers.map((m) => m[1].element),
     h('div', { class: 'actions' }, save),
   );

@@ -5,6 +5,7 @@
 import type { DefaultsView } from '../../src/api/jobs';
 import type {
   ArrearsMode,
+  ChargeDetail,
   EffectiveSettings,
   InvoiceBehaviour,
   Modifiers,
@@ -36,6 +37,10 @@ export const MODIFIERS: Array<[keyof EffectiveSettings['modifiers'], string, str
   ['dropFavourableProRata', 'Drop favourable pro-rata', 'Negative pro-rata credits are not pushed.'],
   ['dropZero', 'Drop $0 lines', ''],
 ];
+export const CHARGE_DETAIL: Record<ChargeDetail, string> = {
+  'per-line': 'One charge per source line',
+  grouped: 'One charge per contract, product and month (detail in its description)',
+};
 const ANNUAL_ON = 'On the client’s fixed-price contract';
 const ANNUAL_OFF = 'On the linked contract';
 const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'], string]> = [
@@ -93,6 +98,11 @@ function integrationOverrides(
     [INHERIT, { value: 'on', label: ANNUAL_ON }, { value: 'off', label: ANNUAL_OFF }],
     o.annualToFixedPrice === undefined ? '' : o.annualToFixedPrice ? 'on' : 'off',
   );
+  const detail = selectField(
+    `${name}: charge detail`,
+    [INHERIT, ...options(CHARGE_DETAIL)],
+    o.chargeDetail ?? '',
+  );
   const mods = MODIFIERS.map(
     ([key, label]) =>
       [
@@ -108,6 +118,7 @@ function integrationOverrides(
     [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode].filter(Boolean).length +
     (o.productLifecycleEnabled === undefined ? 0 : 1) +
     Number(o.annualToFixedPrice !== undefined) +
+    Number(view.groupedCharges && o.chargeDetail !== undefined) +
     Object.keys(o.modifiers ?? {}).length;
   const element = h(
     'details',
@@ -126,6 +137,7 @@ function integrationOverrides(
       lifecycle.element,
       arrears.element,
       annual.element,
+      view.groupedCharges ? detail.element : null,
       ...mods.map((m) => m[1].element),
     ),
   );
@@ -139,9 +151,12 @@ function integrationOverrides(
       arrearsMode: _a,
       modifiers: _m,
       annualToFixedPrice: _y,
+      chargeDetail: _d,
       ...kept
     } = o;
     void [_i, _l, _e, _a, _m, _y];
+    // Not offered for this PSA: whatever was set stays.
+    const chargeDetail = view.groupedCharges ? detail.control.value : (_d ?? '');
     return {
       ...kept,
       ...(Object.keys(modifiers).length ? { modifiers } : {}),
@@ -152,11 +167,12 @@ function integrationOverrides(
       ...(managed.control.value ? { productLifecycleEnabled: managed.control.value === 'on' } : {}),
       ...(arrears.control.value ? { arrearsMode: arrears.control.value as ArrearsMode } : {}),
       ...(annual.control.value ? { annualToFixedPrice: annual.control.value === 'on' } : {}),
+      ...(chargeDetail ? { chargeDetail: chargeDetail as ChargeDetail } : {}),
     };
   };
   return {
     element,
-    fields: [invoice, managed, lifecycle, arrears, annual, ...mods.map((m) => m[1])],
+    fields: [invoice, managed, lifecycle, arrears, annual, detail, ...mods.map((m) => m[1])],
     read,
   };
 }
@@ -194,6 +210,12 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     g.annualToFixedPrice !== false,
     'Annual lines without a contract of their own go to the client’s only fixed-price contract, when it has one.',
   );
+  const detail = selectField(
+    'Charges in the PSA',
+    options(CHARGE_DETAIL),
+    g.chargeDetail ?? 'per-line',
+    'Grouped: one charge per contract, product and month, its amount the exact sum of its lines; the grid keeps one row per line.',
+  );
   const codes = (view.needsDefaultService ? [...CODES, DEFAULT_SERVICE] : CODES).map(([key, list, label]) => {
     const current = g.codes[key];
     const opts = view.codes[list];
@@ -226,6 +248,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     arrears,
     currency,
     annual,
+    detail,
     ...codes.map((c) => c[1]),
   ];
   for (const f of all) f.control.toggleAttribute('disabled', !canManage);
@@ -244,6 +267,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         arrearsMode: arrears.control.value as ArrearsMode,
         psaCurrency: (currency.control.value || null) as EffectiveSettings['psaCurrency'],
         annualToFixedPrice: annual.control.checked,
+        ...(view.groupedCharges ? { chargeDetail: detail.control.value as ChargeDetail } : {}),
         codes: Object.fromEntries(
           codes.map(([k, f]) => [k, f.control.value || null]),
         ) as EffectiveSettings['codes'],
@@ -279,6 +303,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     arrears.element,
     currency.element,
     annual.element,
+    view.groupedCharges ? detail.element : null,
     h('h3', {}, 'Default codes'),
     ...codes.map((c) => c[1].element),
     h('h3', {}, 'Per integration'),

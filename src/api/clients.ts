@@ -13,8 +13,8 @@ import {
   type ClientMappingStatus,
   type ContractMapping,
 } from '../core/mapping';
-import { INVOICE_BEHAVIOURS, modifiersSchema } from '../core/settings';
-import type { InvoiceBehaviour, Modifiers, SettingsOverride } from '../core/settings';
+import { CHARGE_DETAILS, INVOICE_BEHAVIOURS, modifiersSchema } from '../core/settings';
+import type { ChargeDetail, InvoiceBehaviour, Modifiers, SettingsOverride } from '../core/settings';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
@@ -139,11 +139,16 @@ const clientOverridesSchema = z.object({
     .regex(/^[\w:-]*$/, { error: 'Target invoice must be an invoice id' })
     .nullable()
     .optional(),
+  chargeDetail: z
+    .enum(CHARGE_DETAILS, { error: `Charge detail must be one of ${CHARGE_DETAILS.join(', ')}` })
+    .optional(),
 });
 export type ClientOverrides = {
   modifiers?: Partial<Modifiers>;
   invoiceBehaviour?: InvoiceBehaviour;
   targetInvoiceId?: string | null;
+  /** One charge per line or grouped (#23), where the PSA can group charges. */
+  chargeDetail?: ChargeDetail;
 };
 
 export interface ClientRow {
@@ -155,6 +160,8 @@ export interface ClientRow {
   companyName: string | null;
   /** The PSA company is active in the PSA (null: no company, or not in the list read from the PSA). */
   companyActive: boolean | null;
+  /** The PSA's account code for the company, where the PSA keeps one (searchable); null or absent otherwise. */
+  companyCode?: string | null;
   status: ClientMappingStatus;
   /** Name similarity 0–100 of an automatic match. */
   score: number | null;
@@ -169,6 +176,8 @@ export interface ClientRow {
   recurringInvoices: string[];
   /** The target invoice is chosen from the PSA's own list (the PSA lists a company's invoices). */
   canPickInvoice: boolean;
+  /** The connected PSA can keep one charge for many lines: charge detail is offered for the client (#23). */
+  canGroupCharges?: boolean;
   /** The source customer this one belongs to (a subaccount's main account), as the last refresh found it. */
   parentId: string | null;
   parentName: string | null;
@@ -238,7 +247,16 @@ export function psaCanCreate(): boolean {
   }
 }
 
+function psaGroupsCharges(): boolean {
+  try {
+    return connectedPsa().capabilities.groupedCharges === true;
+  } catch {
+    return false;
+  }
+}
+
 const pickOverrides = (o: SettingsOverride | undefined): ClientOverrides => ({
+  ...(o?.chargeDetail ? { chargeDetail: o.chargeDetail } : {}),
   ...(o?.modifiers ? { modifiers: o.modifiers } : {}),
   ...(o?.invoiceBehaviour ? { invoiceBehaviour: o.invoiceBehaviour } : {}),
   ...(o?.targetInvoiceId !== undefined ? { targetInvoiceId: o.targetInvoiceId } : {}),
@@ -249,6 +267,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
   const read = readMappings(ss, lookups);
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const companyActive = new Map((lookups?.companies ?? []).map((c) => [c.id, c.active]));
+  const companyCode = new Map((lookups?.companies ?? []).map((c) => [c.id, c.code ?? null]));
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
   const contractOf = new Map(
     read.mappings.contracts
@@ -257,6 +276,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
   );
   const names = sourceNames();
   const picker = psaListsInvoices();
+  const grouping = psaGroupsCharges();
   // Invoice containers read at Refresh (lookup tab): the latest open invoice and recurring invoices.
   const invoicesOf = new Map<string, { last: string | null; recurring: string[] }>();
   for (const c of lookups?.contracts ?? []) {
@@ -279,6 +299,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
       companyId: m.companyId,
       companyName: m.companyId ? (companyName.get(m.companyId) ?? m.companyId) : null,
       companyActive: m.companyId ? (companyActive.get(m.companyId) ?? null) : null,
+      companyCode: m.companyId ? (companyCode.get(m.companyId) ?? null) : null,
       status: m.status,
       score: m.score,
       overrides: pickOverrides(m.overrides),
@@ -286,6 +307,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
       lastInvoice: inv?.last ?? null,
       recurringInvoices: inv?.recurring ?? [],
       canPickInvoice: picker && m.companyId !== null,
+      ...(grouping ? { canGroupCharges: true } : {}),
       parentId: parent?.parentId ?? null,
       parentName: parent?.parentName ?? null,
     };
@@ -360,16 +382,18 @@ export function saveClientOverrides(input: unknown): ClientsView {
   return withDocumentLock('saving client settings', () => {
     const ss = activeSpreadsheet();
     const { mapping, lookups } = findClient(ss, a);
-    const { modifiers, invoiceBehaviour, targetInvoiceId } = a.overrides;
+    const { modifiers, invoiceBehaviour, targetInvoiceId, chargeDetail } = a.overrides;
     const kept = { ...(mapping.overrides ?? {}) };
     delete kept.modifiers;
     delete kept.invoiceBehaviour;
     delete kept.targetInvoiceId;
+    delete kept.chargeDetail;
     const overrides: SettingsOverride = {
       ...kept,
       ...(modifiers && Object.keys(modifiers).length ? { modifiers } : {}),
       ...(invoiceBehaviour ? { invoiceBehaviour } : {}),
       ...(targetInvoiceId ? { targetInvoiceId } : {}),
+      ...(chargeDetail ? { chargeDetail } : {}),
     };
     const { overrides: _old, ...rest } = mapping;
     void _old;

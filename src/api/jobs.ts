@@ -520,6 +520,8 @@ export interface DefaultsView {
   currencies: readonly string[];
   /** The connected PSA can create products, so the "auto-create" product mode is offered. */
   canAutoCreate: boolean;
+  /** The connected PSA can keep one charge for many lines, so "charge detail" is offered (#23). */
+  groupedCharges?: boolean;
 }
 interface Option {
   id: string;
@@ -537,6 +539,7 @@ export function getDefaults(): DefaultsView {
     psaRead: lookups !== null,
     currencies: CURRENCIES,
     canAutoCreate: psaCreatesProducts() === true,
+    groupedCharges: psaGroupsCharges(),
   };
 }
 
@@ -546,6 +549,15 @@ function psaCapabilities(): PsaCapabilities | null {
     return connectedPsa().target.capabilities ?? null;
   } catch {
     return null;
+  }
+}
+
+/** The connected PSA (its descriptor's capabilities) can keep one charge for many lines. */
+function psaGroupsCharges(): boolean {
+  try {
+    return connectedPsa().capabilities.groupedCharges === true;
+  } catch {
+    return false;
   }
 }
 

@@ -17,6 +17,11 @@ export interface PsaCompany {
   id: string;
   name: string;
   active: boolean;
+  /**
+   * The PSA's own account code where it keeps one beside the id (seed 002: the mapping page filters by
+   * account code); Clients searches by it.
+   */
+  code?: string;
 }
 
 export interface PsaProduct {
@@ -127,6 +132,14 @@ export interface PsaReadScope {
    * connector can recognise its own record even where the PSA did not keep the key on it.
    */
   knownIds?: Record<string, string>;
+  /**
+   * Line keys no push has sent as far as the workbook knows: the key's row has no PSA reference, an empty
+   * Status and no journal entry, and no push was cut off while sending (Journal.unrecordedKeys). A
+   * connector may then read a narrower view (open invoices only) as long as every other key of
+   * `lineKeys` is found in it, and must read in full otherwise. Absent: nothing is known, every key may
+   * be in the PSA.
+   */
+  unsentKeys?: string[];
   /**
    * Some quantity target's changes wait for the next billing period (setting `prorate` off): also read what is
    * in force from the first day of each contract's next period (`PsaQuantityNow.next`; the day after
@@ -252,6 +265,12 @@ export interface PsaCapabilities {
    * quantity instead of adding a charge each month.
    */
   recurringInvoiceQuantities?: boolean;
+  /**
+   * The PSA's charges live on contracts and one charge may stand for many lines (Autotask): the setting
+   * `chargeDetail` 'grouped' then makes one charge per contract, product, billing month and currency
+   * (core/charge-groups.ts), keyed by a key derived from those, instead of one per line.
+   */
+  groupedCharges?: boolean;
 }
 
 export interface PsaTarget {

@@ -5,7 +5,8 @@ import type { ActionKind, ReconcileAction, TargetAfter } from './reconcile';
 /**
  * P50 push plan: the approved, actionable reconcile actions as PushSteps, grouped per PSA entity
  * (company + contract or invoice) in a deterministic order. A quantity target is pushed only when every
- * line summed into it is approved: pushing part of a sum would lower a seat count by mistake.
+ * line summed into it is approved: pushing part of a sum would lower a seat count by mistake. A grouped
+ * charge likewise: part of its sum billed, and invoiced before the rest is approved, could not take the rest.
  */
 
 export interface PlanGroup {
@@ -142,7 +143,7 @@ export function buildPushPlan(
           : {
               lineKeys: a.lineKeys,
               reason: 'partly-approved',
-              message: `Only ${n} of the ${a.lineKeys.length} lines for this contract service are approved`,
+              message: `Only ${n} of the ${a.lineKeys.length} lines for this ${a.ref.kind === 'quantity' ? 'contract service' : 'grouped charge'} are approved`,
             },
       );
       continue;

@@ -1,6 +1,7 @@
 import type { BillingLine, Currency } from './billing-line';
 import type { DroppedLine } from './modifiers';
 import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
+import { chargeGroupKeyOf, groupValues } from './charge-groups';
 import { chargeForm, chargeFormNote } from './money';
 import { billedOn, nextMonthStart } from './periods';
 import type { ArrearsMode, DefaultCodes, EffectiveSettings } from './settings';
@@ -163,6 +164,16 @@ const afterOf = (l: BillingLine, productId: string, arrearsMode: ArrearsMode): T
   productId,
 });
 
+/** The member lines of one grouped charge (setting `chargeDetail` 'grouped'). */
+interface ChargeGroup {
+  ref: ChargeTargetRef;
+  productId: string;
+  codes: DefaultCodes;
+  arrearsMode: ArrearsMode;
+  lines: BillingLine[];
+  problem: { reason: BlockReason; message: string } | null;
+}
+
 interface QuantityGroup {
   ref: QuantityTargetRef;
   productId: string;
@@ -181,6 +192,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const targets: ReconcileAction[] = [];
   const blockedLines: ReconcileAction[] = [];
   const groups = new Map<string, QuantityGroup>();
+  const chargeGroups = new Map<string, ChargeGroup>();
   /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
   const stopped = new Set<string>();
   /**
@@ -246,10 +258,52 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       if (problem && !g.problem) g.problem = problem;
       continue;
     }
+    // On a PSA that keeps grouped charges, a line's group key is known whatever the setting: a line billed in
+    // one form is never billed again in the other after the setting changed.
+    const groupKey =
+      capabilities.groupedCharges === true
+        ? chargeGroupKeyOf(line, r.ref.container, r.settings.arrearsMode)
+        : null;
+    if (groupKey !== null && r.settings.chargeDetail === 'grouped') {
+      let g = chargeGroups.get(groupKey);
+      if (!g)
+        chargeGroups.set(
+          groupKey,
+          (g = {
+            ref: { ...r.ref, lineKey: groupKey },
+            productId: r.productId,
+            codes: r.settings.codes,
+            arrearsMode: r.settings.arrearsMode,
+            lines: [],
+            problem: null,
+          }),
+        );
+      g.lines.push(line);
+      byLine.set(line.key, null); // set below, once the group's action exists
+      if (!problem && r.productId !== g.productId)
+        problem = {
+          reason: 'invalid-value',
+          message: `Lines of ${line.sku} on this contract go to different PSA products (${g.productId}, ${r.productId}), so one grouped charge cannot hold them: give them one product, or set charge detail to one charge per line`,
+        };
+      const own = chargeNow.get(line.key);
+      if (!problem && own)
+        problem = {
+          reason: 'charge-detail',
+          message: `Line ${line.key} is already billed on its own (PSA charge ${own.psaId}); a grouped charge would bill it twice: set charge detail back to one charge per line, or remove that charge in the PSA first`,
+        };
+      if (problem && !g.problem) g.problem = problem;
+      continue;
+    }
+    const grouped = groupKey === null ? undefined : chargeNow.get(groupKey);
+    if (grouped && !problem)
+      problem = {
+        reason: 'charge-detail',
+        message: `Billed in grouped charge ${groupKey} (PSA charge ${grouped.psaId}) while charge detail was grouped; a charge of its own would bill it twice: set charge detail back to grouped, or remove that charge in the PSA first`,
+      };
     if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
     else if (capabilities.chargesRefused)
       add(blockedLines, blocked([line.key], 'charges-refused', capabilities.chargesRefused, r.ref));
-    else add(targets, chargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
+    else add(targets, lineChargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
   }
 
   const held = new Map<string, HeldCharge>();
@@ -278,6 +332,18 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     for (const k of a.lineKeys) byLine.set(k, a);
   }
 
+  for (const g of chargeGroups.values()) {
+    const h = held.size ? g.lines.map((l) => held.get(heldKey(l))).find(Boolean) : undefined;
+    if (h && !g.problem)
+      g.problem = {
+        reason: 'invalid-value',
+        message: `${h.message}; this grouped charge sums it with this line, so it is left as it is until that row can be billed`,
+      };
+    const a = groupedChargeAction(g, chargeNow, capabilities);
+    targets.push(a);
+    for (const k of a.lineKeys) byLine.set(k, a);
+  }
+
   // A stopped contract service keeps its quantity: show what the PSA has, for billing it by hand.
   for (const a of [...blockedLines, ...targets]) {
     if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
@@ -294,7 +360,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   };
 }
 
-function chargeAction(
+function lineChargeAction(
   ref: ChargeTargetRef,
   line: BillingLine,
   productId: string,
@@ -302,8 +368,19 @@ function chargeAction(
   now: Map<string, PsaBillingState['charges'][number]>,
   capabilities: PsaCapabilities,
 ): ReconcileAction {
-  const codes = settings.codes;
   const after = afterOf(line, productId, settings.arrearsMode);
+  return chargeAction(ref, [line.key], after, settings.codes, now, capabilities);
+}
+
+/** The action for one charge (a line's, or a grouped one's: `ref.lineKey` finds it in the PSA). */
+function chargeAction(
+  ref: ChargeTargetRef,
+  lineKeys: string[],
+  after: TargetAfter,
+  codes: DefaultCodes,
+  now: Map<string, PsaBillingState['charges'][number]>,
+  capabilities: PsaCapabilities,
+): ReconcileAction {
   // What the PSA is sent and holds once pushed: compared with what it holds now (the line's own values
   // unless the PSA keeps fewer decimals).
   const form =
@@ -315,13 +392,13 @@ function chargeAction(
   const wanted = form?.asAmount
     ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})`
     : shown(after);
-  const c = now.get(line.key);
+  const c = now.get(ref.lineKey);
   if (!c) {
     const onInvoice = capabilities.chargeContainer === 'invoice';
     return {
       action: onInvoice ? 'append-invoice-line' : 'add-charge',
       ref,
-      lineKeys: [line.key],
+      lineKeys,
       psaId: null,
       before: null,
       after,
@@ -339,7 +416,7 @@ function chargeAction(
     return {
       action: 'none',
       ref,
-      lineKeys: [line.key],
+      lineKeys,
       psaId: c.psaId,
       before,
       after,
@@ -352,7 +429,7 @@ function chargeAction(
   return {
     action: same && !moved ? 'none' : 'update-charge',
     ref,
-    lineKeys: [line.key],
+    lineKeys,
     psaId: c.psaId,
     before,
     after,
@@ -365,6 +442,44 @@ function chargeAction(
           ? `Move charge: ${shown(before)} from ${c.date} to ${after.effectiveDate}`
           : `Update charge: ${shown(before)} → ${wanted}${dated}`,
   };
+}
+
+/**
+ * One grouped charge: its members' exact sum (core/charge-groups.ts), compared as the PSA is sent it. Any
+ * member with a problem holds the whole group (a partial sum billed and invoiced could not take the rest).
+ */
+function groupedChargeAction(
+  g: ChargeGroup,
+  now: Map<string, PsaBillingState['charges'][number]>,
+  capabilities: PsaCapabilities,
+): ReconcileAction {
+  const lines = g.lines.length > 1 ? g.lines.slice().sort((a, b) => cmp(a.key, b.key)) : g.lines;
+  const lineKeys = lines.map((l) => l.key);
+  if (g.problem) return blocked(lineKeys, g.problem.reason, g.problem.message, g.ref);
+  const v = groupValues(lines);
+  const first = lines[0];
+  let effectiveDate = billedOn(first, g.arrearsMode).effectiveDate;
+  for (const l of lines) {
+    const d = billedOn(l, g.arrearsMode).effectiveDate;
+    if (d > effectiveDate) effectiveDate = d;
+  }
+  const names = new Set(lines.map((l) => l.productName || l.sku));
+  const after: TargetAfter = {
+    quantity: v.quantity,
+    unitPrice: v.unitPrice,
+    unitCost: v.unitCost,
+    effectiveDate,
+    description: v.description,
+    productName:
+      names.size > 1
+        ? `${first.productName || first.sku} and ${names.size - 1} other product${names.size > 2 ? 's' : ''}`
+        : first.productName,
+    sku: first.sku,
+    productId: g.productId,
+  };
+  const a = chargeAction(g.ref, lineKeys, after, g.codes, now, capabilities);
+  const label = `grouped charge ${g.ref.lineKey} (${lines.length} line${lines.length === 1 ? '' : 's'})`;
+  return { ...a, message: `${a.message} · ${label}` };
 }
 
 /**

@@ -18,6 +18,15 @@ export type ProductLifecycleMode = (typeof PRODUCT_LIFECYCLE_MODES)[number];
 export const ARREARS_MODES = ['most-recent', 'next'] as const;
 export type ArrearsMode = (typeof ARREARS_MODES)[number];
 
+/**
+ * #23 charge detail, on a PSA that can keep one charge for many lines (capability `groupedCharges`, Autotask):
+ * 'per-line' = one charge per source line (the default); 'grouped' = one charge per contract, product, billing
+ * month and currency (and integration), its amount the exact sum of its lines rounded once, and each line's
+ * detail in its description. Grid rows stay one per source line.
+ */
+export const CHARGE_DETAILS = ['per-line', 'grouped'] as const;
+export type ChargeDetail = (typeof CHARGE_DETAILS)[number];
+
 const enumField = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
   z.enum(values, { error: (iss) => `${label} '${String(iss.input)}' is not one of ${values.join(', ')}` });
 
@@ -120,6 +129,8 @@ export const effectiveSettingsSchema = z.object({
    * A contract's own setting (`BillingSettings.contracts`) wins.
    */
   prorate: flag('Prorate mid-month quantity changes').optional(),
+  /** One charge per source line or per contract, product and period (`CHARGE_DETAILS`). Left out = per line. */
+  chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
 });
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
@@ -136,6 +147,7 @@ export const settingsOverrideSchema = z.object({
   psaCurrency: psaCurrencyField.optional(),
   annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
   prorate: flag('Prorate mid-month quantity changes').optional(),
+  chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
 });
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
@@ -201,6 +213,9 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
       ? { annualToFixedPrice: o.annualToFixedPrice ?? base.annualToFixedPrice }
       : {}),
     ...((o.prorate ?? base.prorate) !== undefined ? { prorate: o.prorate ?? base.prorate } : {}),
+    ...((o.chargeDetail ?? base.chargeDetail) !== undefined
+      ? { chargeDetail: o.chargeDetail ?? base.chargeDetail }
+      : {}),
   };
 }
 

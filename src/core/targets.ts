@@ -61,6 +61,8 @@ export type BlockReason =
   | 'contract-start'
   /** A charge, on a PSA that takes none (PsaCapabilities.chargesRefused). */
   | 'charges-refused'
+  /** Already billed in the other charge-detail form (its own charge vs a grouped one): sending would bill it twice. */
+  | 'charge-detail'
   /** The target contract belongs to another PSA company than the line's (core/contract-owner.ts). */
   | 'contract-company';
 

@@ -39,6 +39,23 @@ export interface ExecuteOptions {
 // Each batch re-reads what it changes (convergence); 100 keeps those reads near 1 % of the requests.
 const DEFAULT_BATCH = 100;
 
+/**
+ * Line keys a journal entry lists; a step that sums more (a grouped charge of a busy product) lists these and
+ * counts the rest, so its entry stays within a property's 9 KB. Each row's Status names its grouped charge.
+ */
+export const JOURNAL_LINE_KEYS = 200;
+const journalKeys = (keys: string[]): string[] =>
+  keys.length <= JOURNAL_LINE_KEYS
+    ? keys
+    : [...keys.slice(0, JOURNAL_LINE_KEYS), `… and ${keys.length - JOURNAL_LINE_KEYS} more`];
+
+/** 'grouped charge BG-… (n lines)' for a step that bills lines in one grouped charge; null otherwise. */
+export function groupedChargeLabel(step: Pick<PushStep, 'ref' | 'lineKeys'>): string | null {
+  if (step.ref.kind !== 'charge' || step.lineKeys[0] === step.ref.lineKey) return null;
+  const n = step.lineKeys.length;
+  return `grouped charge ${step.ref.lineKey} (${n} line${n === 1 ? '' : 's'})`;
+}
+
 function applyBatch(psa: PsaTarget, steps: readonly PushStep[]): StepOutcome[] {
   const failedAll = (err: unknown): StepOutcome[] =>
     steps.map(() => ({
@@ -106,7 +123,7 @@ export function executePlan(
       idempotencyKey: step.idempotencyKey,
       operation: step.operation,
       entity: entityOf(step.ref, opts.chargeContainer),
-      lineKeys: step.lineKeys,
+      lineKeys: journalKeys(step.lineKeys),
       psaId: null,
       before: step.before,
       after: step.after,
@@ -132,7 +149,10 @@ export function executePlan(
       if (o.status === 'applied') result.applied++;
       else if (o.status === 'unchanged') result.unchanged++;
       else result.failed++;
-      for (const key of batch[k].lineKeys) result.byLine.set(key, o);
+      // A grouped charge's rows each say which charge they went to.
+      const label = groupedChargeLabel(batch[k]);
+      const line: LineResult = label ? { ...o, message: `In ${label}: ${o.message}` } : o;
+      for (const key of batch[k].lineKeys) result.byLine.set(key, line);
     });
     if (journal.needsFlush) opts.flushJournal?.();
     done += batch.length;

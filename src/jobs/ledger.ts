@@ -25,6 +25,8 @@ export const ledgerEntrySchema = z.object({
 export type JournalEntry = z.infer<typeof ledgerEntrySchema>;
 
 export const JOURNAL_PREFIX = 'bg.journal.';
+/** Set while a push sends (see Journal.beginSending); outside the journal's prefix. */
+const SENDING_KEY = 'bg.push.sending';
 
 /** Where journal entries live between steps; PropertiesService in production. */
 export interface JournalStore {
@@ -124,6 +126,30 @@ export class Journal {
 
   pending(): JournalEntry[] {
     return this.entries().filter((e) => e.result === 'pending');
+  }
+
+  /**
+   * A push is about to send: marked until its rows show what it did (`doneSending`). A mark still set
+   * when the next push plans means that push was cut off after sending (its journal may already be on
+   * the Ledger tab while its rows show nothing), so no row may be read as never sent.
+   */
+  beginSending(runId: string): void {
+    this.store.putAll({ [SENDING_KEY]: runId });
+  }
+
+  doneSending(): void {
+    this.store.removeAll([SENDING_KEY]);
+  }
+
+  /**
+   * The line keys a push may have sent without its rows showing it: every key in the journal (any
+   * result: an execution can die between a step's result and its row's Status), or null when a push was
+   * cut off after sending (then any key may have been sent).
+   */
+  unrecordedKeys(): Set<string> | null {
+    const all = this.store.all();
+    if (SENDING_KEY in all) return null;
+    return new Set(this.entries().flatMap((e) => e.lineKeys));
   }
 
   /** Hand entries to the Ledger tab writer, then forget them. */

@@ -12,6 +12,7 @@ import { manualModeGate } from '../core/manual-mode';
 import type { ManualModeGate } from '../core/manual-mode';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
+import { chargeGroupKeyOf } from '../core/charge-groups';
 import { billingMonthOf, billingPeriod } from '../core/periods';
 import type { PsaProduct, PsaReadScope } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
@@ -311,6 +312,11 @@ export const SHOW_OR_APPROVE_READS_MS = 10 * 60_000;
 export interface PlanOptions {
   /** See SHOW_OR_APPROVE_READS_MS; absent: the PSA is read now. */
   recentReadsMs?: number;
+  /**
+   * Line keys a push may have sent without its rows showing it (Journal.unrecordedKeys): given, the
+   * scope says which keys no push has sent (`unsentKeys`); absent or null, nothing is claimed.
+   */
+  pendingKeys?: ReadonlySet<string> | null;
 }
 
 /**
@@ -358,6 +364,7 @@ export function planMonth(
   const companies = new Set<string>();
   const contracts = new Set<string>();
   const autoCreate = new AutoCreateNeeds();
+  const groupKeys = new Set<string>();
   for (const line of modifiers.lines) {
     const r = resolver.resolve(line, psa.capabilities);
     if (!r.ok) continue;
@@ -370,8 +377,13 @@ export function planMonth(
       // A contract (Autotask) or an invoice container (Halo: latest, new:…, recurring:…).
       contracts.add(r.ref.container);
       scope.lineKeys.push(line.key);
+      // Its grouped charge too (setting chargeDetail), whichever form is set: a line billed in one form
+      // is never billed again in the other (core/reconcile.ts).
+      if (psa.capabilities.groupedCharges)
+        groupKeys.add(chargeGroupKeyOf(line, r.ref.container, r.settings.arrearsMode));
     }
   }
+  for (const k of groupKeys) scope.lineKeys.push(k);
   scope.companyIds = [...companies].sort();
   scope.contractIds = [...contracts].sort();
   // What earlier pushes recorded per row (the PSA reference): lets a PSA that may not keep the line key
@@ -379,6 +391,15 @@ export function planMonth(
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
   if (Object.keys(knownIds).length) scope.knownIds = knownIds;
+  // Keys no push has sent (no reference, no Status, not in the journal): a PSA may read less for them. Only
+  // rows of the tab count (a derived line, e.g. collapsed, has no Status of its own: never 'unsent').
+  const pendingKeys = options.pendingKeys;
+  if (pendingKeys) {
+    const charged = new Set(scope.lineKeys);
+    scope.unsentKeys = grid.rows
+      .filter((r) => charged.has(r.key) && !r.psaReference && !r.status.trim() && !pendingKeys.has(r.key))
+      .map((r) => r.key);
+  }
   // Products created by an earlier push (or since by hand) are named by their PSA id from here on, as the
   // PSA's state names them; the scope does not depend on the product.
   const found = autoCreate.found(psa.target);
@@ -439,8 +460,9 @@ export function reconcileMonth(
   psa: ConnectedPsa,
   settings: BillingSettings,
   known?: MonthContext,
+  pendingKeys?: ReadonlySet<string> | null,
 ): { plan: MonthPlan; counts: Record<string, number> } {
-  const plan = planMonth(ss, month, psa, settings, known);
+  const plan = planMonth(ss, month, psa, settings, known, { pendingKeys });
   const byLine = new Map<string, ReconcileAction>(plan.reconciliation.byLine);
   for (const [from, into] of plan.collapsedInto) {
     byLine.set(from, {
@@ -557,7 +579,9 @@ export function pushMonth(
   settings: BillingSettings,
   opts: PushOptions,
 ): { summary: PushSummary; plan: PushPlan } {
-  const monthPlan = planMonth(ss, month, psa, settings, opts.known);
+  const monthPlan = planMonth(ss, month, psa, settings, opts.known, {
+    pendingKeys: opts.journal.unrecordedKeys(),
+  });
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
     approvedKeys(monthPlan.grid),
@@ -599,6 +623,7 @@ export function pushMonth(
   }
   const ledger = new LedgerAppender(ss, ledgerChain());
   const toLedger = (entries: JournalEntry[]) => ledger.append(entries);
+  if (plan.steps.length) opts.journal.beginSending(opts.runId);
   const done = executePlan(plan.steps, psa.target, opts.journal, {
     runId: opts.runId,
     user: opts.user,
@@ -628,7 +653,11 @@ export function pushMonth(
       // Already as approved in the PSA (e.g. landed in a run that was cut off): say so, replacing any
       // stale "Failed" from that run.
       else if (a.action === 'none' && a.psaId) {
-        results.set(k, { status: 'unchanged', psaId: a.psaId, message: 'already in the PSA' });
+        const grouped = a.ref?.kind === 'charge' && a.ref.lineKey !== k ? a.ref.lineKey : null;
+        const message = grouped
+          ? `already in the PSA, in grouped charge ${grouped} (${a.lineKeys.length} lines)`
+          : 'already in the PSA';
+        results.set(k, { status: 'unchanged', psaId: a.psaId, message });
       }
     }
   }
@@ -641,6 +670,8 @@ export function pushMonth(
   }
   recordLastSync(ss, synced, new Date());
   opts.journal.flush(toLedger);
+  // Every row now shows what this push sent (writeStatuses above).
+  if (plan.steps.length) opts.journal.doneSending();
   summary.finished = done.finished;
   if (done.dailyQuota) summary.dailyQuota = true;
   summary.applied = done.applied;

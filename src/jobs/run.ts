@@ -315,7 +315,9 @@ function compare(
   known?: MonthContext,
 ): { problem: string | null; dailyQuota: unknown } {
   try {
-    reconcileMonth(ss, month, connectedPsa(), settings, known);
+    // Keys a push may have sent without its rows showing it are never read as unsent.
+    const unrecorded = new Journal(propertiesJournal(documentProperties())).unrecordedKeys();
+    reconcileMonth(ss, month, connectedPsa(), settings, known, unrecorded);
     return { problem: null, dailyQuota: null };
   } catch (err) {
     return {

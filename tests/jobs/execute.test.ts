@@ -62,6 +62,24 @@ const step = (n: number): PushStep => ({
 });
 
 describe('executePlan', () => {
+  it('a grouped charge: every row says which charge it went to; its journal entry stays within a property', () => {
+    const store = memoryStore();
+    const members = Array.from({ length: 450 }, (_, i) => `BG-${String(i).padStart(16, 'a')}`);
+    const grouped: PushStep = { ...step(9), lineKeys: members };
+    const r = executePlan([grouped], memoryPsa(), new Journal(store), {
+      runId: 'R1',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => true,
+    });
+    for (const k of members)
+      expect(r.byLine.get(k)?.message).toMatch(/^In grouped charge BG-0{15}9 \(450 lines\): /);
+    const [entry] = Object.values(store.data);
+    expect(new TextEncoder().encode(entry).length).toBeLessThan(9 * 1024);
+    const keys = (JSON.parse(entry) as { lineKeys: string[] }).lineKeys;
+    expect(keys).toEqual([...members.slice(0, 200), '… and 250 more']);
+  });
+
   it('journals every step before and after it is applied, and reports per line', () => {
     const store = memoryStore();
     const journal = new Journal(store);

@@ -61,13 +61,20 @@ export interface HaloClientRec {
  *  - retryAfter: whether a 429 carries Retry-After (no public source shows Halo sending one);
  *  - listView: whether the list view's lines (`includelines=true`) carry every field of the detail view
  *    ('full') or leave some out ('summary': `comment_2`, `startdate`, `enddate`, fields staff set and
- *    BillGrid does not), as list views of many APIs do; no public list answer with lines shows which.
+ *    BillGrid does not), as list views of many APIs do; no public list answer with lines shows which;
+ *  - postedFilter: whether the invoice lists honour `notpostedonly` / `postedonly` (bool, declared in the
+ *    spec: "Filter on invoices that have (not) been posted") or ignore them and answer every invoice;
+ *  - dateWindow: what `invoicedatestart` / `invoicedateend` with a date do. The spec types both as bool
+ *    ("Include the field invoicedatestart in the response"), so a tenant may ignore a date there
+ *    ('ignored', the default), filter on the invoice date ('honoured') or refuse the request ('rejected').
  */
 export interface HaloVariant {
   lineKey: 'kept' | 'dropped-on-list' | 'dropped';
   computed: 'recomputed' | 'honoured';
   retryAfter: boolean;
   listView: 'full' | 'summary';
+  postedFilter?: 'honoured' | 'ignored';
+  dateWindow?: 'ignored' | 'honoured' | 'rejected';
 }
 
 export const DEFAULT_VARIANT: HaloVariant = {
@@ -75,6 +82,8 @@ export const DEFAULT_VARIANT: HaloVariant = {
   computed: 'recomputed',
   retryAfter: false,
   listView: 'full',
+  postedFilter: 'honoured',
+  dateWindow: 'ignored',
 };
 
 /** Line fields the 'summary' list view leaves out. */
@@ -111,7 +120,8 @@ export interface HaloFixture {
   maxPageSize: number;
   clients: HaloClientRec[];
   items: HaloItemRec[];
-  assetGroups: { id: number; name: string }[];
+  /** Item groups (Halo's Generic): id, name and any other field Generic declares (e.g. showasitem). */
+  assetGroups: { id: number; name: string; [field: string]: unknown }[];
   taxes: { id: number; name: string; rate: number }[];
   invoices: HaloInvoiceRec[];
   recurringInvoices: HaloInvoiceRec[];

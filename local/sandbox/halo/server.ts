@@ -160,6 +160,23 @@ function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean)
       const set = new Set(cids.split(','));
       list = list.filter((i) => set.has(String(i.client_id)));
     }
+    // Declared filters (variants: a tenant may ignore the posted filters, and the date window the spec
+    // types as bool may be ignored, honoured as dates or refused).
+    if (s.variant.postedFilter !== 'ignored') {
+      if (flag(q, 'notpostedonly')) list = list.filter((i) => !i.posted);
+      if (flag(q, 'postedonly')) list = list.filter((i) => i.posted);
+    }
+    const window = [q.get('invoicedatestart'), q.get('invoicedateend')];
+    const dated = window.some((v) => v !== null && !/^(true|false)$/i.test(v));
+    if (dated && s.variant.dateWindow === 'rejected')
+      return invalid('The value is not valid for invoicedatestart/invoicedateend (a boolean is expected)');
+    if (dated && s.variant.dateWindow === 'honoured') {
+      const [from, to] = window.map((v) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : ''));
+      list = list.filter((i) => {
+        const d = (i.invoice_date ?? '').slice(0, 10);
+        return (!from || d >= from) && (!to || d <= to);
+      });
+    }
     list = orderInvoices(list, q);
     return page(
       req,
@@ -540,7 +557,8 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
     for (const rec of body) {
       const name = str(rec.name)?.trim();
       if (!name) return invalid('Please enter a name for the group');
-      const g = { id: s.nextId.group++, name };
+      // Fields Generic declares are kept (showasitem: "Use for Items"), anything else dropped.
+      const g = { ...declaredOnly('Generic', rec), id: s.nextId.group++, name };
       s.assetGroups.push(g);
       saved.push(g);
     }

@@ -55,6 +55,8 @@ export const descriptor: PsaDescriptor<AutotaskCredentials> = {
     chargeDecimals: CHARGE_DECIMALS,
     // A charge's datePurchased is its own and an update changes it (decide.ts compares it too).
     chargeDatesKept: true,
+    // #23 charge detail: a charge carries one key in its name, a line's or a grouped charge's (core/charge-groups.ts).
+    groupedCharges: true,
   },
   // The bench's whole month (docs/PERFORMANCE.md, 100,000 lines): 57,712 requests and 6,175 s modelled.
   monthCost: { requestsPerLine: 0.58, secondsPerLine: 0.062 },

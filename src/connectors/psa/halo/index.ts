@@ -100,6 +100,8 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
   };
 
   private readonly integrationName: string;
+  /** Keys readBilling was told no push has sent: their placement may go by open invoices alone. */
+  private readonly unsent = new Set<string>();
 
   constructor(config: unknown, http: HttpClient, options: HaloTargetOptions = {}) {
     this.integrationName = options.integrationName ?? 'Imports';
@@ -312,11 +314,15 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     for (const [k, id] of Object.entries(scope.knownIds ?? {}))
       if (/^\d+$/.test(id) && (!wanted.size || wanted.has(k))) knownIds.set(Number(id), k);
     const listed = new Map<string, LoadedInvoice>();
+    const mustFind = mustFindOf(scope);
+    for (const k of scope.unsentKeys ?? []) this.unsent.add(k);
     if (perClient) {
       // Bill-to clients first: their invoices are listed with their bill-to client's.
       this.clients.loadBillTo(clients);
+      // Open invoices only when the scope says which keys no push sent (see mustFindOf below).
+      if (mustFind) this.invoices.openIndexes(clients);
       this.invoices.clientCharges(clients, knownIds).forEach(keep);
-      for (const idx of this.invoices.clientIndexes(clients).values())
+      for (const idx of this.invoices.heldIndexes(clients))
         for (const inv of idx.invoices) listed.set(refKey({ id: inv.header.id, recurring: false }), inv);
     }
     if (clients.length && direct.some((d) => d.recurring)) {
@@ -342,6 +348,13 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       if (!inv) continue;
       this.invoices.charges(inv, d.container, knownIds).forEach(keep);
       quantities.push(...this.invoices.quantities(inv, d.container, seatIds));
+    }
+    // Open invoices were read and a key a push may have sent is not on them (nor on a chosen invoice): it
+    // may be on a posted invoice, and a read that missed it would have it added again. Read in full.
+    if (perClient && mustFind && mustFind.some((k) => !byKey.has(k))) {
+      this.invoices.clientIndexes(clients);
+      for (const ch of this.invoices.clientCharges(clients, knownIds))
+        if (!byKey.has(ch.ref.lineKey)) keep(ch);
     }
     // Seats in auto-create mode name the product 'new:<SKU>' until it is mapped: the same line answers them
     // (the catalogue, read once per execution, gives each item's SKU).
@@ -381,10 +394,22 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
         clients: this.clients,
         context: this.context,
         integrationName: this.integrationName,
+        unsent: this.unsent,
       },
       steps,
     ).run();
   }
+}
+
+/**
+ * The month's keys readBilling must find when it reads only the clients' open invoices: every key but
+ * those the scope says no push has sent. Null when the scope does not say (every client's invoices are
+ * then read in full).
+ */
+function mustFindOf(scope: PsaReadScope): string[] | null {
+  if (!scope.unsentKeys || !scope.lineKeys.length) return null;
+  const unsent = new Set(scope.unsentKeys);
+  return scope.lineKeys.filter((k) => !unsent.has(k));
 }
 
 const haloClientCount = listEnvelope('clients').transform((l) => l.count);

@@ -65,6 +65,11 @@ interface ClientIndex {
   keyAt: Map<string, number>;
   /** Halo line id → invoice id holding it. */
   lineAt: Map<number, number>;
+  /**
+   * False when only the client's open invoices were read (`notpostedonly`, see openIndexes): a line or
+   * an invoice BillGrid looks for may then be on a posted invoice this index does not hold.
+   */
+  complete: boolean;
 }
 
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
@@ -389,9 +394,10 @@ export class HaloInvoices {
       if (recurring) list = this.recurringOf(clients);
       else {
         // Listed in this batch already (placing its lines): that copy is fresh.
+        // Open invoices suffice: an invoice being written that is not among them is read by id.
         const stale = clients.filter((c) => this.listedIn.get(c) !== this.batch);
         for (const c of stale) this.forgetClient(c);
-        list = [...this.clientIndexes(clients).values()].flatMap((idx) => idx.invoices);
+        list = [...this.openIndexes(clients).values()].flatMap((idx) => idx.invoices);
       }
     } catch (err) {
       if (err instanceof PsaError) return null;
@@ -422,26 +428,104 @@ export class HaloInvoices {
     });
   }
 
-  /** The clients' invoices with their lines, read once per run in one list (client_ids, paged). */
+  /**
+   * The clients' invoices with their lines, every one of them (posted too), read once per run in one
+   * list (client_ids, paged); a client indexed from its open invoices only is read again in full.
+   */
   clientIndexes(clientIds: string[]): Map<string, ClientIndex> {
+    const todo = [...new Set(clientIds)].filter((c) => !this.index.get(c)?.complete);
+    this.indexFrom(todo, { includelines: true }, true);
+    return new Map(clientIds.map((c) => [c, this.index.get(c) as ClientIndex]));
+  }
+
+  /**
+   * The clients' OPEN invoices with their lines (`notpostedonly=true`, declared in the spec), for clients
+   * not indexed yet; an index already held (open or complete) is kept. What a month needs is on open
+   * invoices unless a line or invoice BillGrid looks for has been posted since, which callers check
+   * (readBilling: every key a push may have sent is found; placement: every recorded line id and new
+   * invoice is found) and else read the client in full (clientIndexes). A tenant that ignores the filter
+   * answers posted invoices too: that index is complete. A tenant that refuses it (4xx): read in full.
+   */
+  openIndexes(clientIds: string[]): Map<string, ClientIndex> {
     const todo = [...new Set(clientIds)].filter((c) => !this.index.has(c));
+    try {
+      this.indexFrom(todo, { includelines: true, notpostedonly: true }, false);
+    } catch (err) {
+      const s = err instanceof PsaError ? (err.status ?? 0) : 0;
+      if (s < 400 || s >= 500 || s === 401 || s === 429) throw err;
+      return this.clientIndexes(clientIds);
+    }
+    return new Map(clientIds.map((c) => [c, this.index.get(c) as ClientIndex]));
+  }
+
+  /** Index these clients from one list of their invoices (and their bill-to clients'). */
+  private indexFrom(todo: string[], query: Record<string, boolean>, complete: boolean): void {
+    if (!todo.length) return;
     const listed = this.api.listByClients(
       '/Invoice',
-      { includelines: true },
+      query,
       [...new Set([...todo, ...todo.flatMap((c) => this.billTo(c) ?? [])])],
       'invoices',
       invoiceWithLines,
       'reading the clients’ invoices',
     );
+    // A posted invoice in an open-only answer: the tenant ignored the filter, so the answer is whole.
+    const whole = complete || listed.some((h) => h.posted === true);
     const byClient = new Map<string, LoadedInvoice[]>(todo.map((c) => [c, []]));
     // An invoice Halo raised on a bill-to client belongs, for BillGrid, to the client it was raised for.
     for (const h of listed)
       byClient.get(ownerOf(h))?.push(this.toLoaded(h, false, `reading invoice ${h.id}`));
     for (const [c, invoices] of byClient) {
-      this.index.set(c, indexOf(invoices));
+      this.index.set(c, { ...indexOf(invoices), complete: whole });
       this.listedIn.set(c, this.batch);
     }
-    return new Map(clientIds.map((c) => [c, this.index.get(c) as ClientIndex]));
+  }
+
+  /**
+   * Indexes for placing a batch's lines. A line that may have been sent (its key not known as never
+   * sent, or a line id BillGrid recorded) may sit on a posted invoice, where adding it again would bill it
+   * twice: its client is read in full unless the line is on an open invoice (by key or recorded id) and,
+   * for a new invoice, that invoice is open. A client none of whose lines may have been sent is placed by
+   * its open invoices alone: a month's new invoice that is not open is raised (again) for lines never
+   * sent, which bills each of them once (a posted one holding sent lines is found by readBilling, which
+   * then reads in full). A client with no index yet whose lines may have been sent is read in full at once.
+   */
+  placementIndexes(
+    needs: {
+      clientId: string;
+      key: string;
+      knownId: number | null;
+      unsent: boolean;
+      placeholder: string | null;
+    }[],
+  ): void {
+    const maySent = needs.filter((n) => !n.unsent || n.knownId !== null);
+    this.clientIndexes([...new Set(maySent.map((n) => n.clientId))].filter((c) => !this.index.has(c)));
+    const open = this.openIndexes(needs.map((n) => n.clientId));
+    const whole = new Set<string>();
+    for (const n of maySent) {
+      const idx = open.get(n.clientId);
+      if (!idx || idx.complete) continue;
+      const onOpen = idx.keyAt.has(n.key) || (n.knownId !== null && idx.lineAt.has(n.knownId));
+      const ref = n.placeholder === null ? null : referenceFor(n.placeholder);
+      const invoiceOpen =
+        ref === null ||
+        idx.invoices.some((i) => i.header.reference === ref && ownerOf(i.header) === n.clientId);
+      if (!onOpen || !invoiceOpen) whole.add(n.clientId);
+    }
+    if (whole.size) this.clientIndexes([...whole]);
+  }
+
+  /** The client's index as held (open or complete), read in full if there is none. */
+  private held(clientId: string): ClientIndex {
+    return this.index.get(clientId) ?? (this.clientIndexes([clientId]).get(clientId) as ClientIndex);
+  }
+
+  /** The clients' indexes as held (open or complete); clients without one are read in full, in one list. */
+  heldIndexes(clientIds: string[]): ClientIndex[] {
+    const clients = [...new Set(clientIds)];
+    this.clientIndexes(clients.filter((c) => !this.index.has(c)));
+    return clients.map((c) => this.held(c));
   }
 
   /** Read the client's invoices again next time (after a create that may have landed). */
@@ -468,7 +552,7 @@ export class HaloInvoices {
    * client's newest open invoice: not posted, a credit note, voided, sent or paid (index read already).
    */
   latestFor(clientId: string, lineKey: string, knownId: number | null): number {
-    const idx = this.clientIndexes([clientId]).get(clientId) as ClientIndex;
+    const idx = this.held(clientId);
     const held = idx.keyAt.get(lineKey) ?? (knownId !== null ? idx.lineAt.get(knownId) : undefined);
     if (held !== undefined) return held;
     const open = idx.invoices.find((i) => closedBecause(i.header) === null);
@@ -486,7 +570,7 @@ export class HaloInvoices {
    * that are not posted and hold only copies of the kept invoice's lines are deleted.
    */
   createdFor(clientId: string, placeholder: string): number | undefined {
-    const idx = this.clientIndexes([clientId]).get(clientId) as ClientIndex;
+    const idx = this.held(clientId);
     const copies = idx.invoices
       .filter((i) => i.header.reference === referenceFor(placeholder) && ownerOf(i.header) === clientId)
       .sort((a, b) => a.header.id - b.header.id);
@@ -564,7 +648,7 @@ export class HaloInvoices {
       if (after.success && after.data.reference === referenceFor(w.placeholder)) {
         const saved = this.toLoaded(after.data, false, `creating an invoice for client ${w.clientId}`);
         const idx = this.index.get(w.clientId);
-        if (idx) this.index.set(w.clientId, indexOf([...idx.invoices, saved]));
+        if (idx) this.index.set(w.clientId, { ...indexOf([...idx.invoices, saved]), complete: idx.complete });
         out[i] = { ok: true, saved, id: saved.header.id };
       } else {
         this.forgetClient(w.clientId);
@@ -783,10 +867,13 @@ export class HaloInvoices {
     return [...byItem.values()];
   }
 
-  /** BillGrid lines on the clients' invoices: on a BillGrid-created invoice under its placeholder, else 'latest'. */
+  /**
+   * BillGrid lines on the clients' invoices: on a BillGrid-created invoice under its placeholder, else
+   * 'latest'. From the indexes held (open or complete); a client without one is read in full.
+   */
   clientCharges(clientIds: string[], knownIds: Map<number, string> = new Map()): PsaChargeNow[] {
     const out: PsaChargeNow[] = [];
-    for (const idx of this.clientIndexes(clientIds).values()) {
+    for (const idx of this.heldIndexes(clientIds)) {
       for (const inv of idx.invoices)
         out.push(...this.charges(inv, placeholderOf(inv.header.reference) ?? 'latest', knownIds));
     }
@@ -833,7 +920,7 @@ function indexOf(list: LoadedInvoice[]): ClientIndex {
       if (isBillGridKey(ownKeyOf(l))) keyAt.set(ownKeyOf(l), inv.header.id);
     }
   }
-  return { invoices, keyAt, lineAt };
+  return { invoices, keyAt, lineAt, complete: true };
 }
 
 /**

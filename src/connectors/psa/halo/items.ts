@@ -230,7 +230,7 @@ export class HaloItems {
     if (!groups.length) {
       try {
         this.api.call(
-          { method: 'post', path: '/AssetGroup', body: [{ name }] },
+          { method: 'post', path: '/AssetGroup', body: [{ name, showasitem: true }] },
           ignoreBody,
           `creating the item group ${name}`,
         );

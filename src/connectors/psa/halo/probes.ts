@@ -10,7 +10,7 @@ import { HaloApi, haloErrorText } from './api';
 import { haloConfigFrom, parseHaloConfig, type HaloCredentials } from './config';
 import { LINE_KEY_PATTERN } from '../../../core/line-key';
 import { LINE_KEY_FIELD, listCarriesDetail } from './invoices';
-import { haloInvoice, haloTax, listEnvelope } from './schemas';
+import { haloAssetGroup, haloInvoice, haloTax, listEnvelope } from './schemas';
 
 function json(body: string): unknown {
   try {
@@ -47,6 +47,108 @@ export function probeTaxList(credentials: HaloCredentials, http: HttpClient): Pr
       detail: `/Tax answered ${shape}, but ${bad} of ${list.length} rates lack id or name`,
     };
   return { status: 'confirmed', detail: `/Tax answered ${shape} of ${list.length} rates with id and name` };
+}
+
+/**
+ * GET /api/authinfo (no token): names the authorisation server (`auth_url`) and, on a hosted tenant, the
+ * tenant (`tenant_id`), which sign-in uses unless an address or tenant was entered in Connect.
+ */
+export function probeAuthInfo(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  // Signed in first, as every probe: with credentials Halo refuses, nothing is checked.
+  const signedIn = apiFor(credentials, http).send({
+    method: 'get',
+    path: '/Client',
+    query: { pageinate: true, page_size: 1, page_no: 1 },
+  });
+  if (signedIn.status !== 200)
+    return {
+      status: 'unchecked',
+      detail: `/Client answered ${signedIn.status}: ${haloErrorText(signedIn.body)}`,
+    };
+  const config = parseHaloConfig(haloConfigFrom(credentials));
+  const res = http.request({ method: 'get', url: `${config.baseUrl}/api/authinfo` });
+  if (res.status !== 200)
+    return {
+      status: 'differs',
+      detail: `/api/authinfo answered ${res.status}: sign-in falls back to <address>/auth and the tenant entered or the *.halopsa.com name`,
+    };
+  const body = json(res.body);
+  const o = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const auth = typeof o.auth_url === 'string' && /^https?:\/\//.test(o.auth_url) ? o.auth_url : null;
+  const tenant = typeof o.tenant_id === 'string' && o.tenant_id ? o.tenant_id : null;
+  if (!auth)
+    return {
+      status: 'differs',
+      detail: '/api/authinfo names no auth_url: sign-in falls back to <address>/auth',
+    };
+  return {
+    status: 'confirmed',
+    detail: `/api/authinfo names the sign-in server${tenant ? ' and a tenant' : ' (no tenant: not a hosted tenant, or the tenant must be entered)'}`,
+  };
+}
+
+/** GET /api/AssetGroup (item groups; the spec declares no paging and no key): a list of groups with id and name. */
+export function probeAssetGroups(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  const api = apiFor(credentials, http);
+  const res = api.send({ method: 'get', path: '/AssetGroup' });
+  if (res.status !== 200)
+    return { status: 'unchecked', detail: `/AssetGroup answered ${res.status}: ${haloErrorText(res.body)}` };
+  const body = json(res.body);
+  const o =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  const lists = o ? Object.entries(o).filter(([, v]) => Array.isArray(v)) : [];
+  const list = Array.isArray(body)
+    ? body
+    : o && Array.isArray(o.assetgroups)
+      ? o.assetgroups
+      : lists.length === 1
+        ? (lists[0][1] as unknown[])
+        : null;
+  if (!list)
+    return {
+      status: 'differs',
+      detail:
+        '/AssetGroup answered neither a list nor an object holding one list: BillGrid cannot find its item group',
+    };
+  const shape = Array.isArray(body)
+    ? 'a bare list'
+    : `{ ${o && Array.isArray(o.assetgroups) ? 'assetgroups' : lists[0][0]}: [...] }`;
+  const bad = list.filter((g) => !haloAssetGroup.safeParse(g).success).length;
+  if (bad)
+    return {
+      status: 'differs',
+      detail: `/AssetGroup answered ${shape}, but ${bad} of ${list.length} groups lack id or name`,
+    };
+  return {
+    status: 'confirmed',
+    detail: `/AssetGroup answered ${shape} of ${list.length} groups with id and name`,
+  };
+}
+
+/**
+ * Which rate-limit headers a tenant sends on an ordinary answer (one GET): BillGrid paces itself to hosted
+ * Halo's 300 requests per rolling 5 minutes whatever they say, and honours Retry-After on a 429 if sent.
+ */
+export function probeRateLimitHeaders(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  const api = apiFor(credentials, http);
+  const res = api.send({
+    method: 'get',
+    path: '/Client',
+    query: { pageinate: true, page_size: 1, page_no: 1 },
+  });
+  if (res.status !== 200)
+    return { status: 'unchecked', detail: `/Client answered ${res.status}: ${haloErrorText(res.body)}` };
+  const names = Object.keys(res.headers).filter((h) => /rate.?limit|retry-after/i.test(h));
+  return names.length
+    ? {
+        status: 'differs',
+        detail: `the tenant sends rate-limit headers (${names.join(', ')}): BillGrid still paces to 300 requests / 5 minutes; these could tell the real budget`,
+      }
+    : {
+        status: 'confirmed',
+        detail:
+          'no rate-limit header on answers (as documented sources show): BillGrid paces to 300 requests / 5 minutes',
+      };
 }
 
 /** Lines carrying this key are the write probe's own (a fixed-form key no billing line gets). */
@@ -285,6 +387,66 @@ export function probePaging(credentials: HaloCredentials, http: HttpClient): Pro
   };
 }
 
+/**
+ * What the invoice list filters BillGrid could bound its reads with do on this tenant (read-only, two or
+ * three pages of 50): `notpostedonly=true` (declared as bool; BillGrid reads only open invoices with it
+ * when every line a push may have sent is found there, see readBilling) and a date in
+ * `invoicedatestart`, which the spec types as bool ("Include the field invoicedatestart in the response"):
+ * ignored, honoured as a date, or refused. BillGrid does not send the date window (an open invoice taking
+ * 'latest' charges may carry any date); the answer is reported for a later decision.
+ */
+export function probeInvoiceFilters(credentials: HaloCredentials, http: HttpClient): ProbeResult {
+  const api = apiFor(credentials, http);
+  const base = { pageinate: true, page_size: 50, page_no: 1, order: 'invoice_date', orderdesc: true };
+  const read = (extra: Record<string, string | boolean>) => {
+    const res = api.send({ method: 'get', path: '/Invoice', query: { ...base, ...extra } });
+    const page = res.status === 200 ? listEnvelope('invoices').safeParse(json(res.body)) : null;
+    const recs = page?.success
+      ? page.data.records.flatMap((r) => {
+          const h = haloInvoice.safeParse(r);
+          return h.success ? [h.data] : [];
+        })
+      : [];
+    return {
+      status: res.status,
+      body: res.body,
+      ok: !!page?.success,
+      count: page?.success ? page.data.count : 0,
+      recs,
+    };
+  };
+  const all = read({});
+  if (all.status !== 200 || !all.ok)
+    return { status: 'unchecked', detail: `/Invoice answered ${all.status}: ${haloErrorText(all.body)}` };
+  const open = read({ notpostedonly: true });
+  if (open.status !== 200 || !open.ok)
+    return {
+      status: 'differs',
+      detail: `/Invoice?notpostedonly=true answered ${open.status}: ${haloErrorText(open.body)} (BillGrid then reads every invoice)`,
+    };
+  const postedSeen = all.recs.some((h) => h.posted === true) || all.count > open.count;
+  const posted = open.recs.some((h) => h.posted === true) ? 'ignored' : !postedSeen ? 'unknown' : 'honoured';
+  const dates = all.recs.map((h) => h.invoice_date.slice(0, 10)).filter(Boolean);
+  const d = dates[Math.floor(dates.length / 2)] ?? '';
+  let window = 'not checked (no dated invoice)';
+  if (d && dates.some((x) => x < d)) {
+    const w = read({ invoicedatestart: d });
+    window =
+      w.status >= 400
+        ? `refused (${w.status}: ${haloErrorText(w.body)})`
+        : w.ok && w.count < all.count && w.recs.every((h) => h.invoice_date.slice(0, 10) >= d)
+          ? 'honoured as a date'
+          : 'ignored';
+  } else if (d) window = 'not checked (every invoice on the first page has one date)';
+  const detail = `notpostedonly ${posted === 'unknown' ? 'not checked (no posted invoice seen)' : posted}; invoicedatestart=<date> ${window}`;
+  if (posted === 'ignored')
+    return {
+      status: 'differs',
+      detail: `${detail}: the open-invoice list holds posted invoices, so BillGrid reads the clients' whole invoice histories (correct, not bounded)`,
+    };
+  return { status: posted === 'unknown' ? 'unchecked' : 'confirmed', detail };
+}
+
 /** Where the clients' tax comes from: the list records carry item_tax_code, taxable, automatic_sales_tax. */
 export function probeTaxSetup(credentials: HaloCredentials, http: HttpClient): ProbeResult {
   const api = apiFor(credentials, http);
@@ -329,6 +491,30 @@ export const haloProbes: readonly ConnectorProbe<PsaTarget, HaloCredentials>[] =
     assumption:
       "Client list records carry each client's tax setup (item_tax_code, taxable, automatic sales tax)",
     run: (_target, ctx) => probeTaxSetup(ctx.credentials, ctx.http),
+  },
+  {
+    id: 'halo.invoice-filters',
+    assumption:
+      'The invoice list honours notpostedonly (BillGrid reads only open invoices when safe); what a date in invoicedatestart (typed bool in the spec) does',
+    run: (_target, ctx) => probeInvoiceFilters(ctx.credentials, ctx.http),
+  },
+  {
+    id: 'halo.authinfo',
+    assumption:
+      'GET /api/authinfo names the authorisation server (auth_url) and, on a hosted tenant, the tenant (tenant_id)',
+    run: (_target, ctx) => probeAuthInfo(ctx.credentials, ctx.http),
+  },
+  {
+    id: 'halo.asset-groups',
+    assumption:
+      'Item groups (GET /api/AssetGroup, no paging or key in the spec) come as a list, bare or under one key, each with id and name',
+    run: (_target, ctx) => probeAssetGroups(ctx.credentials, ctx.http),
+  },
+  {
+    id: 'halo.rate-limit-headers',
+    assumption:
+      'Answers carry no rate-limit header (none in any public source): BillGrid paces itself to 300 requests per 5 minutes',
+    run: (_target, ctx) => probeRateLimitHeaders(ctx.credentials, ctx.http),
   },
   {
     id: 'halo.tax-list',

@@ -44,6 +44,8 @@ export interface BatchParts {
   context: HaloPushContext;
   /** Names the item group of items created for steps that do not say their source. */
   integrationName: string;
+  /** Line keys the month job said no push has sent (readBilling's scope); others may be anywhere. */
+  unsent?: ReadonlySet<string>;
 }
 
 /**
@@ -327,9 +329,20 @@ export class HaloBatch {
       const c = parseContainer(w.ref.container);
       return c?.kind === 'latest' || c?.kind === 'new';
     });
-    const indexed = this.guard(listed, () =>
-      this.p.invoices.clientIndexes(listed.map((w) => w.ref.companyId)),
-    );
+    // The clients' open invoices, and the whole list of a client where a recorded line or a new
+    // invoice may be on a posted invoice (see placementIndexes).
+    const indexed = this.guard(listed, () => {
+      this.p.invoices.placementIndexes(
+        listed.map((w) => ({
+          clientId: w.ref.companyId,
+          key: w.ref.lineKey,
+          knownId: w.desired.knownId,
+          unsent: this.p.unsent?.has(w.ref.lineKey) ?? false,
+          placeholder: parseContainer(w.ref.container)?.kind === 'new' ? w.ref.container : null,
+        })),
+      );
+      return true;
+    });
     const usable = indexed ? ws : ws.filter((w) => !listed.includes(w));
     const found = new Map<string, number | undefined>();
     const fresh = new Map<string, NewGroup>();

@@ -274,6 +274,8 @@ describe('HaloPSA connector (integration)', () => {
       });
       const s = await state();
       const group = s.assetGroups.find((g) => g.name === 'BillGrid_Pax8')!;
+      // Created as an item group ("Use for Items"; Generic.showasitem).
+      expect(group.showasitem).toBe(true);
       const teams = s.items.find((i) => i.supplier_part_code === 'MS-TEAMS-ESS')!;
       expect(teams).toMatchObject({
         name: 'Microsoft Teams Essentials',

@@ -8,7 +8,15 @@ import { DEMO_CREDENTIALS, type HaloVariant } from '../../../../local/sandbox/ha
 import type { HaloState } from '../../../../local/sandbox/halo/server';
 import { createHaloTarget, policy } from '../../../../src/connectors/psa/halo';
 import type { HaloCredentials } from '../../../../src/connectors/psa/halo/config';
-import { probeLineViews, probePaging, probeTaxSetup } from '../../../../src/connectors/psa/halo/probes';
+import {
+  probeAssetGroups,
+  probeAuthInfo,
+  probeInvoiceFilters,
+  probeRateLimitHeaders,
+  probeLineViews,
+  probePaging,
+  probeTaxSetup,
+} from '../../../../src/connectors/psa/halo/probes';
 import { TENANT_URL, testHttp } from './support/http';
 import { fullMonth, stepsOf } from './support/scenario';
 
@@ -60,6 +68,55 @@ describe('HaloPSA tenant-check probes', () => {
     expect(r.status).toBe(status);
     expect(r.detail).toMatch(detail);
     expect(await writes()).toEqual([]);
+  });
+
+  it.each([
+    ['honoured', 'ignored', 'confirmed', /^notpostedonly honoured; invoicedatestart=<date> ignored$/],
+    [
+      'honoured',
+      'honoured',
+      'confirmed',
+      /^notpostedonly honoured; invoicedatestart=<date> honoured as a date$/,
+    ],
+    ['honoured', 'rejected', 'confirmed', /^notpostedonly honoured; invoicedatestart=<date> refused \(400/],
+    ['ignored', 'ignored', 'differs', /^notpostedonly ignored; .*whole invoice histories/],
+  ] as const)(
+    'invoice filters: posted filter %s, date window %s: %s',
+    async (postedFilter, dateWindow, status, detail) => {
+      await variant({ postedFilter, dateWindow });
+      await sb.admin('halo').clearRequests();
+      const r = probeInvoiceFilters(creds, http());
+      expect(r.status).toBe(status);
+      expect(r.detail).toMatch(detail);
+      expect(await writes()).toEqual([]);
+    },
+  );
+
+  it('authinfo names the sign-in server and the tenant; item groups come as a list with id and name; no rate-limit header', async () => {
+    expect(probeAuthInfo(creds, http())).toMatchObject({
+      status: 'confirmed',
+      detail: expect.stringMatching(/sign-in server and a tenant/),
+    });
+    expect(probeAssetGroups(creds, http())).toMatchObject({
+      status: 'confirmed',
+      detail: expect.stringMatching(/^\/AssetGroup answered a bare list of \d+ groups with id and name$/),
+    });
+    expect(probeRateLimitHeaders(creds, http())).toMatchObject({
+      status: 'confirmed',
+      detail: expect.stringMatching(/^no rate-limit header/),
+    });
+    expect(await writes()).toEqual([]);
+  });
+
+  it('item groups under another key, or groups without a name: differs', async () => {
+    const s = await sb.admin('halo').state<HaloState>();
+    await sb
+      .admin('halo')
+      .setState({ ...s, assetGroups: [...s.assetGroups, { id: 999 } as (typeof s.assetGroups)[number]] });
+    expect(probeAssetGroups(creds, http())).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/1 of \d+ groups lack id or name/),
+    });
   });
 
   it('paging: record_count and page_size honoured', async () => {

@@ -42,7 +42,12 @@ describe('HaloPSA write probe: line key kept on invoice lines', () => {
     const checker = new OpenApiSpec(spec);
     const log = await admin().requests();
     expect(log.map((r) => r.method)).toEqual(expect.arrayContaining(['POST', 'DELETE']));
-    expect(log.flatMap((r) => checker.check(r).errors)).toEqual([]);
+    // Except one on purpose: the invoice-filters probe sends a date in invoicedatestart, which the spec
+    // types as bool, to learn what the tenant does with it (BillGrid itself never sends it).
+    const probing = (r: { path: string; query: string }) =>
+      /^\/api\/invoice$/i.test(r.path) && new URLSearchParams(r.query).has('invoicedatestart');
+    expect(log.filter(probing)).toHaveLength(1);
+    expect(log.filter((r) => !probing(r)).flatMap((r) => checker.check(r).errors)).toEqual([]);
   });
 
   it('left out of the invoice list: differs, says so, removed', async () => {

@@ -1,0 +1,170 @@
+/**
+ * HaloPSA bounded reads (issue #16 item 6): when the month job says which keys no push has sent
+ * (`unsentKeys`), readBilling and a push's placement read the clients' OPEN invoices only
+ * (`notpostedonly=true`), and every client's whole invoice history only where a line BillGrid may have
+ * sent is not on them — a line on an invoice posted since must never be added a second time. Under both
+ * sandbox variants of the posted filter (honoured, ignored).
+ */
+import {
+  startSandboxes,
+  type LoggedRequest,
+  type RunningSandboxes,
+} from '../../../../local/sandbox/framework';
+import { DEMO_CREDENTIALS, type HaloVariant } from '../../../../local/sandbox/halo/fixture';
+import type { HaloState } from '../../../../local/sandbox/halo/server';
+import { createHaloTarget, policy, type HaloTarget } from '../../../../src/connectors/psa/halo';
+import type { PsaReadScope, PushStep, StepOutcome } from '../../../../src/core/psa';
+import { TENANT_URL, testHttp } from './support/http';
+import { approved, bgLines, divergence, fullMonth, stepsOf, type Approved } from './support/scenario';
+
+const isMutation = (r: LoggedRequest) => r.method !== 'GET' && r.path.toLowerCase().startsWith('/api/');
+const invoiceLists = (log: LoggedRequest[]) =>
+  log.filter((r) => r.method === 'GET' && r.path.toLowerCase() === '/api/invoice');
+const openOnly = (r: LoggedRequest) => new URLSearchParams(r.query).get('notpostedonly') === 'true';
+
+describe('HaloPSA bounded reads', () => {
+  let sb: RunningSandboxes;
+  beforeAll(async () => {
+    sb = await startSandboxes([{ kind: 'halo' }]);
+  });
+  afterAll(() => sb.stop());
+  beforeEach(() => sb.admin('halo').reset());
+
+  const admin = () => sb.admin('halo');
+  const state = () => admin().state<HaloState>();
+  const patch = async (f: (s: HaloState) => void) => {
+    const s = await state();
+    f(s);
+    await admin().setState(s);
+  };
+  const make = (): HaloTarget => {
+    const t = testHttp(policy, sb.urls.halo);
+    return createHaloTarget({ baseUrl: TENANT_URL, tenant: 'northwind', ...DEMO_CREDENTIALS }, t.http, {
+      now: t.now,
+      integrationName: 'Pax8',
+    });
+  };
+  /** The steps again, each with the Halo line id the first push recorded (the row's PSA reference). */
+  const recorded = (steps: PushStep[], outcomes: StepOutcome[]): PushStep[] =>
+    steps.map((s, i) => {
+      const o = outcomes[i];
+      return o.status === 'failed' ? s : { ...s, psaId: o.psaId };
+    });
+  const scopeOf = (lines: Approved[], outcomes: StepOutcome[] | null, unsent: string[]): PsaReadScope => ({
+    periodStart: '2026-10-01',
+    periodEnd: '2026-10-31',
+    companyIds: [...new Set(lines.map((l) => l.companyId))],
+    contractIds: [...new Set(lines.map((l) => l.container))],
+    lineKeys: lines.map((l) => l.key),
+    knownIds: outcomes
+      ? Object.fromEntries(
+          lines.flatMap((l, i) => {
+            const o = outcomes[i];
+            return o && o.status !== 'failed' ? [[l.key, o.psaId]] : [];
+          }),
+        )
+      : {},
+    unsentKeys: unsent,
+  });
+  /** Every invoice holding one of BillGrid's lines is posted (the accounting sync ran). */
+  const postAll = () =>
+    patch((s) => {
+      const ids = new Set(bgLines(s).flatMap((x) => (x.recurring ? [] : [x.invoice.id])));
+      for (const inv of s.invoices) if (ids.has(inv.id)) inv.posted = true;
+    });
+
+  it('every key already sent and on open invoices: only the open invoices are read, every line found', async () => {
+    const lines = fullMonth();
+    const first = make().applyAll(stepsOf(lines));
+    expect(first.filter((o) => o.status !== 'applied')).toEqual([]);
+    await admin().clearRequests();
+    const read = make().readBilling(scopeOf(lines, first, []));
+    const byKey = new Map(read.charges.map((c) => [c.ref.lineKey, c.quantity]));
+    expect(lines.map((l) => [l.key, byKey.get(l.key)])).toEqual(lines.map((l) => [l.key, l.quantity]));
+    const lists = invoiceLists(await admin().requests());
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.filter((r) => !openOnly(r))).toEqual([]);
+  });
+
+  it('a first push (every key never sent) reads open invoices only, and bills every line once', async () => {
+    const lines = fullMonth();
+    const target = make();
+    target.readBilling(
+      scopeOf(
+        lines,
+        null,
+        lines.map((l) => l.key),
+      ),
+    );
+    const out = target.applyAll(stepsOf(lines));
+    expect(out.filter((o) => o.status !== 'applied')).toEqual([]);
+    expect(divergence(await state(), lines, 'BillGrid_Pax8')).toEqual([]);
+    const lists = invoiceLists(await admin().requests());
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.filter((r) => !openOnly(r))).toEqual([]);
+  });
+
+  it('without the scope saying which keys are unsent, every invoice is read (as before)', async () => {
+    const lines = fullMonth();
+    const first = make().applyAll(stepsOf(lines));
+    await admin().clearRequests();
+    const { unsentKeys: _none, ...scope } = scopeOf(lines, first, []);
+    make().readBilling(scope);
+    const lists = invoiceLists(await admin().requests());
+    expect(lists.length).toBeGreaterThan(0);
+    expect(lists.filter(openOnly)).toEqual([]);
+  });
+
+  describe.each(['honoured', 'ignored'] as const)('posted filter %s', (postedFilter) => {
+    beforeEach(() => patch((s) => (s.variant = { ...s.variant, postedFilter } as HaloVariant)));
+
+    it('lines on invoices posted since are still found: the second push sends nothing', async () => {
+      const lines = fullMonth();
+      const steps = stepsOf(lines);
+      const first = make().applyAll(steps);
+      expect(first.filter((o) => o.status !== 'applied')).toEqual([]);
+      await postAll();
+      await admin().clearRequests();
+      const target = make();
+      const read = target.readBilling(scopeOf(lines, first, []));
+      const byKey = new Map(read.charges.map((c) => [c.ref.lineKey, c.quantity]));
+      expect(lines.map((l) => [l.key, byKey.get(l.key)])).toEqual(lines.map((l) => [l.key, l.quantity]));
+      const again = target.applyAll(recorded(steps, first));
+      expect(again.map((o) => o.status)).toEqual(lines.map(() => 'unchanged'));
+      const log = await admin().requests();
+      expect(log.filter(isMutation)).toEqual([]);
+      // The filter honoured: open invoices first, then (a sent line not on them) the whole lists.
+      if (postedFilter === 'honoured') expect(invoiceLists(log).some((r) => !openOnly(r))).toBe(true);
+    });
+
+    it('placing a step with a recorded line id that is on no open invoice reads the whole list: nothing added', async () => {
+      const lines = fullMonth();
+      const steps = stepsOf(lines);
+      const first = make().applyAll(steps);
+      await postAll();
+      await admin().clearRequests();
+      // No comparison first: placement alone must not take the open invoices for all there is.
+      const again = make().applyAll(recorded(steps, first));
+      expect(again.map((o) => o.status)).toEqual(lines.map(() => 'unchanged'));
+      expect((await admin().requests()).filter(isMutation)).toEqual([]);
+    });
+
+    it("a month's new invoice posted since is not raised a second time for a new row", async () => {
+      const lines = fullMonth();
+      make().applyAll(stepsOf(lines));
+      await postAll();
+      const extra = approved('101', 'new:month:2026-10', 'MS-365-E3', 'Microsoft 365 E3', 2, 36, 30);
+      await admin().clearRequests();
+      // A fresh execution: the row was never sent, so nothing says to read more than open invoices.
+      const [o] = make().applyAll(stepsOf([extra]));
+      expect(o).toMatchObject({
+        status: 'failed',
+        retryable: false,
+        message: expect.stringMatching(/posted/),
+      });
+      const s = await state();
+      expect(s.invoices.filter((i) => i.reference === 'BillGrid new:month:2026-10')).toHaveLength(1);
+      expect((await admin().requests()).filter((r) => isMutation(r) && /invoice/i.test(r.path))).toEqual([]);
+    });
+  });
+});

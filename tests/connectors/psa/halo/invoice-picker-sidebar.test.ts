@@ -1,0 +1,167 @@
+/**
+ * Browser walk of the invoice picker (issue #16 item 8) in the built sidebar at 300 px (the sidebar
+ * harness, tests/browser): a Clients row of a HaloPSA client, its settings, "Choose from the PSA’s
+ * invoices" answered by the real HaloPSA target against the sandbox (the client's open invoices by
+ * number, date and reference; its recurring invoices by id, reference, amount a period and next period),
+ * a stale choice kept and marked, and the chosen recurring invoice saved as the container the push
+ * understands. Only listClients / listInvoiceChoices / saveClientOverrides are stood in for (the
+ * harness's fake Apps Script has no PSA connection).
+ */
+import type { Page } from 'playwright-core';
+import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
+import { DEMO_CREDENTIALS, clientIdOf } from '../../../../local/sandbox/halo/fixture';
+import type { HaloState } from '../../../../local/sandbox/halo/server';
+import { sidebarApi } from '../../../../src/api';
+import type { ClientOverrides, ClientRow, ClientsView } from '../../../../src/api/clients';
+import { createHaloTarget, parseContainer, policy } from '../../../../src/connectors/psa/halo';
+import { launch, screenshotPath, type Browser } from '../../../browser/chromium';
+import { startSidebarHarness, type Harness } from '../../../browser/sidebar-harness';
+import { TENANT_URL, testHttp } from './support/http';
+import { isOpenInvoice } from './support/scenario';
+
+const api = sidebarApi as unknown as Record<string, (...a: unknown[]) => unknown>;
+/** What the stood-in server functions answer in the test (set there); the harness copies the API at start. */
+const stand: Record<string, ((...a: unknown[]) => unknown) | null> = {
+  listClients: null,
+  listInvoiceChoices: null,
+  saveClientOverrides: null,
+};
+const real = Object.fromEntries(Object.keys(stand).map((f) => [f, api[f]]));
+for (const f of Object.keys(stand)) api[f] = (...a: unknown[]) => (stand[f] ?? real[f])(...a);
+
+describe('HaloPSA invoice picker in the sidebar', () => {
+  let sb: RunningSandboxes;
+  let browser: Browser;
+  let harness: Harness;
+  let page: Page;
+
+  beforeAll(async () => {
+    [sb, browser, harness] = await Promise.all([
+      startSandboxes([{ kind: 'halo' }]),
+      launch({ width: 300, height: 900 }),
+      startSidebarHarness(),
+    ]);
+  });
+  afterAll(async () => {
+    for (const f of Object.keys(stand)) api[f] = real[f];
+    await browser?.close();
+    await harness?.stop();
+    await sb?.stop();
+  });
+
+  it('lists the client’s open and recurring invoices and saves the chosen one as its target', async () => {
+    const cid = clientIdOf('c01');
+    const state = await sb.admin('halo').state<HaloState>();
+    const t = testHttp(policy, sb.urls.halo);
+    const target = createHaloTarget(
+      { baseUrl: TENANT_URL, tenant: 'northwind', ...DEMO_CREDENTIALS },
+      t.http,
+      { now: t.now },
+    );
+    let row: ClientRow = {
+      source: 'pax8',
+      sourceName: 'Pax8',
+      customerId: 'px-acme',
+      customerName: 'Acme Dental Group',
+      companyId: String(cid),
+      companyName: 'Acme Dental Group, LLC',
+      companyActive: true,
+      status: 'confirmed',
+      score: null,
+      // A choice made earlier whose invoice has since been posted: kept, and marked.
+      overrides: { targetInvoiceId: 'invoice:999999' },
+      contractName: null,
+      lastInvoice: null,
+      recurringInvoices: [],
+      canPickInvoice: true,
+      parentId: null,
+      parentName: null,
+    };
+    const view = (): ClientsView => ({
+      rows: [row],
+      companies: [],
+      problems: [],
+      canCreateInPsa: false,
+      sourceNames: { pax8: 'Pax8' },
+    });
+    const saves: { customerId: string; overrides: ClientOverrides }[] = [];
+    stand.listClients = () => view();
+    stand.listInvoiceChoices = () => ({
+      companyName: row.companyName,
+      choices: target.listInvoices(String(cid)),
+    });
+    stand.saveClientOverrides = (a: unknown) => {
+      const s = a as { customerId: string; overrides: ClientOverrides };
+      saves.push(s);
+      row = { ...row, overrides: s.overrides };
+      return view();
+    };
+
+    // What a person must see, from the sandbox's records: open invoices newest first, then recurring ones.
+    const open = state.invoices
+      .filter((i) => i.client_id === cid && isOpenInvoice(i))
+      .sort((a, b) => ((a.invoice_date ?? '') < (b.invoice_date ?? '') ? 1 : -1));
+    const recurring = state.recurringInvoices.filter((r) => r.client_id === cid);
+    expect(open.length).toBeGreaterThan(0);
+    expect(recurring.length).toBeGreaterThan(0);
+    const amount = (r: HaloState['recurringInvoices'][number]) =>
+      r.lines
+        .filter((l) => !l.isinactive)
+        .reduce((n, l) => n + Math.round(Number(l.qty_order) * Number(l.unit_price) * 100), 0) / 100;
+    const expected = [
+      'As in Defaults',
+      ...open.map((i) =>
+        [`Invoice ${i.invoicenumber}`, (i.invoice_date ?? '').slice(0, 10), i.reference]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+      ...recurring.map((r) =>
+        [
+          `Recurring ${r.id}`,
+          r.reference,
+          `${amount(r).toFixed(2)} a period`,
+          `next ${String(r.nextcreationdate).slice(0, 10)}`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+      'Chosen: invoice:999999 (no longer open)',
+    ];
+
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(15_000);
+    try {
+      await page.goto(harness.url);
+      await page.getByRole('button', { name: 'Skip setup' }).click();
+      await page.getByRole('tab', { name: 'Clients' }).click();
+      const client = page.locator('details.client[data-customer="px-acme"]');
+      await client.locator(':scope > summary').click();
+      const settings = client.locator('details.client-settings');
+      await settings.locator(':scope > summary').click();
+      const select = settings.getByLabel('Target invoice');
+      // Before loading: "As in Defaults" and the stored choice only (no free-text id field).
+      expect(await select.locator('option').allTextContents()).toEqual([
+        'As in Defaults',
+        'Chosen: invoice:999999',
+      ]);
+      expect(await settings.locator('input[type="text"]').count()).toBe(0);
+      await settings.getByRole('button', { name: 'Choose from the PSA’s invoices' }).click();
+      await select
+        .locator('option', { hasText: `Recurring ${recurring[0].id}` })
+        .waitFor({ state: 'attached' });
+      expect(await select.locator('option').allTextContents()).toEqual(expected);
+      expect(await select.inputValue()).toBe('invoice:999999');
+      await page.screenshot({ path: screenshotPath('sidebar-halo-invoice-picker') });
+
+      await select.selectOption({ label: expected[1 + open.length] });
+      await settings.getByRole('button', { name: 'Save client settings' }).click();
+      await page.getByText('Settings saved for Acme Dental Group.').waitFor();
+      expect(saves).toHaveLength(1);
+      expect(saves[0].customerId).toBe('px-acme');
+      const chosen = saves[0].overrides.targetInvoiceId ?? '';
+      expect(parseContainer(chosen)).toEqual({ kind: 'recurring', id: recurring[0].id });
+    } finally {
+      await page.close();
+    }
+  });
+});
