@@ -164,7 +164,7 @@ function mappedItem(
       'data-customer': r.customerId,
       'data-parent': r.parentId,
       'data-source': r.source,
-      'data-company': `${r.companyName ?? ''} ${r.companyId ?? ''}`,
+      'data-company': `${r.companyName ?? ''} ${r.companyCode ?? ''} ${r.companyId ?? ''}`,
       open: openClients.has(key),
     },
     h(
@@ -179,7 +179,7 @@ function mappedItem(
       h(
         'div',
         { class: 'hint' },
-        `${r.sourceName} · ${r.companyName ? `→ ${r.companyName}` : 'not invoiced'}${score}`,
+        `${r.sourceName} · ${r.companyName ? `→ ${r.companyName}${r.companyCode ? ` (${r.companyCode})` : ''}` : 'not invoiced'}${score}`,
       ),
       r.parentName ? h('div', { class: 'hint' }, `Part of ${r.parentName}`) : null,
       r.contractName ? h('div', { class: 'hint' }, `Contract: ${r.contractName}`) : null,
@@ -287,7 +287,7 @@ function accountsView(rows: ClientRow[], view: ClientsView, redraw: () => void):
     ...table.map((a) =>
       h(
         'tr',
-        { 'data-account': a.companyId, 'data-search': `${a.companyName} ${a.companyId}` },
+        { 'data-account': a.companyId, 'data-search': `${a.companyName} ${a.code ?? ''} ${a.companyId}` },
         h('th', { scope: 'row' }, a.active === false ? `${a.companyName} (inactive)` : a.companyName),
         ...a.cells.map((c) =>
           h('td', { class: c.length ? null : 'muted' }, c.length ? c.join(', ') : 'Not mapped'),

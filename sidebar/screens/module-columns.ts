@@ -14,6 +14,8 @@ export interface AccountMember {
   companyId: string | null;
   companyName: string | null;
   companyActive: boolean | null;
+  /** The PSA's account code, where it keeps one. */
+  companyCode?: string | null;
   status: string;
 }
 
@@ -22,6 +24,8 @@ export interface AccountRow {
   companyName: string;
   /** Null when the account is not in the list last read from the PSA. */
   active: boolean | null;
+  /** The PSA's account code, where it keeps one (searchable). */
+  code?: string;
   /** One cell per chosen column: the names of that integration's customers mapped to the account (sorted). */
   cells: string[][];
 }
@@ -62,6 +66,7 @@ export function accountRows(rows: readonly AccountMember[], columns: readonly st
         companyId: r.companyId,
         companyName: r.companyName ?? r.companyId,
         active: r.companyActive,
+        ...(r.companyCode ? { code: r.companyCode } : {}),
         cells: columns.map(() => []),
       };
       accounts.set(r.companyId, a);

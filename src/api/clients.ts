@@ -160,6 +160,8 @@ export interface ClientRow {
   companyName: string | null;
   /** The PSA company is active in the PSA (null: no company, or not in the list read from the PSA). */
   companyActive: boolean | null;
+  /** The PSA's account code for the company, where the PSA keeps one (searchable); null or absent otherwise. */
+  companyCode?: string | null;
   status: ClientMappingStatus;
   /** Name similarity 0–100 of an automatic match. */
   score: number | null;
@@ -265,6 +267,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
   const read = readMappings(ss, lookups);
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const companyActive = new Map((lookups?.companies ?? []).map((c) => [c.id, c.active]));
+  const companyCode = new Map((lookups?.companies ?? []).map((c) => [c.id, c.code ?? null]));
   const contractName = new Map((lookups?.contracts ?? []).map((c) => [c.id, c.name]));
   const contractOf = new Map(
     read.mappings.contracts
@@ -296,6 +299,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
       companyId: m.companyId,
       companyName: m.companyId ? (companyName.get(m.companyId) ?? m.companyId) : null,
       companyActive: m.companyId ? (companyActive.get(m.companyId) ?? null) : null,
+      companyCode: m.companyId ? (companyCode.get(m.companyId) ?? null) : null,
       status: m.status,
       score: m.score,
       overrides: pickOverrides(m.overrides),

@@ -17,6 +17,11 @@ export interface PsaCompany {
   id: string;
   name: string;
   active: boolean;
+  /**
+   * The PSA's own account code where it keeps one beside the id (seed 002: the mapping page filters by
+   * account code); Clients searches by it.
+   */
+  code?: string;
 }
 
 export interface PsaProduct {

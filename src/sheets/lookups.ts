@@ -69,6 +69,8 @@ const COMPANY_COLUMNS = [
   def('id', 'Id'),
   def('name', 'Name'),
   def('active', 'Active'),
+  // Added later: a tab written before it reads as having no codes.
+  { ...def('code', 'Code'), required: false },
 ];
 const PRODUCT_COLUMNS = [
   def('label', 'Product'),
@@ -142,7 +144,7 @@ export function writeLookups(
     ss,
     PSA_COMPANIES_TAB,
     COMPANY_COLUMNS.map((c) => c.header),
-    [...companies].sort(byName).map((c) => [labelOf(c.name, c.id), c.id, c.name, c.active]),
+    [...companies].sort(byName).map((c) => [labelOf(c.name, c.id), c.id, c.name, c.active, c.code ?? '']),
   );
   writeProducts(ss, products);
   replaceTab(
@@ -221,13 +223,17 @@ export function readLookups(ss: Spreadsheet, options: { codes?: boolean } = {}):
       } satisfies PsaCode);
   }
   return {
-    companies: (companies?.rows ?? []).map((r) => ({
-      id: cellText(companies?.get(r, 'id')),
-      name: cellText(companies?.get(r, 'name')),
-      active:
-        companies?.get(r, 'active') !== false &&
-        cellText(companies?.get(r, 'active')).toUpperCase() !== 'FALSE',
-    })),
+    companies: (companies?.rows ?? []).map((r) => {
+      const code = cellText(companies?.get(r, 'code')).trim();
+      return {
+        id: cellText(companies?.get(r, 'id')),
+        name: cellText(companies?.get(r, 'name')),
+        active:
+          companies?.get(r, 'active') !== false &&
+          cellText(companies?.get(r, 'active')).toUpperCase() !== 'FALSE',
+        ...(code ? { code } : {}),
+      };
+    }),
     products: (products?.rows ?? []).map((r) => ({
       id: cellText(products?.get(r, 'id')),
       name: cellText(products?.get(r, 'name')),

@@ -59,7 +59,7 @@ describe('a billing month in the workbench', () => {
         void d.dismiss();
       }
     });
-    page.setDefaultTimeout(Number(process.env.WALK_TIMEOUT ?? 30_000));
+    page.setDefaultTimeout(Number(process.env.WALK_TIMEOUT ?? 60_000));
     await page.goto(workbench.url);
     await page.getByRole('button', { name: 'Extensions' }).click();
     await page.getByRole('menuitem', { name: 'BillGrid' }).click();

@@ -114,7 +114,7 @@ describe('sidebar (built sidebar.html)', () => {
     harness.gas.editors = null;
     harness.bodies.length = 0;
     page = await browser.context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await page.goto(harness.url);
   });
   afterEach(() => page.close());

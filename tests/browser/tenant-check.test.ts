@@ -33,7 +33,7 @@ describe('tenant check in the workbench', () => {
     [browser, project] = await Promise.all([launch(), prepareTestProject()]);
     wb = await startWorkbench({ port: 0, stateDir, distDir: project.dir, reset: true, log: () => undefined });
     page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(40_000);
     await page.goto(wb.url);
     await page.getByRole('button', { name: 'Extensions' }).click();
     await page.getByRole('menuitem', { name: 'BillGrid' }).click();

@@ -83,7 +83,7 @@ describe('workbench grid', () => {
       }),
     ]);
     page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(40_000);
     await page.goto(workbench.url);
   });
   afterAll(async () => {

@@ -39,7 +39,7 @@ describe('workbench', () => {
 
   const openPage = async (wb: Workbench): Promise<Page> => {
     const page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(40_000);
     page.on('response', (res: Response) => {
       void res
         .text()
@@ -265,5 +265,5 @@ describe('workbench', () => {
     expect(added).toMatch(/Added\s*([1-9]\d*)/);
     await page.screenshot({ path: screenshotPath('workbench-import-pulled') });
     await page.close();
-  }, 120_000);
+  }, 150_000);
 });

@@ -219,4 +219,16 @@ describe('mapping tabs', () => {
     writeLookups(e.ss, COMPANIES.slice(0, 1), PRODUCTS, CONTRACTS, CODES);
     expect(readLookups(e.ss)?.companies).toEqual(COMPANIES.slice(0, 1));
   });
+
+  test("a PSA account's code round-trips; a companies tab from before the Code column reads without codes", () => {
+    const coded = [{ ...COMPANIES[0], code: 'ACME-01' }, ...COMPANIES.slice(1)];
+    writeLookups(e.ss, coded, PRODUCTS, CONTRACTS, CODES);
+    const acme = () => readLookups(e.ss)?.companies.find((c) => c.id === '100');
+    expect(acme()).toEqual(coded[0]);
+    // The tab as an earlier version wrote it: no Code header.
+    const companies = tab(e.ss, '_PSA Companies');
+    companies.getRange(1, colOf(companies, 'Code')).setValue('');
+    expect(acme()).toEqual(COMPANIES[0]);
+    expect(readLookups(e.ss)?.companies).toHaveLength(COMPANIES.length);
+  });
 });

@@ -243,7 +243,12 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   }
 
   listCompanies(): PsaCompany[] {
-    return this.accounts().map((a) => ({ id: String(a.Id), name: a.AccountName, active: a.IsActive }));
+    return this.accounts().map((a) => ({
+      id: String(a.Id),
+      name: a.AccountName,
+      active: a.IsActive,
+      ...(a.AccountCode ? { code: a.AccountCode } : {}),
+    }));
   }
 
   listProducts(): PsaProduct[] {

@@ -73,7 +73,14 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
       expect(JSON.stringify(confirmed(source, id))).toMatch(/confirmed/i);
     // Clients nests the North clinic under Acme's HQ (BMS's organisations and sub-organisations).
     const listed = call('listClients') as {
-      rows: { source: string; customerId: string; parentId: string | null; parentName: string | null }[];
+      rows: {
+        source: string;
+        customerId: string;
+        companyId: string | null;
+        companyCode: string | null;
+        parentId: string | null;
+        parentName: string | null;
+      }[];
     };
     expect(
       listed.rows
@@ -83,6 +90,15 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
       ['site-acme-hq', null, null],
       ['site-acme-north', 'site-acme-hq', 'Acme Dental - HQ'],
     ]);
+    // Each mapped client carries its BMS account code (Clients searches by it, as BMS's mapping page filters).
+    const accounts = (await sb.admin('kaseya-bms').state<BmsState>()).accounts;
+    const mappedRows = listed.rows.filter((r) => r.companyId !== null);
+    expect(mappedRows.length).toBeGreaterThan(3);
+    for (const r of mappedRows) {
+      const code = accounts.find((a) => String(a.Id) === r.companyId)?.AccountCode;
+      expect(code).toBeTruthy();
+      expect([r.customerId, r.companyCode]).toEqual([r.customerId, code]);
+    }
 
     // The module SKUs are BMS catalogue services (a person's product mapping).
     const services: Record<string, [string, number]> = {
