@@ -56,38 +56,46 @@ await new Promise((resolve, reject) => {
   });
 });
 
-// Sidebar: one HTML file with the script and styles inlined (HtmlService serves no separate assets).
+// Sidebar and the Drive pick dialog: each one HTML file with its script and styles inlined (HtmlService
+// serves no separate assets).
 const sidebarDir = path.join(root, 'sidebar');
-const js = await esbuild({
-  entryPoints: [path.join(sidebarDir, 'main.ts')],
-  bundle: true,
-  write: false,
-  format: 'iife',
-  target: 'es2019',
-  minify: true,
-  legalComments: 'none',
-});
 const css = fs.readFileSync(path.join(sidebarDir, 'styles.css'), 'utf8');
-const shell = fs.readFileSync(path.join(sidebarDir, 'index.html'), 'utf8');
-const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
-const html = shell
-  .replace('<!-- STYLES -->', () => `<style>\n${css}</style>`)
-  .replace('<!-- SCRIPT -->', () => `<script>\n${script}</script>`);
-fs.writeFileSync(path.join(dist, 'sidebar.html'), html);
+async function page(entry, shellFile, outFile, template = false) {
+  const js = await esbuild({
+    entryPoints: [path.join(sidebarDir, entry)],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    target: 'es2019',
+    minify: true,
+    legalComments: 'none',
+  });
+  const shell = fs.readFileSync(path.join(sidebarDir, shellFile), 'utf8');
+  let script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+  // A template (HtmlService.createTemplateFromFile) reads `<?` … `?>` as scriptlets: in the script they can
+  // only stand in regular expressions or strings, where \x3f and \x3e mean the same characters.
+  if (template) script = script.replace(/<\?/g, '<\\x3f').replace(/\?>/g, '?\\x3e');
+  const html = shell
+    .replace('<!-- STYLES -->', () => `<style>\n${css}</style>`)
+    .replace('<!-- SCRIPT -->', () => `<script>\n${script}</script>`);
+  fs.writeFileSync(path.join(dist, outFile), html);
+}
+await page('main.ts', 'index.html', 'sidebar.html');
+await page('drive-picker.ts', 'drive-picker.html', 'drive-picker.html', true);
 fs.copyFileSync(path.join(root, 'appsscript.json'), path.join(dist, 'appsscript.json'));
 
 const size = (f) => `${(fs.statSync(path.join(dist, f)).size / 1024).toFixed(1)} KiB`;
 console.log(
-  `dist/Code.js ${size('Code.js')}, dist/sidebar.html ${size('sidebar.html')}, dist/appsscript.json`,
+  `dist/Code.js ${size('Code.js')}, dist/sidebar.html ${size('sidebar.html')}, dist/drive-picker.html ${size('drive-picker.html')}, dist/appsscript.json`,
 );
 
-// The private Editor add-on (docs/SECURITY.md): the same three files in their own folder, pushed to a
+// The private Editor add-on (docs/SECURITY.md): the same files in their own folder, pushed to a
 // standalone project (README, "Deploying"). An Editor add-on with an HTML sidebar takes the same manifest:
 // the manifest's `addOns` section describes card-based Workspace add-ons, which BillGrid is not, and the
 // manifest holds nothing that only a bound script may use (no `sheets.macros`).
 const addonDist = path.join(root, 'dist-addon');
 fs.rmSync(addonDist, { recursive: true, force: true });
 fs.mkdirSync(addonDist, { recursive: true });
-for (const f of ['Code.js', 'sidebar.html', 'appsscript.json'])
+for (const f of ['Code.js', 'sidebar.html', 'drive-picker.html', 'appsscript.json'])
   fs.copyFileSync(path.join(dist, f), path.join(addonDist, f));
 console.log('dist-addon/ (the same project for the private Editor add-on)');

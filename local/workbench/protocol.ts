@@ -33,6 +33,8 @@ export interface WorkbookSnapshot {
   sheet: SheetView | null;
   menus: MenuData[];
   sidebar: { at: number; title: string } | null;
+  /** The last dialog the script showed (Ui.showModalDialog / showModelessDialog). */
+  dialog: { at: number; title: string; width: number; height: number } | null;
   alerts: Array<{ at: number; title: string; prompt: string; answer: string }>;
   toasts: Array<{ at: number; title: string; message: string; timeoutSeconds: number | null }>;
   runLog: RunLogEntry[];

@@ -238,6 +238,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       // who can only view the spreadsheet, so they see no menu of the script's.
       menus: canEdit(state, user) ? ui.menus.map((m) => (m.addon ? { ...m, caption: ADDON_NAME } : m)) : [],
       sidebar: ui.sidebar ? { at: ui.sidebar.at, title: ui.sidebar.title } : null,
+      dialog: lastDialog(ui.dialogs),
       alerts: ui.alerts
         .slice(-20)
         .map((a) => ({ at: a.at, title: a.title, prompt: a.prompt, answer: a.answer })),
@@ -321,6 +322,12 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
         if (!sidebar) return send(res, 404, 'No sidebar is open.', 'text/plain');
         return send(res, 200, injectShim(sidebar.html, assets.shim, '/api/sidebar-run'), 'text/html');
       }
+      case 'GET /dialog': {
+        // The last dialog the script showed, with the same google.script shim as the sidebar.
+        const dialog = host.state().ui.dialogs.at(-1);
+        if (!dialog) return send(res, 404, 'No dialog is open.', 'text/plain');
+        return send(res, 200, injectShim(dialog.html, assets.shim, '/api/sidebar-run'), 'text/html');
+      }
       case 'POST /api/open': {
         // Opening the spreadsheet runs the onOpen simple trigger, which builds the add-on menu.
         const opened = await host.open(user);
@@ -387,4 +394,11 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       await Promise.all(running.map((r) => r.stop()));
     },
   };
+}
+
+function lastDialog(
+  dialogs: ReadonlyArray<{ at: number; title: string; width: number; height: number }>,
+): WorkbookSnapshot['dialog'] {
+  const d = dialogs.at(-1);
+  return d ? { at: d.at, title: d.title, width: d.width, height: d.height } : null;
 }

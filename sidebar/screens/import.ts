@@ -13,65 +13,9 @@ import { call } from '../rpc';
 import { monthLabel, selectedMonth } from '../state';
 import type { Screen } from './types';
 import type { ImportPreviewView } from '../../src/connectors/imports';
-import { MAX_UPLOAD_BYTES, UPLOAD_CHUNK_CHARS } from '../../src/connectors/imports';
-import { readXlsx } from '../../src/connectors/sources/common/xlsx';
+import { newUploadId, uploadFile, type FileRef } from '../upload';
 
 type Profile = Record<string, unknown> & { columns?: Record<string, string> };
-
-/** What the sidebar names to the server: a chunked upload, pasted text, or the Import tab. */
-type FileRef =
-  | { name: string; upload: { id: string; count: number; as: 'bytes' | 'rows' } }
-  | { name: string; text: string }
-  | { name: string; tab: true };
-
-/** Bytes as base64, in slices (String.fromCharCode on megabytes overflows the stack). */
-function base64Of(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-const MB = 1024 * 1024;
-
-/**
- * The chosen file, sent in chunks (uploadFileChunk): a CSV as its bytes; an .xlsx read here (the browser
- * unzips it) and sent as its first sheet's rows. Google documents no size for a google.script.run call.
- */
-async function uploadFile(file: File, progress: (text: string) => void): Promise<FileRef> {
-  if (file.size > MAX_UPLOAD_BYTES)
-    throw new Error(
-      `${file.name} is ${(file.size / MB).toFixed(1)} MB; BillGrid imports files up to ${MAX_UPLOAD_BYTES / MB} MB: split it (by month or by customer) and import each part`,
-    );
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
-  let as: 'bytes' | 'rows' = 'bytes';
-  let data: string;
-  if (isZip || /\.xlsx$/i.test(file.name)) {
-    progress('Reading the workbook…');
-    const sheet = await readXlsx(bytes);
-    const json = JSON.stringify({ rows: sheet.rows, rowNumbers: sheet.rowNumbers, notes: sheet.notes });
-    const encoded = new TextEncoder().encode(json);
-    if (encoded.length > MAX_UPLOAD_BYTES)
-      throw new Error(
-        `The rows of ${file.name} come to ${(encoded.length / MB).toFixed(1)} MB; BillGrid imports up to ${MAX_UPLOAD_BYTES / MB} MB: split the file`,
-      );
-    data = base64Of(encoded);
-    as = 'rows';
-  } else data = base64Of(bytes);
-  const id = `u${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const count = Math.max(1, Math.ceil(data.length / UPLOAD_CHUNK_CHARS));
-  for (let index = 0; index < count; index++) {
-    progress(`Uploading ${file.name}: part ${index + 1} of ${count}…`);
-    await call('uploadFileChunk', {
-      id,
-      index,
-      count,
-      data: data.slice(index * UPLOAD_CHUNK_CHARS, (index + 1) * UPLOAD_CHUNK_CHARS),
-    });
-  }
-  return { name: file.name, upload: { id, count, as } };
-}
 
 function textField(label: string, value: string, hint?: string) {
   const id = uid('t');
@@ -294,6 +238,56 @@ export const importScreen: Screen = {
       if (file) void preview(false);
     });
 
+    // Google Drive: a dialog (Google's Picker needs more than the sidebar's 300 px) reads the picked file in
+    // the person's browser and uploads it; the sidebar waits for the dialog's outcome, then previews.
+    const drive = h('div', { class: 'field', 'data-drive': 'pending' });
+    const waitForPick = async (id: string) => {
+      const until = Date.now() + 15 * 60 * 1000;
+      while (Date.now() < until) {
+        await new Promise((r) => window.setTimeout(r, 1500));
+        const outcome = await call('drivePickResult', id);
+        if (!outcome) continue;
+        if ('cancelled' in outcome) {
+          fill(
+            result,
+            h('p', { class: 'muted' }, outcome.message ?? 'No file was picked from Google Drive.'),
+          );
+          return;
+        }
+        file = { name: outcome.name, upload: { id: outcome.uploadId, count: outcome.count, as: outcome.as } };
+        await preview(false);
+        return;
+      }
+      fill(result, h('p', { class: 'muted' }, 'The Google Drive dialog was left open too long: pick again.'));
+    };
+    const showDrive = async () => {
+      const status = await call('drivePickerStatus');
+      if (!status.configured) {
+        drive.setAttribute('data-drive', 'not-configured');
+        fill(drive, h('p', { class: 'hint' }, status.message ?? 'Picking from Google Drive is not set up.'));
+        return;
+      }
+      drive.setAttribute('data-drive', 'ready');
+      fill(
+        drive,
+        actionButton(
+          'Pick from Google Drive',
+          async () => {
+            const id = newUploadId();
+            try {
+              await call('openDrivePicker', id);
+              fill(result, h('p', { class: 'muted' }, 'Pick the file in the Google Drive dialog…'));
+              await waitForPick(id);
+              ctx.notify.clearError();
+            } catch (e) {
+              ctx.notify.error((e as Error).message);
+            }
+          },
+          { busyLabel: 'Waiting for Google Drive…' },
+        ),
+      );
+    };
+
     const fromTab = actionButton(
       'Import from the Import tab',
       async () => {
@@ -352,6 +346,7 @@ export const importScreen: Screen = {
         h('label', { for: upload.id }, 'File (.csv or .xlsx, up to 10 MB)'),
         upload,
       ),
+      drive,
       h('div', { class: 'field' }, h('label', { for: paste.id }, 'Or paste'), paste),
       h(
         'div',
@@ -368,6 +363,6 @@ export const importScreen: Screen = {
       result,
       known,
     );
-    await showKnown();
+    await Promise.all([showKnown(), showDrive()]);
   },
 };

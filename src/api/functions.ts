@@ -88,6 +88,14 @@ import {
   profileNameArg,
   renameImportProfile,
 } from './imports';
+import {
+  drivePickOutcomeSchema,
+  drivePickerStatus,
+  drivePickResult,
+  finishDrivePick,
+  openDrivePicker,
+  pickUploadId,
+} from './drive-picker';
 import { acknowledgeLedgerChange, getLedgerStatus } from './ledger';
 import { assignProduct, listProductMappings, productAssignment, productsMonthArg } from './products';
 import { getPushStatus, showGridRow, showArgs, statusMonthArg } from './push-results';
@@ -192,6 +200,11 @@ export const SERVER_FUNCTIONS = {
     'editor',
   ),
   deleteImportProfile: fn([arg(importIntegrationArg, 'Profile')], deleteImportProfile, 'manager'),
+  // Import from Google Drive: the pick dialog's configuration status, the dialog, and its outcome.
+  drivePickerStatus: fn(none, drivePickerStatus, 'editor'),
+  openDrivePicker: fn([arg(pickUploadId, 'Drive pick')], openDrivePicker, 'editor'),
+  finishDrivePick: fn([arg(drivePickOutcomeSchema, 'Drive pick')], finishDrivePick, 'editor'),
+  drivePickResult: fn([arg(pickUploadId, 'Drive pick')], drivePickResult, 'editor'),
   setIntegrationEnabled: fn(
     [
       arg(integrationArg, 'Integration'),

@@ -28,7 +28,7 @@ import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
 import { markHeldRows, validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
-import { LedgerAppender } from '../sheets/ledger';
+import { LedgerAppender, ledgerLineKeys } from '../sheets/ledger';
 import { addLookupProducts, readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, recordLastSync, writeMappings } from '../sheets/mappings';
@@ -320,6 +320,20 @@ export interface PlanOptions {
 }
 
 /**
+ * Line keys a push may have sent without the month's rows showing it: the journal's (null when a push was
+ * cut off while sending) and every key on the Ledger, so a row whose Status and PSA reference staff cleared
+ * after its push is never taken for one no push has sent.
+ */
+export function keysMaybeSent(ss: Spreadsheet, journal: Journal): Set<string> | null {
+  const unrecorded = journal.unrecordedKeys();
+  if (!unrecorded) return null;
+  const recorded = ledgerLineKeys(ss);
+  if (!recorded) return null;
+  for (const k of recorded) unrecorded.add(k);
+  return unrecorded;
+}
+
+/**
  * Read the month's tab and the PSA, and reconcile: what the PSA has now against what the rows say.
  * Collapsed Azure rows are derived, so they are rebuilt from the Azure rows each time. `known` is what a
  * pull in the same execution already holds (the tab it just wrote, the lookups and mappings it read).
@@ -580,7 +594,7 @@ export function pushMonth(
   opts: PushOptions,
 ): { summary: PushSummary; plan: PushPlan } {
   const monthPlan = planMonth(ss, month, psa, settings, opts.known, {
-    pendingKeys: opts.journal.unrecordedKeys(),
+    pendingKeys: keysMaybeSent(ss, opts.journal),
   });
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,

@@ -41,7 +41,7 @@ import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter } from './dispat
 import { Journal, propertiesJournal } from './ledger';
 import { ledgerAlarm, LedgerTamperedError, readLedgerHead, requireIntactLedger } from './ledger-guard';
 import { LedgerLockedError, requireLedgerWritable } from './ledger-writers';
-import { NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
+import { keysMaybeSent, NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
 
 export const SETTINGS_KEY = 'bg.settings';
@@ -316,7 +316,7 @@ function compare(
 ): { problem: string | null; dailyQuota: unknown } {
   try {
     // Keys a push may have sent without its rows showing it are never read as unsent.
-    const unrecorded = new Journal(propertiesJournal(documentProperties())).unrecordedKeys();
+    const unrecorded = keysMaybeSent(ss, new Journal(propertiesJournal(documentProperties())));
     reconcileMonth(ss, month, connectedPsa(), settings, known, unrecorded);
     return { problem: null, dailyQuota: null };
   } catch (err) {

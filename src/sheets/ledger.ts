@@ -10,6 +10,7 @@ import type { Sheet, Spreadsheet, WriteValue } from '../platform/spreadsheet';
 import { cellText, isBlank } from './cells';
 import { locateColumns } from './columns';
 import type { ColumnDef } from './columns';
+import { readColumns, readHeader } from './read-columns';
 import { LEDGER_TAB } from './tabs';
 import { instantOfZoned, zonedTimestamp } from '../core/periods';
 
@@ -262,6 +263,27 @@ const jsonCellSchema = z.string().transform((s, ctx) => {
     return z.NEVER;
   }
 });
+
+/**
+ * Every line key the Ledger records (one read of its Line key column): keys some push sent or tried to
+ * send, whatever the rows of the month tab say now. Null when the column cannot be found (then no key may be
+ * taken as never sent).
+ */
+export function ledgerLineKeys(ss: Spreadsheet): Set<string> | null {
+  const keys = new Set<string>();
+  const sheet = ss.getSheetByName(LEDGER_TAB);
+  if (!sheet) return keys;
+  const { header, rows } = readHeader(sheet);
+  if (header.every((h) => h.trim() === '')) return keys;
+  const column = locateColumns(LEDGER_TAB, header, LEDGER_COLUMNS, { allowMissing: true }).index.get(
+    'lineKeys',
+  );
+  if (column === undefined) return null;
+  for (const cell of readColumns(sheet, rows, [column]).get(column) ?? []) {
+    for (const k of cellText(cell).split(',')) if (k.trim()) keys.add(k.trim());
+  }
+  return keys;
+}
 
 /** Every ledger entry, oldest first (for undo and audit). Rows that cannot be read are reported. */
 export function readLedger(ss: Spreadsheet): { entries: LedgerEntry[]; problems: string[] } {

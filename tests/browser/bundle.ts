@@ -16,10 +16,10 @@ import GasPlugin from 'gas-webpack-plugin';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-export async function buildSidebarHtml(): Promise<string> {
+export async function buildSidebarHtml(entry = 'main.ts', shell = 'index.html'): Promise<string> {
   const dir = path.join(ROOT, 'sidebar');
   const js = await build({
-    entryPoints: [path.join(dir, 'main.ts')],
+    entryPoints: [path.join(dir, entry)],
     bundle: true,
     write: false,
     format: 'iife',
@@ -28,9 +28,11 @@ export async function buildSidebarHtml(): Promise<string> {
     legalComments: 'none',
   });
   const css = fs.readFileSync(path.join(dir, 'styles.css'), 'utf8');
-  const script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+  let script = js.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
+  // The dialog is a template (scripts/build.mjs): no `<?` or `?>` in its script.
+  if (entry !== 'main.ts') script = script.replace(/<\?/g, '<\\x3f').replace(/\?>/g, '?\\x3e');
   return fs
-    .readFileSync(path.join(dir, 'index.html'), 'utf8')
+    .readFileSync(path.join(dir, shell), 'utf8')
     .replace('<!-- STYLES -->', () => `<style>\n${css}</style>`)
     .replace('<!-- SCRIPT -->', () => `<script>\n${script}</script>`);
 }
@@ -96,6 +98,10 @@ export interface TestProject {
 export async function prepareTestProject(): Promise<TestProject> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-project-'));
   fs.writeFileSync(path.join(dir, 'sidebar.html'), await buildSidebarHtml());
+  fs.writeFileSync(
+    path.join(dir, 'drive-picker.html'),
+    await buildSidebarHtml('drive-picker.ts', 'drive-picker.html'),
+  );
   fs.copyFileSync(path.join(ROOT, 'appsscript.json'), path.join(dir, 'appsscript.json'));
   await buildCode(dir);
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };

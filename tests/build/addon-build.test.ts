@@ -10,8 +10,16 @@ const read = (dir: string, f: string) => fs.readFileSync(path.join(root, dir, f)
 
 describe('the add-on build', () => {
   it('holds the bound project’s files, unchanged', () => {
-    for (const f of ['Code.js', 'sidebar.html', 'appsscript.json'])
+    for (const f of ['Code.js', 'sidebar.html', 'drive-picker.html', 'appsscript.json'])
       expect(read('dist-addon', f)).toBe(read('dist', f));
+  });
+
+  it('builds the Drive pick dialog as a template whose only scriptlet is its configuration', () => {
+    // HtmlService templates read `<?` … `?>` as scriptlets: the inlined script must hold none.
+    const html = read('dist', 'drive-picker.html');
+    expect(html.match(/<\?/g)).toEqual(['<?']);
+    expect(html.match(/\?>/g)).toEqual(['?>']);
+    expect(html).toContain('data-config="<?= config ?>"');
   });
 
   it('has a manifest an Editor add-on accepts: no macros, no web app, no card add-on section', () => {

@@ -13,6 +13,7 @@ import type { ConnectedPsa } from '../../src/jobs/connections';
 import { Journal, type JournalStore } from '../../src/jobs/ledger';
 import { pullMonth, pushMonth } from '../../src/jobs/month';
 import { setApprovals } from '../../src/sheets/approve';
+import { findMonthSheet } from '../../src/sheets/month-tabs';
 import { readGrid } from '../../src/sheets/grid';
 import { writeLookups } from '../../src/sheets/lookups';
 import { writeMappings } from '../../src/sheets/mappings';
@@ -162,6 +163,19 @@ describe('the read scope names the keys no push has sent', () => {
     });
     push();
     expect(psa.scopes[0].unsentKeys?.slice().sort()).toEqual(keys.slice(1).sort());
+  });
+
+  it('a pushed row whose Status and PSA reference staff cleared is not unsent: the Ledger records its key', () => {
+    expect(push()).toMatchObject({ steps: 3, applied: 3 });
+    const sheet = findMonthSheet(env.ss, MONTH)!;
+    const header = sheet.getRange(1, 1, 1, sheet.getLastColumn()).getValues()[0].map(String);
+    const row = 2 + readGrid(env.ss, MONTH).rows.findIndex((r) => r.key === keys[0]);
+    for (const name of ['Status', 'PSA reference'])
+      sheet.getRange(row, header.indexOf(name) + 1).setValue('');
+    const cleared = readGrid(env.ss, MONTH).rows.find((r) => r.key === keys[0])!;
+    expect([cleared.status, cleared.psaReference ?? '']).toEqual(['', '']);
+    push();
+    expect(lastScope().unsentKeys).toEqual([]);
   });
 
   it('after a push cut off while sending, no key is unsent until a push records its rows again', () => {

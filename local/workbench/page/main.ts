@@ -33,6 +33,7 @@ let selected: { row: number; col: number } | null = null;
 let seenAlertAt = Number.POSITIVE_INFINITY;
 let seenToastAt = Number.POSITIVE_INFINITY;
 let seenSidebarAt = 0;
+let seenDialogAt = 0;
 const expandedLog = new Set<number>();
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
@@ -53,6 +54,7 @@ async function refresh(): Promise<void> {
     seenAlertAt = Math.max(0, ...s.alerts.map((a) => a.at));
     seenToastAt = Math.max(0, ...s.toasts.map((t) => t.at));
     seenSidebarAt = s.sidebar ? s.sidebar.at : 0;
+    seenDialogAt = s.dialog ? s.dialog.at : 0;
   }
   render();
 }
@@ -517,6 +519,10 @@ function renderUiEvents(s: WorkbookSnapshot): void {
     seenSidebarAt = s.sidebar.at;
     openSidebar(s.sidebar.title, s.sidebar.at);
   }
+  if (s.dialog && s.dialog.at > seenDialogAt) {
+    seenDialogAt = s.dialog.at;
+    openDialog(s.dialog);
+  }
   for (const t of s.toasts.filter((x) => x.at > seenToastAt)) showToast(t.title, t.message, t.timeoutSeconds);
   seenToastAt = Math.max(seenToastAt, ...s.toasts.map((t) => t.at));
   const alerts = s.alerts.filter((a) => a.at > seenAlertAt);
@@ -536,12 +542,34 @@ function closeSidebar(): void {
   $<HTMLIFrameElement>('sidebar-frame').src = 'about:blank';
 }
 
+/** A script's dialog (HtmlService), in a modal of the size the script set. */
+function openDialog(d: { at: number; title: string; width: number; height: number }): void {
+  $('script-dialog-title').textContent = d.title;
+  const frame = $<HTMLIFrameElement>('script-dialog-frame');
+  frame.width = String(d.width);
+  frame.height = String(d.height);
+  frame.src = `/dialog?at=${d.at}`;
+  const dlg = $<HTMLDialogElement>('script-dialog');
+  if (!dlg.open) dlg.showModal();
+}
+
+function closeDialog(): void {
+  const dlg = $<HTMLDialogElement>('script-dialog');
+  if (dlg.open) dlg.close();
+  $<HTMLIFrameElement>('script-dialog-frame').src = 'about:blank';
+}
+
+$('script-dialog-close').addEventListener('click', closeDialog);
 $('sidebar-close').addEventListener('click', closeSidebar);
 window.addEventListener('message', (ev) => {
   if (ev.origin !== window.location.origin) return;
   const type = (ev.data as { type?: string } | null)?.type;
-  if (type === 'billgrid:close-sidebar') closeSidebar();
-  else if (type === 'billgrid:focus-editor') $('grid-wrap').focus();
+  const fromDialog =
+    ev.source !== null && ev.source === $<HTMLIFrameElement>('script-dialog-frame').contentWindow;
+  if (type === 'billgrid:close-sidebar') {
+    if (fromDialog) closeDialog();
+    else closeSidebar();
+  } else if (type === 'billgrid:focus-editor') $('grid-wrap').focus();
   else if (type === 'billgrid:executed') refreshSoon();
 });
 
