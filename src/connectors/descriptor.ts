@@ -106,6 +106,11 @@ export interface ConnectorProbe<T, C extends Credentials = Credentials> {
   permission?: string;
   /** A write probe: what it creates or changes on the test company, and how it cleans up. */
   writes?: string;
+  /**
+   * What a write probe cannot remove because the vendor's API cannot (e.g. a record that is create-only),
+   * and why it bills nothing; said in `writes` too. Absent: it removes everything it made.
+   */
+  leaves?: string;
   run(connector: T, ctx: ProbeContext<C>): ProbeResult;
 }
 
