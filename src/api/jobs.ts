@@ -543,10 +543,10 @@ export function getDefaults(): DefaultsView {
   };
 }
 
-/** The connected PSA's capabilities; null when no PSA is connected yet. */
+/** The connected PSA's capabilities (its descriptor's); null when no PSA is connected yet. */
 function psaCapabilities(): PsaCapabilities | null {
   try {
-    return connectedPsa().target.capabilities ?? null;
+    return connectedPsa().capabilities;
   } catch {
     return null;
   }
