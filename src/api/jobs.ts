@@ -523,6 +523,8 @@ export interface DefaultsView {
   canAutoCreate: boolean;
   /** The connected PSA can keep one charge for many lines, so "charge detail" is offered (#23). */
   groupedCharges?: boolean;
+  /** The connected PSA bills charges on invoices, so which invoice is the latest is offered (#16). */
+  billsOnInvoices?: boolean;
 }
 interface Option {
   id: string;
@@ -543,6 +545,7 @@ export function getDefaults(): DefaultsView {
     currencies: CURRENCIES,
     canAutoCreate: psa !== null && createsProducts(psa.target),
     groupedCharges: psa?.capabilities.groupedCharges === true,
+    billsOnInvoices: psa?.capabilities.chargeContainer === 'invoice',
   };
 }
 

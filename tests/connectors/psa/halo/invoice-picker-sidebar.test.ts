@@ -4,7 +4,7 @@
  * invoices" answered by the real HaloPSA target against the sandbox (the client's open invoices by
  * number, date and reference; its recurring invoices by id, reference, amount a period and next period),
  * a stale choice kept and marked, and the chosen recurring invoice saved as the container the push
- * understands. Only listClients / listInvoiceChoices / saveClientOverrides are stood in for (the
+ * understands, with the client's "latest invoice" settings. Only listClients / listInvoiceChoices / saveClientOverrides are stood in for (the
  * harness's fake Apps Script has no PSA connection).
  */
 import type { Page } from 'playwright-core';
@@ -12,7 +12,12 @@ import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox
 import { DEMO_CREDENTIALS, clientIdOf } from '../../../../local/sandbox/halo/fixture';
 import type { HaloState } from '../../../../local/sandbox/halo/server';
 import { sidebarApi } from '../../../../src/api';
-import type { ClientOverrides, ClientRow, ClientsView } from '../../../../src/api/clients';
+import {
+  overridesInput,
+  type ClientOverrides,
+  type ClientRow,
+  type ClientsView,
+} from '../../../../src/api/clients';
 import { createHaloTarget, parseContainer, policy } from '../../../../src/connectors/psa/halo';
 import { launch, screenshotPath, type Browser } from '../../../browser/chromium';
 import { startSidebarHarness, type Harness } from '../../../browser/sidebar-harness';
@@ -74,6 +79,7 @@ describe('HaloPSA invoice picker in the sidebar', () => {
       lastInvoice: null,
       recurringInvoices: [],
       canPickInvoice: true,
+      billsOnInvoices: true,
       parentId: null,
       parentName: null,
     };
@@ -154,12 +160,22 @@ describe('HaloPSA invoice picker in the sidebar', () => {
       await page.screenshot({ path: screenshotPath('sidebar-halo-invoice-picker') });
 
       await select.selectOption({ label: expected[1 + open.length] });
+      // Which invoice is the latest, and what happens when none is (#16 item 5): the client's own choice.
+      await settings
+        .getByLabel('The latest invoice is')
+        .selectOption({ label: 'The newest invoice not yet paid (sent ones too)' });
+      await settings
+        .getByLabel('When no invoice qualifies as the latest')
+        .selectOption({ label: 'Bill them on a new invoice for the month' });
       await settings.getByRole('button', { name: 'Save client settings' }).click();
       await page.getByText('Settings saved for Acme Dental Group.').waitFor();
       expect(saves).toHaveLength(1);
       expect(saves[0].customerId).toBe('px-acme');
       const chosen = saves[0].overrides.targetInvoiceId ?? '';
       expect(parseContainer(chosen)).toEqual({ kind: 'recurring', id: recurring[0].id });
+      expect(saves[0].overrides).toMatchObject({ latestInvoice: 'unpaid', noLatestInvoice: 'new' });
+      // What the sidebar sent is what the server function accepts (zod at the boundary).
+      expect(overridesInput.safeParse({ source: 'pax8', ...saves[0] }).success).toBe(true);
     } finally {
       await page.close();
     }
