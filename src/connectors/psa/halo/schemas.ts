@@ -56,6 +56,9 @@ export const haloItem = z.object({
   description: optText,
   supplier_part_code: optText,
   internalreference: optText,
+  /** Where Halo's distributor integrations may key an item they sync (Item declares both; unverified which). */
+  externalreference: optText,
+  third_party_id: optText,
   assetgroup_id: z.number().int().nullish(),
   baseprice: z.number().nullish(),
   costprice: z.number().nullish(),
