@@ -279,11 +279,13 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         label,
         values,
         current ?? '',
-        opts.length
-          ? undefined
-          : view.psaRead
-            ? 'The PSA has no such list.'
-            : 'Refresh clients to read the PSA’s codes.',
+        // Where the list comes from, when it is not the PSA's own list of that name (#16: HaloPSA's accounts).
+        view.codeOrigins?.[list] ??
+          (opts.length
+            ? undefined
+            : view.psaRead
+              ? 'The PSA has no such list.'
+              : 'Refresh clients to read the PSA’s codes.'),
       ),
     ] as const;
   });

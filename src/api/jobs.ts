@@ -525,6 +525,8 @@ export interface DefaultsView {
   groupedCharges?: boolean;
   /** The connected PSA bills charges on invoices, so which invoice is the latest is offered (#16). */
   billsOnInvoices?: boolean;
+  /** Where a code list comes from, when it is not the PSA's own list of that name (said under its dropdown). */
+  codeOrigins?: Partial<Record<keyof DefaultsView['codes'], string>>;
 }
 interface Option {
   id: string;
@@ -546,6 +548,7 @@ export function getDefaults(): DefaultsView {
     canAutoCreate: psa !== null && createsProducts(psa.target),
     groupedCharges: psa?.capabilities.groupedCharges === true,
     billsOnInvoices: psa?.capabilities.chargeContainer === 'invoice',
+    codeOrigins: psa ? (psaConnector(psa.kind).codeOrigins ?? {}) : {},
   };
 }
 
