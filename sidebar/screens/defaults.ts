@@ -279,7 +279,7 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         label,
         values,
         current ?? '',
-        // Where the list comes from, when it is not the PSA's own list of that name (#16: HaloPSA's accounts).
+        // Where the list comes from, when it is not the PSA's own list of that name (#16).
         view.codeOrigins?.[list] ??
           (opts.length
             ? undefined
