@@ -154,3 +154,109 @@ export function fnvFeed(text: string): void {
   h2 = x2;
   h3 = x3;
 }
+
+/** The running hash's high and low 32 bits (as signed integers): equal hashes ⟺ equal hex texts. */
+export const fnvHigh = (): number => (h3 << 16) | h2;
+export const fnvLow = (): number => (h1 << 16) | h0;
+
+/**
+ * `fnvFeed(String(n))`: the digits of a safe integer are fed as they are written, without the text
+ * (-0 is written '0'); any other number is fed as `String(n)` writes it.
+ */
+const DIGITS = new Uint8Array(16);
+
+export function fnvFeedNumber(n: number): void {
+  if (!Number.isSafeInteger(n)) {
+    fnvFeed(String(n));
+    return;
+  }
+  if (n < 0) {
+    fnvFeed('-');
+    n = -n;
+  }
+  // Digits from the last (exact arithmetic below 2^53), fed from the first.
+  let count = 0;
+  do {
+    const digit = n % 10;
+    DIGITS[count++] = 48 + digit;
+    n = (n - digit) / 10;
+  } while (n > 0);
+  let x0 = h0;
+  let x1 = h1;
+  let x2 = h2;
+  let x3 = h3;
+  while (count > 0) {
+    x0 ^= DIGITS[--count];
+    const t0 = x0 * 435;
+    let t1 = x1 * 435;
+    let t2 = x2 * 435;
+    const t3 = x3 * 435 + (x1 << 8);
+    t2 += x0 << 8;
+    t1 += t0 >>> 16;
+    x0 = t0 & 0xffff;
+    t2 += t1 >>> 16;
+    x1 = t1 & 0xffff;
+    x3 = (t3 + (t2 >>> 16)) & 0xffff;
+    x2 = t2 & 0xffff;
+  }
+  h0 = x0;
+  h1 = x1;
+  h2 = x2;
+  h3 = x3;
+}
+
+// A hash kept aside by fnvKeep, for fnvKeptHex.
+let k0 = 0;
+let k1 = 0;
+let k2 = 0;
+let k3 = 0;
+
+/** Keep the running hash aside (fnvStart then starts the next one). */
+export function fnvKeep(): void {
+  k0 = h0;
+  k1 = h1;
+  k2 = h2;
+  k3 = h3;
+}
+
+/**
+ * The kept hash's 16 hex digits, `separator` (one character) and the running hash's 16, as one flat string:
+ * `fnvHex()` of each joined by the separator, without the two halves as strings of their own.
+ */
+export function fnvKeptHex(separator: string): string {
+  return String.fromCharCode(
+    x(k3, 12),
+    x(k3, 8),
+    x(k3, 4),
+    x(k3, 0),
+    x(k2, 12),
+    x(k2, 8),
+    x(k2, 4),
+    x(k2, 0),
+    x(k1, 12),
+    x(k1, 8),
+    x(k1, 4),
+    x(k1, 0),
+    x(k0, 12),
+    x(k0, 8),
+    x(k0, 4),
+    x(k0, 0),
+    separator.charCodeAt(0),
+    x(h3, 12),
+    x(h3, 8),
+    x(h3, 4),
+    x(h3, 0),
+    x(h2, 12),
+    x(h2, 8),
+    x(h2, 4),
+    x(h2, 0),
+    x(h1, 12),
+    x(h1, 8),
+    x(h1, 4),
+    x(h1, 0),
+    x(h0, 12),
+    x(h0, 8),
+    x(h0, 4),
+    x(h0, 0),
+  );
+}

@@ -72,10 +72,12 @@ export function normalizeName(name: string): string {
  * NFD already turns ü into u). Two names with the same key are the same name to a person.
  */
 export function matchKey(name: string): string {
-  return normalizeName(name)
-    .replace(/ /g, '')
-    .replace(/([^aeiou])(a|o|u)e/g, '$1$2');
+  return matchKeyOfNorm(normalizeName(name));
 }
+
+/** matchKey of a name already normalised (normalizeName), so a name is normalised once per matching run. */
+const matchKeyOfNorm = (norm: string): string =>
+  norm.replace(/ /g, '').replace(/([^aeiou])(a|o|u)e/g, '$1$2');
 
 /** 0–100 from the Levenshtein distance of two normalised names. */
 export function similarity(a: string, b: string): number {
@@ -137,6 +139,22 @@ interface Entry {
 }
 
 /**
+ * The letter-count bound: the Levenshtein distance of two names is at least the longer name's length minus
+ * the characters they have in common, counted as multisets (an edit changes at most one character of each
+ * name). Characters are counted in 64 buckets: a–z, 0–9 and the space each have their own and any other
+ * character shares one of 27 (sharing only raises the count in common, so the bound stays a lower bound).
+ */
+const BUCKETS = 64;
+const bucketOf = (c: number): number =>
+  c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : c === 32 ? 36 : 37 + (c % 27);
+/**
+ * The searched name's count per bucket, and the buckets it uses (set and cleared around each search). Bucket
+ * BUCKETS is empty in every name: the list of buckets used is padded with it to a multiple of 4.
+ */
+const QUERY_COUNTS = new Uint32Array(BUCKETS + 1);
+const QUERY_BUCKETS = new Uint8Array(BUCKETS + 4).fill(BUCKETS);
+
+/**
  * Bit masks of the searched name's characters (Myers' algorithm), set and cleared around each search:
  * bit i of PEQ[c] for character i < 32 of the name, of PEQ2[c] for character 32 + i.
  */
@@ -148,11 +166,14 @@ const PEQ2 = new Uint32Array(0x10000);
  * bit-parallel algorithm as fastest-levenshtein's myers_32 runs it, with the name's masks built once for
  * every company it is compared with instead of once per pair (matching compares each name with thousands).
  */
-function myersFromMasks(n: number, text: string): number {
+function myersFromMasks(n: number, text: string, most: number): number {
   const last = 1 << (n - 1);
   let pv = -1;
   let mv = 0;
   let score = n;
+  // The last row's value moves by at most 1 per character of `text`: once it exceeds `most` by more than the
+  // characters left, so does the distance, and that lower bound is returned instead.
+  let left = text.length + most;
   for (let i = 0; i < text.length; i++) {
     let eq = PEQ[text.charCodeAt(i)];
     const xv = eq | mv;
@@ -164,6 +185,7 @@ function myersFromMasks(n: number, text: string): number {
     mv = (mv << 1) | 1;
     pv = (pv << 1) | ~(xv | mv);
     mv &= xv;
+    if (score > --left) return score - left + most;
   }
   return score;
 }
@@ -172,13 +194,14 @@ function myersFromMasks(n: number, text: string): number {
  * The same for a searched name of 33 to 64 characters, as two 32-bit blocks: Myers' (1999) block step, the
  * first block's horizontal difference at its last row carried into the second.
  */
-function myersFromMasks2(n: number, text: string): number {
+function myersFromMasks2(n: number, text: string, most: number): number {
   const last = 1 << (n - 33);
   let pv0 = -1;
   let mv0 = 0;
   let pv1 = -1;
   let mv1 = 0;
   let score = n;
+  let left = text.length + most; // as in myersFromMasks
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // First block: the top row's difference is +1 (D[0][j] = j).
@@ -207,6 +230,7 @@ function myersFromMasks2(n: number, text: string): number {
     else if (h > 0) ph1 |= 1;
     pv1 = mh1 | ~(xv1 | ph1);
     mv1 = ph1 & xv1;
+    if (score > --left) return score - left + most;
   }
   return score;
 }
@@ -220,25 +244,58 @@ export class CompanyIndex {
   /** Companies by the name a person reads (matchKey): spacing, punctuation, ue/ü differences gone. */
   private readonly byKey = new Map<string, Entry[]>();
   private readonly keyOf = new Map<string, string>();
-  private readonly byLength = new Map<number, Entry[]>();
+  /** Active companies by name length, shortest first (in the order given within one length). */
+  private readonly sorted: Entry[];
+  /** Their names (normalised), read without going through each entry. */
+  private readonly norms: string[];
+  /** sorted[start[len]] is the first name of `len` characters or more; start[maxLength + 1] = sorted.length. */
+  private readonly start: Int32Array;
   private readonly maxLength: number;
+  /**
+   * Letter counts (see bucketOf), column by column: counts[b * sorted.length + i] is sorted[i]'s count in
+   * bucket b. A name with more than 255 characters in one bucket is `uncounted`: compared without the bound.
+   */
+  private readonly counts: Uint8Array;
+  private readonly uncounted: Uint8Array;
+  /** Scratch for one search: characters in common with the searched name, by position in `sorted`. */
+  private readonly common: Int32Array;
   readonly ids: Set<string>;
 
   constructor(companies: readonly MatchCompany[]) {
-    let maxLength = 0;
     this.ids = new Set();
+    const entries: Entry[] = [];
+    let maxLength = 0;
     for (const company of companies) {
       if (company.active === false) continue;
       this.ids.add(company.id);
       const norm = normalizeName(company.name);
       const e = { norm, company };
+      const key = matchKeyOfNorm(norm);
       push(this.exact, norm, e);
-      push(this.byKey, matchKey(company.name), e);
-      this.keyOf.set(company.id, matchKey(company.name));
-      push(this.byLength, norm.length, e);
+      push(this.byKey, key, e);
+      this.keyOf.set(company.id, key);
+      entries.push(e);
       maxLength = Math.max(maxLength, norm.length);
     }
     this.maxLength = maxLength;
+    const n = entries.length;
+    this.start = new Int32Array(maxLength + 2);
+    for (const e of entries) this.start[e.norm.length + 1]++;
+    for (let len = 1; len <= maxLength + 1; len++) this.start[len] += this.start[len - 1];
+    const next = this.start.slice(0, maxLength + 1);
+    this.sorted = new Array<Entry>(n);
+    for (const e of entries) this.sorted[next[e.norm.length]++] = e;
+    this.norms = this.sorted.map((e) => e.norm);
+    this.counts = new Uint8Array((BUCKETS + 1) * n);
+    this.uncounted = new Uint8Array(n);
+    this.common = new Int32Array(n);
+    this.sorted.forEach((e, i) => {
+      for (let j = 0; j < e.norm.length; j++) {
+        const at = bucketOf(e.norm.charCodeAt(j)) * n + i;
+        if (this.counts[at] === 255) this.uncounted[i] = 1;
+        else this.counts[at]++;
+      }
+    });
   }
 
   hasExact(norm: string): boolean {
@@ -247,7 +304,12 @@ export class CompanyIndex {
 
   /** Companies whose name a person reads as `name` (same matchKey). */
   sameName(name: string): MatchCompany[] {
-    return (this.byKey.get(matchKey(name)) ?? []).map((e) => e.company);
+    return this.sameNameAsNorm(normalizeName(name));
+  }
+
+  /** sameName of a name already normalised. */
+  sameNameAsNorm(norm: string): MatchCompany[] {
+    return (this.byKey.get(matchKeyOfNorm(norm)) ?? []).map((e) => e.company);
   }
 
   /** Other companies a person would read as the same name as this one. */
@@ -261,8 +323,9 @@ export class CompanyIndex {
   /**
    * The best `k` companies scoring ≥ `floor`, best first (ties by company id).
    * Exact normalised hits come from a Map; Levenshtein runs only on names whose length could still beat
-   * the current k-th score (distance ≥ max(1, length difference) for different names), from the searched
-   * name's bit masks when it has at most 64 characters (else fastest-levenshtein's own).
+   * the current k-th score (distance ≥ max(1, length difference) for different names) and whose letter
+   * counts could too (see bucketOf), from the searched name's bit masks when it has at most 64 characters
+   * (else fastest-levenshtein's own), and stops as soon as the name cannot reach the k-th score.
    */
   search(norm: string, k: number, floor: number): MatchCandidate[] {
     const top: MatchCandidate[] = [];
@@ -280,10 +343,17 @@ export class CompanyIndex {
     // Names of up to 64 characters are compared from their masks; longer ones by fastest-levenshtein.
     const masks = L > 0 && L <= 64;
     if (masks) for (let i = 0; i < L; i++) (i < 32 ? PEQ : PEQ2)[norm.charCodeAt(i)] |= 1 << (i % 32);
+    let buckets = 0;
+    for (let i = 0; i < L; i++) {
+      const b = bucketOf(norm.charCodeAt(i));
+      if (QUERY_COUNTS[b]++ === 0) QUERY_BUCKETS[buckets++] = b;
+    }
     try {
-      return this.scan(norm, k, floor, top, add, masks);
+      return this.scan(norm, k, floor, top, add, masks, buckets);
     } finally {
       if (masks) for (let i = 0; i < L; i++) (i < 32 ? PEQ : PEQ2)[norm.charCodeAt(i)] = 0;
+      for (let j = 0; j < buckets; j++) QUERY_COUNTS[QUERY_BUCKETS[j]] = 0;
+      QUERY_BUCKETS.fill(BUCKETS);
     }
   }
 
@@ -294,7 +364,10 @@ export class CompanyIndex {
     top: MatchCandidate[],
     add: (c: MatchCandidate) => void,
     masks: boolean,
+    buckets: number,
   ): MatchCandidate[] {
+    const { sorted, norms, start, counts, uncounted, common } = this;
+    const n = sorted.length;
     const L = norm.length;
     const kth = (): number => (top.length >= k ? top[k - 1].score : floor);
     // Rounded as the scores are: unrounded, a name scoring exactly the k-th score (19.999… → 20) was skipped.
@@ -310,23 +383,64 @@ export class CompanyIndex {
         continue;
       }
       for (const len of lens) {
-        const bucket = len >= 0 ? this.byLength.get(len) : undefined;
-        if (!bucket || bound(len) < kth()) continue;
-        for (const e of bucket) {
-          if (e.norm === norm) continue;
-          // As Math.round(similarity(norm, e.norm) * 10) / 10, the names being different.
-          const d = !masks
-            ? distance(norm, e.norm)
+        if (len < 0 || len > this.maxLength || bound(len) < kth()) continue;
+        const from = start[len];
+        const to = start[len + 1];
+        const longest = Math.max(L, len);
+        // Only the searched name itself has length 0 here, and it is not compared with itself.
+        if (from === to || longest === 0) continue;
+        // The characters each name of this length has in common with the searched one, bucket by bucket.
+        // Four buckets at a time (the list is padded with the empty bucket).
+        common.fill(0, from, to);
+        for (let j = 0; j < buckets; j += 4) {
+          const q0 = QUERY_COUNTS[QUERY_BUCKETS[j]];
+          const q1 = QUERY_COUNTS[QUERY_BUCKETS[j + 1]];
+          const q2 = QUERY_COUNTS[QUERY_BUCKETS[j + 2]];
+          const q3 = QUERY_COUNTS[QUERY_BUCKETS[j + 3]];
+          const c0 = QUERY_BUCKETS[j] * n;
+          const c1 = QUERY_BUCKETS[j + 1] * n;
+          const c2 = QUERY_BUCKETS[j + 2] * n;
+          const c3 = QUERY_BUCKETS[j + 3] * n;
+          for (let i = from; i < to; i++) {
+            const t0 = counts[c0 + i];
+            const t1 = counts[c1 + i];
+            const t2 = counts[c2 + i];
+            const t3 = counts[c3 + i];
+            common[i] +=
+              (t0 < q0 ? t0 : q0) + (t1 < q1 ? t1 : q1) + (t2 < q2 ? t2 : q2) + (t3 < q3 ? t3 : q3);
+          }
+        }
+        // The largest distance that still reaches the k-th score (rounded falls as the distance grows).
+        let most = mostDistance(longest, kth());
+        for (let i = from; i < to; i++) {
+          // The letter-count bound: a name that cannot reach the k-th score is not compared.
+          if (uncounted[i] === 0 && Math.max(1, longest - common[i]) > most) continue;
+          const name = norms[i];
+          if (name === norm) continue;
+          // As Math.round(similarity(norm, name) * 10) / 10, the names being different.
+          const dist = !masks
+            ? distance(norm, name)
             : L <= 32
-              ? myersFromMasks(L, e.norm)
-              : myersFromMasks2(L, e.norm);
-          const score = rounded(d, Math.max(L, len));
-          if (score >= kth()) add({ companyId: e.company.id, companyName: e.company.name, score });
+              ? myersFromMasks(L, name, most)
+              : myersFromMasks2(L, name, most);
+          if (dist > most) continue;
+          const e = sorted[i];
+          add({ companyId: e.company.id, companyName: e.company.name, score: rounded(dist, longest) });
+          most = mostDistance(longest, kth());
         }
       }
     }
     return top;
   }
+}
+
+/** The largest edit distance whose rounded score (names of `longest` characters) is ≥ `score`; −1 if none. */
+function mostDistance(longest: number, score: number): number {
+  if (Number.isNaN(score)) return -1;
+  let d = Math.max(-1, Math.min(longest, Math.floor(longest * (1 - score / 100))));
+  while (d >= 0 && rounded(d, longest) < score) d--;
+  while (d < longest && rounded(d + 1, longest) >= score) d++;
+  return d;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -372,7 +486,7 @@ export function matchClients(
       norm === '' ? [] : exactHit ? index.search(norm, k, 100 - margin) : index.search(norm, k, floor);
     // A company whose name a person reads as this one (Mueller for Müller, BlueHarbor for Blue Harbor)
     // is as close as an exact hit.
-    const same = norm === '' ? [] : index.sameName(c.name);
+    const same = norm === '' ? [] : index.sameNameAsNorm(norm);
     const listed = [
       ...same
         .map((co) => ({ companyId: co.id, companyName: co.name, score: 100 }))

@@ -190,68 +190,78 @@ export function applyModifiers(
   lines: readonly BillingLine[],
   settingsFor: (line: BillingLine) => EffectiveSettings,
 ): ModifierResult {
-  const fates: LineFate[] = [];
   const kept: BillingLine[] = [];
   const dropped: DroppedLine[] = [];
-  const groups = new Map<string, BillingLine[]>();
-  const groupOf: (string | null)[] = [];
+  const groups = new Map<string, { n: number; members: BillingLine[] }>();
+  /**
+   * Each input line's fate, as a number until the fates are read: -1 kept, n ≥ 0 dropped as dropped[n],
+   * -2 - n collapsed into the n-th collapsed line.
+   */
+  const fate = new Int32Array(lines.length);
 
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
     const s = settingsFor(line);
     const m = s.modifiers;
     const azure = (m.dropAzure || m.collapseAzure) && isAzureLine(line, s.azureRule);
     if (azure && m.dropAzure) {
-      const d: DroppedLine = {
-        line,
-        reason: 'azure',
-        message: 'Dropped: Azure line (Drop Azure lines is on)',
-      };
-      dropped.push(d);
-      fates.push({ key: line.key, fate: 'dropped', reason: d.reason, message: d.message });
-      groupOf.push(null);
+      fate[i] = dropped.length;
+      dropped.push({ line, reason: 'azure', message: 'Dropped: Azure line (Drop Azure lines is on)' });
       continue;
     }
     if (azure && m.collapseAzure) {
       const g = `${line.source}\u0000${line.customerId}\u0000${line.currency}`;
-      const members = groups.get(g);
-      if (members) members.push(line);
-      else groups.set(g, [line]);
-      fates.push({ key: line.key, fate: 'collapsed', into: '' }); // filled in below
-      groupOf.push(g);
+      let group = groups.get(g);
+      if (!group) groups.set(g, (group = { n: groups.size, members: [] }));
+      group.members.push(line);
+      fate[i] = -2 - group.n;
       continue;
     }
-    groupOf.push(null);
     const d = laterDrop(line, m);
     if (d) {
+      fate[i] = dropped.length;
       dropped.push(d);
-      fates.push({ key: line.key, fate: 'dropped', reason: d.reason, message: d.message });
     } else {
+      fate[i] = -1;
       kept.push(line);
-      fates.push({ key: line.key, fate: 'kept' });
     }
   }
 
   const collapsed: CollapsedLine[] = [];
-  const into = new Map<string, string>();
-  for (const [g, members] of groups) {
+  for (const { members } of groups.values()) {
     members.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const line = collapse(members);
-    into.set(g, line.key);
-    collapsed.push({ line, from: members.map((l) => l.key) });
+    collapsed.push({ line: collapse(members), from: members.map((l) => l.key) });
   }
-  groupOf.forEach((g, i) => {
-    const f = fates[i];
-    if (g !== null && f.fate === 'collapsed') f.into = into.get(g) as string;
-  });
-  for (const c of collapsed) {
+  /** The collapsed lines' fates, as `fate`. */
+  const collapsedFate = collapsed.map((c) => {
     const d = laterDrop(c.line, settingsFor(c.line).modifiers);
-    if (d) {
-      dropped.push(d);
-      fates.push({ key: c.line.key, fate: 'dropped', reason: d.reason, message: d.message });
-    } else {
+    if (!d) {
       kept.push(c.line);
-      fates.push({ key: c.line.key, fate: 'kept' });
+      return -1;
     }
-  }
-  return { lines: kept, fates, dropped, collapsed };
+    dropped.push(d);
+    return dropped.length - 1;
+  });
+  const fateOf = (key: string, f: number): LineFate =>
+    f === -1
+      ? { key, fate: 'kept' }
+      : f >= 0
+        ? { key, fate: 'dropped', reason: dropped[f].reason, message: dropped[f].message }
+        : { key, fate: 'collapsed', into: collapsed[-2 - f].line.key };
+  let fates: LineFate[] | null = null;
+  return {
+    lines: kept,
+    // Built when first read: nothing in a pull reads them, and a pull has one per line.
+    get fates(): LineFate[] {
+      if (fates === null) {
+        const list: LineFate[] = [];
+        for (let i = 0; i < lines.length; i++) list.push(fateOf(lines[i].key, fate[i]));
+        collapsed.forEach((c, j) => list.push(fateOf(c.line.key, collapsedFate[j])));
+        fates = list;
+      }
+      return fates;
+    },
+    dropped,
+    collapsed,
+  };
 }

@@ -1,4 +1,4 @@
-import { fnvFeed, fnvHex, fnvStart } from './hash';
+import { fnvFeed, fnvFeedNumber, fnvKeep, fnvKeptHex, fnvStart } from './hash';
 import type { ChargeTargetRef, PushOperation, PushStep, QuantityTargetRef, TargetRef } from './psa';
 import type { ActionKind, ReconcileAction, TargetAfter } from './reconcile';
 
@@ -40,34 +40,35 @@ const OPERATION: Partial<Record<ActionKind, PushOperation>> = {
 const joined = (v: string | number | null | undefined): string =>
   v === undefined || v === null ? '' : typeof v === 'string' ? v : String(v);
 
+/** fnvFeed(joined(v)), numbers fed without their text. */
+const feedJoined = (v: string | number | null | undefined): void =>
+  typeof v === 'number' ? fnvFeedNumber(v) : fnvFeed(joined(v));
+
 /**
- * The hash of the values a step writes: the fields joined by U+001F in this fixed order (quantity, unit
- * price, unit cost, effective date, description, product name, SKU, product id), so the key is stable;
- * fed field by field without building the joined text (a push plan hashes every step).
+ * Feeds the values a step writes: the fields joined by U+001F in this fixed order (quantity, unit price,
+ * unit cost, effective date, description, product name, SKU, product id), so the key is stable; fed field by
+ * field without building the joined text (a push plan hashes every step).
  */
-function afterHash(a: TargetAfter): string {
-  fnvStart();
-  fnvFeed(joined(a.quantity));
+function feedAfter(a: TargetAfter): void {
+  feedJoined(a.quantity);
   fnvFeed('\u001f');
-  fnvFeed(joined(a.unitPrice));
+  feedJoined(a.unitPrice);
   fnvFeed('\u001f');
-  fnvFeed(joined(a.unitCost));
+  feedJoined(a.unitCost);
   fnvFeed('\u001f');
-  fnvFeed(joined(a.effectiveDate));
+  feedJoined(a.effectiveDate);
   fnvFeed('\u001f');
-  fnvFeed(joined(a.description));
+  feedJoined(a.description);
   fnvFeed('\u001f');
-  fnvFeed(joined(a.productName));
+  feedJoined(a.productName);
   fnvFeed('\u001f');
-  fnvFeed(joined(a.sku));
+  feedJoined(a.sku);
   fnvFeed('\u001f');
   fnvFeed(a.productId ?? '');
-  return fnvHex();
 }
 
-/** fnv1a64(refKey(ref)), fed piece by piece. */
-function refHash(ref: TargetRef): string {
-  fnvStart();
+/** Feeds refKey(ref), piece by piece. */
+function feedRef(ref: TargetRef): void {
   if (ref.kind === 'quantity') {
     fnvFeed('q\u0000');
     fnvFeed(ref.companyId);
@@ -79,15 +80,19 @@ function refHash(ref: TargetRef): string {
     fnvFeed('c\u0000');
     fnvFeed(ref.lineKey);
   }
-  return fnvHex();
 }
 
 /**
  * Same target and same wanted values → same key, whichever run or plan produced it:
- * `fnv1a64(refKey(ref)) + ':' + the hash of the values`, as one flat string (a plan keeps one per step).
+ * `fnv1a64(refKey(ref)) + ':' + the hash of the values`, built as one flat string (a plan keeps one per step).
  */
 export function idempotencyKey(ref: TargetRef, after: TargetAfter): string {
-  return [refHash(ref), afterHash(after)].join(':');
+  fnvStart();
+  feedRef(ref);
+  fnvKeep();
+  fnvStart();
+  feedAfter(after);
+  return fnvKeptHex(':');
 }
 
 export function entityOf(ref: TargetRef, chargeContainer: 'contract' | 'invoice' = 'contract'): string {
@@ -109,6 +114,24 @@ const byProduct = (a: PushStep, b: PushStep): number =>
   cmp((a.ref as QuantityTargetRef).productId, (b.ref as QuantityTargetRef).productId);
 const byLineKey = (a: PushStep, b: PushStep): number =>
   cmp((a.ref as ChargeTargetRef).lineKey, (b.ref as ChargeTargetRef).lineKey);
+
+/**
+ * The step of an action; psaId and codes only when the action has them. Each shape is written out whole: a
+ * property added to an object after it is made costs a second allocation, and a plan makes one per step.
+ */
+function stepOf(a: ReconcileAction, operation: PushOperation, ref: TargetRef, after: TargetAfter): PushStep {
+  const key = idempotencyKey(ref, after);
+  // Shared with the action, not copied: plans and actions are read-only values.
+  const { lineKeys, before, psaId, codes } = a;
+  if (psaId) {
+    return codes
+      ? { idempotencyKey: key, operation, ref, lineKeys, before, after, psaId, codes }
+      : { idempotencyKey: key, operation, ref, lineKeys, before, after, psaId };
+  }
+  return codes
+    ? { idempotencyKey: key, operation, ref, lineKeys, before, after, codes }
+    : { idempotencyKey: key, operation, ref, lineKeys, before, after };
+}
 
 export function buildPushPlan(
   actions: readonly ReconcileAction[],
@@ -148,17 +171,7 @@ export function buildPushPlan(
       );
       continue;
     }
-    const step: PushStep = {
-      idempotencyKey: idempotencyKey(a.ref, a.after),
-      operation,
-      ref: a.ref,
-      // Shared with the action, not copied: plans and actions are read-only values.
-      lineKeys: a.lineKeys,
-      before: a.before,
-      after: a.after,
-    };
-    if (a.psaId) step.psaId = a.psaId;
-    if (a.codes) step.codes = a.codes;
+    const step = stepOf(a, operation, a.ref, a.after);
     const e = entityFor(a.ref);
     (a.ref.kind === 'quantity' ? e.quantities : e.charges).push(step);
   }

@@ -63,3 +63,21 @@ describe('the auto-create product mode in Defaults', () => {
     }
   });
 });
+
+describe('the default service for recurring lines in Defaults', () => {
+  beforeEach(() => installFakeGas({ user: OWNER, editors: [OWNER] }));
+
+  it.each(PSAS.map((p) => [p.displayName, p.id]))(
+    'is asked for on %s exactly when its capabilities say recurring lines need one',
+    (_name, id) => {
+      api.saveConnection(id, demoCredentials()[id]);
+      expect(api.getDefaults().needsDefaultService).toBe(
+        connectedPsa().capabilities.defaultServiceForQuantities === true,
+      );
+    },
+  );
+
+  it('is asked for by at least one registered PSA', () => {
+    expect(PSAS.some((p) => p.capabilities.defaultServiceForQuantities === true)).toBe(true);
+  });
+});

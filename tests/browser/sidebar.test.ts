@@ -84,6 +84,7 @@ const clientRow = (
   companyId,
   companyName,
   companyActive: companyId !== 'B',
+  companyCode: companyId === 'B' ? 'BLUEH-7' : null,
   status: 'confirmed',
   score: null,
   overrides: {},
@@ -389,6 +390,13 @@ describe('sidebar (built sidebar.html)', () => {
       expect(await view.getByLabel('Beta').isDisabled()).toBe(true);
       await view.getByPlaceholder('Search by PSA account name or code').fill('blue');
       expect(await view.locator('tbody tr:visible').count()).toBe(1);
+      // By the PSA's account code too, in the accounts view and in the list of clients.
+      await view.getByPlaceholder('Search by PSA account name or code').fill('bluEH-7');
+      expect(await view.locator('tbody tr:visible th').allTextContents()).toEqual(['Blue Harbor (inactive)']);
+      await page.getByPlaceholder('Search by client, PSA account name or code').fill('BLUEH-7');
+      expect(await page.locator('details.client:visible .client-name').allTextContents()).toEqual([
+        'Blue backup',
+      ]);
       await page.screenshot({ path: screenshotPath('sidebar-clients-accounts') });
     } finally {
       fakeClients = null;

@@ -17,10 +17,17 @@ import { CompanyIndex, normalizeName, similarity } from '../../src/core/matching
 import type { MatchCandidate } from '../../src/core/matching';
 import { applyModifiers } from '../../src/core/modifiers';
 import { microsToCents, toMicros } from '../../src/core/money';
-import { DEFAULT_SETTINGS } from '../../src/core/settings';
+import { DEFAULT_SETTINGS, defaultBillingSettings } from '../../src/core/settings';
 import type { ReconcileAction } from '../../src/core/reconcile';
 import { refKey } from '../../src/core/reconcile';
 import { raw, rawLineArb } from './fixtures';
+import { applyModifiers as refApplyModifiers } from './before-23/modifiers';
+import type { ReconcileInput } from '../../src/core/reconcile';
+import { mappingTargetResolver } from '../../src/core/targets';
+import type { Mappings } from '../../src/core/mapping';
+import type { BillingSettings } from '../../src/core/settings';
+import type { PsaBillingState, PsaCapabilities } from '../../src/core/psa';
+import { CONTRACT_PSA, INVOICE_PSA } from '../../src/core/testing/capabilities';
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -396,6 +403,67 @@ describe('core fast paths give what the plain versions gave', () => {
     );
   });
 
+  it('CompanyIndex.search: the letter-count bound and the early stop skip no company a full scan would list, names of any length', () => {
+    // Names up to ~90 characters (the 32- and 64-character mask paths and the plain one beyond), searched
+    // names made from them by a few edits so that close rivals and ties at the k-th score are common.
+    const words = ['blue', 'harbor', 'north', 'wind', 'müller', 'co', 'a', 'ab', '7', 'ø', '&', 'ß'];
+    const nameArb = fc
+      .array(fc.constantFrom(...words), { minLength: 1, maxLength: 14 })
+      .map((ws) => ws.join(' '));
+    const edit = (name: string, edits: [number, number, string][]): string =>
+      edits.reduce((n, [kind, at, c]) => {
+        const i = at % (n.length + 1);
+        return kind === 0
+          ? n.slice(0, i) + c + n.slice(i)
+          : kind === 1
+            ? n.slice(0, i) + n.slice(i + 1)
+            : n.slice(0, i) + c + n.slice(i + 1);
+      }, name);
+    const brute = (companies: { id: string; name: string }[], norm: string, k: number, floor: number) =>
+      companies
+        .map((c) => {
+          const n = normalizeName(c.name);
+          return {
+            companyId: c.id,
+            companyName: c.name,
+            score: n === norm ? 100 : Math.round(similarity(norm, n) * 10) / 10,
+          };
+        })
+        .filter((c) => c.score >= floor)
+        .sort((a, b) => b.score - a.score || cmp(a.companyId, b.companyId))
+        .slice(0, k);
+    fc.assert(
+      fc.property(
+        fc.array(nameArb, { minLength: 1, maxLength: 30 }),
+        fc.nat(),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat(), fc.constantFrom('a', 'o', ' ', 'x', '9')),
+          { maxLength: 6 },
+        ),
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom(0, 30, 50, 70, 90, 98),
+        (names, pick, edits, k, floor) => {
+          const companies = names.map((name, i) => ({ id: `C${String(i).padStart(2, '0')}`, name }));
+          const norm = normalizeName(edit(names[pick % names.length], edits));
+          if (norm === '') return;
+          expect(new CompanyIndex(companies).search(norm, k, floor)).toEqual(
+            brute(companies, norm, k, floor),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // A name with more than 255 letters of one kind is compared without the letter-count bound.
+    const long = [
+      { id: 'A', name: 'a'.repeat(300) },
+      { id: 'B', name: `${'a'.repeat(299)}b` },
+      { id: 'C', name: 'b'.repeat(300) },
+    ];
+    for (const q of ['a'.repeat(300), 'a'.repeat(280), `b${'a'.repeat(299)}`])
+      for (const floor of [0, 90])
+        expect(new CompanyIndex(long).search(q, 3, floor)).toEqual(brute(long, q, 3, floor));
+  });
+
   it('modifiers: favourable pro-rata and $0 lines are the ones the exact cents say, amounts under a cent included', () => {
     const exactCents = (n: number): number => Number(microsToCents(toMicros(n)));
     const totalArb = fc.oneof(
@@ -430,6 +498,171 @@ describe('core fast paths give what the plain versions gave', () => {
         expect(fate.fate === 'dropped' ? fate.reason : null).toBe(want);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  // A month over few customers, products and contracts, so that lines share quantity targets, the PSA
+  // already has some of them, prices repeat and every kind of action and hold happens.
+  const monthArb = fc
+    .record({
+      raws: fc.array(
+        fc
+          .tuple(rawLineArb, fc.boolean(), fc.nat({ max: 5 }), fc.boolean())
+          .map(([l, recurring, k, annual]) => {
+            // Half recurring (quantity targets), prices and costs from a few values (messages repeat).
+            const unitPrice = [0.5, 2, 10][k % 3];
+            return {
+              ...l,
+              chargeType: recurring ? ('recurring' as const) : l.chargeType,
+              cycle: annual ? ('annual' as const) : l.cycle,
+              quantity: l.quantity % 3,
+              unitPrice,
+              unitCost: [0.4, 2][k % 2],
+              total: Math.round((l.quantity % 3) * unitPrice * 100) / 100,
+            };
+          }),
+        { minLength: 1, maxLength: 40 },
+      ),
+      twice: fc.nat({ max: 3 }),
+      clients: fc.array(
+        fc.record({
+          source: fc.constantFrom('market', 'usage'),
+          customerId: fc.constantFrom('c1', 'c2', 'c3'),
+          companyId: fc.constantFrom('CO1', 'CO2'),
+          excluded: fc.boolean(),
+        }),
+        { minLength: 2, maxLength: 8 },
+      ),
+      products: fc.subarray(['SKU-A', 'SKU-B', 'MST-AZR-PLAN']),
+      contracts: fc.array(
+        fc.record({
+          source: fc.constantFrom('market', 'usage'),
+          customerId: fc.constantFrom('c1', 'c2', 'c3'),
+          subscriptionId: fc.constantFrom('', 's1'),
+          contractId: fc.constantFrom('K1', 'K2'),
+          syncStopped: fc.boolean(),
+        }),
+        { minLength: 1, maxLength: 8 },
+      ),
+      lifecycle: fc.constantFrom('auto-create' as const, 'manual' as const, 'default-item' as const),
+      arrearsMode: fc.constantFrom('most-recent' as const, 'next' as const),
+      invoiceBehaviour: fc.constantFrom('latest' as const, 'new' as const, 'recurring' as const),
+      prorate: fc.boolean(),
+      caps: fc.constantFrom<PsaCapabilities>(
+        CONTRACT_PSA,
+        INVOICE_PSA,
+        { ...CONTRACT_PSA, chargeDecimals: 2, chargeDatesKept: true },
+        { ...INVOICE_PSA, chargeDecimals: 2 },
+        { ...CONTRACT_PSA, addsZeroQuantities: false, quantityCostSettable: false },
+        { ...CONTRACT_PSA, chargesRefused: 'No charges here' },
+      ),
+      currency: fc.constantFrom('USD' as const, 'USD' as const, 'EUR' as const, null),
+      charged: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 20 }), fc.boolean(), fc.boolean()), {
+        maxLength: 8,
+      }),
+      quantities: fc.array(
+        fc.tuple(
+          fc.constantFrom('CO1', 'CO2'),
+          fc.constantFrom('K1', 'K2'),
+          fc.constantFrom('P-A', 'new:SKU-A', 'new:SKU-B'),
+          fc.integer({ min: 0, max: 30 }),
+          fc.option(fc.constant('Q1'), { nil: null }),
+        ),
+        { maxLength: 4 },
+      ),
+      dropped: fc.nat({ max: 3 }),
+    })
+    .map((m) => {
+      const lines = assignLineKeys(m.raws).lines;
+      const mappings: Mappings = {
+        clients: m.clients.map((c) => ({
+          source: c.source,
+          customerId: c.customerId,
+          customerName: c.customerId,
+          companyId: c.companyId,
+          status: c.excluded ? ('excluded' as const) : ('manual' as const),
+          score: null,
+        })),
+        products: m.products.map((sku) => ({
+          source: 'market',
+          sku,
+          productId: `P-${sku.slice(-1)}`,
+          status: 'manual' as const,
+        })),
+        contracts: m.contracts,
+      };
+      const base = defaultBillingSettings();
+      const settings: BillingSettings = {
+        ...base,
+        global: {
+          ...base.global,
+          productLifecycle: m.lifecycle,
+          codes: { ...base.global.codes, itemCode: 'ITEM' },
+          arrearsMode: m.arrearsMode,
+          invoiceBehaviour: m.invoiceBehaviour,
+          targetInvoiceId: m.invoiceBehaviour === 'recurring' ? 'INV9' : null,
+          prorate: m.prorate,
+        },
+      };
+      const state: PsaBillingState = {
+        charges: m.charged.map(([i, quantity, moved, invoiced]) => {
+          const l = lines[i % lines.length];
+          return {
+            ref: { kind: 'charge' as const, companyId: 'CO1', container: 'K1', lineKey: l.key },
+            psaId: `CH${i}`,
+            quantity: i % 3 === 0 ? l.quantity : quantity,
+            unitPrice: l.unitPrice,
+            unitCost: l.unitCost,
+            description: '',
+            date: moved ? '2026-11-01' : l.effectiveDate,
+            invoiced,
+          };
+        }),
+        quantities: m.quantities.map(([companyId, contractId, productId, quantity, psaId]) => ({
+          ref: { kind: 'quantity' as const, companyId, contractId, productId },
+          psaId,
+          quantity,
+          unitPrice: 10,
+          unitCost: 8,
+        })),
+      };
+      const input = (): ReconcileInput => ({
+        // A few lines twice (a grid edit that skipped parsing), and a few dropped by a modifier.
+        lines: [...lines.slice(m.dropped), ...lines.slice(m.dropped, m.dropped + m.twice)],
+        dropped: lines
+          .slice(0, m.dropped)
+          .map((line) => ({ line, reason: 'zero' as const, message: 'Dropped' })),
+        state,
+        resolver: mappingTargetResolver(mappings, settings, [
+          { id: 'K1', companyId: 'CO1', kind: 'recurring-service' as const },
+          { id: 'K2', companyId: 'CO2', kind: 'fixed-price' as const },
+        ]),
+        capabilities: m.caps,
+        psaCurrency: m.currency,
+      });
+      return { lines, settings, input };
+    });
+
+  it('applyModifiers: the same lines, fates, dropped and collapsed lines as before', () => {
+    const modsArb = fc.record({
+      dropAzure: fc.boolean(),
+      collapseAzure: fc.boolean(),
+      dropFavourableProRata: fc.boolean(),
+      dropZero: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(monthArb, fc.array(modsArb, { minLength: 1, maxLength: 3 }), ({ lines }, mods) => {
+        // Modifiers per customer, so one run mixes them.
+        const settingsFor = (l: BillingLine) => ({
+          ...DEFAULT_SETTINGS,
+          modifiers: mods[Number(l.customerId.slice(1)) % mods.length],
+        });
+        const got = applyModifiers(lines, settingsFor);
+        const want = refApplyModifiers(lines, settingsFor);
+        expect(got).toEqual(want);
+        expect(got.fates).toEqual(want.fates);
+      }),
+      { numRuns: 400 },
     );
   });
 

@@ -175,7 +175,13 @@ export const contract: PsaContractFixture<AtState> = {
   },
 
   billed(state) {
-    const e = state.entities;
+    // A 0-unit adjustment bills nothing (the tenant check's price probe leaves one: Autotask cannot delete it).
+    const e: Record<string, AtRecord[]> = {
+      ...state.entities,
+      ContractServiceAdjustments: (state.entities.ContractServiceAdjustments ?? []).filter(
+        (a) => Number(a.unitChange) !== 0,
+      ),
+    };
     const strip = ({ id: _id, createDate: _c, lastModifiedDate: _m, ...rest }: AtRecord) => rest;
     const sorted = (rows: AtRecord[]) => rows.map((r) => JSON.stringify(strip(r))).sort();
     return {

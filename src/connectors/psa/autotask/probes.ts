@@ -1,6 +1,6 @@
 /**
- * Autotask's tenant-check probes (read-only). The query is sent through the connector's own client, so it
- * goes to the zone BillGrid discovered, with the same headers.
+ * Autotask's tenant-check probes (read-only, but the F5 price write probe of price-probe.ts). The query is sent
+ * through the connector's own client, so it goes to the zone BillGrid discovered, with the same headers.
  */
 import type { ConnectorProbe, ProbeResult } from '../../descriptor';
 import type { PsaTarget } from '../../../core/psa';
@@ -11,6 +11,7 @@ import { LIMITS } from './create';
 import { CHARGE_LIMITS } from './decide';
 import { billingCodeSchema, companySchema, pageSchema, USE_TYPE } from './schemas';
 import { AutotaskTarget } from './target';
+import { probeAdjustmentPrice } from './price-probe';
 
 function json(body: string): unknown {
   try {
@@ -260,5 +261,14 @@ export const autotaskProbes: readonly ConnectorProbe<PsaTarget, AutotaskCredenti
     assumption:
       'The text fields BillGrid writes (company, contract, service and charge names and descriptions) are at least as long as BillGrid cuts them (entityInformation/fields)',
     run: (target) => probeFieldLimits(target),
+  },
+  {
+    id: 'autotask.adjustment-price',
+    assumption:
+      "A contract service's price changes by PATCH of adjustedPrice (the documented path, the one BillGrid uses); what a 0-unit adjustment carrying a price does (re-prices, nothing, refused) is recorded",
+    writes:
+      "Sets the price of one contract service on the test company's recurring-service contract to its price + 1, sends a 0-unit adjustment carrying the old price, and sets the old price back; Autotask keeps that adjustment (0 units, the old price: it bills nothing) in the contract's history, since adjustments cannot be deleted",
+    leaves: 'A 0-unit adjustment at the price in force (ContractServiceAdjustments are create-only)',
+    run: (target, ctx) => probeAdjustmentPrice(target, ctx, new Date().toISOString().slice(0, 10)),
   },
 ];

@@ -280,7 +280,16 @@ export class BmsClient {
     return out;
   }
 
+  /** When this instance's pacer last refused a call: the start of the next clock hour (ms), else null. */
+  pausedUntil: number | null = null;
+
+  /** A call BillGrid's own pacer held back (nothing was sent). */
+  static isPaced(a: BmsAnswer): boolean {
+    return a.kind === 'refused' && a.status === 0 && a.code === 429;
+  }
+
   private pacedMessage(): string {
+    this.pausedUntil = (Math.floor(this.now() / 3_600_000) + 1) * 3_600_000;
     const next = new Date((Math.floor(this.now() / 3_600_000) + 1) * 3_600_000).toISOString().slice(11, 16);
     return `BillGrid paused before Kaseya BMS's limit of ${this.config.hourlyLimit.toLocaleString('en-US')} calls an hour on this endpoint; nothing was sent, and it carries on after ${next} UTC`;
   }

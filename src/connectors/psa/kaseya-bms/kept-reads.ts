@@ -44,7 +44,8 @@ export function keptReads(value: CachedValue): KeptReads {
       const out = new Map<string, KeptContract>();
       for (const id of ids) {
         const k = kept[id];
-        if (k && now - k.at >= 0 && now - k.at < Math.min(maxAgeMs, KEPT_READS_MS)) out.set(id, k);
+        // Executions' clocks may differ a little: a read stamped a moment "later" than now is young too.
+        if (k && now - k.at < Math.min(maxAgeMs, KEPT_READS_MS) && k.at - now < KEPT_READS_MS) out.set(id, k);
       }
       return out;
     },

@@ -11,7 +11,7 @@
  * Usage and one-off charges are refused with the reason (SOURCES.md): BMS's API has no charge endpoint, and a
  * service line recurs every billing cycle and takes whole units only.
  */
-import type { HttpClient } from '../../../core/http';
+import { RateLimitWait, type HttpClient } from '../../../core/http';
 import {
   PsaError,
   type CreatesProducts,
@@ -174,6 +174,15 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     if (name === 'lineRead') this.canReadLines = value;
     else this.canUpdateLines = value;
     if (this.facts?.get(name) !== value) this.facts?.put(name, value);
+  }
+
+  /**
+   * After BillGrid's pacer held a call back (the hourly limit of an endpoint is used up): how long until the
+   * next clock hour, when the ledger counts from zero again; 0 otherwise. A push continues then.
+   */
+  resumeInMs(): number {
+    const until = this.client.pausedUntil;
+    return until === null ? 0 : Math.max(0, until - this.now()) + 5_000;
   }
 
   get problems(): readonly BmsProblem[] {
@@ -721,6 +730,9 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     const answers = this.client.readAll(
       ids.map((id) => ({ method: 'get' as const, path: `/v2/finance/contracts/${id}` })),
     );
+    // BillGrid's pacer held some back: the caller waits for the next hour (a push continues then).
+    const paced = answers.find((a) => BmsClient.isPaced(a));
+    if (paced) throw new RateLimitWait(this.client.describe(paced), this.resumeInMs());
     if (answers.some((a) => a.kind === 'no-route')) {
       this.learn('lineRead', false);
       if (!this.warnings.includes(NO_READ_WARNING)) this.warnings.push(NO_READ_WARNING);
@@ -855,7 +867,9 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
       lines = contracts.length ? this.readLines(contracts, true) : new Map<string, ContractLines>();
     } catch (err) {
       const message = err instanceof Error ? err.message : 'Kaseya BMS could not be read';
-      return steps.map(() => ({ status: 'failed', message, retryable: true }));
+      // Held back by the hourly limit: nothing was sent, the push continues after the hour.
+      const later = err instanceof RateLimitWait ? { continueLater: true } : {};
+      return steps.map(() => ({ status: 'failed', message, retryable: true, ...later }));
     }
     let decisions = steps.map((s) => this.decide(s, lines));
     if (lines === null) {
@@ -966,12 +980,15 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
       const line = serviceLineSchema.safeParse(a.result);
       if (d.lineId !== null) this.learn('lineUpdate', true);
       const lineId = d.lineId ?? (line.success ? line.data.Id : null);
-      this.lineStore?.put(d.key, {
-        ...d.record,
-        lineId,
-        state: lineId === null ? 'sent' : 'saved',
-        at: stamp,
-      });
+      // The record serves a tenant that cannot read lines back; where reads work it would only grow (a
+      // 20,000-line month's records outgrew the document properties' 500 KB).
+      if (this.canReadLines !== true || d.fromRecord)
+        this.lineStore?.put(d.key, {
+          ...d.record,
+          lineId,
+          state: lineId === null ? 'sent' : 'saved',
+          at: stamp,
+        });
       return {
         status: 'applied',
         psaId: lineId === null ? '' : String(lineId),
@@ -1002,6 +1019,9 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     }
     // Refused: BMS did not act, so a 'sent' record made for this request is withdrawn.
     if (d.fromRecord && d.lineId === null) this.lineStore?.remove(d.key);
+    // Held back by BillGrid's pacer (nothing sent): the push continues after the hour.
+    if (BmsClient.isPaced(a))
+      return { status: 'failed', retryable: true, continueLater: true, message: this.client.describe(a) };
     return {
       status: 'failed',
       retryable: a.kind === 'refused' && a.code === 429,

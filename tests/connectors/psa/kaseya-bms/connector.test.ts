@@ -22,6 +22,7 @@ import {
 } from '../../../../local/sandbox/kaseya-bms/fixture';
 import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
+import { RateLimitWait } from '../../../../src/core/http';
 import {
   CHARGE_REFUSED,
   importOrganizationMappings,
@@ -187,6 +188,7 @@ describe('Kaseya BMS connector against the sandbox', () => {
       id: String(accountIdOf('c33')),
       name: 'Summit Partners Group',
       active: false,
+      code: 'SUMMIT33',
     });
     const products = target.listProducts();
     expect(products.map((p) => p.name)).toContain('Managed Workstation');
@@ -339,13 +341,16 @@ describe('Kaseya BMS connector against the sandbox', () => {
     await sb.admin('v0').clearRequests();
     run().readBilling(show);
     expect(await contractReads()).toHaveLength(2);
-    // A write forgets every kept read: the next comparison sees what the push changed.
-    const pusher = run();
+    // A write forgets every kept read: the next comparison sees what the push changed. Where lines are read
+    // back, BillGrid keeps no record of its own of the line it changed (it would only grow).
+    const record = memoryLineRecordStore();
+    const pusher = connect(sb.urls.v0, { now: () => clock, keptReads: kept, lineStore: record }).target;
     pusher.readBilling(scope([C02]));
     expect(pusher.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 17, 2, 0.5)])[0].status).toBe(
       'applied',
     );
     expect(kept.size()).toBe(0);
+    expect(record.entries()).toEqual([]);
     await sb.admin('v0').clearRequests();
     const after = run().readBilling(show);
     expect(await contractReads()).toHaveLength(2);
@@ -657,6 +662,36 @@ describe('Kaseya BMS connector against the sandbox', () => {
     expect(run().listProducts().length).toBeGreaterThan(0); // another endpoint has its own budget
     expect((await log()).filter((r) => r.path === '/v2/crm/accounts/summary')).toHaveLength(2);
     expect(saved).toMatchObject({ counts: { 'GET /v2/crm/accounts/summary': 2 } });
+  });
+
+  it("past the hour's limit a comparison waits for the next hour and a push's step continues then, nothing sent", async () => {
+    let saved: { hour: number; counts: Record<string, number> } | null = null;
+    const ledger = { get: () => saved, put: (v: typeof saved & object) => void (saved = v) };
+    const clock = Date.parse('2026-10-28T14:20:00Z');
+    const run = () =>
+      connect(sb.urls.v0, { config: { hourlyLimit: 1 }, callLedger: ledger, now: () => clock }).target;
+    run().readBilling(scope([C01])); // the hour's one contract read
+    await sb.admin('v0').clearRequests();
+    const reader = run();
+    let wait: unknown = null;
+    try {
+      reader.readBilling(scope([C02]));
+    } catch (err) {
+      wait = err;
+    }
+    expect(wait).toBeInstanceOf(RateLimitWait);
+    expect((wait as RateLimitWait).message).toMatch(/BillGrid paused .* carries on after 15:00 UTC/);
+    // Until the next clock hour (40 minutes), and a few seconds more.
+    expect((wait as RateLimitWait).waitMs).toBe(40 * 60_000 + 5_000);
+    expect(reader.resumeInMs()).toBe(40 * 60_000 + 5_000);
+    // A push's step needs that read first: held for the continuation, not failed for good.
+    const pusher = run();
+    expect(pusher.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 21, 2, 0.5)])).toEqual([
+      expect.objectContaining({ status: 'failed', retryable: true, continueLater: true }),
+    ]);
+    expect(pusher.resumeInMs()).toBe(40 * 60_000 + 5_000);
+    expect((await log()).filter((r) => r.path.startsWith('/v2/finance/'))).toEqual([]);
+    expect(run().resumeInMs()).toBe(0);
   });
 
   it("a read-only BMS user: refusals in BMS's words, nothing changed", async () => {
