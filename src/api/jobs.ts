@@ -13,7 +13,7 @@ import type { ManualModeGate } from '../core/manual-mode';
 import { DEFAULT_MONTH_COST, accountTypeOf, estimateDailyQuota } from '../core/daily-quota';
 import type { QuotaEstimate } from '../core/daily-quota';
 import { createsProducts } from '../core/psa';
-import type { PsaCapabilities, PsaTarget, PushStep } from '../core/psa';
+import type { PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone, shownTime } from '../platform/runtime';
 import { activeSpreadsheet } from '../platform/spreadsheet';
@@ -36,6 +36,7 @@ import {
   sourceKinds,
   sourceNames,
 } from '../jobs/connections';
+import type { ConnectedPsa } from '../jobs/connections';
 import { SecretStore } from '../platform/secrets';
 import { SHOW_OR_APPROVE_READS_MS, approvedKeys, manualModeGateOf, planMonth } from '../jobs/month';
 import type { PullSummary } from '../jobs/month';
@@ -522,6 +523,10 @@ export interface DefaultsView {
   canAutoCreate: boolean;
   /** The connected PSA can keep one charge for many lines, so "charge detail" is offered (#23). */
   groupedCharges?: boolean;
+  /** The connected PSA bills charges on invoices, so which invoice is the latest is offered (#16). */
+  billsOnInvoices?: boolean;
+  /** Where a code list comes from, when it is not the PSA's own list of that name (said under its dropdown). */
+  codeOrigins?: Partial<Record<keyof DefaultsView['codes'], string>>;
 }
 interface Option {
   id: string;
@@ -530,46 +535,36 @@ interface Option {
 
 export function getDefaults(): DefaultsView {
   const lookups = readLookups(activeSpreadsheet());
+  // One connected PSA answers the three questions the screen asks of it.
+  const psa = connectedPsaOrNull();
   const codes = lookups?.codes ?? { incomeAccounts: [], expenseAccounts: [], taxCodes: [], itemCodes: [] };
   return {
     settings: loadSettings(),
     codes: { ...codes, services: (lookups?.products ?? []).map((p) => ({ id: p.id, name: p.name })) },
-    needsDefaultService: psaCapabilities()?.defaultServiceForQuantities === true,
+    needsDefaultService: psa?.capabilities.defaultServiceForQuantities === true,
     sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
     psaRead: lookups !== null,
     currencies: CURRENCIES,
-    canAutoCreate: psaCreatesProducts() === true,
-    groupedCharges: psaGroupsCharges(),
+    canAutoCreate: psa !== null && createsProducts(psa.target),
+    groupedCharges: psa?.capabilities.groupedCharges === true,
+    billsOnInvoices: psa?.capabilities.chargeContainer === 'invoice',
+    codeOrigins: psa ? (psaConnector(psa.kind).codeOrigins ?? {}) : {},
   };
 }
 
-/** The connected PSA's capabilities (its descriptor's); null when no PSA is connected yet. */
-function psaCapabilities(): PsaCapabilities | null {
+/** The connected PSA, built once per call; null when no PSA is connected yet. */
+function connectedPsaOrNull(): ConnectedPsa | null {
   try {
-    return connectedPsa().capabilities;
+    return connectedPsa();
   } catch {
     return null;
-  }
-}
-
-/** The connected PSA (its descriptor's capabilities) can keep one charge for many lines. */
-function psaGroupsCharges(): boolean {
-  try {
-    return connectedPsa().capabilities.groupedCharges === true;
-  } catch {
-    return false;
   }
 }
 
 /** Whether the connected PSA can create products; null when no PSA is connected yet. */
 function psaCreatesProducts(): boolean | null {
-  let psa: PsaTarget;
-  try {
-    psa = connectedPsa().target;
-  } catch {
-    return null;
-  }
-  return createsProducts(psa);
+  const psa = connectedPsaOrNull();
+  return psa && createsProducts(psa.target);
 }
 
 export function saveDefaults(settings: unknown): DefaultsView {

@@ -97,7 +97,11 @@ export function pullMonth(
  */
 /** Every source failed: nothing to merge (the nightly sync tells "not billed yet" apart from a failure). */
 export class NothingPulledError extends Error {
-  constructor(message: string) {
+  /** `failures`: sources whose read failed (the others had nothing for the month). */
+  constructor(
+    message: string,
+    readonly failures = 0,
+  ) {
     super(message);
     this.name = 'NothingPulledError';
   }
@@ -191,7 +195,7 @@ export function pullMonthInMemory(
   const skipped = perSource.filter((s) => s.skipped);
   if (perSource.length > 0 && failed.length + skipped.length === perSource.length) {
     // Nothing to merge: writing an empty pull would mark every line "Removed at source".
-    throw new NothingPulledError(`Nothing was pulled: ${[...problems, ...notes].join('; ')}`);
+    throw new NothingPulledError(`Nothing was pulled: ${[...problems, ...notes].join('; ')}`, failed.length);
   }
   const keyed = assignLineKeys(raw);
   for (const d of keyed.duplicates) {

@@ -787,8 +787,10 @@ export function runScheduled(trigger: 'scheduled' | 'nightly', pullFirst: boolea
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Early in a month no source bills the nightly sync's month yet and it has no tab: nothing to do, not
-    // a failure. Once the month has a tab, a pull that reads nothing at all is a failure again.
-    const notYet = trigger === 'nightly' && err instanceof NothingPulledError && !hasMonthTab(month);
+    // a failure. A source whose read failed (e.g. refused credentials) is a failure whatever the day, and
+    // once the month has a tab, a pull that reads nothing at all is a failure again.
+    const notYet =
+      trigger === 'nightly' && err instanceof NothingPulledError && err.failures === 0 && !hasMonthTab(month);
     recordRun({
       at: new Date().toISOString(),
       runId: '',

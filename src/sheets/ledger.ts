@@ -280,9 +280,17 @@ export function ledgerLineKeys(ss: Spreadsheet): Set<string> | null {
   );
   if (column === undefined) return null;
   for (const cell of readColumns(sheet, rows, [column]).get(column) ?? []) {
-    for (const k of cellText(cell).split(',')) if (k.trim()) keys.add(k.trim());
+    for (const k of lineKeysOf(cell)) keys.add(k);
   }
   return keys;
+}
+
+/** A Line key cell's keys (comma-separated, as appendLedger writes them). */
+function lineKeysOf(cell: unknown): string[] {
+  return cellText(cell)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Every ledger entry, oldest first (for undo and audit). Rows that cannot be read are reported. */
@@ -310,10 +318,7 @@ export function readLedger(ss: Spreadsheet): { entries: LedgerEntry[]; problems:
       time: time instanceof Date ? time.toISOString() : (instantOfZoned(cellText(time)) ?? cellText(time)),
       runId: cellText(get('runId')),
       user: cellText(get('user')),
-      lineKeys: cellText(get('lineKeys'))
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+      lineKeys: lineKeysOf(get('lineKeys')),
       entity: cellText(get('entity')),
       psaId: cellText(get('psaId')) || null,
       operation: cellText(get('operation')),

@@ -234,7 +234,7 @@ describe('a pull too large for one execution compares in a continuation (built b
     expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
   });
 
-  it('a nightly sync early in a month, every source failing and no tab yet, has nothing to sync; with a tab it failed', async () => {
+  it('a nightly sync early in a month with every source failing is recorded as failed, tab or no tab', async () => {
     const wb = await workbook();
     // 30 November: the nightly sync is queued for 02:00 New York time on 1 December, whose month has no tab.
     setClock(wb.host.state, Date.parse('2026-11-30T12:00:00Z'));
@@ -243,17 +243,18 @@ describe('a pull too large for one execution compares in a continuation (built b
     type Last = { lastRun: { outcome: string; month: string; message: string; trigger: string } };
     const tabs = () => wb.host.state.spreadsheets[0].sheets.map((t) => t.name);
 
+    // Refused credentials are not "nothing to sync yet", even before the month has a tab.
     const [early] = wb.host.fireDueTriggers(Date.parse('2026-12-01T07:59:00Z'));
     expect(early.ok).toBe(true);
     expect(wb.call<Last>('getSchedule').lastRun).toMatchObject({
       trigger: 'nightly',
       month: '2026-12',
-      outcome: 'finished',
-      message: expect.stringMatching(/^Nothing to sync yet for 2026-12 \(Nothing was pulled: /),
+      outcome: 'failed',
+      message: expect.stringMatching(/^Nothing was pulled: /),
     });
     expect(tabs()).not.toContain('Billing 2026-12');
 
-    // Once staff have a December tab, the same failure is a failure.
+    // Once staff have a December tab, the same failure is still a failure.
     const sheets = wb.host.state.spreadsheets[0].sheets;
     sheets.push({
       ...structuredClone(sheets[0]),
