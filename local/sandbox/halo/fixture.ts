@@ -97,6 +97,12 @@ export interface HaloItemRec {
   description: string;
   supplier_part_code: string;
   internalreference: string;
+  /**
+   * Where Halo's own distributor integrations may key the items they sync (Item declares both; which one,
+   * and whether it holds the SKU or the distributor's product id, is unverified). Absent on demo items.
+   */
+  externalreference?: string;
+  third_party_id?: string;
   assetgroup_id: number;
   assetgroup_name: string;
   baseprice: number;
