@@ -443,6 +443,10 @@ describe('a billing month in the workbench', () => {
     step(7);
     const started = Date.now();
     const cpu = process.cpuUsage();
+    // Seeds 003 and 004: at least two sources are walked, one of them with per-subscription contracts.
+    expect(WALKED.length).toBeGreaterThanOrEqual(2);
+    const picked = WALKED.find((w) => w.hooks.ownContracts);
+    if (!picked) throw new Error('no walked source gives a subscription its own contract (walk hooks)');
     // Each sandboxed source with walk hooks (tests/browser/walk-hooks.ts), connected through the server
     // functions (the Connect screen was walked above), then refreshed; the sidebar reloads to see them.
     for (const { id } of WALKED) await ownerRun('saveConnection', id, sandboxOf(id).demoCredentials());
@@ -469,8 +473,7 @@ describe('a billing month in the workbench', () => {
     // Seed 004's per-subscription contracts: a subscription of a customer with two or more gets its own
     // contract from Contracts; another line of that customer is linked to it in the grid's dropdown, then
     // remembered for later months from the Month screen.
-    const picked = WALKED.find((w) => w.hooks.ownContracts);
-    if (picked) {
+    {
       const lines = linesOf(picked.id);
       const linked = lines.filter(
         (x) => x.get('PSA contract') !== '' && x.get('Charge type') === 'recurring',
