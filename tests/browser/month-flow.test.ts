@@ -510,8 +510,11 @@ describe('a billing month in the workbench', () => {
       const dropdown = page
         .locator(`#grid td[data-r="${other.row}"][data-c="${other.contractCol}"]`)
         .getByRole('combobox');
-      const label = (await dropdown.locator('option').allTextContents()).find((t) => t.endsWith(`[${own}]`));
-      if (!label) throw new Error(`the dropdown offers no contract [${own}]`);
+      // The page redraws the grid after the sidebar's executions: wait until the new contract is offered.
+      const offered = dropdown.locator('option', { hasText: `[${own}]` }).first();
+      await offered.waitFor({ state: 'attached' });
+      const label = (await offered.textContent()) ?? '';
+      expect(label.endsWith(`[${own}]`)).toBe(true);
       await dropdown.selectOption({ label });
       await page
         .locator('#runlog-table')
