@@ -373,6 +373,16 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     ]);
   });
 
+  it("says ASP.NET's own words from a routing error's { Message } body (F10)", () => {
+    const { client } = connect().target;
+    // A POST query's next-page link followed with GET: 405, and the body is { Message }, not { errors }.
+    const [res] = client.readAll([client.request('get', 'Companies/query/next?paging=%7B%7D')]);
+    expect(res.status).toBe(405);
+    expect(client.readError(res, 'Companies')).toBe(
+      "Autotask could not read Companies (405: The requested resource does not support http method 'GET'.)",
+    );
+  });
+
   it('reads only what the month needs: units in force and charges by line key', async () => {
     const { target } = connect();
     const scope = {
