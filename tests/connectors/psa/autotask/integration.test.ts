@@ -340,6 +340,7 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
       id: '133',
       name: 'Summit Partners Group',
       active: false,
+      code: 'CUST-1033', // its companyNumber (the clients' account-code search)
     });
     expect(target.listProducts().map((p) => p.code)).toContain('TWILIO-SMS');
     const contracts = target.listContracts(['114', '101', '108']);
