@@ -231,6 +231,49 @@ describe('core fast paths give what the plain versions gave', () => {
     );
   });
 
+  it('assignLineKeys: each line copied with its own properties, in their order, and the key last', () => {
+    // Lines as connectors make them (with and without a record id) and in any other shape: fields in another
+    // order, optional fields, an own undefined record id, an own '__proto__'.
+    const shaped = fc
+      .tuple(
+        rawLineArb,
+        fc.constantFrom('plain', 'recorded', 'undefined-record', 'tags', 'evidence', 'shuffled', 'proto'),
+        fc.nat(),
+      )
+      .map(([l, shape, n]): RawBillingLine => {
+        const { recordId, ...plain } = l;
+        const entries = Object.entries(plain);
+        if (shape === 'plain') return plain;
+        if (shape === 'recorded') return { ...plain, recordId: recordId ?? 'r9' };
+        if (shape === 'undefined-record') return { ...plain, recordId: undefined };
+        if (shape === 'tags') return { ...plain, recordId: 'r1', tags: ['azure'] };
+        if (shape === 'evidence') return { ...plain, evidence: '3 devices' };
+        if (shape === 'shuffled') {
+          const [moved] = entries.splice(n % entries.length, 1);
+          entries.push(moved);
+          return Object.fromEntries(entries) as unknown as RawBillingLine;
+        }
+        return Object.fromEntries([...entries, ['__proto__', { x: 1 }]]) as unknown as RawBillingLine;
+      });
+    fc.assert(
+      fc.property(shaped, (l) => {
+        // Alone (every key differs) and twice (a repeat: the slower path); each copy is of l.
+        for (const out of [...assignLineKeys([l]).lines, ...assignLineKeys([l, l]).lines]) {
+          expect(Object.keys(out)).toEqual([...Object.keys(l), 'key']);
+          for (const name of Object.keys(l))
+            expect(
+              Object.is(
+                (out as unknown as Record<string, unknown>)[name],
+                (l as unknown as Record<string, unknown>)[name],
+              ),
+            ).toBe(true);
+          expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('buildPushPlan: same groups in the same order with the same steps as before', () => {
     const refArb: fc.Arbitrary<TargetRef> = fc.oneof(
       fc.record({
