@@ -582,11 +582,15 @@ describe('core fast paths give what the plain versions gave', () => {
         { maxLength: 4 },
       ),
       // Every customer of both sources mapped to a company, and mostly to that company's contract (K1 is
-      // CO1's, K2 CO2's), so that most lines reach a target.
-      everyone: fc.array(fc.tuple(fc.constantFrom('CO1', 'CO2'), fc.nat({ max: 3 })), {
-        minLength: 6,
-        maxLength: 6,
-      }),
+      // CO1's, K2 CO2's), so that most lines reach a target. A company id holding U+0000 (refKey's separator)
+      // now and then: targets are then ordered by the refKey texts.
+      everyone: fc.array(
+        fc.tuple(fc.constantFrom('CO1', 'CO2', 'CO2', 'CO1', 'CO1\u0000'), fc.nat({ max: 3 })),
+        {
+          minLength: 6,
+          maxLength: 6,
+        },
+      ),
       products: fc.subarray(['SKU-A', 'SKU-B', 'MST-AZR-PLAN']),
       contracts: fc.array(
         fc.record({
@@ -683,6 +687,20 @@ describe('core fast paths give what the plain versions gave', () => {
           ...(m.chargeDetail === undefined ? {} : { chargeDetail: m.chargeDetail }),
         },
       };
+      const contracts = [
+        { id: 'K1', name: 'K1', companyId: 'CO1', kind: 'recurring-service' as const },
+        { id: 'K2', name: 'K2', companyId: 'CO2', kind: 'fixed-price' as const },
+      ];
+      const resolver = mappingTargetResolver(mappings, settings, contracts);
+      // Services lines reach, those a sync-stopped line reaches first (their quantity is shown, not changed).
+      const reached = lines
+        .map((l) => resolver.resolve(l, m.caps))
+        .sort(
+          (a, b) =>
+            Number(b.ok === false && b.reason === 'sync-stopped') -
+            Number(a.ok === false && a.reason === 'sync-stopped'),
+        )
+        .flatMap((r) => (r.ref?.kind === 'quantity' ? [r.ref] : []));
       const state: PsaBillingState = {
         charges: m.charged
           .map(([i, quantity, moved, invoiced]) => {
@@ -716,8 +734,12 @@ describe('core fast paths give what the plain versions gave', () => {
             }),
           ),
         quantities: m.quantities.map(
-          ([companyId, contractId, productId, quantity, psaId, unitPrice, unitCost]) => ({
-            ref: { kind: 'quantity' as const, companyId, contractId, productId },
+          ([companyId, contractId, productId, quantity, psaId, unitPrice, unitCost], i) => ({
+            // Half of them services some line reaches (a held line's included), when there are any.
+            ref:
+              i % 2 === 0 && reached.length > 0
+                ? reached[i % reached.length]
+                : { kind: 'quantity' as const, companyId, contractId, productId },
             psaId,
             quantity,
             unitPrice,
@@ -725,11 +747,6 @@ describe('core fast paths give what the plain versions gave', () => {
           }),
         ),
       };
-      const contracts = [
-        { id: 'K1', name: 'K1', companyId: 'CO1', kind: 'recurring-service' as const },
-        { id: 'K2', name: 'K2', companyId: 'CO2', kind: 'fixed-price' as const },
-      ];
-      const resolver = mappingTargetResolver(mappings, settings, contracts);
       const input = (): ReconcileInput => ({
         // A few lines twice (a grid edit that skipped parsing), and a few dropped by a modifier.
         lines: [...lines.slice(m.dropped), ...lines.slice(m.dropped, m.dropped + m.twice)],
