@@ -292,7 +292,15 @@ describe('core fast paths give what the plain versions gave', () => {
     const actionArb = fc
       .tuple(
         refArb,
-        fc.constantFrom('create', 'set-quantity', 'add-charge', 'update-charge', 'none', 'blocked' as const),
+        fc.constantFrom(
+          'create',
+          'set-quantity',
+          'add-charge',
+          'append-invoice-line',
+          'update-charge',
+          'none',
+          'blocked' as const,
+        ),
         fc.integer({ min: 0, max: 9 }),
         fc.subarray(['L1', 'L2', 'L3', 'L4', 'L5'], { minLength: 1 }),
       )
@@ -331,6 +339,16 @@ describe('core fast paths give what the plain versions gave', () => {
           for (const s of plan.steps) {
             const a = actions.find((x) => x.ref === s.ref) as ReconcileAction;
             expect('psaId' in s).toBe(Boolean(a.psaId));
+            // The operation table before #23.
+            expect(s.operation).toBe(
+              {
+                create: 'create-quantity',
+                'set-quantity': 'set-quantity',
+                'add-charge': 'add-charge',
+                'append-invoice-line': 'add-charge',
+                'update-charge': 'update-charge',
+              }[a.action as string],
+            );
           }
         },
       ),
