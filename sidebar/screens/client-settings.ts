@@ -4,11 +4,17 @@
  */
 import type { ClientOverrides, ClientRow, ClientsView } from '../../src/api/clients';
 import type { PsaInvoiceChoice } from '../../src/core/psa';
-import type { ChargeDetail, InvoiceBehaviour, Modifiers } from '../../src/core/settings';
+import type {
+  ChargeDetail,
+  InvoiceBehaviour,
+  LatestInvoiceRule,
+  Modifiers,
+  NoLatestInvoice,
+} from '../../src/core/settings';
 import { selectField } from '../components/form';
 import { actionButton, h, uid } from '../dom';
 import { call } from '../rpc';
-import { CHARGE_DETAIL, INVOICE, MODIFIERS } from './defaults';
+import { CHARGE_DETAIL, INVOICE, LATEST, LATEST_HINT, MODIFIERS, NO_LATEST } from './defaults';
 import type { ScreenContext } from './types';
 
 const INHERIT = { value: '', label: 'As in Defaults' };
@@ -36,6 +42,17 @@ export function clientSettings(
     [INHERIT, ...Object.entries(INVOICE).map(([value, label]) => ({ value, label }))],
     o.invoiceBehaviour ?? '',
   );
+  const latest = selectField(
+    'The latest invoice is',
+    [INHERIT, ...Object.entries(LATEST).map(([value, label]) => ({ value, label }))],
+    o.latestInvoice ?? '',
+    LATEST_HINT,
+  );
+  const noLatest = selectField(
+    'When no invoice qualifies as the latest',
+    [INHERIT, ...Object.entries(NO_LATEST).map(([value, label]) => ({ value, label }))],
+    o.noLatestInvoice ?? '',
+  );
   const targetId = uid('target');
   // A PSA that lists a company's invoices: the target is picked from them, not typed as an id.
   const picked = r.canPickInvoice ? invoicePicker(r, ctx, targetId, canEdit) : null;
@@ -54,7 +71,14 @@ export function clientSettings(
     [INHERIT, ...Object.entries(CHARGE_DETAIL).map(([value, label]) => ({ value, label }))],
     o.chargeDetail ?? '',
   );
-  const controls = [invoice.control, target, detail.control, ...modifiers.map((m) => m[1].control)];
+  const controls = [
+    invoice.control,
+    latest.control,
+    noLatest.control,
+    target,
+    detail.control,
+    ...modifiers.map((m) => m[1].control),
+  ];
   for (const c of controls) c.disabled = !canEdit;
   const save = actionButton(
     'Save client settings',
@@ -68,6 +92,21 @@ export function clientSettings(
         modifiers: mods,
         ...(invoice.control.value ? { invoiceBehaviour: invoice.control.value as InvoiceBehaviour } : {}),
         targetInvoiceId: target.value.trim() || null,
+        // Not offered for this PSA: whatever was set stays.
+        ...(r.billsOnInvoices
+          ? latest.control.value
+            ? { latestInvoice: latest.control.value as LatestInvoiceRule }
+            : {}
+          : o.latestInvoice
+            ? { latestInvoice: o.latestInvoice }
+            : {}),
+        ...(r.billsOnInvoices
+          ? noLatest.control.value
+            ? { noLatestInvoice: noLatest.control.value as NoLatestInvoice }
+            : {}
+          : o.noLatestInvoice
+            ? { noLatestInvoice: o.noLatestInvoice }
+            : {}),
         ...(r.canGroupCharges && detail.control.value
           ? { chargeDetail: detail.control.value as ChargeDetail }
           : !r.canGroupCharges && o.chargeDetail
@@ -93,12 +132,15 @@ export function clientSettings(
     Object.keys(o.modifiers ?? {}).length +
     (o.invoiceBehaviour ? 1 : 0) +
     (o.targetInvoiceId ? 1 : 0) +
+    (r.billsOnInvoices ? (o.latestInvoice ? 1 : 0) + (o.noLatestInvoice ? 1 : 0) : 0) +
     (r.canGroupCharges && o.chargeDetail ? 1 : 0);
   return h(
     'details',
     { class: 'client-settings' },
     h('summary', {}, set ? `Client settings (${set} override${set > 1 ? 's' : ''})` : 'Client settings'),
     invoice.element,
+    r.billsOnInvoices ? latest.element : null,
+    r.billsOnInvoices ? noLatest.element : null,
     picked
       ? h(
           'div',

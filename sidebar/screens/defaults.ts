@@ -8,7 +8,9 @@ import type {
   ChargeDetail,
   EffectiveSettings,
   InvoiceBehaviour,
+  LatestInvoiceRule,
   Modifiers,
+  NoLatestInvoice,
   ProductLifecycleMode,
   SettingsOverride,
 } from '../../src/core/settings';
@@ -22,6 +24,19 @@ export const INVOICE: Record<InvoiceBehaviour, string> = {
   latest: 'Append to the latest invoice',
   recurring: 'Append to the recurring invoice',
 };
+/** Which invoice 'Append to the latest invoice' appends to (#16). */
+export const LATEST: Record<LatestInvoiceRule, string> = {
+  unsent: 'The newest invoice not yet sent',
+  unpaid: 'The newest invoice not yet paid (sent ones too)',
+};
+/** When no invoice of the client is the latest by that rule. */
+export const NO_LATEST: Record<NoLatestInvoice, string> = {
+  hold: 'Hold its rows and say so',
+  new: 'Bill them on a new invoice for the month',
+};
+/** Said under both: what never counts as the latest, whatever the rule. */
+export const LATEST_HINT =
+  'Never a posted, voided or paid invoice or a credit note. For PSAs that bill on invoices.';
 export const LIFECYCLE: Record<ProductLifecycleMode, string> = {
   manual: 'Map by hand (push waits)',
   'default-item': 'Use the default item',
@@ -78,6 +93,12 @@ function integrationOverrides(
     [INHERIT, ...options(INVOICE)],
     o.invoiceBehaviour ?? '',
   );
+  const latest = selectField(`${name}: latest invoice`, [INHERIT, ...options(LATEST)], o.latestInvoice ?? '');
+  const noLatest = selectField(
+    `${name}: when no invoice qualifies`,
+    [INHERIT, ...options(NO_LATEST)],
+    o.noLatestInvoice ?? '',
+  );
   const lifecycle = selectField(
     `${name}: products not yet mapped`,
     [INHERIT, ...lifecycleOptions(view, o.productLifecycle ?? '')],
@@ -115,7 +136,9 @@ function integrationOverrides(
       ] as const,
   );
   const count =
-    [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode].filter(Boolean).length +
+    [o.invoiceBehaviour, o.productLifecycle, o.arrearsMode, o.latestInvoice, o.noLatestInvoice].filter(
+      Boolean,
+    ).length +
     (o.productLifecycleEnabled === undefined ? 0 : 1) +
     Number(o.annualToFixedPrice !== undefined) +
     Number(view.groupedCharges && o.chargeDetail !== undefined) +
@@ -133,6 +156,8 @@ function integrationOverrides(
       'div',
       { class: 'form' },
       invoice.element,
+      view.billsOnInvoices ? latest.element : null,
+      view.billsOnInvoices ? noLatest.element : null,
       managed.element,
       lifecycle.element,
       arrears.element,
@@ -152,11 +177,15 @@ function integrationOverrides(
       modifiers: _m,
       annualToFixedPrice: _y,
       chargeDetail: _d,
+      latestInvoice: _t,
+      noLatestInvoice: _n,
       ...kept
     } = o;
     void [_i, _l, _e, _a, _m, _y];
     // Not offered for this PSA: whatever was set stays.
     const chargeDetail = view.groupedCharges ? detail.control.value : (_d ?? '');
+    const latestRule = view.billsOnInvoices ? latest.control.value : (_t ?? '');
+    const none = view.billsOnInvoices ? noLatest.control.value : (_n ?? '');
     return {
       ...kept,
       ...(Object.keys(modifiers).length ? { modifiers } : {}),
@@ -168,11 +197,23 @@ function integrationOverrides(
       ...(arrears.control.value ? { arrearsMode: arrears.control.value as ArrearsMode } : {}),
       ...(annual.control.value ? { annualToFixedPrice: annual.control.value === 'on' } : {}),
       ...(chargeDetail ? { chargeDetail: chargeDetail as ChargeDetail } : {}),
+      ...(latestRule ? { latestInvoice: latestRule as LatestInvoiceRule } : {}),
+      ...(none ? { noLatestInvoice: none as NoLatestInvoice } : {}),
     };
   };
   return {
     element,
-    fields: [invoice, managed, lifecycle, arrears, annual, detail, ...mods.map((m) => m[1])],
+    fields: [
+      invoice,
+      latest,
+      noLatest,
+      managed,
+      lifecycle,
+      arrears,
+      annual,
+      detail,
+      ...mods.map((m) => m[1]),
+    ],
     read,
   };
 }
@@ -187,6 +228,17 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     'Invoice behaviour (PSAs that bill on invoices)',
     options(INVOICE),
     g.invoiceBehaviour,
+  );
+  const latest = selectField(
+    'The latest invoice is',
+    options(LATEST),
+    g.latestInvoice ?? 'unsent',
+    LATEST_HINT,
+  );
+  const noLatest = selectField(
+    'When no invoice qualifies as the latest',
+    options(NO_LATEST),
+    g.noLatestInvoice ?? 'hold',
   );
   const managed = checkboxField(
     'Product lifecycle management',
@@ -227,11 +279,13 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         label,
         values,
         current ?? '',
-        opts.length
-          ? undefined
-          : view.psaRead
-            ? 'The PSA has no such list.'
-            : 'Refresh clients to read the PSA’s codes.',
+        // Where the list comes from, when it is not the PSA's own list of that name (#16).
+        view.codeOrigins?.[list] ??
+          (opts.length
+            ? undefined
+            : view.psaRead
+              ? 'The PSA has no such list.'
+              : 'Refresh clients to read the PSA’s codes.'),
       ),
     ] as const;
   });
@@ -243,6 +297,8 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     ...integrations.flatMap((i) => i.fields),
     ...modifiers.map((m) => m[1]),
     invoice,
+    latest,
+    noLatest,
     managed,
     lifecycle,
     arrears,
@@ -268,6 +324,12 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
         psaCurrency: (currency.control.value || null) as EffectiveSettings['psaCurrency'],
         annualToFixedPrice: annual.control.checked,
         ...(view.groupedCharges ? { chargeDetail: detail.control.value as ChargeDetail } : {}),
+        ...(view.billsOnInvoices
+          ? {
+              latestInvoice: latest.control.value as LatestInvoiceRule,
+              noLatestInvoice: noLatest.control.value as NoLatestInvoice,
+            }
+          : {}),
         codes: Object.fromEntries(
           codes.map(([k, f]) => [k, f.control.value || null]),
         ) as EffectiveSettings['codes'],
@@ -298,6 +360,8 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     ...modifiers.map((m) => m[1].element),
     h('h3', {}, 'Invoices and products'),
     invoice.element,
+    view.billsOnInvoices ? latest.element : null,
+    view.billsOnInvoices ? noLatest.element : null,
     managed.element,
     lifecycle.element,
     arrears.element,

@@ -5,7 +5,7 @@
  * The Clients tab stays the single source of truth: this writes the same rows a person could type.
  */
 import { createsCompanies, createsContracts, listsInvoices, PsaError } from '../core/psa';
-import type { PsaInvoiceChoice } from '../core/psa';
+import type { PsaCapabilities, PsaInvoiceChoice } from '../core/psa';
 import { z } from 'zod';
 import {
   sourceCustomerKey,
@@ -13,8 +13,21 @@ import {
   type ClientMappingStatus,
   type ContractMapping,
 } from '../core/mapping';
-import { CHARGE_DETAILS, INVOICE_BEHAVIOURS, modifiersSchema } from '../core/settings';
-import type { ChargeDetail, InvoiceBehaviour, Modifiers, SettingsOverride } from '../core/settings';
+import {
+  CHARGE_DETAILS,
+  INVOICE_BEHAVIOURS,
+  LATEST_INVOICE_RULES,
+  NO_LATEST_INVOICE,
+  modifiersSchema,
+} from '../core/settings';
+import type {
+  ChargeDetail,
+  InvoiceBehaviour,
+  LatestInvoiceRule,
+  Modifiers,
+  NoLatestInvoice,
+  SettingsOverride,
+} from '../core/settings';
 import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
@@ -142,6 +155,14 @@ const clientOverridesSchema = z.object({
   chargeDetail: z
     .enum(CHARGE_DETAILS, { error: `Charge detail must be one of ${CHARGE_DETAILS.join(', ')}` })
     .optional(),
+  latestInvoice: z
+    .enum(LATEST_INVOICE_RULES, { error: `Latest invoice must be one of ${LATEST_INVOICE_RULES.join(', ')}` })
+    .optional(),
+  noLatestInvoice: z
+    .enum(NO_LATEST_INVOICE, {
+      error: `When no invoice qualifies must be one of ${NO_LATEST_INVOICE.join(', ')}`,
+    })
+    .optional(),
 });
 export type ClientOverrides = {
   modifiers?: Partial<Modifiers>;
@@ -149,6 +170,9 @@ export type ClientOverrides = {
   targetInvoiceId?: string | null;
   /** One charge per line or grouped (#23), where the PSA can group charges. */
   chargeDetail?: ChargeDetail;
+  /** Which invoice is the latest, and what happens when none is (#16), where the PSA bills on invoices. */
+  latestInvoice?: LatestInvoiceRule;
+  noLatestInvoice?: NoLatestInvoice;
 };
 
 export interface ClientRow {
@@ -178,6 +202,8 @@ export interface ClientRow {
   canPickInvoice: boolean;
   /** The connected PSA can keep one charge for many lines: charge detail is offered for the client (#23). */
   canGroupCharges?: boolean;
+  /** The connected PSA bills charges on invoices: which invoice is the latest is offered for the client (#16). */
+  billsOnInvoices?: boolean;
   /** The source customer this one belongs to (a subaccount's main account), as the last refresh found it. */
   parentId: string | null;
   parentName: string | null;
@@ -247,16 +273,19 @@ export function psaCanCreate(): boolean {
   }
 }
 
-function psaGroupsCharges(): boolean {
+/** The connected PSA's capabilities; null when none is connected. */
+function psaCapabilities(): PsaCapabilities | null {
   try {
-    return connectedPsa().capabilities.groupedCharges === true;
+    return connectedPsa().capabilities;
   } catch {
-    return false;
+    return null;
   }
 }
 
 const pickOverrides = (o: SettingsOverride | undefined): ClientOverrides => ({
   ...(o?.chargeDetail ? { chargeDetail: o.chargeDetail } : {}),
+  ...(o?.latestInvoice ? { latestInvoice: o.latestInvoice } : {}),
+  ...(o?.noLatestInvoice ? { noLatestInvoice: o.noLatestInvoice } : {}),
   ...(o?.modifiers ? { modifiers: o.modifiers } : {}),
   ...(o?.invoiceBehaviour ? { invoiceBehaviour: o.invoiceBehaviour } : {}),
   ...(o?.targetInvoiceId !== undefined ? { targetInvoiceId: o.targetInvoiceId } : {}),
@@ -276,7 +305,9 @@ function clientsView(ss: Spreadsheet): ClientsView {
   );
   const names = sourceNames();
   const picker = psaListsInvoices();
-  const grouping = psaGroupsCharges();
+  const capabilities = psaCapabilities();
+  const grouping = capabilities?.groupedCharges === true;
+  const onInvoices = capabilities?.chargeContainer === 'invoice';
   // Invoice containers read at Refresh (lookup tab): the latest open invoice and recurring invoices.
   const invoicesOf = new Map<string, { last: string | null; recurring: string[] }>();
   for (const c of lookups?.contracts ?? []) {
@@ -308,6 +339,7 @@ function clientsView(ss: Spreadsheet): ClientsView {
       recurringInvoices: inv?.recurring ?? [],
       canPickInvoice: picker && m.companyId !== null,
       ...(grouping ? { canGroupCharges: true } : {}),
+      ...(onInvoices ? { billsOnInvoices: true } : {}),
       parentId: parent?.parentId ?? null,
       parentName: parent?.parentName ?? null,
     };
@@ -382,18 +414,23 @@ export function saveClientOverrides(input: unknown): ClientsView {
   return withDocumentLock('saving client settings', () => {
     const ss = activeSpreadsheet();
     const { mapping, lookups } = findClient(ss, a);
-    const { modifiers, invoiceBehaviour, targetInvoiceId, chargeDetail } = a.overrides;
+    const { modifiers, invoiceBehaviour, targetInvoiceId, chargeDetail, latestInvoice, noLatestInvoice } =
+      a.overrides;
     const kept = { ...(mapping.overrides ?? {}) };
     delete kept.modifiers;
     delete kept.invoiceBehaviour;
     delete kept.targetInvoiceId;
     delete kept.chargeDetail;
+    delete kept.latestInvoice;
+    delete kept.noLatestInvoice;
     const overrides: SettingsOverride = {
       ...kept,
       ...(modifiers && Object.keys(modifiers).length ? { modifiers } : {}),
       ...(invoiceBehaviour ? { invoiceBehaviour } : {}),
       ...(targetInvoiceId ? { targetInvoiceId } : {}),
       ...(chargeDetail ? { chargeDetail } : {}),
+      ...(latestInvoice ? { latestInvoice } : {}),
+      ...(noLatestInvoice ? { noLatestInvoice } : {}),
     };
     const { overrides: _old, ...rest } = mapping;
     void _old;

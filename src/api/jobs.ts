@@ -523,6 +523,10 @@ export interface DefaultsView {
   canAutoCreate: boolean;
   /** The connected PSA can keep one charge for many lines, so "charge detail" is offered (#23). */
   groupedCharges?: boolean;
+  /** The connected PSA bills charges on invoices, so which invoice is the latest is offered (#16). */
+  billsOnInvoices?: boolean;
+  /** Where a code list comes from, when it is not the PSA's own list of that name (said under its dropdown). */
+  codeOrigins?: Partial<Record<keyof DefaultsView['codes'], string>>;
 }
 interface Option {
   id: string;
@@ -543,6 +547,8 @@ export function getDefaults(): DefaultsView {
     currencies: CURRENCIES,
     canAutoCreate: psa !== null && createsProducts(psa.target),
     groupedCharges: psa?.capabilities.groupedCharges === true,
+    billsOnInvoices: psa?.capabilities.chargeContainer === 'invoice',
+    codeOrigins: psa ? (psaConnector(psa.kind).codeOrigins ?? {}) : {},
   };
 }
 

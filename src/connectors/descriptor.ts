@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { CachedValue, HttpClient, RequestWindowStore, TokenStore } from '../core/http';
 import type { MonthCostModel } from '../core/daily-quota';
-import type { PsaCapabilities, PsaTarget } from '../core/psa';
+import type { PsaCapabilities, PsaCodeLists, PsaTarget } from '../core/psa';
 import type { BillingSource } from '../core/source';
 import type { HttpPolicy } from '../platform/http';
 import type { Exposure } from '../platform/secrets';
@@ -147,6 +147,12 @@ export interface PsaDescriptor<C extends Credentials = Credentials> extends Desc
   monthCost?: MonthCostModel;
   create(credentials: C, deps: ConnectorDeps): PsaTarget;
   probes: readonly ConnectorProbe<PsaTarget, C>[];
+  /**
+   * Where each code list of `listCodes` comes from, in the users' words, where that is not simply the PSA's
+   * own list of that name (e.g. codes gathered from the PSA's products because its API has no such list).
+   * The Defaults screen says it under the dropdown.
+   */
+  codeOrigins?: Partial<Record<keyof PsaCodeLists, string>>;
 }
 
 export type ConnectorDescriptor = SourceDescriptor | PsaDescriptor;

@@ -2,6 +2,7 @@ import type { BillingLine, Currency } from './billing-line';
 import type { DroppedLine } from './modifiers';
 import type { ChargeTargetRef, PsaBillingState, PushStep, QuantityTargetRef, TargetRef } from './psa';
 import { chargeGroupKeyOf, groupValues } from './charge-groups';
+import { LINE_KEY_PREFIX } from './line-key';
 import { chargeForm, chargeFormNote } from './money';
 import { billedOn, nextMonthStart } from './periods';
 import type { ArrearsMode, DefaultCodes, EffectiveSettings } from './settings';
@@ -103,21 +104,70 @@ const sameValues = (a: TargetValues, b: TargetValues): boolean =>
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * refKey order: charges ('c') by line key, then quantity targets ('q') by refKey. A month has ~100k
- * charges, so their keys are sorted with the built-in string sort (no comparator callback) and the
- * actions looked up again; line keys are unique among targets.
+ * refKey order: charges ('c') by line key, then quantity targets ('q') by refKey. Line keys (a grouped
+ * charge's key included) are unique among targets.
  */
 function sortTargets(targets: ReconcileAction[]): ReconcileAction[] {
-  const charges = new Map<string, ReconcileAction>();
+  const charges: ReconcileAction[] = [];
   const quantities: { k: string; a: ReconcileAction }[] = [];
   for (const a of targets) {
     const ref = a.ref as TargetRef;
-    if (ref.kind === 'charge') charges.set(ref.lineKey, a);
+    if (ref.kind === 'charge') charges.push(a);
     else quantities.push({ k: refKey(ref), a });
   }
-  const out = [...charges.keys()].sort().map((k) => charges.get(k) as ReconcileAction);
+  const out = byLineKey(charges);
   quantities.sort((x, y) => cmp(x.k, y.k));
   for (const q of quantities) out.push(q.a);
+  return out;
+}
+
+const lineKeyOf = (a: ReconcileAction): string => (a.ref as ChargeTargetRef).lineKey;
+
+/** The value of a lowercase hex digit, or -1. */
+const hexDigit = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
+
+/**
+ * Charges in line key order. A month has ~100k, nearly all with keys of the usual form ('BG-' and hex
+ * digits, a grouped charge's too): those are spread over 65,536 buckets by their first four digits (in
+ * order: '0'–'9' sort before 'a'–'f'), then each bucket sorted; when any key is of another form, the
+ * built-in string sort.
+ */
+function byLineKey(charges: ReconcileAction[]): ReconcileAction[] {
+  const n = charges.length;
+  const bucket = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = lineKeyOf(charges[i]);
+    const d0 = k.length >= 7 && k.startsWith(LINE_KEY_PREFIX) ? hexDigit(k.charCodeAt(3)) : -1;
+    const d1 = d0 < 0 ? -1 : hexDigit(k.charCodeAt(4));
+    const d2 = d1 < 0 ? -1 : hexDigit(k.charCodeAt(5));
+    const d3 = d2 < 0 ? -1 : hexDigit(k.charCodeAt(6));
+    if (d3 < 0) {
+      const byKey = new Map(charges.map((a) => [lineKeyOf(a), a]));
+      return [...byKey.keys()].sort().map((key) => byKey.get(key) as ReconcileAction);
+    }
+    bucket[i] = (d0 << 12) | (d1 << 8) | (d2 << 4) | d3;
+  }
+  const end = new Int32Array(0x10001);
+  for (let i = 0; i < n; i++) end[bucket[i] + 1]++;
+  for (let b = 1; b <= 0x10000; b++) end[b] += end[b - 1];
+  const out = new Array<ReconcileAction>(n);
+  for (let i = 0; i < n; i++) out[end[bucket[i]]++] = charges[i];
+  // end[b] is now where bucket b ends; each bucket (one or two charges, usually) sorted by insertion.
+  let from = 0;
+  for (let b = 0; b < 0x10000; b++) {
+    const to = end[b];
+    for (let i = from + 1; i < to; i++) {
+      const a = out[i];
+      const k = lineKeyOf(a);
+      let j = i - 1;
+      while (j >= from && lineKeyOf(out[j]) > k) {
+        out[j + 1] = out[j];
+        j--;
+      }
+      out[j + 1] = a;
+    }
+    from = to;
+  }
   return out;
 }
 
@@ -191,7 +241,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   const targets: ReconcileAction[] = [];
   const blockedLines: ReconcileAction[] = [];
-  const groups = new Map<string, QuantityGroup>();
+  /** Messages of new charges made so far, by quantity and unit price (a month repeats a few thousand). */
+  const messages = new Map<number, Map<number, string>>();
+  // Quantity targets in the order first reached, found by company, contract and product (no refKey text
+  // per line).
+  const groups: QuantityGroup[] = [];
+  const groupOf = new Map<string, Map<string, Map<string, QuantityGroup>>>();
   const chargeGroups = new Map<string, ChargeGroup>();
   /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
   const stopped = new Set<string>();
@@ -239,20 +294,24 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
 
     if (r.ref.kind === 'quantity') {
-      const k = refKey(r.ref);
-      let g = groups.get(k);
-      if (!g)
-        groups.set(
-          k,
-          (g = {
-            ref: r.ref,
-            productId: r.productId,
-            codes: r.settings.codes,
-            prorate: r.settings.prorate !== false,
-            lines: [],
-            problem: null,
-          }),
-        );
+      const { companyId, contractId, productId } = r.ref;
+      let contracts = groupOf.get(companyId);
+      if (!contracts) groupOf.set(companyId, (contracts = new Map()));
+      let products = contracts.get(contractId);
+      if (!products) contracts.set(contractId, (products = new Map()));
+      let g = products.get(productId);
+      if (!g) {
+        g = {
+          ref: r.ref,
+          productId: r.productId,
+          codes: r.settings.codes,
+          prorate: r.settings.prorate !== false,
+          lines: [],
+          problem: null,
+        };
+        products.set(productId, g);
+        groups.push(g);
+      }
       g.lines.push(line);
       byLine.set(line.key, null); // set below, once the group's action exists
       if (problem && !g.problem) g.problem = problem;
@@ -303,13 +362,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (problem) add(blockedLines, blocked([line.key], problem.reason, problem.message, r.ref));
     else if (capabilities.chargesRefused)
       add(blockedLines, blocked([line.key], 'charges-refused', capabilities.chargesRefused, r.ref));
-    else add(targets, lineChargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities));
+    else
+      add(targets, lineChargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities, messages));
   }
 
   const held = new Map<string, HeldCharge>();
   for (const h of input.held ?? []) if (!held.has(heldKey(h))) held.set(heldKey(h), h);
-  for (const [k, g] of groups) {
-    if (stopped.has(k)) {
+  for (const g of groups) {
+    if (stopped.size > 0 && stopped.has(refKey(g.ref))) {
       g.problem = {
         reason: 'sync-stopped',
         message: 'Sync stopped for another subscription on this contract service: it keeps its quantity',
@@ -345,14 +405,15 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   // A stopped contract service keeps its quantity: show what the PSA has, for billing it by hand.
-  for (const a of [...blockedLines, ...targets]) {
-    if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
-    const q = quantityNow.get(refKey(a.ref));
-    if (q && q.psaId !== null) {
-      a.psaId = q.psaId;
-      a.before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
+  for (const list of [blockedLines, targets])
+    for (const a of list) {
+      if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
+      const q = quantityNow.get(refKey(a.ref));
+      if (q && q.psaId !== null) {
+        a.psaId = q.psaId;
+        a.before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };
+      }
     }
-  }
   blockedLines.sort((a, b) => cmp(a.lineKeys[0], b.lineKeys[0]));
   return {
     actions: sortTargets(targets).concat(blockedLines),
@@ -367,9 +428,10 @@ function lineChargeAction(
   settings: EffectiveSettings,
   now: Map<string, PsaBillingState['charges'][number]>,
   capabilities: PsaCapabilities,
+  messages: Map<number, Map<number, string>>,
 ): ReconcileAction {
   const after = afterOf(line, productId, settings.arrearsMode);
-  return chargeAction(ref, [line.key], after, settings.codes, now, capabilities);
+  return chargeAction(ref, [line.key], after, settings.codes, now, capabilities, messages);
 }
 
 /** The action for one charge (a line's, or a grouped one's: `ref.lineKey` finds it in the PSA). */
@@ -380,6 +442,8 @@ function chargeAction(
   codes: DefaultCodes,
   now: Map<string, PsaBillingState['charges'][number]>,
   capabilities: PsaCapabilities,
+  /** Messages of new charges by quantity and unit price, reused (null: none kept). */
+  messages: Map<number, Map<number, string>> | null,
 ): ReconcileAction {
   // What the PSA is sent and holds once pushed: compared with what it holds now (the line's own values
   // unless the PSA keeps fewer decimals).
@@ -389,12 +453,22 @@ function chargeAction(
       : chargeForm(after.quantity, after.unitPrice, after.unitCost, capabilities.chargeDecimals);
   const sent: TargetValues = form ?? after;
   const shown = (v: TargetValues): string => `${fmt(v.quantity)} × ${fmt(v.unitPrice)}`;
-  const wanted = form?.asAmount
-    ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})`
-    : shown(after);
+  const wanted = (): string =>
+    form?.asAmount ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})` : shown(after);
   const c = now.get(ref.lineKey);
   if (!c) {
     const onInvoice = capabilities.chargeContainer === 'invoice';
+    const say = (w: string): string => (onInvoice ? `Append invoice line: ${w}` : `Add charge: ${w}`);
+    let message: string;
+    if (form?.asAmount || messages === null) message = say(wanted());
+    else {
+      // The message says only the quantity and unit price: one per pair.
+      let byPrice = messages.get(after.quantity);
+      if (!byPrice) messages.set(after.quantity, (byPrice = new Map()));
+      const known = byPrice.get(after.unitPrice);
+      if (known === undefined) byPrice.set(after.unitPrice, (message = say(shown(after))));
+      else message = known;
+    }
     return {
       action: onInvoice ? 'append-invoice-line' : 'add-charge',
       ref,
@@ -404,7 +478,7 @@ function chargeAction(
       after,
       reason: null,
       codes,
-      message: onInvoice ? `Append invoice line: ${wanted}` : `Add charge: ${wanted}`,
+      message,
     };
   }
   const before = { quantity: c.quantity, unitPrice: c.unitPrice, unitCost: c.unitCost };
@@ -440,7 +514,7 @@ function chargeAction(
         ? 'Already in the PSA'
         : same
           ? `Move charge: ${shown(before)} from ${c.date} to ${after.effectiveDate}`
-          : `Update charge: ${shown(before)} → ${wanted}${dated}`,
+          : `Update charge: ${shown(before)} → ${wanted()}${dated}`,
   };
 }
 
@@ -477,7 +551,7 @@ function groupedChargeAction(
     sku: first.sku,
     productId: g.productId,
   };
-  const a = chargeAction(g.ref, lineKeys, after, g.codes, now, capabilities);
+  const a = chargeAction(g.ref, lineKeys, after, g.codes, now, capabilities, null);
   const label = `grouped charge ${g.ref.lineKey} (${lines.length} line${lines.length === 1 ? '' : 's'})`;
   return { ...a, message: `${a.message} · ${label}` };
 }
@@ -537,18 +611,25 @@ function quantityAction(
   if (quantity < 0) {
     return blocked(lineKeys, 'invalid-value', `Total quantity ${fmt(quantity)} cannot be negative`, g.ref);
   }
-  const after: TargetAfter = {
-    quantity,
-    unitPrice: first.unitPrice,
-    unitCost: first.unitCost,
-    effectiveDate,
-    description: first.productName || first.sku,
-    productName: first.productName,
-    sku: first.sku,
-    productId: g.productId,
-    // Absent = monthly: a service created for these lines is billed per their cycle (its commitment period).
-    ...(first.cycle !== 'monthly' ? { cycle: first.cycle } : {}),
-  };
+  const { unitPrice, unitCost, productName, sku } = first;
+  const description = productName || sku;
+  const { productId } = g;
+  // Absent = monthly: a service created for these lines is billed per their cycle (its commitment period).
+  // Each shape written out whole (one hidden class each, no spread).
+  const after: TargetAfter =
+    first.cycle !== 'monthly'
+      ? {
+          quantity,
+          unitPrice,
+          unitCost,
+          effectiveDate,
+          description,
+          productName,
+          sku,
+          productId,
+          cycle: first.cycle,
+        }
+      : { quantity, unitPrice, unitCost, effectiveDate, description, productName, sku, productId };
   const read = now.get(refKey(g.ref));
   // A deferred change is compared with what is in force from the first day of the next period, when the PSA says.
   const q = read && deferred && read.next ? { ...read, ...read.next } : read;

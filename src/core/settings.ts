@@ -27,6 +27,21 @@ export type ArrearsMode = (typeof ARREARS_MODES)[number];
 export const CHARGE_DETAILS = ['per-line', 'grouped'] as const;
 export type ChargeDetail = (typeof CHARGE_DETAILS)[number];
 
+/**
+ * #16, on a PSA whose charges live on invoices (invoice behaviour 'latest'): which invoice is the latest.
+ * 'unsent' = the newest invoice not yet sent to the client (nor paid, posted, voided or a credit note);
+ * 'unpaid' = the newest one not yet paid, sent ones too (never a posted or voided one or a credit note).
+ */
+export const LATEST_INVOICE_RULES = ['unsent', 'unpaid'] as const;
+export type LatestInvoiceRule = (typeof LATEST_INVOICE_RULES)[number];
+
+/**
+ * #16: when no invoice of the client qualifies as the latest, 'hold' = the row is not pushed and its Status
+ * says why; 'new' = the charges go on a new invoice for their billing month (as behaviour 'new' makes it).
+ */
+export const NO_LATEST_INVOICE = ['hold', 'new'] as const;
+export type NoLatestInvoice = (typeof NO_LATEST_INVOICE)[number];
+
 const enumField = <T extends readonly [string, ...string[]]>(label: string, values: T) =>
   z.enum(values, { error: (iss) => `${label} '${String(iss.input)}' is not one of ${values.join(', ')}` });
 
@@ -131,6 +146,10 @@ export const effectiveSettingsSchema = z.object({
   prorate: flag('Prorate mid-month quantity changes').optional(),
   /** One charge per source line or per contract, product and period (`CHARGE_DETAILS`). Left out = per line. */
   chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
+  /** Which invoice 'latest' means (`LATEST_INVOICE_RULES`). Left out = 'unsent'. */
+  latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
+  /** When no invoice qualifies as the latest (`NO_LATEST_INVOICE`). Left out = 'hold'. */
+  noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
 });
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
@@ -148,6 +167,8 @@ export const settingsOverrideSchema = z.object({
   annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
   prorate: flag('Prorate mid-month quantity changes').optional(),
   chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
+  latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
+  noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
 });
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
@@ -215,6 +236,12 @@ export function applyOverride(base: EffectiveSettings, o: SettingsOverride | und
     ...((o.prorate ?? base.prorate) !== undefined ? { prorate: o.prorate ?? base.prorate } : {}),
     ...((o.chargeDetail ?? base.chargeDetail) !== undefined
       ? { chargeDetail: o.chargeDetail ?? base.chargeDetail }
+      : {}),
+    ...((o.latestInvoice ?? base.latestInvoice) !== undefined
+      ? { latestInvoice: o.latestInvoice ?? base.latestInvoice }
+      : {}),
+    ...((o.noLatestInvoice ?? base.noLatestInvoice) !== undefined
+      ? { noLatestInvoice: o.noLatestInvoice ?? base.noLatestInvoice }
       : {}),
   };
 }

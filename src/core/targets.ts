@@ -7,7 +7,7 @@ import type { PsaCapabilities, PsaContract, PsaContractKind, TargetRef } from '.
 export type { PsaCapabilities } from './psa';
 import { billingMonthOf } from './periods';
 import { contractSettings, lifecycleInForce } from './settings';
-import type { ArrearsMode, BillingSettings, EffectiveSettings } from './settings';
+import type { ArrearsMode, BillingSettings, EffectiveSettings, LatestInvoiceRule } from './settings';
 
 /**
  * Which PSA record each line goes to.
@@ -32,12 +32,30 @@ export const isAutoCreateProduct = (productId: string): boolean =>
 
 /**
  * Invoice containers for PSAs whose charges live on invoices (Halo, P31):
- *  - 'latest'          the client's most recent invoice, resolved by the connector at push time;
+ *  - 'latest'          the client's most recent invoice, resolved by the connector at push time; with the
+ *                      settings' rule and fallback when they are not the defaults (latestInvoiceContainer);
  *  - 'new:<group>'     a new invoice per order (orderId) or per billing month, created by the connector;
  *  - any other value   a concrete invoice id (the client's recurring/target invoice).
  */
 export const LATEST_INVOICE = 'latest';
 export const NEW_INVOICE_PREFIX = 'new:';
+/**
+ * The 'latest' container with the settings that say which invoice it is (#16): 'latest' for the defaults
+ * (newest unsent invoice; none → the row is held), else 'latest;unpaid' and/or ';else=<new-invoice container>'
+ * (when no invoice qualifies, the charges go on that new invoice).
+ */
+export function latestInvoiceContainer(rule: LatestInvoiceRule, fallback: string | null): string {
+  return LATEST_INVOICE + (rule === 'unpaid' ? ';unpaid' : '') + (fallback ? `;else=${fallback}` : '');
+}
+
+/** The rule and fallback of a 'latest' container; null when `container` is not one. */
+export function parseLatestContainer(
+  container: string,
+): { rule: LatestInvoiceRule; fallback: string | null } | null {
+  const m = /^latest(;unpaid)?(?:;else=(new:.+))?$/.exec(container);
+  return m ? { rule: m[1] ? 'unpaid' : 'unsent', fallback: m[2] ?? null } : null;
+}
+
 /** Per order, else per billing month — for usage billed in arrears, the month the arrears mode says. */
 export const newInvoiceContainer = (
   line: Pick<BillingLine, 'orderId' | 'periodStart' | 'periodEnd' | 'chargeType'>,
@@ -267,7 +285,11 @@ export function mappingTargetResolver(
       }
       let container: string;
       if (s.invoiceBehaviour === 'new') container = newInvoiceContainer(line, s.arrearsMode);
-      else if (s.invoiceBehaviour === 'latest') container = LATEST_INVOICE;
+      else if (s.invoiceBehaviour === 'latest')
+        container = latestInvoiceContainer(
+          s.latestInvoice ?? 'unsent',
+          s.noLatestInvoice === 'new' ? newInvoiceContainer(line, s.arrearsMode) : null,
+        );
       else if (s.targetInvoiceId) container = s.targetInvoiceId;
       else {
         return {

@@ -22,6 +22,10 @@ import type { ReconcileAction } from '../../src/core/reconcile';
 import { refKey } from '../../src/core/reconcile';
 import { raw, rawLineArb } from './fixtures';
 import { applyModifiers as refApplyModifiers } from './before-23/modifiers';
+import { reconcile as refReconcile } from './before-23/reconcile';
+import { reconcile } from '../../src/core/reconcile';
+import { chargeGroupKeyOf } from '../../src/core/charge-groups';
+import { withContractOwnerChecks } from '../../src/core/contract-owner';
 import type { ReconcileInput } from '../../src/core/reconcile';
 import { mappingTargetResolver } from '../../src/core/targets';
 import type { Mappings } from '../../src/core/mapping';
@@ -501,6 +505,7 @@ describe('core fast paths give what the plain versions gave', () => {
     );
   });
 
+  const whoOf = (i: number) => ({ source: ['market', 'usage'][i % 2], customerId: `c${1 + (i >> 1)}` });
   // A month over few customers, products and contracts, so that lines share quantity targets, the PSA
   // already has some of them, prices repeat and every kind of action and hold happens.
   const monthArb = fc
@@ -529,10 +534,16 @@ describe('core fast paths give what the plain versions gave', () => {
           source: fc.constantFrom('market', 'usage'),
           customerId: fc.constantFrom('c1', 'c2', 'c3'),
           companyId: fc.constantFrom('CO1', 'CO2'),
-          excluded: fc.boolean(),
+          excluded: fc.nat({ max: 5 }).map((n) => n === 0),
         }),
-        { minLength: 2, maxLength: 8 },
+        { maxLength: 4 },
       ),
+      // Every customer of both sources mapped to a company, and mostly to that company's contract (K1 is
+      // CO1's, K2 CO2's), so that most lines reach a target.
+      everyone: fc.array(fc.tuple(fc.constantFrom('CO1', 'CO2'), fc.nat({ max: 3 })), {
+        minLength: 6,
+        maxLength: 6,
+      }),
       products: fc.subarray(['SKU-A', 'SKU-B', 'MST-AZR-PLAN']),
       contracts: fc.array(
         fc.record({
@@ -540,9 +551,9 @@ describe('core fast paths give what the plain versions gave', () => {
           customerId: fc.constantFrom('c1', 'c2', 'c3'),
           subscriptionId: fc.constantFrom('', 's1'),
           contractId: fc.constantFrom('K1', 'K2'),
-          syncStopped: fc.boolean(),
+          syncStopped: fc.nat({ max: 3 }).map((n) => n === 0),
         }),
-        { minLength: 1, maxLength: 8 },
+        { maxLength: 4 },
       ),
       lifecycle: fc.constantFrom('auto-create' as const, 'manual' as const, 'default-item' as const),
       arrearsMode: fc.constantFrom('most-recent' as const, 'next' as const),
@@ -555,27 +566,43 @@ describe('core fast paths give what the plain versions gave', () => {
         { ...INVOICE_PSA, chargeDecimals: 2 },
         { ...CONTRACT_PSA, addsZeroQuantities: false, quantityCostSettable: false },
         { ...CONTRACT_PSA, chargesRefused: 'No charges here' },
+        { ...CONTRACT_PSA, groupedCharges: true },
+        { ...CONTRACT_PSA, groupedCharges: true, chargeDecimals: 2, chargeDatesKept: true },
       ),
+      chargeDetail: fc.constantFrom('per-line' as const, 'grouped' as const, undefined),
       currency: fc.constantFrom('USD' as const, 'USD' as const, 'EUR' as const, null),
       charged: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 20 }), fc.boolean(), fc.boolean()), {
         maxLength: 8,
       }),
+      // Charges the PSA holds under a grouped charge's key (billed while charge detail was grouped).
+      chargedGroups: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 20 })), { maxLength: 3 }),
+      held: fc.array(
+        fc.tuple(fc.constantFrom('market', 'usage'), fc.constantFrom('c1', 'c2', 'c3'), fc.nat()),
+        { maxLength: 2 },
+      ),
       quantities: fc.array(
         fc.tuple(
           fc.constantFrom('CO1', 'CO2'),
           fc.constantFrom('K1', 'K2'),
-          fc.constantFrom('P-A', 'new:SKU-A', 'new:SKU-B'),
+          fc.constantFrom('P-A', 'P-B', 'new:SKU-A', 'new:SKU-B', 'new:MST-AZR-PLAN', 'ITEM'),
           fc.integer({ min: 0, max: 30 }),
           fc.option(fc.constant('Q1'), { nil: null }),
+          fc.constantFrom(0.5, 2, 10),
+          fc.constantFrom(0.4, 2),
         ),
-        { maxLength: 4 },
+        { maxLength: 6 },
       ),
       dropped: fc.nat({ max: 3 }),
+      // The PSA says whose each contract is (lines mapped to another company's contract are held).
+      owners: fc.boolean(),
     })
     .map((m) => {
       const lines = assignLineKeys(m.raws).lines;
       const mappings: Mappings = {
-        clients: m.clients.map((c) => ({
+        clients: [
+          ...m.clients,
+          ...m.everyone.map(([companyId], i) => ({ ...whoOf(i), companyId, excluded: false })),
+        ].map((c) => ({
           source: c.source,
           customerId: c.customerId,
           customerName: c.customerId,
@@ -589,7 +616,15 @@ describe('core fast paths give what the plain versions gave', () => {
           productId: `P-${sku.slice(-1)}`,
           status: 'manual' as const,
         })),
-        contracts: m.contracts,
+        contracts: [
+          ...m.contracts,
+          ...m.everyone.map(([companyId, k], i) => ({
+            ...whoOf(i),
+            subscriptionId: '',
+            contractId: (companyId === 'CO1') === k > 0 ? 'K1' : 'K2',
+            syncStopped: false,
+          })),
+        ],
       };
       const base = defaultBillingSettings();
       const settings: BillingSettings = {
@@ -602,30 +637,56 @@ describe('core fast paths give what the plain versions gave', () => {
           invoiceBehaviour: m.invoiceBehaviour,
           targetInvoiceId: m.invoiceBehaviour === 'recurring' ? 'INV9' : null,
           prorate: m.prorate,
+          ...(m.chargeDetail === undefined ? {} : { chargeDetail: m.chargeDetail }),
         },
       };
       const state: PsaBillingState = {
-        charges: m.charged.map(([i, quantity, moved, invoiced]) => {
-          const l = lines[i % lines.length];
-          return {
-            ref: { kind: 'charge' as const, companyId: 'CO1', container: 'K1', lineKey: l.key },
-            psaId: `CH${i}`,
-            quantity: i % 3 === 0 ? l.quantity : quantity,
-            unitPrice: l.unitPrice,
-            unitCost: l.unitCost,
-            description: '',
-            date: moved ? '2026-11-01' : l.effectiveDate,
-            invoiced,
-          };
-        }),
-        quantities: m.quantities.map(([companyId, contractId, productId, quantity, psaId]) => ({
-          ref: { kind: 'quantity' as const, companyId, contractId, productId },
-          psaId,
-          quantity,
-          unitPrice: 10,
-          unitCost: 8,
-        })),
+        charges: m.charged
+          .map(([i, quantity, moved, invoiced]) => {
+            const l = lines[i % lines.length];
+            return {
+              ref: { kind: 'charge' as const, companyId: 'CO1', container: 'K1', lineKey: l.key },
+              psaId: `CH${i}`,
+              quantity: i % 3 === 0 ? l.quantity : quantity,
+              unitPrice: l.unitPrice,
+              unitCost: l.unitCost,
+              description: '',
+              date: moved ? '2026-11-01' : l.effectiveDate,
+              invoiced,
+            };
+          })
+          .concat(
+            m.chargedGroups.map(([i, quantity]) => {
+              const l = lines[i % lines.length];
+              const lineKey = chargeGroupKeyOf(l, 'K1', m.arrearsMode);
+              const ref = { kind: 'charge' as const, companyId: 'CO1', container: 'K1', lineKey };
+              return {
+                ref,
+                psaId: `GR${i}`,
+                quantity,
+                unitPrice: 1,
+                unitCost: 1,
+                description: '',
+                date: l.effectiveDate,
+                invoiced: false,
+              };
+            }),
+          ),
+        quantities: m.quantities.map(
+          ([companyId, contractId, productId, quantity, psaId, unitPrice, unitCost]) => ({
+            ref: { kind: 'quantity' as const, companyId, contractId, productId },
+            psaId,
+            quantity,
+            unitPrice,
+            unitCost,
+          }),
+        ),
       };
+      const contracts = [
+        { id: 'K1', name: 'K1', companyId: 'CO1', kind: 'recurring-service' as const },
+        { id: 'K2', name: 'K2', companyId: 'CO2', kind: 'fixed-price' as const },
+      ];
+      const resolver = mappingTargetResolver(mappings, settings, contracts);
       const input = (): ReconcileInput => ({
         // A few lines twice (a grid edit that skipped parsing), and a few dropped by a modifier.
         lines: [...lines.slice(m.dropped), ...lines.slice(m.dropped, m.dropped + m.twice)],
@@ -633,15 +694,27 @@ describe('core fast paths give what the plain versions gave', () => {
           .slice(0, m.dropped)
           .map((line) => ({ line, reason: 'zero' as const, message: 'Dropped' })),
         state,
-        resolver: mappingTargetResolver(mappings, settings, [
-          { id: 'K1', companyId: 'CO1', kind: 'recurring-service' as const },
-          { id: 'K2', companyId: 'CO2', kind: 'fixed-price' as const },
-        ]),
+        resolver: m.owners ? withContractOwnerChecks(resolver, contracts, (id) => `Company ${id}`) : resolver,
         capabilities: m.caps,
         psaCurrency: m.currency,
+        held: m.held.map(([source, customerId, i]) => ({
+          source,
+          customerId,
+          sku: lines[i % lines.length].sku,
+          message: `row ${i} cannot be billed`,
+        })),
       });
       return { lines, settings, input };
     });
+
+  it('reconcile: the same actions, in the same order, and the same action per line as before, grouped charges included', () => {
+    fc.assert(
+      fc.property(monthArb, ({ input }) => {
+        expect(reconcile(input())).toEqual(refReconcile(input()));
+      }),
+      { numRuns: 600 },
+    );
+  });
 
   it('applyModifiers: the same lines, fates, dropped and collapsed lines as before', () => {
     const modsArb = fc.record({

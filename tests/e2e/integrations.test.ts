@@ -2,11 +2,13 @@
  * Integrations on/off and pulled one at a time (issue #18 item 4) through the BUILT bundle: a disabled
  * integration keeps its credentials, is skipped by pulls and the tenant check and says so; its rows are
  * left as they are (never "Removed at source"); a pull of one integration leaves the others' rows alone.
+ * Scheduled runs (the nightly sync and the monthly push, through the hourly dispatcher) skip it too.
  */
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { sourceName } from '../../src/connectors/registry';
+import { setClock } from '../../local/gas';
 import { billableDefaults, DEMO_SOURCES, firstPsaWhere, startBundle } from './bundle-host';
-import type { BundleHost } from './bundle-host';
+import type { BundleHost, DefaultsView } from './bundle-host';
 
 interface Integration {
   id: string;
@@ -68,5 +70,58 @@ describe('integrations on/off and pulled one at a time (built bundle)', () => {
     expect(grid().filter((r) => r.Source === kept)).toHaveLength(keptRows);
     expect(removed(kept)).toEqual([]);
     expect(b.run('pullBillingMonth', [DEMO_MONTH, 'nosuch']).error?.message).toMatch(/Integration/);
+  });
+
+  it('a scheduled run (the nightly sync and the monthly push, pulling first) skips a disabled integration, even one set to reconcile products by hand', async () => {
+    // Late October: the nightly sync bills the demo month itself.
+    setClock(b.host.state, Date.parse('2026-10-28T12:00:00Z'));
+    b.call('pullBillingMonth', DEMO_MONTH);
+    // The enabled integration's rows are approved; the other's are not (ticked by hand off again).
+    b.call('approveRows', DEMO_MONTH, { approve: true });
+    const g = b.sheet(`Billing ${DEMO_MONTH}`);
+    const head = (g.rows[0] ?? []).map((c) => c?.v ?? '');
+    for (const r of g.rows.slice(1))
+      if (r?.[head.indexOf('Source')]?.v === off) {
+        const cell = r[head.indexOf('Approved')];
+        if (cell) cell.v = false;
+      }
+    const offRows = () => grid().filter((r) => r.Source === off);
+    for (const r of offRows()) expect(r.Approved).toBe(false);
+    const before = JSON.stringify(offRows());
+
+    // Disabled, and its own product mode "reconcile by hand": were it counted, every automatic run would be
+    // refused (see refuseReason).
+    b.call('setIntegrationEnabled', off, false);
+    const d = b.call('getDefaults') as DefaultsView;
+    b.call('saveDefaults', {
+      ...d.settings,
+      sources: { ...d.settings.sources, [off]: { ...d.settings.sources[off], productLifecycle: 'manual' } },
+    });
+    b.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
+
+    type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
+    const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
+    await b.sb.admin(off).clearRequests();
+    await b.sb.admin(kept).clearRequests();
+    // 02:00 New York time on the 29th: the nightly sync, through the hourly dispatcher.
+    b.host.fireDueTriggers(Date.parse('2026-10-29T06:59:00Z'));
+    let s = b.call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'nightly' });
+    expect(changed(s)).toBeGreaterThan(0);
+    expect((await b.sb.admin(kept).requests()).length).toBeGreaterThan(0);
+    expect(await b.sb.admin(off).requests()).toEqual([]);
+    expect(JSON.stringify(offRows())).toBe(before);
+
+    // The monthly push on the 2nd at 06:00, pulling first: the same.
+    b.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: null });
+    await b.sb.admin(kept).clearRequests();
+    b.host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
+    s = b.call('getSchedule') as Last;
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
+    expect((await b.sb.admin(kept).requests()).length).toBeGreaterThan(0);
+    expect(await b.sb.admin(off).requests()).toEqual([]);
+    expect(JSON.stringify(offRows())).toBe(before);
+    expect(removed(off)).toEqual([]);
+    b.call('stopSchedule');
   });
 });

@@ -11,7 +11,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import { near, type PsaContractFixture, type SpecRef } from '../contract';
+import { codeText, near, type PsaContractFixture, type SpecRef } from '../contract';
 import { demoFixture, type HaloInvoiceRec, type HaloLineRec } from './fixture';
 import { seedState, type HaloState } from './server';
 
@@ -280,6 +280,8 @@ export const contract: PsaContractFixture<HaloState> = {
     return invoice?.invoice_date ? invoice.invoice_date.slice(0, 7) : null;
   },
 
+  // The client's reference (Area `ref`).
+  accountCodeOf: (state, companyId) => codeText(state.clients.find((c) => String(c.id) === companyId)?.ref),
   isMutation: (r) => r.method !== 'GET' && /^\/api\//i.test(r.path),
 
   malformed: [

@@ -423,6 +423,11 @@ function saveItem(s: HaloState, rec: Json): HaloItemRec | SandboxResponse {
     if (k === 'id' || rec[k] === undefined) continue;
     if (typeof rec[k] === typeof target[k]) target[k] = rec[k];
   }
+  // Declared text fields a record may not have yet (a distributor sync's keys).
+  for (const k of ['externalreference', 'third_party_id'] as const) {
+    const v = rec[k];
+    if (typeof v === 'string') item[k] = v;
+  }
   if (group) item.assetgroup_name = group.name;
   return item;
 }

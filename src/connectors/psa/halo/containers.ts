@@ -1,9 +1,12 @@
-import { LATEST_INVOICE, NEW_INVOICE_PREFIX } from '../../../core/targets';
+import type { LatestInvoiceRule } from '../../../core/settings';
+import { NEW_INVOICE_PREFIX, parseLatestContainer } from '../../../core/targets';
 
 /**
  * Where a Halo charge line lives (`ChargeTargetRef.container`, see core/targets.ts, P31):
  *   'latest'              the client's latest invoice, resolved at push time (a line already on one of the
- *                         client's invoices stays where it is);
+ *                         client's invoices stays where it is): the newest one not sent ('latest;unpaid': not
+ *                         paid) nor posted, voided or a credit note; when none qualifies the step fails saying
+ *                         so, or (';else=new:<group>') its charges go on a new invoice for the group;
  *   'new:<group>'         an invoice BillGrid creates per order ('new:order:<id>') or per billing month
  *                         ('new:month:<yyyy-mm>'); the placeholder is written on the invoice's reference so
  *                         a crash after creating it is found on re-run;
@@ -11,7 +14,7 @@ import { LATEST_INVOICE, NEW_INVOICE_PREFIX } from '../../../core/targets';
  *   'recurring:<id>'      a recurring invoice (Halo numbers them negative).
  */
 export type HaloContainer =
-  | { kind: 'latest' }
+  | { kind: 'latest'; rule: LatestInvoiceRule; fallback: { group: string; container: string } | null }
   | { kind: 'new'; group: string }
   | { kind: 'invoice'; id: number }
   | { kind: 'recurring'; id: number };
@@ -29,7 +32,15 @@ export const placeholderOf = (reference: string): string | null =>
     : null;
 
 export function parseContainer(container: string): HaloContainer | null {
-  if (container === LATEST_INVOICE) return { kind: 'latest' };
+  const latest = parseLatestContainer(container);
+  if (latest) {
+    const f = latest.fallback;
+    return {
+      kind: 'latest',
+      rule: latest.rule,
+      fallback: f ? { group: f.slice(NEW_INVOICE_PREFIX.length), container: f } : null,
+    };
+  }
   if (container.startsWith(NEW_INVOICE_PREFIX) && container.length > NEW_INVOICE_PREFIX.length) {
     return { kind: 'new', group: container.slice(NEW_INVOICE_PREFIX.length) };
   }

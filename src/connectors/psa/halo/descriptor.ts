@@ -76,6 +76,14 @@ export const descriptor: PsaDescriptor<HaloCredentials> = {
         : {}),
     }),
   probes: haloProbes,
+  // HaloPSA's Accounts Codes list has no documented API path (SOURCES.md): the income and expense lists
+  // are the codes its items carry.
+  codeOrigins: {
+    incomeAccounts:
+      'The income account codes HaloPSA’s items carry: HaloPSA’s API has no list of accounts codes, so a code no item uses yet is not offered. Refresh clients reads them again.',
+    expenseAccounts:
+      'The expense account codes HaloPSA’s items carry: HaloPSA’s API has no list of accounts codes, so a code no item uses yet is not offered. Refresh clients reads them again.',
+  },
 };
 
 /** The token's cache key: short (CacheService keys are at most 250 characters) and per sign-in. */

@@ -73,10 +73,14 @@ export interface HaloTargetOptions {
   cache?: (key: string) => CachedValue | undefined;
 }
 
+/** The SKU an item stands for: where BillGrid writes it, else where Halo's distributor sync keys it. */
+const skuOf = (i: HaloItem): string =>
+  i.supplier_part_code || i.internalreference || i.externalreference || i.third_party_id;
+
 const asProduct = (i: HaloItem): PsaProduct => ({
   id: String(i.id),
   name: i.name,
-  code: i.supplier_part_code || i.internalreference,
+  code: skuOf(i),
   unitPrice: i.baseprice ?? null,
   unitCost: i.costprice ?? null,
 });
@@ -152,7 +156,12 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       'reading clients',
     );
     this.clients.rememberAll(list);
-    return list.map((c) => ({ id: String(c.id), name: c.name, active: !c.inactive }));
+    return list.map((c) => ({
+      id: String(c.id),
+      name: c.name,
+      active: !c.inactive,
+      ...(c.ref?.trim() ? { code: c.ref.trim() } : {}),
+    }));
   }
 
   listProducts(): PsaProduct[] {
@@ -361,7 +370,7 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     const items = quantities.length ? this.items.all() : [];
     for (const q of [...quantities]) {
       const item = items.find((i) => String(i.id) === q.ref.productId);
-      const sku = item ? item.supplier_part_code || item.internalreference : '';
+      const sku = item ? skuOf(item) : '';
       if (sku) quantities.push({ ...q, ref: { ...q.ref, productId: `${AUTO_CREATE_PRODUCT_PREFIX}${sku}` } });
     }
     return { quantities, charges: [...byKey.values()] };

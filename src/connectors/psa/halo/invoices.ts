@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LINE_KEY_PATTERN } from '../../../core/line-key';
 import { HttpTransportError, type CachedValue, type HttpResponse } from '../../../core/http';
 import { PsaError, type PsaChargeNow, type PsaQuantityNow } from '../../../core/psa';
+import type { LatestInvoiceRule } from '../../../core/settings';
 import type { HaloApi } from './api';
 import { MAX_CONCURRENCY } from './config';
 import { placeholderOf, referenceFor } from './containers';
@@ -549,20 +550,29 @@ export class HaloInvoices {
 
   /**
    * 'latest': the invoice already holding the line (by its key or the line id BillGrid recorded), else the
-   * client's newest open invoice: not posted, a credit note, voided, sent or paid (index read already).
+   * client's newest open invoice: not posted, a credit note, voided, sent (rule 'unsent') or paid (index
+   * read already). Null when no invoice qualifies (noLatestMessage says why).
    */
-  latestFor(clientId: string, lineKey: string, knownId: number | null): number {
+  latestFor(
+    clientId: string,
+    lineKey: string,
+    knownId: number | null,
+    rule: LatestInvoiceRule,
+  ): number | null {
     const idx = this.held(clientId);
     const held = idx.keyAt.get(lineKey) ?? (knownId !== null ? idx.lineAt.get(knownId) : undefined);
     if (held !== undefined) return held;
-    const open = idx.invoices.find((i) => closedBecause(i.header) === null);
-    if (open) return open.header.id;
-    const newest = idx.invoices[0];
-    throw new PsaError(
-      newest
-        ? `Client ${clientId} has no open invoice in HaloPSA to add charges to (the newest, ${this.name(newest)}, is ${closedBecause(newest.header) ?? 'closed'}); create one in HaloPSA or bill this client on a new invoice`
-        : `Client ${clientId} has no invoice in HaloPSA to add charges to; create one in HaloPSA or bill this client on a new invoice`,
-    );
+    return idx.invoices.find((i) => closedBecause(i.header, rule) === null)?.header.id ?? null;
+  }
+
+  /** Why a client has no latest invoice (latestFor gave null), and what to do, in the users' words. */
+  noLatestMessage(clientId: string, rule: LatestInvoiceRule): string {
+    const newest = this.held(clientId).invoices[0];
+    const fix =
+      'create one in HaloPSA, or set “When no invoice qualifies” to a new invoice (Defaults or the client’s settings)';
+    return newest
+      ? `Client ${clientId} has no open invoice in HaloPSA to add charges to (the newest, ${this.name(newest)}, is ${closedBecause(newest.header, rule) ?? 'closed'}); ${fix}`
+      : `Client ${clientId} has no invoice in HaloPSA to add charges to; ${fix}`;
   }
 
   /**

@@ -46,11 +46,17 @@ export function unreconciledProducts(
   return products.filter((p) => !mapped[p.sku] || !ids.has(mapped[p.sku]));
 }
 
-/** An existing item for a SKU: its supplier part code or internal reference is the SKU, or its name is exact. */
+/**
+ * An existing item for a SKU, in this order (lowest id first within each): its supplier part code or
+ * internal reference is the SKU (where BillGrid writes it); else its `externalreference` or `third_party_id`
+ * is (where Halo's own distributor integrations key the items they sync; SOURCES.md); else its name is exact.
+ */
 function findExisting(p: Pick<ProductNeed, 'sku' | 'name'>, items: HaloItem[]): HaloItem | undefined {
   const sku = norm(p.sku);
   const bySku = items.filter((i) => norm(i.supplier_part_code) === sku || norm(i.internalreference) === sku);
   if (bySku.length) return bySku.sort(byId)[0];
+  const synced = items.filter((i) => norm(i.externalreference) === sku || norm(i.third_party_id) === sku);
+  if (synced.length) return synced.sort(byId)[0];
   const name = norm(p.name);
   return name ? items.filter((i) => norm(i.name) === name).sort(byId)[0] : undefined;
 }

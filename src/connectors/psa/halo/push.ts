@@ -96,6 +96,10 @@ export function failure(err: unknown): StepOutcome {
   throw err;
 }
 
+/** The placeholder a 'new:' container's invoice carries (placement looks for it); null for other containers. */
+const placeholderFor = (container: string): string | null =>
+  parseContainer(container)?.kind === 'new' ? container : null;
+
 const refused = (message: string): StepOutcome => ({ status: 'failed', retryable: false, message });
 
 export class HaloBatch {
@@ -338,7 +342,7 @@ export class HaloBatch {
           key: w.ref.lineKey,
           knownId: w.desired.knownId,
           unsent: this.p.unsent?.has(w.ref.lineKey) ?? false,
-          placeholder: parseContainer(w.ref.container)?.kind === 'new' ? w.ref.container : null,
+          placeholder: placeholderFor(w.ref.container),
         })),
       );
       return true;
@@ -354,13 +358,25 @@ export class HaloBatch {
         if (c.kind === 'invoice' || c.kind === 'recurring') {
           placed.push({ ...w, target: { id: c.id, recurring: c.kind === 'recurring' } });
         } else if (c.kind === 'latest') {
-          placed.push({
-            ...w,
-            target: {
-              id: this.p.invoices.latestFor(w.ref.companyId, w.ref.lineKey, w.desired.knownId),
-              recurring: false,
-            },
-          });
+          const id = this.p.invoices.latestFor(w.ref.companyId, w.ref.lineKey, w.desired.knownId, c.rule);
+          if (id !== null) placed.push({ ...w, target: { id, recurring: false } });
+          else if (!c.fallback) throw new PsaError(this.p.invoices.noLatestMessage(w.ref.companyId, c.rule));
+          else {
+            // No invoice qualifies: a new one for the month (setting noLatestInvoice 'new'). Not an invoice
+            // found by the placeholder: one that exists and does not qualify (sent, posted) takes no charges.
+            // A re-run finds the lines on it (it is then the client's newest open invoice) and adds nothing.
+            const k = `${w.ref.companyId}\u0000latest\u0000${c.fallback.container}`;
+            const g = fresh.get(k) ?? {
+              want: {
+                clientId: w.ref.companyId,
+                placeholder: c.fallback.container,
+                date: newInvoiceDate(c.fallback.group, w.step.after.effectiveDate),
+              },
+              ws: [],
+            };
+            g.ws.push(w);
+            fresh.set(k, g);
+          }
         } else {
           const k = `${w.ref.companyId}\u0000${w.ref.container}`;
           if (!found.has(k)) found.set(k, this.p.invoices.createdFor(w.ref.companyId, w.ref.container));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LatestInvoiceRule } from '../../../core/settings';
 
 /**
  * HaloPSA response shapes, only the fields BillGrid uses (Halo sends many more; zod drops them).
@@ -46,6 +47,8 @@ export const haloClient = z.object({
   automatic_sales_tax: z.boolean().nullish(),
   /** The bill-to client: Halo raises this client's invoices on that client (0 or absent: none). */
   client_to_invoice: z.number().int().nullish(),
+  /** The client's reference (Area `ref`, free text; see SOURCES.md); Clients searches by it. */
+  ref: z.string().nullish(),
 });
 export type HaloClient = z.infer<typeof haloClient>;
 
@@ -55,6 +58,9 @@ export const haloItem = z.object({
   description: optText,
   supplier_part_code: optText,
   internalreference: optText,
+  /** Where Halo's distributor integrations may key an item they sync (Item declares both; unverified which). */
+  externalreference: optText,
+  third_party_id: optText,
   assetgroup_id: z.number().int().nullish(),
   baseprice: z.number().nullish(),
   costprice: z.number().nullish(),
@@ -130,14 +136,14 @@ const isSetDate = (d: string | null | undefined): boolean => !!d && d.slice(0, 4
 
 /**
  * Why an invoice must not take more charges, or null when it can: posted, a credit note, voided,
- * already sent to the client, or (partly) paid. Field names from InvoiceHeader; which of them a tenant
- * fills depends on its accounting sync (SOURCES.md).
+ * already sent to the client (unless the rule is 'unpaid', setting `latestInvoice`), or (partly) paid.
+ * Field names from InvoiceHeader; which of them a tenant fills depends on its accounting sync (SOURCES.md).
  */
-export function closedBecause(h: HaloInvoice): string | null {
+export function closedBecause(h: HaloInvoice, rule: LatestInvoiceRule = 'unsent'): string | null {
   if (h.posted) return 'posted';
   if ((h.creditlinkedtoinvoiceid ?? 0) > 0 || (h.total ?? 0) < 0) return 'a credit note';
   if (h.voided) return 'voided';
-  if (isSetDate(h.datesent)) return 'already sent';
+  if (rule === 'unsent' && isSetDate(h.datesent)) return 'already sent';
   if ((h.amountpaid ?? 0) > 0 || isSetDate(h.datepaid)) return 'paid';
   return null;
 }

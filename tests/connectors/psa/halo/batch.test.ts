@@ -201,7 +201,7 @@ describe('HaloPSA applyAll: one read and one write per invoice', () => {
             status: 'failed',
             retryable: false,
             message:
-              'Client 108 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1014, is posted); create one in HaloPSA or bill this client on a new invoice',
+              'Client 108 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1014, is posted); create one in HaloPSA, or set “When no invoice qualifies” to a new invoice (Defaults or the client’s settings)',
           };
         if (l.container === 'recurring:-90')
           return {

@@ -307,6 +307,54 @@ describe('HaloPSA connector (integration)', () => {
         [],
       );
     });
+
+    it('auto-create: an item Halo’s distributor sync keyed by externalreference or third_party_id is used, not doubled', async () => {
+      // Items as Halo's own distributor integrations leave them: no supplier part code, the SKU in
+      // externalreference (Teams) or third_party_id (Defender); a name that matches neither product.
+      const s = await state();
+      const synced = (
+        id: number,
+        name: string,
+        key: 'externalreference' | 'third_party_id',
+        sku: string,
+      ) => ({
+        ...s.items[0],
+        id,
+        name,
+        description: name,
+        supplier_part_code: '',
+        internalreference: '',
+        [key]: sku,
+      });
+      s.items.push(
+        synced(901, 'Teams Essentials (synced)', 'externalreference', 'ms-teams-ess'),
+        synced(902, 'Defender for Business (synced)', 'third_party_id', 'MS-DEF-BIZ'),
+      );
+      await admin().setState(s);
+      const wanted = [
+        products[1],
+        { sku: 'MS-DEF-BIZ', name: 'Microsoft Defender for Business', unitPrice: 3, unitCost: 2.55 },
+      ];
+      const target = make();
+      expect(target.findProducts(wanted).get('MS-DEF-BIZ')).toMatchObject({ id: '902', code: 'MS-DEF-BIZ' });
+      await admin().clearRequests();
+      expect(
+        target.ensureItems(wanted, {
+          mode: 'auto-create',
+          integrationName: 'Pax8',
+          codes: CODES,
+          mapped: {},
+        }),
+      ).toEqual({
+        ok: true,
+        itemIds: { 'MS-TEAMS-ESS': '901', 'MS-DEF-BIZ': '902' },
+        created: [],
+        groupId: null,
+      });
+      expect((await log()).filter(isMutation)).toEqual([]);
+      // The sandbox keeps the declared fields it was given.
+      expect((await state()).items.find((i) => i.id === 902)?.third_party_id).toBe('MS-DEF-BIZ');
+    });
   });
 
   describe('invoice behaviours', () => {
@@ -424,7 +472,7 @@ describe('HaloPSA connector (integration)', () => {
         status: 'failed',
         retryable: false,
         message:
-          'Client 108 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1014, is posted); create one in HaloPSA or bill this client on a new invoice',
+          'Client 108 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1014, is posted); create one in HaloPSA, or set “When no invoice qualifies” to a new invoice (Defaults or the client’s settings)',
       });
     });
   });

@@ -340,7 +340,7 @@ describe('HaloPSA as it really behaves', () => {
         status: 'failed',
         retryable: false,
         message:
-          'Client 112 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1012, is already sent); create one in HaloPSA or bill this client on a new invoice',
+          'Client 112 has no open invoice in HaloPSA to add charges to (the newest, invoice INV-1012, is already sent); create one in HaloPSA, or set “When no invoice qualifies” to a new invoice (Defaults or the client’s settings)',
       });
     });
   });

@@ -4,7 +4,8 @@
  * invoices" answered by the real HaloPSA target against the sandbox (the client's open invoices by
  * number, date and reference; its recurring invoices by id, reference, amount a period and next period),
  * a stale choice kept and marked, and the chosen recurring invoice saved as the container the push
- * understands. Only listClients / listInvoiceChoices / saveClientOverrides are stood in for (the
+ * understands, with the client's "latest invoice" settings; and the Defaults screen saying where its
+ * income and expense codes come from (HaloPSA's API has no accounts list) and offering the latest-invoice rule. Only listClients / listInvoiceChoices / saveClientOverrides are stood in for (the
  * harness's fake Apps Script has no PSA connection).
  */
 import type { Page } from 'playwright-core';
@@ -12,7 +13,15 @@ import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox
 import { DEMO_CREDENTIALS, clientIdOf } from '../../../../local/sandbox/halo/fixture';
 import type { HaloState } from '../../../../local/sandbox/halo/server';
 import { sidebarApi } from '../../../../src/api';
-import type { ClientOverrides, ClientRow, ClientsView } from '../../../../src/api/clients';
+import type { DefaultsView } from '../../../../src/api/jobs';
+import { psaConnector } from '../../../../src/connectors/registry';
+import { parseBillingSettings } from '../../../../src/core/settings';
+import {
+  overridesInput,
+  type ClientOverrides,
+  type ClientRow,
+  type ClientsView,
+} from '../../../../src/api/clients';
 import { createHaloTarget, parseContainer, policy } from '../../../../src/connectors/psa/halo';
 import { launch, screenshotPath, type Browser } from '../../../browser/chromium';
 import { startSidebarHarness, type Harness } from '../../../browser/sidebar-harness';
@@ -25,6 +34,8 @@ const stand: Record<string, ((...a: unknown[]) => unknown) | null> = {
   listClients: null,
   listInvoiceChoices: null,
   saveClientOverrides: null,
+  getDefaults: null,
+  saveDefaults: null,
 };
 const real = Object.fromEntries(Object.keys(stand).map((f) => [f, api[f]]));
 for (const f of Object.keys(stand)) api[f] = (...a: unknown[]) => (stand[f] ?? real[f])(...a);
@@ -74,6 +85,7 @@ describe('HaloPSA invoice picker in the sidebar', () => {
       lastInvoice: null,
       recurringInvoices: [],
       canPickInvoice: true,
+      billsOnInvoices: true,
       parentId: null,
       parentName: null,
     };
@@ -154,12 +166,90 @@ describe('HaloPSA invoice picker in the sidebar', () => {
       await page.screenshot({ path: screenshotPath('sidebar-halo-invoice-picker') });
 
       await select.selectOption({ label: expected[1 + open.length] });
+      // Which invoice is the latest, and what happens when none is (#16 item 5): the client's own choice.
+      await settings
+        .getByLabel('The latest invoice is')
+        .selectOption({ label: 'The newest invoice not yet paid (sent ones too)' });
+      await settings
+        .getByLabel('When no invoice qualifies as the latest')
+        .selectOption({ label: 'Bill them on a new invoice for the month' });
       await settings.getByRole('button', { name: 'Save client settings' }).click();
       await page.getByText('Settings saved for Acme Dental Group.').waitFor();
       expect(saves).toHaveLength(1);
       expect(saves[0].customerId).toBe('px-acme');
       const chosen = saves[0].overrides.targetInvoiceId ?? '';
       expect(parseContainer(chosen)).toEqual({ kind: 'recurring', id: recurring[0].id });
+      expect(saves[0].overrides).toMatchObject({ latestInvoice: 'unpaid', noLatestInvoice: 'new' });
+      // What the sidebar sent is what the server function accepts (zod at the boundary).
+      expect(overridesInput.safeParse({ source: 'pax8', ...saves[0] }).success).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Defaults: says where the income and expense codes come from, and offers which invoice is the latest', async () => {
+    const t = testHttp(policy, sb.urls.halo);
+    const target = createHaloTarget(
+      { baseUrl: TENANT_URL, tenant: 'northwind', ...DEMO_CREDENTIALS },
+      t.http,
+      { now: t.now },
+    );
+    target.listProducts();
+    const codes = target.listCodes();
+    const origins = psaConnector('halo').codeOrigins ?? {};
+    const base = real.getDefaults() as DefaultsView;
+    let saved: unknown = null;
+    // What getDefaults answers with HaloPSA connected (the harness has no PSA connection).
+    const view = (): DefaultsView => ({
+      ...base,
+      codes: { ...codes, services: [] },
+      psaRead: true,
+      billsOnInvoices: true,
+      codeOrigins: origins,
+    });
+    stand.getDefaults = () => view();
+    stand.saveDefaults = (a: unknown) => {
+      saved = a;
+      return view();
+    };
+    expect(origins.incomeAccounts).toMatch(/items carry/);
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(15_000);
+    try {
+      await page.goto(harness.url);
+      // Setup was skipped in the test before (the harness keeps it); a test run alone still sees it.
+      const defaultsTab = page.getByRole('tab', { name: 'Defaults' });
+      const skip = page.getByRole('button', { name: 'Skip setup' });
+      await skip.or(defaultsTab).first().waitFor();
+      if (await skip.isVisible()) await skip.click();
+      await defaultsTab.click();
+      const hintOf = async (label: string) => {
+        const id = await page.getByLabel(label, { exact: true }).getAttribute('aria-describedby');
+        return id ? page.locator(`[id="${id}"]`).textContent() : null;
+      };
+      expect(await hintOf('Income account')).toBe(origins.incomeAccounts);
+      expect(await hintOf('Expense (COGS) account')).toBe(origins.expenseAccounts);
+      // The income codes offered are the ones the tenant's items carry.
+      expect(
+        await page.getByLabel('Income account', { exact: true }).locator('option').allTextContents(),
+      ).toEqual(['None', ...codes.incomeAccounts.map((c) => c.name)]);
+      const latest = page.getByLabel('The latest invoice is', { exact: true });
+      expect(await latest.locator('option').allTextContents()).toEqual([
+        'The newest invoice not yet sent',
+        'The newest invoice not yet paid (sent ones too)',
+      ]);
+      await latest.selectOption({ label: 'The newest invoice not yet paid (sent ones too)' });
+      await page
+        .getByLabel('When no invoice qualifies as the latest', { exact: true })
+        .selectOption({ label: 'Bill them on a new invoice for the month' });
+      await page.getByRole('button', { name: 'Save defaults' }).click();
+      await page.getByRole('status').filter({ hasText: 'Defaults saved.' }).first().waitFor();
+      const parsed = parseBillingSettings(saved);
+      expect(parsed.ok && parsed.settings.global).toMatchObject({
+        latestInvoice: 'unpaid',
+        noLatestInvoice: 'new',
+      });
+      await page.screenshot({ path: screenshotPath('sidebar-halo-defaults-latest') });
     } finally {
       await page.close();
     }

@@ -6,19 +6,19 @@
  * changes nothing. Screenshots go to artifacts/screenshots/kaseya-*.png.
  *
  * Not part of `npm test`: a workbench of its own with three sandboxes and a browser costs more than the
- * 15 s a new test may add there. Run it with `npm run walk:kaseya` (it builds first).
+ * 15 s a new test may add there (about 45 s of steps under load 10, plus its own workbench). Run it with `npm run walk:browser` (the bundle is built for it).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { startWorkbench, type Workbench } from '../../local/workbench/server';
-import { demoCredentials } from '../../local/workbench/demo-credentials';
-import { SandboxAdmin } from '../../local/sandbox/framework';
-import { SERVICE } from '../../local/sandbox/kaseya-bms/fixture';
-import type { BmsState } from '../../local/sandbox/kaseya-bms/server';
-import { launch, screenshotPath, type Browser } from './chromium';
-import { prepareTestProject, type TestProject } from './bundle';
+import { startWorkbench, type Workbench } from '../../../../local/workbench/server';
+import { demoCredentials } from '../../../../local/workbench/demo-credentials';
+import { SandboxAdmin } from '../../../../local/sandbox/framework';
+import { SERVICE } from '../../../../local/sandbox/kaseya-bms/fixture';
+import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
+import { launch, screenshotPath, type Browser } from '../../../browser/chromium';
+import { prepareTestProject, type TestProject } from '../../../browser/bundle';
 
 const MONTH = '2026-10';
 const KINDS = ['datto-rmm', 'it-glue', 'kaseya-bms'];
