@@ -16,6 +16,7 @@
  *   npm run bench -- --import     # the file imports only (50,000 rows; BILLGRID_CSV_ROWS to change)
  *   npm run bench -- --quota      # the daily-quota table: the reference PSA's 2,000 / 20,000-line months and
  *                                 # its 100,000-line pull + compare, the rest of that month projected
+ *   npm run bench -- --quota --huge   # the same with the whole 100,000-line month run (nothing projected)
  *
  * Every file import with bench hooks (local/sandbox/<folder>/bench.ts of kind 'import') imports a
  * generated 50,000-row file (--tiny: 500; not with --psa): preview, import and pull, one execution each.
@@ -101,7 +102,7 @@ export function planFor(argv: string[]): Plan {
       months: [
         { psa: reference, lines: 2_000 },
         { psa: reference, lines: 20_000 },
-        { psa: reference, lines: 100_000, pullOnly: true },
+        { psa: reference, lines: 100_000, pullOnly: !argv.includes('--huge') },
       ],
       naiveLines: 0,
       core: false,

@@ -25,6 +25,13 @@ export interface SpecRef {
   nullableScalars?: boolean;
   /** Validate answers (200 JSON) against the spec's response schemas (when it declares them). */
   responses?: boolean;
+  /**
+   * Answer schemas for operations whose spec declares none (HaloPSA: every operation answers only
+   * `200 "Success"`), by 'METHOD /path' as the spec writes the path: the shapes the connector's SOURCES.md
+   * documents, whose `$ref`s point into the spec's own components. With `responses`, a 200 JSON answer is
+   * checked against the spec's schema, else against this one; an operation with neither fails the check.
+   */
+  documentedAnswers?: Record<string, unknown>;
   /** Validate JSON request bodies against the operation's request schema. */
   requestBodies?: boolean;
   /** Custom string formats the spec uses: a pattern, or true to accept anything. */
@@ -90,6 +97,12 @@ export interface PsaContractFixture<S = unknown> {
    * (tests/e2e/arrears.test.ts), which runs on every PSA that says.
    */
   chargeMonthOf?(state: S, lineKey: string): string | null;
+  /**
+   * The account code the PSA keeps for company `companyId` beside its id and name (the one its staff search
+   * by, e.g. seed 002's mapping page filters by account code), null when the company has none or the PSA
+   * keeps no such code. Read from the sandbox state by the vendor's field, independently of the connector.
+   */
+  accountCodeOf(state: S, companyId: string): string | null;
   /** A request that changes the PSA (a POST that queries is a read). */
   isMutation(r: Pick<LoggedRequest, 'method' | 'path'>): boolean;
   /** Ways a record BillGrid wrote can come back malformed (at least one). */
@@ -118,6 +131,10 @@ export interface SourceContractFixture<S = unknown> {
 }
 
 export type ContractFixture = PsaContractFixture | SourceContractFixture;
+
+/** A text field as an account code: trimmed, null when absent or blank. */
+export const codeText = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
 
 /** Equal to the 4 decimals PSAs keep for quantities and prices. */
 export const near = (a: unknown, b: number): boolean => Math.abs(Number(a) - b) < 0.00005;

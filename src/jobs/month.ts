@@ -2,6 +2,7 @@
  * The billing month's three steps — pull, reconcile, push — as plain functions over a spreadsheet, the
  * configured connectors and the settings. Locks, checkpoints and triggers are added by run.ts.
  */
+import { z } from 'zod';
 import { ledgerChain } from './ledger-guard';
 import { parseRawBillingLine } from '../core/billing-line';
 import type { BillingLine, RawBillingLine } from '../core/billing-line';
@@ -25,6 +26,7 @@ import { annualContractRule, mappingTargetResolver } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import { withContractOwnerChecks } from '../core/contract-owner';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
+import { stagedItemsTab, type StagedItems } from '../platform/stored-rows';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
 import { markHeldRows, validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
@@ -115,14 +117,115 @@ export function pullMonthInMemory(
   /** Sources not pulled this time (another integration pulled alone, or disabled): their rows stay as they are. */
   untouched: readonly string[] = [],
   limit?: WriteLimit,
+  /**
+   * The run this pull belongs to. When the tab is too large to write in this execution, what the sources
+   * gave is kept under the run's id (a hidden tab), and with `resume` a continuation of the same run writes
+   * from it instead of fetching every source again. Kept lines that cannot be read back are fetched again.
+   */
+  staging?: { runId: string; resume: boolean },
 ): { summary: PullSummary; context: MonthContext; complete: boolean } {
+  const store = staging ? stagedItemsTab(ss, stagedPullTab(month)) : null;
+  const kept = staging?.resume && store ? readStagedPull(store, staging.runId, sources) : null;
+  const fetched = kept ?? fetchSources(ss, month, sources);
+  const { raw, unbillable, notes, perSource, incomplete } = fetched;
+  // Appended to below (keys, mappings): the kept copy stays as the sources said it.
+  const problems = fetched.problems.slice();
+  const failed = perSource.filter((s) => !s.ok);
+  const skipped = perSource.filter((s) => s.skipped);
+  if (perSource.length > 0 && failed.length + skipped.length === perSource.length) {
+    // Nothing to merge: writing an empty pull would mark every line "Removed at source".
+    throw new NothingPulledError(`Nothing was pulled: ${[...problems, ...notes].join('; ')}`, failed.length);
+  }
+  const keyed = assignLineKeys(raw);
+  for (const d of keyed.duplicates) {
+    const name = sources.find((s) => s.id === d.source)?.displayName ?? d.source;
+    problems.push(
+      `${name} — ${d.customerName || d.customerId}: record ${d.recordId} came ${d.count} times in this pull; it is one charge and has one row`,
+    );
+  }
+  for (const c of keyed.collisions) {
+    problems.push(
+      `${c.count} identical charges share key ${c.key}; they were numbered so each stays its own row`,
+    );
+  }
+  const lookups = readLookups(ss);
+  let mappingsRead = readMappings(ss, lookups);
+  const newProducts = sameCodeProducts(keyed.lines, mappingsRead.mappings, lookups?.products ?? []);
+  if (newProducts.length > 0) {
+    writeMappings(ss, { products: newProducts }, { lookups });
+    mappingsRead = readMappings(ss, lookups);
+  }
+  for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
+  const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
+  const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
+  const mappingIndex = new MappingIndex(mappingsRead.mappings);
+  const settingsOf = lineSettingsResolver(settings, mappingIndex);
+  const annualContract = annualContractRule(lookups?.contracts ?? []);
+  const written = writeMonth(
+    ss,
+    month,
+    gridLines,
+    {
+      mappings: mappingsRead.mappings,
+      lookups,
+      keepSources: [...failed.map((s) => s.id), ...skipped.map((s) => s.id), ...incomplete, ...untouched],
+      unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
+      billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
+      ruleContractOf: (line) => {
+        const companyId = mappingIndex.client(line.source, line.customerId)?.companyId;
+        if (!companyId) return undefined;
+        const mapped = mappingIndex.contract(line.source, line.customerId, line.subscriptionId);
+        return annualContract(line, companyId, settingsOf(line), mapped);
+      },
+    },
+    limit,
+  );
+  if (store && staging) {
+    // Kept for the continuation that writes the rest; gone once the tab is whole.
+    if (!written.complete) {
+      if (!kept) store.write(staging.runId, stagedPullItems(fetched));
+    } else store.remove();
+  }
+  const summary: PullSummary = {
+    month,
+    tab: written.tab,
+    lines: written.rows,
+    added: written.added.length,
+    updated: written.updated.length,
+    removed: written.removed.length,
+    dropped: modifiers.dropped.length,
+    collapsed: modifiers.collapsed.length,
+    unbillable: written.unbillable.length,
+    problems,
+    ...(notes.length > 0 ? { notes } : {}),
+    sources: perSource,
+  };
+  if (!written.complete) summary.rowsWritten = written.rowsWritten;
+  return {
+    summary,
+    context: { table: written.table, lookups, mappings: mappingsRead.mappings },
+    complete: written.complete,
+  };
+}
+
+/** What the sources gave for the month: the lines, the records that cannot be billed, and what to tell. */
+interface Fetched {
+  raw: RawBillingLine[];
+  unbillable: UnbillableRecord[];
+  problems: string[];
+  notes: string[];
+  perSource: PullSummary['sources'];
+  /** Sources that could not read some customers: their lines missing from this pull are kept as they are. */
+  incomplete: string[];
+}
+
+function fetchSources(ss: Spreadsheet, month: string, sources: readonly BillingSource[]): Fetched {
   const period = billingPeriod(month, ss.getSpreadsheetTimeZone());
   const raw: RawBillingLine[] = [];
   const unbillable: UnbillableRecord[] = [];
   const problems: string[] = [];
   const notes: string[] = [];
   const perSource: PullSummary['sources'] = [];
-  /** Sources that could not read some customers: their lines missing from this pull are kept as they are. */
   const incomplete: string[] = [];
   for (const source of sources) {
     let lines = 0;
@@ -191,76 +294,91 @@ export function pullMonthInMemory(
       perSource.push({ id: source.id, name: source.displayName, lines: 0, ok: false });
     }
   }
-  const failed = perSource.filter((s) => !s.ok);
-  const skipped = perSource.filter((s) => s.skipped);
-  if (perSource.length > 0 && failed.length + skipped.length === perSource.length) {
-    // Nothing to merge: writing an empty pull would mark every line "Removed at source".
-    throw new NothingPulledError(`Nothing was pulled: ${[...problems, ...notes].join('; ')}`, failed.length);
+  return { raw, unbillable, problems, notes, perSource, incomplete };
+}
+
+/** The hidden tab holding what a pull too large for one execution fetched, until it has written it all. */
+export const stagedPullTab = (month: string): string => `BillGrid pull in progress ${month}`;
+
+const stagedHeadSchema = z.object({
+  problems: z.array(z.string()),
+  notes: z.array(z.string()),
+  perSource: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      lines: z.number(),
+      ok: z.boolean(),
+      skipped: z.boolean().optional(),
+    }),
+  ),
+  incomplete: z.array(z.string()),
+});
+const stagedUnbillableSchema = z.object({
+  source: z.string(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])),
+  reason: z.string(),
+  preview: z.boolean().optional(),
+});
+const stagedItemSchema = z.union([
+  z.tuple([z.literal('h'), z.unknown()]),
+  z.tuple([z.literal('l'), z.unknown()]),
+  z.tuple([z.literal('u'), z.unknown()]),
+]);
+
+/** What the sources gave, as the items kept between executions: a head, then a line or record each. */
+function stagedPullItems(f: Fetched): string[] {
+  const head = { problems: f.problems, notes: f.notes, perSource: f.perSource, incomplete: f.incomplete };
+  return [
+    JSON.stringify(['h', head]),
+    ...f.raw.map((l) => JSON.stringify(['l', l])),
+    ...f.unbillable.map((u) => JSON.stringify(['u', u])),
+  ];
+}
+
+/**
+ * What an earlier execution of run `runId` kept, checked like any input from a cell (every line parsed
+ * again); null when there is nothing, it is another run's, it was pulled from other sources, or any item
+ * fails: the caller then fetches the sources again.
+ */
+function readStagedPull(
+  store: StagedItems,
+  runId: string,
+  sources: readonly BillingSource[],
+): Fetched | null {
+  const items = store.read(runId);
+  if (!items || items.length === 0) return null;
+  let head: z.infer<typeof stagedHeadSchema> | null = null;
+  const raw: RawBillingLine[] = [];
+  const unbillable: UnbillableRecord[] = [];
+  for (const text of items) {
+    let item: z.infer<typeof stagedItemSchema>;
+    try {
+      const r = stagedItemSchema.safeParse(JSON.parse(text));
+      if (!r.success) return null;
+      item = r.data;
+    } catch {
+      return null;
+    }
+    if (item[0] === 'l') {
+      const parsed = parseRawBillingLine(item[1]);
+      if (!parsed.ok) return null;
+      raw.push(parsed.line);
+    } else if (item[0] === 'u') {
+      const r = stagedUnbillableSchema.safeParse(item[1]);
+      if (!r.success) return null;
+      unbillable.push(r.data);
+    } else {
+      if (head) return null;
+      const r = stagedHeadSchema.safeParse(item[1]);
+      if (!r.success) return null;
+      head = r.data;
+    }
   }
-  const keyed = assignLineKeys(raw);
-  for (const d of keyed.duplicates) {
-    const name = sources.find((s) => s.id === d.source)?.displayName ?? d.source;
-    problems.push(
-      `${name} — ${d.customerName || d.customerId}: record ${d.recordId} came ${d.count} times in this pull; it is one charge and has one row`,
-    );
-  }
-  for (const c of keyed.collisions) {
-    problems.push(
-      `${c.count} identical charges share key ${c.key}; they were numbered so each stays its own row`,
-    );
-  }
-  const lookups = readLookups(ss);
-  let mappingsRead = readMappings(ss, lookups);
-  const newProducts = sameCodeProducts(keyed.lines, mappingsRead.mappings, lookups?.products ?? []);
-  if (newProducts.length > 0) {
-    writeMappings(ss, { products: newProducts }, { lookups });
-    mappingsRead = readMappings(ss, lookups);
-  }
-  for (const p of mappingsRead.problems) problems.push(`${p.tab} row ${p.rowNumber}: ${p.message}`);
-  const modifiers = applyModifiersFor(keyed.lines, mappingsRead.mappings, settings);
-  const gridLines = [...keyed.lines, ...modifiers.collapsed.map((c) => c.line)];
-  const mappingIndex = new MappingIndex(mappingsRead.mappings);
-  const settingsOf = lineSettingsResolver(settings, mappingIndex);
-  const annualContract = annualContractRule(lookups?.contracts ?? []);
-  const written = writeMonth(
-    ss,
-    month,
-    gridLines,
-    {
-      mappings: mappingsRead.mappings,
-      lookups,
-      keepSources: [...failed.map((s) => s.id), ...skipped.map((s) => s.id), ...incomplete, ...untouched],
-      unbillable: keyUnbillable(unbillable, new Set(keyed.lines.map((l) => l.key))),
-      billingMonthOf: (line) => billingMonthOf(line, settingsOf(line).arrearsMode),
-      ruleContractOf: (line) => {
-        const companyId = mappingIndex.client(line.source, line.customerId)?.companyId;
-        if (!companyId) return undefined;
-        const mapped = mappingIndex.contract(line.source, line.customerId, line.subscriptionId);
-        return annualContract(line, companyId, settingsOf(line), mapped);
-      },
-    },
-    limit,
-  );
-  const summary: PullSummary = {
-    month,
-    tab: written.tab,
-    lines: written.rows,
-    added: written.added.length,
-    updated: written.updated.length,
-    removed: written.removed.length,
-    dropped: modifiers.dropped.length,
-    collapsed: modifiers.collapsed.length,
-    unbillable: written.unbillable.length,
-    problems,
-    ...(notes.length > 0 ? { notes } : {}),
-    sources: perSource,
-  };
-  if (!written.complete) summary.rowsWritten = written.rowsWritten;
-  return {
-    summary,
-    context: { table: written.table, lookups, mappings: mappingsRead.mappings },
-    complete: written.complete,
-  };
+  if (!head) return null;
+  const ids = head.perSource.map((s) => s.id);
+  if (ids.length !== sources.length || sources.some((s, i) => s.id !== ids[i])) return null;
+  return { raw, unbillable, ...head };
 }
 
 /** SKUs seen in the pull with no mapping yet, for which the PSA has a product with that exact code. */
@@ -316,6 +434,8 @@ export const SHOW_OR_APPROVE_READS_MS = 10 * 60_000;
 export interface PlanOptions {
   /** See SHOW_OR_APPROVE_READS_MS; absent: the PSA is read now. */
   recentReadsMs?: number;
+  /** A push's continuation: when the push began (PsaReadScope.pushBeganAt). */
+  pushBeganAt?: number;
   /**
    * Line keys a push may have sent without its rows showing it (Journal.unrecordedKeys): given, the
    * scope says which keys no push has sent (`unsentKeys`); absent or null, nothing is claimed.
@@ -378,6 +498,7 @@ export function planMonth(
     contractIds: [],
     lineKeys: [],
     ...(options.recentReadsMs ? { recentReadsMs: options.recentReadsMs } : {}),
+    ...(options.pushBeganAt !== undefined ? { pushBeganAt: options.pushBeganAt } : {}),
   };
   const companies = new Set<string>();
   const contracts = new Set<string>();
@@ -534,6 +655,11 @@ export interface PushOptions {
   known?: MonthContext;
   /** Steps sent together: the PSA's own size (or 100) unless an admin set `bg.pushBatchSize`. */
   batchSize?: number;
+  /**
+   * Set on a continuation of a push: when the push began. A PSA that keeps its reads may then plan from
+   * what this push read and wrote (PsaReadScope.pushBeganAt); every write still reads its entity first.
+   */
+  pushBeganAt?: number;
 }
 
 /**
@@ -599,6 +725,7 @@ export function pushMonth(
 ): { summary: PushSummary; plan: PushPlan } {
   const monthPlan = planMonth(ss, month, psa, settings, opts.known, {
     pendingKeys: keysMaybeSent(ss, opts.journal),
+    ...(opts.pushBeganAt !== undefined ? { pushBeganAt: opts.pushBeganAt } : {}),
   });
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
@@ -632,8 +759,9 @@ export function pushMonth(
   if (opts.dryRun) return { summary, plan };
 
   const results = new Map<string, LineResult>();
-  // Pending journal entries from an interrupted run: the fresh read above already shows whether they
-  // landed; those whose target now needs nothing are confirmed, never re-sent.
+  // Pending journal entries from an interrupted run: the read above already shows whether they landed (a
+  // continuation's kept reads never hold an entity whose write was under way: pushBeganAt); those whose
+  // target now needs nothing are confirmed, never re-sent.
   const inPlan = new Set(plan.steps.map((s) => s.idempotencyKey));
   for (const e of opts.journal.pending()) {
     if (inPlan.has(e.idempotencyKey)) continue;

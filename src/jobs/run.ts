@@ -209,7 +209,11 @@ function pullAndCompare(
   };
   let pulled: ReturnType<typeof pullMonthInMemory>;
   try {
-    pulled = pullMonthInMemory(ss, month, sources, settings, untouched, writeLimit(budget, limit, reserve));
+    pulled = pullMonthInMemory(ss, month, sources, settings, untouched, writeLimit(budget, limit, reserve), {
+      runId,
+      // A continuation of this run writes from what its first execution fetched (kept in a hidden tab).
+      resume: continuations > 0,
+    });
   } catch (err) {
     if (!isDailyQuota(err)) throw err;
     // Nothing was written: the whole pull, then its comparison, runs again when the quota renews.
@@ -332,12 +336,29 @@ function clearCheckpoint(): void {
   cancelJob(CONTINUATION_JOB);
 }
 
-/** The comparison a large pull left for its continuation: the tab is read afresh (staff may have edited it). */
-/** The rest of a pull too large for one execution: pulled again, only what is missing is written. */
+/**
+ * A continuation may be killed by Apps Script's time limit before it records what comes next: queued again
+ * for once the execution can no longer be running, it then resumes from the checkpoint it leaves in place.
+ */
+const RETRY_KILLED_AFTER_MS = 6 * 60_000 + CONTINUE_AFTER_MS;
+
+/**
+ * The rest of a pull too large for one execution: written from what the first execution fetched (kept in a
+ * hidden tab; fetched again only when it cannot be read back), only what is missing; then the comparison.
+ * The checkpoint stays until this execution replaces or clears it, so a killed continuation runs again.
+ */
 function continuePull(cp: Checkpoint): void {
-  clearCheckpoint();
-  pullAndCompare(cp.month, cp.runId, cp.continuations + 1);
+  continueAfter(RETRY_KILLED_AFTER_MS);
+  try {
+    pullAndCompare(cp.month, cp.runId, cp.continuations + 1);
+  } catch (err) {
+    // A pull that fails (not the time limit: that ends the execution) is not retried: as a fresh pull.
+    clearCheckpoint();
+    throw err;
+  }
 }
+
+/** The comparison a large pull left for its continuation: the tab is read afresh (staff may have edited it). */
 
 function continueCompare(cp: Checkpoint): void {
   clearCheckpoint();
@@ -464,6 +485,7 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
         settings,
         untouched,
         writeLimit(budget, limit, reserve),
+        { runId: checkpoint.runId, resume: checkpoint.continuations > 0 },
       );
     } catch (err) {
       if (!isDailyQuota(err)) throw err;
@@ -508,6 +530,8 @@ function pushAndRecord(
     hasTime: () => budget.hasTime(reserve),
     known,
     batchSize: configuredBatchSize(),
+    // A continuation may plan from what this push read and wrote (PsaReadScope.pushBeganAt).
+    ...(checkpoint.continuations > 0 ? beganAt(checkpoint) : {}),
     onStep: (done, total) => {
       if (done % 25 === 0 || done === total) {
         reportProgress({ runId: checkpoint.runId, step: `Pushing ${checkpoint.month}`, done, total });
@@ -543,6 +567,12 @@ function pushAndRecord(
         : describePush(summary),
   });
   return { ...summary, continuing: !summary.finished };
+}
+
+/** When the checkpointed push began, as PushOptions.pushBeganAt; nothing when its record is unreadable. */
+function beganAt(checkpoint: Checkpoint): { pushBeganAt?: number } {
+  const t = Date.parse(checkpoint.startedAt);
+  return Number.isFinite(t) ? { pushBeganAt: t } : {};
 }
 
 /** The rate limit has no room before this execution ends: the push continues once it has. */

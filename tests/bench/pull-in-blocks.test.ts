@@ -4,6 +4,9 @@
  * here a 3,000-line month with a 20-second budget stands in for it, through the built bundle.
  *  - the pull takes several executions, each within its budget, and the first one says so;
  *  - the tab ends exactly as an uninterrupted pull writes it, compared with the PSA;
+ *  - each source is fetched once for the whole pull: the continuations write from what the first execution
+ *    kept (a hidden tab), not from a fresh fetch of every source;
+ *  - a continuation killed by the time limit half-way through its write is run again and the pull finishes;
  *  - the month then pushes once: nothing billed twice, a second push changes nothing.
  */
 import { BENCH_PSAS, runMonth, type MonthRun } from '../../local/bench/month';
@@ -22,7 +25,14 @@ describe('a month too large for one execution is pulled in blocks (built bundle,
 
   beforeAll(async () => {
     whole = await runMonth({ psa, spec, stopAfterPull: true, captureTab: true });
-    blocks = await runMonth({ psa, spec, budgetSeconds: 20, captureTab: true });
+    // The first continuation is killed after 10 s of its 20 s budget, in the middle of its write.
+    blocks = await runMonth({
+      psa,
+      spec,
+      budgetSeconds: 20,
+      captureTab: true,
+      killPullContinuation: { nth: 1, afterMs: 10_000 },
+    });
   }, 300_000);
 
   it('writes in several executions, each within its budget', () => {
@@ -33,6 +43,30 @@ describe('a month too large for one execution is pulled in blocks (built bundle,
     // Within the 20 s budget: a write of the whole tab alone (3,000 × 36 cells × 0.15 ms) takes 16 s.
     expect(pull.longestExecutionS).toBeLessThan(20);
     expect(blocks.gridLines).toBe(whole.gridLines);
+  });
+
+  it('fetches each source once for the whole pull, however many executions write it', () => {
+    const wholePull = step(whole, 'pull + compare');
+    const pull = step(blocks, 'pull + compare');
+    const sources = Object.keys(pull.requests).filter((k) => k !== psa);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const k of sources) {
+      expect(wholePull.requests[k].reads).toBeGreaterThan(0);
+      expect({ source: k, reads: pull.requests[k].reads }).toEqual({
+        source: k,
+        reads: wholePull.requests[k].reads,
+      });
+    }
+    // The PSA is read once too: by the comparison, after the last block.
+    expect(pull.requests[psa].reads).toBe(wholePull.requests[psa].reads);
+  });
+
+  it('runs a continuation killed half-way through its write again, and the pull finishes', () => {
+    expect(blocks.killed).toHaveLength(1);
+    expect(blocks.killed[0].error).toMatch(/Exceeded maximum execution time/);
+    // Killed while writing: some rows written, not all.
+    expect(blocks.killed[0].cellsWritten).toBeGreaterThan(0);
+    expect(step(blocks, 'pull + compare').executions).toBeGreaterThanOrEqual(3);
   });
 
   it('ends with the tab an uninterrupted pull writes, compared with the PSA', () => {

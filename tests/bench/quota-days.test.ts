@@ -2,6 +2,7 @@
 import type { MonthRun, StepFigures } from '../../local/bench/month';
 import { daysNeeded, HUGE_RUN_GROWTH, projectMonth, quotaTable } from '../../local/bench/report';
 import { QUOTA_PROFILES } from '../../local/gas/quotas';
+import { planFor } from '../../local/bench/run';
 
 describe('days a month needs under the daily quotas', () => {
   it('the documented 100,000-line push (55,149 requests, ~95 min) needs 3 consumer days and 1 Workspace day', () => {
@@ -86,5 +87,14 @@ describe("the 100,000-line month's quota use, projected from its measured pull a
   it('refuses inputs it has no growth figures for', () => {
     expect(() => projectMonth(smaller, smaller)).toThrow(/pull-only/);
     expect(() => projectMonth(pulled, month(2_000, smaller.steps, false))).toThrow(/20,000 → 100,000/);
+  });
+});
+
+describe('npm run bench -- --quota', () => {
+  it('pulls the 100,000-line month only, and with --huge runs it whole (nothing projected)', () => {
+    const hundred = (argv: string[]) => planFor(argv).months.find((m) => m.lines === 100_000);
+    expect(hundred(['--quota'])).toMatchObject({ pullOnly: true });
+    expect(hundred(['--quota', '--huge'])).toMatchObject({ pullOnly: false });
+    expect(planFor(['--quota', '--huge']).months.map((m) => m.lines)).toEqual([2_000, 20_000, 100_000]);
   });
 });

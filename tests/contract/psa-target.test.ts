@@ -8,6 +8,7 @@
  *  - a record BillGrid wrote coming back malformed gives that line a message, never a crash and never
  *    a second record;
  *  - no credential in any outcome, error or console output, even when the PSA echoes it;
+ *  - each company is listed with the account code the PSA keeps for it (the fixture reads it from the state);
  *  - every request and answer is valid against the vendor's published spec, where specs/ has it.
  */
 import type { PsaContractFixture } from '../../local/sandbox/contract';
@@ -244,6 +245,18 @@ describe.each(ready.map((c) => [c.id, c as PsaDescriptor] as const))(
       const echoedText = [...echoed.outcomes.map((o) => o.message), errorText(echoed.error)].join('\n');
       expect(leaked(echoedText, secrets)).toEqual([]);
       await admin().clearFaults();
+    });
+
+    it('lists every company with the account code the PSA keeps for it (Clients searches by it)', async () => {
+      const state = await admin().state();
+      await admin().clearRequests();
+      const companies = buildPsa(id, creds, { httpDeps }).target.listCompanies();
+      expect(companies.length).toBeGreaterThan(0);
+      const codes = companies.map((c) => fx.accountCodeOf(state, c.id));
+      // The sandbox gives most companies a code: the comparison below is not of nothing with nothing.
+      expect(codes.filter((c) => c !== null).length).toBeGreaterThan(companies.length / 2);
+      expect(companies.map((c) => c.code ?? null)).toEqual(codes);
+      if (fx.spec) expect(specProblems(new OpenApiSpec(fx.spec), await admin().requests())).toEqual([]);
     });
 
     if (fx.spec) {

@@ -9,7 +9,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import { checkKeyedCharges, keyIn, type PsaContractFixture } from '../contract';
+import { checkKeyedCharges, codeText, keyIn, type PsaContractFixture } from '../contract';
 import type { AtRecord } from './filter';
 import { companyIdOf, demoFixture, recurringContractIdOf, type AtState } from './fixture';
 import { rowInForce } from './rules';
@@ -198,6 +198,9 @@ export const contract: PsaContractFixture<AtState> = {
     return charge ? String(charge.datePurchased).slice(0, 7) : null;
   },
 
+  // Autotask's "Company Number" (Companies.companyNumber).
+  accountCodeOf: (state, companyId) =>
+    codeText(state.entities.Companies?.find((c) => String(c.id) === companyId)?.companyNumber),
   isMutation: (r) => r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path),
 
   malformed: [

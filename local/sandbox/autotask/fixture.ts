@@ -332,6 +332,8 @@ export function demoFixture(): AtState {
       isActive: c.id !== 'c33',
       phone: '555-0100',
       ownerResourceID: 29682885,
+      // The company number staff know a customer by (free text); the MSP's own company has none.
+      ...(c.id === 'c41' ? {} : { companyNumber: `CUST-${1000 + num(c.id)}` }),
     });
     if (c.id === 'c41' || NO_CONTRACT.has(c.id)) continue;
     const contractID = recurringContractIdOf(c.id);

@@ -9,7 +9,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import { checkKeyedCharges, keyIn, near, type PsaContractFixture } from '../contract';
+import { checkKeyedCharges, codeText, keyIn, near, type PsaContractFixture } from '../contract';
 import { agreementIdOf, companyIdOf, demoFixture, type CwState, type Rec } from './fixture';
 
 const ACME = String(companyIdOf('c05'));
@@ -206,6 +206,9 @@ export const contract: PsaContractFixture<CwState> = {
     };
   },
 
+  // The company's identifier ("Company ID").
+  accountCodeOf: (state, companyId) =>
+    codeText(state.companies.find((c) => String(c.id) === companyId)?.identifier),
   isMutation: (r) => r.method !== 'GET',
 
   malformed: [

@@ -50,6 +50,8 @@ export interface HaloClientRec {
   automatic_sales_tax?: boolean;
   /** Bill-to client: invoices raised for this client are raised on that client (0: none). */
   client_to_invoice?: number;
+  /** The client's reference (Area `ref`), free text; absent when none was entered. */
+  ref?: string;
 }
 
 /**
@@ -177,6 +179,8 @@ export function demoFixture(): HaloFixture {
     automatic_sales_tax: c.id === 'c13',
     // Granite Peak Realty is billed through its parent, Acme Dental Group.
     client_to_invoice: c.id === 'c09' ? clientIdOf('c01') : 0,
+    // A reference for most clients; Bäckerei Müller has none.
+    ...(c.id === 'c02' ? {} : { ref: `HC${c.id.slice(1)}` }),
   }));
   const items = ITEMS.map((it, i) => ({ ...it, id: i + 1 }));
   const name = (cid: number) => clients.find((c) => c.id === cid)?.name ?? '';

@@ -11,7 +11,7 @@
  */
 import type { RawBillingLine } from '../../../src/core/billing-line';
 import { DEFAULT_SETTINGS } from '../../../src/core/settings';
-import { near, type PsaContractFixture } from '../contract';
+import { codeText, near, type PsaContractFixture } from '../contract';
 import { accountIdOf, contractIdOf, demoFixture, SERVICE, type BmsServiceLine } from './fixture';
 import type { BmsState } from './server';
 
@@ -161,6 +161,9 @@ export const contract: PsaContractFixture<BmsState> = {
   },
 
   // Creates and changes: anything but a GET, a sign-in or a search (a POST that queries).
+  // The CRM account's AccountCode.
+  accountCodeOf: (state, companyId) =>
+    codeText(state.accounts.find((a) => String(a.Id) === companyId)?.AccountCode),
   isMutation: (r) => r.method !== 'GET' && !/\/search$/i.test(r.path) && !/^\/v2\/security\//i.test(r.path),
 
   malformed: [

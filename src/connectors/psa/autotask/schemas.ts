@@ -41,6 +41,8 @@ export const companySchema = z.object({
   id,
   companyName: z.string(),
   isActive: z.boolean().nullable().optional(),
+  /** The company's own number (Autotask's "Company Number", free text); Clients searches by it. */
+  companyNumber: z.string().nullable().optional(),
 });
 
 export const serviceSchema = z.object({

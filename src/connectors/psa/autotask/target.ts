@@ -182,8 +182,14 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
         'id',
         'companyName',
         'isActive',
+        'companyNumber',
       ])
-      .map((c) => ({ id: String(c.id), name: c.companyName, active: c.isActive !== false }));
+      .map((c) => ({
+        id: String(c.id),
+        name: c.companyName,
+        active: c.isActive !== false,
+        ...(c.companyNumber ? { code: c.companyNumber } : {}),
+      }));
   }
 
   listProducts(): PsaProduct[] {

@@ -185,7 +185,13 @@ export class ConnectWiseTarget implements PsaTarget, CreatesCompanies, CreatesCo
   listCompanies(): PsaCompany[] {
     return this.client
       .list('companies', { path: 'company/companies', conditions: 'deletedFlag=false' }, companySchema)
-      .map((c) => ({ id: String(c.id), name: c.name, active: !/inactive/i.test(c.status?.name ?? '') }));
+      .map((c) => ({
+        id: String(c.id),
+        name: c.name,
+        active: !/inactive/i.test(c.status?.name ?? ''),
+        // The company's identifier ("Company ID" on its screen), the short code staff know it by.
+        ...(c.identifier ? { code: c.identifier } : {}),
+      }));
   }
 
   listProducts(): PsaProduct[] {

@@ -156,7 +156,12 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       'reading clients',
     );
     this.clients.rememberAll(list);
-    return list.map((c) => ({ id: String(c.id), name: c.name, active: !c.inactive }));
+    return list.map((c) => ({
+      id: String(c.id),
+      name: c.name,
+      active: !c.inactive,
+      ...(c.ref?.trim() ? { code: c.ref.trim() } : {}),
+    }));
   }
 
   listProducts(): PsaProduct[] {

@@ -47,6 +47,8 @@ export const haloClient = z.object({
   automatic_sales_tax: z.boolean().nullish(),
   /** The bill-to client: Halo raises this client's invoices on that client (0 or absent: none). */
   client_to_invoice: z.number().int().nullish(),
+  /** The client's reference (Area `ref`, free text; see SOURCES.md); Clients searches by it. */
+  ref: z.string().nullish(),
 });
 export type HaloClient = z.infer<typeof haloClient>;
 
