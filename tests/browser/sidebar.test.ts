@@ -356,6 +356,28 @@ describe('sidebar (built sidebar.html)', () => {
     }
   });
 
+  it('Connect warns, in the bound script, that editors who are not admins can read the keys', async () => {
+    const owner = 'owner@northwind.example';
+    harness.gas.docProps.set('billgrid.owner', JSON.stringify(owner));
+    harness.gas.editors = [owner, 'alex@northwind.example', 'finance@northwind.example'];
+    await page.reload();
+    const notice = page.getByRole('note').filter({ hasText: 'every editor can read these credentials' });
+    await notice
+      .getByText(
+        '2 editor(s) are not BillGrid admins: alex@northwind.example, finance@northwind.example. Share the spreadsheet with them as Viewer or Commenter, or use the BillGrid add-on.',
+        { exact: false },
+      )
+      .waitFor();
+    // Once they are admins, nobody is named and the notice goes.
+    harness.gas.docProps.set(
+      'billgrid.admins',
+      JSON.stringify(['alex@northwind.example', 'finance@northwind.example']),
+    );
+    await page.reload();
+    await page.locator('.who .role', { hasText: 'Owner' }).waitFor();
+    expect(await notice.count()).toBe(0);
+  });
+
   it("Clients: PSA accounts with up to three integration columns of the user's choice, searchable", async () => {
     fakeClients = {
       rows: [
