@@ -3,6 +3,10 @@
  * presentation, or form that the user has permission to edit", and simple and installable triggers "don't
  * run if a file is opened in read-only (view or comment) mode" (guides/triggers, guides/triggers/installable).
  * A viewer therefore never gets a script's menu, so never opens its sidebar.
+ *
+ * Edit access also comes through a Google Group the file is shared with, or through sharing with everyone in
+ * a domain. Spreadsheet.getEditors() lists neither: it names the owner and the people shared with one by
+ * one (FIDELITY.md, "Editors through a group or domain").
  */
 import type { GasState } from './state';
 
@@ -11,5 +15,7 @@ export function canEdit(state: GasState, user: string, document?: string): boole
   const id = document ?? state.activeSpreadsheetId;
   const ss = state.spreadsheets.find((s) => s.id === id);
   if (!ss) return true; // no such spreadsheet in the state: nothing to restrict by
-  return ss.owner === user || ss.editors.includes(user);
+  if (ss.owner === user || ss.editors.includes(user)) return true;
+  if (Object.values(ss.groupEditors ?? {}).some((members) => members.includes(user))) return true;
+  return ss.domainEditors !== undefined && user.endsWith(`@${ss.domainEditors}`);
 }

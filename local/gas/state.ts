@@ -94,7 +94,15 @@ export interface SpreadsheetState {
   timeZone: string;
   locale: string;
   owner: string;
+  /** People the file is shared with as editors, one by one: what getEditors() lists (with the owner). */
   editors: string[];
+  /**
+   * Google Groups the file is shared with as editors: group address → its members. They may edit and run
+   * the spreadsheet's scripts, but getEditors() does not list them (local/gas/access.ts).
+   */
+  groupEditors?: Record<string, string[]>;
+  /** A Workspace domain whose every user may edit ("Anyone in <domain> … Editor"); getEditors() lists none. */
+  domainEditors?: string;
   sheets: SheetState[];
   activeSheetId: number;
 }

@@ -25,6 +25,13 @@ export interface SpecRef {
   nullableScalars?: boolean;
   /** Validate answers (200 JSON) against the spec's response schemas (when it declares them). */
   responses?: boolean;
+  /**
+   * Answer schemas for operations whose spec declares none (HaloPSA: every operation answers only
+   * `200 "Success"`), by 'METHOD /path' as the spec writes the path: the shapes the connector's SOURCES.md
+   * documents, whose `$ref`s point into the spec's own components. With `responses`, a 200 JSON answer is
+   * checked against the spec's schema, else against this one; an operation with neither fails the check.
+   */
+  documentedAnswers?: Record<string, unknown>;
   /** Validate JSON request bodies against the operation's request schema. */
   requestBodies?: boolean;
   /** Custom string formats the spec uses: a pattern, or true to accept anything. */

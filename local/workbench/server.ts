@@ -204,6 +204,19 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     return outcome.ok ? { ok: true, value: outcome.value } : { ok: false, error: outcome.error };
   };
 
+  /**
+   * Google runs none of the spreadsheet's scripts for someone who can only view it (local/gas/access.ts):
+   * a sidebar left open in front of them (their access was just reduced) reaches no server function.
+   * The wording is the workbench's own; what Google answers then is not documented.
+   */
+  const viewOnly = () => ({
+    ok: false,
+    error: {
+      name: 'Error',
+      message: `${user} can only view this spreadsheet, so Google runs none of its scripts for them (workbench).`,
+    },
+  });
+
   const execute = async (fn: string, args: unknown[], kind: 'menu' | 'sidebar') =>
     record(await host.run(fn, args, { kind, user }));
 
@@ -335,10 +348,12 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
       }
       case 'POST /api/menu': {
         const { functionName } = menuSchema.parse(await readJson(req));
+        if (!canEdit(host.state(), user)) return send(res, 200, viewOnly());
         return send(res, 200, await execute(functionName, [], 'menu'));
       }
       case 'POST /api/sidebar-run': {
         const { fn, args } = runSchema.parse(await readJson(req));
+        if (!canEdit(host.state(), user)) return send(res, 200, viewOnly());
         return send(res, 200, await execute(fn, args, 'sidebar'));
       }
       case 'POST /api/edit': {

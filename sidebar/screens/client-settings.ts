@@ -35,7 +35,6 @@ export function clientSettings(
   ctx: ScreenContext,
   redraw: (v: ClientsView) => void,
 ): HTMLElement {
-  const canEdit = ctx.setup.session.canApprove;
   const o = r.overrides;
   const invoice = selectField(
     'Invoice behaviour',
@@ -55,7 +54,7 @@ export function clientSettings(
   );
   const targetId = uid('target');
   // A PSA that lists a company's invoices: the target is picked from them, not typed as an id.
-  const picked = r.canPickInvoice ? invoicePicker(r, ctx, targetId, canEdit) : null;
+  const picked = r.canPickInvoice ? invoicePicker(r, ctx, targetId) : null;
   const target =
     picked?.select ??
     h('input', {
@@ -71,15 +70,6 @@ export function clientSettings(
     [INHERIT, ...Object.entries(CHARGE_DETAIL).map(([value, label]) => ({ value, label }))],
     o.chargeDetail ?? '',
   );
-  const controls = [
-    invoice.control,
-    latest.control,
-    noLatest.control,
-    target,
-    detail.control,
-    ...modifiers.map((m) => m[1].control),
-  ];
-  for (const c of controls) c.disabled = !canEdit;
   const save = actionButton(
     'Save client settings',
     async () => {
@@ -126,7 +116,7 @@ export function clientSettings(
         ctx.notify.error((e as Error).message);
       }
     },
-    { disabled: !canEdit, busyLabel: 'Saving…' },
+    { busyLabel: 'Saving…' },
   );
   const set =
     Object.keys(o.modifiers ?? {}).length +
@@ -183,7 +173,6 @@ function invoicePicker(
   r: ClientRow,
   ctx: ScreenContext,
   id: string,
-  canEdit: boolean,
 ): { select: HTMLSelectElement; load: HTMLButtonElement } {
   const current = r.overrides.targetInvoiceId ?? '';
   const select = h(
@@ -193,7 +182,6 @@ function invoicePicker(
     current ? h('option', { value: current }, `Chosen: ${current}`) : null,
   );
   select.value = current;
-  select.disabled = !canEdit;
   const load = actionButton(
     'Choose from the PSA’s invoices',
     async () => {
@@ -214,7 +202,7 @@ function invoicePicker(
         ctx.notify.error((e as Error).message);
       }
     },
-    { subtle: true, disabled: !canEdit, busyLabel: 'Reading the PSA…' },
+    { subtle: true, busyLabel: 'Reading the PSA…' },
   );
   return { select, load };
 }

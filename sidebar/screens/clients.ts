@@ -41,7 +41,6 @@ function toMapItem(
   changed: () => Promise<void>,
   child = false,
 ): HTMLElement {
-  const canEdit = ctx.setup.session.canApprove;
   const close = c.candidates.slice(0, 3);
   const closeIds = new Set(close.map((k) => k.companyId));
   const picker = selectField(
@@ -55,7 +54,6 @@ function toMapItem(
     ],
     '',
   );
-  picker.control.disabled = !canEdit;
   const state = h('div', { class: 'hint', 'aria-live': 'polite' });
   const send = (companyId: string | null) => async () => {
     try {
@@ -84,11 +82,10 @@ function toMapItem(
       }
       await send(picker.control.value)();
     },
-    { disabled: !canEdit, busyLabel: 'Saving…' },
+    { busyLabel: 'Saving…' },
   );
   const exclude = actionButton('Exclude', send(null), {
     subtle: true,
-    disabled: !canEdit,
     busyLabel: 'Saving…',
   });
   const create = view.canCreateInPsa
@@ -114,7 +111,7 @@ function toMapItem(
             ctx.notify.error((e as Error).message);
           }
         },
-        { disabled: !canEdit, busyLabel: 'Creating…' },
+        { busyLabel: 'Creating…' },
       )
     : null;
   return h(
@@ -143,7 +140,6 @@ function mappedItem(
   redraw: (v: ClientsView) => void,
   child = false,
 ): HTMLElement {
-  const canEdit = ctx.setup.session.canApprove;
   const customer = { source: r.source, customerId: r.customerId };
   const run = (fn: () => Promise<ClientsView>, done: string) => async () => {
     try {
@@ -195,7 +191,6 @@ function mappedItem(
               'Confirm',
               run(() => call('confirmClients', [customer]), `${r.customerName} confirmed.`),
               {
-                disabled: !canEdit,
                 busyLabel: 'Saving…',
               },
             )
@@ -204,7 +199,7 @@ function mappedItem(
           ? actionButton(
               'Include',
               run(() => call('includeClient', customer), `${r.customerName} included again.`),
-              { disabled: !canEdit, busyLabel: 'Saving…' },
+              { busyLabel: 'Saving…' },
             )
           : actionButton(
               'Exclude',
@@ -212,14 +207,13 @@ function mappedItem(
                 () => call('excludeClient', { ...customer, customerName: r.customerName }),
                 `${r.customerName} excluded: not invoiced.`,
               ),
-              { subtle: true, disabled: !canEdit, busyLabel: 'Saving…' },
+              { subtle: true, busyLabel: 'Saving…' },
             ),
         actionButton(
           'Unassign',
           run(() => call('unassignClient', customer), `${r.customerName} unassigned.`),
           {
             subtle: true,
-            disabled: !canEdit,
             busyLabel: 'Saving…',
           },
         ),
@@ -382,7 +376,7 @@ function mappedList(container: HTMLElement, view: ClientsView, ctx: ScreenContex
                       ctx.notify.error((e as Error).message);
                     }
                   },
-                  { disabled: !ctx.setup.session.canApprove, busyLabel: 'Saving…' },
+                  { busyLabel: 'Saving…' },
                 ),
               )
             : null,
@@ -458,7 +452,6 @@ export const clientsScreen: Screen = {
     };
     const refresh = actionButton('Refresh from sources and PSA', runRefresh, {
       primary: true,
-      disabled: !ctx.setup.session.canApprove,
       busyLabel: 'Refreshing…',
     });
     container.append(
@@ -475,8 +468,8 @@ export const clientsScreen: Screen = {
     );
     await reload();
     // The wizard's first visit reads customers and companies at once, so the step opens on what to map.
-    const { session, sourcesConnected, psaConnected } = ctx.setup;
-    if (ctx.firstWizardVisit && session.canApprove && sourcesConnected > 0 && psaConnected > 0) {
+    const { sourcesConnected, psaConnected } = ctx.setup;
+    if (ctx.firstWizardVisit && sourcesConnected > 0 && psaConnected > 0) {
       refresh.click();
     }
   },

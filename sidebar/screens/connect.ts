@@ -7,7 +7,7 @@ import { actionButton, h, uid, fill } from '../dom';
 import { call } from '../rpc';
 import type { Screen, ScreenContext } from './types';
 
-const ROLE_LABEL = { owner: 'Owner', admin: 'Admin', editor: 'Editor', viewer: 'Viewer' } as const;
+const ROLE_LABEL = { owner: 'Owner', admin: 'Admin', editor: 'Editor' } as const;
 
 /** "Signed in as … · Role", kept current when saving makes this user the owner. */
 function whoLine(ctx: ScreenContext): HTMLElement {

@@ -51,7 +51,6 @@ function createContractButton(
       }
     },
     {
-      disabled: !ctx.setup.session.canApprove,
       subtle: extra.subscriptionId !== undefined,
       busyLabel: 'Creating…',
     },
@@ -59,7 +58,6 @@ function createContractButton(
 }
 
 function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, reload: () => Promise<void>) {
-  const canEdit = ctx.setup.session.canApprove;
   const state = h('div', { class: 'hint', 'aria-live': 'polite' });
   const picker = selectField(
     `PSA contract for ${r.customerName}`,
@@ -71,7 +69,7 @@ function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, r
     ],
     r.contractId ?? '',
   );
-  picker.control.disabled = !canEdit || r.candidates.length === 0;
+  picker.control.disabled = r.candidates.length === 0;
   const link = actionButton(
     'Link',
     async () => {
@@ -92,7 +90,7 @@ function linkItem(r: ContractLinkRow, view: ContractsView, ctx: ScreenContext, r
         ctx.notify.error((e as Error).message);
       }
     },
-    { disabled: !canEdit || r.candidates.length === 0, busyLabel: 'Saving…' },
+    { disabled: r.candidates.length === 0, busyLabel: 'Saving…' },
   );
   const said = async (text: string) => {
     state.textContent = text;
@@ -144,14 +142,12 @@ function prorateControl(
   ctx: ScreenContext,
   reload: () => Promise<void>,
 ): HTMLElement {
-  const canEdit = ctx.setup.session.canApprove;
   const current = r.prorate === null ? 'inherit' : r.prorate ? 'on' : 'off';
   const picker = selectField(
     `Mid-period changes on ${r.contractName ?? 'this contract'}`,
     PRORATE_CHOICES,
     current,
   );
-  picker.control.disabled = !canEdit;
   picker.control.dataset.prorate = contractId;
   const save = actionButton(
     'Save proration',
@@ -168,7 +164,7 @@ function prorateControl(
         ctx.notify.error((e as Error).message);
       }
     },
-    { disabled: !canEdit, subtle: true, busyLabel: 'Saving…' },
+    { subtle: true, busyLabel: 'Saving…' },
   );
   return h(
     'details',
@@ -210,7 +206,6 @@ function syncItem(
   ctx: ScreenContext,
   redraw: (v: ServiceSyncView) => void,
 ) {
-  const canEdit = ctx.setup.session.canApprove;
   const own = subscriptionLink(r, view, ctx, redraw);
   const key = { source: r.source, customerId: r.customerId, subscriptionId: r.subscriptionId };
   const toggle = actionButton(
@@ -232,7 +227,7 @@ function syncItem(
         ctx.notify.error((e as Error).message);
       }
     },
-    { disabled: !canEdit, subtle: !r.stopped, busyLabel: 'Saving…' },
+    { subtle: !r.stopped, busyLabel: 'Saving…' },
   );
   return h(
     'li',
@@ -272,7 +267,6 @@ function subscriptionLink(
   redraw: (v: ServiceSyncView) => void,
 ): HTMLElement | null {
   if (!r.subscriptionId || !r.companyId) return null;
-  const canEdit = ctx.setup.session.canApprove;
   const label = r.product || `subscription ${r.subscriptionId}`;
   const reload = async () => redraw(await call('listServiceSync', view.month));
   const picker = selectField(
@@ -280,7 +274,7 @@ function subscriptionLink(
     r.candidates.map((c) => ({ value: c.id, label: `${c.name} (${KIND[c.kind] ?? c.kind})` })),
     r.contractId,
   );
-  picker.control.disabled = !canEdit || r.candidates.length === 0;
+  picker.control.disabled = r.candidates.length === 0;
   const link = actionButton(
     'Link subscription',
     async () => {
@@ -298,7 +292,7 @@ function subscriptionLink(
         ctx.notify.error((e as Error).message);
       }
     },
-    { disabled: !canEdit || r.candidates.length === 0, subtle: true, busyLabel: 'Saving…' },
+    { disabled: r.candidates.length === 0, subtle: true, busyLabel: 'Saving…' },
   );
   const create = view.canCreate
     ? createContractButton(

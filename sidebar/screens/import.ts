@@ -328,7 +328,7 @@ export const importScreen: Screen = {
           ctx.notify.error((e as Error).message);
         }
       },
-      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Importing…' },
+      { primary: true, busyLabel: 'Importing…' },
     );
 
     fill(

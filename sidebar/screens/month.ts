@@ -129,7 +129,7 @@ export const monthScreen: Screen = {
           ctx.notify.error((e as Error).message);
         }
       },
-      { primary: true, disabled: !ctx.setup.session.canApprove, busyLabel: 'Pulling…' },
+      { primary: true, busyLabel: 'Pulling…' },
     );
     const compare = actionButton(
       'Compare with PSA',
@@ -150,7 +150,7 @@ export const monthScreen: Screen = {
           ctx.notify.error((e as Error).message);
         }
       },
-      { disabled: !ctx.setup.session.canApprove, busyLabel: 'Comparing…' },
+      { busyLabel: 'Comparing…' },
     );
     // Seed 004's per-line links: a company, contract or service picked in a row's cell is used for that
     // line at once; this keeps it for later months (Clients, Contracts, Products tabs).
@@ -193,7 +193,7 @@ export const monthScreen: Screen = {
           ctx.notify.error((e as Error).message);
         }
       },
-      { disabled: !ctx.setup.session.canApprove, busyLabel: 'Remembering…' },
+      { busyLabel: 'Remembering…' },
     );
     fill(
       container,

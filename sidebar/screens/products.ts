@@ -26,7 +26,6 @@ function productItem(
   ctx: ScreenContext,
   redraw: (v: ProductsView) => void,
 ) {
-  const canEdit = ctx.setup.session.canApprove;
   const picker = selectField(
     `PSA product for ${r.name} (${r.sku})`,
     [
@@ -38,7 +37,6 @@ function productItem(
     ],
     r.productId ?? LEAVE,
   );
-  picker.control.disabled = !canEdit;
   const save = actionButton(
     'Save',
     async () => {
@@ -58,7 +56,7 @@ function productItem(
         ctx.notify.error((e as Error).message);
       }
     },
-    { disabled: !canEdit, busyLabel: 'Saving…' },
+    { busyLabel: 'Saving…' },
   );
   const mapped = r.productName
     ? `→ ${r.productName}${r.status ? ` (${STATUS[r.status] ?? r.status})` : ''}`

@@ -88,7 +88,6 @@ export const pushScreen: Screen = {
     const quota = h('div', { class: 'quota-estimate' });
     const showQuota = async (m: string) => {
       fill(quota);
-      if (!ctx.setup.session.canApprove) return;
       try {
         const q = await call('estimateMonthQuota', m);
         if (q?.warning && month() === m)
@@ -239,14 +238,13 @@ export const pushScreen: Screen = {
       { primary: true, disabled: !ctx.setup.session.canPush, busyLabel: 'Pushing…' },
     );
     const session = ctx.setup.session;
-    const whoPushes =
-      session.canApprove && !session.canPush
-        ? h(
-            'p',
-            { class: 'notice', role: 'note' },
-            `Only the BillGrid owner (${session.owner ?? 'not set'}) or an admin (${session.admins.join(', ') || 'none yet'}) can push: the Ledger records every push and only they can write it. Approve the rows and ask one of them.`,
-          )
-        : null;
+    const whoPushes = !session.canPush
+      ? h(
+          'p',
+          { class: 'notice', role: 'note' },
+          `Only the BillGrid owner (${session.owner ?? 'not set'}) or an admin (${session.admins.join(', ') || 'none yet'}) can push: the Ledger records every push and only they can write it. Approve the rows and ask one of them.`,
+        )
+      : null;
     fill(
       container,
       h('h2', {}, 'Push'),

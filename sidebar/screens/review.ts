@@ -58,7 +58,6 @@ function drawReview(
       ctx.notify.error((e as Error).message);
     }
   };
-  const canApprove = ctx.setup.session.canApprove;
   const section = (title: string, open: boolean, ...children: Array<HTMLElement | null>) =>
     h('details', { class: 'more', open }, h('summary', {}, title), ...children);
   fill(
@@ -132,10 +131,9 @@ function drawReview(
       { class: 'actions' },
       actionButton('Approve', approve(true), {
         primary: true,
-        disabled: !canApprove,
         busyLabel: 'Approving…',
       }),
-      actionButton('Unapprove', approve(false), { disabled: !canApprove, busyLabel: 'Working…' }),
+      actionButton('Unapprove', approve(false), { busyLabel: 'Working…' }),
     ),
     h('h3', {}, 'By proposed action'),
     actionCounts(review.byAction, 'Lines by proposed action'),

@@ -37,8 +37,6 @@ import type { Lookups } from '../sheets/lookups';
 import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
 import { readSourceParents } from '../sheets/source-parents';
 import { parseArg, SidebarError } from './args';
-import { apiContext } from './context';
-import { requireEditor } from './rights';
 
 const idText = (label: string, max = 200) =>
   z
@@ -72,7 +70,6 @@ export function soleRecurringContract(lookups: Lookups | null, companyId: string
 }
 
 export function assignClient(input: unknown): AssignResult {
-  requireEditor(apiContext(), 'map clients');
   const a = parseArg(assignment, input, 'Client mapping');
   return withDocumentLock('mapping a client', () => {
     const ss = activeSpreadsheet();
@@ -241,7 +238,6 @@ export interface InvoiceChoicesView {
  * recurring invoices), read from the PSA now. Editors only: it is how a client's target invoice is chosen.
  */
 export function listInvoiceChoices(input: unknown): InvoiceChoicesView {
-  requireEditor(apiContext(), 'choose a target invoice');
   const key = parseArg(invoicePickerArg, input, 'Client');
   const ss = activeSpreadsheet();
   const { mapping, lookups } = findClient(ss, key);
@@ -374,7 +370,6 @@ function findClient(ss: Spreadsheet, key: CustomerKey): { mapping: ClientMapping
 
 /** Unassign: the customer is unmapped again (its contract links go too) and back in the list to map. */
 export function unassignClient(input: unknown): ClientsView {
-  requireEditor(apiContext(), 'unassign clients');
   const key = parseArg(customerKey, input, 'Client');
   return withDocumentLock('unassigning a client', () => {
     const ss = activeSpreadsheet();
@@ -386,7 +381,6 @@ export function unassignClient(input: unknown): ClientsView {
 
 /** A person accepts automatic matches: they become 'confirmed' and matching never changes them. */
 export function confirmClients(input: unknown): ClientsView {
-  requireEditor(apiContext(), 'confirm client matches');
   const keys = parseArg(z.array(customerKey).max(5000), input, 'Clients to confirm');
   return withDocumentLock('confirming clients', () => {
     const ss = activeSpreadsheet();
@@ -409,7 +403,6 @@ export const overridesInput = customerKey.extend({ overrides: clientOverridesSch
  * Saving them confirms an automatic match: a person has looked at this client.
  */
 export function saveClientOverrides(input: unknown): ClientsView {
-  requireEditor(apiContext(), 'change client settings');
   const a = parseArg(overridesInput, input, 'Client settings');
   return withDocumentLock('saving client settings', () => {
     const ss = activeSpreadsheet();
@@ -459,7 +452,6 @@ export const exclusion = customerKey.extend({ customerName: z.string().max(500).
  * A customer not in the Clients tab yet (still to map) is added as excluded.
  */
 export function excludeClient(input: unknown): ClientsView {
-  requireEditor(apiContext(), 'exclude clients');
   const a = parseArg(exclusion, input, 'Client');
   return withDocumentLock('excluding a client', () => {
     const ss = activeSpreadsheet();
@@ -487,7 +479,6 @@ export function excludeClient(input: unknown): ClientsView {
  * none, unmapped (the next Refresh may match it).
  */
 export function includeClient(input: unknown): ClientsView {
-  requireEditor(apiContext(), 'include clients');
   const key = parseArg(customerKey, input, 'Client');
   return withDocumentLock('including a client', () => {
     const ss = activeSpreadsheet();

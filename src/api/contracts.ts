@@ -23,8 +23,6 @@ import type { ContractMapping } from '../core/mapping';
 import { nextScheduledSync } from './jobs';
 import { parseArg, SidebarError } from './args';
 import { psaCanCreate, soleRecurringContract } from './clients';
-import { apiContext } from './context';
-import { requireEditor } from './rights';
 
 export interface ContractOption {
   id: string;
@@ -126,7 +124,6 @@ export const linkInput = z.object({
  * previous link). A subscription's own link wins over the annual rule and the customer's default.
  */
 export function linkContract(input: unknown): ContractsView {
-  requireEditor(apiContext(), 'link contracts');
   const a = parseArg(linkInput, input, 'Contract link');
   return withDocumentLock('linking a contract', () => {
     const ss = activeSpreadsheet();
@@ -176,7 +173,6 @@ export const contractProrateInput = z.object({
  * settings say. Kept in the billing settings by contract id; it wins over every other level.
  */
 export function setContractProrate(input: unknown): ContractsView {
-  requireEditor(apiContext(), 'change a contract’s proration');
   const a = parseArg(contractProrateInput, input, 'Contract proration');
   return withDocumentLock('saving a contract’s proration', () => {
     const ss = activeSpreadsheet();
@@ -225,7 +221,6 @@ export interface CreatedInPsa {
  * fixed-price contract, which annual subscriptions reach by the annual rule (not linked as the default).
  */
 export function createMissingInPsa(input: unknown): CreatedInPsa {
-  requireEditor(apiContext(), 'create companies and contracts in the PSA');
   const a = parseArg(createInput, input, 'Create in the PSA');
   const psa = connectedPsa();
   const target = psa.target;
@@ -455,7 +450,6 @@ export const serviceKey = z.object({
  * default contract gets its own Contracts row (same contract), so only it stops.
  */
 function setServiceSync(input: unknown, stopped: boolean): ServiceSyncView {
-  requireEditor(apiContext(), stopped ? 'stop the sync of a contract service' : 'resume sync');
   const a = parseArg(serviceKey, input, 'Contract service');
   return withDocumentLock(stopped ? 'stopping sync' : 'resuming sync', () => {
     const ss = activeSpreadsheet();
@@ -498,7 +492,6 @@ export function resumeServiceSync(input: unknown): ServiceSyncView {
  * or Products tab at the level the seed links it. The edited rows already push with their links.
  */
 export function rememberLineLinks(monthArg: unknown): LineLinksResult {
-  requireEditor(apiContext(), 'remember the links edited in the grid');
   const m = parseArg(lineLinksMonthArg, monthArg, 'Billing month');
   return withDocumentLock('remembering line links', () => rememberLinks(activeSpreadsheet(), m));
 }

@@ -16,8 +16,6 @@ import {
   showDrivePickDialog,
 } from '../platform/drive-picker';
 import { parseArg, SidebarError } from './args';
-import { apiContext } from './context';
-import { requireEditor } from './rights';
 
 export const pickUploadId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Upload id is not valid' });
 
@@ -50,7 +48,6 @@ const NOT_SET_UP = `Picking from Google Drive is not set up. An admin sets the s
 
 /** Whether the Import screen may offer "Pick from Google Drive" (and if not, what an admin must set). */
 export function drivePickerStatus(): DrivePickerStatus {
-  requireEditor(apiContext(), 'import a file');
   const s = readDrivePickerSetting();
   if (s.configured) return { configured: true };
   return { configured: false, message: `${NOT_SET_UP} ${s.problems.join('; ')}.` };
@@ -58,7 +55,6 @@ export function drivePickerStatus(): DrivePickerStatus {
 
 /** Open the pick dialog for one upload (the sidebar names the upload id and then waits for the outcome). */
 export function openDrivePicker(uploadId: string): { opened: true } {
-  requireEditor(apiContext(), 'import a file');
   const id = parseArg(pickUploadId, uploadId, 'Drive pick');
   const s = readDrivePickerSetting();
   if (!s.configured) throw new SidebarError(`${NOT_SET_UP} ${s.problems.join('; ')}.`);
@@ -69,7 +65,6 @@ export function openDrivePicker(uploadId: string): { opened: true } {
 
 /** The dialog's last call: the picked file is uploaded (or the person cancelled). */
 export function finishDrivePick(outcome: unknown): { kept: true } {
-  requireEditor(apiContext(), 'import a file');
   const o = parseArg(drivePickOutcomeSchema, outcome, 'Drive pick');
   putDrivePickResult(o.uploadId, o);
   return { kept: true };
@@ -77,7 +72,6 @@ export function finishDrivePick(outcome: unknown): { kept: true } {
 
 /** What became of the pick: null while the dialog is open. */
 export function drivePickResult(uploadId: string): DrivePickOutcome | null {
-  requireEditor(apiContext(), 'import a file');
   const id = parseArg(pickUploadId, uploadId, 'Drive pick');
   const r = drivePickOutcomeSchema.safeParse(readDrivePickResult(id));
   if (!r.success || r.data.uploadId !== id) return null;

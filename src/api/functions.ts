@@ -115,8 +115,8 @@ const arg = <S extends z.ZodType>(schema: S, label: Arg<S>['label']): Arg<S> => 
 export type ArgInputs<A extends readonly Arg[]> = { -readonly [I in keyof A]: z.input<A[I]['schema']> };
 
 /**
- * Who may call a function (roles in src/api/rights.ts): 'read' anyone BillGrid runs for; 'editor' anyone
- * who may edit the spreadsheet; 'manager' the owner or an admin; 'owner' the owner alone. Each function
+ * Who may call a function (roles in src/api/rights.ts): 'read' anyone BillGrid runs for, to read; 'editor'
+ * the same people (Google runs BillGrid only for those who may edit the spreadsheet), to change something; 'manager' the owner or an admin; 'owner' the owner alone. Each function
  * checks its right itself, before it changes anything; tests/e2e/addon-rights.test.ts holds every
  * function to this list (in the add-on, across two documents).
  */

@@ -67,7 +67,7 @@ import { parseArg, SidebarError } from './args';
 import { activateRow, problemRows } from './push-results';
 import type { RowResult } from './push-results';
 import { apiContext } from './context';
-import { requireEditor, requireManager, requirePusher, roleOf } from './rights';
+import { requireManager, requirePusher, roleOf } from './rights';
 import { protectLedger } from '../jobs/ledger-writers';
 
 export const monthArg = z
@@ -99,8 +99,6 @@ export const integrationArg = z
 
 /** Pull the month from every enabled integration, or from one (the others' rows stay as they are). */
 export function pullBillingMonth(m: unknown, integration?: unknown): PullSummary {
-  const ctx = apiContext();
-  requireEditor(ctx, 'pull a month');
   const only = parseArg(integrationArg.optional(), integration ?? undefined, 'Integration');
   return runPull(month(m), undefined, only);
 }
@@ -141,7 +139,6 @@ export function setIntegrationEnabled(integration: unknown, enabled: unknown): I
 }
 
 export function reconcileBillingMonth(m: unknown): Record<string, number> {
-  requireEditor(apiContext(), 'compare a month with the PSA');
   return runReconcile(month(m));
 }
 
@@ -345,7 +342,6 @@ function quotaWarning(lines: number): string[] {
  * cost per line; null when there is nothing to estimate from. Reads only the tab's size.
  */
 export function estimateMonthQuota(m: unknown): QuotaView | null {
-  requireEditor(apiContext(), 'start a pull or push');
   const mo = month(m);
   const ss = activeSpreadsheet();
   const basedOn = findMonthSheet(ss, mo) ? mo : (listMonths(ss)[0] ?? null);
@@ -380,7 +376,6 @@ export const approveFilter = z.object({
  * waiting for their product to be mapped by hand (manual mode); any row with an action can be un-approved.
  */
 export function approveRows(m: unknown, filter: unknown): { changed: number; matched: number } {
-  requireEditor(apiContext(), 'approve rows');
   const mo = month(m);
   const f = parseArg(approveFilter, filter, 'Approval filter');
   return withDocumentLock('approving rows', () => {
@@ -582,7 +577,6 @@ export function saveDefaults(settings: unknown): DefaultsView {
 }
 
 export function refreshClients(): RefreshSummary {
-  requireEditor(apiContext(), 'refresh clients');
   return withDocumentLock('the client refresh', () =>
     refreshMappings(activeSpreadsheet(), connectedSources(), connectedPsa(), (step, done, total) =>
       reportProgress({ runId: 'refresh', step, done, total }),
@@ -711,7 +705,6 @@ export function stopSchedule(): ScheduleView {
  */
 export function continueJobs(): { ran: boolean } {
   const ctx = apiContext();
-  requireEditor(ctx, 'continue a push');
   // A push's continuation writes the Ledger: it waits for an owner's or admin's sidebar, or the dispatcher.
   if (continuationWritesLedger() && !['owner', 'admin'].includes(roleOf(ctx))) return { ran: false };
   return { ran: runDueJobs({ only: 'one-off' }) !== null };

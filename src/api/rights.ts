@@ -1,7 +1,12 @@
 /**
  * Rights (P45). The first user who saves credentials becomes the add-on's owner for this spreadsheet;
- * the owner may name admins. Owner and admins change credentials and defaults and push; editors map and
- * approve; viewers (people who can only view the spreadsheet) read.
+ * the owner may name admins. Owner and admins change credentials and defaults and push; everyone else
+ * BillGrid runs for is an editor, who maps and approves.
+ *
+ * There is no viewer role: Google runs BillGrid only for people who can edit the spreadsheet ("Only users
+ * who have permission to edit a container can run its bound script"; an add-on's menu does not appear in
+ * view or comment mode), and the spreadsheet's editors list (getEditors) does not name everyone who can
+ * edit it: people who edit through a Google Group or the domain's sharing are not on it (docs/SECURITY.md).
  */
 import { z } from 'zod';
 import { parseArg, SidebarError } from './args';
@@ -10,7 +15,7 @@ import { deployment, type Deployment } from '../platform/deployment';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import { protectLedger, whoMayPush } from '../jobs/ledger-writers';
 
-export const ROLES = ['viewer', 'editor', 'admin', 'owner'] as const;
+export const ROLES = ['editor', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface SessionInfo {
@@ -21,8 +26,6 @@ export interface SessionInfo {
   admins: string[];
   /** May change credentials and defaults now (an editor may while the add-on has no owner yet). */
   canManage: boolean;
-  /** May map and approve. */
-  canApprove: boolean;
   /**
    * May push (owner and admins): every push is recorded in the Ledger, which Sheets lets only BillGrid's
    * owner, admins and schedule owner write (src/jobs/ledger-writers.ts).
@@ -56,13 +59,11 @@ function readAdmins(ctx: ApiContext): string[] {
   return r.success ? r.data : [];
 }
 
+/** Owner, admin, or editor: everyone else BillGrid runs for (Google runs it only for editors). */
 export function roleOf(ctx: ApiContext, email = ctx.email()): Role {
   if (email && readOwner(ctx) === email) return 'owner';
   if (email && readAdmins(ctx).includes(email)) return 'admin';
-  const editors = ctx.editors();
-  // Unknown editors list (scope/environment): every non-admin counts as an editor.
-  if (editors === null || editors.length === 0) return 'editor';
-  return editors.includes(email) ? 'editor' : 'viewer';
+  return 'editor';
 }
 
 export function sessionInfo(ctx: ApiContext): SessionInfo {
@@ -77,8 +78,7 @@ export function sessionInfo(ctx: ApiContext): SessionInfo {
     owner,
     admins: readAdmins(ctx),
     // While nobody owns the add-on, any editor may set it up (and becomes the owner on saving).
-    canManage: role === 'owner' || role === 'admin' || (owner === null && role !== 'viewer'),
-    canApprove: role !== 'viewer',
+    canManage: role === 'owner' || role === 'admin' || owner === null,
     canPush: role === 'owner' || role === 'admin',
     deployment: where,
     keysExposedTo:
@@ -92,7 +92,7 @@ export function getSessionInfo(): SessionInfo {
 
 /**
  * Refuses unless the user may manage the add-on. While nobody owns it, the first user to manage it
- * (e.g. save credentials) becomes the owner — but only someone who can edit the spreadsheet.
+ * (e.g. save credentials) becomes the owner.
  */
 export function requireManager(ctx: ApiContext, action: string): string {
   const email = ctx.email();
@@ -103,7 +103,7 @@ export function requireManager(ctx: ApiContext, action: string): string {
   }
   const owner = readOwner(ctx);
   const role = roleOf(ctx, email);
-  if (owner === null && role !== 'viewer') {
+  if (owner === null) {
     ctx.settings.set(OWNER_KEY, email);
     return email;
   }
@@ -124,14 +124,6 @@ export function requirePusher(ctx: ApiContext): string {
   throw new SidebarError(
     `Only ${whoMayPush(ctx.settings)} may push to the PSA: every push is recorded in the Ledger, which only they can write. Approve the rows and ask one of them to push.`,
   );
-}
-
-/** Refuses viewers: mapping and approving need edit access to the spreadsheet. */
-export function requireEditor(ctx: ApiContext, action: string): string {
-  if (roleOf(ctx) === 'viewer') {
-    throw new SidebarError(`You can only view this spreadsheet, so you cannot ${action}.`);
-  }
-  return ctx.email();
 }
 
 export const adminsSchema = z

@@ -159,7 +159,7 @@ describe('Connect API', () => {
 
   it('lets only a manager name a test company for write checks', () => {
     sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
-    gas.user = 'viewer@northwind.example';
+    gas.user = 'alex@northwind.example';
     expect(errorOf(() => sidebarApi.checkConnection(FIRST.id, { testCompanyId: '42' }))).toMatch(
       /write checks/,
     );

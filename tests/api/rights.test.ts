@@ -4,7 +4,8 @@ import { FIRST, SECOND } from './any-connector';
 
 const OWNER = 'owner@northwind.example';
 const BOB = 'bob@northwind.example';
-const VIEWER = 'viewer@northwind.example';
+/** Edits through a Google Group or the domain's sharing: not on the spreadsheet's editors list. */
+const GINA = 'gina@northwind.example';
 
 describe('rights (P45)', () => {
   let gas: FakeGas;
@@ -26,7 +27,6 @@ describe('rights (P45)', () => {
       owner: OWNER,
       admins: [],
       canManage: true,
-      canApprove: true,
       canPush: true,
       deployment: 'bound',
       keysExposedTo: null, // the editors list is not readable here
@@ -36,7 +36,7 @@ describe('rights (P45)', () => {
   it('refuses credential changes by non-admins, with a readable message', () => {
     sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
     gas.user = BOB;
-    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canManage: false, canApprove: true });
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canManage: false });
     expect(
       errorOf(() =>
         sidebarApi.saveConnection(FIRST.id, { ...FIRST.credentials, [FIRST.secretField]: 'other-token' }),
@@ -57,7 +57,7 @@ describe('rights (P45)', () => {
     sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
     sidebarApi.setAdmins(['carol@northwind.example']);
     gas.user = BOB;
-    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canApprove: true, canPush: false });
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canPush: false });
     expect(errorOf(() => sidebarApi.pushBillingMonth('2026-10'))).toBe(
       `Only the BillGrid owner (${OWNER}) or an admin (carol@northwind.example) may push to the PSA: every push is recorded in the Ledger, which only they can write. Approve the rows and ask one of them to push.`,
     );
@@ -77,20 +77,14 @@ describe('rights (P45)', () => {
     expect(sidebarApi.getSessionInfo().owner).toBe(OWNER);
   });
 
-  it('treats people missing from the editors list as viewers, who cannot claim ownership', () => {
+  it('has no viewer role: someone missing from the editors list (a group or domain member) is an editor', () => {
     gas.editors = [OWNER, BOB];
-    gas.user = VIEWER;
-    expect(sidebarApi.getSessionInfo()).toMatchObject({
-      role: 'viewer',
-      canManage: false,
-      canApprove: false,
-    });
-    expect(errorOf(() => sidebarApi.saveConnection(FIRST.id, FIRST.credentials))).toBe(
-      `Only the BillGrid owner (not set) or an admin may change the ${FIRST.name} credentials. Ask them to add you as an admin.`,
-    );
-    expect(errorOf(() => sidebarApi.finishWizard())).toBe(
-      'You can only view this spreadsheet, so you cannot finish the setup.',
-    );
+    gas.user = GINA;
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'editor', canManage: true, canPush: false });
+    expect(sidebarApi.finishWizard().wizardDone).toBe(true);
+    // Like any editor, the first to save credentials becomes the owner.
+    sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
+    expect(sidebarApi.getSessionInfo()).toMatchObject({ role: 'owner', owner: GINA });
     gas.user = BOB;
     expect(sidebarApi.getSessionInfo().role).toBe('editor');
   });

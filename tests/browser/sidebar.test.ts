@@ -8,7 +8,7 @@ import { ledgerChain } from '../../src/jobs/ledger-guard';
 import { appendLedger, readLedger } from '../../src/sheets/ledger';
 import { launch, screenshotPath, type Browser } from './chromium';
 import { startSidebarHarness, type Harness } from './sidebar-harness';
-import { SID, TOKEN } from '../api/fake-gas';
+import { MALFORMED, connectionToFill } from './connection';
 import { sidebarApi } from '../../src/api';
 import type { ClientRow, ClientsView } from '../../src/api/clients';
 import type { DryRun } from '../../src/api/jobs';
@@ -96,6 +96,10 @@ const clientRow = (
   parentName: null,
 });
 
+const CONN = connectionToFill();
+const SECRET = CONN.values[CONN.secret.name];
+const SHOWN = CONN.values[CONN.shown.name];
+
 describe('sidebar (built sidebar.html)', () => {
   let browser: Browser;
   let harness: Harness;
@@ -120,47 +124,52 @@ describe('sidebar (built sidebar.html)', () => {
   });
   afterEach(() => page.close());
 
-  const twilio = () => page.locator('details[data-kind="twilio"]');
+  const card = () => page.locator(`details[data-kind="${CONN.c.id}"]`);
   /** Only the first unconfigured connection (in the registry's order) starts open. */
-  const openTwilio = async () => {
-    await twilio().waitFor();
-    if ((await twilio().getAttribute('open')) === null) await twilio().locator('summary').click();
+  const openCard = async () => {
+    await card().waitFor();
+    if ((await card().getAttribute('open')) === null) await card().locator('summary').click();
+  };
+  /** Types the demo credentials into the card, `patch` changing some. */
+  const fillCard = async (patch: Record<string, string> = {}) => {
+    for (const f of CONN.fields)
+      await card()
+        .getByLabel(f.label, { exact: true })
+        .fill(patch[f.name] ?? CONN.values[f.name] ?? '');
   };
 
-  it('opens on the setup wizard, saves Twilio credentials and never gets the secret back', async () => {
+  it('opens on the setup wizard, saves credentials and never gets the secret back', async () => {
     await page.getByRole('heading', { name: 'Set up BillGrid' }).waitFor();
     await page.getByText('Step 1 of 5').waitFor();
-    await openTwilio();
-    await twilio().getByLabel('Account SID').fill(SID);
-    await twilio().getByLabel('Auth Token').fill(TOKEN);
-    await twilio().getByRole('button', { name: 'Save' }).click();
-    await twilio().locator('.chip', { hasText: 'Saved' }).waitFor();
-    await page.getByText('Twilio credentials saved.').waitFor();
+    await openCard();
+    await fillCard();
+    await card().getByRole('button', { name: 'Save' }).click();
+    await card().locator('.chip', { hasText: 'Saved' }).waitFor();
+    await page.getByText(`${CONN.c.displayName} credentials saved.`).waitFor();
     await page.locator('.who .role', { hasText: 'Owner' }).waitFor();
 
-    expect(await twilio().getByLabel('Auth Token').inputValue()).toBe('');
-    expect(await twilio().getByLabel('Account SID').getAttribute('placeholder')).toBe('••••cdef');
+    expect(await card().getByLabel(CONN.secret.label, { exact: true }).inputValue()).toBe('');
+    expect(await card().getByLabel(CONN.shown.label, { exact: true }).getAttribute('placeholder')).toBe(
+      `••••${SHOWN.slice(-4)}`,
+    );
     await page.screenshot({ path: screenshotPath('sidebar-wizard-connect') });
     const dom = await page.content();
-    expect(dom).not.toContain(TOKEN);
-    expect(dom).not.toContain(SID);
-    expect(harness.bodies.some((b) => b.includes(TOKEN))).toBe(false);
-    expect(harness.gas.docProps.get('billgrid.secret.twilio')).toContain(TOKEN);
+    expect(dom).not.toContain(SECRET);
+    expect(dom).not.toContain(SHOWN);
+    expect(harness.bodies.some((b) => b.includes(SECRET))).toBe(false);
+    expect(harness.gas.docProps.get(`billgrid.secret.${CONN.c.id}`)).toContain(SECRET);
 
     // Test connection: no tester registered in this build yet.
-    await twilio().getByRole('button', { name: 'Test connection' }).click();
-    await twilio().getByText('Testing Twilio is not yet available in this version.').waitFor();
+    await card().getByRole('button', { name: 'Test connection' }).click();
+    await card().getByText(`Testing ${CONN.c.displayName} is not yet available in this version.`).waitFor();
   });
 
   it('shows validation errors from the server in the banner, without the value', async () => {
-    await openTwilio();
-    await twilio().getByLabel('Account SID').fill('AC-oops-secretish-1234');
-    await twilio().getByLabel('Auth Token').fill(TOKEN);
-    await twilio().getByRole('button', { name: 'Save' }).click();
+    await openCard();
+    await fillCard({ [CONN.shown.name]: MALFORMED });
+    await card().getByRole('button', { name: 'Save' }).click();
     const banner = page.getByRole('alert');
-    await banner
-      .getByText('Twilio credentials: Twilio Account SID must be "AC" followed by 32 hexadecimal characters')
-      .waitFor();
+    await banner.getByText(CONN.message).waitFor();
     expect(await banner.textContent()).not.toContain('oops');
     await page.screenshot({ path: screenshotPath('sidebar-validation-error') });
   });
@@ -347,6 +356,28 @@ describe('sidebar (built sidebar.html)', () => {
     }
   });
 
+  it('Connect warns, in the bound script, that editors who are not admins can read the keys', async () => {
+    const owner = 'owner@northwind.example';
+    harness.gas.docProps.set('billgrid.owner', JSON.stringify(owner));
+    harness.gas.editors = [owner, 'alex@northwind.example', 'finance@northwind.example'];
+    await page.reload();
+    const notice = page.getByRole('note').filter({ hasText: 'every editor can read these credentials' });
+    await notice
+      .getByText(
+        '2 editor(s) are not BillGrid admins: alex@northwind.example, finance@northwind.example. Share the spreadsheet with them as Viewer or Commenter, or use the BillGrid add-on.',
+        { exact: false },
+      )
+      .waitFor();
+    // Once they are admins, nobody is named and the notice goes.
+    harness.gas.docProps.set(
+      'billgrid.admins',
+      JSON.stringify(['alex@northwind.example', 'finance@northwind.example']),
+    );
+    await page.reload();
+    await page.locator('.who .role', { hasText: 'Owner' }).waitFor();
+    expect(await notice.count()).toBe(0);
+  });
+
   it("Clients: PSA accounts with up to three integration columns of the user's choice, searchable", async () => {
     fakeClients = {
       rows: [
@@ -395,11 +426,10 @@ describe('sidebar (built sidebar.html)', () => {
   });
 
   it('gives every form control a label and disables credentials for non-admins', async () => {
-    await openTwilio();
-    await twilio().getByLabel('Account SID').fill(SID);
-    await twilio().getByLabel('Auth Token').fill(TOKEN);
-    await twilio().getByRole('button', { name: 'Save' }).click();
-    await twilio().locator('.chip', { hasText: 'Saved' }).waitFor();
+    await openCard();
+    await fillCard();
+    await card().getByRole('button', { name: 'Save' }).click();
+    await card().locator('.chip', { hasText: 'Saved' }).waitFor();
 
     harness.gas.user = 'alex@northwind.example';
     await page.reload();
@@ -410,10 +440,10 @@ describe('sidebar (built sidebar.html)', () => {
       els.filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.outerHTML),
     );
     expect(unlabelled).toEqual([]);
-    expect(await page.locator('details[data-kind="pax8"]').getByLabel('Client ID').isDisabled()).toBe(true);
-    expect(
-      await page.locator('details[data-kind="pax8"]').getByRole('button', { name: 'Save' }).isDisabled(),
-    ).toBe(true);
+    // The first connection not configured yet starts open: its fields and Save are off.
+    const open = page.locator('details[data-kind][open]').first();
+    expect(await open.locator('input').first().isDisabled()).toBe(true);
+    expect(await open.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await page.screenshot({ path: screenshotPath('sidebar-editor-readonly') });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The workbench end to end in Chromium: the real bundle in the emulator, sandboxes, the add-on menu,
- * the built sidebar in its panel, the Connect screen saving Twilio credentials through
+ * the built sidebar in its panel, the Connect screen saving a source's credentials through
  * google.script.run, the demo MSP's preloaded data (a connected account, two sample vendor exports),
  * the Import screen (upload, preview with the remembered profile, import and pull), the grid, and the
  * state surviving a restart.
@@ -13,8 +13,13 @@ import type { FrameLocator, Page, Response } from 'playwright-core';
 import { startWorkbench, type Workbench } from '../../local/workbench/server';
 import { launch, screenshotPath, type Browser } from './chromium';
 import { prepareTestProject, type TestProject } from './bundle';
-import { SID, TOKEN } from '../api/fake-gas';
+import { connectionToFill } from './connection';
 import { demoSeeds } from '../../local/sandbox/registry';
+
+// The source whose credentials are typed in (picked through the registry: tests/browser/connection.ts).
+const CONN = connectionToFill();
+const SECRET = CONN.values[CONN.secret.name];
+const SHOWN = CONN.values[CONN.shown.name];
 
 describe('workbench', () => {
   let browser: Browser;
@@ -69,22 +74,23 @@ describe('workbench', () => {
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
-  it('opens the sidebar from the menu and saves Twilio credentials without ever showing the token', async () => {
+  it('opens the sidebar from the menu and saves the credentials of a source without ever showing the secret', async () => {
     const wb = await start(true);
     const page = await openPage(wb);
     await page.screenshot({ path: screenshotPath('workbench-start') });
 
     const sidebar = await openSidebarFromMenu(page);
     await sidebar.getByRole('heading', { name: 'Set up BillGrid' }).waitFor();
-    const twilio = sidebar.locator('details[data-kind="twilio"]');
+    const card = sidebar.locator(`details[data-kind="${CONN.c.id}"]`);
     // Only the first unconfigured connection (in the registry's order) starts open.
-    if ((await twilio.getAttribute('open')) === null) await twilio.locator('summary').click();
-    await twilio.getByLabel('Account SID').fill(SID);
-    await twilio.getByLabel('Auth Token').fill(TOKEN);
-    await twilio.getByRole('button', { name: 'Save' }).click();
-    await twilio.locator('.chip', { hasText: 'Saved' }).waitFor();
-    expect(await twilio.getByLabel('Account SID').getAttribute('placeholder')).toBe('••••cdef');
-    expect(await twilio.getByLabel('Auth Token').inputValue()).toBe('');
+    if ((await card.getAttribute('open')) === null) await card.locator('summary').click();
+    for (const f of CONN.fields) await card.getByLabel(f.label, { exact: true }).fill(CONN.values[f.name]);
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.locator('.chip', { hasText: 'Saved' }).waitFor();
+    expect(await card.getByLabel(CONN.shown.label, { exact: true }).getAttribute('placeholder')).toBe(
+      `••••${SHOWN.slice(-4)}`,
+    );
+    expect(await card.getByLabel(CONN.secret.label, { exact: true }).inputValue()).toBe('');
     await sidebar.getByText('Owner', { exact: true }).waitFor();
 
     // The run log shows each execution the sidebar caused, with modelled time and service calls.
@@ -96,17 +102,17 @@ describe('workbench', () => {
     expect(await row.locator('td').nth(5).textContent()).toMatch(/^\d+ ms$/);
     await page.screenshot({ path: screenshotPath('workbench-sidebar-connect') });
 
-    // The token is where it belongs (the spreadsheet's document properties) and nowhere else.
-    expect(wb.host.state().properties.document['billgrid.secret.twilio']).toContain(TOKEN);
-    expect(JSON.stringify(wb.host.state().properties.script)).not.toContain(TOKEN);
+    // The secret is where it belongs (the spreadsheet's document properties) and nowhere else.
+    expect(wb.host.state().properties.document[`billgrid.secret.${CONN.c.id}`]).toContain(SECRET);
+    expect(JSON.stringify(wb.host.state().properties.script)).not.toContain(SECRET);
     const frame = page.frames().find((f) => f.url().includes('/sidebar'));
     expect(frame).toBeDefined();
-    expect(await frame?.content()).not.toContain(TOKEN);
-    expect(await page.content()).not.toContain(TOKEN);
+    expect(await frame?.content()).not.toContain(SECRET);
+    expect(await page.content()).not.toContain(SECRET);
     await page.waitForLoadState('networkidle');
     expect(bodies.filter((b) => b.url.includes('/api/sidebar-run')).length).toBeGreaterThanOrEqual(3);
-    expect(bodies.filter((b) => b.body.includes(TOKEN)).map((b) => b.url)).toEqual([]);
-    expect(bodies.filter((b) => b.body.includes(SID)).map((b) => b.url)).toEqual([]);
+    expect(bodies.filter((b) => b.body.includes(SECRET)).map((b) => b.url)).toEqual([]);
+    expect(bodies.filter((b) => b.body.includes(SHOWN)).map((b) => b.url)).toEqual([]);
 
     // Every screen renders against the real server functions, without errors, with a label on every control.
     await sidebar.getByRole('button', { name: 'Skip setup' }).click();
@@ -172,8 +178,8 @@ describe('workbench', () => {
     ]);
 
     // Acting as someone who can only view the spreadsheet: no BillGrid menu (Google runs onOpen only for
-    // people who may edit); a sidebar still open in front of them says so once it reloads, and locks
-    // credentials.
+    // people who may edit), and a sidebar still open in front of them reaches no server function once it
+    // reloads (Google runs none of the spreadsheet's scripts for them).
     const sidebar = page.frameLocator('#sidebar-frame');
     await page.getByLabel('Acting as').selectOption('viewer@northwind.example');
     await page.getByRole('button', { name: 'Extensions' }).click();
@@ -181,10 +187,10 @@ describe('workbench', () => {
     expect(await page.getByRole('menuitem', { name: 'BillGrid' }).count()).toBe(0);
     await page.keyboard.press('Escape');
     await sidebar.locator('body').evaluate(() => window.location.reload());
-    await sidebar.getByRole('tab', { name: 'Connect' }).click();
-    await sidebar.locator('.who .role', { hasText: 'Viewer' }).waitFor();
+    await sidebar.getByText('BillGrid could not start.').waitFor();
     await sidebar
-      .getByText('Only the owner (owner@northwind.example) or an admin can change credentials.')
+      .getByRole('alert')
+      .getByText(/can only view this spreadsheet, so Google runs none/)
       .waitFor();
     await page.getByLabel('Acting as').selectOption('owner@northwind.example');
     await page.close();
@@ -205,7 +211,7 @@ describe('workbench', () => {
     page = await openPage(wb);
     await page.locator('#grid td[data-r="2"][data-c="2"]', { hasText: '1234.5' }).waitFor();
     const sidebar = await openSidebarFromMenu(page);
-    await sidebar.locator('details[data-kind="twilio"] .chip', { hasText: 'Saved' }).waitFor();
+    await sidebar.locator(`details[data-kind="${CONN.c.id}"] .chip`, { hasText: 'Saved' }).waitFor();
     await page.screenshot({ path: screenshotPath('workbench-after-restart') });
     // The next test goes on in this sidebar (opening another costs a page load and several executions).
     restarted = { page, sidebar };
@@ -245,7 +251,7 @@ describe('workbench', () => {
     const file = path.join(dir, sample.file.name);
     fs.writeFileSync(file, Buffer.from(sample.file.base64, 'base64'));
     await sidebar.getByLabel('Another month').fill('2026-10');
-    await sidebar.getByLabel('File (.csv or .xlsx, up to 10 MB)').setInputFiles(file);
+    await sidebar.getByLabel(/^File \(.+, up to 10 MB\)$/).setInputFiles(file);
     fs.rmSync(dir, { recursive: true, force: true });
     await sidebar.getByRole('heading', { name: `Remembered profile: ${sample.profile.name}` }).waitFor();
     const previewRows = sidebar

@@ -12,23 +12,6 @@ import { NAMED_IDS } from '../../src/connectors/registry';
 const root = path.resolve(__dirname, '..', '..');
 const ids = NAMED_IDS.map((id) => id.toLowerCase());
 
-/**
- * Files not converted to the registry yet; the lead reports them as remaining work. Keep this list short:
- * a file leaves it as soon as it names no connector (the last test below fails while it is listed).
- */
-const NOT_YET_CONVERTED = new Set<string>([
-  // Tests that pick connectors or vendor hosts by name: whole months per PSA (e2e, reliability, browser).
-  'tests/browser/month-flow.test.ts',
-  'tests/browser/sidebar.test.ts',
-  'tests/browser/workbench.test.ts',
-  'tests/e2e/continuation-schedule.test.ts',
-  'tests/e2e/pull-continuation.test.ts',
-  // The bad-input corpus's source-side cases (bad Pax8 and Twilio records) and the sources its oracle uses;
-  // no PSA is named there any more (each PSA's part is in tests/connectors/psa/<id>/bad-input-hooks.ts).
-  'tests/reliability/support/bad-input-suite.ts',
-  'tests/reliability/support/bad-input-bench.ts',
-]);
-
 /** Shared folders beside the connector folders (not a connector). */
 const SHARED = new Set(['common', 'support', 'framework', 'echo']);
 
@@ -101,8 +84,7 @@ export function violations(rel: string, text: string): string[] {
 describe('connector names stay in connector folders', () => {
   const files = ['src', 'sidebar', 'local', 'tests', 'scripts']
     .flatMap((d) => walk(d))
-    // This file's allow-list names the files it allows.
-    .filter((f) => !isConnectorOwn(f) && f !== 'tests/build/connector-names.test.ts');
+    .filter((f) => !isConnectorOwn(f));
 
   it('the scan sees a connector name where there is one (and not in a comment)', () => {
     const id = ids[0];
@@ -114,17 +96,9 @@ describe('connector names stay in connector folders', () => {
     expect(violations('x.ts', 'const t = `a ${b} ' + id + '`;')).toHaveLength(1);
   });
 
-  it('src, sidebar, local, scripts and the converted tests name no connector', () => {
-    const bad = files
-      .filter((f) => !NOT_YET_CONVERTED.has(f))
-      .flatMap((f) => violations(f, fs.readFileSync(path.join(root, f), 'utf8')));
+  // No file is exempt: a test reaches a connector through the registries or its folder's test hooks.
+  it('src, sidebar, local, scripts and tests name no connector', () => {
+    const bad = files.flatMap((f) => violations(f, fs.readFileSync(path.join(root, f), 'utf8')));
     expect(bad).toEqual([]);
-  });
-
-  it('the allow-list holds only files that still need it', () => {
-    for (const f of NOT_YET_CONVERTED) {
-      expect(fs.existsSync(path.join(root, f))).toBe(true);
-      expect(violations(f, fs.readFileSync(path.join(root, f), 'utf8')).length).toBeGreaterThan(0);
-    }
   });
 });

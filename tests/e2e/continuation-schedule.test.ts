@@ -17,14 +17,21 @@ import type { GasState } from '../../local/gas/state';
 import { demoCredentials } from '../../local/demo/credentials';
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
-import type { Pax8Fixture } from '../../local/sandbox/pax8/fixture';
 import { urlMapFor } from '../../local/workbench/vendors';
+import type { PsaContractFixture } from '../../local/sandbox/contract';
+import { contractFixtureOf } from '../contract/support';
+import { DEMO_SOURCES, firstPsaWhere } from './bundle-host';
+import { demoSourceWithHooks, psaWrites } from './connector-hooks';
 
 const code = () => fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
-const isMutation = (r: { method: string; path: string }): boolean =>
-  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path) && !/token$/i.test(r.path);
+// A PSA that keeps seat counts on contract services (a seat change is one change request).
+const PSA = firstPsaWhere((p) => p.capabilities.quantityTargets);
+const { isMutation } = contractFixtureOf(PSA) as PsaContractFixture;
+// The source whose seats a client changes (the first demo source with month hooks).
+const { id: SOURCE, hooks: source } = demoSourceWithHooks();
+const CONNECTED = [...DEMO_SOURCES, PSA];
 
-describe('checkpoints, continuations and the monthly schedule (built bundle, Autotask)', () => {
+describe('checkpoints, continuations and the monthly schedule (built bundle)', () => {
   let sb: RunningSandboxes;
   let host: LocalHost;
   const call = (fn: string, ...args: unknown[]): unknown => {
@@ -33,15 +40,13 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     return r.result;
   };
   const handlers = () => host.state.triggers.map((t) => t.handler);
-  /** A client adds seats at Pax8: the first subscription line with more than one seat gets `n` more. */
-  const addSeatsAtPax8 = async (n: number) => {
-    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
-    const item = pax8.items.find((i) => i.type === 'subscription' && i.quantity > 1)!;
-    item.quantity += n;
-    item.subTotal = item.total = item.amountDue = Math.round(item.quantity * item.price * 100) / 100;
-    item.costTotal = Math.round(item.quantity * item.cost * 100) / 100;
-    await sb.admin('pax8').setState(pax8);
+  /** A client adds seats at the source: one recurring line with more than one seat gets `n` more. */
+  const addSeatsAtSource = async (n: number) => {
+    const state = await sb.admin(SOURCE).state();
+    source.addSeats(state, n);
+    await sb.admin(SOURCE).setState(state);
   };
+  const pulledMonth = async () => (await sb.admin(SOURCE).requests()).some(source.readsMonth);
 
   const doc = () => host.state.properties.document;
 
@@ -52,12 +57,12 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     new LocalHost(new GasRuntime(state, { urlMap: urlMapFor(sb.urls) }), code());
 
   beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
+    sb = await startSandboxes(CONNECTED.map((kind) => ({ kind })));
     host = newHost(createState({ owner: 'owner@example.com' }));
     // The demo month's data is October 2026; "now" is early November.
     setClock(host.state, Date.parse('2026-11-01T09:00:00Z'));
     const creds = demoCredentials();
-    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
+    for (const kind of CONNECTED) call('saveConnection', kind, creds[kind]);
     call('refreshClients');
     const d = call('getDefaults') as {
       settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
@@ -74,14 +79,14 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     call('pullBillingMonth', DEMO_MONTH);
     call('approveRows', DEMO_MONTH, { approve: true });
     workbook = serializeState(host.state);
-    for (const k of ['pax8', 'twilio', 'autotask']) sandboxStates[k] = await sb.admin(k).state();
+    for (const k of CONNECTED) sandboxStates[k] = await sb.admin(k).state();
   });
   afterAll(() => sb.stop());
 
   // Each test starts from that workbook (set up once: connecting, refreshing and pulling per test cost
   // several seconds each) with the sandboxes as they were then.
   beforeEach(async () => {
-    for (const k of ['pax8', 'twilio', 'autotask']) {
+    for (const k of CONNECTED) {
       await sb.admin(k).setState(sandboxStates[k]);
       await sb.admin(k).clearFaults();
       await sb.admin(k).clearRequests();
@@ -91,9 +96,9 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
 
   it('continues from a checkpoint through one-off triggers until done, then removes the trigger', async () => {
     doc()['bg.executionBudgetSeconds'] = '20';
-    // A slow Autotask (new charges take 400 ms each, counted as such in modelled time): the demo month's
-    // push no longer fits the smallest budget, even with writes sent three at a time.
-    await sb.admin('autotask').faults([{ match: { pathIncludes: '/Charges' }, delayMs: 400, times: 10_000 }]);
+    // A slow PSA (every change takes 400 ms, counted as such in modelled time): the demo month's push no
+    // longer fits the smallest budget, even with writes sent three at a time.
+    await sb.admin(PSA).faults(psaWrites(PSA).map((match) => ({ match, delayMs: 400, times: 10_000 })));
     const planned = (call('dryRunPush', DEMO_MONTH) as { steps: unknown[] }).steps.length;
     const first = call('pushBillingMonth', DEMO_MONTH) as { continuing: boolean; applied: number };
     expect(first.continuing).toBe(true);
@@ -115,11 +120,11 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(doc()['bg.checkpoint']).toBeUndefined();
 
     // Everything landed exactly once: a fresh push changes nothing, and the ledger has one row per step.
-    await sb.admin('autotask').clearRequests();
-    await sb.admin('autotask').faults([]);
+    await sb.admin(PSA).clearRequests();
+    await sb.admin(PSA).faults([]);
     doc()['bg.executionBudgetSeconds'] = '270';
     expect((call('pushBillingMonth', DEMO_MONTH) as { applied: number }).applied).toBe(0);
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toEqual([]);
     const ledger = host.state.spreadsheets[0].sheets.find((s) => s.name === 'Ledger')!;
     const rows = JSON.stringify(ledger);
     const keys = rows.match(/[0-9a-f]{16}:[0-9a-f]{16}/g) ?? [];
@@ -137,28 +142,28 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     const changed = (s: Last) => Number(/: (\d+) changed/.exec(s.lastRun.message)?.[1]);
 
     // 02:00 New York time on the 29th: only the nightly trigger is due.
-    await sb.admin('pax8').clearRequests();
+    await sb.admin(SOURCE).clearRequests();
     host.fireDueTriggers(Date.parse('2026-10-29T06:59:00Z'));
     let s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'nightly' });
     expect(changed(s)).toBeGreaterThan(0);
     // It pulled the month first.
-    expect((await sb.admin('pax8').requests()).some((r) => r.path.includes('/invoices'))).toBe(true);
+    expect(await pulledMonth()).toBe(true);
 
-    // A client adds two seats at Pax8 during the day: the next night pushes exactly that change.
-    await addSeatsAtPax8(2);
-    await sb.admin('autotask').clearRequests();
+    // A client adds two seats at the source during the day: the next night pushes exactly that change.
+    await addSeatsAtSource(2);
+    await sb.admin(PSA).clearRequests();
     host.fireDueTriggers(Date.parse('2026-10-30T06:59:00Z'));
     s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'nightly' });
     expect(changed(s)).toBe(1);
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toHaveLength(1);
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toHaveLength(1);
 
-    await sb.admin('autotask').clearRequests();
+    await sb.admin(PSA).clearRequests();
     host.fireDueTriggers(Date.parse('2026-10-31T06:59:00Z'));
     s = call('getSchedule') as Last;
     expect(changed(s)).toBe(0);
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toEqual([]);
     // Nightly runs do not e-mail the owner; the monthly run does.
     expect(host.state.mail).toEqual([]);
   });
@@ -166,17 +171,17 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
   it('with "pull first", the monthly run pulls the month again and pushes what changed at the source', async () => {
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: null });
     call('pushBillingMonth', DEMO_MONTH);
-    // A client adds two seats at Pax8 after the month was pulled, approved and pushed.
-    await addSeatsAtPax8(2);
-    await sb.admin('pax8').clearRequests();
-    await sb.admin('autotask').clearRequests();
+    // A client adds two seats at the source after the month was pulled, approved and pushed.
+    await addSeatsAtSource(2);
+    await sb.admin(SOURCE).clearRequests();
+    await sb.admin(PSA).clearRequests();
 
     host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
     const s = call('getSchedule') as { lastRun: { outcome: string; month: string; trigger: string } };
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
-    expect((await sb.admin('pax8').requests()).some((r) => r.path.includes('/invoices'))).toBe(true);
-    // Exactly the seat change went to Autotask (without the pull it would have sent nothing).
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toHaveLength(1);
+    expect(await pulledMonth()).toBe(true);
+    // Exactly the seat change went to the PSA (without the pull it would have sent nothing).
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toHaveLength(1);
   });
 
   it('runs the monthly schedule on its day and hour, and refuses in manual product mode', async () => {
@@ -189,9 +194,9 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(handlers()).toEqual(['dispatchJobs_']);
 
     // On the 2nd at 06:00 New York time the run pushes the previous month's approved rows, as pulled.
-    await sb.admin('pax8').clearRequests();
+    await sb.admin(SOURCE).clearRequests();
     host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
-    expect(await sb.admin('pax8').requests()).toEqual([]);
+    expect(await sb.admin(SOURCE).requests()).toEqual([]);
     type Last = { lastRun: { outcome: string; message: string; month: string; trigger: string } };
     let s = call('getSchedule') as Last;
     expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
@@ -245,7 +250,7 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
       ['dispatchJobs_', B],
     ]);
 
-    await sb.admin('autotask').clearRequests();
+    await sb.admin(PSA).clearRequests();
     const fired = host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
     expect(fired.map((r) => r.ok)).toEqual([true, true]);
     // A's trigger ran as A, did nothing, said so, and removed itself.
@@ -258,13 +263,13 @@ describe('checkpoints, continuations and the monthly schedule (built bundle, Aut
     expect(host.state.mail.map((m) => m.subject)).toEqual(['BillGrid scheduled run for 2026-10: finished']);
     const last = (as(B, 'getSchedule').result as { lastRun: { outcome: string; month: string } }).lastRun;
     expect(last).toMatchObject({ outcome: 'finished', month: DEMO_MONTH });
-    const sent = (await sb.admin('autotask').requests()).filter(isMutation).length;
+    const sent = (await sb.admin(PSA).requests()).filter(isMutation).length;
     expect(sent).toBeGreaterThan(0);
 
-    // The next month: only B's trigger fires, and a second firing changes nothing at Autotask.
-    await sb.admin('autotask').clearRequests();
+    // The next month: only B's trigger fires, and a second firing changes nothing at the PSA.
+    await sb.admin(PSA).clearRequests();
     expect(host.fireDueTriggers(Date.parse('2026-12-02T11:59:00Z'))).toHaveLength(1);
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toHaveLength(0);
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toHaveLength(0);
 
     // Stopping by either admin stops the schedule (a leftover trigger of the other does nothing).
     expect((as(A, 'stopSchedule').result as { owner: string | null }).owner).toBeNull();

@@ -1,7 +1,7 @@
 /**
  * A pull that uses up its execution's budget (a 100,000-line month: see docs/PERFORMANCE.md) compares
  * with the PSA in a one-off continuation instead of running past Apps Script's limit. Through the built
- * bundle, with the smallest budget and a slow Pax8 standing in for a huge month:
+ * bundle, with the smallest budget and a slow source standing in for a huge month:
  *  - the continued pull ends with exactly the tab an uninterrupted pull writes;
  *  - staff edits made before the continuation and before a re-pull survive, and the comparison uses them;
  *  - lines gone at the source become "Removed at source";
@@ -13,14 +13,20 @@ import { GasRuntime, LocalHost, createGasEnvironment, setClock } from '../../loc
 import { demoCredentials } from '../../local/demo/credentials';
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { startSandboxes, type RunningSandboxes } from '../../local/sandbox/framework';
-import type { Pax8Fixture } from '../../local/sandbox/pax8/fixture';
 import { urlMapFor } from '../../local/workbench/vendors';
+import type { PsaContractFixture } from '../../local/sandbox/contract';
+import { contractFixtureOf } from '../contract/support';
+import { DEMO_SOURCES, firstPsaWhere } from './bundle-host';
+import { demoSourceWithHooks } from './connector-hooks';
 
 const code = fs.readFileSync(path.resolve(__dirname, '..', '..', 'dist', 'Code.js'), 'utf8');
 const TAB = `Billing ${DEMO_MONTH}`;
 const NOW = Date.parse('2026-11-01T09:00:00Z');
-const isMutation = (r: { method: string; path: string }): boolean =>
-  r.method !== 'GET' && !/\/query(\/count|\/next)?$/i.test(r.path) && !/token$/i.test(r.path);
+// A PSA that keeps seat counts on contract services; the source slowed down stands in for a huge month.
+const PSA = firstPsaWhere((p) => p.capabilities.quantityTargets);
+const { isMutation } = contractFixtureOf(PSA) as PsaContractFixture;
+const { id: SOURCE, hooks: source } = demoSourceWithHooks();
+const CONNECTED = [...DEMO_SOURCES, PSA];
 
 interface PullView {
   lines: number;
@@ -29,17 +35,17 @@ interface PullView {
   comparison?: string;
 }
 
-describe('a pull too large for one execution compares in a continuation (built bundle, Autotask)', () => {
+describe('a pull too large for one execution compares in a continuation (built bundle)', () => {
   let sb: RunningSandboxes;
 
   beforeAll(async () => {
-    sb = await startSandboxes([{ kind: 'pax8' }, { kind: 'twilio' }, { kind: 'autotask' }]);
+    sb = await startSandboxes(CONNECTED.map((kind) => ({ kind })));
   });
   afterAll(() => sb.stop());
 
   /** A connected, refreshed workbook with the defaults a person sets; `budget` in seconds. */
   async function workbook(budget?: number) {
-    for (const k of ['pax8', 'twilio', 'autotask']) await sb.admin(k).reset();
+    for (const k of CONNECTED) await sb.admin(k).reset();
     const runtime = GasRuntime.create({ owner: 'owner@example.com' }, { urlMap: urlMapFor(sb.urls) });
     const host = new LocalHost(runtime, code);
     setClock(host.state, NOW);
@@ -50,7 +56,7 @@ describe('a pull too large for one execution compares in a continuation (built b
       return r.result as T;
     };
     const creds = demoCredentials();
-    for (const kind of ['pax8', 'twilio', 'autotask'] as const) call('saveConnection', kind, creds[kind]);
+    for (const kind of CONNECTED) call('saveConnection', kind, creds[kind]);
     call('refreshClients');
     const d = call<{
       settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
@@ -113,9 +119,8 @@ describe('a pull too large for one execution compares in a continuation (built b
     return { host, call, handlers, continuations, sheet, column, type, cellOf };
   }
 
-  /** Pax8 answers its invoice items slowly: the demo pull then needs more than the smallest budget. */
-  const slowPax8 = () =>
-    sb.admin('pax8').faults([{ match: { pathIncludes: '/items' }, delayMs: 10_000, times: 1_000 }]);
+  /** The source answers its month's charges slowly: the demo pull then needs more than the smallest budget. */
+  const slowSource = () => sb.admin(SOURCE).faults(source.slowMonth(10_000));
 
   it('ends with the same tab as an uninterrupted pull, keeps staff edits and marks removed lines', async () => {
     const whole = await workbook();
@@ -125,7 +130,7 @@ describe('a pull too large for one execution compares in a continuation (built b
     const expected = whole.sheet();
 
     const wb = await workbook(20);
-    await slowPax8();
+    await slowSource();
     const first = wb.call<PullView>('pullBillingMonth', DEMO_MONTH);
     expect(first.comparison).toBe('continuing');
     expect(first.problems.join(' ')).toMatch(/continues in the background/);
@@ -141,7 +146,7 @@ describe('a pull too large for one execution compares in a continuation (built b
       `Compared ${DEMO_MONTH} with the PSA`,
     );
 
-    // Staff edit the tab; a line disappears at Pax8; the month is pulled again and again continues.
+    // Staff edit the tab; a line disappears at the source; the month is pulled again and again continues.
     const keys = wb.column('Line key') as string[];
     const actions = wb.column('Action') as string[];
     const seats = keys[actions.findIndex((a) => /^Set quantity/.test(a))];
@@ -152,12 +157,13 @@ describe('a pull too large for one execution compares in a continuation (built b
     wb.type(seats, 'Quantity', quantity + 7);
     wb.type(noted, 'Note', 'Checked with the client');
     wb.type(noted, 'Approved', true);
-    const pax8 = await sb.admin('pax8').state<Pax8Fixture>();
-    const edited = new Set([seats, charge, noted].map((k) => wb.cellOf(k, 'Customer id')));
-    const gone = pax8.items.find((i) => i.type === 'subscription' && !edited.has(i.companyId))!;
-    pax8.items = pax8.items.filter((i) => i !== gone);
-    await sb.admin('pax8').setState(pax8);
-    await slowPax8();
+    const state = await sb.admin(SOURCE).state();
+    source.dropRecurringLine(
+      state,
+      new Set([seats, charge, noted].map((k) => String(wb.cellOf(k, 'Customer id')))),
+    );
+    await sb.admin(SOURCE).setState(state);
+    await slowSource();
     const again = wb.call<PullView>('pullBillingMonth', DEMO_MONTH);
     expect(again.comparison).toBe('continuing');
     expect(again.removed).toBeGreaterThan(0);
@@ -175,9 +181,9 @@ describe('a pull too large for one execution compares in a continuation (built b
 
   it('a push made while the comparison waits for its trigger leaves it to run afterwards', async () => {
     const wb = await workbook(20);
-    await slowPax8();
+    await slowSource();
     expect(wb.call<PullView>('pullBillingMonth', DEMO_MONTH).comparison).toBe('continuing');
-    await sb.admin('pax8').faults([]);
+    await sb.admin(SOURCE).faults([]);
     wb.host.state.properties.document['bg.executionBudgetSeconds'] = '270';
     expect(
       wb.call<{ changed: number }>('approveRows', DEMO_MONTH, { approve: true }).changed,
@@ -206,32 +212,32 @@ describe('a pull too large for one execution compares in a continuation (built b
     const planned = wb.call<{ steps: unknown[] }>('dryRunPush', DEMO_MONTH).steps.length;
     expect(planned).toBeGreaterThan(10);
     wb.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
-    await slowPax8();
-    await sb.admin('autotask').clearRequests();
+    await slowSource();
+    await sb.admin(PSA).clearRequests();
     // 02:00 New York time on the 29th: the nightly run pulls the month, then has no time left to push.
     // Google runs an hourly trigger at a minute of its choosing within the hour: the hour's last minute.
     const at = Date.parse('2026-10-29T06:59:00Z');
     const [run] = wb.host.fireDueTriggers(at);
     expect(run.functionName).toBe('dispatchJobs_');
     expect(run.ok).toBe(true);
-    // Nothing sent to Autotask, not even the reads a push plans from: that is the continuation's work.
-    expect(await sb.admin('autotask').requests()).toEqual([]);
+    // Nothing sent to the PSA, not even the reads a push plans from: that is the continuation's work.
+    expect(await sb.admin(PSA).requests()).toEqual([]);
     expect(wb.handlers()).toContain('continueJob_');
     expect(wb.call<{ lastRun: { outcome: string } }>('getSchedule').lastRun.outcome).toBe('continuing');
-    await sb.admin('pax8').faults([]);
+    await sb.admin(SOURCE).faults([]);
     expect(wb.continuations(at)).toBeGreaterThan(0);
     expect(wb.handlers()).not.toContain('continueJob_');
     expect(wb.call<{ lastRun: { outcome: string } }>('getSchedule').lastRun.outcome).toBe('finished');
     // Every planned change landed exactly once (one Ledger row each), and nothing is left to do.
-    expect((await sb.admin('autotask').requests()).filter(isMutation).length).toBeGreaterThanOrEqual(planned);
+    expect((await sb.admin(PSA).requests()).filter(isMutation).length).toBeGreaterThanOrEqual(planned);
     const ledger = JSON.stringify(wb.host.state.spreadsheets[0].sheets.find((t) => t.name === 'Ledger'));
     expect(new Set(ledger.match(/[0-9a-f]{16}:[0-9a-f]{16}/g) ?? []).size).toBe(planned);
-    await sb.admin('autotask').clearRequests();
+    await sb.admin(PSA).clearRequests();
     expect(wb.call<{ applied: number; steps: number }>('pushBillingMonth', DEMO_MONTH)).toMatchObject({
       applied: 0,
       steps: 0,
     });
-    expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toEqual([]);
   });
 
   it('a nightly sync early in a month with every source failing is recorded as failed, tab or no tab', async () => {
@@ -239,7 +245,7 @@ describe('a pull too large for one execution compares in a continuation (built b
     // 30 November: the nightly sync is queued for 02:00 New York time on 1 December, whose month has no tab.
     setClock(wb.host.state, Date.parse('2026-11-30T12:00:00Z'));
     wb.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
-    for (const source of ['pax8', 'twilio']) await sb.admin(source).faults([{ status: 401, times: 10_000 }]);
+    for (const s of DEMO_SOURCES) await sb.admin(s).faults([{ status: 401, times: 10_000 }]);
     type Last = { lastRun: { outcome: string; month: string; message: string; trigger: string } };
     const tabs = () => wb.host.state.spreadsheets[0].sheets.map((t) => t.name);
 
@@ -272,6 +278,6 @@ describe('a pull too large for one execution compares in a continuation (built b
       outcome: 'failed',
       message: expect.stringMatching(/^Nothing was pulled: /),
     });
-    for (const source of ['pax8', 'twilio']) await sb.admin(source).faults([]);
+    for (const s of DEMO_SOURCES) await sb.admin(s).faults([]);
   });
 });

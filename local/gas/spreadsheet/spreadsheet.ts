@@ -83,6 +83,7 @@ export class EmuSpreadsheet extends EmuObject implements Emulates<Spreadsheet, S
   getOwner(): EmuUser | null {
     return new EmuUser(this._ctx, this._state().owner);
   }
+  /** The people shared with one by one: not the members of a group, nor a domain's users (access.ts). */
   getEditors(): EmuUser[] {
     return this._state().editors.map((e) => new EmuUser(this._ctx, e));
   }

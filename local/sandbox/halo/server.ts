@@ -209,7 +209,7 @@ function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean)
       if (!('lines' in r)) return r as SandboxResponse;
       saved.push(r);
     }
-    return ok(saved.length === 1 ? saved[0] : saved, 201);
+    return ok(saved.length === 1 ? saved[0] : saved);
   });
 }
 
@@ -389,6 +389,9 @@ function newLine(s: HaloState, ihid: number, line: Json): HaloLineRec {
   } as HaloLineRec;
 }
 
+/** An item as Halo answers it: the fields Item declares (the sandbox's `inactive` flag is not one). */
+const itemView = (i: HaloItemRec): Record<string, unknown> => declaredOnly('Item', { ...i });
+
 function saveItem(s: HaloState, rec: Json): HaloItemRec | SandboxResponse {
   const id = num(rec.id);
   const groupId = num(rec.assetgroup_id);
@@ -526,22 +529,22 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
         (!group || String(i.assetgroup_id) === group) &&
         (!search || `${i.name} ${i.supplier_part_code}`.toLowerCase().includes(search)),
     );
-    return page(req, s, 'items', list, true);
+    return page(req, s, 'items', list.map(itemView), true);
   });
   sb.route('GET', '/api/Item/:id', (req, s) => {
     const i = s.items.find((x) => String(x.id) === req.params.id);
-    return i ? ok(i) : notFound('Item');
+    return i ? ok(itemView(i)) : notFound('Item');
   });
   sb.route('POST', '/api/Item', (req, s) => {
     const body = parseArrayBody(req);
     if (!Array.isArray(body)) return body;
-    const saved: HaloItemRec[] = [];
+    const saved: Record<string, unknown>[] = [];
     for (const rec of body) {
       const r = saveItem(s, rec);
       if ('status' in r) return r;
-      saved.push(r);
+      saved.push(itemView(r));
     }
-    return ok(saved.length === 1 ? saved[0] : saved, 201);
+    return ok(saved.length === 1 ? saved[0] : saved);
   });
   sb.route('DELETE', '/api/Item/:id', (req, s) => {
     const idx = s.items.findIndex((x) => String(x.id) === req.params.id);
@@ -567,7 +570,7 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
       s.assetGroups.push(g);
       saved.push(g);
     }
-    return ok(saved.length === 1 ? saved[0] : saved, 201);
+    return ok(saved.length === 1 ? saved[0] : saved);
   });
   sb.route('DELETE', '/api/AssetGroup/:id', (req, s) => {
     const idx = s.assetGroups.findIndex((g) => String(g.id) === req.params.id);
@@ -578,7 +581,16 @@ export function createSandbox(fixture?: unknown): Sandbox<HaloState> {
     return ok({});
   });
 
-  sb.route('GET', '/api/Tax', (req, s) => page(req, s, 'taxes', s.taxes, true));
+  // Tax declares no 'rate': the sandbox's rate is served as `value` (the spec's name for it, _assumed_).
+  sb.route('GET', '/api/Tax', (req, s) =>
+    page(
+      req,
+      s,
+      'taxes',
+      s.taxes.map((t) => ({ id: t.id, name: t.name, value: t.rate })),
+      true,
+    ),
+  );
 
   sb.route('POST', '/api/RecurringInvoice/process', (req, s) => {
     let ids: unknown;

@@ -41,4 +41,25 @@ describe('onOpen and viewers', () => {
       await host.close();
     }
   });
+
+  it('LocalHost: runs for someone who edits through a group or the domain, whom getEditors() does not list', () => {
+    const s = state();
+    s.spreadsheets[0].groupEditors = { 'billing@partner.example': ['gina@partner.example'] };
+    s.spreadsheets[0].domainEditors = 'example.com';
+    const host = new LocalHost(
+      new GasRuntime(s),
+      `${BUNDLE}
+      function editors() { return SpreadsheetApp.getActiveSpreadsheet().getEditors().map((u) => u.getEmail()); }`,
+    );
+    for (const user of ['gina@partner.example', 'dora@example.com']) {
+      const [r] = host.open(user);
+      expect(r.error).toBeNull();
+      expect(host.state.properties.document.openedBy).toBe(user);
+    }
+    expect(host.open('vic@partner.example')).toEqual([]);
+    expect(host.run('editors', [], { user: 'gina@partner.example' }).result).toEqual([
+      'owner@example.com',
+      'editor@example.com',
+    ]);
+  });
 });

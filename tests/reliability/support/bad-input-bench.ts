@@ -9,6 +9,7 @@ import { serializeState, startInWorker } from '../../../local/gas';
 import type { ExecutionResult, WorkerHandle } from '../../../local/gas';
 import type { LoggedRequest } from '../../../local/sandbox/framework';
 import { psaConnector } from '../../../src/connectors/registry';
+import { DEMO_SOURCES } from '../../e2e/bundle-host';
 import { mangle, type MangleRule } from './mangler';
 import {
   MONTH,
@@ -22,6 +23,12 @@ import {
 } from './month';
 
 export type Victim = 'charge' | 'quantity';
+
+/**
+ * The sources the bench pulls: the demo month's two original integrations (one bills subscriptions, the
+ * other usage). Each has bad-input hooks (tests/connectors/sources/<id>/bad-input-hooks.ts).
+ */
+export const BENCH_SOURCES: readonly string[] = DEMO_SOURCES;
 
 export interface Bench {
   m: PreparedMonth;
@@ -49,8 +56,8 @@ const isMutation = (r: { method: string; path: string }): boolean =>
 export async function startBench(psa: PsaKind): Promise<Bench> {
   let mangler: WorkerHandle<{ urls: Record<string, string> }> | null = null;
   const m = await prepareMonth(psa, {
-    // The cases below spoil these sources' demo lines and check their clients' contracts stay untouched.
-    sources: ['pax8', 'twilio'],
+    // The cases spoil these sources' demo lines and check their clients' contracts stay untouched.
+    sources: BENCH_SOURCES,
     route: async (urls) => {
       mangler = await startInWorker<{ urls: Record<string, string> }>(
         path.join(__dirname, 'mangler.ts'),
@@ -61,7 +68,7 @@ export async function startBench(psa: PsaKind): Promise<Bench> {
     },
   });
   const proxies = (mangler as unknown as WorkerHandle<{ urls: Record<string, string> }>).value.urls;
-  const vendors = ['pax8', 'twilio', psa];
+  const vendors = [...BENCH_SOURCES, psa];
   const vendorStates: Record<string, unknown> = {};
   for (const v of vendors) vendorStates[v] = await m.sb.admin(v).state();
 

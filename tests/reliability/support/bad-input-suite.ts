@@ -5,15 +5,22 @@
  * nothing wrong reached the PSA: no change request that names the spoiled row's line key, contract or
  * client (from the PSA sandbox's request log), while the good rows around it are still pushed.
  * Each PSA with bad-input hooks runs it from tests/connectors/psa/<id>/bad-inputs.test.ts (its hooks
- * say which shared cases apply, its own bad answers, and what a change request for a row names).
+ * say which shared cases apply, its own bad answers, and what a change request for a row names); the bad
+ * records and answers of the sources the bench pulls come from tests/connectors/sources/<id>/bad-input-hooks.ts.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ExecutionResult } from '../../../local/gas';
-import { startBench, type Bench, type Victim } from './bad-input-bench';
+import { sourceName } from '../../../src/connectors/registry';
+import { BENCH_SOURCES, startBench, type Bench, type Victim } from './bad-input-bench';
+import type { MangleRule } from './mangler';
 import { MONTH, TAB, gridRows, idOf, type GridRow } from './month';
 
 export { idOf, type Bench, type GridRow };
 
 export type Rec = Record<string, unknown>;
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface BadCase {
   kind: string;
@@ -87,49 +94,6 @@ const sheetOp = (b: Bench, fn: (ss: GoogleAppsScript.Spreadsheet.Spreadsheet) =>
 
 const setProperty = (b: Bench, key: string, value: string) =>
   b.m.edit((g) => g.PropertiesService.getDocumentProperties().setProperty(key, value));
-
-/** A Pax8 invoice item like the victim client's first one, changed by `patch`, served verbatim. */
-async function rawPax8Item(b: Bench, patch: Rec): Promise<string> {
-  const st = structuredClone(b.vendorStates.pax8) as { items: Rec[]; rawItems?: unknown[] };
-  const model = st.items[0];
-  const id = `bad-${Object.keys(patch).join('-')}`;
-  st.rawItems = [{ invoiceId: model.invoiceId, record: { ...model, id, ...patch } }];
-  await b.m.sb.admin('pax8').setState(st);
-  return id;
-}
-
-async function rawTwilioRecord(b: Bench, patch: Rec): Promise<void> {
-  const st = structuredClone(b.vendorStates.twilio) as {
-    subaccounts: { sid: string }[];
-    rawUsage?: unknown[];
-  };
-  const sid = st.subaccounts[0].sid;
-  const [y, mo] = MONTH.split('-');
-  const record = {
-    account_sid: sid,
-    category: 'sms-outbound',
-    count: '12',
-    count_unit: 'messages',
-    description: 'SMS outbound',
-    start_date: `${y}-${mo}-01`,
-    end_date: `${y}-${mo}-31`,
-    price: 0.95,
-    price_unit: 'usd',
-    usage: '12',
-    usage_unit: 'messages',
-    ...patch,
-  };
-  st.rawUsage = [{ accountSid: sid, month: MONTH, record }];
-  await b.m.sb.admin('twilio').setState(st);
-}
-
-/** A record that cannot be billed is one row saying why, never approved (so never pushed). */
-const shownUnbillable = (b: Bench, recordId: string): void => {
-  const rows = gridRows(b.m.runtime.state).filter((r) => r['Record id'] === recordId);
-  expect(
-    rows.map((r) => [String(r.Status).startsWith('Cannot be billed: Pax8 invoice item'), r.Approved]),
-  ).toEqual([[true, false]]);
-};
 
 // ------------------------------------------------------------------------------------------- the corpus
 
@@ -480,107 +444,38 @@ export const ARGUMENTS: BadCase[] = [
   },
 ];
 
+/** What a source gives the bad-input suite (tests/connectors/sources/<id>/bad-input-hooks.ts). */
+export interface SourceBadInputHooks {
+  /** Bad records and bad answers of this source's API (each case pulls). */
+  records: readonly BadCase[];
+  /** Spoils every list this source serves (for the case where every source fails at once). */
+  everyList: MangleRule[];
+}
+
+const SOURCE_TESTS = path.resolve(__dirname, '..', '..', 'connectors', 'sources');
+
+/** A source's bad-input hooks, found by convention; every source the bench pulls has them. */
+export function sourceHooksOf(id: string): SourceBadInputHooks {
+  const file = path.join(SOURCE_TESTS, id, 'bad-input-hooks.ts');
+  if (!fs.existsSync(file)) throw new Error(`the bad-input bench pulls '${id}', which has no ${file}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- hooks load by convention
+  return (require(file) as { hooks: SourceBadInputHooks }).hooks;
+}
+
+/** The bench's sources' bad records and answers, and every source answering garbage at once. */
 export const VENDOR_RECORDS: BadCase[] = [
-  {
-    kind: 'Pax8 item with a quantity that is not a number',
-    arrange: async (b) => void (await rawPax8Item(b, { quantity: 'lots' })),
-    act: (b) => b.pull(),
-    problem:
-      /^Pax8 — .+ \(record bad-quantity\): Pax8 invoice item skipped: quantity: quantity is not a number$/,
-    then: (b) => shownUnbillable(b, 'bad-quantity'),
-  },
-  {
-    kind: 'Pax8 item without a SKU or product id',
-    arrange: async (b) => void (await rawPax8Item(b, { sku: null, productId: null })),
-    act: (b) => b.pull(),
-    problem:
-      /^Pax8 — .+ \(record bad-sku-productId\): Pax8 invoice item skipped: the item has no SKU or product id$/,
-    then: (b) => shownUnbillable(b, 'bad-sku-productId'),
-  },
-  {
-    kind: 'Pax8 item in an unknown currency',
-    arrange: async (b) => void (await rawPax8Item(b, { currencyCode: 'ZZZ' })),
-    act: (b) => b.pull(),
-    problem:
-      /^Pax8 — .+ \(record bad-currencyCode\): Pax8 invoice item skipped: currency 'ZZZ' is not supported$/,
-    then: (b) => shownUnbillable(b, 'bad-currencyCode'),
-  },
-  {
-    kind: 'Pax8 item with dates in month/day/year form',
-    arrange: async (b) => void (await rawPax8Item(b, { startPeriod: '10/01/2026' })),
-    act: (b) => b.pull(),
-    problem: /^Pax8.*(bad-startPeriod|10\/01\/2026)/,
-    then: (b) => shownUnbillable(b, 'bad-startPeriod'),
-  },
-  {
-    kind: 'Pax8 item with a price of 1e308 × a quantity of 1e308',
-    arrange: async (b) =>
-      void (await rawPax8Item(b, { quantity: 1e308, price: 1e308, subTotal: 1e308, total: 1e308 })),
-    act: (b) => b.pull(),
-    problem: /^Pax8.*(usable number|not a number|not an amount|too large|Infinity)/,
-  },
-  {
-    kind: 'Twilio usage record with a price that is not a number',
-    arrange: (b) => rawTwilioRecord(b, { price: 'abc', category: 'sms-outbound-bad' }),
-    act: (b) => b.pull(),
-    problem: /^Twilio.*(price|not a number)/i,
-  },
-  {
-    kind: 'Twilio usage in an unknown currency',
-    arrange: (b) => rawTwilioRecord(b, { price_unit: 'xyz', category: 'sms-outbound-xyz' }),
-    act: (b) => b.pull(),
-    problem: /^Twilio.*(XYZ|xyz)/,
-  },
-  {
-    kind: 'Pax8 answers with JSON cut off half-way',
-    arrange: (b) =>
-      b.spoil('pax8', [{ match: { pathIncludes: '/v1/invoices' }, mode: 'truncate', times: 20 }]),
-    act: (b) => b.pull(),
-    problem: /^Pax8: .*(cut off|not valid JSON|could not be read|unreadable)/i,
-  },
-  {
-    kind: 'Twilio answers with an HTML error page',
-    arrange: (b) => b.spoil('twilio', [{ match: { pathIncludes: 'Usage' }, mode: 'html', times: 100_000 }]),
-    act: (b) => b.pull(),
-    problem: /^Twilio — .+: Twilio usage for .+ could not be read: HTTP 502$/,
-    then: (b, _, out) => {
-      expect((out.result as { problems: string[] }).problems).toContain(
-        'Twilio: not everything could be read, so no Twilio line was marked "Removed at source" this time; pull again later',
-      );
-      // An outage says nothing about what Twilio still charges: no row is marked removed.
-      expect(gridRows(b.m.runtime.state).filter((r) => /^Removed/.test(String(r.Status)))).toEqual([]);
-    },
-  },
-  {
-    kind: 'Pax8 answers 200 with an empty body',
-    arrange: (b) => b.spoil('pax8', [{ match: { pathIncludes: '/v1/invoices' }, mode: 'empty', times: 20 }]),
-    act: (b) => b.pull(),
-    problem: /^Pax8: /,
-  },
+  ...BENCH_SOURCES.flatMap((id) => sourceHooksOf(id).records),
   {
     kind: 'both sources answer garbage to every list',
     arrange: async (b) => {
-      await b.spoil('pax8', [{ match: { pathIncludes: '/v1/' }, mode: 'truncate', times: 100_000 }]);
-      await b.spoil('twilio', [{ match: { pathIncludes: '/Accounts' }, mode: 'truncate', times: 100_000 }]);
+      for (const id of BENCH_SOURCES) await b.spoil(id, sourceHooksOf(id).everyList);
     },
     act: (b) => b.pull(),
-    error: /^Nothing was pulled: Pax8: .+; Twilio: .+/,
+    error: new RegExp(
+      `^Nothing was pulled: ${BENCH_SOURCES.map((id) => `${escape(sourceName(id))}: .+`).join('; ')}`,
+    ),
     then: (b) =>
       expect(gridRows(b.m.runtime.state).filter((r) => /^Removed/.test(String(r.Status)))).toEqual([]),
-  },
-  {
-    kind: 'Pax8 client secret rotated',
-    arrange: async (b) => {
-      const st = structuredClone(b.vendorStates.pax8) as {
-        clients: { clientSecret: string }[];
-        tokens: unknown[];
-      };
-      for (const c of st.clients) c.clientSecret = 'rotated';
-      st.tokens = [];
-      await b.m.sb.admin('pax8').setState(st);
-    },
-    act: (b) => b.pull(),
-    problem: /^Pax8: .*(rejected|401)/,
   },
 ];
 

@@ -281,7 +281,7 @@ describe('HaloPSA applyAll: one read and one write per invoice', () => {
         'GET 200',
         'POST 500',
         'GET 200',
-        'POST 201',
+        'POST 200',
         'GET 200',
       ]);
       expect(divergence(await state(), lines, 'BillGrid_Pax8')).toEqual([]);

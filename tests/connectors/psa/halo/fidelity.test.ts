@@ -200,7 +200,7 @@ describe('HaloPSA as it really behaves', () => {
     });
   });
 
-  it('every request BillGrid sends is one the Halo spec describes (path, query parameters, body)', async () => {
+  it('every request BillGrid sends is one the Halo spec describes (path, query parameters, body); every answer one our documented schemas describe', async () => {
     const spec = new HaloSpec();
     const lines = fullMonth();
     const target = make();
@@ -229,6 +229,25 @@ describe('HaloPSA as it really behaves', () => {
         body: '[{"id":"x","lines":[{"qty_order":"2"}]}]',
       }).length,
     ).toBeGreaterThanOrEqual(2);
+    // Answers too: the spec declares none (every operation answers only 200 "Success"), so each is held to
+    // the documented shape built of the spec's own record schemas: an undeclared line field, a number
+    // sent as text, an envelope without its list are caught.
+    const answer = (path: string, response: unknown) =>
+      spec.check({
+        method: 'GET',
+        path,
+        query: '',
+        body: '',
+        status: 200,
+        response: JSON.stringify(response),
+      });
+    expect(answer('/api/Invoice/5', { id: 5, client_id: 1, lines: [{ id: 1, qty_order: 2 }] })).toEqual([]);
+    expect(answer('/api/Invoice/5', { id: 5, client_id: 1, lines: [{ id: 1, made_up: true }] })).not.toEqual(
+      [],
+    );
+    expect(answer('/api/Invoice/5', { id: '5', client_id: 1 })).not.toEqual([]);
+    expect(answer('/api/Invoice', { record_count: 1 })).not.toEqual([]);
+    expect(answer('/api/Tax', [{ id: 1, name: 'Standard', rate: 20 }])).not.toEqual([]);
   });
 
   describe('sign-in through /api/authinfo', () => {
