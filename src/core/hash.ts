@@ -165,9 +165,17 @@ export const fnvLow = (): number => (h1 << 16) | h0;
  */
 const DIGITS = new Uint8Array(16);
 
+/** String(n) of the last few thousand other numbers fed (a plan feeds the same unit costs again and again). */
+const written = new Map<number, string>();
+
 export function fnvFeedNumber(n: number): void {
   if (!Number.isSafeInteger(n)) {
-    fnvFeed(String(n));
+    let text = written.get(n);
+    if (text === undefined) {
+      if (written.size >= 4096) written.clear();
+      written.set(n, (text = String(n)));
+    }
+    fnvFeed(text);
     return;
   }
   if (n < 0) {

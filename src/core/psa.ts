@@ -152,6 +152,16 @@ export interface PsaReadScope {
    * whose hourly limit per endpoint a large month's reads would otherwise exhaust). Absent: read now.
    */
   recentReadsMs?: number;
+  /**
+   * This comparison plans a continuation of a push that began at this time (ms since the epoch) and then
+   * compared with a fresh read: a connector that keeps its reads, together with what its own writes since
+   * then changed, may answer from those made since this time instead of reading again (Kaseya BMS, where
+   * each continuation of a 20,000-line push re-read its 900 contracts against 1,500 reads an hour). Every
+   * write still re-reads its entity right before it, so what a kept read gets wrong is at most a change
+   * made in the PSA by hand during the push to an entity the push had already compared: the next push sees
+   * it. Absent: read now (or per `recentReadsMs`).
+   */
+  pushBeganAt?: number;
 }
 
 export type PushOperation = 'create-quantity' | 'set-quantity' | 'add-charge' | 'update-charge';

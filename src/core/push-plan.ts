@@ -28,13 +28,22 @@ export interface PushPlan {
   skipped: SkippedAction[];
 }
 
-const OPERATION: Partial<Record<ActionKind, PushOperation>> = {
-  create: 'create-quantity',
-  'set-quantity': 'set-quantity',
-  'add-charge': 'add-charge',
-  'append-invoice-line': 'add-charge',
-  'update-charge': 'update-charge',
-};
+/** The push operation of an action kind; undefined when it pushes nothing. */
+function operationOf(kind: ActionKind): PushOperation | undefined {
+  switch (kind) {
+    case 'create':
+      return 'create-quantity';
+    case 'set-quantity':
+      return 'set-quantity';
+    case 'add-charge':
+    case 'append-invoice-line':
+      return 'add-charge';
+    case 'update-charge':
+      return 'update-charge';
+    default:
+      return undefined;
+  }
+}
 
 /** A value as `Array.prototype.join` writes it (null and undefined as nothing). */
 const joined = (v: string | number | null | undefined): string =>
@@ -155,7 +164,7 @@ export function buildPushPlan(
   };
   const skipped: SkippedAction[] = [];
   for (const a of actions) {
-    const operation = OPERATION[a.action];
+    const operation = operationOf(a.action);
     if (!operation || !a.ref || !a.after) continue;
     let n = 0;
     for (const k of a.lineKeys) if (approved.has(k)) n++;

@@ -105,7 +105,8 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * refKey order: charges ('c') by line key, then quantity targets ('q') by refKey. Line keys (a grouped
- * charge's key included) are unique among targets.
+ * charge's key included) are unique among targets. (reconcile orders its targets without it when no id
+ * holds a U+0000; see quantityOrder.)
  */
 function sortTargets(targets: ReconcileAction[]): ReconcileAction[] {
   const charges: ReconcileAction[] = [];
@@ -118,6 +119,25 @@ function sortTargets(targets: ReconcileAction[]): ReconcileAction[] {
   const out = byLineKey(charges);
   quantities.sort((x, y) => cmp(x.k, y.k));
   for (const q of quantities) out.push(q.a);
+  return out;
+}
+
+/**
+ * The quantity targets' actions in refKey order, company by company, contract by contract, product by
+ * product: the order of the joined refKey texts when no id holds a U+0000 (the separator, which sorts before
+ * every other character), without building them. Keys sorted by the built-in sort (code unit order, as `<`).
+ */
+function quantityOrder(groupOf: Map<string, Map<string, Map<string, QuantityGroup>>>): ReconcileAction[] {
+  const out: ReconcileAction[] = [];
+  for (const companyId of [...groupOf.keys()].sort()) {
+    const contracts = groupOf.get(companyId) as Map<string, Map<string, QuantityGroup>>;
+    const contractIds = contracts.size > 1 ? [...contracts.keys()].sort() : contracts.keys();
+    for (const contractId of contractIds) {
+      const products = contracts.get(contractId) as Map<string, QuantityGroup>;
+      for (const productId of [...products.keys()].sort())
+        out.push((products.get(productId) as QuantityGroup).action as ReconcileAction);
+    }
+  }
   return out;
 }
 
@@ -232,6 +252,8 @@ interface QuantityGroup {
   prorate: boolean;
   lines: BillingLine[];
   problem: { reason: BlockReason; message: string } | null;
+  /** Set once the lines are all gathered. */
+  action: ReconcileAction | null;
 }
 
 export function reconcile(input: ReconcileInput): ReconcileResult {
@@ -247,6 +269,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // per line).
   const groups: QuantityGroup[] = [];
   const groupOf = new Map<string, Map<string, Map<string, QuantityGroup>>>();
+  /** Whether some company, contract or product id of a quantity target holds a U+0000 (see quantityOrder). */
+  let nul = false;
   const chargeGroups = new Map<string, ChargeGroup>();
   /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
   const stopped = new Set<string>();
@@ -296,11 +320,18 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     if (r.ref.kind === 'quantity') {
       const { companyId, contractId, productId } = r.ref;
       let contracts = groupOf.get(companyId);
-      if (!contracts) groupOf.set(companyId, (contracts = new Map()));
+      if (!contracts) {
+        groupOf.set(companyId, (contracts = new Map()));
+        if (companyId.includes('\u0000')) nul = true;
+      }
       let products = contracts.get(contractId);
-      if (!products) contracts.set(contractId, (products = new Map()));
+      if (!products) {
+        contracts.set(contractId, (products = new Map()));
+        if (contractId.includes('\u0000')) nul = true;
+      }
       let g = products.get(productId);
       if (!g) {
+        if (productId.includes('\u0000')) nul = true;
         g = {
           ref: r.ref,
           productId: r.productId,
@@ -308,6 +339,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           prorate: r.settings.prorate !== false,
           lines: [],
           problem: null,
+          action: null,
         };
         products.set(productId, g);
         groups.push(g);
@@ -366,6 +398,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       add(targets, lineChargeAction(r.ref, line, r.productId, r.settings, chargeNow, capabilities, messages));
   }
 
+  const createMessages = new Map<number, string>();
   const held = new Map<string, HeldCharge>();
   for (const h of input.held ?? []) if (!held.has(heldKey(h))) held.set(heldKey(h), h);
   for (const g of groups) {
@@ -387,8 +420,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         reason: 'invalid-value',
         message: `${h.message}; this contract service sums it with this line, so its quantity is left as it is until that row can be billed`,
       };
-    const a = quantityAction(g, quantityNow, capabilities, input.state.contractPeriods);
-    targets.push(a);
+    const a = quantityAction(g, quantityNow, capabilities, input.state.contractPeriods, createMessages);
+    g.action = a;
     for (const k of a.lineKeys) byLine.set(k, a);
   }
 
@@ -405,7 +438,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
 
   // A stopped contract service keeps its quantity: show what the PSA has, for billing it by hand.
-  for (const list of [blockedLines, targets])
+  const quantities = nul ? groups.map((g) => g.action as ReconcileAction) : quantityOrder(groupOf);
+  for (const list of [blockedLines, targets, quantities])
     for (const a of list) {
       if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
       const q = quantityNow.get(refKey(a.ref));
@@ -416,7 +450,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     }
   blockedLines.sort((a, b) => cmp(a.lineKeys[0], b.lineKeys[0]));
   return {
-    actions: sortTargets(targets).concat(blockedLines),
+    actions: (nul ? sortTargets(targets.concat(quantities)) : byLineKey(targets).concat(quantities)).concat(
+      blockedLines,
+    ),
     byLine: byLine as Map<string, ReconcileAction>,
   };
 }
@@ -435,6 +471,15 @@ function lineChargeAction(
 }
 
 /** The action for one charge (a line's, or a grouped one's: `ref.lineKey` finds it in the PSA). */
+const shown = (v: TargetValues): string => `${fmt(v.quantity)} × ${fmt(v.unitPrice)}`;
+
+/** What a charge's message says BillGrid wants: the values sent, and how when the PSA takes them as an amount. */
+const wanted = (after: TargetAfter, form: ReturnType<typeof chargeForm> | null): string =>
+  form?.asAmount ? `${shown(form)} (${chargeFormNote(after.quantity, after.unitPrice)})` : shown(after);
+
+const newChargeMessage = (onInvoice: boolean, w: string): string =>
+  onInvoice ? `Append invoice line: ${w}` : `Add charge: ${w}`;
+
 function chargeAction(
   ref: ChargeTargetRef,
   lineKeys: string[],
@@ -452,21 +497,18 @@ function chargeAction(
       ? null
       : chargeForm(after.quantity, after.unitPrice, after.unitCost, capabilities.chargeDecimals);
   const sent: TargetValues = form ?? after;
-  const shown = (v: TargetValues): string => `${fmt(v.quantity)} × ${fmt(v.unitPrice)}`;
-  const wanted = (): string =>
-    form?.asAmount ? `${shown(sent)} (${chargeFormNote(after.quantity, after.unitPrice)})` : shown(after);
-  const c = now.get(ref.lineKey);
+  const c = now.size === 0 ? undefined : now.get(ref.lineKey);
   if (!c) {
     const onInvoice = capabilities.chargeContainer === 'invoice';
-    const say = (w: string): string => (onInvoice ? `Append invoice line: ${w}` : `Add charge: ${w}`);
     let message: string;
-    if (form?.asAmount || messages === null) message = say(wanted());
+    if (form?.asAmount || messages === null) message = newChargeMessage(onInvoice, wanted(after, form));
     else {
       // The message says only the quantity and unit price: one per pair.
       let byPrice = messages.get(after.quantity);
       if (!byPrice) messages.set(after.quantity, (byPrice = new Map()));
       const known = byPrice.get(after.unitPrice);
-      if (known === undefined) byPrice.set(after.unitPrice, (message = say(shown(after))));
+      if (known === undefined)
+        byPrice.set(after.unitPrice, (message = newChargeMessage(onInvoice, shown(after))));
       else message = known;
     }
     return {
@@ -514,7 +556,7 @@ function chargeAction(
         ? 'Already in the PSA'
         : same
           ? `Move charge: ${shown(before)} from ${c.date} to ${after.effectiveDate}`
-          : `Update charge: ${shown(before)} → ${wanted()}${dated}`,
+          : `Update charge: ${shown(before)} → ${wanted(after, form)}${dated}`,
   };
 }
 
@@ -572,23 +614,38 @@ function deferredDate(
   return p ? p.next : nextMonthStart(effectiveDate);
 }
 
+const cents = (n: number): number => Math.round(n * 100);
+
+/** Whether the lines' unit prices or costs differ in cents. */
+function pricesDiffer(lines: readonly BillingLine[]): boolean {
+  const price = cents(lines[0].unitPrice);
+  const cost = cents(lines[0].unitCost);
+  for (let i = 1; i < lines.length; i++)
+    if (cents(lines[i].unitPrice) !== price || cents(lines[i].unitCost) !== cost) return true;
+  return false;
+}
+
+/** The message of a new contract service, one per quantity (a month repeats a few hundred). */
+function createMessage(quantity: number, messages: Map<number, string>): string {
+  let m = messages.get(quantity);
+  if (m === undefined) messages.set(quantity, (m = `Create contract service with quantity ${fmt(quantity)}`));
+  return m;
+}
+
 function quantityAction(
   g: QuantityGroup,
   now: Map<string, PsaBillingState['quantities'][number]>,
   capabilities: PsaCapabilities,
   periods: PsaBillingState['contractPeriods'],
+  /** Messages of new contract services so far, by quantity. */
+  messages: Map<number, string>,
 ): ReconcileAction {
   const lines = g.lines.length > 1 ? g.lines.slice().sort((a, b) => cmp(a.key, b.key)) : g.lines;
-  const lineKeys = lines.map((l) => l.key);
+  const lineKeys = lines.length === 1 ? [lines[0].key] : lines.map((l) => l.key);
   if (g.problem) return blocked(lineKeys, g.problem.reason, g.problem.message, g.ref);
 
   const first = lines[0];
-  const cents = (n: number): number => Math.round(n * 100);
-  if (
-    lines.some(
-      (l) => cents(l.unitPrice) !== cents(first.unitPrice) || cents(l.unitCost) !== cents(first.unitCost),
-    )
-  ) {
+  if (lines.length > 1 && pricesDiffer(lines)) {
     const list = [...new Set(lines.map((l) => `${fmt(l.unitPrice)}/${fmt(l.unitCost)}`))].sort().join(', ');
     return blocked(
       lineKeys,
@@ -630,7 +687,7 @@ function quantityAction(
           cycle: first.cycle,
         }
       : { quantity, unitPrice, unitCost, effectiveDate, description, productName, sku, productId };
-  const read = now.get(refKey(g.ref));
+  const read = now.size === 0 ? undefined : now.get(refKey(g.ref));
   // A deferred change is compared with what is in force from the first day of the next period, when the PSA says.
   const q = read && deferred && read.next ? { ...read, ...read.next } : read;
   if ((!q || q.psaId === null) && capabilities.addsZeroQuantities === false && sameQuantity(quantity, 0)) {
@@ -656,7 +713,7 @@ function quantityAction(
       after,
       reason: null,
       codes: g.codes,
-      message: `Create contract service with quantity ${fmt(quantity)}`,
+      message: createMessage(quantity, messages),
     };
   }
   const before = { quantity: q.quantity, unitPrice: q.unitPrice, unitCost: q.unitCost };

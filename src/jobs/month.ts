@@ -434,6 +434,8 @@ export const SHOW_OR_APPROVE_READS_MS = 10 * 60_000;
 export interface PlanOptions {
   /** See SHOW_OR_APPROVE_READS_MS; absent: the PSA is read now. */
   recentReadsMs?: number;
+  /** A push's continuation: when the push began (PsaReadScope.pushBeganAt). */
+  pushBeganAt?: number;
   /**
    * Line keys a push may have sent without its rows showing it (Journal.unrecordedKeys): given, the
    * scope says which keys no push has sent (`unsentKeys`); absent or null, nothing is claimed.
@@ -496,6 +498,7 @@ export function planMonth(
     contractIds: [],
     lineKeys: [],
     ...(options.recentReadsMs ? { recentReadsMs: options.recentReadsMs } : {}),
+    ...(options.pushBeganAt !== undefined ? { pushBeganAt: options.pushBeganAt } : {}),
   };
   const companies = new Set<string>();
   const contracts = new Set<string>();
@@ -652,6 +655,11 @@ export interface PushOptions {
   known?: MonthContext;
   /** Steps sent together: the PSA's own size (or 100) unless an admin set `bg.pushBatchSize`. */
   batchSize?: number;
+  /**
+   * Set on a continuation of a push: when the push began. A PSA that keeps its reads may then plan from
+   * what this push read and wrote (PsaReadScope.pushBeganAt); every write still reads its entity first.
+   */
+  pushBeganAt?: number;
 }
 
 /**
@@ -717,6 +725,7 @@ export function pushMonth(
 ): { summary: PushSummary; plan: PushPlan } {
   const monthPlan = planMonth(ss, month, psa, settings, opts.known, {
     pendingKeys: keysMaybeSent(ss, opts.journal),
+    ...(opts.pushBeganAt !== undefined ? { pushBeganAt: opts.pushBeganAt } : {}),
   });
   const plan = buildPushPlan(
     monthPlan.reconciliation.actions,
@@ -750,8 +759,9 @@ export function pushMonth(
   if (opts.dryRun) return { summary, plan };
 
   const results = new Map<string, LineResult>();
-  // Pending journal entries from an interrupted run: the fresh read above already shows whether they
-  // landed; those whose target now needs nothing are confirmed, never re-sent.
+  // Pending journal entries from an interrupted run: the read above already shows whether they landed (a
+  // continuation's kept reads never hold an entity whose write was under way: pushBeganAt); those whose
+  // target now needs nothing are confirmed, never re-sent.
   const inPlan = new Set(plan.steps.map((s) => s.idempotencyKey));
   for (const e of opts.journal.pending()) {
     if (inPlan.has(e.idempotencyKey)) continue;

@@ -530,6 +530,8 @@ function pushAndRecord(
     hasTime: () => budget.hasTime(reserve),
     known,
     batchSize: configuredBatchSize(),
+    // A continuation may plan from what this push read and wrote (PsaReadScope.pushBeganAt).
+    ...(checkpoint.continuations > 0 ? beganAt(checkpoint) : {}),
     onStep: (done, total) => {
       if (done % 25 === 0 || done === total) {
         reportProgress({ runId: checkpoint.runId, step: `Pushing ${checkpoint.month}`, done, total });
@@ -565,6 +567,12 @@ function pushAndRecord(
         : describePush(summary),
   });
   return { ...summary, continuing: !summary.finished };
+}
+
+/** When the checkpointed push began, as PushOptions.pushBeganAt; nothing when its record is unreadable. */
+function beganAt(checkpoint: Checkpoint): { pushBeganAt?: number } {
+  const t = Date.parse(checkpoint.startedAt);
+  return Number.isFinite(t) ? { pushBeganAt: t } : {};
 }
 
 /** The rate limit has no room before this execution ends: the push continues once it has. */

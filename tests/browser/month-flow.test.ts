@@ -3,7 +3,8 @@
  * wizard (connect the demo month's two sources and a PSA with the sandboxes' demo credentials; clients refresh on the
  * first visit, see the automatic matches with their scores, map one by hand and create a missing one in the PSA; set
  * the defaults), then pull October, map a product, review, approve in bulk, dry run and push; see the
- * results and the Ledger in the sheet; push again and see that nothing changes; set the schedule.
+ * results and the Ledger in the sheet; push again and see that nothing changes; set the schedule; on
+ * Contracts, stop and resume a service and pick one subscription's own contract (seen in the grid after a pull).
  * In the same session (seeds 003 and 004's browser walk): each further source with walk hooks
  * (tests/browser/walk-hooks.ts) pulled alone from the Month screen, a subscription given its own contract
  * from Contracts, and a line's PSA contract changed in the grid and remembered for later months.
@@ -367,7 +368,7 @@ describe('a billing month in the workbench', () => {
     reached = 6;
   });
 
-  it('filters clients by integration, shows subaccounts under their main account, excludes and includes a client, stops and resumes one service, and moves arrears usage with the setting', async () => {
+  it('filters clients by integration, shows subaccounts under their main account, excludes and includes a client, stops and resumes one service, links one subscription to its own contract, and moves arrears usage with the setting', async () => {
     step(6);
     await sidebar.getByRole('tab', { name: 'Clients' }).click();
     await settle(sidebar.getByRole('heading', { name: /^Mapped clients/ }));
@@ -413,6 +414,61 @@ describe('a billing month in the workbench', () => {
     await row.getByRole('button', { name: 'Resume sync' }).click();
     await settle(row.getByRole('button', { name: 'Stop sync' }));
 
+    // Seed 004's per-subscription link, picked on Contracts: one subscription of a customer with several,
+    // whose company has two or more contracts, gets another of them as its own. The Contracts tab holds the
+    // link, and the next pull (below) puts that contract in the subscription's grid rows while the
+    // customer's other subscriptions keep theirs.
+    const services = await sidebar.locator('ul.sync-list li').evaluateAll((els) =>
+      els.map((e) => ({
+        key: e.getAttribute('data-service') ?? '',
+        options: e.querySelectorAll('details.subscription-link option').length,
+      })),
+    );
+    const customerOf = (key: string) => key.split('/')[0];
+    const picked =
+      services.find(
+        (x) => x.options > 1 && services.filter((y) => customerOf(y.key) === customerOf(x.key)).length > 1,
+      )?.key ?? '';
+    const [pickedCustomer, pickedSub] = picked.split('/');
+    const item = sidebar.locator(`ul.sync-list li[data-service="${picked}"]`);
+    await item.locator('details.subscription-link > summary').click();
+    const own = item.locator('details.subscription-link select');
+    const was = await own.inputValue();
+    const choice = await own
+      .locator('option')
+      .evaluateAll((os, cur) => os.map((o) => (o as HTMLOptionElement).value).find((v) => v !== cur), was);
+    expect([was, choice]).toEqual([expect.any(String), expect.stringMatching(/\S/)]);
+    await own.selectOption(choice ?? '');
+    await item.getByRole('button', { name: 'Link subscription' }).click();
+    await settle(item.locator('summary', { hasText: 'Own contract (this subscription only)' }));
+    const sheetRows = (name: string): Record<string, string>[] => {
+      const tab = workbench.host.state().spreadsheets[0].sheets.find((x) => x.name === name);
+      const [head, ...body] = (tab?.rows ?? []).map((r) => (r ?? []).map((c) => String(c?.v ?? '')));
+      return body.map((r) => Object.fromEntries((head ?? []).map((h, i) => [h, r[i] ?? ''])));
+    };
+    const contractIdOf = (cell: string) => /\[([^\]]+)\]$/.exec(cell)?.[1] ?? '';
+    const linkRows = sheetRows('Contracts').filter((r) => r['Customer id'] === pickedCustomer);
+    expect(linkRows.map((r) => [r.Subscription, contractIdOf(r['PSA contract'])])).toEqual(
+      expect.arrayContaining([[pickedSub, choice]]),
+    );
+    const clientRows = () => sheetRows(`Billing ${MONTH}`).filter((r) => r['Customer id'] === pickedCustomer);
+    /** Each other subscription of the customer with the contract(s) its rows are on. */
+    const othersOf = (rows: Record<string, string>[]) =>
+      [
+        ...new Set(
+          rows
+            .filter((r) => r.Subscription !== pickedSub)
+            .map((r) => `${r.Subscription} → ${r['PSA contract']}`),
+        ),
+      ].sort();
+    const others = othersOf(clientRows());
+    expect(others.length).toBeGreaterThan(0);
+    expect(
+      clientRows()
+        .filter((r) => r.Subscription === pickedSub)
+        .map((r) => contractIdOf(r['PSA contract'])),
+    ).not.toContain(choice);
+
     // Usage billed in arrears: the next invoice, then the most recent, each re-pulled into the grid.
     const usagePeriods = (): string[] => {
       const tab = workbench.host.state().spreadsheets[0].sheets.find((x) => x.name === `Billing ${MONTH}`);
@@ -432,6 +488,12 @@ describe('a billing month in the workbench', () => {
       return usagePeriods();
     };
     const next = await pullWith('next');
+    // The picked contract is in the subscription's rows; the customer's other subscriptions kept theirs.
+    const after = clientRows();
+    const pickedRows = after.filter((r) => r.Subscription === pickedSub);
+    expect(pickedRows.length).toBeGreaterThan(0);
+    expect(new Set(pickedRows.map((r) => contractIdOf(r['PSA contract'])))).toEqual(new Set([choice]));
+    expect(othersOf(after)).toEqual(others);
     expect(next.length).toBeGreaterThan(3);
     expect(new Set(next)).toEqual(new Set(['2026-11']));
     expect(new Set(await pullWith('most-recent'))).toEqual(new Set([MONTH]));

@@ -231,6 +231,49 @@ describe('core fast paths give what the plain versions gave', () => {
     );
   });
 
+  it('assignLineKeys: each line copied with its own properties, in their order, and the key last', () => {
+    // Lines as connectors make them (with and without a record id) and in any other shape: fields in another
+    // order, optional fields, an own undefined record id, an own '__proto__'.
+    const shaped = fc
+      .tuple(
+        rawLineArb,
+        fc.constantFrom('plain', 'recorded', 'undefined-record', 'tags', 'evidence', 'shuffled', 'proto'),
+        fc.nat(),
+      )
+      .map(([l, shape, n]): RawBillingLine => {
+        const { recordId, ...plain } = l;
+        const entries = Object.entries(plain);
+        if (shape === 'plain') return plain;
+        if (shape === 'recorded') return { ...plain, recordId: recordId ?? 'r9' };
+        if (shape === 'undefined-record') return { ...plain, recordId: undefined };
+        if (shape === 'tags') return { ...plain, recordId: 'r1', tags: ['azure'] };
+        if (shape === 'evidence') return { ...plain, evidence: '3 devices' };
+        if (shape === 'shuffled') {
+          const [moved] = entries.splice(n % entries.length, 1);
+          entries.push(moved);
+          return Object.fromEntries(entries) as unknown as RawBillingLine;
+        }
+        return Object.fromEntries([...entries, ['__proto__', { x: 1 }]]) as unknown as RawBillingLine;
+      });
+    fc.assert(
+      fc.property(shaped, (l) => {
+        // Alone (every key differs) and twice (a repeat: the slower path); each copy is of l.
+        for (const out of [...assignLineKeys([l]).lines, ...assignLineKeys([l, l]).lines]) {
+          expect(Object.keys(out)).toEqual([...Object.keys(l), 'key']);
+          for (const name of Object.keys(l))
+            expect(
+              Object.is(
+                (out as unknown as Record<string, unknown>)[name],
+                (l as unknown as Record<string, unknown>)[name],
+              ),
+            ).toBe(true);
+          expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('buildPushPlan: same groups in the same order with the same steps as before', () => {
     const refArb: fc.Arbitrary<TargetRef> = fc.oneof(
       fc.record({
@@ -249,7 +292,15 @@ describe('core fast paths give what the plain versions gave', () => {
     const actionArb = fc
       .tuple(
         refArb,
-        fc.constantFrom('create', 'set-quantity', 'add-charge', 'update-charge', 'none', 'blocked' as const),
+        fc.constantFrom(
+          'create',
+          'set-quantity',
+          'add-charge',
+          'append-invoice-line',
+          'update-charge',
+          'none',
+          'blocked' as const,
+        ),
         fc.integer({ min: 0, max: 9 }),
         fc.subarray(['L1', 'L2', 'L3', 'L4', 'L5'], { minLength: 1 }),
       )
@@ -288,6 +339,16 @@ describe('core fast paths give what the plain versions gave', () => {
           for (const s of plan.steps) {
             const a = actions.find((x) => x.ref === s.ref) as ReconcileAction;
             expect('psaId' in s).toBe(Boolean(a.psaId));
+            // The operation table before #23.
+            expect(s.operation).toBe(
+              {
+                create: 'create-quantity',
+                'set-quantity': 'set-quantity',
+                'add-charge': 'add-charge',
+                'append-invoice-line': 'add-charge',
+                'update-charge': 'update-charge',
+              }[a.action as string],
+            );
           }
         },
       ),
@@ -539,11 +600,15 @@ describe('core fast paths give what the plain versions gave', () => {
         { maxLength: 4 },
       ),
       // Every customer of both sources mapped to a company, and mostly to that company's contract (K1 is
-      // CO1's, K2 CO2's), so that most lines reach a target.
-      everyone: fc.array(fc.tuple(fc.constantFrom('CO1', 'CO2'), fc.nat({ max: 3 })), {
-        minLength: 6,
-        maxLength: 6,
-      }),
+      // CO1's, K2 CO2's), so that most lines reach a target. A company id holding U+0000 (refKey's separator)
+      // now and then: targets are then ordered by the refKey texts.
+      everyone: fc.array(
+        fc.tuple(fc.constantFrom('CO1', 'CO2', 'CO2', 'CO1', 'CO1\u0000'), fc.nat({ max: 3 })),
+        {
+          minLength: 6,
+          maxLength: 6,
+        },
+      ),
       products: fc.subarray(['SKU-A', 'SKU-B', 'MST-AZR-PLAN']),
       contracts: fc.array(
         fc.record({
@@ -640,6 +705,20 @@ describe('core fast paths give what the plain versions gave', () => {
           ...(m.chargeDetail === undefined ? {} : { chargeDetail: m.chargeDetail }),
         },
       };
+      const contracts = [
+        { id: 'K1', name: 'K1', companyId: 'CO1', kind: 'recurring-service' as const },
+        { id: 'K2', name: 'K2', companyId: 'CO2', kind: 'fixed-price' as const },
+      ];
+      const resolver = mappingTargetResolver(mappings, settings, contracts);
+      // Services lines reach, those a sync-stopped line reaches first (their quantity is shown, not changed).
+      const reached = lines
+        .map((l) => resolver.resolve(l, m.caps))
+        .sort(
+          (a, b) =>
+            Number(b.ok === false && b.reason === 'sync-stopped') -
+            Number(a.ok === false && a.reason === 'sync-stopped'),
+        )
+        .flatMap((r) => (r.ref?.kind === 'quantity' ? [r.ref] : []));
       const state: PsaBillingState = {
         charges: m.charged
           .map(([i, quantity, moved, invoiced]) => {
@@ -673,8 +752,12 @@ describe('core fast paths give what the plain versions gave', () => {
             }),
           ),
         quantities: m.quantities.map(
-          ([companyId, contractId, productId, quantity, psaId, unitPrice, unitCost]) => ({
-            ref: { kind: 'quantity' as const, companyId, contractId, productId },
+          ([companyId, contractId, productId, quantity, psaId, unitPrice, unitCost], i) => ({
+            // Half of them services some line reaches (a held line's included), when there are any.
+            ref:
+              i % 2 === 0 && reached.length > 0
+                ? reached[i % reached.length]
+                : { kind: 'quantity' as const, companyId, contractId, productId },
             psaId,
             quantity,
             unitPrice,
@@ -682,11 +765,6 @@ describe('core fast paths give what the plain versions gave', () => {
           }),
         ),
       };
-      const contracts = [
-        { id: 'K1', name: 'K1', companyId: 'CO1', kind: 'recurring-service' as const },
-        { id: 'K2', name: 'K2', companyId: 'CO2', kind: 'fixed-price' as const },
-      ];
-      const resolver = mappingTargetResolver(mappings, settings, contracts);
       const input = (): ReconcileInput => ({
         // A few lines twice (a grid edit that skipped parsing), and a few dropped by a modifier.
         lines: [...lines.slice(m.dropped), ...lines.slice(m.dropped, m.dropped + m.twice)],

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fnv1a64 } from '../../src/core/hash';
+import { fnv1a64, fnvFeedNumber, fnvHex, fnvStart } from '../../src/core/hash';
 
 describe('fnv1a64', () => {
   it('matches the published FNV-1a 64-bit test vectors', () => {
@@ -24,6 +24,19 @@ describe('fnv1a64', () => {
     for (const unit of ['grapheme', 'binary'] as const) {
       fc.assert(fc.property(fc.string({ unit }), (s) => fnv1a64(s) === reference(s)));
     }
+  });
+
+  it('fnvFeedNumber feeds what String(n) writes, numbers fed again (from its memo) and past the memo size included', () => {
+    const fed = (n: number): string => {
+      fnvStart();
+      fnvFeedNumber(n);
+      return fnvHex();
+    };
+    // More numbers than the memo keeps (4,096), then some of them again.
+    const numbers = [0.1, 8.8, -0, NaN, Infinity, 1e21, -2.5e-7, ...fc.sample(fc.double(), 200)];
+    for (let i = 0; i < 5000; i++) numbers.push(i / 7, -i * 1.1);
+    const all = [...numbers, ...numbers.slice(0, 3000).reverse()];
+    expect(all.map(fed)).toEqual(all.map((n) => fnv1a64(String(n))));
   });
 
   it('always yields 16 lowercase hex digits', () => {

@@ -200,6 +200,42 @@ export function probeContractPeriods(target: PsaTarget): ProbeResult {
   };
 }
 
+/**
+ * F9, the open question: what Autotask gives a recurring-service contract created without a period type — the
+ * field's default, or a refusal when the field is required (the sandbox's `contractPeriodDefault` variants). Read
+ * from `Contracts/entityInformation/fields` (isRequired, the picklist's isDefaultValue): no write. BillGrid sends
+ * Monthly on every contract it creates, so each answer is fine; the probe records which one this tenant has.
+ */
+export function probeContractPeriodDefault(target: PsaTarget): ProbeResult {
+  if (!(target instanceof AutotaskTarget)) return notAutotask;
+  let field;
+  try {
+    field = target.client
+      .entityFields('Contracts')
+      .fields.find((f) => f.name.toLowerCase() === 'contractperiodtype');
+  } catch (err) {
+    return why(err);
+  }
+  if (!field)
+    return {
+      status: 'differs',
+      detail:
+        'Contracts list no contractPeriodType field: BillGrid sends one on every recurring-service contract it creates',
+    };
+  if (field.isRequired)
+    return {
+      status: 'confirmed',
+      detail: 'Required: a contract created without a period type is refused (BillGrid always sends Monthly)',
+    };
+  const dflt = (field.picklistValues ?? []).find((v) => v.isDefaultValue === true && v.isActive !== false);
+  return {
+    status: 'confirmed',
+    detail: dflt
+      ? `Not required; a contract created without a period type gets the default '${dflt.label}' (value ${dflt.value}); BillGrid always sends Monthly`
+      : 'Not required, and the field list names no default: BillGrid always sends Monthly',
+  };
+}
+
 /** F8: the tenant's field lengths are at least the ones BillGrid cuts names and descriptions to. */
 export function probeFieldLimits(target: PsaTarget): ProbeResult {
   if (!(target instanceof AutotaskTarget)) return notAutotask;
@@ -255,6 +291,12 @@ export const autotaskProbes: readonly ConnectorProbe<PsaTarget, AutotaskCredenti
     assumption:
       "Contracts have a 'Monthly' period type, and every active recurring-service contract is billed monthly",
     run: (target) => probeContractPeriods(target),
+  },
+  {
+    id: 'autotask.contract-period-default',
+    assumption:
+      'What a recurring-service contract created without a period type gets (a default period, or refused as required) is recorded from the field list; BillGrid sends Monthly either way',
+    run: (target) => probeContractPeriodDefault(target),
   },
   {
     id: 'autotask.field-limits',

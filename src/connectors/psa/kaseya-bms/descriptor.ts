@@ -87,8 +87,9 @@ export const descriptor: PsaDescriptor<KaseyaBmsCredentials> = {
   http: { reads: policy, mutations: mutationPolicy },
   // Recurring-service contract services hold module quantities; charges are refused (SOURCES.md).
   capabilities: KASEYA_BMS_CAPABILITIES,
-  // The bench's whole month (docs/PERFORMANCE.md, 2,000 lines): 1,067 requests and 152 s modelled.
-  monthCost: { requestsPerLine: 0.54, secondsPerLine: 0.077 },
+  // The bench's whole month (docs/PERFORMANCE.md, 2026-12-03 09:53, 2,000 lines): 899 UrlFetch calls and 131.3 s
+  // modelled (20,000 lines: 8,549 and 847.3 s, less per line).
+  monthCost: { requestsPerLine: 0.45, secondsPerLine: 0.066 },
   create(credentials, deps) {
     // Keyed by tenant and user so a changed credential never reuses another login's token.
     const tenant = credentials.tenant.toLowerCase();

@@ -1,20 +1,28 @@
 /**
- * Contract reads kept a short while in the document cache, for comparisons that only show or approve
- * (PsaReadScope.recentReadsMs: Review, approval, dry run) — never for a push. BMS allows 1,500 calls an
- * hour on GET /v2/finance/contracts/{id} and has no list of service lines, so each comparison costs one
- * read per contract: a 20,000-line month's pull, approval and push read its 900 contracts three times and
- * the approval met the limit (docs/PERFORMANCE.md). A comparison that reads a contract keeps what it read
- * (its quantities, not the lines); a comparison that allows it answers from reads younger than its limit
- * (at most KEPT_READS_MS). A push's comparison always reads, and every write reads its contract right
- * before (target.ts `readLines`); the first write of an instance forgets every kept read, so no comparison
- * after a push answers from what the PSA held before it. The cache may drop entries at any time: a
- * contract not found is read.
+ * Contract reads kept in the document cache, each contract's quantities as BMS last showed them to BillGrid
+ * (a read, with BillGrid's own writes since applied to it). BMS allows 1,500 calls an hour on
+ * GET /v2/finance/contracts/{id} and has no list of service lines, so each comparison costs one read per
+ * contract: a 20,000-line month's pull, approval and push read its 900 contracts again and again
+ * (docs/PERFORMANCE.md). Two kinds of comparison answer from kept reads instead of reading:
+ *  - one that only shows or approves (PsaReadScope.recentReadsMs: Review, approval, dry run), from reads up to
+ *    KEPT_READS_MS old;
+ *  - a push's continuation (PsaReadScope.pushBeganAt), from reads made since the push began.
+ * A push's first comparison always reads, and every write reads its contract right before it (target.ts
+ * `readLines`). A contract is dropped from the kept reads before a write to it is sent and kept again only
+ * once BMS said the write was saved (with what was written), so no comparison answers from a contract as it
+ * was before a write, nor from one whose write's outcome is unknown. The cache may drop entries at any
+ * time: a contract not found is read.
  */
 import { z } from 'zod';
 import type { CachedValue } from '../../../core/http';
 
-/** Longest a kept read serves a comparison; also how long the cache keeps the entry. */
+/** Longest a kept read serves a comparison that only shows or approves. */
 export const KEPT_READS_MS = 10 * 60_000;
+/**
+ * How long a kept read is kept (CacheService keeps entries at most 6 hours): a push's continuations answer from
+ * what the push read and wrote since it began, and a large push waits for the hourly limit between them.
+ */
+export const KEPT_FOR_MS = 6 * 60 * 60_000;
 
 /** One contract's quantities as read: [service id, first line id, units (summed), unit price, unit cost]. */
 const keptContractSchema = z.object({
@@ -31,7 +39,9 @@ export interface KeptReads {
   get(ids: readonly string[], maxAgeMs: number, now: number): Map<string, KeptContract>;
   /** Keep these reads (those still young enough stay beside them). */
   put(reads: ReadonlyMap<string, KeptContract>, now: number): void;
-  /** Forget every kept read (before a write to the tenant). */
+  /** Forget these contracts' reads (a write to them is about to be sent). */
+  drop(ids: readonly string[], now: number): void;
+  /** Forget every kept read. */
   clear(): void;
 }
 
@@ -45,16 +55,25 @@ export function keptReads(value: CachedValue): KeptReads {
       for (const id of ids) {
         const k = kept[id];
         // Executions' clocks may differ a little: a read stamped a moment "later" than now is young too.
-        if (k && now - k.at < Math.min(maxAgeMs, KEPT_READS_MS) && k.at - now < KEPT_READS_MS) out.set(id, k);
+        if (k && now - k.at < Math.min(maxAgeMs, KEPT_FOR_MS) && k.at - now < KEPT_READS_MS) out.set(id, k);
       }
       return out;
     },
     put(reads, now) {
       const next: Record<string, KeptContract> = {};
-      for (const [id, k] of Object.entries(load())) if (now - k.at < KEPT_READS_MS) next[id] = k;
+      for (const [id, k] of Object.entries(load())) if (now - k.at < KEPT_FOR_MS) next[id] = k;
       for (const [id, k] of reads) next[id] = k;
       all = next;
-      value.write(next, KEPT_READS_MS / 1000);
+      value.write(next, KEPT_FOR_MS / 1000);
+    },
+    drop(ids, now) {
+      const kept = load();
+      if (!ids.some((id) => id in kept)) return;
+      const next: Record<string, KeptContract> = {};
+      for (const [id, k] of Object.entries(kept)) if (now - k.at < KEPT_FOR_MS) next[id] = k;
+      for (const id of ids) delete next[id];
+      all = next;
+      value.write(next, KEPT_FOR_MS / 1000);
     },
     clear() {
       all = {};

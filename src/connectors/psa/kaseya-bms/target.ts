@@ -81,6 +81,8 @@ export interface KaseyaBmsDeps extends ClientDeps {
 
 /** A contract's lines as read now: null when this tenant cannot read them; undefined when BMS has no such contract. */
 type ContractLines = {
+  /** When BMS was read (ms since the epoch). */
+  at: number;
   accountId: string;
   name: string;
   lines: BmsServiceLine[];
@@ -130,6 +132,19 @@ export const LINES_FRESH_MS = 60_000;
 const int = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
 const day = (v: string | null | undefined): string => (v ?? '').slice(0, 10);
 
+/** A contract's quantities by service, as kept (kept-reads.ts) and as a comparison sees them. */
+function keptOf(c: ContractLines): KeptContract {
+  const byService = new Map<number, BmsServiceLine[]>();
+  for (const l of c.lines) byService.set(l.ServiceId, [...(byService.get(l.ServiceId) ?? []), l]);
+  const q: KeptContract['q'] = [];
+  for (const [serviceId, ls] of byService) {
+    // Two lines of one service bill both: the comparison sees their sum (apply refuses to pick one).
+    const units = ls.reduce((n, l) => n + l.Units, 0);
+    q.push([String(serviceId), String(ls[0].Id), units, ls[0].UnitPrice, ls[0].UnitCost]);
+  }
+  return { at: c.at, a: c.accountId, q };
+}
+
 export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   readonly id = 'kaseya-bms';
   readonly displayName = 'Kaseya BMS';
@@ -143,6 +158,8 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   /** Whether this tenant accepts a PUT of a line's units; null until tried. */
   private canUpdateLines: boolean | null = null;
   private accountsCache: BmsAccount[] | null = null;
+  /** Services found or created for auto-created products in this execution, by lower-case name. */
+  private readonly newServices = new Map<string, string>();
   /**
    * Contracts as this instance last read them (readBilling, or a round of apply), with when: a push applies
    * its steps right after comparing, and the comparison's read of a contract serves its first write if it
@@ -151,8 +168,6 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
   private readonly lastRead = new Map<string, { at: number; lines: ContractLines }>();
   private readonly now: () => number;
   private readonly kept: KeptReads | undefined;
-  /** Kept reads may describe this tenant as it was before a write: true until this instance forgets them. */
-  private keptMayHold = true;
 
   constructor(
     readonly config: KaseyaBmsConfig,
@@ -686,9 +701,14 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     return out;
   }
 
-  /** Steps whose product is 'new:SKU' (auto-create mode) get the service of that name, found or created. */
+  /**
+   * Steps whose product is 'new:SKU' (auto-create mode) get the service of that name, found or created. What
+   * a name resolved to serves the rest of this execution's batches (a 20,000-line push searched the
+   * catalogue for the same three names in each of its 47 batches); a service deleted in BMS meanwhile makes
+   * the line's POST fail, never a second service.
+   */
   private resolveNewServices(steps: readonly PushStep[]): PushStep[] {
-    const made = new Map<string, string>();
+    const made = this.newServices;
     return steps.map((s) => {
       if (s.ref.kind !== 'quantity' || !s.ref.productId.startsWith(AUTO_CREATE_PRODUCT_PREFIX)) return s;
       const sku = s.ref.productId.slice(AUTO_CREATE_PRODUCT_PREFIX.length);
@@ -711,9 +731,11 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
 
   /**
    * Lines of each contract: a Map entry per contract BMS has (absent: no such contract), or null when this
-   * tenant cannot read lines at all.
+   * tenant cannot read lines at all. Each read is kept (kept-reads.ts) unless `keep` is false (apply keeps
+   * its reads itself, after its writes). Where BillGrid's pacer held reads back (the hour's limit), the
+   * reads that were made are kept first, then RateLimitWait is thrown: a continuation reads only the rest.
    */
-  private readLines(contractIds: string[], reuse = false): Map<string, ContractLines> | null {
+  private readLines(contractIds: string[], reuse = false, keep = true): Map<string, ContractLines> | null {
     if (this.canReadLines === false) return null;
     const out = new Map<string, ContractLines>();
     const wanted = [...new Set(contractIds.filter((id) => int(id) !== null))];
@@ -730,16 +752,16 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     const answers = this.client.readAll(
       ids.map((id) => ({ method: 'get' as const, path: `/v2/finance/contracts/${id}` })),
     );
-    // BillGrid's pacer held some back: the caller waits for the next hour (a push continues then).
-    const paced = answers.find((a) => BmsClient.isPaced(a));
-    if (paced) throw new RateLimitWait(this.client.describe(paced), this.resumeInMs());
     if (answers.some((a) => a.kind === 'no-route')) {
       this.learn('lineRead', false);
       if (!this.warnings.includes(NO_READ_WARNING)) this.warnings.push(NO_READ_WARNING);
       return null;
     }
+    // BillGrid's pacer held some back: the caller waits for the next hour (a push continues then).
+    const paced = answers.find((a) => BmsClient.isPaced(a));
+    const read = new Map<string, ContractLines>();
     answers.forEach((a, i) => {
-      if (a.kind === 'refused' && a.code === 404) return;
+      if (BmsClient.isPaced(a) || (a.kind === 'refused' && a.code === 404)) return;
       if (a.kind !== 'ok') throw this.client.fail(a, `contract ${ids[i]}`);
       const c = contractDetailSchema.safeParse(a.result);
       if (!c.success) throw new PsaError(`Kaseya BMS answered contract ${ids[i]} with something unreadable`);
@@ -752,7 +774,8 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
         const rid = (r as { Id?: unknown } | null)?.Id;
         return !(typeof rid === 'number' && good.has(rid));
       });
-      const read: ContractLines = {
+      read.set(ids[i], {
+        at: now,
         accountId:
           c.data.AccountId === null || c.data.AccountId === undefined ? '' : String(c.data.AccountId),
         name: c.data.ContractName,
@@ -764,17 +787,34 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
             message: this.client.problems[before + k]?.message ?? 'unreadable',
           };
         }),
-      };
-      out.set(ids[i], read);
-      this.lastRead.set(ids[i], { at: now, lines: read });
+      });
     });
+    for (const [id, c] of read) {
+      out.set(id, c);
+      this.lastRead.set(id, { at: now, lines: c });
+    }
+    if (keep) this.keep(read, now);
+    if (paced) throw new RateLimitWait(this.client.describe(paced), this.resumeInMs());
     return out;
   }
 
+  /** Keeps these contracts as read (or as read and then written) for later comparisons (kept-reads.ts). */
+  private keep(contracts: ReadonlyMap<string, ContractLines>, now: number): void {
+    if (!this.kept || !contracts.size) return;
+    const q = new Map<string, KeptContract>();
+    for (const [id, c] of contracts) q.set(id, keptOf(c));
+    this.kept.put(q, now);
+  }
+
   readBilling(scope: PsaReadScope): PsaBillingState {
-    // A comparison that only shows or approves may answer from contracts read a few minutes ago.
+    // A comparison that only shows or approves may answer from contracts read a few minutes ago, and a
+    // push's continuation from what the push read and wrote since it began.
     const now = this.now();
-    const reuse = Math.min(scope.recentReadsMs ?? 0, KEPT_READS_MS);
+    const since = scope.pushBeganAt;
+    const reuse =
+      since !== undefined && since <= now
+        ? now - since + 1
+        : Math.min(scope.recentReadsMs ?? 0, KEPT_READS_MS);
     const kept =
       this.kept && reuse > 0 && this.canReadLines !== false
         ? this.kept.get(scope.contractIds, reuse, now)
@@ -782,18 +822,7 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     const lines = this.readLines(scope.contractIds.filter((id) => !kept.has(id)));
     const quantities: PsaQuantityNow[] = [];
     if (lines) {
-      const read = new Map<string, KeptContract>();
-      for (const [contractId, c] of lines) {
-        const byService = new Map<number, BmsServiceLine[]>();
-        for (const l of c.lines) byService.set(l.ServiceId, [...(byService.get(l.ServiceId) ?? []), l]);
-        const q: KeptContract['q'] = [];
-        for (const [serviceId, ls] of byService) {
-          // Two lines of one service bill both: the comparison sees their sum (apply refuses to pick one).
-          const units = ls.reduce((n, l) => n + l.Units, 0);
-          q.push([String(serviceId), String(ls[0].Id), units, ls[0].UnitPrice, ls[0].UnitCost]);
-        }
-        read.set(contractId, { at: now, a: c.accountId, q });
-      }
+      const read = [...lines].map(([contractId, c]): [string, KeptContract] => [contractId, keptOf(c)]);
       for (const [contractId, k] of [...kept, ...read]) {
         for (const [productId, psaId, quantity, unitPrice, unitCost] of k.q) {
           quantities.push({
@@ -804,10 +833,6 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
             unitCost,
           });
         }
-      }
-      if (this.kept && read.size) {
-        this.kept.put(read, now);
-        this.keptMayHold = true;
       }
     } else if (this.lineStore) {
       // No read path: what BillGrid itself saved (a 'sent' line is left out; apply blocks it).
@@ -864,7 +889,7 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
     const contracts = steps.flatMap((s) => (s.ref.kind === 'quantity' ? [s.ref.contractId] : []));
     let lines: Map<string, ContractLines> | null;
     try {
-      lines = contracts.length ? this.readLines(contracts, true) : new Map<string, ContractLines>();
+      lines = contracts.length ? this.readLines(contracts, true, false) : new Map<string, ContractLines>();
     } catch (err) {
       const message = err instanceof Error ? err.message : 'Kaseya BMS could not be read';
       // Held back by the hourly limit: nothing was sent, the push continues after the hour.
@@ -881,13 +906,12 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
       }
     }
     const sends = decisions.flatMap((d) => (d.kind === 'send' ? [d] : []));
+    const written = [...new Set(sends.map((d) => d.key.split('/')[0]))];
     // A contract written to is read again before any later write to it.
-    for (const d of sends) this.lastRead.delete(d.key.split('/')[0]);
-    // No comparison answers from reads made before this write (kept-reads.ts).
-    if (sends.length && this.kept && this.keptMayHold) {
-      this.kept.clear();
-      this.keptMayHold = false;
-    }
+    for (const id of written) this.lastRead.delete(id);
+    // No comparison answers from a contract as it was before this write, or while its outcome is unknown:
+    // it is kept again below only once BMS said every write to it was saved.
+    if (written.length) this.kept?.drop(written, this.now());
     const stamp = new Date().toISOString();
     // Journal before sending (no read path only): a lost answer leaves 'sent', never a silent gap.
     if (this.lineStore) {
@@ -897,12 +921,60 @@ export class KaseyaBmsTarget implements PsaTarget, CreatesProducts {
       }
     }
     const answers = this.client.writeAll(sends.map((d) => d.call));
+    if (lines) this.keepAfterWrites(lines, sends, answers);
     let next = 0;
     return decisions.map((d): StepOutcome => {
       if (d.kind === 'fail') return { status: 'failed', message: d.message, retryable: d.retryable };
       if (d.kind === 'unchanged') return { status: 'unchanged', psaId: d.psaId, message: d.message };
       return this.settle(d, answers[next++], stamp);
     });
+  }
+
+  /**
+   * After a round's writes: keeps each contract it read as read, with the writes BMS saved applied to it
+   * (kept-reads.ts). A contract with a write whose answer was not a plain "saved" (lost, refused, a new line
+   * whose id BMS did not give) is not kept: the next comparison reads it. A write BillGrid's pacer held
+   * back was not sent and changes nothing.
+   */
+  private keepAfterWrites(
+    lines: ReadonlyMap<string, ContractLines>,
+    sends: ReadonlyArray<Extract<Decision, { kind: 'send' }>>,
+    answers: readonly BmsAnswer[],
+  ): void {
+    if (!this.kept) return;
+    const after = new Map<string, ContractLines | null>();
+    for (const [id, c] of lines) after.set(id, { ...c, lines: [...c.lines] });
+    sends.forEach((d, i) => {
+      const [contractId, service] = d.key.split('/');
+      const c = after.get(contractId);
+      if (!c) return;
+      const a = answers[i];
+      // Held back by BillGrid's pacer: nothing was sent, the contract is as read.
+      if (a && BmsClient.isPaced(a)) return;
+      const saved = a?.kind === 'ok' ? serviceLineSchema.safeParse(a.result) : null;
+      const lineId = d.lineId ?? (saved?.success ? saved.data.Id : null);
+      if (a?.kind !== 'ok' || lineId === null) {
+        after.set(contractId, null);
+        return;
+      }
+      const { units, unitPrice, unitCost } = d.record;
+      const others = c.lines.filter((l) => l.Id !== lineId);
+      const was = c.lines.find((l) => l.Id === lineId);
+      c.lines = [
+        ...others,
+        {
+          ...(was ?? { ServiceName: '', ContractId: Number(contractId) }),
+          Id: lineId,
+          ServiceId: Number(service),
+          Units: units,
+          UnitPrice: unitPrice,
+          UnitCost: unitCost,
+        },
+      ];
+    });
+    const keep = new Map<string, ContractLines>();
+    for (const [id, c] of after) if (c) keep.set(id, c);
+    this.keep(keep, this.now());
   }
 
   /**

@@ -340,6 +340,7 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
       id: '133',
       name: 'Summit Partners Group',
       active: false,
+      code: 'CUST-1033', // its companyNumber (the clients' account-code search)
     });
     expect(target.listProducts().map((p) => p.code)).toContain('TWILIO-SMS');
     const contracts = target.listContracts(['114', '101', '108']);
@@ -371,6 +372,16 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
       'POST Companies/query',
       'POST Companies/query/next',
     ]);
+  });
+
+  it("says ASP.NET's own words from a routing error's { Message } body (F10)", () => {
+    const { client } = connect().target;
+    // A POST query's next-page link followed with GET: 405, and the body is { Message }, not { errors }.
+    const [res] = client.readAll([client.request('get', 'Companies/query/next?paging=%7B%7D')]);
+    expect(res.status).toBe(405);
+    expect(client.readError(res, 'Companies')).toBe(
+      "Autotask could not read Companies (405: The requested resource does not support http method 'GET'.)",
+    );
   });
 
   it('reads only what the month needs: units in force and charges by line key', async () => {

@@ -6,6 +6,7 @@ import { DEMO_MONTH } from '../../../../local/demo/msp';
 import {
   ADJUSTMENT_PRICE_VARIANTS,
   CONTRACT_PERIOD,
+  CONTRACT_PERIOD_DEFAULT_VARIANTS,
   contractPeriods,
   recurringContractIdOf,
   type AtState,
@@ -29,7 +30,11 @@ describeMonthThroughBundle({
  * subscriptions (on the clients' fixed-price contracts), fractional usage (more decimals than Autotask keeps)
  * and a price change push convergently — second push: no mutating request — under every sandbox variant of
  * what a price on an adjustment does; a contract whose month is approved and posted gets no adjustment.
- * Set up once (refresh, pull, approve, the edits); each variant pushes from that snapshot.
+ * Each case also creates contracts from the sidebar's path (Contracts: "Create contract in PSA" for a client
+ * whose company has none, "Create contract for this subscription" for one of its subscriptions) under one of
+ * the variants of what Autotask gives a contract created without a period type (F9), and bills that client on
+ * them: the two variant sets are run side by side, each variant once, not every pair.
+ * Set up once (refresh, pull, approve, the edits); each case pushes from that snapshot.
  */
 describe('Autotask #15 done when: quarterly and monthly contracts, annual, fractional usage, a price change (bundle)', () => {
   const TAB = `Billing ${DEMO_MONTH}`;
@@ -39,6 +44,9 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
   let tenant: AtState;
   let posted = 0;
   let usageKey = '';
+  /** The client whose company has no contract yet (its rows blocked): one customer per source. */
+  let unlinked: { source: string; customerId: string; customerName: string; companyId: string }[] = [];
+  let ownSubscription = '';
   const code = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'Code.js'), 'utf8');
 
   beforeAll(async () => {
@@ -87,6 +95,37 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
     usageQty.v = 12.345678;
     usageKey = String(v(usage, 'Line key'));
 
+    // A company without any contract (its rows blocked), with a monthly subscription: its contracts are created
+    // in each case, under its variant.
+    const noContract = body.filter((r) => String(v(r, 'Action')).includes('No PSA contract is mapped'));
+    const companyOf = (r: (typeof body)[number] | undefined) =>
+      /\[(\d+)\]$/.exec(String(v(r, 'PSA company')))?.[1] ?? '';
+    const monthly = noContract.find(
+      (r) => v(r, 'Cycle') === 'monthly' && v(r, 'Charge type') === 'recurring' && companyOf(r) !== '',
+    );
+    if (!monthly) throw new Error('no monthly subscription without a contract');
+    ownSubscription = String(v(monthly, 'Subscription'));
+    const customers = new Map(
+      noContract
+        .filter((r) => companyOf(r) === companyOf(monthly))
+        .map((r) => [
+          `${String(v(r, 'Source'))}/${String(v(r, 'Customer id'))}`,
+          {
+            source: String(v(r, 'Source')),
+            customerId: String(v(r, 'Customer id')),
+            customerName: String(v(r, 'Customer')),
+            companyId: companyOf(r),
+          },
+        ]),
+    );
+    // The monthly subscription's customer first: its click creates the client's contract.
+    unlinked = [...customers.values()].sort(
+      (a, b) =>
+        Number(b.customerId === v(monthly, 'Customer id')) -
+        Number(a.customerId === v(monthly, 'Customer id')),
+    );
+    if (unlinked.length < 2) throw new Error('no client with two sources and no contract');
+
     // Another monthly contract's October is approved and posted (every service).
     const t = await b.sb.admin('autotask').state<AtState>();
     const contractOf = (r: (typeof body)[number] | undefined) =>
@@ -109,9 +148,9 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
   });
   afterAll(() => b.sb.stop());
 
-  it.each(ADJUSTMENT_PRICE_VARIANTS)(
-    'variant %s: converges; nothing sent into the posted period',
-    async (variant) => {
+  it.each(ADJUSTMENT_PRICE_VARIANTS.map((v, i) => [v, CONTRACT_PERIOD_DEFAULT_VARIANTS[i]] as const))(
+    'adjustment price %s, contract period default %s: contracts created from the sidebar; converges; nothing sent into the posted period',
+    async (variant, periodDefault) => {
       const host = new LocalHost(
         new GasRuntime(deserializeState(workbook), { urlMap: urlMapFor(b.sb.urls) }),
         code,
@@ -122,7 +161,18 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
         return r.result as { applied: number; failed: number; steps: number };
       };
       const admin = b.sb.admin('autotask');
-      await admin.setState({ ...tenant, variants: { adjustmentPrice: variant } });
+      await admin.setState({
+        ...tenant,
+        variants: { adjustmentPrice: variant, contractPeriodDefault: periodDefault },
+      });
+      // Contracts, as the sidebar does it: the client's contract (its second customer finds the same one),
+      // then one subscription's own; then the client's rows are approved.
+      const made = [
+        ...unlinked.map((c) => call('createMissingInPsa', { ...c, month: DEMO_MONTH })),
+        call('createMissingInPsa', { ...unlinked[0], month: DEMO_MONTH, subscriptionId: ownSubscription }),
+      ] as unknown as { contractName: string; createdContract: boolean }[];
+      expect(made.map((m) => m.createdContract)).toEqual([true, ...unlinked.slice(1).map(() => false), true]);
+      call('approveRows', DEMO_MONTH, { approve: true, clients: [unlinked[0].customerName] });
       await admin.clearRequests();
       const first = call('pushBillingMonth', DEMO_MONTH);
       const sent = (await admin.requests()).filter(isMutation);
@@ -163,6 +213,37 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
       expect(
         Number(fraction?.unitQuantity) === 12.3457 || String(fraction?.description).startsWith('12.345678 ×'),
       ).toBe(true);
+      // The contracts created from the sidebar bill monthly whatever Autotask defaults to, and hold the client's
+      // rows: the subscription's own its service, the client's the rest (services and charges).
+      const created = state.entities.Contracts.filter((c) =>
+        made.some((m) => m.contractName === c.contractName),
+      );
+      expect(created.map((c) => c.contractPeriodType)).toEqual([
+        CONTRACT_PERIOD.monthly,
+        CONTRACT_PERIOD.monthly,
+      ]);
+      const mine = body.filter((r) => unlinked.some((c) => c.customerId === r[head.indexOf('Customer id')]));
+      expect(mine.length).toBeGreaterThan(5);
+      for (const r of mine)
+        expect([r[head.indexOf('Line key')], statusOf(r)]).toEqual([
+          r[head.indexOf('Line key')],
+          expect.stringMatching(/^Pushed/),
+        ]);
+      const own = created.find((c) => String(c.contractName).endsWith(`Subscription ${ownSubscription}`));
+      const onOwn = mine.filter((r) => r[head.indexOf('Subscription')] === ownSubscription);
+      expect(onOwn.length).toBeGreaterThan(0);
+      const servicesOn = (id: unknown) =>
+        state.entities.ContractServices.filter((cs) => cs.contractID === id);
+      expect(servicesOn(own?.id)).toHaveLength(1);
+      const client = created.find((c) => c !== own);
+      expect(servicesOn(client?.id).length).toBeGreaterThan(1);
+      // The subscription's own contract holds its seats in October, in unit rows of one month each.
+      const ownRows = state.entities.ContractServiceUnits.filter((x) => x.contractID === own?.id);
+      for (const u of ownRows) expect(String(u.endDate).slice(0, 7)).toBe(String(u.startDate).slice(0, 7));
+      const october = ownRows.filter((u) => String(u.startDate).startsWith(DEMO_MONTH));
+      expect(october.map((u) => Number(u.units))).toEqual(
+        onOwn.map((r) => Number(r[head.indexOf('Quantity')])),
+      );
 
       await admin.clearRequests();
       const again = call('pushBillingMonth', DEMO_MONTH);

@@ -5,12 +5,14 @@
 import { startSandboxes, type RunningSandboxes } from '../../../../local/sandbox/framework';
 import {
   CONTRACT_PERIOD,
+  CONTRACT_PERIOD_DEFAULT_VARIANTS,
   DEMO_INTEGRATION_CODE,
   DEMO_MATERIAL_CODE,
   DEMO_SECRET,
   DEMO_USER,
   demoFixture,
   recurringContractIdOf,
+  type AtState,
 } from '../../../../local/sandbox/autotask/fixture';
 import { createAutotaskTarget } from '../../../../src/connectors/psa/autotask';
 import type { AutotaskConfigInput } from '../../../../src/connectors/psa/autotask/config';
@@ -73,6 +75,24 @@ describe('Autotask tenant-check probes', () => {
     // The paging probe followed the link with POST, and read the field lists.
     expect(log.some((r) => r.method === 'POST' && /\/query\/next$/.test(r.path))).toBe(true);
     expect(log.some((r) => r.method === 'GET' && /entityInformation\/fields$/.test(r.path))).toBe(true);
+  });
+
+  it.each(
+    CONTRACT_PERIOD_DEFAULT_VARIANTS.map(
+      (v) =>
+        [v, { monthly: /default 'Monthly'/, yearly: /default 'Yearly'/, required: /^Required/ }[v]] as const,
+    ),
+  )('tells which contract period default the tenant has (F9): %s', async (variant, said) => {
+    const admin = demo.admin('autotask');
+    const s = await admin.state<AtState>();
+    await admin.setState({ ...s, variants: { contractPeriodDefault: variant } });
+    try {
+      const r = run(demo.urls.autotask)['autotask.contract-period-default'];
+      expect(r.status).toBe('confirmed');
+      expect(r.detail).toMatch(said);
+    } finally {
+      await admin.setState(s);
+    }
   });
 
   it('says "differs" for a quarterly recurring-service contract and for a material code that is a Service code', () => {

@@ -281,4 +281,56 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     call('pushBillingMonth', DEMO_MONTH);
     expect((await bmsLines()).find((l) => l.Id === bhLine.Id)?.Units).toBe(40);
   }, 60_000);
+
+  // Continues from the month above (every service as the month says).
+  it("a push held back by the hour's limit continues the next hour from what it read and wrote: it reads again only the contracts it still writes", async () => {
+    // Someone lowers a service by hand in BMS on each of three contracts; compare again and approve.
+    const changed: Array<[number, number]> = [
+      [8001, SERVICE.rmmWorkstation],
+      [8003, SERVICE.rmmWorkstation],
+      [8004, SERVICE.itGlue],
+    ];
+    const st = await sb.admin('kaseya-bms').state<BmsState>();
+    const wanted = changed.map(([c, svc]) => {
+      const line = st.lines.find((l) => l.ContractId === c && l.ServiceId === svc)!;
+      line.Units -= 1;
+      return line.Units + 1;
+    });
+    await sb.admin('kaseya-bms').setState(st);
+    setClock(host.state, Date.parse('2026-10-31T14:20:00Z'));
+    call('reconcileBillingMonth', DEMO_MONTH);
+    call('approveRows', DEMO_MONTH, { approve: true });
+    // Earlier work this hour left room for one more change of a service line (Kaseya's limit per endpoint).
+    const hour = Math.floor(Date.parse('2026-10-31T14:30:00Z') / 3_600_000);
+    host.state.properties.document['billgrid.connector.kaseya-bms.calls.northwindit'] = JSON.stringify({
+      hour,
+      counts: { 'PUT /v2/finance/contracts/recurringservices/{id}/services/{id}': 1499 },
+    });
+    const contractReads = async () =>
+      (await sb.admin('kaseya-bms').requests())
+        .filter((r) => r.method === 'GET' && /^\/v2\/finance\/contracts\/\d+$/.test(r.path))
+        .map((r) => r.path);
+    await sb.admin('kaseya-bms').clearRequests();
+    const first = call('pushBillingMonth', DEMO_MONTH) as { applied: number; finished: boolean };
+    expect(first).toMatchObject({ applied: 1, finished: false });
+    // The push compared every contract of the month once.
+    const compared = await contractReads();
+    expect(compared.length).toBeGreaterThan(changed.length);
+    expect(new Set(compared).size).toBe(compared.length);
+    // The next hour: the continuation plans from what the push read and wrote, and reads only the two
+    // contracts it still writes, each right before its write.
+    await sb.admin('kaseya-bms').clearRequests();
+    host.fireDueTriggers(Date.parse('2026-10-31T15:01:00Z'));
+    const lines = await bmsLines();
+    expect(
+      changed.map(([c, svc]) =>
+        lines.filter((l) => l.ContractId === c && l.ServiceId === svc).map((l) => l.Units),
+      ),
+    ).toEqual(wanted.map((u) => [u]));
+    const mutations = (await sb.admin('kaseya-bms').requests()).filter(isMutation);
+    expect(mutations).toHaveLength(2);
+    const writtenNow = mutations.map((m) => /recurringservices\/(\d+)\//.exec(m.path)?.[1]).sort();
+    expect((await contractReads()).sort()).toEqual(writtenNow.map((c) => `/v2/finance/contracts/${c}`));
+    expect((call('getSchedule') as { lastRun: { outcome: string } }).lastRun.outcome).toBe('finished');
+  }, 60_000);
 });

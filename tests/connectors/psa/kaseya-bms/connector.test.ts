@@ -313,7 +313,7 @@ describe('Kaseya BMS connector against the sandbox', () => {
     expect(units(await state(), C02, SERVICE.itGlue)).toEqual([13]);
   });
 
-  it('a comparison that only shows or approves answers from contracts read minutes ago; a push reads, and a write forgets them', async () => {
+  it('a comparison that only shows or approves answers from contracts read minutes ago; a push reads, and a write keeps what it saved', async () => {
     let clock = Date.now();
     const kept = memoryKeptReads();
     const run = () => connect(sb.urls.v0, { now: () => clock, keptReads: kept }).target;
@@ -341,24 +341,106 @@ describe('Kaseya BMS connector against the sandbox', () => {
     await sb.admin('v0').clearRequests();
     run().readBilling(show);
     expect(await contractReads()).toHaveLength(2);
-    // A write forgets every kept read: the next comparison sees what the push changed. Where lines are read
-    // back, BillGrid keeps no record of its own of the line it changed (it would only grow).
+    // A write keeps the contract as BMS saved it: the next comparison sees what the push changed without
+    // reading. Where lines are read back, BillGrid keeps no record of its own of the line it changed.
     const record = memoryLineRecordStore();
     const pusher = connect(sb.urls.v0, { now: () => clock, keptReads: kept, lineStore: record }).target;
     pusher.readBilling(scope([C02]));
     expect(pusher.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 17, 2, 0.5)])[0].status).toBe(
       'applied',
     );
-    expect(kept.size()).toBe(0);
+    expect(kept.size()).toBe(2);
     expect(record.entries()).toEqual([]);
     await sb.admin('v0').clearRequests();
     const after = run().readBilling(show);
-    expect(await contractReads()).toHaveLength(2);
-    expect(
-      after.quantities.find(
+    expect(await contractReads()).toEqual([]);
+    const itGlue = (b: typeof after) =>
+      b.quantities.find(
         (q) => q.ref.contractId === String(C02) && q.ref.productId === String(SERVICE.itGlue),
-      )?.quantity,
-    ).toBe(17);
+      );
+    expect(itGlue(after)?.quantity).toBe(17);
+    // As a fresh read shows it.
+    expect(itGlue(run().readBilling(scope([C02])))).toEqual(itGlue(after));
+    // A write whose answer was lost: the contract is not kept, the next comparison reads it.
+    await sb
+      .admin('v0')
+      .faults([{ match: { method: 'PUT', pathIncludes: '/services/' }, status: 500, times: 1 }]);
+    expect(pusher.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 18, 2, 0.5)])[0].status).toBe(
+      'failed',
+    );
+    expect(kept.size()).toBe(1);
+    await sb.admin('v0').clearRequests();
+    const unsure = itGlue(run().readBilling(show));
+    expect(await contractReads()).toEqual([`/v2/finance/contracts/${C02}`]);
+    expect(unsure?.quantity).toBe(units(await state(), C02, SERVICE.itGlue)[0]);
+  });
+
+  it("a push's continuation plans from what the push read and wrote since it began; every write still reads first", async () => {
+    let clock = Date.parse('2026-10-28T14:00:00Z');
+    const kept = memoryKeptReads();
+    const run = () => connect(sb.urls.v0, { now: () => clock, keptReads: kept }).target;
+    const contractReads = async (): Promise<string[]> =>
+      (await log())
+        .filter((r) => r.method === 'GET' && /^\/v2\/finance\/contracts\/\d+$/.test(r.path))
+        .map((r) => r.path)
+        .sort();
+    const C03 = contractIdOf('c03');
+    // Review read C03 before the push began: a continuation does not use that read.
+    run().readBilling(scope([C03]));
+    clock += 60_000;
+    const began = clock;
+    // The push's first execution compares with a fresh read, then writes C01 and not C02.
+    const first = run();
+    first.readBilling(scope([C01, C02]));
+    clock += 5_000;
+    expect(first.applyAll([quantity(C01, SERVICE.rmmWorkstation, ACME, 27, 12, 3)])[0].status).toBe(
+      'applied',
+    );
+    // Its continuation, 50 minutes later (the hourly limit): reads only what the push had not read (C03 was
+    // read before the push began), and sees C01 as the push wrote it.
+    clock += 50 * 60_000;
+    await sb.admin('v0').clearRequests();
+    const cont = run().readBilling({ ...scope([C01, C02, C03]), pushBeganAt: began });
+    expect(await contractReads()).toEqual([`/v2/finance/contracts/${C03}`]);
+    const fresh = run().readBilling(scope([C01, C02, C03]));
+    const id = (q: (typeof fresh.quantities)[number]): string => `${q.ref.contractId}/${q.ref.productId}`;
+    const sorted = (b: typeof fresh) => [...b.quantities].sort((x, y) => id(x).localeCompare(id(y)));
+    expect(sorted(cont)).toEqual(sorted(fresh));
+    expect(cont.quantities.find((q) => id(q) === `${C01}/${SERVICE.rmmWorkstation}`)?.quantity).toBe(27);
+    // A step planned from a kept read is written only after reading its contract now.
+    await sb.admin('v0').clearRequests();
+    clock += 5 * 60_000;
+    const writer = run();
+    writer.readBilling({ ...scope([C02]), pushBeganAt: began });
+    expect(await contractReads()).toEqual([]);
+    expect(writer.applyAll([quantity(C02, SERVICE.itGlue, accountIdOf('c02'), 14, 2, 0.5)])[0].status).toBe(
+      'applied',
+    );
+    expect(await contractReads()).toEqual([`/v2/finance/contracts/${C02}`]);
+  });
+
+  it("a comparison held back by the hour's limit keeps the contracts it did read: its continuation reads only the rest", async () => {
+    let saved: { hour: number; counts: Record<string, number> } | null = null;
+    const ledger = { get: () => saved, put: (v: typeof saved & object) => void (saved = v) };
+    let clock = Date.parse('2026-10-28T14:20:00Z');
+    const kept = memoryKeptReads();
+    const run = () =>
+      connect(sb.urls.v0, {
+        config: { hourlyLimit: 2 },
+        callLedger: ledger,
+        now: () => clock,
+        keptReads: kept,
+      }).target;
+    const began = clock;
+    const ids = [C01, C02, contractIdOf('c03')];
+    expect(() => run().readBilling(scope(ids))).toThrow(RateLimitWait);
+    expect(kept.size()).toBe(2);
+    clock = Date.parse('2026-10-28T15:00:05Z');
+    await sb.admin('v0').clearRequests();
+    run().readBilling({ ...scope(ids), pushBeganAt: began });
+    expect(
+      (await log()).filter((r) => r.method === 'GET' && /^\/v2\/finance\/contracts\/\d+$/.test(r.path)),
+    ).toHaveLength(1);
   });
 
   describe.each(LINE_VARIANTS.map((v, i) => [`${v.lineRead} / ${v.lineUpdate}`, v, i] as const))(
