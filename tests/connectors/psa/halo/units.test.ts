@@ -48,7 +48,13 @@ const config = {
 
 describe('containers', () => {
   it('parses core’s containers and the ids listContracts gives', () => {
-    expect(parseContainer('latest')).toEqual({ kind: 'latest' });
+    expect(parseContainer('latest')).toEqual({ kind: 'latest', rule: 'unsent', fallback: null });
+    expect(parseContainer('latest;unpaid;else=new:month:2026-10')).toEqual({
+      kind: 'latest',
+      rule: 'unpaid',
+      fallback: { group: 'month:2026-10', container: 'new:month:2026-10' },
+    });
+    expect(parseContainer('latest;else=')).toBeNull();
     expect(parseContainer('new:month:2026-10')).toEqual({ kind: 'new', group: 'month:2026-10' });
     expect(parseContainer(invoiceContainer(1002))).toEqual({ kind: 'invoice', id: 1002 });
     expect(parseContainer('1002')).toEqual({ kind: 'invoice', id: 1002 });
