@@ -14,6 +14,7 @@ import { startWorkbench, type Workbench } from '../../local/workbench/server';
 import { demoSeeds } from '../../local/sandbox/registry';
 import { FakeGoogle, routeFakeGoogle } from '../../local/google/fake-google';
 import { launch, screenshotPath, type Browser } from './chromium';
+import { openSidebarFromMenu } from './sidebar-page';
 import { prepareTestProject, type TestProject } from './bundle';
 
 describe('import from Google Drive (workbench, fake Google APIs)', () => {
@@ -49,10 +50,7 @@ describe('import from Google Drive (workbench, fake Google APIs)', () => {
       if (!/^https:\/\//.test(r.url())) sent.push(`${r.url()} ${r.postData() ?? ''}`);
     });
     await page.goto(wb.url);
-    await page.getByRole('button', { name: 'Extensions' }).click();
-    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
-    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
-    sidebar = page.frameLocator('#sidebar-frame');
+    sidebar = await openSidebarFromMenu(page);
     await sidebar.getByRole('button', { name: 'Skip setup' }).click();
   }, 120_000);
   afterAll(async () => {

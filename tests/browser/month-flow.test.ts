@@ -22,6 +22,7 @@ import { prepareTestProject, type TestProject } from './bundle';
 import { connector, sourceName } from '../../src/connectors/registry';
 import { DEMO_SOURCES, firstPsaWhere } from '../e2e/bundle-host';
 import { walkedSources, type WalkedLine } from './walk-hooks';
+import { openSidebarFromMenu, settleSidebar } from './sidebar-page';
 
 const MONTH = '2026-10';
 const XSS_NAME = '<img src=x onerror=alert(1)> Test Co';
@@ -79,10 +80,7 @@ describe('a billing month in the workbench', () => {
     });
     page.setDefaultTimeout(Number(process.env.WALK_TIMEOUT ?? 60_000));
     await page.goto(workbench.url);
-    await page.getByRole('button', { name: 'Extensions' }).click();
-    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
-    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
-    sidebar = page.frameLocator('#sidebar-frame');
+    sidebar = await openSidebarFromMenu(page);
   });
   afterAll(async () => {
     await browser?.close();
@@ -93,22 +91,7 @@ describe('a billing month in the workbench', () => {
 
   const banner = () => sidebar.getByRole('alert');
   const expectNoError = async () => expect(await banner().isVisible()).toBe(false);
-  /** Waits for `done`, failing at once with the sidebar's error message if one shows instead. */
-  const settle = async (done: Locator) => {
-    const ok = done.waitFor().then(() => 'done');
-    const failed = banner()
-      .waitFor()
-      .then(() => 'error');
-    ok.catch(() => undefined);
-    failed.catch(() => undefined);
-    if ((await Promise.race([ok, failed])) === 'error') {
-      expect(await banner().locator('span').textContent()).toBe('(no error)');
-    }
-    await done.waitFor().catch(async (e: unknown) => {
-      await page.screenshot({ path: screenshotPath('month-failure') });
-      throw e;
-    });
-  };
+  const settle = (done: Locator) => settleSidebar(page, sidebar, done, 'month-failure');
   /**
    * The whole sidebar (its frame stretched over its content for the picture), and with `withPage` the
    * workbench page as it looks.

@@ -16,6 +16,7 @@ import { sandboxedConnectors, sandboxOf } from '../../local/sandbox/registry';
 import { startWorkbench, type Workbench } from '../../local/workbench/server';
 import { contractFixtureOf, hasContractFixture } from '../contract/support';
 import { launch, screenshotPath, type Browser } from './chromium';
+import { openSidebarFromMenu } from './sidebar-page';
 import { prepareTestProject, type TestProject } from './bundle';
 
 const connectors = sandboxedConnectors();
@@ -35,10 +36,7 @@ describe('tenant check in the workbench', () => {
     page = await browser.context.newPage();
     page.setDefaultTimeout(40_000);
     await page.goto(wb.url);
-    await page.getByRole('button', { name: 'Extensions' }).click();
-    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
-    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
-    sidebar = page.frameLocator('#sidebar-frame');
+    sidebar = await openSidebarFromMenu(page);
     await sidebar.getByRole('heading', { name: 'Set up BillGrid' }).waitFor();
   }, 180_000); // building the project and starting every sandbox, on a shared 2-core machine
   afterAll(async () => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { FrameLocator, Page, Response } from 'playwright-core';
 import { startWorkbench, type Workbench } from '../../local/workbench/server';
 import { launch, screenshotPath, type Browser } from './chromium';
+import { openSidebarFromMenu } from './sidebar-page';
 import { prepareTestProject, type TestProject } from './bundle';
 import { connectionToFill } from './connection';
 import { demoSeeds } from '../../local/sandbox/registry';
@@ -54,13 +55,6 @@ describe('workbench', () => {
     await page.goto(wb.url);
     await page.getByRole('button', { name: 'Extensions' }).waitFor();
     return page;
-  };
-
-  const openSidebarFromMenu = async (page: Page) => {
-    await page.getByRole('button', { name: 'Extensions' }).click();
-    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
-    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
-    return page.frameLocator('#sidebar-frame');
   };
 
   beforeAll(async () => {

@@ -19,6 +19,7 @@ import { SERVICE } from '../../../../local/sandbox/kaseya-bms/fixture';
 import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
 import { launch, screenshotPath, type Browser } from '../../../browser/chromium';
 import { prepareTestProject, type TestProject } from '../../../browser/bundle';
+import { openSidebarFromMenu, settleSidebar } from '../../../browser/sidebar-page';
 
 const MONTH = '2026-10';
 const KINDS = ['datto-rmm', 'it-glue', 'kaseya-bms'];
@@ -54,10 +55,7 @@ describe('a Kaseya BMS month in the workbench (Datto RMM + IT Glue → Kaseya BM
     page.on('dialog', (d) => void d.accept());
     page.setDefaultTimeout(Number(process.env.WALK_TIMEOUT ?? 60_000));
     await page.goto(workbench.url);
-    await page.getByRole('button', { name: 'Extensions' }).click();
-    await page.getByRole('menuitem', { name: 'BillGrid' }).click();
-    await page.getByRole('menuitem', { name: 'Open BillGrid' }).click();
-    sidebar = page.frameLocator('#sidebar-frame');
+    sidebar = await openSidebarFromMenu(page);
   });
   afterAll(async () => {
     await browser?.close();
@@ -66,22 +64,7 @@ describe('a Kaseya BMS month in the workbench (Datto RMM + IT Glue → Kaseya BM
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
-  const banner = () => sidebar.getByRole('alert');
-  /** Waits for `done`, failing at once with the sidebar's error message if one shows instead. */
-  const settle = async (done: Locator) => {
-    const ok = done.waitFor().then(() => 'done');
-    const failed = banner()
-      .waitFor()
-      .then(() => 'error');
-    ok.catch(() => undefined);
-    failed.catch(() => undefined);
-    if ((await Promise.race([ok, failed])) === 'error')
-      expect(await banner().locator('span').textContent()).toBe('(no error)');
-    await done.waitFor().catch(async (e: unknown) => {
-      await page.screenshot({ path: screenshotPath('kaseya-failure') });
-      throw e;
-    });
-  };
+  const settle = (done: Locator) => settleSidebar(page, sidebar, done, 'kaseya-failure');
   const fact = (label: string) => sidebar.locator(`dt:text-is("${label}") + dd`);
   const shot = (name: string) => page.screenshot({ path: screenshotPath(`kaseya-${name}`) });
   /** The month's Clients tab rows by header, as the workbook holds them. */
