@@ -513,7 +513,7 @@ export function planMonth(
       contracts.add(r.ref.contractId);
       if (r.settings.prorate === false) scope.readNextMonth = true;
     } else {
-      // A contract (Autotask) or an invoice container (Halo: latest, new:…, recurring:…).
+      // A contract, or an invoice container (latest, new:…, recurring:…), as the PSA names it.
       contracts.add(r.ref.container);
       scope.lineKeys.push(line.key);
       // Its grouped charge too (setting chargeDetail), whichever form is set: a line billed in one form
