@@ -392,14 +392,11 @@ function continueCompare(cp: Checkpoint): void {
 
 export function runReconcile(month: string): Record<string, number> {
   assertMonth(month);
-  return withDocumentLock(
-    'the comparison with the PSA',
-    () => {
-      const ss = activeSpreadsheet();
-      return reconcileMonth(ss, month, connectedPsa(), loadSettings(), undefined, documentKeysMaybeSent(ss))
-        .counts;
-    },
-  );
+  return withDocumentLock('the comparison with the PSA', () => {
+    const ss = activeSpreadsheet();
+    return reconcileMonth(ss, month, connectedPsa(), loadSettings(), undefined, documentKeysMaybeSent(ss))
+      .counts;
+  });
 }
 
 export interface PushRunResult extends PushSummary {
