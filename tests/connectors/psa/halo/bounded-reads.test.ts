@@ -128,13 +128,11 @@ describe('HaloPSA bounded reads', () => {
    */
   const withHistory = () =>
     patch((s) => {
-      let id = Math.max(...s.invoices.map((i) => i.id));
-      let lineId = Math.max(...s.invoices.flatMap((i) => i.lines.map((l) => l.id)));
       const clients = [...new Set(s.invoices.map((i) => i.client_id))];
       for (const cid of clients) {
         const like = s.invoices.find((i) => i.client_id === cid && i.lines.length) ?? s.invoices[0];
         for (let n = 0; n < HISTORY; n++) {
-          const inv = ++id;
+          const inv = s.nextId.invoice++;
           const month = String((n % 12) + 1).padStart(2, '0');
           s.invoices.push({
             ...like,
@@ -144,7 +142,7 @@ describe('HaloPSA bounded reads', () => {
             invoice_date: `${2023 + Math.floor(n / 12)}-${month}-01T00:00:00`,
             reference: '',
             posted: true,
-            lines: [0, 1, 2].map(() => ({ ...like.lines[0], id: ++lineId, ihid: inv, comment_1: '' })),
+            lines: [0, 1, 2].map(() => ({ ...like.lines[0], id: s.nextId.line++, ihid: inv, comment_1: '' })),
           });
         }
       }
