@@ -22,7 +22,7 @@ import { reconcile } from '../core/reconcile';
 import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import { NothingForPeriod, type BillingSource } from '../core/source';
-import { annualContractRule, mappingTargetResolver } from '../core/targets';
+import { annualContractRule, mappingTargetResolver, withDisabledIntegrations } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import { withContractOwnerChecks } from '../core/contract-owner';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
@@ -39,7 +39,7 @@ import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
 import { keyUnbillable, valuesOf } from '../core/unbillable';
 import type { UnbillableRecord } from '../core/unbillable';
-import { sourceNames } from './connections';
+import { disabledIntegrations, sourceNames } from './connections';
 import type { ConnectedPsa } from './connections';
 import { AutoCreateNeeds } from './auto-created';
 import { executePlan } from './execute';
@@ -491,8 +491,15 @@ export function planMonth(
       contractList,
       psa.capabilities,
     );
+  // Rows of a disabled integration are held whatever else would happen to them (core/targets.ts).
+  const off = disabledIntegrations();
+  const disabled = new Map<string, string>();
+  if (off.length) {
+    const names = sourceNames();
+    for (const id of off) disabled.set(id, names[id] ?? id);
+  }
   let checked = checkedResolver();
-  let resolver = checked.resolver;
+  let resolver = withDisabledIntegrations(checked.resolver, disabled);
   const scope: PsaReadScope = {
     ...billingPeriodScope(ss, month),
     companyIds: [],
@@ -548,7 +555,7 @@ export function planMonth(
     writeMappings(ss, { products: found.mappings }, { lookups: withProducts(lookups, found.products) });
     mappings = { ...mappings, products: [...mappings.products, ...found.mappings] };
     checked = checkedResolver();
-    resolver = checked.resolver;
+    resolver = withDisabledIntegrations(checked.resolver, disabled);
   }
   const state = psa.target.readBilling(scope);
   const reconciliation = reconcile({
