@@ -32,7 +32,7 @@ describe('HaloPSA bounded reads through the built bundle', () => {
     await admin().setState(s);
   };
   /** Ids of the history invoices added. */
-  let history = new Set<number>();
+  const history = new Set<number>();
 
   beforeAll(async () => {
     b = await startBundle('halo', DEMO_SOURCES.slice(0, 1));
