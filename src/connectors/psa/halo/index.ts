@@ -33,6 +33,7 @@ import {
   NEWEST_FIRST,
   latestOf,
   newerFirst,
+  ownerOf,
   refKey,
   type InvoiceRef,
   type LoadedInvoice,
@@ -184,7 +185,7 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     for (const [h, rules] of this.latestInvoices(companyIds)) {
       out.push({
         id: invoiceContainer(h.id),
-        companyId: String(h.client_id),
+        companyId: ownerOf(h),
         name: `Invoice ${h.invoicenumber || h.id}${h.invoice_date ? ` (${h.invoice_date.slice(0, 10)})` : ''}`,
         kind: 'invoice',
         startDate: h.invoice_date.slice(0, 10),
@@ -227,9 +228,10 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     const read = new Map<string, HaloInvoice[]>();
     const keep = (records: unknown[]) => {
       for (const h of this.api.parseRecords(records, haloInvoice, what)) {
-        const own = read.get(String(h.client_id)) ?? [];
+        // As a push sees it: an invoice Halo raised on a bill-to client is the client's it was raised for.
+        const own = read.get(ownerOf(h)) ?? [];
         own.push(h);
-        read.set(String(h.client_id), own);
+        read.set(ownerOf(h), own);
       }
     };
     const latest = (c: string, rule: LatestInvoiceRule) =>
