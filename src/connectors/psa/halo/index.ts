@@ -384,8 +384,8 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       quantities.push(...this.invoices.quantities(inv, d.container, seatIds));
     }
     // Open invoices were read and a key a push may have sent is not on them (nor on a chosen invoice): it
-    // may be on a posted invoice, and a read that missed it would have it added again. Read in full.
-    // Newest first, only as far back as those keys are (SOURCES.md, "Bounded reads").
+    // may be on a posted invoice, and a read that missed it would have it added again. Read the whole
+    // lists newest first, only as far back as those keys are (SOURCES.md, "Bounded reads").
     if (perClient && mustFind && mustFind.some((k) => !byKey.has(k))) {
       this.invoices.newestUntil(clients, () => {
         const on = new Set(this.invoices.clientCharges(clients, knownIds).map((ch) => ch.ref.lineKey));
