@@ -260,11 +260,15 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
 
   it('discovers the zone, then sends the three headers to the zone base URL', async () => {
     const { target } = connect();
-    // Service codes, then material codes; labour and internal-time codes and inactive codes are left out.
-    expect(target.listCodes().itemCodes.map((c) => c.name)).toEqual([
+    // Material codes for charges, Service codes for new services, each list of one use type (F2); labour
+    // and internal-time codes and inactive codes are left out.
+    const codes = target.listCodes();
+    expect(codes.serviceCodes?.map((c) => c.name)).toEqual([
       'Recurring Services (service code)',
       'Microsoft Licensing (service code)',
       'Usage Services (service code)',
+    ]);
+    expect(codes.itemCodes.map((c) => c.name)).toEqual([
       'Telephony Usage (material code)',
       'Cloud Consumption (material code)',
       'Hardware & Materials (material code)',
