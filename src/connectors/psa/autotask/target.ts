@@ -68,7 +68,9 @@ const MAX_PASSES = 3;
 /** A step's outcome over its passes: what landed is kept in the message of a later pass. */
 function merge(before: StepOutcome | undefined, now: StepOutcome): StepOutcome {
   if (!before || before.status !== 'applied') return now;
-  if (now.status === 'unchanged') return before;
+  // Read back unchanged: the record's own id (an added service's contract service, not the adjustment that
+  // added it: F10), the id a later read reports.
+  if (now.status === 'unchanged') return { ...before, psaId: now.psaId };
   if (now.status === 'applied')
     return { ...now, message: `${before.message}; ${now.message.replace(/^Autotask saved /, '')}` };
   return { ...now, message: `${before.message}, but then: ${now.message}` };

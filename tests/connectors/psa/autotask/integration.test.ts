@@ -447,6 +447,12 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     ]);
     const after = await state();
     expectConverged(after, steps);
+    // F10: the service the adjustment added is reported by its contract service's id (what a re-read reports,
+    // below), not by the adjustment's.
+    const added = after.entities.ContractServices.find(
+      (cs) => cs.contractID === recurringContractIdOf('c02') && cs.serviceID === 5010,
+    );
+    expect(outcomes[2]).toMatchObject({ status: 'applied', psaId: String(added?.id) });
     expect(after.entities.ContractCharges).toHaveLength(before.entities.ContractCharges.length + 3);
     // Units by adjustment; the price-only change by PATCH of adjustedPrice (F5), not a 0-unit adjustment.
     expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([-3, 7]);
@@ -474,6 +480,8 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     await sb.admin('autotask').clearRequests();
     const again = connect().target.applyAll(steps);
     expect(again.map((o) => o.status)).toEqual(Array(8).fill('unchanged'));
+    const idOf = (o: (typeof again)[number]) => ('psaId' in o ? o.psaId : null);
+    expect(again.map(idOf)).toEqual(outcomes.map(idOf));
     const second = await log();
     expect(mutations(second)).toEqual([]);
     expect(second).toHaveLength(3); // zone, units, charges
