@@ -638,11 +638,13 @@ describe('a billing month in the workbench', () => {
     };
     await setProrate('off');
     await saved({ prorate: false });
-    // Redrawn from the server's view: the control shows what was saved.
-    await settle(sidebar.locator('.toast', { hasText: /^Proration saved for / }).first());
-    for (let i = 0; i < 300 && (await prorate.inputValue()) !== 'off'; i++)
+    // Redrawn from the server's view (a new, closed Proration control): it shows what was saved.
+    const redrawnProrate = sidebar.locator(
+      `details.contract-prorate:not([open]) select[data-prorate="${contractId}"]`,
+    );
+    for (let i = 0; i < 300 && (await redrawnProrate.count()) === 0; i++)
       await new Promise((r) => setTimeout(r, 100));
-    expect(await prorate.inputValue()).toBe('off');
+    expect(await redrawnProrate.first().inputValue()).toBe('off');
     await setProrate('inherit');
     await saved(undefined);
 
