@@ -140,6 +140,7 @@ global.createMissingInPsa = sidebarApi.createMissingInPsa;
 global.listServiceSync = sidebarApi.listServiceSync;
 global.stopServiceSync = sidebarApi.stopServiceSync;
 global.resumeServiceSync = sidebarApi.resumeServiceSync;
+global.syncServiceNow = sidebarApi.syncServiceNow;
 global.rememberLineLinks = sidebarApi.rememberLineLinks;
 global.showGridRow = sidebarApi.showGridRow;
 global.getPushStatus = sidebarApi.getPushStatus;

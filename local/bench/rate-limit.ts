@@ -65,11 +65,21 @@ export function limitTable(run: MonthRun, api: string, limit: RateLimit): string
     m: 0,
     e: 0,
   });
+  // The share of one hour's budget (the limit scaled to an hour) the requests use: on a real tenant the budget
+  // is shared with every other integration.
+  const perHour = (limit.requests * 3600) / limit.windowS;
+  const share = (n: number): string => `${Math.round((100 * n) / perHour)} %`;
   return table(
-    ['step', `${api} requests`, 'modelled s', `elapsed s at ${limit.requests}/${limit.windowS} s`],
     [
-      ...rows.map((r) => [r.step, String(r.requests), r1(r.modelledS), r1(r.elapsedS)]),
-      ['whole month', String(total.n), r1(total.m), r1(total.e)],
+      'step',
+      `${api} requests`,
+      'modelled s',
+      `elapsed s at ${limit.requests}/${limit.windowS} s`,
+      `share of ${perHour}/h`,
+    ],
+    [
+      ...rows.map((r) => [r.step, String(r.requests), r1(r.modelledS), r1(r.elapsedS), share(r.requests)]),
+      ['whole month', String(total.n), r1(total.m), r1(total.e), share(total.n)],
     ],
   );
 }

@@ -151,7 +151,10 @@ export function clientSettings(
   );
 }
 
-/** How the picker names a choice: number or id, date, name; a recurring invoice's amount and next period. */
+/**
+ * How the picker names a choice: an invoice by number, its id (when it has a number), date and name; a
+ * recurring invoice by id, name, amount a period and next period.
+ */
 export function choiceLabel(c: PsaInvoiceChoice): string {
   const parts =
     c.kind === 'recurring-invoice'
@@ -161,7 +164,7 @@ export function choiceLabel(c: PsaInvoiceChoice): string {
           c.amount !== null ? `${c.amount.toFixed(2)} a period` : '',
           c.nextPeriod ? `next ${c.nextPeriod}` : '',
         ]
-      : [`Invoice ${c.number || c.psaId}`, c.date, c.name];
+      : [`Invoice ${c.number || c.psaId}`, c.number ? `id ${c.psaId}` : '', c.date, c.name];
   return parts.filter(Boolean).join(' · ');
 }
 

@@ -179,7 +179,9 @@ function mappedItem(
       ),
       r.parentName ? h('div', { class: 'hint' }, `Part of ${r.parentName}`) : null,
       r.contractName ? h('div', { class: 'hint' }, `Contract: ${r.contractName}`) : null,
-      r.lastInvoice ? h('div', { class: 'hint last-invoice' }, `Latest open: ${r.lastInvoice}`) : null,
+      r.lastInvoice || r.lastInvoiceNone
+        ? h('div', { class: 'hint last-invoice' }, `Latest invoice: ${r.lastInvoice ?? r.lastInvoiceNone}`)
+        : null,
       r.recurringInvoices.length
         ? h('div', { class: 'hint recurring-invoice' }, `Recurring: ${r.recurringInvoices.join('; ')}`)
         : null,

@@ -229,6 +229,35 @@ function syncItem(
     },
     { subtle: !r.stopped, busyLabel: 'Saving…' },
   );
+  const label = r.product || r.subscriptionId || r.customerName;
+  // Seed 002's on-demand sync: pushes this service's approved quantity now (pushing rights, like Push).
+  const syncNow =
+    r.stopped || !view.month
+      ? null
+      : actionButton(
+          'Sync now',
+          async () => {
+            try {
+              const { sync, view: v } = await call('syncServiceNow', { ...key, month: view.month });
+              ctx.notify.clearError();
+              ctx.notify.toast(
+                sync.failed
+                  ? `Sync of ${label}: ${sync.failed} failed (see its row's Status).`
+                  : sync.continuing
+                    ? `Sync of ${label} continues shortly (${sync.applied} changed so far).`
+                    : `Synced ${label}: ${sync.applied} changed, ${sync.unchanged} already up to date.`,
+              );
+              redraw(v);
+            } catch (e) {
+              ctx.notify.error((e as Error).message);
+            }
+          },
+          {
+            subtle: true,
+            busyLabel: 'Syncing…',
+            disabled: !ctx.setup.session.canPush,
+          },
+        );
   return h(
     'li',
     {
@@ -251,7 +280,7 @@ function syncItem(
     r.mappingIncomplete
       ? h('div', { class: 'warning mapping-incomplete', role: 'note' }, `⚠ ${r.mappingIncomplete}`)
       : null,
-    h('div', { class: 'actions' }, toggle),
+    h('div', { class: 'actions' }, toggle, syncNow),
     own,
   );
 }

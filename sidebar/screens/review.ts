@@ -106,6 +106,24 @@ function drawReview(
           ),
         )
       : null,
+    review.disabledIntegrations.length
+      ? h(
+          'div',
+          { class: 'problems' },
+          h('h3', {}, 'Held: integration disabled'),
+          h(
+            'ul',
+            {},
+            ...review.disabledIntegrations.map((d) =>
+              h(
+                'li',
+                {},
+                `${d.rows} row${d.rows === 1 ? '' : 's'} held (${d.approved} approved): ${d.message}`,
+              ),
+            ),
+          ),
+        )
+      : null,
     review.unbillable.length
       ? h(
           'div',

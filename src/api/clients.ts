@@ -8,6 +8,8 @@ import { createsCompanies, createsContracts, listsInvoices, PsaError } from '../
 import type { PsaCapabilities, PsaInvoiceChoice } from '../core/psa';
 import { z } from 'zod';
 import {
+  MappingIndex,
+  customerContextResolver,
   sourceCustomerKey,
   type ClientMapping,
   type ClientMappingStatus,
@@ -18,9 +20,11 @@ import {
   INVOICE_BEHAVIOURS,
   LATEST_INVOICE_RULES,
   NO_LATEST_INVOICE,
+  defaultBillingSettings,
   modifiersSchema,
 } from '../core/settings';
 import type {
+  BillingSettings,
   ChargeDetail,
   InvoiceBehaviour,
   LatestInvoiceRule,
@@ -32,6 +36,7 @@ import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { connectedPsa, sourceNames } from '../jobs/connections';
+import { loadSettings } from '../jobs/run';
 import { readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, removeClientMappings, writeMappings } from '../sheets/mappings';
@@ -194,6 +199,12 @@ export interface ClientRow {
    * and its recurring invoices, as last read from the PSA (Refresh); null / empty otherwise.
    */
   lastInvoice: string | null;
+  /**
+   * When the client's charges go on its latest invoice and, under the client's own latest-invoice rule,
+   * none qualifies (as last read from the PSA): 'none qualifies — ' and what a push then does (setting
+   * noLatestInvoice). Null otherwise.
+   */
+  lastInvoiceNone?: string | null;
   recurringInvoices: string[];
   /** The target invoice is chosen from the PSA's own list (the PSA lists a company's invoices). */
   canPickInvoice: boolean;
@@ -287,6 +298,21 @@ const pickOverrides = (o: SettingsOverride | undefined): ClientOverrides => ({
   ...(o?.targetInvoiceId !== undefined ? { targetInvoiceId: o.targetInvoiceId } : {}),
 });
 
+/** What a push does with a client's charges when no invoice qualifies as its latest, in the users' words. */
+const noLatestText = (n: NoLatestInvoice): string =>
+  n === 'new'
+    ? 'none qualifies — its charges go on a new invoice for their month (“When no invoice qualifies”)'
+    : 'none qualifies — its charges are held, each row saying why, until the PSA has an invoice that can take them or “When no invoice qualifies” is set to a new invoice';
+
+/** The saved settings; the defaults when none are saved or they cannot be read (Defaults says why). */
+function settingsOrDefaults(): BillingSettings {
+  try {
+    return loadSettings();
+  } catch {
+    return defaultBillingSettings();
+  }
+}
+
 function clientsView(ss: Spreadsheet): ClientsView {
   const lookups = readLookups(ss);
   const read = readMappings(ss, lookups);
@@ -304,19 +330,28 @@ function clientsView(ss: Spreadsheet): ClientsView {
   const capabilities = psaCapabilities();
   const grouping = capabilities?.groupedCharges === true;
   const onInvoices = capabilities?.chargeContainer === 'invoice';
-  // Invoice containers read at Refresh (lookup tab): the latest open invoice and recurring invoices.
-  const invoicesOf = new Map<string, { last: string | null; recurring: string[] }>();
+  // Invoice containers read at Refresh (lookup tab): the latest invoice under each latest-invoice rule (an
+  // invoice read before the rules existed is the default rule's) and the recurring invoices.
+  const invoicesOf = new Map<string, { last: Map<LatestInvoiceRule, string>; recurring: string[] }>();
   for (const c of lookups?.contracts ?? []) {
     if (c.kind !== 'invoice' && c.kind !== 'recurring-invoice') continue;
-    const e = invoicesOf.get(c.companyId) ?? { last: null, recurring: [] };
-    if (c.kind === 'invoice') e.last ??= c.name;
-    else e.recurring.push(c.name);
+    const e = invoicesOf.get(c.companyId) ?? { last: new Map<LatestInvoiceRule, string>(), recurring: [] };
+    if (c.kind === 'recurring-invoice') e.recurring.push(c.name);
+    else
+      for (const rule of c.latestUnder ?? ['unsent' as const])
+        if (!e.last.has(rule)) e.last.set(rule, c.name);
     invoicesOf.set(c.companyId, e);
   }
+  // Each client's settings as a push resolves them (global → integration → company → the client's own).
+  const contextOf = onInvoices
+    ? customerContextResolver(settingsOrDefaults(), new MappingIndex(read.mappings))
+    : null;
   const parents = readSourceParents(ss);
   const rows = read.mappings.clients.map((m): ClientRow => {
     const contract = contractOf.get(sourceCustomerKey(m.source, m.customerId));
     const inv = m.companyId ? invoicesOf.get(m.companyId) : undefined;
+    const s = contextOf?.(m).settings;
+    const lastInvoice = inv?.last.get(s?.latestInvoice ?? 'unsent') ?? null;
     const parent = parents.get(sourceCustomerKey(m.source, m.customerId));
     return {
       source: m.source,
@@ -331,7 +366,16 @@ function clientsView(ss: Spreadsheet): ClientsView {
       score: m.score,
       overrides: pickOverrides(m.overrides),
       contractName: contract ? (contractName.get(contract) ?? contract) : null,
-      lastInvoice: inv?.last ?? null,
+      lastInvoice,
+      lastInvoiceNone:
+        s &&
+        lookups &&
+        lastInvoice === null &&
+        m.companyId &&
+        m.status !== 'excluded' &&
+        s.invoiceBehaviour === 'latest'
+          ? noLatestText(s.noLatestInvoice ?? 'hold')
+          : null,
       recurringInvoices: inv?.recurring ?? [],
       canPickInvoice: picker && m.companyId !== null,
       ...(grouping ? { canGroupCharges: true } : {}),

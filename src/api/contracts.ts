@@ -12,7 +12,8 @@ import { withDocumentLock } from '../platform/lock';
 import { activeSpreadsheet } from '../platform/spreadsheet';
 import type { Spreadsheet } from '../platform/spreadsheet';
 import { connectedPsa, sourceNames } from '../jobs/connections';
-import { loadSettings, saveSettings, scheduledMonth } from '../jobs/run';
+import { loadSettings, runPush, saveSettings, scheduledMonth } from '../jobs/run';
+import type { PushRunResult } from '../jobs/run';
 import { readLookups, writeLookups } from '../sheets/lookups';
 import { readMappings, writeMappings } from '../sheets/mappings';
 import { listMonths, readGrid } from '../sheets/grid';
@@ -22,6 +23,8 @@ import { MappingIndex, serviceMappingGap } from '../core/mapping';
 import type { ContractMapping } from '../core/mapping';
 import { nextScheduledSync } from './jobs';
 import { parseArg, SidebarError } from './args';
+import { apiContext } from './context';
+import { requirePusher } from './rights';
 import { psaCanCreate, soleRecurringContract } from './clients';
 
 export interface ContractOption {
@@ -484,6 +487,67 @@ export function stopServiceSync(input: unknown): ServiceSyncView {
 
 export function resumeServiceSync(input: unknown): ServiceSyncView {
   return setServiceSync(input, false);
+}
+
+export interface ServiceSyncResult {
+  /** What the sync sent: as a push of the month, for this service's rows only. */
+  sync: PushRunResult;
+  view: ServiceSyncView;
+}
+
+/**
+ * "Sync now" of one contract service (seed 002: units synced nightly and on demand): pushes only this
+ * subscription's approved rows of the month (and those summed into the same PSA record), convergently,
+ * journalled and in the Ledger like any push, and stamps its Last sync. Refused, with the reason, when the
+ * service's sync is stopped, its mapping is incomplete or nothing of it is approved. Pushing rights.
+ */
+export function syncServiceNow(input: unknown): ServiceSyncResult {
+  requirePusher(apiContext());
+  const a = parseArg(serviceKey, input, 'Contract service');
+  const month = a.month;
+  if (!month) throw new SidebarError('Choose the billing month to sync this service for (Month).');
+  const ss = activeSpreadsheet();
+  if (!listMonths(ss).includes(month))
+    throw new SidebarError(
+      `${month} has not been pulled yet: pull it (Month), review and approve, then sync.`,
+    );
+  const before = serviceSyncView(ss, month, psaCanCreate());
+  const row =
+    before.rows.find(
+      (r) => r.source === a.source && r.customerId === a.customerId && r.subscriptionId === a.subscriptionId,
+    ) ?? null;
+  const label = row
+    ? row.product || row.subscriptionId || row.customerName
+    : a.subscriptionId || a.customerId;
+  if (!row)
+    throw new SidebarError(
+      `${label} has no PSA contract linked for ${month} (Contracts): link one first, then sync it.`,
+    );
+  if (row.stopped)
+    throw new SidebarError(
+      `Sync is stopped for ${label} (billed by hand): nothing was sent. Resume its sync first to sync it now.`,
+    );
+  if (row.mappingIncomplete)
+    throw new SidebarError(`${row.mappingIncomplete} Nothing was sent for ${label}: fix the mapping first.`);
+  const lookups = readLookups(ss);
+  const index = new MappingIndex(readMappings(ss, lookups).mappings);
+  const approved = readGrid(ss, month, { lookups }).rows.filter((r) => {
+    const l = r.line;
+    if (!r.approved || l.source !== a.source || l.customerId !== a.customerId) return false;
+    if (a.subscriptionId !== '') return l.subscriptionId === a.subscriptionId;
+    const own = index.contract(l.source, l.customerId, l.subscriptionId);
+    return !own || own.subscriptionId === '';
+  });
+  if (!approved.length)
+    throw new SidebarError(
+      `Nothing of ${label} is approved in ${month}: approve its row (Review or the grid's Approved box), then sync it.`,
+    );
+  const sync = runPush(month, 'manual', false, undefined, {
+    source: a.source,
+    customerId: a.customerId,
+    subscriptionId: a.subscriptionId,
+  });
+  return { sync, view: serviceSyncView(ss, month, psaCanCreate()) };
 }
 
 /**

@@ -50,6 +50,7 @@ import {
   serviceKey,
   serviceSyncMonthArg,
   stopServiceSync,
+  syncServiceNow,
 } from './contracts';
 import {
   approveFilter,
@@ -182,6 +183,8 @@ export const SERVER_FUNCTIONS = {
   listServiceSync: fn([arg(serviceSyncMonthArg.optional(), 'Billing month')], listServiceSync, 'read'),
   stopServiceSync: fn([arg(serviceKey, 'Contract service')], stopServiceSync, 'editor'),
   resumeServiceSync: fn([arg(serviceKey, 'Contract service')], resumeServiceSync, 'editor'),
+  // Pushes like pushBillingMonth (writes the Ledger): owner and admins; syncServiceNow checks it too.
+  syncServiceNow: fn([arg(serviceKey, 'Contract service')], syncServiceNow, 'manager'),
   rememberLineLinks: fn([arg(lineLinksMonthArg, 'Billing month')], rememberLineLinks, 'editor'),
   refreshClients: fn(none, refreshClients, 'editor'),
   // The billing month.

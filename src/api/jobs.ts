@@ -189,6 +189,11 @@ export interface MonthReview {
    * customer's (and rows sharing that contract service), with both companies and the fix: never approved.
    */
   wrongCompany: { row: number; message: string }[];
+  /**
+   * Rows held because their integration is disabled on Connect, per integration: never pushed until it is
+   * enabled again (their approvals are kept). `approved` of them would be pushed then.
+   */
+  disabledIntegrations: { integration: string; rows: number; approved: number; message: string }[];
   /** What the user should know before approving (e.g. a month in several currencies with no PSA currency set). */
   warnings: string[];
 }
@@ -261,6 +266,22 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     clients.set(name, c);
   }
   for (const [name, t] of sums) (clients.get(name) as ReviewClient).totals = t.entries();
+  // Rows held because their own integration is disabled, per integration.
+  const off = new Set(disabledIntegrations());
+  const disabled = new Map<string, MonthReview['disabledIntegrations'][number]>();
+  for (const row of plan.grid.rows) {
+    const a = plan.reconciliation.byLine.get(row.key);
+    if (a?.action !== 'blocked' || a.reason !== 'integration-disabled' || !off.has(row.line.source)) continue;
+    const d = disabled.get(row.line.source) ?? {
+      integration: sourceNames()[row.line.source] ?? row.line.source,
+      rows: 0,
+      approved: 0,
+      message: a.message,
+    };
+    d.rows++;
+    if (approved.has(row.key)) d.approved++;
+    disabled.set(row.line.source, d);
+  }
   return {
     month: mo,
     lines: plan.grid.rows.length,
@@ -283,6 +304,7 @@ export function reviewBillingMonth(m: unknown): MonthReview {
     wrongCompany: plan.grid.rows
       .filter((r) => plan.held.has(r.key))
       .map((r) => ({ row: r.rowNumber, message: plan.held.get(r.key) as string })),
+    disabledIntegrations: [...disabled.values()].sort((a, b) => a.integration.localeCompare(b.integration)),
     warnings: [
       ...currencyWarnings(
         all.entries().map((e) => e.currency),

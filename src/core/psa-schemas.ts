@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BILLING_CYCLES, isoDateOf } from './billing-line';
+import { LATEST_INVOICE_RULES } from './settings';
 import type {
   PsaBillingState,
   PsaChargeNow,
@@ -53,6 +54,7 @@ export const psaContractSchema = z.object({
   }),
   startDate: isoDateOf('Contract start'),
   endDate: isoDateOf('Contract end').nullable(),
+  latestUnder: z.array(z.enum(LATEST_INVOICE_RULES)).optional(),
 });
 
 const code = z.object({ id: id('Code id'), name: z.string() });

@@ -12,6 +12,7 @@ import type { BillingCycle } from './billing-line';
  * re-reading each entity just before it mutates it (convergent, idempotent).
  */
 import type { ClientMapping } from './mapping';
+import type { LatestInvoiceRule } from './settings';
 
 export interface PsaCompany {
   id: string;
@@ -42,6 +43,12 @@ export interface PsaContract {
   kind: PsaContractKind;
   startDate: string;
   endDate: string | null;
+  /**
+   * An 'invoice' the PSA would pick as the company's latest invoice (#16): the rules ('latestInvoice'
+   * setting) under which it is, chosen by the same code as a push's 'latest'. Absent on an 'invoice' read
+   * before the rules existed: the default rule ('unsent').
+   */
+  latestUnder?: LatestInvoiceRule[];
 }
 
 /** A dropdown choice read from the PSA (income/expense accounts, tax codes, billing codes, item groups). */

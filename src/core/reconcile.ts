@@ -272,8 +272,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   /** Whether some company, contract or product id of a quantity target holds a U+0000 (see quantityOrder). */
   let nul = false;
   const chargeGroups = new Map<string, ChargeGroup>();
-  /** Contract services some line's sync-stopped mapping reaches: no line may change their quantity. */
-  const stopped = new Set<string>();
+  /**
+   * Contract services some held line reaches (its sync stopped, or its integration disabled), with why:
+   * no line may change their quantity.
+   */
+  const stopped = new Map<string, string>();
   /**
    * Contract services (contract and product) a line would reach on another company's contract: held for
    * every line, since their quantity cannot be right until a person says where that line belongs.
@@ -299,7 +302,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const r = input.resolver.resolve(line, capabilities);
     if (!r.ok) {
       add(blockedLines, blocked([line.key], r.reason, r.message, r.ref ?? null));
-      if (r.reason === 'sync-stopped' && r.ref?.kind === 'quantity') stopped.add(refKey(r.ref));
+      if (
+        r.ref?.kind === 'quantity' &&
+        (r.reason === 'sync-stopped' || r.reason === 'integration-disabled')
+      ) {
+        const k = refKey(r.ref);
+        if (!stopped.has(k) || r.reason === 'sync-stopped')
+          stopped.set(k, r.reason === 'sync-stopped' ? '' : r.message);
+      }
       if (r.reason === 'contract-company' && r.ref?.kind === 'quantity')
         misdirected.set(serviceKey(r.ref), r.message);
       continue;
@@ -402,11 +412,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const held = new Map<string, HeldCharge>();
   for (const h of input.held ?? []) if (!held.has(heldKey(h))) held.set(heldKey(h), h);
   for (const g of groups) {
-    if (stopped.size > 0 && stopped.has(refKey(g.ref))) {
-      g.problem = {
-        reason: 'sync-stopped',
-        message: 'Sync stopped for another subscription on this contract service: it keeps its quantity',
-      };
+    const why = stopped.size > 0 ? stopped.get(refKey(g.ref)) : undefined;
+    if (why !== undefined) {
+      g.problem = why
+        ? {
+            reason: 'integration-disabled',
+            message: `Another line on this contract service is held (${why}): it keeps its quantity`,
+          }
+        : {
+            reason: 'sync-stopped',
+            message: 'Sync stopped for another subscription on this contract service: it keeps its quantity',
+          };
     }
     const other = misdirected.size ? misdirected.get(serviceKey(g.ref)) : undefined;
     if (other !== undefined && !g.problem)
@@ -441,7 +457,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const quantities = nul ? groups.map((g) => g.action as ReconcileAction) : quantityOrder(groupOf);
   for (const list of [blockedLines, targets, quantities])
     for (const a of list) {
-      if (a.reason !== 'sync-stopped' || a.ref?.kind !== 'quantity') continue;
+      if ((a.reason !== 'sync-stopped' && a.reason !== 'integration-disabled') || a.ref?.kind !== 'quantity')
+        continue;
       const q = quantityNow.get(refKey(a.ref));
       if (q && q.psaId !== null) {
         a.psaId = q.psaId;

@@ -75,6 +75,8 @@ export type BlockReason =
   | 'currency'
   | 'dropped'
   | 'sync-stopped'
+  /** The line's integration is disabled on Connect: held (approvals kept) until it is enabled again. */
+  | 'integration-disabled'
   /** The linked contract starts after the month's first usage on it, or (recurring) not on the 1st. */
   | 'contract-start'
   /** A charge, on a PSA that takes none (PsaCapabilities.chargesRefused). */
@@ -90,7 +92,10 @@ export type TargetResolution =
       ok: false;
       reason: BlockReason;
       message: string;
-      /** The target the line would reach, when known (sync stopped): it is held for every line. */
+      /**
+       * The target the line would reach, when known (sync stopped, integration disabled): a quantity
+       * target is then held for every line, so it keeps its quantity.
+       */
       ref?: TargetRef;
     };
 
@@ -135,6 +140,37 @@ function syncStopped(
     };
   }
   return { ok: false, reason: 'sync-stopped', message };
+}
+
+/** The Status and Action reason of a row held because its integration is disabled. */
+export const integrationDisabledMessage = (name: string): string =>
+  `Integration '${name}' is disabled on Connect: enable it to push these rows`;
+
+/**
+ * Rows of a disabled integration are not pushed, by hand or by any schedule, and a dry run shows no change
+ * for them: each is held with a reason naming the integration. The target it would reach is kept on the
+ * hold, so a contract service it shares with other lines keeps its quantity (reconcile) rather than losing
+ * its part. `disabled` maps each disabled source id to its name; enabling it again lets the rows through.
+ */
+export function withDisabledIntegrations(
+  base: TargetResolver,
+  disabled: ReadonlyMap<string, string>,
+): TargetResolver {
+  if (disabled.size === 0) return base;
+  return {
+    resolve(line, capabilities) {
+      const r = base.resolve(line, capabilities);
+      const name = disabled.get(line.source);
+      if (name === undefined) return r;
+      const ref = r.ref;
+      return {
+        ok: false,
+        reason: 'integration-disabled',
+        message: integrationDisabledMessage(name),
+        ...(ref ? { ref } : {}),
+      };
+    },
+  };
 }
 
 /** The default product of default-item mode for a line: the default service for a quantity target where the PSA needs one. */

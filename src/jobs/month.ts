@@ -22,7 +22,7 @@ import { reconcile } from '../core/reconcile';
 import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
 import type { BillingSettings } from '../core/settings';
 import { NothingForPeriod, type BillingSource } from '../core/source';
-import { annualContractRule, mappingTargetResolver } from '../core/targets';
+import { annualContractRule, mappingTargetResolver, withDisabledIntegrations } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import { withContractOwnerChecks } from '../core/contract-owner';
 import { withDefaultCodeChecks } from '../core/default-codes';
@@ -35,11 +35,12 @@ import { LedgerAppender, ledgerLineKeys } from '../sheets/ledger';
 import { addLookupProducts, readLookups } from '../sheets/lookups';
 import type { Lookups } from '../sheets/lookups';
 import { readMappings, recordLastSync, writeMappings } from '../sheets/mappings';
+import type { SyncedLine } from '../sheets/mappings';
 import { rowMappingOverrides, withRowOverrides } from '../sheets/overrides';
 import type { GridRead } from '../sheets/validate';
 import { keyUnbillable, valuesOf } from '../core/unbillable';
 import type { UnbillableRecord } from '../core/unbillable';
-import { sourceNames } from './connections';
+import { disabledIntegrations, sourceNames } from './connections';
 import type { ConnectedPsa } from './connections';
 import { AutoCreateNeeds } from './auto-created';
 import { executePlan } from './execute';
@@ -494,8 +495,15 @@ export function planMonth(
       contractList,
       psa.capabilities,
     );
+  // Rows of a disabled integration are held whatever else would happen to them (core/targets.ts).
+  const off = disabledIntegrations();
+  const disabled = new Map<string, string>();
+  if (off.length) {
+    const names = sourceNames();
+    for (const id of off) disabled.set(id, names[id] ?? id);
+  }
   let checked = checkedResolver();
-  let resolver = checked.resolver;
+  let resolver = withDisabledIntegrations(checked.resolver, disabled);
   const scope: PsaReadScope = {
     ...billingPeriodScope(ss, month),
     companyIds: [],
@@ -551,7 +559,7 @@ export function planMonth(
     writeMappings(ss, { products: found.mappings }, { lookups: withProducts(lookups, found.products) });
     mappings = { ...mappings, products: [...mappings.products, ...found.mappings] };
     checked = checkedResolver();
-    resolver = checked.resolver;
+    resolver = withDisabledIntegrations(checked.resolver, disabled);
   }
   const state = psa.target.readBilling(scope);
   const reconciliation = reconcile({
@@ -664,6 +672,42 @@ export interface PushOptions {
    * what this push read and wrote (PsaReadScope.pushBeganAt); every write still reads its entity first.
    */
   pushBeganAt?: number;
+  /**
+   * "Sync now" of one contract service (seed 002's on-demand sync): only the approved rows of this
+   * subscription (its Contracts row) and the rows that go to the same PSA records with them are pushed.
+   */
+  only?: SyncedLine;
+}
+
+/**
+ * The line keys one contract service's push may send: the month's rows of that subscription (the
+ * customer's rows without a Contracts row of their own for ''), and every row reconciled into the same
+ * PSA record with them (e.g. two module organisations summed into one contract service), so its quantity
+ * is pushed whole, never partly.
+ */
+export function serviceLineKeys(monthPlan: MonthPlan, only: SyncedLine, mappings?: Mappings): Set<string> {
+  const index = mappings ? new MappingIndex(mappings) : null;
+  const mine = (l: BillingLine): boolean => {
+    if (l.source !== only.source || l.customerId !== only.customerId) return false;
+    if (only.subscriptionId !== '') return l.subscriptionId === only.subscriptionId;
+    // The customer's default row: its rows that have no Contracts row of their own.
+    const own = index?.contract(l.source, l.customerId, l.subscriptionId);
+    return !own || own.subscriptionId === '';
+  };
+  const seeds = new Set<string>();
+  for (const r of monthPlan.grid.rows) {
+    if (!mine(r.line)) continue;
+    seeds.add(r.key);
+    const into = monthPlan.collapsedInto.get(r.key);
+    if (into) seeds.add(into);
+  }
+  const keys = new Set<string>();
+  for (const a of monthPlan.reconciliation.actions) {
+    if (a.lineKeys.some((k) => seeds.has(k))) for (const k of a.lineKeys) keys.add(k);
+  }
+  for (const k of seeds) keys.add(k);
+  for (const [from, into] of monthPlan.collapsedInto) if (keys.has(into)) keys.add(from);
+  return keys;
 }
 
 /**
@@ -690,13 +734,20 @@ export function tooLargeToBill(line: BillingLine): string | null {
 
 /** Approved rows whose line keys the plan may push: valid, approved, not removed, not absurdly large. */
 /** Manual product mode: the products that hold the whole push back (see core/manual-mode.ts). */
-export function manualModeGateOf(monthPlan: MonthPlan): ManualModeGate | null {
+export function manualModeGateOf(
+  monthPlan: MonthPlan,
+  approved: ReadonlySet<string> = approvedKeys(monthPlan.grid),
+): ManualModeGate | null {
   const lineOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line]));
-  return manualModeGate(monthPlan.reconciliation.actions, approvedKeys(monthPlan.grid), (k) => lineOf.get(k));
+  return manualModeGate(monthPlan.reconciliation.actions, approved, (k) => lineOf.get(k));
 }
 
 /** Every approved row says why it was not pushed: its own product, or the others'. */
-function refusedStatuses(monthPlan: MonthPlan, gate: ManualModeGate): Map<string, LineResult> {
+function refusedStatuses(
+  monthPlan: MonthPlan,
+  gate: ManualModeGate,
+  approved: ReadonlySet<string>,
+): Map<string, LineResult> {
   const own = new Map<string, string>();
   for (const a of monthPlan.reconciliation.actions) {
     if (a.action === 'blocked' && a.reason === 'manual-product')
@@ -706,7 +757,7 @@ function refusedStatuses(monthPlan: MonthPlan, gate: ManualModeGate): Map<string
     `not pushed: ${gate.productsToMap.length} product(s) of approved lines must be mapped first ` +
     '(product mode: reconcile by hand)';
   const out = new Map<string, LineResult>();
-  for (const k of approvedKeys(monthPlan.grid)) {
+  for (const k of approved) {
     out.set(k, { status: 'skipped', message: own.get(k) ?? others });
   }
   return out;
@@ -731,11 +782,16 @@ export function pushMonth(
     pendingKeys: keysMaybeSent(ss, opts.journal),
     ...(opts.pushBeganAt !== undefined ? { pushBeganAt: opts.pushBeganAt } : {}),
   });
-  const plan = buildPushPlan(
-    monthPlan.reconciliation.actions,
-    approvedKeys(monthPlan.grid),
-    psa.capabilities.chargeContainer,
-  );
+  // One contract service's sync pushes only its rows (and those summed with them); else every approved row.
+  const service = opts.only
+    ? serviceLineKeys(monthPlan, opts.only, opts.known?.mappings ?? readMappings(ss).mappings)
+    : null;
+  const approved = new Set([...approvedKeys(monthPlan.grid)].filter((k) => !service || service.has(k)));
+  const built = buildPushPlan(monthPlan.reconciliation.actions, approved, psa.capabilities.chargeContainer);
+  // Rows of other services are not this sync's to report as "not approved".
+  const plan = service
+    ? { ...built, skipped: built.skipped.filter((x) => x.lineKeys.some((k) => service.has(k))) }
+    : built;
   const sourceOf = new Map(monthPlan.grid.rows.map((r) => [r.key, r.line.source]));
   const names = plan.steps.length ? sourceNames() : {};
   for (const step of plan.steps) {
@@ -753,11 +809,11 @@ export function pushMonth(
     skipped: plan.skipped.length,
     invalidRows: monthPlan.grid.invalid.length,
   };
-  const gate = manualModeGateOf(monthPlan);
+  const gate = manualModeGateOf(monthPlan, approved);
   if (gate) {
     summary.refused = gate;
     summary.steps = 0;
-    if (!opts.dryRun) writeStatuses(ss, month, refusedStatuses(monthPlan, gate));
+    if (!opts.dryRun) writeStatuses(ss, month, refusedStatuses(monthPlan, gate, approved));
     return { summary, plan: { groups: [], steps: [], skipped: plan.skipped } };
   }
   if (opts.dryRun) return { summary, plan };
@@ -790,10 +846,9 @@ export function pushMonth(
     }
   }
   for (const r of monthPlan.grid.rows) {
-    const tooLarge = r.approved ? tooLargeToBill(r.line) : null;
+    const tooLarge = r.approved && (!service || service.has(r.key)) ? tooLargeToBill(r.line) : null;
     if (tooLarge) results.set(r.key, { status: 'skipped', message: tooLarge });
   }
-  const approved = approvedKeys(monthPlan.grid);
   for (const a of monthPlan.reconciliation.actions) {
     for (const k of a.lineKeys) {
       if (!approved.has(k) || results.has(k)) continue;

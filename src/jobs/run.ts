@@ -43,6 +43,7 @@ import { ledgerAlarm, LedgerTamperedError, readLedgerHead, requireIntactLedger }
 import { LedgerLockedError, requireLedgerWritable } from './ledger-writers';
 import { keysMaybeSent, NothingPulledError, pullMonthInMemory, pushMonth, reconcileMonth } from './month';
 import type { MonthContext, PullSummary, PushSummary } from './month';
+import type { SyncedLine } from '../sheets/mappings';
 
 export const SETTINGS_KEY = 'bg.settings';
 const CHECKPOINT_KEY = 'bg.checkpoint';
@@ -94,6 +95,8 @@ const checkpointSchema = z.object({
   startedAt: z.string(),
   /** A scheduled pull-then-push whose pull has not finished writing the tab: pull again first. */
   pullPending: z.boolean().optional(),
+  /** "Sync now" of one contract service: its continuations push only that service too. */
+  service: z.object({ source: z.string(), customerId: z.string(), subscriptionId: z.string() }).optional(),
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -405,9 +408,10 @@ export function runPush(
   trigger: Checkpoint['trigger'] = 'manual',
   pullFirst = false,
   budgetMs?: number,
+  service?: SyncedLine,
 ): PushRunResult {
   assertMonth(month);
-  return withDocumentLock('the push', () => {
+  return withDocumentLock(service ? 'the sync of this service' : 'the push', () => {
     const existing = readJson(CHECKPOINT_KEY, checkpointSchema);
     const cp = existing.ok ? existing.value : null;
     // The tab of a pull still being written is incomplete: pushing it now would leave rows out.
@@ -415,8 +419,17 @@ export function runPush(
       throw new Error(
         `The pull of ${cp.month} is still being written in the background; push once it has finished (a few minutes).`,
       );
-    // A pending comparison of this month is superseded: the push plans from a fresh read anyway.
-    const resume = cp && cp.month === month && cp.job !== 'compare' ? cp : null;
+    // A push of the whole month still under way pushes this service too (when approved): one run at a time.
+    if (service && cp && cp.month === month && cp.job !== 'compare' && !cp.service)
+      throw new Error(
+        `The push of ${month} is still under way and pushes this service's approved rows too; sync one service once it has finished.`,
+      );
+    // A pending comparison of this month is superseded: the push plans from a fresh read anyway. A pending
+    // sync of one service is joined by the same sync and taken over by a push of the whole month (which
+    // plans from a fresh read, so whatever that sync already sent is not sent again).
+    const sameScope = (c: Checkpoint) =>
+      service ? sameService(c.service, service) : c.service === undefined;
+    const resume = cp && cp.month === month && cp.job !== 'compare' && sameScope(cp) ? cp : null;
     const checkpoint: Checkpoint = resume ?? {
       job: pullFirst ? 'month' : 'push',
       month,
@@ -425,6 +438,15 @@ export function runPush(
       pullFirst,
       continuations: 0,
       startedAt: new Date().toISOString(),
+      ...(service
+        ? {
+            service: {
+              source: service.source,
+              customerId: service.customerId,
+              subscriptionId: service.subscriptionId,
+            },
+          }
+        : {}),
     };
     return executeCheckpoint(checkpoint, budgetMs);
   });
@@ -454,6 +476,15 @@ function configuredBatchSize(): number | undefined {
   const r = readJson(BATCH_KEY, batchSchema);
   return r.ok && r.value !== null ? r.value : undefined;
 }
+
+const serviceLabel = (s: SyncedLine): string =>
+  s.subscriptionId ? `subscription ${s.subscriptionId}` : `${s.customerId}'s default contract`;
+
+const sameService = (a: SyncedLine | undefined, b: SyncedLine): boolean =>
+  a !== undefined &&
+  a.source === b.source &&
+  a.customerId === b.customerId &&
+  a.subscriptionId === b.subscriptionId;
 
 /** Time kept in hand for the status/ledger writes and the continuation trigger. */
 const reserveFor = (limitMs: number): number => Math.min(60_000, limitMs / 4);
@@ -530,6 +561,7 @@ function pushAndRecord(
     hasTime: () => budget.hasTime(reserve),
     known,
     batchSize: configuredBatchSize(),
+    ...(checkpoint.service ? { only: checkpoint.service } : {}),
     // A continuation may plan from what this push read and wrote (PsaReadScope.pushBeganAt).
     ...(checkpoint.continuations > 0 ? beganAt(checkpoint) : {}),
     onStep: (done, total) => {
@@ -562,9 +594,10 @@ function pushAndRecord(
         : 'continuing',
     // Past the daily quota, the user sees when the rest goes.
     message:
-      summary.dailyQuota && !summary.finished
+      (checkpoint.service ? `Sync now of ${serviceLabel(checkpoint.service)}: ` : '') +
+      (summary.dailyQuota && !summary.finished
         ? `${describePush(summary)} (at ${continuationTime()})`
-        : describePush(summary),
+        : describePush(summary)),
   });
   return { ...summary, continuing: !summary.finished };
 }

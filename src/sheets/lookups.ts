@@ -11,6 +11,7 @@ import type {
   PsaContractKind,
   PsaProduct,
 } from '../core/psa';
+import { LATEST_INVOICE_RULES, type LatestInvoiceRule } from '../core/settings';
 import { ensureSheet, ensureSize, readTable, writeBlock } from '../platform/spreadsheet';
 import type { CellValue, Sheet, Spreadsheet, WriteValue } from '../platform/spreadsheet';
 import { cellNumber, cellText, isBlank } from './cells';
@@ -90,6 +91,8 @@ const CONTRACT_COLUMNS = [
   def('kind', 'Kind'),
   def('startDate', 'Start'),
   def('endDate', 'End'),
+  // Added later (#16): the latest-invoice rules under which an invoice is its company's latest.
+  { ...def('latestUnder', 'Latest under'), required: false },
 ];
 const CODE_COLUMNS = [def('label', 'Code'), def('list', 'List'), def('id', 'Id'), def('name', 'Name')];
 
@@ -167,6 +170,7 @@ export function writeLookups(
         c.kind,
         c.startDate,
         c.endDate ?? '',
+        c.latestUnder?.join(', ') ?? '',
       ]),
   );
   const codeRows: WriteValue[][] = [];
@@ -246,6 +250,10 @@ export function readLookups(ss: Spreadsheet, options: { codes?: boolean } = {}):
     contracts: (contracts?.rows ?? []).map((r) => {
       const kind = cellText(contracts?.get(r, 'kind')) as PsaContractKind;
       const end = cellText(contracts?.get(r, 'endDate'));
+      const under = cellText(contracts?.get(r, 'latestUnder'))
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x): x is LatestInvoiceRule => (LATEST_INVOICE_RULES as readonly string[]).includes(x));
       return {
         id: cellText(contracts?.get(r, 'id')),
         companyId: cellText(contracts?.get(r, 'companyId')),
@@ -253,6 +261,7 @@ export function readLookups(ss: Spreadsheet, options: { codes?: boolean } = {}):
         kind: KINDS.includes(kind) ? kind : 'recurring-service',
         startDate: cellText(contracts?.get(r, 'startDate')),
         endDate: end || null,
+        ...(under.length ? { latestUnder: under } : {}),
       };
     }),
     codes: codeLists,

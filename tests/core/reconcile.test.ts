@@ -6,7 +6,7 @@ import { reconcile } from '../../src/core/reconcile';
 import type { ReconcileAction } from '../../src/core/reconcile';
 import { defaultBillingSettings } from '../../src/core/settings';
 import type { BillingSettings, EffectiveSettings } from '../../src/core/settings';
-import { mappingTargetResolver, type ContractFacts } from '../../src/core/targets';
+import { mappingTargetResolver, withDisabledIntegrations, type ContractFacts } from '../../src/core/targets';
 import { CONTRACT_PSA, INVOICE_PSA } from '../../src/core/testing/capabilities';
 import type { PsaCapabilities } from '../../src/core/targets';
 import { keyed, raw } from './fixtures';
@@ -575,6 +575,63 @@ describe('sync stopped on a contract mapping (seed 002)', () => {
     const r = run(lines, { maps: stoppedMaps() });
     expect(r.byLine.get(lines[0].key)?.reason).toBe('sync-stopped');
     expect(r.byLine.get(lines[1].key)?.action).toBe('add-charge');
+  });
+});
+
+describe('a disabled integration: its lines are held, nothing of them lost', () => {
+  // The same contract service reached from two integrations; 'usage' is disabled.
+  const twoSources = (): Mappings => {
+    const m = mappings();
+    m.clients.push({ ...m.clients[0], source: 'usage' });
+    m.products.push({ ...m.products[0], source: 'usage' });
+    m.contracts.push({ ...m.contracts[0], source: 'usage' });
+    return m;
+  };
+  const state: PsaBillingState = {
+    quantities: [
+      {
+        ref: { kind: 'quantity', companyId: 'CO1', contractId: 'K1', productId: 'P1' },
+        psaId: 'CS1',
+        quantity: 10,
+        unitPrice: 22,
+        unitCost: 18,
+      },
+    ],
+    charges: [],
+  };
+  const runWith = (lines: BillingLine[], disabled: ReadonlyMap<string, string>) => {
+    const base = defaultBillingSettings();
+    return reconcile({
+      lines,
+      state,
+      resolver: withDisabledIntegrations(mappingTargetResolver(twoSources(), base), disabled),
+      capabilities: CONTRACT_PSA,
+      psaCurrency: 'USD',
+    });
+  };
+  const off = new Map([['usage', 'Usage Co']]);
+
+  it('holds its lines, naming it; a contract service it shares keeps its quantity; enabled, both sum again', () => {
+    const lines = keyed([
+      raw({ subscriptionId: 'sub-1', quantity: 12 }),
+      raw({ source: 'usage', subscriptionId: 'sub-2', quantity: 3 }),
+      raw({ source: 'usage', subscriptionId: 'sub-3', chargeType: 'usage', quantity: 1 }),
+    ]);
+    const r = runWith(lines, off);
+    const own = r.byLine.get(lines[1].key) as ReconcileAction;
+    expect(own).toMatchObject({ action: 'blocked', reason: 'integration-disabled', psaId: 'CS1' });
+    expect(own.message).toBe("Integration 'Usage Co' is disabled on Connect: enable it to push these rows");
+    expect(own.before?.quantity).toBe(10);
+    expect(r.byLine.get(lines[2].key)).toMatchObject({ action: 'blocked', reason: 'integration-disabled' });
+    // The enabled integration's line on the same service would otherwise set it to 12, losing the 3.
+    const other = r.byLine.get(lines[0].key) as ReconcileAction;
+    expect(other).toMatchObject({ action: 'blocked', reason: 'integration-disabled' });
+    expect(other.message).toMatch(/Another line on this contract service is held \(Integration 'Usage Co'/);
+    expect(r.actions.some((a) => a.action !== 'blocked')).toBe(false);
+
+    const again = runWith(lines, new Map());
+    expect(again.byLine.get(lines[0].key)).toMatchObject({ action: 'set-quantity', after: { quantity: 15 } });
+    expect(again.byLine.get(lines[2].key)?.action).toBe('add-charge');
   });
 });
 

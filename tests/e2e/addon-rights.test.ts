@@ -54,6 +54,7 @@ const ARGS: Record<ServerFunctionName, unknown[]> = {
   listServiceSync: [MONTH],
   stopServiceSync: [{ ...customer, subscriptionId: '' }],
   resumeServiceSync: [{ ...customer, subscriptionId: '' }],
+  syncServiceNow: [{ ...customer, subscriptionId: '', month: MONTH }],
   rememberLineLinks: [MONTH],
   refreshClients: [],
   listBillingMonths: [],

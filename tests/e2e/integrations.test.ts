@@ -2,11 +2,15 @@
  * Integrations on/off and pulled one at a time (issue #18 item 4) through the BUILT bundle: a disabled
  * integration keeps its credentials, is skipped by pulls and the tenant check and says so; its rows are
  * left as they are (never "Removed at source"); a pull of one integration leaves the others' rows alone.
- * Scheduled runs (the nightly sync and the monthly push, through the hourly dispatcher) skip it too.
+ * Scheduled runs (the nightly sync and the monthly push, through the hourly dispatcher) skip it too. Its
+ * rows, even approved, are held (never pushed, by hand, by a schedule or as changes in a dry run) with a
+ * Status naming it; enabling it again pushes them once.
  */
 import { DEMO_MONTH } from '../../local/demo/msp';
 import { sourceName } from '../../src/connectors/registry';
 import { setClock } from '../../local/gas';
+import type { PsaContractFixture } from '../../local/sandbox/contract';
+import { contractFixtureOf } from '../contract/support';
 import { billableDefaults, DEMO_SOURCES, firstPsaWhere, startBundle } from './bundle-host';
 import type { BundleHost, DefaultsView } from './bundle-host';
 
@@ -123,5 +127,86 @@ describe('integrations on/off and pulled one at a time (built bundle)', () => {
     expect(JSON.stringify(offRows())).toBe(before);
     expect(removed(off)).toEqual([]);
     b.call('stopSchedule');
+  });
+  it('holds the approved rows of a disabled integration (manual push, dry run, nightly sync, monthly push) and pushes them once when it is enabled again', async () => {
+    // Left by the test above: the integration is disabled, with its own mode "reconcile by hand", and its
+    // rows were never pushed. They are ticked by hand now.
+    const { isMutation } = contractFixtureOf(b.psa) as PsaContractFixture;
+    const mutations = async () => (await b.sb.admin(b.psa).requests()).filter(isMutation);
+    const g = b.sheet(`Billing ${DEMO_MONTH}`);
+    const head = (g.rows[0] ?? []).map((c) => c?.v ?? '');
+    for (const r of g.rows.slice(1))
+      if (r?.[head.indexOf('Source')]?.v === off) {
+        const cell = r[head.indexOf('Approved')];
+        if (cell) cell.v = true;
+      }
+    const offRows = () => grid().filter((r) => r.Source === off);
+    const count = offRows().length;
+    expect(count).toBeGreaterThan(0);
+    const reason = `Integration '${sourceName(off)}' is disabled on Connect: enable it to push these rows`;
+    const held = () => {
+      for (const r of offRows()) {
+        expect(r.Approved).toBe(true);
+        expect(r.Status).toBe(`Not pushed: ${reason}`);
+        expect(r['PSA reference']).toBe('');
+      }
+    };
+
+    // Review counts them; a dry run shows no change for them; a push by hand sends nothing for them and is
+    // not refused for their unmapped products.
+    type Review = { disabledIntegrations: { integration: string; rows: number; approved: number }[] };
+    expect((b.call('reviewBillingMonth', DEMO_MONTH) as Review).disabledIntegrations).toEqual([
+      expect.objectContaining({ integration: sourceName(off), rows: count, approved: count }),
+    ]);
+    type Dry = { total: number; refused?: unknown };
+    const dry = b.call('dryRunPush', DEMO_MONTH) as Dry;
+    expect(dry.refused).toBeUndefined();
+    expect(dry.total).toBe(0);
+    await b.sb.admin(b.psa).clearRequests();
+    const manual = b.call('pushBillingMonth', DEMO_MONTH) as { applied: number; refused?: unknown };
+    expect(manual.refused).toBeUndefined();
+    expect(manual.applied).toBe(0);
+    expect(await mutations()).toEqual([]);
+    held();
+
+    // Its products auto-created again (no mode of its own), so nothing else would stop its rows: the nightly
+    // sync and the monthly push, pulling first, through the hourly dispatcher, hold them the same.
+    const d = b.call('getDefaults') as DefaultsView;
+    const own = { ...d.settings.sources[off] };
+    delete own.productLifecycle;
+    b.call('saveDefaults', { ...d.settings, sources: { ...d.settings.sources, [off]: own } });
+    type Last = { lastRun: { outcome: string; month: string; trigger: string } };
+    setClock(b.host.state, Date.parse('2026-10-29T12:00:00Z'));
+    b.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
+    b.host.fireDueTriggers(Date.parse('2026-10-30T06:59:00Z'));
+    expect((b.call('getSchedule') as Last).lastRun).toMatchObject({
+      outcome: 'finished',
+      trigger: 'nightly',
+    });
+    b.call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: null });
+    b.host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'));
+    expect((b.call('getSchedule') as Last).lastRun).toMatchObject({
+      outcome: 'finished',
+      month: DEMO_MONTH,
+      trigger: 'scheduled',
+    });
+    b.call('stopSchedule');
+    expect(await mutations()).toEqual([]);
+    held();
+    expect(offRows()).toHaveLength(count);
+
+    // Enabled again: pushed once; a second push changes nothing.
+    b.call('setIntegrationEnabled', off, true);
+    expect((b.call('dryRunPush', DEMO_MONTH) as Dry).total).toBeGreaterThan(0);
+    const pushed = b.call('pushBillingMonth', DEMO_MONTH) as { applied: number; failed: number };
+    expect(pushed.failed).toBe(0);
+    expect(pushed.applied).toBeGreaterThan(0);
+    for (const r of offRows()) expect(String(r.Status)).not.toMatch(/disabled/);
+    expect(offRows().filter((r) => r['PSA reference'] !== '').length).toBeGreaterThan(0);
+    expect((b.call('reviewBillingMonth', DEMO_MONTH) as Review).disabledIntegrations).toEqual([]);
+    await b.sb.admin(b.psa).clearRequests();
+    expect((b.call('pushBillingMonth', DEMO_MONTH) as { applied: number }).applied).toBe(0);
+    expect(await mutations()).toEqual([]);
+    expect((b.call('dryRunPush', DEMO_MONTH) as Dry).total).toBe(0);
   });
 });

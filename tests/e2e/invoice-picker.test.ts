@@ -14,9 +14,15 @@ interface ClientRow {
   companyId: string | null;
   status: string;
   lastInvoice: string | null;
+  lastInvoiceNone?: string | null;
   recurringInvoices: string[];
   canPickInvoice: boolean;
   overrides: { targetInvoiceId?: string | null };
+}
+interface Settings {
+  global: Record<string, unknown>;
+  sources: Record<string, Record<string, unknown>>;
+  clients: Record<string, unknown>;
 }
 interface Choice {
   id: string;
@@ -62,6 +68,45 @@ describe('the invoice picker through the built bundle', () => {
     }) as { rows: ClientRow[] };
     const after = saved.rows.find((r) => r.customerId === key.customerId && r.source === key.source);
     expect(after?.overrides.targetInvoiceId).toBe(recurring[0].id);
+  });
+
+  it('shows the latest invoice under the client’s own rule (global → integration → client), or that none qualifies and what a push then does', () => {
+    const settings = () => (b.call('getDefaults') as { settings: Settings }).settings;
+    const save = (global: Record<string, unknown>, sources: Settings['sources'] = {}) => {
+      const s = settings();
+      b.call('saveDefaults', { ...s, global: { ...s.global, ...global }, sources });
+    };
+    const mapped = () => rows().filter((r) => r.companyId !== null && r.status !== 'excluded');
+    // Charges on the latest invoice; the default rule (not sent) against the broader one (sent, unpaid).
+    save({ invoiceBehaviour: 'latest', latestInvoice: 'unsent', noLatestInvoice: 'hold' });
+    const unsent = mapped();
+    save({ latestInvoice: 'unpaid' });
+    const unpaid = mapped();
+    // A client whose newest invoice was sent: none qualifies under 'unsent', that invoice under 'unpaid'.
+    const i = unsent.findIndex((r, k) => r.lastInvoice === null && unpaid[k].lastInvoice !== null);
+    if (i < 0) throw new Error('the demo PSA has no client whose only open invoice was sent');
+    expect(unsent[i].lastInvoiceNone).toMatch(/^none qualifies — its charges are held/);
+    expect(unpaid[i].lastInvoiceNone ?? null).toBeNull();
+    const row = unpaid[i];
+    const key = { source: row.source, customerId: row.customerId };
+    const now = () =>
+      mapped().find((r) => r.source === key.source && r.customerId === key.customerId) as ClientRow;
+    // The integration's rule wins over the global one, and its fallback is what the row says happens.
+    save({}, { [key.source]: { latestInvoice: 'unsent', noLatestInvoice: 'new' } });
+    expect(now().lastInvoice).toBeNull();
+    expect(now().lastInvoiceNone).toMatch(
+      /^none qualifies — its charges go on a new invoice for their month/,
+    );
+    // The client's own rule wins over the integration's.
+    b.call('saveClientOverrides', { ...key, overrides: { latestInvoice: 'unpaid' } });
+    expect(now().lastInvoice).toBe(row.lastInvoice);
+    expect(now().lastInvoiceNone ?? null).toBeNull();
+    // Billed on a chosen or a new invoice: no latest invoice is needed, so none is said to be missing.
+    b.call('saveClientOverrides', {
+      ...key,
+      overrides: { invoiceBehaviour: 'new', latestInvoice: 'unsent' },
+    });
+    expect(now().lastInvoiceNone ?? null).toBeNull();
   });
 
   it('refuses a customer with no PSA company', () => {

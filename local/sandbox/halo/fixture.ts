@@ -77,6 +77,11 @@ export interface HaloVariant {
   listView: 'full' | 'summary';
   postedFilter?: 'honoured' | 'ignored';
   dateWindow?: 'ignored' | 'honoured' | 'rejected';
+  /**
+   * How the unpaged lists the spec gives no envelope for (/Tax, /AssetGroup) answer: a bare array (the
+   * default) or `{ record_count, <key>: [...] }` as the paged lists do. Unverified either way (SOURCES.md).
+   */
+  unpagedLists?: 'bare' | 'keyed';
 }
 
 export const DEFAULT_VARIANT: HaloVariant = {

@@ -96,7 +96,8 @@ function page<T>(req: SandboxRequest, s: HaloState, key: string, all: T[], bare 
   }
   const count = Number(q.get('count') ?? 0);
   const records = count > 0 ? all.slice(0, count) : all;
-  return ok(bare ? records : { record_count: all.length, [key]: records });
+  const asArray = bare && s.variant.unpagedLists !== 'keyed';
+  return ok(asArray ? records : { record_count: all.length, [key]: records });
 }
 
 function parseArrayBody(req: SandboxRequest): Json[] | SandboxResponse {

@@ -22,12 +22,13 @@ import {
   type PushStep,
   type StepOutcome,
 } from '../../../core/psa';
+import { LATEST_INVOICE_RULES, type LatestInvoiceRule } from '../../../core/settings';
 import { AUTO_CREATE_PRODUCT_PREFIX } from '../../../core/targets';
 import { HaloApi, pagesLeft, type HaloProblem } from './api';
 import { HaloClients } from './clients';
 import { parseHaloConfig } from './config';
 import { invoiceContainer, parseContainer, recurringContainer } from './containers';
-import { HaloInvoices, refKey, type InvoiceRef, type LoadedInvoice } from './invoices';
+import { HaloInvoices, latestOf, newerFirst, refKey, type InvoiceRef, type LoadedInvoice } from './invoices';
 import {
   HaloItems,
   unreconciledProducts,
@@ -38,15 +39,7 @@ import {
 import { HaloPacer, type PacingDeps } from './pacing';
 import { invoiceChoices } from './picker';
 import { HaloBatch, type HaloPushContext } from './push';
-import {
-  closedBecause,
-  haloClient,
-  haloInvoice,
-  haloTax,
-  listEnvelope,
-  type HaloInvoice,
-  type HaloItem,
-} from './schemas';
+import { haloClient, haloInvoice, haloTax, listEnvelope, type HaloInvoice, type HaloItem } from './schemas';
 
 export { policy, haloConfigSchema, parseHaloConfig } from './config';
 export type { HaloConfig, HaloConfigInput } from './config';
@@ -173,11 +166,14 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     return new Map([...this.items.existing(wanted)].map(([sku, i]) => [sku, asProduct(i)]));
   }
 
-  /** Per client: its latest invoice and its recurring invoices (container ids, see containers.ts). */
+  /**
+   * Per client: its latest invoice under each latest-invoice rule (`latestUnder`; one record when the rules
+   * agree) and its recurring invoices (container ids, see containers.ts).
+   */
   listContracts(companyIds: string[]): PsaContract[] {
     if (!companyIds.length) return [];
     const out: PsaContract[] = [];
-    for (const h of this.latestInvoices(companyIds)) {
+    for (const [h, rules] of this.latestInvoices(companyIds)) {
       out.push({
         id: invoiceContainer(h.id),
         companyId: String(h.client_id),
@@ -185,6 +181,7 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
         kind: 'invoice',
         startDate: h.invoice_date.slice(0, 10),
         endDate: null,
+        latestUnder: rules,
       });
     }
     const recurring = this.api.listByClients(
@@ -209,30 +206,36 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
   }
 
   /**
-   * Each client's newest invoice: the clients' invoice list (client_ids, newest first) — page 1, then
-   * either its remaining pages or, when that is fewer requests, one newest-invoice read per client not
-   * seen yet (a long invoice history).
+   * Each client's latest invoice under each rule, chosen as a push chooses (latestOf): the clients' invoice
+   * list (client_ids, newest first) — page 1, then, for clients without a latest invoice under every rule
+   * yet, either its remaining pages or, when that is fewer requests, one newest-invoices read per client (a
+   * long invoice history).
    */
-  private latestInvoices(companyIds: string[]): HaloInvoice[] {
+  private latestInvoices(companyIds: string[]): [HaloInvoice, LatestInvoiceRule[]][] {
     const what = 'reading the clients’ latest invoices';
     const lists = this.api.clientLists('/Invoice', NEWEST_FIRST, companyIds);
     const firsts = this.api.firstPages(lists, 'invoices', what);
-    const newest = new Map<string, HaloInvoice>();
-    // The newest invoice that can still take charges (not posted, credited, voided, sent or paid).
+    // Each client's invoices read so far, newest first.
+    const read = new Map<string, HaloInvoice[]>();
     const keep = (records: unknown[]) => {
       for (const h of this.api.parseRecords(records, haloInvoice, what)) {
-        if (!newest.has(String(h.client_id)) && closedBecause(h) === null) newest.set(String(h.client_id), h);
+        const own = read.get(String(h.client_id)) ?? [];
+        own.push(h);
+        read.set(String(h.client_id), own);
       }
     };
+    const latest = (c: string, rule: LatestInvoiceRule) =>
+      latestOf([...(read.get(c) ?? [])].sort(newerFirst), (h) => h, rule);
+    const found = (c: string) => LATEST_INVOICE_RULES.every((r) => latest(c, r) !== undefined);
     firsts.forEach((f) => keep(f.records));
     const whole: number[] = [];
     const single: string[] = [];
     lists.forEach((l, i) => {
       const unseen = String(l.query.client_ids)
         .split(',')
-        .filter((c) => !newest.has(c));
+        .filter((c) => !found(c));
       const left = pagesLeft(firsts[i]);
-      // Nothing left: the unseen clients have no invoice at all.
+      // Nothing left: what was read is all the unseen clients have.
       if (!unseen.length || !left) return;
       if (left <= unseen.length) whole.push(i);
       else single.push(...unseen);
@@ -245,7 +248,7 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
         what,
       )
       .forEach((records, k) => keep(records.slice(firsts[whole[k]].records.length)));
-    // Page 1 of one client's list, newest first, a few records: its newest open invoice, if one of those.
+    // Page 1 of one client's list, newest first, a few records: its latest invoices, if among those.
     const one = this.api.sendAll(
       single.map((c) => ({
         method: 'get' as const,
@@ -256,7 +259,19 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     one.forEach((res) =>
       keep(this.api.json(res, listEnvelope('invoices'), what).records.slice(0, NEWEST_FEW)),
     );
-    return [...newest.values()];
+    const out: [HaloInvoice, LatestInvoiceRule[]][] = [];
+    for (const c of read.keys()) {
+      const byId = new Map<number, [HaloInvoice, LatestInvoiceRule[]]>();
+      for (const rule of LATEST_INVOICE_RULES) {
+        const h = latest(c, rule);
+        if (!h) continue;
+        const e = byId.get(h.id) ?? [h, []];
+        e[1].push(rule);
+        byId.set(h.id, e);
+      }
+      out.push(...byId.values());
+    }
+    return out;
   }
 
   /** The invoice picker: the client's open invoices and its recurring invoices, newest first. */

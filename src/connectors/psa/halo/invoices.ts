@@ -217,12 +217,23 @@ const LIST_VIEW_TTL_S = 6 * 60 * 60;
 const keptViews = z.object({ invoice: z.boolean().optional(), recurring: z.boolean().optional() });
 
 const invoiceWithLines = haloInvoice.extend({ lines: z.array(z.record(z.string(), z.unknown())).nullish() });
-const newestFirst = (a: LoadedInvoice, b: LoadedInvoice): number =>
-  a.header.invoice_date < b.header.invoice_date
-    ? 1
-    : a.header.invoice_date > b.header.invoice_date
-      ? -1
-      : b.header.id - a.header.id;
+/** Newest first, as Halo lists them for BillGrid: invoice date, then id. */
+export const newerFirst = (a: HaloInvoice, b: HaloInvoice): number =>
+  a.invoice_date < b.invoice_date ? 1 : a.invoice_date > b.invoice_date ? -1 : b.id - a.id;
+const newestFirst = (a: LoadedInvoice, b: LoadedInvoice): number => newerFirst(a.header, b.header);
+
+/**
+ * A client's latest invoice under the rule (setting `latestInvoice`), from its invoices newest first
+ * (newerFirst): the first that can still take charges (closedBecause). The one choice both a push's
+ * 'latest' (latestFor) and the Clients screen (listContracts, at Refresh) make; undefined when none qualifies.
+ */
+export function latestOf<T>(
+  newestFirstList: readonly T[],
+  header: (t: T) => HaloInvoice,
+  rule: LatestInvoiceRule,
+): T | undefined {
+  return newestFirstList.find((t) => closedBecause(header(t), rule) === null);
+}
 
 /** Which invoice: Halo numbers invoices and recurring invoices separately. */
 export interface InvoiceRef {
@@ -562,7 +573,7 @@ export class HaloInvoices {
     const idx = this.held(clientId);
     const held = idx.keyAt.get(lineKey) ?? (knownId !== null ? idx.lineAt.get(knownId) : undefined);
     if (held !== undefined) return held;
-    return idx.invoices.find((i) => closedBecause(i.header, rule) === null)?.header.id ?? null;
+    return latestOf(idx.invoices, (i) => i.header, rule)?.header.id ?? null;
   }
 
   /** Why a client has no latest invoice (latestFor gave null), and what to do, in the users' words. */

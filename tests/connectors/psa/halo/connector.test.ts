@@ -153,14 +153,22 @@ describe('HaloPSA connector (integration)', () => {
 
   describe('latest invoice per client', () => {
     const clients = ['101', '103', '105', '107', '108', '112'];
-    // The newest invoice that can take charges: newer credit notes (105), voided (108) and paid (103)
-    // invoices are passed over; 112's only unposted invoice was already sent, so it has none.
-    const newest = ['101 1002', '103 1004', '105 1006', '107 1008', '108 1010'];
+    // The newest invoice that can take charges, under each rule: newer credit notes (105), voided (108)
+    // and paid (103) invoices are passed over; 112's only unposted invoice was already sent, so it has one
+    // only under 'unpaid'.
+    const newest = [
+      '101 1002 unsent+unpaid',
+      '103 1004 unsent+unpaid',
+      '105 1006 unsent+unpaid',
+      '107 1008 unsent+unpaid',
+      '108 1010 unsent+unpaid',
+      '112 1012 unpaid',
+    ];
     const latest = (target: HaloTarget) =>
       target
         .listContracts(clients)
         .filter((c) => c.kind === 'invoice')
-        .map((c) => `${c.companyId} ${c.id.replace('invoice:', '')}`)
+        .map((c) => `${c.companyId} ${c.id.replace('invoice:', '')} ${c.latestUnder?.join('+')}`)
         .sort();
     const invoiceGets = async () => (await log()).filter((q) => q.path === '/api/Invoice');
 

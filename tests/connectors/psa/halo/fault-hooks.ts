@@ -90,7 +90,7 @@ export function checkHalo(initial: HaloState, final: HaloState, rows: RowTarget[
   return out;
 }
 
-function projectHalo(state: Rec): unknown {
+export function projectHalo(state: Rec): unknown {
   const items = (state.items as Rec[]) ?? [];
   const itemName = new Map(items.map((i) => [i.id, String(i.name)]));
   const invoice = (inv: Rec) => ({

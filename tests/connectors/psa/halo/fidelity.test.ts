@@ -21,6 +21,7 @@ import {
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
 import { RetryingHttpClient } from '../../../../src/platform/http';
 import { createGasEnvironment } from '../../../../local/gas/env';
+import { projectHalo } from './fault-hooks';
 import { HaloSpec } from './support/halo-openapi';
 import { TENANT_URL, testHttp } from './support/http';
 import { approved, divergence, fullMonth, latestInFixture, stepsOf, type Approved } from './support/scenario';
@@ -124,6 +125,42 @@ describe('HaloPSA as it really behaves', () => {
           expect(line.map((l) => l.qty_order)).toEqual([changed[i].quantity]);
         }
       }
+    });
+  });
+
+  // Faults under the variants where the key is not listed or not kept (kept: connector.test.ts's crash
+  // tests and the fault schedules, tests/connectors/psa/halo/fault-schedules.test.ts).
+  describe.each(['dropped-on-list', 'dropped'] as const)('line key %s, a change request cut', (lineKey) => {
+    it('after any one change request Halo acted on (its answer lost), the next push finishes the month: the invoices as after an uncut push, and a push after that sends nothing', async () => {
+      const steps = stepsOf(fullMonth());
+      const fresh = async () => {
+        await admin().reset();
+        await variant({ lineKey });
+      };
+      await fresh();
+      push(steps);
+      const uncut = projectHalo((await state()) as unknown as Record<string, unknown>);
+      const total = (await log()).filter(isMutation).length;
+      expect(total).toBeGreaterThan(1);
+      let cut = 0;
+      for (let i = 0; i < total; i++) {
+        await fresh();
+        // Halo acts on the i-th change request, then the connection drops: BillGrid records no line id for it.
+        await admin().faults([
+          { match: { method: 'POST', pathPrefix: '/api/' }, after: i, times: 1, dropAfterHandling: true },
+        ]);
+        const first = push(steps);
+        if (first.some((o) => o.status === 'failed')) cut++;
+        const next = push(recorded(steps, first));
+        expect({ i, failed: next.filter((o) => o.status === 'failed') }).toEqual({ i, failed: [] });
+        const after = projectHalo((await state()) as unknown as Record<string, unknown>);
+        expect({ i, state: after }).toEqual({ i, state: uncut });
+        await admin().clearRequests();
+        push(recorded(steps, next));
+        expect({ i, writes: (await log()).filter(isMutation) }).toEqual({ i, writes: [] });
+      }
+      // The cuts were real: a cut invoice write leaves its steps without a recorded line id.
+      expect(cut).toBeGreaterThan(0);
     });
   });
 

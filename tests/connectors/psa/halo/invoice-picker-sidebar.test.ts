@@ -123,7 +123,7 @@ describe('HaloPSA invoice picker in the sidebar', () => {
     const expected = [
       'As in Defaults',
       ...open.map((i) =>
-        [`Invoice ${i.invoicenumber}`, (i.invoice_date ?? '').slice(0, 10), i.reference]
+        [`Invoice ${i.invoicenumber}`, `id ${i.id}`, (i.invoice_date ?? '').slice(0, 10), i.reference]
           .filter(Boolean)
           .join(' · '),
       ),

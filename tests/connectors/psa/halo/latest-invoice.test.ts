@@ -29,7 +29,12 @@ import { credentialsOf, sandboxHttp } from '../../../contract/support';
 
 const isMutation = (r: { method: string; path: string }) => r.method !== 'GET' && /^\/api\//i.test(r.path);
 
-const CUSTOMERS: Record<string, string> = { 'px-juniper': '112', 'px-baeckerei': '102' };
+const CUSTOMERS: Record<string, string> = {
+  'px-juniper': '112',
+  'px-baeckerei': '102',
+  // Clients whose newest invoice is paid (103), a credit note (105), voided (108), or open (101, 107).
+  ...Object.fromEntries(['101', '103', '105', '107', '108'].map((c) => [`px-${c}`, c])),
+};
 
 function raw(customerId: string, sku: string, productName: string, quantity: number): RawBillingLine {
   return {
@@ -201,6 +206,37 @@ describe('HaloPSA: which invoice is the latest (settings latestInvoice, noLatest
     const mine = s.invoices.find((i) => i.client_id === 112 && i.reference === 'BillGrid new:month:2026-10');
     expect(mine?.lines.map((l) => l.qty_order).sort()).toEqual([1, 3]);
     expect(keyed(s)).toHaveLength(3);
+  });
+
+  it('what Refresh records as each client’s latest invoice under a rule (the Clients screen) is the invoice a push puts its charges on', async () => {
+    const clients = Object.values(CUSTOMERS).sort();
+    const target = buildPsa('halo', creds, { httpDeps }).target;
+    const recorded = target.listContracts(clients).filter((c) => c.kind === 'invoice');
+    for (const rule of ['unsent', 'unpaid'] as const) {
+      await admin().reset();
+      const lines = Object.keys(CUSTOMERS).map((c) => raw(c, 'MS-EXO-P1', 'Exchange Online (Plan 1)', 2));
+      const out = push(lines, settingsWith({ latestInvoice: rule }), {});
+      const s = await state();
+      const status = new Map(
+        out.steps.flatMap((st, i) => st.lineKeys.map((k) => [k, out.outcomes[i].status])),
+      );
+      const pushed = Object.fromEntries(
+        out.lines.map((l) => {
+          const inv = s.invoices.find((v) => v.lines.some((x) => x.comment_1 === l.key));
+          expect(status.get(l.key)).toBe(inv ? 'applied' : 'failed');
+          return [CUSTOMERS[l.customerId], inv ? `invoice:${inv.id}` : 'none'];
+        }),
+      );
+      const shown = Object.fromEntries(
+        clients.map((c) => [
+          c,
+          recorded.find((r) => r.companyId === c && r.latestUnder?.includes(rule))?.id ?? 'none',
+        ]),
+      );
+      expect(shown).toEqual(pushed);
+      // The rules make a difference here: some client has no latest under 'unsent' but has one under 'unpaid'.
+      expect(Object.values(shown).filter((v) => v === 'none')).toHaveLength(rule === 'unsent' ? 2 : 1);
+    }
   });
 
   it('both settings are parsed at the boundary: an unknown value is refused with a readable reason', () => {

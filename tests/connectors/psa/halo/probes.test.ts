@@ -15,8 +15,10 @@ import {
   probeRateLimitHeaders,
   probeLineViews,
   probePaging,
+  probeTaxList,
   probeTaxSetup,
 } from '../../../../src/connectors/psa/halo/probes';
+import type { HttpClient, HttpResponse } from '../../../../src/core/http';
 import { TENANT_URL, testHttp } from './support/http';
 import { fullMonth, stepsOf } from './support/scenario';
 
@@ -106,6 +108,110 @@ describe('HaloPSA tenant-check probes', () => {
       detail: expect.stringMatching(/^no rate-limit header/),
     });
     expect(await writes()).toEqual([]);
+  });
+
+  /** The tenant's answers as `change` rewrites them (a tenant that answers otherwise than the sandbox). */
+  const answering = (change: (url: string, res: HttpResponse) => HttpResponse): HttpClient => {
+    const inner = http();
+    return {
+      request: (req) => change(req.url, inner.request(req)),
+      requestAll: (reqs) => inner.requestAll(reqs).map((res, i) => change(reqs[i].url, res)),
+    };
+  };
+
+  it.each([
+    [
+      'bare',
+      /^\/Tax answered a bare list of \d+ rates with id and name$/,
+      /^\/AssetGroup answered a bare list/,
+    ],
+    [
+      'keyed',
+      /^\/Tax answered \{ taxes: \[\.\.\.\] \} of \d+ rates/,
+      /^\/AssetGroup answered \{ assetgroups:/,
+    ],
+  ] as const)(
+    'unpaged lists %s: /Tax and /AssetGroup confirmed, naming the envelope; tax codes are read either way',
+    async (unpagedLists, tax, groups) => {
+      await variant({ unpagedLists });
+      expect(probeTaxList(creds, http())).toMatchObject({
+        status: 'confirmed',
+        detail: expect.stringMatching(tax),
+      });
+      expect(probeAssetGroups(creds, http())).toMatchObject({
+        status: 'confirmed',
+        detail: expect.stringMatching(groups),
+      });
+      const t = testHttp(policy, sb.urls.halo);
+      const target = createHaloTarget(
+        { baseUrl: TENANT_URL, tenant: 'northwind', ...DEMO_CREDENTIALS },
+        t.http,
+        {
+          now: t.now,
+        },
+      );
+      const s = await sb.admin('halo').state<HaloState>();
+      expect(target.listCodes().taxCodes.map((c) => c.name)).toEqual(s.taxes.map((x) => x.name));
+      expect(await writes()).toEqual([]);
+    },
+  );
+
+  it('/Tax: a rate without a name, or an answer holding no list: differs', async () => {
+    const s = await sb.admin('halo').state<HaloState>();
+    await sb.admin('halo').setState({
+      ...s,
+      taxes: [...s.taxes, { ...s.taxes[0], id: 99, name: undefined as unknown as string }],
+    });
+    expect(probeTaxList(creds, http())).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/but 1 of \d+ rates lack id or name$/),
+    });
+    const noList = answering((url, res) =>
+      /\/api\/Tax$/.test(url) ? { ...res, body: '{"record_count":3}' } : res,
+    );
+    expect(probeTaxList(creds, noList)).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/neither a list nor \{ taxes: \[\.\.\.\] \}/),
+    });
+  });
+
+  it('authinfo: a tenant without it, or naming no sign-in server: differs; no tenant named: confirmed, says so', async () => {
+    const missing = answering((url, res) =>
+      /\/api\/authinfo$/.test(url) ? { ...res, status: 404, body: '{"Message":"No HTTP resource"}' } : res,
+    );
+    expect(probeAuthInfo(creds, missing)).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/^\/api\/authinfo answered 404: sign-in falls back/),
+    });
+    const noAuth = answering((url, res) =>
+      /\/api\/authinfo$/.test(url) ? { ...res, body: '{"tenant_id":"x"}' } : res,
+    );
+    expect(probeAuthInfo(creds, noAuth)).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/names no auth_url/),
+    });
+    // A tenant (on-premises, or the tenant left to Connect) whose authinfo names the sign-in server only.
+    const noTenant = answering((url, res) => {
+      if (!/\/api\/authinfo$/.test(url)) return res;
+      const { auth_url } = JSON.parse(res.body) as { auth_url: string };
+      return { ...res, body: JSON.stringify({ auth_url }) };
+    });
+    expect(probeAuthInfo(creds, noTenant)).toMatchObject({
+      status: 'confirmed',
+      detail: expect.stringMatching(/names the sign-in server \(no tenant/),
+    });
+  });
+
+  it('rate-limit headers on an ordinary answer: differs, naming them', () => {
+    const withHeaders = answering((url, res) =>
+      /\/api\/Client/.test(url)
+        ? { ...res, headers: { ...res.headers, 'X-RateLimit-Remaining': '299', 'X-RateLimit-Limit': '300' } }
+        : res,
+    );
+    expect(probeRateLimitHeaders(creds, withHeaders)).toMatchObject({
+      status: 'differs',
+      detail: expect.stringMatching(/rate-limit headers \(X-RateLimit-Remaining, X-RateLimit-Limit\)/),
+    });
   });
 
   it('item groups under another key, or groups without a name: differs', async () => {

@@ -333,4 +333,97 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     expect((await contractReads()).sort()).toEqual(writtenNow.map((c) => `/v2/finance/contracts/${c}`));
     expect((call('getSchedule') as { lastRun: { outcome: string } }).lastRun.outcome).toBe('finished');
   }, 60_000);
+
+  // Continues from the month above (every service as the month says, the rows approved).
+  it('"Sync now" on one contract service pushes exactly its approved quantity, journalled, in the Ledger, with its last sync; again sends nothing; a stopped service or an incomplete mapping is refused with the reason', async () => {
+    setClock(host.state, Date.parse('2026-10-31T16:10:00Z'));
+    type SyncRow = { customerId: string; subscriptionId: string; lastSync: string | null };
+    type Synced = {
+      sync: { applied: number; unchanged: number; failed: number; finished: boolean };
+      view: { rows: SyncRow[] };
+    };
+    const harbor = {
+      source: 'datto-rmm',
+      customerId: 'site-blueharbor',
+      subscriptionId: 'site-blueharbor:workstations',
+      month: DEMO_MONTH,
+    };
+    const north = {
+      ...harbor,
+      customerId: 'site-acme-north',
+      subscriptionId: 'site-acme-north:workstations',
+    };
+    const lineOf = async (contract: number) =>
+      (await bmsLines()).find((l) => l.ContractId === contract && l.ServiceId === SERVICE.rmmWorkstation)!;
+    const monthUnits = { 8001: (await lineOf(8001)).Units, 8003: (await lineOf(8003)).Units };
+    // Someone lowers both services by hand in BMS; the month is compared again and approved.
+    const st = await sb.admin('kaseya-bms').state<BmsState>();
+    for (const l of st.lines)
+      if ([8001, 8003].includes(l.ContractId) && l.ServiceId === SERVICE.rmmWorkstation) l.Units -= 3;
+    await sb.admin('kaseya-bms').setState(st);
+    call('reconcileBillingMonth', DEMO_MONTH);
+    call('approveRows', DEMO_MONTH, { approve: true });
+    const ledgerRows = () => tabRows(host, 'Ledger').length;
+    const ledgerBefore = ledgerRows();
+    const lastSyncOf = (v: { rows: SyncRow[] }, s: typeof harbor) =>
+      v.rows.find((r) => r.customerId === s.customerId && r.subscriptionId === s.subscriptionId)?.lastSync;
+    const lastBefore = lastSyncOf(call('listServiceSync', DEMO_MONTH) as Synced['view'], harbor);
+    const mutations = async () => (await sb.admin('kaseya-bms').requests()).filter(isMutation);
+
+    // Sync now on Blue Harbor's workstations: exactly that contract service, nothing else.
+    await sb.admin('kaseya-bms').clearRequests();
+    const done = call('syncServiceNow', harbor) as Synced;
+    expect(done.sync).toMatchObject({ applied: 1, failed: 0, finished: true });
+    const sent = await mutations();
+    expect(sent).toHaveLength(1);
+    expect(sent[0].path).toMatch(/recurringservices\/8003\//);
+    expect((await lineOf(8003)).Units).toBe(monthUnits[8003]);
+    expect((await lineOf(8001)).Units).toBe(monthUnits[8001] - 3);
+    // In the Ledger (one step), its row's Status and Last sync updated; the schedule's run says what it was.
+    expect(ledgerRows()).toBe(ledgerBefore + 1);
+    expect(JSON.stringify(tabRows(host, 'Ledger').at(-1))).toContain('8003');
+    const lastAfter = lastSyncOf(done.view, harbor);
+    expect(lastAfter).toEqual(expect.any(String));
+    expect(lastAfter).not.toEqual(lastBefore);
+    expect((call('getSchedule') as { lastRun: { message: string } }).lastRun.message).toMatch(
+      /^Sync now of subscription site-blueharbor:workstations: 2026-10: 1 changed/,
+    );
+
+    // Again: nothing to send.
+    await sb.admin('kaseya-bms').clearRequests();
+    const again = call('syncServiceNow', harbor) as Synced;
+    expect(again.sync).toMatchObject({ applied: 0, failed: 0 });
+    expect(await mutations()).toEqual([]);
+    expect(ledgerRows()).toBe(ledgerBefore + 1);
+
+    // Acme's north clinic is summed with HQ into one BMS service: its sync pushes the whole quantity.
+    await sb.admin('kaseya-bms').clearRequests();
+    expect((call('syncServiceNow', north) as Synced).sync).toMatchObject({ applied: 1, failed: 0 });
+    expect(await mutations()).toHaveLength(1);
+    expect((await lineOf(8001)).Units).toBe(monthUnits[8001]);
+
+    // Stopped (billed by hand): refused with the reason, nothing sent.
+    call('stopServiceSync', harbor);
+    const s2 = await sb.admin('kaseya-bms').state<BmsState>();
+    s2.lines.find((l) => l.ContractId === 8003 && l.ServiceId === SERVICE.rmmWorkstation)!.Units -= 2;
+    await sb.admin('kaseya-bms').setState(s2);
+    await sb.admin('kaseya-bms').clearRequests();
+    expect(() => call('syncServiceNow', harbor)).toThrow(/Sync is stopped for .*: nothing was sent/);
+    expect(await mutations()).toEqual([]);
+    call('resumeServiceSync', harbor);
+
+    // A mapping incomplete for the service (its customer mapped to another account): refused, nothing sent.
+    const clients = host.state.spreadsheets[0].sheets.find((x) => x.name === 'Clients')!;
+    const head = (clients.rows[0] ?? []).map((c) => String(c?.v ?? ''));
+    const row = clients.rows.find((r) => r?.[head.indexOf('Customer id')]?.v === 'site-blueharbor')!;
+    const company = row[head.indexOf('PSA company')] as { v?: unknown };
+    const own = company.v;
+    company.v = String(accountIdOf('c01'));
+    expect(() => call('syncServiceNow', harbor)).toThrow(
+      /^syncServiceNow failed: Mapping Settings Incomplete/,
+    );
+    expect(await mutations()).toEqual([]);
+    company.v = own;
+    expect((await lineOf(8003)).Units).toBe(monthUnits[8003] - 2);
+  }, 60_000);
 });
