@@ -464,7 +464,11 @@ function defaultsFor(view: unknown, fixture: BigMonth, chargeDetail?: RunOptions
       productLifecycle: 'auto-create',
       invoiceBehaviour: 'latest',
       ...(chargeDetail ? { chargeDetail } : {}),
-      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null, serviceCode: d.codes.serviceCodes?.[0]?.id ?? null },
+      codes: {
+        ...d.settings.global.codes,
+        itemCode: d.codes.itemCodes[0]?.id ?? null,
+        serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+      },
     },
     clients,
   };

@@ -18,7 +18,9 @@ const has = (list: readonly PsaCode[] | undefined, id: string) => (list ?? []).s
 
 /** The lists are kept apart and read: the check applies. */
 const splits = (lists: CodeChoiceLists | null | undefined): lists is CodeChoiceLists =>
-  !!lists && lists.serviceCodes !== undefined && (lists.itemCodes.length > 0 || lists.serviceCodes.length > 0);
+  !!lists &&
+  lists.serviceCodes !== undefined &&
+  (lists.itemCodes.length > 0 || lists.serviceCodes.length > 0);
 
 /** Why the default item for charges cannot be `id`, or null when it can (or nothing is known to check). */
 export function itemCodeProblem(id: string | null | undefined, lists: CodeChoiceLists | null): string | null {

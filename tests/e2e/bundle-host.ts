@@ -111,7 +111,11 @@ export function billableDefaults(b: BundleHost, extra: Record<string, unknown> =
       ...d.settings.global,
       productLifecycle: 'auto-create',
       ...(onInvoices ? { invoiceBehaviour: 'new' } : {}),
-      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id, serviceCode: d.codes.serviceCodes?.[0]?.id ?? null },
+      codes: {
+        ...d.settings.global.codes,
+        itemCode: d.codes.itemCodes[0].id,
+        serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+      },
     },
   });
 }

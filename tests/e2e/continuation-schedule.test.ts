@@ -73,7 +73,11 @@ describe('checkpoints, continuations and the monthly schedule (built bundle)', (
       global: {
         ...d.settings.global,
         productLifecycle: 'auto-create',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id, serviceCode: d.codes.serviceCodes?.[0]?.id ?? null },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     call('pullBillingMonth', DEMO_MONTH);

@@ -73,7 +73,11 @@ export function describeMonthThroughBundle(m: MonthThroughBundle): void {
           ...defaults.settings.global,
           productLifecycle: 'auto-create',
           ...m.defaults,
-          codes: { ...defaults.settings.global.codes, itemCode: defaults.codes.itemCodes[0].id, serviceCode: defaults.codes.serviceCodes?.[0]?.id ?? null },
+          codes: {
+            ...defaults.settings.global.codes,
+            itemCode: defaults.codes.itemCodes[0].id,
+            serviceCode: defaults.codes.serviceCodes?.[0]?.id ?? null,
+          },
         },
       });
 

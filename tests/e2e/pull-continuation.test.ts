@@ -67,7 +67,11 @@ describe('a pull too large for one execution compares in a continuation (built b
       global: {
         ...d.settings.global,
         productLifecycle: 'auto-create',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id, serviceCode: d.codes.serviceCodes?.[0]?.id ?? null },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     if (budget) host.state.properties.document['bg.executionBudgetSeconds'] = String(budget);

@@ -182,7 +182,11 @@ describe(`bad input never reaches the PSA (built bundle, ${PSA})`, () => {
       global: {
         ...d.settings.global,
         productLifecycle: 'auto-create',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id, serviceCode: d.codes.serviceCodes?.[0]?.id ?? null },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     expect(call('pullBillingMonth', DEMO_MONTH).ok).toBe(true);

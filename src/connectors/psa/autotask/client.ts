@@ -41,7 +41,8 @@ export interface AutotaskProblem {
 }
 
 /** A URL's scheme and host (with any port or user part), lower-cased; '' when it has none. */
-const originOf = (url: string): string => /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0].toLowerCase() ?? '';
+const originOf = (url: string): string =>
+  /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0].toLowerCase() ?? '';
 
 export const chunk = <T>(xs: readonly T[], n: number): T[][] => {
   const out: T[][] = [];

@@ -70,7 +70,11 @@ export async function bundleMonth(sources: readonly string[], psa: string): Prom
         global: {
           ...d.settings.global,
           productLifecycle: 'auto-create',
-          codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null, serviceCode: d.codes.serviceCodes?.[0]?.id ?? null },
+          codes: {
+            ...d.settings.global.codes,
+            itemCode: d.codes.itemCodes[0]?.id ?? null,
+            serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+          },
           ...global,
         },
       });

@@ -116,7 +116,11 @@ describe('a 300-subaccount Twilio month through the built bundle', () => {
         productLifecycle: 'auto-create',
         invoiceBehaviour: 'new',
         psaCurrency: 'USD',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id, serviceCode: d.codes.serviceCodes?.[0]?.id ?? null },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     call('pullBillingMonth', DEMO_MONTH);
