@@ -369,18 +369,20 @@ export function faultSuite(psa: string, hooks: PsaFaultHooks): void {
       stats.ms += Date.now() - started;
     }, 1_500_000);
 
-    it.each(variants.map((v, i) => [v.name, i] as const))(
-      `under the sandbox variant %s: converges in ${perVariant} randomised schedules`,
-      async (_, i) => {
-        const started = Date.now();
-        await fc.assert(
-          fc.asyncProperty(scheduleArb, (s) => runSchedule(s, variantSubsets[i])),
-          { numRuns: perVariant, seed: 20261122 + i + 1 },
-        );
-        stats.ms += Date.now() - started;
-      },
-      1_500_000,
-    );
+    // (jest refuses an empty table: PSAs without variants get no such test.)
+    if (variants.length)
+      it.each(variants.map((v, i) => [v.name, i] as const))(
+        `under the sandbox variant %s: converges in ${perVariant} randomised schedules`,
+        async (_, i) => {
+          const started = Date.now();
+          await fc.assert(
+            fc.asyncProperty(scheduleArb, (s) => runSchedule(s, variantSubsets[i])),
+            { numRuns: perVariant, seed: 20261122 + i + 1 },
+          );
+          stats.ms += Date.now() - started;
+        },
+        1_500_000,
+      );
 
     describe('two executions at the same moment (separate worker threads, real LockService)', () => {
       const overlap = async (
