@@ -34,8 +34,8 @@ describeMonthThroughBundle({
  * whose company has none, "Create contract for this subscription" for one of its subscriptions) under one of
  * the variants of what Autotask gives a contract created without a period type (F9), and bills that client on
  * them: every pair of the two variant sets (9 cases).
- * Set up once (refresh, pull, the edits, approving the clients the checks are about); each case pushes from
- * that snapshot.
+ * Set up once (refresh, pull, the edits, approving the clients the checks are about); the contracts are made
+ * once per contract-period default (a snapshot its three cases share); each case pushes from its snapshot.
  */
 describe('Autotask #15 done when: quarterly and monthly contracts, annual, fractional usage, a price change (bundle)', () => {
   const TAB = `Billing ${DEMO_MONTH}`;
@@ -159,33 +159,51 @@ describe('Autotask #15 done when: quarterly and monthly contracts, annual, fract
   });
   afterAll(() => b.sb.stop());
 
+  const hostOf = (book: string) =>
+    new LocalHost(new GasRuntime(deserializeState(book), { urlMap: urlMapFor(b.sb.urls) }), code);
+  const callOn =
+    (host: LocalHost) =>
+    (fn: string, ...args: unknown[]) => {
+      const r = host.run(fn, args, { kind: 'sidebar', user: 'owner@example.com' });
+      if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
+      return r.result as { applied: number; failed: number; steps: number };
+    };
+  type Made = { contractName: string; createdContract: boolean };
+  /** Per contract-period default, the workbook and tenant once the sidebar has made the contracts. */
+  const contractsMade = new Map<string, { workbook: string; tenant: AtState; made: Made[] }>();
+  const contractsUnder = async (periodDefault: string) => {
+    const known = contractsMade.get(periodDefault);
+    if (known) return known;
+    const admin = b.sb.admin('autotask');
+    await admin.setState({ ...tenant, variants: { contractPeriodDefault: periodDefault } });
+    const host = hostOf(workbook);
+    const call = callOn(host);
+    // Contracts, as the sidebar does it: the client's contract (its second customer finds the same one),
+    // then one subscription's own; then the client's rows are approved.
+    const made = [
+      ...unlinked.map((c) => call('createMissingInPsa', { ...c, month: DEMO_MONTH })),
+      call('createMissingInPsa', { ...unlinked[0], month: DEMO_MONTH, subscriptionId: ownSubscription }),
+    ] as unknown as Made[];
+    call('approveRows', DEMO_MONTH, { approve: true, clients: [unlinked[0].customerName] });
+    const done = { workbook: serializeState(host.state), tenant: await admin.state<AtState>(), made };
+    contractsMade.set(periodDefault, done);
+    return done;
+  };
+
   it.each(
     ADJUSTMENT_PRICE_VARIANTS.flatMap((v) => CONTRACT_PERIOD_DEFAULT_VARIANTS.map((d) => [v, d] as const)),
   )(
     'adjustment price %s, contract period default %s: contracts created from the sidebar; converges; nothing sent into the posted period',
     async (variant, periodDefault) => {
-      const host = new LocalHost(
-        new GasRuntime(deserializeState(workbook), { urlMap: urlMapFor(b.sb.urls) }),
-        code,
-      );
-      const call = (fn: string, ...args: unknown[]) => {
-        const r = host.run(fn, args, { kind: 'sidebar', user: 'owner@example.com' });
-        if (!r.ok) throw new Error(`${fn} failed: ${r.error?.message}`);
-        return r.result as { applied: number; failed: number; steps: number };
-      };
       const admin = b.sb.admin('autotask');
+      const { made, ...snapshot } = await contractsUnder(periodDefault);
+      const host = hostOf(snapshot.workbook);
+      const call = callOn(host);
       await admin.setState({
-        ...tenant,
+        ...snapshot.tenant,
         variants: { adjustmentPrice: variant, contractPeriodDefault: periodDefault },
       });
-      // Contracts, as the sidebar does it: the client's contract (its second customer finds the same one),
-      // then one subscription's own; then the client's rows are approved.
-      const made = [
-        ...unlinked.map((c) => call('createMissingInPsa', { ...c, month: DEMO_MONTH })),
-        call('createMissingInPsa', { ...unlinked[0], month: DEMO_MONTH, subscriptionId: ownSubscription }),
-      ] as unknown as { contractName: string; createdContract: boolean }[];
       expect(made.map((m) => m.createdContract)).toEqual([true, ...unlinked.slice(1).map(() => false), true]);
-      call('approveRows', DEMO_MONTH, { approve: true, clients: [unlinked[0].customerName] });
       await admin.clearRequests();
       const first = call('pushBillingMonth', DEMO_MONTH);
       const sent = (await admin.requests()).filter(isMutation);
