@@ -4,6 +4,8 @@
  * Target: under 1 s in total on a 2-core machine.
  */
 import os from 'node:os';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { CONTRACT_PSA } from '../../src/core/testing/capabilities';
 import {
   applyModifiers,
@@ -186,11 +188,22 @@ const load = (): string => `${os.loadavg()[0].toFixed(2)} on ${os.cpus().length}
 const loadBefore = load();
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const runs: Timings[] = [];
+const keepHeap = process.env.BENCH_KEEP_HEAP === '1';
+/** A full garbage collection (exposed at run time: `npm run bench:core` passes no Node flags). */
+const collect: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+})();
 let result: ReturnType<typeof runOnce> | null = null;
 for (let r = 0; r < RUNS; r++) {
   const t: Timings = [];
-  // A month runs in an execution of its own: the previous run's results are not kept alive through the next.
-  result = null;
+  // A month runs in an execution of its own, on a heap of its own: the previous run's results are neither kept
+  // alive through the next nor left as garbage for it to collect (BENCH_KEEP_HEAP=1: both, as before #23's
+  // fourth pass).
+  if (!keepHeap) {
+    result = null;
+    collect();
+  }
   result = runOnce(t);
   runs.push(t);
 }

@@ -24,6 +24,12 @@ export interface SandboxModule<F = unknown> {
    * each tenant's own host declares no prefix, so its demo host is routed to the sandbox from here.
    */
   demoOrigins?: readonly string[];
+  /**
+   * A PSA whose demo month is billed from other sources than the default demo month's (e.g. module usage
+   * counted by tools of the PSA vendor's own suite): the source connectors `npm start -- --psa <id>`
+   * connects with it.
+   */
+  demoMonthSources?: readonly string[];
 }
 
 /**

@@ -41,6 +41,23 @@ export function demoCredentials(ids?: readonly string[]): Record<string, Record<
 }
 
 /**
+ * The connectors of a demo month billed to `psa` (`npm start -- --psa <id>`): the PSA and the sources its
+ * sandbox names for its month (SandboxModule.demoMonthSources), else the first two sandboxed sources (the
+ * default demo month's). Throws, listing the choices, when `psa` is not a sandboxed PSA.
+ */
+export function demoMonthFor(psa: string): { psa: string; sources: string[] } {
+  const psas = sandboxedConnectors('psa').map((c) => c.id);
+  if (!psas.includes(psa)) throw new Error(`--psa takes one of ${psas.join(', ')} (not '${psa}').`);
+  const own = sandboxOf(psa).demoMonthSources;
+  const sources = own
+    ? [...own]
+    : sandboxedConnectors('source')
+        .slice(0, 2)
+        .map((c) => c.id);
+  return { psa, sources };
+}
+
+/**
  * The vendors' real https origins as the bundle writes them (the connectors' URL prefixes without the
  * trailing '/'), by connector id: the emulator's UrlFetchApp sends each to that connector's sandbox.
  */

@@ -16,7 +16,8 @@ import { bundlePage, injectShim } from './assets';
 import { activeSpreadsheet, sheetView, tabsOf } from './snapshot';
 import { urlMapFor, WORKBENCH_SANDBOXES } from './vendors';
 import { demoCredentials } from './demo-credentials';
-import { demoSeeds } from '../sandbox/registry';
+import { demoCredentials as sandboxCredentials, demoMonthFor, demoSeeds } from '../sandbox/registry';
+import type { DemoSeed } from '../sandbox/module';
 import { canEdit } from '../gas/access';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -53,6 +54,12 @@ export interface WorkbenchOptions {
    * account, sample vendor files imported) runs once as the owner, when the workbook is created.
    */
   demo?: boolean;
+  /**
+   * `npm start -- --psa <id>`: the demo month of that PSA: only its sandbox and its month's sources'
+   * (local/sandbox/registry.ts demoMonthFor) start, and a new demo workbook has all of them connected with
+   * their demo credentials, instead of the other connectors' demo seeds.
+   */
+  psa?: string;
   log?: (message: string) => void;
 }
 
@@ -91,6 +98,16 @@ async function startAvailableSandboxes(
   return started.filter((s): s is RunningSandboxes => s !== null);
 }
 
+/** A demo workbook with a PSA's month connected: the PSA and its month's sources, with demo credentials. */
+function connectedMonth(month: { psa: string; sources: string[] }): DemoSeed {
+  const kinds = [...month.sources, month.psa];
+  const creds = sandboxCredentials(kinds);
+  return {
+    label: `${kinds.join(', ')} connected (the demo month of --psa ${month.psa})`,
+    calls: () => kinds.map((kind) => ({ fn: 'saveConnection', args: [kind, creds[kind]] })),
+  };
+}
+
 const runSchema = z.object({
   fn: z.string().regex(/^[A-Za-z_$][\w$]*$/),
   args: z.array(z.unknown()).default([]),
@@ -123,7 +140,9 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     }
   }
 
-  const running = await startAvailableSandboxes(options.sandboxes ?? WORKBENCH_SANDBOXES, log);
+  const month = options.psa ? demoMonthFor(options.psa) : null;
+  const kinds = options.sandboxes ?? (month ? [month.psa, ...month.sources] : WORKBENCH_SANDBOXES);
+  const running = await startAvailableSandboxes(kinds, log);
   const sandboxUrls: Record<string, string> = Object.assign({}, ...running.map((r) => r.urls));
   const adminOf = (kind: string) => running.find((r) => r.urls[kind])?.admin(kind);
   for (const kind of Object.keys(sandboxUrls)) {
@@ -224,7 +243,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     // One execution per call, shown in the run log like the sidebar's; a seed that fails is logged, the
     // workbench still starts. The workbook opens on the sheet it had (a seed may add tabs).
     const opened = activeSpreadsheet(host.state()).activeSheetId;
-    for (const seed of demoSeeds()) {
+    for (const seed of month ? [connectedMonth(month)] : demoSeeds()) {
       for (const c of seed.calls()) {
         const reply = await execute(c.fn, c.args, 'sidebar');
         if (!reply.ok) log(`Demo data: ${seed.label}: ${c.fn} failed: ${reply.error?.message ?? ''}`);

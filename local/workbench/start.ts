@@ -1,17 +1,21 @@
 /**
- * npm start -- [--port 8400] [--reset] [--state-dir .workbench] [--dist dist]
+ * npm start -- [--port 8400] [--reset] [--state-dir .workbench] [--dist dist] [--psa <id>]
  * Serves the BillGrid workbench on 127.0.0.1 and keeps its state in .workbench/ between runs. A new
  * workbook (the first start, or --reset) starts with the demo MSP's data: each sandbox folder's demo seed
  * (local/sandbox/<folder>/demo-seed.ts), e.g. a connected demo account and sample vendor files imported.
+ * --psa <id> runs that PSA's demo month instead: its sandbox and its month's sources' only, all connected in
+ * a new workbook (use with --reset, or a --state-dir of its own, to switch an existing workbench).
  */
 import path from 'node:path';
 import { startWorkbench } from './server';
+import { demoMonthFor } from '../sandbox/registry';
 
 interface Args {
   port: number;
   reset: boolean;
   stateDir: string;
   distDir: string;
+  psa?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -34,8 +38,15 @@ function parseArgs(argv: string[]): Args {
       out.port = port;
     } else if (flag === '--state-dir') out.stateDir = path.resolve(value() ?? '.workbench');
     else if (flag === '--dist') out.distDir = path.resolve(value() ?? 'dist');
-    else if (flag === '--help' || flag === '-h') {
-      console.log('Usage: npm start -- [--port 8400] [--reset] [--state-dir .workbench] [--dist dist]');
+    else if (flag === '--psa') {
+      const psa = value();
+      if (!psa) throw new Error('--psa takes a PSA connector id.');
+      demoMonthFor(psa); // throws with the choices
+      out.psa = psa;
+    } else if (flag === '--help' || flag === '-h') {
+      console.log(
+        'Usage: npm start -- [--port 8400] [--reset] [--state-dir .workbench] [--dist dist] [--psa <id>]',
+      );
       process.exit(0);
     } else throw new Error(`Unknown option ${arg} (try --help).`);
   }

@@ -3,6 +3,7 @@
  * masked values ('set', '••••1234'), and blank fields keep what is stored.
  */
 import type { ConnectionView } from '../../src/api';
+import { checkboxField } from '../components/form';
 import { actionButton, h, uid, fill } from '../dom';
 import { call } from '../rpc';
 import type { Screen, ScreenContext } from './types';
@@ -59,7 +60,10 @@ function connectionCard(
   const draw = (c: ConnectionView) => {
     fill(card);
     let chip = statusChip(c);
-    card.append(h('summary', {}, h('span', { class: 'card-title' }, c.label), chip));
+    const offChip = () => (c.enabled === false ? h('span', { class: 'chip excluded' }, 'Disabled') : null);
+    let off = offChip();
+    const summary = h('summary', {}, h('span', { class: 'card-title' }, c.label), chip, off);
+    card.append(summary);
     const form = h('form', { class: 'form', novalidate: true, 'aria-label': `${c.label} credentials` });
     const inputs = new Map<string, HTMLInputElement>();
     for (const f of c.fields) {
@@ -244,7 +248,35 @@ function connectionCard(
           h('ul', { class: 'permissions' }, ...rights.map((r) => h('li', {}, r))),
         )
       : null;
+    // A connected source's on/off switch (the same as Month's): its keys are kept either way.
+    let toggle: HTMLElement | null = null;
+    if (c.enabled !== null && c.configured) {
+      const box = checkboxField(
+        `${c.label} enabled`,
+        c.enabled,
+        'Off: skipped by pulls, schedules and checks, and its rows are held (never pushed) until it is on again; keys kept',
+      );
+      box.control.disabled = !canManage;
+      box.control.addEventListener('change', () => {
+        const on = box.control.checked;
+        call('setIntegrationEnabled', c.kind, on)
+          .then(() => {
+            c.enabled = on;
+            const next = offChip();
+            if (off) off.remove();
+            if (next) summary.append(next);
+            off = next;
+            ctx.notify.toast(`${c.label} ${on ? 'enabled' : 'disabled'}.`);
+          })
+          .catch((e: Error) => {
+            box.control.checked = !on;
+            ctx.notify.error(e.message);
+          });
+      });
+      toggle = box.element;
+    }
     form.append(
+      ...(toggle ? [toggle] : []),
       ...(permissions ? [permissions] : []),
       h('div', { class: 'actions' }, save, test, check, remove),
       result,

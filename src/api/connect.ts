@@ -55,6 +55,11 @@ export interface ConnectionView {
   lastCheck: TenantCheck | null;
   /** The test client/company named for write probes (not a secret), or null. */
   testCompanyId: string | null;
+  /**
+   * A source's on/off switch (off: skipped by pulls, schedules and checks, its rows held and never pushed;
+   * keys kept); null for the PSA, which is always on.
+   */
+  enabled: boolean | null;
 }
 
 export interface ConnectionsView {
@@ -65,7 +70,11 @@ export interface ConnectionsView {
 const lastTestSchema = z.object({ ok: z.boolean(), message: z.string(), at: z.string() });
 const lastTestKey = (kind: ConnectionKind) => `lastTest.${kind}`;
 
-function viewOf(kind: ConnectionKind, ctx: ApiContext): ConnectionView {
+function viewOf(
+  kind: ConnectionKind,
+  ctx: ApiContext,
+  off: readonly string[] = disabledIntegrations(),
+): ConnectionView {
   const spec = connectionSpec(kind);
   const masked = ctx.secrets.readMasked(kind, exposureOf(kind));
   const last = lastTestSchema.safeParse(ctx.settings.get(lastTestKey(kind)));
@@ -92,13 +101,15 @@ function viewOf(kind: ConnectionKind, ctx: ApiContext): ConnectionView {
     })),
     lastCheck: readTenantCheck(kind),
     testCompanyId: readTestCompany(kind),
+    enabled: spec.kind === 'source' ? !off.includes(kind) : null,
   };
 }
 
 export function getConnections(): ConnectionsView {
   const ctx = apiContext();
+  const off = disabledIntegrations();
   return {
-    connections: CONNECTION_KINDS.map((k) => viewOf(k, ctx)),
+    connections: CONNECTION_KINDS.map((k) => viewOf(k, ctx, off)),
     canManage: sessionInfo(ctx).canManage,
   };
 }

@@ -347,14 +347,14 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
           productId: r.productId,
           codes: r.settings.codes,
           prorate: r.settings.prorate !== false,
-          lines: [],
+          // A literal of one: most groups keep one line, and an array pushed into from empty is given room for 17.
+          lines: [line],
           problem: null,
           action: null,
         };
         products.set(productId, g);
         groups.push(g);
-      }
-      g.lines.push(line);
+      } else g.lines.push(line);
       byLine.set(line.key, null); // set below, once the group's action exists
       if (problem && !g.problem) g.problem = problem;
       continue;
@@ -375,11 +375,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
             productId: r.productId,
             codes: r.settings.codes,
             arrearsMode: r.settings.arrearsMode,
-            lines: [],
+            lines: [line],
             problem: null,
           }),
         );
-      g.lines.push(line);
+      else g.lines.push(line);
       byLine.set(line.key, null); // set below, once the group's action exists
       if (!problem && r.productId !== g.productId)
         problem = {

@@ -165,4 +165,27 @@ describe('Connect API', () => {
     );
     expect(gas.docProps.has(`billgrid.tenantCheck.${FIRST.id}`)).toBe(false);
   });
+  it("shows each source's on/off switch in Connect (the PSA has none), kept with its keys", () => {
+    sidebarApi.saveConnection(FIRST.id, FIRST.credentials);
+    const enabledOf = (id: string) =>
+      sidebarApi.getConnections().connections.find((c) => c.kind === id)?.enabled;
+    expect(enabledOf(FIRST.id)).toBe(true);
+    expect(
+      sidebarApi
+        .getConnections()
+        .connections.filter((c) => c.role === 'psa')
+        .map((c) => c.enabled),
+    ).toEqual(
+      sidebarApi
+        .getConnections()
+        .connections.filter((c) => c.role === 'psa')
+        .map(() => null),
+    );
+    sidebarApi.setIntegrationEnabled(FIRST.id, false);
+    expect(enabledOf(FIRST.id)).toBe(false);
+    expect(enabledOf(SECOND.id)).toBe(true);
+    expect(sidebarApi.getConnections().connections.find((c) => c.kind === FIRST.id)?.configured).toBe(true);
+    sidebarApi.setIntegrationEnabled(FIRST.id, true);
+    expect(enabledOf(FIRST.id)).toBe(true);
+  });
 });

@@ -486,6 +486,33 @@ describe('a billing month in the workbench', () => {
     expect(next.length).toBeGreaterThan(3);
     expect(new Set(next)).toEqual(new Set(['2026-11']));
     expect(new Set(await pullWith('most-recent'))).toEqual(new Set([MONTH]));
+
+    // An integration switched off on Connect: its rows are held (never pushed until it is on again), and
+    // Review says how many and why.
+    const usageSwitch = async (on: boolean) => {
+      await sidebar.getByRole('tab', { name: 'Connect' }).click();
+      const card = sidebar.locator(`details[data-kind="${USAGE}"]`);
+      await settle(card);
+      if ((await card.getAttribute('open')) === null) await card.locator('summary').click();
+      await card.getByLabel(`${sourceName(USAGE)} enabled`).setChecked(on);
+      await settle(
+        sidebar.locator('.toasts', { hasText: `${sourceName(USAGE)} ${on ? 'enabled' : 'disabled'}.` }),
+      );
+    };
+    await usageSwitch(false);
+    await sidebar.getByRole('tab', { name: 'Review' }).click();
+    const heldHeading = sidebar.getByRole('heading', { name: 'Held: integration disabled' });
+    await settle(heldHeading);
+    const held = await sidebar.locator('.problems', { has: heldHeading }).locator('li').allTextContents();
+    expect(held).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${linesOf(USAGE).length} rows held \\(\\d+ approved\\): ${escapeRe(`Integration '${sourceName(USAGE)}' is disabled on Connect: enable it to push these rows`)}$`,
+        ),
+      ),
+    ]);
+    await shot('11b-held-disabled');
+    await usageSwitch(true);
     await expectNoError();
     reached = 7;
   });

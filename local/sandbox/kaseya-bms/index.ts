@@ -7,6 +7,8 @@ export const sandbox: SandboxModule<BmsFixture> = {
   demoFixture: () => demoFixture(),
   // Acme Dental's account (c01): its first contract is where the line-update probe asks about line 0.
   testCompanyId: String(accountIdOf('c01')),
+  // Seed 002: IT Complete modules count the units BMS bills (`npm start -- --psa kaseya-bms`).
+  demoMonthSources: ['datto-rmm', 'it-glue'],
   demoCredentials: () => ({
     // The US data centre's real host; the emulator routes it to the sandbox.
     apiHost: 'https://api.bms.kaseya.com',

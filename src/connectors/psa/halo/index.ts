@@ -28,7 +28,15 @@ import { HaloApi, pagesLeft, type HaloProblem } from './api';
 import { HaloClients } from './clients';
 import { parseHaloConfig } from './config';
 import { invoiceContainer, parseContainer, recurringContainer } from './containers';
-import { HaloInvoices, latestOf, newerFirst, refKey, type InvoiceRef, type LoadedInvoice } from './invoices';
+import {
+  HaloInvoices,
+  latestOf,
+  newerFirst,
+  ownerOf,
+  refKey,
+  type InvoiceRef,
+  type LoadedInvoice,
+} from './invoices';
 import {
   HaloItems,
   unreconciledProducts,
@@ -176,7 +184,7 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     for (const [h, rules] of this.latestInvoices(companyIds)) {
       out.push({
         id: invoiceContainer(h.id),
-        companyId: String(h.client_id),
+        companyId: ownerOf(h),
         name: `Invoice ${h.invoicenumber || h.id}${h.invoice_date ? ` (${h.invoice_date.slice(0, 10)})` : ''}`,
         kind: 'invoice',
         startDate: h.invoice_date.slice(0, 10),
@@ -219,9 +227,10 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     const read = new Map<string, HaloInvoice[]>();
     const keep = (records: unknown[]) => {
       for (const h of this.api.parseRecords(records, haloInvoice, what)) {
-        const own = read.get(String(h.client_id)) ?? [];
+        // As a push sees it: an invoice Halo raised on a bill-to client is the client's it was raised for.
+        const own = read.get(ownerOf(h)) ?? [];
         own.push(h);
-        read.set(String(h.client_id), own);
+        read.set(ownerOf(h), own);
       }
     };
     const latest = (c: string, rule: LatestInvoiceRule) =>

@@ -2,11 +2,13 @@
  * A Kaseya BMS month in the workbench, in Chromium, as a finance user does it in the sidebar (issue #19's
  * browser walk): connect Datto RMM, IT Glue and Kaseya BMS with the sandboxes' demo credentials and test each;
  * refresh clients (BMS's KaseyaOne organisation mappings come in as confirmed mappings); finish the wizard;
- * pull October; map the module SKUs to BMS catalogue services; review, approve in bulk, push; a second push
- * changes nothing. Screenshots go to artifacts/screenshots/kaseya-*.png.
+ * pull October; map the module SKUs to BMS catalogue services; on Contracts stop one contract service's sync;
+ * review, approve in bulk, push: the units are on the contracts once and the stopped service is untouched; a
+ * second push changes nothing; resumed and approved, its "Sync now" pushes exactly that service, and a second
+ * "Sync now" nothing. Screenshots go to artifacts/screenshots/kaseya-*.png.
  *
- * Not part of `npm test`: a workbench of its own with three sandboxes and a browser costs more than the
- * 15 s a new test may add there (about 45 s of steps under load 10, plus its own workbench). Run it with `npm run walk:browser` (the bundle is built for it).
+ * Part of `npm test` (it was `npm run walk:browser` before): a workbench of its own with the three sandboxes
+ * and the shared browser harnesses (tests/browser/chromium.ts, bundle.ts, sidebar-page.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -130,8 +132,27 @@ describe('a Kaseya BMS month in the workbench (Datto RMM + IT Glue → Kaseya BM
     reached = 3;
   });
 
-  it('reviews, approves in bulk and pushes; the units are on the contracts once; a second push changes nothing', async () => {
+  /** Blue Harbor's workstations: one contract service of its own (contract 8003) on Contracts. */
+  const HARBOR = 'site-blueharbor/site-blueharbor:workstations';
+  const harborRow = () => sidebar.locator(`ul.sync-list li[data-service="${HARBOR}"]`);
+  const bmsUnits = async (contract: number, service: number) =>
+    (await new SandboxAdmin(workbench.sandboxUrls['kaseya-bms']).state<BmsState>()).lines
+      .filter((l) => l.ContractId === contract && l.ServiceId === service)
+      .map((l) => l.Units);
+  let harborBefore: number[] = [];
+
+  it("stops one contract service's sync on Contracts (billed by hand)", async () => {
     expect(reached).toBe(3);
+    harborBefore = await bmsUnits(8003, SERVICE.rmmWorkstation);
+    await sidebar.getByRole('tab', { name: 'Contracts' }).click();
+    await settle(harborRow());
+    await harborRow().getByRole('button', { name: 'Stop sync' }).click();
+    await settle(harborRow().locator('.mapping', { hasText: /^Sync stopped: bill by hand/ }));
+    reached = 4;
+  });
+
+  it('reviews, approves in bulk and pushes; the units are on the contracts once, the stopped service untouched; a second push changes nothing', async () => {
+    expect(reached).toBe(4);
     await sidebar.getByRole('tab', { name: 'Review' }).click();
     await settle(sidebar.getByRole('heading', { name: /^Differences with the PSA \(\d+\)$/ }));
     await sidebar.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -144,16 +165,44 @@ describe('a Kaseya BMS month in the workbench (Datto RMM + IT Glue → Kaseya BM
     expect(Number(await fact('Applied').textContent())).toBeGreaterThan(0);
     expect(Number(await fact('Failed').textContent())).toBe(0);
     await shot('5-pushed');
-    const state = await new SandboxAdmin(workbench.sandboxUrls['kaseya-bms']).state<BmsState>();
-    const units = (contract: number, service: number) =>
-      state.lines.filter((l) => l.ContractId === contract && l.ServiceId === service).map((l) => l.Units);
     // Acme: HQ 22 + North 6 workstations on its one existing line; Cedar & Pine: 55 IT Glue workstations.
-    expect(units(8001, SERVICE.rmmWorkstation)).toEqual([28]);
-    expect(units(8004, SERVICE.itGlue)).toEqual([55]);
+    expect(await bmsUnits(8001, SERVICE.rmmWorkstation)).toEqual([28]);
+    expect(await bmsUnits(8004, SERVICE.itGlue)).toEqual([55]);
+    // Blue Harbor's stopped workstations keep what BMS had (the month counts 38).
+    expect(harborBefore).toHaveLength(1);
+    expect(harborBefore).not.toEqual([38]);
+    expect(await bmsUnits(8003, SERVICE.rmmWorkstation)).toEqual(harborBefore);
 
     await sidebar.getByRole('button', { name: 'Push approved rows' }).click();
     await settle(fact('Applied').filter({ hasText: /^0$/ }));
     expect(Number(await fact('Failed').textContent())).toBe(0);
     await shot('6-pushed-again');
+    reached = 5;
+  });
+
+  it('resumed and approved, "Sync now" pushes exactly that service; again, nothing', async () => {
+    expect(reached).toBe(5);
+    await sidebar.getByRole('tab', { name: 'Contracts' }).click();
+    await settle(harborRow());
+    await harborRow().getByRole('button', { name: 'Resume sync' }).click();
+    await settle(harborRow().getByRole('button', { name: 'Stop sync' }));
+    await sidebar.getByRole('tab', { name: 'Review' }).click();
+    await settle(sidebar.getByRole('heading', { name: /^Differences with the PSA \(\d+\)$/ }));
+    await sidebar.getByRole('button', { name: 'Approve', exact: true }).click();
+    // Only the resumed service's row was left to approve.
+    await settle(sidebar.locator('.toast', { hasText: /^Approved 1 of \d+ matching rows\.$/ }));
+
+    await sidebar.getByRole('tab', { name: 'Contracts' }).click();
+    await settle(harborRow());
+    const acme = await bmsUnits(8001, SERVICE.rmmWorkstation);
+    await harborRow().getByRole('button', { name: 'Sync now' }).click();
+    await settle(sidebar.locator('.toast', { hasText: /^Synced .*: 1 changed/ }));
+    expect(await bmsUnits(8003, SERVICE.rmmWorkstation)).toEqual([38]);
+    expect(await bmsUnits(8001, SERVICE.rmmWorkstation)).toEqual(acme);
+    await settle(harborRow().locator('.mapping', { hasText: /^Last sync \d{4}-/ }));
+    await shot('7-sync-now');
+    await harborRow().getByRole('button', { name: 'Sync now' }).click();
+    await settle(sidebar.locator('.toast', { hasText: /^Synced .*: 0 changed/ }));
+    expect(await bmsUnits(8003, SERVICE.rmmWorkstation)).toEqual([38]);
   });
 });
