@@ -25,6 +25,7 @@ import { NothingForPeriod, type BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver, withDisabledIntegrations } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import { withContractOwnerChecks } from '../core/contract-owner';
+import { withDefaultCodeChecks } from '../core/default-codes';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { stagedItemsTab, type StagedItems } from '../platform/stored-rows';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
@@ -483,7 +484,10 @@ export function planMonth(
   const checkedResolver = () =>
     withContractStartChecks(
       withContractOwnerChecks(
-        withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+        withDefaultCodeChecks(
+          withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+          lookups?.codes ?? null,
+        ),
         contractList,
         (id) => companyName.get(id) ?? id,
       ),
