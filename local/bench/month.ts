@@ -454,7 +454,7 @@ function defaultsFor(view: unknown, fixture: BigMonth, chargeDetail?: RunOptions
       global: { codes: Record<string, unknown> } & Record<string, unknown>;
       clients: Record<string, unknown>;
     };
-    codes: { itemCodes: { id: string }[] };
+    codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
   };
   const clients: Record<string, unknown> = { ...d.settings.clients, ...fixture.clientSettings };
   return {
@@ -464,7 +464,11 @@ function defaultsFor(view: unknown, fixture: BigMonth, chargeDetail?: RunOptions
       productLifecycle: 'auto-create',
       invoiceBehaviour: 'latest',
       ...(chargeDetail ? { chargeDetail } : {}),
-      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
+      codes: {
+        ...d.settings.global.codes,
+        itemCode: d.codes.itemCodes[0]?.id ?? null,
+        serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+      },
     },
     clients,
   };
