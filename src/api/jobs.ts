@@ -59,6 +59,7 @@ import {
   runPull,
   runPush,
   continuationWritesLedger,
+  documentKeysMaybeSent,
   runReconcile,
   saveSettings,
   scheduledMonth,
@@ -221,8 +222,10 @@ const MAX_DIFFERENCES = 100;
 export function reviewBillingMonth(m: unknown): MonthReview {
   const mo = month(m);
   const settings = loadSettings();
-  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), settings, undefined, {
+  const ss = activeSpreadsheet();
+  const plan = planMonth(ss, mo, connectedPsa(), settings, undefined, {
     recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+    pendingKeys: documentKeysMaybeSent(ss),
   });
   const approved = approvedKeys(plan.grid);
   const byAction: Record<string, number> = {};
@@ -405,6 +408,7 @@ export function approveRows(m: unknown, filter: unknown): { changed: number; mat
     const ss = activeSpreadsheet();
     const plan = planMonth(ss, mo, connectedPsa(), loadSettings(), undefined, {
       recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+      pendingKeys: documentKeysMaybeSent(ss),
     });
     const clients = f.clients ? new Set(f.clients) : null;
     const actions = f.actions ? new Set(f.actions) : null;
@@ -462,8 +466,10 @@ export function dryRunPush(m: unknown, options?: unknown): DryRun {
   const mo = month(m);
   const { limit } = parseArg(dryRunOptions, options, 'Dry run options');
   const psa = connectedPsa();
-  const plan = planMonth(activeSpreadsheet(), mo, psa, loadSettings(), undefined, {
+  const ss = activeSpreadsheet();
+  const plan = planMonth(ss, mo, psa, loadSettings(), undefined, {
     recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+    pendingKeys: documentKeysMaybeSent(ss),
   });
   const refused = manualModeGateOf(plan);
   if (refused) return { month: mo, steps: [], total: 0, byOperation: {}, skipped: 0, refused };
