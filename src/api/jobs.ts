@@ -639,6 +639,8 @@ export function refreshClients(): RefreshSummary {
 
 export interface ScheduleView {
   schedule: Schedule | null;
+  /** What the screen offers until a schedule is saved: the nightly sync at the PSA's own hour, if it has one. */
+  suggested: Schedule;
   /** Whose triggers run the schedule (they run as that account); null when nobody's do. */
   owner: string | null;
   /** The schedule's triggers are yours (you can change or stop it without taking it over). */
@@ -670,6 +672,12 @@ export function nextScheduledSync(view: ScheduleView = getSchedule()): string | 
   return times.sort()[0] ?? null;
 }
 
+/** The connected PSA's own nightly sync hour (its descriptor), null when it has none or none is connected. */
+function connectedPsaNightlyHour(): number | null {
+  const psa = connectedPsaOrNull();
+  return psa ? (psaConnector(psa.kind).nightlySyncHour ?? null) : null;
+}
+
 export function getSchedule(): ScheduleView {
   const schedule = readSchedule();
   const me = apiContext().email();
@@ -680,8 +688,10 @@ export function getSchedule(): ScheduleView {
   const runs = owner === null ? { monthly: null, nightly: null } : scheduledRuns();
   const tz = activeSpreadsheet().getSpreadsheetTimeZone();
   const last = lastRun();
+  const nightlyHour = connectedPsaNightlyHour();
   return {
     schedule,
+    suggested: { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour },
     owner,
     yours,
     active: { monthly: runs.monthly !== null, nightly: runs.nightly !== null },

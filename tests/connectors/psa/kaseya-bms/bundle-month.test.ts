@@ -156,6 +156,10 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     expect(again.applied).toBe(0);
     expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
 
+    // A new schedule offers BMS's own nightly sync at midnight (seed 002); this test syncs at 02:00.
+    expect((call('getSchedule') as { suggested: { nightlyHour: number | null } }).suggested.nightlyHour).toBe(
+      0,
+    );
     // The nightly sync (02:00 New York time).
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
     type Last = { lastRun: { outcome: string; message: string; trigger: string } };
