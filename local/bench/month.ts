@@ -360,7 +360,8 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       once('approveRows', BENCH_MONTH, { approve: true }),
       reviewMinimum(fixture, benched),
     );
-    const dry = call('dryRunPush', BENCH_MONTH);
+    // The dry run a person looks at before pushing: what it reads counts too.
+    const [dry] = await step('dry run', once('dryRunPush', BENCH_MONTH), reviewMinimum(fixture, benched));
     const planned = (dry.result as { steps: unknown[] } | undefined)?.steps.length ?? 0;
 
     const pushed = { applied: 0, failed: 0, unchanged: 0 };
@@ -454,7 +455,7 @@ function defaultsFor(view: unknown, fixture: BigMonth, chargeDetail?: RunOptions
       global: { codes: Record<string, unknown> } & Record<string, unknown>;
       clients: Record<string, unknown>;
     };
-    codes: { itemCodes: { id: string }[] };
+    codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
   };
   const clients: Record<string, unknown> = { ...d.settings.clients, ...fixture.clientSettings };
   return {
@@ -464,7 +465,11 @@ function defaultsFor(view: unknown, fixture: BigMonth, chargeDetail?: RunOptions
       productLifecycle: 'auto-create',
       invoiceBehaviour: 'latest',
       ...(chargeDetail ? { chargeDetail } : {}),
-      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
+      codes: {
+        ...d.settings.global.codes,
+        itemCode: d.codes.itemCodes[0]?.id ?? null,
+        serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+      },
     },
     clients,
   };

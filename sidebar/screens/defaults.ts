@@ -64,6 +64,12 @@ const CODES: Array<[keyof EffectiveSettings['codes'], keyof DefaultsView['codes'
   ['taxCode', 'taxCodes', 'Tax code'],
   ['itemCode', 'itemCodes', 'Default item'],
 ];
+/**
+ * A PSA whose services take other codes than charges (#15 F2): the default item is only for charges, and
+ * services BillGrid creates get a code from their own list; each dropdown offers only its kind.
+ */
+const ITEM_FOR_CHARGES: (typeof CODES)[number] = ['itemCode', 'itemCodes', 'Default item for charges'];
+const SERVICE_CODE: (typeof CODES)[number] = ['serviceCode', 'serviceCodes', 'Code for new services'];
 /** Default-item mode where recurring lines need a service of their own (Autotask). */
 const DEFAULT_SERVICE: (typeof CODES)[number] = [
   'defaultService',
@@ -268,9 +274,15 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     g.chargeDetail ?? 'per-line',
     'Grouped: one charge per contract, product and month, its amount the exact sum of its lines; the grid keeps one row per line.',
   );
-  const codes = (view.needsDefaultService ? [...CODES, DEFAULT_SERVICE] : CODES).map(([key, list, label]) => {
+  const split = view.codes.serviceCodes !== undefined;
+  const shown = [
+    ...CODES.map((c) => (split && c[0] === 'itemCode' ? ITEM_FOR_CHARGES : c)),
+    ...(view.needsDefaultService ? [DEFAULT_SERVICE] : []),
+    ...(split ? [SERVICE_CODE] : []),
+  ];
+  const codes = shown.map(([key, list, label]) => {
     const current = g.codes[key];
-    const opts = view.codes[list];
+    const opts = view.codes[list] ?? [];
     const values = [{ value: '', label: 'None' }, ...opts.map((o) => ({ value: o.id, label: o.name }))];
     if (current && !opts.some((o) => o.id === current)) values.push({ value: current, label: current });
     return [
@@ -369,6 +381,8 @@ function draw(container: HTMLElement, view: DefaultsView, ctx: ScreenContext, sa
     annual.element,
     view.groupedCharges ? detail.element : null,
     h('h3', {}, 'Default codes'),
+    // Saved codes the PSA's lists say are of the wrong kind: their rows wait until another is chosen.
+    ...(view.codeProblems ?? []).map((p) => h('p', { class: 'notice code-problem', role: 'alert' }, p)),
     ...codes.map((c) => c[1].element),
     h('h3', {}, 'Per integration'),
     h('p', { class: 'muted' }, 'Where one integration bills differently; clients can override in Clients.'),

@@ -69,7 +69,7 @@ export const monthScreen: Screen = {
         const box = checkboxField(
           `${i.name} enabled`,
           i.enabled,
-          'Off: skipped by pulls, schedules and checks; keys kept',
+          'Off: skipped by pulls, schedules and checks, and its rows are held (never pushed) until it is on again; keys kept',
         );
         box.control.disabled = !ctx.setup.session.canManage;
         box.control.addEventListener('change', () => {

@@ -11,7 +11,7 @@ const hours = Array.from({ length: 24 }, (_, i) => ({
 }));
 
 function draw(container: HTMLElement, view: ScheduleView, ctx: ScreenContext): void {
-  const s = view.schedule ?? { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: null };
+  const s = view.schedule ?? view.suggested;
   const canManage = ctx.setup.session.canManage;
   const day = numberField('Day of the month', s.dayOfMonth, 1, 28, '1–28, so every month has it.');
   const hour = selectField('Hour', hours, String(s.hour), 'In the spreadsheet’s time zone.');

@@ -13,6 +13,7 @@ import type { ManualModeGate } from '../core/manual-mode';
 import { DEFAULT_MONTH_COST, accountTypeOf, estimateDailyQuota } from '../core/daily-quota';
 import type { QuotaEstimate } from '../core/daily-quota';
 import { createsProducts } from '../core/psa';
+import { codeChoiceSchema, defaultCodeProblems, type CodeChoiceLists } from '../core/default-codes';
 import type { PushStep } from '../core/psa';
 import { buildPushPlan } from '../core/push-plan';
 import { formatInZone, shownTime } from '../platform/runtime';
@@ -58,6 +59,7 @@ import {
   runPull,
   runPush,
   continuationWritesLedger,
+  documentKeysMaybeSent,
   runReconcile,
   saveSettings,
   scheduledMonth,
@@ -220,8 +222,10 @@ const MAX_DIFFERENCES = 100;
 export function reviewBillingMonth(m: unknown): MonthReview {
   const mo = month(m);
   const settings = loadSettings();
-  const plan = planMonth(activeSpreadsheet(), mo, connectedPsa(), settings, undefined, {
+  const ss = activeSpreadsheet();
+  const plan = planMonth(ss, mo, connectedPsa(), settings, undefined, {
     recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+    pendingKeys: documentKeysMaybeSent(ss),
   });
   const approved = approvedKeys(plan.grid);
   const byAction: Record<string, number> = {};
@@ -404,6 +408,7 @@ export function approveRows(m: unknown, filter: unknown): { changed: number; mat
     const ss = activeSpreadsheet();
     const plan = planMonth(ss, mo, connectedPsa(), loadSettings(), undefined, {
       recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+      pendingKeys: documentKeysMaybeSent(ss),
     });
     const clients = f.clients ? new Set(f.clients) : null;
     const actions = f.actions ? new Set(f.actions) : null;
@@ -461,8 +466,10 @@ export function dryRunPush(m: unknown, options?: unknown): DryRun {
   const mo = month(m);
   const { limit } = parseArg(dryRunOptions, options, 'Dry run options');
   const psa = connectedPsa();
-  const plan = planMonth(activeSpreadsheet(), mo, psa, loadSettings(), undefined, {
+  const ss = activeSpreadsheet();
+  const plan = planMonth(ss, mo, psa, loadSettings(), undefined, {
     recentReadsMs: SHOW_OR_APPROVE_READS_MS,
+    pendingKeys: documentKeysMaybeSent(ss),
   });
   const refused = manualModeGateOf(plan);
   if (refused) return { month: mo, steps: [], total: 0, byOperation: {}, skipped: 0, refused };
@@ -527,7 +534,14 @@ export interface DefaultsView {
     itemCodes: Option[];
     /** The PSA's products, offered as the default service when `needsDefaultService`. */
     services: Option[];
+    /**
+     * Where services take other codes than charges (#15 F2): the codes for services BillGrid creates
+     * (`itemCodes` then lists only codes charges take). Absent = one list.
+     */
+    serviceCodes?: Option[];
   };
+  /** Saved default codes the PSA's lists say are of the wrong kind or gone (said on the screen). */
+  codeProblems?: string[];
   /** Default-item mode on the connected PSA needs a default service for recurring lines (Autotask). */
   needsDefaultService: boolean;
   /** The integrations whose overrides the screen offers. */
@@ -555,8 +569,10 @@ export function getDefaults(): DefaultsView {
   // One connected PSA answers the three questions the screen asks of it.
   const psa = connectedPsaOrNull();
   const codes = lookups?.codes ?? { incomeAccounts: [], expenseAccounts: [], taxCodes: [], itemCodes: [] };
+  const settings = loadSettings();
   return {
-    settings: loadSettings(),
+    settings,
+    codeProblems: savedCodeProblems(settings, lookups?.codes ?? null),
     codes: { ...codes, services: (lookups?.products ?? []).map((p) => ({ id: p.id, name: p.name })) },
     needsDefaultService: psa?.capabilities.defaultServiceForQuantities === true,
     sources: Object.entries(sourceNames()).map(([id, name]) => ({ id, name })),
@@ -567,6 +583,17 @@ export function getDefaults(): DefaultsView {
     billsOnInvoices: psa?.capabilities.chargeContainer === 'invoice',
     codeOrigins: psa ? (psaConnector(psa.kind).codeOrigins ?? {}) : {},
   };
+}
+
+/** Every saved level's code problems, named by level where it is not the defaults. */
+function savedCodeProblems(settings: BillingSettings, lists: CodeChoiceLists | null): string[] {
+  const names = sourceNames();
+  return [
+    ...defaultCodeProblems(settings.global.codes, lists),
+    ...Object.entries(settings.sources).flatMap(([id, o]) =>
+      defaultCodeProblems(o.codes, lists).map((p) => `${names[id] ?? id}: ${p}`),
+    ),
+  ];
 }
 
 /** The connected PSA, built once per call; null when no PSA is connected yet. */
@@ -587,6 +614,10 @@ function psaCreatesProducts(): boolean | null {
 export function saveDefaults(settings: unknown): DefaultsView {
   requireManager(apiContext(), 'change the billing defaults');
   const parsed = parseArg(billingSettingsSchema, settings, 'Defaults');
+  // Each level's codes parsed against the PSA's lists: a code of the wrong kind is refused with what it is.
+  const lists = readLookups(activeSpreadsheet())?.codes ?? null;
+  for (const codes of [parsed.global.codes, ...Object.values(parsed.sources).map((o) => o.codes)])
+    parseArg(codeChoiceSchema(lists), codes ?? {}, 'Default codes');
   const asked = [parsed.global, ...Object.values(parsed.sources), ...Object.values(parsed.clients)].some(
     (o) => o.productLifecycle === 'auto-create',
   );
@@ -608,6 +639,8 @@ export function refreshClients(): RefreshSummary {
 
 export interface ScheduleView {
   schedule: Schedule | null;
+  /** What the screen offers until a schedule is saved: the nightly sync at the PSA's own hour, if it has one. */
+  suggested: Schedule;
   /** Whose triggers run the schedule (they run as that account); null when nobody's do. */
   owner: string | null;
   /** The schedule's triggers are yours (you can change or stop it without taking it over). */
@@ -639,6 +672,12 @@ export function nextScheduledSync(view: ScheduleView = getSchedule()): string | 
   return times.sort()[0] ?? null;
 }
 
+/** The connected PSA's own nightly sync hour (its descriptor), null when it has none or none is connected. */
+function connectedPsaNightlyHour(): number | null {
+  const psa = connectedPsaOrNull();
+  return psa ? (psaConnector(psa.kind).nightlySyncHour ?? null) : null;
+}
+
 export function getSchedule(): ScheduleView {
   const schedule = readSchedule();
   const me = apiContext().email();
@@ -649,8 +688,10 @@ export function getSchedule(): ScheduleView {
   const runs = owner === null ? { monthly: null, nightly: null } : scheduledRuns();
   const tz = activeSpreadsheet().getSpreadsheetTimeZone();
   const last = lastRun();
+  const nightlyHour = connectedPsaNightlyHour();
   return {
     schedule,
+    suggested: { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour },
     owner,
     yours,
     active: { monthly: runs.monthly !== null, nightly: runs.nightly !== null },

@@ -153,6 +153,11 @@ export interface PsaDescriptor<C extends Credentials = Credentials> extends Desc
    * The Defaults screen says it under the dropdown.
    */
   codeOrigins?: Partial<Record<keyof PsaCodeLists, string>>;
+  /**
+   * The hour (0–23, spreadsheet time zone) a new schedule syncs quantities each night, where the PSA's own
+   * billing syncs nightly at a set hour; the Schedule screen offers it until staff save their own. Absent: off.
+   */
+  nightlySyncHour?: number;
 }
 
 export type ConnectorDescriptor = SourceDescriptor | PsaDescriptor;

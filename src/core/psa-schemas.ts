@@ -63,6 +63,7 @@ export const psaCodeListsSchema = z.object({
   expenseAccounts: z.array(code),
   taxCodes: z.array(code),
   itemCodes: z.array(code),
+  serviceCodes: z.array(code).optional(),
 });
 
 export const quantityTargetRefSchema = z.object({
@@ -145,6 +146,7 @@ export const pushStepSchema = z.object({
       expenseAccount: z.string().nullable(),
       taxCode: z.string().nullable(),
       itemCode: z.string().nullable(),
+      serviceCode: z.string().nullable().optional(),
     })
     .optional(),
 });

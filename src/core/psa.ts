@@ -63,6 +63,11 @@ export interface PsaCodeLists {
   taxCodes: PsaCode[];
   /** Items/billing codes usable as the default item code. */
   itemCodes: PsaCode[];
+  /**
+   * Where services take other codes than charges (Autotask: Service vs Material billing codes): the codes
+   * a service BillGrid creates may take; `itemCodes` are then only the codes charges take. Absent = one list.
+   */
+  serviceCodes?: PsaCode[];
 }
 
 /** Where the PSA keeps a quantity in sync with the source. */
@@ -207,6 +212,8 @@ export interface PushStep {
     expenseAccount: string | null;
     taxCode: string | null;
     itemCode: string | null;
+    /** The code for services the connector creates, where it is not the item code (PsaCodeLists.serviceCodes). */
+    serviceCode?: string | null;
   };
 }
 

@@ -110,6 +110,11 @@ export const codesSchema = z.object({
    * product recurring lines not yet mapped go to. Left out = not set.
    */
   defaultService: code.optional(),
+  /**
+   * Where services take other codes than charges (PsaCodeLists.serviceCodes, Autotask's Service billing
+   * codes): the code services BillGrid creates get. Left out = the item code, when it is one (saved before).
+   */
+  serviceCode: code.optional(),
 });
 export type DefaultCodes = z.infer<typeof codesSchema>;
 

@@ -13,9 +13,9 @@ import { manualModeGate } from '../core/manual-mode';
 import type { ManualModeGate } from '../core/manual-mode';
 import { COLLAPSED_AZURE_SKU, applyModifiers } from '../core/modifiers';
 import type { ModifierResult } from '../core/modifiers';
-import { chargeGroupKeyOf } from '../core/charge-groups';
 import { billingMonthOf, billingPeriod } from '../core/periods';
 import type { PsaProduct, PsaReadScope } from '../core/psa';
+import { monthReadScope } from '../core/read-scope';
 import { buildPushPlan } from '../core/push-plan';
 import type { PushPlan } from '../core/push-plan';
 import { reconcile } from '../core/reconcile';
@@ -25,6 +25,7 @@ import { NothingForPeriod, type BillingSource } from '../core/source';
 import { annualContractRule, mappingTargetResolver, withDisabledIntegrations } from '../core/targets';
 import { withContractStartChecks, type ContractStartProblem } from '../core/contract-start';
 import { withContractOwnerChecks } from '../core/contract-owner';
+import { withDefaultCodeChecks } from '../core/default-codes';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { stagedItemsTab, type StagedItems } from '../platform/stored-rows';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
@@ -483,7 +484,10 @@ export function planMonth(
   const checkedResolver = () =>
     withContractStartChecks(
       withContractOwnerChecks(
-        withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+        withDefaultCodeChecks(
+          withRowOverrides(mappingTargetResolver(mappings, settings, contractList), overrides),
+          lookups?.codes ?? null,
+        ),
         contractList,
         (id) => companyName.get(id) ?? id,
       ),
@@ -500,53 +504,33 @@ export function planMonth(
   }
   let checked = checkedResolver();
   let resolver = withDisabledIntegrations(checked.resolver, disabled);
-  const scope: PsaReadScope = {
-    ...billingPeriodScope(ss, month),
-    companyIds: [],
-    contractIds: [],
-    lineKeys: [],
-    ...(options.recentReadsMs ? { recentReadsMs: options.recentReadsMs } : {}),
-    ...(options.pushBeganAt !== undefined ? { pushBeganAt: options.pushBeganAt } : {}),
-  };
-  const companies = new Set<string>();
-  const contracts = new Set<string>();
   const autoCreate = new AutoCreateNeeds();
-  const groupKeys = new Set<string>();
-  for (const line of modifiers.lines) {
-    const r = resolver.resolve(line, psa.capabilities);
-    if (!r.ok) continue;
-    autoCreate.add(line, r.productId);
-    companies.add(r.companyId);
-    if (r.ref.kind === 'quantity') {
-      contracts.add(r.ref.contractId);
-      if (r.settings.prorate === false) scope.readNextMonth = true;
-    } else {
-      // A contract, or an invoice container (latest, new:…, recurring:…), as the PSA names it.
-      contracts.add(r.ref.container);
-      scope.lineKeys.push(line.key);
-      // Its grouped charge too (setting chargeDetail), whichever form is set: a line billed in one form
-      // is never billed again in the other (core/reconcile.ts).
-      if (psa.capabilities.groupedCharges)
-        groupKeys.add(chargeGroupKeyOf(line, r.ref.container, r.settings.arrearsMode));
-    }
-  }
-  for (const k of groupKeys) scope.lineKeys.push(k);
-  scope.companyIds = [...companies].sort();
-  scope.contractIds = [...contracts].sort();
   // What earlier pushes recorded per row (the PSA reference): lets a PSA that may not keep the line key
   // on its records still recognise them.
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
-  if (Object.keys(knownIds).length) scope.knownIds = knownIds;
   // Keys no push has sent (no reference, no Status, not in the journal): a PSA may read less for them. Only
   // rows of the tab count (a derived line, e.g. collapsed, has no Status of its own: never 'unsent').
   const pendingKeys = options.pendingKeys;
-  if (pendingKeys) {
-    const charged = new Set(scope.lineKeys);
-    scope.unsentKeys = grid.rows
-      .filter((r) => charged.has(r.key) && !r.psaReference && !r.status.trim() && !pendingKeys.has(r.key))
-      .map((r) => r.key);
-  }
+  const scope: PsaReadScope = {
+    ...monthReadScope({
+      period: billingPeriod(month, ss.getSpreadsheetTimeZone()),
+      lines: modifiers.lines,
+      resolver,
+      capabilities: psa.capabilities,
+      knownIds,
+      ...(pendingKeys
+        ? {
+            neverSent: grid.rows
+              .filter((r) => !r.psaReference && !r.status.trim() && !pendingKeys.has(r.key))
+              .map((r) => r.key),
+          }
+        : {}),
+      onResolved: (line, r) => autoCreate.add(line, r.productId),
+    }),
+    ...(options.recentReadsMs ? { recentReadsMs: options.recentReadsMs } : {}),
+    ...(options.pushBeganAt !== undefined ? { pushBeganAt: options.pushBeganAt } : {}),
+  };
   // Products created by an earlier push (or since by hand) are named by their PSA id from here on, as the
   // PSA's state names them; the scope does not depend on the product.
   const found = autoCreate.found(psa.target);
@@ -594,11 +578,6 @@ export function planMonth(
 
 const withProducts = (l: Lookups | null, products: readonly PsaProduct[]): Lookups | null =>
   l && { ...l, products: [...l.products, ...products.filter((p) => !l.products.some((q) => q.id === p.id))] };
-
-function billingPeriodScope(ss: Spreadsheet, month: string): { periodStart: string; periodEnd: string } {
-  const p = billingPeriod(month, ss.getSpreadsheetTimeZone());
-  return { periodStart: p.start, periodEnd: p.end };
-}
 
 /** Reconcile and show the result in the grid (PSA quantity now, Difference, Action). */
 export function reconcileMonth(

@@ -322,9 +322,7 @@ function compare(
   known?: MonthContext,
 ): { problem: string | null; dailyQuota: unknown } {
   try {
-    // Keys a push may have sent without its rows showing it are never read as unsent.
-    const unrecorded = keysMaybeSent(ss, new Journal(propertiesJournal(documentProperties())));
-    reconcileMonth(ss, month, connectedPsa(), settings, known, unrecorded);
+    reconcileMonth(ss, month, connectedPsa(), settings, known, documentKeysMaybeSent(ss));
     return { problem: null, dailyQuota: null };
   } catch (err) {
     return {
@@ -332,6 +330,15 @@ function compare(
       dailyQuota: isDailyQuota(err) ? err : null,
     };
   }
+}
+
+/**
+ * Keys a push may have sent without the month's rows showing it (keysMaybeSent over the document's
+ * journal): every comparison passes them, so the PSA is told which keys no push has sent (a connector
+ * may then read less, e.g. open invoices only) and a key a push may have sent is never read as unsent.
+ */
+export function documentKeysMaybeSent(ss: Spreadsheet): Set<string> | null {
+  return keysMaybeSent(ss, new Journal(propertiesJournal(documentProperties())));
 }
 
 function clearCheckpoint(): void {
@@ -388,10 +395,11 @@ function continueCompare(cp: Checkpoint): void {
 
 export function runReconcile(month: string): Record<string, number> {
   assertMonth(month);
-  return withDocumentLock(
-    'the comparison with the PSA',
-    () => reconcileMonth(activeSpreadsheet(), month, connectedPsa(), loadSettings()).counts,
-  );
+  return withDocumentLock('the comparison with the PSA', () => {
+    const ss = activeSpreadsheet();
+    return reconcileMonth(ss, month, connectedPsa(), loadSettings(), undefined, documentKeysMaybeSent(ss))
+      .counts;
+  });
 }
 
 export interface PushRunResult extends PushSummary {

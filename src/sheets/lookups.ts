@@ -56,6 +56,8 @@ const CODE_LISTS: { list: keyof PsaCodeLists; name: string }[] = [
   { list: 'expenseAccounts', name: 'Expense account' },
   { list: 'taxCodes', name: 'Tax code' },
   { list: 'itemCodes', name: 'Item code' },
+  // Only on a PSA whose services take other codes than charges (#15 F2).
+  { list: 'serviceCodes', name: 'Service code' },
 ];
 
 const def = <Id extends string>(id: Id, header: string): ColumnDef<Id> => ({
@@ -173,7 +175,7 @@ export function writeLookups(
   );
   const codeRows: WriteValue[][] = [];
   for (const { list, name } of CODE_LISTS)
-    for (const c of codes[list]) codeRows.push([labelOf(c.name, c.id), name, c.id, c.name]);
+    for (const c of codes[list] ?? []) codeRows.push([labelOf(c.name, c.id), name, c.id, c.name]);
   replaceTab(
     ss,
     PSA_CODES_TAB,
@@ -221,7 +223,7 @@ export function readLookups(ss: Spreadsheet, options: { codes?: boolean } = {}):
   for (const r of codes?.rows ?? []) {
     const which = CODE_LISTS.find((c) => c.name === cellText(codes?.get(r, 'list')));
     if (which)
-      codeLists[which.list].push({
+      (codeLists[which.list] ??= []).push({
         id: cellText(codes?.get(r, 'id')),
         name: cellText(codes?.get(r, 'name')),
       } satisfies PsaCode);

@@ -234,6 +234,12 @@ describe('a billing month in the workbench', () => {
     const item = sidebar.getByLabel('Default item');
     expect(await item.locator('option').count()).toBeGreaterThan(1);
     await item.selectOption((await item.locator('option').nth(1).getAttribute('value')) ?? '');
+    // A PSA whose services take other codes than charges: the code services created for new products get.
+    const serviceCode = sidebar.getByLabel('Code for new services');
+    if (await serviceCode.count())
+      await serviceCode.selectOption(
+        (await serviceCode.locator('option').nth(1).getAttribute('value')) ?? '',
+      );
     // One integration may differ: the marketplace charges on a new invoice (kept as an override of the defaults).
     const marketplace = sidebar.locator(`details.integration[data-source="${sourceName(MARKETPLACE)}"]`);
     await marketplace.locator('summary').click();
@@ -616,8 +622,80 @@ describe('a billing month in the workbench', () => {
     reached = 8;
   });
 
-  it('renders vendor names as text, gives viewers no BillGrid menu and no server, and never sends a saved secret back', async () => {
+  it("Contracts: saves a contract's proration and creates a fixed-price contract for annual subscriptions", async () => {
     step(8);
+    await sidebar.getByRole('tab', { name: 'Contracts' }).click();
+    const tab = (name: string): string[][] =>
+      (workbench.host.state().spreadsheets[0].sheets.find((x) => x.name === name)?.rows ?? []).map((r) =>
+        (r ?? []).map((c) => String(c?.v ?? '')),
+      );
+    const contractOverrides = (): Record<string, { prorate?: boolean }> =>
+      (
+        JSON.parse(workbench.host.state().properties.document['bg.settings'] ?? '{}') as {
+          contracts?: Record<string, { prorate?: boolean }>;
+        }
+      ).contracts ?? {};
+
+    // F6: a linked contract's own proration, saved from its Proration control, read back after the redraw.
+    const linked = sidebar
+      .locator('ul.to-map li', { has: sidebar.locator('details.contract-prorate') })
+      .first();
+    await settle(linked);
+    const contractId = (await linked.locator('select[data-prorate]').getAttribute('data-prorate')) ?? '';
+    expect(contractId).toMatch(/\S/);
+    const prorate = sidebar.locator(`select[data-prorate="${contractId}"]`).first();
+    /** Waits (up to 30 s) for the server's saved settings to say `want` for the contract. */
+    const saved = async (want: { prorate: boolean }) => {
+      for (
+        let i = 0;
+        i < 300 && JSON.stringify(contractOverrides()[contractId]) !== JSON.stringify(want);
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      expect(contractOverrides()[contractId]).toEqual(want);
+    };
+    const setProrate = async (value: string) => {
+      const item = sidebar.locator('ul.to-map li', { has: prorate }).first();
+      await item.evaluate((el) => {
+        const d = el.querySelector('details.contract-prorate');
+        if (d) (d as HTMLDetailsElement).open = true;
+      });
+      await prorate.selectOption(value);
+      await item.getByRole('button', { name: 'Save proration' }).click();
+    };
+    await setProrate('off');
+    await saved({ prorate: false });
+    // Redrawn from the server's view (a new, closed Proration control): it shows what was saved.
+    const redrawnProrate = sidebar.locator(
+      `details.contract-prorate:not([open]) select[data-prorate="${contractId}"]`,
+    );
+    for (let i = 0; i < 300 && (await redrawnProrate.count()) === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await redrawnProrate.first().inputValue()).toBe('off');
+
+    // Seeds 003/004: a linked client whose company has no fixed-price contract gets one from its button.
+    const button = sidebar.getByRole('button', {
+      name: 'Create fixed-price contract for annual subscriptions',
+    });
+    const holder = sidebar.locator('ul.to-map li', { has: button }).first();
+    await settle(holder);
+    const customer = (await holder.getAttribute('data-customer')) ?? '';
+    const contractsTab = () => tab('_PSA Contracts');
+    const before = contractsTab().filter((r) => r[4] === 'fixed-price').length;
+    await holder
+      .getByRole('button', { name: 'Create fixed-price contract for annual subscriptions' })
+      .click();
+    // Redrawn: the client's company now has a fixed-price contract to pick, and no button to make another.
+    const redrawn = sidebar.locator(`ul.to-map li[data-customer="${customer}"]`).first();
+    await settle(redrawn.locator('select', { has: sidebar.locator('option', { hasText: '(fixed price)' }) }));
+    expect(await redrawn.getByRole('button', { name: /^Create fixed-price/ }).count()).toBe(0);
+    expect(contractsTab().filter((r) => r[4] === 'fixed-price').length).toBe(before + 1);
+    await expectNoError();
+    reached = 9;
+  });
+
+  it('renders vendor names as text, gives viewers no BillGrid menu and no server, and never sends a saved secret back', async () => {
+    step(9);
     // The usage account named '<img src=x onerror=alert(1)> Test Co' is in the grid as text.
     await page.getByRole('tab', { name: `Billing ${MONTH}` }).click();
     await page.getByText(XSS_NAME).first().waitFor();

@@ -420,6 +420,15 @@ describe('sidebar (built sidebar.html)', () => {
         'Blue backup',
       ]);
       await page.screenshot({ path: screenshotPath('sidebar-clients-accounts') });
+      // Filtered by the PSA account's status: inactive, then active (seed 002's Active/Inactive filter).
+      await page.getByPlaceholder('Search by client, PSA account name or code').fill('');
+      const names = () => page.locator('details.client:visible .client-name').allTextContents();
+      await page.getByLabel('PSA account', { exact: true }).selectOption('inactive');
+      expect(await names()).toEqual(['Blue backup']);
+      await page.getByLabel('PSA account', { exact: true }).selectOption('active');
+      expect((await names()).sort()).toEqual(['Acme HQ', 'Acme North', 'Acme docs', 'Acme phones']);
+      await page.getByLabel('PSA account', { exact: true }).selectOption('');
+      expect(await names()).toHaveLength(5);
     } finally {
       fakeClients = null;
     }

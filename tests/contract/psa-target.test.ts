@@ -17,7 +17,8 @@ import { sourceName } from '../../src/connectors/registry';
 import type { PsaDescriptor } from '../../src/connectors/descriptor';
 import type { BillingLine, RawBillingLine } from '../../src/core/billing-line';
 import { assignLineKeys } from '../../src/core/line-key';
-import type { PsaReadScope, PushStep, StepOutcome } from '../../src/core/psa';
+import type { PushStep, StepOutcome } from '../../src/core/psa';
+import { monthReadScope } from '../../src/core/read-scope';
 import { buildPushPlan } from '../../src/core/push-plan';
 import { reconcile, type ReconcileAction } from '../../src/core/reconcile';
 import { mappingTargetResolver } from '../../src/core/targets';
@@ -86,28 +87,13 @@ describe.each(ready.map((c) => [c.id, c as PsaDescriptor] as const))(
     function push(known: Record<string, string> = {}, credentials = creds): MonthRun {
       const psa = buildPsa(id, credentials, { httpDeps });
       const resolver = mappingTargetResolver(fx.mappings, fx.settings);
-      const scope: PsaReadScope = {
-        periodStart: fx.period.start,
-        periodEnd: fx.period.end,
-        companyIds: [],
-        contractIds: [],
-        lineKeys: [],
-        ...(Object.keys(known).length ? { knownIds: known } : {}),
-      };
-      const companies = new Set<string>();
-      const containers = new Set<string>();
-      for (const l of lines) {
-        const r = resolver.resolve(l, psa.capabilities);
-        if (!r.ok) continue;
-        companies.add(r.companyId);
-        if (r.ref.kind === 'quantity') containers.add(r.ref.contractId);
-        else {
-          containers.add(r.ref.container);
-          scope.lineKeys.push(l.key);
-        }
-      }
-      scope.companyIds = [...companies].sort();
-      scope.contractIds = [...containers].sort();
+      const scope = monthReadScope({
+        period: fx.period,
+        lines,
+        resolver,
+        capabilities: psa.capabilities,
+        knownIds: known,
+      });
       let actions: ReconcileAction[] = [];
       let steps: PushStep[] = [];
       try {

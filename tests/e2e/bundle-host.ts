@@ -97,7 +97,7 @@ export interface DefaultsView {
     sources: Record<string, Record<string, unknown>>;
     clients: Record<string, Record<string, unknown>>;
   };
-  codes: { itemCodes: { id: string }[] };
+  codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
 }
 
 /** Auto-create products with a default item; a PSA that bills on invoices bills each month on a new one. */
@@ -111,7 +111,11 @@ export function billableDefaults(b: BundleHost, extra: Record<string, unknown> =
       ...d.settings.global,
       productLifecycle: 'auto-create',
       ...(onInvoices ? { invoiceBehaviour: 'new' } : {}),
-      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+      codes: {
+        ...d.settings.global.codes,
+        itemCode: d.codes.itemCodes[0].id,
+        serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+      },
     },
   });
 }

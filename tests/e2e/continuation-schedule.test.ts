@@ -66,14 +66,18 @@ describe('checkpoints, continuations and the monthly schedule (built bundle)', (
     call('refreshClients');
     const d = call('getDefaults') as {
       settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-      codes: { itemCodes: { id: string }[] };
+      codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
     };
     call('saveDefaults', {
       ...d.settings,
       global: {
         ...d.settings.global,
         productLifecycle: 'auto-create',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     call('pullBillingMonth', DEMO_MONTH);

@@ -64,7 +64,7 @@ export function describeMonthThroughBundle(m: MonthThroughBundle): void {
 
       const defaults = call('getDefaults') as {
         settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-        codes: { itemCodes: { id: string; name: string }[] };
+        codes: { itemCodes: { id: string; name: string }[]; serviceCodes?: { id: string }[] };
       };
       expect(defaults.codes.itemCodes.length).toBeGreaterThan(0);
       call('saveDefaults', {
@@ -73,7 +73,11 @@ export function describeMonthThroughBundle(m: MonthThroughBundle): void {
           ...defaults.settings.global,
           productLifecycle: 'auto-create',
           ...m.defaults,
-          codes: { ...defaults.settings.global.codes, itemCode: defaults.codes.itemCodes[0].id },
+          codes: {
+            ...defaults.settings.global.codes,
+            itemCode: defaults.codes.itemCodes[0].id,
+            serviceCode: defaults.codes.serviceCodes?.[0]?.id ?? null,
+          },
         },
       });
 

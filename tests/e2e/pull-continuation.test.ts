@@ -60,14 +60,18 @@ describe('a pull too large for one execution compares in a continuation (built b
     call('refreshClients');
     const d = call<{
       settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-      codes: { itemCodes: { id: string }[] };
+      codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
     }>('getDefaults');
     call('saveDefaults', {
       ...d.settings,
       global: {
         ...d.settings.global,
         productLifecycle: 'auto-create',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     if (budget) host.state.properties.document['bg.executionBudgetSeconds'] = String(budget);

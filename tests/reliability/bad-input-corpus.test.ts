@@ -175,14 +175,18 @@ describe(`bad input never reaches the PSA (built bundle, ${PSA})`, () => {
     call('refreshClients');
     const d = call('getDefaults').result as {
       settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-      codes: { itemCodes: { id: string }[] };
+      codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
     };
     call('saveDefaults', {
       ...d.settings,
       global: {
         ...d.settings.global,
         productLifecycle: 'auto-create',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     expect(call('pullBillingMonth', DEMO_MONTH).ok).toBe(true);

@@ -221,7 +221,8 @@ function runQuery(
     q.includeFields
       ? Object.fromEntries(
           Object.entries(r).filter(
-            ([k]) => k === 'id' || q.includeFields!.some((f) => f.toLowerCase() === k.toLowerCase()),
+            // Only the listed fields, id too (F10: the docs ask for id in IncludeFields when paging).
+            ([k]) => q.includeFields!.some((f) => f.toLowerCase() === k.toLowerCase()),
           ),
         )
       : { ...r };
@@ -373,8 +374,12 @@ export function createSandbox(fixture?: unknown): Sandbox<AtState> {
 
   const query = (req: SandboxRequest, s: AtState, raw: unknown, paging?: Paging): SandboxResponse => {
     const entity = canonical(req.params.entity);
+    // Create-only: no query route, so ASP.NET answers with its own `{ Message }` (F10, unverified wording).
     if (entity === 'ContractServiceAdjustments')
-      return errors(405, 'ContractServiceAdjustments cannot be queried.');
+      return {
+        status: 405,
+        json: { Message: `The requested resource does not support http method '${req.method}'.` },
+      };
     if (!queryable(entity)) return errors(404, `No entity named '${req.params.entity}'.`);
     try {
       const q = readQuery(raw, entity);

@@ -69,6 +69,9 @@ export interface HaloClientRec {
  *  - dateWindow: what `invoicedatestart` / `invoicedateend` with a date do. The spec types both as bool
  *    ("Include the field invoicedatestart in the response"), so a tenant may ignore a date there
  *    ('ignored', the default), filter on the invoice date ('honoured') or refuse the request ('rejected').
+ *  - listOrder: whether the invoice lists honour `order` / `orderdesc` (declared in the spec: "The name of
+ *    the field to order by first"; that `invoice_date` and `id` are names it takes is unverified) or
+ *    answer in their own order ('ignored': by id, oldest first).
  */
 export interface HaloVariant {
   lineKey: 'kept' | 'dropped-on-list' | 'dropped';
@@ -77,6 +80,7 @@ export interface HaloVariant {
   listView: 'full' | 'summary';
   postedFilter?: 'honoured' | 'ignored';
   dateWindow?: 'ignored' | 'honoured' | 'rejected';
+  listOrder?: 'honoured' | 'ignored';
   /**
    * How the unpaged lists the spec gives no envelope for (/Tax, /AssetGroup) answer: a bare array (the
    * default) or `{ record_count, <key>: [...] }` as the paged lists do. Unverified either way (SOURCES.md).
@@ -91,6 +95,7 @@ export const DEFAULT_VARIANT: HaloVariant = {
   listView: 'full',
   postedFilter: 'honoured',
   dateWindow: 'ignored',
+  listOrder: 'honoured',
 };
 
 /** Line fields the 'summary' list view leaves out. */

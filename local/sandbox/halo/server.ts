@@ -116,7 +116,8 @@ function parseArrayBody(req: SandboxRequest): Json[] | SandboxResponse {
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function orderInvoices(list: HaloInvoiceRec[], q: URLSearchParams): HaloInvoiceRec[] {
+function orderInvoices(list: HaloInvoiceRec[], q: URLSearchParams, s: HaloState): HaloInvoiceRec[] {
+  if (s.variant.listOrder === 'ignored') return [...list].sort((a, b) => a.id - b.id);
   const keys = [
     [q.get('order'), flag(q, 'orderdesc')],
     [q.get('order2'), flag(q, 'orderdesc2')],
@@ -178,7 +179,7 @@ function invoiceRoutes(sb: Sandbox<HaloState>, base: string, recurring: boolean)
         return (!from || d >= from) && (!to || d <= to);
       });
     }
-    list = orderInvoices(list, q);
+    list = orderInvoices(list, q, s);
     return page(
       req,
       s,

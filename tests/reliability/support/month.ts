@@ -88,7 +88,7 @@ export async function prepareMonth(psa: PsaKind, options: PrepareOptions = {}): 
   call('refreshClients');
   const d = call('getDefaults') as {
     settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-    codes: { itemCodes: { id: string }[] };
+    codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
   };
   call('saveDefaults', {
     ...d.settings,
@@ -96,7 +96,11 @@ export async function prepareMonth(psa: PsaKind, options: PrepareOptions = {}): 
       ...d.settings.global,
       productLifecycle: 'auto-create',
       // A PSA whose products carry their own codes (no item codes to pick) gets none.
-      codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
+      codes: {
+        ...d.settings.global.codes,
+        itemCode: d.codes.itemCodes[0]?.id ?? null,
+        serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+      },
       // Not every demo client has an invoice in a PSA that bills on invoices: a new invoice each.
       ...(psaConnector(psa).capabilities.chargeContainer === 'invoice' ? { invoiceBehaviour: 'new' } : {}),
     },

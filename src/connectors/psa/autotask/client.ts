@@ -40,6 +40,10 @@ export interface AutotaskProblem {
   name?: string;
 }
 
+/** A URL's scheme and host (with any port or user part), lower-cased; '' when it has none. */
+const originOf = (url: string): string =>
+  /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)?.[0].toLowerCase() ?? '';
+
 export const chunk = <T>(xs: readonly T[], n: number): T[][] => {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
@@ -95,8 +99,10 @@ export class AutotaskClient {
   }
 
   private headers(url: string): Record<string, string> {
-    // Credentials only go to the zone we discovered, never to a host named in a page link.
-    if (!url.toLowerCase().startsWith(this.base().toLowerCase())) {
+    // Credentials only go to the zone we discovered (its scheme and host, as go-autotask's isSameOrigin
+    // compares them: a page link's path may differ in case or version, F10), never to another host.
+    const origin = originOf(url);
+    if (!origin || origin !== originOf(this.base())) {
       throw new PsaError('Autotask sent a page link outside its own zone; BillGrid did not follow it');
     }
     return {

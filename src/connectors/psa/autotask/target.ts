@@ -68,7 +68,9 @@ const MAX_PASSES = 3;
 /** A step's outcome over its passes: what landed is kept in the message of a later pass. */
 function merge(before: StepOutcome | undefined, now: StepOutcome): StepOutcome {
   if (!before || before.status !== 'applied') return now;
-  if (now.status === 'unchanged') return before;
+  // Read back unchanged: the record's own id (an added service's contract service, not the adjustment that
+  // added it: F10), the id a later read reports.
+  if (now.status === 'unchanged') return { ...before, psaId: now.psaId };
   if (now.status === 'applied')
     return { ...now, message: `${before.message}; ${now.message.replace(/^Autotask saved /, '')}` };
   return { ...now, message: `${before.message}, but then: ${now.message}` };
@@ -233,8 +235,9 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
 
   listCodes(): PsaCodeLists {
     // Autotask has no GL accounts or tax codes per line; its billing (allocation) codes play that role.
-    // Only the codes BillGrid can use: Service codes (for services) first, then Material codes (for
-    // charges); labour, expense and internal-time codes are left out.
+    // Only the codes BillGrid can use, each list of one use type (F2): Material codes for charges (the
+    // default item), Service codes for the services BillGrid creates; labour, expense and internal-time
+    // codes are left out.
     const active = this.billingCodes().filter((c) => c.isActive !== false);
     const of = (useType: number, kind: string) =>
       active
@@ -244,7 +247,8 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
       incomeAccounts: [],
       expenseAccounts: [],
       taxCodes: [],
-      itemCodes: [...of(USE_TYPE.service, 'service code'), ...of(USE_TYPE.material, 'material code')],
+      itemCodes: of(USE_TYPE.material, 'material code'),
+      serviceCodes: of(USE_TYPE.service, 'service code'),
     };
   }
 
@@ -601,11 +605,13 @@ export class AutotaskTarget implements PsaTarget, CreatesProducts {
       const sku = p.slice(AUTO_CREATE_PRODUCT_PREFIX.length);
       const known = bySku.get(sku.toLowerCase());
       if (known !== undefined) return known;
-      const code = this.serviceCodeFor(s.codes?.itemCode);
+      // The code for new services; an item code saved when it was offered for both still serves.
+      const code =
+        this.codeOfType(s.codes?.serviceCode, USE_TYPE.service) ?? this.serviceCodeFor(s.codes?.itemCode);
       if (code === null) {
         failures.set(
           i,
-          `Autotask needs a Service billing code to create the service '${s.after.productName || sku}': choose a service code as the default item code`,
+          `Autotask needs a Service billing code to create the service '${s.after.productName || sku}': choose the code for new services in Defaults`,
         );
         return null;
       }

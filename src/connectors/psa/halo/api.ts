@@ -374,6 +374,32 @@ export class HaloApi {
   }
 
   /**
+   * Several lists read a page of each at a time (page 1 of every list, then page 2 of those that have one,
+   * …), each round's records (unparsed) handed to `enough`, which says whether to stop: a list ordered
+   * newest first is then read only as far back as what is looked for. True when every page was read.
+   */
+  pagesUntil(
+    lists: ListQuery[],
+    key: string,
+    what: string,
+    enough: (records: unknown[]) => boolean,
+  ): boolean {
+    const env = listEnvelope(key);
+    const firsts = this.firstPages(lists, key, what);
+    const left = firsts.map((f) => pagesLeft(f));
+    let records = firsts.flatMap((f) => f.records);
+    for (let n = 2; ; n++) {
+      // Pages 1 … n-1 read: every page is read when no list has page n.
+      if (enough(records)) return left.every((l) => l + 1 < n);
+      const more = lists.flatMap((_, i) => (n <= left[i] + 1 ? [i] : []));
+      if (!more.length) return true;
+      records = this.sendAll(more.map((i) => this.pageCall(lists[i], n))).flatMap(
+        (r) => this.json(r, env, what).records,
+      );
+    }
+  }
+
+  /**
    * One list filtered by many clients (`client_ids`, comma-separated), split into as few requests as
    * Apps Script's 2 KB address limit allows, each paged to the end.
    */

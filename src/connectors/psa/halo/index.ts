@@ -28,7 +28,16 @@ import { HaloApi, pagesLeft, type HaloProblem } from './api';
 import { HaloClients } from './clients';
 import { parseHaloConfig } from './config';
 import { invoiceContainer, parseContainer, recurringContainer } from './containers';
-import { HaloInvoices, latestOf, newerFirst, refKey, type InvoiceRef, type LoadedInvoice } from './invoices';
+import {
+  HaloInvoices,
+  NEWEST_FIRST,
+  latestOf,
+  newerFirst,
+  ownerOf,
+  refKey,
+  type InvoiceRef,
+  type LoadedInvoice,
+} from './invoices';
 import {
   HaloItems,
   unreconciledProducts,
@@ -176,7 +185,7 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     for (const [h, rules] of this.latestInvoices(companyIds)) {
       out.push({
         id: invoiceContainer(h.id),
-        companyId: String(h.client_id),
+        companyId: ownerOf(h),
         name: `Invoice ${h.invoicenumber || h.id}${h.invoice_date ? ` (${h.invoice_date.slice(0, 10)})` : ''}`,
         kind: 'invoice',
         startDate: h.invoice_date.slice(0, 10),
@@ -219,9 +228,10 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
     const read = new Map<string, HaloInvoice[]>();
     const keep = (records: unknown[]) => {
       for (const h of this.api.parseRecords(records, haloInvoice, what)) {
-        const own = read.get(String(h.client_id)) ?? [];
+        // As a push sees it: an invoice Halo raised on a bill-to client is the client's it was raised for.
+        const own = read.get(ownerOf(h)) ?? [];
         own.push(h);
-        read.set(String(h.client_id), own);
+        read.set(ownerOf(h), own);
       }
     };
     const latest = (c: string, rule: LatestInvoiceRule) =>
@@ -374,9 +384,13 @@ export class HaloTarget implements PsaTarget, CreatesProducts, ListsInvoices {
       quantities.push(...this.invoices.quantities(inv, d.container, seatIds));
     }
     // Open invoices were read and a key a push may have sent is not on them (nor on a chosen invoice): it
-    // may be on a posted invoice, and a read that missed it would have it added again. Read in full.
+    // may be on a posted invoice, and a read that missed it would have it added again. Read the whole
+    // lists newest first, only as far back as those keys are (SOURCES.md, "Bounded reads").
     if (perClient && mustFind && mustFind.some((k) => !byKey.has(k))) {
-      this.invoices.clientIndexes(clients);
+      this.invoices.newestUntil(clients, () => {
+        const on = new Set(this.invoices.clientCharges(clients, knownIds).map((ch) => ch.ref.lineKey));
+        return mustFind.every((k) => byKey.has(k) || on.has(k));
+      });
       for (const ch of this.invoices.clientCharges(clients, knownIds))
         if (!byKey.has(ch.ref.lineKey)) keep(ch);
     }
@@ -439,8 +453,6 @@ function mustFindOf(scope: PsaReadScope): string[] | null {
 const haloClientCount = listEnvelope('clients').transform((l) => l.count);
 /** Newest invoices read per client to find its newest open one when its history is long. */
 const NEWEST_FEW = 5;
-/** Halo's list order for "newest invoice first" (invoice date, then id). */
-const NEWEST_FIRST = { order: 'invoice_date', orderdesc: true, order2: 'id', orderdesc2: true };
 
 function explain(err: unknown, host: string): string {
   if (err instanceof PsaError) return err.message;

@@ -73,6 +73,9 @@ interface ClientIndex {
   complete: boolean;
 }
 
+/** Halo's list order for "newest invoice first" (invoice date, then id). */
+export const NEWEST_FIRST = { order: 'invoice_date', orderdesc: true, order2: 'id', orderdesc2: true };
+
 const round = (n: number): number => Math.round(n * 10_000) / 10_000;
 const ownKeyOf = (l: HaloLine): string => l.comment_1.trim();
 const isBillGridKey = (k: string): boolean => LINE_KEY_PATTERN.test(k);
@@ -448,6 +451,35 @@ export class HaloInvoices {
     const todo = [...new Set(clientIds)].filter((c) => !this.index.get(c)?.complete);
     this.indexFrom(todo, { includelines: true }, true);
     return new Map(clientIds.map((c) => [c, this.index.get(c) as ClientIndex]));
+  }
+
+  /**
+   * The clients' whole invoice lists newest first (`order`: invoice date, then id, declared in the spec), one
+   * page of each list at a time, until `found()` says the invoices held now (the open ones read before and
+   * those read here) hold what is looked for; else to the end, and the index is then complete. Bounds the
+   * read of a long history to the newest invoices when a line BillGrid sent is on one posted since. A
+   * tenant that ignores the order is read to wherever the lines are (at worst in full): nothing is missed,
+   * because the read stops only once everything looked for is found. Clients indexed in full are not read.
+   */
+  newestUntil(clientIds: string[], found: () => boolean): void {
+    const todo = [...new Set(clientIds)].filter((c) => !this.index.get(c)?.complete);
+    if (!todo.length) return;
+    const held = new Map<string, Map<number, LoadedInvoice>>(
+      todo.map((c) => [c, new Map((this.index.get(c)?.invoices ?? []).map((i) => [i.header.id, i]))]),
+    );
+    for (const c of todo) if (!this.index.has(c)) this.listedIn.set(c, this.batch);
+    const lists = this.api.clientLists('/Invoice', { includelines: true, ...NEWEST_FIRST }, [
+      ...new Set([...todo, ...todo.flatMap((c) => this.billTo(c) ?? [])]),
+    ]);
+    const what = 'reading the clients’ invoices';
+    const whole = this.api.pagesUntil(lists, 'invoices', what, (records) => {
+      for (const h of this.api.parseRecords(records, invoiceWithLines, what))
+        held.get(ownerOf(h))?.set(h.id, this.toLoaded(h, false, `reading invoice ${h.id}`));
+      for (const [c, invoices] of held)
+        this.index.set(c, { ...indexOf([...invoices.values()]), complete: false });
+      return found();
+    });
+    if (whole) for (const c of todo) (this.index.get(c) as ClientIndex).complete = true;
   }
 
   /**

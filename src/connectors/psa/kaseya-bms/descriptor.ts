@@ -57,6 +57,8 @@ export const descriptor: PsaDescriptor<KaseyaBmsCredentials> = {
   id: 'kaseya-bms',
   kind: 'psa',
   displayName: 'Kaseya BMS',
+  // Seed 002: BMS's Integrated Customer Billing syncs module units nightly at midnight.
+  nightlySyncHour: 0,
   credentials: kaseyaBmsCredentialsSchema,
   fields: [
     {

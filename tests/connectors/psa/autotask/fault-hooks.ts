@@ -6,7 +6,14 @@
  * is exactly one contract charge whose name carries the line key, with the row's values.
  */
 import { extendedCents } from '../../../../src/core/money';
-import { VOLATILE, sortByJson, type PsaFaultHooks } from '../../../reliability/support/fault-suite';
+import type { SheetState } from '../../../../local/gas/state';
+import type { AtVariants } from '../../../../local/sandbox/autotask/fixture';
+import {
+  VOLATILE,
+  sortByJson,
+  type FaultVariant,
+  type PsaFaultHooks,
+} from '../../../reliability/support/fault-suite';
 import { idOf } from '../../../reliability/support/month';
 import { KEY, byId, day, near, num, type Rec, type RowTarget } from '../../../reliability/support/oracle';
 
@@ -169,7 +176,45 @@ function projectAutotask(state: { entities: Record<string, Rec[]> }): unknown {
   return out;
 }
 
+/**
+ * A seat price changed on the grid (+1.25 on every row of one contract service whose seats the month sets or
+ * keeps): the price goes by PATCH of adjustedPrice, the seats by adjustment (F5), which is what the
+ * adjustment-price variants are about.
+ */
+function raiseOneSeatPrice(sheet: SheetState): void {
+  const [head, ...body] = sheet.rows;
+  const at = (name: string) => (head ?? []).findIndex((c) => c?.v === name);
+  const [type, action, contract, service, price] = [
+    'Charge type',
+    'Action',
+    'PSA contract',
+    'PSA service/item',
+    'Unit price',
+  ].map(at);
+  const text = (r: (typeof body)[number], i: number) => String(r?.[i]?.v ?? '');
+  const seat = body.find(
+    (r) => text(r, type) === 'recurring' && /^(Set quantity|Already)/.test(text(r, action)),
+  );
+  if (!seat) return;
+  for (const r of body) {
+    const cell = r?.[price];
+    if (cell && text(r, contract) === text(seat, contract) && text(r, service) === text(seat, service))
+      cell.v = Number(cell.v) + 1.25;
+  }
+}
+
+/** Each non-default value of each Autotask sandbox variant, paired (sandbox/autotask/fixture.ts). */
+const variant = (v: AtVariants): FaultVariant => ({
+  name: Object.values(v).join(', '),
+  psa: (state) => ({ ...(state as object), variants: v }),
+  edit: raiseOneSeatPrice,
+});
+
 export const hooks: PsaFaultHooks = {
+  variants: [
+    variant({ adjustmentPrice: 'units-only', contractPeriodDefault: 'yearly' }),
+    variant({ adjustmentPrice: 'reject-zero', contractPeriodDefault: 'required' }),
+  ],
   // The oracle was written for these sources' demo lines.
   sources: ['pax8', 'twilio'],
   writes: [

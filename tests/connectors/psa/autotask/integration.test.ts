@@ -260,11 +260,15 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
 
   it('discovers the zone, then sends the three headers to the zone base URL', async () => {
     const { target } = connect();
-    // Service codes, then material codes; labour and internal-time codes and inactive codes are left out.
-    expect(target.listCodes().itemCodes.map((c) => c.name)).toEqual([
+    // Material codes for charges, Service codes for new services, each list of one use type (F2); labour
+    // and internal-time codes and inactive codes are left out.
+    const codes = target.listCodes();
+    expect(codes.serviceCodes?.map((c) => c.name)).toEqual([
       'Recurring Services (service code)',
       'Microsoft Licensing (service code)',
       'Usage Services (service code)',
+    ]);
+    expect(codes.itemCodes.map((c) => c.name)).toEqual([
       'Telephony Usage (material code)',
       'Cloud Consumption (material code)',
       'Hardware & Materials (material code)',
@@ -443,6 +447,12 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     ]);
     const after = await state();
     expectConverged(after, steps);
+    // F10: the service the adjustment added is reported by its contract service's id (what a re-read reports,
+    // below), not by the adjustment's.
+    const added = after.entities.ContractServices.find(
+      (cs) => cs.contractID === recurringContractIdOf('c02') && cs.serviceID === 5010,
+    );
+    expect(outcomes[2]).toMatchObject({ status: 'applied', psaId: String(added?.id) });
     expect(after.entities.ContractCharges).toHaveLength(before.entities.ContractCharges.length + 3);
     // Units by adjustment; the price-only change by PATCH of adjustedPrice (F5), not a 0-unit adjustment.
     expect(after.entities.ContractServiceAdjustments.map((a) => a.unitChange)).toEqual([-3, 7]);
@@ -470,6 +480,8 @@ describe('Autotask connector against the sandbox (RetryingHttpClient over synchr
     await sb.admin('autotask').clearRequests();
     const again = connect().target.applyAll(steps);
     expect(again.map((o) => o.status)).toEqual(Array(8).fill('unchanged'));
+    const idOf = (o: (typeof again)[number]) => ('psaId' in o ? o.psaId : null);
+    expect(again.map(idOf)).toEqual(outcomes.map(idOf));
     const second = await log();
     expect(mutations(second)).toEqual([]);
     expect(second).toHaveLength(3); // zone, units, charges

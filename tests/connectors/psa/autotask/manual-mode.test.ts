@@ -112,6 +112,10 @@ describe('manual product mode through the built bundle', () => {
     call('saveDefaults', { ...manual, sources: { pax8: { productLifecycle: 'auto-create' } } });
     // The emulator's clock before the run this test fires, whatever the real date is.
     setClock(host.state, Date.parse('2026-11-20T09:00:00Z'));
+    // No nightly sync is offered where the PSA has no nightly hour of its own.
+    expect((call('getSchedule') as { suggested: { nightlyHour: number | null } }).suggested.nightlyHour).toBe(
+      null,
+    );
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: null });
     host.fireDueTriggers(Date.parse('2026-12-02T11:59:00Z'));
     type Last = { lastRun: { outcome: string; message: string } };

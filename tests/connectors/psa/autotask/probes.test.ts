@@ -107,4 +107,31 @@ describe('Autotask tenant-check probes', () => {
     );
     expect(results['autotask.post-paging'].status).toBe('confirmed');
   });
+
+  it('says "differs" when a POSTed next page is refused and when a field is shorter than BillGrid writes', async () => {
+    const admin = demo.admin('autotask');
+    await admin.faults([
+      {
+        match: { method: 'POST', pathIncludes: '/query/next' },
+        times: 20,
+        status: 405,
+        body: { Message: "The requested resource does not support http method 'POST'." },
+      },
+      {
+        match: { method: 'GET', pathIncludes: 'Contracts/entityInformation/fields' },
+        times: 5,
+        status: 200,
+        body: { fields: [{ name: 'contractName', dataType: 'string', length: 50 }] },
+      },
+    ]);
+    try {
+      const results = run(demo.urls.autotask);
+      expect(results['autotask.post-paging']).toMatchObject({ status: 'differs' });
+      expect(results['autotask.post-paging'].detail).toMatch(/POSTed with the same body, answered .*405/);
+      expect(results['autotask.field-limits']).toMatchObject({ status: 'differs' });
+      expect(results['autotask.field-limits'].detail).toMatch(/Contracts\.contractName 50 < 100/);
+    } finally {
+      await admin.clearFaults();
+    }
+  });
 });

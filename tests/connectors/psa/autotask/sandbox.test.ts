@@ -182,6 +182,21 @@ describe('Autotask sandbox', () => {
     ).toMatch(/500/);
   });
 
+  it('returns only the IncludeFields listed (no id unless asked); has no query route for adjustments (F10)', async () => {
+    const filter = [{ op: 'eq', field: 'id', value: 101 }];
+    const named = await call('POST', 'Companies/query', { IncludeFields: ['companyName'], filter });
+    expect(named.status).toBe(200);
+    expect((named.json as unknown as Page).items).toEqual([{ companyName: expect.any(String) }]);
+    const withId = await call('POST', 'Companies/query', { IncludeFields: ['id', 'companyName'], filter });
+    expect((withId.json as unknown as Page).items).toEqual([{ id: 101, companyName: expect.any(String) }]);
+    // Adjustments are create-only: ASP.NET's own { Message }, not Autotask's { errors }.
+    const adjustments = await call('POST', 'ContractServiceAdjustments/query', { filter });
+    expect(adjustments.status).toBe(405);
+    expect(adjustments.json).toEqual({
+      Message: "The requested resource does not support http method 'POST'.",
+    });
+  });
+
   it('pages a POST query by re-POSTing its body to next and previous page URLs; GET there is 405', async () => {
     const filter = [{ op: 'gte', field: 'id', value: 0 }];
     const first = await query('Companies', filter, 15);

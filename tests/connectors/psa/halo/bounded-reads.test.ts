@@ -115,6 +115,73 @@ describe('HaloPSA bounded reads', () => {
     expect(lists.filter(openOnly)).toEqual([]);
   });
 
+  it('a large tenant: the month’s few clients are read on their own, not the whole client list; billed once', async () => {
+    // 300 other clients listed first, pages of 20: the whole list is 16 pages, the month's 6 clients are not
+    // on page 1.
+    await patch((s) => {
+      const others = Array.from({ length: 300 }, (_, i) => ({
+        id: 5000 + i,
+        name: `Other client ${i}`,
+        inactive: false,
+        item_tax_code: 0,
+      }));
+      s.clients = [...others, ...s.clients];
+      s.maxPageSize = 20;
+    });
+    const lines = fullMonth();
+    const target = make();
+    target.readBilling(
+      scopeOf(
+        lines,
+        null,
+        lines.map((l) => l.key),
+      ),
+    );
+    const out = target.applyAll(stepsOf(lines));
+    expect(out.filter((o) => o.status !== 'applied')).toEqual([]);
+    expect(divergence(await state(), lines, 'BillGrid_Pax8')).toEqual([]);
+    const log = await admin().requests();
+    const clientReads = log.filter((r) => r.method === 'GET' && /^\/api\/client(\/|$)/i.test(r.path));
+    const pages = clientReads.filter((r) => r.path.toLowerCase() === '/api/client');
+    // Page 1, then each of the month's clients on its own (at most 6): fewer than the list's 16 pages.
+    expect(pages).toHaveLength(1);
+    expect(clientReads.length).toBeLessThanOrEqual(1 + new Set(lines.map((l) => l.companyId)).size);
+  });
+
+  /** Invoices the sandbox served in list answers (GET /Invoice), by id (an id served twice counts twice). */
+  const served = (log: LoggedRequest[]) =>
+    invoiceLists(log).flatMap((r) => {
+      const body = JSON.parse(r.response) as { invoices?: { id: number }[] };
+      return (body.invoices ?? []).map((i) => i.id);
+    });
+  const HISTORY = 40;
+  /**
+   * Every client with an invoice gets a long posted history before this month (HISTORY invoices of 3
+   * lines, 2023-2025) and the tenant serves pages of 20 invoices: the whole list is many pages.
+   */
+  const withHistory = () =>
+    patch((s) => {
+      const clients = [...new Set(s.invoices.map((i) => i.client_id))];
+      for (const cid of clients) {
+        const like = s.invoices.find((i) => i.client_id === cid && i.lines.length) ?? s.invoices[0];
+        for (let n = 0; n < HISTORY; n++) {
+          const inv = s.nextId.invoice++;
+          const month = String((n % 12) + 1).padStart(2, '0');
+          s.invoices.push({
+            ...like,
+            id: inv,
+            client_id: cid,
+            invoicenumber: `INV-${inv}`,
+            invoice_date: `${2023 + Math.floor(n / 12)}-${month}-01T00:00:00`,
+            reference: '',
+            posted: true,
+            lines: [0, 1, 2].map(() => ({ ...like.lines[0], id: s.nextId.line++, ihid: inv, comment_1: '' })),
+          });
+        }
+      }
+      s.maxPageSize = 20;
+    });
+
   describe.each(['honoured', 'ignored'] as const)('posted filter %s', (postedFilter) => {
     beforeEach(() => patch((s) => (s.variant = { ...s.variant, postedFilter } as HaloVariant)));
 
@@ -135,6 +202,51 @@ describe('HaloPSA bounded reads', () => {
       expect(log.filter(isMutation)).toEqual([]);
       // The filter honoured: open invoices first, then (a sent line not on them) the whole lists.
       if (postedFilter === 'honoured') expect(invoiceLists(log).some((r) => !openOnly(r))).toBe(true);
+    });
+
+    it('a long posted history: lines on invoices posted since are found in the newest invoices, not the whole history; a second push sends nothing', async () => {
+      const lines = fullMonth();
+      const steps = stepsOf(lines);
+      const first = make().applyAll(steps);
+      expect(first.filter((o) => o.status !== 'applied')).toEqual([]);
+      await postAll();
+      const before = new Set((await state()).invoices.map((i) => i.id));
+      await withHistory();
+      const history = new Set((await state()).invoices.filter((i) => !before.has(i.id)).map((i) => i.id));
+      await admin().clearRequests();
+      const target = make();
+      const read = target.readBilling(scopeOf(lines, first, []));
+      const byKey = new Map(read.charges.map((c) => [c.ref.lineKey, c.quantity]));
+      expect(lines.map((l) => [l.key, byKey.get(l.key)])).toEqual(lines.map((l) => [l.key, l.quantity]));
+      const ids = served(await admin().requests());
+      // Honoured: the newest page of the whole list (20 invoices) holds every line sent, the history
+      // (HISTORY × clients = 240 invoices, 12 pages) is not read further. Ignored: the open list is the
+      // whole list already, and nothing more is read.
+      expect(ids.filter((id) => history.has(id)).length).toBeLessThanOrEqual(
+        postedFilter === 'honoured' ? 20 : history.size,
+      );
+      if (postedFilter === 'honoured') expect(ids.length).toBeLessThan(history.size / 4);
+      await admin().clearRequests();
+      const again = target.applyAll(recorded(steps, first));
+      expect(again.map((o) => o.status)).toEqual(lines.map(() => 'unchanged'));
+      expect((await admin().requests()).filter(isMutation)).toEqual([]);
+    });
+
+    it('a tenant that ignores the list order: every line sent is still found (the read goes as far back as it must)', async () => {
+      const lines = fullMonth();
+      const steps = stepsOf(lines);
+      const first = make().applyAll(steps);
+      await postAll();
+      await withHistory();
+      await patch((s) => (s.variant = { ...s.variant, listOrder: 'ignored' } as HaloVariant));
+      const target = make();
+      const read = target.readBilling(scopeOf(lines, first, []));
+      const byKey = new Map(read.charges.map((c) => [c.ref.lineKey, c.quantity]));
+      expect(lines.map((l) => [l.key, byKey.get(l.key)])).toEqual(lines.map((l) => [l.key, l.quantity]));
+      await admin().clearRequests();
+      const again = target.applyAll(recorded(steps, first));
+      expect(again.map((o) => o.status)).toEqual(lines.map(() => 'unchanged'));
+      expect((await admin().requests()).filter(isMutation)).toEqual([]);
     });
 
     it('placing a step with a recorded line id that is on no open invoice reads the whole list: nothing added', async () => {

@@ -158,4 +158,70 @@ describe('HaloPSA: what a continuation carries over', () => {
     clock += 1_000;
     expect(target.resumeInMs()).toBe(0);
   });
+
+  it('a month longer than one window (the limit scaled down to 12) completes through a continuation: never over the limit in any window, no failed step, billed once, a push after it sends nothing', async () => {
+    await sb.admin('halo').reset();
+    const t = testHttp(policy, sb.urls.halo);
+    let clock = Date.UTC(2026, 10, 2, 9);
+    const cache = new MemoryCache(() => clock);
+    const tokens = cache.tokens();
+    // Scaled down so the demo month (19 requests unpaced) needs two windows, as 20,000 lines need five at 300 / 5 minutes.
+    const limit = { requests: 12, windowMs: HOSTED_LIMIT.windowMs };
+    let stored: number[] | null = null;
+    const sent: number[] = [];
+    const store: RequestWindowStore = {
+      get: () => stored,
+      put: (x) => (stored = x),
+      update: (change) => {
+        const before = [...(stored ?? [])];
+        const after = change(stored ?? []);
+        for (const x of after) {
+          const k = before.indexOf(x);
+          if (k >= 0) before.splice(k, 1);
+          else sent.push(x);
+        }
+        stored = after;
+        return after;
+      },
+    };
+    // Each execution with two minutes left: a longer wait continues from a trigger.
+    const execution = (until: number) =>
+      createHaloTarget({ baseUrl: TENANT_URL, tenant: 'northwind', ...DEMO_CREDENTIALS }, t.http, {
+        now: () => clock,
+        integrationName: 'Pax8',
+        tokenStore: tokens,
+        cache: (key) => cache.value(key),
+        pacing: {
+          now: () => clock,
+          sleep: (ms) => (clock += ms),
+          store,
+          limit,
+          timeLeftMs: () => until - clock,
+        },
+      });
+    const lines = fullMonth();
+    let pending = stepsOf(lines);
+    let executions = 0;
+    while (pending.length && executions < 10) {
+      executions++;
+      const target = execution(clock + 120_000);
+      const out = target.applyAll(pending);
+      expect(out.filter((o) => o.status === 'failed' && !o.continueLater)).toEqual([]);
+      pending = pending.filter((_, i) => out[i].status === 'failed');
+      // The continuation's trigger: when the window is empty again, a minute on at the earliest.
+      clock += Math.max(target.resumeInMs(), 60_000);
+    }
+    expect(pending).toEqual([]);
+    expect(executions).toBeGreaterThan(1);
+    expect(sent.length).toBeGreaterThan(limit.requests);
+    for (const x of sent)
+      expect(sent.filter((y) => y > x - limit.windowMs && y <= x).length).toBeLessThanOrEqual(limit.requests);
+    expect(divergence(await sb.admin('halo').state<HaloState>(), lines, 'BillGrid_Pax8')).toEqual([]);
+    await sb.admin('halo').clearRequests();
+    const again = execution(clock + 120_000).applyAll(stepsOf(lines));
+    expect(again.every((o) => o.status === 'unchanged')).toBe(true);
+    expect(
+      (await sb.admin('halo').requests()).filter((r) => r.method !== 'GET' && r.path.startsWith('/api/')),
+    ).toEqual([]);
+  }, 120_000);
 });

@@ -185,7 +185,7 @@ describe('HaloPSA as it really behaves', () => {
       return ((await res.json()) as HaloState['invoices'])[0];
     };
 
-    it.each(['kept', 'dropped'] as const)(
+    it.each(['kept', 'dropped-on-list', 'dropped'] as const)(
       'three generated periods with pushes in between: each invoice bills its own month exactly once (key %s)',
       async (lineKey) => {
         await variant({ lineKey });
@@ -415,6 +415,35 @@ describe('HaloPSA as it really behaves', () => {
       const again = push(stepsOf(lines));
       expect(again.map((o) => o.status)).toEqual(['unchanged']);
       expect((await log()).filter(isMutation)).toEqual([]);
+    });
+  });
+
+  describe('bill-to clients on the Clients screen', () => {
+    it('the latest invoice Refresh records for a bill-to client and for its parent is the one a push uses', async () => {
+      // Halo raises 109's invoice on its bill-to client 101, newer than 101's own open invoice.
+      push(
+        stepsOf([
+          approved('109', 'new:month:2026-10', 'MS-EXO-P1', 'Exchange Online (Plan 1)', 3, 4, 3.4, '3'),
+        ]),
+      );
+      const shown = make()
+        .listContracts(['101', '109'])
+        .filter((c) => c.kind === 'invoice' && c.latestUnder?.includes('unsent'))
+        .map((c) => [c.companyId, c.id])
+        .sort();
+      const latest = ['101', '109'].map((c) =>
+        approved(c, 'latest', 'MS-TEAMS-ESS', 'Microsoft Teams Essentials', 2, 4, 3.4, '2'),
+      );
+      expect(push(stepsOf(latest)).map((o) => o.status)).toEqual(['applied', 'applied']);
+      const s = await state();
+      const used = latest
+        .map((l) => [
+          l.companyId,
+          `invoice:${s.invoices.find((i) => i.lines.some((x) => x.comment_1 === l.key))?.id}`,
+        ])
+        .sort();
+      expect(shown).toEqual(used);
+      expect(new Set(used.map(([, id]) => id)).size).toBe(2);
     });
   });
 

@@ -13,7 +13,8 @@ import { overridesInput } from '../../../../src/api/clients';
 import { assignLineKeys } from '../../../../src/core/line-key';
 import type { BillingLine, RawBillingLine } from '../../../../src/core/billing-line';
 import type { Mappings } from '../../../../src/core/mapping';
-import type { PsaReadScope, PushStep, StepOutcome } from '../../../../src/core/psa';
+import type { PushStep, StepOutcome } from '../../../../src/core/psa';
+import { monthReadScope } from '../../../../src/core/read-scope';
 import { buildPushPlan } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import {
@@ -110,25 +111,17 @@ describe('HaloPSA: which invoice is the latest (settings latestInvoice, noLatest
     const lines = assignLineKeys(raws).lines;
     const psa = buildPsa('halo', creds, { httpDeps });
     const resolver = mappingTargetResolver(MAPPINGS, settings);
-    const scope: PsaReadScope = {
-      periodStart: '2026-10-01',
-      periodEnd: '2026-10-31',
-      companyIds: [],
-      contractIds: [],
-      lineKeys: [],
-      ...(Object.keys(known).length ? { knownIds: known } : {}),
-    };
-    const companies = new Set<string>();
-    const containers = new Set<string>();
+    const scope = monthReadScope({
+      period: { start: '2026-10-01', end: '2026-10-31' },
+      lines,
+      resolver,
+      capabilities: psa.capabilities,
+      knownIds: known,
+    });
     for (const l of lines) {
       const r = resolver.resolve(l, psa.capabilities);
       if (!r.ok || r.ref.kind !== 'charge') throw new Error(`line ${l.sku} not resolved to a charge`);
-      companies.add(r.companyId);
-      containers.add(r.ref.container);
-      scope.lineKeys.push(l.key);
     }
-    scope.companyIds = [...companies].sort();
-    scope.contractIds = [...containers].sort();
     const state = psa.target.readBilling(scope);
     const { actions } = reconcile({
       lines,

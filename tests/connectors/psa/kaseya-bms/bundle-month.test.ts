@@ -156,6 +156,10 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     expect(again.applied).toBe(0);
     expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
 
+    // A new schedule offers BMS's own nightly sync at midnight (seed 002); this test syncs at 02:00.
+    expect((call('getSchedule') as { suggested: { nightlyHour: number | null } }).suggested.nightlyHour).toBe(
+      0,
+    );
     // The nightly sync (02:00 New York time).
     call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: true, nightlyHour: 2 });
     type Last = { lastRun: { outcome: string; message: string; trigger: string } };
@@ -425,5 +429,46 @@ describe('a Kaseya month through the built bundle (Datto RMM + IT Glue → Kasey
     expect(await mutations()).toEqual([]);
     company.v = own;
     expect((await lineOf(8003)).Units).toBe(monthUnits[8003] - 2);
+  }, 60_000);
+
+  // Continues from the month above (Blue Harbor's workstations 2 below the month, its sync resumed).
+  it('"Sync now" held back by the hour\'s limit continues the next hour with that service only', async () => {
+    setClock(host.state, Date.parse('2026-10-31T17:10:00Z'));
+    const harbor = {
+      source: 'datto-rmm',
+      customerId: 'site-blueharbor',
+      subscriptionId: 'site-blueharbor:workstations',
+      month: DEMO_MONTH,
+    };
+    const lineOf = async (contract: number) =>
+      (await bmsLines()).find((l) => l.ContractId === contract && l.ServiceId === SERVICE.rmmWorkstation)!;
+    // Acme's workstations are lowered by hand too; both are approved.
+    const st = await sb.admin('kaseya-bms').state<BmsState>();
+    const acme = st.lines.find((l) => l.ContractId === 8001 && l.ServiceId === SERVICE.rmmWorkstation)!;
+    acme.Units -= 1;
+    await sb.admin('kaseya-bms').setState(st);
+    call('reconcileBillingMonth', DEMO_MONTH);
+    call('approveRows', DEMO_MONTH, { approve: true });
+    // This hour's contract reads are used up: the sync cannot compare now.
+    const hour = Math.floor(Date.parse('2026-10-31T17:10:00Z') / 3_600_000);
+    host.state.properties.document['billgrid.connector.kaseya-bms.calls.northwindit'] = JSON.stringify({
+      hour,
+      counts: { 'GET /v2/finance/contracts/{id}': 1500 },
+    });
+    await sb.admin('kaseya-bms').clearRequests();
+    const first = call('syncServiceNow', harbor) as { sync: { applied: number; continuing: boolean } };
+    expect(first.sync).toMatchObject({ applied: 0, continuing: true });
+    expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
+    // The next hour the continuation syncs Blue Harbor's workstations only; Acme's change waits for a push.
+    host.fireDueTriggers(Date.parse('2026-10-31T18:01:00Z'));
+    const sent = (await sb.admin('kaseya-bms').requests()).filter(isMutation);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].path).toMatch(/recurringservices\/8003\//);
+    expect((await lineOf(8001)).Units).toBe(acme.Units);
+    const last = (call('getSchedule') as { lastRun: { outcome: string; message: string } }).lastRun;
+    expect(last).toMatchObject({ outcome: 'finished' });
+    expect(last.message).toMatch(
+      /^Sync now of subscription site-blueharbor:workstations: 2026-10: 1 changed/,
+    );
   }, 60_000);
 });

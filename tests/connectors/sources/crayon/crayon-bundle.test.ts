@@ -102,9 +102,11 @@ describe('a Crayon month through the built bundle → Autotask', () => {
     const ref = (r: unknown[]) => Number(r[col('PSA reference')]);
     const contractOf = (r: unknown[]) => Number(/\[(\d+)\]$/.exec(String(r[col('PSA contract')]))?.[1]);
 
-    // Monthly seats: units added from the period's start on the recurring-service contract.
+    // Monthly seats: units added from the period's start on the recurring-service contract. The row's PSA
+    // reference is the contract service the adjustment added (the id a re-read reports: Autotask F10).
     for (const r of monthly) {
-      const a = adjustments.find((x) => x.id === ref(r));
+      const cs = (after.entities.ContractServices ?? []).find((x) => x.id === ref(r));
+      const a = adjustments.find((x) => x.contractID === cs?.contractID && x.serviceID === cs?.serviceID);
       expect(a).toMatchObject({
         contractID: contractOf(r),
         unitChange: r[col('Quantity')],

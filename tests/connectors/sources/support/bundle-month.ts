@@ -63,14 +63,18 @@ export async function bundleMonth(sources: readonly string[], psa: string): Prom
       call('refreshClients');
       const d = call('getDefaults') as {
         settings: { global: { codes: Record<string, unknown> } & Record<string, unknown> };
-        codes: { itemCodes: { id: string }[] };
+        codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
       };
       call('saveDefaults', {
         ...d.settings,
         global: {
           ...d.settings.global,
           productLifecycle: 'auto-create',
-          codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0]?.id ?? null },
+          codes: {
+            ...d.settings.global.codes,
+            itemCode: d.codes.itemCodes[0]?.id ?? null,
+            serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+          },
           ...global,
         },
       });

@@ -107,7 +107,7 @@ describe('a 300-subaccount Twilio month through the built bundle', () => {
     call('refreshClients');
     const d = call('getDefaults') as {
       settings: { global: Record<string, unknown> & { codes: Record<string, unknown> } };
-      codes: { itemCodes: { id: string }[] };
+      codes: { itemCodes: { id: string }[]; serviceCodes?: { id: string }[] };
     };
     call('saveDefaults', {
       ...d.settings,
@@ -116,7 +116,11 @@ describe('a 300-subaccount Twilio month through the built bundle', () => {
         productLifecycle: 'auto-create',
         invoiceBehaviour: 'new',
         psaCurrency: 'USD',
-        codes: { ...d.settings.global.codes, itemCode: d.codes.itemCodes[0].id },
+        codes: {
+          ...d.settings.global.codes,
+          itemCode: d.codes.itemCodes[0].id,
+          serviceCode: d.codes.serviceCodes?.[0]?.id ?? null,
+        },
       },
     });
     call('pullBillingMonth', DEMO_MONTH);
