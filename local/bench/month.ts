@@ -360,7 +360,8 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       once('approveRows', BENCH_MONTH, { approve: true }),
       reviewMinimum(fixture, benched),
     );
-    const dry = call('dryRunPush', BENCH_MONTH);
+    // The dry run a person looks at before pushing: what it reads counts too.
+    const [dry] = await step('dry run', once('dryRunPush', BENCH_MONTH), reviewMinimum(fixture, benched));
     const planned = (dry.result as { steps: unknown[] } | undefined)?.steps.length ?? 0;
 
     const pushed = { applied: 0, failed: 0, unchanged: 0 };

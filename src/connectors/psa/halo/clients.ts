@@ -88,19 +88,21 @@ export class HaloClients {
   }
 
   /**
-   * Make sure the bill-to clients of these clients are known, from the client list alone (no client is
-   * read on its own for this): page 1 once, the rest only when it does not show them all.
+   * Make sure the bill-to clients of these clients are known: page 1 of the client list once, then the
+   * clients it does not show each on their own (`GET /Client/{id}`: the spec has no filter by ids) while
+   * that costs fewer requests than the list's remaining pages, else the rest of the list once, as load()
+   * does. A month of a few clients in a large tenant no longer reads the whole list. A client that cannot
+   * be read is left without a bill-to client here; its lines are refused when its tax code is needed.
    */
   loadBillTo(ids: string[]): void {
     if (this.fromKept()) return;
-    if (!this.first) this.readList(ids);
-    if (ids.some((id) => !this.listedIds.has(id)) && !this.whole) {
-      const [all] = this.api.restOf([CLIENT_LIST], [this.first as ListPage], 'clients', WHAT);
-      this.remember(
-        this.api.parseRecords(all.slice((this.first as ListPage).records.length), haloClient, WHAT),
-      );
-      this.wholeRead();
-    }
+    const wanted = [...new Set(ids)].filter((id) => !this.listedIds.has(id) && !this.byId.has(id));
+    if (!wanted.length) return;
+    this.readList(wanted);
+    if (this.whole) return;
+    const alone = wanted.filter((id) => !this.listedIds.has(id) && !this.byId.has(id));
+    this.singles += alone.length;
+    this.readEach(alone);
   }
 
   /** The whole client list, read elsewhere (listCompanies). */

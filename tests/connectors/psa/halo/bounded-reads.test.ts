@@ -115,6 +115,39 @@ describe('HaloPSA bounded reads', () => {
     expect(lists.filter(openOnly)).toEqual([]);
   });
 
+  it('a large tenant: the month’s few clients are read on their own, not the whole client list; billed once', async () => {
+    // 300 other clients listed first, pages of 20: the whole list is 16 pages, the month's 6 clients are not
+    // on page 1.
+    await patch((s) => {
+      const others = Array.from({ length: 300 }, (_, i) => ({
+        id: 5000 + i,
+        name: `Other client ${i}`,
+        inactive: false,
+        item_tax_code: 0,
+      }));
+      s.clients = [...others, ...s.clients];
+      s.maxPageSize = 20;
+    });
+    const lines = fullMonth();
+    const target = make();
+    target.readBilling(
+      scopeOf(
+        lines,
+        null,
+        lines.map((l) => l.key),
+      ),
+    );
+    const out = target.applyAll(stepsOf(lines));
+    expect(out.filter((o) => o.status !== 'applied')).toEqual([]);
+    expect(divergence(await state(), lines, 'BillGrid_Pax8')).toEqual([]);
+    const log = await admin().requests();
+    const clientReads = log.filter((r) => r.method === 'GET' && /^\/api\/client(\/|$)/i.test(r.path));
+    const pages = clientReads.filter((r) => r.path.toLowerCase() === '/api/client');
+    // Page 1, then each of the month's clients on its own (at most 6): fewer than the list's 16 pages.
+    expect(pages).toHaveLength(1);
+    expect(clientReads.length).toBeLessThanOrEqual(1 + new Set(lines.map((l) => l.companyId)).size);
+  });
+
   /** Invoices the sandbox served in list answers (GET /Invoice), by id (an id served twice counts twice). */
   const served = (log: LoggedRequest[]) =>
     invoiceLists(log).flatMap((r) => {
