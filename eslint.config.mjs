@@ -10,6 +10,7 @@ export default tseslint.config(
       '.workbench/**',
       'coverage/**',
       'artifacts/**',
+      'bench-results/**',
       'tests/fixtures/bad-bundle/**',
     ],
   },
