@@ -229,6 +229,12 @@ export type StepOutcome =
        * batch and continues from a trigger, which sends the step again.
        */
       continueLater?: boolean;
+      /**
+       * The connector knows that no request that could change the PSA was sent for this step (e.g. its
+       * batch stopped at the rate limit before any change): the step did nothing, so nothing need be
+       * looked for later. Only where that is certain; absent: the step may have been sent.
+       */
+      notSent?: boolean;
     };
 
 /** What a PSA can hold, so reconciliation picks targets it supports (see targets.ts). */

@@ -111,6 +111,9 @@ export function executePlan(
   const size = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
   const result: ExecuteResult = { finished: true, applied: 0, unchanged: 0, failed: 0, byLine: new Map() };
   let done = 0;
+  // Steps the journal already holds an entry for (an interrupted run's): such an entry may be the only
+  // record that the step was sent, so it is never dropped, even when this attempt sends nothing.
+  const heldBefore = steps.length ? journal.heldKeys() : new Set<string>();
   for (const batch of batchesOf(steps, size, (s) => entityOf(s.ref, opts.chargeContainer))) {
     if (!opts.hasTime()) {
       result.finished = false;
@@ -133,16 +136,26 @@ export function executePlan(
     journal.writeAll(pending);
     const outcomes = applyBatch(psa, batch);
     const at = now().toISOString();
+    // A step that certainly sent nothing leaves no journal entry and its row says it waits: the next
+    // comparison then knows no push sent it and need not look for it on posted invoices or past lists.
+    const unsent = (k: number): boolean => {
+      const o = outcomes[k];
+      return o.status === 'failed' && o.notSent === true && !heldBefore.has(batch[k].idempotencyKey);
+    };
+    journal.forget(batch.flatMap((s, k) => (unsent(k) ? [s.idempotencyKey] : [])));
     journal.writeAll(
-      pending.map((e, k) => {
+      pending.flatMap((e, k) => {
+        if (unsent(k)) return [];
         const o = outcomes[k];
-        return {
-          ...e,
-          time: at,
-          psaId: o.status === 'failed' ? null : o.psaId,
-          result: o.status,
-          message: o.message,
-        };
+        return [
+          {
+            ...e,
+            time: at,
+            psaId: o.status === 'failed' ? null : o.psaId,
+            result: o.status,
+            message: o.message,
+          },
+        ];
       }),
     );
     outcomes.forEach((o, k) => {
@@ -151,7 +164,8 @@ export function executePlan(
       else result.failed++;
       // A grouped charge's rows each say which charge they went to.
       const label = groupedChargeLabel(batch[k]);
-      const line: LineResult = label ? { ...o, message: `In ${label}: ${o.message}` } : o;
+      const said: LineResult = unsent(k) ? { status: 'waiting', message: o.message } : o;
+      const line: LineResult = label ? { ...said, message: `In ${label}: ${said.message}` } : said;
       for (const key of batch[k].lineKeys) result.byLine.set(key, line);
     });
     if (journal.needsFlush) opts.flushJournal?.();

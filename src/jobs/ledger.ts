@@ -124,6 +124,29 @@ export class Journal {
     return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   }
 
+  /** The idempotency keys the journal holds an entry for now (any result). */
+  heldKeys(): Set<string> {
+    return new Set(
+      Object.keys(this.store.all())
+        .filter((k) => k.startsWith(JOURNAL_PREFIX))
+        .map((k) => k.slice(JOURNAL_PREFIX.length)),
+    );
+  }
+
+  /**
+   * Drop entries this execution wrote for steps that sent nothing (StepOutcome.notSent). Only for keys
+   * that held no entry before (executePlan checks): an older entry may be the only record of a send.
+   */
+  forget(idempotencyKeys: readonly string[]): void {
+    if (idempotencyKeys.length === 0) return;
+    const keys = idempotencyKeys.map((k) => JOURNAL_PREFIX + k);
+    this.store.removeAll(keys);
+    for (const k of keys) {
+      this.pendingBytes -= this.sizes.get(k) ?? 0;
+      this.sizes.delete(k);
+    }
+  }
+
   pending(): JournalEntry[] {
     return this.entries().filter((e) => e.result === 'pending');
   }

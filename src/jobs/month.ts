@@ -29,7 +29,14 @@ import { withDefaultCodeChecks } from '../core/default-codes';
 import type { Spreadsheet, TableRead } from '../platform/spreadsheet';
 import { stagedItemsTab, type StagedItems } from '../platform/stored-rows';
 import { DailyQuotaError, isDailyQuota } from '../platform/quota';
-import { markHeldRows, validateGrid, writeMonth, writeReconciliation, writeStatuses } from '../sheets/grid';
+import {
+  markHeldRows,
+  validateGrid,
+  WAITING_PREFIX,
+  writeMonth,
+  writeReconciliation,
+  writeStatuses,
+} from '../sheets/grid';
 import type { LineResult, WriteLimit } from '../sheets/grid';
 import { LedgerAppender, ledgerLineKeys } from '../sheets/ledger';
 import { addLookupProducts, readLookups } from '../sheets/lookups';
@@ -446,6 +453,15 @@ export interface PlanOptions {
 }
 
 /**
+ * A row's Status that may follow a send (any text but a push's "Waiting: …", written only for a step
+ * that sent nothing; the journal and the Ledger hold every step that may have been sent).
+ */
+const saysSent = (status: string): boolean => {
+  const s = status.trim();
+  return s !== '' && !s.startsWith(WAITING_PREFIX.trim());
+};
+
+/**
  * Line keys a push may have sent without the month's rows showing it: the journal's (null when a push was
  * cut off while sending) and every key on the Ledger, so a row whose Status and PSA reference staff cleared
  * after its push is never taken for one no push has sent.
@@ -509,8 +525,9 @@ export function planMonth(
   // on its records still recognise them.
   const knownIds: Record<string, string> = {};
   for (const r of grid.rows) if (r.psaReference) knownIds[r.key] = r.psaReference;
-  // Keys no push has sent (no reference, no Status, not in the journal): a PSA may read less for them. Only
-  // rows of the tab count (a derived line, e.g. collapsed, has no Status of its own: never 'unsent').
+  // Keys no push has sent (no reference, no Status but a push's "Waiting", not in the journal or Ledger): a
+  // PSA may read less for them. Only rows of the tab count (a derived line, e.g. collapsed, has no Status
+  // of its own: never 'unsent').
   const pendingKeys = options.pendingKeys;
   const scope: PsaReadScope = {
     ...monthReadScope({
@@ -522,7 +539,7 @@ export function planMonth(
       ...(pendingKeys
         ? {
             neverSent: grid.rows
-              .filter((r) => !r.psaReference && !r.status.trim() && !pendingKeys.has(r.key))
+              .filter((r) => !r.psaReference && !saysSent(r.status) && !pendingKeys.has(r.key))
               .map((r) => r.key),
           }
         : {}),

@@ -463,7 +463,12 @@ export function writeReconciliation(
 export type LineResult =
   | { status: 'applied' | 'unchanged'; psaId: string; message: string }
   | { status: 'failed'; message: string; retryable?: boolean }
-  | { status: 'skipped'; message: string };
+  | { status: 'skipped'; message: string }
+  /** Nothing was sent for the line yet (the run stopped first, e.g. at the rate limit): a later run sends it. */
+  | { status: 'waiting'; message: string };
+
+/** What a Status cell starts with when nothing was sent for the row yet (see LineResult 'waiting'). */
+export const WAITING_PREFIX = 'Waiting: ';
 
 export function statusText(r: LineResult): string {
   switch (r.status) {
@@ -475,6 +480,8 @@ export function statusText(r: LineResult): string {
       return `Failed: ${r.message}`;
     case 'skipped':
       return `Not pushed: ${r.message}`;
+    case 'waiting':
+      return `${WAITING_PREFIX}${r.message}`;
   }
 }
 

@@ -213,6 +213,52 @@ describe('executePlan', () => {
     expect(psa.state.charges).toHaveLength(6);
   });
 
+  it('a step the PSA certainly did not send (notSent) leaves no journal entry and its row waits; one the journal held before keeps its entry', () => {
+    const store = memoryStore();
+    const journal = new Journal(store);
+    // An interrupted run left step 4 pending: that entry may be the only record that it was sent.
+    const four = step(4);
+    journal.write({
+      time: '2026-11-02T06:00:00.000Z',
+      runId: 'R0',
+      user: 'u',
+      idempotencyKey: four.idempotencyKey,
+      operation: four.operation,
+      entity: 'K1',
+      lineKeys: four.lineKeys,
+      psaId: null,
+      before: four.before,
+      after: four.after,
+      result: 'pending',
+      message: '',
+    });
+    const psa = memoryPsa();
+    const paused = Object.assign(psa, {
+      applyAll: (steps: readonly PushStep[]): StepOutcome[] =>
+        steps.map(() => ({
+          status: 'failed',
+          retryable: true,
+          continueLater: true,
+          notSent: true,
+          message: 'rate limit used up for about 200 s',
+        })),
+    });
+    const steps = [3, 4].map(step);
+    const r = executePlan(steps, paused, journal, {
+      runId: 'R',
+      user: 'u',
+      chargeContainer: 'contract' as const,
+      hasTime: () => true,
+      batchSize: 2,
+    });
+    expect(r).toMatchObject({ finished: false, failed: 2 });
+    expect(r.byLine.get(steps[0].lineKeys[0])).toMatchObject({ status: 'waiting' });
+    expect(r.byLine.get(steps[1].lineKeys[0])).toMatchObject({ status: 'failed' });
+    // Step 3 sent nothing: no entry, so no push is taken to have sent its line. Step 4 keeps its record.
+    expect(journal.unrecordedKeys()).toEqual(new Set(steps[1].lineKeys));
+    expect(Object.keys(store.data)).toEqual([JOURNAL_PREFIX + 'k4']);
+  });
+
   it('journals a whole batch in one write before and one after, and uses applyAll when the PSA has it', () => {
     const store = memoryStore();
     const psa = memoryPsa();

@@ -3,7 +3,7 @@ import { HttpTransportError } from '../../../core/http';
 import type { HttpClient, HttpRequest, HttpResponse, TokenStore } from '../../../core/http';
 import { PsaError } from '../../../core/psa';
 import { MAX_CONCURRENCY, type HaloConfig } from './config';
-import type { HaloPacer } from './pacing';
+import { RateLimitPause, type HaloPacer } from './pacing';
 import { authInfoResponse, listEnvelope, tokenResponse } from './schemas';
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -98,7 +98,12 @@ export class HaloApi {
     const out: HttpResponse[] = [];
     for (let i = 0; i < reqs.length; i += MAX_CONCURRENCY) {
       const round = reqs.slice(i, i + MAX_CONCURRENCY);
-      this.pacer.before(round.length);
+      try {
+        this.pacer.before(round.length);
+      } catch (err) {
+        if (err instanceof RateLimitPause) err.nothingSent = i === 0;
+        throw err;
+      }
       try {
         out.push(...this.http.requestAll(round));
       } finally {
@@ -262,7 +267,14 @@ export class HaloApi {
     if (again.length) {
       this.dropToken();
       token = this.bearer();
-      const retried = this.paced(again.map((i) => this.toRequest(calls[i], token)));
+      let retried: HttpResponse[];
+      try {
+        retried = this.paced(again.map((i) => this.toRequest(calls[i], token)));
+      } catch (err) {
+        // The first attempt went out (some of it may have been saved): not a call that sent nothing.
+        if (err instanceof RateLimitPause) err.nothingSent = false;
+        throw err;
+      }
       again.forEach((i, k) => (out[i] = retried[k]));
     }
     return out;

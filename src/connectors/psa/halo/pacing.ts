@@ -45,6 +45,12 @@ export class RateLimitPause extends RateLimitWait {
     );
     this.name = 'RateLimitPause';
   }
+
+  /**
+   * Set by HaloApi when the pause came before the first request of the call it stopped (nothing of that
+   * call was sent); false when earlier requests of the call may have gone out.
+   */
+  nothingSent = false;
 }
 
 export class HaloPacer {

@@ -12,6 +12,7 @@ import { AUTO_CREATE_PRODUCT_PREFIX, isAutoCreateProduct } from '../../../core/t
 import type { HaloApi } from './api';
 import type { HaloClients } from './clients';
 import { parseContainer } from './containers';
+import { RateLimitPause } from './pacing';
 import {
   lineIdOf,
   newInvoiceDate,
@@ -90,8 +91,17 @@ const retryable = (status: number | undefined): boolean => status === 429 || (st
 export function failure(err: unknown): StepOutcome {
   if (err instanceof PsaError)
     return { status: 'failed', retryable: retryable(err.status), message: err.message };
-  if (err instanceof RateLimitWait)
-    return { status: 'failed', retryable: true, message: err.message, continueLater: true };
+  if (err instanceof RateLimitWait) {
+    // The pause came before any request of the call that carried this step's change: nothing was sent.
+    const notSent = err instanceof RateLimitPause && err.nothingSent;
+    return {
+      status: 'failed',
+      retryable: true,
+      message: err.message,
+      continueLater: true,
+      ...(notSent ? { notSent } : {}),
+    };
+  }
   if (err instanceof HttpTransportError) return { status: 'failed', retryable: true, message: err.message };
   throw err;
 }

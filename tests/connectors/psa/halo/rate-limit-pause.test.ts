@@ -47,6 +47,8 @@ describe('HaloPSA: a rate-limit wait longer than the run has left', () => {
     // Room again in 200 s; 150 s left: stop, send nothing.
     const first = target().applyAll(steps);
     expect(first.every((o) => o.status === 'failed' && o.continueLater && o.retryable)).toBe(true);
+    // The pacer stopped each call before its first request: the push may take these steps as never sent.
+    expect(first.every((o) => o.status === 'failed' && o.notSent === true)).toBe(true);
     expect(first[0].status === 'failed' && first[0].message).toMatch(
       /300 requests per rolling 5 minutes\) is used up for about 200 s more/,
     );
