@@ -1,7 +1,8 @@
 /**
  * HaloPSA's fault hooks for the shared fault suite (tests/reliability/support/fault-suite.ts), and its
  * oracle (invoice behaviour "new"): every approved row is exactly one invoice line carrying the line key,
- * on the client's one new invoice for the row's month, with the row's values.
+ * on the client's one new invoice for the row's month, with the row's values. Where Halo keeps no key
+ * (variant 'dropped'), the new lines must equal the approved rows as a multiset of what each bills.
  */
 import { VOLATILE, sortByJson, type PsaFaultHooks } from '../../../reliability/support/fault-suite';
 import { near, byId, type Rec, type RowTarget } from '../../../reliability/support/oracle';
@@ -16,6 +17,9 @@ interface HaloState {
 
 export function checkHalo(initial: HaloState, final: HaloState, rows: RowTarget[]): string[] {
   const out: string[] = [];
+  // Where Halo keeps no line key, lines cannot be told apart by it: the new lines must then be the approved
+  // rows exactly, as a multiset of what each bills (client, invoice, item, quantity, price, cost).
+  const keyed = (initial as HaloState & { variant?: Rec }).variant?.lineKey !== 'dropped';
   for (const k of ['clients', 'recurringInvoices', 'taxes'] as const) {
     if (byId(initial[k]) !== byId(final[k])) out.push(`${k} changed`);
   }
@@ -49,6 +53,7 @@ export function checkHalo(initial: HaloState, final: HaloState, rows: RowTarget[
     }
   }
   for (const [c, n] of containers) if (n > 1) out.push(`${n} new invoices for client ${c}`);
+  if (!keyed) return [...out, ...unkeyedLines(final, [...lines.values()].flat(), rows)];
   const rowByKey = new Map(rows.map((r) => [r.key, r]));
   for (const [key, list] of lines) {
     if (list.length > 1) out.push(`${list.length} invoice lines for ${key}`);
@@ -63,7 +68,7 @@ export function checkHalo(initial: HaloState, final: HaloState, rows: RowTarget[
       continue;
     }
     const { line, invoice } = list[0];
-    const container = `BillGrid new:${r.orderId ? `order:${r.orderId}` : `month:${r.periodStart.slice(0, 7)}`}`;
+    const container = containerOf(r);
     const item = itemById.get(line._itemid);
     const diff: string[] = [];
     if (String(invoice.client_id) !== r.companyId)
@@ -87,6 +92,55 @@ export function checkHalo(initial: HaloState, final: HaloState, rows: RowTarget[
     if (!itemOk) diff.push(`item ${String(line._itemid)} is not ${r.productId || r.sku}`);
     if (diff.length) out.push(`invoice line for ${r.key}: ${diff.join(', ')}`);
   }
+  return out;
+}
+
+const containerOf = (r: RowTarget): string =>
+  `BillGrid new:${r.orderId ? `order:${r.orderId}` : `month:${r.periodStart.slice(0, 7)}`}`;
+
+/** The new invoices' lines against the approved rows, compared as multisets of what each bills. */
+function unkeyedLines(final: HaloState, lines: { line: Rec; invoice: Rec }[], rows: RowTarget[]): string[] {
+  const r4 = (n: unknown) => Number(n).toFixed(4);
+  // As the keyed check: the row's item, or (auto-created) the item whose code, internal reference or name
+  // is the row's.
+  const is = (v: unknown, want: string) =>
+    want !== '' &&
+    String(v ?? '')
+      .trim()
+      .toLowerCase() === want.toLowerCase();
+  const itemOf = (r: RowTarget): string => {
+    if (r.productId) return r.productId;
+    const item = final.items.find(
+      (i) => is(i.supplier_part_code, r.sku) || is(i.internalreference, r.sku) || is(i.name, r.productName),
+    );
+    return item ? String(item.id) : `no item for ${r.sku}`;
+  };
+  const want = rows
+    .filter((r) => r.approved)
+    .map((r) =>
+      [r.companyId, containerOf(r), itemOf(r), r4(r.quantity), r4(r.unitPrice), r4(r.unitCost)].join(' | '),
+    )
+    .sort();
+  const have = lines
+    .map(({ line, invoice }) =>
+      [
+        String(invoice.client_id),
+        String(invoice.reference),
+        String(line._itemid),
+        r4(line.qty_order),
+        r4(line.unit_price),
+        r4(line.unit_cost),
+      ].join(' | '),
+    )
+    .sort();
+  const out: string[] = [];
+  const left = [...have];
+  for (const w of want) {
+    const i = left.indexOf(w);
+    if (i < 0) out.push(`no invoice line for an approved row: ${w}`);
+    else left.splice(i, 1);
+  }
+  for (const l of left) out.push(`invoice line for no approved row (or one too many): ${l}`);
   return out;
 }
 
@@ -118,8 +172,7 @@ export function projectHalo(state: Rec): unknown {
 
 /**
  * The line-key variant the default schedules run under: 'kept' unless `HALO_FAULT_LINE_KEY=dropped-on-list`
- * (a share of the schedules runs under 'dropped-on-list' anyway: `variants` below). Not 'dropped': this
- * oracle finds each row's line by its key (fidelity.test.ts cuts every change request in turn under 'dropped').
+ * (shares of the schedules run under 'dropped-on-list' and 'dropped' anyway: `variants` below).
  */
 function lineKeyVariant(): string {
   const v = process.env.HALO_FAULT_LINE_KEY ?? 'kept';
@@ -147,6 +200,14 @@ export const hooks: PsaFaultHooks = {
       psa: (state) => {
         const s = state as Rec;
         return { ...s, variant: { ...(s.variant as Rec), lineKey: 'dropped-on-list' } };
+      },
+    },
+    // Halo keeps no key at all: BillGrid finds its lines by the ids the Ledger and the rows recorded.
+    {
+      name: 'line key dropped entirely',
+      psa: (state) => {
+        const s = state as Rec;
+        return { ...s, variant: { ...(s.variant as Rec), lineKey: 'dropped' } };
       },
     },
   ],
