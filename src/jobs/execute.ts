@@ -138,14 +138,13 @@ export function executePlan(
     const at = now().toISOString();
     // A step that certainly sent nothing leaves no journal entry and its row says it waits: the next
     // comparison then knows no push sent it and need not look for it on posted invoices or past lists.
-    const unsent = (k: number): boolean => {
-      const o = outcomes[k];
-      return o.status === 'failed' && o.notSent === true && !heldBefore.has(batch[k].idempotencyKey);
-    };
-    journal.forget(batch.flatMap((s, k) => (unsent(k) ? [s.idempotencyKey] : [])));
+    const unsent = outcomes.map(
+      (o, k) => o.status === 'failed' && o.notSent === true && !heldBefore.has(batch[k].idempotencyKey),
+    );
+    journal.forget(batch.flatMap((s, k) => (unsent[k] ? [s.idempotencyKey] : [])));
     journal.writeAll(
       pending.flatMap((e, k) => {
-        if (unsent(k)) return [];
+        if (unsent[k]) return [];
         const o = outcomes[k];
         return [
           {
@@ -164,7 +163,7 @@ export function executePlan(
       else result.failed++;
       // A grouped charge's rows each say which charge they went to.
       const label = groupedChargeLabel(batch[k]);
-      const said: LineResult = unsent(k) ? { status: 'waiting', message: o.message } : o;
+      const said: LineResult = unsent[k] ? { status: 'waiting', message: o.message } : o;
       const line: LineResult = label ? { ...said, message: `In ${label}: ${said.message}` } : said;
       for (const key of batch[k].lineKeys) result.byLine.set(key, line);
     });
