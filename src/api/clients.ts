@@ -142,30 +142,36 @@ function companyOptions(lookups: Lookups | null): CompanyOption[] {
 }
 
 /** The overrides a client row may carry from the sidebar: modifiers, invoice behaviour, target invoice. */
-const clientOverridesSchema = z.object({
-  modifiers: modifiersSchema.partial().optional(),
-  invoiceBehaviour: z
-    .enum(INVOICE_BEHAVIOURS, { error: `Invoice behaviour must be one of ${INVOICE_BEHAVIOURS.join(', ')}` })
-    .optional(),
-  targetInvoiceId: z
-    .string()
-    .trim()
-    .max(100, { error: 'Target invoice is too long' })
-    .regex(/^[\w:-]*$/, { error: 'Target invoice must be an invoice id' })
-    .nullable()
-    .optional(),
-  chargeDetail: z
-    .enum(CHARGE_DETAILS, { error: `Charge detail must be one of ${CHARGE_DETAILS.join(', ')}` })
-    .optional(),
-  latestInvoice: z
-    .enum(LATEST_INVOICE_RULES, { error: `Latest invoice must be one of ${LATEST_INVOICE_RULES.join(', ')}` })
-    .optional(),
-  noLatestInvoice: z
-    .enum(NO_LATEST_INVOICE, {
-      error: `When no invoice qualifies must be one of ${NO_LATEST_INVOICE.join(', ')}`,
-    })
-    .optional(),
-});
+const clientOverridesSchema = z.lazy(() =>
+  z.object({
+    modifiers: modifiersSchema.partial().optional(),
+    invoiceBehaviour: z
+      .enum(INVOICE_BEHAVIOURS, {
+        error: `Invoice behaviour must be one of ${INVOICE_BEHAVIOURS.join(', ')}`,
+      })
+      .optional(),
+    targetInvoiceId: z
+      .string()
+      .trim()
+      .max(100, { error: 'Target invoice is too long' })
+      .regex(/^[\w:-]*$/, { error: 'Target invoice must be an invoice id' })
+      .nullable()
+      .optional(),
+    chargeDetail: z
+      .enum(CHARGE_DETAILS, { error: `Charge detail must be one of ${CHARGE_DETAILS.join(', ')}` })
+      .optional(),
+    latestInvoice: z
+      .enum(LATEST_INVOICE_RULES, {
+        error: `Latest invoice must be one of ${LATEST_INVOICE_RULES.join(', ')}`,
+      })
+      .optional(),
+    noLatestInvoice: z
+      .enum(NO_LATEST_INVOICE, {
+        error: `When no invoice qualifies must be one of ${NO_LATEST_INVOICE.join(', ')}`,
+      })
+      .optional(),
+  }),
+);
 export type ClientOverrides = {
   modifiers?: Partial<Modifiers>;
   invoiceBehaviour?: InvoiceBehaviour;

@@ -67,7 +67,7 @@ export interface ConnectionsView {
   canManage: boolean;
 }
 
-const lastTestSchema = z.object({ ok: z.boolean(), message: z.string(), at: z.string() });
+const lastTestSchema = z.lazy(() => z.object({ ok: z.boolean(), message: z.string(), at: z.string() }));
 const lastTestKey = (kind: ConnectionKind) => `lastTest.${kind}`;
 
 function viewOf(
@@ -114,10 +114,12 @@ export function getConnections(): ConnectionsView {
   };
 }
 
-export const valuesSchema = z.record(
-  z.string(),
-  z.string({ error: 'Each credential must be text' }).max(2000, { error: 'A credential is too long' }),
-  { error: 'Credentials must be a set of named fields' },
+export const valuesSchema = z.lazy(() =>
+  z.record(
+    z.string(),
+    z.string({ error: 'Each credential must be text' }).max(2000, { error: 'A credential is too long' }),
+    { error: 'Credentials must be a set of named fields' },
+  ),
 );
 
 /**
@@ -194,17 +196,19 @@ export function testConnection(kind: ConnectionKind): ConnectionTestResult {
   return result;
 }
 
-export const checkOptionsSchema = z
-  .object({
-    /** A test client/company in the tenant: only then do write probes run (they clean up). */
-    testCompanyId: z
-      .string({ error: 'Test company must be text' })
-      .trim()
-      .max(100, { error: 'Test company is too long' })
-      .optional()
-      .transform((v) => (v ? v : undefined)),
-  })
-  .strict();
+export const checkOptionsSchema = z.lazy(() =>
+  z
+    .object({
+      /** A test client/company in the tenant: only then do write probes run (they clean up). */
+      testCompanyId: z
+        .string({ error: 'Test company must be text' })
+        .trim()
+        .max(100, { error: 'Test company is too long' })
+        .optional()
+        .transform((v) => (v ? v : undefined)),
+    })
+    .strict(),
+);
 
 /**
  * "Check this connection": runs the connector's probes against the tenant and keeps the result (with its

@@ -14,11 +14,13 @@ export type ConnectionField = CredentialField;
 
 export const CONNECTION_KINDS: readonly ConnectionKind[] = CONNECTOR_IDS;
 
-export const connectionKindSchema = z
-  .string({ error: `Connection must be one of ${CONNECTOR_IDS.join(', ')}` })
-  .refine((k) => CONNECTOR_IDS.includes(k), {
-    error: `Connection must be one of ${CONNECTOR_IDS.join(', ')}`,
-  });
+export const connectionKindSchema = z.lazy(() =>
+  z
+    .string({ error: `Connection must be one of ${CONNECTOR_IDS.join(', ')}` })
+    .refine((k) => CONNECTOR_IDS.includes(k), {
+      error: `Connection must be one of ${CONNECTOR_IDS.join(', ')}`,
+    }),
+);
 
 /** The connector behind a connection kind (checked by connectionKindSchema first). */
 export function connectionSpec(kind: ConnectionKind): ConnectorDescriptor {

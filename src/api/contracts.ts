@@ -114,13 +114,15 @@ const text = (label: string, max: number) =>
     .min(1, { error: `${label} is missing` })
     .max(max, { error: `${label} is too long` });
 
-export const linkInput = z.object({
-  source: text('Source', 40),
-  customerId: text('Customer', 200),
-  contractId: text('PSA contract', 100),
-  /** One subscription's own contract (ApplicationLink's Subscription ID → Contract); left out = the customer's default. */
-  subscriptionId: z.string().trim().max(200, { error: 'Subscription is too long' }).optional(),
-});
+export const linkInput = z.lazy(() =>
+  z.object({
+    source: text('Source', 40),
+    customerId: text('Customer', 200),
+    contractId: text('PSA contract', 100),
+    /** One subscription's own contract (ApplicationLink's Subscription ID → Contract); left out = the customer's default. */
+    subscriptionId: z.string().trim().max(200, { error: 'Subscription is too long' }).optional(),
+  }),
+);
 
 /**
  * Link a customer's charges, or one subscription's, to one of its company's contracts (replacing the
@@ -164,11 +166,13 @@ export function linkContract(input: unknown): ContractsView {
   });
 }
 
-export const contractProrateInput = z.object({
-  contractId: text('PSA contract', 100),
-  /** 'inherit': the contract follows its client's, its integration's and the default setting. */
-  prorate: z.enum(['on', 'off', 'inherit'], { error: "Proration must be 'on', 'off' or 'inherit'" }),
-});
+export const contractProrateInput = z.lazy(() =>
+  z.object({
+    contractId: text('PSA contract', 100),
+    /** 'inherit': the contract follows its client's, its integration's and the default setting. */
+    prorate: z.enum(['on', 'off', 'inherit'], { error: "Proration must be 'on', 'off' or 'inherit'" }),
+  }),
+);
 
 /**
  * One linked contract's proration (F6): on, a mid-period quantity change takes effect on its date and the PSA
@@ -192,24 +196,26 @@ export function setContractProrate(input: unknown): ContractsView {
   });
 }
 
-export const createInput = z.object({
-  source: text('Source', 40),
-  customerId: text('Customer', 200),
-  customerName: text('Customer name', 200),
-  /** The customer's PSA company when it already has one; null creates the company too. */
-  companyId: text('PSA company', 100).nullable(),
-  /** The billing month being worked on: the contract starts the month before (usage in arrears). */
-  month: z.string().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' }).nullable(),
-  /** A fixed-price contract holds the customer's annual subscriptions; left out = recurring service. */
-  kind: z
-    .enum(['recurring-service', 'fixed-price'], { error: 'Contract kind is not one BillGrid creates' })
-    .optional(),
-  /**
-   * A contract of this subscription's own (seed 004, ApplicationLink's Subscription ID → Contract ID): found
-   * by its name or created, and linked to the subscription only. Needs the customer's company.
-   */
-  subscriptionId: z.string().trim().min(1, { error: 'Subscription is missing' }).max(200).optional(),
-});
+export const createInput = z.lazy(() =>
+  z.object({
+    source: text('Source', 40),
+    customerId: text('Customer', 200),
+    customerName: text('Customer name', 200),
+    /** The customer's PSA company when it already has one; null creates the company too. */
+    companyId: text('PSA company', 100).nullable(),
+    /** The billing month being worked on: the contract starts the month before (usage in arrears). */
+    month: z.string().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' }).nullable(),
+    /** A fixed-price contract holds the customer's annual subscriptions; left out = recurring service. */
+    kind: z
+      .enum(['recurring-service', 'fixed-price'], { error: 'Contract kind is not one BillGrid creates' })
+      .optional(),
+    /**
+     * A contract of this subscription's own (seed 004, ApplicationLink's Subscription ID → Contract ID): found
+     * by its name or created, and linked to the subscription only. Needs the customer's company.
+     */
+    subscriptionId: z.string().trim().min(1, { error: 'Subscription is missing' }).max(200).optional(),
+  }),
+);
 
 export interface CreatedInPsa {
   companyName: string;
@@ -429,24 +435,24 @@ function serviceSyncView(ss: Spreadsheet, monthArg: string | null, canCreate = f
   };
 }
 
-export const serviceSyncMonthArg = z
-  .string()
-  .trim()
-  .refine(isBillingMonth, { error: 'Billing month must look like 2026-10' })
-  .nullable();
+export const serviceSyncMonthArg = z.lazy(() =>
+  z.string().trim().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' }).nullable(),
+);
 
 export function listServiceSync(monthArg: unknown): ServiceSyncView {
   const m = parseArg(serviceSyncMonthArg.optional(), monthArg, 'Billing month') ?? null;
   return serviceSyncView(activeSpreadsheet(), m, psaCanCreate());
 }
 
-export const serviceKey = z.object({
-  source: text('Source', 40),
-  customerId: text('Customer', 200),
-  /** '' = the customer's default contract. */
-  subscriptionId: z.string({ error: 'Subscription must be text' }).trim().max(200),
-  month: serviceSyncMonthArg.optional(),
-});
+export const serviceKey = z.lazy(() =>
+  z.object({
+    source: text('Source', 40),
+    customerId: text('Customer', 200),
+    /** '' = the customer's default contract. */
+    subscriptionId: z.string({ error: 'Subscription must be text' }).trim().max(200),
+    month: serviceSyncMonthArg.optional(),
+  }),
+);
 
 /**
  * Stop or resume sync of one subscription's contract service. A subscription that follows the customer's

@@ -19,23 +19,25 @@ import { parseArg, SidebarError } from './args';
 
 export const pickUploadId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Upload id is not valid' });
 
-export const drivePickOutcomeSchema = z.union([
-  z.object({
-    uploadId: pickUploadId,
-    name: z.string().trim().min(1).max(300, { error: 'File name is too long' }),
-    count: z
-      .number()
-      .int()
-      .min(1)
-      .max(Math.ceil(MAX_UPLOAD_CHARS / UPLOAD_CHUNK_CHARS)),
-    as: z.enum(['bytes', 'rows']),
-  }),
-  z.object({
-    uploadId: pickUploadId,
-    cancelled: z.literal(true),
-    message: z.string().max(500).optional(),
-  }),
-]);
+export const drivePickOutcomeSchema = z.lazy(() =>
+  z.union([
+    z.object({
+      uploadId: pickUploadId,
+      name: z.string().trim().min(1).max(300, { error: 'File name is too long' }),
+      count: z
+        .number()
+        .int()
+        .min(1)
+        .max(Math.ceil(MAX_UPLOAD_CHARS / UPLOAD_CHUNK_CHARS)),
+      as: z.enum(['bytes', 'rows']),
+    }),
+    z.object({
+      uploadId: pickUploadId,
+      cancelled: z.literal(true),
+      message: z.string().max(500).optional(),
+    }),
+  ]),
+);
 export type DrivePickOutcome = z.infer<typeof drivePickOutcomeSchema>;
 
 export interface DrivePickerStatus {

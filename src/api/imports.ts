@@ -30,54 +30,66 @@ const TOO_LARGE = `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB,
 const uploadId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'Upload id is not valid' });
 const MAX_CHUNKS = Math.ceil(MAX_UPLOAD_CHARS / UPLOAD_CHUNK_CHARS);
 
-const tableSchema = z.object({
-  rows: z
-    .array(z.array(z.union([z.string().max(50_000), z.number(), z.boolean(), z.null()])).max(1000))
-    .max(500_000),
-  rowNumbers: z.array(z.number().int().positive()).optional(),
-  notes: z.array(z.string().max(500)).max(20).optional(),
-});
+const tableSchema = z.lazy(() =>
+  z.object({
+    rows: z
+      .array(z.array(z.union([z.string().max(50_000), z.number(), z.boolean(), z.null()])).max(1000))
+      .max(500_000),
+    rowNumbers: z.array(z.number().int().positive()).optional(),
+    notes: z.array(z.string().max(500)).max(20).optional(),
+  }),
+);
 
-export const importRequestSchema = z.object({
-  file: z
-    .object({
-      name: z.string({ error: 'File name must be text' }).trim().max(300, { error: 'File name is too long' }),
-      base64: z.string().max(MAX_UPLOAD_CHARS, { error: TOO_LARGE }).optional(),
-      text: z.string().max(MAX_UPLOAD_BYTES, { error: TOO_LARGE }).optional(),
-      table: tableSchema.optional(),
-      /** A file sent with uploadFileChunk: its bytes (CSV) or, read from an .xlsx in the sidebar, its rows as JSON. */
-      upload: z
-        .object({
-          id: uploadId,
-          count: z.number().int().min(1).max(MAX_CHUNKS, { error: TOO_LARGE }),
-          as: z.enum(['bytes', 'rows']),
-        })
-        .optional(),
-      /** The Import tab of this spreadsheet. */
-      tab: z.literal(true).optional(),
-    })
-    .refine((f) => [f.base64, f.text, f.table, f.upload, f.tab].filter((x) => x !== undefined).length === 1, {
-      error: 'Send the file one way: bytes, text, rows, an upload or the Import tab',
-    }),
-  month: monthArg,
-  profile: z.unknown().optional(),
-});
+export const importRequestSchema = z.lazy(() =>
+  z.object({
+    file: z
+      .object({
+        name: z
+          .string({ error: 'File name must be text' })
+          .trim()
+          .max(300, { error: 'File name is too long' }),
+        base64: z.string().max(MAX_UPLOAD_CHARS, { error: TOO_LARGE }).optional(),
+        text: z.string().max(MAX_UPLOAD_BYTES, { error: TOO_LARGE }).optional(),
+        table: tableSchema.optional(),
+        /** A file sent with uploadFileChunk: its bytes (CSV) or, read from an .xlsx in the sidebar, its rows as JSON. */
+        upload: z
+          .object({
+            id: uploadId,
+            count: z.number().int().min(1).max(MAX_CHUNKS, { error: TOO_LARGE }),
+            as: z.enum(['bytes', 'rows']),
+          })
+          .optional(),
+        /** The Import tab of this spreadsheet. */
+        tab: z.literal(true).optional(),
+      })
+      .refine(
+        (f) => [f.base64, f.text, f.table, f.upload, f.tab].filter((x) => x !== undefined).length === 1,
+        {
+          error: 'Send the file one way: bytes, text, rows, an upload or the Import tab',
+        },
+      ),
+    month: monthArg,
+    profile: z.unknown().optional(),
+  }),
+);
 
-export const uploadChunkSchema = z.object({
-  id: uploadId,
-  index: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_CHUNKS - 1, { error: TOO_LARGE }),
-  count: z.number().int().min(1).max(MAX_CHUNKS, { error: TOO_LARGE }),
-  data: z
-    .string()
-    .max(UPLOAD_CHUNK_CHARS, { error: `A chunk holds at most ${UPLOAD_CHUNK_CHARS} characters` })
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, {
-      error: 'The upload arrived damaged (not base64): choose the file again',
-    }),
-});
+export const uploadChunkSchema = z.lazy(() =>
+  z.object({
+    id: uploadId,
+    index: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CHUNKS - 1, { error: TOO_LARGE }),
+    count: z.number().int().min(1).max(MAX_CHUNKS, { error: TOO_LARGE }),
+    data: z
+      .string()
+      .max(UPLOAD_CHUNK_CHARS, { error: `A chunk holds at most ${UPLOAD_CHUNK_CHARS} characters` })
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, {
+        error: 'The upload arrived damaged (not base64): choose the file again',
+      }),
+  }),
+);
 
 /** Keep one chunk of a file the sidebar uploads in parts; the import names the upload once all are sent. */
 export function uploadFileChunk(chunk: unknown): { received: number } {
@@ -169,11 +181,13 @@ export const importIntegrationArg = z
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'Profile is not a known import profile' });
 
-export const profileNameArg = z
-  .string({ error: 'Name must be text' })
-  .trim()
-  .min(1, { error: 'Name is empty' })
-  .max(80, { error: 'Name is longer than 80 characters' });
+export const profileNameArg = z.lazy(() =>
+  z
+    .string({ error: 'Name must be text' })
+    .trim()
+    .min(1, { error: 'Name is empty' })
+    .max(80, { error: 'Name is longer than 80 characters' }),
+);
 
 function ownerOf(integration: string) {
   return IMPORTS.find((d) => d.integrations(importDeps(d.id)).some((i) => i.id === integration)) ?? null;

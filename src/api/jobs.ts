@@ -92,12 +92,14 @@ export function listBillingMonths(): MonthList {
   };
 }
 
-export const integrationArg = z
-  .string({ error: 'Integration must be text' })
-  .trim()
-  .refine((s) => sourceKinds().includes(s), {
-    error: 'Integration is not one BillGrid knows',
-  });
+export const integrationArg = z.lazy(() =>
+  z
+    .string({ error: 'Integration must be text' })
+    .trim()
+    .refine((s) => sourceKinds().includes(s), {
+      error: 'Integration is not one BillGrid knows',
+    }),
+);
 
 /** Pull the month from every enabled integration, or from one (the others' rows stay as they are). */
 export function pullBillingMonth(m: unknown, integration?: unknown): PullSummary {
@@ -389,13 +391,15 @@ function currencyWarnings(currencies: string[], settings: BillingSettings): stri
   ];
 }
 
-export const approveFilter = z.object({
-  approve: z.boolean({ error: 'Approve must be true or false' }),
-  /** Only rows whose proposed action is one of these (e.g. set-quantity, add-charge). */
-  actions: z.array(z.string().max(40)).max(20).optional(),
-  /** Only rows of these clients (names as shown in Review). */
-  clients: z.array(z.string().max(300)).max(2000).optional(),
-});
+export const approveFilter = z.lazy(() =>
+  z.object({
+    approve: z.boolean({ error: 'Approve must be true or false' }),
+    /** Only rows whose proposed action is one of these (e.g. set-quantity, add-charge). */
+    actions: z.array(z.string().max(40)).max(20).optional(),
+    /** Only rows of these clients (names as shown in Review). */
+    clients: z.array(z.string().max(300)).max(2000).optional(),
+  }),
+);
 
 /**
  * Bulk approve (or un-approve) by filter: only valid rows with something to push can be approved, and rows
@@ -453,10 +457,12 @@ export interface DryRun {
   refused?: ManualModeGate;
 }
 
-export const dryRunOptions = z
-  .object({ limit: z.number().int().min(1).max(100_000).optional() })
-  .optional()
-  .default({});
+export const dryRunOptions = z.lazy(() =>
+  z
+    .object({ limit: z.number().int().min(1).max(100_000).optional() })
+    .optional()
+    .default({}),
+);
 
 const values = (v: { quantity: number; unitPrice: number; unitCost: number } | null): string =>
   v ? `${v.quantity} × ${v.unitPrice} (cost ${v.unitCost})` : '—';

@@ -40,11 +40,13 @@ export interface ProductsView {
   defaultItem: string | null;
 }
 
-export const productsMonthArg = z
-  .string({ error: 'Billing month must be text like 2026-10' })
-  .trim()
-  .refine(isBillingMonth, { error: 'Billing month must look like 2026-10 (year-month)' })
-  .nullable();
+export const productsMonthArg = z.lazy(() =>
+  z
+    .string({ error: 'Billing month must be text like 2026-10' })
+    .trim()
+    .refine(isBillingMonth, { error: 'Billing month must look like 2026-10 (year-month)' })
+    .nullable(),
+);
 
 const k = (a: string, b: string) => `${a}\u0000${b}`;
 
@@ -102,13 +104,15 @@ export function listProductMappings(month: unknown): ProductsView {
   return productsView(activeSpreadsheet(), parseArg(productsMonthArg, month ?? null, 'Billing month'));
 }
 
-export const productAssignment = z.object({
-  source: z.string({ error: 'Source is missing' }).trim().min(1, { error: 'Source is missing' }).max(40),
-  sku: z.string({ error: 'SKU is missing' }).trim().min(1, { error: 'SKU is missing' }).max(300),
-  /** The PSA product; null leaves the SKU to the product lifecycle mode. */
-  productId: z.string().trim().min(1).max(100).nullable(),
-  month: productsMonthArg.optional(),
-});
+export const productAssignment = z.lazy(() =>
+  z.object({
+    source: z.string({ error: 'Source is missing' }).trim().min(1, { error: 'Source is missing' }).max(40),
+    sku: z.string({ error: 'SKU is missing' }).trim().min(1, { error: 'SKU is missing' }).max(300),
+    /** The PSA product; null leaves the SKU to the product lifecycle mode. */
+    productId: z.string().trim().min(1).max(100).nullable(),
+    month: productsMonthArg.optional(),
+  }),
+);
 
 /** Map one SKU to a PSA product by hand, or clear its mapping. */
 export function assignProduct(input: unknown): ProductsView {

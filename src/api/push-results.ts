@@ -77,10 +77,12 @@ export function activateRow(ss: Spreadsheet, month: string, row: number): void {
   sheet.getRange(row, 1, 1, Math.max(1, sheet.getLastColumn())).activate();
 }
 
-export const showArgs = z.object({
-  month: z.string().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' }),
-  row: z.number({ error: 'Row must be a number' }).int().min(2).max(1_000_000),
-});
+export const showArgs = z.lazy(() =>
+  z.object({
+    month: z.string().refine(isBillingMonth, { error: 'Billing month must look like 2026-10' }),
+    row: z.number({ error: 'Row must be a number' }).int().min(2).max(1_000_000),
+  }),
+);
 
 /** "Show in sheet": select a row of a month's tab. */
 export function showGridRow(input: unknown): { row: number } {

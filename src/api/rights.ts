@@ -43,11 +43,13 @@ export interface SessionInfo {
 const OWNER_KEY = 'owner';
 const ADMINS_KEY = 'admins';
 
-const emailSchema = z
-  .string({ error: 'Email must be text' })
-  .trim()
-  .toLowerCase()
-  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'Each admin must be an email address' });
+const emailSchema = z.lazy(() =>
+  z
+    .string({ error: 'Email must be text' })
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'Each admin must be an email address' }),
+);
 
 function readOwner(ctx: ApiContext): string | null {
   const v = ctx.settings.get(OWNER_KEY);

@@ -19,25 +19,27 @@ const text = (label: string) =>
     .trim()
     .min(1, { error: `${label} is missing` });
 
-export const clientMappingSchema = z
-  .object({
-    source: text('Source'),
-    customerId: text('Customer id'),
-    customerName: z.string(),
-    /** PSA company id; null only when excluded without a company. */
-    companyId: z.string().trim().min(1).nullable(),
-    status: z.enum(CLIENT_MAPPING_STATUSES, {
-      error: (iss) =>
-        `Client status '${String(iss.input)}' is not one of ${CLIENT_MAPPING_STATUSES.join(', ')}`,
+export const clientMappingSchema = z.lazy(() =>
+  z
+    .object({
+      source: text('Source'),
+      customerId: text('Customer id'),
+      customerName: z.string(),
+      /** PSA company id; null only when excluded without a company. */
+      companyId: z.string().trim().min(1).nullable(),
+      status: z.enum(CLIENT_MAPPING_STATUSES, {
+        error: (iss) =>
+          `Client status '${String(iss.input)}' is not one of ${CLIENT_MAPPING_STATUSES.join(', ')}`,
+      }),
+      /** Name similarity 0–100 for 'auto' mappings; null otherwise. */
+      score: z.number().min(0).max(100).nullable(),
+      overrides: settingsOverrideSchema.optional(),
+    })
+    .refine((m) => m.companyId !== null || m.status === 'excluded', {
+      error: 'A client mapping needs a PSA company unless the client is excluded',
+      path: ['companyId'],
     }),
-    /** Name similarity 0–100 for 'auto' mappings; null otherwise. */
-    score: z.number().min(0).max(100).nullable(),
-    overrides: settingsOverrideSchema.optional(),
-  })
-  .refine((m) => m.companyId !== null || m.status === 'excluded', {
-    error: 'A client mapping needs a PSA company unless the client is excluded',
-    path: ['companyId'],
-  });
+);
 export type ClientMapping = z.infer<typeof clientMappingSchema>;
 
 /** Mappings a person made or accepted: name matching never changes them. */
@@ -46,36 +48,40 @@ export const isFixedClientMapping = (m: ClientMapping): boolean => m.status !== 
 export const PRODUCT_MAPPING_STATUSES = ['auto', 'confirmed', 'manual'] as const;
 export type ProductMappingStatus = (typeof PRODUCT_MAPPING_STATUSES)[number];
 
-export const productMappingSchema = z.object({
-  source: text('Source'),
-  sku: text('Product/SKU'),
-  productId: text('PSA product'),
-  status: z.enum(PRODUCT_MAPPING_STATUSES, {
-    error: (iss) =>
-      `Product status '${String(iss.input)}' is not one of ${PRODUCT_MAPPING_STATUSES.join(', ')}`,
+export const productMappingSchema = z.lazy(() =>
+  z.object({
+    source: text('Source'),
+    sku: text('Product/SKU'),
+    productId: text('PSA product'),
+    status: z.enum(PRODUCT_MAPPING_STATUSES, {
+      error: (iss) =>
+        `Product status '${String(iss.input)}' is not one of ${PRODUCT_MAPPING_STATUSES.join(', ')}`,
+    }),
   }),
-});
+);
 export type ProductMapping = z.infer<typeof productMappingSchema>;
 
 /**
  * Source subscription → PSA contract (+ optional contract service), made once and remembered (P22).
  * An empty `subscriptionId` is the customer's default contract, used for any subscription without its own row.
  */
-export const contractMappingSchema = z.object({
-  source: text('Source'),
-  customerId: text('Customer id'),
-  subscriptionId: z.string(),
-  contractId: text('PSA contract'),
-  /** Known PSA contract service id, when linked; informative (targets are keyed by contract + product). */
-  contractServiceId: z.string().nullable().optional(),
-  /**
-   * Sync stopped (seed 002's stop icon): the contract service keeps whatever quantity it has, its lines are
-   * shown but never approved or pushed, by hand or by a schedule, until sync is resumed; staff bill it by hand.
-   */
-  syncStopped: z.boolean().optional(),
-  /** When a push last brought this row's lines to the PSA (ISO time); written by BillGrid. */
-  lastSync: z.string().nullable().optional(),
-});
+export const contractMappingSchema = z.lazy(() =>
+  z.object({
+    source: text('Source'),
+    customerId: text('Customer id'),
+    subscriptionId: z.string(),
+    contractId: text('PSA contract'),
+    /** Known PSA contract service id, when linked; informative (targets are keyed by contract + product). */
+    contractServiceId: z.string().nullable().optional(),
+    /**
+     * Sync stopped (seed 002's stop icon): the contract service keeps whatever quantity it has, its lines are
+     * shown but never approved or pushed, by hand or by a schedule, until sync is resumed; staff bill it by hand.
+     */
+    syncStopped: z.boolean().optional(),
+    /** When a push last brought this row's lines to the PSA (ISO time); written by BillGrid. */
+    lastSync: z.string().nullable().optional(),
+  }),
+);
 export type ContractMapping = z.infer<typeof contractMappingSchema>;
 
 export interface Mappings {

@@ -28,15 +28,19 @@ const amount = (label: string) =>
     error: (iss) => `${label} ${String(iss.input)} is not a usable number`,
   });
 
-export const psaCompanySchema = z.object({ id: id('Company id'), name: z.string(), active: z.boolean() });
+export const psaCompanySchema = z.lazy(() =>
+  z.object({ id: id('Company id'), name: z.string(), active: z.boolean() }),
+);
 
-export const psaProductSchema = z.object({
-  id: id('Product id'),
-  name: z.string(),
-  code: z.string(),
-  unitPrice: amount('Unit price').nullable(),
-  unitCost: amount('Unit cost').nullable(),
-});
+export const psaProductSchema = z.lazy(() =>
+  z.object({
+    id: id('Product id'),
+    name: z.string(),
+    code: z.string(),
+    unitPrice: amount('Unit price').nullable(),
+    unitCost: amount('Unit cost').nullable(),
+  }),
+);
 
 export const PSA_CONTRACT_KINDS = [
   'recurring-service',
@@ -45,80 +49,97 @@ export const PSA_CONTRACT_KINDS = [
   'invoice',
 ] as const;
 
-export const psaContractSchema = z.object({
-  id: id('Contract id'),
-  companyId: id('Company id'),
-  name: z.string(),
-  kind: z.enum(PSA_CONTRACT_KINDS, {
-    error: (iss) => `Contract kind '${String(iss.input)}' is not one of ${PSA_CONTRACT_KINDS.join(', ')}`,
+export const psaContractSchema = z.lazy(() =>
+  z.object({
+    id: id('Contract id'),
+    companyId: id('Company id'),
+    name: z.string(),
+    kind: z.enum(PSA_CONTRACT_KINDS, {
+      error: (iss) => `Contract kind '${String(iss.input)}' is not one of ${PSA_CONTRACT_KINDS.join(', ')}`,
+    }),
+    startDate: isoDateOf('Contract start'),
+    endDate: isoDateOf('Contract end').nullable(),
+    latestUnder: z.array(z.enum(LATEST_INVOICE_RULES)).optional(),
   }),
-  startDate: isoDateOf('Contract start'),
-  endDate: isoDateOf('Contract end').nullable(),
-  latestUnder: z.array(z.enum(LATEST_INVOICE_RULES)).optional(),
-});
+);
 
-const code = z.object({ id: id('Code id'), name: z.string() });
-export const psaCodeListsSchema = z.object({
-  incomeAccounts: z.array(code),
-  expenseAccounts: z.array(code),
-  taxCodes: z.array(code),
-  itemCodes: z.array(code),
-  serviceCodes: z.array(code).optional(),
-});
+const code = z.lazy(() => z.object({ id: id('Code id'), name: z.string() }));
+export const psaCodeListsSchema = z.lazy(() =>
+  z.object({
+    incomeAccounts: z.array(code),
+    expenseAccounts: z.array(code),
+    taxCodes: z.array(code),
+    itemCodes: z.array(code),
+    serviceCodes: z.array(code).optional(),
+  }),
+);
 
-export const quantityTargetRefSchema = z.object({
-  kind: z.literal('quantity'),
-  companyId: id('Company id'),
-  contractId: id('Contract id'),
-  productId: id('Product id'),
-});
+export const quantityTargetRefSchema = z.lazy(() =>
+  z.object({
+    kind: z.literal('quantity'),
+    companyId: id('Company id'),
+    contractId: id('Contract id'),
+    productId: id('Product id'),
+  }),
+);
 
-export const chargeTargetRefSchema = z.object({
-  kind: z.literal('charge'),
-  companyId: id('Company id'),
-  container: id('Contract or invoice'),
-  lineKey: id('Line key'),
-});
+export const chargeTargetRefSchema = z.lazy(() =>
+  z.object({
+    kind: z.literal('charge'),
+    companyId: id('Company id'),
+    container: id('Contract or invoice'),
+    lineKey: id('Line key'),
+  }),
+);
 
 export const targetRefSchema = z.discriminatedUnion('kind', [quantityTargetRefSchema, chargeTargetRefSchema]);
 
 /** A contract service as read from the PSA (its quantity target). */
-export const psaContractServiceSchema = z.object({
-  ref: quantityTargetRefSchema,
-  psaId: z.string().nullable(),
-  quantity: amount('Quantity'),
-  unitPrice: amount('Unit price'),
-  unitCost: amount('Unit cost'),
-  next: z
-    .object({
-      quantity: amount('Quantity next month'),
-      unitPrice: amount('Unit price next month'),
-      unitCost: amount('Unit cost next month'),
-    })
-    .optional(),
-});
+export const psaContractServiceSchema = z.lazy(() =>
+  z.object({
+    ref: quantityTargetRefSchema,
+    psaId: z.string().nullable(),
+    quantity: amount('Quantity'),
+    unitPrice: amount('Unit price'),
+    unitCost: amount('Unit cost'),
+    next: z
+      .object({
+        quantity: amount('Quantity next month'),
+        unitPrice: amount('Unit price next month'),
+        unitCost: amount('Unit cost next month'),
+      })
+      .optional(),
+  }),
+);
 
-export const psaChargeSchema = z.object({
-  ref: chargeTargetRefSchema,
-  psaId: id('PSA id'),
-  quantity: amount('Quantity'),
-  unitPrice: amount('Unit price'),
-  unitCost: amount('Unit cost'),
-  description: z.string(),
-  date: isoDateOf('Charge date'),
-  invoiced: z.boolean().optional(),
-});
+export const psaChargeSchema = z.lazy(() =>
+  z.object({
+    ref: chargeTargetRefSchema,
+    psaId: id('PSA id'),
+    quantity: amount('Quantity'),
+    unitPrice: amount('Unit price'),
+    unitCost: amount('Unit cost'),
+    description: z.string(),
+    date: isoDateOf('Charge date'),
+    invoiced: z.boolean().optional(),
+  }),
+);
 
-export const psaBillingStateSchema = z.object({
-  quantities: z.array(psaContractServiceSchema),
-  charges: z.array(psaChargeSchema),
-  contractPeriods: z
-    .record(
-      z.string(),
-      z.object({ start: isoDateOf('Contract period start'), next: isoDateOf('Next contract period start') }),
-    )
-    .optional(),
-});
+export const psaBillingStateSchema = z.lazy(() =>
+  z.object({
+    quantities: z.array(psaContractServiceSchema),
+    charges: z.array(psaChargeSchema),
+    contractPeriods: z
+      .record(
+        z.string(),
+        z.object({
+          start: isoDateOf('Contract period start'),
+          next: isoDateOf('Next contract period start'),
+        }),
+      )
+      .optional(),
+  }),
+);
 
 const values = z.object({
   quantity: amount('Quantity'),
@@ -126,30 +147,32 @@ const values = z.object({
   unitCost: amount('Unit cost'),
 });
 
-export const pushStepSchema = z.object({
-  idempotencyKey: id('Idempotency key'),
-  operation: z.enum(['create-quantity', 'set-quantity', 'add-charge', 'update-charge']),
-  ref: targetRefSchema,
-  lineKeys: z.array(z.string()),
-  before: values.nullable(),
-  after: values.extend({
-    effectiveDate: isoDateOf('Effective date'),
-    description: z.string(),
-    productName: z.string(),
-    sku: z.string(),
-    productId: z.string().optional(),
-    cycle: z.enum(BILLING_CYCLES).optional(),
+export const pushStepSchema = z.lazy(() =>
+  z.object({
+    idempotencyKey: id('Idempotency key'),
+    operation: z.enum(['create-quantity', 'set-quantity', 'add-charge', 'update-charge']),
+    ref: targetRefSchema,
+    lineKeys: z.array(z.string()),
+    before: values.nullable(),
+    after: values.extend({
+      effectiveDate: isoDateOf('Effective date'),
+      description: z.string(),
+      productName: z.string(),
+      sku: z.string(),
+      productId: z.string().optional(),
+      cycle: z.enum(BILLING_CYCLES).optional(),
+    }),
+    codes: z
+      .object({
+        incomeAccount: z.string().nullable(),
+        expenseAccount: z.string().nullable(),
+        taxCode: z.string().nullable(),
+        itemCode: z.string().nullable(),
+        serviceCode: z.string().nullable().optional(),
+      })
+      .optional(),
   }),
-  codes: z
-    .object({
-      incomeAccount: z.string().nullable(),
-      expenseAccount: z.string().nullable(),
-      taxCode: z.string().nullable(),
-      itemCode: z.string().nullable(),
-      serviceCode: z.string().nullable().optional(),
-    })
-    .optional(),
-});
+);
 
 // Compile-time checks: each schema's output is assignable to the psa.ts type it stands for.
 type Is<T, U extends T> = U;

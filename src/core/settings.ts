@@ -81,11 +81,13 @@ const patternString = z.string().refine(
  *  - the source connector tagged it with one of `tags` (e.g. Pax8 marks Azure plan/arrears items 'azure').
  * Patterns are deliberately narrow: "Azure AD Premium" is a licence, not Azure consumption.
  */
-export const azureRuleSchema = z.object({
-  skuPrefixes: z.array(z.string().min(1)),
-  namePatterns: z.array(patternString),
-  tags: z.array(z.string().min(1)),
-});
+export const azureRuleSchema = z.lazy(() =>
+  z.object({
+    skuPrefixes: z.array(z.string().min(1)),
+    namePatterns: z.array(patternString),
+    tags: z.array(z.string().min(1)),
+  }),
+);
 export type AzureRule = z.infer<typeof azureRuleSchema>;
 
 export const DEFAULT_AZURE_RULE: AzureRule = {
@@ -119,62 +121,66 @@ export const codesSchema = z.object({
 export type DefaultCodes = z.infer<typeof codesSchema>;
 
 /** Fully resolved settings for one (source, client). */
-export const effectiveSettingsSchema = z.object({
-  modifiers: modifiersSchema,
-  invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS),
-  /** The PSA invoice (Halo recurring/latest) charges go to, chosen per client. */
-  targetInvoiceId: z.string().nullable(),
-  productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES),
-  /**
-   * Product lifecycle management on or off (seed 000's toggle), apart from its mode: off, BillGrid neither
-   * creates nor defaults products, and a line whose product is not mapped is held alone (the rest is
-   * pushed, and automatic runs are allowed). Absent (settings saved before the switch existed): on.
-   */
-  productLifecycleEnabled: z.boolean().optional(),
-  codes: codesSchema,
-  arrearsMode: enumField('Arrears mode', ARREARS_MODES),
-  azureRule: azureRuleSchema,
-  /** Settings saved before this field existed read as null (not checked). */
-  psaCurrency: psaCurrencyField.optional(),
-  /**
-   * Annual subscriptions on the fixed-price contract (seeds 003/004): annual lines without a contract of
-   * their own go to the client's fixed-price contract when it has one. Left out = on.
-   */
-  annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
-  /**
-   * Mid-period quantity changes on a contract (F6): on, a change takes effect on its own date and the PSA
-   * prorates it; off, it takes effect on the 1st of the contract's next billing period (the next month, or
-   * quarter or year when the PSA says the contract is billed so; no prorated invoice lines, as Autotask's
-   * "disable prorate" and peers do; the partial period is left to the source's pro-rata lines). Left out = on.
-   * A contract's own setting (`BillingSettings.contracts`) wins.
-   */
-  prorate: flag('Prorate mid-month quantity changes').optional(),
-  /** One charge per source line or per contract, product and period (`CHARGE_DETAILS`). Left out = per line. */
-  chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
-  /** Which invoice 'latest' means (`LATEST_INVOICE_RULES`). Left out = 'unsent'. */
-  latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
-  /** When no invoice qualifies as the latest (`NO_LATEST_INVOICE`). Left out = 'hold'. */
-  noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
-});
+export const effectiveSettingsSchema = z.lazy(() =>
+  z.object({
+    modifiers: modifiersSchema,
+    invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS),
+    /** The PSA invoice (Halo recurring/latest) charges go to, chosen per client. */
+    targetInvoiceId: z.string().nullable(),
+    productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES),
+    /**
+     * Product lifecycle management on or off (seed 000's toggle), apart from its mode: off, BillGrid neither
+     * creates nor defaults products, and a line whose product is not mapped is held alone (the rest is
+     * pushed, and automatic runs are allowed). Absent (settings saved before the switch existed): on.
+     */
+    productLifecycleEnabled: z.boolean().optional(),
+    codes: codesSchema,
+    arrearsMode: enumField('Arrears mode', ARREARS_MODES),
+    azureRule: azureRuleSchema,
+    /** Settings saved before this field existed read as null (not checked). */
+    psaCurrency: psaCurrencyField.optional(),
+    /**
+     * Annual subscriptions on the fixed-price contract (seeds 003/004): annual lines without a contract of
+     * their own go to the client's fixed-price contract when it has one. Left out = on.
+     */
+    annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
+    /**
+     * Mid-period quantity changes on a contract (F6): on, a change takes effect on its own date and the PSA
+     * prorates it; off, it takes effect on the 1st of the contract's next billing period (the next month, or
+     * quarter or year when the PSA says the contract is billed so; no prorated invoice lines, as Autotask's
+     * "disable prorate" and peers do; the partial period is left to the source's pro-rata lines). Left out = on.
+     * A contract's own setting (`BillingSettings.contracts`) wins.
+     */
+    prorate: flag('Prorate mid-month quantity changes').optional(),
+    /** One charge per source line or per contract, product and period (`CHARGE_DETAILS`). Left out = per line. */
+    chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
+    /** Which invoice 'latest' means (`LATEST_INVOICE_RULES`). Left out = 'unsent'. */
+    latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
+    /** When no invoice qualifies as the latest (`NO_LATEST_INVOICE`). Left out = 'hold'. */
+    noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
+  }),
+);
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
 /** One level of overrides. `azureRule` replaces the whole rule when given. */
-export const settingsOverrideSchema = z.object({
-  modifiers: modifiersSchema.partial().optional(),
-  invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS).optional(),
-  targetInvoiceId: z.string().nullable().optional(),
-  productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES).optional(),
-  productLifecycleEnabled: z.boolean().optional(),
-  codes: codesSchema.partial().optional(),
-  arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
-  azureRule: azureRuleSchema.optional(),
-  psaCurrency: psaCurrencyField.optional(),
-  annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
-  prorate: flag('Prorate mid-month quantity changes').optional(),
-  chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
-  latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
-  noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
-});
+export const settingsOverrideSchema = z.lazy(() =>
+  z.object({
+    modifiers: modifiersSchema.partial().optional(),
+    invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS).optional(),
+    targetInvoiceId: z.string().nullable().optional(),
+    productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES).optional(),
+    productLifecycleEnabled: z.boolean().optional(),
+    codes: codesSchema.partial().optional(),
+    arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
+    azureRule: azureRuleSchema.optional(),
+    psaCurrency: psaCurrencyField.optional(),
+    annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
+    prorate: flag('Prorate mid-month quantity changes').optional(),
+    chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
+    latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
+    noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
+  }),
+);
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
 /**
@@ -186,15 +192,17 @@ export const contractOverrideSchema = z.object({
 });
 export type ContractOverride = z.infer<typeof contractOverrideSchema>;
 
-export const billingSettingsSchema = z.object({
-  global: effectiveSettingsSchema,
-  /** By source id ('pax8', 'twilio', ...). */
-  sources: z.record(z.string(), settingsOverrideSchema),
-  /** By PSA company id. */
-  clients: z.record(z.string(), settingsOverrideSchema),
-  /** By PSA contract id. Settings saved before this level existed have none. */
-  contracts: z.record(z.string(), contractOverrideSchema).optional(),
-});
+export const billingSettingsSchema = z.lazy(() =>
+  z.object({
+    global: effectiveSettingsSchema,
+    /** By source id ('pax8', 'twilio', ...). */
+    sources: z.record(z.string(), settingsOverrideSchema),
+    /** By PSA company id. */
+    clients: z.record(z.string(), settingsOverrideSchema),
+    /** By PSA contract id. Settings saved before this level existed have none. */
+    contracts: z.record(z.string(), contractOverrideSchema).optional(),
+  }),
+);
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 
 export const DEFAULT_SETTINGS: EffectiveSettings = {

@@ -93,11 +93,13 @@ export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDep
 }
 
 /** The part of a stored tenant check a factory reads (src/jobs/tenant-check.ts writes it). */
-const storedChecks = z.object({
-  results: z.array(
-    z.object({ id: z.string(), status: z.enum(['confirmed', 'differs', 'unchecked']), detail: z.string() }),
-  ),
-});
+const storedChecks = z.lazy(() =>
+  z.object({
+    results: z.array(
+      z.object({ id: z.string(), status: z.enum(['confirmed', 'differs', 'unchecked']), detail: z.string() }),
+    ),
+  }),
+);
 
 function checked<C extends Credentials>(d: ConnectorDescriptor, stored: Record<string, string>): C {
   const r = d.credentials.safeParse(stored);
@@ -132,7 +134,7 @@ export function buildPsa(
 }
 
 const DISABLED_KEY = 'bg.disabledIntegrations';
-const disabledSchema = z.array(z.string().max(40)).max(100);
+const disabledSchema = z.lazy(() => z.array(z.string().max(40)).max(100));
 
 /**
  * Integrations switched off (their credentials kept): pulls, schedules and the tenant check skip them.

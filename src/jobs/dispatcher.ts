@@ -31,7 +31,7 @@ export interface JobHandler {
 }
 
 const QUEUE_KEY = 'bg.jobs';
-const entrySchema = z.object({ name: z.string().min(1), at: z.number() });
+const entrySchema = z.lazy(() => z.object({ name: z.string().min(1), at: z.number() }));
 const queueSchema = z.array(entrySchema);
 export type QueuedJob = z.infer<typeof entrySchema>;
 

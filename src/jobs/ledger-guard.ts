@@ -21,8 +21,8 @@ import { protectLedger } from './ledger-writers';
 
 const ANCHOR_KEY = 'bg.ledger.anchor';
 const ALARM_KEY = 'bg.ledger.alarm';
-const anchorSchema = z.object({ rows: z.number().int().min(0), hash: z.string() });
-const alarmSchema = z.object({ row: z.number().int(), message: z.string(), at: z.string() });
+const anchorSchema = z.lazy(() => z.object({ rows: z.number().int().min(0), hash: z.string() }));
+const alarmSchema = z.lazy(() => z.object({ row: z.number().int(), message: z.string(), at: z.string() }));
 export type LedgerAlarm = z.infer<typeof alarmSchema>;
 
 export class LedgerTamperedError extends Error {

@@ -22,7 +22,7 @@ import { readScheduleOwner } from './schedule';
 export const LEDGER_PROTECTION =
   "BillGrid ledger: only BillGrid's owner, admins and schedule owner can edit it (set by BillGrid)";
 
-const emails = z.array(z.string());
+const emails = z.lazy(() => z.array(z.string()));
 
 /** BillGrid's owner, admins and schedule owner, lower-cased, sorted, without blanks. */
 export function ledgerWriters(settings: SettingsStore = new SettingsStore()): string[] {

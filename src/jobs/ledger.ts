@@ -8,20 +8,22 @@
 import { z } from 'zod';
 
 /** Same shape as a Ledger tab row (src/sheets/ledger.ts), so a flush is a straight append. */
-export const ledgerEntrySchema = z.object({
-  time: z.string(),
-  runId: z.string(),
-  user: z.string(),
-  idempotencyKey: z.string(),
-  operation: z.string(),
-  entity: z.string(),
-  lineKeys: z.array(z.string()),
-  psaId: z.string().nullable(),
-  before: z.unknown(),
-  after: z.unknown(),
-  result: z.enum(['pending', 'applied', 'unchanged', 'failed', 'verified']),
-  message: z.string(),
-});
+export const ledgerEntrySchema = z.lazy(() =>
+  z.object({
+    time: z.string(),
+    runId: z.string(),
+    user: z.string(),
+    idempotencyKey: z.string(),
+    operation: z.string(),
+    entity: z.string(),
+    lineKeys: z.array(z.string()),
+    psaId: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    result: z.enum(['pending', 'applied', 'unchanged', 'failed', 'verified']),
+    message: z.string(),
+  }),
+);
 export type JournalEntry = z.infer<typeof ledgerEntrySchema>;
 
 export const JOURNAL_PREFIX = 'bg.journal.';

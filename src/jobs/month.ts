@@ -309,31 +309,37 @@ function fetchSources(ss: Spreadsheet, month: string, sources: readonly BillingS
 /** The hidden tab holding what a pull too large for one execution fetched, until it has written it all. */
 export const stagedPullTab = (month: string): string => `BillGrid pull in progress ${month}`;
 
-const stagedHeadSchema = z.object({
-  problems: z.array(z.string()),
-  notes: z.array(z.string()),
-  perSource: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      lines: z.number(),
-      ok: z.boolean(),
-      skipped: z.boolean().optional(),
-    }),
-  ),
-  incomplete: z.array(z.string()),
-});
-const stagedUnbillableSchema = z.object({
-  source: z.string(),
-  values: z.record(z.string(), z.union([z.string(), z.number()])),
-  reason: z.string(),
-  preview: z.boolean().optional(),
-});
-const stagedItemSchema = z.union([
-  z.tuple([z.literal('h'), z.unknown()]),
-  z.tuple([z.literal('l'), z.unknown()]),
-  z.tuple([z.literal('u'), z.unknown()]),
-]);
+const stagedHeadSchema = z.lazy(() =>
+  z.object({
+    problems: z.array(z.string()),
+    notes: z.array(z.string()),
+    perSource: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        lines: z.number(),
+        ok: z.boolean(),
+        skipped: z.boolean().optional(),
+      }),
+    ),
+    incomplete: z.array(z.string()),
+  }),
+);
+const stagedUnbillableSchema = z.lazy(() =>
+  z.object({
+    source: z.string(),
+    values: z.record(z.string(), z.union([z.string(), z.number()])),
+    reason: z.string(),
+    preview: z.boolean().optional(),
+  }),
+);
+const stagedItemSchema = z.lazy(() =>
+  z.union([
+    z.tuple([z.literal('h'), z.unknown()]),
+    z.tuple([z.literal('l'), z.unknown()]),
+    z.tuple([z.literal('u'), z.unknown()]),
+  ]),
+);
 
 /** What the sources gave, as the items kept between executions: a head, then a line or record each. */
 function stagedPullItems(f: Fetched): string[] {

@@ -81,33 +81,37 @@ export function saveSettings(settings: BillingSettings): void {
   writeJson(SETTINGS_KEY, billingSettingsSchema.parse(settings));
 }
 
-const checkpointSchema = z.object({
-  /**
-   * push: a push; month: a scheduled pull then push; compare: the comparison after a large pull;
-   * pull: a pull whose tab was too large to write in one execution (then its comparison).
-   */
-  job: z.enum(['push', 'month', 'compare', 'pull']),
-  month: z.string(),
-  runId: z.string(),
-  trigger: z.enum(['manual', 'scheduled', 'nightly']),
-  pullFirst: z.boolean(),
-  continuations: z.number().int(),
-  startedAt: z.string(),
-  /** A scheduled pull-then-push whose pull has not finished writing the tab: pull again first. */
-  pullPending: z.boolean().optional(),
-  /** "Sync now" of one contract service: its continuations push only that service too. */
-  service: z.object({ source: z.string(), customerId: z.string(), subscriptionId: z.string() }).optional(),
-});
+const checkpointSchema = z.lazy(() =>
+  z.object({
+    /**
+     * push: a push; month: a scheduled pull then push; compare: the comparison after a large pull;
+     * pull: a pull whose tab was too large to write in one execution (then its comparison).
+     */
+    job: z.enum(['push', 'month', 'compare', 'pull']),
+    month: z.string(),
+    runId: z.string(),
+    trigger: z.enum(['manual', 'scheduled', 'nightly']),
+    pullFirst: z.boolean(),
+    continuations: z.number().int(),
+    startedAt: z.string(),
+    /** A scheduled pull-then-push whose pull has not finished writing the tab: pull again first. */
+    pullPending: z.boolean().optional(),
+    /** "Sync now" of one contract service: its continuations push only that service too. */
+    service: z.object({ source: z.string(), customerId: z.string(), subscriptionId: z.string() }).optional(),
+  }),
+);
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
-const lastRunSchema = z.object({
-  at: z.string(),
-  runId: z.string(),
-  trigger: z.string(),
-  month: z.string(),
-  outcome: z.enum(['finished', 'continuing', 'failed', 'refused']),
-  message: z.string(),
-});
+const lastRunSchema = z.lazy(() =>
+  z.object({
+    at: z.string(),
+    runId: z.string(),
+    trigger: z.string(),
+    month: z.string(),
+    outcome: z.enum(['finished', 'continuing', 'failed', 'refused']),
+    message: z.string(),
+  }),
+);
 export type LastRun = z.infer<typeof lastRunSchema>;
 
 export function lastRun(): LastRun | null {
@@ -131,7 +135,9 @@ export function reportProgress(p: Progress): void {
   putCached(PROGRESS_KEY, p, 600);
 }
 
-const progressSchema = z.object({ runId: z.string(), step: z.string(), done: z.number(), total: z.number() });
+const progressSchema = z.lazy(() =>
+  z.object({ runId: z.string(), step: z.string(), done: z.number(), total: z.number() }),
+);
 
 export function readProgress(): Progress | null {
   const r = progressSchema.safeParse(getCached(PROGRESS_KEY));
@@ -473,7 +479,7 @@ function configuredBudgetMs(): number | undefined {
 }
 
 const BATCH_KEY = 'bg.pushBatchSize';
-const batchSchema = z.number().int().min(1).max(1000);
+const batchSchema = z.lazy(() => z.number().int().min(1).max(1000));
 
 /**
  * Steps a push sends between two checks of the time left: the PSA's own size (100 by default) unless an

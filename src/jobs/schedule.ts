@@ -2,21 +2,23 @@
 import { z } from 'zod';
 import { readJson, writeJson } from '../platform/store';
 
-export const scheduleSchema = z.object({
-  dayOfMonth: z
-    .number({ error: 'Day of month must be a number' })
-    .int({ error: 'Day of month must be a whole number' })
-    .min(1, { error: 'Day of month must be 1–28' })
-    .max(28, { error: 'Day of month must be 1–28 (every month has them)' }),
-  hour: z
-    .number({ error: 'Hour must be a number' })
-    .int({ error: 'Hour must be a whole number' })
-    .min(0, { error: 'Hour must be 0–23' })
-    .max(23, { error: 'Hour must be 0–23' }),
-  /** The monthly run pulls the month again before pushing its approved rows. */
-  pullFirst: z.boolean({ error: 'Pull first must be true or false' }),
-  nightlyHour: z.number().int().min(0).max(23).nullable(),
-});
+export const scheduleSchema = z.lazy(() =>
+  z.object({
+    dayOfMonth: z
+      .number({ error: 'Day of month must be a number' })
+      .int({ error: 'Day of month must be a whole number' })
+      .min(1, { error: 'Day of month must be 1–28' })
+      .max(28, { error: 'Day of month must be 1–28 (every month has them)' }),
+    hour: z
+      .number({ error: 'Hour must be a number' })
+      .int({ error: 'Hour must be a whole number' })
+      .min(0, { error: 'Hour must be 0–23' })
+      .max(23, { error: 'Hour must be 0–23' }),
+    /** The monthly run pulls the month again before pushing its approved rows. */
+    pullFirst: z.boolean({ error: 'Pull first must be true or false' }),
+    nightlyHour: z.number().int().min(0).max(23).nullable(),
+  }),
+);
 export type Schedule = z.infer<typeof scheduleSchema>;
 
 const SCHEDULE_KEY = 'bg.schedule';
@@ -38,7 +40,7 @@ export function saveScheduleSettings(s: Schedule): void {
  * schedule's leftover triggers, which only their creator can delete, must do nothing).
  */
 const OWNER_KEY = 'bg.schedule.owner';
-const ownerSchema = z.object({ email: z.string().nullable(), since: z.string() });
+const ownerSchema = z.lazy(() => z.object({ email: z.string().nullable(), since: z.string() }));
 export type ScheduleOwner = z.infer<typeof ownerSchema>;
 
 /** The recorded owner; null when none was ever recorded (schedules saved before owners were kept). */

@@ -18,23 +18,27 @@ import { readJson, writeJson, deleteJson } from '../platform/store';
 import { scrubSecrets } from '../api/connection-tests';
 import { buildPsa, buildSource, connectorDeps, type ConnectionOptions } from './connections';
 
-export const probeOutcomeSchema = z.object({
-  id: z.string(),
-  assumption: z.string(),
-  status: z.enum(['confirmed', 'differs', 'unchecked']),
-  detail: z.string(),
-  /** Set for a write probe: what it changes on the test company. */
-  writes: z.string().optional(),
-});
+export const probeOutcomeSchema = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    assumption: z.string(),
+    status: z.enum(['confirmed', 'differs', 'unchecked']),
+    detail: z.string(),
+    /** Set for a write probe: what it changes on the test company. */
+    writes: z.string().optional(),
+  }),
+);
 export type ProbeOutcome = z.infer<typeof probeOutcomeSchema>;
 
-export const tenantCheckSchema = z.object({
-  connector: z.string(),
-  /** When the check ran (ISO time). */
-  at: z.string(),
-  testCompanyId: z.string().optional(),
-  results: z.array(probeOutcomeSchema),
-});
+export const tenantCheckSchema = z.lazy(() =>
+  z.object({
+    connector: z.string(),
+    /** When the check ran (ISO time). */
+    at: z.string(),
+    testCompanyId: z.string().optional(),
+    results: z.array(probeOutcomeSchema),
+  }),
+);
 export type TenantCheck = z.infer<typeof tenantCheckSchema>;
 
 export interface TenantCheckOptions extends ConnectionOptions {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { RequestWindowStore } from '../core/http';
 import { readJson, writeJson } from './store';
 
-const times = z.array(z.number());
+const times = z.lazy(() => z.array(z.number()));
 
 /** How long a save waits for another execution's save (a few property calls) before writing anyway. */
 const LOCK_WAIT_MS = 3000;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { TokenStore } from '../core/http';
 
-const cachedToken = z.object({ token: z.string().min(1), expiresAt: z.number() });
+const cachedToken = z.lazy(() => z.object({ token: z.string().min(1), expiresAt: z.number() }));
 /** CacheService keeps entries at most 6 hours. */
 const MAX_SECONDS = 6 * 60 * 60;
 

@@ -254,15 +254,17 @@ export function writeLedgerChain(ss: Spreadsheet, hashes: readonly string[]): vo
   if (hashes.length) writeColumns(sheet, 2, new Map([[col + 1, [...hashes]]]));
 }
 
-const jsonCellSchema = z.string().transform((s, ctx) => {
-  if (s === '') return null;
-  try {
-    return JSON.parse(s) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `'${s.slice(0, 40)}' is not JSON` });
-    return z.NEVER;
-  }
-});
+const jsonCellSchema = z.lazy(() =>
+  z.string().transform((s, ctx) => {
+    if (s === '') return null;
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `'${s.slice(0, 40)}' is not JSON` });
+      return z.NEVER;
+    }
+  }),
+);
 
 /**
  * Every line key the Ledger records (one read of its Line key column): keys some push sent or tried to

@@ -33,69 +33,73 @@ const required = (label: string) =>
  * What a person types in Connect (stored in script properties as text); the only check of a saved set.
  * Autotask API users sign in with their e-mail address, so anything else is a typo caught here.
  */
-export const autotaskCredentialsSchema = z.object({
-  username: z
-    .string({ error: 'Autotask API username is missing' })
-    .trim()
-    .regex(/^[^\s@]+@[^\s@]+$/, { error: 'Autotask API username must look like an email address' }),
-  secret: required('Autotask secret'),
-  integrationCode: required('Autotask integration code'),
-  ownerResourceId: z
-    .string()
-    .trim()
-    .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
-    .optional(),
-  materialCodeId: z
-    .string()
-    .trim()
-    .regex(/^\d{1,12}$/, { error: 'Autotask material code must be a billing code id (a number)' })
-    .optional(),
-});
+export const autotaskCredentialsSchema = z.lazy(() =>
+  z.object({
+    username: z
+      .string({ error: 'Autotask API username is missing' })
+      .trim()
+      .regex(/^[^\s@]+@[^\s@]+$/, { error: 'Autotask API username must look like an email address' }),
+    secret: required('Autotask secret'),
+    integrationCode: required('Autotask integration code'),
+    ownerResourceId: z
+      .string()
+      .trim()
+      .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
+      .optional(),
+    materialCodeId: z
+      .string()
+      .trim()
+      .regex(/^\d{1,12}$/, { error: 'Autotask material code must be a billing code id (a number)' })
+      .optional(),
+  }),
+);
 export type AutotaskCredentials = z.output<typeof autotaskCredentialsSchema>;
 
-export const autotaskConfigSchema = z.object({
-  username: z.string({ error: 'Autotask API user name is missing' }).trim().min(1, {
-    error: 'Autotask API user name is missing',
+export const autotaskConfigSchema = z.lazy(() =>
+  z.object({
+    username: z.string({ error: 'Autotask API user name is missing' }).trim().min(1, {
+      error: 'Autotask API user name is missing',
+    }),
+    secret: z
+      .string({ error: 'Autotask API secret is missing' })
+      .min(1, { error: 'Autotask API secret is missing' }),
+    integrationCode: z
+      .string({ error: 'Autotask API integration code (tracking identifier) is missing' })
+      .trim()
+      .min(1, { error: 'Autotask API integration code (tracking identifier) is missing' }),
+    /** Where zone discovery starts; tests point it at the sandbox. */
+    globalHost: url('Autotask global host').default('https://webservices.autotask.net'),
+    /** The zone's REST root (e.g. https://webservices5.autotask.net/ATServicesRest/) when already known. */
+    zoneUrl: url('Autotask zone URL').optional(),
+    contractTypes: z
+      .object({
+        recurringService: positiveInt('Recurring service contract type').default(7),
+        fixedPrice: positiveInt('Fixed price contract type').default(3),
+      })
+      .default({ recurringService: 7, fixedPrice: 3 }),
+    /** Contract status "active" (Autotask: 1 = In Effect). */
+    activeContractStatus: positiveInt('Active contract status').default(1),
+    /** ContractCharges.chargeType picklist value used for new charges. */
+    chargeType: positiveInt('Charge type').default(1),
+    /** Contracts.contractPeriodType "Monthly" for recurring-service contracts BillGrid creates; read from the tenant when absent. */
+    contractPeriodType: positiveInt('Contract period type').optional(),
+    /** Services.periodType for services BillGrid creates (monthly). */
+    servicePeriodType: positiveInt('Service period type').default(1),
+    /** Companies.companyType for companies BillGrid creates (1 = Customer). */
+    companyType: positiveInt('Company type').default(1),
+    /** Account manager (resource id) for companies BillGrid creates; Autotask requires one. */
+    ownerResourceId: positiveInt('Company owner resource id').optional(),
+    /** Billing code for charges and services when no mapping or default code gives one (checked by use type). */
+    defaultBillingCodeId: positiveInt('Default billing code').optional(),
+    /**
+     * Material billing code (use type 4) for new contract charges whose product is a service: services carry
+     * Service codes (use type 5), which Autotask does not take on a charge.
+     */
+    materialCodeId: positiveInt('Material code for charges').optional(),
+    /** Length of contracts BillGrid creates, in months. */
+    contractMonths: positiveInt('Contract length').max(120).default(36),
   }),
-  secret: z
-    .string({ error: 'Autotask API secret is missing' })
-    .min(1, { error: 'Autotask API secret is missing' }),
-  integrationCode: z
-    .string({ error: 'Autotask API integration code (tracking identifier) is missing' })
-    .trim()
-    .min(1, { error: 'Autotask API integration code (tracking identifier) is missing' }),
-  /** Where zone discovery starts; tests point it at the sandbox. */
-  globalHost: url('Autotask global host').default('https://webservices.autotask.net'),
-  /** The zone's REST root (e.g. https://webservices5.autotask.net/ATServicesRest/) when already known. */
-  zoneUrl: url('Autotask zone URL').optional(),
-  contractTypes: z
-    .object({
-      recurringService: positiveInt('Recurring service contract type').default(7),
-      fixedPrice: positiveInt('Fixed price contract type').default(3),
-    })
-    .default({ recurringService: 7, fixedPrice: 3 }),
-  /** Contract status "active" (Autotask: 1 = In Effect). */
-  activeContractStatus: positiveInt('Active contract status').default(1),
-  /** ContractCharges.chargeType picklist value used for new charges. */
-  chargeType: positiveInt('Charge type').default(1),
-  /** Contracts.contractPeriodType "Monthly" for recurring-service contracts BillGrid creates; read from the tenant when absent. */
-  contractPeriodType: positiveInt('Contract period type').optional(),
-  /** Services.periodType for services BillGrid creates (monthly). */
-  servicePeriodType: positiveInt('Service period type').default(1),
-  /** Companies.companyType for companies BillGrid creates (1 = Customer). */
-  companyType: positiveInt('Company type').default(1),
-  /** Account manager (resource id) for companies BillGrid creates; Autotask requires one. */
-  ownerResourceId: positiveInt('Company owner resource id').optional(),
-  /** Billing code for charges and services when no mapping or default code gives one (checked by use type). */
-  defaultBillingCodeId: positiveInt('Default billing code').optional(),
-  /**
-   * Material billing code (use type 4) for new contract charges whose product is a service: services carry
-   * Service codes (use type 5), which Autotask does not take on a charge.
-   */
-  materialCodeId: positiveInt('Material code for charges').optional(),
-  /** Length of contracts BillGrid creates, in months. */
-  contractMonths: positiveInt('Contract length').max(120).default(36),
-});
+);
 
 export type AutotaskConfigInput = z.input<typeof autotaskConfigSchema>;
 export type AutotaskConfig = z.output<typeof autotaskConfigSchema>;

@@ -14,52 +14,58 @@ const required = (label: string, max = 200) =>
     .max(max, { error: `ConnectWise PSA ${label} is too long` })
     .regex(/^\S+$/, { error: `ConnectWise PSA ${label} must not contain spaces` });
 
-const site = z
-  .string({ error: 'ConnectWise PSA site is missing' })
-  .trim()
-  .regex(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/?$/, {
-    error:
-      'ConnectWise PSA site must be the https address of the API host, e.g. https://api-na.myconnectwise.net',
-  })
-  .transform((s) => s.replace(/\/+$/, ''));
+const site = z.lazy(() =>
+  z
+    .string({ error: 'ConnectWise PSA site is missing' })
+    .trim()
+    .regex(/^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/?$/, {
+      error:
+        'ConnectWise PSA site must be the https address of the API host, e.g. https://api-na.myconnectwise.net',
+    })
+    .transform((s) => s.replace(/\/+$/, '')),
+);
 
 /** How a quantity change takes effect (SOURCES.md, "Proration"). */
 export const PRORATION = ['update', 'prorate'] as const;
 export type Proration = (typeof PRORATION)[number];
 
 /** What a person types in Connect (stored in script properties as text); the only check of a saved set. */
-export const connectwiseCredentialsSchema = z.object({
-  site,
-  companyId: required('company id', 50),
-  publicKey: required('public key'),
-  privateKey: required('private key'),
-  clientId: required('client id'),
-  proration: z
-    .enum(PRORATION, { error: "ConnectWise PSA quantity changes must be 'update' or 'prorate'" })
-    .optional(),
-});
+export const connectwiseCredentialsSchema = z.lazy(() =>
+  z.object({
+    site,
+    companyId: required('company id', 50),
+    publicKey: required('public key'),
+    privateKey: required('private key'),
+    clientId: required('client id'),
+    proration: z
+      .enum(PRORATION, { error: "ConnectWise PSA quantity changes must be 'update' or 'prorate'" })
+      .optional(),
+  }),
+);
 export type ConnectWiseCredentials = z.output<typeof connectwiseCredentialsSchema>;
 
-export const connectwiseConfigSchema = z.object({
-  site,
-  /** The release segment of the REST root: /<codebase>/apis/3.0 (cloud: v4_6_release). */
-  codebase: z
-    .string()
-    .regex(/^[A-Za-z0-9_]+$/, { error: 'ConnectWise codebase must be letters, digits or _' })
-    .default('v4_6_release'),
-  companyId: required('company id', 50),
-  publicKey: required('public key'),
-  privateKey: required('private key'),
-  clientId: required('client id'),
-  /** The API version asked for in the Accept media type. */
-  apiVersion: z
-    .string()
-    .regex(/^\d{4}\.\d{1,2}$/)
-    .default('2025.8'),
-  proration: z.enum(PRORATION).default('update'),
-  /** Agreement type for agreements BillGrid creates; the site's default type when not set. */
-  agreementTypeId: z.number().int().positive().optional(),
-});
+export const connectwiseConfigSchema = z.lazy(() =>
+  z.object({
+    site,
+    /** The release segment of the REST root: /<codebase>/apis/3.0 (cloud: v4_6_release). */
+    codebase: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, { error: 'ConnectWise codebase must be letters, digits or _' })
+      .default('v4_6_release'),
+    companyId: required('company id', 50),
+    publicKey: required('public key'),
+    privateKey: required('private key'),
+    clientId: required('client id'),
+    /** The API version asked for in the Accept media type. */
+    apiVersion: z
+      .string()
+      .regex(/^\d{4}\.\d{1,2}$/)
+      .default('2025.8'),
+    proration: z.enum(PRORATION).default('update'),
+    /** Agreement type for agreements BillGrid creates; the site's default type when not set. */
+    agreementTypeId: z.number().int().positive().optional(),
+  }),
+);
 
 export type ConnectWiseConfigInput = z.input<typeof connectwiseConfigSchema>;
 export type ConnectWiseConfig = z.output<typeof connectwiseConfigSchema>;

@@ -11,10 +11,12 @@ import { haloClient, type HaloClient } from './schemas';
  */
 export const CLIENT_FACTS_TTL_S = 30 * 60;
 
-const keptClients = z.object({
-  readAt: z.number(),
-  clients: z.array(haloClient.omit({ name: true })),
-});
+const keptClients = z.lazy(() =>
+  z.object({
+    readAt: z.number(),
+    clients: z.array(haloClient.omit({ name: true })),
+  }),
+);
 
 const CLIENT_LIST: ListQuery = { path: '/Client', query: { includeactive: true, includeinactive: true } };
 const WHAT = 'reading clients';

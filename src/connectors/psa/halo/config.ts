@@ -38,14 +38,16 @@ const required = (label: string) =>
  * What a person types in Connect (stored in script properties); the only check of a saved set. A real
  * tenant is reached over https only (the config below also accepts the local sandbox's http address).
  */
-export const haloCredentialsSchema = z.object({
-  tenantUrl: httpsUrl('HaloPSA tenant URL'),
-  authUrl: httpsUrl('HaloPSA authorisation server URL').optional(),
-  tenant: z.string().trim().max(100).optional(),
-  scope: z.string().trim().max(200).optional(),
-  clientId: required('HaloPSA client ID'),
-  clientSecret: required('HaloPSA client secret'),
-});
+export const haloCredentialsSchema = z.lazy(() =>
+  z.object({
+    tenantUrl: httpsUrl('HaloPSA tenant URL'),
+    authUrl: httpsUrl('HaloPSA authorisation server URL').optional(),
+    tenant: z.string().trim().max(100).optional(),
+    scope: z.string().trim().max(200).optional(),
+    clientId: required('HaloPSA client ID'),
+    clientSecret: required('HaloPSA client secret'),
+  }),
+);
 export type HaloCredentials = z.output<typeof haloCredentialsSchema>;
 
 /**
@@ -54,28 +56,30 @@ export type HaloCredentials = z.output<typeof haloCredentialsSchema>;
  * at `<authUrl>/token`); `tenant` is sent as `?tenant=` on the token request (hosted tenants need it;
  * default: authinfo's tenant_id, else the `<tenant>.halopsa.com` subdomain).
  */
-export const haloConfigSchema = z.object({
-  baseUrl: tenantUrl('HaloPSA address'),
-  authUrl: tenantUrl('HaloPSA authorisation address').optional(),
-  /** The tenant name (Configuration > Integrations > Halo API > API Details); found via authinfo when empty. */
-  tenant: z.string().trim().optional(),
-  /** Permissions asked for on the token (the application's own limit still applies). */
-  scope: z
-    .string()
-    .trim()
-    .regex(/^[\w:. -]*$/, { error: 'HaloPSA scope may hold only letters, digits, spaces and : . - _' })
-    .optional()
-    .transform((s) => s || 'all'),
-  clientId: z
-    .string({ error: 'HaloPSA client ID is missing' })
-    .trim()
-    .min(1, { error: 'HaloPSA client ID is missing' }),
-  clientSecret: z
-    .string({ error: 'HaloPSA client secret is missing' })
-    .min(1, { error: 'HaloPSA client secret is missing' }),
-  /** Records per page; Halo caps it server-side, and the pager adapts to the size it gets. */
-  pageSize: z.number().int().min(1).max(1000).default(1000),
-});
+export const haloConfigSchema = z.lazy(() =>
+  z.object({
+    baseUrl: tenantUrl('HaloPSA address'),
+    authUrl: tenantUrl('HaloPSA authorisation address').optional(),
+    /** The tenant name (Configuration > Integrations > Halo API > API Details); found via authinfo when empty. */
+    tenant: z.string().trim().optional(),
+    /** Permissions asked for on the token (the application's own limit still applies). */
+    scope: z
+      .string()
+      .trim()
+      .regex(/^[\w:. -]*$/, { error: 'HaloPSA scope may hold only letters, digits, spaces and : . - _' })
+      .optional()
+      .transform((s) => s || 'all'),
+    clientId: z
+      .string({ error: 'HaloPSA client ID is missing' })
+      .trim()
+      .min(1, { error: 'HaloPSA client ID is missing' }),
+    clientSecret: z
+      .string({ error: 'HaloPSA client secret is missing' })
+      .min(1, { error: 'HaloPSA client secret is missing' }),
+    /** Records per page; Halo caps it server-side, and the pager adapts to the size it gets. */
+    pageSize: z.number().int().min(1).max(1000).default(1000),
+  }),
+);
 export type HaloConfigInput = z.input<typeof haloConfigSchema>;
 export type HaloConfig = z.output<typeof haloConfigSchema>;
 

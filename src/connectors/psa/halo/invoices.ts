@@ -217,7 +217,9 @@ export function claimLines(lines: HaloLine[], desired: DesiredLine[]): Map<strin
  * (which fields its list view carries), which changes with a Halo upgrade, not with staff edits.
  */
 const LIST_VIEW_TTL_S = 6 * 60 * 60;
-const keptViews = z.object({ invoice: z.boolean().optional(), recurring: z.boolean().optional() });
+const keptViews = z.lazy(() =>
+  z.object({ invoice: z.boolean().optional(), recurring: z.boolean().optional() }),
+);
 
 const invoiceWithLines = haloInvoice.extend({ lines: z.array(z.record(z.string(), z.unknown())).nullish() });
 /** Newest first, as Halo lists them for BillGrid: invoice date, then id. */

@@ -16,23 +16,27 @@ const optNumber = z
   .transform((n) => n ?? 0);
 const id = z.number({ error: 'id is missing or not a number' }).int();
 
-export const tokenResponse = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  /** Seconds; Halo issues one-hour tokens. */
-  expires_in: z.number().positive().optional(),
-});
+export const tokenResponse = z.lazy(() =>
+  z.object({
+    access_token: z.string().min(1),
+    token_type: z.string().optional(),
+    /** Seconds; Halo issues one-hour tokens. */
+    expires_in: z.number().positive().optional(),
+  }),
+);
 
 /**
  * `GET /api/authinfo` (no token needed): the authorisation server and the tenant. Field names as Halo's
  * PowerShell module reads them (the spec declares the path without a response schema).
  */
-export const authInfoResponse = z.object({
-  auth_url: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i, {
-    error: 'auth_url is not a web address',
+export const authInfoResponse = z.lazy(() =>
+  z.object({
+    auth_url: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i, {
+      error: 'auth_url is not a web address',
+    }),
+    tenant_id: z.string().nullish(),
   }),
-  tenant_id: z.string().nullish(),
-});
+);
 
 /** Halo client ("Area"). */
 export const haloClient = z.object({
@@ -52,59 +56,63 @@ export const haloClient = z.object({
 });
 export type HaloClient = z.infer<typeof haloClient>;
 
-export const haloItem = z.object({
-  id,
-  name: z.string({ error: 'name is missing' }),
-  description: optText,
-  supplier_part_code: optText,
-  internalreference: optText,
-  /** Where Halo's distributor integrations may key an item they sync (Item declares both; unverified which). */
-  externalreference: optText,
-  third_party_id: optText,
-  assetgroup_id: z.number().int().nullish(),
-  baseprice: z.number().nullish(),
-  costprice: z.number().nullish(),
-  /** Income account code. */
-  nominalcode: optText,
-  /** Expense (cost of sales) account code. */
-  purchasenominalcode: optText,
-  taxcode: z.number().int().nullish(),
-  inactive: z.boolean().nullish(),
-});
+export const haloItem = z.lazy(() =>
+  z.object({
+    id,
+    name: z.string({ error: 'name is missing' }),
+    description: optText,
+    supplier_part_code: optText,
+    internalreference: optText,
+    /** Where Halo's distributor integrations may key an item they sync (Item declares both; unverified which). */
+    externalreference: optText,
+    third_party_id: optText,
+    assetgroup_id: z.number().int().nullish(),
+    baseprice: z.number().nullish(),
+    costprice: z.number().nullish(),
+    /** Income account code. */
+    nominalcode: optText,
+    /** Expense (cost of sales) account code. */
+    purchasenominalcode: optText,
+    taxcode: z.number().int().nullish(),
+    inactive: z.boolean().nullish(),
+  }),
+);
 export type HaloItem = z.infer<typeof haloItem>;
 
 /** Item groups are Halo asset groups with "Use for Items". */
-export const haloAssetGroup = z.object({ id, name: z.string({ error: 'name is missing' }) });
+export const haloAssetGroup = z.lazy(() => z.object({ id, name: z.string({ error: 'name is missing' }) }));
 export type HaloAssetGroup = z.infer<typeof haloAssetGroup>;
 
-export const haloTax = z.object({ id, name: z.string({ error: 'name is missing' }) });
+export const haloTax = z.lazy(() => z.object({ id, name: z.string({ error: 'name is missing' }) }));
 
 /** InvoiceDetail: one invoice line. */
-export const haloLine = z
-  .object({
-    id,
-    ihid: z.number().int().nullish(),
-    _itemid: z.number().int().nullish(),
-    item_code: optText,
-    item_shortdescription: optText,
-    item_longdescription: optText,
-    nominal_code: optText,
-    tax_code: z
-      .union([z.string(), z.number()])
-      .nullish()
-      .transform((v) => (v === null || v === undefined ? '' : String(v))),
-    qty_order: optNumber,
-    unit_price: optNumber,
-    unit_cost: optNumber,
-    comment_1: optText,
-    tax_code_overriden: z.boolean().nullish(),
-    override_tax_code: z.number().int().nullish(),
-    /** Recurring invoice lines: deactivated (not billed), one-time charge and where it was billed. */
-    isinactive: z.boolean().nullish(),
-    onetimecharge: z.boolean().nullish(),
-    onetimechargeinvoiceid: z.number().int().nullish(),
-  })
-  .loose();
+export const haloLine = z.lazy(() =>
+  z
+    .object({
+      id,
+      ihid: z.number().int().nullish(),
+      _itemid: z.number().int().nullish(),
+      item_code: optText,
+      item_shortdescription: optText,
+      item_longdescription: optText,
+      nominal_code: optText,
+      tax_code: z
+        .union([z.string(), z.number()])
+        .nullish()
+        .transform((v) => (v === null || v === undefined ? '' : String(v))),
+      qty_order: optNumber,
+      unit_price: optNumber,
+      unit_cost: optNumber,
+      comment_1: optText,
+      tax_code_overriden: z.boolean().nullish(),
+      override_tax_code: z.number().int().nullish(),
+      /** Recurring invoice lines: deactivated (not billed), one-time charge and where it was billed. */
+      isinactive: z.boolean().nullish(),
+      onetimecharge: z.boolean().nullish(),
+      onetimechargeinvoiceid: z.number().int().nullish(),
+    })
+    .loose(),
+);
 export type HaloLine = z.infer<typeof haloLine>;
 
 /** InvoiceHeader: an invoice or a recurring invoice. */

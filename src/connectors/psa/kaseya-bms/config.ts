@@ -27,31 +27,33 @@ const required = (label: string) =>
  * at the tenant's API host. No message below echoes a value, so a password typed into the wrong box
  * cannot leak through a validation error.
  */
-export const kaseyaBmsConfigSchema = z.object({
-  apiHost: z
-    .string({ error: 'Kaseya BMS API address is missing' })
-    .trim()
-    .default(BMS_HOSTS[0])
-    .refine((s) => ADDRESS.test(s), {
-      error: "Kaseya BMS API address must be one of Kaseya's API hosts, such as https://api.bms.kaseya.com",
-    })
-    .transform((s) => s.replace(/\/+$/, '')),
-  userName: required('Kaseya BMS user name'),
-  password: z
-    .string({ error: 'Kaseya BMS password is missing' })
-    .min(1, { error: 'Kaseya BMS password is missing' }),
-  tenant: required('Kaseya BMS company (tenant) name'),
-  /** Billing cycle of contracts BillGrid creates (BMS: 3 = Monthly in the demo tenant). */
-  billingCycleId: z.number().int().positive().default(3),
-  /** For accounts BillGrid creates (BMS requires all three; ids differ per tenant). */
-  accountManagerId: z.number().int().positive().optional(),
-  accountTypeId: z.number().int().positive().optional(),
-  businessTypeId: z.number().int().positive().optional(),
-  /** Calls per endpoint per hour BillGrid allows itself (Kaseya: 1,500; lower it to leave room for other tools). */
-  hourlyLimit: z.number().int().min(1).max(1500).default(1500),
-  /** Records per page; BMS's throttling note bundles up to 100 objects per request. */
-  pageSize: z.number().int().min(1).max(100).default(100),
-});
+export const kaseyaBmsConfigSchema = z.lazy(() =>
+  z.object({
+    apiHost: z
+      .string({ error: 'Kaseya BMS API address is missing' })
+      .trim()
+      .default(BMS_HOSTS[0])
+      .refine((s) => ADDRESS.test(s), {
+        error: "Kaseya BMS API address must be one of Kaseya's API hosts, such as https://api.bms.kaseya.com",
+      })
+      .transform((s) => s.replace(/\/+$/, '')),
+    userName: required('Kaseya BMS user name'),
+    password: z
+      .string({ error: 'Kaseya BMS password is missing' })
+      .min(1, { error: 'Kaseya BMS password is missing' }),
+    tenant: required('Kaseya BMS company (tenant) name'),
+    /** Billing cycle of contracts BillGrid creates (BMS: 3 = Monthly in the demo tenant). */
+    billingCycleId: z.number().int().positive().default(3),
+    /** For accounts BillGrid creates (BMS requires all three; ids differ per tenant). */
+    accountManagerId: z.number().int().positive().optional(),
+    accountTypeId: z.number().int().positive().optional(),
+    businessTypeId: z.number().int().positive().optional(),
+    /** Calls per endpoint per hour BillGrid allows itself (Kaseya: 1,500; lower it to leave room for other tools). */
+    hourlyLimit: z.number().int().min(1).max(1500).default(1500),
+    /** Records per page; BMS's throttling note bundles up to 100 objects per request. */
+    pageSize: z.number().int().min(1).max(100).default(100),
+  }),
+);
 
 export type KaseyaBmsConfigInput = z.input<typeof kaseyaBmsConfigSchema>;
 export type KaseyaBmsConfig = z.output<typeof kaseyaBmsConfigSchema>;

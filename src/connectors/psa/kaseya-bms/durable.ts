@@ -9,9 +9,11 @@ import type { DurableValue } from '../../descriptor';
 import type { CallLedger } from './client';
 import { lineRecordSchema, type LineRecord, type LineRecordStore, type TenantFacts } from './line-record';
 
-const linesSchema = z.record(z.string(), lineRecordSchema);
-const factsSchema = z.record(z.string(), z.boolean());
-const ledgerSchema = z.object({ hour: z.number().int(), counts: z.record(z.string(), z.number().int()) });
+const linesSchema = z.lazy(() => z.record(z.string(), lineRecordSchema));
+const factsSchema = z.lazy(() => z.record(z.string(), z.boolean()));
+const ledgerSchema = z.lazy(() =>
+  z.object({ hour: z.number().int(), counts: z.record(z.string(), z.number().int()) }),
+);
 
 export function durableLineStore(value: DurableValue): LineRecordStore {
   let cache: Record<string, LineRecord> | null = null;

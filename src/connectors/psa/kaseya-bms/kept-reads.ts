@@ -25,13 +25,15 @@ export const KEPT_READS_MS = 10 * 60_000;
 export const KEPT_FOR_MS = 6 * 60 * 60_000;
 
 /** One contract's quantities as read: [service id, first line id, units (summed), unit price, unit cost]. */
-const keptContractSchema = z.object({
-  at: z.number(),
-  /** The contract's account id ('' when BMS did not say). */
-  a: z.string(),
-  q: z.array(z.tuple([z.string(), z.string(), z.number(), z.number(), z.number()])),
-});
-const keptSchema = z.record(z.string(), keptContractSchema);
+const keptContractSchema = z.lazy(() =>
+  z.object({
+    at: z.number(),
+    /** The contract's account id ('' when BMS did not say). */
+    a: z.string(),
+    q: z.array(z.tuple([z.string(), z.string(), z.number(), z.number(), z.number()])),
+  }),
+);
+const keptSchema = z.lazy(() => z.record(z.string(), keptContractSchema));
 export type KeptContract = z.infer<typeof keptContractSchema>;
 
 export interface KeptReads {

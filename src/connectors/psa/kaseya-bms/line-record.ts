@@ -7,17 +7,19 @@
  */
 import { z } from 'zod';
 
-export const lineRecordSchema = z.object({
-  companyId: z.string(),
-  /** BMS's id of the line; null while 'sent'. */
-  lineId: z.number().int().nullable(),
-  units: z.number(),
-  unitPrice: z.number(),
-  unitCost: z.number(),
-  state: z.enum(['sent', 'saved']),
-  /** ISO time of the last change. */
-  at: z.string(),
-});
+export const lineRecordSchema = z.lazy(() =>
+  z.object({
+    companyId: z.string(),
+    /** BMS's id of the line; null while 'sent'. */
+    lineId: z.number().int().nullable(),
+    units: z.number(),
+    unitPrice: z.number(),
+    unitCost: z.number(),
+    state: z.enum(['sent', 'saved']),
+    /** ISO time of the last change. */
+    at: z.string(),
+  }),
+);
 export type LineRecord = z.infer<typeof lineRecordSchema>;
 
 /** Where the record lives (document properties in production, injected by the connector's factory). */

@@ -36,7 +36,9 @@ export interface TokenEndpoint {
 }
 
 /** RFC 6749 §5.2 error answer. */
-export const oauthError = z.object({ error: z.string(), error_description: z.string().nullish() });
+export const oauthError = z.lazy(() =>
+  z.object({ error: z.string(), error_description: z.string().nullish() }),
+);
 
 /** The `error` code of an RFC 6749 §5.2 answer, if the body is one. */
 export function oauthErrorCode(body: unknown): string | undefined {

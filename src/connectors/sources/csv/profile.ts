@@ -190,31 +190,33 @@ export const normaliseHeader = (h: string): string =>
 
 const chargeTypeEnum = z.enum(CHARGE_TYPES);
 
-export const importProfileSchema = z.object({
-  /** Slug used in the source id (`file-import-<id>`) and so in line keys: never change it once lines are billed. */
-  id: z.string({ error: 'Profile id is missing' }).regex(/^[a-z0-9][a-z0-9-]{0,23}$/, {
-    error: 'Profile id must be lower-case letters, digits and dashes (at most 24)',
+export const importProfileSchema = z.lazy(() =>
+  z.object({
+    /** Slug used in the source id (`file-import-<id>`) and so in line keys: never change it once lines are billed. */
+    id: z.string({ error: 'Profile id is missing' }).regex(/^[a-z0-9][a-z0-9-]{0,23}$/, {
+      error: 'Profile id must be lower-case letters, digits and dashes (at most 24)',
+    }),
+    /** The vendor, as the user names it: "Dicker Data", "Leader". */
+    name: z.string().trim().min(1, { error: 'Profile name is missing' }),
+    /** Header text for each field used (as it appears in the file; matched ignoring case and punctuation). */
+    columns: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().trim().min(1)),
+    /** The normalised header row the profile was made from, to recognise the layout next time. */
+    header: z.array(z.string()).default([]),
+    delimiter: z.enum(DELIMITERS).optional(),
+    dateFormat: z.enum(DATE_FORMATS).default('yyyy-mm-dd'),
+    decimal: z.enum(DECIMAL_MARKS).default('.'),
+    /** Some statements show what the MSP owes as negative numbers: 'invert' flips every amount and quantity sign. */
+    sign: z.enum(['as-is', 'invert']).default('as-is'),
+    defaultCurrency: z.enum(CURRENCIES).optional(),
+    defaultChargeType: chargeTypeEnum.default('recurring'),
+    /** The file's charge-type words → BillGrid's (matched ignoring case and punctuation). */
+    chargeTypes: z.record(z.string(), chargeTypeEnum).default({}),
+    /** Added to the cost when the file has no sell price. */
+    markupPercent: z.number().min(-100).max(1000).default(0),
+    /** Exact repeats of a row are refused unless the vendor really bills the same thing twice in one file. */
+    duplicates: z.enum(['refuse', 'keep']).default('refuse'),
   }),
-  /** The vendor, as the user names it: "Dicker Data", "Leader". */
-  name: z.string().trim().min(1, { error: 'Profile name is missing' }),
-  /** Header text for each field used (as it appears in the file; matched ignoring case and punctuation). */
-  columns: z.partialRecord(z.enum(IMPORT_FIELDS), z.string().trim().min(1)),
-  /** The normalised header row the profile was made from, to recognise the layout next time. */
-  header: z.array(z.string()).default([]),
-  delimiter: z.enum(DELIMITERS).optional(),
-  dateFormat: z.enum(DATE_FORMATS).default('yyyy-mm-dd'),
-  decimal: z.enum(DECIMAL_MARKS).default('.'),
-  /** Some statements show what the MSP owes as negative numbers: 'invert' flips every amount and quantity sign. */
-  sign: z.enum(['as-is', 'invert']).default('as-is'),
-  defaultCurrency: z.enum(CURRENCIES).optional(),
-  defaultChargeType: chargeTypeEnum.default('recurring'),
-  /** The file's charge-type words → BillGrid's (matched ignoring case and punctuation). */
-  chargeTypes: z.record(z.string(), chargeTypeEnum).default({}),
-  /** Added to the cost when the file has no sell price. */
-  markupPercent: z.number().min(-100).max(1000).default(0),
-  /** Exact repeats of a row are refused unless the vendor really bills the same thing twice in one file. */
-  duplicates: z.enum(['refuse', 'keep']).default('refuse'),
-});
+);
 export type ImportProfile = z.output<typeof importProfileSchema>;
 export type ImportProfileInput = z.input<typeof importProfileSchema>;
 

@@ -14,12 +14,12 @@ import { importProfileSchema, type ImportProfile } from './profile';
 import type { ImportStore } from './source';
 
 const profilesSchema = z.array(importProfileSchema).max(200);
-const monthsSchema = z.record(z.string(), z.array(z.string().regex(/^\d{4}-\d{2}$/)).max(600));
+const monthsSchema = z.lazy(() => z.record(z.string(), z.array(z.string().regex(/^\d{4}-\d{2}$/)).max(600)));
 
 const ABOUT =
   'BillGrid keeps the file imported for this month here; pulls read it. Import the corrected file instead of editing this tab.';
 
-const storedRow = z.array(z.union([z.string(), z.number()])).min(1);
+const storedRow = z.lazy(() => z.array(z.union([z.string(), z.number()])).min(1));
 
 export function readProfiles(deps: ImportDeps): ImportProfile[] {
   return deps.durable('profiles').read(profilesSchema) ?? [];

@@ -12,26 +12,28 @@ export const ADDRESS =
  * Datto RMM API credentials: the API key and secret of an API-enabled user (Setup > Users), and the
  * platform's API address. Messages never echo a value.
  */
-export const dattoRmmConfigSchema = z.object({
-  apiUrl: z
-    .string({ error: 'Datto RMM API address is missing' })
-    .trim()
-    .refine((s) => ADDRESS.test(s), {
-      error: 'Datto RMM API address must look like https://<platform>-api.centrastage.net',
-    })
-    .transform((s) => s.replace(/\/+$/, '')),
-  apiKey: z
-    .string({ error: 'Datto RMM API key is missing' })
-    .trim()
-    .min(1, { error: 'Datto RMM API key is missing' }),
-  apiSecret: z
-    .string({ error: 'Datto RMM API secret is missing' })
-    .min(1, { error: 'Datto RMM API secret is missing' }),
-  /** Currency of the (price-less) quantity lines; the PSA service carries the price. */
-  currency: z.enum(CURRENCIES).default('USD'),
-  /** Devices per page (Datto caps `max` at 250). */
-  pageSize: z.number().int().min(1).max(250).default(250),
-});
+export const dattoRmmConfigSchema = z.lazy(() =>
+  z.object({
+    apiUrl: z
+      .string({ error: 'Datto RMM API address is missing' })
+      .trim()
+      .refine((s) => ADDRESS.test(s), {
+        error: 'Datto RMM API address must look like https://<platform>-api.centrastage.net',
+      })
+      .transform((s) => s.replace(/\/+$/, '')),
+    apiKey: z
+      .string({ error: 'Datto RMM API key is missing' })
+      .trim()
+      .min(1, { error: 'Datto RMM API key is missing' }),
+    apiSecret: z
+      .string({ error: 'Datto RMM API secret is missing' })
+      .min(1, { error: 'Datto RMM API secret is missing' }),
+    /** Currency of the (price-less) quantity lines; the PSA service carries the price. */
+    currency: z.enum(CURRENCIES).default('USD'),
+    /** Devices per page (Datto caps `max` at 250). */
+    pageSize: z.number().int().min(1).max(250).default(250),
+  }),
+);
 
 export type DattoRmmConfigInput = z.input<typeof dattoRmmConfigSchema>;
 export type DattoRmmConfig = z.output<typeof dattoRmmConfigSchema>;

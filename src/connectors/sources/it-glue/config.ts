@@ -9,18 +9,20 @@ export const ITG_HOSTS = [
   'https://api.au.itglue.com',
 ] as const;
 
-export const itGlueConfigSchema = z.object({
-  apiUrl: z
-    .enum(ITG_HOSTS, { error: `IT Glue API address must be one of ${ITG_HOSTS.join(', ')}` })
-    .default(ITG_HOSTS[0]),
-  apiKey: z
-    .string({ error: 'IT Glue API key is missing' })
-    .trim()
-    .min(1, { error: 'IT Glue API key is missing' }),
-  currency: z.enum(CURRENCIES).default('USD'),
-  /** Records per page (IT Glue: page[size] up to 1000). */
-  pageSize: z.number().int().min(1).max(1000).default(1000),
-});
+export const itGlueConfigSchema = z.lazy(() =>
+  z.object({
+    apiUrl: z
+      .enum(ITG_HOSTS, { error: `IT Glue API address must be one of ${ITG_HOSTS.join(', ')}` })
+      .default(ITG_HOSTS[0]),
+    apiKey: z
+      .string({ error: 'IT Glue API key is missing' })
+      .trim()
+      .min(1, { error: 'IT Glue API key is missing' }),
+    currency: z.enum(CURRENCIES).default('USD'),
+    /** Records per page (IT Glue: page[size] up to 1000). */
+    pageSize: z.number().int().min(1).max(1000).default(1000),
+  }),
+);
 export type ItGlueConfig = z.output<typeof itGlueConfigSchema>;
 
 export function parseItGlueConfig(input: unknown): ItGlueConfig {

@@ -31,27 +31,33 @@ export interface ItGlueBillingType {
   unitCost?: number | null;
 }
 
-const pageSchema = z.object({
-  data: z.array(z.unknown()),
-  meta: z.object({ 'total-pages': z.number().int().nullish() }).nullish(),
-});
-/** An id IT Glue sends as a number or a string (z.coerce is avoided: the bundle drops the coercion). */
-const idText = z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1));
-
-const organizationSchema = z.object({
-  id: idText,
-  attributes: z.object({ name: z.string().min(1), 'organization-status-name': z.string().nullish() }),
-});
-const configurationSchema = z.object({
-  id: idText,
-  attributes: z.object({
-    'organization-id': idText,
-    name: z.string().nullish(),
-    'configuration-type-id': z.number().int().nullish(),
-    'configuration-type-name': z.string().nullish(),
-    archived: z.boolean().nullish(),
+const pageSchema = z.lazy(() =>
+  z.object({
+    data: z.array(z.unknown()),
+    meta: z.object({ 'total-pages': z.number().int().nullish() }).nullish(),
   }),
-});
+);
+/** An id IT Glue sends as a number or a string (z.coerce is avoided: the bundle drops the coercion). */
+const idText = z.lazy(() => z.union([z.string(), z.number()]).transform(String).pipe(z.string().min(1)));
+
+const organizationSchema = z.lazy(() =>
+  z.object({
+    id: idText,
+    attributes: z.object({ name: z.string().min(1), 'organization-status-name': z.string().nullish() }),
+  }),
+);
+const configurationSchema = z.lazy(() =>
+  z.object({
+    id: idText,
+    attributes: z.object({
+      'organization-id': idText,
+      name: z.string().nullish(),
+      'configuration-type-id': z.number().int().nullish(),
+      'configuration-type-name': z.string().nullish(),
+      archived: z.boolean().nullish(),
+    }),
+  }),
+);
 type Configuration = z.infer<typeof configurationSchema>;
 
 export function countsFor(rule: ItGlueBillingType, c: Configuration): boolean {

@@ -23,22 +23,24 @@ export const pax8CredentialsSchema = z.object({
 });
 export type Pax8Credentials = z.output<typeof pax8CredentialsSchema>;
 
-export const pax8ConfigSchema = z.object({
-  clientId: z
-    .string({ error: 'Pax8 Client ID is missing' })
-    .trim()
-    .min(1, { error: 'Pax8 Client ID is missing' }),
-  clientSecret: z
-    .string({ error: 'Pax8 Client Secret is missing' })
-    .trim()
-    .min(1, { error: 'Pax8 Client Secret is missing' }),
-  apiBaseUrl: url('API URL').default('https://api.pax8.com/v1'),
-  tokenUrl: url('token URL').default('https://token-manager.pax8.com/oauth/token'),
-  audience: z.string().min(1).default('https://api.pax8.com'),
-  maxConcurrency: z.number().int().min(1).max(20).default(5),
-  /** Pax8 list endpoints allow size 1..200; the largest is the default. */
-  pageSize: z.number().int().min(1).max(200).default(200),
-});
+export const pax8ConfigSchema = z.lazy(() =>
+  z.object({
+    clientId: z
+      .string({ error: 'Pax8 Client ID is missing' })
+      .trim()
+      .min(1, { error: 'Pax8 Client ID is missing' }),
+    clientSecret: z
+      .string({ error: 'Pax8 Client Secret is missing' })
+      .trim()
+      .min(1, { error: 'Pax8 Client Secret is missing' }),
+    apiBaseUrl: url('API URL').default('https://api.pax8.com/v1'),
+    tokenUrl: url('token URL').default('https://token-manager.pax8.com/oauth/token'),
+    audience: z.string().min(1).default('https://api.pax8.com'),
+    maxConcurrency: z.number().int().min(1).max(20).default(5),
+    /** Pax8 list endpoints allow size 1..200; the largest is the default. */
+    pageSize: z.number().int().min(1).max(200).default(200),
+  }),
+);
 
 export type Pax8ConfigInput = z.input<typeof pax8ConfigSchema>;
 export type Pax8Config = z.output<typeof pax8ConfigSchema>;
