@@ -120,8 +120,8 @@ interface DescriptorBase<C extends Credentials> {
   kind: ConnectorKind;
   /** The vendor's name as users know it. */
   displayName: string;
-  /** The credential fields as one schema: the only validation of what Connect saves. */
-  credentials: z.ZodType<C>;
+  /** The credential fields as one object schema (eager: its shape is the Connect form): the only validation of what Connect saves. */
+  credentials: z.ZodType<C> & Pick<z.ZodObject, 'shape'>;
   /** The Connect form's fields, in order; names and optionality equal the schema's (tested). */
   fields: readonly CredentialField[];
   /** Every URL prefix the connector fetches (https, ending in '/'): appsscript.json's urlFetchWhitelist. */

@@ -33,26 +33,24 @@ const required = (label: string) =>
  * What a person types in Connect (stored in script properties as text); the only check of a saved set.
  * Autotask API users sign in with their e-mail address, so anything else is a typo caught here.
  */
-export const autotaskCredentialsSchema = z.lazy(() =>
-  z.object({
-    username: z
-      .string({ error: 'Autotask API username is missing' })
-      .trim()
-      .regex(/^[^\s@]+@[^\s@]+$/, { error: 'Autotask API username must look like an email address' }),
-    secret: required('Autotask secret'),
-    integrationCode: required('Autotask integration code'),
-    ownerResourceId: z
-      .string()
-      .trim()
-      .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
-      .optional(),
-    materialCodeId: z
-      .string()
-      .trim()
-      .regex(/^\d{1,12}$/, { error: 'Autotask material code must be a billing code id (a number)' })
-      .optional(),
-  }),
-);
+export const autotaskCredentialsSchema = z.object({
+  username: z
+    .string({ error: 'Autotask API username is missing' })
+    .trim()
+    .regex(/^[^\s@]+@[^\s@]+$/, { error: 'Autotask API username must look like an email address' }),
+  secret: required('Autotask secret'),
+  integrationCode: required('Autotask integration code'),
+  ownerResourceId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}$/, { error: 'Autotask account manager must be a resource id (a number)' })
+    .optional(),
+  materialCodeId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}$/, { error: 'Autotask material code must be a billing code id (a number)' })
+    .optional(),
+});
 export type AutotaskCredentials = z.output<typeof autotaskCredentialsSchema>;
 
 export const autotaskConfigSchema = z.lazy(() =>

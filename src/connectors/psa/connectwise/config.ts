@@ -30,18 +30,16 @@ export const PRORATION = ['update', 'prorate'] as const;
 export type Proration = (typeof PRORATION)[number];
 
 /** What a person types in Connect (stored in script properties as text); the only check of a saved set. */
-export const connectwiseCredentialsSchema = z.lazy(() =>
-  z.object({
-    site,
-    companyId: required('company id', 50),
-    publicKey: required('public key'),
-    privateKey: required('private key'),
-    clientId: required('client id'),
-    proration: z
-      .enum(PRORATION, { error: "ConnectWise PSA quantity changes must be 'update' or 'prorate'" })
-      .optional(),
-  }),
-);
+export const connectwiseCredentialsSchema = z.object({
+  site,
+  companyId: required('company id', 50),
+  publicKey: required('public key'),
+  privateKey: required('private key'),
+  clientId: required('client id'),
+  proration: z
+    .enum(PRORATION, { error: "ConnectWise PSA quantity changes must be 'update' or 'prorate'" })
+    .optional(),
+});
 export type ConnectWiseCredentials = z.output<typeof connectwiseCredentialsSchema>;
 
 export const connectwiseConfigSchema = z.lazy(() =>

@@ -38,16 +38,14 @@ const required = (label: string) =>
  * What a person types in Connect (stored in script properties); the only check of a saved set. A real
  * tenant is reached over https only (the config below also accepts the local sandbox's http address).
  */
-export const haloCredentialsSchema = z.lazy(() =>
-  z.object({
-    tenantUrl: httpsUrl('HaloPSA tenant URL'),
-    authUrl: httpsUrl('HaloPSA authorisation server URL').optional(),
-    tenant: z.string().trim().max(100).optional(),
-    scope: z.string().trim().max(200).optional(),
-    clientId: required('HaloPSA client ID'),
-    clientSecret: required('HaloPSA client secret'),
-  }),
-);
+export const haloCredentialsSchema = z.object({
+  tenantUrl: httpsUrl('HaloPSA tenant URL'),
+  authUrl: httpsUrl('HaloPSA authorisation server URL').optional(),
+  tenant: z.string().trim().max(100).optional(),
+  scope: z.string().trim().max(200).optional(),
+  clientId: required('HaloPSA client ID'),
+  clientSecret: required('HaloPSA client secret'),
+});
 export type HaloCredentials = z.output<typeof haloCredentialsSchema>;
 
 /**

@@ -14,22 +14,20 @@ const required = (label: string) =>
     .trim()
     .min(1, { error: `Kaseya BMS ${label} is missing` });
 
-export const kaseyaBmsCredentialsSchema = z.lazy(() =>
-  z.object({
-    apiHost: z
-      .string()
-      .trim()
-      .refine((s) => ADDRESS.test(s), {
-        error: "Kaseya BMS API address must be one of Kaseya's API hosts, such as https://api.bms.kaseya.com",
-      })
-      .optional(),
-    userName: required('user name'),
-    password: z
-      .string({ error: 'Kaseya BMS password is missing' })
-      .min(1, { error: 'Kaseya BMS password is missing' }),
-    tenant: required('company (tenant) name'),
-  }),
-);
+export const kaseyaBmsCredentialsSchema = z.object({
+  apiHost: z
+    .string()
+    .trim()
+    .refine((s) => ADDRESS.test(s), {
+      error: "Kaseya BMS API address must be one of Kaseya's API hosts, such as https://api.bms.kaseya.com",
+    })
+    .optional(),
+  userName: required('user name'),
+  password: z
+    .string({ error: 'Kaseya BMS password is missing' })
+    .min(1, { error: 'Kaseya BMS password is missing' }),
+  tenant: required('company (tenant) name'),
+});
 export type KaseyaBmsCredentials = z.infer<typeof kaseyaBmsCredentialsSchema>;
 
 /** A probe runs on the target the factory built; anything else is a wiring bug reported as unchecked. */

@@ -26,32 +26,30 @@ const required = (label: string) =>
     .trim()
     .min(1, { error: `Datto RMM ${label} is missing` });
 
-export const dattoRmmCredentialsSchema = z.lazy(() =>
-  z.object({
-    apiUrl: required('API address').refine((s) => ADDRESS.test(s), {
-      error: 'Datto RMM API address must look like https://<platform>-api.centrastage.net',
-    }),
-    apiKey: required('API key'),
-    apiSecret: z
-      .string({ error: 'Datto RMM API secret is missing' })
-      .min(1, { error: 'Datto RMM API secret is missing' }),
-    billingTypes: z
-      .string()
-      .trim()
-      .superRefine((text, ctx) => {
-        const r = parsePriceList(text);
-        if (!r.ok)
-          return void ctx.addIssue({ code: 'custom', message: `Datto RMM billing types: ${r.message}` });
-        const unknown = r.entries.find((e) => !ruleNamed(e.name));
-        if (unknown)
-          ctx.addIssue({
-            code: 'custom',
-            message: `Datto RMM billing types: '${unknown.name}' is not one of ${DEFAULT_BILLING_TYPES.map((t) => t.name).join(', ')}`,
-          });
-      })
-      .optional(),
+export const dattoRmmCredentialsSchema = z.object({
+  apiUrl: required('API address').refine((s) => ADDRESS.test(s), {
+    error: 'Datto RMM API address must look like https://<platform>-api.centrastage.net',
   }),
-);
+  apiKey: required('API key'),
+  apiSecret: z
+    .string({ error: 'Datto RMM API secret is missing' })
+    .min(1, { error: 'Datto RMM API secret is missing' }),
+  billingTypes: z
+    .string()
+    .trim()
+    .superRefine((text, ctx) => {
+      const r = parsePriceList(text);
+      if (!r.ok)
+        return void ctx.addIssue({ code: 'custom', message: `Datto RMM billing types: ${r.message}` });
+      const unknown = r.entries.find((e) => !ruleNamed(e.name));
+      if (unknown)
+        ctx.addIssue({
+          code: 'custom',
+          message: `Datto RMM billing types: '${unknown.name}' is not one of ${DEFAULT_BILLING_TYPES.map((t) => t.name).join(', ')}`,
+        });
+    })
+    .optional(),
+});
 export type DattoRmmCredentials = z.infer<typeof dattoRmmCredentialsSchema>;
 
 export const descriptor: SourceDescriptor<DattoRmmCredentials> = {

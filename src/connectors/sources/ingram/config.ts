@@ -49,28 +49,26 @@ export const ingramConfigSchema = z.object({
  * What a person types in Connect (text only, as script properties hold it); the factory turns it into the
  * config above. "Bill from" and the markup are optional: orders and 0 % when left blank.
  */
-export const ingramCredentialsSchema = z.lazy(() =>
-  z.object({
-    clientId: required('Client ID'),
-    clientSecret: required('Client Secret'),
-    customerNumber: ingramConfigSchema.shape.customerNumber,
-    countryCode: z
-      .string({ error: 'Ingram Micro country code is missing' })
-      .trim()
-      .regex(/^[A-Za-z]{2}$/, { error: 'Ingram Micro country code must be two letters (e.g. US)' }),
-    billFrom: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(INGRAM_BILL_FROM, { error: "Ingram Micro 'bill from' must be orders or invoices" }))
-      .optional(),
-    markupPercent: z
-      .string()
-      .trim()
-      .regex(/^-?\d+(\.\d+)?$/, { error: 'Ingram Micro markup must be a number (percent), e.g. 15' })
-      .optional(),
-  }),
-);
+export const ingramCredentialsSchema = z.object({
+  clientId: required('Client ID'),
+  clientSecret: required('Client Secret'),
+  customerNumber: ingramConfigSchema.shape.customerNumber,
+  countryCode: z
+    .string({ error: 'Ingram Micro country code is missing' })
+    .trim()
+    .regex(/^[A-Za-z]{2}$/, { error: 'Ingram Micro country code must be two letters (e.g. US)' }),
+  billFrom: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(INGRAM_BILL_FROM, { error: "Ingram Micro 'bill from' must be orders or invoices" }))
+    .optional(),
+  markupPercent: z
+    .string()
+    .trim()
+    .regex(/^-?\d+(\.\d+)?$/, { error: 'Ingram Micro markup must be a number (percent), e.g. 15' })
+    .optional(),
+});
 export type IngramCredentials = z.output<typeof ingramCredentialsSchema>;
 
 /** The config a stored credential set stands for (defaults for what was left blank). */

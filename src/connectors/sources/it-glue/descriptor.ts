@@ -26,30 +26,25 @@ export function billingTypesFrom(text: string | undefined): ItGlueBillingType[] 
   }));
 }
 
-export const itGlueCredentialsSchema = z.lazy(() =>
-  z.object({
-    apiUrl: z
-      .enum(ITG_HOSTS, { error: `IT Glue API address must be one of ${ITG_HOSTS.join(', ')}` })
-      .optional(),
-    apiKey: z
-      .string({ error: 'IT Glue API key is missing' })
-      .trim()
-      .min(1, { error: 'IT Glue API key is missing' }),
-    billingTypes: z
-      .string()
-      .trim()
-      .superRefine((text, ctx) => {
-        const r = parsePriceList(text);
-        if (!r.ok) ctx.addIssue({ code: 'custom', message: `IT Glue billing types: ${r.message}` });
-        else if (r.entries.some((e) => !slug(e.name)))
-          ctx.addIssue({
-            code: 'custom',
-            message: 'IT Glue billing types: a configuration type needs a name',
-          });
-      })
-      .optional(),
-  }),
-);
+export const itGlueCredentialsSchema = z.object({
+  apiUrl: z
+    .enum(ITG_HOSTS, { error: `IT Glue API address must be one of ${ITG_HOSTS.join(', ')}` })
+    .optional(),
+  apiKey: z
+    .string({ error: 'IT Glue API key is missing' })
+    .trim()
+    .min(1, { error: 'IT Glue API key is missing' }),
+  billingTypes: z
+    .string()
+    .trim()
+    .superRefine((text, ctx) => {
+      const r = parsePriceList(text);
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: `IT Glue billing types: ${r.message}` });
+      else if (r.entries.some((e) => !slug(e.name)))
+        ctx.addIssue({ code: 'custom', message: 'IT Glue billing types: a configuration type needs a name' });
+    })
+    .optional(),
+});
 export type ItGlueCredentials = z.infer<typeof itGlueCredentialsSchema>;
 
 export const descriptor: SourceDescriptor<ItGlueCredentials> = {

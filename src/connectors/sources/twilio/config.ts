@@ -84,41 +84,39 @@ const optionalText = (label: string, max: number) =>
  * Auth Token or an API key (SID + secret) authenticates; Twilio recommends keys, and a Main key can read
  * /Accounts (subaccounts), so both are accepted.
  */
-export const twilioCredentialsSchema = z.lazy(() =>
-  z
-    .object({
-      accountSid: z
-        .string({ error: 'Twilio Account SID is missing' })
+export const twilioCredentialsSchema = z
+  .object({
+    accountSid: z
+      .string({ error: 'Twilio Account SID is missing' })
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, {
+        error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
+      }),
+    authToken: optionalText('Twilio Auth Token', 500),
+    apiKeySid: z.preprocess(
+      blankToUndefined,
+      z
+        .string({ error: 'Twilio API key SID is not text' })
         .trim()
-        .regex(/^AC[0-9a-fA-F]{32}$/, {
-          error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
-        }),
-      authToken: optionalText('Twilio Auth Token', 500),
-      apiKeySid: z.preprocess(
-        blankToUndefined,
-        z
-          .string({ error: 'Twilio API key SID is not text' })
-          .trim()
-          .regex(/^SK[0-9a-fA-F]{32}$/, {
-            error: 'Twilio API key SID must be "SK" followed by 32 hexadecimal characters',
-          })
-          .optional(),
-      ),
-      apiKeySecret: optionalText('Twilio API key secret', 500),
-    })
-    .superRefine((c, ctx) => {
-      if (c.apiKeySid && !c.apiKeySecret)
-        ctx.addIssue({ code: 'custom', message: 'Twilio API key secret is missing', path: ['apiKeySecret'] });
-      else if (c.apiKeySecret && !c.apiKeySid)
-        ctx.addIssue({ code: 'custom', message: 'Twilio API key SID is missing', path: ['apiKeySid'] });
-      else if (!c.apiKeySid && !c.authToken)
-        ctx.addIssue({
-          code: 'custom',
-          message: 'Twilio Auth Token is missing (or give an API key SID and secret instead)',
-          path: ['authToken'],
-        });
-    }),
-);
+        .regex(/^SK[0-9a-fA-F]{32}$/, {
+          error: 'Twilio API key SID must be "SK" followed by 32 hexadecimal characters',
+        })
+        .optional(),
+    ),
+    apiKeySecret: optionalText('Twilio API key secret', 500),
+  })
+  .superRefine((c, ctx) => {
+    if (c.apiKeySid && !c.apiKeySecret)
+      ctx.addIssue({ code: 'custom', message: 'Twilio API key secret is missing', path: ['apiKeySecret'] });
+    else if (c.apiKeySecret && !c.apiKeySid)
+      ctx.addIssue({ code: 'custom', message: 'Twilio API key SID is missing', path: ['apiKeySid'] });
+    else if (!c.apiKeySid && !c.authToken)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Twilio Auth Token is missing (or give an API key SID and secret instead)',
+        path: ['authToken'],
+      });
+  });
 export type TwilioCredentials = z.output<typeof twilioCredentialsSchema>;
 
 export type TwilioConfigInput = z.input<typeof twilioConfigSchema>;
