@@ -92,7 +92,7 @@ export interface MonthRun {
   /** What the month used of the user's daily Apps Script quotas (all steps, one user, one day). */
   quota: QuotaUse;
   /** The executions killed on purpose (RunOptions.killPullContinuation): their error and cells written. */
-  killed: { error: string; cellsWritten: number }[];
+  killed: { step: string; error: string; cellsWritten: number }[];
 }
 
 export interface QuotaUse {
@@ -132,6 +132,8 @@ export interface RunOptions {
    * as Apps Script does to an execution past its limit; the pull must still finish (`MonthRun.killed`).
    */
   killPullContinuation?: { nth: number; afterMs: number };
+  /** The same for the push's `nth` continuation: the push must still finish, billing nothing twice. */
+  killPushContinuation?: { nth: number; afterMs: number };
   /** The setting `chargeDetail` for every client (#23); left out = one charge per line. */
   chargeDetail?: 'per-line' | 'grouped';
 }
@@ -209,7 +211,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       for (const r of fn()) {
         results.push(r);
         if (killedOnPurpose.has(r))
-          killed.push({ error: r.error?.message ?? '', cellsWritten: r.stats.cellsWritten });
+          killed.push({ step: label, error: r.error?.message ?? '', cellsWritten: r.stats.cellsWritten });
         sample();
         for (const k of apis) {
           const entries = await sb.admin(k).requests();
@@ -272,9 +274,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
      */
     let clock = START;
     const max = opts.maxContinuations ?? 500;
-    function* continuations(
-      kill?: RunOptions['killPullContinuation'],
-    ): Generator<ExecutionResult, void, void> {
+    function* continuations(kill?: { nth: number; afterMs: number }): Generator<ExecutionResult, void, void> {
       let ran = 0;
       for (let i = 0; i < max && runtime.state.triggers.some((t) => t.handler === 'continueJob_'); i++) {
         clock += 61_000;
@@ -369,7 +369,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
       'push (+ continuations)',
       function* () {
         yield call('pushBillingMonth', BENCH_MONTH);
-        yield* continuations();
+        yield* continuations(opts.killPushContinuation);
       },
       null,
     );

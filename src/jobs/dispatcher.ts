@@ -57,10 +57,14 @@ export function jobAt(name: string): number | null {
   return queuedJobs().find((j) => j.name === name)?.at ?? null;
 }
 
-/** Queue `name` to run at or after `atMs` (epoch milliseconds), replacing its earlier entry. */
-export function runJobAt(name: string, atMs: number): void {
+/**
+ * Queue `name` to run at or after `atMs` (epoch milliseconds), replacing its earlier entry. `quiet`: in the
+ * add-on deployment no dispatcher is made for it (nor its schedule owner recorded): the recorded owner's
+ * dispatcher or the open sidebar runs it (a safety net, e.g. the continuation of a push that may be killed).
+ */
+export function runJobAt(name: string, atMs: number, quiet = false): void {
   saveQueue([...queuedJobs().filter((j) => j.name !== name), { name, at: Math.round(atMs) }]);
-  wake(name, atMs);
+  if (!quiet || deployment() === 'bound') wake(name, atMs);
 }
 
 export function runJobAfter(name: string, ms: number, now = Date.now()): void {

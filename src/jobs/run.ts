@@ -15,7 +15,7 @@ import type { BillingSettings } from '../core/settings';
 import { isBillingMonth, previousMonth, currentBillingMonth } from '../core/periods';
 import { RateLimitWait } from '../core/http';
 import type { PsaTarget } from '../core/psa';
-import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, startBudget } from '../platform/budget';
+import { CELL_WRITE_MS, DEFAULT_BUDGET_MS, EXECUTION_LIMIT_MS, startBudget } from '../platform/budget';
 import type { TimeBudget } from '../platform/budget';
 import { activeUserEmail } from '../platform/identity';
 import { sendRunSummary } from '../platform/mail';
@@ -37,7 +37,7 @@ import {
   sourceNames,
   sourceNamesInWords,
 } from './connections';
-import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter } from './dispatcher';
+import { cancelJob, jobAt, registerJob, runDueJobs, runJobAfter, runJobAt } from './dispatcher';
 import { Journal, propertiesJournal } from './ledger';
 import { ledgerAlarm, LedgerTamperedError, readLedgerHead, requireIntactLedger } from './ledger-guard';
 import { LedgerLockedError, requireLedgerWritable } from './ledger-writers';
@@ -356,7 +356,9 @@ function clearCheckpoint(): void {
  * A continuation may be killed by Apps Script's time limit before it records what comes next: queued again
  * for once the execution can no longer be running, it then resumes from the checkpoint it leaves in place.
  */
-const RETRY_KILLED_AFTER_MS = 6 * 60_000 + CONTINUE_AFTER_MS;
+const RETRY_KILLED_AFTER_MS = EXECUTION_LIMIT_MS + CONTINUE_AFTER_MS;
+/** A Workspace account's executions run up to 30 minutes (a budget set past 6 minutes says it is one). */
+const WORKSPACE_EXECUTION_LIMIT_MS = 30 * 60_000;
 
 /**
  * The rest of a pull too large for one execution: written from what the first execution fetched (kept in a
@@ -515,6 +517,52 @@ function executeCheckpoint(resumed: Checkpoint, budgetMs?: number): PushRunResul
   // Only BillGrid's owner, admins and schedule owner may write the Ledger (Sheets enforces it): checked,
   // with the protection kept in step, before anything is sent.
   requireLedgerWritable(ss);
+  const watch = watchForKill(resumed, limit);
+  try {
+    return pushOrPull(checkpoint, pullPending, ss, budget, limit, reserve);
+  } catch (err) {
+    watch.stand();
+    throw err;
+  }
+}
+
+/**
+ * Apps Script may kill an execution at its time limit before it records what comes next (a request or a
+ * write that outlasted the budget's reserve). So before a push sends anything, its checkpoint is stored and
+ * its continuation queued for once the execution can no longer be running: a killed push, scheduled or not,
+ * resumes from it (the journal then tells what may have been sent). Finishing clears both; stopping for time
+ * queues the continuation at its own time. Another job's checkpoint (a comparison still to run) is left as
+ * it is, and so is its continuation. `stand()`: the run failed (not killed), so neither stays behind it.
+ */
+function watchForKill(checkpoint: Checkpoint, budgetMs: number): { stand(): void } {
+  const stored = readJson(CHECKPOINT_KEY, checkpointSchema);
+  const other = stored.ok && stored.value !== null && stored.value.runId !== checkpoint.runId;
+  if (other || !stored.ok) return { stand: () => undefined };
+  const fresh = stored.value === null;
+  if (fresh) writeJson(CHECKPOINT_KEY, checkpoint);
+  // A budget past 6 minutes is a Workspace account's: its executions are killed at 30.
+  const killedBy = budgetMs > EXECUTION_LIMIT_MS ? WORKSPACE_EXECUTION_LIMIT_MS : EXECUTION_LIMIT_MS;
+  const at = Math.round(Date.now() + killedBy + CONTINUE_AFTER_MS);
+  runJobAt(CONTINUATION_JOB, at, true);
+  return {
+    stand() {
+      if (jobAt(CONTINUATION_JOB) === at) cancelJob(CONTINUATION_JOB);
+      const now = readJson(CHECKPOINT_KEY, checkpointSchema);
+      if (fresh && now.ok && now.value !== null && JSON.stringify(now.value) === JSON.stringify(checkpoint))
+        deleteJson(CHECKPOINT_KEY);
+    },
+  };
+}
+
+/** The pull first when the checkpoint says so, then the push (executeCheckpoint). */
+function pushOrPull(
+  checkpoint: Checkpoint,
+  pullPending: boolean | undefined,
+  ss: Spreadsheet,
+  budget: TimeBudget,
+  limit: number,
+  reserve: number,
+): PushRunResult {
   const settings = loadSettings();
   const psa = connectedPsa();
   let known: MonthContext | undefined;

@@ -7,7 +7,9 @@
  *  - each source is fetched once for the whole pull: the continuations write from what the first execution
  *    kept (a hidden tab), not from a fresh fetch of every source;
  *  - a continuation killed by the time limit half-way through its write is run again and the pull finishes;
- *  - the month then pushes once: nothing billed twice, a second push changes nothing.
+ *  - the month then pushes once, in several executions of which one is killed by the time limit half-way:
+ *    its continuation (queued before it sent anything) resumes it; nothing billed twice, a second push
+ *    changes nothing.
  */
 import { BENCH_PSAS, runMonth, type MonthRun } from '../../local/bench/month';
 
@@ -25,13 +27,15 @@ describe('a month too large for one execution is pulled in blocks (built bundle,
 
   beforeAll(async () => {
     whole = await runMonth({ psa, spec, stopAfterPull: true, captureTab: true });
-    // The first continuation is killed after 10 s of its 20 s budget, in the middle of its write.
+    // The first continuation is killed after 10 s of its 20 s budget, in the middle of its write; so is the
+    // push's first, in the middle of its requests.
     blocks = await runMonth({
       psa,
       spec,
       budgetSeconds: 20,
       captureTab: true,
       killPullContinuation: { nth: 1, afterMs: 10_000 },
+      killPushContinuation: { nth: 1, afterMs: 10_000 },
     });
   }, 300_000);
 
@@ -62,10 +66,11 @@ describe('a month too large for one execution is pulled in blocks (built bundle,
   });
 
   it('runs a continuation killed half-way through its write again, and the pull finishes', () => {
-    expect(blocks.killed).toHaveLength(1);
-    expect(blocks.killed[0].error).toMatch(/Exceeded maximum execution time/);
+    const killed = blocks.killed.filter((k) => k.step === 'pull + compare');
+    expect(killed).toHaveLength(1);
+    expect(killed[0].error).toMatch(/Exceeded maximum execution time/);
     // Killed while writing: some rows written, not all.
-    expect(blocks.killed[0].cellsWritten).toBeGreaterThan(0);
+    expect(killed[0].cellsWritten).toBeGreaterThan(0);
     expect(step(blocks, 'pull + compare').executions).toBeGreaterThanOrEqual(3);
   });
 
@@ -76,6 +81,14 @@ describe('a month too large for one execution is pulled in blocks (built bundle,
     // Compared whole (values, formats, validations, rules, protections) but printed briefly if not equal.
     expect(tab(blocks) === tab(whole)).toBe(true);
     expect(whole.pulledTab).toMatch(/Set quantity|Add charge/);
+  });
+
+  it('resumes a push continuation killed half-way, from the continuation it queued before sending anything', () => {
+    const killed = blocks.killed.filter((k) => k.step === 'push (+ continuations)');
+    expect(killed).toHaveLength(1);
+    expect(killed[0].error).toMatch(/Exceeded maximum execution time/);
+    // The push went on after the kill: more executions than the kill, and every change made (below).
+    expect(step(blocks, 'push (+ continuations)').executions).toBeGreaterThanOrEqual(3);
   });
 
   it('then pushes once: no duplicate, a second push changes nothing', () => {

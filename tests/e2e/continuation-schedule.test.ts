@@ -136,6 +136,53 @@ describe('checkpoints, continuations and the monthly schedule (built bundle)', (
     console.log(`continuation: ${planned} steps in ${rounds + 1} executions`);
   });
 
+  it('a scheduled push killed by the time limit half-way resumes by itself from the continuation it queued first', async () => {
+    call('saveSchedule', { dayOfMonth: 2, hour: 6, pullFirst: false, nightlyHour: null });
+    // A slow PSA: the push takes about 25 s of its 270 s budget; Apps Script kills it after 8 s (a request
+    // that hung past the budget's reserve would do the same), before it can record what comes next.
+    await sb.admin(PSA).faults(psaWrites(PSA).map((match) => ({ match, delayMs: 400, times: 10_000 })));
+    const planned = (call('dryRunPush', DEMO_MONTH) as { steps: unknown[] }).steps.length;
+    const killed = host.fireDueTriggers(Date.parse('2026-11-02T11:59:00Z'), { limitMs: 8_000 });
+    expect(killed.map((r) => r.error?.message)).toEqual([
+      expect.stringMatching(/Exceeded maximum execution time/),
+    ]);
+    const sentBeforeKill = (await sb.admin(PSA).requests()).filter(isMutation).length;
+    expect(sentBeforeKill).toBeGreaterThan(0);
+    expect(sentBeforeKill).toBeLessThan(planned);
+    // Nobody pushes again: the continuation queued before the first request runs once the killed execution
+    // cannot be running any more (7 minutes on), from the checkpoint stored with it.
+    expect(doc()['bg.checkpoint']).toBeDefined();
+    expect(handlers()).toContain('continueJob_');
+    let clock = Date.parse('2026-11-02T11:59:00Z');
+    let rounds = 0;
+    while (handlers().includes('continueJob_') && rounds < 20) {
+      clock += 61_000;
+      expect(host.fireDueTriggers(clock).every((r) => r.ok)).toBe(true);
+      rounds++;
+    }
+    expect(rounds).toBeGreaterThanOrEqual(7);
+    expect(handlers()).not.toContain('continueJob_');
+    expect(doc()['bg.checkpoint']).toBeUndefined();
+    const s = call('getSchedule') as { lastRun: { outcome: string; month: string; trigger: string } };
+    expect(s.lastRun).toMatchObject({ outcome: 'finished', month: DEMO_MONTH, trigger: 'scheduled' });
+    // Everything landed exactly once: a fresh push changes nothing; the ledger has each step's key once.
+    await sb.admin(PSA).faults([]);
+    await sb.admin(PSA).clearRequests();
+    expect((call('pushBillingMonth', DEMO_MONTH) as { applied: number }).applied).toBe(0);
+    expect((await sb.admin(PSA).requests()).filter(isMutation)).toEqual([]);
+    const ledger = JSON.stringify(host.state.spreadsheets[0].sheets.find((t) => t.name === 'Ledger'));
+    expect(new Set(ledger.match(/[0-9a-f]{16}:[0-9a-f]{16}/g) ?? []).size).toBe(planned);
+  });
+
+  it('a push that fails (not killed) leaves no checkpoint and no continuation behind it', () => {
+    call('clearConnection', PSA);
+    const r = host.run('pushBillingMonth', [DEMO_MONTH], { kind: 'sidebar', user: 'owner@example.com' });
+    expect(r.error?.message).toMatch(/No PSA is connected/);
+    expect(doc()['bg.checkpoint']).toBeUndefined();
+    expect(doc()['bg.jobs'] ?? '[]').not.toMatch(/continuation/);
+    expect(handlers()).not.toContain('continueJob_');
+  });
+
   it('runs the nightly quantity sync: pulls the current month, pushes its approved rows, then only what changed at the source', async () => {
     // Late October: the month being used is the demo month itself.
     setClock(host.state, Date.parse('2026-10-28T12:00:00Z'));
