@@ -543,7 +543,13 @@ function watchForKill(checkpoint: Checkpoint, budgetMs: number): { stand(): void
   // A budget past 6 minutes is a Workspace account's: its executions are killed at 30.
   const killedBy = budgetMs > EXECUTION_LIMIT_MS ? WORKSPACE_EXECUTION_LIMIT_MS : EXECUTION_LIMIT_MS;
   const at = Math.round(Date.now() + killedBy + CONTINUE_AFTER_MS);
-  runJobAt(CONTINUATION_JOB, at, true);
+  try {
+    runJobAt(CONTINUATION_JOB, at, true);
+  } catch (err) {
+    // No room for its wake-up trigger (Apps Script's 20): the push goes on as before this safety net, its
+    // queue entry left for the dispatcher or the open sidebar.
+    console.warn(`BillGrid: the continuation of a killed push could not be scheduled: ${String(err)}`);
+  }
   return {
     stand() {
       if (jobAt(CONTINUATION_JOB) === at) cancelJob(CONTINUATION_JOB);

@@ -174,6 +174,29 @@ describe('checkpoints, continuations and the monthly schedule (built bundle)', (
     expect(new Set(ledger.match(/[0-9a-f]{16}:[0-9a-f]{16}/g) ?? []).size).toBe(planned);
   });
 
+  it('a push with no room left for a trigger still pushes (without the safety net for a kill)', async () => {
+    // Apps Script's 20 triggers per user per script, all taken by something else: ON_EDIT triggers that
+    // never fire here.
+    for (let i = 0; i < 20; i++)
+      host.state.triggers.push({
+        id: `other-${i}`,
+        handler: 'somethingElse',
+        source: 'SPREADSHEETS',
+        eventType: 'ON_EDIT',
+        sourceId: host.state.spreadsheets[0].id,
+        user: 'owner@example.com',
+        schedule: null,
+        nextRunAt: null,
+        lastRunAt: null,
+        runs: 0,
+      });
+    const r = call('pushBillingMonth', DEMO_MONTH) as { finished: boolean; applied: number; failed: number };
+    expect(r).toMatchObject({ finished: true, failed: 0 });
+    expect(r.applied).toBeGreaterThan(0);
+    expect(doc()['bg.checkpoint']).toBeUndefined();
+    expect(doc()['bg.jobs'] ?? '[]').not.toMatch(/continuation/);
+  });
+
   it('a push that fails (not killed) leaves no checkpoint and no continuation behind it', () => {
     call('clearConnection', PSA);
     const r = host.run('pushBillingMonth', [DEMO_MONTH], { kind: 'sidebar', user: 'owner@example.com' });
