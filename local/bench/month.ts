@@ -106,6 +106,12 @@ export interface QuotaUse {
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
+/** Which continuation (1 = the first) Apps Script kills, after how much modelled time. */
+export interface KillContinuation {
+  nth: number;
+  afterMs: number;
+}
+
 export interface RunOptions {
   /** The PSA's connector id (one with bench hooks, local/sandbox/<id>/bench.ts). */
   psa: string;
@@ -131,9 +137,9 @@ export interface RunOptions {
    * Kill the pull's `nth` continuation (1 = the first) by the time limit after `afterMs` of modelled time,
    * as Apps Script does to an execution past its limit; the pull must still finish (`MonthRun.killed`).
    */
-  killPullContinuation?: { nth: number; afterMs: number };
+  killPullContinuation?: KillContinuation;
   /** The same for the push's `nth` continuation: the push must still finish, billing nothing twice. */
-  killPushContinuation?: { nth: number; afterMs: number };
+  killPushContinuation?: KillContinuation;
   /** The setting `chargeDetail` for every client (#23); left out = one charge per line. */
   chargeDetail?: 'per-line' | 'grouped';
 }
@@ -274,7 +280,7 @@ export async function runMonth(opts: RunOptions): Promise<MonthRun> {
      */
     let clock = START;
     const max = opts.maxContinuations ?? 500;
-    function* continuations(kill?: { nth: number; afterMs: number }): Generator<ExecutionResult, void, void> {
+    function* continuations(kill?: KillContinuation): Generator<ExecutionResult, void, void> {
       let ran = 0;
       for (let i = 0; i < max && runtime.state.triggers.some((t) => t.handler === 'continueJob_'); i++) {
         clock += 61_000;

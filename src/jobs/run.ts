@@ -352,13 +352,15 @@ function clearCheckpoint(): void {
   cancelJob(CONTINUATION_JOB);
 }
 
-/**
- * A continuation may be killed by Apps Script's time limit before it records what comes next: queued again
- * for once the execution can no longer be running, it then resumes from the checkpoint it leaves in place.
- */
-const RETRY_KILLED_AFTER_MS = EXECUTION_LIMIT_MS + CONTINUE_AFTER_MS;
 /** A Workspace account's executions run up to 30 minutes (a budget set past 6 minutes says it is one). */
 const WORKSPACE_EXECUTION_LIMIT_MS = 30 * 60_000;
+/**
+ * A pull or push execution may be killed by Apps Script's time limit before it records what comes next:
+ * queued again for once an execution with this budget can no longer be running, it then resumes from the
+ * checkpoint it leaves in place.
+ */
+const retryKilledAfterMs = (budgetMs: number): number =>
+  (budgetMs > EXECUTION_LIMIT_MS ? WORKSPACE_EXECUTION_LIMIT_MS : EXECUTION_LIMIT_MS) + CONTINUE_AFTER_MS;
 
 /**
  * The rest of a pull too large for one execution: written from what the first execution fetched (kept in a
@@ -366,7 +368,7 @@ const WORKSPACE_EXECUTION_LIMIT_MS = 30 * 60_000;
  * The checkpoint stays until this execution replaces or clears it, so a killed continuation runs again.
  */
 function continuePull(cp: Checkpoint): void {
-  continueAfter(RETRY_KILLED_AFTER_MS);
+  continueAfter(retryKilledAfterMs(configuredBudgetMs() ?? DEFAULT_BUDGET_MS));
   try {
     pullAndCompare(cp.month, cp.runId, cp.continuations + 1);
   } catch (err) {
@@ -540,9 +542,7 @@ function watchForKill(checkpoint: Checkpoint, budgetMs: number): { stand(): void
   if (other || !stored.ok) return { stand: () => undefined };
   const fresh = stored.value === null;
   if (fresh) writeJson(CHECKPOINT_KEY, checkpoint);
-  // A budget past 6 minutes is a Workspace account's: its executions are killed at 30.
-  const killedBy = budgetMs > EXECUTION_LIMIT_MS ? WORKSPACE_EXECUTION_LIMIT_MS : EXECUTION_LIMIT_MS;
-  const at = Math.round(Date.now() + killedBy + CONTINUE_AFTER_MS);
+  const at = Math.round(Date.now() + retryKilledAfterMs(budgetMs));
   try {
     runJobAt(CONTINUATION_JOB, at, true);
   } catch (err) {
@@ -553,8 +553,13 @@ function watchForKill(checkpoint: Checkpoint, budgetMs: number): { stand(): void
   return {
     stand() {
       if (jobAt(CONTINUATION_JOB) === at) cancelJob(CONTINUATION_JOB);
-      const now = readJson(CHECKPOINT_KEY, checkpointSchema);
-      if (fresh && now.ok && now.value !== null && JSON.stringify(now.value) === JSON.stringify(checkpoint))
+      // Ours, as stored above: every later write of it counts one more continuation.
+      const now = fresh ? readJson(CHECKPOINT_KEY, checkpointSchema) : null;
+      if (
+        now?.ok &&
+        now.value?.runId === checkpoint.runId &&
+        now.value.continuations === checkpoint.continuations
+      )
         deleteJson(CHECKPOINT_KEY);
     },
   };
