@@ -19,6 +19,7 @@ import {
   matchClients,
   MappingIndex,
   reconcile,
+  stepKey,
 } from '../../src/core';
 import type {
   BillingSettings,
@@ -31,6 +32,8 @@ import type {
 const LINES = 100_000;
 const CUSTOMERS = 1_000;
 const COMPANIES = 1_000;
+/** The most steps one execution of the bench's months sends (HaloPSA, 20,000 lines). */
+const SENT_PER_EXECUTION = 10_000;
 
 /** Small deterministic PRNG so every run measures the same data. */
 let seed = 42;
@@ -181,6 +184,13 @@ function runOnce(timings: Timings) {
   );
   const approved = new Set(keyed.map((l) => l.key)); // the grid's Approved column, read by the caller
   const plan = stage('push plan', () => buildPushPlan(rec.actions, approved));
+  // A plan hashes no idempotency key; an execution hashes those of the steps it sends (HaloPSA's pushes send
+  // up to ~10,000 per execution, docs/PERFORMANCE.md), and every step's only to match an interrupted run's
+  // journal entries (measured apart, below).
+  stage('keys of the steps sent', () => {
+    const n = Math.min(SENT_PER_EXECUTION, plan.steps.length);
+    for (let i = 0; i < n; i++) stepKey(plan.steps[i]);
+  });
   return { matches, modified, rec, plan };
 }
 
@@ -231,6 +241,23 @@ for (const [label, only] of [
   const bestWall = Math.min(...runs.map((t) => sum(t, 1, only)));
   const bestCpu = Math.min(...runs.map((t) => sum(t, 2, only)));
   console.log(`${label.padEnd(30)} ${ms(first)} ${ms(bestWall)} ${ms(bestCpu)}`);
+}
+/** Every step's key: what a push execution adds when an interrupted run left journal entries to match. */
+if (result) {
+  const steps = result.plan.steps;
+  const times: [number, number][] = [];
+  for (let r = 0; r < RUNS; r++) {
+    for (const st of steps) st.idempotencyKey = undefined;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (const st of steps) stepKey(st);
+    const c = process.cpuUsage(c0);
+    times.push([performance.now() - t0, (c.user + c.system) / 1000]);
+  }
+  console.log(
+    `${`keys of all ${steps.length} steps`.padEnd(30)} ${ms(times[0][0])} ${ms(Math.min(...times.map((t) => t[0])))} ${ms(Math.min(...times.map((t) => t[1])))}` +
+      '  (only on a resume with journal entries pending; not in all stages)',
+  );
 }
 /** Matching measured separately at 5,000 customers against 5,000 companies (#23: under 1 s). */
 {

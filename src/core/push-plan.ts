@@ -9,10 +9,17 @@ import type { ActionKind, ReconcileAction, TargetAfter } from './reconcile';
  * charge likewise: part of its sum billed, and invoiced before the rest is approved, could not take the rest.
  */
 
+/**
+ * A step as planned: its idempotency key is hashed when first asked for (stepKey), not with the plan. A push
+ * execution sends a few hundred steps of a plan that may hold 80,000, and Review sends none: hashing every
+ * step's key took about as long as building the rest of the plan.
+ */
+export type PlannedStep = Omit<PushStep, 'idempotencyKey'> & { idempotencyKey?: string };
+
 export interface PlanGroup {
   /** e.g. 'company:C1/contract:K7' or 'company:C1/invoice:latest'. */
   entity: string;
-  steps: PushStep[];
+  steps: PlannedStep[];
 }
 
 export interface SkippedAction {
@@ -24,7 +31,7 @@ export interface SkippedAction {
 export interface PushPlan {
   groups: PlanGroup[];
   /** All steps, in group order. */
-  steps: PushStep[];
+  steps: PlannedStep[];
   skipped: SkippedAction[];
 }
 
@@ -104,6 +111,17 @@ export function idempotencyKey(ref: TargetRef, after: TargetAfter): string {
   return fnvKeptHex(':');
 }
 
+/** The step's idempotency key, hashed on first use and kept on the step. */
+export function stepKey(step: PlannedStep): string {
+  return (step.idempotencyKey ??= idempotencyKey(step.ref, step.after));
+}
+
+/** The step with its key, as connectors are given it. */
+export function keyedStep(step: PlannedStep): PushStep {
+  stepKey(step);
+  return step as PushStep;
+}
+
 export function entityOf(ref: TargetRef, chargeContainer: 'contract' | 'invoice' = 'contract'): string {
   return ref.kind === 'quantity'
     ? `company:${ref.companyId}/contract:${ref.contractId}`
@@ -115,31 +133,37 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** The steps of one PSA entity: quantities (by product) before charges (by line key), as refKey orders them. */
 interface EntitySteps {
   entity: string;
-  quantities: PushStep[];
-  charges: PushStep[];
+  quantities: PlannedStep[];
+  charges: PlannedStep[];
 }
 
-const byProduct = (a: PushStep, b: PushStep): number =>
+const byProduct = (a: PlannedStep, b: PlannedStep): number =>
   cmp((a.ref as QuantityTargetRef).productId, (b.ref as QuantityTargetRef).productId);
-const byLineKey = (a: PushStep, b: PushStep): number =>
+const byLineKey = (a: PlannedStep, b: PlannedStep): number =>
   cmp((a.ref as ChargeTargetRef).lineKey, (b.ref as ChargeTargetRef).lineKey);
 
 /**
  * The step of an action; psaId and codes only when the action has them. Each shape is written out whole: a
  * property added to an object after it is made costs a second allocation, and a plan makes one per step.
+ * The key is there from the start (unset) so that stepKey fills it in place.
  */
-function stepOf(a: ReconcileAction, operation: PushOperation, ref: TargetRef, after: TargetAfter): PushStep {
-  const key = idempotencyKey(ref, after);
+function stepOf(
+  a: ReconcileAction,
+  operation: PushOperation,
+  ref: TargetRef,
+  after: TargetAfter,
+): PlannedStep {
   // Shared with the action, not copied: plans and actions are read-only values.
   const { lineKeys, before, psaId, codes } = a;
+  const idempotencyKey = undefined;
   if (psaId) {
     return codes
-      ? { idempotencyKey: key, operation, ref, lineKeys, before, after, psaId, codes }
-      : { idempotencyKey: key, operation, ref, lineKeys, before, after, psaId };
+      ? { idempotencyKey, operation, ref, lineKeys, before, after, psaId, codes }
+      : { idempotencyKey, operation, ref, lineKeys, before, after, psaId };
   }
   return codes
-    ? { idempotencyKey: key, operation, ref, lineKeys, before, after, codes }
-    : { idempotencyKey: key, operation, ref, lineKeys, before, after };
+    ? { idempotencyKey, operation, ref, lineKeys, before, after, codes }
+    : { idempotencyKey, operation, ref, lineKeys, before, after };
 }
 
 export function buildPushPlan(
@@ -189,7 +213,7 @@ export function buildPushPlan(
     for (const ids of kinds.values()) for (const e of ids.values()) entities.push(e);
   entities.sort((a, b) => cmp(a.entity, b.entity));
   const groups: PlanGroup[] = [];
-  const steps: PushStep[] = [];
+  const steps: PlannedStep[] = [];
   for (const e of entities) {
     const list = e.quantities.sort(byProduct).concat(e.charges.sort(byLineKey));
     groups.push({ entity: e.entity, steps: list });

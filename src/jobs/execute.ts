@@ -5,7 +5,8 @@
  * rebuilds the plan.
  */
 import type { PsaTarget, PushStep, StepOutcome } from '../core/psa';
-import { entityOf } from '../core/push-plan';
+import { entityOf, keyedStep } from '../core/push-plan';
+import type { PlannedStep } from '../core/push-plan';
 import { isDailyQuota } from '../platform/quota';
 import type { LineResult } from '../sheets/grid';
 import type { Journal, JournalEntry } from './ledger';
@@ -102,7 +103,7 @@ export function batchesOf<T>(items: readonly T[], size: number, entity: (t: T) =
 }
 
 export function executePlan(
-  steps: readonly PushStep[],
+  steps: readonly PlannedStep[],
   psa: PsaTarget,
   journal: Journal,
   opts: ExecuteOptions,
@@ -114,11 +115,13 @@ export function executePlan(
   // Steps the journal already holds an entry for (an interrupted run's): such an entry may be the only
   // record that the step was sent, so it is never dropped, even when this attempt sends nothing.
   const heldBefore = steps.length ? journal.heldKeys() : new Set<string>();
-  for (const batch of batchesOf(steps, size, (s) => entityOf(s.ref, opts.chargeContainer))) {
+  for (const planned of batchesOf(steps, size, (s) => entityOf(s.ref, opts.chargeContainer))) {
     if (!opts.hasTime()) {
       result.finished = false;
       break;
     }
+    // Keys are hashed for the steps sent, not for the whole plan.
+    const batch = planned.map(keyedStep);
     const pending: JournalEntry[] = batch.map((step) => ({
       time: now().toISOString(),
       runId: opts.runId,

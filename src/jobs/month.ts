@@ -16,7 +16,7 @@ import type { ModifierResult } from '../core/modifiers';
 import { billingMonthOf, billingPeriod } from '../core/periods';
 import type { PsaProduct, PsaReadScope } from '../core/psa';
 import { monthReadScope } from '../core/read-scope';
-import { buildPushPlan } from '../core/push-plan';
+import { buildPushPlan, stepKey } from '../core/push-plan';
 import type { PushPlan } from '../core/push-plan';
 import { reconcile } from '../core/reconcile';
 import type { ReconcileAction, ReconcileResult } from '../core/reconcile';
@@ -820,8 +820,10 @@ export function pushMonth(
   // Pending journal entries from an interrupted run: the read above already shows whether they landed (a
   // continuation's kept reads never hold an entity whose write was under way: pushBeganAt); those whose
   // target now needs nothing are confirmed, never re-sent.
-  const inPlan = new Set(plan.steps.map((s) => s.idempotencyKey));
-  for (const e of opts.journal.pending()) {
+  // The plan's keys are hashed only when there are such entries to look up.
+  const pendingEntries = opts.journal.pending();
+  const inPlan = new Set(pendingEntries.length ? plan.steps.map(stepKey) : []);
+  for (const e of pendingEntries) {
     if (inPlan.has(e.idempotencyKey)) continue;
     opts.journal.write({ ...e, result: 'verified', message: 'Found in the PSA on resume; nothing re-sent' });
   }

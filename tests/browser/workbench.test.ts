@@ -241,12 +241,16 @@ describe('workbench', () => {
     // Upload the first sample as a person would: its remembered profile is suggested from the header and
     // the preview shows its rows as they will land.
     const sample = files[0];
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'billgrid-sample-'));
-    const file = path.join(dir, sample.file.name);
-    fs.writeFileSync(file, Buffer.from(sample.file.base64, 'base64'));
+    // The file's bytes, not a path: Chromium reads a path's file when the page reads it, and a file removed
+    // before then (a loaded machine) failed the upload.
     await sidebar.getByLabel('Another month').fill('2026-10');
-    await sidebar.getByLabel(/^File \(.+, up to 10 MB\)$/).setInputFiles(file);
-    fs.rmSync(dir, { recursive: true, force: true });
+    await sidebar.getByLabel(/^File \(.+, up to 10 MB\)$/).setInputFiles({
+      name: sample.file.name,
+      mimeType: sample.file.name.endsWith('.xlsx')
+        ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+        : 'text/csv',
+      buffer: Buffer.from(sample.file.base64, 'base64'),
+    });
     await sidebar.getByRole('heading', { name: `Remembered profile: ${sample.profile.name}` }).waitFor();
     const previewRows = sidebar
       .getByRole('table', { name: 'First rows as they will land' })

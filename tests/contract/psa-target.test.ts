@@ -19,7 +19,7 @@ import type { BillingLine, RawBillingLine } from '../../src/core/billing-line';
 import { assignLineKeys } from '../../src/core/line-key';
 import type { PushStep, StepOutcome } from '../../src/core/psa';
 import { monthReadScope } from '../../src/core/read-scope';
-import { buildPushPlan } from '../../src/core/push-plan';
+import { buildPushPlan, keyedStep } from '../../src/core/push-plan';
 import { reconcile, type ReconcileAction } from '../../src/core/reconcile';
 import { mappingTargetResolver } from '../../src/core/targets';
 import { buildPsa } from '../../src/jobs/connections';
@@ -105,7 +105,9 @@ describe.each(ready.map((c) => [c.id, c as PsaDescriptor] as const))(
           capabilities: psa.capabilities,
           psaCurrency: null,
         }).actions;
-        steps = buildPushPlan(actions, new Set(byKey.keys()), psa.capabilities.chargeContainer).steps;
+        steps = buildPushPlan(actions, new Set(byKey.keys()), psa.capabilities.chargeContainer).steps.map(
+          keyedStep,
+        );
         for (const s of steps) s.source = sourceName(byKey.get(s.lineKeys[0])?.source ?? '');
         const outcomes = steps.length
           ? (psa.target.applyAll?.(steps) ?? steps.map((s) => psa.target.apply(s)))

@@ -11,7 +11,7 @@ import { assignLineKeys, keyOf, lineIdentity } from '../../src/core/line-key';
 import type { DuplicateRecord } from '../../src/core/line-key';
 import { billedOn, monthOf, nextMonth, PeriodError } from '../../src/core/periods';
 import type { PushStep, TargetRef } from '../../src/core/psa';
-import { buildPushPlan, entityOf, idempotencyKey } from '../../src/core/push-plan';
+import { buildPushPlan, entityOf, idempotencyKey, stepKey } from '../../src/core/push-plan';
 import { fnv1a64 } from '../../src/core/hash';
 import { CompanyIndex, normalizeName, similarity } from '../../src/core/matching';
 import type { MatchCandidate } from '../../src/core/matching';
@@ -332,7 +332,7 @@ describe('core fast paths give what the plain versions gave', () => {
           const plan = buildPushPlan(actions, new Set(approved), container);
           const got = plan.groups.map((g) => ({
             entity: g.entity,
-            keys: g.steps.map((s) => s.idempotencyKey),
+            keys: g.steps.map(stepKey),
           }));
           expect(got).toEqual(refPlan(actions, new Set(approved), container));
           expect(plan.steps).toEqual(plan.groups.flatMap((g) => g.steps));

@@ -3,7 +3,7 @@ import type { BillingLine } from '../../src/core/billing-line';
 import type { ClientMapping, ContractMapping, Mappings, ProductMapping } from '../../src/core/mapping';
 import { applyModifiers } from '../../src/core/modifiers';
 import type { PsaBillingState, PsaChargeNow, PsaQuantityNow } from '../../src/core/psa';
-import { buildPushPlan, idempotencyKey } from '../../src/core/push-plan';
+import { buildPushPlan, idempotencyKey, stepKey } from '../../src/core/push-plan';
 import { reconcile } from '../../src/core/reconcile';
 import type { ReconcileResult } from '../../src/core/reconcile';
 import { defaultBillingSettings } from '../../src/core/settings';
@@ -297,13 +297,19 @@ describe('push plan', () => {
     );
   });
 
-  it('property: idempotency keys are unique within a plan, and unapproved lines are never pushed', () => {
+  it('property: idempotency keys (hashed on first use) are unique within a plan, and unapproved lines are never pushed', () => {
     fc.assert(
       fc.property(scenarioArb, fc.double({ min: 0, max: 1, noNaN: true }), (s, share) => {
         const keys = [...allKeys(s)].sort();
         const approved = new Set(keys.slice(0, Math.floor(keys.length * share)));
         const plan = buildPushPlan(reconcileScenario(s, s.state).actions, approved, s.caps.chargeContainer);
-        const ids = plan.steps.map((st) => st.idempotencyKey);
+        // A plan hashes no key; stepKey hashes it once, as idempotencyKey does, and keeps it on the step.
+        for (const st of plan.steps) expect(st.idempotencyKey).toBeUndefined();
+        const ids = plan.steps.map(stepKey);
+        plan.steps.forEach((st, i) => {
+          expect(ids[i]).toBe(idempotencyKey(st.ref, st.after));
+          expect(st.idempotencyKey).toBe(ids[i]);
+        });
         expect(new Set(ids).size).toBe(ids.length);
         for (const st of plan.steps) for (const k of st.lineKeys) expect(approved.has(k)).toBe(true);
       }),

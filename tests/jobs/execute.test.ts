@@ -2,6 +2,8 @@ import { applyStep } from '../../src/core/testing/memory-psa';
 import type { PsaBillingState, PsaTarget, PushStep, StepOutcome } from '../../src/core/psa';
 import fc from 'fast-check';
 import { batchesOf, executePlan } from '../../src/jobs/execute';
+import { idempotencyKey } from '../../src/core/push-plan';
+import type { PlannedStep } from '../../src/core/push-plan';
 import { Journal, JOURNAL_FLUSH_BYTES, JOURNAL_PREFIX, type JournalStore } from '../../src/jobs/ledger';
 
 function memoryStore(): JournalStore & { data: Record<string, string>; writes: number } {
@@ -62,6 +64,24 @@ const step = (n: number): PushStep => ({
 });
 
 describe('executePlan', () => {
+  it("hashes the keys of the steps it sends, not the plan's: journal entries carry each step's own key", () => {
+    const journal = new Journal(memoryStore());
+    // As buildPushPlan makes them: the key unset.
+    const planned: PlannedStep[] = [1, 2, 3, 4, 5].map((n) => ({ ...step(n), idempotencyKey: undefined }));
+    let batches = 0;
+    const r = executePlan(planned, memoryPsa(), journal, {
+      runId: 'R1',
+      user: 'u',
+      chargeContainer: 'contract',
+      hasTime: () => batches++ < 2,
+      batchSize: 2,
+    });
+    expect(r).toMatchObject({ finished: false, applied: 4 });
+    const want = planned.map((s) => idempotencyKey(s.ref, s.after));
+    expect(journal.entries().map((e) => e.idempotencyKey)).toEqual(want.slice(0, 4));
+    expect(planned.map((s) => s.idempotencyKey)).toEqual([...want.slice(0, 4), undefined]);
+  });
+
   it('a grouped charge: every row says which charge it went to; its journal entry stays within a property', () => {
     const store = memoryStore();
     const members = Array.from({ length: 450 }, (_, i) => `BG-${String(i).padStart(16, 'a')}`);

@@ -1,7 +1,7 @@
 import { fnv1a64 } from '../hash';
-import type { PsaBillingState, PushStep, StepOutcome } from '../psa';
+import type { PsaBillingState, StepOutcome } from '../psa';
 import { refKey } from '../reconcile';
-import type { PushPlan } from '../push-plan';
+import type { PlannedStep, PushPlan } from '../push-plan';
 
 /**
  * A tiny in-memory PSA with convergent semantics, for tests and the workbench: applying a step sets the
@@ -10,7 +10,7 @@ import type { PushPlan } from '../push-plan';
  * mutated; each apply returns a new state.
  */
 
-const values = (s: PushStep) => ({
+const values = (s: PlannedStep) => ({
   quantity: s.after.quantity,
   unitPrice: s.after.unitPrice,
   unitCost: s.after.unitCost,
@@ -18,7 +18,7 @@ const values = (s: PushStep) => ({
 
 export function applyStep(
   state: PsaBillingState,
-  step: PushStep,
+  step: PlannedStep,
 ): { state: PsaBillingState; outcome: StepOutcome } {
   if (step.ref.kind === 'quantity') {
     const ref = step.ref;

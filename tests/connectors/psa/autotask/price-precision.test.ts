@@ -20,7 +20,7 @@ import type { BillingLine } from '../../../../src/core/billing-line';
 import type { Mappings } from '../../../../src/core/mapping';
 import { extendedCents } from '../../../../src/core/money';
 import type { PsaBillingState } from '../../../../src/core/psa';
-import { buildPushPlan } from '../../../../src/core/push-plan';
+import { buildPushPlan, keyedStep } from '../../../../src/core/push-plan';
 import { reconcile, type ReconcileAction } from '../../../../src/core/reconcile';
 import { defaultBillingSettings } from '../../../../src/core/settings';
 import { mappingTargetResolver } from '../../../../src/core/targets';
@@ -121,7 +121,7 @@ describe('Autotask charges whose 4-decimal price cannot bill the line (the 2.30 
       ['add-charge', expect.stringMatching(/^Add charge: /)],
       ['add-charge', expect.stringMatching(/^Add charge: /)],
     ]);
-    const steps = buildPushPlan(first, new Set(LINES.map((l) => l.key))).steps;
+    const steps = buildPushPlan(first, new Set(LINES.map((l) => l.key))).steps.map(keyedStep);
     expect(target.applyAll(steps).map((o) => o.status)).toEqual(['applied', 'applied', 'applied']);
 
     // What Autotask bills (quantity × its 4-decimal price, to the cent) is what the source billed.
@@ -167,7 +167,7 @@ describe('Autotask charges whose 4-decimal price cannot bill the line (the 2.30 
     const target = connect();
     // As today's code sent it: 113.5 × 0.0202 (Autotask rounded the price), billing 2.29.
     const [az] = LINES;
-    const old = buildPushPlan(plan(target.readBilling(scope)), new Set([az.key])).steps;
+    const old = buildPushPlan(plan(target.readBilling(scope)), new Set([az.key])).steps.map(keyedStep);
     expect(target.applyAll(old).map((o) => o.status)).toEqual(['applied']);
     const s = await sb.admin('autotask').state<AtState>();
     const saved = s.entities.ContractCharges.find((c) => String(c.name).includes(az.key));
@@ -182,9 +182,9 @@ describe('Autotask charges whose 4-decimal price cannot bill the line (the 2.30 
       action: 'update-charge',
       message: 'Update charge: 113.5 × 0.0202 → 1 × 2.3 (113.5 × 0.02024)',
     });
-    expect(connect().applyAll(buildPushPlan([fix as ReconcileAction], new Set([az.key])).steps)).toEqual([
-      expect.objectContaining({ status: 'applied' }),
-    ]);
+    expect(
+      connect().applyAll(buildPushPlan([fix as ReconcileAction], new Set([az.key])).steps.map(keyedStep)),
+    ).toEqual([expect.objectContaining({ status: 'applied' })]);
     expect(await chargeOf(az)).toMatchObject({ unitQuantity: 1, unitPrice: 2.3 });
     // The source corrects the line to 120 × 0.02024 = 2.43: the amount changes, so the charge does.
     const moved = keyed([usage('AZ-PLAN', 120, 0.02024, 0.0171)])[0];

@@ -10,7 +10,7 @@ import { RetryingHttpClient, type HttpDeps } from '../../../../src/platform/http
 import { descriptor } from '../../../../src/connectors/psa/autotask/descriptor';
 import type { Mappings } from '../../../../src/core/mapping';
 import type { PsaReadScope, PsaTarget } from '../../../../src/core/psa';
-import { buildPushPlan } from '../../../../src/core/push-plan';
+import { buildPushPlan, keyedStep } from '../../../../src/core/push-plan';
 import { reconcile, type ReconcileAction } from '../../../../src/core/reconcile';
 import type { BillingSettings } from '../../../../src/core/settings';
 import { mappingTargetResolver } from '../../../../src/core/targets';
@@ -106,6 +106,6 @@ export function seatReconciler(o: {
 
 /** Push the actions (every line approved) through applyAll; the outcomes' statuses. */
 export function pushActions(target: PsaTarget, actions: ReconcileAction[]): string[] {
-  const steps = buildPushPlan(actions, new Set(actions.flatMap((a) => a.lineKeys))).steps;
+  const steps = buildPushPlan(actions, new Set(actions.flatMap((a) => a.lineKeys))).steps.map(keyedStep);
   return (target.applyAll?.(steps) ?? steps.map((s) => target.apply(s))).map((o) => o.status);
 }

@@ -15,7 +15,7 @@ import type { BillingLine, RawBillingLine } from '../../../../src/core/billing-l
 import type { Mappings } from '../../../../src/core/mapping';
 import type { PushStep, StepOutcome } from '../../../../src/core/psa';
 import { monthReadScope } from '../../../../src/core/read-scope';
-import { buildPushPlan } from '../../../../src/core/push-plan';
+import { buildPushPlan, keyedStep } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import {
   DEFAULT_SETTINGS,
@@ -130,7 +130,7 @@ describe('HaloPSA: which invoice is the latest (settings latestInvoice, noLatest
       capabilities: psa.capabilities,
       psaCurrency: null,
     });
-    const { steps } = buildPushPlan(actions, new Set(lines.map((l) => l.key)), 'invoice');
+    const steps = buildPushPlan(actions, new Set(lines.map((l) => l.key)), 'invoice').steps.map(keyedStep);
     const outcomes = steps.length ? (psa.target.applyAll?.(steps) ?? []) : [];
     outcomes.forEach((o, i) => {
       if (o.status !== 'failed') for (const k of steps[i].lineKeys) known[k] = o.psaId;

@@ -21,7 +21,7 @@ import type { RawBillingLine } from '../../../../src/core/billing-line';
 import { assignLineKeys } from '../../../../src/core/line-key';
 import type { Mappings } from '../../../../src/core/mapping';
 import type { PsaReadScope, StepOutcome } from '../../../../src/core/psa';
-import { buildPushPlan, type PushPlan } from '../../../../src/core/push-plan';
+import { buildPushPlan, keyedStep, type PushPlan } from '../../../../src/core/push-plan';
 import { reconcile, type ReconcileAction } from '../../../../src/core/reconcile';
 import { DEFAULT_SETTINGS, type BillingSettings } from '../../../../src/core/settings';
 import { mappingTargetResolver } from '../../../../src/core/targets';
@@ -170,7 +170,7 @@ describe('HaloPSA recurring seat lines are quantity targets on the recurring inv
       psaCurrency: null,
     });
     const plan = buildPushPlan(actions, new Set(lines.map((l) => l.key)), capabilities.chargeContainer);
-    const outcomes = plan.steps.length ? target.applyAll(plan.steps) : [];
+    const outcomes = plan.steps.length ? target.applyAll(plan.steps.map(keyedStep)) : [];
     outcomes.forEach((o, i) => {
       if (o.status !== 'failed') for (const k of plan.steps[i].lineKeys) known[k] = o.psaId;
     });

@@ -20,7 +20,7 @@ import {
 import type { BmsState } from '../../../../local/sandbox/kaseya-bms/server';
 import { assignLineKeys } from '../../../../src/core/line-key';
 import type { Mappings } from '../../../../src/core/mapping';
-import { buildPushPlan } from '../../../../src/core/push-plan';
+import { buildPushPlan, keyedStep } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import { defaultBillingSettings } from '../../../../src/core/settings';
 import { mappingTargetResolver } from '../../../../src/core/targets';
@@ -164,7 +164,7 @@ describe.each(OTHER_VARIANTS.map((v, i) => [`${v.lineRead} / ${v.lineUpdate}`, v
 
       // October: ACME's two sites count together (one account ← many organisations).
       const first = plan();
-      const outcomes = bms().applyAll(first.plan.steps);
+      const outcomes = bms().applyAll(first.plan.steps.map(keyedStep));
       const s1 = await sb.admin('kaseya-bms').state<BmsState>();
       expect(unitsOf(s1, ACME, SERVICE.rmmNetwork)).toEqual([3]);
       expect(unitsOf(s1, BLUE, SERVICE.rmmServer)).toEqual([4]);
@@ -183,7 +183,7 @@ describe.each(OTHER_VARIANTS.map((v, i) => [`${v.lineRead} / ${v.lineUpdate}`, v
       const second = plan();
       const pending = second.actions.filter((a) => a.action !== 'none');
       expect(pending).toHaveLength(changes ? 2 : 0);
-      bms().applyAll(second.plan.steps);
+      bms().applyAll(second.plan.steps.map(keyedStep));
       expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
 
       // Nightly sync: a laptop added at Acme's north clinic in Datto RMM is exactly one change.
@@ -202,7 +202,7 @@ describe.each(OTHER_VARIANTS.map((v, i) => [`${v.lineRead} / ${v.lineUpdate}`, v
             ]
           : [['set-quantity', 29]],
       );
-      const synced = bms().applyAll(third.plan.steps);
+      const synced = bms().applyAll(third.plan.steps.map(keyedStep));
       const s3 = await sb.admin('kaseya-bms').state<BmsState>();
       if (variant.lineUpdate === 'put-line') {
         expect(synced.map((o) => o.status)).toEqual(['applied']);
@@ -213,7 +213,7 @@ describe.each(OTHER_VARIANTS.map((v, i) => [`${v.lineRead} / ${v.lineUpdate}`, v
         expect(s3.lines).toEqual(s1.lines); // nothing added, nothing changed
       }
       await sb.admin('kaseya-bms').clearRequests();
-      bms().applyAll(plan().plan.steps);
+      bms().applyAll(plan().plan.steps.map(keyedStep));
       expect((await sb.admin('kaseya-bms').requests()).filter(isMutation)).toEqual([]);
     });
   },

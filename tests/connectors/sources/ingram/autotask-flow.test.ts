@@ -17,7 +17,7 @@ import { createIngramSource, ingramHttpPolicy } from '../../../../src/connectors
 import { createAutotaskTarget } from '../../../../src/connectors/psa/autotask';
 import { assignLineKeys } from '../../../../src/core/line-key';
 import type { Mappings } from '../../../../src/core/mapping';
-import { buildPushPlan } from '../../../../src/core/push-plan';
+import { buildPushPlan, keyedStep } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import { defaultBillingSettings } from '../../../../src/core/settings';
 import { mappingTargetResolver } from '../../../../src/core/targets';
@@ -106,7 +106,7 @@ describe('Ingram Micro → Autotask: contract charges per order line', () => {
     expect(first.actions.map((a) => a.action)).toEqual(lines.map(() => 'add-charge'));
     expect(
       connect()
-        .applyAll(first.plan.steps)
+        .applyAll(first.plan.steps.map(keyedStep))
         .map((o) => o.status),
     ).toEqual(lines.map(() => 'applied'));
     const state = await sb
@@ -125,7 +125,7 @@ describe('Ingram Micro → Autotask: contract charges per order line', () => {
     const second = plan();
     expect(second.actions.map((a) => a.action)).toEqual(lines.map(() => 'none'));
     await sb.admin('autotask').clearRequests();
-    expect(connect().applyAll(second.plan.steps)).toEqual([]);
+    expect(connect().applyAll(second.plan.steps.map(keyedStep))).toEqual([]);
     expect((await sb.admin('autotask').requests()).filter(isMutation)).toEqual([]);
   });
 });

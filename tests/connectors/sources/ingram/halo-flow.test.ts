@@ -13,7 +13,7 @@ import { assignLineKeys } from '../../../../src/core/line-key';
 import type { BillingLine } from '../../../../src/core/billing-line';
 import type { Mappings } from '../../../../src/core/mapping';
 import type { PsaReadScope } from '../../../../src/core/psa';
-import { buildPushPlan } from '../../../../src/core/push-plan';
+import { buildPushPlan, keyedStep } from '../../../../src/core/push-plan';
 import { reconcile } from '../../../../src/core/reconcile';
 import { DEFAULT_SETTINGS, type BillingSettings } from '../../../../src/core/settings';
 import { mappingTargetResolver } from '../../../../src/core/targets';
@@ -97,7 +97,7 @@ describe('Ingram Micro → HaloPSA: a new invoice per order', () => {
       psaCurrency: null,
     });
     const plan = buildPushPlan(result.actions, new Set(lines.map((l) => l.key)), 'invoice');
-    return { result, plan, outcomes: plan.steps.map((s) => psa.apply(s)) };
+    return { result, plan, outcomes: plan.steps.map((s) => psa.apply(keyedStep(s))) };
   }
 
   it("three orders for one client → three new Halo invoices, each holding its order's lines; a second push sends nothing", async () => {
