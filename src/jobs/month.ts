@@ -501,6 +501,17 @@ export function planMonth(
   const modifiers = applyModifiersFor(lines, mappings, settings);
   const contractList = lookups?.contracts ?? [];
   const overrides = rowMappingOverrides(grid.rows);
+  // Rows of a disabled integration are held whatever else would happen to them (core/targets.ts).
+  const off = disabledIntegrations();
+  const disabled = new Map<string, string>();
+  if (off.length) {
+    const names = sourceNames();
+    for (const id of off) disabled.set(id, names[id] ?? id);
+  }
+  // Only rows that may be pushed count towards a contract's start problem (Review lists it with their number).
+  const startChecked = disabled.size
+    ? modifiers.lines.filter((l) => !disabled.has(l.source))
+    : modifiers.lines;
   // Rebuilt when products are found below: the start checks hold each line's resolution.
   const companyName = new Map((lookups?.companies ?? []).map((c) => [c.id, c.name]));
   const checkedResolver = () =>
@@ -513,17 +524,10 @@ export function planMonth(
         contractList,
         (id) => companyName.get(id) ?? id,
       ),
-      modifiers.lines,
+      startChecked,
       contractList,
       psa.capabilities,
     );
-  // Rows of a disabled integration are held whatever else would happen to them (core/targets.ts).
-  const off = disabledIntegrations();
-  const disabled = new Map<string, string>();
-  if (off.length) {
-    const names = sourceNames();
-    for (const id of off) disabled.set(id, names[id] ?? id);
-  }
   let checked = checkedResolver();
   let resolver = withDisabledIntegrations(checked.resolver, disabled);
   const autoCreate = new AutoCreateNeeds();

@@ -57,6 +57,17 @@ describe('contract start checks before an Autotask push (bundle)', () => {
     expect(problem.rows).toBe(onContract().length);
     expect(problem.rows).toBeGreaterThan(0);
 
+    // Rows of a disabled integration are held, never pushed: they are not counted, and a contract only they
+    // reach is not listed.
+    const source = String(onContract()[0].Source);
+    b.call('setIntegrationEnabled', source, false);
+    const others = onContract().filter((r) => r.Source !== source).length;
+    expect(others).toBeLessThan(problem.rows);
+    const withOff = (b.call('reviewBillingMonth', DEMO_MONTH) as typeof review).contractStarts;
+    expect(withOff.map((p) => p.rows)).toEqual(others ? [others] : []);
+    b.call('setIntegrationEnabled', source, true);
+    expect((b.call('reviewBillingMonth', DEMO_MONTH) as typeof review).contractStarts).toEqual([problem]);
+
     // Bulk approval leaves them; ticked by hand anyway, the push refuses them and says why.
     b.call('approveRows', DEMO_MONTH, { approve: true });
     expect(onContract().every((r) => r.Approved !== true)).toBe(true);
