@@ -220,12 +220,17 @@ export function targets(runs: MonthRun[], naive: NaiveFigures | null, core: Core
         `every call incl. in-process accessors ${all} vs ${n.serviceCalls} = ${Math.round(n.serviceCalls / all)}×`,
     });
   }
-  // 5. Core 100,000 lines < 1 s.
+  // 5. Core 100,000 lines < 1 s: every stage a month runs (#23 item 3), and matching 5,000 × 5,000 apart.
   if (core) {
     out.push({
-      target: `Core: ${core.lines} lines through modifiers, matching and reconciliation < 1 s`,
-      met: core.required.bestWallMs < 1000,
-      figure: `best of 3: ${Math.round(core.required.bestWallMs)} ms wall, ${Math.round(core.required.bestCpuMs)} ms CPU (first, cold: ${Math.round(core.required.firstMs)} ms); all stages incl. line keys and push plan ${Math.round(core.allStages.bestWallMs)} ms`,
+      target: `Core: ${core.lines} lines, all stages (line keys through the push plan) < 1 s`,
+      met: core.allStages.bestWallMs < 1000,
+      figure: `best of 3: ${Math.round(core.allStages.bestWallMs)} ms wall, ${Math.round(core.allStages.bestCpuMs)} ms CPU (first, cold: ${Math.round(core.allStages.firstMs)} ms); modifiers, matching and reconciliation alone ${Math.round(core.required.bestWallMs)} ms`,
+    });
+    out.push({
+      target: 'Core: matching 5,000 customers against 5,000 companies < 1 s',
+      met: core.matching5k.bestWallMs < 1000,
+      figure: `best of 3: ${Math.round(core.matching5k.bestWallMs)} ms wall, ${Math.round(core.matching5k.bestCpuMs)} ms CPU`,
     });
   }
   // 5b. The 100,000-line month through continuations, every execution within the real limit.
