@@ -85,3 +85,36 @@ export class CachedTokenAuth {
     return t.token;
   }
 }
+
+/** A JSON GET carrying the bearer token. */
+export const bearerGet = (url: string, token: string): HttpRequest => ({
+  method: 'get',
+  url,
+  headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+});
+
+/**
+ * GETs with the bearer token, sent together; the ones answered 401 (the token ran out or was revoked
+ * meanwhile) are sent again once with a new token, and a second 401 stops the read naming `vendor`.
+ * `request` builds each GET from its URL and the token (a vendor's own headers).
+ */
+export function getAllWithToken(
+  http: HttpClient,
+  auth: Pick<CachedTokenAuth, 'token' | 'refresh'>,
+  vendor: string,
+  urls: readonly string[],
+  request: (url: string, token: string) => HttpRequest = bearerGet,
+): HttpResponse[] {
+  if (urls.length === 0) return [];
+  const token = auth.token();
+  const responses = http.requestAll(urls.map((u) => request(u, token)));
+  const rejected = responses.flatMap((r, i) => (r.status === 401 ? [i] : []));
+  if (rejected.length === 0) return responses;
+  const fresh = auth.refresh();
+  http.requestAll(rejected.map((i) => request(urls[i], fresh))).forEach((r, k) => {
+    if (r.status === 401)
+      throw new SourceError(`${vendor} rejected the access token (401) even after a new one was issued`, 401);
+    responses[rejected[k]] = r;
+  });
+  return responses;
+}

@@ -10,7 +10,8 @@
  * describes them, as bare arrays (then paged on until a short or empty page). A statement whose file
  * cannot be read and each malformed record are reported; everything else is still billed.
  */
-import type { HttpClient, HttpRequest, HttpResponse, TokenStore } from '../../../core/http';
+import type { HttpClient, HttpResponse, TokenStore } from '../../../core/http';
+import { getAllWithToken } from '../common/oauth';
 import type { RawBillingLine } from '../../../core/billing-line';
 import type {
   BillingPeriod,
@@ -356,25 +357,7 @@ export class CrayonSource implements BillingSource {
 
   /** GETs with the bearer token; on 401 the token is fetched again once and the 401s are re-sent. */
   private authed(urls: string[]): HttpResponse[] {
-    if (urls.length === 0) return [];
-    const build =
-      (token: string) =>
-      (u: string): HttpRequest => ({
-        method: 'get',
-        url: u,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      });
-    const responses = this.http.requestAll(urls.map(build(this.auth.token())));
-    const rejected = responses.flatMap((r, i) => (r.status === 401 ? [i] : []));
-    if (rejected.length === 0) return responses;
-    const fresh = build(this.auth.refresh());
-    const retried = this.http.requestAll(rejected.map((i) => fresh(urls[i])));
-    retried.forEach((r, k) => {
-      if (r.status === 401)
-        throw new SourceError('Crayon rejected the access token (401) even after a new one was issued', 401);
-      responses[rejected[k]] = r;
-    });
-    return responses;
+    return getAllWithToken(this.http, this.auth, 'Crayon', urls);
   }
 }
 

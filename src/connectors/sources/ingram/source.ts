@@ -13,7 +13,8 @@
  * A record that cannot be read or billed is reported with its Ingram number and reason; the rest are billed.
  */
 import type { z } from 'zod';
-import type { HttpClient, HttpRequest, HttpResponse, TokenStore } from '../../../core/http';
+import type { HttpClient, HttpResponse, TokenStore } from '../../../core/http';
+import { getAllWithToken } from '../common/oauth';
 import type {
   BillingPeriod,
   BillingSource,
@@ -429,36 +430,19 @@ export class IngramSource implements BillingSource {
 
   /** GETs with the token and IM-* headers; a 401 fetches a new token once and re-sends the 401s. */
   private authed(urls: string[], invoices: boolean): HttpResponse[] {
-    if (urls.length === 0) return [];
-    const build =
-      (token: string) =>
-      (u: string): HttpRequest => ({
-        method: 'get',
-        url: u,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          Accept: 'application/json',
-          'IM-CustomerNumber': this.config.customerNumber,
-          'IM-CountryCode': this.config.countryCode,
-          'IM-CorrelationID': this.correlationId(),
-          'IM-SenderID': this.config.senderId,
-          ...(invoices ? { 'IM-ApplicationID': this.config.senderId } : {}),
-        },
-      });
-    const responses = this.http.requestAll(urls.map(build(this.auth.token())));
-    const rejected = responses.flatMap((r, i) => (r.status === 401 ? [i] : []));
-    if (rejected.length === 0) return responses;
-    const fresh = build(this.auth.refresh());
-    const retried = this.http.requestAll(rejected.map((i) => fresh(urls[i])));
-    retried.forEach((r, k) => {
-      if (r.status === 401)
-        throw new SourceError(
-          'Ingram Micro rejected the access token (401) even after a new one was issued',
-          401,
-        );
-      responses[rejected[k]] = r;
-    });
-    return responses;
+    return getAllWithToken(this.http, this.auth, 'Ingram Micro', urls, (url, token) => ({
+      method: 'get',
+      url,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: 'application/json',
+        'IM-CustomerNumber': this.config.customerNumber,
+        'IM-CountryCode': this.config.countryCode,
+        'IM-CorrelationID': this.correlationId(),
+        'IM-SenderID': this.config.senderId,
+        ...(invoices ? { 'IM-ApplicationID': this.config.senderId } : {}),
+      },
+    }));
   }
 }
 

@@ -14,7 +14,8 @@
  * Requests: a token; first pages of accounts, subscriptions and the month's charges together; then their
  * remaining pages together.
  */
-import type { HttpClient, HttpRequest, HttpResponse, TokenStore } from '../../../core/http';
+import type { HttpClient, HttpResponse, TokenStore } from '../../../core/http';
+import { getAllWithToken } from '../common/oauth';
 import {
   CURRENCIES,
   parseRawBillingLine,
@@ -363,28 +364,9 @@ export class InterworksSource implements BillingSource {
     ]);
   }
 
+  /** GETs with the bearer token; on 401 the token is fetched again once and the 401s are re-sent. */
   private authed(urls: string[]): HttpResponse[] {
-    if (urls.length === 0) return [];
-    const build =
-      (token: string) =>
-      (u: string): HttpRequest => ({
-        method: 'get',
-        url: u,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      });
-    const responses = this.http.requestAll(urls.map(build(this.auth.token())));
-    const rejected = responses.flatMap((r, i) => (r.status === 401 ? [i] : []));
-    if (rejected.length === 0) return responses;
-    const fresh = build(this.auth.refresh());
-    this.http.requestAll(rejected.map((i) => fresh(urls[i]))).forEach((r, k) => {
-      if (r.status === 401)
-        throw new SourceError(
-          'interworks.cloud rejected the access token (401) even after a new one was issued',
-          401,
-        );
-      responses[rejected[k]] = r;
-    });
-    return responses;
+    return getAllWithToken(this.http, this.auth, 'interworks.cloud', urls);
   }
 }
 

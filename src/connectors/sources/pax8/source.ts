@@ -11,7 +11,8 @@
  * An invoice whose items cannot be read (a bill-on-behalf company's invoice, say) is reported; the rest
  * are still billed. A malformed item is reported with its id and reason.
  */
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../core/http';
+import type { HttpClient, HttpResponse } from '../../../core/http';
+import { getAllWithToken } from '../common/oauth';
 import type {
   BillingPeriod,
   BillingSource,
@@ -336,25 +337,7 @@ export class Pax8Source implements BillingSource {
 
   /** GETs with the bearer token; on 401 the token is fetched again once and the 401s are re-sent. */
   private authed(urls: string[]): HttpResponse[] {
-    if (urls.length === 0) return [];
-    const build =
-      (token: string) =>
-      (u: string): HttpRequest => ({
-        method: 'get',
-        url: u,
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      });
-    const responses = this.http.requestAll(urls.map(build(this.auth.token())));
-    const rejected = responses.flatMap((r, i) => (r.status === 401 ? [i] : []));
-    if (rejected.length === 0) return responses;
-    const fresh = build(this.auth.refresh());
-    const retried = this.http.requestAll(rejected.map((i) => fresh(urls[i])));
-    retried.forEach((r, k) => {
-      if (r.status === 401)
-        throw new SourceError('Pax8 rejected the access token (401) even after a new one was issued', 401);
-      responses[rejected[k]] = r;
-    });
-    return responses;
+    return getAllWithToken(this.http, this.auth, 'Pax8', urls);
   }
 }
 
