@@ -10,30 +10,52 @@ export const TWILIO_LINE_MODES = ['per-category', 'total'] as const;
  */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/** The Account SID, in the settings and in the Connect form alike. */
+const accountSid = () =>
+  z
+    .string({ error: 'Twilio Account SID is missing' })
+    .trim()
+    .regex(/^AC[0-9a-fA-F]{32}$/, {
+      error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
+    });
+
+/** An API key's SID (optional: the Auth Token is the other way in). */
+const apiKeySid = () =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'Twilio API key SID is not text' })
+      .trim()
+      .regex(/^SK[0-9a-fA-F]{32}$/, {
+        error: 'Twilio API key SID must be "SK" followed by 32 hexadecimal characters',
+      })
+      .optional(),
+  );
+
+/** Either the Auth Token or a whole API key (SID and secret); `noToken` says what is missing when neither. */
+function oneWayIn(
+  c: { authToken?: string; apiKeySid?: string; apiKeySecret?: string },
+  ctx: z.RefinementCtx,
+  noToken: string,
+): void {
+  if (c.apiKeySid && !c.apiKeySecret)
+    ctx.addIssue({ code: 'custom', message: 'Twilio API key secret is missing', path: ['apiKeySecret'] });
+  else if (c.apiKeySecret && !c.apiKeySid)
+    ctx.addIssue({ code: 'custom', message: 'Twilio API key SID is missing', path: ['apiKeySid'] });
+  else if (!c.apiKeySid && !c.authToken)
+    ctx.addIssue({ code: 'custom', message: noToken, path: ['authToken'] });
+}
+
 export const twilioConfigSchema = z.lazy(() =>
   z
     .object({
-      accountSid: z
-        .string({ error: 'Twilio Account SID is missing' })
-        .trim()
-        .regex(/^AC[0-9a-fA-F]{32}$/, {
-          error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
-        }),
+      accountSid: accountSid(),
       /** The Auth Token, or an API key below (Twilio recommends keys; a Main key is needed for /Accounts). */
       authToken: z.preprocess(
         blankToUndefined,
         z.string({ error: 'Twilio Auth Token is not text' }).trim().optional(),
       ),
-      apiKeySid: z.preprocess(
-        blankToUndefined,
-        z
-          .string({ error: 'Twilio API key SID is not text' })
-          .trim()
-          .regex(/^SK[0-9a-fA-F]{32}$/, {
-            error: 'Twilio API key SID must be "SK" followed by 32 hexadecimal characters',
-          })
-          .optional(),
-      ),
+      apiKeySid: apiKeySid(),
       apiKeySecret: z.preprocess(
         blankToUndefined,
         z.string({ error: 'Twilio API key secret is not text' }).trim().optional(),
@@ -58,14 +80,7 @@ export const twilioConfigSchema = z.lazy(() =>
       /** Twilio's list endpoints accept PageSize 1..1000 (spec); the largest is the default. */
       pageSize: z.number().int().min(1).max(1000).default(1000),
     })
-    .superRefine((c, ctx) => {
-      if (c.apiKeySid && !c.apiKeySecret)
-        ctx.addIssue({ code: 'custom', message: 'Twilio API key secret is missing', path: ['apiKeySecret'] });
-      else if (c.apiKeySecret && !c.apiKeySid)
-        ctx.addIssue({ code: 'custom', message: 'Twilio API key SID is missing', path: ['apiKeySid'] });
-      else if (!c.apiKeySid && !c.authToken)
-        ctx.addIssue({ code: 'custom', message: 'Twilio Auth Token is missing', path: ['authToken'] });
-    }),
+    .superRefine((c, ctx) => oneWayIn(c, ctx, 'Twilio Auth Token is missing')),
 );
 
 const optionalText = (label: string, max: number) =>
@@ -86,37 +101,14 @@ const optionalText = (label: string, max: number) =>
  */
 export const twilioCredentialsSchema = z
   .object({
-    accountSid: z
-      .string({ error: 'Twilio Account SID is missing' })
-      .trim()
-      .regex(/^AC[0-9a-fA-F]{32}$/, {
-        error: 'Twilio Account SID must be "AC" followed by 32 hexadecimal characters',
-      }),
+    accountSid: accountSid(),
     authToken: optionalText('Twilio Auth Token', 500),
-    apiKeySid: z.preprocess(
-      blankToUndefined,
-      z
-        .string({ error: 'Twilio API key SID is not text' })
-        .trim()
-        .regex(/^SK[0-9a-fA-F]{32}$/, {
-          error: 'Twilio API key SID must be "SK" followed by 32 hexadecimal characters',
-        })
-        .optional(),
-    ),
+    apiKeySid: apiKeySid(),
     apiKeySecret: optionalText('Twilio API key secret', 500),
   })
-  .superRefine((c, ctx) => {
-    if (c.apiKeySid && !c.apiKeySecret)
-      ctx.addIssue({ code: 'custom', message: 'Twilio API key secret is missing', path: ['apiKeySecret'] });
-    else if (c.apiKeySecret && !c.apiKeySid)
-      ctx.addIssue({ code: 'custom', message: 'Twilio API key SID is missing', path: ['apiKeySid'] });
-    else if (!c.apiKeySid && !c.authToken)
-      ctx.addIssue({
-        code: 'custom',
-        message: 'Twilio Auth Token is missing (or give an API key SID and secret instead)',
-        path: ['authToken'],
-      });
-  });
+  .superRefine((c, ctx) =>
+    oneWayIn(c, ctx, 'Twilio Auth Token is missing (or give an API key SID and secret instead)'),
+  );
 export type TwilioCredentials = z.output<typeof twilioCredentialsSchema>;
 
 export type TwilioConfigInput = z.input<typeof twilioConfigSchema>;
