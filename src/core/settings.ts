@@ -120,8 +120,8 @@ export const codesSchema = z.object({
 });
 export type DefaultCodes = z.infer<typeof codesSchema>;
 
-/** Fully resolved settings for one (source, client). */
-export const effectiveSettingsSchema = z.lazy(() =>
+/** Fully resolved settings for one (source, client): the object, built when first parsed. */
+const effectiveSettingsObject = () =>
   z.object({
     modifiers: modifiersSchema,
     invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS),
@@ -158,28 +158,18 @@ export const effectiveSettingsSchema = z.lazy(() =>
     latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
     /** When no invoice qualifies as the latest (`NO_LATEST_INVOICE`). Left out = 'hold'. */
     noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
-  }),
-);
+  });
+export const effectiveSettingsSchema = z.lazy(effectiveSettingsObject);
 export type EffectiveSettings = z.infer<typeof effectiveSettingsSchema>;
 
-/** One level of overrides. `azureRule` replaces the whole rule when given. */
+/**
+ * One level of overrides: any effective setting, each left out when not overridden. `modifiers` and `codes`
+ * override field by field; `azureRule` replaces the whole rule when given.
+ */
 export const settingsOverrideSchema = z.lazy(() =>
-  z.object({
-    modifiers: modifiersSchema.partial().optional(),
-    invoiceBehaviour: enumField('Invoice behaviour', INVOICE_BEHAVIOURS).optional(),
-    targetInvoiceId: z.string().nullable().optional(),
-    productLifecycle: enumField('Product lifecycle mode', PRODUCT_LIFECYCLE_MODES).optional(),
-    productLifecycleEnabled: z.boolean().optional(),
-    codes: codesSchema.partial().optional(),
-    arrearsMode: enumField('Arrears mode', ARREARS_MODES).optional(),
-    azureRule: azureRuleSchema.optional(),
-    psaCurrency: psaCurrencyField.optional(),
-    annualToFixedPrice: flag('Annual subscriptions on the fixed-price contract').optional(),
-    prorate: flag('Prorate mid-month quantity changes').optional(),
-    chargeDetail: enumField('Charge detail', CHARGE_DETAILS).optional(),
-    latestInvoice: enumField('Latest invoice', LATEST_INVOICE_RULES).optional(),
-    noLatestInvoice: enumField('When no invoice qualifies', NO_LATEST_INVOICE).optional(),
-  }),
+  effectiveSettingsObject()
+    .partial()
+    .extend({ modifiers: modifiersSchema.partial().optional(), codes: codesSchema.partial().optional() }),
 );
 export type SettingsOverride = z.infer<typeof settingsOverrideSchema>;
 
