@@ -153,7 +153,7 @@ function stepOf(
   ref: TargetRef,
   after: TargetAfter,
 ): PlannedStep {
-  // Shared with the action, not copied: plans and actions are read-only values.
+  // Shared with the action, not copied: neither changes them (a step only gains its key, stepKey).
   const { lineKeys, before, psaId, codes } = a;
   const idempotencyKey = undefined;
   if (psaId) {
