@@ -5,7 +5,7 @@
 import type { BillingSource } from '../core/source';
 import type { PsaTarget } from '../core/psa';
 import type { PsaCapabilities } from '../core/targets';
-import type { ConnectorDeps, Credentials } from '../connectors/descriptor';
+import type { ConnectorDeps, Credentials, DurableValue } from '../connectors/descriptor';
 import type { ConnectorDescriptor } from '../connectors/descriptor';
 import { IMPORTS, PSAS, SOURCES, psaConnector, sourceConnector, sourceName } from '../connectors/registry';
 import type { ImportDeps, ImportDescriptor, ImportIntegration } from '../connectors/imports';
@@ -77,18 +77,7 @@ export function connectorDeps(id: string, opts: ConnectionOptions): ConnectorDep
     // The document cache, like tokens; injected HTTP (tests) gets none.
     cache: (key) => (opts.httpDeps ? undefined : documentCacheValue(`bg.connector.${id}.${key}`)),
     // Document properties, like the Ledger; injected HTTP (tests) gets none, as with tokens.
-    durable: (key) => {
-      if (opts.httpDeps) return undefined;
-      const name = `billgrid.connector.${id}.${key}`;
-      return {
-        read: (schema) => {
-          const r = readJson(name, schema);
-          if (!r.ok) throw new Error(r.message);
-          return r.value;
-        },
-        write: (value) => writeJson(name, value),
-      };
-    },
+    durable: (key) => (opts.httpDeps ? undefined : durableValue(id, key)),
   };
 }
 
@@ -154,23 +143,26 @@ export function setIntegrationDisabled(kind: string, disabled: boolean): string[
   return list;
 }
 
+/** A connector's stored value `key`, in document properties under its id; a damaged value throws. */
+function durableValue(id: string, key: string): DurableValue {
+  const name = `billgrid.connector.${id}.${key}`;
+  return {
+    read: (schema) => {
+      const r = readJson(name, schema);
+      if (!r.ok) throw new Error(r.message);
+      return r.value;
+    },
+    write: (value) => writeJson(name, value),
+  };
+}
+
 /**
  * What an import connector keeps: its profiles (document properties, under its id) and the imported files
  * (hidden tabs `BillGrid import <name>`).
  */
 export function importDeps(id: string): ImportDeps {
   return {
-    durable: (key) => {
-      const name = `billgrid.connector.${id}.${key}`;
-      return {
-        read: (schema) => {
-          const r = readJson(name, schema);
-          if (!r.ok) throw new Error(r.message);
-          return r.value;
-        },
-        write: (value) => writeJson(name, value),
-      };
-    },
+    durable: (key) => durableValue(id, key),
     rows: (name) => hiddenRowsTab(activeSpreadsheet(), `BillGrid import ${name}`),
   };
 }

@@ -736,30 +736,13 @@ const MAX_RESUME_MS = 60 * 60 * 1000;
 
 /** A scheduled pull that used the whole budget: the push starts in the continuation. */
 function pulledOnly(checkpoint: Checkpoint): PushRunResult {
-  writeJson(CHECKPOINT_KEY, { ...checkpoint, continuations: checkpoint.continuations + 1 });
-  continueAfter(CONTINUE_AFTER_MS);
-  const summary: PushSummary = {
-    month: checkpoint.month,
-    runId: checkpoint.runId,
-    finished: false,
-    steps: 0,
-    applied: 0,
-    unchanged: 0,
-    failed: 0,
-    skipped: 0,
-    invalidRows: 0,
-  };
-  recordRun({
-    at: new Date().toISOString(),
-    runId: checkpoint.runId,
-    trigger: checkpoint.trigger,
-    month: checkpoint.month,
-    outcome: 'continuing',
-    message: checkpoint.pullPending
+  return waitFor(
+    checkpoint,
+    CONTINUE_AFTER_MS,
+    checkpoint.pullPending
       ? `${checkpoint.month}: pulling (too large for one run); the pull, then the push, continue shortly`
       : `${checkpoint.month}: pulled; the push continues shortly`,
-  });
-  return { ...summary, continuing: true };
+  );
 }
 
 export function describePush(s: PushSummary): string {
