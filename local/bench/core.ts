@@ -242,21 +242,41 @@ for (const [label, only] of [
   const bestCpu = Math.min(...runs.map((t) => sum(t, 2, only)));
   console.log(`${label.padEnd(30)} ${ms(first)} ${ms(bestWall)} ${ms(bestCpu)}`);
 }
-/** Every step's key: what a push execution adds when an interrupted run left journal entries to match. */
-if (result) {
-  const steps = result.plan.steps;
+/**
+ * `RUNS` runs of `f` after `before` (untimed), printed as a stage row: first run's wall, best wall, best CPU,
+ * then `note`.
+ */
+function printRuns(
+  label: string,
+  f: () => void,
+  note: () => string,
+  before: () => void = () => undefined,
+): void {
   const times: [number, number][] = [];
   for (let r = 0; r < RUNS; r++) {
-    for (const st of steps) st.idempotencyKey = undefined;
+    before();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    for (const st of steps) stepKey(st);
+    f();
     const c = process.cpuUsage(c0);
     times.push([performance.now() - t0, (c.user + c.system) / 1000]);
   }
   console.log(
-    `${`keys of all ${steps.length} steps`.padEnd(30)} ${ms(times[0][0])} ${ms(Math.min(...times.map((t) => t[0])))} ${ms(Math.min(...times.map((t) => t[1])))}` +
-      '  (only on a resume with journal entries pending; not in all stages)',
+    `${label.padEnd(30)} ${ms(times[0][0])} ${ms(Math.min(...times.map((t) => t[0])))} ${ms(Math.min(...times.map((t) => t[1])))}  ${note()}`,
+  );
+}
+/** Every step's key: what a push execution adds when an interrupted run left journal entries to match. */
+if (result) {
+  const steps = result.plan.steps;
+  printRuns(
+    `keys of all ${steps.length} steps`,
+    () => {
+      for (const st of steps) stepKey(st);
+    },
+    () => '(only on a resume with journal entries pending; not in all stages)',
+    () => {
+      for (const st of steps) st.idempotencyKey = undefined;
+    },
   );
 }
 /** Matching measured separately at 5,000 customers against 5,000 companies (#23: under 1 s). */
@@ -277,18 +297,13 @@ if (result) {
     id: `bcust-${i}`,
     name: (rand() < 0.2 ? `${name} group` : name.toUpperCase()) + pick(SUFFIXES),
   }));
-  const times: [number, number][] = [];
   let auto = 0;
-  for (let r = 0; r < RUNS; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    auto = matchClients(bigCustomers, bigCompanies, []).filter((m) => m.outcome === 'auto').length;
-    const c = process.cpuUsage(c0);
-    times.push([performance.now() - t0, (c.user + c.system) / 1000]);
-  }
-  console.log(
-    `${`matching ${BIG} × ${BIG}`.padEnd(30)} ${ms(times[0][0])} ${ms(Math.min(...times.map((t) => t[0])))} ${ms(Math.min(...times.map((t) => t[1])))}` +
-      `  (${auto} matched automatically)`,
+  printRuns(
+    `matching ${BIG} × ${BIG}`,
+    () => {
+      auto = matchClients(bigCustomers, bigCompanies, []).filter((m) => m.outcome === 'auto').length;
+    },
+    () => `(${auto} matched automatically)`,
   );
 }
 /** The #23 figures on one line each: what the lead reads from one run. */
